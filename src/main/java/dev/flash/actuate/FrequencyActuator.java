@@ -1,0 +1,33 @@
+package dev.flash.actuate;
+
+import dev.flash.telemetry.PolicySample;
+
+/**
+ * Act: applies a target frequency to one cpufreq policy. Implemented for Linux sysfs (real or
+ * a fake tree under a configurable root) and for the simulated node.
+ *
+ * <p>Safety contract: before the first write to a policy the implementation saves every value
+ * it will touch; {@link #restore()} puts all of them back and is safe to call more than once.
+ */
+public interface FrequencyActuator extends AutoCloseable {
+
+    /** The mode this actuator uses (or would use) for the policy. */
+    ActuationMode modeFor(PolicySample policy);
+
+    /**
+     * Applies the target (clamped to the policy's limits and snapped to its frequency table)
+     * and returns the frequency read back after the write, in kHz.
+     *
+     * @throws ActuationException when the write fails (EBUSY, EINVAL, missing file); the message
+     *                            names the file
+     */
+    long apply(PolicySample policy, long targetKhz) throws ActuationException;
+
+    /** Restores every saved value (governors, limits, setspeed). Idempotent. */
+    void restore() throws ActuationException;
+
+    @Override
+    default void close() throws ActuationException {
+        restore();
+    }
+}

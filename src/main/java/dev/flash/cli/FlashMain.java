@@ -1,0 +1,60 @@
+package dev.flash.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code flash}: one CLI for the node daemon, its status, its models, the simulated node and the
+ * training/evaluation commands.
+ */
+@Command(name = "flash",
+        mixinStandardHelpOptions = true,
+        versionProvider = FlashMain.Version.class,
+        description = {
+            "FLASH-adapted power management for Linux servers.",
+            "",
+            "flashd (`flash daemon`) senses CPU utilization, hardware counters and RAPL energy,",
+            "decides a frequency per cpufreq policy with a FLASH model (ONNX) that adapts to the",
+            "running application from its recent trajectory, and writes cpufreq. On a machine",
+            "without cpufreq it runs against the simulated node.",
+            ""},
+        footer = {"", ExitCodes.HELP},
+        subcommands = {
+            DaemonCommand.class,
+            StatusCommand.class,
+            RestoreCommand.class,
+            ModelsCommand.class,
+            SimCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            ReproduceCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class FlashMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new FlashMain());
+        cl.setExitCodeExceptionMapper(t -> ExitCodes.FAILURE);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FlashMain.class.getPackage().getImplementationVersion();
+            return new String[] {"flash " + (v == null ? "dev" : v)};
+        }
+    }
+}

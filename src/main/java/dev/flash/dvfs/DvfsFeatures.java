@@ -1,0 +1,61 @@
+package dev.flash.dvfs;
+
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import java.util.List;
+
+/**
+ * The DVFS agent's observation: the daemon's telemetry turned into a fixed, ordered feature
+ * vector per cpufreq policy. The same code serves the daemon (real or simulated node) and
+ * training, so a model sees identical features in both. Feature names are written into every
+ * DVFS model's metadata and checked at load.
+ */
+public final class DvfsFeatures {
+    private DvfsFeatures() {
+    }
+
+    /** Busy fraction of the policy's CPUs, 0..1. */
+    public static final String UTIL = "util";
+    /** Current frequency normalised to the hardware range, 0..1. */
+    public static final String FREQ = "freq_norm";
+    /** Instructions per cycle divided by {@link #IPC_SCALE}, clipped to 0..1.5. */
+    public static final String IPC = "ipc_norm";
+    /** Last-level cache misses per kilo-instruction divided by {@link #MPKI_SCALE}, clipped. */
+    public static final String MPKI = "mpki_norm";
+    /** Package power divided by the node's reference power, clipped to 0..1.5. */
+    public static final String POWER = "power_norm";
+
+    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER);
+    public static final int COUNT = NAMES.size();
+
+    public static final double IPC_SCALE = 4.0;
+    public static final double MPKI_SCALE = 20.0;
+
+    /** Telemetry signals (keys of {@link TelemetryRecord#unavailable()}) each feature needs. */
+    public static List<String> requiredSignals() {
+        return List.of("utilization", "frequency", "ipc", "mpki", "power");
+    }
+
+    /** Writes the features of one policy into {@code out[offset .. offset+COUNT)}. */
+    public static void extract(PolicySample p, TelemetryRecord record, float[] out, int offset) {
+        out[offset] = (float) clip(p.utilization(), 0, 1);
+        out[offset + 1] = (float) clip(p.normalizedFrequency(), 0, 1);
+        out[offset + 2] = (float) clip(p.ipc() / IPC_SCALE, 0, 1.5);
+        out[offset + 3] = (float) clip(p.mpki() / MPKI_SCALE, 0, 1.5);
+        out[offset + 4] = (float) clip(record.packageWatts() / record.powerReferenceWatts(), 0, 1.5);
+    }
+
+    public static float[] extract(PolicySample p, TelemetryRecord record) {
+        float[] out = new float[COUNT];
+        extract(p, record, out, 0);
+        return out;
+    }
+
+    /** NaN (an unavailable signal) becomes 0, which models are trained to treat as "unknown". */
+    static double clip(double v, double lo, double hi) {
+        if (Double.isNaN(v)) {
+            return 0;
+        }
+        return Math.max(lo, Math.min(hi, v));
+    }
+}

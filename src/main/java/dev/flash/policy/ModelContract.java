@@ -1,0 +1,65 @@
+package dev.flash.policy;
+
+/**
+ * The one model contract every flash agent follows (DVFS, config search, autoscaling).
+ *
+ * <p>A model is a single ONNX file that describes itself through {@code metadata_props}; the
+ * daemon and the companion modes validate it before use and never guess. See
+ * {@code docs/model-contract.md} for the full description.
+ *
+ * <pre>
+ * inputs   state         float32 [N, F]     F = number of feature names, in order
+ *          context       float32 [N, C, W]  C = context length; W = F + A + 1 for RL agents
+ *                                           (state, one-hot action, reward), shot width for
+ *                                           regression agents (absent when C = 0)
+ *          context_mask  float32 [N, C]     1 for a filled row, 0 for padding (absent when C = 0)
+ * outputs  action_probs  float32 [N, A]     RL agents: a probability per action, rows sum to 1
+ *          prediction    float32 [N, 1]     regression agents: the predicted target
+ *          value         float32 [N, 1]     optional: critic's value of the state
+ *          embedding     float32 [N, E]     optional: the FLASH embedding (E = embedding size)
+ * </pre>
+ */
+public final class ModelContract {
+    private ModelContract() {
+    }
+
+    public static final String VERSION = "1";
+
+    // Input and output names.
+    public static final String IN_STATE = "state";
+    public static final String IN_CONTEXT = "context";
+    public static final String IN_CONTEXT_MASK = "context_mask";
+    public static final String OUT_ACTION_PROBS = "action_probs";
+    public static final String OUT_PREDICTION = "prediction";
+    public static final String OUT_VALUE = "value";
+    public static final String OUT_EMBEDDING = "embedding";
+
+    // Metadata keys (ONNX metadata_props).
+    public static final String META_CONTRACT_VERSION = "flash.contract_version";
+    /** dvfs, config-search or autoscale. */
+    public static final String META_AGENT = "flash.agent";
+    /** rl (action_probs output) or regression (prediction output). */
+    public static final String META_KIND = "flash.kind";
+    /** Comma-separated ordered feature names of the state input. */
+    public static final String META_FEATURES = "flash.features";
+    /** Comma-separated ordered action names (RL agents). */
+    public static final String META_ACTIONS = "flash.actions";
+    /** Number of context rows C (0 for a model without FLASH context). */
+    public static final String META_CONTEXT_LENGTH = "flash.context_length";
+    /** Comma-separated names of the W columns of a context row. */
+    public static final String META_CONTEXT_COLUMNS = "flash.context_columns";
+    public static final String META_EMBEDDING_SIZE = "flash.embedding_size";
+    /** Human-readable reward definition (RL) or target definition (regression). */
+    public static final String META_REWARD = "flash.reward";
+    /** Mean per-step reward the model reached on its training applications (drift detection). */
+    public static final String META_EXPECTED_REWARD = "flash.expected_reward";
+    /** Spread (standard deviation) of per-step reward on training applications. */
+    public static final String META_EXPECTED_REWARD_STD = "flash.expected_reward_std";
+    /** JSON: command, seed, date, apps file digest, git commit, training seconds. */
+    public static final String META_PROVENANCE = "flash.provenance";
+    /** Agent-specific extra parameters as JSON (e.g. the DVFS frequency ladder size). */
+    public static final String META_PARAMS = "flash.params";
+
+    public static final String KIND_RL = "rl";
+    public static final String KIND_REGRESSION = "regression";
+}

@@ -1,0 +1,68 @@
+package dev.flash.telemetry;
+
+import java.util.List;
+
+/**
+ * One cpufreq policy (a group of CPUs sharing a clock) as seen in one tick.
+ *
+ * <p>Frequencies are in kHz, as sysfs reports them; -1 means "not readable". Counter-derived
+ * values ({@code ipc}, {@code mpki}, {@code instructionsPerSecond}) are {@code NaN} when the
+ * PMU is absent: the record says so in {@link TelemetryRecord#unavailable()} instead of faking
+ * a value.
+ *
+ * @param id                    policy number N of {@code cpufreq/policyN}
+ * @param cpus                  online CPUs of the policy ({@code affected_cpus})
+ * @param driver                {@code scaling_driver}, e.g. acpi-cpufreq, intel_pstate
+ * @param governor              {@code scaling_governor}
+ * @param availableGovernors    {@code scaling_available_governors}
+ * @param cpuinfoMinKhz         hardware minimum
+ * @param cpuinfoMaxKhz         hardware maximum
+ * @param scalingMinKhz         current lower limit
+ * @param scalingMaxKhz         current upper limit
+ * @param curKhz                current frequency ({@code scaling_cur_freq})
+ * @param availableKhz          {@code scaling_available_frequencies}, ascending; empty when the
+ *                              driver has no table (intel_pstate, amd-pstate)
+ * @param utilization           busy fraction 0..1 averaged over the policy's CPUs
+ * @param ipc                   instructions per cycle over the tick, NaN if unavailable
+ * @param mpki                  last-level cache misses per 1000 instructions, NaN if unavailable
+ * @param instructionsPerSecond instructions retired per second (all CPUs of the policy), NaN if
+ *                              unavailable
+ */
+public record PolicySample(
+        int id,
+        int[] cpus,
+        String driver,
+        String governor,
+        List<String> availableGovernors,
+        long cpuinfoMinKhz,
+        long cpuinfoMaxKhz,
+        long scalingMinKhz,
+        long scalingMaxKhz,
+        long curKhz,
+        long[] availableKhz,
+        double utilization,
+        double ipc,
+        double mpki,
+        double instructionsPerSecond) {
+
+    /** True when the userspace governor can be selected, so {@code scaling_setspeed} works. */
+    public boolean offersUserspace() {
+        return availableGovernors.contains("userspace");
+    }
+
+    /** Frequency normalised to the hardware range: 0 at cpuinfo_min, 1 at cpuinfo_max. */
+    public double normalizedFrequency() {
+        long span = cpuinfoMaxKhz - cpuinfoMinKhz;
+        if (span <= 0 || curKhz < 0) {
+            return Double.NaN;
+        }
+        return Math.max(0, Math.min(1, (double) (curKhz - cpuinfoMinKhz) / span));
+    }
+
+    /** A copy with counter-derived fields replaced (sources fill these in after reading sysfs). */
+    public PolicySample withCounters(double newUtilization, double newIpc, double newMpki, double newIps) {
+        return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
+                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, newUtilization,
+                newIpc, newMpki, newIps);
+    }
+}
