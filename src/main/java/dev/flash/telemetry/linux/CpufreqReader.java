@@ -5,6 +5,7 @@ import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.TelemetryException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class CpufreqReader implements AutoCloseable {
     private final SysfsRoot root;
     private final Path cpufreqDir;
     private final int slowEvery;
+    private final ByteBuffer scratch = KeptOpenFile.newScratch();
     private final KeptOpenFile onlineCpus;
     private final TreeMap<Integer, PolicyHandle> handles = new TreeMap<>();
     private String lastOnline;
@@ -61,7 +63,7 @@ public final class CpufreqReader implements AutoCloseable {
         this.root = root;
         this.cpufreqDir = root.resolve(SysfsRoot.CPUFREQ);
         this.slowEvery = slowEvery;
-        this.onlineCpus = new KeptOpenFile(root.resolve(SysfsRoot.CPU + "/online"));
+        this.onlineCpus = new KeptOpenFile(root.resolve(SysfsRoot.CPU + "/online"), scratch);
     }
 
     /** True when the kernel exposes at least one cpufreq policy (false in most VMs). */
@@ -96,7 +98,10 @@ public final class CpufreqReader implements AutoCloseable {
         List<PolicySample> out = new ArrayList<>(handles.size());
         for (PolicyHandle h : handles.values()) {
             if (h.broken) {
-                if (tick < h.retryAtTick || !h.open()) {
+                if (tick < h.retryAtTick) {
+                    continue;
+                }
+                if (!h.open()) {
                     h.retryAtTick = tick + slowEvery;
                     continue;
                 }
@@ -249,7 +254,7 @@ public final class CpufreqReader implements AutoCloseable {
         }
         for (int id : ids) {
             if (!handles.containsKey(id)) {
-                PolicyHandle h = new PolicyHandle(id, cpufreqDir.resolve("policy" + id));
+                PolicyHandle h = new PolicyHandle(id, cpufreqDir.resolve("policy" + id), scratch);
                 if (!h.open()) {
                     h.retryAtTick = tick + slowEvery;
                 }
@@ -290,13 +295,13 @@ public final class CpufreqReader implements AutoCloseable {
         long scalingMax = -1;
         long curKhz = -1;
 
-        PolicyHandle(int id, Path dir) {
+        PolicyHandle(int id, Path dir, ByteBuffer scratch) {
             this.id = id;
             this.dir = dir;
-            this.cur = new KeptOpenFile(dir.resolve("scaling_cur_freq"));
-            this.governorFile = new KeptOpenFile(dir.resolve("scaling_governor"));
-            this.minFile = new KeptOpenFile(dir.resolve("scaling_min_freq"));
-            this.maxFile = new KeptOpenFile(dir.resolve("scaling_max_freq"));
+            this.cur = new KeptOpenFile(dir.resolve("scaling_cur_freq"), scratch);
+            this.governorFile = new KeptOpenFile(dir.resolve("scaling_governor"), scratch);
+            this.minFile = new KeptOpenFile(dir.resolve("scaling_min_freq"), scratch);
+            this.maxFile = new KeptOpenFile(dir.resolve("scaling_max_freq"), scratch);
         }
 
         /** (Re)reads the static values; false (policy skipped for now) if any is missing. */

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * A small sysfs file kept open and re-read from offset 0 on every call. The kernel regenerates
@@ -18,16 +17,27 @@ import java.util.Arrays;
  */
 final class KeptOpenFile implements AutoCloseable {
     /** sysfs attributes are at most one page. */
-    private static final int PAGE = 4096;
+    static final int PAGE = 4096;
 
     private final Path path;
-    private final ByteBuffer buffer = ByteBuffer.allocate(PAGE);
+    private final ByteBuffer buffer;
     private FileChannel channel;
     private byte[] lastBytes = new byte[0];
     private String lastText = "";
 
-    KeptOpenFile(Path path) {
+    /**
+     * @param scratch a buffer of at least {@link #PAGE} bytes shared by the files one reader
+     *                owns (direct, so the read needs no copy); its content is only valid
+     *                until the next read of any of them
+     */
+    KeptOpenFile(Path path, ByteBuffer scratch) {
         this.path = path;
+        this.buffer = scratch;
+    }
+
+    /** A scratch buffer for {@link #KeptOpenFile(Path, ByteBuffer)}. */
+    static ByteBuffer newScratch() {
+        return ByteBuffer.allocateDirect(PAGE);
     }
 
     Path path() {
@@ -39,16 +49,11 @@ final class KeptOpenFile implements AutoCloseable {
         if (channel == null) {
             channel = FileChannel.open(path, StandardOpenOption.READ);
         }
-        buffer.clear();
+        buffer.clear().limit(PAGE);
         try {
-            int total = 0;
-            while (buffer.hasRemaining()) {
-                int n = channel.read(buffer, total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
+            // One pread at offset 0: sysfs returns the whole attribute (at most a page) in one
+            // read, and a read at a later offset would make it regenerate the text again.
+            channel.read(buffer, 0);
         } catch (IOException e) {
             close();
             throw e;
@@ -94,12 +99,22 @@ final class KeptOpenFile implements AutoCloseable {
         while (n > 0 && isSpace(b.get(n - 1))) {
             n--;
         }
-        if (n == lastBytes.length && Arrays.equals(b.array(), 0, n, lastBytes, 0, n)) {
+        if (n == lastBytes.length && sameAsLast(b, n)) {
             return lastText;
         }
-        lastBytes = Arrays.copyOf(b.array(), n);
+        lastBytes = new byte[n];
+        b.get(0, lastBytes, 0, n);
         lastText = new String(lastBytes, StandardCharsets.UTF_8).trim();
         return lastText;
+    }
+
+    private boolean sameAsLast(ByteBuffer b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b.get(i) != lastBytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isSpace(byte c) {
