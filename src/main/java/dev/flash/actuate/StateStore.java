@@ -72,6 +72,27 @@ public final class StateStore {
         return Optional.empty();
     }
 
+    /**
+     * The saved originals of a policy under {@code root}, if saved.
+     *
+     * @throws ActuationException when the file holds state for another sysfs root (it must be
+     *                            restored before anything is written under this one)
+     */
+    public synchronized Optional<SavedPolicy> saved(SysfsRoot root, int policyId) throws ActuationException {
+        load();
+        requireSameRoot(root);
+        return saved(policyId);
+    }
+
+    private void requireSameRoot(SysfsRoot root) throws ActuationException {
+        String rootText = root.root().toString();
+        if (!state.policies.isEmpty() && state.sysfsRoot != null && !state.sysfsRoot.equals(rootText)) {
+            throw new ActuationException(file + ": holds saved state for sysfs root "
+                    + state.sysfsRoot + ", not " + rootText + "; run `flash restore --state-dir "
+                    + dir + "` first");
+        }
+    }
+
     /** Every saved policy, in the order saved. */
     public synchronized List<SavedPolicy> savedPolicies() throws ActuationException {
         load();
@@ -98,18 +119,13 @@ public final class StateStore {
      */
     public synchronized void save(SysfsRoot root, SavedPolicy policy) throws ActuationException {
         load();
-        String rootText = root.root().toString();
-        if (!state.policies.isEmpty() && state.sysfsRoot != null && !state.sysfsRoot.equals(rootText)) {
-            throw new ActuationException(file + ": holds saved state for sysfs root "
-                    + state.sysfsRoot + ", not " + rootText + "; run `flash restore --state-dir "
-                    + dir + "` first");
-        }
+        requireSameRoot(root);
         for (PolicyEntry e : state.policies) {
             if (e.id == policy.id()) {
                 return;
             }
         }
-        state.sysfsRoot = rootText;
+        state.sysfsRoot = root.root().toString();
         state.policies.add(PolicyEntry.of(policy));
         persist();
     }
@@ -120,10 +136,12 @@ public final class StateStore {
      * whose directory is gone is reported and dropped. The file is deleted when nothing is left
      * to restore; otherwise it keeps exactly the policies that failed.
      *
-     * @throws ActuationException when the state file cannot be read or rewritten
+     * @throws ActuationException when the state file cannot be read or rewritten, or holds
+     *                            state for another root
      */
     public synchronized RestoreReport restore(SysfsRoot root) throws ActuationException {
         load();
+        requireSameRoot(root);
         if (state.policies.isEmpty()) {
             deleteFile();
             return RestoreReport.nothing(file);

@@ -199,7 +199,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             c.mode = dryRun ? ActuationMode.OBSERVE
                     : userspaceOffered ? ActuationMode.SETSPEED : ActuationMode.CAP;
 
-            Optional<SavedPolicy> earlier = dryRun ? Optional.empty() : store.saved(id);
+            Optional<SavedPolicy> earlier = dryRun ? Optional.empty() : store.saved(root, id);
             if (earlier.isPresent()) {
                 c.original = earlier.get();
                 c.saved = true;
