@@ -28,9 +28,36 @@ public final class SysfsRoot {
     public static final String PROC_STAT = "proc/stat";
 
     private final Path root;
+    private final SysfsWriter writer;
 
     public SysfsRoot(Path root) {
+        this(root, SysfsWriter.FILES);
+    }
+
+    private SysfsRoot(Path root, SysfsWriter writer) {
         this.root = root.toAbsolutePath().normalize();
+        this.writer = java.util.Objects.requireNonNull(writer, "writer");
+    }
+
+    /**
+     * The same root with writes going through {@code newWriter} (tests give a fake tree the
+     * kernel's write semantics this way). Reads are unaffected.
+     */
+    public SysfsRoot withWriter(SysfsWriter newWriter) {
+        return new SysfsRoot(root, newWriter);
+    }
+
+    /** Where this root's writes go; {@link SysfsWriter#FILES} unless replaced. */
+    public SysfsWriter writer() {
+        return writer;
+    }
+
+    /**
+     * Writes a control through this root's writer. Every write of a control (actuation and
+     * restore) goes through here, so a test's fake kernel sees all of them.
+     */
+    public void writeFile(Path file, String value) throws SysfsException {
+        writer.write(file, value);
     }
 
     /** The real machine: "/". */
@@ -168,6 +195,12 @@ public final class SysfsRoot {
         } catch (IOException e) {
             throw new SysfsException(file, "write of '" + value + "' failed: " + describe(e), e);
         }
+    }
+
+    /** True when the failure was a permission denial (EACCES): the caller needs root. */
+    public static boolean isPermissionDenied(SysfsException e) {
+        return e.getCause() instanceof AccessDeniedException
+                || (e.getMessage() != null && e.getMessage().contains("EACCES"));
     }
 
     static String describe(IOException e) {

@@ -1,0 +1,66 @@
+package dev.flash.actuate;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a restore did.
+ *
+ * @param stateFile         the state file read
+ * @param sysfsRoot         the root the state was saved for; null when there was no state
+ * @param hadState          false when there was nothing to restore
+ * @param restoredFiles     files written back, in order
+ * @param vanishedPolicies  saved policies whose directory is gone (the CPU was removed or the
+ *                          driver re-registered: the kernel dropped our settings with it)
+ * @param failures          files that could not be written back; they stay in the state file
+ */
+public record RestoreReport(
+        Path stateFile,
+        String sysfsRoot,
+        boolean hadState,
+        List<String> restoredFiles,
+        List<Integer> vanishedPolicies,
+        List<Failure> failures) {
+
+    /** One file that could not be restored. */
+    public record Failure(String file, String reason, boolean permissionDenied) {
+    }
+
+    public RestoreReport {
+        restoredFiles = List.copyOf(restoredFiles);
+        vanishedPolicies = List.copyOf(vanishedPolicies);
+        failures = List.copyOf(failures);
+    }
+
+    /** Nothing to restore (no state file or an empty one). */
+    public static RestoreReport nothing(Path stateFile) {
+        return new RestoreReport(stateFile, null, false, List.of(), List.of(), List.of());
+    }
+
+    /** True when every saved value was written back (or had nothing left to restore). */
+    public boolean complete() {
+        return failures.isEmpty();
+    }
+
+    /** True when at least one failure was EACCES: the caller needs root. */
+    public boolean permissionDenied() {
+        return failures.stream().anyMatch(Failure::permissionDenied);
+    }
+
+    /** One line for logs and exceptions. */
+    public String summary() {
+        if (!hadState) {
+            return "nothing to restore (no state in " + stateFile + ")";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(complete() ? "restored " : "partially restored: ")
+                .append(restoredFiles.size()).append(" files under ").append(sysfsRoot);
+        if (!vanishedPolicies.isEmpty()) {
+            sb.append("; policies gone (nothing left to restore): ").append(vanishedPolicies);
+        }
+        for (Failure f : failures) {
+            sb.append("; FAILED ").append(f.reason());
+        }
+        return sb.toString();
+    }
+}

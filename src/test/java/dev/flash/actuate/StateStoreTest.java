@@ -1,0 +1,159 @@
+package dev.flash.actuate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.actuate.linux.CpufreqActuator;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.linux.CpufreqReader;
+import dev.flash.testing.FakeKernel;
+import dev.flash.testing.FakeSysfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+    @TempDir
+    Path tmp;
+
+    private final FakeKernel kernel = new FakeKernel();
+
+    private Path stateDir() {
+        return tmp.resolve("run");
+    }
+
+    private static List<PolicySample> read(FakeSysfs fake) throws Exception {
+        try (CpufreqReader r = new CpufreqReader(fake.sysfs())) {
+            return r.read();
+        }
+    }
+
+    /** Applies targets to every policy and "crashes": the actuator is dropped without restore. */
+    private void applyAndAbandon(FakeSysfs fake, long target) throws Exception {
+        CpufreqActuator a = new CpufreqActuator(fake.sysfs(kernel), new StateStore(stateDir()), false);
+        for (PolicySample p : read(fake)) {
+            a.apply(p, target);
+        }
+    }
+
+    @Test
+    void stateFileIsCompleteJsonWithTheRootAndKernelNames() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 2, 1);
+        applyAndAbandon(fake, 1_000_000);
+        String json = Files.readString(stateDir().resolve("state.json"));
+        assertTrue(json.contains("\"sysfsRoot\": \"" + fake.root() + "\""), json);
+        assertTrue(json.contains("\"scaling_governor\": \"schedutil\""), json);
+        assertTrue(json.contains("\"scaling_max_freq\": 2601000"), json);
+        try (var files = Files.list(stateDir())) {
+            assertEquals(List.of("state.json"), files.map(p -> p.getFileName().toString()).toList(),
+                    "no temp file left behind");
+        }
+    }
+
+    @Test
+    void leftoverStateIsRestoredAndDeleted() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelCpufreqPassive(tmp.resolve("t"), 4);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_500_000);
+        assertEquals("userspace", fake.read(3, "scaling_governor"));
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> new dev.flash.sysfs.SysfsRoot(p).withWriter(kernel));
+        assertTrue(r.hadState() && r.complete(), r.summary());
+        assertEquals(before, fake.settingsSnapshot());
+        assertFalse(Files.exists(stateDir().resolve("state.json")));
+        assertFalse(StateStore.restoreLeftover(stateDir()).hadState(), "second time: nothing to do");
+    }
+
+    @Test
+    void aNewRunAdoptsLeftoverOriginalsInsteadOfSavingTheCrashedValues() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 2);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000); // crashed run left scaling_max_freq at 1 GHz
+        try (CpufreqActuator a = new CpufreqActuator(fake.sysfs(kernel), new StateStore(stateDir()), false)) {
+            PolicySample p = read(fake).get(0);
+            assertEquals(3_000_000, a.apply(p, 3_000_000), "limits are the originals, not the crash's");
+        }
+        assertEquals(before, fake.settingsSnapshot());
+    }
+
+    @Test
+    void limitsAreRestoredInAnOrderTheKernelAccepts() throws Exception {
+        FakeSysfs up = FakeSysfs.intelPstateActive(tmp.resolve("up"), 1);
+        up.set(0, "scaling_min_freq", "2500000");
+        up.set(0, "scaling_max_freq", "3000000");
+        Map<String, String> upBefore = up.settingsSnapshot();
+        applyAndAbandon(up, 2_600_000);
+        // another tool moved both limits below the saved min: min has to wait for max
+        kernel.write(up.policyDir(0).resolve("scaling_min_freq"), "800000");
+        kernel.write(up.policyDir(0).resolve("scaling_max_freq"), "1000000");
+        assertTrue(StateStore.restoreLeftover(stateDir(), p -> up.sysfs(kernel)).complete());
+        assertEquals(upBefore, up.settingsSnapshot());
+
+        FakeSysfs down = FakeSysfs.intelPstateActive(tmp.resolve("down"), 1);
+        down.set(0, "scaling_max_freq", "1500000");
+        Map<String, String> downBefore = down.settingsSnapshot();
+        applyAndAbandon(down, 1_200_000);
+        kernel.write(down.policyDir(0).resolve("scaling_max_freq"), "4000000");
+        kernel.write(down.policyDir(0).resolve("scaling_min_freq"), "3500000");
+        assertTrue(StateStore.restoreLeftover(stateDir(), p -> down.sysfs(kernel)).complete());
+        assertEquals(downBefore, down.settingsSnapshot());
+    }
+
+    @Test
+    void partialFailureNamesTheFileAndKeepsOnlyThatPolicy() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 2, 1);
+        applyAndAbandon(fake, 1_000_000);
+        Path governor1 = fake.policyDir(1).resolve("scaling_governor");
+        kernel.failWith(governor1, "EBUSY");
+        StateStore store = new StateStore(stateDir());
+        RestoreReport r = store.restore(fake.sysfs(kernel));
+        assertFalse(r.complete());
+        assertEquals(governor1.toString(), r.failures().get(0).file());
+        assertTrue(r.summary().contains("EBUSY"), r.summary());
+        assertEquals("schedutil", fake.read(0, "scaling_governor"), "policy0 restored anyway");
+        StateStore again = new StateStore(stateDir());
+        assertEquals(List.of(1), again.savedPolicies().stream().map(SavedPolicy::id).toList());
+
+        kernel.clearFailures();
+        assertTrue(again.restore(fake.sysfs(kernel)).complete());
+        assertEquals("schedutil", fake.read(1, "scaling_governor"));
+        assertFalse(Files.exists(again.stateFile()));
+    }
+
+    @Test
+    void vanishedPolicyIsReportedAndDropped() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 3);
+        applyAndAbandon(fake, 1_000_000);
+        fake.unplugPolicy(1);
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+        assertTrue(r.complete(), r.summary());
+        assertEquals(List.of(1), r.vanishedPolicies());
+        assertTrue(r.summary().contains("[1]"), r.summary());
+        assertEquals("4000000", fake.read(2, "scaling_max_freq"));
+    }
+
+    @Test
+    void stateForAnotherRootIsNotOverwritten() throws Exception {
+        FakeSysfs a = FakeSysfs.intelPstateActive(tmp.resolve("a"), 1);
+        FakeSysfs b = FakeSysfs.intelPstateActive(tmp.resolve("b"), 1);
+        applyAndAbandon(a, 1_000_000);
+        CpufreqActuator other = new CpufreqActuator(b.sysfs(kernel), new StateStore(stateDir()), false);
+        ActuationException e = assertThrows(ActuationException.class, () -> other.apply(read(b).get(0), 1_000_000));
+        assertTrue(e.getMessage().contains("flash restore"), e.getMessage());
+        assertEquals("4000000", b.read(0, "scaling_max_freq"), "nothing written without saving first");
+    }
+
+    @Test
+    void malformedStateFileIsNamed() throws Exception {
+        Files.createDirectories(stateDir());
+        Files.writeString(stateDir().resolve("state.json"), "{ not json");
+        ActuationException e = assertThrows(ActuationException.class, () -> StateStore.restoreLeftover(stateDir()));
+        assertTrue(e.getMessage().contains("state.json"), e.getMessage());
+        assertTrue(Files.exists(stateDir().resolve("state.json")), "never delete what we cannot read");
+    }
+}
