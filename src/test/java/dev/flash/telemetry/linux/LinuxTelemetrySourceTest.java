@@ -1,0 +1,123 @@
+package dev.flash.telemetry.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.flash.sysfs.SysfsRoot;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import dev.flash.telemetry.perf.CounterMeter;
+import dev.flash.telemetry.rapl.PowercapEnergyMeter;
+import dev.flash.testing.FakePowercap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinuxTelemetrySourceTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private static PolicySample policy(int id, int... cpus) {
+        return new PolicySample(id, cpus, "acpi-cpufreq", "userspace", List.of("userspace", "performance"),
+                800_000, 3_000_000, 800_000, 3_000_000, 2_000_000, new long[] {800_000, 2_000_000, 3_000_000},
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** Four CPUs; each call adds busy ticks 10, 30, 50, 70 out of 100 per CPU. */
+    private static CpuLoadMeter fourCpus() {
+        AtomicLong calls = new AtomicLong();
+        return new CpuLoadMeter(() -> {
+            long k = calls.getAndIncrement();
+            long[][] t = new long[4][8];
+            for (int cpu = 0; cpu < 4; cpu++) {
+                long busy = (10 + 20L * cpu) * k;
+                t[cpu][0] = busy;
+                t[cpu][3] = 100 * k - busy;
+            }
+            return t;
+        });
+    }
+
+    @Test
+    void recordShapeWithPowercapAndNoCounters() throws Exception {
+        FakePowercap fake = FakePowercap.intelTwoPackages(dir, 120_000_000L);
+        AtomicLong clock = new AtomicLong(5 * SECOND);
+        List<PolicySample> policies = List.of(policy(0, 0, 1), policy(2, 2, 3));
+        try (LinuxTelemetrySource source = new LinuxTelemetrySource(new SysfsRoot(dir), () -> policies,
+                fourCpus(), CounterMeter.unavailable("perf_event_open(cycles, pid=-1, cpu=0): not supported"),
+                new PowercapEnergyMeter(new SysfsRoot(dir)), clock::get)) {
+            TelemetryRecord first = source.sample();
+            assertEquals(0.0, first.intervalSeconds());
+            assertEquals(2, first.policies().size());
+            assertEquals(8, first.powerZones().size());
+            assertEquals(240.0, first.powerReferenceWatts(), 1e-9);
+            assertTrue(Double.isNaN(first.packageWatts()), "first tick only primes energy");
+
+            fake.setEnergy("intel-rapl:0", 60_000_000);
+            fake.setEnergy("intel-rapl:1", 40_000_000);
+            clock.addAndGet(2 * SECOND);
+            TelemetryRecord second = source.sample();
+            assertEquals(2.0, second.intervalSeconds(), 1e-12);
+            assertEquals(50.0, second.packageWatts(), 1e-9);
+            assertEquals(100.0, second.packageJoules(), 1e-9);
+            assertEquals(4, second.cpuUtilization().length);
+            assertEquals(0.2, second.policy(0).utilization(), 1e-12);  // mean of 0.1 and 0.3
+            assertEquals(0.6, second.policy(2).utilization(), 1e-12);  // mean of 0.5 and 0.7
+            assertTrue(Double.isNaN(second.policy(0).ipc()), "no counters: NaN, not a guess");
+            assertTrue(Double.isNaN(second.policy(0).instructionsPerSecond()));
+            assertEquals(2_000_000, second.policy(0).curKhz(), "cpufreq fields pass through");
+
+            assertTrue(second.unavailable().get(LinuxTelemetrySource.IPC).contains("not supported"));
+            assertTrue(second.unavailable().containsKey(LinuxTelemetrySource.MPKI));
+            assertFalse(second.unavailable().containsKey(LinuxTelemetrySource.POWER));
+            assertFalse(second.unavailable().containsKey(LinuxTelemetrySource.FREQUENCY));
+        }
+    }
+
+    @Test
+    void countersAggregateOverEachPolicysCpus() {
+        CounterMeter.Deltas deltas = new CounterMeter.Deltas(
+                new double[] {4e9, 2e9, 1e9, 1e9},
+                new double[] {2e9, 2e9, 1e9, 1e9},
+                new double[] {1e7, 1e7, 1e7, 1e7},
+                new double[] {3e6, 3e6, 1e6, 1e6});
+        double[] util = {1.0, 0.5, 0.0, 0.0};
+        PolicySample p = LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 2.0);
+        assertEquals(0.75, p.utilization(), 1e-12);
+        assertEquals(1.5, p.ipc(), 1e-12);                 // 6e9 instructions / 4e9 cycles
+        assertEquals(1.0, p.mpki(), 1e-12);                // 1000 * 6e6 / 6e9
+        assertEquals(3e9, p.instructionsPerSecond(), 1e-3); // 6e9 over 2 s
+        assertTrue(Double.isNaN(LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 0)
+                .instructionsPerSecond()), "no interval on the first record");
+    }
+
+    @Test
+    void thisVmSaysWhatIsMissingAndWhy() throws Exception {
+        try (LinuxTelemetrySource source = LinuxTelemetrySource.open(SysfsRoot.system(), List::of)) {
+            source.sample();
+            TelemetryRecord r = source.sample();
+            assertTrue(r.intervalSeconds() > 0);
+            assertEquals(Runtime.getRuntime().availableProcessors(), r.cpuUtilization().length);
+            assertTrue(r.policies().isEmpty());
+            assertTrue(r.unavailable().get(LinuxTelemetrySource.FREQUENCY).contains("no cpufreq"));
+            for (String signal : r.unavailable().keySet()) {
+                assertFalse(r.unavailable().get(signal).isBlank(), signal + " has a reason");
+            }
+            assumeFalse(Files.isDirectory(Path.of("/sys/class/powercap")), "this machine has powercap");
+            assertTrue(r.unavailable().get(LinuxTelemetrySource.POWER).contains("energy unavailable"));
+            assertTrue(r.powerZones().isEmpty() && Double.isNaN(r.powerReferenceWatts()));
+            String ipc = r.unavailable().get(LinuxTelemetrySource.IPC);
+            assumeFalse(ipc == null, "this machine has a hardware PMU");
+            assertTrue(ipc.contains("not supported"), ipc);
+            assertTrue(r.unavailable().containsKey(LinuxTelemetrySource.MPKI));
+            assertTrue(source.describe().contains("linux (/)"), source.describe());
+        }
+    }
+}
