@@ -18,6 +18,12 @@ package dev.flash.policy;
  *          value         float32 [N, 1]     optional: critic's value of the state
  *          embedding     float32 [N, E]     optional: the FLASH embedding (E = embedding size)
  * </pre>
+ *
+ * <p>The batch dimension N must be symbolic (the daemon batches all cpufreq policies of a tick
+ * into one inference); every other dimension must be fixed. {@code embedding} is present exactly
+ * when {@code flash.embedding_size} is above 0. No other inputs are allowed. A model must give
+ * finite outputs for an empty context (mask all 0: the first tick after start or a hotplug),
+ * so a masked mean divides by max(sum(mask), 1).
  */
 public final class ModelContract {
     private ModelContract() {
@@ -62,4 +68,22 @@ public final class ModelContract {
 
     public static final String KIND_RL = "rl";
     public static final String KIND_REGRESSION = "regression";
+    public static final java.util.List<String> KINDS = java.util.List.of(KIND_RL, KIND_REGRESSION);
+
+    // Agents (values of META_AGENT).
+    public static final String AGENT_DVFS = "dvfs";
+    public static final String AGENT_CONFIG_SEARCH = "config-search";
+    public static final String AGENT_AUTOSCALE = "autoscale";
+    public static final java.util.List<String> AGENTS =
+            java.util.List.of(AGENT_DVFS, AGENT_CONFIG_SEARCH, AGENT_AUTOSCALE);
+
+    /**
+     * Keys every model must carry. {@link #META_ACTIONS} is required for RL models,
+     * {@link #META_CONTEXT_COLUMNS} when the context length is above 0; {@link #META_PARAMS} and
+     * {@link #META_PROVENANCE} are JSON objects ("{}" when there is nothing to say).
+     */
+    public static final java.util.List<String> REQUIRED_KEYS = java.util.List.of(
+            META_CONTRACT_VERSION, META_AGENT, META_KIND, META_FEATURES, META_CONTEXT_LENGTH,
+            META_EMBEDDING_SIZE, META_REWARD, META_EXPECTED_REWARD, META_EXPECTED_REWARD_STD,
+            META_PROVENANCE, META_PARAMS);
 }

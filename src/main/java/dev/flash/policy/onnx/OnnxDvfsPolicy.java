@@ -1,0 +1,185 @@
+package dev.flash.policy.onnx;
+
+import ai.onnxruntime.OrtException;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.policy.DecisionException;
+import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.ModelContract;
+import dev.flash.policy.PolicyDecision;
+import dev.flash.policy.TrajectoryContexts;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The DVFS agent served from an ONNX model: per tick, one batched inference over all cpufreq
+ * policies (state from {@link DvfsFeatures#extract}, context and mask from the trajectory
+ * buffer), the most probable action of each row (deterministic argmax; ties go to the first
+ * action), and its target frequency on the model's ladder via {@link DvfsActions#targetKhz}.
+ *
+ * <p>At construction the model must match this environment: its feature names must equal
+ * {@link DvfsFeatures#NAMES} in order, and every action must be a known DVFS move; the ladder
+ * size comes from {@code flash.params} key {@code levels} (default
+ * {@link DvfsActions#DEFAULT_LEVELS}). A mismatch is a {@link ModelRejectedException} naming the
+ * feature or action. Non-finite outputs at run time are a {@link DecisionException}, and the
+ * daemon falls back for that tick.
+ */
+public final class OnnxDvfsPolicy implements FrequencyPolicy {
+
+    private final OnnxModel model;
+    private final ModelDescription description;
+    private final int levels;
+
+    /** Takes ownership of {@code model} (closes it on reject and on {@link #close()}). */
+    public OnnxDvfsPolicy(OnnxModel model) throws ModelRejectedException {
+        this.model = model;
+        this.description = model.description();
+        try {
+            this.levels = checkAgainstEnvironment(description);
+        } catch (ModelRejectedException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Loads, validates and checks a DVFS model file. */
+    public static OnnxDvfsPolicy load(Path file) throws ModelRejectedException {
+        return new OnnxDvfsPolicy(OnnxModel.load(file));
+    }
+
+    /** Returns the ladder size; throws when the model does not fit the DVFS environment. */
+    static int checkAgainstEnvironment(ModelDescription d) throws ModelRejectedException {
+        Path file = d.file();
+        if (!ModelContract.AGENT_DVFS.equals(d.agent())) {
+            throw new ModelRejectedException(file, "agent is '" + d.agent() + "', not " + ModelContract.AGENT_DVFS);
+        }
+        if (!d.isRl()) {
+            throw new ModelRejectedException(file, "a DVFS model must be of kind " + ModelContract.KIND_RL
+                    + ", this one is " + d.kind());
+        }
+        List<String> expected = DvfsFeatures.NAMES;
+        for (int i = 0; i < Math.max(expected.size(), d.features().size()); i++) {
+            String want = i < expected.size() ? expected.get(i) : null;
+            String got = i < d.features().size() ? d.features().get(i) : null;
+            if (want == null || !want.equals(got)) {
+                throw new ModelRejectedException(file, "feature mismatch at position " + i + ": model has '"
+                        + (got == null ? "(none)" : got) + "', this flash computes '"
+                        + (want == null ? "(none)" : want) + "' (expected " + String.join(",", expected) + ")");
+            }
+        }
+        int levels = DvfsActions.DEFAULT_LEVELS;
+        JsonObject params = d.paramsJson();
+        if (params.has("levels")) {
+            JsonElement l = params.get("levels");
+            try {
+                levels = l.getAsInt();
+                if (levels < 2 || l.getAsDouble() != levels) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                throw new ModelRejectedException(file, ModelContract.META_PARAMS + " key levels must be an integer >= 2, got "
+                        + l);
+            }
+        }
+        for (String action : d.actions()) {
+            try {
+                DvfsActions.levelAfter(action, 0, levels);
+            } catch (IllegalArgumentException e) {
+                throw new ModelRejectedException(file, "action mismatch: " + e.getMessage());
+            }
+        }
+        return levels;
+    }
+
+    @Override
+    public String name() {
+        return description.name();
+    }
+
+    public ModelDescription description() {
+        return description;
+    }
+
+    /** Frequency ladder size the model was trained with. */
+    public int levels() {
+        return levels;
+    }
+
+    /** Batched inferences run so far (one per {@link #decide} call with at least one policy). */
+    public long inferences() {
+        return model.inferences();
+    }
+
+    @Override
+    public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) throws DecisionException {
+        List<PolicySample> policies = record.policies();
+        int n = policies.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int f = description.features().size();
+        int a = description.actions().size();
+        int c = description.contextLength();
+        int w = description.contextWidth();
+        int e = description.embeddingSize();
+        OnnxModel.Batch batch;
+        try {
+            batch = model.batch(n);
+            for (int i = 0; i < n; i++) {
+                PolicySample p = policies.get(i);
+                DvfsFeatures.extract(p, record, batch.state, i * f);
+                if (c > 0) {
+                    // Padding must be zero whatever the provider writes (EMPTY writes nothing).
+                    Arrays.fill(batch.context, i * c * w, (i + 1) * c * w, 0f);
+                    Arrays.fill(batch.mask, i * c, (i + 1) * c, 0f);
+                    contexts.copyInto(p.id(), batch.context, batch.mask, i * c, c, w);
+                }
+            }
+            model.run(batch);
+        } catch (OrtException | RuntimeException ex) {
+            throw new DecisionException("model " + name() + " failed: " + ex.getMessage(), ex);
+        }
+
+        List<PolicyDecision> decisions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            PolicySample p = policies.get(i);
+            int best = 0;
+            for (int k = 0; k < a; k++) {
+                float prob = batch.primary[i * a + k];
+                if (!Float.isFinite(prob)) {
+                    throw new DecisionException("model " + name() + " gave a non-finite action probability ("
+                            + prob + ") for policy " + p.id());
+                }
+                if (prob > batch.primary[i * a + best]) {
+                    best = k;
+                }
+            }
+            float[] embedding = Arrays.copyOfRange(batch.embedding, i * e, (i + 1) * e);
+            for (float v : embedding) {
+                if (!Float.isFinite(v)) {
+                    throw new DecisionException("model " + name() + " gave a non-finite embedding for policy " + p.id());
+                }
+            }
+            double value = batch.value[i];
+            if (description.hasValue() && !Double.isFinite(value)) {
+                throw new DecisionException("model " + name() + " gave a non-finite value (" + value
+                        + ") for policy " + p.id());
+            }
+            String action = description.actions().get(best);
+            long target = DvfsActions.targetKhz(action, p, levels);
+            decisions.add(new PolicyDecision(p.id(), best, action, target, embedding, value));
+        }
+        return decisions;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,655 @@
+package dev.flash.policy.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.flash.policy.ModelContract;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A model file that passed validation against the {@link ModelContract}, with its ONNX Runtime
+ * session, ready to run batches.
+ *
+ * <p>{@link #load} checks, in order: the file is readable and non-empty; ONNX Runtime parses it;
+ * every required metadata key is there and well-formed; the contract version, agent and kind are
+ * known; the declared inputs and outputs have the contract's names, float32 type and shapes
+ * consistent with the metadata; and a trial inference (batch 1 of zeros, batch 3 of random
+ * inputs with empty, half and full contexts) gives outputs of the right shape, all finite, and
+ * action probabilities that are non-negative and sum to 1. Anything else is a
+ * {@link ModelRejectedException} whose reason names the problem.
+ *
+ * <p>Sessions run on one intra-op and one inter-op thread without spinning, in sequential mode:
+ * for a model of a few thousand parameters run once a second that is both the fastest and the
+ * cheapest setting (see {@code runtime-facts.md}).
+ *
+ * <p>Per tick, {@link #batch(int)} hands out a reusable {@link Batch}: the caller fills its
+ * arrays, {@link #run(Batch)} copies them into direct buffers that back the input tensors and
+ * lets ONNX Runtime write the outputs into pinned direct-buffer tensors, so a steady-state tick
+ * allocates almost nothing. Not thread-safe: one caller (the daemon loop) at a time.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    /** Tolerance on the sum of each action_probs row. */
+    public static final double PROB_SUM_TOLERANCE = 1e-3;
+
+    private static volatile OrtEnvironment environment;
+
+    private final ModelDescription description;
+    private final OrtSession session;
+    private Batch cached;
+    private long inferences;
+
+    private OnnxModel(ModelDescription description, OrtSession session) {
+        this.description = description;
+        this.session = session;
+    }
+
+    /** The one ONNX Runtime environment of this process. */
+    public static OrtEnvironment environment() {
+        OrtEnvironment env = environment;
+        if (env == null) {
+            synchronized (OnnxModel.class) {
+                env = environment;
+                if (env == null) {
+                    env = OrtEnvironment.getEnvironment();
+                    environment = env;
+                }
+            }
+        }
+        return env;
+    }
+
+    static OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        return options;
+    }
+
+    /** Reads, validates and opens a model file. */
+    public static OnnxModel load(Path file) throws ModelRejectedException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelRejectedException(file, "file not found: " + file, e);
+        } catch (IOException e) {
+            throw new ModelRejectedException(file, "cannot read " + file + ": " + e, e);
+        }
+        if (bytes.length == 0) {
+            throw new ModelRejectedException(file, "file is empty");
+        }
+        String sha256 = sha256(bytes);
+
+        OrtSession session;
+        try (OrtSession.SessionOptions options = sessionOptions()) {
+            session = environment().createSession(bytes, options);
+        } catch (OrtException e) {
+            throw new ModelRejectedException(file, "not a loadable ONNX model (truncated or corrupt?): "
+                    + firstLine(e.getMessage()), e);
+        }
+        try {
+            ModelDescription description = describe(file, sha256, session);
+            OnnxModel model = new OnnxModel(description, session);
+            model.trialInference(file);
+            return model;
+        } catch (ModelRejectedException e) {
+            closeQuietly(session);
+            throw e;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw new ModelRejectedException(file, "validation failed: " + firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    public ModelDescription description() {
+        return description;
+    }
+
+    /** Number of {@link #run} calls so far (one per tick when the daemon batches its policies). */
+    public long inferences() {
+        return inferences;
+    }
+
+    // ---- metadata and signature -------------------------------------------------------------
+
+    private static ModelDescription describe(Path file, String sha256, OrtSession session)
+            throws OrtException, ModelRejectedException {
+        Map<String, String> meta = session.getMetadata().getCustomMetadata();
+        for (String key : ModelContract.REQUIRED_KEYS) {
+            if (!meta.containsKey(key)) {
+                throw new ModelRejectedException(file, "missing metadata key " + key);
+            }
+        }
+        String version = meta.get(ModelContract.META_CONTRACT_VERSION).trim();
+        if (!ModelContract.VERSION.equals(version)) {
+            throw new ModelRejectedException(file, "contract version mismatch: " + ModelContract.META_CONTRACT_VERSION
+                    + " is '" + version + "', this flash reads version " + ModelContract.VERSION);
+        }
+        String agent = meta.get(ModelContract.META_AGENT).trim();
+        if (!ModelContract.AGENTS.contains(agent)) {
+            throw new ModelRejectedException(file, "unknown agent '" + agent + "' in " + ModelContract.META_AGENT
+                    + " (expected one of " + ModelContract.AGENTS + ")");
+        }
+        String kind = meta.get(ModelContract.META_KIND).trim();
+        if (!ModelContract.KINDS.contains(kind)) {
+            throw new ModelRejectedException(file, "unknown kind '" + kind + "' in " + ModelContract.META_KIND
+                    + " (expected one of " + ModelContract.KINDS + ")");
+        }
+        boolean rl = ModelContract.KIND_RL.equals(kind);
+        List<String> features = names(file, meta, ModelContract.META_FEATURES);
+        if (features.isEmpty()) {
+            throw new ModelRejectedException(file, ModelContract.META_FEATURES + " is empty");
+        }
+        List<String> actions = List.of();
+        if (rl) {
+            if (!meta.containsKey(ModelContract.META_ACTIONS)) {
+                throw new ModelRejectedException(file, "missing metadata key " + ModelContract.META_ACTIONS
+                        + " (required for kind rl)");
+            }
+            actions = names(file, meta, ModelContract.META_ACTIONS);
+            if (actions.isEmpty()) {
+                throw new ModelRejectedException(file, ModelContract.META_ACTIONS + " is empty");
+            }
+        }
+        int contextLength = nonNegativeInt(file, meta, ModelContract.META_CONTEXT_LENGTH);
+        List<String> contextColumns = List.of();
+        if (contextLength > 0) {
+            if (!meta.containsKey(ModelContract.META_CONTEXT_COLUMNS)) {
+                throw new ModelRejectedException(file, "missing metadata key " + ModelContract.META_CONTEXT_COLUMNS
+                        + " (required when " + ModelContract.META_CONTEXT_LENGTH + " > 0)");
+            }
+            contextColumns = names(file, meta, ModelContract.META_CONTEXT_COLUMNS);
+            int expectedWidth = features.size() + actions.size() + 1;
+            if (rl && contextColumns.size() != expectedWidth) {
+                throw new ModelRejectedException(file, ModelContract.META_CONTEXT_COLUMNS + " has "
+                        + contextColumns.size() + " columns, an rl context row needs F + A + 1 = "
+                        + features.size() + " + " + actions.size() + " + 1 = " + expectedWidth);
+            }
+            if (contextColumns.isEmpty()) {
+                throw new ModelRejectedException(file, ModelContract.META_CONTEXT_COLUMNS + " is empty");
+            }
+        }
+        int embeddingSize = nonNegativeInt(file, meta, ModelContract.META_EMBEDDING_SIZE);
+        String reward = meta.get(ModelContract.META_REWARD);
+        double expectedReward = finiteDouble(file, meta, ModelContract.META_EXPECTED_REWARD);
+        double expectedRewardStd = finiteDouble(file, meta, ModelContract.META_EXPECTED_REWARD_STD);
+        if (expectedRewardStd < 0) {
+            throw new ModelRejectedException(file, ModelContract.META_EXPECTED_REWARD_STD + " is negative: "
+                    + expectedRewardStd);
+        }
+        String provenance = jsonObject(file, meta, ModelContract.META_PROVENANCE);
+        String params = jsonObject(file, meta, ModelContract.META_PARAMS);
+
+        // Signature: inputs.
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, long[]> expectedInputs = new LinkedHashMap<>();
+        expectedInputs.put(ModelContract.IN_STATE, new long[] {-1, features.size()});
+        if (contextLength > 0) {
+            expectedInputs.put(ModelContract.IN_CONTEXT, new long[] {-1, contextLength, contextColumns.size()});
+            expectedInputs.put(ModelContract.IN_CONTEXT_MASK, new long[] {-1, contextLength});
+        }
+        for (String name : inputs.keySet()) {
+            if (!expectedInputs.containsKey(name)) {
+                throw new ModelRejectedException(file, "unexpected input '" + name + "' (expected "
+                        + expectedInputs.keySet() + (contextLength == 0 ? " because "
+                        + ModelContract.META_CONTEXT_LENGTH + " is 0" : "") + ")");
+            }
+        }
+        for (Map.Entry<String, long[]> e : expectedInputs.entrySet()) {
+            NodeInfo info = inputs.get(e.getKey());
+            if (info == null) {
+                throw new ModelRejectedException(file, "missing input '" + e.getKey() + "'");
+            }
+            checkTensor(file, "input", info, e.getValue());
+        }
+
+        // Signature: outputs.
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        String primary = rl ? ModelContract.OUT_ACTION_PROBS : ModelContract.OUT_PREDICTION;
+        Map<String, long[]> allowedOutputs = new LinkedHashMap<>();
+        allowedOutputs.put(primary, new long[] {-1, rl ? actions.size() : 1});
+        allowedOutputs.put(ModelContract.OUT_VALUE, new long[] {-1, 1});
+        if (embeddingSize > 0) {
+            allowedOutputs.put(ModelContract.OUT_EMBEDDING, new long[] {-1, embeddingSize});
+        }
+        if (!outputs.containsKey(primary)) {
+            throw new ModelRejectedException(file, "missing output '" + primary + "' (required for kind " + kind + ")");
+        }
+        if (embeddingSize > 0 && !outputs.containsKey(ModelContract.OUT_EMBEDDING)) {
+            throw new ModelRejectedException(file, "missing output '" + ModelContract.OUT_EMBEDDING + "' ("
+                    + ModelContract.META_EMBEDDING_SIZE + " is " + embeddingSize + ")");
+        }
+        for (Map.Entry<String, NodeInfo> e : outputs.entrySet()) {
+            long[] expected = allowedOutputs.get(e.getKey());
+            if (expected == null) {
+                String hint = ModelContract.OUT_EMBEDDING.equals(e.getKey())
+                        ? " (" + ModelContract.META_EMBEDDING_SIZE + " is 0)" : "";
+                throw new ModelRejectedException(file, "unexpected output '" + e.getKey() + "'" + hint
+                        + "; allowed: " + allowedOutputs.keySet());
+            }
+            checkTensor(file, "output", e.getValue(), expected);
+        }
+        boolean hasValue = outputs.containsKey(ModelContract.OUT_VALUE);
+
+        return new ModelDescription(file, sha256, agent, kind, features, actions, contextLength,
+                contextColumns, embeddingSize, reward, expectedReward, expectedRewardStd, provenance,
+                params, hasValue);
+    }
+
+    /** Checks float32 type and shape; -1 in {@code expected} marks the symbolic batch dimension. */
+    private static void checkTensor(Path file, String role, NodeInfo info, long[] expected)
+            throws ModelRejectedException {
+        String name = info.getName();
+        if (!(info.getInfo() instanceof TensorInfo tensor)) {
+            throw new ModelRejectedException(file, role + " '" + name + "' is not a tensor");
+        }
+        if (tensor.type != OnnxJavaType.FLOAT) {
+            throw new ModelRejectedException(file, role + " '" + name + "' has type " + tensor.onnxType
+                    + ", the contract needs float32");
+        }
+        long[] shape = tensor.getShape();
+        String want = shapeText(expected);
+        if (shape.length != expected.length) {
+            throw new ModelRejectedException(file, role + " '" + name + "' has shape " + shapeText(shape)
+                    + ", expected " + want);
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (expected[i] < 0 && shape[i] >= 0) {
+                throw new ModelRejectedException(file, role + " '" + name + "' has a fixed batch dimension "
+                        + shape[i] + ", expected a symbolic one (shape " + want + ")");
+            }
+            if (expected[i] >= 0 && shape[i] != expected[i]) {
+                throw new ModelRejectedException(file, role + " '" + name + "' has shape " + shapeText(shape)
+                        + ", expected " + want + " from the metadata");
+            }
+        }
+    }
+
+    private static String shapeText(long[] shape) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "N" : Long.toString(shape[i]));
+        }
+        return s.append(']').toString();
+    }
+
+    private static List<String> names(Path file, Map<String, String> meta, String key) throws ModelRejectedException {
+        String value = meta.get(key).trim();
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                throw new ModelRejectedException(file, key + " has an empty name in '" + value + "'");
+            }
+            if (out.contains(name)) {
+                throw new ModelRejectedException(file, key + " names '" + name + "' twice");
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    private static int nonNegativeInt(Path file, Map<String, String> meta, String key) throws ModelRejectedException {
+        String value = meta.get(key).trim();
+        try {
+            int v = Integer.parseInt(value);
+            if (v < 0) {
+                throw new ModelRejectedException(file, key + " is negative: " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ModelRejectedException(file, key + " is not an integer: '" + value + "'");
+        }
+    }
+
+    private static double finiteDouble(Path file, Map<String, String> meta, String key) throws ModelRejectedException {
+        String value = meta.get(key).trim();
+        try {
+            double v = Double.parseDouble(value);
+            if (!Double.isFinite(v)) {
+                throw new ModelRejectedException(file, key + " is not finite: " + value);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ModelRejectedException(file, key + " is not a number: '" + value + "'");
+        }
+    }
+
+    private static String jsonObject(Path file, Map<String, String> meta, String key) throws ModelRejectedException {
+        String value = meta.get(key).trim();
+        try {
+            JsonElement json = JsonParser.parseString(value);
+            if (!json.isJsonObject()) {
+                throw new ModelRejectedException(file, key + " is not a JSON object: '" + abbreviate(value) + "'");
+            }
+            return value;
+        } catch (JsonParseException e) {
+            throw new ModelRejectedException(file, key + " is not valid JSON: '" + abbreviate(value) + "'");
+        }
+    }
+
+    // ---- trial inference --------------------------------------------------------------------
+
+    /** Batch 1 of zeros, then batch 3 of random inputs with an empty, a half and a full context. */
+    private void trialInference(Path file) throws OrtException, ModelRejectedException {
+        ModelDescription d = description;
+        int f = d.features().size();
+        int c = d.contextLength();
+        int w = d.contextWidth();
+
+        trial(file, 1, new float[f], new float[c * w], new float[c]);
+
+        Random random = new Random(20240501L);
+        int n = 3;
+        float[] state = randomArray(random, n * f);
+        float[] context = new float[n * c * w];
+        float[] mask = new float[n * c];
+        int[] filled = {0, c / 2, c};
+        for (int i = 0; i < n; i++) {
+            for (int row = c - filled[i]; row < c; row++) {
+                mask[i * c + row] = 1f;
+                for (int col = 0; col < w; col++) {
+                    context[(i * c + row) * w + col] = random.nextFloat();
+                }
+            }
+        }
+        trial(file, n, state, context, mask);
+    }
+
+    private void trial(Path file, int n, float[] state, float[] context, float[] mask)
+            throws OrtException, ModelRejectedException {
+        ModelDescription d = description;
+        OrtEnvironment env = environment();
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put(ModelContract.IN_STATE,
+                    OnnxTensor.createTensor(env, FloatBuffer.wrap(state), new long[] {n, d.features().size()}));
+            if (d.contextLength() > 0) {
+                inputs.put(ModelContract.IN_CONTEXT, OnnxTensor.createTensor(env, FloatBuffer.wrap(context),
+                        new long[] {n, d.contextLength(), d.contextWidth()}));
+                inputs.put(ModelContract.IN_CONTEXT_MASK, OnnxTensor.createTensor(env, FloatBuffer.wrap(mask),
+                        new long[] {n, d.contextLength()}));
+            }
+            OrtSession.Result result;
+            try {
+                result = session.run(inputs);
+            } catch (OrtException e) {
+                throw new ModelRejectedException(file, "trial inference (batch " + n + ") failed: "
+                        + firstLine(e.getMessage()), e);
+            }
+            try (result) {
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    String name = e.getKey();
+                    OnnxTensor tensor = (OnnxTensor) e.getValue();
+                    int width = switch (name) {
+                        case ModelContract.OUT_EMBEDDING -> d.embeddingSize();
+                        case ModelContract.OUT_ACTION_PROBS -> d.actions().size();
+                        default -> 1;
+                    };
+                    long[] shape = tensor.getInfo().getShape();
+                    if (shape.length != 2 || shape[0] != n || shape[1] != width) {
+                        throw new ModelRejectedException(file, "trial inference (batch " + n + "): output '" + name
+                                + "' has shape " + Arrays.toString(shape) + ", expected [" + n + ", " + width + "]");
+                    }
+                    float[] values = new float[n * width];
+                    tensor.getFloatBuffer().get(values);
+                    checkOutput(file, n, name, values, width);
+                }
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static void checkOutput(Path file, int n, String name, float[] values, int width)
+            throws ModelRejectedException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new ModelRejectedException(file, "trial inference (batch " + n + "): output '" + name
+                        + "' is not finite (" + values[i] + " at row " + i / width + ")");
+            }
+        }
+        if (!ModelContract.OUT_ACTION_PROBS.equals(name)) {
+            return;
+        }
+        for (int row = 0; row < n; row++) {
+            double sum = 0;
+            for (int k = 0; k < width; k++) {
+                float p = values[row * width + k];
+                if (p < 0) {
+                    throw new ModelRejectedException(file, "trial inference (batch " + n + "): output '" + name
+                            + "' has a negative probability " + p + " at row " + row);
+                }
+                sum += p;
+            }
+            if (Math.abs(sum - 1.0) > PROB_SUM_TOLERANCE) {
+                throw new ModelRejectedException(file, "trial inference (batch " + n + "): output '" + name
+                        + "' row " + row + " sums to " + sum + ", not 1");
+            }
+        }
+    }
+
+    private static float[] randomArray(Random random, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = random.nextFloat();
+        }
+        return a;
+    }
+
+    // ---- per-tick batches -------------------------------------------------------------------
+
+    /**
+     * The reusable batch for {@code n} rows: the same object tick after tick while {@code n}
+     * stays the same (a hotplug changes it). Input arrays are not cleared between ticks.
+     */
+    public Batch batch(int n) throws OrtException {
+        if (n < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + n);
+        }
+        if (cached == null || cached.size != n) {
+            if (cached != null) {
+                cached.close();
+                cached = null;
+            }
+            cached = new Batch(n);
+        }
+        return cached;
+    }
+
+    /** Runs one inference over the batch's inputs; outputs land in the batch's output arrays. */
+    public void run(Batch batch) throws OrtException {
+        if (batch != cached) {
+            throw new IllegalArgumentException("batch does not belong to this model (or was replaced)");
+        }
+        batch.stateBuffer.clear();
+        batch.stateBuffer.put(batch.state).flip();
+        if (batch.contextTensor != null) {
+            batch.contextBuffer.clear();
+            batch.contextBuffer.put(batch.context).flip();
+            batch.maskBuffer.clear();
+            batch.maskBuffer.put(batch.mask).flip();
+        }
+        try (OrtSession.Result ignored = session.run(batch.inputs, batch.pinnedOutputs)) {
+            inferences++;
+        }
+        copyOut(batch.primaryBuffer, batch.primary);
+        if (batch.valueBuffer != null) {
+            copyOut(batch.valueBuffer, batch.value);
+        }
+        if (batch.embeddingBuffer != null) {
+            copyOut(batch.embeddingBuffer, batch.embedding);
+        }
+    }
+
+    private static void copyOut(FloatBuffer from, float[] to) {
+        from.clear();
+        from.get(to);
+    }
+
+    /**
+     * Inputs and outputs of one batched inference, laid out row-major: row {@code i} of
+     * {@link #state} is {@code state[i*F .. (i+1)*F)}, of {@link #context}
+     * {@code context[i*C*W ...]}, of {@link #mask} {@code mask[i*C ...]}. Outputs:
+     * {@link #primary} holds action_probs ({@code [i*A ...]}) or prediction, {@link #value} one
+     * value per row (NaN when the model has none), {@link #embedding} E floats per row.
+     */
+    public final class Batch implements AutoCloseable {
+        public final int size;
+        public final float[] state;
+        public final float[] context;
+        public final float[] mask;
+        public final float[] primary;
+        public final float[] value;
+        public final float[] embedding;
+
+        private final FloatBuffer stateBuffer;
+        private final FloatBuffer contextBuffer;
+        private final FloatBuffer maskBuffer;
+        private final FloatBuffer primaryBuffer;
+        private final FloatBuffer valueBuffer;
+        private final FloatBuffer embeddingBuffer;
+        private final OnnxTensor contextTensor;
+        private final Map<String, OnnxTensor> inputs = new HashMap<>();
+        private final Map<String, OnnxTensor> pinnedOutputs = new HashMap<>();
+
+        private Batch(int n) throws OrtException {
+            ModelDescription d = description;
+            OrtEnvironment env = environment();
+            int f = d.features().size();
+            int c = d.contextLength();
+            int w = d.contextWidth();
+            this.size = n;
+            this.state = new float[n * f];
+            this.context = new float[n * c * w];
+            this.mask = new float[n * c];
+            this.primary = new float[n * d.primaryWidth()];
+            this.value = new float[n];
+            this.embedding = new float[n * d.embeddingSize()];
+            if (!d.hasValue()) {
+                Arrays.fill(value, Float.NaN);
+            }
+            try {
+                stateBuffer = direct(state.length);
+                inputs.put(ModelContract.IN_STATE, OnnxTensor.createTensor(env, stateBuffer, new long[] {n, f}));
+                if (c > 0) {
+                    contextBuffer = direct(context.length);
+                    maskBuffer = direct(mask.length);
+                    contextTensor = OnnxTensor.createTensor(env, contextBuffer, new long[] {n, c, w});
+                    inputs.put(ModelContract.IN_CONTEXT, contextTensor);
+                    inputs.put(ModelContract.IN_CONTEXT_MASK, OnnxTensor.createTensor(env, maskBuffer, new long[] {n, c}));
+                } else {
+                    contextBuffer = null;
+                    maskBuffer = null;
+                    contextTensor = null;
+                }
+                primaryBuffer = direct(primary.length);
+                pinnedOutputs.put(d.primaryOutput(),
+                        OnnxTensor.createTensor(env, primaryBuffer, new long[] {n, d.primaryWidth()}));
+                if (d.hasValue()) {
+                    valueBuffer = direct(n);
+                    pinnedOutputs.put(ModelContract.OUT_VALUE, OnnxTensor.createTensor(env, valueBuffer, new long[] {n, 1}));
+                } else {
+                    valueBuffer = null;
+                }
+                if (d.embeddingSize() > 0) {
+                    embeddingBuffer = direct(embedding.length);
+                    pinnedOutputs.put(ModelContract.OUT_EMBEDDING,
+                            OnnxTensor.createTensor(env, embeddingBuffer, new long[] {n, d.embeddingSize()}));
+                } else {
+                    embeddingBuffer = null;
+                }
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** Model description this batch is shaped for. */
+        public ModelDescription description() {
+            return description;
+        }
+
+        @Override
+        public void close() {
+            inputs.values().forEach(OnnxTensor::close);
+            pinnedOutputs.values().forEach(OnnxTensor::close);
+            inputs.clear();
+            pinnedOutputs.clear();
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(Math.max(1, floats) * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer().limit(floats);
+    }
+
+    @Override
+    public void close() {
+        if (cached != null) {
+            cached.close();
+            cached = null;
+        }
+        closeQuietly(session);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException | RuntimeException ignored) {
+            // Closing a session we are discarding; nothing more to do.
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int nl = message.indexOf('\n');
+        return abbreviate(nl < 0 ? message : message.substring(0, nl));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
+    }
+}
