@@ -1,0 +1,224 @@
+package dev.flash.sim;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The population of synthetic applications DVFS models train and are tested on, and its JSON
+ * file. The population (documented in {@code docs/simulated-node.md}):
+ *
+ * <ul>
+ *   <li>archetype: 25% cpu-bound (every phase m in [0, 0.15]), 25% memory-bound (m in
+ *       [0.45, 0.9]), 50% mixed (each phase drawn from cpu [0, 0.15], balanced [0.2, 0.45]
+ *       or memory [0.45, 0.9]);</li>
+ *   <li>1 to 4 phases of 15 to 120 s;</li>
+ *   <li>load: 35% batch (1.0 to 1.5, saturated), else interactive 0.15 to 0.95; parallelism
+ *       one of 0.25, 0.5, 0.75, 1; load noise 0 to 8%; half the phases carry a slow sine of
+ *       5 to 30% amplitude and 20 to 120 s period;</li>
+ *   <li>hidden: mlp log-uniform in [1, 8], base_ipc uniform in [0.6, 3.0], power_intensity
+ *       uniform in [0.7, 1.3];</li>
+ *   <li>split: a seeded shuffle puts round(n * testFraction) applications in "test" (at least
+ *       one application stays in "train").</li>
+ * </ul>
+ *
+ * Values are rounded to 4 decimals so the JSON file reads well and round-trips exactly.
+ */
+public final class AppPopulation {
+    private AppPopulation() {
+    }
+
+    public static final String FORMAT = "flash-apps/1";
+
+    /** A deterministic population of {@code n} applications (same n, seed, fraction: same list). */
+    public static List<AppSpec> sample(int n, long seed, double testFraction) {
+        if (n < 1) {
+            throw new IllegalArgumentException("population size must be >= 1, got " + n);
+        }
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        int nTest = (int) Math.min(n - 1, Math.round(n * testFraction));
+        boolean[] test = new boolean[n];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (int i = 0; i < nTest; i++) {
+            test[order[i]] = true;
+        }
+        List<AppSpec> apps = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            apps.add(sampleApp(rng, i, test[i] ? AppSpec.TEST : AppSpec.TRAIN));
+        }
+        return List.copyOf(apps);
+    }
+
+    private static AppSpec sampleApp(SplittableRandom rng, int index, String split) {
+        double a = rng.nextDouble();
+        String archetype = a < 0.25 ? "cpu" : a < 0.5 ? "memory" : "mixed";
+        HiddenParams hidden = new HiddenParams(
+                r4(Math.exp(uniform(rng, 0, Math.log(8)))),
+                r4(uniform(rng, 0.6, 3.0)),
+                r4(uniform(rng, 0.7, 1.3)));
+        int phaseCount = 1 + rng.nextInt(4);
+        List<Phase> phases = new ArrayList<>(phaseCount);
+        for (int j = 0; j < phaseCount; j++) {
+            String kind = archetype;
+            if (kind.equals("mixed")) {
+                kind = switch (rng.nextInt(3)) {
+                    case 0 -> "cpu";
+                    case 1 -> "balanced";
+                    default -> "memory";
+                };
+            }
+            double m = switch (kind) {
+                case "cpu" -> uniform(rng, 0, 0.15);
+                case "balanced" -> uniform(rng, 0.2, 0.45);
+                default -> uniform(rng, 0.45, 0.9);
+            };
+            double load = rng.nextDouble() < 0.35 ? uniform(rng, 1.0, 1.5) : uniform(rng, 0.15, 0.95);
+            double parallelism = 0.25 * (1 + rng.nextInt(4));
+            double duration = Math.rint(uniform(rng, 15, 120));
+            double noise = uniform(rng, 0, 0.08);
+            boolean sine = rng.nextBoolean();
+            double amplitude = sine ? uniform(rng, 0.05, 0.3) : 0;
+            double period = sine ? Math.rint(uniform(rng, 20, 120)) : 60;
+            phases.add(new Phase(r4(m), r4(load), parallelism, duration, r4(noise), r4(amplitude), period));
+        }
+        return new AppSpec(String.format("%s-%04d", archetype, index), phases, hidden, split);
+    }
+
+    private static double uniform(SplittableRandom rng, double lo, double hi) {
+        return lo + (hi - lo) * rng.nextDouble();
+    }
+
+    private static double r4(double v) {
+        return Math.rint(v * 1e4) / 1e4;
+    }
+
+    /** The applications of one split ("train" or "test"). */
+    public static List<AppSpec> split(List<AppSpec> apps, String split) {
+        return apps.stream().filter(a -> a.split().equals(split)).toList();
+    }
+
+    // ------------------------------------------------------------------ file
+
+    /** Writes the population as JSON ({@code {"format": "flash-apps/1", "apps": [...]}}). */
+    public static void write(Path file, List<AppSpec> apps) throws IOException {
+        Files.writeString(file, toJson(apps), StandardCharsets.UTF_8);
+    }
+
+    public static String toJson(List<AppSpec> apps) {
+        JsonObject root = new JsonObject();
+        root.addProperty("format", FORMAT);
+        JsonArray arr = new JsonArray();
+        for (AppSpec app : apps) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", app.name());
+            o.addProperty("split", app.split());
+            o.addProperty("mlp", app.hidden().memoryLevelParallelism());
+            o.addProperty("base_ipc", app.hidden().baseIpc());
+            o.addProperty("power_intensity", app.hidden().powerIntensity());
+            JsonArray phases = new JsonArray();
+            for (Phase p : app.phases()) {
+                JsonObject po = new JsonObject();
+                po.addProperty("memory_boundness", p.memoryBoundness());
+                po.addProperty("load", p.load());
+                po.addProperty("parallelism", p.parallelism());
+                po.addProperty("duration_s", p.durationSeconds());
+                po.addProperty("load_noise", p.loadNoise());
+                po.addProperty("load_sine_amplitude", p.sineAmplitude());
+                po.addProperty("load_sine_period_s", p.sinePeriodSeconds());
+                phases.add(po);
+            }
+            o.add("phases", phases);
+            arr.add(o);
+        }
+        root.add("apps", arr);
+        return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+    }
+
+    /**
+     * Reads and validates a population file. Throws {@link SpecException} naming the file, the
+     * application index and name, the phase and the field, e.g.
+     * {@code apps.json: app 3 (name 'x'): phase 1: memory_boundness 1.7 out of range [0, 0.95]}.
+     */
+    public static List<AppSpec> read(Path file) throws IOException {
+        String label = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return parse(text, label);
+    }
+
+    /** {@link #read} from text; {@code label} names the source in messages. */
+    public static List<AppSpec> parse(String json, String label) {
+        JsonElement rootElement;
+        try {
+            rootElement = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new SpecException(label + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!rootElement.isJsonObject()) {
+            throw new SpecException(label + ": expected a JSON object {\"format\": \"" + FORMAT
+                    + "\", \"apps\": [...]}");
+        }
+        Fields root = Fields.of(rootElement.getAsJsonObject());
+        List<Fields> appFields;
+        try {
+            root.allowOnly(Set.of("format", "apps"));
+            String format = root.string("format");
+            if (!FORMAT.equals(format)) {
+                throw new SpecException("format '" + format + "' is not " + FORMAT);
+            }
+            appFields = root.tables("apps");
+        } catch (SpecException e) {
+            throw e.at(label);
+        }
+        if (appFields.isEmpty()) {
+            throw new SpecException(label + ": the population is empty (apps: [])");
+        }
+        List<AppSpec> apps = new ArrayList<>(appFields.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < appFields.size(); i++) {
+            AppSpec app;
+            try {
+                app = AppReader.read(appFields.get(i), i, true, AppSpec.TRAIN);
+            } catch (SpecException e) {
+                throw e.at(label);
+            }
+            Integer other = seen.putIfAbsent(app.name(), i);
+            if (other != null) {
+                throw new SpecException(label + ": app " + i + " (name '" + app.name()
+                        + "'): duplicate name (also app " + other + ")");
+            }
+            apps.add(app);
+        }
+        return List.copyOf(apps);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.flash.sim;
+
+/**
+ * The simulated node's equations, as pure functions (no state, no noise) so tests, the oracle
+ * and the trainer can evaluate them directly. Frequencies enter as {@code fRatio = f / fmax}.
+ *
+ * <pre>
+ *   t(f)        = (1 - m) / fRatio + m          time per unit of work, 1 at fmax
+ *   capacity    = 1 / t(f)
+ *   throughput  = min(load, capacity)           per busy CPU, in work units per second
+ *   utilization = min(load * t(f), 1)
+ *   slowdown    = 1 - throughput / min(load, 1) against running at fmax
+ *   IPC(f)      = baseIpc (1 - m) / ((1 - m) + m fRatio)
+ *   MPKI        = 1000 * mlp * m / ((1 - m) baseIpc latencyCyclesAtFmax)
+ * </pre>
+ */
+public final class Physics {
+    private Physics() {
+    }
+
+    /** t(f): busy seconds per unit of work; the stalled share m does not shrink with f. */
+    public static double timePerWork(double m, double fRatio) {
+        return (1 - m) / fRatio + m;
+    }
+
+    public static double throughput(double load, double m, double fRatio) {
+        return Math.min(load, 1 / timePerWork(m, fRatio));
+    }
+
+    public static double utilization(double load, double m, double fRatio) {
+        return Math.min(load * timePerWork(m, fRatio), 1);
+    }
+
+    /** Share of work lost against fmax; 0 when the CPU keeps up with the offered load. */
+    public static double slowdown(double load, double m, double fRatio) {
+        return Math.max(0, 1 - throughput(load, m, fRatio) / Math.min(load, 1));
+    }
+
+    /** Instructions per cycle at fRatio: stall cycles per instruction grow with the clock. */
+    public static double ipc(double baseIpc, double m, double fRatio) {
+        return baseIpc * (1 - m) / ((1 - m) + m * fRatio);
+    }
+
+    /**
+     * Last-level misses per kilo-instruction that produce memory-boundness m: stall cycles per
+     * instruction at fmax are m/(1-m)/baseIpc; each miss costs latency/mlp cycles.
+     */
+    public static double mpki(double m, HiddenParams hidden, double latencyCyclesAtFmax) {
+        double stallCpi = m / (1 - m) / hidden.baseIpc();
+        return 1000 * stallCpi * hidden.memoryLevelParallelism() / latencyCyclesAtFmax;
+    }
+
+    /** Share of full dynamic power a busy CPU burns: stalled cycles burn {@code stallActivity}. */
+    public static double activity(double m, double fRatio, double stallActivity) {
+        double stalledShare = m / timePerWork(m, fRatio);
+        return 1 - stalledShare * (1 - stallActivity);
+    }
+
+    /** Dynamic watts of one fully busy CPU at khz: C V(f)^2 f, scaled so fmax/vmax gives dynamicWattsPerCpu. */
+    public static double busyCpuWatts(NodeSpec node, long khz, double m, double powerIntensity) {
+        double fRatio = (double) khz / node.maxKhz();
+        double v = node.voltage(khz) / node.vmaxVolts();
+        return node.dynamicWattsPerCpu() * v * v * fRatio * powerIntensity
+                * activity(m, fRatio, node.stallActivity());
+    }
+
+    /** CPUs of a policy an application phase keeps busy: at least one. */
+    public static int activeCpus(double parallelism, int cpusInPolicy) {
+        return Math.max(1, Math.min(cpusInPolicy, (int) Math.round(parallelism * cpusInPolicy)));
+    }
+}

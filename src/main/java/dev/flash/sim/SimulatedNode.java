@@ -1,0 +1,525 @@
+package dev.flash.sim;
+
+import dev.flash.actuate.FrequencyActuator;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.PowerZoneSample;
+import dev.flash.telemetry.TelemetryRecord;
+import dev.flash.telemetry.TelemetrySource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * A simulated node: the daemon's stand-in for a machine without cpufreq and the DVFS training
+ * environment. It emits the same {@link TelemetryRecord} a Linux node does (policies with driver,
+ * governors and frequency table, per-CPU utilization, IPC/MPKI/IPS counters, RAPL-like package
+ * and DRAM zones whose microjoule counters wrap) and takes frequencies through
+ * {@link #actuator()}.
+ *
+ * <p>Two ways to drive time. Training: {@link #advance(double)} then {@link #sample()}; the record
+ * covers the simulated time advanced since the previous sample. Daemon: construct with a clock;
+ * each {@link #sample()} first advances by the clock time elapsed since the previous sample,
+ * multiplied by the time scale.
+ *
+ * <p>Ground truth only the simulator knows ({@link #lastInterval(int)},
+ * {@link #oracleKhz(int, double)}) is for evaluation and training; it never enters a record.
+ *
+ * <p>Methods are synchronized: the daemon's loop samples and applies from one thread, while its
+ * status server may read; uncontended locks cost nothing next to the physics.
+ */
+public final class SimulatedNode implements TelemetrySource {
+
+    private static final double EPS = 1e-9;
+
+    private final NodeSpec node;
+    private final long[] table;
+    private final double latencyCyclesAtFmax;
+    private final SplittableRandom rng;
+    private final LongSupplier nanoClock;
+    private final double timeScale;
+    private final long epochBaseMillis;
+    private final PolicyState[] policies;
+    private final EnergyZone packageZone;
+    private final EnergyZone dramZone;
+    private final SimulatedActuator actuator;
+    private String description;
+
+    private double simSeconds;
+    private double lastSampleSeconds;
+    private long lastClockNanos;
+
+    // Demo rotation: every rotationSeconds the next application starts on every policy.
+    private List<AppSpec> rotation = List.of();
+    private double rotationSeconds;
+    private boolean rotationStaggered;
+    private int rotationIndex;
+    private double nextRotationAt = Double.POSITIVE_INFINITY;
+
+    /** A node driven by {@link #advance(double)} (training, tests). */
+    public SimulatedNode(NodeSpec node, List<AppSpec> appsPerPolicyOrOneApp, long seed) {
+        this(node, appsPerPolicyOrOneApp, seed, null, 1.0);
+    }
+
+    /**
+     * A node driven by a clock (daemon): each {@link #sample()} advances the simulation by the
+     * clock's elapsed nanoseconds times {@code timeScale}. Pass {@code System::nanoTime} and 1.0
+     * for real time.
+     */
+    public SimulatedNode(NodeSpec node, List<AppSpec> appsPerPolicyOrOneApp, long seed,
+            LongSupplier nanoClock, double timeScale) {
+        if (appsPerPolicyOrOneApp == null || appsPerPolicyOrOneApp.isEmpty()) {
+            throw new IllegalArgumentException("simulated node needs at least one application");
+        }
+        int n = node.policyCount();
+        if (appsPerPolicyOrOneApp.size() != 1 && appsPerPolicyOrOneApp.size() != n) {
+            throw new IllegalArgumentException("simulated node has " + n + " policies but got "
+                    + appsPerPolicyOrOneApp.size() + " applications (give 1 or " + n + ")");
+        }
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException("time scale must be positive, got " + timeScale);
+        }
+        this.node = node;
+        this.table = node.frequencyTable();
+        this.latencyCyclesAtFmax = node.memoryLatencyNs() * node.maxKhz() / 1e6;
+        this.rng = new SplittableRandom(seed);
+        this.nanoClock = nanoClock;
+        this.timeScale = timeScale;
+        this.epochBaseMillis = System.currentTimeMillis();
+        this.lastClockNanos = nanoClock == null ? 0 : nanoClock.getAsLong();
+        this.policies = new PolicyState[n];
+        for (int i = 0; i < n; i++) {
+            int[] cpus = new int[node.cpusPerPolicy()];
+            for (int c = 0; c < cpus.length; c++) {
+                cpus[c] = i * node.cpusPerPolicy() + c;
+            }
+            AppSpec app = appsPerPolicyOrOneApp.get(appsPerPolicyOrOneApp.size() == 1 ? 0 : i);
+            policies[i] = new PolicyState(i, cpus, app, node.initialKhz(), node.initialGovernor());
+        }
+        this.packageZone = new EnergyZone("package-0", "sim:intel-rapl:0", node.raplMaxEnergyRangeUj());
+        this.dramZone = new EnergyZone("dram", "sim:intel-rapl:0:0", node.raplMaxEnergyRangeUj());
+        this.actuator = new SimulatedActuator(this);
+        this.description = "simulated (" + node.cpus() + " CPUs, " + n + " policies, " + node.driver() + ")";
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    public NodeSpec spec() {
+        return node;
+    }
+
+    public int policyCount() {
+        return policies.length;
+    }
+
+    public long[] frequencyTable() {
+        return table.clone();
+    }
+
+    /** The label {@link #describe()} returns, e.g. "simulated (spec.toml)". */
+    public synchronized void setDescription(String description) {
+        this.description = description;
+    }
+
+    /** Switches the application running on one policy; it starts at its first phase. */
+    public synchronized void setApplication(int policyId, AppSpec app) {
+        PolicyState p = policy(policyId);
+        p.app = app;
+        p.phaseIndex = 0;
+        p.secondsIntoPhase = 0;
+    }
+
+    /**
+     * Demo mode: every {@code everySeconds} of simulated time the next application of
+     * {@code apps} starts (on every policy, or on policy i the (k+i)-th one when staggered).
+     * The first one starts now. {@code everySeconds <= 0} switches rotation off.
+     */
+    public synchronized void rotate(List<AppSpec> apps, double everySeconds, boolean staggered) {
+        if (apps.isEmpty() || everySeconds <= 0) {
+            rotation = List.of();
+            nextRotationAt = Double.POSITIVE_INFINITY;
+            return;
+        }
+        rotation = List.copyOf(apps);
+        rotationSeconds = everySeconds;
+        rotationStaggered = staggered;
+        rotationIndex = 0;
+        startRotationSlot();
+        nextRotationAt = simSeconds + everySeconds;
+    }
+
+    private void startRotationSlot() {
+        for (PolicyState p : policies) {
+            int k = rotationIndex + (rotationStaggered ? p.id : 0);
+            setApplication(p.id, rotation.get(Math.floorMod(k, rotation.size())));
+        }
+    }
+
+    // ---------------------------------------------------------------- actuation
+
+    /** Act on this node: mode SETSPEED, snaps to the table; {@code restore()} returns to the start. */
+    public FrequencyActuator actuator() {
+        return actuator;
+    }
+
+    /**
+     * Shortcut for {@code actuator().apply(record.policy(id), targetKhz)} when no record is at
+     * hand (the trainer): clamps, snaps to the nearest table entry, attaches userspace.
+     */
+    public long applyKhz(int policyId, long targetKhz) {
+        policy(policyId);
+        return actuator.applyKhz(policyId, targetKhz);
+    }
+
+    long[] tableRef() {
+        return table;
+    }
+
+    /** Frequency a policy runs at now, in kHz. */
+    public synchronized long curKhz(int policyId) {
+        return policy(policyId).curKhz;
+    }
+
+    public synchronized String governor(int policyId) {
+        return policy(policyId).governor;
+    }
+
+    synchronized void setFrequency(int policyId, long khz, String governor) {
+        PolicyState p = policy(policyId);
+        p.curKhz = khz;
+        p.governor = governor;
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** Simulated seconds since construction. */
+    public synchronized double simulatedSeconds() {
+        return simSeconds;
+    }
+
+    /** Runs the node for {@code seconds} of simulated time at the current frequencies. */
+    public synchronized void advance(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("advance needs a finite non-negative time, got " + seconds);
+        }
+        double remaining = seconds;
+        while (remaining > EPS) {
+            double step = Math.min(remaining, nextRotationAt - simSeconds);
+            if (step > EPS) {
+                step(step);
+                remaining -= step;
+            }
+            if (simSeconds >= nextRotationAt - EPS) {
+                rotationIndex++;
+                startRotationSlot();
+                nextRotationAt += rotationSeconds;
+            }
+        }
+    }
+
+    private void step(double dt) {
+        double packageJoules = node.idleWatts() * dt;
+        double dramJoules = 0;
+        double staticShare = packageJoules / policies.length;
+        for (PolicyState p : policies) {
+            p.energyJoules += staticShare;
+            double[] pkgDram = integrate(p, dt);
+            packageJoules += pkgDram[0];
+            dramJoules += pkgDram[1];
+        }
+        // Measurement noise on what the counters see; ground truth stays exact.
+        packageZone.add(packageJoules * (1 + node.noise() * rng.nextGaussian()));
+        dramZone.add(dramJoules * (1 + node.noise() * rng.nextGaussian()));
+        simSeconds += dt;
+    }
+
+    /** Advances one policy's application by dt; returns {package joules, dram joules} it added. */
+    private double[] integrate(PolicyState p, double dt) {
+        double pkg = 0;
+        double dram = 0;
+        double remaining = dt;
+        double fRatio = (double) p.curKhz / node.maxKhz();
+        double fHz = p.curKhz * 1000.0;
+        int n = p.cpus.length;
+        while (remaining > EPS) {
+            Phase phase = p.app.phases().get(p.phaseIndex);
+            double seg = Math.min(remaining, phase.durationSeconds() - p.secondsIntoPhase);
+            double load = phase.loadAt(p.secondsIntoPhase + seg / 2);
+            if (phase.loadNoise() > 0) {
+                load *= 1 + phase.loadNoise() * rng.nextGaussian();
+            }
+            load = Math.max(0.001, load);
+            double m = phase.memoryBoundness();
+            HiddenParams h = p.app.hidden();
+            int k = Physics.activeCpus(phase.parallelism(), n);
+            double u = Physics.utilization(load, m, fRatio);
+            double th = Physics.throughput(load, m, fRatio);
+
+            double instructions = k * th * node.maxKhz() * 1000.0 * h.baseIpc() * (1 - m) * seg;
+            p.instructions += instructions;
+            p.cycles += k * u * fHz * seg;
+            p.misses += instructions * Physics.mpki(m, h, latencyCyclesAtFmax) / 1000;
+            for (int c = 0; c < k; c++) {
+                p.busySeconds[c] += u * seg;
+            }
+            p.work += k * th * seg;
+            p.workAtFmax += k * Math.min(load, 1) * seg;
+
+            double core = k * u * Physics.busyCpuWatts(node, p.curKhz, m, h.powerIntensity()) * seg;
+            double traffic = k * th * m / node.cpus() * seg;
+            double uncore = node.uncoreWatts() * traffic;
+            double dramJ = node.dramWatts() * traffic;
+            pkg += core + uncore;
+            dram += dramJ;
+            p.energyJoules += core + uncore + dramJ;
+
+            p.secondsIntoPhase += seg;
+            remaining -= seg;
+            if (p.secondsIntoPhase >= phase.durationSeconds() - EPS) {
+                p.phaseIndex = (p.phaseIndex + 1) % p.app.phases().size();
+                p.secondsIntoPhase = 0;
+            }
+        }
+        return new double[] {pkg, dram};
+    }
+
+    // ---------------------------------------------------------------- sensing
+
+    @Override
+    public synchronized String describe() {
+        return description;
+    }
+
+    /**
+     * One record covering the simulated time since the previous sample (since construction for
+     * the first). With a clock, first advances by the elapsed clock time. A zero-length interval
+     * reports the current state's instantaneous values and NaN watts, as a Linux node's first
+     * tick does.
+     */
+    @Override
+    public synchronized TelemetryRecord sample() {
+        if (nanoClock != null) {
+            long now = nanoClock.getAsLong();
+            double elapsed = Math.max(0, (now - lastClockNanos) * 1e-9 * timeScale);
+            lastClockNanos = now;
+            advance(elapsed);
+        }
+        double interval = simSeconds - lastSampleSeconds;
+        boolean empty = interval <= EPS;
+        double[] cpuUtil = new double[node.cpus()];
+        List<PolicySample> samples = new ArrayList<>(policies.length);
+        for (PolicyState p : policies) {
+            samples.add(empty ? instantSample(p, cpuUtil) : intervalSample(p, interval, cpuUtil));
+            p.last = new IntervalTruth(p.id, empty ? 0 : interval, p.work, p.workAtFmax, p.energyJoules,
+                    p.app.name(), p.phaseIndex);
+            p.resetInterval();
+        }
+        List<PowerZoneSample> zones = List.of(packageZone.read(interval, empty), dramZone.read(interval, empty));
+        lastSampleSeconds = simSeconds;
+        long nanos = Math.round(simSeconds * 1e9);
+        return new TelemetryRecord(nanos, epochBaseMillis + Math.round(simSeconds * 1000),
+                empty ? 0 : interval, List.copyOf(samples), cpuUtil, zones,
+                node.referenceWatts(), Map.of());
+    }
+
+    private PolicySample intervalSample(PolicyState p, double interval, double[] cpuUtil) {
+        double busy = 0;
+        for (int c = 0; c < p.cpus.length; c++) {
+            double u = Math.min(1, p.busySeconds[c] / interval);
+            cpuUtil[p.cpus[c]] = u;
+            busy += u;
+        }
+        double util = busy / p.cpus.length;
+        double ipc = p.cycles > 0 ? p.instructions / p.cycles * noise() : 0;
+        double mpki = p.instructions > 0 ? p.misses / p.instructions * 1000 * noise() : 0;
+        double ips = p.instructions / interval * noise();
+        return policySample(p, util, ipc, mpki, ips);
+    }
+
+    /** Instantaneous values at nominal load (no time has passed to measure anything). */
+    private PolicySample instantSample(PolicyState p, double[] cpuUtil) {
+        Phase phase = p.app.phases().get(p.phaseIndex);
+        HiddenParams h = p.app.hidden();
+        double m = phase.memoryBoundness();
+        double fRatio = (double) p.curKhz / node.maxKhz();
+        double load = phase.loadAt(p.secondsIntoPhase);
+        int k = Physics.activeCpus(phase.parallelism(), p.cpus.length);
+        double u = Physics.utilization(load, m, fRatio);
+        for (int c = 0; c < p.cpus.length; c++) {
+            cpuUtil[p.cpus[c]] = c < k ? u : 0;
+        }
+        double ips = k * Physics.throughput(load, m, fRatio) * node.maxKhz() * 1000.0 * h.baseIpc() * (1 - m);
+        return policySample(p, k * u / p.cpus.length, Physics.ipc(h.baseIpc(), m, fRatio),
+                Physics.mpki(m, h, latencyCyclesAtFmax), ips);
+    }
+
+    private PolicySample policySample(PolicyState p, double util, double ipc, double mpki, double ips) {
+        return new PolicySample(p.id, p.cpus, node.driver(), p.governor, NodeSpec.GOVERNORS,
+                node.minKhz(), node.maxKhz(), node.minKhz(), node.maxKhz(), p.curKhz, table,
+                util, ipc, mpki, ips);
+    }
+
+    private double noise() {
+        return node.noise() == 0 ? 1 : 1 + node.noise() * rng.nextGaussian();
+    }
+
+    /** Raw energy_uj of a zone ("package-0" or "dram"), as a powercap reader would see it. */
+    public synchronized long energyUj(String zone) {
+        return zone(zone).rawUj();
+    }
+
+    /** max_energy_range_uj of the zones. */
+    public long maxEnergyRangeUj() {
+        return node.raplMaxEnergyRangeUj();
+    }
+
+    private EnergyZone zone(String name) {
+        if (packageZone.name.equals(name)) {
+            return packageZone;
+        }
+        if (dramZone.name.equals(name)) {
+            return dramZone;
+        }
+        throw new IllegalArgumentException("no energy zone '" + name + "' (package-0, dram)");
+    }
+
+    // ---------------------------------------------------------------- ground truth
+
+    /** Ground truth of the interval covered by the last {@link #sample()} (zeros before it). */
+    public synchronized IntervalTruth lastInterval(int policyId) {
+        PolicyState p = policy(policyId);
+        return p.last != null ? p.last : new IntervalTruth(policyId, 0, 0, 0, 0, p.app.name(), p.phaseIndex);
+    }
+
+    public synchronized AppSpec application(int policyId) {
+        return policy(policyId).app;
+    }
+
+    public synchronized int phaseIndex(int policyId) {
+        return policy(policyId).phaseIndex;
+    }
+
+    public synchronized Phase currentPhase(int policyId) {
+        PolicyState p = policy(policyId);
+        return p.app.phases().get(p.phaseIndex);
+    }
+
+    /**
+     * The lowest table frequency whose slowdown in the policy's current phase stays within
+     * {@code slowdownBudget}, even at the phase's load peak (noise aside). Power falls with
+     * frequency at fixed work, so this is also the phase's least-energy frequency in budget.
+     */
+    public synchronized long oracleKhz(int policyId, double slowdownBudget) {
+        Phase phase = currentPhase(policyId);
+        double load = phase.peakLoad();
+        for (long f : table) {
+            double s = Physics.slowdown(load, phase.memoryBoundness(), (double) f / node.maxKhz());
+            if (s <= slowdownBudget + 1e-12) {
+                return f;
+            }
+        }
+        return table[table.length - 1];
+    }
+
+    private PolicyState policy(int id) {
+        if (id < 0 || id >= policies.length) {
+            throw new IllegalArgumentException("no policy " + id + " (node has " + policies.length + ")");
+        }
+        return policies[id];
+    }
+
+    boolean hasPolicy(int id) {
+        return id >= 0 && id < policies.length;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private static final class PolicyState {
+        final int id;
+        final int[] cpus;
+        AppSpec app;
+        int phaseIndex;
+        double secondsIntoPhase;
+        long curKhz;
+        String governor;
+        // Accumulated since the last sample.
+        final double[] busySeconds;
+        double instructions;
+        double cycles;
+        double misses;
+        double work;
+        double workAtFmax;
+        double energyJoules;
+        IntervalTruth last;
+
+        PolicyState(int id, int[] cpus, AppSpec app, long khz, String governor) {
+            this.id = id;
+            this.cpus = cpus;
+            this.app = app;
+            this.curKhz = khz;
+            this.governor = governor;
+            this.busySeconds = new double[cpus.length];
+        }
+
+        void resetInterval() {
+            java.util.Arrays.fill(busySeconds, 0);
+            instructions = 0;
+            cycles = 0;
+            misses = 0;
+            work = 0;
+            workAtFmax = 0;
+            energyJoules = 0;
+        }
+    }
+
+    /**
+     * A RAPL-like zone: a microjoule counter that wraps at max_energy_range_uj, read back and
+     * unfolded exactly the way the Linux powercap reader does (a decrease means one wrap).
+     */
+    private static final class EnergyZone {
+        final String name;
+        final String path;
+        final long rangeUj;
+        double counterUj;          // the hardware counter, fractional part kept
+        double sinceReadUj;        // what the counter advanced since the last read (for whole wraps)
+        long lastReadUj;
+        double joulesTotal;
+
+        EnergyZone(String name, String path, long rangeUj) {
+            this.name = name;
+            this.path = path;
+            this.rangeUj = rangeUj;
+        }
+
+        void add(double joules) {
+            double uj = Math.max(0, joules) * 1e6;
+            counterUj += uj;
+            sinceReadUj += uj;
+            if (counterUj >= rangeUj) {
+                counterUj %= rangeUj;
+            }
+        }
+
+        long rawUj() {
+            return (long) counterUj;
+        }
+
+        PowerZoneSample read(double interval, boolean empty) {
+            long now = rawUj();
+            long delta = now >= lastReadUj ? now - lastReadUj : rangeUj - lastReadUj + now;
+            // A real reader cannot see wraps beyond one per read; the simulator knows how far the
+            // counter went and adds the whole extra ranges so long intervals stay correct.
+            long extraWraps = (long) Math.floor(sinceReadUj / rangeUj);
+            if (delta + extraWraps * rangeUj > sinceReadUj + 1) {
+                extraWraps = Math.max(0, extraWraps - 1);
+            }
+            double joules = (delta + (double) extraWraps * rangeUj) / 1e6;
+            joulesTotal += joules;
+            lastReadUj = now;
+            sinceReadUj = 0;
+            double watts = empty ? Double.NaN : joules / interval;
+            return new PowerZoneSample(name, path, joulesTotal, watts);
+        }
+    }
+}
