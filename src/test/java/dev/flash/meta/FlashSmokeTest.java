@@ -56,7 +56,8 @@ class FlashSmokeTest {
             flash = heldOut(net, apps, 3);
 
             FlashAgentNetwork base = FlashAgentNetwork.create(withContext.withContextLength(0), m, 3);
-            new PpoTrainer(base, config(iterations)).train(apps, null);
+            // Without context no policy can beat the most common target (2 of 8 per episode): train it briefly.
+            new PpoTrainer(base, config(iterations / 2)).train(apps, null);
             plain = heldOut(base, apps, 3);
         }
         System.out.printf("held-out mean episode reward: FLASH %.2f, plain PPO %.2f (%.1fs)%n", flash, plain,
