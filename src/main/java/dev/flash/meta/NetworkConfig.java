@@ -1,0 +1,95 @@
+package dev.flash.meta;
+
+import java.util.List;
+
+/**
+ * Shape of a FLASH network: the base agent's own network (unchanged except for its input width)
+ * plus an optional context encoder whose embedding is concatenated to the state.
+ *
+ * @param kind           {@link Kind#RL} (actor + critic) or {@link Kind#REGRESSION} (one output)
+ * @param stateSize      F, width of the state input
+ * @param actionCount    A, number of discrete actions (RL); ignored for regression
+ * @param contextLength  C, rows of context; 0 gives the plain base agent with no encoder
+ * @param contextWidth   W, floats per context row (RL: F + A + 1); ignored when C = 0
+ * @param encoder        SET (permutation-invariant) or GRU (AWARE's bidirectional 2-layer GRU)
+ * @param encoderHidden  width of the per-row MLP (SET) or of each GRU direction (GRU)
+ * @param embeddingSize  E, embedding width (FLASH/AWARE use 32..64)
+ * @param hidden         hidden layer widths of the base MLPs (actor, critic, regression head)
+ * @param activation     activation of the base MLPs' hidden layers
+ */
+public record NetworkConfig(
+        Kind kind,
+        int stateSize,
+        int actionCount,
+        int contextLength,
+        int contextWidth,
+        EncoderType encoder,
+        int encoderHidden,
+        int embeddingSize,
+        List<Integer> hidden,
+        Activation activation) {
+
+    public enum Kind { RL, REGRESSION }
+
+    /** SET: per-row MLP, masked mean, Linear, ReLU. GRU: bidirectional 2-layer GRU, Linear, ReLU. */
+    public enum EncoderType { SET, GRU }
+
+    public enum Activation { TANH, RELU }
+
+    /** Number of GRU layers (AWARE: 2). */
+    public static final int GRU_LAYERS = 2;
+
+    public NetworkConfig {
+        hidden = List.copyOf(hidden);
+        require(stateSize > 0, "stateSize must be > 0, got " + stateSize);
+        require(kind != Kind.RL || actionCount >= 2, "actionCount must be >= 2 for RL, got " + actionCount);
+        require(contextLength >= 0, "contextLength must be >= 0, got " + contextLength);
+        if (contextLength > 0) {
+            require(contextWidth > 0, "contextWidth must be > 0 when contextLength > 0");
+            require(encoderHidden > 0, "encoderHidden must be > 0");
+            require(embeddingSize > 0, "embeddingSize must be > 0");
+        }
+        for (int h : hidden) {
+            require(h > 0, "hidden sizes must be > 0, got " + hidden);
+        }
+    }
+
+    /** RL network with CleanRL's base MLP (64, 64, tanh) and a context of RL rows (F + A + 1). */
+    public static NetworkConfig rl(int stateSize, int actionCount, int contextLength, EncoderType encoder,
+                                   int embeddingSize) {
+        return new NetworkConfig(Kind.RL, stateSize, actionCount, contextLength, stateSize + actionCount + 1,
+                encoder, 64, embeddingSize, List.of(64, 64), Activation.TANH);
+    }
+
+    /** Regression network (FLASH case I): shots of {@code shotWidth} floats, MLP head to one output. */
+    public static NetworkConfig regression(int stateSize, int shots, int shotWidth, EncoderType encoder,
+                                           int embeddingSize) {
+        return new NetworkConfig(Kind.REGRESSION, stateSize, 0, shots, shotWidth, encoder, 64, embeddingSize,
+                List.of(64, 64), Activation.RELU);
+    }
+
+    public boolean hasContext() {
+        return contextLength > 0;
+    }
+
+    /** Width of the base network's input: state plus embedding when there is a context. */
+    public int baseInputSize() {
+        return stateSize + (hasContext() ? embeddingSize : 0);
+    }
+
+    public NetworkConfig withContextLength(int c) {
+        return new NetworkConfig(kind, stateSize, actionCount, c, contextWidth, encoder, encoderHidden,
+                embeddingSize, hidden, activation);
+    }
+
+    public NetworkConfig withEncoder(EncoderType type, int encHidden, int embSize) {
+        return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, type, encHidden,
+                embSize, hidden, activation);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

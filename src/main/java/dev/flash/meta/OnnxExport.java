@@ -1,0 +1,267 @@
+package dev.flash.meta;
+
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import dev.flash.onnx.OnnxGraphBuilder;
+import dev.flash.policy.ModelContract;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a trained {@link FlashAgentNetwork} as one ONNX file that follows
+ * {@link ModelContract}: inputs {@code state [N,F]} (+ {@code context [N,C,W]},
+ * {@code context_mask [N,C]} when C > 0); outputs {@code action_probs [N,A]} and {@code value [N,1]}
+ * (RL) or {@code prediction [N,1]} (regression), plus {@code embedding [N,E]} when C > 0; and the
+ * contract's metadata keys.
+ *
+ * <p>Operators: MatMul/Add/Relu/Tanh for the MLPs; the SET encoder adds Unsqueeze/Mul/ReduceSum/
+ * Max/Div (the masked mean); the GRU encoder uses ONNX GRU nodes (one per layer, bidirectional),
+ * with PyTorch's gate order (r, z, n) rewritten to ONNX's (z, r, h), {@code linear_before_reset=1}
+ * and the biases stacked as (input, recurrent). Parameters are read from the DJL block.
+ */
+public final class OnnxExport {
+    private OnnxExport() {
+    }
+
+    /**
+     * Everything the contract asks for that the network itself does not know.
+     *
+     * @param agent             dvfs, config-search or autoscale
+     * @param features          ordered names of the F state features
+     * @param actions           ordered names of the A actions (RL; empty for regression)
+     * @param contextColumns    names of the W context columns (ignored when C = 0)
+     * @param reward            human-readable reward (RL) or target (regression) definition
+     * @param expectedReward    mean per-step reward on the training applications
+     * @param expectedRewardStd its standard deviation
+     * @param provenanceJson    JSON: command, seed, date, apps digest, git commit, training seconds
+     * @param paramsJson        agent-specific JSON parameters
+     */
+    public record Metadata(String agent, List<String> features, List<String> actions, List<String> contextColumns,
+                           String reward, double expectedReward, double expectedRewardStd,
+                           String provenanceJson, String paramsJson) {
+        public Metadata {
+            features = List.copyOf(features);
+            actions = List.copyOf(actions);
+            contextColumns = List.copyOf(contextColumns);
+        }
+    }
+
+    /** RL context column names: the features, {@code action=<name>} per action, then {@code reward}. */
+    public static List<String> rlContextColumns(List<String> features, List<String> actions) {
+        List<String> cols = new ArrayList<>(features);
+        for (String a : actions) {
+            cols.add("action=" + a);
+        }
+        cols.add("reward");
+        return cols;
+    }
+
+    /** Writes {@code net} to {@code file}. */
+    public static void write(FlashAgentNetwork net, Metadata meta, Path file) throws IOException {
+        build(net, meta).save(file);
+    }
+
+    /** The ONNX model as bytes (what {@link #write} saves). */
+    public static byte[] toBytes(FlashAgentNetwork net, Metadata meta) {
+        return build(net, meta).toBytes();
+    }
+
+    static OnnxGraphBuilder build(FlashAgentNetwork net, Metadata meta) {
+        NetworkConfig c = net.config();
+        validate(c, meta);
+        boolean rl = c.kind() == NetworkConfig.Kind.RL;
+        OnnxGraphBuilder g = new OnnxGraphBuilder("flash_" + meta.agent()).producer("flash");
+        g.input(ModelContract.IN_STATE, "N", c.stateSize());
+        String baseInput = ModelContract.IN_STATE;
+        if (c.hasContext()) {
+            g.input(ModelContract.IN_CONTEXT, "N", c.contextLength(), c.contextWidth());
+            g.input(ModelContract.IN_CONTEXT_MASK, "N", c.contextLength());
+        }
+        if (rl) {
+            g.output(ModelContract.OUT_ACTION_PROBS, "N", c.actionCount());
+            g.output(ModelContract.OUT_VALUE, "N", 1);
+        } else {
+            g.output(ModelContract.OUT_PREDICTION, "N", 1);
+        }
+        if (c.hasContext()) {
+            g.output(ModelContract.OUT_EMBEDDING, "N", c.embeddingSize());
+            ContextEncoder enc = net.encoder().orElseThrow();
+            String pooled = enc instanceof SetContextEncoder set ? setEncoder(g, set) : gruEncoder(g, (GruContextEncoder) enc);
+            Linear out = enc instanceof SetContextEncoder set ? set.output() : ((GruContextEncoder) enc).output();
+            String pre = linear(g, "enc_out", out, pooled);
+            g.node("Relu").inputs(pre).outputs(ModelContract.OUT_EMBEDDING);
+            g.node("Concat").inputs(ModelContract.IN_STATE, ModelContract.OUT_EMBEDDING).outputs("base_input")
+                    .attr("axis", 1L);
+            baseInput = "base_input";
+        }
+        String act = c.activation() == NetworkConfig.Activation.TANH ? "Tanh" : "Relu";
+        if (rl) {
+            String logits = mlp(g, "actor", net.actorLayers(), baseInput, act);
+            g.node("Softmax").inputs(logits).outputs(ModelContract.OUT_ACTION_PROBS).attr("axis", -1L);
+            String value = mlp(g, "critic", net.criticLayers(), baseInput, act);
+            g.node("Identity").inputs(value).outputs(ModelContract.OUT_VALUE);
+        } else {
+            String prediction = mlp(g, "head", net.actorLayers(), baseInput, act);
+            g.node("Identity").inputs(prediction).outputs(ModelContract.OUT_PREDICTION);
+        }
+        g.metadata(metadata(c, meta));
+        return g;
+    }
+
+    private static void validate(NetworkConfig c, Metadata m) {
+        if (m.features().size() != c.stateSize()) {
+            throw new IllegalArgumentException("metadata names " + m.features().size()
+                    + " features but the network's state has " + c.stateSize());
+        }
+        if (c.kind() == NetworkConfig.Kind.RL && m.actions().size() != c.actionCount()) {
+            throw new IllegalArgumentException("metadata names " + m.actions().size()
+                    + " actions but the network has " + c.actionCount());
+        }
+        if (c.hasContext() && m.contextColumns().size() != c.contextWidth()) {
+            throw new IllegalArgumentException("metadata names " + m.contextColumns().size()
+                    + " context columns but a context row has " + c.contextWidth());
+        }
+    }
+
+    private static Map<String, String> metadata(NetworkConfig c, Metadata m) {
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put(ModelContract.META_CONTRACT_VERSION, ModelContract.VERSION);
+        md.put(ModelContract.META_AGENT, m.agent());
+        md.put(ModelContract.META_KIND, c.kind() == NetworkConfig.Kind.RL ? ModelContract.KIND_RL
+                : ModelContract.KIND_REGRESSION);
+        md.put(ModelContract.META_FEATURES, String.join(",", m.features()));
+        if (c.kind() == NetworkConfig.Kind.RL) {
+            md.put(ModelContract.META_ACTIONS, String.join(",", m.actions()));
+        }
+        md.put(ModelContract.META_CONTEXT_LENGTH, Integer.toString(c.contextLength()));
+        md.put(ModelContract.META_CONTEXT_COLUMNS, c.hasContext() ? String.join(",", m.contextColumns()) : "");
+        md.put(ModelContract.META_EMBEDDING_SIZE, Integer.toString(c.hasContext() ? c.embeddingSize() : 0));
+        md.put(ModelContract.META_REWARD, m.reward());
+        md.put(ModelContract.META_EXPECTED_REWARD, Double.toString(m.expectedReward()));
+        md.put(ModelContract.META_EXPECTED_REWARD_STD, Double.toString(m.expectedRewardStd()));
+        md.put(ModelContract.META_PROVENANCE, m.provenanceJson());
+        md.put(ModelContract.META_PARAMS, m.paramsJson());
+        return md;
+    }
+
+    // ---------------------------------------------------------------- encoders
+
+    /** Per-row MLP, masked mean over rows: returns the pooled [N, H] value name. */
+    private static String setEncoder(OnnxGraphBuilder g, SetContextEncoder enc) {
+        String h = ModelContract.IN_CONTEXT;
+        int i = 0;
+        for (Linear layer : enc.rowLayers()) {
+            String pre = linear(g, "enc_row" + i, layer, h);
+            h = "enc_row" + i + "_relu";
+            g.node("Relu").inputs(pre).outputs(h);
+            i++;
+        }
+        g.int64Initializer("axis1", new long[] {1}, 1);
+        g.int64Initializer("axis2", new long[] {2}, 1);
+        g.floatInitializer("one", new float[] {1f});
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
+        g.node("Mul").inputs(h, "mask3").outputs("enc_masked");
+        g.node("ReduceSum").inputs("enc_masked", "axis1").outputs("enc_sum").attr("keepdims", 0L);
+        g.node("ReduceSum").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("enc_count").attr("keepdims", 1L);
+        g.node("Max").inputs("enc_count", "one").outputs("enc_count1");
+        g.node("Div").inputs("enc_sum", "enc_count1").outputs("enc_pooled");
+        return "enc_pooled";
+    }
+
+    /** (row * mask, mask) through bidirectional GRU layers: returns the final states [N, 2H]. */
+    private static String gruEncoder(OnnxGraphBuilder g, GruContextEncoder enc) {
+        int h = enc.config().encoderHidden();
+        g.int64Initializer("axis2", new long[] {2}, 1);
+        g.int64Initializer("shape_seq", new long[] {0, 0, -1}, 3);
+        g.int64Initializer("shape_batch", new long[] {0, -1}, 2);
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
+        g.node("Mul").inputs(ModelContract.IN_CONTEXT, "mask3").outputs("gru_rows");
+        g.node("Concat").inputs("gru_rows", "mask3").outputs("gru_x_ntc").attr("axis", 2L);
+        g.node("Transpose").inputs("gru_x_ntc").outputs("gru_x0").ints("perm", 1, 0, 2);
+        String x = "gru_x0";
+        String lastState = null;
+        for (int layer = 0; layer < NetworkConfig.GRU_LAYERS; layer++) {
+            String p = "gru_l" + layer;
+            GruContextEncoder.Direction fwd = enc.direction(layer, false);
+            GruContextEncoder.Direction bwd = enc.direction(layer, true);
+            long in = fwd.weightIh().getArray().getShape().get(1);
+            g.floatInitializer(p + "_W", concat(zrh(fwd.weightIh()), zrh(bwd.weightIh())), 2, 3L * h, in);
+            g.floatInitializer(p + "_R", concat(zrh(fwd.weightHh()), zrh(bwd.weightHh())), 2, 3L * h, h);
+            g.floatInitializer(p + "_B", concat(concat(zrh(fwd.biasIh()), zrh(fwd.biasHh())),
+                    concat(zrh(bwd.biasIh()), zrh(bwd.biasHh()))), 2, 6L * h);
+            g.node("GRU").inputs(x, p + "_W", p + "_R", p + "_B").outputs(p + "_Y", p + "_Yh")
+                    .attr("hidden_size", (long) h).attr("direction", "bidirectional")
+                    .attr("linear_before_reset", 1L);
+            // Y [C, 2, N, H] -> [C, N, 2H] (forward then backward) for the next layer.
+            g.node("Transpose").inputs(p + "_Y").outputs(p + "_Yt").ints("perm", 0, 2, 1, 3);
+            g.node("Reshape").inputs(p + "_Yt", "shape_seq").outputs(p + "_out");
+            x = p + "_out";
+            lastState = p + "_Yh";
+        }
+        // Y_h [2, N, H] -> [N, 2H]: the last layer's final forward and backward states.
+        g.node("Transpose").inputs(lastState).outputs("gru_hn_t").ints("perm", 1, 0, 2);
+        g.node("Reshape").inputs("gru_hn_t", "shape_batch").outputs("gru_final");
+        return "gru_final";
+    }
+
+    /** PyTorch gate blocks (r, z, n) of a [3H, ...] tensor reordered to ONNX's (z, r, h). */
+    private static float[] zrh(Parameter p) {
+        float[] v = p.getArray().toFloatArray();
+        int block = v.length / 3;
+        float[] out = new float[v.length];
+        System.arraycopy(v, block, out, 0, block);     // z
+        System.arraycopy(v, 0, out, block, block);     // r
+        System.arraycopy(v, 2 * block, out, 2 * block, block); // n -> h
+        return out;
+    }
+
+    // ---------------------------------------------------------------- MLPs
+
+    private static String mlp(OnnxGraphBuilder g, String prefix, List<Linear> layers, String x, String act) {
+        String h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            String pre = linear(g, prefix + i, layers.get(i), h);
+            if (i < layers.size() - 1) {
+                h = prefix + i + "_act";
+                g.node(act).inputs(pre).outputs(h);
+            } else {
+                h = pre;
+            }
+        }
+        return h;
+    }
+
+    /** x W^T + b for a DJL Linear (weight [out, in]); returns the output value name. */
+    private static String linear(OnnxGraphBuilder g, String name, Linear layer, String x) {
+        Parameter w = null;
+        Parameter b = null;
+        for (var p : layer.getParameters()) {
+            if (p.getValue().getType() == Parameter.Type.WEIGHT) {
+                w = p.getValue();
+            } else if (p.getValue().getType() == Parameter.Type.BIAS) {
+                b = p.getValue();
+            }
+        }
+        if (w == null || b == null) {
+            throw new IllegalStateException("layer " + name + " lacks a weight or bias");
+        }
+        long out = w.getArray().getShape().get(0);
+        long in = w.getArray().getShape().get(1);
+        float[] wt = w.getArray().transpose().toFloatArray(); // [in, out]
+        g.floatInitializer(name + "_W", wt, in, out);
+        g.floatInitializer(name + "_b", b.getArray().toFloatArray(), out);
+        g.node("MatMul").inputs(x, name + "_W").outputs(name + "_mm");
+        g.node("Add").inputs(name + "_mm", name + "_b").outputs(name + "_y");
+        return name + "_y";
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

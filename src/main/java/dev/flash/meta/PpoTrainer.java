@@ -1,0 +1,530 @@
+package dev.flash.meta;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * PPO for a {@link FlashAgentNetwork}, after CleanRL's ppo.py: collect a rollout, compute GAE,
+ * optimise the clipped surrogate + value loss - entropy bonus with Adam for a few epochs, repeat.
+ * The context encoder is part of the network, so it is trained jointly through the PPO loss.
+ *
+ * <p>Each rollout steps {@code numEnvs} training applications in lock step (one batched forward
+ * pass per step). The context of each step is the application's {@link ContextBuffer}, carried
+ * across that application's episodes and rollouts. With {@code contextLength = 0} this is plain
+ * PPO on the base agent.
+ *
+ * <p>Also the two adaptation procedures the evaluation compares on a new application:
+ * {@link #adaptFrozen} (FLASH: no weight update, the context does the adapting) and
+ * {@link #fineTune} (transfer learning: PPO on the new application).
+ */
+public final class PpoTrainer {
+
+    /** Called after every iteration, e.g. to draw a progress bar. */
+    @FunctionalInterface
+    public interface Progress {
+        void onIteration(IterationMetrics metrics, int totalIterations);
+    }
+
+    private final FlashAgentNetwork net;
+    private final PpoConfig cfg;
+    private final NetworkConfig netCfg;
+    private final Random rng;
+    private final Optimizer adam;
+    private final ParameterStore ps;
+    private final NDManager manager;
+    private float currentLr;
+    private long totalSteps;
+
+    /** One application being stepped: its environment, context and current episode. */
+    private static final class Slot {
+        final RlEnvironment env;
+        final ContextBuffer context;
+        float[] obs;
+        double episodeReward;
+
+        Slot(RlEnvironment env, ContextBuffer context) {
+            this.env = env;
+            this.context = context;
+        }
+    }
+
+    /** Rollout storage, [step][slot] flattened as step * numSlots + slot. */
+    private static final class Rollout {
+        final int steps;
+        final int slots;
+        final float[] obs;
+        final float[] ctx;
+        final float[] mask;
+        final int[] actions;
+        final float[] logProbs;
+        final float[] values;
+        final float[] rewards;
+        final boolean[] dones;
+        float[] advantages;
+        float[] returns;
+
+        Rollout(int steps, int slots, NetworkConfig c) {
+            this.steps = steps;
+            this.slots = slots;
+            int n = steps * slots;
+            obs = new float[n * c.stateSize()];
+            ctx = new float[c.hasContext() ? n * c.contextLength() * c.contextWidth() : 0];
+            mask = new float[c.hasContext() ? n * c.contextLength() : 0];
+            actions = new int[n];
+            logProbs = new float[n];
+            values = new float[n];
+            rewards = new float[n];
+            dones = new boolean[n];
+        }
+    }
+
+    /**
+     * @param net     the network to train (its weights are updated in place)
+     * @param config  hyperparameters; its seed drives action sampling and application sampling
+     */
+    public PpoTrainer(FlashAgentNetwork net, PpoConfig config) {
+        this.net = net;
+        this.cfg = config;
+        this.netCfg = net.config();
+        if (netCfg.kind() != NetworkConfig.Kind.RL) {
+            throw new IllegalArgumentException("PPO needs an RL network, got " + netCfg.kind());
+        }
+        this.rng = new Random(config.seed());
+        this.currentLr = (float) config.learningRate();
+        this.adam = Optimizer.adam()
+                .optLearningRateTracker((id, n) -> currentLr)
+                .optEpsilon(1e-5f)
+                .build();
+        this.manager = net.getParameters().get(0).getValue().getArray().getManager();
+        this.ps = new ParameterStore(manager, false);
+        Engine.getInstance().setRandomSeed((int) config.seed());
+    }
+
+    public FlashAgentNetwork network() {
+        return net;
+    }
+
+    /** Meta-trains on the training split for {@code cfg.iterations()} iterations. */
+    public List<IterationMetrics> train(ApplicationSet apps, Progress progress) {
+        int appCount = apps.size(ApplicationSet.Split.TRAIN);
+        if (appCount == 0) {
+            throw new IllegalArgumentException("the application set has no training applications");
+        }
+        Map<Long, Slot> known = new HashMap<>();
+        List<IterationMetrics> history = new ArrayList<>();
+        for (int iter = 1; iter <= cfg.iterations(); iter++) {
+            long start = System.nanoTime();
+            if (cfg.annealLr()) {
+                currentLr = (float) (cfg.learningRate() * (1.0 - (iter - 1.0) / cfg.iterations()));
+            }
+            List<Slot> slots = sampleSlots(apps, appCount, known);
+            List<Double> finished = new ArrayList<>();
+            Rollout ro = collect(slots, cfg.rolloutSteps(), finished);
+            double[] losses = update(ro);
+            double[] stepStats = meanStd(ro.rewards);
+            double meanEpisode = finished.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            IterationMetrics m = new IterationMetrics(iter, totalSteps, finished.size(), meanEpisode,
+                    stepStats[0], stepStats[1], losses[0], losses[1], losses[2], losses[3], losses[4], currentLr,
+                    (System.nanoTime() - start) / 1e9);
+            history.add(m);
+            if (progress != null) {
+                progress.onIteration(m, cfg.iterations());
+            }
+        }
+        return history;
+    }
+
+    /**
+     * FLASH adaptation: runs the network on a new application for {@code episodes} episodes with
+     * every weight frozen; only the context (starting empty) changes.
+     *
+     * @param greedy take the most probable action instead of sampling
+     */
+    public static AdaptationResult adaptFrozen(FlashAgentNetwork net, RlEnvironment env, int episodes,
+                                               boolean greedy, ContextBuffer context, long seed) {
+        long start = System.nanoTime();
+        Random random = new Random(seed);
+        NetworkConfig c = net.config();
+        NDManager paramManager = net.getParameters().get(0).getValue().getArray().getManager();
+        ParameterStore store = new ParameterStore(paramManager, false);
+        Slot slot = new Slot(env, context);
+        slot.obs = env.reset();
+        List<Double> rewards = new ArrayList<>();
+        List<Float> stepRewards = new ArrayList<>();
+        float[] ctx = new float[c.hasContext() ? c.contextLength() * c.contextWidth() : 0];
+        float[] mask = new float[c.hasContext() ? c.contextLength() : 0];
+        while (rewards.size() < episodes) {
+            if (c.hasContext()) {
+                context.copyInto(ctx, mask, 0);
+            }
+            float[] probs;
+            try (NDManager sub = paramManager.newSubManager()) {
+                probs = policy(net, store, sub, slot.obs, ctx, mask, 1)[0];
+            }
+            int action = greedy ? argmax(probs) : sample(probs, random);
+            RlEnvironment.Step s = env.step(action);
+            stepRewards.add(s.reward());
+            advance(slot, action, s, rewards);
+        }
+        float[] all = new float[stepRewards.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = stepRewards.get(i);
+        }
+        double[] ms = meanStd(all);
+        return new AdaptationResult(rewards, all.length, 0, ms[0], ms[1], (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Transfer learning: PPO on one new application, updating every weight after each rollout of
+     * {@code cfg.rolloutSteps()} steps, until {@code episodes} episodes have been played. The
+     * network of this trainer is modified; pass a {@link FlashAgentNetwork#copy} to keep the
+     * original. The learning rate stays at {@code cfg.learningRate()}.
+     */
+    public AdaptationResult fineTune(RlEnvironment env, int episodes) {
+        long start = System.nanoTime();
+        currentLr = (float) cfg.learningRate();
+        Slot slot = new Slot(env, newContext());
+        slot.obs = env.reset();
+        List<Double> rewards = new ArrayList<>();
+        List<float[]> stepRewards = new ArrayList<>();
+        int updates = 0;
+        while (rewards.size() < episodes) {
+            Rollout ro = collect(List.of(slot), cfg.rolloutSteps(), rewards);
+            stepRewards.add(ro.rewards);
+            if (rewards.size() < episodes) {
+                update(ro);
+                updates++;
+            }
+        }
+        float[] all = stepRewards.stream().reduce(new float[0], PpoTrainer::concat);
+        double[] ms = meanStd(all);
+        return new AdaptationResult(rewards.subList(0, episodes), all.length, updates, ms[0], ms[1],
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** An empty context buffer shaped for this network and configured as the PPO config says. */
+    public ContextBuffer newContext() {
+        return new ContextBuffer(netCfg.contextLength(), netCfg.stateSize(), netCfg.actionCount(),
+                cfg.contextMode(), cfg.topEpisodes());
+    }
+
+    // ---------------------------------------------------------------- rollout
+
+    private List<Slot> sampleSlots(ApplicationSet apps, int appCount, Map<Long, Slot> known) {
+        List<Slot> slots = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < appCount; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, rng);
+        for (int e = 0; e < cfg.numEnvs(); e++) {
+            int app = order.get(e % appCount);
+            long key = (long) app * cfg.numEnvs() + e / appCount; // a replica per slot when apps are few
+            Slot s = known.computeIfAbsent(key, k -> new Slot(
+                    apps.environment(ApplicationSet.Split.TRAIN, app, cfg.seed() * 1_000_003L + k), newContext()));
+            if (s.obs == null) {
+                s.obs = s.env.reset();
+            }
+            if (rng.nextDouble() < cfg.contextResetProbability()) {
+                s.context.clear();
+            }
+            slots.add(s);
+        }
+        return slots;
+    }
+
+    /** Steps every slot {@code steps} times with the current policy; ended episodes go to {@code finished}. */
+    private Rollout collect(List<Slot> slots, int steps, List<Double> finished) {
+        int n = slots.size();
+        int f = netCfg.stateSize();
+        int cw = netCfg.contextLength() * netCfg.contextWidth();
+        int cl = netCfg.contextLength();
+        Rollout ro = new Rollout(steps, n, netCfg);
+        float[] obs = new float[n * f];
+        float[] ctx = new float[n * cw];
+        float[] mask = new float[n * cl];
+        for (int t = 0; t < steps; t++) {
+            gather(slots, obs, ctx, mask);
+            int base = t * n;
+            System.arraycopy(obs, 0, ro.obs, base * f, obs.length);
+            System.arraycopy(ctx, 0, ro.ctx, base * cw, ctx.length);
+            System.arraycopy(mask, 0, ro.mask, base * cl, mask.length);
+            float[][] pv;
+            try (NDManager sub = manager.newSubManager()) {
+                pv = policyAndValue(sub, obs, ctx, mask, n);
+            }
+            for (int e = 0; e < n; e++) {
+                float[] probs = java.util.Arrays.copyOfRange(pv[0], e * netCfg.actionCount(),
+                        (e + 1) * netCfg.actionCount());
+                int a = sample(probs, rng);
+                Slot s = slots.get(e);
+                RlEnvironment.Step step = s.env.step(a);
+                int i = base + e;
+                ro.actions[i] = a;
+                ro.logProbs[i] = (float) Math.log(Math.max(probs[a], 1e-12f));
+                ro.values[i] = pv[1][e];
+                ro.rewards[i] = step.reward();
+                ro.dones[i] = step.done();
+                advance(s, a, step, finished);
+            }
+            totalSteps += n;
+        }
+        // Bootstrap from the value of where each slot stands now.
+        gather(slots, obs, ctx, mask);
+        float[] next;
+        try (NDManager sub = manager.newSubManager()) {
+            next = policyAndValue(sub, obs, ctx, mask, n)[1];
+        }
+        computeGae(ro, next);
+        return ro;
+    }
+
+    /** Records a step in the slot's context and episode; resets the environment when it ended. */
+    private static void advance(Slot s, int action, RlEnvironment.Step step, List<Double> finished) {
+        s.context.add(s.obs, action, step.contextReward());
+        s.episodeReward += step.reward();
+        if (step.done()) {
+            finished.add(s.episodeReward);
+            s.context.endEpisode(s.episodeReward);
+            s.episodeReward = 0;
+            s.obs = s.env.reset();
+        } else {
+            s.obs = step.observation();
+        }
+    }
+
+    private void gather(List<Slot> slots, float[] obs, float[] ctx, float[] mask) {
+        int f = netCfg.stateSize();
+        for (int e = 0; e < slots.size(); e++) {
+            Slot s = slots.get(e);
+            System.arraycopy(s.obs, 0, obs, e * f, f);
+            if (netCfg.hasContext()) {
+                s.context.copyInto(ctx, mask, e * netCfg.contextLength());
+            }
+        }
+    }
+
+    /** Batched inference without gradients: {probs [n*A], values [n]}. */
+    private float[][] policyAndValue(NDManager sub, float[] obs, float[] ctx, float[] mask, int n) {
+        FlashAgentNetwork.Heads h = net.heads(ps, sub.create(obs, new Shape(n, netCfg.stateSize())),
+                netCfg.hasContext() ? sub.create(ctx, new Shape(n, netCfg.contextLength(), netCfg.contextWidth())) : null,
+                netCfg.hasContext() ? sub.create(mask, new Shape(n, netCfg.contextLength())) : null, false);
+        return new float[][] {h.actionProbs().toFloatArray(), h.value().toFloatArray()};
+    }
+
+    private static float[][] policy(FlashAgentNetwork net, ParameterStore store, NDManager sub, float[] obs,
+                                    float[] ctx, float[] mask, int n) {
+        NetworkConfig c = net.config();
+        FlashAgentNetwork.Heads h = net.heads(store, sub.create(obs, new Shape(n, c.stateSize())),
+                c.hasContext() ? sub.create(ctx, new Shape(n, c.contextLength(), c.contextWidth())) : null,
+                c.hasContext() ? sub.create(mask, new Shape(n, c.contextLength())) : null, false);
+        return new float[][] {h.actionProbs().toFloatArray()};
+    }
+
+    /** Generalised advantage estimation; {@code done[i]} means the episode ended after step i. */
+    private void computeGae(Rollout ro, float[] nextValues) {
+        int n = ro.slots;
+        ro.advantages = new float[ro.steps * n];
+        ro.returns = new float[ro.steps * n];
+        for (int e = 0; e < n; e++) {
+            double gae = 0;
+            for (int t = ro.steps - 1; t >= 0; t--) {
+                int i = t * n + e;
+                double nonTerminal = ro.dones[i] ? 0 : 1;
+                double nextValue = t == ro.steps - 1 ? nextValues[e] : ro.values[i + n];
+                double delta = ro.rewards[i] + cfg.gamma() * nextValue * nonTerminal - ro.values[i];
+                gae = delta + cfg.gamma() * cfg.gaeLambda() * nonTerminal * gae;
+                ro.advantages[i] = (float) gae;
+                ro.returns[i] = (float) (gae + ro.values[i]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- update
+
+    /** PPO epochs over the rollout; returns the last epoch's mean {pg, v, entropy, kl, clipfrac}. */
+    private double[] update(Rollout ro) {
+        int batch = ro.steps * ro.slots;
+        int minibatches = Math.min(cfg.minibatches(), batch);
+        int mbSize = batch / minibatches;
+        int[] idx = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            idx[i] = i;
+        }
+        double[] sums = new double[5];
+        int counted = 0;
+        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            shuffle(idx);
+            if (epoch == cfg.epochs() - 1) {
+                java.util.Arrays.fill(sums, 0);
+                counted = 0;
+            }
+            for (int mb = 0; mb < minibatches; mb++) {
+                int[] pick = java.util.Arrays.copyOfRange(idx, mb * mbSize, (mb + 1) * mbSize);
+                double[] stats = step(ro, pick);
+                for (int k = 0; k < sums.length; k++) {
+                    sums[k] += stats[k];
+                }
+                counted++;
+            }
+        }
+        for (int k = 0; k < sums.length; k++) {
+            sums[k] /= Math.max(1, counted);
+        }
+        return sums;
+    }
+
+    /** One gradient step on the minibatch {@code pick}. */
+    private double[] step(Rollout ro, int[] pick) {
+        int m = pick.length;
+        int f = netCfg.stateSize();
+        int a = netCfg.actionCount();
+        int cw = netCfg.contextLength() * netCfg.contextWidth();
+        int cl = netCfg.contextLength();
+        float[] obs = new float[m * f];
+        float[] ctx = new float[m * cw];
+        float[] mask = new float[m * cl];
+        float[] oneHot = new float[m * a];
+        float[] oldLogp = new float[m];
+        float[] adv = new float[m];
+        float[] ret = new float[m];
+        for (int j = 0; j < m; j++) {
+            int i = pick[j];
+            System.arraycopy(ro.obs, i * f, obs, j * f, f);
+            System.arraycopy(ro.ctx, i * cw, ctx, j * cw, cw);
+            System.arraycopy(ro.mask, i * cl, mask, j * cl, cl);
+            oneHot[j * a + ro.actions[i]] = 1f;
+            oldLogp[j] = ro.logProbs[i];
+            adv[j] = ro.advantages[i];
+            ret[j] = ro.returns[i];
+        }
+        if (cfg.normalizeAdvantages() && m > 1) {
+            double[] ms = meanStd(adv);
+            for (int j = 0; j < m; j++) {
+                adv[j] = (float) ((adv[j] - ms[0]) / (ms[1] + 1e-8));
+            }
+        }
+        double[] stats = new double[5];
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray advNd = sub.create(adv);
+            NDArray retNd = sub.create(ret);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                FlashAgentNetwork.Heads h = net.heads(ps, sub.create(obs, new Shape(m, f)),
+                        netCfg.hasContext() ? sub.create(ctx, new Shape(m, cl, netCfg.contextWidth())) : null,
+                        netCfg.hasContext() ? sub.create(mask, new Shape(m, cl)) : null, true);
+                NDArray logAll = h.logits().logSoftmax(-1);
+                NDArray newLogp = logAll.mul(sub.create(oneHot, new Shape(m, a))).sum(new int[] {1});
+                NDArray entropy = logAll.exp().mul(logAll).sum(new int[] {1}).neg();
+                NDArray logRatio = newLogp.sub(sub.create(oldLogp));
+                NDArray ratio = logRatio.exp();
+                NDArray pg1 = advNd.neg().mul(ratio);
+                NDArray pg2 = advNd.neg().mul(ratio.clip(1 - cfg.clip(), 1 + cfg.clip()));
+                NDArray pgLoss = pg1.maximum(pg2).mean();
+                NDArray vLoss = h.value().squeeze(1).sub(retNd).square().mean().mul(0.5f);
+                NDArray entMean = entropy.mean();
+                NDArray loss = pgLoss.sub(entMean.mul((float) cfg.entropyCoef()))
+                        .add(vLoss.mul((float) cfg.valueCoef()));
+                gc.backward(loss);
+                stats[0] = pgLoss.getFloat();
+                stats[1] = vLoss.getFloat();
+                stats[2] = entMean.getFloat();
+                stats[3] = ratio.sub(1f).sub(logRatio).mean().getFloat();
+                stats[4] = ratio.sub(1f).abs().gt(cfg.clip()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .mean().getFloat();
+            }
+            applyGradients(sub);
+        }
+        return stats;
+    }
+
+    /** Clips the global gradient norm, takes an Adam step, and zeroes the gradients. */
+    private void applyGradients(NDManager sub) {
+        List<Pair<String, Parameter>> params = net.getParameters().stream().toList();
+        List<NDArray> grads = new ArrayList<>(params.size());
+        double sq = 0;
+        for (Pair<String, Parameter> p : params) {
+            NDArray g = p.getValue().getArray().getGradient();
+            g.attach(sub); // the gradient wrapper is a view; closing it leaves the parameter's grad alone
+            grads.add(g);
+            sq += g.square().sum().getFloat();
+        }
+        double norm = Math.sqrt(sq);
+        float scale = norm > cfg.maxGradNorm() ? (float) (cfg.maxGradNorm() / (norm + 1e-6)) : 1f;
+        for (int k = 0; k < params.size(); k++) {
+            NDArray g = grads.get(k);
+            if (scale < 1f) {
+                g.muli(scale);
+            }
+            Parameter p = params.get(k).getValue();
+            adam.update(p.getId(), p.getArray(), g);
+            g.muli(0f);
+        }
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    static int sample(float[] probs, Random random) {
+        double u = random.nextDouble();
+        double acc = 0;
+        for (int i = 0; i < probs.length; i++) {
+            acc += probs[i];
+            if (u < acc) {
+                return i;
+            }
+        }
+        return argmax(probs);
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static double[] meanStd(float[] v) {
+        if (v.length == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double mean = 0;
+        for (float x : v) {
+            mean += x;
+        }
+        mean /= v.length;
+        double var = 0;
+        for (float x : v) {
+            var += (x - mean) * (x - mean);
+        }
+        return new double[] {mean, Math.sqrt(var / v.length)};
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
