@@ -1,14 +1,278 @@
 package dev.flash.cli;
 
+import dev.flash.daemon.ConfigException;
+import dev.flash.daemon.DaemonConfig;
+import dev.flash.daemon.DaemonLog;
+import dev.flash.daemon.DaemonWiring;
+import dev.flash.daemon.FlashDaemon;
+import dev.flash.daemon.InstanceLock;
+import dev.flash.daemon.Node;
+import dev.flash.daemon.NodeFactory;
+import dev.flash.daemon.PolicyProvider;
+import dev.flash.daemon.SdNotify;
+import dev.flash.daemon.StatusServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder: replaced by its owner. */
-@Command(name = "daemon", description = "(not built yet)")
+/** {@code flash daemon}: runs flashd in the foreground (systemd runs it the same way). */
+@Command(name = "daemon",
+        sortOptions = false,
+        description = {
+            "Run flashd in the foreground: every period, sense telemetry, decide a frequency per",
+            "cpufreq policy (FLASH model, or the rule controller when no valid model is present) and",
+            "write it. Ctrl-C or SIGTERM stops it and hands every CPU back as it was found.",
+            "",
+            "Unless --quiet, one line per tick shows what it decides:",
+            "  time state | pN util U cur->target MHz action | package W",
+            ""},
+        footer = {
+            "",
+            "Examples:",
+            "  flash daemon --simulate --duration 10",
+            "      ten seconds against the embedded simulated node, nothing on this machine touched",
+            "  flash daemon --dry-run --period 500",
+            "      decide on the real machine twice a second, write nothing (mode 'observe')",
+            "  flash daemon --config /etc/flash/flashd.toml --quiet",
+            "      what the systemd unit runs; watch it with `flash status --watch`",
+            "  flash daemon --simulate=mynode.toml --state-dir /tmp/flash --socket /tmp/flash/s.sock",
+            "      a second, unprivileged instance for experiments",
+            "",
+            "Configuration keys and defaults: docs/config.md. Options override the file.",
+            "", ExitCodes.HELP})
 public final class DaemonCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "TOML configuration (default /etc/flash/flashd.toml, if it exists)")
+    Path configFile;
+
+    @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "SPEC",
+            description = "Run against the simulated node; SPEC is a node spec file, none = the embedded one")
+    String simulate;
+
+    @Option(names = "--dry-run", description = "Decide and report, never write cpufreq")
+    boolean dryRun;
+
+    @Option(names = "--period", paramLabel = "MS", description = "Control period, 50 .. 10000 ms (default 1000)")
+    Integer periodMs;
+
+    @Option(names = "--sysfs-root", paramLabel = "DIR", description = "Read sys/ and proc/ under DIR (a fake tree)")
+    Path sysfsRoot;
+
+    @Option(names = "--models-dir", paramLabel = "DIR", description = "ONNX models (default /var/lib/flash/models)")
+    Path modelsDir;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash)")
+    Path stateDir;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default /run/flash/flashd.sock)")
+    Path socket;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop cleanly after this long (default: run until stopped)")
+    Double durationSeconds;
+
+    @Option(names = "--quiet", description = "No per-tick line; only events on stderr")
+    boolean quiet;
+
+    @Option(names = "--json-log", description = "Log events as JSON lines")
+    boolean jsonLog;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging (every error as it happens) and stack traces")
+    boolean verbose;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
+    private final NodeFactory nodes;
+    private final PolicyProvider.Factory deciders;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public DaemonCommand() {
+        this(DaemonWiring.nodeFactory(), DaemonWiring.policyProvider(), System.out, System.err);
+    }
+
+    /** For tests and alternative front ends: the node and deciders to run. */
+    public DaemonCommand(NodeFactory nodes, PolicyProvider.Factory deciders, PrintStream out, PrintStream err) {
+        this.nodes = nodes;
+        this.deciders = deciders;
+        this.out = out;
+        this.err = err;
+    }
+
     @Override
     public Integer call() {
-        System.err.println("flash daemon: not built yet");
-        return ExitCodes.FAILURE;
+        DaemonConfig config;
+        try {
+            config = effectiveConfig();
+        } catch (ConfigException e) {
+            err.println("flash daemon: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        DaemonConfig.LogLevel level = verbose ? DaemonConfig.LogLevel.DEBUG : config.logLevel();
+        DaemonLog log = new DaemonLog(err, level, jsonLog);
+
+        InstanceLock lock;
+        try {
+            lock = InstanceLock.acquire(config.lockFile());
+        } catch (InstanceLock.AlreadyRunningException e) {
+            err.println("flash daemon: " + e.getMessage());
+            return ExitCodes.ALREADY_RUNNING;
+        } catch (AccessDeniedException e) {
+            err.println("flash daemon: cannot create " + config.lockFile() + ": permission denied (run as root, "
+                    + "or give --state-dir a writable directory)");
+            return ExitCodes.PERMISSION;
+        } catch (IOException e) {
+            err.println("flash daemon: cannot take the lock " + config.lockFile() + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        try (lock) {
+            return runLocked(config, log);
+        } catch (IOException e) {
+            log.warn("releasing the lock: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    DaemonConfig effectiveConfig() throws ConfigException {
+        DaemonConfig c = DaemonConfig.load(configFile == null ? DaemonConfig.DEFAULT_FILE : configFile,
+                configFile != null);
+        if (periodMs != null) {
+            c = c.withPeriodMs(periodMs);
+        }
+        if (dryRun) {
+            c = c.withDryRun(true);
+        }
+        if (sysfsRoot != null) {
+            c = c.withSysfsRoot(sysfsRoot);
+        }
+        if (modelsDir != null) {
+            c = c.withModelsDir(modelsDir);
+        }
+        if (stateDir != null) {
+            c = c.withStateDir(stateDir);
+        }
+        if (socket != null) {
+            c = c.withSocket(socket);
+        }
+        if (simulate != null) {
+            c = c.withSimulate(DaemonConfig.Simulate.ALWAYS, simulate);
+        }
+        if (durationSeconds != null && !(durationSeconds > 0)) {
+            throw new ConfigException("--duration: must be a positive number of seconds, got " + durationSeconds);
+        }
+        return c;
+    }
+
+    private int runLocked(DaemonConfig config, DaemonLog log) {
+        Node node;
+        try {
+            node = nodes.open(config);
+        } catch (NodeFactory.NodeException e) {
+            err.println("flash daemon: " + e.getMessage());
+            return e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+        }
+        PolicyProvider policies;
+        try {
+            policies = deciders.open(config, node);
+        } catch (RuntimeException e) {
+            closeQuietly(node, log);
+            err.println("flash daemon: cannot open models in " + config.modelsDir() + ": " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return ExitCodes.FAILURE;
+        }
+        SdNotify notify = SdNotify.fromEnvironment();
+        FlashDaemon daemon = new FlashDaemon(config, node, policies, log, notify);
+        StatusServer server;
+        try {
+            server = StatusServer.start(config.socket(), daemon::status, log);
+        } catch (IOException e) {
+            daemon.shutdown();
+            notify.close();
+            err.println("flash daemon: status socket " + config.socket() + ": " + e.getMessage());
+            return e instanceof AccessDeniedException ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+        }
+        if (!quiet) {
+            daemon.setTickListener((d, record) -> out.println(d.tickLine()));
+        }
+
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        StopSignals.install(daemon::requestStop);
+        Thread hook = new Thread(() -> {
+            daemon.requestStop();
+            try {
+                cleanedUp.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flashd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        log.info("starting: " + node.description() + (config.dryRun() ? " (dry run)" : "")
+                + ", socket " + config.socket());
+        int exit = ExitCodes.OK;
+        try {
+            daemon.run(durationSeconds == null ? 0 : Math.round(durationSeconds * 1e9));
+        } catch (RuntimeException e) {
+            log.error("loop crashed: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            exit = ExitCodes.FAILURE;
+        } finally {
+            // stop the loop (done), restore, STOPPING=1, remove the socket
+            daemon.shutdown();
+            try {
+                server.close();
+            } catch (IOException e) {
+                log.warn("removing " + config.socket() + ": " + e.getMessage());
+            }
+            notify.close();
+            log.info("stopped after " + daemon.ticks() + " ticks; CPUs restored");
+            cleanedUp.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down: the hook is running and waits for us
+            }
+        }
+        return exit;
+    }
+
+    private static void closeQuietly(Node node, DaemonLog log) {
+        try {
+            node.close();
+        } catch (Exception e) {
+            log.warn("closing the node: " + e.getMessage());
+        }
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the loop so that the process ends with exit 0 after restoring, as
+     * systemd expects of a clean stop. Where the JDK's signal API is unavailable the shutdown
+     * hook alone does the same work (the exit status is then 143).
+     */
+    static final class StopSignals {
+        private StopSignals() {
+        }
+
+        @SuppressWarnings("removal")
+        static void install(Runnable stop) {
+            for (String name : new String[] {"TERM", "INT"}) {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.run());
+                } catch (IllegalArgumentException | LinkageError e) {
+                    // signal in use by the VM (e.g. -Xrs) or API absent: the shutdown hook covers it
+                }
+            }
+        }
     }
 }

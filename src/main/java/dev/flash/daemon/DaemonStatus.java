@@ -1,0 +1,106 @@
+package dev.flash.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The status flashd answers on its socket, as one JSON object (Gson, field names as written
+ * here; see {@code docs/status.md}). Plain mutable classes so Gson reads and writes them with no
+ * adapters, and {@code flash status} parses the same classes back. A value that is unknown or
+ * unavailable (NaN in the loop) is {@code null} in JSON.
+ */
+public final class DaemonStatus {
+    /** running, fallback (the rule controller decides), degraded (hands-off), starting, stopped. */
+    public String state;
+    /** Why the state is not "running"; null when it is. */
+    public String stateReason;
+    public long pid;
+    public String startedAt;
+    public double uptimeSeconds;
+    public long ticks;
+    public int periodMs;
+    public Jitter jitter = new Jitter();
+    public NodeInfo node = new NodeInfo();
+    public ModelInfo model = new ModelInfo();
+    public Power power = new Power();
+    public Counts counts = new Counts();
+    /** Most recent first, bounded. */
+    public List<String> fallbackReasons = new ArrayList<>();
+    /** Most recent first, bounded; each begins with an ISO-8601 time. */
+    public List<String> lastErrors = new ArrayList<>();
+    public List<PolicyStatus> policies = new ArrayList<>();
+
+    /** Lateness of each tick against its schedule (monotonic clock). */
+    public static final class Jitter {
+        public Double p50Ms;
+        public Double p99Ms;
+        public Double maxMs;
+        /** Ticks skipped because one tick ran past the next one's start. */
+        public long overruns;
+        public int samples;
+    }
+
+    public static final class NodeInfo {
+        /** "real" or "simulated". */
+        public String kind;
+        public String description;
+        public String sysfsRoot;
+        public boolean dryRun;
+    }
+
+    public static final class ModelInfo {
+        public String name;
+        public String agent;
+        /** True when the rule controller decides instead of the model. */
+        public boolean fallback;
+        /** Why the fallback decides (no model, model failed, ...); null when the model decides. */
+        public String reason;
+        public int contextLength;
+        public Double expectedReward;
+        public Double expectedRewardStd;
+    }
+
+    public static final class Power {
+        /** Package power over the last tick, W; null when the node has no RAPL. */
+        public Double packageWatts;
+        /** Package energy since the daemon started, J. */
+        public Double joulesSinceStart;
+    }
+
+    public static final class Counts {
+        public long decisions;
+        public long modelDecisions;
+        public long fallbackDecisions;
+        /** Times the daemon switched from the model to the fallback. */
+        public long fallbacks;
+        /** Times the daemon handed the CPUs back and stopped acting. */
+        public long handsOff;
+        public long telemetryFailures;
+        public long writeErrors;
+    }
+
+    public static final class PolicyStatus {
+        public int id;
+        public String cpus;
+        /** setspeed, cap or observe. */
+        public String mode;
+        public String driver;
+        public String governor;
+        public Double freqMhz;
+        public Double targetMhz;
+        public Double utilization;
+        public Double ipc;
+        public String action;
+        public Double embeddingNorm;
+        public List<Float> embeddingHead = new ArrayList<>();
+        public Double expectedReward;
+        public Double recentReward;
+        public Double recentRewardStd;
+        public int rewardSamples;
+        /** "context matches training", "retraining advised", or why it cannot tell. */
+        public String drift;
+        public long decisions;
+        public long writeErrors;
+        public int consecutiveWriteErrors;
+    }
+}

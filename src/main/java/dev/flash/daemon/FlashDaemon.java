@@ -1,0 +1,807 @@
+package dev.flash.daemon;
+
+import dev.flash.actuate.ActuationException;
+import dev.flash.actuate.ActuationMode;
+import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.dvfs.DvfsReward;
+import dev.flash.policy.DecisionException;
+import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.PolicyDecision;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryException;
+import dev.flash.telemetry.TelemetryRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * flashd's control loop: every period, Sense -> Decide -> Act.
+ *
+ * <pre>
+ *   sample telemetry         (stale after N failures in a row, or a frozen / too old record)
+ *   track hotplug            (policies that appeared get state, those gone are forgotten)
+ *   extend each context      (features now, last tick's action, reward of the interval just ended)
+ *   decide                   (one call for all policies: the model, or the fallback)
+ *   act                      (one write per policy; N failed writes in a row -> hands-off)
+ * </pre>
+ *
+ * <p>Safety: on stale telemetry, a failing or NaN-producing model, or repeated write errors the
+ * loop first hands the CPUs back ({@code actuator.restore()}), then either lets the rule
+ * controller decide (model trouble) or stops acting (telemetry or write trouble, "degraded"). It
+ * says why in one log line and in the status, and resumes after {@code recover_after_ticks}
+ * healthy ticks. A failing model is re-tried after a back-off that doubles each time.
+ *
+ * <p>Ticks are scheduled on the monotonic clock at {@code start + k * period}: a late tick does
+ * not push the next one back (no drift), and a tick that overran a whole period skips the missed
+ * slots instead of bursting to catch up. The steady-state tick allocates nothing of its own
+ * beyond what the telemetry source and the policy return.
+ */
+public final class FlashDaemon {
+
+    /** What the loop is doing, as the status reports it. */
+    public enum State {
+        STARTING, RUNNING, FALLBACK, DEGRADED, STOPPED;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Called after every tick (the foreground one-line-per-tick output); on the loop thread. */
+    @FunctionalInterface
+    public interface TickListener {
+        void afterTick(FlashDaemon daemon, TelemetryRecord record);
+    }
+
+    static final int MAX_REASONS = 8;
+    static final int MAX_ERRORS = 16;
+    static final int EMBEDDING_HEAD = 4;
+    /** Longest wait before re-trying a model that failed: 2^6 recovery windows. */
+    static final int MAX_BACKOFF_SHIFT = 6;
+
+    private final DaemonConfig config;
+    private final Node node;
+    private final PolicyProvider policies;
+    private final Function<PolicyProvider.Selection, TrajectoryRecorder> recorders;
+    private final DaemonLog log;
+    private final SdNotify notify;
+    private final LongSupplier clock;
+    private final long periodNanos;
+    private final long watchdogNanos;
+    private TickListener listener;
+
+    // ---- loop state (guarded by this) ---------------------------------------------------------
+    private final Map<Integer, PolicyState> states = new TreeMap<>();
+    private final JitterStats jitter = new JitterStats();
+    private final DaemonStatus.Counts counts = new DaemonStatus.Counts();
+    private final Deque<String> fallbackReasons = new ArrayDeque<>();
+    private final Deque<String> errors = new ArrayDeque<>();
+    private PolicyProvider.Selection selection;
+    private TrajectoryRecorder recorder;
+    private State state = State.STARTING;
+    private String stateReason = "waiting for the first tick";
+    private boolean modelFailed;
+    private int modelBackoffShift;
+    private int modelGoodTicks;
+    private int healthyTicks;
+    private boolean handsOff;
+    private int sampleFailures;
+    private int frozenTicks;
+    private long lastRecordNanos = Long.MIN_VALUE;
+    private long ticks;
+    private long nextPollNanos;
+    private boolean announcedReady;
+    private double packageWatts = Double.NaN;
+    private double firstJoules = Double.NaN;
+    private double lastJoules = Double.NaN;
+    private final float[] scratchState = new float[DvfsFeatures.COUNT];
+
+    // ---- lifecycle -------------------------------------------------------------------------------
+    private final long startNanos;
+    private final Instant startedAt = Instant.now();
+    private volatile boolean stopRequested;
+    private volatile Thread loopThread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Per cpufreq policy: what the loop remembers between ticks. Allocated on hotplug only. */
+    private static final class PolicyState {
+        final int id;
+        final float[] features = new float[DvfsFeatures.COUNT];
+        final float[] embeddingHead = new float[EMBEDDING_HEAD];
+        final DriftDetector drift = new DriftDetector();
+        PolicySample sample;
+        ActuationMode mode;
+        boolean hasPrevious;
+        int lastActionIndex = -1;
+        String lastAction = "-";
+        long targetKhz = -1;
+        double embeddingNorm = Double.NaN;
+        int embeddingLength;
+        long decisions;
+        long writeErrors;
+        int consecutiveWriteErrors;
+
+        PolicyState(int id) {
+            this.id = id;
+        }
+    }
+
+    public FlashDaemon(DaemonConfig config, Node node, PolicyProvider policies, DaemonLog log, SdNotify notify) {
+        this(config, node, policies, FlashDaemon::defaultRecorder, log, notify, System::nanoTime);
+    }
+
+    public FlashDaemon(DaemonConfig config, Node node, PolicyProvider policies,
+                       Function<PolicyProvider.Selection, TrajectoryRecorder> recorders, DaemonLog log,
+                       SdNotify notify, LongSupplier clock) {
+        this.config = config;
+        this.node = node;
+        this.policies = policies;
+        this.recorders = recorders;
+        this.log = log;
+        this.notify = notify;
+        this.clock = clock;
+        this.periodNanos = config.periodNanos();
+        this.watchdogNanos = SdNotify.watchdogIntervalNanos();
+        this.startNanos = clock.getAsLong();
+        if (watchdogNanos > 0 && periodNanos * 2 > watchdogNanos) {
+            log.warn("period " + config.periodMs() + " ms is more than half the systemd watchdog ("
+                    + watchdogNanos / 1_000_000 + " ms): the service may be killed; lower period_ms");
+        }
+    }
+
+    /** The built-in context buffer sized from the model's metadata. */
+    public static TrajectoryRecorder defaultRecorder(PolicyProvider.Selection s) {
+        int actions = s.actionCount() > 0 ? s.actionCount() : DvfsActions.DEFAULT.size();
+        return new RingTrajectoryRecorder(Math.max(1, s.contextLength()), DvfsFeatures.COUNT, actions);
+    }
+
+    public void setTickListener(TickListener listener) {
+        this.listener = listener;
+    }
+
+    public DaemonConfig config() {
+        return config;
+    }
+
+    // ---- the loop --------------------------------------------------------------------------------
+
+    /**
+     * Runs ticks until {@link #requestStop()} or until {@code durationNanos} have passed (0 = no
+     * limit). Returns normally; the caller then calls {@link #shutdown()}.
+     */
+    public void run(long durationNanos) {
+        loopThread = Thread.currentThread();
+        long start = clock.getAsLong();
+        long next = start;
+        while (!stopRequested) {
+            tick();
+            next += periodNanos;
+            long now = clock.getAsLong();
+            if (durationNanos > 0 && now - start >= durationNanos) {
+                break;
+            }
+            if (now - next > 0) {
+                long missed = (now - next) / periodNanos + 1;
+                jitter.overrun(missed);
+                next += missed * periodNanos;
+            }
+            long remaining;
+            while (!stopRequested && (remaining = next - clock.getAsLong()) > 0) {
+                LockSupport.parkNanos(this, remaining);
+            }
+            if (!stopRequested) {
+                jitter.record(clock.getAsLong() - next);
+            }
+            if (durationNanos > 0 && next - start >= durationNanos) {
+                break;
+            }
+        }
+        loopThread = null;
+    }
+
+    /** Asks the loop to stop after the current tick (signal handlers call this). */
+    public void requestStop() {
+        stopRequested = true;
+        Thread t = loopThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Hands the CPUs back, tells systemd, closes the node and the deciders. Idempotent; counts
+     * down the latch that {@link #awaitShutdown} waits on.
+     */
+    public void shutdown() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        try {
+            synchronized (this) {
+                state = State.STOPPED;
+                stateReason = "stopped";
+                try {
+                    node.actuator().restore();
+                } catch (ActuationException | RuntimeException e) {
+                    log.error("restore at stop failed: " + e.getMessage() + " (run `flash restore`)");
+                }
+            }
+            notify.stopping();
+            try {
+                node.close();
+            } catch (Exception e) {
+                log.warn("closing the node: " + e.getMessage());
+            }
+            policies.close();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Waits until {@link #shutdown()} finished; true if it did within the timeout. */
+    public boolean awaitShutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    /** One Sense -> Decide -> Act step. Public so tests can drive the loop tick by tick. */
+    public synchronized void tick() {
+        long now = clock.getAsLong();
+        ticks++;
+        pollModels(now);
+
+        TelemetryRecord record = sense(now);
+        if (record != null) {
+            trackHotplug(record);
+            extendContexts(record);
+            updatePower(record);
+            if (handsOff) {
+                recoverFromHandsOff();
+            }
+            if (!handsOff) {
+                List<PolicyDecision> decisions = decide(record);
+                if (decisions != null) {
+                    act(record, decisions);
+                }
+            }
+            if (!announcedReady && !handsOff) {
+                announcedReady = true;
+                notify.ready();
+                notify.status(statusLine());
+                log.info("ready: " + node.description() + ", period " + config.periodMs() + " ms, "
+                        + (selection.policy() == null ? "fallback (" + selection.reason() + ")"
+                        : "model " + selection.modelName()));
+            }
+        }
+        if (watchdogNanos > 0) {
+            notify.watchdog();
+        }
+        if (state == State.STARTING && announcedReady) {
+            state = State.RUNNING;
+        }
+        TickListener l = listener;
+        if (l != null && record != null) {
+            l.afterTick(this, record);
+        }
+    }
+
+    // ---- Sense -------------------------------------------------------------------------------
+
+    private TelemetryRecord sense(long now) {
+        TelemetryRecord record;
+        try {
+            record = node.source().sample();
+        } catch (TelemetryException | RuntimeException e) {
+            counts.telemetryFailures++;
+            sampleFailures++;
+            error("telemetry: " + e.getMessage());
+            if (sampleFailures >= config.staleAfterPeriods()) {
+                enterHandsOff("telemetry stale: " + sampleFailures + " failed samples in a row (last: "
+                        + e.getMessage() + ")");
+            }
+            return null;
+        }
+        sampleFailures = 0;
+        // A frozen source repeats its timestamp; a real node's record must also be fresh. (The
+        // simulated node runs its own clock, so only the frozen check applies to it.)
+        boolean frozen = record.monotonicNanos() == lastRecordNanos;
+        frozenTicks = frozen ? frozenTicks + 1 : 0;
+        lastRecordNanos = record.monotonicNanos();
+        long ageNanos = now - record.monotonicNanos();
+        long limit = config.staleAfterPeriods() * periodNanos;
+        if (frozenTicks >= config.staleAfterPeriods() || (!node.simulated() && ageNanos > limit)) {
+            String why = frozenTicks > 0 ? "telemetry stale: the record has not changed for " + frozenTicks
+                    + " ticks" : String.format(Locale.ROOT, "telemetry stale: record is %.0f ms old (limit %d ms)",
+                    ageNanos / 1e6, limit / 1_000_000);
+            enterHandsOff(why);
+            healthyTicks = 0;
+            return null;
+        }
+        return record;
+    }
+
+    private void trackHotplug(TelemetryRecord record) {
+        List<PolicySample> present = record.policies();
+        if (states.size() != present.size() || !sameIds(present)) {
+            for (Iterator<PolicyState> it = states.values().iterator(); it.hasNext(); ) {
+                PolicyState ps = it.next();
+                if (record.policy(ps.id) == null) {
+                    it.remove();
+                    if (recorder != null) {
+                        recorder.reset(ps.id);
+                    }
+                    log.info("policy" + ps.id + " went away (CPU hotplug); forgetting its context");
+                }
+            }
+            for (PolicySample p : present) {
+                if (!states.containsKey(p.id())) {
+                    states.put(p.id(), new PolicyState(p.id()));
+                    if (ticks > 1) {
+                        log.info("policy" + p.id() + " appeared (CPU hotplug), CPUs " + cpuList(p.cpus()));
+                    }
+                }
+            }
+        }
+        for (PolicySample p : present) {
+            PolicyState ps = states.get(p.id());
+            ps.sample = p;
+            if (ps.mode == null) {
+                ps.mode = node.actuator().modeFor(p);
+            }
+        }
+    }
+
+    private boolean sameIds(List<PolicySample> present) {
+        for (PolicySample p : present) {
+            if (!states.containsKey(p.id())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Appends (state now, last action, reward of the interval just ended) for every policy. */
+    private void extendContexts(TelemetryRecord record) {
+        for (PolicySample p : record.policies()) {
+            PolicyState ps = states.get(p.id());
+            DvfsFeatures.extract(p, record, ps.features, 0);
+            float reward = DvfsReward.of(p, record);
+            if (ps.hasPrevious && record.intervalSeconds() > 0) {
+                recorder.append(p.id(), ps.features, ps.lastActionIndex, reward);
+                ps.drift.add(reward);
+            }
+        }
+    }
+
+    private void updatePower(TelemetryRecord record) {
+        packageWatts = record.packageWatts();
+        double j = record.packageJoules();
+        if (!Double.isNaN(j)) {
+            if (Double.isNaN(firstJoules)) {
+                firstJoules = j;
+            }
+            lastJoules = j;
+        }
+    }
+
+    // ---- Decide ------------------------------------------------------------------------------
+
+    private void pollModels(long now) {
+        if (selection != null && now - nextPollNanos < 0) {
+            return;
+        }
+        nextPollNanos = now + config.modelPollSeconds() * 1_000_000_000L;
+        PolicyProvider.Selection s;
+        try {
+            s = policies.poll();
+        } catch (RuntimeException e) {
+            error("model directory: " + e.getMessage());
+            if (selection != null) {
+                return;
+            }
+            s = PolicyProvider.Selection.none("model directory failed: " + e.getMessage());
+        }
+        if (s == selection) {
+            return;
+        }
+        PolicyProvider.Selection old = selection;
+        selection = s;
+        recorder = recorders.apply(s);
+        for (PolicyState ps : states.values()) {
+            ps.hasPrevious = false;
+            ps.drift.clear();
+        }
+        modelFailed = false;
+        modelBackoffShift = 0;
+        modelGoodTicks = 0;
+        if (s.policy() == null) {
+            log.info("no model: " + s.reason() + "; the fallback controller decides");
+        } else if (old != null) {
+            log.info("model changed: " + (old.policy() == null ? "fallback" : old.modelName()) + " -> "
+                    + s.modelName());
+        }
+        if (!handsOff) {
+            setState(s.policy() == null ? State.FALLBACK : State.RUNNING,
+                    s.policy() == null ? "no model: " + s.reason() : null);
+        }
+    }
+
+    private List<PolicyDecision> decide(TelemetryRecord record) {
+        FrequencyPolicy model = selection.policy();
+        if (model != null && modelFailed) {
+            healthyTicks++;
+            if (healthyTicks >= config.recoverAfterTicks() << modelBackoffShift) {
+                log.info("re-trying model " + selection.modelName() + " after " + healthyTicks
+                        + " ticks on the fallback");
+                modelFailed = false;
+                healthyTicks = 0;
+            }
+        }
+        if (model != null && !modelFailed) {
+            try {
+                List<PolicyDecision> d = checked(model.decide(record, recorder), record);
+                counts.modelDecisions += d.size();
+                if (++modelGoodTicks >= config.recoverAfterTicks()) {
+                    modelBackoffShift = 0;
+                }
+                setState(State.RUNNING, null);
+                return d;
+            } catch (DecisionException | RuntimeException e) {
+                modelFailed = true;
+                healthyTicks = 0;
+                // A model that fails again soon after a re-try waits twice as long next time.
+                boolean relapse = counts.fallbacks > 0 && modelGoodTicks < config.recoverAfterTicks();
+                modelBackoffShift = relapse ? Math.min(MAX_BACKOFF_SHIFT, modelBackoffShift + 1) : 0;
+                modelGoodTicks = 0;
+                counts.fallbacks++;
+                String reason = "model " + selection.modelName() + " failed: " + e.getMessage();
+                remember(fallbackReasons, MAX_REASONS, reason);
+                error(reason);
+                restore("model failure");
+                setState(State.FALLBACK, reason);
+            }
+        }
+        FrequencyPolicy fallback = policies.fallback();
+        if (fallback == null) {
+            enterHandsOff(model == null ? "no model and no fallback controller" : "model failed and no fallback controller");
+            return null;
+        }
+        try {
+            List<PolicyDecision> d = checked(fallback.decide(record, recorder), record);
+            counts.fallbackDecisions += d.size();
+            if (model == null && state != State.FALLBACK) {
+                setState(State.FALLBACK, "no model: " + selection.reason());
+            }
+            return d;
+        } catch (DecisionException | RuntimeException e) {
+            enterHandsOff("fallback controller failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Rejects decisions a safe loop cannot apply: non-finite numbers, unknown policies. */
+    private static List<PolicyDecision> checked(List<PolicyDecision> decisions, TelemetryRecord record)
+            throws DecisionException {
+        if (decisions == null) {
+            throw new DecisionException("returned no decisions");
+        }
+        for (int i = 0; i < decisions.size(); i++) {
+            PolicyDecision d = decisions.get(i);
+            if (d.targetKhz() <= 0) {
+                throw new DecisionException("non-positive target " + d.targetKhz() + " kHz for policy" + d.policyId());
+            }
+            if (Double.isInfinite(d.expectedValue())) {
+                throw new DecisionException("non-finite value estimate for policy" + d.policyId());
+            }
+            float[] e = d.embedding();
+            if (e != null) {
+                for (float v : e) {
+                    if (!Float.isFinite(v)) {
+                        throw new DecisionException("NaN/Inf in the embedding for policy" + d.policyId());
+                    }
+                }
+            }
+            if (record.policy(d.policyId()) == null) {
+                throw new DecisionException("decision for unknown policy" + d.policyId());
+            }
+        }
+        return decisions;
+    }
+
+    // ---- Act ---------------------------------------------------------------------------------
+
+    private void act(TelemetryRecord record, List<PolicyDecision> decisions) {
+        for (int i = 0; i < decisions.size(); i++) {
+            PolicyDecision d = decisions.get(i);
+            PolicyState ps = states.get(d.policyId());
+            PolicySample p = record.policy(d.policyId());
+            ps.decisions++;
+            counts.decisions++;
+            ps.lastActionIndex = d.actionIndex();
+            ps.lastAction = d.actionName();
+            ps.targetKhz = d.targetKhz();
+            ps.hasPrevious = true;
+            summarizeEmbedding(ps, d.embedding());
+            try {
+                node.actuator().apply(p, d.targetKhz());
+                ps.consecutiveWriteErrors = 0;
+            } catch (ActuationException | RuntimeException e) {
+                ps.writeErrors++;
+                ps.consecutiveWriteErrors++;
+                counts.writeErrors++;
+                error("write policy" + p.id() + ": " + e.getMessage());
+                if (ps.consecutiveWriteErrors >= config.maxWriteErrors()) {
+                    enterHandsOff(ps.consecutiveWriteErrors + " write errors in a row on policy" + p.id()
+                            + " (last: " + e.getMessage() + ")");
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void summarizeEmbedding(PolicyState ps, float[] e) {
+        if (e == null || e.length == 0) {
+            ps.embeddingNorm = Double.NaN;
+            ps.embeddingLength = 0;
+            return;
+        }
+        double s = 0;
+        for (float v : e) {
+            s += (double) v * v;
+        }
+        ps.embeddingNorm = Math.sqrt(s);
+        ps.embeddingLength = Math.min(EMBEDDING_HEAD, e.length);
+        System.arraycopy(e, 0, ps.embeddingHead, 0, ps.embeddingLength);
+    }
+
+    // ---- safety ------------------------------------------------------------------------------
+
+    private void enterHandsOff(String reason) {
+        healthyTicks = 0;
+        if (handsOff) {
+            stateReason = reason;
+            return;
+        }
+        handsOff = true;
+        counts.handsOff++;
+        error("hands-off: " + reason);
+        restore(reason);
+        setState(State.DEGRADED, reason + "; CPUs handed back, not acting");
+    }
+
+    private void recoverFromHandsOff() {
+        healthyTicks++;
+        if (healthyTicks < config.recoverAfterTicks()) {
+            return;
+        }
+        handsOff = false;
+        healthyTicks = 0;
+        for (PolicyState ps : states.values()) {
+            ps.consecutiveWriteErrors = 0;
+        }
+        log.info("healthy for " + config.recoverAfterTicks() + " ticks: resuming control");
+        boolean model = selection.policy() != null && !modelFailed;
+        setState(model ? State.RUNNING : State.FALLBACK, model ? null
+                : selection.policy() == null ? "no model: " + selection.reason() : "model failed earlier");
+    }
+
+    private void restore(String why) {
+        try {
+            node.actuator().restore();
+        } catch (ActuationException | RuntimeException e) {
+            error("restore after '" + why + "' failed: " + e.getMessage());
+        }
+    }
+
+    private void setState(State s, String reason) {
+        if (s == state && java.util.Objects.equals(reason, stateReason)) {
+            return;
+        }
+        boolean announce = s != state && state != State.STARTING;
+        state = s;
+        stateReason = reason;
+        if (announce) {
+            log.info("state " + s.key() + (reason == null ? "" : ": " + reason));
+            notify.status(statusLine());
+        }
+    }
+
+    private void error(String message) {
+        remember(errors, MAX_ERRORS, Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + message);
+        log.debug(message);
+    }
+
+    private static void remember(Deque<String> list, int max, String item) {
+        list.addFirst(item);
+        while (list.size() > max) {
+            list.removeLast();
+        }
+    }
+
+    /** The one-line summary systemd shows as STATUS=. */
+    public synchronized String statusLine() {
+        String decider = selection == null ? "-" : handsOff ? "hands-off"
+                : selection.policy() == null || modelFailed ? "fallback" : selection.modelName();
+        return state.key() + ": " + states.size() + " policies, " + decider
+                + (stateReason == null ? "" : " (" + stateReason + ")");
+    }
+
+    // ---- views for people and machines ----------------------------------------------------------
+
+    public synchronized State state() {
+        return state;
+    }
+
+    public synchronized String stateReason() {
+        return stateReason;
+    }
+
+    public synchronized boolean handsOff() {
+        return handsOff;
+    }
+
+    public synchronized long ticks() {
+        return ticks;
+    }
+
+    public JitterStats jitter() {
+        return jitter;
+    }
+
+    /** The compact line the foreground daemon prints after each tick. */
+    public synchronized String tickLine() {
+        StringBuilder b = new StringBuilder(96);
+        b.append(java.time.LocalTime.now().truncatedTo(ChronoUnit.MILLIS)).append(' ')
+                .append(String.format(Locale.ROOT, "%-8s", state.key()));
+        for (PolicyState ps : states.values()) {
+            PolicySample p = ps.sample;
+            b.append(" | p").append(ps.id).append(' ')
+                    .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
+                            mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), handsOff ? "hands-off" : ps.lastAction));
+        }
+        if (!Double.isNaN(packageWatts)) {
+            b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
+        }
+        return b.toString();
+    }
+
+    private static String mhz(long khz) {
+        return khz <= 0 ? "?" : Long.toString(Math.round(khz / 1000.0));
+    }
+
+    /** Everything the status socket answers. Allocates; called only on request. */
+    public synchronized DaemonStatus status() {
+        DaemonStatus s = new DaemonStatus();
+        s.state = state.key();
+        s.stateReason = stateReason;
+        s.pid = ProcessHandle.current().pid();
+        s.startedAt = startedAt.truncatedTo(ChronoUnit.SECONDS).toString();
+        s.uptimeSeconds = Math.round((clock.getAsLong() - startNanos) / 1e6) / 1e3;
+        s.ticks = ticks;
+        s.periodMs = config.periodMs();
+        s.jitter.p50Ms = ms(jitter.percentileNanos(50));
+        s.jitter.p99Ms = ms(jitter.percentileNanos(99));
+        s.jitter.maxMs = jitter.count() == 0 ? null : ms(jitter.maxNanos());
+        s.jitter.overruns = jitter.overruns();
+        s.jitter.samples = jitter.count();
+        s.node.kind = node.simulated() ? "simulated" : "real";
+        s.node.description = node.description();
+        s.node.sysfsRoot = config.sysfsRoot().toString();
+        s.node.dryRun = config.dryRun();
+        if (selection != null) {
+            boolean fallback = selection.policy() == null || modelFailed;
+            s.model.name = fallback ? "fallback" : selection.modelName();
+            s.model.agent = selection.agent();
+            s.model.fallback = fallback;
+            s.model.reason = selection.policy() == null ? "no model: " + selection.reason()
+                    : modelFailed ? fallbackReasons.peekFirst() : null;
+            s.model.contextLength = selection.contextLength();
+            s.model.expectedReward = num(selection.expectedReward());
+            s.model.expectedRewardStd = num(selection.expectedRewardStd());
+        }
+        s.power.packageWatts = num(packageWatts);
+        s.power.joulesSinceStart = Double.isNaN(firstJoules) ? null : round3(lastJoules - firstJoules);
+        DaemonStatus.Counts c = s.counts;
+        c.decisions = counts.decisions;
+        c.modelDecisions = counts.modelDecisions;
+        c.fallbackDecisions = counts.fallbackDecisions;
+        c.fallbacks = counts.fallbacks;
+        c.handsOff = counts.handsOff;
+        c.telemetryFailures = counts.telemetryFailures;
+        c.writeErrors = counts.writeErrors;
+        s.fallbackReasons.addAll(fallbackReasons);
+        s.lastErrors.addAll(errors);
+        double expected = selection == null ? Double.NaN : selection.expectedReward();
+        double expectedStd = selection == null ? Double.NaN : selection.expectedRewardStd();
+        for (PolicyState ps : states.values()) {
+            DaemonStatus.PolicyStatus p = new DaemonStatus.PolicyStatus();
+            PolicySample sample = ps.sample;
+            p.id = ps.id;
+            p.cpus = cpuList(sample.cpus());
+            p.mode = ps.mode == null ? null : ps.mode.name().toLowerCase(Locale.ROOT);
+            p.driver = sample.driver();
+            p.governor = sample.governor();
+            p.freqMhz = sample.curKhz() < 0 ? null : sample.curKhz() / 1000.0;
+            p.targetMhz = ps.targetKhz < 0 || handsOff ? null : ps.targetKhz / 1000.0;
+            p.utilization = num(round3(sample.utilization()));
+            p.ipc = num(round3(sample.ipc()));
+            p.action = handsOff ? "hands-off" : ps.lastAction;
+            p.embeddingNorm = num(round3(ps.embeddingNorm));
+            for (int i = 0; i < ps.embeddingLength; i++) {
+                p.embeddingHead.add(ps.embeddingHead[i]);
+            }
+            p.expectedReward = num(expected);
+            p.recentReward = num(round3(ps.drift.mean()));
+            p.recentRewardStd = num(round3(ps.drift.std()));
+            p.rewardSamples = ps.drift.count();
+            p.drift = ps.drift.verdict(expected, expectedStd);
+            p.decisions = ps.decisions;
+            p.writeErrors = ps.writeErrors;
+            p.consecutiveWriteErrors = ps.consecutiveWriteErrors;
+            s.policies.add(p);
+        }
+        return s;
+    }
+
+    private static Double ms(double nanos) {
+        return Double.isNaN(nanos) ? null : Math.round(nanos / 1e3) / 1e3;
+    }
+
+    private static Double num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+
+    private static double round3(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
+    }
+
+    static String cpuList(int[] cpus) {
+        if (cpus == null || cpus.length == 0) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        int[] sorted = cpus.clone();
+        Arrays.sort(sorted);
+        int i = 0;
+        while (i < sorted.length) {
+            int j = i;
+            while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
+                j++;
+            }
+            b.append(b.length() == 0 ? "" : ",").append(sorted[i]);
+            if (j > i) {
+                b.append('-').append(sorted[j]);
+            }
+            i = j + 1;
+        }
+        return b.toString();
+    }
+
+    /** Policies the loop currently knows, ascending (for tests and the foreground output). */
+    public synchronized List<Integer> policyIds() {
+        return new ArrayList<>(states.keySet());
+    }
+
+    /** The recorder now in use (tests read contexts back through it). */
+    public synchronized TrajectoryRecorder recorder() {
+        return recorder;
+    }
+
+}

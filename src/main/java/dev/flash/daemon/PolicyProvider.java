@@ -1,0 +1,55 @@
+package dev.flash.daemon;
+
+import dev.flash.policy.FrequencyPolicy;
+
+/**
+ * The seam between the daemon and its deciders. The integrator's implementation watches
+ * {@link DaemonConfig#modelsDir()} ({@code ModelDirectory}), loads the newest valid DVFS model
+ * (the ONNX policy) and always offers the rule controller ({@code FallbackController}).
+ *
+ * <p>The daemon calls {@link #poll()} at start and every {@code model_poll_seconds}; never on the
+ * tick path otherwise.
+ */
+public interface PolicyProvider extends AutoCloseable {
+
+    /**
+     * The decider to use now. Returns the same {@link Selection} object when nothing changed (the
+     * daemon compares by identity and then keeps its trajectory contexts), a new one when a model
+     * appeared, changed or was rejected.
+     */
+    Selection poll();
+
+    /** The rule controller that stands in when the model fails; null if none (then hands-off). */
+    FrequencyPolicy fallback();
+
+    @Override
+    default void close() {
+    }
+
+    /** Opens the provider for a configuration and the node it will decide for. */
+    @FunctionalInterface
+    interface Factory {
+        PolicyProvider open(DaemonConfig config, Node node);
+    }
+
+    /**
+     * What {@link #poll()} chose.
+     *
+     * @param policy            the decider, or null when no valid model is present (the daemon then
+     *                          runs the fallback and shows {@code reason})
+     * @param modelName         model file name, or "fallback"
+     * @param agent             the model's flash.agent, e.g. "dvfs"
+     * @param contextLength     rows of FLASH context the model reads (0 for none)
+     * @param actionCount       actions of the model (width of the one-hot in a context row)
+     * @param expectedReward    flash.expected_reward (NaN if absent), for drift detection
+     * @param expectedRewardStd flash.expected_reward_std (NaN if absent)
+     * @param reason            why there is no model (null when there is one)
+     */
+    record Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
+                     int actionCount, double expectedReward, double expectedRewardStd, String reason) {
+
+        public static Selection none(String reason) {
+            return new Selection(null, "fallback", "dvfs", 0, 0, Double.NaN, Double.NaN, reason);
+        }
+    }
+}
