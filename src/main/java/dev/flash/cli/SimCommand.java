@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sim",
         mixinStandardHelpOptions = true,
         description = {
-            "The simulated node: the machine flashd runs against when the host has no cpufreq,",
-            "and the environment DVFS models train on. See docs/simulated-node.md.",
+            "The simulated node: the machine flashd runs against when the host has no cpufreq, "
+                + "and the environment DVFS models train on. See docs/simulated-node.md.",
             ""},
         footer = {"", ExitCodes.HELP},
         subcommands = {SimCommand.Apps.class, SimCommand.Spec.class})
