@@ -22,12 +22,11 @@ import picocli.CommandLine.Spec;
  * with SIGKILL still leaves the CPUs as it found them.
  */
 @Command(name = "restore",
-        mixinStandardHelpOptions = true,
         description = {
             "Restore the cpufreq settings flashd changed (governor, scaling_min_freq,",
             "scaling_max_freq, scaling_setspeed) from its state file.",
             "",
-            "flashd saves each policy's original values to STATE-DIR/state.json before it",
+            "flashd saves each policy's original values to DIR/state.json before it",
             "first writes to the policy; the file records the sysfs root it was written for.",
             "This command writes them back (limits first, in an order that keeps min <= max,",
             "then the governor, then the speed) and deletes the file once all are back.",
@@ -39,6 +38,9 @@ import picocli.CommandLine.Spec;
                 + "  1  some values could not be restored (named; they stay in the state file)%n"
                 + "  4  permission denied (run as root)"})
 public final class RestoreCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where flashd keeps state.json (default: ${DEFAULT-VALUE}).")

@@ -54,7 +54,7 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
     }
 
     /** Returns the ladder size; throws when the model does not fit the DVFS environment. */
-    static int checkAgainstEnvironment(ModelDescription d) throws ModelRejectedException {
+    public static int checkAgainstEnvironment(ModelDescription d) throws ModelRejectedException {
         Path file = d.file();
         if (!ModelContract.AGENT_DVFS.equals(d.agent())) {
             throw new ModelRejectedException(file, "agent is '" + d.agent() + "', not " + ModelContract.AGENT_DVFS);

@@ -41,7 +41,9 @@ class CpuLoadMeterTest {
         assertEquals(cpus, busy.length, "one value per logical CPU");
         double spinning = mean(busy);
         assertTrue(spinning > 0.6, "spinning on every CPU shows as busy: " + spinning);
-        assertTrue(spinning > quiet, "busier than the quiet interval: " + spinning + " vs " + quiet);
+        // The development machines are shared (other builds run), so the quiet interval may be
+        // busy too; spinning on every CPU can only keep or raise it (small tolerance for rounding).
+        assertTrue(spinning >= quiet - 0.1, "not less busy than the quiet interval: " + spinning + " vs " + quiet);
     }
 
     private static double mean(double[] xs) {

@@ -1,0 +1,164 @@
+package dev.flash.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.policy.ModelDirectory.Entry;
+import dev.flash.testing.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelDirectoryTest {
+
+    @TempDir
+    Path dir;
+
+    /** File time stamps come from the kernel's coarse clock (a tick): space events apart. */
+    static void tick() throws InterruptedException {
+        Thread.sleep(30);
+    }
+
+    static Entry entry(ModelDirectory d, String name) {
+        return d.entries().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void droppedValidModelBecomesActiveAndTheNextOneReplacesIt() throws Exception {
+        try (ModelDirectory d = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            assertFalse(d.poll());
+            assertTrue(d.active().isEmpty());
+            TestModels.spec().seed(1).write(dir, "a.onnx");
+            assertTrue(d.poll());
+            assertEquals(Optional.of("a.onnx"), d.activeName());
+            assertEquals("a.onnx", d.active().orElseThrow().name());
+            assertFalse(d.poll(), "nothing changed: nothing to do");
+            tick();
+            TestModels.spec().seed(2).write(dir, "b.onnx");
+            assertTrue(d.poll());
+            assertEquals("b.onnx", d.active().orElseThrow().name());
+            assertTrue(entry(d, "b.onnx").active());
+            assertFalse(entry(d, "a.onnx").active());
+            assertTrue(entry(d, "a.onnx").valid());
+        }
+    }
+
+    @Test
+    void corruptDropIsRejectedAndTheLastGoodModelKeepsRunning() throws Exception {
+        try (ModelDirectory d = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            TestModels.spec().write(dir, "good.onnx");
+            d.poll();
+            FrequencyPolicy running = d.active().orElseThrow();
+            tick();
+            TestModels.write(dir, "bad.onnx", TestModels.truncated());
+            TestModels.spec().metadata(ModelContract.META_FEATURES, "util,freq_norm,ipc_norm,mpki_norm,temp")
+                    .write(dir, "mismatch.onnx");
+            assertFalse(d.poll(), "a rejected file changes nothing");
+            assertEquals("good.onnx", d.active().orElseThrow().name());
+            Entry bad = entry(d, "bad.onnx");
+            assertFalse(bad.valid());
+            assertTrue(bad.reason().contains("not a loadable ONNX model"), bad.reason());
+            assertTrue(entry(d, "mismatch.onnx").reason().contains("'temp'"), entry(d, "mismatch.onnx").reason());
+
+            // Even a corrupt replacement of the active file keeps the loaded model.
+            tick();
+            TestModels.write(dir, "good.onnx", TestModels.garbage());
+            assertFalse(d.poll());
+            assertTrue(d.active().isPresent());
+            assertEquals(running, d.active().orElseThrow());
+            assertFalse(entry(d, "good.onnx").valid());
+        }
+    }
+
+    @Test
+    void explicitActivationPersistsUntilAnotherFileIsDropped() throws Exception {
+        TestModels.spec().seed(1).write(dir, "a.onnx");
+        tick();
+        TestModels.spec().seed(2).write(dir, "b.onnx");
+        try (ModelDirectory d = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            d.poll();
+            assertEquals(Optional.of("b.onnx"), d.activeName(), "newest at start-up");
+            tick();
+            d.activate("a.onnx");
+            assertEquals(Optional.of("a.onnx"), d.activeName());
+            assertEquals(List.of("a.onnx"), Files.readAllLines(dir.resolve(ModelDirectory.ACTIVE_FILE)));
+            assertFalse(d.poll());
+            assertEquals(Optional.of("a.onnx"), d.activeName());
+        }
+        try (ModelDirectory restarted = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            restarted.poll();
+            assertEquals(Optional.of("a.onnx"), restarted.activeName(), "ACTIVE wins over the newer b.onnx");
+            tick();
+            TestModels.spec().seed(3).write(dir, "c.onnx");
+            assertTrue(restarted.poll());
+            assertEquals(Optional.of("c.onnx"), restarted.activeName(), "a drop wins over ACTIVE");
+        }
+        try (ModelDirectory again = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            again.poll();
+            assertEquals(Optional.of("c.onnx"), again.activeName(), "the drop still wins after a restart");
+        }
+    }
+
+    @Test
+    void activationWrittenByAnotherProcessIsPickedUpByPoll() throws Exception {
+        TestModels.spec().seed(1).write(dir, "a.onnx");
+        tick();
+        TestModels.spec().seed(2).write(dir, "b.onnx");
+        try (ModelDirectory daemon = new ModelDirectory(dir, ModelContract.AGENT_DVFS);
+             ModelDirectory cli = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            daemon.poll();
+            assertEquals(Optional.of("b.onnx"), daemon.activeName());
+            tick();
+            cli.activate("a.onnx");
+            assertTrue(daemon.poll());
+            assertEquals(Optional.of("a.onnx"), daemon.activeName());
+        }
+    }
+
+    @Test
+    void temporaryNamesAreIgnoredAndOtherAgentsListedButNotActivated() throws Exception {
+        Files.write(dir.resolve(".hidden.onnx"), TestModels.validDvfs());
+        Files.write(dir.resolve("x.onnx.part"), TestModels.validDvfs());
+        Files.write(dir.resolve("y.tmp"), TestModels.validDvfs());
+        TestModels.spec().metadata(ModelContract.META_AGENT, ModelContract.AGENT_AUTOSCALE).write(dir, "auto.onnx");
+        try (ModelDirectory d = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            d.poll();
+            assertEquals(List.of("auto.onnx"), d.entries().stream().map(Entry::name).toList());
+            Entry auto = entry(d, "auto.onnx");
+            assertTrue(auto.valid());
+            assertEquals(ModelContract.AGENT_AUTOSCALE, auto.agent());
+            assertTrue(d.active().isEmpty());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.activate("auto.onnx"));
+            assertTrue(e.getMessage().contains(ModelContract.AGENT_AUTOSCALE), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> d.activate("missing.onnx"));
+        }
+        try (ModelDirectory autoscale = new ModelDirectory(dir, ModelContract.AGENT_AUTOSCALE)) {
+            autoscale.poll();
+            assertEquals("auto.onnx", autoscale.activeModel().orElseThrow().description().name());
+            assertTrue(autoscale.active().isEmpty(), "not a DVFS policy");
+        }
+    }
+
+    @Test
+    void deletingTheActiveFileFallsBackToAnotherValidModelOrNone() throws Exception {
+        TestModels.spec().seed(1).write(dir, "a.onnx");
+        tick();
+        TestModels.spec().seed(2).write(dir, "b.onnx");
+        try (ModelDirectory d = new ModelDirectory(dir, ModelContract.AGENT_DVFS)) {
+            d.poll();
+            assertEquals(Optional.of("b.onnx"), d.activeName());
+            Files.delete(dir.resolve("b.onnx"));
+            assertTrue(d.poll());
+            assertEquals(Optional.of("a.onnx"), d.activeName());
+            Files.delete(dir.resolve("a.onnx"));
+            assertTrue(d.poll());
+            assertTrue(d.active().isEmpty());
+            assertTrue(d.entries().isEmpty());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.flash.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppPopulationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void samplingIsDeterministicValidAndMixed() {
+        List<AppSpec> a = AppPopulation.sample(200, 7, 0.2);
+        assertEquals(a, AppPopulation.sample(200, 7, 0.2));
+        assertNotEquals(a, AppPopulation.sample(200, 8, 0.2));
+        assertEquals(40, AppPopulation.split(a, AppSpec.TEST).size());
+        assertEquals(160, AppPopulation.split(a, AppSpec.TRAIN).size());
+        long distinct = a.stream().map(AppSpec::name).distinct().count();
+        assertEquals(200, distinct);
+        boolean cpuBound = false;
+        boolean memBound = false;
+        boolean batch = false;
+        boolean light = false;
+        for (AppSpec app : a) {
+            for (Phase p : app.phases()) {
+                cpuBound |= p.memoryBoundness() < 0.15;
+                memBound |= p.memoryBoundness() > 0.6;
+                batch |= p.load() >= 1;
+                light |= p.load() < 0.5;
+            }
+        }
+        assertTrue(cpuBound && memBound && batch && light, "population mixes phase kinds and loads");
+        assertEquals(0, AppPopulation.split(AppPopulation.sample(5, 1, 0), AppSpec.TEST).size());
+        assertEquals(1, AppPopulation.split(AppPopulation.sample(1, 1, 0.9), AppSpec.TRAIN).size());
+    }
+
+    @Test
+    void fileRoundTrips() throws Exception {
+        List<AppSpec> apps = AppPopulation.sample(30, 3, 0.3);
+        Path f = dir.resolve("apps.json");
+        AppPopulation.write(f, apps);
+        assertEquals(apps, AppPopulation.read(f));
+    }
+
+    private String bad(String json) throws Exception {
+        Path f = dir.resolve("apps.json");
+        Files.writeString(f, json);
+        return assertThrows(IllegalArgumentException.class, () -> AppPopulation.read(f)).getMessage();
+    }
+
+    @Test
+    void badFilesAreRejectedNamingAppPhaseAndField() throws Exception {
+        String good = AppPopulation.toJson(AppPopulation.sample(4, 3, 0));
+        String name3 = AppPopulation.sample(4, 3, 0).get(3).name();
+        int at = good.indexOf("\"name\": \"" + name3 + "\"");
+        String tail = good.substring(at);
+        // second phase of app 3 if it has one, else its first: find the nth memory_boundness after `at`.
+        String broken = good.substring(0, at) + tail.replaceFirst("\"memory_boundness\": [0-9.]+", "\"memory_boundness\": 1.7");
+        String msg = bad(broken);
+        assertTrue(msg.startsWith("apps.json: app 3 (name '" + name3 + "'): phase 0: memory_boundness 1.7 out of range [0, 0.95]"), msg);
+
+        msg = bad(good.replaceFirst("\\s*\"load\": [0-9.]+,", ""));
+        assertTrue(msg.contains("app 0") && msg.contains("phase 0") && msg.contains("missing load"), msg);
+
+        msg = bad(good.replaceFirst("\"mlp\": [0-9.]+", "\"mlp\": 40"));
+        assertTrue(msg.contains("app 0") && msg.contains("mlp 40 out of range [1, 16]"), msg);
+
+        msg = bad(good.replaceFirst("\"base_ipc\"", "\"base_icp\""));
+        assertTrue(msg.contains("unknown key 'base_icp'"), msg);
+
+        msg = bad(good.replaceFirst("\"split\": \"train\"", "\"split\": \"dev\""));
+        assertTrue(msg.contains("split 'dev'"), msg);
+
+        msg = bad("{\"format\": \"flash-apps/1\", \"apps\": []}");
+        assertTrue(msg.contains("empty"), msg);
+
+        msg = bad("{\"format\": \"flash-apps/1\", \"apps\": [");
+        assertTrue(msg.startsWith("apps.json: not valid JSON"), msg);
+
+        msg = bad(good.replaceFirst("\"load\": [0-9.]+", "\"load\": \"high\""));
+        assertTrue(msg.contains("load must be a number"), msg);
+
+        msg = bad(good.replace("\"name\": \"" + name3 + "\"", "\"name\": \""
+                + AppPopulation.sample(4, 3, 0).get(0).name() + "\""));
+        assertTrue(msg.contains("duplicate name"), msg);
+    }
+}
