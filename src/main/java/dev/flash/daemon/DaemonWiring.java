@@ -1,48 +1,187 @@
 package dev.flash.daemon;
 
+import dev.flash.actuate.FrequencyActuator;
+import dev.flash.actuate.ObservingActuator;
+import dev.flash.actuate.StateStore;
+import dev.flash.actuate.linux.CpufreqActuator;
+import dev.flash.policy.FallbackController;
 import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.ModelDirectory;
+import dev.flash.policy.onnx.ModelDescription;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.policy.onnx.OnnxDvfsPolicy;
+import dev.flash.policy.onnx.OnnxModel;
+import dev.flash.sim.SimSpec;
+import dev.flash.sim.SimulatedNode;
+import dev.flash.sysfs.SysfsRoot;
+import dev.flash.telemetry.linux.CpufreqReader;
+import dev.flash.telemetry.linux.LinuxTelemetrySource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /**
  * The one place where {@code flash daemon} meets the concrete nodes and deciders.
  *
- * <p>INTEGRATION POINT: the branches that build the Linux cpufreq source/actuator, the simulated
- * node and the model directory connect them here (and nowhere else):
  * <ul>
- *   <li>{@link #nodeFactory()}: {@code simulate=always}, or {@code auto} without
- *       {@code sysfs_root/sys/devices/system/cpu/cpufreq}: {@code dev.flash.sim.SimulatedNode}
- *       from {@code sim_spec} (empty = embedded); otherwise the Linux telemetry source and the
- *       cpufreq actuator with its {@code StateStore} under {@code state_dir}, OBSERVE mode when
- *       {@code dry_run}.</li>
- *   <li>{@link #policyProvider()}: {@code ModelDirectory} over {@code models_dir} for the ONNX
- *       policy and {@code FallbackController} (with {@code slowdown_budget}) as the fallback.</li>
+ *   <li>Node: {@code simulate=always}, or {@code auto} on a machine without
+ *       {@code sysfs_root/sys/devices/system/cpu/cpufreq}, runs the simulated node from
+ *       {@code sim_spec} (empty = the embedded spec); otherwise the Linux telemetry source
+ *       (cpufreq, OSHI, perf_event_open, RAPL) and the cpufreq actuator with its saved state
+ *       under {@code state_dir}.</li>
+ *   <li>Decider: the newest valid DVFS model in {@code models_dir} ({@link ModelDirectory});
+ *       when the directory holds none, the model built into the jar ({@value #BUILT_IN}); the
+ *       schedutil-like {@link FallbackController} whenever no valid model is present or the
+ *       model fails.</li>
  * </ul>
- * Until then the defaults below refuse to open a node, so the daemon never acts on a machine
- * with parts missing.
  */
 public final class DaemonWiring {
     private DaemonWiring() {
     }
 
+    /** The shipped DVFS model inside flash.jar (copied from models/ at build time). */
+    public static final String BUILT_IN = "/models/dvfs-flash.onnx";
+
     public static NodeFactory nodeFactory() {
-        return config -> {
-            throw new NodeFactory.NodeException("no node implementation is wired into this build "
-                    + "(dev.flash.daemon.DaemonWiring.nodeFactory)");
+        return DaemonWiring::openNode;
+    }
+
+    static Node openNode(DaemonConfig config) throws NodeFactory.NodeException {
+        SysfsRoot root = new SysfsRoot(config.sysfsRoot());
+        CpufreqReader reader = new CpufreqReader(root);
+        boolean simulate = switch (config.simulate()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> !reader.present();
         };
+        if (simulate) {
+            reader.close();
+            return openSimulated(config);
+        }
+        if (!reader.present()) {
+            reader.close();
+            throw new NodeFactory.NodeException("no cpufreq under " + root.resolve(SysfsRoot.CPUFREQ)
+                    + " and simulate = never: nothing to manage (a virtual machine? try --simulate)");
+        }
+        LinuxTelemetrySource source = LinuxTelemetrySource.open(root, reader::read);
+        FrequencyActuator actuator = new CpufreqActuator(root, new StateStore(config.stateDir()), config.dryRun());
+        return new Node(source, actuator, false, "linux cpufreq (" + reader.driverSummary() + ") under " + root);
+    }
+
+    private static Node openSimulated(DaemonConfig config) throws NodeFactory.NodeException {
+        SimSpec spec;
+        try {
+            spec = config.simSpec() == null || config.simSpec().isBlank()
+                    ? SimSpec.embeddedDefault()
+                    : SimSpec.load(Path.of(config.simSpec()));
+        } catch (IOException | IllegalArgumentException e) { // SpecException is an IllegalArgumentException
+            throw new NodeFactory.NodeException("simulated node spec: " + e.getMessage());
+        }
+        SimulatedNode node = spec.buildRealTime();
+        FrequencyActuator actuator = config.dryRun() ? new ObservingActuator() : node.actuator();
+        return new Node(node, actuator, true, node.describe());
     }
 
     public static PolicyProvider.Factory policyProvider() {
-        return (config, node) -> new PolicyProvider() {
-            private final Selection none = Selection.none("no model support wired into this build");
+        return (config, node) -> new ModelsProvider(config.modelsDir());
+    }
 
-            @Override
-            public Selection poll() {
-                return none;
-            }
+    /** Watches the models directory; stands the built-in model in while the directory has none. */
+    static final class ModelsProvider implements PolicyProvider {
+        private final ModelDirectory directory;
+        private final FallbackController fallback = new FallbackController();
+        private Selection current;
+        private String lastKey = "";
+        private OnnxModel builtInModel;
+        private OnnxDvfsPolicy builtInPolicy;
+        private String builtInProblem;
 
-            @Override
-            public FrequencyPolicy fallback() {
-                return null;
+        ModelsProvider(Path dir) {
+            this.directory = new ModelDirectory(dir, "dvfs");
+        }
+
+        @Override
+        public synchronized Selection poll() {
+            String dirProblem = null;
+            try {
+                if (Files.isDirectory(directory.dir())) {
+                    directory.poll();
+                } else {
+                    dirProblem = "models directory " + directory.dir() + " does not exist";
+                }
+            } catch (IOException e) {
+                dirProblem = "models directory " + directory.dir() + ": " + e.getMessage();
             }
-        };
+            Optional<FrequencyPolicy> active = directory.active();
+            String key;
+            Selection next;
+            if (active.isPresent()) {
+                ModelDescription d = directory.activeModel().orElseThrow().description();
+                key = "dir:" + directory.activeName().orElse("") + ":" + d.sha256();
+                next = selection(active.get(), d, d.name());
+            } else if (loadBuiltIn()) {
+                key = "builtin";
+                ModelDescription d = builtInModel.description();
+                next = selection(builtInPolicy, d, "dvfs-flash.onnx (built-in)");
+            } else {
+                String reason = dirProblem != null ? dirProblem : "no valid DVFS model in " + directory.dir();
+                if (builtInProblem != null) {
+                    reason += "; built-in model: " + builtInProblem;
+                }
+                key = "none:" + reason;
+                next = Selection.none(reason);
+            }
+            if (!key.equals(lastKey) || current == null) {
+                current = next;
+                lastKey = key;
+            }
+            return current;
+        }
+
+        private static Selection selection(FrequencyPolicy policy, ModelDescription d, String name) {
+            return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
+                    d.expectedReward(), d.expectedRewardStd(), null);
+        }
+
+        /** Loads the model shipped inside the jar once; false when the jar has none or it is invalid. */
+        private boolean loadBuiltIn() {
+            if (builtInPolicy != null) {
+                return true;
+            }
+            if (builtInProblem != null) {
+                return false;
+            }
+            try (InputStream in = DaemonWiring.class.getResourceAsStream(BUILT_IN)) {
+                if (in == null) {
+                    builtInProblem = "not in this build";
+                    return false;
+                }
+                Path tmp = Files.createTempFile("flash-built-in-", ".onnx");
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                tmp.toFile().deleteOnExit();
+                builtInModel = OnnxModel.load(tmp);
+                builtInPolicy = new OnnxDvfsPolicy(builtInModel);
+                return true;
+            } catch (IOException | ModelRejectedException e) {
+                builtInProblem = e.getMessage();
+                return false;
+            }
+        }
+
+        @Override
+        public FrequencyPolicy fallback() {
+            return fallback;
+        }
+
+        @Override
+        public synchronized void close() {
+            directory.close();
+            if (builtInModel != null) {
+                builtInModel.close();
+            }
+        }
     }
 }
