@@ -286,4 +286,24 @@ class SimulatedNodeTest {
         sim.advance(31);
         assertEquals("other", sim.application(0).name());
     }
+
+    @Test
+    void oneTickDoesNotRevealTheBestFrequencyButAFrequencyMoveDoes() {
+        // Same IPC, MPKI and utilization at fmax; different memory-boundness behind them.
+        AppSpec compute = new AppSpec("compute", List.of(Phase.steady(0.1, 1.0, 1, 3600)),
+                new HiddenParams(7.0, 1.0, 1.0), AppSpec.TRAIN);
+        AppSpec memory = new AppSpec("memory", List.of(Phase.steady(0.7, 1.0, 1, 3600)),
+                new HiddenParams(1.0, 3.0, 1.0), AppSpec.TRAIN);
+        PolicySample a = runAt(compute, FMAX, 5).policy(0);
+        PolicySample b = runAt(memory, FMAX, 5).policy(0);
+        assertEquals(a.ipc(), b.ipc(), 1e-6);
+        assertEquals(a.mpki(), b.mpki(), 1e-6);
+        assertEquals(a.utilization(), b.utilization(), 1e-9);
+        SimulatedNode sim = new SimulatedNode(quietNode(), List.of(compute, memory, compute, memory), 1);
+        assertTrue(sim.oracleKhz(1, 0.1) < sim.oracleKhz(0, 0.1) - 400_000, "yet their best frequencies differ");
+        // Moving the frequency separates them: IPC barely moves for compute, rises for memory.
+        double ipcRatioCompute = runAt(compute, 1_500_000, 5).policy(0).ipc() / a.ipc();
+        double ipcRatioMemory = runAt(memory, 1_500_000, 5).policy(0).ipc() / b.ipc();
+        assertTrue(ipcRatioMemory > ipcRatioCompute + 0.3, ipcRatioCompute + " vs " + ipcRatioMemory);
+    }
 }
