@@ -500,9 +500,11 @@ public final class OnnxModel implements AutoCloseable {
             batch.maskBuffer.clear();
             batch.maskBuffer.put(batch.mask).flip();
         }
-        try (OrtSession.Result ignored = session.run(batch.inputs, batch.pinnedOutputs)) {
-            inferences++;
-        }
+        // Outputs are pinned: ONNX Runtime writes them into the batch's direct buffers, and the
+        // result only holds references to those tensors, so closing it frees nothing of ours.
+        OrtSession.Result result = session.run(batch.inputs, batch.pinnedOutputs);
+        result.close();
+        inferences++;
         copyOut(batch.primaryBuffer, batch.primary);
         if (batch.valueBuffer != null) {
             copyOut(batch.valueBuffer, batch.value);
