@@ -205,7 +205,7 @@ public final class DaemonCommand implements Callable<Integer> {
         }
 
         CountDownLatch cleanedUp = new CountDownLatch(1);
-        StopSignals.install(daemon::requestStop);
+        java.util.Map<String, sun.misc.SignalHandler> previousHandlers = StopSignals.install(daemon::requestStop);
         Thread hook = new Thread(() -> {
             daemon.requestStop();
             try {
@@ -238,6 +238,7 @@ public final class DaemonCommand implements Callable<Integer> {
             notify.close();
             log.info("stopped after " + daemon.ticks() + " ticks; CPUs restored");
             cleanedUp.countDown();
+            StopSignals.uninstall(previousHandlers);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
@@ -264,15 +265,28 @@ public final class DaemonCommand implements Callable<Integer> {
         private StopSignals() {
         }
 
-        @SuppressWarnings("removal")
-        static void install(Runnable stop) {
+        /** Installs the handlers; returns the ones they replaced, for {@link #uninstall}. */
+        static java.util.Map<String, sun.misc.SignalHandler> install(Runnable stop) {
+            java.util.Map<String, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
             for (String name : new String[] {"TERM", "INT"}) {
                 try {
-                    sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.run());
+                    previous.put(name, sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.run()));
                 } catch (IllegalArgumentException | LinkageError e) {
                     // signal in use by the VM (e.g. -Xrs) or API absent: the shutdown hook covers it
                 }
             }
+            return previous;
+        }
+
+        /** Puts the previous handlers back (a daemon run inside a longer-lived JVM, e.g. tests). */
+        static void uninstall(java.util.Map<String, sun.misc.SignalHandler> previous) {
+            previous.forEach((name, handler) -> {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+                } catch (IllegalArgumentException | LinkageError ignored) {
+                    // nothing to put back
+                }
+            });
         }
     }
 }
