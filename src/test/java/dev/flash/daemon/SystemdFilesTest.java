@@ -157,6 +157,20 @@ class SystemdFilesTest {
         assertTrue(r.output.contains("unknown option '--bogus'"), r.output);
     }
 
+    @Test
+    void launcherRunsTheJarInASmallJvmAndTrainingWithTheTrainingLibraries() throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        Map<String, String> env = Map.of("JAVA", "echo", "FLASH_HOME", "/opt/f");
+        Result daemon = run(cwd, env, "sh", "systemd/flash", "status", "--json");
+        assertEquals(0, daemon.code, daemon.output);
+        assertTrue(daemon.output.contains("-XX:+UseSerialGC"), daemon.output);
+        assertTrue(daemon.output.contains("-Xmx64m"), daemon.output);
+        assertTrue(daemon.output.trim().endsWith("-jar /opt/f/flash.jar status --json"), daemon.output);
+        Result train = run(cwd, env, "sh", "systemd/flash", "train", "--help");
+        assertTrue(train.output.contains("/opt/f/flash.jar:/opt/f/train-lib/*"), train.output);
+        assertTrue(train.output.trim().endsWith("dev.flash.cli.FlashMain train --help"), train.output);
+    }
+
     private static List<String> files(Path root) throws IOException {
         if (!Files.exists(root)) {
             return new ArrayList<>();
