@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
 @Command(name = "daemon",
         sortOptions = false,
         description = {
-            "Run flashd in the foreground: every period, sense telemetry, decide a frequency per",
-            "cpufreq policy (FLASH model, or the rule controller when no valid model is present) and",
-            "write it. Ctrl-C or SIGTERM stops it and hands every CPU back as it was found.",
+            "Run flashd in the foreground: every period, sense telemetry, decide a",
+            "frequency per cpufreq policy (FLASH model, or the rule controller when no",
+            "valid model is present) and write it. Ctrl-C or SIGTERM stops it and hands",
+            "every CPU back as it was found.",
             "",
             "Unless --quiet, one line per tick shows what it decides:",
             "  time state | pN util U cur->target MHz action | package W",
@@ -36,13 +37,13 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  flash daemon --simulate --duration 10",
-            "      ten seconds against the embedded simulated node, nothing on this machine touched",
+            "      ten seconds on the embedded simulated node; this machine is not touched",
             "  flash daemon --dry-run --period 500",
-            "      decide on the real machine twice a second, write nothing (mode 'observe')",
+            "      decide on this machine twice a second, write nothing (mode 'observe')",
             "  flash daemon --config /etc/flash/flashd.toml --quiet",
             "      what the systemd unit runs; watch it with `flash status --watch`",
-            "  flash daemon --simulate=mynode.toml --state-dir /tmp/flash --socket /tmp/flash/s.sock",
-            "      a second, unprivileged instance for experiments",
+            "  flash daemon --simulate=node.toml --state-dir /tmp/flash",
+            "      a second, unprivileged instance (socket /tmp/flash/flashd.sock)",
             "",
             "Configuration keys and defaults: docs/config.md. Options override the file.",
             "", ExitCodes.HELP})
@@ -205,7 +206,7 @@ public final class DaemonCommand implements Callable<Integer> {
         }
 
         CountDownLatch cleanedUp = new CountDownLatch(1);
-        StopSignals.install(daemon::requestStop);
+        java.util.Map<String, sun.misc.SignalHandler> previousHandlers = StopSignals.install(daemon::requestStop);
         Thread hook = new Thread(() -> {
             daemon.requestStop();
             try {
@@ -238,6 +239,7 @@ public final class DaemonCommand implements Callable<Integer> {
             notify.close();
             log.info("stopped after " + daemon.ticks() + " ticks; CPUs restored");
             cleanedUp.countDown();
+            StopSignals.uninstall(previousHandlers);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
@@ -264,15 +266,28 @@ public final class DaemonCommand implements Callable<Integer> {
         private StopSignals() {
         }
 
-        @SuppressWarnings("removal")
-        static void install(Runnable stop) {
+        /** Installs the handlers; returns the ones they replaced, for {@link #uninstall}. */
+        static java.util.Map<String, sun.misc.SignalHandler> install(Runnable stop) {
+            java.util.Map<String, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
             for (String name : new String[] {"TERM", "INT"}) {
                 try {
-                    sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.run());
+                    previous.put(name, sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.run()));
                 } catch (IllegalArgumentException | LinkageError e) {
                     // signal in use by the VM (e.g. -Xrs) or API absent: the shutdown hook covers it
                 }
             }
+            return previous;
+        }
+
+        /** Puts the previous handlers back (a daemon run inside a longer-lived JVM, e.g. tests). */
+        static void uninstall(java.util.Map<String, sun.misc.SignalHandler> previous) {
+            previous.forEach((name, handler) -> {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+                } catch (IllegalArgumentException | LinkageError ignored) {
+                    // nothing to put back
+                }
+            });
         }
     }
 }

@@ -281,7 +281,8 @@ public final class FlashDaemon {
                     act(record, decisions);
                 }
             }
-            if (!announcedReady && !handsOff) {
+            // Ready once the node answers, even if hands-off: the status socket then says why.
+            if (!announcedReady) {
                 announcedReady = true;
                 notify.ready();
                 notify.status(statusLine());
@@ -359,7 +360,8 @@ public final class FlashDaemon {
                 }
             }
         }
-        for (PolicySample p : present) {
+        for (int i = 0; i < present.size(); i++) { // indexed: no iterator on the tick path
+            PolicySample p = present.get(i);
             PolicyState ps = states.get(p.id());
             ps.sample = p;
             if (ps.mode == null) {
@@ -369,8 +371,8 @@ public final class FlashDaemon {
     }
 
     private boolean sameIds(List<PolicySample> present) {
-        for (PolicySample p : present) {
-            if (!states.containsKey(p.id())) {
+        for (int i = 0; i < present.size(); i++) {
+            if (!states.containsKey(present.get(i).id())) {
                 return false;
             }
         }
@@ -379,7 +381,9 @@ public final class FlashDaemon {
 
     /** Appends (state now, last action, reward of the interval just ended) for every policy. */
     private void extendContexts(TelemetryRecord record) {
-        for (PolicySample p : record.policies()) {
+        List<PolicySample> present = record.policies();
+        for (int i = 0; i < present.size(); i++) {
+            PolicySample p = present.get(i);
             PolicyState ps = states.get(p.id());
             DvfsFeatures.extract(p, record, ps.features, 0);
             float reward = DvfsReward.of(p, record);
@@ -497,7 +501,7 @@ public final class FlashDaemon {
     }
 
     /** Rejects decisions a safe loop cannot apply: non-finite numbers, unknown policies. */
-    private static List<PolicyDecision> checked(List<PolicyDecision> decisions, TelemetryRecord record)
+    private List<PolicyDecision> checked(List<PolicyDecision> decisions, TelemetryRecord record)
             throws DecisionException {
         if (decisions == null) {
             throw new DecisionException("returned no decisions");
@@ -518,7 +522,7 @@ public final class FlashDaemon {
                     }
                 }
             }
-            if (record.policy(d.policyId()) == null) {
+            if (!states.containsKey(d.policyId())) { // states mirror this record's policies
                 throw new DecisionException("decision for unknown policy" + d.policyId());
             }
         }
@@ -531,7 +535,7 @@ public final class FlashDaemon {
         for (int i = 0; i < decisions.size(); i++) {
             PolicyDecision d = decisions.get(i);
             PolicyState ps = states.get(d.policyId());
-            PolicySample p = record.policy(d.policyId());
+            PolicySample p = ps.sample; // this tick's sample (set by trackHotplug)
             ps.decisions++;
             counts.decisions++;
             ps.lastActionIndex = d.actionIndex();
@@ -614,11 +618,16 @@ public final class FlashDaemon {
         if (s == state && java.util.Objects.equals(reason, stateReason)) {
             return;
         }
-        boolean announce = s != state && state != State.STARTING;
+        boolean announce = s != state && !(state == State.STARTING && s == State.RUNNING);
         state = s;
         stateReason = reason;
         if (announce) {
-            log.info("state " + s.key() + (reason == null ? "" : ": " + reason));
+            String line = "state " + s.key() + (reason == null ? "" : ": " + reason);
+            if (s == State.DEGRADED || (s == State.FALLBACK && modelFailed)) {
+                log.warn(line);
+            } else {
+                log.info(line);
+            }
             notify.status(statusLine());
         }
     }

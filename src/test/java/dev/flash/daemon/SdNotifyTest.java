@@ -65,6 +65,40 @@ class SdNotifyTest {
     }
 
     @Test
+    void daemonSaysReadyAfterItsFirstGoodTickAndStoppingAtTheEnd() throws Exception {
+        String path = dir.resolve("systemd-notify.sock").toString();
+        int fd = bindReceiver(path);
+        try (SdNotify n = new SdNotify(path)) {
+            FakeNode fake = new FakeNode();
+            FlashDaemon d = new FlashDaemon(DaemonConfig.defaults().withPeriodMs(50), fake.node(), new FakePolicies(),
+                    DaemonLog.silent(), n);
+            fake.failSamples = 1;
+            d.tick();
+            assertEquals("", drain(fd), "not ready before a good sample");
+            d.tick();
+            String first = drain(fd);
+            assertTrue(first.startsWith("READY=1\nSTATUS=running: 2 policies, fake-model.onnx"), first);
+            d.shutdown();
+            assertTrue(drain(fd).endsWith("STOPPING=1\n"));
+            assertTrue(fake.restores() >= 1, "CPU handed back at stop");
+        } finally {
+            SdNotify.LibC.close(fd);
+        }
+    }
+
+    /** Every datagram waiting, one per line. */
+    private static String drain(int fd) {
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            try {
+                b.append(receive(fd)).append('\n');
+            } catch (com.sun.jna.LastErrorException e) {
+                return b.toString(); // EAGAIN: nothing more
+            }
+        }
+    }
+
+    @Test
     void withoutASocketNothingIsSentAndAMissingSocketIsNotFatal() {
         try (SdNotify none = new SdNotify(null)) {
             assertFalse(none.enabled());

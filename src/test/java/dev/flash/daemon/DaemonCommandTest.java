@@ -1,0 +1,219 @@
+package dev.flash.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.flash.cli.DaemonCommand;
+import dev.flash.cli.ExitCodes;
+import dev.flash.cli.StatusCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code flash daemon} and {@code flash status} end to end in this JVM, on the fake node. */
+class DaemonCommandTest {
+    @TempDir
+    Path dir;
+
+    private final FakeNode fake = new FakeNode();
+    private final FakePolicies policies = new FakePolicies();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int daemon(String... args) {
+        DaemonCommand cmd = new DaemonCommand(config -> fake.node(), (config, node) -> policies,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CommandLine(cmd).execute(args);
+    }
+
+    private String[] args(String... extra) {
+        String[] base = {"--config", write("period_ms = 50\n").toString(), "--state-dir", dir.resolve("run").toString()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    private Path write(String toml) {
+        try {
+            Path f = dir.resolve("flashd.toml");
+            Files.writeString(f, toml);
+            return f;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path socket() {
+        return dir.resolve("run/flashd.sock");
+    }
+
+    private CompletableFuture<Integer> background(String... extra) throws Exception {
+        CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> daemon(args(extra)));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                StatusServer.request(socket(), "status", 1000);
+                return f;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("daemon did not come up: " + err);
+    }
+
+    private static String[] status(Path socket, String... extra) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        String[] all = new String[extra.length + 2];
+        all[0] = "--socket";
+        all[1] = socket.toString();
+        System.arraycopy(extra, 0, all, 2, extra.length);
+        int code = new CommandLine(new StatusCommand(new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8))).execute(all);
+        return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void runsForADurationPrintsTicksAndCleansUp() {
+        long start = System.nanoTime();
+        int code = daemon(args("--duration", "0.5"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(ExitCodes.OK, code, err.toString());
+        assertTrue(seconds >= 0.5 && seconds < 3, "ran " + seconds + " s");
+        String printed = out.toString(StandardCharsets.UTF_8);
+        long lines = printed.lines().filter(l -> l.contains("| p0 util")).count();
+        // at most 10 slots of 50 ms; a cold JVM's first tick (class loading) may overrun a few
+        assertTrue(lines >= 3 && lines <= 10, lines + " tick lines:\n" + printed);
+        assertTrue(printed.contains("->"), printed);
+        assertTrue(fake.restores() >= 1, "CPU restored at stop");
+        assertFalse(Files.exists(socket()), "socket removed at stop");
+        assertTrue(err.toString().contains("stopped after"), err.toString());
+    }
+
+    @Test
+    void quietPrintsNoTicks() {
+        assertEquals(ExitCodes.OK, daemon(args("--duration", "0.2", "--quiet")));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void configErrorExitsThreeNamingKeyAndLine() {
+        Path bad = write("period_ms = 50\nsimulate = 1\n");
+        int code = daemon("--config", bad.toString(), "--state-dir", dir.toString());
+        assertEquals(ExitCodes.CONFIG, code);
+        assertTrue(err.toString().contains(bad + ":2: key 'simulate': expected a string"), err.toString());
+    }
+
+    @Test
+    void outOfRangePeriodOptionExitsThree() {
+        assertEquals(ExitCodes.CONFIG, daemon(args("--period", "20")));
+        assertTrue(err.toString().contains("--period"), err.toString());
+    }
+
+    @Test
+    void secondDaemonExitsSixNamingThePid() throws Exception {
+        CompletableFuture<Integer> first = background("--duration", "5", "--quiet");
+        try {
+            ByteArrayOutputStream secondErr = new ByteArrayOutputStream();
+            DaemonCommand second = new DaemonCommand(config -> fake.node(), (config, node) -> policies,
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(secondErr, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(second).execute(args("--quiet"));
+            assertEquals(ExitCodes.ALREADY_RUNNING, code);
+            assertTrue(secondErr.toString().contains("PID " + ProcessHandle.current().pid()), secondErr.toString());
+        } finally {
+            stopAll(first);
+        }
+    }
+
+    @Test
+    void staleSocketFileIsReplaced() throws Exception {
+        Files.createDirectories(socket().getParent());
+        try (ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            old.bind(UnixDomainSocketAddress.of(socket()));
+        } // closed without unlinking: the file stays, nobody listens (as after a crash)
+        assertTrue(Files.exists(socket()));
+        CompletableFuture<Integer> d = background("--duration", "5", "--quiet");
+        try {
+            String json = StatusServer.request(socket(), "status", 2000);
+            assertTrue(json.contains("\"state\""), json);
+            assertTrue(err.toString().contains("removing stale status socket"), err.toString());
+        } finally {
+            stopAll(d);
+        }
+    }
+
+    @Test
+    void statusOverTheSocketAndTheStatusCommand() throws Exception {
+        CompletableFuture<Integer> d = background("--duration", "5", "--quiet");
+        try {
+            Thread.sleep(300);
+            String json = StatusServer.request(socket(), "status", 2000);
+            JsonObject o = new Gson().fromJson(json, JsonObject.class);
+            for (String key : new String[] {"state", "uptimeSeconds", "periodMs", "jitter", "node", "model", "power",
+                    "counts", "fallbackReasons", "lastErrors", "policies"}) {
+                assertTrue(o.has(key), "missing " + key + " in " + json);
+            }
+            assertEquals(50, o.get("periodMs").getAsInt());
+            JsonObject p0 = o.getAsJsonArray("policies").get(0).getAsJsonObject();
+            for (String key : new String[] {"id", "mode", "freqMhz", "targetMhz", "utilization", "ipc", "action",
+                    "embeddingNorm", "embeddingHead", "recentReward", "expectedReward", "drift", "decisions"}) {
+                assertTrue(p0.has(key), "missing policy field " + key + " in " + p0);
+            }
+            assertEquals("simulated", o.getAsJsonObject("node").get("kind").getAsString());
+            assertEquals(0660, posixMode(socket()));
+
+            String unknown = StatusServer.request(socket(), "reboot", 2000);
+            assertTrue(unknown.contains("unknown request"), unknown);
+
+            String[] table = status(socket());
+            assertEquals("0", table[0], table[2]);
+            assertTrue(table[1].contains("flashd     RUNNING"), table[1]);
+            assertTrue(table[1].contains("POLICY"), table[1]);
+            assertTrue(table[1].lines().anyMatch(l -> l.startsWith("policy0 ") && l.contains("setspeed")), table[1]);
+
+            String[] asJson = status(socket(), "--json");
+            assertEquals("0", asJson[0]);
+            assertNotNull(new Gson().fromJson(asJson[1], DaemonStatus.class).policies);
+        } finally {
+            stopAll(d);
+        }
+    }
+
+    @Test
+    void statusWithoutDaemonExitsFive() throws Exception {
+        String[] r = status(dir.resolve("nothing.sock"));
+        assertEquals(Integer.toString(ExitCodes.UNAVAILABLE), r[0]);
+        assertTrue(r[2].contains("no daemon answers on " + dir.resolve("nothing.sock")), r[2]);
+        assertTrue(r[2].contains("no socket file"), r[2]);
+    }
+
+    private static int posixMode(Path p) throws Exception {
+        int mode = 0;
+        for (java.nio.file.attribute.PosixFilePermission perm : Files.getPosixFilePermissions(p)) {
+            mode |= 1 << (8 - perm.ordinal());
+        }
+        return mode;
+    }
+
+    /** Stops in-process daemons the way the signal handler does: through the loop's stop flag. */
+    private void stopAll(CompletableFuture<Integer> running) throws Exception {
+        sun.misc.Signal.raise(new sun.misc.Signal("INT"));
+        assertEquals(ExitCodes.OK, running.get(10, TimeUnit.SECONDS));
+        assertFalse(Files.exists(socket()));
+    }
+}
