@@ -121,6 +121,8 @@ public final class FlashDaemon {
     private static final class PolicyState {
         final int id;
         final float[] features = new float[DvfsFeatures.COUNT];
+        /** Features of the previous tick: the state in which {@link #lastActionIndex} was taken. */
+        final float[] previousFeatures = new float[DvfsFeatures.COUNT];
         final float[] embeddingHead = new float[EMBEDDING_HEAD];
         final DriftDetector drift = new DriftDetector();
         PolicySample sample;
@@ -379,16 +381,20 @@ public final class FlashDaemon {
         return true;
     }
 
-    /** Appends (state now, last action, reward of the interval just ended) for every policy. */
+    /** Appends each policy's completed transition to its FLASH context. */
     private void extendContexts(TelemetryRecord record) {
         List<PolicySample> present = record.policies();
         for (int i = 0; i < present.size(); i++) {
             PolicySample p = present.get(i);
             PolicyState ps = states.get(p.id());
+            // The row is the transition that just completed: (state in which last tick's action
+            // was taken, that action, the context reward of the interval it governed), exactly
+            // what the trainer's ContextBuffer.add(state, action, contextReward) records.
+            System.arraycopy(ps.features, 0, ps.previousFeatures, 0, ps.features.length);
             DvfsFeatures.extract(p, record, ps.features, 0);
             float reward = DvfsReward.of(p, record);
             if (ps.hasPrevious && record.intervalSeconds() > 0) {
-                recorder.append(p.id(), ps.features, ps.lastActionIndex, reward);
+                recorder.append(p.id(), ps.previousFeatures, ps.lastActionIndex, reward);
                 ps.drift.add(reward);
             }
         }

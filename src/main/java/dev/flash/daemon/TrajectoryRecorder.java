@@ -7,17 +7,17 @@ import dev.flash.policy.TrajectoryContexts;
  * ({@link TrajectoryContexts}). The integrator may back it with the policy package's
  * {@code TrajectoryBuffer}; {@link RingTrajectoryRecorder} is the built-in one.
  *
- * <p>A row is {@code (state features of this tick, one-hot of the action taken last tick,
- * reward of the interval that just ended)}: the observation, the previous action and the reward
- * that action earned, as in RL^2-style meta-RL context encoders.
+ * <p>A row is one completed transition {@code (state features in which the action was taken,
+ * one-hot of that action, context reward of the interval it governed)}: the same row the
+ * trainer's {@code dev.flash.meta.ContextBuffer} builds, appended one tick after the action.
  */
 public interface TrajectoryRecorder extends TrajectoryContexts {
 
     /**
      * Appends one row for the policy. Must not allocate (called every tick).
      *
-     * @param state       feature vector ({@code DvfsFeatures.COUNT} floats)
-     * @param actionIndex index of last tick's action, -1 when unknown (all-zero one-hot)
+     * @param state       features of the state the action was taken in ({@code DvfsFeatures.COUNT} floats)
+     * @param actionIndex index of that action, -1 when unknown (all-zero one-hot)
      * @param reward      {@code DvfsReward.of(...)} for the interval that just ended
      */
     void append(int policyId, float[] state, int actionIndex, float reward);

@@ -155,7 +155,7 @@ class FlashDaemonTest {
     }
 
     @Test
-    void contextRowsHoldStateLastActionAndReward() throws Exception {
+    void contextRowsHoldTheCompletedTransition() throws Exception {
         FlashDaemon d = daemon();
         d.tick();
         assertEquals(0, d.recorder().filled(0), "no row before an action was taken");
@@ -174,7 +174,10 @@ class FlashDaemonTest {
         assertEquals(1f, rows[newest + DvfsFeatures.COUNT + 2], "one-hot of action 2 (down1)");
         assertEquals(0f, rows[newest + DvfsFeatures.COUNT + 3]);
         assertTrue(rows[newest + width - 1] != 0f, "reward column filled");
-        assertTrue(rows[newest] > 0f, "utilization feature filled");
+        // FakeNode's utilization is 0.2 + 0.1 * (sample % 7): the newest row holds the state of
+        // sample 2, in which its action was taken, not sample 3's (the trainer's row layout).
+        assertEquals(0.4f, rows[newest], 1e-6, "state in which the action was taken");
+        assertEquals(0.3f, rows[newest - width], 1e-6, "the row before holds sample 1's state");
     }
 
     @Test
