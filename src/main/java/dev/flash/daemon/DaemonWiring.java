@@ -118,10 +118,10 @@ public final class DaemonWiring {
             Optional<FrequencyPolicy> active = directory.active();
             String key;
             Selection next;
-            if (active.isPresent()) {
-                ModelDescription d = directory.activeModel().orElseThrow().description();
+            if (active.isPresent() && active.get() instanceof OnnxDvfsPolicy dvfs) {
+                ModelDescription d = dvfs.description();
                 key = "dir:" + directory.activeName().orElse("") + ":" + d.sha256();
-                next = selection(active.get(), d, d.name());
+                next = selection(dvfs, d, d.name());
             } else if (loadBuiltIn()) {
                 key = "builtin";
                 ModelDescription d = builtInModel.description();
