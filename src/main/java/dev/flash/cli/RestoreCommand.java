@@ -44,7 +44,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where flashd keeps state.json (default: ${DEFAULT-VALUE}).")
-    Path stateDir = StateStore.DEFAULT_DIR;
+    Path stateDir = dev.flash.daemon.DaemonConfig.defaultRuntimeDir();
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;

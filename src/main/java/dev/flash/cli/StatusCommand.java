@@ -34,7 +34,7 @@ public final class StatusCommand implements Callable<Integer> {
     static final long TIMEOUT_MS = 3000;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default ${DEFAULT-VALUE})")
-    Path socket = Path.of("/run/flash/flashd.sock");
+    Path socket = dev.flash.daemon.DaemonConfig.defaultRuntimeDir().resolve("flashd.sock");
 
     @Option(names = "--json", description = "Print the daemon's status as one JSON object")
     boolean json;

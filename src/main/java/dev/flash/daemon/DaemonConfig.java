@@ -81,9 +81,29 @@ public record DaemonConfig(
             "state_dir", "socket", "simulate", "sim_spec", "max_write_errors", "stale_after_periods",
             "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks");
 
+    /**
+     * Where the lock, the saved cpufreq state and the status socket live by default:
+     * {@code /run/flash} for root (systemd's RuntimeDirectory), and for a user trying flash out
+     * without root (the README's quick start) {@code $XDG_RUNTIME_DIR/flash}, else
+     * {@code /tmp/flash-USER}, so the daemon and {@code flash status} find each other either way.
+     */
+    public static Path defaultRuntimeDir() {
+        Path system = Path.of("/run/flash");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root || java.nio.file.Files.isWritable(system)) {
+            return system;
+        }
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (xdg != null && !xdg.isBlank() && java.nio.file.Files.isWritable(Path.of(xdg))) {
+            return Path.of(xdg, "flash");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "flash-" + System.getProperty("user.name"));
+    }
+
     public static DaemonConfig defaults() {
+        Path run = defaultRuntimeDir();
         return new DaemonConfig(1000, false, Path.of("/"), Path.of("/var/lib/flash/models"),
-                Path.of("/run/flash"), Path.of("/run/flash/flashd.sock"), Simulate.AUTO, "",
+                run, run.resolve("flashd.sock"), Simulate.AUTO, "",
                 3, 3, 10, 0.05, LogLevel.INFO, 5);
     }
 
