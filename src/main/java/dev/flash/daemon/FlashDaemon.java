@@ -8,6 +8,8 @@ import dev.flash.dvfs.DvfsReward;
 import dev.flash.policy.DecisionException;
 import dev.flash.policy.FrequencyPolicy;
 import dev.flash.policy.PolicyDecision;
+import dev.flash.policy.TrajectoryBuffer;
+import dev.flash.policy.TrajectoryRecorder;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.TelemetryException;
 import dev.flash.telemetry.TelemetryRecord;
@@ -168,7 +170,7 @@ public final class FlashDaemon {
     /** The built-in context buffer sized from the model's metadata. */
     public static TrajectoryRecorder defaultRecorder(PolicyProvider.Selection s) {
         int actions = s.actionCount() > 0 ? s.actionCount() : DvfsActions.DEFAULT.size();
-        return new RingTrajectoryRecorder(Math.max(1, s.contextLength()), DvfsFeatures.COUNT, actions);
+        return new TrajectoryBuffer(Math.max(1, s.contextLength()), DvfsFeatures.COUNT, actions);
     }
 
     public void setTickListener(TickListener listener) {

@@ -15,7 +15,7 @@ import java.util.Set;
  * policy is allocated on its first {@link #record}; after that a tick allocates nothing.
  * Not thread-safe: the daemon loop owns it.
  */
-public final class TrajectoryBuffer implements TrajectoryContexts {
+public final class TrajectoryBuffer implements TrajectoryRecorder {
 
     private final int capacity;
     private final int featureCount;
@@ -43,13 +43,17 @@ public final class TrajectoryBuffer implements TrajectoryContexts {
         return capacity;
     }
 
-    /** Appends one step; the oldest row goes once the ring is full. */
-    public void record(int policyId, float[] state, int action, float reward) {
+    /**
+     * Appends one step; the oldest row goes once the ring is full. An action of -1 (a step the
+     * rule controller decided, outside the model's action set) leaves the one-hot all zero.
+     */
+    @Override
+    public void append(int policyId, float[] state, int action, float reward) {
         if (state.length != featureCount) {
             throw new IllegalArgumentException("state has " + state.length + " features, the buffer holds "
                     + featureCount);
         }
-        if (action < 0 || action >= actionCount) {
+        if (action < -1 || action >= actionCount) {
             throw new IllegalArgumentException("action index " + action + " outside 0.." + (actionCount - 1));
         }
         Ring ring = rings.get(policyId);
@@ -60,19 +64,27 @@ public final class TrajectoryBuffer implements TrajectoryContexts {
         int base = ring.next * width;
         System.arraycopy(state, 0, ring.rows, base, featureCount);
         Arrays.fill(ring.rows, base + featureCount, base + featureCount + actionCount, 0f);
-        ring.rows[base + featureCount + action] = 1f;
+        if (action >= 0) {
+            ring.rows[base + featureCount + action] = 1f;
+        }
         ring.rows[base + width - 1] = reward;
         ring.next = (ring.next + 1) % capacity;
         ring.filled = Math.min(capacity, ring.filled + 1);
     }
 
     /** Forgets a policy's trajectory (application changed, policy restarted). */
+    @Override
     public void reset(int policyId) {
         Ring ring = rings.get(policyId);
         if (ring != null) {
             ring.next = 0;
             ring.filled = 0;
         }
+    }
+
+    @Override
+    public void clear() {
+        rings.clear();
     }
 
     /** Drops the rings of policies that went away (CPU hotplug). */

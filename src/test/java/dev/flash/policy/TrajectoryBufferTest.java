@@ -16,7 +16,7 @@ class TrajectoryBufferTest {
 
     /** Row for step s: state (s, -s), action s % A, reward s / 10. */
     static void step(TrajectoryBuffer b, int policy, int s) {
-        b.record(policy, new float[] {s, -s}, s % A, s / 10f);
+        b.append(policy, new float[] {s, -s}, s % A, s / 10f);
     }
 
     static float[] expectedRow(int s) {
@@ -50,6 +50,25 @@ class TrajectoryBufferTest {
         assertArrayEquals(expectedRow(1), row(rows, 2), "oldest first");
         assertArrayEquals(expectedRow(2), row(rows, 3), "newest last");
         assertEquals(2, b.filled(0));
+    }
+
+    @Test
+    void ruleControllerStepsHaveAnAllZeroOneHotAndClearForgetsEverything() {
+        TrajectoryBuffer b = new TrajectoryBuffer(2, F, A);
+        b.append(0, new float[F], -1, 0.5f);
+        b.append(1, new float[F], 0, 0.5f);
+        int w = b.width();
+        float[] rows = new float[2 * w];
+        float[] mask = new float[2];
+        b.copyInto(0, rows, mask, 0, 2, w);
+        for (int a = 0; a < A; a++) {
+            assertEquals(0f, rows[w + F + a], "no action of the model's set was taken");
+        }
+        assertEquals(0.5f, rows[2 * w - 1]);
+        assertThrows(IllegalArgumentException.class, () -> b.append(0, new float[F], -2, 0f));
+        b.clear();
+        assertEquals(0, b.filled(0));
+        assertEquals(0, b.filled(1));
     }
 
     @Test
@@ -110,8 +129,8 @@ class TrajectoryBufferTest {
     @Test
     void badInputsAreRefused() {
         TrajectoryBuffer b = new TrajectoryBuffer(3, F, A);
-        assertThrows(IllegalArgumentException.class, () -> b.record(0, new float[3], 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> b.record(0, new float[F], A, 0));
+        assertThrows(IllegalArgumentException.class, () -> b.append(0, new float[3], 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> b.append(0, new float[F], A, 0));
         assertThrows(IllegalArgumentException.class, () -> b.copyInto(0, new float[30], new float[3], 0, 3, W + 1));
     }
 }

@@ -37,7 +37,7 @@ class OnnxDvfsPolicyTest {
                 DvfsActions.DEFAULT.size());
         TelemetryRecord record = threePolicies();
         for (var p : record.policies()) {
-            buffer.record(p.id(), DvfsFeatures.extract(p, record), 3, 0.2f);
+            buffer.append(p.id(), DvfsFeatures.extract(p, record), 3, 0.2f);
         }
         try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(TestModels.spec().write(dir, "dvfs.onnx"))) {
             assertEquals("dvfs.onnx", policy.name());

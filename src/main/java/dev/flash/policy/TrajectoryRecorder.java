@@ -1,11 +1,9 @@
-package dev.flash.daemon;
+package dev.flash.policy;
 
-import dev.flash.policy.TrajectoryContexts;
 
 /**
  * Where the loop writes each policy's FLASH context and where the policy reads it back
- * ({@link TrajectoryContexts}). The integrator may back it with the policy package's
- * {@code TrajectoryBuffer}; {@link RingTrajectoryRecorder} is the built-in one.
+ * ({@link TrajectoryContexts}); {@link TrajectoryBuffer} implements it.
  *
  * <p>A row is one completed transition {@code (state features in which the action was taken,
  * one-hot of that action, context reward of the interval it governed)}: the same row the
