@@ -7,14 +7,14 @@
 #
 # Files: PREFIX/lib/flash/flash.jar (+ train-lib/), PREFIX/bin/flash, UNIT_DIR/flashd.service,
 # /etc/flash/flashd.toml (only if absent: an operator's config is never overwritten),
-# /var/lib/flash/models/ (+ the .onnx files of --models), PREFIX/share/doc/flash/.
+# /var/lib/flash/models/ (+ the .onnx files of --models, default the repository's models/), PREFIX/share/doc/flash/.
 # Creates the system group "flash" (members may run `flash status`) unless DESTDIR is set.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=/usr
 jar="$here/../target/flash.jar"
-models=""
+models="$here/../models"   # the shipped models (models/*.onnx)
 unit_dir=/etc/systemd/system
 enable=0
 DESTDIR="${DESTDIR:-}"
