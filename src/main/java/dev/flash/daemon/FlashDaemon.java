@@ -692,6 +692,11 @@ public final class FlashDaemon {
             b.append(" | p").append(ps.id).append(' ')
                     .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
                             mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), handsOff ? "hands-off" : ps.lastAction));
+            if (!Double.isNaN(ps.embeddingNorm) && ps.embeddingLength > 0) {
+                // The embedding's size and leading component: both move when the context tells
+                // the model the application changed, which is FLASH adapting.
+                b.append(String.format(Locale.ROOT, " |e| %.2f e0 %+.2f", ps.embeddingNorm, ps.embeddingHead[0]));
+            }
         }
         if (!Double.isNaN(packageWatts)) {
             b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
