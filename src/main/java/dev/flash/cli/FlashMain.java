@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             ReproduceCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class FlashMain implements Runnable {
