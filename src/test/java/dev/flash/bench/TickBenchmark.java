@@ -9,13 +9,13 @@ import dev.flash.daemon.FlashDaemon;
 import dev.flash.daemon.Node;
 import dev.flash.daemon.PolicyProvider;
 import dev.flash.daemon.SdNotify;
-import dev.flash.daemon.TrajectoryRecorder;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.policy.DecisionException;
 import dev.flash.policy.FallbackController;
 import dev.flash.policy.FrequencyPolicy;
 import dev.flash.policy.PolicyDecision;
 import dev.flash.policy.TrajectoryBuffer;
+import dev.flash.policy.TrajectoryRecorder;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.PolicySample;
@@ -261,7 +261,7 @@ public class TickBenchmark {
         @Override
         public void append(int policyId, float[] state, int actionIndex, float reward) {
             // the daemon appends only completed transitions of model decisions (index >= 0)
-            buffer.record(policyId, state, Math.max(0, actionIndex), reward);
+            buffer.append(policyId, state, Math.max(0, actionIndex), reward);
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.cli.FlashMain;
 import dev.flash.testing.FakeSysfs;
+import dev.flash.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,7 +38,9 @@ class DaemonCrashRestoreTest {
         Map<String, String> before = kernelView(tree.settingsSnapshot());
         Path state = dir.resolve("run");
         Path log = dir.resolve("daemon.log");
-        Files.createDirectories(dir.resolve("models"));
+        // A model that always asks for the lowest frequency, so the daemon writes whatever the
+        // real utilization of this machine is (the fallback rule would follow it).
+        TestModels.spec().preferAction(0).write(Files.createDirectories(dir.resolve("models")), "min.onnx");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process daemon = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), FlashMain.class.getName(), "daemon",

@@ -6,8 +6,10 @@ import dev.flash.actuate.FrequencyActuator;
 import dev.flash.actuate.RestoreReport;
 import dev.flash.actuate.SavedPolicy;
 import dev.flash.actuate.StateStore;
+import dev.flash.sysfs.KeptOpenFile;
 import dev.flash.sysfs.SysfsException;
 import dev.flash.sysfs.SysfsRoot;
+import dev.flash.sysfs.SysfsWriter;
 import dev.flash.telemetry.PolicySample;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,6 +40,8 @@ import java.util.TreeMap;
  * reader.
  */
 public final class CpufreqActuator implements FrequencyActuator {
+    /** An unchanged target is written again after this many calls (re-asserts against peers). */
+    static final int REASSERT_TICKS = 10;
     private static final String USERSPACE = "userspace";
 
     private final SysfsRoot root;
@@ -99,7 +103,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             case OBSERVE:
                 return target;
             case SETSPEED:
-                return applySetspeed(c, target);
+                return applySetspeed(c, policy, target);
             case CAP:
                 return applyCap(c, target);
             default:
@@ -107,22 +111,29 @@ public final class CpufreqActuator implements FrequencyActuator {
         }
     }
 
-    private long applySetspeed(Control c, long target) throws ActuationException {
+    private long applySetspeed(Control c, PolicySample policy, long target) throws ActuationException {
         saveOnce(c);
+        // When this tick's telemetry shows another governor, a peer took the policy: write (and
+        // fail loudly with EINVAL, naming it) rather than skip as if nothing happened.
+        boolean peerTookIt = c.userspaceAttached && !USERSPACE.equals(policy.governor());
+        if (!peerTookIt && c.unchanged(target)) {
+            return c.lastApplied;
+        }
         if (!c.userspaceAttached) {
             write(c.file("scaling_governor"), USERSPACE);
             c.userspaceAttached = true;
         }
         Path setspeed = c.file("scaling_setspeed");
         try {
-            root.writeFile(setspeed, Long.toString(target));
+            writeControl(c.setspeed, Long.toString(target));
         } catch (SysfsException e) {
+            c.lastApplied = -1;
             String governor = SysfsRoot.readLine(c.file("scaling_governor")).orElse("?");
             String hint = USERSPACE.equals(governor) ? ""
                     : " (scaling_governor is now '" + governor + "': another tool changed it?)";
             throw new ActuationException(e.getMessage() + hint, e);
         }
-        long back = SysfsRoot.readLong(setspeed, -1);
+        long back = readBack(c.setspeed);
         if (back < 0) {
             back = SysfsRoot.readLong(c.file("scaling_cur_freq"), -1);
         }
@@ -130,20 +141,47 @@ public final class CpufreqActuator implements FrequencyActuator {
             throw new ActuationException(setspeed + ": wrote " + target
                     + " but neither it nor scaling_cur_freq reads back a frequency");
         }
-        return back;
+        return c.applied(target, back);
     }
 
     private long applyCap(Control c, long target) throws ActuationException {
         saveOnce(c);
+        if (c.unchanged(target)) {
+            return c.lastApplied;
+        }
         // never below the policy's lower limit: the kernel would reject max < min with EINVAL
-        long currentMin = SysfsRoot.readLong(c.file("scaling_min_freq"), c.foundMin);
-        long cap = Math.max(target, currentMin);
-        Path max = c.file("scaling_max_freq");
-        write(max, Long.toString(cap));
+        long currentMin = readBack(c.min);
+        long cap = Math.max(target, currentMin > 0 ? currentMin : c.foundMin);
         try {
-            return SysfsRoot.requireLong(max);
+            writeControl(c.max, Long.toString(cap));
         } catch (SysfsException e) {
+            c.lastApplied = -1;
             throw new ActuationException(e.getMessage(), e);
+        }
+        long back = readBack(c.max);
+        if (back < 0) {
+            throw new ActuationException(c.file("scaling_max_freq") + ": wrote " + cap + " but it reads back no number");
+        }
+        return c.applied(target, back);
+    }
+
+    /**
+     * Writes a control through a kept-open file (one pwrite) on a real or plain fake tree; through
+     * the root's writer when one is plugged in (tests give fake trees the kernel's semantics so).
+     */
+    private void writeControl(KeptOpenFile file, String value) throws SysfsException {
+        if (root.writer() == SysfsWriter.FILES) {
+            file.write(value);
+        } else {
+            root.writeFile(file.path(), value);
+        }
+    }
+
+    private static long readBack(KeptOpenFile file) {
+        try {
+            return file.readLong();
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 
@@ -156,7 +194,7 @@ public final class CpufreqActuator implements FrequencyActuator {
      */
     @Override
     public synchronized void restore() throws ActuationException {
-        controls.clear();
+        closeControls();
         if (dryRun) {
             return;
         }
@@ -168,11 +206,16 @@ public final class CpufreqActuator implements FrequencyActuator {
 
     /** {@link #restore()} returning the report instead of throwing on a partial restore. */
     public synchronized RestoreReport restoreWithReport() throws ActuationException {
-        controls.clear();
+        closeControls();
         if (dryRun) {
             return RestoreReport.nothing(store.stateFile());
         }
         return store.restore(root);
+    }
+
+    private void closeControls() {
+        controls.values().forEach(Control::close);
+        controls.clear();
     }
 
     // ---- per policy -----------------------------------------------------------------------
@@ -269,10 +312,48 @@ public final class CpufreqActuator implements FrequencyActuator {
         long lo;
         long hi;
         long[] table = new long[0];
+        /** The controls, kept open: one pwrite and one pread per change instead of two opens. */
+        final KeptOpenFile setspeed;
+        final KeptOpenFile max;
+        final KeptOpenFile min;
+        /** What was last written and read back; -1 after an error or a peer's change. */
+        long lastApplied = -1;
+        long lastWritten = -1;
+        int unchangedTicks;
 
         Control(int id, Path dir) {
             this.id = id;
             this.dir = dir;
+            java.nio.ByteBuffer scratch = KeptOpenFile.newScratch();
+            this.setspeed = new KeptOpenFile(dir.resolve("scaling_setspeed"), scratch);
+            this.max = new KeptOpenFile(dir.resolve("scaling_max_freq"), scratch);
+            this.min = new KeptOpenFile(dir.resolve("scaling_min_freq"), scratch);
+        }
+
+        /**
+         * True when the value was written and read back within the last {@link #REASSERT_TICKS}
+         * calls: the write is skipped. Every so often it is written anyway, so a peer that wrote
+         * the same file is corrected within seconds.
+         */
+        boolean unchanged(long value) {
+            if (lastApplied >= 0 && value == lastWritten && unchangedTicks < REASSERT_TICKS) {
+                unchangedTicks++;
+                return true;
+            }
+            return false;
+        }
+
+        long applied(long written, long back) {
+            lastWritten = written;
+            lastApplied = back;
+            unchangedTicks = 0;
+            return back;
+        }
+
+        void close() {
+            setspeed.close();
+            max.close();
+            min.close();
         }
 
         Path file(String name) {

@@ -1,5 +1,6 @@
 package dev.flash.telemetry.linux;
 
+import dev.flash.sysfs.KeptOpenFile;
 import dev.flash.sysfs.SysfsException;
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.PolicySample;

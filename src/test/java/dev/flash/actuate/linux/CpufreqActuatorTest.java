@@ -108,6 +108,40 @@ class CpufreqActuatorTest {
     }
 
     @Test
+    void anUnchangedTargetIsNotRewrittenButReassertedEveryFewTicks() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp, 2, 1);
+        try (CpufreqActuator a = actuator(fake, false)) {
+            PolicySample p = read(fake).get(0);
+            long applied = a.apply(p, 2_000_000);
+            int writesAfterFirst = kernel.writes().size();
+            p = read(fake).get(0); // the daemon hands over a fresh sample each tick
+            for (int i = 0; i < CpufreqActuator.REASSERT_TICKS; i++) {
+                assertEquals(applied, a.apply(p, 2_000_000));
+            }
+            assertEquals(writesAfterFirst, kernel.writes().size(), "same target: no write");
+            a.apply(p, 2_000_000);
+            assertEquals(writesAfterFirst + 1, kernel.writes().size(), "re-asserted after "
+                    + CpufreqActuator.REASSERT_TICKS + " calls");
+            a.apply(p, 1_800_000);
+            assertEquals(writesAfterFirst + 2, kernel.writes().size(), "a new target is written at once");
+        }
+    }
+
+    @Test
+    void keptOpenWritesOnAPlainTreeLeaveExactlyTheValue() throws Exception {
+        // Without a kernel hook the actuator writes through kept-open files (one pwrite); on a
+        // plain file a shorter value must not leave the tail of a longer one behind.
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp, 1);
+        try (CpufreqActuator a = new CpufreqActuator(fake.sysfs(), new StateStore(stateDir()), false)) {
+            PolicySample p = read(fake).get(0);
+            a.apply(p, 1_200_000);
+            assertEquals("1200000", fake.read(0, "scaling_max_freq"));
+            a.apply(p, 900_000);
+            assertEquals("900000", fake.read(0, "scaling_max_freq"));
+        }
+    }
+
+    @Test
     void ebusyIsNamedAndOtherPoliciesContinue() throws Exception {
         FakeSysfs fake = FakeSysfs.intelCpufreqPassive(tmp, 2);
         List<PolicySample> ps = read(fake);
