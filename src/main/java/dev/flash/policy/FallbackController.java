@@ -14,7 +14,8 @@ import java.util.List;
  * </pre>
  *
  * so a policy busy 80% of the time runs at maximum frequency and an idle one at the bottom of
- * its range. The result is clamped to the policy's current limits (scaling_min/max, or the
+ * its range. Like schedutil, {@code util} is that of the policy's busiest CPU, not the mean: a
+ * policy shares one clock, and the mean would starve the one CPU that carries the load. The result is clamped to the policy's current limits (scaling_min/max, or the
  * hardware range when those are unknown) and, when the driver publishes a frequency table,
  * rounded up to the next table entry (schedutil's CPUFREQ_RELATION_L: never slower than asked).
  *
@@ -42,19 +43,35 @@ public final class FallbackController implements FrequencyPolicy {
     public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) {
         List<PolicyDecision> out = new ArrayList<>(record.policies().size());
         for (PolicySample p : record.policies()) {
-            out.add(new PolicyDecision(p.id(), -1, ACTION, targetKhz(p), new float[0], Double.NaN));
+            long target = targetKhz(p, busiestCpu(p, record.cpuUtilization()));
+            out.add(new PolicyDecision(p.id(), -1, ACTION, target, new float[0], Double.NaN));
         }
         return out;
     }
 
-    /** The schedutil-like target of one policy, clamped, snapped and with hysteresis applied. */
+    /** Utilization of the policy's busiest CPU; the policy's mean when per-CPU values are missing. */
+    static double busiestCpu(PolicySample p, double[] perCpu) {
+        double max = Double.NaN;
+        for (int cpu : p.cpus()) {
+            if (perCpu != null && cpu >= 0 && cpu < perCpu.length && !Double.isNaN(perCpu[cpu])) {
+                max = Double.isNaN(max) ? perCpu[cpu] : Math.max(max, perCpu[cpu]);
+            }
+        }
+        return Double.isNaN(max) ? p.utilization() : max;
+    }
+
+    /** The schedutil-like target of one policy from its mean utilization. */
     public static long targetKhz(PolicySample p) {
+        return targetKhz(p, p.utilization());
+    }
+
+    /** The schedutil-like target for utilization {@code util}, clamped, snapped, with hysteresis. */
+    public static long targetKhz(PolicySample p, double util) {
         long lo = p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz();
         long hi = p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
         if (hi < lo) {
             hi = lo;
         }
-        double util = p.utilization();
         long raw = Double.isNaN(util) ? hi : Math.round(HEADROOM * p.cpuinfoMaxKhz() * Math.max(0, util));
         long next = snapUp(p.availableKhz(), Math.max(lo, Math.min(hi, raw)), hi);
 

@@ -24,6 +24,19 @@ class FallbackControllerTest {
     }
 
     @Test
+    void theBusiestCpuOfAPolicySetsItsClockNotTheMean() {
+        // Two CPUs share one clock: one 90% busy, one 10%. The mean (0.5) would give 1.875 GHz
+        // and starve the busy CPU; schedutil follows the busiest one.
+        PolicySample p = new PolicySample(0, new int[] {0, 1}, "acpi-cpufreq", "userspace",
+                List.of("userspace"), MIN_KHZ, MAX_KHZ, MIN_KHZ, MAX_KHZ, MIN_KHZ, Telemetry.TABLE.clone(),
+                0.5, Double.NaN, Double.NaN, Double.NaN);
+        dev.flash.telemetry.TelemetryRecord r = new dev.flash.telemetry.TelemetryRecord(1, 1, 1.0, List.of(p),
+                new double[] {0.9, 0.1}, List.of(), Double.NaN, java.util.Map.of());
+        assertEquals(MAX_KHZ, controller.decide(r, TrajectoryContexts.EMPTY).get(0).targetKhz());
+        assertTrue(FallbackController.targetKhz(p) < MAX_KHZ, "the mean alone would run slower");
+    }
+
+    @Test
     void targetFollowsSchedutilAndRoundsUpToTheTable() {
         double util = 0.5;
         long raw = Math.round(FallbackController.HEADROOM * MAX_KHZ * util);

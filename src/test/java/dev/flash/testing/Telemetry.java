@@ -22,8 +22,21 @@ public final class Telemetry {
     }
 
     public static TelemetryRecord record(double packageWatts, PolicySample... policies) {
+        // Per-CPU utilization consistent with the policies': each of a policy's CPUs at its mean.
+        int cpus = 0;
+        for (PolicySample p : policies) {
+            for (int cpu : p.cpus()) {
+                cpus = Math.max(cpus, cpu + 1);
+            }
+        }
+        double[] perCpu = new double[cpus];
+        for (PolicySample p : policies) {
+            for (int cpu : p.cpus()) {
+                perCpu[cpu] = p.utilization();
+            }
+        }
         return new TelemetryRecord(1_000_000_000L, 1_700_000_000_000L, 1.0, List.of(policies),
-                new double[policies.length],
+                perCpu,
                 List.of(new PowerZoneSample("package-0", "/sys/class/powercap/intel-rapl:0", 100, packageWatts)),
                 100.0, Map.of());
     }
