@@ -27,16 +27,7 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", ExitCodes.HELP},
         subcommands = {BenchCommand.Governors.class})
-public final class BenchCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
+public final class BenchCommand extends GroupCommand {
 
     /** {@code flash bench governors}: the fallback controller against the kernel's governors. */
     @Command(name = "governors",

@@ -21,16 +21,7 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", ExitCodes.HELP},
         subcommands = {SimCommand.Apps.class, SimCommand.Spec.class})
-public final class SimCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
+public final class SimCommand extends GroupCommand {
 
     /** {@code flash sim apps}: sample a population of synthetic applications. */
     @Command(name = "apps",
