@@ -8,7 +8,8 @@ import dev.flash.dvfs.eval.OperatorEvaluation;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
-import dev.flash.sim.NodeSpec;
+import dev.flash.sim.SimSpec;
+import dev.flash.dvfs.train.DvfsEnvironment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "", ExitCodes.HELP})
     public static final class Dvfs implements Callable<Integer> {
 
-        /** Simulated seconds per evaluation episode. */
-        public static final double EPISODE_SECONDS = 120;
+        /** Simulated seconds per evaluation episode: the training environment's episode. */
+        public static final double EPISODE_SECONDS =
+                DvfsEnvironment.DEFAULT_EPISODE_STEPS * DvfsEnvironment.STEP_SECONDS;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -86,7 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + EvalApps.DEFAULT_SEED + ")")
         Path apps;
 
-        @Option(names = "--episodes", paramLabel = "N", defaultValue = "5",
+        @Option(names = "--episodes", paramLabel = "N", defaultValue = "10",
                 description = "Episodes of " + (int) EPISODE_SECONDS + " simulated seconds per application "
                         + "(default ${DEFAULT-VALUE})")
         int episodes;
@@ -126,7 +128,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
                 int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
-                OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, NodeSpec.defaults(),
+                OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
                         episodes * EPISODE_SECONDS, seed, (agent, app) -> bar.step(agent + " on " + app));
                 bar.finish();
                 if (json) {

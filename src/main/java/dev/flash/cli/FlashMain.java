@@ -42,7 +42,8 @@ public final class FlashMain implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FlashMain());
-        cl.setExitCodeExceptionMapper(t -> ExitCodes.FAILURE);
+        // Bad options and arguments are the user's to fix (2); anything else thrown is a failure (1).
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return cl;
     }
 

@@ -96,7 +96,7 @@ public final class AdaptationMetrics {
             }
             firstInside = i;
         }
-        return firstInside + 1;
+        return Math.min(firstInside + 1, n);
     }
 
     /** {@link #adaptationCost} with the defaults above and no absolute floor. */
