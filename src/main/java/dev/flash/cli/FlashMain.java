@@ -42,7 +42,9 @@ public final class FlashMain implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FlashMain());
-        cl.setExitCodeExceptionMapper(t -> ExitCodes.FAILURE);
+        // A bad option value is a usage error (2), whatever else went wrong is a failure (1).
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE
+                : ExitCodes.FAILURE);
         return cl;
     }
 
