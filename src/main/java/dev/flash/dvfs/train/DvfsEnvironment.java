@@ -116,6 +116,9 @@ public final class DvfsEnvironment implements RlEnvironment {
     private IntervalTruth truth;
     private EpisodeStats.Accumulator episode;
     private int t;
+    private double contextRewardSum;
+    private double contextRewardSq;
+    private long contextRewardCount;
 
     /** The application on a slice of the embedded default node ({@code SimSpec.embeddedDefault()}). */
     public DvfsEnvironment(AppSpec app, long seed, Options options) {
@@ -226,7 +229,11 @@ public final class DvfsEnvironment implements RlEnvironment {
             completed.add(episode.done());
             episode = null;
         }
-        return new Step(observation(), (float) reward, DvfsReward.of(policy(), record), done);
+        float contextReward = DvfsReward.of(policy(), record);
+        contextRewardSum += contextReward;
+        contextRewardSq += (double) contextReward * contextReward;
+        contextRewardCount++;
+        return new Step(observation(), (float) reward, contextReward, done);
     }
 
     // ---------------------------------------------------------------- for evaluation
@@ -257,6 +264,11 @@ public final class DvfsEnvironment implements RlEnvironment {
     /** Every episode completed so far, oldest first. */
     public List<EpisodeStats> completedEpisodes() {
         return List.copyOf(completed);
+    }
+
+    /** {sum, sum of squares, count} of every context reward handed out so far. */
+    public double[] contextRewardSums() {
+        return new double[] {contextRewardSum, contextRewardSq, contextRewardCount};
     }
 
     /** The lowest frequency within budget for the current phase (simulator's hidden state). */
