@@ -127,6 +127,28 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: --out " + out + " exists and is not a directory");
                 return ExitCodes.USAGE;
             }
+            if (!TrainingStack.available()) {
+                // Started as `java -jar flash.jar`: DJL lives in train-lib/; run again with it.
+                try {
+                    java.util.Optional<Integer> code = TrainingStack.relaunch(
+                            spec.root().commandLine().getParseResult().originalArgs());
+                    if (code.isPresent()) {
+                        return code.get();
+                    }
+                } catch (IOException e) {
+                    err.println("flash reproduce dvfs: cannot start the training JVM: " + e.getMessage());
+                    return ExitCodes.FAILURE;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ExitCodes.FAILURE;
+                }
+                err.println("flash reproduce dvfs: " + TrainingStack.missingMessage());
+                return ExitCodes.FAILURE;
+            }
+            return reproduce(stdout, err, population);
+        }
+
+        private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population) {
             Reproduction.Plan plan = quick ? Reproduction.Plan.quick(seed) : Reproduction.Plan.full(seed);
             Path staging = null;
             try {
