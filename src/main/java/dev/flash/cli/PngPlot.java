@@ -148,7 +148,14 @@ public final class PngPlot {
 
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             int ly = top + 14;
-            int lx = left + pw - 190;
+            int widest = 0;
+            for (Series s : series) {
+                widest = Math.max(widest, g.getFontMetrics().stringWidth(s.name()));
+            }
+            for (Reference r : references) {
+                widest = Math.max(widest, g.getFontMetrics().stringWidth(r.name()));
+            }
+            int lx = left + pw - widest - 40;
             for (Series s : series) {
                 legend(g, lx, ly, s.color(), s.name(), false);
                 ly += 15;
@@ -230,7 +237,8 @@ public final class PngPlot {
         if (v == Math.rint(v) && Math.abs(v) < 1e6) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.3g", v);
+        String s = String.format(Locale.ROOT, "%.3g", v);
+        return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
     private record Axis(double lo, double hi, int origin, int length, boolean flip) {
