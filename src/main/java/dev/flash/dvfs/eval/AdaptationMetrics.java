@@ -14,7 +14,11 @@ import java.util.List;
  *   <li><b>Adaptation cost</b>: episodes until the agent's reward stays within a tolerance (5%)
  *       of its own converged reward. "Stays" is judged on the curve smoothed by a forward
  *       window of {@code smooth} episodes, so one noisy episode does not reset the count; the
- *       converged reward is the mean of the last {@code tail} episodes.</li>
+ *       converged reward is the mean of the last {@code tail} episodes. On the simulated node
+ *       episodes differ by more than 5% even for a fixed policy (random phase offset and start
+ *       frequency), so the band is the larger of 5% and {@link #NOISE_Z} standard errors of the
+ *       difference between a smoothed value and the converged mean, the standard deviation taken over the converged tail: "within 5%, or
+ *       within the converged policy's own episode-to-episode noise".</li>
  *   <li><b>Plateau</b> (when a run counts as converged): the mean of the last {@code window}
  *       episodes improved on the mean of the {@code window} before by less than {@code relTol}
  *       of its magnitude.</li>
@@ -31,9 +35,11 @@ public final class AdaptationMetrics {
     /** Tolerance around the converged reward for the adaptation cost (the paper's 5%). */
     public static final double COST_TOLERANCE = 0.05;
     /** Forward smoothing window of the adaptation-cost test. */
-    public static final int COST_SMOOTHING = 3;
-    /** Episodes averaged for an agent's converged reward. */
-    public static final int CONVERGED_TAIL = 5;
+    public static final int COST_SMOOTHING = 5;
+    /** Episodes averaged for an agent's converged reward (and its noise). */
+    public static final int CONVERGED_TAIL = 20;
+    /** Width of the noise band in standard errors of a smoothed value. */
+    public static final double NOISE_Z = 3.0;
     /** Plateau: window of episodes compared, and the relative improvement under which it is flat. */
     public static final int PLATEAU_WINDOW = 5;
     public static final double PLATEAU_TOLERANCE = 0.01;
@@ -74,7 +80,7 @@ public final class AdaptationMetrics {
     /**
      * Episodes (1-based count) until the curve stays within {@code tolerance} of its converged
      * reward (mean of the last {@code tail}); the smoothed value at episode i is the mean of
-     * episodes i .. i+smooth-1 (fewer at the end). Returns 1 when the curve starts converged,
+     * episodes i .. i+smooth-1 (only full windows are tested). Returns 1 when the curve starts converged,
      * and {@code curve.size()} when it only gets there at the end (the caller should treat that
      * as censored: "at least"). {@code absoluteFloor} keeps the band from vanishing when the
      * converged reward is near zero.
@@ -88,9 +94,12 @@ public final class AdaptationMetrics {
         double converged = convergedReward(curve, tail);
         double band = Math.max(tolerance * Math.abs(converged), absoluteFloor);
         int n = curve.size();
+        // Only full windows are tested (the last one covers the final episodes), so the end of
+        // the curve is not judged on fewer episodes than the rest.
+        int w = Math.min(smooth, n);
         int firstInside = n; // index (0-based) from which every smoothed value is in the band
-        for (int i = n - 1; i >= 0; i--) {
-            double s = mean(curve, i, Math.min(n, i + smooth));
+        for (int i = n - w; i >= 0; i--) {
+            double s = mean(curve, i, i + w);
             if (Math.abs(s - converged) > band) {
                 break;
             }
@@ -102,6 +111,26 @@ public final class AdaptationMetrics {
     /** {@link #adaptationCost} with the defaults above and no absolute floor. */
     public static int adaptationCost(List<Double> curve) {
         return adaptationCost(curve, COST_TOLERANCE, COST_SMOOTHING, CONVERGED_TAIL, 0);
+    }
+
+    /**
+     * {@link #adaptationCost} with the noise-aware floor: NOISE_Z standard errors of a
+     * {@code smooth}-episode mean, the standard deviation measured over the last {@code tail}
+     * episodes (never below {@code absoluteFloor}).
+     */
+    public static int adaptationCostWithNoise(List<Double> curve, double tolerance, int smooth, int tail,
+                                              double absoluteFloor) {
+        int n = curve.size();
+        int from = Math.max(0, n - tail);
+        double m = mean(curve, from, n);
+        double var = 0;
+        for (int i = from; i < n; i++) {
+            var += (curve.get(i) - m) * (curve.get(i) - m);
+        }
+        double sd = n - from > 1 ? Math.sqrt(var / (n - from - 1)) : 0;
+        // the smoothed value and the converged mean both carry noise
+        double noise = NOISE_Z * sd * Math.sqrt(1.0 / smooth + 1.0 / (n - from));
+        return adaptationCost(curve, tolerance, smooth, tail, Math.max(absoluteFloor, noise));
     }
 
     /**

@@ -235,9 +235,9 @@ public final class Reproduction {
         double expert = AdaptationMetrics.convergedReward(tc, EXPERT_WINDOW);
         boolean converged = AdaptationMetrics.plateaued(tc, EXPERT_WINDOW, EXPERT_PLATEAU);
         double floor = 0.01 * baseSettings.env().episodeSteps(); // 0.01 reward per step
-        int costF = AdaptationMetrics.adaptationCost(fc, AdaptationMetrics.COST_TOLERANCE,
+        int costF = AdaptationMetrics.adaptationCostWithNoise(fc, AdaptationMetrics.COST_TOLERANCE,
                 AdaptationMetrics.COST_SMOOTHING, AdaptationMetrics.CONVERGED_TAIL, floor);
-        int costT = AdaptationMetrics.adaptationCost(tc, AdaptationMetrics.COST_TOLERANCE,
+        int costT = AdaptationMetrics.adaptationCostWithNoise(tc, AdaptationMetrics.COST_TOLERANCE,
                 AdaptationMetrics.COST_SMOOTHING, AdaptationMetrics.CONVERGED_TAIL, floor);
         return new AppResult(name, fc, tc, expert, converged,
                 AdaptationMetrics.rewardGap(expert, fc, AdaptationMetrics.START_EPISODES),
@@ -282,6 +282,7 @@ public final class Reproduction {
         def.addProperty("cost_tolerance", AdaptationMetrics.COST_TOLERANCE);
         def.addProperty("cost_smoothing_episodes", AdaptationMetrics.COST_SMOOTHING);
         def.addProperty("converged_tail_episodes", AdaptationMetrics.CONVERGED_TAIL);
+        def.addProperty("cost_noise_band_standard_errors", AdaptationMetrics.NOISE_Z);
         def.addProperty("expert_window_episodes", EXPERT_WINDOW);
         def.addProperty("expert_plateau_tolerance", EXPERT_PLATEAU);
         def.addProperty("episode_steps", r.episodeSteps());

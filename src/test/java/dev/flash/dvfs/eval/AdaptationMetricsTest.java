@@ -63,6 +63,22 @@ class AdaptationMetricsTest {
     }
 
     @Test
+    void noiseBandLetsAStationaryNoisyCurveCountAsConvergedEarly() {
+        List<Double> curve = new ArrayList<>();
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 5; i++) {
+            curve.add(-5.0); // a bad start
+        }
+        for (int i = 0; i < 60; i++) {
+            curve.add(10.0 + 3.0 * r.nextGaussian()); // settled, but 30% noise per episode
+        }
+        int strict = AdaptationMetrics.adaptationCost(curve, 0.05, 5, 20, 0);
+        int aware = AdaptationMetrics.adaptationCostWithNoise(curve, 0.05, 5, 20, 0);
+        assertTrue(strict > 40, "a 5% band cannot hold 30% noise: " + strict);
+        assertTrue(aware >= 3 && aware <= 30 && aware < strict, "settles soon after the bad start: " + aware);
+    }
+
+    @Test
     void plateauNeedsTwoWindowsWithoutProgress() {
         List<Double> rising = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
