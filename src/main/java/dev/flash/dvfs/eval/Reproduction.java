@@ -73,11 +73,11 @@ public final class Reproduction {
                        int operatorEpisodes) {
 
         public static Plan full(long seed) {
-            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 20, 200, 10);
+            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 12, 120, 10);
         }
 
         public static Plan quick(long seed) {
-            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 6, 80, 3);
+            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 3);
         }
 
         public long seed() {
