@@ -65,7 +65,7 @@ public final class Reproduction {
      *
      * @param settings          FLASH's training settings ({@code flash train dvfs}); the baseline
      *                          uses the same with C = 0
-     * @param testApps          held-out applications adapted to (the first ones of the split)
+     * @param testApps          held-out applications adapted to (the first ones of the split; MAX_VALUE: all)
      * @param adaptEpisodes     episodes per held-out application, for both agents
      * @param operatorEpisodes  operator-view episodes per held-out application (all of them)
      */
@@ -73,7 +73,7 @@ public final class Reproduction {
                        int operatorEpisodes) {
 
         public static Plan full(long seed) {
-            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 12, 120, 10);
+            return new Plan(false, DvfsTrainer.Settings.defaults(seed), Integer.MAX_VALUE, 200, 10);
         }
 
         public static Plan quick(long seed) {
