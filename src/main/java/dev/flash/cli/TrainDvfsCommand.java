@@ -52,7 +52,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
 
     @Option(names = "--apps", paramLabel = "FILE",
             description = "Application population (flash-apps/1 JSON, e.g. from `flash sim apps`); its split "
-                    + "field picks training and held-out applications. Default: 200 applications sampled "
+                    + "field picks training and held-out applications. Default: 1000 applications sampled "
                     + "from --seed, 20% held out.")
     Path apps;
 
@@ -65,7 +65,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "PPO iterations of 1024 steps (default: 300; --quick: 3).")
+            description = "PPO iterations of 1024 steps (default: 400; --quick: 3).")
     Integer iterations;
 
     @Option(names = "--encoder", paramLabel = "set|gru", defaultValue = "set", converter = EncoderConverter.class,
@@ -75,7 +75,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
 
     @Option(names = "--context-length", paramLabel = "C",
             description = "Context rows (recent transitions) the encoder sees; 0 trains plain PPO without FLASH "
-                    + "(default: 32; --quick: 8).")
+                    + "(default: 16; --quick: 8).")
     Integer contextLength;
 
     @Option(names = "--quick", description = "Tiny settings that finish in seconds (smoke tests).")

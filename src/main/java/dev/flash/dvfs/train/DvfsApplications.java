@@ -16,8 +16,8 @@ import java.util.List;
  */
 public final class DvfsApplications implements ApplicationSet {
 
-    /** Default population when no apps file is given: size and held-out share. */
-    public static final int DEFAULT_POPULATION = 200;
+    /** Default population when no apps file is given: size and held-out share (AWARE: 800 + 200). */
+    public static final int DEFAULT_POPULATION = 1000;
     public static final double DEFAULT_TEST_FRACTION = 0.2;
 
     private final List<AppSpec> train;

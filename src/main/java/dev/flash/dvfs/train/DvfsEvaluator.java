@@ -66,10 +66,16 @@ public final class DvfsEvaluator {
      * starting empty and carried across the episodes (LATEST mode, as the daemon keeps it).
      */
     public static List<EpisodeStats> run(DvfsEnvironment env, FlashAgentNetwork net, int episodes, long seed) {
+        return run(env, net, episodes, seed, true);
+    }
+
+    /** As {@link #run(DvfsEnvironment, FlashAgentNetwork, int, long)}; {@code greedy} false samples actions. */
+    public static List<EpisodeStats> run(DvfsEnvironment env, FlashAgentNetwork net, int episodes, long seed,
+                                         boolean greedy) {
         int before = env.completedEpisodes().size();
         ContextBuffer context = new ContextBuffer(net.config().contextLength(), net.config().stateSize(),
                 net.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
-        PpoTrainer.adaptFrozen(net, env, episodes, true, context, seed);
+        PpoTrainer.adaptFrozen(net, env, episodes, greedy, context, seed);
         List<EpisodeStats> all = env.completedEpisodes();
         return all.subList(before, all.size());
     }
@@ -88,10 +94,16 @@ public final class DvfsEvaluator {
     /** A frozen network over every application of the split. */
     public static OperatorMetrics evaluate(DvfsApplications apps, Split split, FlashAgentNetwork net, int episodes,
                                            long seed) {
+        return evaluate(apps, split, net, episodes, seed, true, Integer.MAX_VALUE);
+    }
+
+    /** A frozen network over (up to {@code maxApps}) applications of the split, greedy or sampling. */
+    public static OperatorMetrics evaluate(DvfsApplications apps, Split split, FlashAgentNetwork net, int episodes,
+                                           long seed, boolean greedy, int maxApps) {
         List<EpisodeStats> all = new ArrayList<>();
-        for (int i = 0; i < apps.size(split); i++) {
+        for (int i = 0; i < Math.min(maxApps, apps.size(split)); i++) {
             all.addAll(run(apps.environment(split, i, DvfsApplications.episodeSeed(seed, split, i)), net, episodes,
-                    seed + i));
+                    seed + i, greedy));
         }
         return OperatorMetrics.of(all, apps.options().budget());
     }

@@ -24,7 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,16 +132,14 @@ public final class DvfsTrainJob {
             // Comparisons on the same seed, budget and applications.
             Map<String, DvfsTrainer.Result> compared = new LinkedHashMap<>();
             if (req.compare() && s.contextLength() > 0) {
-                DvfsTrainer.Settings other = s.withEncoder(s.encoder() == NetworkConfig.EncoderType.SET
-                        ? NetworkConfig.EncoderType.GRU : NetworkConfig.EncoderType.SET);
-                DvfsTrainer.Settings plain = s.withContextLength(0);
-                for (DvfsTrainer.Settings c : List.of(plain, other)) {
-                    log.printf("flash train dvfs: comparison: %s%n", c.label());
+                for (Map.Entry<String, DvfsTrainer.Settings> c : comparisons(s).entrySet()) {
+                    DvfsTrainer.Settings cs = c.getValue();
+                    log.printf("flash train dvfs: comparison %s: %s, %d iterations%n", c.getKey(), cs.label(),
+                            cs.iterations());
                     try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
-                        DvfsTrainer.Result r = DvfsTrainer.train(apps, c, m,
-                                sink(c.contextLength() == 0 ? "PPO C=0" : "FLASH " + c.encoder()));
-                        log.printf("flash train dvfs: held-out %s: %s%n", c.label(), r.heldOut().summary());
-                        compared.put(key(c), withoutNetwork(r));
+                        DvfsTrainer.Result r = DvfsTrainer.train(apps, cs, m, sink(c.getKey()));
+                        log.printf("flash train dvfs: held-out %s: %s%n", c.getKey(), r.heldOut().summary());
+                        compared.put(c.getKey(), withoutNetwork(r));
                     }
                 }
             }
@@ -172,6 +169,7 @@ public final class DvfsTrainJob {
                                 + s.env().levels());
                     }
                 }
+                readableByAll(tmp);
                 moveIntoPlace(tmp, req.out());
             } finally {
                 Files.deleteIfExists(tmp);
@@ -188,8 +186,27 @@ public final class DvfsTrainJob {
         return new Outcome(report, req.out(), json, md);
     }
 
-    private static String key(DvfsTrainer.Settings c) {
-        return c.contextLength() == 0 ? "ppo_no_context" : "flash_" + c.encoder().name().toLowerCase();
+    /** Iterations at which the SET and GRU encoders are compared (the GRU costs far more per iteration). */
+    public static final int ENCODER_COMPARISON_ITERATIONS = 40;
+    /** GRU width per direction in the encoder comparison (AWARE's 256 is out of reach on 2 cores). */
+    public static final int GRU_COMPARISON_HIDDEN = 32;
+
+    /**
+     * What the shipped model is compared with, same seed, applications and budget: plain PPO
+     * without context at the full iteration count, and both encoders at
+     * {@link #ENCODER_COMPARISON_ITERATIONS} iterations each.
+     */
+    static Map<String, DvfsTrainer.Settings> comparisons(DvfsTrainer.Settings s) {
+        Map<String, DvfsTrainer.Settings> c = new LinkedHashMap<>();
+        c.put("ppo_no_context", s.withContextLength(0));
+        int k = Math.min(s.iterations(), ENCODER_COMPARISON_ITERATIONS);
+        DvfsTrainer.Settings set = s.withIterations(k).withEncoder(NetworkConfig.EncoderType.SET)
+                .withEncoderHidden(DvfsTrainer.Settings.defaults(s.seed()).encoderHidden());
+        DvfsTrainer.Settings gru = s.withIterations(k).withEncoder(NetworkConfig.EncoderType.GRU)
+                .withEncoderHidden(GRU_COMPARISON_HIDDEN);
+        c.put("flash_set@" + k, set);
+        c.put("flash_gru@" + k, gru);
+        return c;
     }
 
     private static DvfsTrainer.Result withoutNetwork(DvfsTrainer.Result r) {
@@ -204,6 +221,15 @@ public final class DvfsTrainJob {
                 progress.update(phase, m.iteration(), total, m.episodes(), m.meanEpisodeReward(), elapsed[0]);
             }
         };
+    }
+
+    /** rw-r--r--: a model is not a secret, and the daemon may run under another user. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its default permissions
+        }
     }
 
     private static void moveIntoPlace(Path tmp, Path out) throws IOException {
@@ -284,9 +310,18 @@ public final class DvfsTrainJob {
                 + "application's episodes; every method runs the same episodes");
         OperatorMetrics oracle = baselines.get("oracle");
         JsonObject methods = new JsonObject();
-        methods.add("flash_" + s.encoder().name().toLowerCase() + " (shipped)", metrics(main.heldOut(), oracle));
+        JsonObject shipped = metrics(main.heldOut(), oracle);
+        shipped.addProperty("iterations", s.iterations());
+        shipped.addProperty("encoder", s.encoder().name());
+        shipped.addProperty("training_seconds", Math.rint(main.seconds() * 10) / 10);
+        methods.add("flash_" + s.encoder().name().toLowerCase() + " (shipped)", shipped);
         for (Map.Entry<String, DvfsTrainer.Result> e : compared.entrySet()) {
             JsonObject m = metrics(e.getValue().heldOut(), oracle);
+            DvfsTrainer.Settings cs = e.getValue().settings();
+            m.addProperty("iterations", cs.iterations());
+            m.addProperty("encoder", cs.contextLength() == 0 ? "none" : cs.encoder().name());
+            m.addProperty("encoder_hidden", cs.encoderHidden());
+            m.addProperty("context_length", cs.contextLength());
             m.addProperty("training_seconds", Math.rint(e.getValue().seconds() * 10) / 10);
             methods.add(e.getKey(), m);
         }
@@ -384,8 +419,4 @@ public final class DvfsTrainJob {
         }
     }
 
-    /** Helper for tests and callers: the names of a list of results. */
-    static List<String> names(Map<String, ?> m) {
-        return new ArrayList<>(m.keySet());
-    }
 }

@@ -53,7 +53,7 @@ public final class DvfsTrainer {
                            DvfsEnvironment.Options env) {
 
         public static Settings defaults(long seed) {
-            return new Settings(seed, 300, NetworkConfig.EncoderType.SET, 32, 16, 64, 16, 64, 8, 4, 1e-3, 0.01, 0.95, 3,
+            return new Settings(seed, 400, NetworkConfig.EncoderType.SET, 16, 16, 64, 16, 64, 8, 4, 1e-3, 0.003, 0.9, 3,
                     DvfsEnvironment.Options.defaults());
         }
 
@@ -71,6 +71,11 @@ public final class DvfsTrainer {
         public Settings withEncoder(NetworkConfig.EncoderType e) {
             return new Settings(seed, iterations, e, contextLength, embeddingSize, encoderHidden, numEnvs,
                     rolloutSteps, minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env);
+        }
+
+        public Settings withEncoderHidden(int h) {
+            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, h, numEnvs, rolloutSteps,
+                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env);
         }
 
         public Settings withContextLength(int c) {
