@@ -84,8 +84,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
         @Option(names = "--apps", paramLabel = "FILE",
                 description = "Applications file from `flash sim apps`; its \"test\" split is evaluated "
-                        + "(default: the default population, " + EvalApps.DEFAULT_SIZE + " apps, seed "
-                        + EvalApps.DEFAULT_SEED + ")")
+                        + "(default: the population `flash train dvfs` samples by default, " + EvalApps.DEFAULT_SIZE
+                        + " apps, seed " + EvalApps.DEFAULT_SEED + ")")
         Path apps;
 
         @Option(names = "--episodes", paramLabel = "N", defaultValue = "10",

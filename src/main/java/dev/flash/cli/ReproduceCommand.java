@@ -90,7 +90,8 @@ public final class ReproduceCommand implements Callable<Integer> {
 
         @Option(names = "--apps", paramLabel = "FILE",
                 description = "Applications file (flash-apps/1, from `flash sim apps`) with train and test splits "
-                        + "(default: the default population, " + EvalApps.DEFAULT_SIZE + " apps, 20% held out)")
+                        + "(default: the population `flash train dvfs --seed S` samples, " + EvalApps.DEFAULT_SIZE
+                        + " apps, 20% held out)")
         Path apps;
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
@@ -116,7 +117,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             List<AppSpec> population;
             try {
-                population = EvalApps.load(apps);
+                population = EvalApps.load(apps, seed);
                 EvalApps.training(population, apps);
                 EvalApps.heldOut(population, apps);
             } catch (EvalApps.InvalidAppsException e) {

@@ -1,5 +1,6 @@
 package dev.flash.dvfs.eval;
 
+import dev.flash.dvfs.train.DvfsApplications;
 import dev.flash.sim.AppPopulation;
 import dev.flash.sim.AppSpec;
 import java.io.IOException;
@@ -15,10 +16,11 @@ public final class EvalApps {
     private EvalApps() {
     }
 
-    /** Default population: size, seed and held-out fraction (same list every time). */
-    public static final int DEFAULT_SIZE = 200;
-    public static final long DEFAULT_SEED = 42;
-    public static final double DEFAULT_TEST_FRACTION = 0.2;
+    /** Default population: the one `flash train dvfs` samples (size, held-out fraction; seed = its --seed). */
+    public static final int DEFAULT_SIZE = DvfsApplications.DEFAULT_POPULATION;
+    public static final double DEFAULT_TEST_FRACTION = DvfsApplications.DEFAULT_TEST_FRACTION;
+    /** `flash train dvfs`'s default seed: the default population of a default-trained model. */
+    public static final long DEFAULT_SEED = 7;
 
     /** Bad input: the message names the file, the application and the field. */
     public static final class InvalidAppsException extends Exception {
@@ -27,10 +29,15 @@ public final class EvalApps {
         }
     }
 
-    /** Every application of the file, or of the default population when {@code file} is null. */
+    /** Every application of the file, or of the default population of {@link #DEFAULT_SEED}. */
     public static List<AppSpec> load(Path file) throws InvalidAppsException {
+        return load(file, DEFAULT_SEED);
+    }
+
+    /** Every application of the file, or of the default population sampled from {@code seed} when file is null. */
+    public static List<AppSpec> load(Path file, long seed) throws InvalidAppsException {
         if (file == null) {
-            return AppPopulation.sample(DEFAULT_SIZE, DEFAULT_SEED, DEFAULT_TEST_FRACTION);
+            return AppPopulation.sample(DEFAULT_SIZE, seed, DEFAULT_TEST_FRACTION);
         }
         if (!Files.isRegularFile(file)) {
             throw new InvalidAppsException("--apps " + file + ": no such file", null);

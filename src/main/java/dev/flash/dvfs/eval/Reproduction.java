@@ -65,7 +65,7 @@ public final class Reproduction {
      *
      * @param settings          FLASH's training settings ({@code flash train dvfs}); the baseline
      *                          uses the same with C = 0
-     * @param testApps          held-out applications adapted to (the first ones of the split; MAX_VALUE: all)
+     * @param testApps          held-out applications adapted to (the first ones of the split)
      * @param adaptEpisodes     episodes per held-out application, for both agents
      * @param operatorEpisodes  operator-view episodes per held-out application (all of them)
      */
@@ -73,11 +73,11 @@ public final class Reproduction {
                        int operatorEpisodes) {
 
         public static Plan full(long seed) {
-            return new Plan(false, DvfsTrainer.Settings.defaults(seed), Integer.MAX_VALUE, 200, 10);
+            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, 10);
         }
 
         public static Plan quick(long seed) {
-            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 3);
+            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 2);
         }
 
         public long seed() {
