@@ -1,14 +1,178 @@
 package dev.flash.cli;
 
+import com.google.gson.JsonObject;
+import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.Json;
+import dev.flash.dvfs.eval.ModelEvaluation;
+import dev.flash.dvfs.eval.OperatorEvaluation;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.policy.onnx.OnnxDvfsPolicy;
+import dev.flash.sim.AppSpec;
+import dev.flash.sim.SimSpec;
+import dev.flash.dvfs.train.DvfsEnvironment;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder: replaced by its owner. */
-@Command(name = "evaluate", description = "(not built yet)")
+/** {@code flash evaluate}: measure a trained model against the reference points. */
+@Command(name = "evaluate",
+        description = {"Evaluate a trained model on held-out applications of the simulated node.", ""},
+        subcommands = {EvaluateCommand.Dvfs.class},
+        footer = {"", ExitCodes.HELP})
 public final class EvaluateCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
     @Override
     public Integer call() {
-        System.err.println("flash evaluate: not built yet");
-        return ExitCodes.FAILURE;
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /** {@code flash evaluate dvfs}. */
+    @Command(name = "dvfs",
+            sortOptions = false,
+            description = {
+                "Run a DVFS model exactly as flashd would (ONNX Runtime, one batched inference per",
+                "1 s tick over the node's cpufreq policies, each policy's context ring filled from",
+                "an empty start) on every held-out application of the simulated node, next to the",
+                "reference points, and report the operator's view:",
+                "",
+                "  energy saving   1 - E / E(performance) over the same simulated time and load",
+                "  slowdown        work lost against running at maximum frequency",
+                "                  (= against the performance governor)",
+                "  in budget       share of 1 s intervals whose slowdown stayed within 5%",
+                "  apps ok         held-out applications whose overall slowdown stayed within 5%",
+                "  of oracle       the agent's saving / the oracle's saving",
+                "",
+                "Reference points: the Linux governors as the simulated node models them",
+                "(performance, powersave, ondemand, conservative, schedutil), flashd's fallback",
+                "controller (schedutil's rule from user space, with hysteresis), and the oracle:",
+                "the lowest frequency inside the 5% slowdown budget in each phase, read from the",
+                "simulator's hidden state; the physical limit of this objective.",
+                "",
+                "Every agent sees the same load (same node seed per application). Figures come",
+                "from the simulated node, not from hardware.",
+                ""},
+            footer = {
+                "",
+                "Examples:",
+                "  flash evaluate dvfs --model target/models/dvfs.onnx",
+                "  flash evaluate dvfs --model dvfs.onnx --apps apps.json --episodes 3 --json",
+                "", ExitCodes.HELP})
+    public static final class Dvfs implements Callable<Integer> {
+
+        /** Simulated seconds per evaluation episode: the training environment's episode. */
+        public static final double EPISODE_SECONDS =
+                DvfsEnvironment.DEFAULT_EPISODE_STEPS * DvfsEnvironment.STEP_SECONDS;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "The DVFS model (.onnx)")
+        Path model;
+
+        @Option(names = "--apps", paramLabel = "FILE",
+                description = "Applications file from `flash sim apps`; its \"test\" split is evaluated "
+                        + "(default: the population `flash train dvfs` samples by default, " + EvalApps.DEFAULT_SIZE
+                        + " apps, seed " + EvalApps.DEFAULT_SEED + ")")
+        Path apps;
+
+        @Option(names = "--episodes", paramLabel = "N", defaultValue = "10",
+                description = "Episodes of " + (int) EPISODE_SECONDS + " simulated seconds per application "
+                        + "(default ${DEFAULT-VALUE})")
+        int episodes;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+                description = "Seed of the node's load and measurement noise (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--json", description = "Print one JSON object instead of the table")
+        boolean json;
+
+        @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
+        boolean verbose;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (episodes < 1 || episodes > 1000) {
+                err.println("flash evaluate dvfs: --episodes must be 1 .. 1000, got " + episodes);
+                return ExitCodes.USAGE;
+            }
+            if (!Files.isRegularFile(model)) {
+                err.println("flash evaluate dvfs: --model " + model + ": no such file");
+                return ExitCodes.USAGE;
+            }
+            List<AppSpec> test;
+            try {
+                test = EvalApps.heldOut(EvalApps.load(apps), apps);
+            } catch (EvalApps.InvalidAppsException e) {
+                err.println("flash evaluate dvfs: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
+                int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
+                ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
+                OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
+                        episodes * EPISODE_SECONDS, seed, (agent, app) -> bar.step(agent + " on " + app));
+                bar.finish();
+                if (json) {
+                    JsonObject o = ModelEvaluation.toJson(report);
+                    o.addProperty("model", model.toString());
+                    o.addProperty("episodes", episodes);
+                    o.addProperty("seed", seed);
+                    out.println(Json.PRETTY.toJson(o));
+                } else {
+                    out.printf(Locale.ROOT, "model %s on %d held-out applications, %d x %.0f s each (simulated node)%n%n",
+                            model.getFileName(), test.size(), episodes, EPISODE_SECONDS);
+                    out.print(table(report));
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } catch (ModelRejectedException e) {
+                err.println("flash evaluate dvfs: model rejected: " + e.reason());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                return ExitCodes.INVALID_MODEL;
+            } catch (RuntimeException e) {
+                err.println("flash evaluate dvfs: " + e.getMessage());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                return ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    /** The operator table: one line per agent, overall over the held-out applications. */
+    static String table(OperatorEvaluation.Report report) {
+        TextTable t = new TextTable("agent", "energy saving", "slowdown", "in budget", "apps ok", "of oracle");
+        int n = report.apps().size();
+        for (OperatorEvaluation.Row r : report.overall()) {
+            long ok = report.perApp(r.agent()).stream().filter(OperatorEvaluation.Row::budgetHeld).count();
+            t.row(r.agent(), pct(r.energySaving()), pct(r.slowdown()), pct(r.budgetHeldShare()), ok + "/" + n,
+                    pct(r.shareOfOracleSaving()));
+        }
+        return t.toString();
+    }
+
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "n/a";
     }
 }

@@ -1,14 +1,311 @@
 package dev.flash.cli;
 
+import dev.flash.dvfs.eval.AdaptationMetrics;
+import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.Json;
+import dev.flash.dvfs.eval.OperatorEvaluation;
+import dev.flash.dvfs.eval.Reproduction;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.sim.AppSpec;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder: replaced by its owner. */
-@Command(name = "reproduce", description = "(not built yet)")
+/** {@code flash reproduce}: re-run a case of the FLASH paper on the simulated node. */
+@Command(name = "reproduce",
+        description = {"Reproduce a case of the FLASH paper (MLSys 2024) on the simulated node.", ""},
+        subcommands = {ReproduceCommand.Dvfs.class},
+        footer = {"", ExitCodes.HELP})
 public final class ReproduceCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
     @Override
     public Integer call() {
-        System.err.println("flash reproduce: not built yet");
-        return ExitCodes.FAILURE;
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /** {@code flash reproduce dvfs}: case III, CPU frequency scaling. */
+    @Command(name = "dvfs",
+            sortOptions = false,
+            description = {
+                "Case III of the paper (CPU frequency scaling), FLASH side by side with transfer",
+                "learning, on the simulated node:",
+                "",
+                "  1. meta-train FLASH (PPO + context encoder) on the training applications and",
+                "     pre-train the transfer-learning baseline (the same PPO, no context), with the",
+                "     settings of `flash train dvfs` (fewer iterations with --quick);",
+                "  2. on held-out applications: FLASH adapts from context only (no weight update);",
+                "     transfer learning fine-tunes its pre-trained network with PPO; the expert is",
+                "     that fine-tuning continued to its plateau (the mean of its last " + Reproduction.EXPERT_WINDOW,
+                "     episodes; converged = they improved by < 2% on the " + Reproduction.EXPERT_WINDOW + " before);",
+                "  3. the operator view: both networks exported to ONNX and run as flashd runs them,",
+                "     next to the Linux governors, flashd's fallback and the oracle.",
+                "",
+                "Metrics (as the paper defines them):",
+                "  reward gap       (R_expert - R_start) / |R_expert|, R_start = mean reward of the",
+                "                   first " + AdaptationMetrics.START_EPISODES + " episodes on the new application; pooled over",
+                "                   the held-out applications. Paper: transfer 39%, FLASH 7.1%.",
+                "  adaptation cost  episodes (and CPU seconds) until the agent's reward stays within",
+                "                   5% of its own converged reward (mean of its last " + AdaptationMetrics.CONVERGED_TAIL + " episodes,",
+                "                   judged on a " + AdaptationMetrics.COST_SMOOTHING + "-episode forward mean). Ratio = transfer / FLASH.",
+                "                   Paper: 9.2x.",
+                "  operator view    energy saving and slowdown against the performance governor,",
+                "                   share of the oracle's saving, whether the 5% budget held.",
+                "",
+                "Writes adaptation.png (reward per step on the held-out applications by episode:",
+                "mean with a 25-75% band across applications), reproduce.json and the two ONNX",
+                "models into --out. Figures come from the simulated node, not from hardware.",
+                ""},
+            footer = {
+                "",
+                "Examples:",
+                "  flash reproduce dvfs --quick            (about 3 minutes on 2 cores)",
+                "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
+                "", ExitCodes.HELP})
+    public static final class Dvfs implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--quick", description = "Smaller run: fewer training iterations, adapted apps and episodes")
+        boolean quick;
+
+        @Option(names = "--apps", paramLabel = "FILE",
+                description = "Applications file (flash-apps/1, from `flash sim apps`) with train and test splits "
+                        + "(default: the population `flash train dvfs --seed S` samples, " + EvalApps.DEFAULT_SIZE
+                        + " apps, 20% held out)")
+        Path apps;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
+                description = "Seed of weights, sampling and episode noise (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/reproduce-dvfs",
+                description = "Where adaptation.png, reproduce.json and the models go (default ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--json", description = "Print one JSON object instead of the table")
+        boolean json;
+
+        @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
+        boolean verbose;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+
+        @Override
+        public Integer call() {
+            PrintWriter stdout = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<AppSpec> population;
+            try {
+                population = EvalApps.load(apps, seed);
+                EvalApps.training(population, apps);
+                EvalApps.heldOut(population, apps);
+            } catch (EvalApps.InvalidAppsException e) {
+                err.println("flash reproduce dvfs: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                err.println("flash reproduce dvfs: --out " + out + " exists and is not a directory");
+                return ExitCodes.USAGE;
+            }
+            if (!TrainingStack.available()) {
+                // Started as `java -jar flash.jar`: DJL lives in train-lib/; run again with it.
+                try {
+                    java.util.Optional<Integer> code = TrainingStack.relaunch(
+                            spec.root().commandLine().getParseResult().originalArgs());
+                    if (code.isPresent()) {
+                        return code.get();
+                    }
+                } catch (IOException e) {
+                    err.println("flash reproduce dvfs: cannot start the training JVM: " + e.getMessage());
+                    return ExitCodes.FAILURE;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ExitCodes.FAILURE;
+                }
+                err.println("flash reproduce dvfs: " + TrainingStack.missingMessage());
+                return ExitCodes.FAILURE;
+            }
+            return reproduce(stdout, err, population);
+        }
+
+        private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population) {
+            Reproduction.Plan plan = quick ? Reproduction.Plan.quick(seed) : Reproduction.Plan.full(seed);
+            Path staging = null;
+            try {
+                Files.createDirectories(out);
+                staging = Files.createTempDirectory(out, ".reproduce-");
+                BarListener bar = new BarListener(!json || System.console() != null);
+                Reproduction.Result r = Reproduction.run(population, plan, staging, bar);
+                bar.close();
+                String jsonText = Json.PRETTY.toJson(Reproduction.toJson(r));
+                Files.writeString(staging.resolve("reproduce.json"), jsonText + "\n", StandardCharsets.UTF_8);
+                plot(r).write(staging.resolve("adaptation.png"), 900, 540);
+                for (String f : List.of("reproduce.json", "adaptation.png", "flash-dvfs.onnx",
+                        "transfer-pretrained-dvfs.onnx")) {
+                    Files.move(staging.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (json) {
+                    stdout.println(jsonText);
+                } else {
+                    stdout.print(table(r));
+                    stdout.println();
+                    stdout.println("wrote " + out.resolve("adaptation.png") + ", " + out.resolve("reproduce.json"));
+                }
+                stdout.flush();
+                return ExitCodes.OK;
+            } catch (ModelRejectedException e) {
+                err.println("flash reproduce dvfs: exported model rejected: " + e.reason());
+                return ExitCodes.FAILURE;
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                err.println("flash reproduce dvfs: " + e);
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                return ExitCodes.FAILURE;
+            } finally {
+                deleteQuietly(staging);
+            }
+        }
+    }
+
+    /** Paper beside ours, then the operator view. */
+    static String table(Reproduction.Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "FLASH case III (DVFS) on the simulated node: %d held-out apps adapted, "
+                + "%d episodes of %d s each; %s; %.0f s in total%n%n", r.apps().size(), r.plan().adaptEpisodes(),
+                r.episodeSteps(), r.plan().quick() ? "--quick" : "full", r.totalSeconds()));
+        TextTable t = new TextTable("metric", "paper", "ours");
+        t.row("reward gap, transfer learning", pct(Reproduction.PAPER_GAP_TRANSFER), pct(r.gapTransfer()));
+        t.row("reward gap, FLASH", pct(Reproduction.PAPER_GAP_FLASH), pct(r.gapFlash()));
+        t.row("gap improvement", pct(Reproduction.PAPER_IMPROVEMENT), pct(r.gapImprovement()));
+        t.row("adaptation cost ratio (episodes)", x(Reproduction.PAPER_COST_RATIO), x(r.costRatioEpisodes()));
+        t.row("adaptation cost ratio (CPU s)", "-", x(r.costRatioCpu()));
+        t.row("adaptation cost, FLASH", "-", String.format(Locale.ROOT, "%.1f ep, %.2f CPU s",
+                r.costFlashEpisodes(), r.costFlashCpu()));
+        t.row("adaptation cost, transfer", "-", String.format(Locale.ROOT, "%.1f ep, %.2f CPU s",
+                r.costTransferEpisodes(), r.costTransferCpu()));
+        sb.append(t);
+        long censored = r.apps().stream().filter(Reproduction.AppResult::transferCensored).count();
+        long converged = r.apps().stream().filter(Reproduction.AppResult::expertConverged).count();
+        sb.append(String.format(Locale.ROOT, "expert plateau reached on %d/%d apps; transfer not settled within the run "
+                + "on %d (cost counted as the run length)%n%n", converged, r.apps().size(), censored));
+        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it):%n",
+                r.operator().apps().size()));
+        sb.append(EvaluateCommand.table(r.operator()));
+        return sb.toString();
+    }
+
+    /** Reward per step by episode on the held-out applications: mean and 25-75% band, expert level. */
+    static PngPlot plot(Reproduction.Result r) {
+        int steps = r.episodeSteps();
+        PngPlot p = new PngPlot("Adaptation on held-out applications (simulated node)", "episode on the new application",
+                "reward per step");
+        p.add(series("FLASH (context only, frozen)", new Color(200, 40, 40),
+                r.apps().stream().map(Reproduction.AppResult::flash).toList(), steps));
+        p.add(series("transfer learning (PPO fine-tuning)", new Color(40, 70, 200),
+                r.apps().stream().map(Reproduction.AppResult::transfer).toList(), steps));
+        double expert = r.apps().stream().mapToDouble(Reproduction.AppResult::expertReward).average().orElse(0) / steps;
+        p.add(new PngPlot.Reference("expert (converged fine-tuning)", Color.BLACK, expert));
+        return p;
+    }
+
+    static PngPlot.Series series(String name, Color color, List<List<Double>> curves, int steps) {
+        int len = curves.stream().mapToInt(List::size).min().orElse(0);
+        double[] x = new double[len];
+        double[] mean = new double[len];
+        double[] lo = new double[len];
+        double[] hi = new double[len];
+        for (int e = 0; e < len; e++) {
+            double[] v = new double[curves.size()];
+            for (int a = 0; a < v.length; a++) {
+                v[a] = curves.get(a).get(e) / steps;
+            }
+            Arrays.sort(v);
+            x[e] = e + 1;
+            mean[e] = Arrays.stream(v).average().orElse(Double.NaN);
+            lo[e] = quantile(v, 0.25);
+            hi[e] = quantile(v, 0.75);
+        }
+        return new PngPlot.Series(name, color, x, mean, lo, hi);
+    }
+
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int i = (int) Math.floor(pos);
+        int j = Math.min(sorted.length - 1, i + 1);
+        return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
+    }
+
+    private static String pct(double v) {
+        return EvaluateCommand.pct(v);
+    }
+
+    private static String x(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1fx", v) : "n/a";
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(files.toList());
+            java.util.Collections.reverse(all);
+            for (Path f : all) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException ignored) {
+            // a leftover hidden staging directory is harmless
+        }
+    }
+
+    /** Progress on stderr, one bar per phase. */
+    private static final class BarListener implements Reproduction.Listener {
+        private final boolean enabled;
+        private ProgressBar bar;
+
+        BarListener(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public synchronized void phase(String name, int total) {
+            close();
+            bar = new ProgressBar(System.err, name, total, enabled);
+        }
+
+        @Override
+        public synchronized void step(String detail) {
+            if (bar != null) {
+                bar.step(detail);
+            }
+        }
+
+        synchronized void close() {
+            if (bar != null) {
+                bar.finish();
+            }
+        }
     }
 }

@@ -224,6 +224,7 @@ public final class SimulatedNode implements TelemetrySource {
         double staticShare = packageJoules / policies.length;
         for (PolicyState p : policies) {
             p.energyJoules += staticShare;
+            p.energyAtFmaxJoules += staticShare;
             double[] pkgDram = integrate(p, dt);
             packageJoules += pkgDram[0];
             dramJoules += pkgDram[1];
@@ -273,6 +274,11 @@ public final class SimulatedNode implements TelemetrySource {
             pkg += core + uncore;
             dram += dramJ;
             p.energyJoules += core + uncore + dramJ;
+            // Counterfactual: the same load over the same time at fmax (the performance governor).
+            double coreMax = k * Physics.utilization(load, m, 1.0)
+                    * Physics.busyCpuWatts(node, node.maxKhz(), m, h.powerIntensity()) * seg;
+            double trafficMax = k * Physics.throughput(load, m, 1.0) * m / node.cpus() * seg;
+            p.energyAtFmaxJoules += coreMax + (node.uncoreWatts() + node.dramWatts()) * trafficMax;
 
             p.secondsIntoPhase += seg;
             remaining -= seg;
@@ -312,7 +318,7 @@ public final class SimulatedNode implements TelemetrySource {
         for (PolicyState p : policies) {
             samples.add(empty ? instantSample(p, cpuUtil) : intervalSample(p, interval, cpuUtil));
             p.last = new IntervalTruth(p.id, empty ? 0 : interval, p.work, p.workAtFmax, p.energyJoules,
-                    p.app.name(), p.phaseIndex);
+                    p.app.name(), p.phaseIndex, p.energyAtFmaxJoules);
             p.resetInterval();
         }
         List<PowerZoneSample> zones = List.of(packageZone.read(interval, empty), dramZone.read(interval, empty));
@@ -389,7 +395,7 @@ public final class SimulatedNode implements TelemetrySource {
     /** Ground truth of the interval covered by the last {@link #sample()} (zeros before it). */
     public synchronized IntervalTruth lastInterval(int policyId) {
         PolicyState p = policy(policyId);
-        return p.last != null ? p.last : new IntervalTruth(policyId, 0, 0, 0, 0, p.app.name(), p.phaseIndex);
+        return p.last != null ? p.last : new IntervalTruth(policyId, 0, 0, 0, 0, p.app.name(), p.phaseIndex, 0);
     }
 
     public synchronized AppSpec application(int policyId) {
@@ -451,6 +457,7 @@ public final class SimulatedNode implements TelemetrySource {
         double work;
         double workAtFmax;
         double energyJoules;
+        double energyAtFmaxJoules;
         IntervalTruth last;
 
         PolicyState(int id, int[] cpus, AppSpec app, long khz, String governor) {
@@ -470,6 +477,7 @@ public final class SimulatedNode implements TelemetrySource {
             work = 0;
             workAtFmax = 0;
             energyJoules = 0;
+            energyAtFmaxJoules = 0;
         }
     }
 

@@ -1,0 +1,199 @@
+package dev.flash.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.flash.dvfs.train.DvfsTrainJob;
+import dev.flash.meta.NetworkConfig;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.sim.SpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flash train dvfs}: meta-trains the FLASH DVFS agent on the simulated node and exports it. */
+@Command(name = "dvfs",
+        sortOptions = false,
+        description = {
+            "Meta-train the FLASH DVFS model on the simulated node and export it for flash daemon.",
+            "",
+            "Each training application runs on one cpufreq policy of the simulated node the daemon",
+            "uses (--simulate); every simulated second the agent moves the frequency on a 10-level",
+            "ladder. The objective: save energy against the performance governor while losing at",
+            "most 5% of the work (reward = saving - 4 * max(0, slowdown - 0.05)). PPO trains the",
+            "agent and its context encoder together, across applications, so that at run time the",
+            "frozen model adapts to a new application from its recent trajectory alone.",
+            "",
+            "The model is written to a temporary file, validated with the daemon's loader and only",
+            "then moved to --out; <out>.report.json and <out>.report.md describe the run (command,",
+            "seed, curves, held-out metrics against plain PPO, the other encoder, the Linux",
+            "governors and the oracle).",
+            "",
+            "Examples:",
+            "  flash train dvfs --seed 7 --out models/dvfs-flash.onnx",
+            "  flash sim apps --out apps.json && flash train dvfs --apps apps.json --encoder gru",
+            "  flash train dvfs --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
+            ""},
+        footer = {"", ExitCodes.HELP})
+public final class TrainDvfsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--apps", paramLabel = "FILE",
+            description = "Application population (flash-apps/1 JSON, e.g. from `flash sim apps`); its split "
+                    + "field picks training and held-out applications. Default: 1000 applications sampled "
+                    + "from --seed, 20% held out.")
+    Path apps;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
+            description = "Seed of weights, sampling, applications and noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "dvfs-flash.onnx",
+            description = "Model file to write (default: ${DEFAULT-VALUE}); the reports go beside it.")
+    Path out;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "PPO iterations of 1024 steps (default: 400; --quick: 3).")
+    Integer iterations;
+
+    @Option(names = "--encoder", paramLabel = "set|gru", defaultValue = "set", converter = EncoderConverter.class,
+            description = "Context encoder: set (permutation-invariant mean of per-row MLPs) or gru (AWARE's "
+                    + "bidirectional 2-layer GRU). Default: ${DEFAULT-VALUE}.")
+    NetworkConfig.EncoderType encoder;
+
+    @Option(names = "--context-length", paramLabel = "C",
+            description = "Context rows (recent transitions) the encoder sees; 0 trains plain PPO without FLASH "
+                    + "(default: 16; --quick: 8).")
+    Integer contextLength;
+
+    @Option(names = "--quick", description = "Tiny settings that finish in seconds (smoke tests).")
+    boolean quick;
+
+    @Option(names = "--compare", negatable = true,
+            description = "Also train plain PPO (C=0) and the other encoder with the same seed and budget and "
+                    + "report them (default: on, off with --quick).")
+    Boolean compare;
+
+    @Option(names = "--json", description = "Print the training report as JSON on stdout.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    /** Accepts set/gru in any case; picocli names the option when the value is not one of them. */
+    static final class EncoderConverter implements CommandLine.ITypeConverter<NetworkConfig.EncoderType> {
+        @Override
+        public NetworkConfig.EncoderType convert(String value) {
+            try {
+                return NetworkConfig.EncoderType.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an encoder (set, gru)");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (contextLength != null && contextLength < 0) {
+            return usage("--context-length must be >= 0, got " + contextLength);
+        }
+        if (iterations != null && iterations < 1) {
+            return usage("--iterations must be >= 1, got " + iterations);
+        }
+        if (apps != null && !Files.isRegularFile(apps)) {
+            return usage("--apps: no such file: " + apps);
+        }
+        if (!TrainingStack.available()) {
+            try {
+                Optional<Integer> code = TrainingStack.relaunch(originalArgs());
+                if (code.isPresent()) {
+                    return code.get();
+                }
+            } catch (IOException e) {
+                System.err.println("flash train dvfs: cannot start the training JVM: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILURE;
+            }
+            System.err.println("flash train dvfs: " + TrainingStack.missingMessage());
+            return ExitCodes.FAILURE;
+        }
+        return train();
+    }
+
+    private List<String> originalArgs() {
+        return spec.root().commandLine().getParseResult().originalArgs();
+    }
+
+    private int train() {
+        String commandLine = "flash " + String.join(" ", originalArgs());
+        TerminalProgress bar = new TerminalProgress(System.err, TerminalProgress.stderrIsTerminal());
+        DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update);
+        DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
+                quick, compare != null ? compare : !quick, commandLine);
+        DvfsTrainJob.Outcome outcome;
+        try {
+            outcome = job.run(req);
+        } catch (SpecException e) {
+            return fail(ExitCodes.USAGE, "invalid applications: " + e.getMessage(), e);
+        } catch (ModelRejectedException e) {
+            return fail(ExitCodes.INVALID_MODEL, "the exported model failed validation, nothing written: "
+                    + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            return fail(ExitCodes.USAGE, e.getMessage(), e);
+        } catch (IOException e) {
+            return fail(ExitCodes.FAILURE, "I/O error: " + e, e);
+        } catch (RuntimeException e) {
+            return fail(ExitCodes.FAILURE, "training failed: " + e, e);
+        }
+        JsonObject report = outcome.report();
+        if (json) {
+            System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                    .toJson(report));
+        } else {
+            JsonObject model = report.getAsJsonObject("model");
+            System.out.printf("wrote %s (%d bytes, validated), %s, %s%n", outcome.model(),
+                    model.get("bytes").getAsLong(), outcome.reportJson().getFileName(),
+                    outcome.reportMarkdown().getFileName());
+            System.out.println("held-out applications (energy saving vs performance, slowdown, reward/step):");
+            for (Map.Entry<String, JsonElement> e : report.getAsJsonObject("held_out").getAsJsonObject("methods")
+                    .entrySet()) {
+                JsonObject m = e.getValue().getAsJsonObject();
+                System.out.printf("  %-24s saving %6.1f%%  slowdown %5.1f%%  budget held %4.0f%%  reward %.3f%n",
+                        e.getKey(), 100 * m.get("energy_saving").getAsDouble(), 100 * m.get("slowdown").getAsDouble(),
+                        100 * m.get("budget_held").getAsDouble(), m.get("reward_per_step").getAsDouble());
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private int usage(String message) {
+        System.err.println("flash train dvfs: " + message);
+        System.err.println("Try 'flash train dvfs --help' for more information.");
+        return ExitCodes.USAGE;
+    }
+
+    private int fail(int code, String message, Exception e) {
+        System.err.println("flash train dvfs: " + message);
+        if (verbose) {
+            e.printStackTrace(System.err);
+        }
+        return code;
+    }
+}

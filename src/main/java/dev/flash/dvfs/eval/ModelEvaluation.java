@@ -1,0 +1,85 @@
+package dev.flash.dvfs.eval;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.policy.onnx.OnnxDvfsPolicy;
+import dev.flash.sim.AppSpec;
+import dev.flash.sim.NodeSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code flash evaluate dvfs}: a DVFS model file run exactly as the daemon runs it
+ * ({@link OnnxDvfsPolicy}, a per-policy context ring, 1 s ticks) next to every reference point,
+ * on held-out applications of the simulated node.
+ */
+public final class ModelEvaluation {
+    private ModelEvaluation() {
+    }
+
+    /** Agent name of the model in reports. */
+    public static final String MODEL_AGENT = "flash";
+
+    /**
+     * Loads and checks the model (a mismatch with this environment is a
+     * {@link ModelRejectedException}), then evaluates it and the reference points.
+     */
+    public static OperatorEvaluation.Report evaluate(Path model, List<AppSpec> apps, NodeSpec node, double seconds,
+                                                     long seed, OperatorEvaluation.Progress progress)
+            throws ModelRejectedException {
+        try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
+            return evaluate(policy, apps, node, seconds, seed, progress);
+        }
+    }
+
+    /** Evaluates an already loaded policy (not closed here). */
+    public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
+                                                     double seconds, long seed, OperatorEvaluation.Progress progress) {
+        Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();
+        agents.put(MODEL_AGENT, n -> policy);
+        int c = policy.description().contextLength();
+        return OperatorEvaluation.evaluate(agents, Map.of(MODEL_AGENT, c), policy.description().actions().size(),
+                node, apps, seconds, seed, progress);
+    }
+
+    /** The report as JSON: overall rows per agent and per-application rows. */
+    public static JsonObject toJson(OperatorEvaluation.Report report) {
+        JsonObject o = new JsonObject();
+        o.addProperty("slowdown_budget", OperatorEvaluation.SLOWDOWN_BUDGET);
+        Json.put(o, "seconds_per_app", report.secondsPerApp());
+        JsonArray apps = new JsonArray();
+        report.apps().forEach(apps::add);
+        o.add("apps", apps);
+        JsonObject overall = new JsonObject();
+        for (OperatorEvaluation.Row r : report.overall()) {
+            overall.add(r.agent(), rowJson(r, report.perApp(r.agent())));
+        }
+        o.add("agents", overall);
+        JsonArray perApp = new JsonArray();
+        for (OperatorEvaluation.Row r : report.perApp()) {
+            JsonObject j = rowJson(r, null);
+            j.addProperty("agent", r.agent());
+            j.addProperty("app", r.app());
+            perApp.add(j);
+        }
+        o.add("per_app", perApp);
+        return o;
+    }
+
+    static JsonObject rowJson(OperatorEvaluation.Row r, List<OperatorEvaluation.Row> perApp) {
+        JsonObject j = new JsonObject();
+        Json.put(j, "energy_saving_vs_performance", r.energySaving());
+        Json.put(j, "slowdown_vs_performance", r.slowdown());
+        Json.put(j, "intervals_within_budget", r.budgetHeldShare());
+        j.addProperty("budget_held", r.budgetHeld());
+        if (perApp != null) {
+            j.addProperty("apps_within_budget", perApp.stream().filter(OperatorEvaluation.Row::budgetHeld).count());
+        }
+        Json.put(j, "share_of_oracle_saving", r.shareOfOracleSaving());
+        j.addProperty("fallback_ticks", r.fallbackTicks());
+        return j;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.flash.dvfs.eval;
+
+import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.dvfs.DvfsReward;
+import dev.flash.policy.DecisionException;
+import dev.flash.policy.FallbackController;
+import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.PolicyDecision;
+import dev.flash.policy.TrajectoryBuffer;
+import dev.flash.policy.TrajectoryContexts;
+import dev.flash.sim.AppSpec;
+import dev.flash.sim.IntervalTruth;
+import dev.flash.sim.NodeSpec;
+import dev.flash.sim.SimulatedNode;
+import dev.flash.sim.governors.Governor;
+import dev.flash.sim.governors.OraclePolicy;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator's view of a DVFS policy: run it on the simulated node the way flashd runs it
+ * (1 s ticks: sense, extend each policy's context, one batched decision, write the frequency),
+ * one held-out application at a time, and measure with the node's ground truth the energy it
+ * used and the work it lost against running at maximum frequency.
+ *
+ * <p>Every agent runs each application on a node with the same seed, so load noise is the same
+ * draw for all of them (common random numbers) and differences come from the policies alone.
+ *
+ * <p>Context rows are written exactly as the daemon writes them
+ * ({@code dev.flash.daemon.FlashDaemon#extendContexts}): at each tick, the features of this
+ * tick, the action taken at the previous tick, and {@link DvfsReward} of the interval that just
+ * ended. A decision that throws falls back to {@link FallbackController} for that tick, as the
+ * daemon does (counted in {@link RunStats#fallbackTicks()}).
+ */
+public final class OperatorEvaluation {
+    private OperatorEvaluation() {
+    }
+
+    /** The operator's slowdown budget against the performance governor (5%). */
+    public static final double SLOWDOWN_BUDGET = 0.05;
+    /** Daemon period. */
+    public static final double TICK_SECONDS = 1.0;
+
+    /** Creates the policy for one run; the oracle needs the node it will run on. */
+    @FunctionalInterface
+    public interface Agent {
+        FrequencyPolicy create(SimulatedNode node);
+    }
+
+    /** The reference points, in report order: the governors, the daemon's fallback, the oracle. */
+    public static Map<String, Agent> referenceAgents() {
+        Map<String, Agent> m = new LinkedHashMap<>();
+        for (String g : Governor.NAMES) {
+            m.put(g, node -> Governor.byName(g));
+        }
+        m.put("fallback", node -> new FallbackController());
+        m.put("oracle", node -> new OraclePolicy(node, SLOWDOWN_BUDGET));
+        return m;
+    }
+
+    /**
+     * Ground truth of one run, summed over the node's policies and the run's intervals.
+     *
+     * @param intervals         (policy, tick) intervals measured
+     * @param intervalsInBudget those whose own slowdown stayed within the budget
+     * @param fallbackTicks     ticks where the policy threw and the fallback decided
+     */
+    public record RunStats(String agent, String app, double seconds, double energyJoules, double work,
+                           double workAtFmax, int intervals, int intervalsInBudget, int fallbackTicks) {
+
+        /** Share of work lost against maximum frequency (= against the performance governor). */
+        public double slowdown() {
+            return workAtFmax <= 0 ? 0 : Math.max(0, 1 - work / workAtFmax);
+        }
+
+        public double budgetHeldShare() {
+            return intervals == 0 ? Double.NaN : (double) intervalsInBudget / intervals;
+        }
+
+        RunStats plus(RunStats o) {
+            return new RunStats(agent, "all", seconds + o.seconds, energyJoules + o.energyJoules, work + o.work,
+                    workAtFmax + o.workAtFmax, intervals + o.intervals, intervalsInBudget + o.intervalsInBudget,
+                    fallbackTicks + o.fallbackTicks);
+        }
+    }
+
+    /**
+     * Runs {@code policy} for {@code seconds} of simulated time on a fresh node running
+     * {@code app} on every cpufreq policy, starting with an empty context.
+     *
+     * @param contextLength rows of context the policy reads (0: none kept)
+     */
+    public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
+                               long seed, int contextLength, int actionCount) {
+        SimulatedNode node = new SimulatedNode(nodeSpec, List.of(app), seed);
+        FrequencyPolicy policy = agent.create(node);
+        FallbackController fallback = new FallbackController();
+        TrajectoryContexts contexts = TrajectoryContexts.EMPTY;
+        TrajectoryBuffer buffer = null;
+        if (contextLength > 0) {
+            buffer = new TrajectoryBuffer(contextLength, DvfsFeatures.COUNT, actionCount);
+            contexts = buffer;
+        }
+        int n = node.policyCount();
+        int[] lastAction = new int[n];
+        java.util.Arrays.fill(lastAction, -1);
+        float[] features = new float[DvfsFeatures.COUNT];
+        int ticks = (int) Math.round(seconds / TICK_SECONDS);
+        double energy = 0;
+        double work = 0;
+        double workAtFmax = 0;
+        int intervals = 0;
+        int inBudget = 0;
+        int fallbacks = 0;
+        for (int t = 0; t <= ticks; t++) {
+            TelemetryRecord record = node.sample();
+            if (record.intervalSeconds() > 0) {
+                for (int id = 0; id < n; id++) {
+                    IntervalTruth truth = node.lastInterval(id);
+                    energy += truth.energyJoules();
+                    work += truth.work();
+                    workAtFmax += truth.workAtFmax();
+                    intervals++;
+                    if (truth.slowdown() <= SLOWDOWN_BUDGET + 1e-9) {
+                        inBudget++;
+                    }
+                }
+            }
+            if (t == ticks) {
+                break;
+            }
+            if (buffer != null && record.intervalSeconds() > 0) {
+                for (PolicySample p : record.policies()) {
+                    int a = lastAction[p.id()];
+                    if (a >= 0) {
+                        DvfsFeatures.extract(p, record, features, 0);
+                        buffer.record(p.id(), features, a, DvfsReward.of(p, record));
+                    }
+                }
+            }
+            List<PolicyDecision> decisions;
+            try {
+                decisions = policy.decide(record, contexts);
+            } catch (DecisionException | RuntimeException e) {
+                fallbacks++;
+                decisions = fallback.decide(record, contexts);
+            }
+            for (PolicyDecision d : decisions) {
+                lastAction[d.policyId()] = d.actionIndex();
+                node.applyKhz(d.policyId(), d.targetKhz());
+            }
+            node.advance(TICK_SECONDS);
+        }
+        return new RunStats(agentName, app.name(), ticks * TICK_SECONDS, energy, work, workAtFmax, intervals,
+                inBudget, fallbacks);
+    }
+
+    /** One agent compared with the performance governor and the oracle on the same runs. */
+    public record Row(String agent, String app, double energySaving, double slowdown, double budgetHeldShare,
+                      boolean budgetHeld, double shareOfOracleSaving, int fallbackTicks) {
+    }
+
+    /** Rows per (agent, application) and overall per agent. */
+    public record Report(List<String> agents, List<String> apps, List<Row> perApp, List<Row> overall,
+                         double secondsPerApp) {
+
+        public Row overall(String agent) {
+            return overall.stream().filter(r -> r.agent().equals(agent)).findFirst().orElseThrow();
+        }
+
+        public List<Row> perApp(String agent) {
+            return perApp.stream().filter(r -> r.agent().equals(agent)).toList();
+        }
+    }
+
+    /** Called after each run, for a progress bar. */
+    @FunctionalInterface
+    public interface Progress {
+        void onRun(String agent, String app);
+    }
+
+    /**
+     * Runs every agent (the given ones first, then {@link #referenceAgents()}) on every
+     * application for {@code seconds} each and compares each with the performance governor.
+     *
+     * @param contextLengths rows of context per agent name (absent: 0)
+     */
+    public static Report evaluate(Map<String, Agent> agents, Map<String, Integer> contextLengths, int actionCount,
+                                  NodeSpec node, List<AppSpec> apps, double seconds, long seed, Progress progress) {
+        if (apps.isEmpty()) {
+            throw new IllegalArgumentException("no applications to evaluate on");
+        }
+        Map<String, Agent> all = new LinkedHashMap<>(agents);
+        referenceAgents().forEach(all::putIfAbsent);
+        Map<String, List<RunStats>> runs = new LinkedHashMap<>();
+        for (Map.Entry<String, Agent> e : all.entrySet()) {
+            List<RunStats> list = new ArrayList<>();
+            for (int i = 0; i < apps.size(); i++) {
+                list.add(run(e.getKey(), e.getValue(), node, apps.get(i), seconds, seed + 7919L * i,
+                        contextLengths.getOrDefault(e.getKey(), 0), actionCount));
+                if (progress != null) {
+                    progress.onRun(e.getKey(), apps.get(i).name());
+                }
+            }
+            runs.put(e.getKey(), list);
+        }
+        List<RunStats> perf = runs.get("performance");
+        List<RunStats> oracle = runs.get("oracle");
+        List<Row> perApp = new ArrayList<>();
+        List<Row> overall = new ArrayList<>();
+        RunStats perfAll = total(perf);
+        RunStats oracleAll = total(oracle);
+        for (Map.Entry<String, List<RunStats>> e : runs.entrySet()) {
+            List<RunStats> list = e.getValue();
+            for (int i = 0; i < list.size(); i++) {
+                perApp.add(row(list.get(i), perf.get(i), oracle.get(i)));
+            }
+            overall.add(row(total(list), perfAll, oracleAll));
+        }
+        return new Report(List.copyOf(all.keySet()), apps.stream().map(AppSpec::name).toList(), perApp, overall,
+                seconds);
+    }
+
+    static Row row(RunStats s, RunStats perf, RunStats oracle) {
+        double saving = saving(s, perf);
+        double oracleSaving = saving(oracle, perf);
+        return new Row(s.agent(), s.app(), saving, s.slowdown(), s.budgetHeldShare(),
+                s.slowdown() <= SLOWDOWN_BUDGET + 1e-9, AdaptationMetrics.shareOfOracleSaving(saving, oracleSaving),
+                s.fallbackTicks());
+    }
+
+    /** 1 - E / E_performance over the same simulated time and load. */
+    static double saving(RunStats s, RunStats perf) {
+        return perf.energyJoules() <= 0 ? Double.NaN : 1 - s.energyJoules() / perf.energyJoules();
+    }
+
+    private static RunStats total(List<RunStats> list) {
+        RunStats acc = new RunStats(list.get(0).agent(), "all", 0, 0, 0, 0, 0, 0, 0);
+        for (RunStats s : list) {
+            acc = acc.plus(s);
+        }
+        return acc;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.flash.dvfs.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.meta.ApplicationSet.Split;
+import dev.flash.meta.ContextBuffer;
+import dev.flash.meta.Djl;
+import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.IterationMetrics;
+import dev.flash.meta.NetworkConfig;
+import dev.flash.meta.OnnxExport;
+import dev.flash.meta.PpoConfig;
+import dev.flash.meta.PpoTrainer;
+import dev.flash.policy.ModelContract;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Meta-trains the FLASH DVFS agent: PPO (the base agent: CleanRL's discrete PPO over the
+ * telemetry features with frequency moves, since the public material does not name the RL
+ * power manager FLASH wraps) plus a context encoder, trained jointly across the training
+ * applications of a {@link DvfsApplications}; then measures it frozen on the held-out ones and
+ * exports it under the model contract.
+ */
+public final class DvfsTrainer {
+    private DvfsTrainer() {
+    }
+
+    /**
+     * Everything that shapes a training run, in one record.
+     *
+     * @param seed           weights, PPO sampling, application order and episode noise
+     * @param iterations     PPO iterations
+     * @param encoder        SET or GRU context encoder
+     * @param contextLength  C rows of context (0: plain PPO, no FLASH)
+     * @param embeddingSize  E
+     * @param encoderHidden  per-row MLP width (SET) or GRU width per direction
+     * @param numEnvs        applications stepped per rollout
+     * @param rolloutSteps   steps per application per rollout
+     * @param minibatches    minibatches per epoch
+     * @param epochs         PPO epochs per rollout
+     * @param learningRate   Adam start value (annealed to 0)
+     * @param entropyCoef    entropy bonus
+     * @param gamma          discount (a frequency move pays off within a few seconds)
+     * @param evalEpisodes   episodes per held-out application, context carried across them
+     * @param env            environment options (episode length, budget, kappa)
+     */
+    public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
+                           int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
+                           int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
+                           DvfsEnvironment.Options env) {
+
+        public static Settings defaults(long seed) {
+            return new Settings(seed, 400, NetworkConfig.EncoderType.SET, 16, 16, 64, 16, 64, 8, 4, 1e-3, 0.003, 0.9, 3,
+                    DvfsEnvironment.Options.defaults());
+        }
+
+        /** Seconds instead of minutes: for smoke tests, not for a model anyone should deploy. */
+        public static Settings quick(long seed) {
+            return new Settings(seed, 3, NetworkConfig.EncoderType.SET, 8, 8, 16, 4, 32, 2, 1, 1e-3, 0.01, 0.95, 1,
+                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16));
+        }
+
+        public Settings withIterations(int n) {
+            return new Settings(seed, n, encoder, contextLength, embeddingSize, encoderHidden, numEnvs, rolloutSteps,
+                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env);
+        }
+
+        public Settings withEncoder(NetworkConfig.EncoderType e) {
+            return new Settings(seed, iterations, e, contextLength, embeddingSize, encoderHidden, numEnvs,
+                    rolloutSteps, minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env);
+        }
+
+        public Settings withEncoderHidden(int h) {
+            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, h, numEnvs, rolloutSteps,
+                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env);
+        }
+
+        public Settings withContextLength(int c) {
+            return new Settings(seed, iterations, encoder, c, embeddingSize, encoderHidden, numEnvs, rolloutSteps,
+                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env);
+        }
+
+        public NetworkConfig network() {
+            NetworkConfig base = NetworkConfig.rl(DvfsFeatures.COUNT, DvfsActions.DEFAULT.size(), contextLength,
+                    encoder, embeddingSize);
+            return base.withEncoder(encoder, encoderHidden, embeddingSize);
+        }
+
+        public PpoConfig ppo() {
+            PpoConfig d = PpoConfig.defaults();
+            return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, d.gaeLambda(), learningRate, true,
+                    epochs, minibatches, d.clip(), entropyCoef, d.valueCoef(), d.maxGradNorm(), true,
+                    ContextBuffer.Mode.LATEST, d.topEpisodes(), d.contextResetProbability());
+        }
+
+        /** "SET, C=32" or "no context". */
+        public String label() {
+            return contextLength == 0 ? "PPO without context (C=0)" : encoder + " encoder, C=" + contextLength;
+        }
+    }
+
+    /**
+     * A trained network and what it achieved.
+     *
+     * @param heldOut           frozen on the held-out applications (greedy, context from empty)
+     * @param contextReward     mean and standard deviation of the per-step context reward
+     *                          ({@link dev.flash.dvfs.DvfsReward}) frozen on training applications
+     */
+    public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds,
+                         OperatorMetrics heldOut, double[] contextReward) {
+    }
+
+    /** Trains in {@code manager} (which owns the weights; keep it open while using the network). */
+    public static Result train(DvfsApplications apps, Settings s, NDManager manager, PpoTrainer.Progress progress) {
+        Djl.init();
+        long start = System.nanoTime();
+        FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
+        List<IterationMetrics> curve = new PpoTrainer(net, s.ppo()).train(apps, progress);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        OperatorMetrics heldOut = apps.size(Split.TEST) == 0 ? OperatorMetrics.of(List.of(), s.env().budget())
+                : DvfsEvaluator.evaluate(apps, Split.TEST, net, s.evalEpisodes(), s.seed());
+        double[] ctx = contextRewardOnTraining(apps, net, s);
+        return new Result(s, net, curve, seconds, heldOut, ctx);
+    }
+
+    /** Mean and std of the context reward the frozen network sees on (up to 40) training applications. */
+    static double[] contextRewardOnTraining(DvfsApplications apps, FlashAgentNetwork net, Settings s) {
+        int n = Math.min(40, apps.size(Split.TRAIN));
+        double sum = 0;
+        double sq = 0;
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            DvfsEnvironment env = apps.environment(Split.TRAIN, i, DvfsApplications.episodeSeed(s.seed(), Split.TRAIN, i));
+            DvfsEvaluator.run(env, net, 2, s.seed() + i);
+            double[] st = env.contextRewardSums();
+            sum += st[0];
+            sq += st[1];
+            count += (long) st[2];
+        }
+        double mean = count == 0 ? 0 : sum / count;
+        double var = count == 0 ? 0 : Math.max(0, sq / count - mean * mean);
+        return new double[] {mean, Math.sqrt(var)};
+    }
+
+    /** The contract metadata of a DVFS model trained with {@code s}. */
+    public static OnnxExport.Metadata metadata(Settings s, double[] contextReward, String provenanceJson) {
+        return new OnnxExport.Metadata(ModelContract.AGENT_DVFS, DvfsFeatures.NAMES, DvfsActions.DEFAULT,
+                OnnxExport.rlContextColumns(DvfsFeatures.NAMES, DvfsActions.DEFAULT),
+                DvfsEnvironment.rewardDefinition(s.env()), contextReward[0], contextReward[1], provenanceJson,
+                "{\"levels\":" + s.env().levels() + ",\"budget\":" + s.env().budget() + ",\"kappa\":"
+                        + s.env().kappa() + ",\"period_s\":" + DvfsEnvironment.STEP_SECONDS + "}");
+    }
+
+    public static void export(Result r, String provenanceJson, Path file) throws IOException {
+        OnnxExport.write(r.network(), metadata(r.settings(), r.contextReward(), provenanceJson), file);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.flash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.flash.policy.ModelContract;
+import dev.flash.sim.AppPopulation;
+import dev.flash.testing.TestModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = FlashMain.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Six applications, two held out. */
+    static Path apps(Path dir) throws Exception {
+        Path f = dir.resolve("apps.json");
+        AppPopulation.write(f, AppPopulation.sample(6, 5, 0.34));
+        return f;
+    }
+
+    @Test
+    void tableHasTheModelAndEveryReferencePoint(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Run r = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps(dir).toString(), "--episodes", "1");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        for (String agent : new String[] {"flash", "performance", "powersave", "ondemand", "conservative",
+            "schedutil", "fallback", "oracle"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(agent + " ")), agent + " row in\n" + r.out());
+        }
+        assertTrue(r.out().contains("energy saving") && r.out().contains("of oracle"));
+        // performance is the reference: it saves nothing and loses nothing
+        String perf = r.out().lines().filter(l -> l.startsWith("performance ")).findFirst().orElseThrow();
+        assertTrue(perf.contains("0.0%"), perf);
+    }
+
+    @Test
+    void jsonHasTheOperatorFieldsPerAgent(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Run r = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps(dir).toString(), "--episodes", "1",
+                "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(2, o.getAsJsonArray("apps").size());
+        JsonObject agents = o.getAsJsonObject("agents");
+        for (String agent : new String[] {"flash", "performance", "oracle", "fallback", "schedutil"}) {
+            JsonObject a = agents.getAsJsonObject(agent);
+            for (String field : new String[] {"energy_saving_vs_performance", "slowdown_vs_performance",
+                "intervals_within_budget", "budget_held", "share_of_oracle_saving"}) {
+                assertTrue(a.has(field), agent + "." + field);
+            }
+        }
+        assertEquals(1.0, agents.getAsJsonObject("oracle").get("share_of_oracle_saving").getAsDouble(), 1e-9);
+        assertEquals(0.0, agents.getAsJsonObject("performance").get("energy_saving_vs_performance").getAsDouble(), 1e-9);
+        assertTrue(agents.getAsJsonObject("oracle").get("energy_saving_vs_performance").getAsDouble() > 0,
+                "the oracle saves energy on this population");
+        assertEquals(2 * agents.size(), o.getAsJsonArray("per_app").size());
+    }
+
+    @Test
+    void aModelThatDoesNotFitTheEnvironmentExitsSeven(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().metadata(ModelContract.META_FEATURES, "util,freq_norm,ipc_norm,mpki_norm,temp")
+                .write(dir, "wrong.onnx");
+        Run r = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps(dir).toString(), "--episodes", "1");
+        assertEquals(ExitCodes.INVALID_MODEL, r.code());
+        assertTrue(r.err().contains("feature mismatch"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void badInputsExitTwoNamingTheProblem(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Path apps = apps(dir);
+
+        Run episodes = run("evaluate", "dvfs", "--model", model.toString(), "--episodes", "lots");
+        assertEquals(ExitCodes.USAGE, episodes.code());
+        assertTrue(episodes.err().contains("--episodes"), episodes.err());
+
+        Run zero = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "0");
+        assertEquals(ExitCodes.USAGE, zero.code());
+        assertTrue(zero.err().contains("--episodes"), zero.err());
+
+        Run seed = run("evaluate", "dvfs", "--model", model.toString(), "--seed", "x1");
+        assertEquals(ExitCodes.USAGE, seed.code());
+        assertTrue(seed.err().contains("--seed"), seed.err());
+
+        Path outOfRange = dir.resolve("bad.json");
+        Files.writeString(outOfRange, Files.readString(apps).replaceFirst("\"memory_boundness\": [0-9.]+",
+                "\"memory_boundness\": 1.7"));
+        Run range = run("evaluate", "dvfs", "--model", model.toString(), "--apps", outOfRange.toString());
+        assertEquals(ExitCodes.USAGE, range.code());
+        assertTrue(range.err().contains("memory_boundness"), range.err());
+
+        Path missing = dir.resolve("missing.json");
+        Files.writeString(missing, Files.readString(apps).replaceFirst("\"base_ipc\": [0-9.]+,", ""));
+        Run miss = run("evaluate", "dvfs", "--model", model.toString(), "--apps", missing.toString());
+        assertEquals(ExitCodes.USAGE, miss.code());
+        assertTrue(miss.err().contains("base_ipc"), miss.err());
+
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "{\"format\": \"flash-apps/1\", \"apps\": []}");
+        Run none = run("evaluate", "dvfs", "--model", model.toString(), "--apps", empty.toString());
+        assertEquals(ExitCodes.USAGE, none.code());
+        assertTrue(none.err().contains("empty"), none.err());
+
+        Run noModel = run("evaluate", "dvfs", "--model", dir.resolve("nope.onnx").toString());
+        assertEquals(ExitCodes.USAGE, noModel.code());
+        assertTrue(noModel.err().contains("--model"), noModel.err());
+    }
+}

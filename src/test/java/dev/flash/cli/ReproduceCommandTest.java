@@ -1,0 +1,63 @@
+package dev.flash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.sim.AppPopulation;
+import dev.flash.sim.AppSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to `flash reproduce dvfs` is refused before anything is trained or written. */
+class ReproduceCommandTest {
+
+    static EvaluateCommandTest.Run run(String... args) {
+        return EvaluateCommandTest.run(args);
+    }
+
+    @Test
+    void badInputsExitTwoAndWriteNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path apps = dir.resolve("apps.json");
+        AppPopulation.write(apps, AppPopulation.sample(6, 5, 0.34));
+
+        EvaluateCommandTest.Run seed = run("reproduce", "dvfs", "--quick", "--seed", "seven", "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, seed.code());
+        assertTrue(seed.err().contains("--seed"), seed.err());
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, Files.readString(apps).replaceFirst("\"load\": [0-9.]+", "\"load\": -3"));
+        EvaluateCommandTest.Run range = run("reproduce", "dvfs", "--quick", "--apps", bad.toString(), "--out",
+                out.toString());
+        assertEquals(ExitCodes.USAGE, range.code());
+        assertTrue(range.err().contains("load"), range.err());
+
+        Path noTest = dir.resolve("train-only.json");
+        List<AppSpec> trainOnly = AppPopulation.sample(4, 5, 0.0);
+        AppPopulation.write(noTest, trainOnly);
+        EvaluateCommandTest.Run none = run("reproduce", "dvfs", "--quick", "--apps", noTest.toString(), "--out",
+                out.toString());
+        assertEquals(ExitCodes.USAGE, none.code());
+        assertTrue(none.err().contains("test"), none.err());
+
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "{\"format\": \"flash-apps/1\", \"apps\": []}");
+        EvaluateCommandTest.Run emptyRun = run("reproduce", "dvfs", "--apps", empty.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, emptyRun.code());
+        assertTrue(emptyRun.err().contains("empty"), emptyRun.err());
+
+        assertFalse(Files.exists(out), "nothing written on bad input");
+    }
+
+    @Test
+    void helpStatesTheDefinitions() {
+        EvaluateCommandTest.Run help = run("reproduce", "dvfs", "--help");
+        assertEquals(ExitCodes.OK, help.code());
+        assertTrue(help.out().contains("reward gap") && help.out().contains("adaptation cost")
+                && help.out().contains("39%") && help.out().contains("9.2x"), help.out());
+    }
+}

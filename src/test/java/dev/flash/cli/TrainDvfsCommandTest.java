@@ -1,0 +1,162 @@
+package dev.flash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.policy.PolicyDecision;
+import dev.flash.policy.TrajectoryContexts;
+import dev.flash.policy.onnx.ModelDescription;
+import dev.flash.policy.onnx.OnnxDvfsPolicy;
+import dev.flash.policy.onnx.OnnxModel;
+import dev.flash.sim.AppPopulation;
+import dev.flash.sim.SimSpec;
+import dev.flash.sim.SimulatedNode;
+import dev.flash.telemetry.TelemetryRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flash train dvfs} end to end with tiny settings, and its refusals. */
+class TrainDvfsCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            var cl = FlashMain.commandLine();
+            cl.setOut(new java.io.PrintWriter(System.out, true));
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            code = cl.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path smallPopulation() throws Exception {
+        Path apps = dir.resolve("apps.json");
+        AppPopulation.write(apps, AppPopulation.sample(10, 5, 0.3));
+        return apps;
+    }
+
+    @Test
+    void quickRunWritesAModelTheDaemonLoadsAndRuns() throws Exception {
+        Path model = dir.resolve("models/dvfs.onnx");
+        Run r = run("train", "dvfs", "--quick", "--iterations", "2", "--seed", "3", "--apps",
+                smallPopulation().toString(), "--out", model.toString(), "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(Files.isRegularFile(model));
+
+        JsonObject report = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(3, report.get("seed").getAsLong());
+        assertEquals(2, report.getAsJsonArray("curve").size());
+        assertTrue(report.getAsJsonObject("held_out").getAsJsonObject("methods").has("oracle"));
+        assertTrue(Files.isRegularFile(dir.resolve("models/dvfs.onnx.report.json")));
+        assertTrue(Files.readString(dir.resolve("models/dvfs.onnx.report.md")).contains("| oracle |"));
+        try (Stream<Path> files = Files.list(model.getParent())) {
+            assertEquals(3, files.count(), "model + 2 reports, no temporary file left");
+        }
+
+        try (OnnxModel loaded = OnnxModel.load(model)) {
+            ModelDescription d = loaded.description();
+            assertEquals("dvfs", d.agent());
+            assertEquals(DvfsFeatures.NAMES, d.features());
+            assertEquals(DvfsActions.DEFAULT, d.actions());
+            assertTrue(d.contextLength() > 0);
+            JsonObject prov = d.provenanceJson();
+            assertEquals(3, prov.get("seed").getAsLong());
+            assertTrue(prov.get("command").getAsString().contains("train dvfs"));
+            assertEquals(64, prov.get("apps_sha256").getAsString().length());
+        }
+        SimulatedNode node = SimSpec.embeddedDefault().build();
+        node.sample();
+        node.advance(1);
+        TelemetryRecord record = node.sample();
+        try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
+            assertEquals(DvfsActions.DEFAULT_LEVELS, policy.levels());
+            List<PolicyDecision> decisions = policy.decide(record, TrajectoryContexts.EMPTY);
+            assertEquals(record.policies().size(), decisions.size());
+            for (PolicyDecision d : decisions) {
+                assertTrue(d.targetKhz() >= 1_000_000 && d.targetKhz() <= 3_000_000, "target " + d.targetKhz());
+            }
+        }
+    }
+
+    @Test
+    void appsFileWithMissingFieldIsRejectedAndNothingIsWritten() throws Exception {
+        String text = Files.readString(smallPopulation()).replaceFirst("\"mlp\": [0-9.]+,", "");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, text);
+        Path model = dir.resolve("out/never.onnx");
+        Run r = run("train", "dvfs", "--quick", "--apps", bad.toString(), "--out", model.toString());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("mlp"), r.err());
+        assertFalse(Files.exists(model));
+        assertFalse(Files.exists(model.getParent()) && Files.list(model.getParent()).findAny().isPresent());
+    }
+
+    @Test
+    void appsFileWithOutOfRangeValueNamesTheField() throws Exception {
+        String text = Files.readString(smallPopulation()).replaceFirst("\"memory_boundness\": [0-9.]+",
+                "\"memory_boundness\": 1.7");
+        Path bad = dir.resolve("range.json");
+        Files.writeString(bad, text);
+        Run r = run("train", "dvfs", "--quick", "--apps", bad.toString(), "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("memory_boundness"), r.err());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
+    void emptyPopulationIsRejected() throws Exception {
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "{\"format\": \"flash-apps/1\", \"apps\": []}");
+        Run r = run("train", "dvfs", "--quick", "--apps", empty.toString(), "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("empty"), r.err());
+    }
+
+    @Test
+    void nonNumericSeedIterationsAndUnknownEncoderAreUsageErrors() {
+        Run seed = run("train", "dvfs", "--seed", "seven", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, seed.code());
+        assertTrue(seed.err().contains("--seed"), seed.err());
+        Run iters = run("train", "dvfs", "--iterations", "many", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, iters.code());
+        assertTrue(iters.err().contains("--iterations"), iters.err());
+        Run enc = run("train", "dvfs", "--encoder", "lstm", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, enc.code());
+        assertTrue(enc.err().contains("--encoder"), enc.err());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
+    void trainWithoutSubcommandIsAUsageError() {
+        Run r = run("train");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("dvfs"), r.err());
+    }
+}
