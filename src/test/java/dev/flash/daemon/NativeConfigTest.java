@@ -79,10 +79,15 @@ class NativeConfigTest {
         for (Class<?> nested : DaemonStatus.class.getDeclaredClasses()) {
             assertTrue(reflect.contains(nested.getName()), nested.getName() + " (serialized by Gson) not registered");
         }
-        picocli.CommandLine cl = dev.flash.cli.FlashMain.commandLine();
+        assertCommandsRegistered(dev.flash.cli.FlashMain.commandLine(), reflect);
+    }
+
+    /** Every command at every depth (flash train dvfs, flash models list, ...) is reflected on by picocli. */
+    private static void assertCommandsRegistered(picocli.CommandLine cl, List<String> reflect) {
         for (picocli.CommandLine sub : cl.getSubcommands().values()) {
             String name = sub.getCommandSpec().userObject().getClass().getName();
             assertTrue(reflect.contains(name), "subcommand " + name + " not in reflect-config.json");
+            assertCommandsRegistered(sub, reflect);
         }
     }
 

@@ -126,9 +126,16 @@ class SystemdFilesTest {
         assertEquals(0, run(cwd, env, "sh", "systemd/install.sh", "--jar", jar.toString()).code);
         assertEquals("period_ms = 500\n", Files.readString(root.resolve("etc/flash/flashd.toml")));
 
+        // without --models the re-install brings the repository's shipped models
+        List<String> kept = new java.util.ArrayList<>(List.of("etc/flash/flashd.toml", "var/lib/flash/models/dvfs.onnx"));
+        try (var shipped = Files.newDirectoryStream(cwd.resolve("models"), "*.onnx")) {
+            shipped.forEach(m -> kept.add("var/lib/flash/models/" + m.getFileName()));
+        }
+        java.util.Collections.sort(kept);
+
         Result out = run(cwd, env, "sh", "systemd/uninstall.sh");
         assertEquals(0, out.code, out.output);
-        assertEquals(List.of("etc/flash/flashd.toml", "var/lib/flash/models/dvfs.onnx"), files(root));
+        assertEquals(kept, files(root), "uninstall keeps configuration and models; --purge removes them");
 
         Result purge = run(cwd, env, "sh", "systemd/uninstall.sh", "--purge");
         assertEquals(0, purge.code, purge.output);

@@ -108,6 +108,7 @@ public final class OperatorEvaluation {
         int n = node.policyCount();
         int[] lastAction = new int[n];
         java.util.Arrays.fill(lastAction, -1);
+        float[][] previousFeatures = new float[n][DvfsFeatures.COUNT];
         float[] features = new float[DvfsFeatures.COUNT];
         int ticks = (int) Math.round(seconds / TICK_SECONDS);
         double energy = 0;
@@ -133,13 +134,16 @@ public final class OperatorEvaluation {
             if (t == ticks) {
                 break;
             }
-            if (buffer != null && record.intervalSeconds() > 0) {
+            if (buffer != null) {
+                // Same row as the daemon and the trainer: (state in which the last action was
+                // taken, that action, the reward of the interval it governed).
                 for (PolicySample p : record.policies()) {
                     int a = lastAction[p.id()];
-                    if (a >= 0) {
-                        DvfsFeatures.extract(p, record, features, 0);
-                        buffer.record(p.id(), features, a, DvfsReward.of(p, record));
+                    DvfsFeatures.extract(p, record, features, 0);
+                    if (a >= 0 && record.intervalSeconds() > 0) {
+                        buffer.append(p.id(), previousFeatures[p.id()], a, DvfsReward.of(p, record));
                     }
+                    System.arraycopy(features, 0, previousFeatures[p.id()], 0, features.length);
                 }
             }
             List<PolicyDecision> decisions;
