@@ -240,7 +240,8 @@ public final class PpoTrainer {
      * on a fresh {@code environments.apply(j)} (so the caller fixes each episode's seed: every
      * policy evaluated with the same function sees the same episodes), argmax actions, the
      * context starting from a copy of {@code context} (unchanged here) and rolling on with the
-     * episode's own transitions, as flashd keeps it. Weights are not touched.
+     * evaluation's own transitions across its episodes, as flashd keeps it. Weights are not
+     * touched.
      *
      * @param context the context gathered so far; ignored when the network has none (C = 0)
      * @return the total reward of each evaluation episode
@@ -253,9 +254,9 @@ public final class PpoTrainer {
         float[] ctx = new float[c.hasContext() ? c.contextLength() * c.contextWidth() : 0];
         float[] mask = new float[c.hasContext() ? c.contextLength() : 0];
         List<Double> totals = new ArrayList<>();
+        ContextBuffer rolling = c.hasContext() ? context.copy() : null;
         for (int j = 0; j < episodes; j++) {
             RlEnvironment env = environments.apply(j);
-            ContextBuffer rolling = c.hasContext() ? context.copy() : null;
             float[] obs = env.reset();
             double total = 0;
             boolean done = false;
@@ -275,6 +276,9 @@ public final class PpoTrainer {
                 total += s.reward();
                 obs = s.observation();
                 done = s.done();
+            }
+            if (rolling != null) {
+                rolling.endEpisode(total);
             }
             totals.add(total);
         }

@@ -82,11 +82,11 @@ public final class Reproduction {
                        int evalEpisodes, int operatorEpisodes) {
 
         public static Plan full(long seed) {
-            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, 4, 10);
+            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, 8, 10);
         }
 
         public static Plan quick(long seed) {
-            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 4, 2);
+            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 8, 2);
         }
 
         public long seed() {
