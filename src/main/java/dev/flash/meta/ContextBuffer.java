@@ -87,6 +87,19 @@ public final class ContextBuffer {
         }
     }
 
+    /**
+     * An independent copy with the same rows, episodes and settings: lets an evaluation run from
+     * a snapshot of the context without changing the original.
+     */
+    public ContextBuffer copy() {
+        ContextBuffer c = new ContextBuffer(capacity, stateSize, actionCount, mode, topEpisodes);
+        c.latest.addAll(latest); // rows are never modified after add, so sharing them is safe
+        c.currentEpisode.addAll(currentEpisode);
+        c.best.addAll(best);
+        c.episodesEnded = episodesEnded;
+        return c;
+    }
+
     /** Forgets everything (a new application, or a simulated cold start). */
     public void clear() {
         latest.clear();

@@ -193,6 +193,16 @@ public final class PpoTrainer {
      * original. The learning rate stays at {@code cfg.learningRate()}.
      */
     public AdaptationResult fineTune(RlEnvironment env, int episodes) {
+        return fineTune(env, episodes, null);
+    }
+
+    /**
+     * {@link #fineTune(RlEnvironment, int)}, calling {@code beforeRollout} with the environment
+     * steps played so far before every rollout, i.e. each time the weights change (the first
+     * call, at 0 steps, sees the weights as given). The hook may run the network for inference,
+     * e.g. to evaluate the current policy ({@link #evaluateGreedy}); it must not train it.
+     */
+    public AdaptationResult fineTune(RlEnvironment env, int episodes, RolloutHook beforeRollout) {
         long start = System.nanoTime();
         currentLr = (float) cfg.learningRate();
         Slot slot = new Slot(env, newContext());
@@ -200,8 +210,13 @@ public final class PpoTrainer {
         List<Double> rewards = new ArrayList<>();
         List<float[]> stepRewards = new ArrayList<>();
         int updates = 0;
+        long played = 0;
         while (rewards.size() < episodes) {
+            if (beforeRollout != null) {
+                beforeRollout.at(played);
+            }
             Rollout ro = collect(List.of(slot), cfg.rolloutSteps(), rewards);
+            played += cfg.rolloutSteps();
             stepRewards.add(ro.rewards);
             if (rewards.size() < episodes) {
                 update(ro);
@@ -212,6 +227,62 @@ public final class PpoTrainer {
         double[] ms = meanStd(all);
         return new AdaptationResult(rewards.subList(0, episodes), all.length, updates, ms[0], ms[1],
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Called by {@link #fineTune(RlEnvironment, int, RolloutHook)} before each rollout. */
+    @FunctionalInterface
+    public interface RolloutHook {
+        void at(long stepsPlayed);
+    }
+
+    /**
+     * Evaluates a policy as the daemon runs it: for each {@code j < episodes}, one whole episode
+     * on a fresh {@code environments.apply(j)} (so the caller fixes each episode's seed: every
+     * policy evaluated with the same function sees the same episodes), argmax actions, the
+     * context starting from a copy of {@code context} (unchanged here) and rolling on with the
+     * evaluation's own transitions across its episodes, as flashd keeps it. Weights are not
+     * touched.
+     *
+     * @param context the context gathered so far; ignored when the network has none (C = 0)
+     * @return the total reward of each evaluation episode
+     */
+    public static List<Double> evaluateGreedy(FlashAgentNetwork net, java.util.function.IntFunction<RlEnvironment> environments,
+                                              int episodes, ContextBuffer context) {
+        NetworkConfig c = net.config();
+        NDManager paramManager = net.getParameters().get(0).getValue().getArray().getManager();
+        ParameterStore store = new ParameterStore(paramManager, false);
+        float[] ctx = new float[c.hasContext() ? c.contextLength() * c.contextWidth() : 0];
+        float[] mask = new float[c.hasContext() ? c.contextLength() : 0];
+        List<Double> totals = new ArrayList<>();
+        ContextBuffer rolling = c.hasContext() ? context.copy() : null;
+        for (int j = 0; j < episodes; j++) {
+            RlEnvironment env = environments.apply(j);
+            float[] obs = env.reset();
+            double total = 0;
+            boolean done = false;
+            while (!done) {
+                if (rolling != null) {
+                    rolling.copyInto(ctx, mask, 0);
+                }
+                float[] probs;
+                try (NDManager sub = paramManager.newSubManager()) {
+                    probs = policy(net, store, sub, obs, ctx, mask, 1)[0];
+                }
+                int action = argmax(probs);
+                RlEnvironment.Step s = env.step(action);
+                if (rolling != null) {
+                    rolling.add(obs, action, s.contextReward());
+                }
+                total += s.reward();
+                obs = s.observation();
+                done = s.done();
+            }
+            if (rolling != null) {
+                rolling.endEpisode(total);
+            }
+            totals.add(total);
+        }
+        return totals;
     }
 
     /** An empty context buffer shaped for this network and configured as the PPO config says. */

@@ -1,27 +1,29 @@
 package dev.flash.dvfs.eval;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The paper's adaptation metrics, as pure functions of per-episode reward curves, so they can
- * be checked on hand-made curves.
+ * The paper's adaptation metrics, as pure functions of <b>snapshot-evaluated</b> curves, so they
+ * can be checked on hand-made curves.
+ *
+ * <p>A {@link Curve} holds, at a schedule of adaptation points k (episodes of experience on the
+ * new application, {@link #schedule}), the reward per step of the agent's policy at that point
+ * evaluated on the same fixed evaluation episodes of the application (same seeds: phase offsets,
+ * start frequencies, load noise) with argmax actions. With these common random numbers two
+ * points differ only because the policy differs, so a plain tolerance band works.
  *
  * <ul>
- *   <li><b>Reward gap</b>: shortfall of an agent's reward at the start of adaptation on a new
- *       application against the converged per-application expert,
- *       {@code (R_expert - R_start) / |R_expert|}, with {@code R_start} the mean reward of the
- *       agent's first K episodes.</li>
- *   <li><b>Adaptation cost</b>: episodes until the agent's reward stays within a tolerance (5%)
- *       of its own converged reward. "Stays" is judged on the curve smoothed by a forward
- *       window of {@code smooth} episodes, so one noisy episode does not reset the count; the
- *       converged reward is the mean of the last {@code tail} episodes. On the simulated node
- *       episodes differ by more than 5% even for a fixed policy (random phase offset and start
- *       frequency), so the band is the larger of 5% and {@link #NOISE_Z} standard errors of the
- *       difference between a smoothed value and the converged mean, the standard deviation taken over the converged tail: "within 5%, or
- *       within the converged policy's own episode-to-episode noise".</li>
- *   <li><b>Plateau</b> (when a run counts as converged): the mean of the last {@code window}
- *       episodes improved on the mean of the {@code window} before by less than {@code relTol}
- *       of its magnitude.</li>
+ *   <li><b>Converged reward</b> of a run of N episodes: the mean of its points with
+ *       {@code k >= 3N/4} (the last quarter of the run).</li>
+ *   <li><b>Reward gap</b>: {@code (R_expert - R_start) / |R_expert|}, R_start the agent's
+ *       evaluated reward at its start point (FLASH: k = 1, transfer learning: k = 0).</li>
+ *   <li><b>Adaptation cost</b>: the first scheduled k (not before the agent's start point) from
+ *       which every later point stays within {@code max(5% of |R_conv|, floor)} of the agent's
+ *       own converged reward.</li>
+ *   <li><b>Plateau</b>: the last quarter's mean improved on the third quarter's by less than
+ *       2% of its magnitude (and the absolute floor).</li>
  *   <li><b>Share of oracle saving</b>: an agent's energy saving against the performance governor
  *       divided by the oracle's.</li>
  * </ul>
@@ -30,43 +32,129 @@ public final class AdaptationMetrics {
     private AdaptationMetrics() {
     }
 
-    /** K: episodes averaged for the reward at the start of adaptation. */
-    public static final int START_EPISODES = 3;
     /** Tolerance around the converged reward for the adaptation cost (the paper's 5%). */
     public static final double COST_TOLERANCE = 0.05;
-    /** Forward smoothing window of the adaptation-cost test. */
-    public static final int COST_SMOOTHING = 5;
-    /** Episodes averaged for an agent's converged reward (and its noise). */
-    public static final int CONVERGED_TAIL = 20;
-    /** Width of the noise band in standard errors of a smoothed value. */
-    public static final double NOISE_Z = 3.0;
-    /** Plateau: window of episodes compared, and the relative improvement under which it is flat. */
-    public static final int PLATEAU_WINDOW = 5;
-    public static final double PLATEAU_TOLERANCE = 0.01;
+    /**
+     * Absolute floor of the band, reward per step: 5% of a converged reward near 0 (a saturated
+     * CPU-bound application whose best policy is fmax) is no band at all. 0.005 per step is half
+     * a point of energy saving; it binds only where |R_conv| &lt; 0.1 per step.
+     */
+    public static final double COST_FLOOR_PER_STEP = 0.005;
+    /** Points with k at or after this share of the run make up the converged reward. */
+    public static final double CONVERGED_FROM = 0.75;
+    /** Plateau tolerance: last quarter against third quarter. */
+    public static final double PLATEAU_TOLERANCE = 0.02;
+    /** Start point of FLASH (after one context-gathering episode) and of transfer learning (pre-trained). */
+    public static final int START_FLASH = 1;
+    public static final int START_TRANSFER = 0;
 
-    /** Mean of the first {@code k} rewards (all when fewer); NaN for an empty curve. */
-    public static double startReward(List<Double> curve, int k) {
-        requirePositive(k, "k");
-        int n = Math.min(k, curve.size());
-        return mean(curve, 0, n);
-    }
+    /**
+     * An evaluated adaptation curve: {@code reward[i]} is the evaluated reward per step of the
+     * policy after {@code episodes[i]} episodes of experience; episodes strictly increasing.
+     */
+    public record Curve(int[] episodes, double[] reward) {
+        public Curve {
+            if (episodes.length != reward.length || episodes.length == 0) {
+                throw new IllegalArgumentException("a curve needs as many rewards as points, and at least one: "
+                        + episodes.length + " points, " + reward.length + " rewards");
+            }
+            for (int i = 1; i < episodes.length; i++) {
+                if (episodes[i] <= episodes[i - 1]) {
+                    throw new IllegalArgumentException("curve points must increase: " + Arrays.toString(episodes));
+                }
+            }
+            episodes = episodes.clone();
+            reward = reward.clone();
+        }
 
-    /** Mean of the last {@code n} rewards (all when fewer); NaN for an empty curve. */
-    public static double convergedReward(List<Double> curve, int n) {
-        requirePositive(n, "n");
-        return mean(curve, Math.max(0, curve.size() - n), curve.size());
+        /** The last point: episodes of experience of the whole run. */
+        public int length() {
+            return episodes[episodes.length - 1];
+        }
+
+        /** Evaluated reward at the first point with at least {@code k} episodes (the last if none). */
+        public double at(int k) {
+            for (int i = 0; i < episodes.length; i++) {
+                if (episodes[i] >= k) {
+                    return reward[i];
+                }
+            }
+            return reward[reward.length - 1];
+        }
+
+        /** Mean of the points with {@code from <= k < to}; NaN when there is none. */
+        public double meanBetween(double from, double to) {
+            double s = 0;
+            int n = 0;
+            for (int i = 0; i < episodes.length; i++) {
+                if (episodes[i] >= from && episodes[i] < to) {
+                    s += reward[i];
+                    n++;
+                }
+            }
+            return n == 0 ? Double.NaN : s / n;
+        }
+
+        public List<Double> rewards() {
+            return Arrays.stream(reward).boxed().toList();
+        }
+
+        public List<Integer> points() {
+            return Arrays.stream(episodes).boxed().toList();
+        }
     }
 
     /**
-     * {@code (expert - start) / |expert|} with start = mean of the first k episodes of the agent.
-     * Positive when the agent starts below the expert; NaN when the expert reward is 0 or NaN.
+     * Adaptation points for a run of {@code n} episodes: 0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32,
+     * 48, 64, 96, 128 (dense early, where adaptation happens), then every 32, and always n.
      */
-    public static double rewardGap(double expertReward, List<Double> agentCurve, int k) {
-        double start = startReward(agentCurve, k);
-        if (!(Math.abs(expertReward) > 0) || Double.isNaN(start)) {
+    public static int[] schedule(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a run needs at least 1 episode, got " + n);
+        }
+        List<Integer> ks = new ArrayList<>();
+        for (int k : new int[] {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128}) {
+            if (k < n) {
+                ks.add(k);
+            }
+        }
+        for (int k = 160; k < n; k += 32) {
+            ks.add(k);
+        }
+        ks.add(n);
+        return ks.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Mean of the points in the last quarter of the run ({@code k >= 3N/4}). */
+    public static double convergedReward(Curve c) {
+        return c.meanBetween(CONVERGED_FROM * c.length(), Double.POSITIVE_INFINITY);
+    }
+
+    /** Band half-width around a converged reward: 5% of its magnitude, at least the floor. */
+    public static double band(double converged, double tolerance, double floor) {
+        return Math.max(tolerance * Math.abs(converged), floor);
+    }
+
+    /**
+     * {@code (expert - start) / |expert|}: positive when the agent starts below the expert; NaN
+     * when the expert reward is 0 or either is NaN.
+     */
+    public static double rewardGap(double expertReward, double startReward) {
+        if (!(Math.abs(expertReward) > 0) || Double.isNaN(startReward)) {
             return Double.NaN;
         }
-        return (expertReward - start) / Math.abs(expertReward);
+        return (expertReward - startReward) / Math.abs(expertReward);
+    }
+
+    /**
+     * Pooled gap over applications: {@code (sum expert - sum start) / |sum expert|}, so an
+     * application whose best reward is near 0 cannot make the aggregate explode.
+     */
+    public static double pooledGap(double[] expert, double[] start) {
+        if (expert.length != start.length) {
+            throw new IllegalArgumentException(expert.length + " experts, " + start.length + " start rewards");
+        }
+        return rewardGap(Arrays.stream(expert).sum(), Arrays.stream(start).sum());
     }
 
     /** The paper's relative improvement of FLASH over transfer learning: (gap_TL - gap_FLASH) / gap_TL. */
@@ -78,75 +166,51 @@ public final class AdaptationMetrics {
     }
 
     /**
-     * Episodes (1-based count) until the curve stays within {@code tolerance} of its converged
-     * reward (mean of the last {@code tail}); the smoothed value at episode i is the mean of
-     * episodes i .. i+smooth-1 (only full windows are tested). Returns 1 when the curve starts converged,
-     * and {@code curve.size()} when it only gets there at the end (the caller should treat that
-     * as censored: "at least"). {@code absoluteFloor} keeps the band from vanishing when the
-     * converged reward is near zero.
+     * Episodes of experience until the evaluated reward stays in the band around the curve's own
+     * converged reward: the first scheduled k {@code >= startK} such that every point from k on
+     * is within {@code band(converged, tolerance, floor)}. Returns the run length when only the
+     * last point is in the band (the caller reports it as censored with {@link #censored}).
      */
-    public static int adaptationCost(List<Double> curve, double tolerance, int smooth, int tail,
-                                     double absoluteFloor) {
-        if (curve.isEmpty()) {
-            throw new IllegalArgumentException("adaptation cost of an empty curve");
-        }
-        requirePositive(smooth, "smooth");
-        double converged = convergedReward(curve, tail);
-        double band = Math.max(tolerance * Math.abs(converged), absoluteFloor);
-        int n = curve.size();
-        // Only full windows are tested (the last one covers the final episodes), so the end of
-        // the curve is not judged on fewer episodes than the rest.
-        int w = Math.min(smooth, n);
-        int firstInside = n; // index (0-based) from which every smoothed value is in the band
-        for (int i = n - w; i >= 0; i--) {
-            double s = mean(curve, i, i + w);
-            if (Math.abs(s - converged) > band) {
+    public static int adaptationCost(Curve c, int startK, double tolerance, double floor) {
+        double converged = convergedReward(c);
+        double band = band(converged, tolerance, floor);
+        int[] k = c.episodes();
+        double[] r = c.reward();
+        int cost = c.length();
+        for (int i = k.length - 1; i >= 0 && k[i] >= startK; i--) {
+            if (Math.abs(r[i] - converged) > band) {
                 break;
             }
-            firstInside = i;
+            cost = k[i];
         }
-        return Math.min(firstInside + 1, n);
+        return Math.max(cost, startK);
     }
 
-    /** {@link #adaptationCost} with the defaults above and no absolute floor. */
-    public static int adaptationCost(List<Double> curve) {
-        return adaptationCost(curve, COST_TOLERANCE, COST_SMOOTHING, CONVERGED_TAIL, 0);
+    /** {@link #adaptationCost} with the 5% tolerance and the per-step floor. */
+    public static int adaptationCost(Curve c, int startK) {
+        return adaptationCost(c, startK, COST_TOLERANCE, COST_FLOOR_PER_STEP);
     }
 
     /**
-     * {@link #adaptationCost} with the noise-aware floor: NOISE_Z standard errors of a
-     * {@code smooth}-episode mean, the standard deviation measured over the last {@code tail}
-     * episodes (never below {@code absoluteFloor}).
+     * True when a cost only settles inside the window its converged reward is taken from: the
+     * run was too short to tell where it settles, and the cost is a lower bound.
      */
-    public static int adaptationCostWithNoise(List<Double> curve, double tolerance, int smooth, int tail,
-                                              double absoluteFloor) {
-        int n = curve.size();
-        int from = Math.max(0, n - tail);
-        double m = mean(curve, from, n);
-        double var = 0;
-        for (int i = from; i < n; i++) {
-            var += (curve.get(i) - m) * (curve.get(i) - m);
-        }
-        double sd = n - from > 1 ? Math.sqrt(var / (n - from - 1)) : 0;
-        // the smoothed value and the converged mean both carry noise
-        double noise = NOISE_Z * sd * Math.sqrt(1.0 / smooth + 1.0 / (n - from));
-        return adaptationCost(curve, tolerance, smooth, tail, Math.max(absoluteFloor, noise));
+    public static boolean censored(Curve c, int cost) {
+        return cost >= CONVERGED_FROM * c.length() && cost > 0;
     }
 
     /**
-     * True when the curve has at least {@code 2 * window} episodes and the mean of its last
-     * {@code window} episodes exceeds the mean of the {@code window} before by less than
-     * {@code relTol} of the latter's magnitude (it may also have fallen: no more progress).
+     * True when the run is flat at its end: the last quarter's mean exceeds the third quarter's
+     * ({@code N/2 <= k < 3N/4}) by less than {@code relTol} of the latter's magnitude (and by
+     * less than {@code floor}). False when the third quarter holds no point.
      */
-    public static boolean plateaued(List<Double> curve, int window, double relTol) {
-        requirePositive(window, "window");
-        int n = curve.size();
-        if (n < 2 * window) {
+    public static boolean plateaued(Curve c, double relTol, double floor) {
+        double last = convergedReward(c);
+        double before = c.meanBetween(0.5 * c.length(), CONVERGED_FROM * c.length());
+        if (Double.isNaN(before)) {
             return false;
         }
-        double last = mean(curve, n - window, n);
-        double before = mean(curve, n - 2 * window, n - window);
-        return last - before < relTol * Math.max(Math.abs(before), 1e-9);
+        return last - before < Math.max(relTol * Math.abs(before), floor);
     }
 
     /** Agent saving / oracle saving (both as fractions vs the performance governor); NaN if the oracle saves nothing. */
@@ -164,23 +228,6 @@ public final class AdaptationMetrics {
 
     /** Mean of a list (NaN when empty). */
     public static double mean(List<Double> values) {
-        return mean(values, 0, values.size());
-    }
-
-    static double mean(List<Double> v, int from, int to) {
-        if (to <= from) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (int i = from; i < to; i++) {
-            s += v.get(i);
-        }
-        return s / (to - from);
-    }
-
-    private static void requirePositive(int v, String name) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + " must be >= 1, got " + v);
-        }
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 }

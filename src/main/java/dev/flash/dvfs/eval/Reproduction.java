@@ -14,6 +14,7 @@ import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.IterationMetrics;
 import dev.flash.meta.OnnxExport;
 import dev.flash.meta.PpoTrainer;
+import dev.flash.meta.RlEnvironment;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * FLASH case III (CPU frequency scaling) side by side with transfer learning, on the simulated
@@ -38,13 +40,19 @@ import java.util.Map;
  *       ({@link PpoTrainer#adaptFrozen}, no weight update); transfer learning fine-tunes a copy
  *       of its pre-trained network with PPO ({@link PpoTrainer#fineTune}) for the same number of
  *       episodes, and that run continued to its plateau is the per-application expert;</li>
- *   <li>reward gap and adaptation cost ({@link AdaptationMetrics}) of both;</li>
+ *   <li>snapshot evaluation with common random numbers: at a schedule of adaptation points k
+ *       ({@link AdaptationMetrics#schedule}) each agent's current policy (FLASH: frozen weights +
+ *       the context gathered in k episodes; transfer learning: the weights after k episodes of
+ *       fine-tuning) plays the same fixed evaluation episodes of the application (same seeds),
+ *       argmax actions as flashd acts ({@link PpoTrainer#evaluateGreedy}); reward gap and
+ *       adaptation cost ({@link AdaptationMetrics}) come from these evaluated curves;</li>
  *   <li>the operator view: both networks exported to ONNX and run as flashd runs them
  *       ({@link OperatorEvaluation}) next to the governors, the fallback and the oracle.</li>
  * </ol>
  *
- * Both adaptation curves are on-policy: actions sampled from the policy, as PPO fine-tuning
- * needs; the operator view uses the daemon's argmax.
+ * FLASH gathers its context with argmax actions, as the daemon does; transfer learning's
+ * fine-tuning samples its actions, as PPO needs. Evaluation is inference only and its CPU time
+ * is not charged to either agent.
  */
 public final class Reproduction {
     private Reproduction() {
@@ -56,9 +64,8 @@ public final class Reproduction {
     public static final double PAPER_IMPROVEMENT = 0.818;
     public static final double PAPER_COST_RATIO = 9.2;
 
-    /** Expert plateau: last 10 episodes improved by less than 2% on the 10 before. */
-    public static final int EXPERT_WINDOW = 10;
-    public static final double EXPERT_PLATEAU = 0.02;
+    /** Seed offset between a held-out application's evaluation episodes (distinct from its adaptation seed). */
+    static final long EVAL_SEED_STRIDE = 7_777_777L;
 
     /**
      * What to run.
@@ -66,18 +73,20 @@ public final class Reproduction {
      * @param settings          FLASH's training settings ({@code flash train dvfs}); the baseline
      *                          uses the same with C = 0
      * @param testApps          held-out applications adapted to (the first ones of the split)
-     * @param adaptEpisodes     episodes per held-out application, for both agents
+     * @param adaptEpisodes     N: episodes of adaptation experience per held-out application, for
+     *                          both agents (transfer learning's run to N is also the expert)
+     * @param evalEpisodes      fixed evaluation episodes per adaptation point
      * @param operatorEpisodes  operator-view episodes per held-out application (all of them)
      */
     public record Plan(boolean quick, DvfsTrainer.Settings settings, int testApps, int adaptEpisodes,
-                       int operatorEpisodes) {
+                       int evalEpisodes, int operatorEpisodes) {
 
         public static Plan full(long seed) {
-            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, 10);
+            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, 8, 10);
         }
 
         public static Plan quick(long seed) {
-            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 2);
+            return new Plan(true, DvfsTrainer.Settings.defaults(seed).withIterations(60), 5, 60, 8, 2);
         }
 
         public long seed() {
@@ -85,19 +94,40 @@ public final class Reproduction {
         }
     }
 
-    /** One held-out application's adaptation. */
-    public record AppResult(String app, List<Double> flash, List<Double> transfer, double expertReward,
-                            boolean expertConverged, double gapFlash, double gapTransfer, int costFlash,
-                            int costTransfer, boolean transferCensored, double cpuPerEpisodeFlash,
-                            double cpuPerEpisodeTransfer) {
+    /**
+     * One held-out application's adaptation. Rewards of the curves, the expert, start and
+     * converged levels are per step; episode lists are episode totals.
+     *
+     * @param flash               FLASH's evaluated curve (frozen weights, context after k episodes)
+     * @param transfer            transfer learning's evaluated curve (weights after k episodes)
+     * @param flashEpisodes       rewards of FLASH's context-gathering episodes (argmax)
+     * @param transferEpisodes    rewards of the fine-tuning episodes (sampled actions)
+     * @param expertReward        transfer learning's converged evaluated reward
+     * @param expertConverged     its curve plateaued ({@link AdaptationMetrics#plateaued})
+     * @param costFlash           FLASH's adaptation cost, episodes (at least 1)
+     * @param costTransfer        transfer learning's, episodes
+     */
+    public record AppResult(String app, AdaptationMetrics.Curve flash, AdaptationMetrics.Curve transfer,
+                            List<Double> flashEpisodes, List<Double> transferEpisodes, double expertReward,
+                            boolean expertConverged, double flashConverged, double gapFlash, double gapTransfer,
+                            int costFlash, int costTransfer, boolean flashCensored, boolean transferCensored,
+                            double cpuPerEpisodeFlash, double cpuPerEpisodeTransfer, double evalCpuSeconds) {
+
+        public double flashStart() {
+            return flash.at(AdaptationMetrics.START_FLASH);
+        }
+
+        public double transferStart() {
+            return transfer.at(AdaptationMetrics.START_TRANSFER);
+        }
     }
 
     /** Everything measured. */
     public record Result(Plan plan, List<AppResult> apps, double gapFlash, double gapTransfer,
-                         double costFlashEpisodes, double costTransferEpisodes, double costFlashCpu,
-                         double costTransferCpu, OperatorEvaluation.Report operator, List<IterationMetrics> flashCurve,
-                         List<IterationMetrics> transferCurve, double trainSeconds, double totalSeconds,
-                         int episodeSteps) {
+                         double gapFlashCold, double costFlashEpisodes, double costTransferEpisodes,
+                         double costFlashCpu, double costTransferCpu, OperatorEvaluation.Report operator,
+                         List<IterationMetrics> flashCurve, List<IterationMetrics> transferCurve, double trainSeconds,
+                         double adaptSeconds, double totalSeconds, int episodeSteps) {
 
         public double costRatioEpisodes() {
             return AdaptationMetrics.costRatio(costTransferEpisodes, costFlashEpisodes);
@@ -149,7 +179,8 @@ public final class Reproduction {
                             m.iteration(), m.stepRewardMean())));
             double trainSeconds = (System.nanoTime() - start) / 1e9;
 
-            // 2. Adapt on held-out applications.
+            // 2. Adapt on held-out applications, evaluating snapshots on fixed episodes.
+            long adaptStart = System.nanoTime();
             listener.phase("adapt on held-out apps", tests);
             List<AppResult> results = new ArrayList<>();
             for (int i = 0; i < tests; i++) {
@@ -158,6 +189,7 @@ public final class Reproduction {
                         100 * r.gapFlash(), 100 * r.gapTransfer()));
                 results.add(r);
             }
+            double adaptSeconds = (System.nanoTime() - adaptStart) / 1e9;
 
             // 3. Operator view through ONNX, as flashd runs the models.
             double[] ctxReward = {0, 1};
@@ -181,68 +213,121 @@ public final class Reproduction {
                         (agent, app) -> listener.step(agent + " on " + app));
             }
 
-            // 4. Aggregate: pooled gaps (sum over apps) so an app whose best is ~0 cannot dominate.
-            double expertSum = 0;
-            double flashStart = 0;
-            double tlStart = 0;
+            // 4. Aggregate: pooled gaps (sums over apps) so an app whose best is ~0 cannot dominate.
+            int n = results.size();
+            double[] expert = new double[n];
+            double[] flashStart = new double[n];
+            double[] flashCold = new double[n];
+            double[] tlStart = new double[n];
             double costF = 0;
             double costT = 0;
             double cpuF = 0;
             double cpuT = 0;
-            for (AppResult r : results) {
-                expertSum += r.expertReward();
-                flashStart += AdaptationMetrics.startReward(r.flash(), AdaptationMetrics.START_EPISODES);
-                tlStart += AdaptationMetrics.startReward(r.transfer(), AdaptationMetrics.START_EPISODES);
+            for (int i = 0; i < n; i++) {
+                AppResult r = results.get(i);
+                expert[i] = r.expertReward();
+                flashStart[i] = r.flashStart();
+                flashCold[i] = r.flash().at(0);
+                tlStart[i] = r.transferStart();
                 costF += r.costFlash();
                 costT += r.costTransfer();
                 cpuF += r.costFlash() * r.cpuPerEpisodeFlash();
                 cpuT += r.costTransfer() * r.cpuPerEpisodeTransfer();
             }
-            int n = results.size();
-            double gapF = (expertSum - flashStart) / Math.abs(expertSum);
-            double gapT = (expertSum - tlStart) / Math.abs(expertSum);
-            return new Result(plan, results, gapF, gapT, costF / n, costT / n, cpuF / n, cpuT / n, report, flashCurve,
-                    baseCurve, trainSeconds, (System.nanoTime() - start) / 1e9, flashSettings.env().episodeSteps());
+            return new Result(plan, results, AdaptationMetrics.pooledGap(expert, flashStart),
+                    AdaptationMetrics.pooledGap(expert, tlStart), AdaptationMetrics.pooledGap(expert, flashCold),
+                    costF / n, costT / n, cpuF / n, cpuT / n, report, flashCurve, baseCurve, trainSeconds,
+                    adaptSeconds, (System.nanoTime() - start) / 1e9, flashSettings.env().episodeSteps());
         }
     }
 
-    /** FLASH frozen and transfer learning fine-tuning on held-out application {@code index}. */
+    /**
+     * FLASH frozen and transfer learning fine-tuning on held-out application {@code index}, both
+     * evaluated at every point of {@link AdaptationMetrics#schedule} on the same
+     * {@code plan.evalEpisodes()} fixed episodes.
+     */
     static AppResult adapt(DvfsApplications apps, int index, FlashAgentNetwork flash, FlashAgentNetwork base,
                            DvfsTrainer.Settings baseSettings, Plan plan, NDManager manager) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long seed = DvfsApplications.episodeSeed(plan.seed(), Split.TEST, index);
         int episodes = plan.adaptEpisodes();
+        int steps = baseSettings.env().episodeSteps();
         String name = apps.name(Split.TEST, index);
+        int[] ks = AdaptationMetrics.schedule(episodes);
+        // The evaluation episodes: one fresh environment per episode, seeded per (app, j), so
+        // every snapshot of both agents plays exactly the same phase offsets, start frequencies
+        // and load noise (common random numbers).
+        IntFunction<RlEnvironment> evalEnvs = j -> apps.environment(Split.TEST, index, seed + EVAL_SEED_STRIDE * (j + 1));
+        double[] evalCpu = {0};
+        java.util.function.Function<FlashAgentNetwork, java.util.function.Function<ContextBuffer, Double>> evaluator =
+                net -> ctx -> {
+                    long c = mx.getCurrentThreadCpuTime();
+                    double perStep = AdaptationMetrics.mean(
+                            PpoTrainer.evaluateGreedy(net, evalEnvs, plan.evalEpisodes(), ctx)) / steps;
+                    evalCpu[0] += (mx.getCurrentThreadCpuTime() - c) / 1e9;
+                    return perStep;
+                };
 
+        // FLASH: gather context with argmax actions (as flashd), weights frozen; snapshot at each k.
         ContextBuffer ctx = new ContextBuffer(flash.config().contextLength(), flash.config().stateSize(),
                 flash.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
-        long c0 = mx.getCurrentThreadCpuTime();
-        AdaptationResult f = PpoTrainer.adaptFrozen(flash, apps.environment(Split.TEST, index, seed), episodes, false,
-                ctx, seed);
-        double cpuF = (mx.getCurrentThreadCpuTime() - c0) / 1e9 / episodes;
+        RlEnvironment flashEnv = apps.environment(Split.TEST, index, seed);
+        double[] fr = new double[ks.length];
+        List<Double> flashEpisodes = new ArrayList<>();
+        double cpuF = 0;
+        int played = 0;
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] > played) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                flashEpisodes.addAll(PpoTrainer.adaptFrozen(flash, flashEnv, ks[i] - played, true, ctx, seed)
+                        .episodeRewards());
+                cpuF += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                played = ks[i];
+            }
+            fr[i] = evaluator.apply(flash).apply(ctx);
+        }
 
+        // Transfer learning: PPO fine-tuning; a point k is served by the weights in force after
+        // k episodes of experience (k * steps), i.e. those of the rollout covering that step.
+        double[] tr = new double[ks.length];
         AdaptationResult t;
         double cpuT;
         try (NDManager sub = manager.newSubManager()) {
             FlashAgentNetwork copy = base.copy(sub);
             PpoTrainer tuner = new PpoTrainer(copy, baseSettings.ppo().withSeed(seed));
+            int rollout = baseSettings.rolloutSteps();
+            int[] next = {0};
+            double evalBefore = evalCpu[0];
             long c1 = mx.getCurrentThreadCpuTime();
-            t = tuner.fineTune(apps.environment(Split.TEST, index, seed), episodes);
-            cpuT = (mx.getCurrentThreadCpuTime() - c1) / 1e9 / episodes;
+            t = tuner.fineTune(apps.environment(Split.TEST, index, seed), episodes, stepsPlayed -> {
+                if (next[0] < ks.length && (long) ks[next[0]] * steps < stepsPlayed + rollout) {
+                    double r = evaluator.apply(copy).apply(null);
+                    while (next[0] < ks.length && (long) ks[next[0]] * steps < stepsPlayed + rollout) {
+                        tr[next[0]++] = r;
+                    }
+                }
+            });
+            if (next[0] < ks.length) { // after the last rollout (no update follows it)
+                double r = evaluator.apply(copy).apply(null);
+                while (next[0] < ks.length) {
+                    tr[next[0]++] = r;
+                }
+            }
+            cpuT = (mx.getCurrentThreadCpuTime() - c1) / 1e9 - (evalCpu[0] - evalBefore);
         }
-        List<Double> fc = f.episodeRewards();
-        List<Double> tc = t.episodeRewards();
-        double expert = AdaptationMetrics.convergedReward(tc, EXPERT_WINDOW);
-        boolean converged = AdaptationMetrics.plateaued(tc, EXPERT_WINDOW, EXPERT_PLATEAU);
-        double floor = 0.01 * baseSettings.env().episodeSteps(); // 0.01 reward per step
-        int costF = AdaptationMetrics.adaptationCostWithNoise(fc, AdaptationMetrics.COST_TOLERANCE,
-                AdaptationMetrics.COST_SMOOTHING, AdaptationMetrics.CONVERGED_TAIL, floor);
-        int costT = AdaptationMetrics.adaptationCostWithNoise(tc, AdaptationMetrics.COST_TOLERANCE,
-                AdaptationMetrics.COST_SMOOTHING, AdaptationMetrics.CONVERGED_TAIL, floor);
-        return new AppResult(name, fc, tc, expert, converged,
-                AdaptationMetrics.rewardGap(expert, fc, AdaptationMetrics.START_EPISODES),
-                AdaptationMetrics.rewardGap(expert, tc, AdaptationMetrics.START_EPISODES), costF, costT,
-                costT >= tc.size(), cpuF, cpuT);
+        AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, fr);
+        AdaptationMetrics.Curve tc = new AdaptationMetrics.Curve(ks, tr);
+        double expert = AdaptationMetrics.convergedReward(tc);
+        boolean converged = AdaptationMetrics.plateaued(tc, AdaptationMetrics.PLATEAU_TOLERANCE,
+                AdaptationMetrics.COST_FLOOR_PER_STEP);
+        int costF = AdaptationMetrics.adaptationCost(fc, AdaptationMetrics.START_FLASH);
+        int costT = AdaptationMetrics.adaptationCost(tc, AdaptationMetrics.START_TRANSFER);
+        return new AppResult(name, fc, tc, flashEpisodes, t.episodeRewards(), expert, converged,
+                AdaptationMetrics.convergedReward(fc),
+                AdaptationMetrics.rewardGap(expert, fc.at(AdaptationMetrics.START_FLASH)),
+                AdaptationMetrics.rewardGap(expert, tc.at(AdaptationMetrics.START_TRANSFER)), costF, costT,
+                AdaptationMetrics.censored(fc, costF), AdaptationMetrics.censored(tc, costT),
+                cpuF / episodes, cpuT / episodes, evalCpu[0]);
     }
 
     static String provenance(Plan plan) {
@@ -277,16 +362,24 @@ public final class Reproduction {
         paper.addProperty("reward_gap_improvement", PAPER_IMPROVEMENT);
         paper.addProperty("adaptation_cost_ratio", PAPER_COST_RATIO);
         o.add("paper", paper);
+        Json.put(o, "reward_gap_flash_before_context", r.gapFlashCold());
         JsonObject def = new JsonObject();
-        def.addProperty("start_episodes_k", AdaptationMetrics.START_EPISODES);
+        def.addProperty("evaluation", "snapshot evaluation with common random numbers: at each adaptation point k "
+                + "the agent's current policy plays the same fixed evaluation episodes of the application "
+                + "(same seeds), argmax actions; reward per step, mean over those episodes");
+        def.addProperty("eval_episodes_per_point", r.plan().evalEpisodes());
+        def.add("adaptation_points_k", Json.array(java.util.Arrays.stream(
+                AdaptationMetrics.schedule(r.plan().adaptEpisodes())).asDoubleStream().toArray()));
+        def.addProperty("start_k_flash", AdaptationMetrics.START_FLASH);
+        def.addProperty("start_k_transfer", AdaptationMetrics.START_TRANSFER);
+        def.addProperty("converged_from_share_of_run", AdaptationMetrics.CONVERGED_FROM);
         def.addProperty("cost_tolerance", AdaptationMetrics.COST_TOLERANCE);
-        def.addProperty("cost_smoothing_episodes", AdaptationMetrics.COST_SMOOTHING);
-        def.addProperty("converged_tail_episodes", AdaptationMetrics.CONVERGED_TAIL);
-        def.addProperty("cost_noise_band_standard_errors", AdaptationMetrics.NOISE_Z);
-        def.addProperty("expert_window_episodes", EXPERT_WINDOW);
-        def.addProperty("expert_plateau_tolerance", EXPERT_PLATEAU);
+        def.addProperty("cost_floor_reward_per_step", AdaptationMetrics.COST_FLOOR_PER_STEP);
+        def.addProperty("expert", "transfer learning's converged evaluated reward (fine-tuning run to N episodes)");
+        def.addProperty("expert_plateau_tolerance", AdaptationMetrics.PLATEAU_TOLERANCE);
         def.addProperty("episode_steps", r.episodeSteps());
         def.addProperty("gap_aggregation", "pooled: (sum expert - sum start) / |sum expert| over held-out apps");
+        def.addProperty("cost_aggregation", "mean over apps; ratio = mean transfer / mean FLASH");
         o.add("definitions", def);
         JsonObject plan = new JsonObject();
         plan.addProperty("quick", r.plan().quick());
@@ -298,9 +391,11 @@ public final class Reproduction {
         plan.addProperty("encoder", r.plan().settings().encoder().name());
         plan.addProperty("test_apps_adapted", r.apps().size());
         plan.addProperty("adapt_episodes", r.plan().adaptEpisodes());
+        plan.addProperty("eval_episodes", r.plan().evalEpisodes());
         plan.addProperty("operator_episodes", r.plan().operatorEpisodes());
         o.add("plan", plan);
         Json.put(o, "train_seconds", r.trainSeconds());
+        Json.put(o, "adapt_seconds", r.adaptSeconds());
         Json.put(o, "total_seconds", r.totalSeconds());
         JsonObject training = new JsonObject();
         training.add("flash_reward_per_step", Json.array(r.flashCurve().stream().map(IterationMetrics::stepRewardMean).toList()));
@@ -310,17 +405,26 @@ public final class Reproduction {
         for (AppResult a : r.apps()) {
             JsonObject j = new JsonObject();
             j.addProperty("app", a.app());
-            Json.put(j, "expert_reward", a.expertReward());
+            Json.put(j, "expert_reward_per_step", a.expertReward());
             j.addProperty("expert_converged", a.expertConverged());
+            Json.put(j, "flash_start_reward_per_step", a.flashStart());
+            Json.put(j, "transfer_start_reward_per_step", a.transferStart());
+            Json.put(j, "flash_converged_reward_per_step", a.flashConverged());
             Json.put(j, "reward_gap_flash", a.gapFlash());
             Json.put(j, "reward_gap_transfer", a.gapTransfer());
             j.addProperty("adaptation_cost_flash_episodes", a.costFlash());
             j.addProperty("adaptation_cost_transfer_episodes", a.costTransfer());
+            j.addProperty("flash_cost_censored", a.flashCensored());
             j.addProperty("transfer_cost_censored", a.transferCensored());
             Json.put(j, "cpu_seconds_per_episode_flash", a.cpuPerEpisodeFlash());
             Json.put(j, "cpu_seconds_per_episode_transfer", a.cpuPerEpisodeTransfer());
-            j.add("flash_episode_rewards", Json.array(a.flash()));
-            j.add("transfer_episode_rewards", Json.array(a.transfer()));
+            Json.put(j, "evaluation_cpu_seconds", a.evalCpuSeconds());
+            j.add("adaptation_points_k", Json.array(java.util.Arrays.stream(a.flash().episodes())
+                    .asDoubleStream().toArray()));
+            j.add("flash_eval_reward_per_step", Json.array(a.flash().reward()));
+            j.add("transfer_eval_reward_per_step", Json.array(a.transfer().reward()));
+            j.add("flash_gathering_episode_rewards", Json.array(a.flashEpisodes()));
+            j.add("transfer_finetune_episode_rewards", Json.array(a.transferEpisodes()));
             apps.add(j);
         }
         o.add("per_app", apps);

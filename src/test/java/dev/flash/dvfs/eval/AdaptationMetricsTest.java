@@ -1,25 +1,76 @@
 package dev.flash.dvfs.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.flash.dvfs.eval.AdaptationMetrics.Curve;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
+/** The metric definitions on hand-made snapshot-evaluated curves (no training). */
 class AdaptationMetricsTest {
 
+    /** A curve evaluated at the schedule of an n-episode run, reward(k) given. */
+    static Curve curve(int n, IntToDoubleFunction reward) {
+        int[] ks = AdaptationMetrics.schedule(n);
+        double[] r = new double[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            r[i] = reward.applyAsDouble(ks[i]);
+        }
+        return new Curve(ks, r);
+    }
+
     @Test
-    void rewardGapIsShortfallOfTheFirstEpisodesAgainstTheExpert() {
-        List<Double> agent = List.of(6.0, 8.0, 10.0, 10.0);
-        // first 2 episodes average 7 against an expert at 10: 30% short
-        assertEquals(0.30, AdaptationMetrics.rewardGap(10.0, agent, 2), 1e-12);
+    void scheduleIsDenseEarlyAndEndsAtTheRunLength() {
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 60}, AdaptationMetrics.schedule(60));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 160, 192, 200},
+                AdaptationMetrics.schedule(200));
+        assertArrayEquals(new int[] {0, 1}, AdaptationMetrics.schedule(1));
+        assertThrows(IllegalArgumentException.class, () -> AdaptationMetrics.schedule(0));
+    }
+
+    @Test
+    void curveRefusesMismatchedOrUnorderedPoints() {
+        assertThrows(IllegalArgumentException.class, () -> new Curve(new int[] {0, 1}, new double[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> new Curve(new int[] {0, 2, 2}, new double[] {1, 2, 3}));
+        Curve c = new Curve(new int[] {0, 2, 4}, new double[] {1, 2, 3});
+        assertEquals(2.0, c.at(1), 0, "at(k) reads the first point with at least k episodes");
+        assertEquals(3.0, c.at(9), 0, "past the end: the last point");
+    }
+
+    @Test
+    void convergedRewardIsTheMeanOfTheLastQuarterOfTheRun() {
+        // n = 200: points 160, 192, 200 are the last quarter
+        Curve c = curve(200, k -> k >= 150 ? k / 100.0 : 0.0);
+        assertEquals((1.6 + 1.92 + 2.0) / 3, AdaptationMetrics.convergedReward(c), 1e-12);
+    }
+
+    @Test
+    void rewardGapIsTheShortfallAtTheStartPointAgainstTheExpert() {
+        assertEquals(0.30, AdaptationMetrics.rewardGap(0.10, 0.07), 1e-12);
         // a negative expert reward: the gap is still "how far below", relative to its magnitude
-        assertEquals(0.5, AdaptationMetrics.rewardGap(-2.0, List.of(-3.0), 1), 1e-12);
-        assertTrue(Double.isNaN(AdaptationMetrics.rewardGap(0.0, agent, 1)));
-        // an agent better than the expert has a negative gap
-        assertTrue(AdaptationMetrics.rewardGap(10.0, List.of(11.0), 1) < 0);
+        assertEquals(0.5, AdaptationMetrics.rewardGap(-2.0, -3.0), 1e-12);
+        assertTrue(Double.isNaN(AdaptationMetrics.rewardGap(0.0, 0.1)));
+        assertTrue(AdaptationMetrics.rewardGap(0.10, 0.11) < 0, "better than the expert: negative gap");
+        // FLASH's start is k = 1 (after its first context-gathering episode), transfer's k = 0
+        Curve flash = curve(60, k -> k == 0 ? 0.05 : 0.09);
+        Curve transfer = curve(60, k -> 0.06 + 0.04 * Math.min(1.0, k / 30.0));
+        double expert = AdaptationMetrics.convergedReward(transfer);
+        assertEquals(0.10, expert, 1e-12);
+        assertEquals(0.10, AdaptationMetrics.rewardGap(expert, flash.at(AdaptationMetrics.START_FLASH)), 1e-12);
+        assertEquals(0.40, AdaptationMetrics.rewardGap(expert, transfer.at(AdaptationMetrics.START_TRANSFER)), 1e-12);
+    }
+
+    @Test
+    void pooledGapSumsBeforeDividingSoANearZeroExpertCannotDominate() {
+        double[] expert = {0.2, 0.001};
+        double[] start = {0.18, -0.01};
+        // per app: 10% and 1100%; pooled: (0.201 - 0.17) / 0.201
+        assertEquals((0.201 - 0.17) / 0.201, AdaptationMetrics.pooledGap(expert, start), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> AdaptationMetrics.pooledGap(expert, new double[1]));
     }
 
     @Test
@@ -29,75 +80,64 @@ class AdaptationMetricsTest {
     }
 
     @Test
-    void adaptationCostFindsWhereTheCurveSettles() {
-        List<Double> curve = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            curve.add(1.0 + i); // climbing 1..10
-        }
-        for (int i = 0; i < 20; i++) {
-            curve.add(20.0);
-        }
-        // converged 20; smoothed over 3 episodes, 19 (episode 10, smoothed (10+20+20)/3) is out, from 11 on in band
-        int cost = AdaptationMetrics.adaptationCost(curve, 0.05, 3, 5, 0);
-        assertEquals(11, cost);
-        // already converged at the first episode
-        assertEquals(1, AdaptationMetrics.adaptationCost(List.of(5.0, 5.1, 4.9, 5.0, 5.0, 5.0)));
+    void adaptationCostIsTheFirstPointFromWhichTheCurveStaysInTheBand() {
+        // climbs linearly to 0.10 at k = 40, flat after: within 5% (0.005) from k >= 38, first point 48
+        Curve c = curve(200, k -> 0.10 * Math.min(1.0, k / 40.0));
+        assertEquals(48, AdaptationMetrics.adaptationCost(c, 0));
+        assertFalse(AdaptationMetrics.censored(c, 48));
+        // a flat curve costs nothing from k = 0, and FLASH's start point (k = 1) is its minimum
+        Curve flat = curve(200, k -> 0.12);
+        assertEquals(0, AdaptationMetrics.adaptationCost(flat, AdaptationMetrics.START_TRANSFER));
+        assertEquals(1, AdaptationMetrics.adaptationCost(flat, AdaptationMetrics.START_FLASH));
     }
 
     @Test
-    void oneNoisyEpisodeDoesNotResetTheCostButALateDropDoes() {
-        List<Double> noisy = new ArrayList<>(List.of(10.0, 10.0, 10.0, 9.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0));
-        // smoothing over 3: the dip of 10% becomes 3.3%, inside the 5% band
-        assertEquals(1, AdaptationMetrics.adaptationCost(noisy, 0.05, 3, 5, 0));
-        List<Double> late = new ArrayList<>(List.of(10.0, 10.0, 10.0, 10.0, 5.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0));
-        // windows holding the drop (episodes 3..5) are out; episode 6 on stays in
-        assertEquals(6, AdaptationMetrics.adaptationCost(late, 0.05, 3, 5, 0));
+    void aLateExcursionOutOfTheBandResetsTheCost() {
+        // in band early, but a dip at k = 96 (PPO wandering off): the cost is the first point after it
+        Curve c = curve(200, k -> k == 96 ? 0.08 : 0.10);
+        assertEquals(128, AdaptationMetrics.adaptationCost(c, 0));
     }
 
     @Test
-    void absoluteFloorKeepsANearZeroConvergedRewardFromNeverConverging() {
-        List<Double> flat = List.of(0.002, -0.001, 0.0, 0.001, -0.002, 0.0, 0.001);
-        assertEquals(flat.size(), AdaptationMetrics.adaptationCost(flat, 0.05, 1, 5, 0),
-                "without a floor the band is ~0 and only the end counts");
-        assertEquals(1, AdaptationMetrics.adaptationCost(flat, 0.05, 1, 5, 0.01));
+    void aCurveThatSettlesOnlyInTheLastQuarterIsCensored() {
+        Curve c = curve(200, k -> k < 160 ? 0.0 : 0.1);
+        int cost = AdaptationMetrics.adaptationCost(c, 0);
+        assertEquals(160, cost);
+        assertTrue(AdaptationMetrics.censored(c, cost));
+        // still climbing at the end: only the last point is within its own band
+        Curve climbing = curve(200, k -> k / 1000.0);
+        assertEquals(200, AdaptationMetrics.adaptationCost(climbing, 0));
+        assertTrue(AdaptationMetrics.censored(climbing, 200));
     }
 
     @Test
-    void noiseBandLetsAStationaryNoisyCurveCountAsConvergedEarly() {
-        List<Double> curve = new ArrayList<>();
-        java.util.Random r = new java.util.Random(3);
-        for (int i = 0; i < 5; i++) {
-            curve.add(-5.0); // a bad start
+    void absoluteFloorKeepsANearZeroConvergedRewardFromNeverSettling() {
+        // converged near 0.001 per step (a CPU-bound app: fmax is best); 5% of it is 0.00005, so
+        // a policy that moves by 0.002 per step between snapshots would never count as settled
+        int[] ks = AdaptationMetrics.schedule(200);
+        double[] r = new double[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            r[i] = 0.001 + (i % 2 == 0 ? 0.002 : -0.002);
         }
-        for (int i = 0; i < 60; i++) {
-            curve.add(10.0 + 3.0 * r.nextGaussian()); // settled, but 30% noise per episode
-        }
-        int strict = AdaptationMetrics.adaptationCost(curve, 0.05, 5, 20, 0);
-        int aware = AdaptationMetrics.adaptationCostWithNoise(curve, 0.05, 5, 20, 0);
-        assertTrue(strict > 40, "a 5% band cannot hold 30% noise: " + strict);
-        assertTrue(aware >= 3 && aware <= 30 && aware < strict, "settles soon after the bad start: " + aware);
+        Curve c = new Curve(ks, r);
+        assertTrue(AdaptationMetrics.adaptationCost(c, 0, 0.05, 0) >= 192, "no floor: never settles");
+        assertEquals(0, AdaptationMetrics.adaptationCost(c, 0, 0.05, AdaptationMetrics.COST_FLOOR_PER_STEP));
     }
 
     @Test
-    void plateauNeedsTwoWindowsWithoutProgress() {
-        List<Double> rising = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            rising.add(10.0 + i);
-        }
-        assertFalse(AdaptationMetrics.plateaued(rising, 5, 0.01));
-        List<Double> flat = new ArrayList<>(rising);
-        for (int i = 0; i < 10; i++) {
-            flat.add(40.0);
-        }
-        assertTrue(AdaptationMetrics.plateaued(flat, 5, 0.01));
-        assertFalse(AdaptationMetrics.plateaued(List.of(1.0, 1.0, 1.0), 5, 0.01), "too short to tell");
+    void plateauComparesTheLastQuarterWithTheThirdQuarter() {
+        assertTrue(AdaptationMetrics.plateaued(curve(200, k -> 0.1), 0.02, 0));
+        assertFalse(AdaptationMetrics.plateaued(curve(200, k -> k / 1000.0), 0.02, 0.005), "still climbing");
+        assertTrue(AdaptationMetrics.plateaued(curve(200, k -> 0.2 - k / 1000.0), 0.02, 0), "falling: no progress");
+        // a run too short to hold a third-quarter point cannot be called converged
+        assertFalse(AdaptationMetrics.plateaued(new Curve(new int[] {0, 1}, new double[] {0.1, 0.1}), 0.02, 0));
     }
 
     @Test
     void shareOfOracleSavingAndCostRatio() {
         assertEquals(0.5, AdaptationMetrics.shareOfOracleSaving(0.1, 0.2), 1e-12);
-        assertTrue(Double.isNaN(AdaptationMetrics.shareOfOracleSaving(0.1, 0.0)));
-        assertEquals(9.2, AdaptationMetrics.costRatio(46, 5), 1e-12);
-        assertTrue(Double.isNaN(AdaptationMetrics.costRatio(46, 0)));
+        assertTrue(Double.isNaN(AdaptationMetrics.shareOfOracleSaving(0.1, 0)));
+        assertEquals(4.0, AdaptationMetrics.costRatio(8, 2), 1e-12);
+        assertTrue(Double.isNaN(AdaptationMetrics.costRatio(8, 0)));
     }
 }
