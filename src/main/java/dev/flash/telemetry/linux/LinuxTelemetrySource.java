@@ -65,8 +65,8 @@ public final class LinuxTelemetrySource implements TelemetrySource {
     }
 
     /**
-     * Wires the real meters: OSHI utilization, perf counters on the online CPUs (only when
-     * {@code root} is the real "/": counters always come from the running kernel, so a fake
+     * Wires the real meters: utilization from /proc/stat ({@link CpuLoadMeter#linux()}), perf
+     * counters on the online CPUs (only when {@code root} is the real "/": counters always come from the running kernel, so a fake
      * tree must not pretend to have them), and the first energy meter that works.
      */
     public static LinuxTelemetrySource open(SysfsRoot root, PolicyScanner scanner) {
@@ -81,7 +81,7 @@ public final class LinuxTelemetrySource implements TelemetrySource {
             counters = CounterMeter.unavailable("hardware counters come from the running kernel; not read with"
                     + " sysfs root " + root);
         }
-        return new LinuxTelemetrySource(root, scanner, CpuLoadMeter.oshi(), counters, EnergyMeters.detect(root),
+        return new LinuxTelemetrySource(root, scanner, CpuLoadMeter.linux(), counters, EnergyMeters.detect(root),
                 System::nanoTime);
     }
 
