@@ -48,6 +48,8 @@ public final class CpufreqActuator implements FrequencyActuator {
     private final StateStore store;
     private final boolean dryRun;
     private final Map<Integer, Control> controls = new TreeMap<>();
+    /** The same controls indexed by policy id, so a tick's 256 look-ups box no Integer. */
+    private Control[] byId = new Control[0];
 
     public CpufreqActuator(SysfsRoot root, StateStore store, boolean dryRun) {
         this.root = root;
@@ -216,15 +218,25 @@ public final class CpufreqActuator implements FrequencyActuator {
     private void closeControls() {
         controls.values().forEach(Control::close);
         controls.clear();
+        byId = new Control[0];
     }
 
     // ---- per policy -----------------------------------------------------------------------
 
     private Control control(int policyId) throws ActuationException {
+        if (policyId >= 0 && policyId < byId.length && byId[policyId] != null) {
+            return byId[policyId];
+        }
         Control c = controls.get(policyId);
         if (c == null) {
             c = firstContact(policyId);
             controls.put(policyId, c);
+        }
+        if (policyId >= 0 && policyId < 1 << 16) {
+            if (policyId >= byId.length) {
+                byId = java.util.Arrays.copyOf(byId, Math.max(policyId + 1, byId.length * 2));
+            }
+            byId[policyId] = c;
         }
         return c;
     }
