@@ -9,7 +9,8 @@ import dev.flash.telemetry.TelemetrySource;
 import dev.flash.telemetry.perf.CounterMeter;
 import dev.flash.telemetry.rapl.EnergyMeter;
 import dev.flash.telemetry.rapl.EnergyMeters;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,11 +103,13 @@ public final class LinuxTelemetrySource implements TelemetrySource {
         CounterMeter.Deltas deltas = counters.read();
         List<PowerZoneSample> zones = energy.read(now);
 
-        List<PolicySample> policies = new ArrayList<>(scanned.size());
-        for (PolicySample p : scanned) {
-            policies.add(withMeasurements(p, utilization, deltas, interval));
+        PolicySample[] policies = new PolicySample[scanned.size()];
+        for (int i = 0; i < policies.length; i++) {
+            policies[i] = withMeasurements(scanned.get(i), utilization, deltas, interval);
         }
-        return new TelemetryRecord(now, epochMillis, interval, List.copyOf(policies), utilization, zones,
+        // one array, wrapped read-only (List.copyOf would copy it once more per tick)
+        return new TelemetryRecord(now, epochMillis, interval, Collections.unmodifiableList(Arrays.asList(policies)),
+                utilization, zones,
                 energy.referenceWatts(), scanned.isEmpty() ? unavailableWithoutFrequency : unavailableWithFrequency);
     }
 
