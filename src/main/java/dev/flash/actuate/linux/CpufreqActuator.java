@@ -125,7 +125,6 @@ public final class CpufreqActuator implements FrequencyActuator {
             write(c.file("scaling_governor"), USERSPACE);
             c.userspaceAttached = true;
         }
-        Path setspeed = c.file("scaling_setspeed");
         try {
             writeControl(c.setspeed, Long.toString(target));
         } catch (SysfsException e) {
@@ -140,7 +139,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             back = SysfsRoot.readLong(c.file("scaling_cur_freq"), -1);
         }
         if (back < 0) {
-            throw new ActuationException(setspeed + ": wrote " + target
+            throw new ActuationException(c.setspeed.path() + ": wrote " + target
                     + " but neither it nor scaling_cur_freq reads back a frequency");
         }
         return c.applied(target, back);
