@@ -99,7 +99,12 @@ public final class LinuxTelemetrySource implements TelemetrySource {
         previousNanos = now;
 
         List<PolicySample> scanned = scanner.scan();
-        double[] utilization = load.sample();
+        double[] utilization;
+        try {
+            utilization = load.sample();
+        } catch (java.io.UncheckedIOException e) {
+            throw new TelemetryException("cpu utilization: " + e.getMessage(), e);
+        }
         CounterMeter.Deltas deltas = counters.read();
         List<PowerZoneSample> zones = energy.read(now);
 
