@@ -265,6 +265,11 @@ public final class CpufreqActuator implements FrequencyActuator {
                         SysfsRoot.requireLong(dir.resolve("scaling_min_freq")),
                         SysfsRoot.requireLong(dir.resolve("scaling_max_freq")), setspeed);
             }
+            // Policies met in the same tick would all re-assert in the same later tick (256 writes
+            // at once, every REASSERT_TICKS ticks: the tick's worst case). Their first cycle is
+            // shortened by 0..REASSERT_TICKS-1 calls, in the order they were met, so the
+            // re-assertions spread over the ticks; each still comes within REASSERT_TICKS calls.
+            c.reassertPhase = controls.size() % REASSERT_TICKS;
             c.foundMin = c.original.scalingMinKhz();
             c.lo = clamp(c.original.scalingMinKhz(), c.cpuinfoMin, c.cpuinfoMax);
             c.hi = Math.max(c.lo, clamp(c.original.scalingMaxKhz(), c.cpuinfoMin, c.cpuinfoMax));
@@ -331,6 +336,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         long lastApplied = -1;
         long lastWritten = -1;
         int unchangedTicks;
+        /** Head start of the first re-assertion cycle (see firstContact). */
+        int reassertPhase;
+        boolean firstWrite = true;
 
         Control(int id, Path dir) {
             this.id = id;
@@ -357,7 +365,8 @@ public final class CpufreqActuator implements FrequencyActuator {
         long applied(long written, long back) {
             lastWritten = written;
             lastApplied = back;
-            unchangedTicks = 0;
+            unchangedTicks = firstWrite ? reassertPhase : 0;
+            firstWrite = false;
             return back;
         }
 
