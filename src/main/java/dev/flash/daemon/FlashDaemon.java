@@ -88,6 +88,8 @@ public final class FlashDaemon {
 
     // ---- loop state (guarded by this) ---------------------------------------------------------
     private final Map<Integer, PolicyState> states = new TreeMap<>();
+    /** {@link #states} in the order of the last record's policies (rebuilt on hotplug). */
+    private PolicyState[] byIndex = new PolicyState[0];
     private final JitterStats jitter = new JitterStats();
     private final DaemonStatus.Counts counts = new DaemonStatus.Counts();
     private final Deque<String> fallbackReasons = new ArrayDeque<>();
@@ -344,7 +346,7 @@ public final class FlashDaemon {
 
     private void trackHotplug(TelemetryRecord record) {
         List<PolicySample> present = record.policies();
-        if (states.size() != present.size() || !sameIds(present)) {
+        if (!sameIds(present)) {
             for (Iterator<PolicyState> it = states.values().iterator(); it.hasNext(); ) {
                 PolicyState ps = it.next();
                 if (record.policy(ps.id) == null) {
@@ -363,10 +365,14 @@ public final class FlashDaemon {
                     }
                 }
             }
+            byIndex = new PolicyState[present.size()];
+            for (int i = 0; i < present.size(); i++) {
+                byIndex[i] = states.get(present.get(i).id());
+            }
         }
         for (int i = 0; i < present.size(); i++) { // indexed: no iterator on the tick path
             PolicySample p = present.get(i);
-            PolicyState ps = states.get(p.id());
+            PolicyState ps = byIndex[i];
             ps.sample = p;
             if (ps.mode == null) {
                 ps.mode = node.actuator().modeFor(p);
@@ -374,13 +380,29 @@ public final class FlashDaemon {
         }
     }
 
+    /**
+     * True when this record has the same policies, in the same order, as the last one: then
+     * {@link #byIndex} still lines up with it and the tick needs no map look-ups (which box
+     * every id above 127).
+     */
     private boolean sameIds(List<PolicySample> present) {
+        if (states.size() != present.size() || byIndex.length != present.size()) {
+            return false;
+        }
         for (int i = 0; i < present.size(); i++) {
-            if (!states.containsKey(present.get(i).id())) {
+            if (byIndex[i].id != present.get(i).id()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The state of decision {@code i}'s policy: the i-th policy when they line up (the rule). */
+    private PolicyState stateFor(int i, int policyId) {
+        if (i < byIndex.length && byIndex[i].id == policyId) {
+            return byIndex[i];
+        }
+        return states.get(policyId);
     }
 
     /** Appends each policy's completed transition to its FLASH context. */
@@ -388,7 +410,7 @@ public final class FlashDaemon {
         List<PolicySample> present = record.policies();
         for (int i = 0; i < present.size(); i++) {
             PolicySample p = present.get(i);
-            PolicyState ps = states.get(p.id());
+            PolicyState ps = byIndex[i];
             // The row is the transition that just completed: (state in which last tick's action
             // was taken, that action, the context reward of the interval it governed), exactly
             // what the trainer's ContextBuffer.add(state, action, contextReward) records.
@@ -530,7 +552,7 @@ public final class FlashDaemon {
                     }
                 }
             }
-            if (!states.containsKey(d.policyId())) { // states mirror this record's policies
+            if (stateFor(i, d.policyId()) == null) { // states mirror this record's policies
                 throw new DecisionException("decision for unknown policy" + d.policyId());
             }
         }
@@ -542,7 +564,7 @@ public final class FlashDaemon {
     private void act(TelemetryRecord record, List<PolicyDecision> decisions) {
         for (int i = 0; i < decisions.size(); i++) {
             PolicyDecision d = decisions.get(i);
-            PolicyState ps = states.get(d.policyId());
+            PolicyState ps = stateFor(i, d.policyId());
             PolicySample p = ps.sample; // this tick's sample (set by trackHotplug)
             ps.decisions++;
             counts.decisions++;

@@ -30,15 +30,36 @@ public final class DvfsActions {
             next = 0;
         } else if (action.equals("max")) {
             next = levels - 1;
-        } else if (action.matches("up[1-9][0-9]?")) {
-            next = current + Integer.parseInt(action.substring(2));
-        } else if (action.matches("down[1-9][0-9]?")) {
-            next = current - Integer.parseInt(action.substring(4));
+        } else if (step(action, "up") > 0) {
+            next = current + step(action, "up");
+        } else if (step(action, "down") > 0) {
+            next = current - step(action, "down");
         } else {
             throw new IllegalArgumentException("unknown DVFS action '" + action
                     + "' (expected hold, min, max, upN or downN)");
         }
         return Math.max(0, Math.min(levels - 1, next));
+    }
+
+    /**
+     * N of {@code prefix + N} where N is 1..99 without a leading zero ({@code up[1-9][0-9]?}),
+     * else -1. Parsed by hand: this runs for every policy on every tick, and a regular
+     * expression compiled per call was most of a 256-policy tick's garbage.
+     */
+    static int step(String action, String prefix) {
+        int n = action.length() - prefix.length();
+        if ((n != 1 && n != 2) || !action.startsWith(prefix)) {
+            return -1;
+        }
+        char first = action.charAt(prefix.length());
+        if (first < '1' || first > '9') {
+            return -1;
+        }
+        if (n == 1) {
+            return first - '0';
+        }
+        char second = action.charAt(prefix.length() + 1);
+        return second < '0' || second > '9' ? -1 : (first - '0') * 10 + (second - '0');
     }
 
     /** The ladder level nearest to the policy's current frequency. */

@@ -22,6 +22,12 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
     private final int actionCount;
     private final int width;
     private final Map<Integer, Ring> rings = new HashMap<>();
+    /**
+     * The same rings indexed by policy id (ids are CPU numbers, small and non-negative), so the
+     * per-tick {@link #append} and {@link #copyInto} of 256 policies box no Integer.
+     */
+    private Ring[] byId = new Ring[0];
+    static final int MAX_INDEXED_ID = 1 << 16;
 
     public TrajectoryBuffer(int capacity, int featureCount, int actionCount) {
         if (capacity < 1 || featureCount < 1 || actionCount < 1) {
@@ -56,10 +62,11 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
         if (action < -1 || action >= actionCount) {
             throw new IllegalArgumentException("action index " + action + " outside 0.." + (actionCount - 1));
         }
-        Ring ring = rings.get(policyId);
+        Ring ring = ring(policyId);
         if (ring == null) {
             ring = new Ring(capacity * width);
             rings.put(policyId, ring);
+            index(policyId, ring);
         }
         int base = ring.next * width;
         System.arraycopy(state, 0, ring.rows, base, featureCount);
@@ -75,7 +82,7 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
     /** Forgets a policy's trajectory (application changed, policy restarted). */
     @Override
     public void reset(int policyId) {
-        Ring ring = rings.get(policyId);
+        Ring ring = ring(policyId);
         if (ring != null) {
             ring.next = 0;
             ring.filled = 0;
@@ -85,16 +92,39 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
     @Override
     public void clear() {
         rings.clear();
+        byId = new Ring[0];
     }
 
     /** Drops the rings of policies that went away (CPU hotplug). */
     public void retain(Set<Integer> livePolicies) {
         rings.keySet().retainAll(livePolicies);
+        for (int id = 0; id < byId.length; id++) {
+            if (byId[id] != null && !livePolicies.contains(id)) {
+                byId[id] = null;
+            }
+        }
+    }
+
+    private Ring ring(int policyId) {
+        if (policyId >= 0 && policyId < byId.length) {
+            return byId[policyId];
+        }
+        return policyId >= 0 && policyId < MAX_INDEXED_ID ? null : rings.get(policyId);
+    }
+
+    private void index(int policyId, Ring ring) {
+        if (policyId < 0 || policyId >= MAX_INDEXED_ID) {
+            return; // unusual id: the map alone holds it
+        }
+        if (policyId >= byId.length) {
+            byId = Arrays.copyOf(byId, Math.max(policyId + 1, byId.length * 2));
+        }
+        byId[policyId] = ring;
     }
 
     @Override
     public int filled(int policyId) {
-        Ring ring = rings.get(policyId);
+        Ring ring = ring(policyId);
         return ring == null ? 0 : ring.filled;
     }
 
@@ -104,23 +134,26 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
             throw new IllegalArgumentException("context width " + rowWidth + " requested, the buffer's rows are "
                     + width + " wide");
         }
-        Ring ring = rings.get(policyId);
+        Ring ring = ring(policyId);
         int n = ring == null ? 0 : Math.min(ring.filled, capacityRows);
         int padding = capacityRows - n;
         Arrays.fill(rows, offsetRows * width, (offsetRows + padding) * width, 0f);
         Arrays.fill(mask, offsetRows, offsetRows + padding, 0f);
-        for (int i = 0; i < n; i++) {
-            // The i-th of the n most recent rows, oldest first.
-            int source = Math.floorMod(ring.next - n + i, capacity);
-            int target = offsetRows + padding + i;
-            System.arraycopy(ring.rows, source * width, rows, target * width, width);
-            mask[target] = 1f;
+        if (n == 0) {
+            return;
         }
+        // The n most recent rows, oldest first: at most two contiguous runs of the ring.
+        int first = Math.floorMod(ring.next - n, capacity);
+        int head = Math.min(n, capacity - first);
+        int target = offsetRows + padding;
+        System.arraycopy(ring.rows, first * width, rows, target * width, head * width);
+        System.arraycopy(ring.rows, 0, rows, (target + head) * width, (n - head) * width);
+        Arrays.fill(mask, target, target + n, 1f);
     }
 
     /** Mean reward over the rows held for the policy; NaN when it has none. */
     public double recentRewardMean(int policyId) {
-        Ring ring = rings.get(policyId);
+        Ring ring = ring(policyId);
         if (ring == null || ring.filled == 0) {
             return Double.NaN;
         }
@@ -137,7 +170,7 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
         if (Double.isNaN(mean)) {
             return Double.NaN;
         }
-        Ring ring = rings.get(policyId);
+        Ring ring = ring(policyId);
         double sq = 0;
         for (int i = 0; i < ring.filled; i++) {
             double d = ring.rows[i * width + width - 1] - mean;

@@ -33,7 +33,10 @@ public record TelemetryRecord(
     public double packageWatts() {
         double sum = 0;
         boolean any = false;
-        for (PowerZoneSample zone : powerZones) {
+        // indexed, not for-each: called per policy per tick, and the daemon's JIT (C1) keeps
+        // every iterator as garbage
+        for (int i = 0; i < powerZones.size(); i++) {
+            PowerZoneSample zone = powerZones.get(i);
             if (zone.isPackage() && !Double.isNaN(zone.watts())) {
                 sum += zone.watts();
                 any = true;
@@ -46,7 +49,8 @@ public record TelemetryRecord(
     public double packageJoules() {
         double sum = 0;
         boolean any = false;
-        for (PowerZoneSample zone : powerZones) {
+        for (int i = 0; i < powerZones.size(); i++) {
+            PowerZoneSample zone = powerZones.get(i);
             if (zone.isPackage()) {
                 sum += zone.joulesTotal();
                 any = true;

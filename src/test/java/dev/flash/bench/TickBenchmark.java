@@ -52,8 +52,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import oshi.driver.linux.proc.CpuStat;
-import oshi.util.GlobalConfig;
 
 /**
  * flashd's per-tick cost on fake kernel trees (this machine has no cpufreq, RAPL or PMU, so the
@@ -61,9 +59,9 @@ import oshi.util.GlobalConfig;
  *
  * <ul>
  *   <li>{@link #tick}: one {@link FlashDaemon#tick()}: Sense (cpufreq reader, /proc/stat through
- *       OSHI, powercap) -> context update -> Decide (FLASH DVFS model through ONNX Runtime, one
- *       batched inference over every policy, with a full {@link TrajectoryBuffer} context) ->
- *       Act ({@link CpufreqActuator} writing every policy);</li>
+ *       {@link dev.flash.telemetry.linux.ProcStatTicks}, powercap) -> context update -> Decide
+ *       (FLASH DVFS model through ONNX Runtime, one batched inference over every policy, with a
+ *       full {@link TrajectoryBuffer} context) -> Act ({@link CpufreqActuator} writing every policy);</li>
  *   <li>{@link #telemetry}, {@link #inference}, {@link #actuation}: the three parts alone, so
  *       the report can say where the time goes; {@link #fallbackDecide} is the rule controller
  *       for comparison.</li>
@@ -73,8 +71,8 @@ import oshi.util.GlobalConfig;
  * writes go to {@code scaling_setspeed}) and {@code intel_pstate} active (no userspace governor:
  * writes cap {@code scaling_max_freq}). Writes go to the files as plain writes (no
  * {@code FakeKernel}: its checks are a mock's cost, not flashd's). /proc/stat is a fake file
- * with one line per CPU, read by the same OSHI driver the daemon uses ({@code oshi.util.proc.path}
- * points OSHI at it; each fork is one parameter set, so the setting is per JVM).
+ * with one line per CPU, read by the same reader the daemon uses ({@code CpuLoadMeter.procStat},
+ * which {@code CpuLoadMeter.linux()} points at /proc/stat).
  *
  * <p>The model is {@code -Dflash.bench.model=FILE} when given (e.g. models/dvfs-flash.onnx), else
  * the small real ONNX model of {@link TestModels}. Run with {@code bench/tick.sh}, or
@@ -176,11 +174,10 @@ public class TickBenchmark {
         }
         stat.append("intr 1 0\nctxt 12345\nbtime 1700000000\nprocesses 100\nprocs_running 1\nprocs_blocked 0\n");
         Files.writeString(proc.resolve("stat"), stat);
-        // Before any OSHI class reads it (ProcPath caches the path in a static field).
-        GlobalConfig.set("oshi.util.proc.path", proc.toString());
-        CpuLoadMeter load = new CpuLoadMeter(() -> CpuStat.getProcessorCpuLoadTicks(cpus));
+        // The daemon's reader (CpuLoadMeter.linux()) over the fake file instead of /proc/stat.
+        CpuLoadMeter load = CpuLoadMeter.procStat(proc.resolve("stat"), cpus);
         if (load.sample().length != cpus) {
-            throw new IllegalStateException("fake /proc/stat not read (OSHI initialised before the benchmark?)");
+            throw new IllegalStateException("fake /proc/stat not read: " + proc.resolve("stat"));
         }
         CpufreqReader reader = new CpufreqReader(root);
         return new LinuxTelemetrySource(root, reader::read, load,

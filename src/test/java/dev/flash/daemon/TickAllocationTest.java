@@ -28,10 +28,20 @@ class TickAllocationTest {
 
     @Test
     void steadyStateTickAllocatesAlmostNothing() throws Exception {
+        assertAllocatesAlmostNothing(0);
+    }
+
+    /** Policy ids above 127 (a 256-CPU node) are not in Integer's cache: no map look-up may box them. */
+    @Test
+    void largePolicyIdsBoxNothing() throws Exception {
+        assertAllocatesAlmostNothing(300);
+    }
+
+    private static void assertAllocatesAlmostNothing(int firstId) throws Exception {
         List<TelemetryRecord> records = new ArrayList<>();
         for (int i = 0; i < WARMUP + TICKS; i++) {
             List<PolicySample> ps = new ArrayList<>();
-            for (int id = 0; id < 4; id++) {
+            for (int id = firstId; id < firstId + 4; id++) {
                 ps.add(new PolicySample(id, new int[] {id}, "fake", "userspace", List.of("userspace"), 800_000,
                         3_000_000, 800_000, 3_000_000, 2_000_000, new long[0], 0.5, 1.2, 3, 1e9));
             }
@@ -39,7 +49,7 @@ class TickAllocationTest {
                     List.of(new PowerZoneSample("package-0", "fake", i, 20)), 40, Map.of()));
         }
         List<PolicyDecision> decisions = new ArrayList<>();
-        for (int id = 0; id < 4; id++) {
+        for (int id = firstId; id < firstId + 4; id++) {
             decisions.add(new PolicyDecision(id, 3, "hold", 2_000_000, new float[] {1, 2}, 0.1));
         }
         int[] next = {0};

@@ -96,6 +96,33 @@ class TrajectoryBufferTest {
     }
 
     @Test
+    void everyFillLevelAndWindowMatchesTheRowByRowDefinition() {
+        // ids the per-id index covers, and ids only the map holds (negative, very large)
+        for (int id : new int[] {0, 300, 70_000, -2}) {
+            TrajectoryBuffer b = new TrajectoryBuffer(5, F, A);
+            for (int s = 1; s <= 13; s++) {
+                step(b, id, s);
+                for (int window = 1; window <= 7; window++) {
+                    float[] rows = new float[(window + 1) * W];
+                    float[] mask = new float[window + 1];
+                    java.util.Arrays.fill(rows, 9f); // stale garbage the copy must overwrite
+                    java.util.Arrays.fill(mask, 9f);
+                    b.copyInto(id, rows, mask, 1, window, W);
+                    int n = Math.min(Math.min(s, 5), window);
+                    for (int r = 0; r < window; r++) {
+                        boolean held = r >= window - n;
+                        assertEquals(held ? 1f : 0f, mask[1 + r], "id " + id + " step " + s + " window " + window);
+                        float[] expected = held ? expectedRow(s - (window - 1 - r)) : new float[W];
+                        assertArrayEquals(expected, row(rows, 1 + r), "id " + id + " step " + s + " row " + r);
+                    }
+                }
+            }
+            b.retain(Set.of());
+            assertEquals(0, b.filled(id), "retain forgets id " + id);
+        }
+    }
+
+    @Test
     void policiesAreSeparateAndResetRetainForget() {
         TrajectoryBuffer b = new TrajectoryBuffer(4, F, A);
         step(b, 0, 1);

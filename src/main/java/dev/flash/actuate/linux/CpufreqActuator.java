@@ -48,6 +48,8 @@ public final class CpufreqActuator implements FrequencyActuator {
     private final StateStore store;
     private final boolean dryRun;
     private final Map<Integer, Control> controls = new TreeMap<>();
+    /** The same controls indexed by policy id, so a tick's 256 look-ups box no Integer. */
+    private Control[] byId = new Control[0];
 
     public CpufreqActuator(SysfsRoot root, StateStore store, boolean dryRun) {
         this.root = root;
@@ -123,7 +125,6 @@ public final class CpufreqActuator implements FrequencyActuator {
             write(c.file("scaling_governor"), USERSPACE);
             c.userspaceAttached = true;
         }
-        Path setspeed = c.file("scaling_setspeed");
         try {
             writeControl(c.setspeed, Long.toString(target));
         } catch (SysfsException e) {
@@ -138,7 +139,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             back = SysfsRoot.readLong(c.file("scaling_cur_freq"), -1);
         }
         if (back < 0) {
-            throw new ActuationException(setspeed + ": wrote " + target
+            throw new ActuationException(c.setspeed.path() + ": wrote " + target
                     + " but neither it nor scaling_cur_freq reads back a frequency");
         }
         return c.applied(target, back);
@@ -216,15 +217,25 @@ public final class CpufreqActuator implements FrequencyActuator {
     private void closeControls() {
         controls.values().forEach(Control::close);
         controls.clear();
+        byId = new Control[0];
     }
 
     // ---- per policy -----------------------------------------------------------------------
 
     private Control control(int policyId) throws ActuationException {
+        if (policyId >= 0 && policyId < byId.length && byId[policyId] != null) {
+            return byId[policyId];
+        }
         Control c = controls.get(policyId);
         if (c == null) {
             c = firstContact(policyId);
             controls.put(policyId, c);
+        }
+        if (policyId >= 0 && policyId < 1 << 16) {
+            if (policyId >= byId.length) {
+                byId = java.util.Arrays.copyOf(byId, Math.max(policyId + 1, byId.length * 2));
+            }
+            byId[policyId] = c;
         }
         return c;
     }
@@ -254,6 +265,11 @@ public final class CpufreqActuator implements FrequencyActuator {
                         SysfsRoot.requireLong(dir.resolve("scaling_min_freq")),
                         SysfsRoot.requireLong(dir.resolve("scaling_max_freq")), setspeed);
             }
+            // Policies met in the same tick would all re-assert in the same later tick (256 writes
+            // at once, every REASSERT_TICKS ticks: the tick's worst case). Their first cycle is
+            // shortened by 0..REASSERT_TICKS-1 calls, in the order they were met, so the
+            // re-assertions spread over the ticks; each still comes within REASSERT_TICKS calls.
+            c.reassertPhase = controls.size() % REASSERT_TICKS;
             c.foundMin = c.original.scalingMinKhz();
             c.lo = clamp(c.original.scalingMinKhz(), c.cpuinfoMin, c.cpuinfoMax);
             c.hi = Math.max(c.lo, clamp(c.original.scalingMaxKhz(), c.cpuinfoMin, c.cpuinfoMax));
@@ -320,6 +336,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         long lastApplied = -1;
         long lastWritten = -1;
         int unchangedTicks;
+        /** Head start of the first re-assertion cycle (see firstContact). */
+        int reassertPhase;
+        boolean firstWrite = true;
 
         Control(int id, Path dir) {
             this.id = id;
@@ -346,7 +365,8 @@ public final class CpufreqActuator implements FrequencyActuator {
         long applied(long written, long back) {
             lastWritten = written;
             lastApplied = back;
-            unchangedTicks = 0;
+            unchangedTicks = firstWrite ? reassertPhase : 0;
+            firstWrite = false;
             return back;
         }
 

@@ -1,5 +1,6 @@
 package dev.flash.telemetry.linux;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import oshi.SystemInfo;
 import oshi.driver.linux.proc.CpuStat;
@@ -14,14 +15,18 @@ import oshi.hardware.CentralProcessor.TickType;
  *
  * <p>OSHI's {@code CentralProcessor.getProcessorCpuLoadTicks()} is memoized for 300 ms, which
  * would freeze utilization at faster ticks; the meter calls OSHI's un-memoized {@code /proc/stat}
- * driver ({@link CpuStat#getProcessorCpuLoadTicks(int)}) instead. It reads the running kernel's
- * {@code /proc/stat} whatever the sysfs root.
+ * driver ({@link CpuStat#getProcessorCpuLoadTicks(int)}) or, in the daemon ({@link #linux()}),
+ * {@link ProcStatTicks}, which reads the same file without per-line garbage. It reads the
+ * running kernel's {@code /proc/stat} whatever the sysfs root.
  */
 public final class CpuLoadMeter {
     private static final int IDLE = TickType.IDLE.getIndex();
     private static final int IOWAIT = TickType.IOWAIT.getIndex();
 
-    /** Tick counters per CPU in OSHI's layout: {@code [cpu][TickType.getIndex()]}. */
+    /**
+     * Tick counters per CPU in OSHI's layout: {@code [cpu][TickType.getIndex()]}. The array may
+     * be reused by the next call (the meter copies what it keeps).
+     */
     @FunctionalInterface
     public interface TickSource {
         long[][] ticks();
@@ -33,15 +38,33 @@ public final class CpuLoadMeter {
 
     public CpuLoadMeter(TickSource source) {
         this.source = source;
-        this.previous = source.ticks();
+        this.previous = new long[0][];
+        keep(source.ticks());
         this.last = new double[previous.length];
     }
 
-    /** The real machine through OSHI. */
+    /**
+     * The real machine: {@code /proc/stat} through {@link ProcStatTicks} (kept open, parsed
+     * without garbage), sized from OSHI's logical processor count.
+     */
+    public static CpuLoadMeter linux() {
+        return procStat(Path.of("/proc/stat"), logicalProcessors());
+    }
+
+    /** A {@code /proc/stat}-format file (a fake tree's in tests and benchmarks). */
+    public static CpuLoadMeter procStat(Path file, int cpus) {
+        return new CpuLoadMeter(new ProcStatTicks(file, cpus));
+    }
+
+    /** The real machine through OSHI's {@code /proc/stat} driver (allocates per call; kept for comparison). */
     public static CpuLoadMeter oshi() {
-        CentralProcessor processor = new SystemInfo().getHardware().getProcessor();
-        int count = processor.getLogicalProcessorCount();
+        int count = logicalProcessors();
         return new CpuLoadMeter(() -> CpuStat.getProcessorCpuLoadTicks(count));
+    }
+
+    private static int logicalProcessors() {
+        CentralProcessor processor = new SystemInfo().getHardware().getProcessor();
+        return processor.getLogicalProcessorCount();
     }
 
     /**
@@ -53,23 +76,40 @@ public final class CpuLoadMeter {
         if (now.length != last.length) {
             last = Arrays.copyOf(last, now.length); // CPUs appeared or went (hotplug)
         }
-        double[] busy = new double[now.length];
+        double[] busy = last; // owned by the meter: updated in place, a copy is returned
         for (int cpu = 0; cpu < now.length; cpu++) {
             long total = 0;
             long idle = 0;
             long[] cur = now[cpu];
-            long[] prev = cpu < previous.length ? previous[cpu] : new long[cur.length];
+            long[] prev = cpu < previous.length ? previous[cpu] : null;
             for (int t = 0; t < cur.length; t++) {
-                long d = Math.max(0, cur[t] - (t < prev.length ? prev[t] : 0));
+                long d = Math.max(0, cur[t] - (prev != null && t < prev.length ? prev[t] : 0));
                 total += d;
                 if (t == IDLE || t == IOWAIT) {
                     idle += d;
                 }
             }
-            busy[cpu] = total > 0 ? (double) (total - idle) / total : last[cpu];
+            if (total > 0) {
+                busy[cpu] = (double) (total - idle) / total;
+            } // else: the counters did not move, the CPU keeps its last value
         }
-        previous = now;
-        last = busy;
+        keep(now);
         return busy.clone();
+    }
+
+    /** Copies a reading into {@link #previous}: the source may reuse its arrays. */
+    private void keep(long[][] now) {
+        if (previous.length != now.length) {
+            long[][] resized = new long[now.length][];
+            System.arraycopy(previous, 0, resized, 0, Math.min(previous.length, now.length));
+            previous = resized;
+        }
+        for (int cpu = 0; cpu < now.length; cpu++) {
+            long[] cur = now[cpu];
+            if (previous[cpu] == null || previous[cpu].length != cur.length) {
+                previous[cpu] = new long[cur.length];
+            }
+            System.arraycopy(cur, 0, previous[cpu], 0, cur.length);
+        }
     }
 }

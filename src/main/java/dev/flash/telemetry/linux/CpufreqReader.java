@@ -295,6 +295,8 @@ public final class CpufreqReader implements AutoCloseable {
         long scalingMin = -1;
         long scalingMax = -1;
         long curKhz = -1;
+        /** The last sample handed out; handed out again while nothing in it changed. */
+        PolicySample last;
 
         PolicyHandle(int id, Path dir, ByteBuffer scratch) {
             this.id = id;
@@ -320,6 +322,7 @@ public final class CpufreqReader implements AutoCloseable {
             availableGovernors = List.copyOf(
                     SysfsRoot.readWords(dir.resolve("scaling_available_governors")));
             availableKhz = SysfsRoot.readLongs(dir.resolve("scaling_available_frequencies"));
+            last = null; // static values may have changed: the next sample is built afresh
             broken = false;
             needsSlowRead = true;
             return true;
@@ -344,10 +347,21 @@ public final class CpufreqReader implements AutoCloseable {
             }
         }
 
+        /**
+         * This tick's sample: the previous one again when no value read since changed (samples
+         * are immutable, and at 256 policies a new one per policy per tick is garbage that the
+         * daemon's small heap collects during ticks).
+         */
         PolicySample sample() {
-            return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMin,
+            PolicySample p = last;
+            if (p != null && p.curKhz() == curKhz && p.scalingMinKhz() == scalingMin
+                    && p.scalingMaxKhz() == scalingMax && p.governor().equals(governor)) {
+                return p;
+            }
+            last = new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMin,
                     cpuinfoMax, scalingMin, scalingMax, curKhz, availableKhz,
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return last;
         }
 
         @Override

@@ -9,7 +9,8 @@ import dev.flash.telemetry.TelemetrySource;
 import dev.flash.telemetry.perf.CounterMeter;
 import dev.flash.telemetry.rapl.EnergyMeter;
 import dev.flash.telemetry.rapl.EnergyMeters;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +66,8 @@ public final class LinuxTelemetrySource implements TelemetrySource {
     }
 
     /**
-     * Wires the real meters: OSHI utilization, perf counters on the online CPUs (only when
-     * {@code root} is the real "/": counters always come from the running kernel, so a fake
+     * Wires the real meters: utilization from /proc/stat ({@link CpuLoadMeter#linux()}), perf
+     * counters on the online CPUs (only when {@code root} is the real "/": counters always come from the running kernel, so a fake
      * tree must not pretend to have them), and the first energy meter that works.
      */
     public static LinuxTelemetrySource open(SysfsRoot root, PolicyScanner scanner) {
@@ -81,7 +82,7 @@ public final class LinuxTelemetrySource implements TelemetrySource {
             counters = CounterMeter.unavailable("hardware counters come from the running kernel; not read with"
                     + " sysfs root " + root);
         }
-        return new LinuxTelemetrySource(root, scanner, CpuLoadMeter.oshi(), counters, EnergyMeters.detect(root),
+        return new LinuxTelemetrySource(root, scanner, CpuLoadMeter.linux(), counters, EnergyMeters.detect(root),
                 System::nanoTime);
     }
 
@@ -98,15 +99,22 @@ public final class LinuxTelemetrySource implements TelemetrySource {
         previousNanos = now;
 
         List<PolicySample> scanned = scanner.scan();
-        double[] utilization = load.sample();
+        double[] utilization;
+        try {
+            utilization = load.sample();
+        } catch (java.io.UncheckedIOException e) {
+            throw new TelemetryException("cpu utilization: " + e.getMessage(), e);
+        }
         CounterMeter.Deltas deltas = counters.read();
         List<PowerZoneSample> zones = energy.read(now);
 
-        List<PolicySample> policies = new ArrayList<>(scanned.size());
-        for (PolicySample p : scanned) {
-            policies.add(withMeasurements(p, utilization, deltas, interval));
+        PolicySample[] policies = new PolicySample[scanned.size()];
+        for (int i = 0; i < policies.length; i++) {
+            policies[i] = withMeasurements(scanned.get(i), utilization, deltas, interval);
         }
-        return new TelemetryRecord(now, epochMillis, interval, List.copyOf(policies), utilization, zones,
+        // one array, wrapped read-only (List.copyOf would copy it once more per tick)
+        return new TelemetryRecord(now, epochMillis, interval, Collections.unmodifiableList(Arrays.asList(policies)),
+                utilization, zones,
                 energy.referenceWatts(), scanned.isEmpty() ? unavailableWithoutFrequency : unavailableWithFrequency);
     }
 

@@ -108,6 +108,40 @@ class CpufreqActuatorTest {
     }
 
     @Test
+    void reassertionsOfManyPoliciesSpreadOverTheTicks() throws Exception {
+        int n = 20;
+        int r = CpufreqActuator.REASSERT_TICKS;
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp, n, 1);
+        try (CpufreqActuator a = actuator(fake, false)) {
+            List<PolicySample> ps = read(fake);
+            for (PolicySample p : ps) {
+                a.apply(p, 2_000_000); // all met in the same tick
+            }
+            ps = read(fake);
+            int[] lastWrite = new int[n];
+            int maxPerTick = 0;
+            for (int tick = 1; tick <= 3 * r; tick++) {
+                int before = kernel.writes().size();
+                for (PolicySample p : ps) {
+                    int w = kernel.writes().size();
+                    a.apply(p, 2_000_000);
+                    if (kernel.writes().size() > w) {
+                        assertTrue(tick - lastWrite[p.id()] <= r + 1, "policy" + p.id() + " re-asserted at tick "
+                                + tick + ", last at " + lastWrite[p.id()]);
+                        lastWrite[p.id()] = tick;
+                    }
+                }
+                maxPerTick = Math.max(maxPerTick, kernel.writes().size() - before);
+            }
+            for (int id = 0; id < n; id++) {
+                assertTrue(3 * r - lastWrite[id] <= r, "policy" + id + " last re-asserted at tick " + lastWrite[id]);
+            }
+            assertTrue(maxPerTick <= (n + r - 1) / r, "at most " + (n + r - 1) / r + " re-assertions per tick, saw "
+                    + maxPerTick);
+        }
+    }
+
+    @Test
     void anUnchangedTargetIsNotRewrittenButReassertedEveryFewTicks() throws Exception {
         FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp, 2, 1);
         try (CpufreqActuator a = actuator(fake, false)) {

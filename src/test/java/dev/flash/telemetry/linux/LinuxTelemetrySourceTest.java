@@ -46,6 +46,31 @@ class LinuxTelemetrySourceTest {
     }
 
     @Test
+    void aProcStatThatVanishesIsATelemetryErrorNamingIt() throws Exception {
+        Path stat = dir.resolve("stat");
+        java.io.UncheckedIOException atStart = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> CpuLoadMeter.procStat(stat, 1));
+        assertTrue(atStart.getMessage().contains(stat.toString()), atStart.getMessage());
+        try (LinuxTelemetrySource source = new LinuxTelemetrySource(new SysfsRoot(dir), List::of,
+                failingMeter(stat), CounterMeter.unavailable("none"), new PowercapEnergyMeter(new SysfsRoot(dir)),
+                System::nanoTime)) {
+            dev.flash.telemetry.TelemetryException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.flash.telemetry.TelemetryException.class, source::sample);
+            assertTrue(e.getMessage().contains(stat.toString()), e.getMessage());
+        }
+    }
+
+    /** A meter whose file disappears after its first reading. */
+    private static CpuLoadMeter failingMeter(Path stat) throws Exception {
+        Files.writeString(stat, "cpu  1 0 1 5\ncpu0 1 0 1 5 0 0 0 0\nintr 0\n");
+        ProcStatTicks ticks = new ProcStatTicks(stat, 1);
+        CpuLoadMeter meter = new CpuLoadMeter(ticks);
+        ticks.close(); // the next reading reopens the file...
+        Files.delete(stat); // ...which is gone
+        return meter;
+    }
+
+    @Test
     void recordShapeWithPowercapAndNoCounters() throws Exception {
         FakePowercap fake = FakePowercap.intelTwoPackages(dir, 120_000_000L);
         AtomicLong clock = new AtomicLong(5 * SECOND);
