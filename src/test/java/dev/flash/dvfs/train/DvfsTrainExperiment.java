@@ -1,0 +1,74 @@
+package dev.flash.dvfs.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.meta.ApplicationSet.Split;
+import dev.flash.meta.Djl;
+import dev.flash.meta.IterationMetrics;
+import dev.flash.meta.NetworkConfig;
+import java.util.List;
+
+/**
+ * Not a test: a command-line yardstick for training settings (run pinned to one core).
+ * Trains FLASH with {@code key=value} overrides of {@link DvfsTrainer.Settings#defaults} and
+ * prints the held-out operator metrics, the training reward of the last 30 iterations and the
+ * oracle's held-out metrics on the same episodes.
+ *
+ * <pre>
+ *   taskset -c 0 java -cp target/classes:target/test-classes:$(cat cp.txt) \
+ *       dev.flash.dvfs.train.DvfsTrainExperiment iters=400 enc=GRU hidden=32 C=16
+ * </pre>
+ */
+public final class DvfsTrainExperiment {
+    public static void main(String[] args) {
+        DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
+        boolean oracle = false;
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            String v = kv.length > 1 ? kv[1] : "";
+            switch (kv[0]) {
+                case "seed" -> s = new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
+                        s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
+                        s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
+                        s.env(), s.contextResetProbability());
+                case "iters" -> s = s.withIterations(Integer.parseInt(v));
+                case "enc" -> s = s.withEncoder(NetworkConfig.EncoderType.valueOf(v));
+                case "C" -> s = s.withContextLength(Integer.parseInt(v));
+                case "hidden" -> s = s.withEncoderHidden(Integer.parseInt(v));
+                case "emb" -> s = s.withEmbeddingSize(Integer.parseInt(v));
+                case "ent" -> s = s.withEntropyCoef(Double.parseDouble(v));
+                case "lr" -> s = s.withLearningRate(Double.parseDouble(v));
+                case "gamma" -> s = s.withGamma(Double.parseDouble(v));
+                case "reset" -> s = s.withContextResetProbability(Double.parseDouble(v));
+                case "envs" -> s = s.withRollout(Integer.parseInt(v), s.rolloutSteps(), s.minibatches(), s.epochs());
+                case "steps" -> s = s.withRollout(s.numEnvs(), Integer.parseInt(v), s.minibatches(), s.epochs());
+                case "epochs" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v));
+                case "mb" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs());
+                case "randstart" -> s = s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
+                case "oracle" -> oracle = true;
+                default -> throw new IllegalArgumentException("unknown key " + kv[0]);
+            }
+        }
+        Djl.init();
+        DvfsApplications apps = DvfsApplications.sample(7, s.env());
+        System.out.println("settings: " + s);
+        if (oracle) {
+            OperatorMetrics o = DvfsEvaluator.evaluate(apps, Split.TEST, DvfsEvaluator.oracle(), s.evalEpisodes(),
+                    s.seed());
+            System.out.println("oracle held-out: " + o.summary());
+        }
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            int[] k = {0};
+            DvfsTrainer.Result r = DvfsTrainer.train(apps, s, m, (it, total) -> {
+                if (++k[0] % 50 == 0) {
+                    System.out.printf("  iter %d/%d step reward %.4f entropy %.3f%n", it.iteration(), total,
+                            it.stepRewardMean(), it.entropy());
+                }
+            });
+            List<IterationMetrics> c = r.curve();
+            double tail = c.subList(Math.max(0, c.size() - 30), c.size()).stream()
+                    .mapToDouble(IterationMetrics::stepRewardMean).average().orElse(Double.NaN);
+            System.out.printf("RESULT %s | train %.1f s | train reward (last 30) %.4f | held-out %s%n", s.label(),
+                    r.seconds(), tail, r.heldOut().summary());
+        }
+    }
+}
