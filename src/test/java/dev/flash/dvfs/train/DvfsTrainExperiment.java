@@ -22,6 +22,7 @@ public final class DvfsTrainExperiment {
     public static void main(String[] args) {
         DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
         boolean oracle = false;
+        double[] wide = null; // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
         for (String a : args) {
             String[] kv = a.split("=", 2);
             String v = kv.length > 1 ? kv[1] : "";
@@ -44,12 +45,27 @@ public final class DvfsTrainExperiment {
                 case "epochs" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v));
                 case "mb" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs());
                 case "randstart" -> s = s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
+                case "switch" -> s = s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
                 case "oracle" -> oracle = true;
+                case "wide" -> wide = java.util.Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray();
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
         Djl.init();
-        DvfsApplications apps = DvfsApplications.sample(7, s.env());
+        List<dev.flash.sim.AppSpec> pop = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
+                DvfsApplications.DEFAULT_TEST_FRACTION);
+        if (wide != null) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(99);
+            List<dev.flash.sim.AppSpec> w = new java.util.ArrayList<>();
+            for (dev.flash.sim.AppSpec a : pop) {
+                double mlp = Math.exp(r.nextDouble() * Math.log(wide[0]));
+                double ipc = Math.exp(Math.log(wide[1]) + r.nextDouble() * Math.log(wide[2] / wide[1]));
+                w.add(new dev.flash.sim.AppSpec(a.name(), a.phases(),
+                        new dev.flash.sim.HiddenParams(mlp, ipc, a.hidden().powerIntensity()), a.split()));
+            }
+            pop = w;
+        }
+        DvfsApplications apps = new DvfsApplications(pop, DvfsEnvironment.defaultNode(), s.env());
         System.out.println("settings: " + s);
         if (oracle) {
             OperatorMetrics o = DvfsEvaluator.evaluate(apps, Split.TEST, DvfsEvaluator.oracle(), s.evalEpisodes(),
