@@ -65,7 +65,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "PPO iterations of 1024 steps (default: 400; --quick: 3).")
+            description = "PPO iterations of 1024 steps (default: 1000; --quick: 3).")
     Integer iterations;
 
     @Option(names = "--encoder", paramLabel = "set-delta|set|gru", defaultValue = "set-delta",

@@ -19,9 +19,32 @@ import java.util.List;
  * </pre>
  */
 public final class DvfsTrainExperiment {
+    /** Held-out reward per step of the network and the oracle by archetype and saturation. */
+    static void diagnose(DvfsApplications apps, DvfsTrainer.Result r, DvfsTrainer.Settings s) {
+        java.util.Map<String, double[]> groups = new java.util.TreeMap<>();
+        for (int i = 0; i < apps.size(Split.TEST); i++) {
+            dev.flash.sim.AppSpec a = apps.app(Split.TEST, i);
+            long sat = a.phases().stream().filter(p -> p.load() >= 1).count();
+            String key = a.name().substring(0, a.name().indexOf('-')) + (sat == a.phases().size() ? "/saturated"
+                    : sat == 0 ? "/unsaturated" : "/some-saturated");
+            long seed = DvfsApplications.episodeSeed(s.seed(), Split.TEST, i);
+            double net = DvfsEvaluator.run(apps.environment(Split.TEST, i, seed), r.network(), s.evalEpisodes(),
+                    s.seed() + i).stream().mapToDouble(EpisodeStats::rewardPerStep).average().orElse(0);
+            double or = DvfsEvaluator.run(apps.environment(Split.TEST, i, seed), DvfsEvaluator.oracle(),
+                    s.evalEpisodes()).stream().mapToDouble(EpisodeStats::rewardPerStep).average().orElse(0);
+            double[] g = groups.computeIfAbsent(key, k -> new double[3]);
+            g[0] += net;
+            g[1] += or;
+            g[2]++;
+        }
+        groups.forEach((k, g) -> System.out.printf("  %-26s n=%3.0f  net %.3f  oracle %.3f  shortfall share %.3f%n",
+                k, g[2], g[0] / g[2], g[1] / g[2], (g[1] - g[0]) / apps.size(Split.TEST)));
+    }
+
     public static void main(String[] args) {
         DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
         boolean oracle = false;
+        boolean diag = false;
         double[] wide = null; // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
         for (String a : args) {
             String[] kv = a.split("=", 2);
@@ -47,6 +70,7 @@ public final class DvfsTrainExperiment {
                 case "randstart" -> s = s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
                 case "switch" -> s = s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
                 case "oracle" -> oracle = true;
+                case "diag" -> diag = true;
                 case "wide" -> wide = java.util.Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray();
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
@@ -83,6 +107,9 @@ public final class DvfsTrainExperiment {
             List<IterationMetrics> c = r.curve();
             double tail = c.subList(Math.max(0, c.size() - 30), c.size()).stream()
                     .mapToDouble(IterationMetrics::stepRewardMean).average().orElse(Double.NaN);
+            if (diag) {
+                diagnose(apps, r, s);
+            }
             System.out.printf("RESULT %s | train %.1f s | train reward (last 30) %.4f | held-out %s%n", s.label(),
                     r.seconds(), tail, r.heldOut().summary());
         }
