@@ -59,8 +59,9 @@ public final class DvfsTrainer {
         /**
          * What {@code flash train dvfs} and {@code flash reproduce dvfs} use. Measured on the
          * seed-7 population, held-out reward per step (frozen, greedy): SET_DELTA beat SET and
-         * plain PPO at 400 iterations (0.129 vs 0.118 vs 0.111) and plain PPO at 1000 (0.140 vs
-         * 0.136); C = 32, entropy 0.01 or a 32-wide embedding did not help (docs/reproduce-dvfs.md).
+         * plain PPO at 400 iterations (0.129 vs 0.118 vs 0.111); at 1000 iterations it ties with
+         * plain PPO (0.135-0.140 vs 0.136: more training closes most of PPO's gap). C = 32, entropy
+         * 0.01, a 32-wide embedding or a switch penalty did not help (docs/reproduce-dvfs.md).
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, 16, 16, 64, 16, 64, 8, 4, 1e-3, 0.003, 0.9, 3,
