@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             "",
             "The model is written to a temporary file, validated with the daemon's loader and only",
             "then moved to --out; <out>.report.json and <out>.report.md describe the run (command,",
-            "seed, curves, held-out metrics against plain PPO, the other encoder, the Linux",
+            "seed, curves, held-out metrics against plain PPO, the other encoders, the Linux",
             "governors and the oracle).",
             "",
             "Examples:",
@@ -65,12 +65,14 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "PPO iterations of 1024 steps (default: 400; --quick: 3).")
+            description = "PPO iterations of 1024 steps (default: 1000; --quick: 3).")
     Integer iterations;
 
-    @Option(names = "--encoder", paramLabel = "set|gru", defaultValue = "set", converter = EncoderConverter.class,
-            description = "Context encoder: set (permutation-invariant mean of per-row MLPs) or gru (AWARE's "
-                    + "bidirectional 2-layer GRU). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--encoder", paramLabel = "set-delta|set|gru", defaultValue = "set-delta",
+            converter = EncoderConverter.class,
+            description = "Context encoder: set-delta (mean of per-row MLPs, each row fed with its change from "
+                    + "the previous row), set (the same without the change) or gru (AWARE's bidirectional "
+                    + "2-layer GRU). Default: ${DEFAULT-VALUE}.")
     NetworkConfig.EncoderType encoder;
 
     @Option(names = "--context-length", paramLabel = "C",
@@ -82,7 +84,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--compare", negatable = true,
-            description = "Also train plain PPO (C=0) and the other encoder with the same seed and budget and "
+            description = "Also train plain PPO (C=0) and every encoder with the same seed and budget and "
                     + "report them (default: on, off with --quick).")
     Boolean compare;
 
@@ -95,14 +97,14 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
-    /** Accepts set/gru in any case; picocli names the option when the value is not one of them. */
+    /** Accepts set-delta/set/gru in any case; picocli names the option when the value is not one of them. */
     static final class EncoderConverter implements CommandLine.ITypeConverter<NetworkConfig.EncoderType> {
         @Override
         public NetworkConfig.EncoderType convert(String value) {
             try {
-                return NetworkConfig.EncoderType.valueOf(value.toUpperCase(Locale.ROOT));
+                return NetworkConfig.EncoderType.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an encoder (set, gru)");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an encoder (set-delta, set, gru)");
             }
         }
     }

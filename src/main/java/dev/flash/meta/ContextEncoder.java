@@ -27,7 +27,7 @@ public abstract class ContextEncoder extends AbstractBlock {
             throw new IllegalArgumentException("a context encoder needs contextLength > 0");
         }
         return switch (config.encoder()) {
-            case SET -> new SetContextEncoder(config);
+            case SET, SET_DELTA -> new SetContextEncoder(config);
             case GRU -> new GruContextEncoder(config);
         };
     }

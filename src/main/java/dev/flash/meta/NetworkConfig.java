@@ -31,8 +31,12 @@ public record NetworkConfig(
 
     public enum Kind { RL, REGRESSION }
 
-    /** SET: per-row MLP, masked mean, Linear, ReLU. GRU: bidirectional 2-layer GRU, Linear, ReLU. */
-    public enum EncoderType { SET, GRU }
+    /**
+     * SET: per-row MLP, masked mean, Linear, ReLU. SET_DELTA: the same, each row fed together with
+     * its difference to the previous row (zero for the first filled row), so one row's MLP sees
+     * how the state answered the last move. GRU: bidirectional 2-layer GRU, Linear, ReLU.
+     */
+    public enum EncoderType { SET, SET_DELTA, GRU }
 
     public enum Activation { TANH, RELU }
 

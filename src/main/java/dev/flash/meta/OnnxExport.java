@@ -19,7 +19,7 @@ import java.util.Map;
  * contract's metadata keys.
  *
  * <p>Operators: MatMul/Add/Relu/Tanh for the MLPs; the SET encoder adds Unsqueeze/Mul/ReduceSum/
- * Max/Div (the masked mean); the GRU encoder uses ONNX GRU nodes (one per layer, bidirectional),
+ * Max/Div (the masked mean), SET_DELTA also Slice/Sub/Concat (the row differences); the GRU encoder uses ONNX GRU nodes (one per layer, bidirectional),
  * with PyTorch's gate order (r, z, n) rewritten to ONNX's (z, r, h), {@code linear_before_reset=1}
  * and the biases stacked as (input, recurrent). Parameters are read from the DJL block.
  */
@@ -153,6 +153,12 @@ public final class OnnxExport {
     /** Per-row MLP, masked mean over rows: returns the pooled [N, H] value name. */
     private static String setEncoder(OnnxGraphBuilder g, SetContextEncoder enc) {
         String h = ModelContract.IN_CONTEXT;
+        g.int64Initializer("axis1", new long[] {1}, 1);
+        g.int64Initializer("axis2", new long[] {2}, 1);
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
+        if (enc.deltas()) {
+            h = setDeltas(g, enc.config().contextLength());
+        }
         int i = 0;
         for (Linear layer : enc.rowLayers()) {
             String pre = linear(g, "enc_row" + i, layer, h);
@@ -160,16 +166,39 @@ public final class OnnxExport {
             g.node("Relu").inputs(pre).outputs(h);
             i++;
         }
-        g.int64Initializer("axis1", new long[] {1}, 1);
-        g.int64Initializer("axis2", new long[] {2}, 1);
         g.floatInitializer("one", new float[] {1f});
-        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
         g.node("Mul").inputs(h, "mask3").outputs("enc_masked");
         g.node("ReduceSum").inputs("enc_masked", "axis1").outputs("enc_sum").attr("keepdims", 0L);
         g.node("ReduceSum").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("enc_count").attr("keepdims", 1L);
         g.node("Max").inputs("enc_count", "one").outputs("enc_count1");
         g.node("Div").inputs("enc_sum", "enc_count1").outputs("enc_pooled");
         return "enc_pooled";
+    }
+
+    /**
+     * SET_DELTA's row input [N, C, 2W]: (row * mask, (row - previous row) * mask * previous mask),
+     * the previous of the first row being a zero row, exactly as {@link SetContextEncoder} computes it.
+     */
+    private static String setDeltas(OnnxGraphBuilder g, int contextLength) {
+        g.node("Mul").inputs(ModelContract.IN_CONTEXT, "mask3").outputs("delta_rows");
+        g.int64Initializer("delta_first", new long[] {0}, 1);
+        g.int64Initializer("delta_second", new long[] {1}, 1);
+        g.int64Initializer("delta_but_last", new long[] {contextLength - 1}, 1);
+        g.floatInitializer("zero", new float[] {0f});
+        // A zero row [N, 1, W] and a zero mask [N, 1, 1] shaped from the input itself (N is symbolic).
+        g.node("Slice").inputs("delta_rows", "delta_first", "delta_second", "axis1").outputs("delta_row0");
+        g.node("Mul").inputs("delta_row0", "zero").outputs("delta_zero_row");
+        g.node("Slice").inputs("mask3", "delta_first", "delta_second", "axis1").outputs("delta_mask0");
+        g.node("Mul").inputs("delta_mask0", "zero").outputs("delta_zero_mask");
+        g.node("Slice").inputs("delta_rows", "delta_first", "delta_but_last", "axis1").outputs("delta_rows_head");
+        g.node("Slice").inputs("mask3", "delta_first", "delta_but_last", "axis1").outputs("delta_mask_head");
+        g.node("Concat").inputs("delta_zero_row", "delta_rows_head").outputs("delta_prev").attr("axis", 1L);
+        g.node("Concat").inputs("delta_zero_mask", "delta_mask_head").outputs("delta_prev_mask").attr("axis", 1L);
+        g.node("Sub").inputs("delta_rows", "delta_prev").outputs("delta_diff");
+        g.node("Mul").inputs("delta_diff", "mask3").outputs("delta_diff_m");
+        g.node("Mul").inputs("delta_diff_m", "delta_prev_mask").outputs("delta_d");
+        g.node("Concat").inputs("delta_rows", "delta_d").outputs("delta_input").attr("axis", 2L);
+        return "delta_input";
     }
 
     /** (row * mask, mask) through bidirectional GRU layers: returns the final states [N, 2H]. */

@@ -18,6 +18,12 @@ import java.util.List;
  * 0 before the sum and not counted, so they cannot change the embedding; an empty context gives
  * ReLU(output bias).
  *
+ * <p>{@link NetworkConfig.EncoderType#SET_DELTA} feeds each row as {@code (x_i, d_i)} with
+ * {@code d_i = (x_i - x_{i-1}) * mask_i * mask_{i-1}}: a mean over rows cannot compare two rows,
+ * yet the change of IPC, instructions/s and power between ticks at different frequencies is what
+ * reveals memory-boundness. The difference is computed inside the network (and the ONNX graph),
+ * so the context rows stay the contract's (state, action, reward).
+ *
  * <pre>
  *   h_i = relu(W2 relu(W1 x_i + b1) + b2)
  *   m   = sum_i mask_i h_i / max(1, sum_i mask_i)
@@ -40,6 +46,16 @@ public final class SetContextEncoder extends ContextEncoder {
         output = addChildBlock("out", Linear.builder().setUnits(config.embeddingSize()).build());
     }
 
+    /** True when each row is fed with its difference to the previous row (SET_DELTA). */
+    public boolean deltas() {
+        return config.encoder() == NetworkConfig.EncoderType.SET_DELTA;
+    }
+
+    /** Width of the per-row MLP's input: W, or 2W with deltas. */
+    public long rowInputSize() {
+        return deltas() ? 2L * config.contextWidth() : config.contextWidth();
+    }
+
     /** The per-row layers in order (for export). */
     public List<Linear> rowLayers() {
         return List.copyOf(rowLayers);
@@ -55,6 +71,9 @@ public final class SetContextEncoder extends ContextEncoder {
                                      PairList<String, Object> params) {
         NDArray h = inputs.get(0);
         NDArray mask = inputs.get(1);
+        if (deltas()) {
+            h = withDeltas(h, mask);
+        }
         for (Linear layer : rowLayers) {
             h = Activation.relu(layer.forward(ps, new NDList(h), training).singletonOrThrow());
         }
@@ -64,9 +83,24 @@ public final class SetContextEncoder extends ContextEncoder {
         return new NDList(Activation.relu(output.forward(ps, new NDList(pooled), training).singletonOrThrow()));
     }
 
+    /** [N, C, W] rows to [N, C, 2W]: (row * mask, (row - previous row) * mask * previous mask). */
+    static NDArray withDeltas(NDArray context, NDArray mask) {
+        long n = context.getShape().get(0);
+        long c = context.getShape().get(1);
+        long w = context.getShape().get(2);
+        NDArray mask3 = mask.expandDims(2);
+        NDArray rows = context.mul(mask3);
+        NDArray zeroRow = context.getManager().zeros(new Shape(n, 1, w));
+        NDArray zeroMask = context.getManager().zeros(new Shape(n, 1, 1));
+        NDArray prev = c > 1 ? zeroRow.concat(rows.get(":, 0:" + (c - 1) + ", :"), 1) : zeroRow;
+        NDArray prevMask = c > 1 ? zeroMask.concat(mask3.get(":, 0:" + (c - 1) + ", :"), 1) : zeroMask;
+        NDArray delta = rows.sub(prev).mul(mask3).mul(prevMask);
+        return rows.concat(delta, 2);
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        long in = config.contextWidth();
+        long in = rowInputSize();
         for (Linear layer : rowLayers) {
             layer.initialize(manager, dataType, new Shape(1, in));
             in = config.encoderHidden();

@@ -96,6 +96,52 @@ class FlashAgentNetworkTest {
     }
 
     @Test
+    void setDeltaEncoderIgnoresPaddingButSeesHowConsecutiveRowsDiffer() {
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            NetworkConfig c = NetworkConfig.rl(F, A, C, NetworkConfig.EncoderType.SET_DELTA, 8);
+            FlashAgentNetwork net = FlashAgentNetwork.create(c, m, 2);
+            ContextEncoder enc = net.encoder().orElseThrow();
+            int w = c.contextWidth();
+            float[] rows = random(C * w, 4);
+            float[] mask = {0, 0, 1, 1, 1};
+            float[] other = rows.clone();
+            for (int i = 0; i < 2 * w; i++) {
+                other[i] = 42f; // garbage in the padding rows: no delta may reach back into them
+            }
+            float[] swapped = other.clone(); // filled rows 2 and 4 swapped: the differences change
+            System.arraycopy(other, 4 * w, swapped, 2 * w, w);
+            System.arraycopy(other, 2 * w, swapped, 4 * w, w);
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] e1 = enc.encode(ps, m.create(rows, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
+                    .toFloatArray();
+            float[] e2 = enc.encode(ps, m.create(other, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
+                    .toFloatArray();
+            float[] e3 = enc.encode(ps, m.create(swapped, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
+                    .toFloatArray();
+            assertArrayEquals(e1, e2, 1e-6f);
+            double diff = 0;
+            for (int i = 0; i < e1.length; i++) {
+                diff += Math.abs(e1[i] - e3[i]);
+            }
+            assertTrue(diff > 1e-4, "row order must matter to SET_DELTA, embedding changed by " + diff);
+
+            // The row input: (row * mask, (row - previous) * mask * previous mask), width 2W.
+            float[] two = new float[2 * w];
+            two[0] = 1f;      // row 0: (1, 0, ...)
+            two[w] = 1f;      // row 1: (1, 2, ...)
+            two[w + 1] = 2f;
+            float[] in = SetContextEncoder.withDeltas(m.create(two, new Shape(1, 2, w)),
+                    m.create(new float[] {1, 1}, new Shape(1, 2))).toFloatArray();
+            assertEquals(4 * w, in.length);
+            assertEquals(1f, in[0], 1e-6f);
+            assertEquals(0f, in[w], 1e-6f, "the first row has no previous row: zero delta");
+            assertEquals(2f, in[2 * w + 1], 1e-6f);
+            assertEquals(0f, in[3 * w], 1e-6f, "unchanged column: zero delta");
+            assertEquals(2f, in[3 * w + 1], 1e-6f, "changed column: its difference");
+        }
+    }
+
+    @Test
     void copyHasEqualWeightsButIndependentStorage() {
         try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
             NetworkConfig c = NetworkConfig.rl(F, A, C, NetworkConfig.EncoderType.GRU, 8);

@@ -45,6 +45,9 @@ import java.util.SplittableRandom;
  *   slowdown = 1 - W / W_fmax      work of the interval against fmax
  *   budget = 0.05, kappa = 4
  * </pre>
+ * minus {@link Options#switchPenalty()} on a step whose frequency differs from the previous one
+ * (0 by default: a model that alternates between two neighbouring frequencies every second
+ * can be discouraged this way).
  * The performance governor scores 0 per step; the oracle (lowest frequency within budget)
  * scores its saving; running a CPU-bound saturated application at fmin scores about -2.
  */
@@ -54,11 +57,13 @@ public final class DvfsEnvironment implements RlEnvironment {
     public static final double DEFAULT_BUDGET = 0.05;
     public static final double DEFAULT_KAPPA = 4.0;
     public static final int DEFAULT_EPISODE_STEPS = 32;
+    public static final double DEFAULT_SWITCH_PENALTY = 0.0;
 
     /** The reward as written into {@code flash.reward} of every DVFS model. */
     public static String rewardDefinition(Options o) {
-        return "training: saving - " + o.kappa() + " * max(0, slowdown - " + o.budget()
-                + ") per " + STEP_SECONDS + " s step; saving = 1 - E/E_fmax (same interval and load at fmax), "
+        return "training: saving - " + o.kappa() + " * max(0, slowdown - " + o.budget() + ")"
+                + (o.switchPenalty() > 0 ? " - " + o.switchPenalty() + " if the frequency changed" : "")
+                + " per " + STEP_SECONDS + " s step; saving = 1 - E/E_fmax (same interval and load at fmax), "
                 + "slowdown = 1 - work/work_fmax (simulated ground truth); context column: "
                 + DvfsReward.DEFINITION;
     }
@@ -69,9 +74,10 @@ public final class DvfsEnvironment implements RlEnvironment {
      * @param kappa                  penalty per unit of slowdown beyond the budget
      * @param randomStartProbability chance an episode starts at a random ladder level, not fmax
      * @param levels                 ladder size
+     * @param switchPenalty          reward subtracted on a step that changes the frequency
      */
     public record Options(int episodeSteps, double budget, double kappa, double randomStartProbability,
-                          int levels) {
+                          int levels, double switchPenalty) {
         public Options {
             if (episodeSteps < 1) {
                 throw new IllegalArgumentException("episodeSteps must be >= 1, got " + episodeSteps);
@@ -88,18 +94,26 @@ public final class DvfsEnvironment implements RlEnvironment {
             if (levels < 2) {
                 throw new IllegalArgumentException("levels must be >= 2, got " + levels);
             }
+            if (!(switchPenalty >= 0 && switchPenalty < 1)) {
+                throw new IllegalArgumentException("switchPenalty must be in [0, 1), got " + switchPenalty);
+            }
         }
 
         public static Options defaults() {
-            return new Options(DEFAULT_EPISODE_STEPS, DEFAULT_BUDGET, DEFAULT_KAPPA, 0.5, DvfsActions.DEFAULT_LEVELS);
+            return new Options(DEFAULT_EPISODE_STEPS, DEFAULT_BUDGET, DEFAULT_KAPPA, 0.5, DvfsActions.DEFAULT_LEVELS,
+                    DEFAULT_SWITCH_PENALTY);
         }
 
         public Options withEpisodeSteps(int steps) {
-            return new Options(steps, budget, kappa, randomStartProbability, levels);
+            return new Options(steps, budget, kappa, randomStartProbability, levels, switchPenalty);
         }
 
         public Options withRandomStartProbability(double p) {
-            return new Options(episodeSteps, budget, kappa, p, levels);
+            return new Options(episodeSteps, budget, kappa, p, levels, switchPenalty);
+        }
+
+        public Options withSwitchPenalty(double p) {
+            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, p);
         }
     }
 
@@ -210,6 +224,7 @@ public final class DvfsEnvironment implements RlEnvironment {
         if (episode == null) {
             throw new IllegalStateException("call reset() before step()");
         }
+        long beforeKhz = policy().curKhz();
         try {
             node.actuator().apply(policy(), targetKhz);
         } catch (ActuationException e) {
@@ -220,7 +235,8 @@ public final class DvfsEnvironment implements RlEnvironment {
         truth = node.lastInterval(POLICY);
         double saving = truth.energySaving();
         double slowdown = truth.slowdown();
-        double reward = saving - options.kappa() * Math.max(0, slowdown - options.budget());
+        double reward = saving - options.kappa() * Math.max(0, slowdown - options.budget())
+                - (policy().curKhz() != beforeKhz ? options.switchPenalty() : 0);
         episode.add(truth.energyJoules(), truth.energyAtFmaxJoules(), truth.work(), truth.workAtFmax(), reward,
                 slowdown > options.budget() + 1e-9);
         t++;

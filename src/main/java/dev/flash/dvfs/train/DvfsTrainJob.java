@@ -186,26 +186,26 @@ public final class DvfsTrainJob {
         return new Outcome(report, req.out(), json, md);
     }
 
-    /** Iterations at which the SET and GRU encoders are compared (the GRU costs far more per iteration). */
-    public static final int ENCODER_COMPARISON_ITERATIONS = 40;
+    /** Iterations at which the encoders are compared (the GRU costs far more per iteration). */
+    public static final int ENCODER_COMPARISON_ITERATIONS = 100;
     /** GRU width per direction in the encoder comparison (AWARE's 256 is out of reach on 2 cores). */
     public static final int GRU_COMPARISON_HIDDEN = 32;
 
     /**
      * What the shipped model is compared with, same seed, applications and budget: plain PPO
-     * without context at the full iteration count, and both encoders at
+     * without context at the full iteration count, and every encoder (SET_DELTA, SET, GRU) at
      * {@link #ENCODER_COMPARISON_ITERATIONS} iterations each.
      */
     static Map<String, DvfsTrainer.Settings> comparisons(DvfsTrainer.Settings s) {
         Map<String, DvfsTrainer.Settings> c = new LinkedHashMap<>();
         c.put("ppo_no_context", s.withContextLength(0));
         int k = Math.min(s.iterations(), ENCODER_COMPARISON_ITERATIONS);
-        DvfsTrainer.Settings set = s.withIterations(k).withEncoder(NetworkConfig.EncoderType.SET)
-                .withEncoderHidden(DvfsTrainer.Settings.defaults(s.seed()).encoderHidden());
-        DvfsTrainer.Settings gru = s.withIterations(k).withEncoder(NetworkConfig.EncoderType.GRU)
-                .withEncoderHidden(GRU_COMPARISON_HIDDEN);
-        c.put("flash_set@" + k, set);
-        c.put("flash_gru@" + k, gru);
+        int setHidden = DvfsTrainer.Settings.defaults(s.seed()).encoderHidden();
+        for (NetworkConfig.EncoderType type : NetworkConfig.EncoderType.values()) {
+            int hidden = type == NetworkConfig.EncoderType.GRU ? GRU_COMPARISON_HIDDEN : setHidden;
+            c.put("flash_" + type.name().toLowerCase(java.util.Locale.ROOT) + "@" + k,
+                    s.withIterations(k).withEncoder(type).withEncoderHidden(hidden));
+        }
         return c;
     }
 

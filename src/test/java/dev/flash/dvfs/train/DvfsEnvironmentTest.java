@@ -50,6 +50,26 @@ class DvfsEnvironmentTest {
     }
 
     @Test
+    void switchPenaltyCostsOnlyStepsThatChangeTheFrequency() {
+        AppSpec app = AppSpec.steady("mixed", 0.3, 0.7, 1.0);
+        DvfsEnvironment.Options o = DvfsEnvironment.Options.defaults().withRandomStartProbability(0);
+        DvfsEnvironment plain = new DvfsEnvironment(app, 11, o);
+        DvfsEnvironment penalised = new DvfsEnvironment(app, 11, o.withSwitchPenalty(0.25));
+        plain.reset();
+        penalised.reset();
+        int hold = DvfsActions.DEFAULT.indexOf("hold");
+        int[] actions = {hold, MIN, hold, MAX, MAX};
+        boolean[] switches = {false, true, false, true, false};
+        for (int t = 0; t < actions.length; t++) {
+            double a = plain.step(actions[t]).reward();
+            double b = penalised.step(actions[t]).reward();
+            assertEquals(switches[t] ? 0.25 : 0, a - b, 1e-6, "step " + t); // float rewards
+        }
+        assertTrue(DvfsEnvironment.rewardDefinition(o.withSwitchPenalty(0.25)).contains("0.25"));
+        assertThrows(IllegalArgumentException.class, () -> o.withSwitchPenalty(-0.1));
+    }
+
+    @Test
     void minimumFrequencyOnSaturatedCpuBoundAppIsPenalised() {
         DvfsEnvironment env = env(AppSpec.steady("compute", 0.02, 1.3, 1.0));
         double reward = episode(env, MIN);

@@ -18,10 +18,11 @@ class DvfsTrainJobTest {
         assertEquals(0, plain.contextLength());
         assertEquals(s.iterations(), plain.iterations());
         List<DvfsTrainer.Settings> encoders = c.values().stream().filter(x -> x.contextLength() > 0).toList();
-        assertEquals(2, encoders.size());
-        assertEquals(encoders.get(0).iterations(), encoders.get(1).iterations());
-        assertTrue(encoders.stream().anyMatch(x -> x.encoder() == NetworkConfig.EncoderType.GRU));
-        assertTrue(encoders.stream().anyMatch(x -> x.encoder() == NetworkConfig.EncoderType.SET));
+        assertEquals(NetworkConfig.EncoderType.values().length, encoders.size());
+        assertTrue(encoders.stream().allMatch(x -> x.iterations() == encoders.get(0).iterations()));
+        for (NetworkConfig.EncoderType type : NetworkConfig.EncoderType.values()) {
+            assertTrue(encoders.stream().anyMatch(x -> x.encoder() == type), type.name());
+        }
         for (DvfsTrainer.Settings x : c.values()) {
             assertEquals(s.seed(), x.seed());
             assertEquals(s.env(), x.env());

@@ -1,0 +1,117 @@
+package dev.flash.dvfs.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.meta.ApplicationSet.Split;
+import dev.flash.meta.Djl;
+import dev.flash.meta.IterationMetrics;
+import dev.flash.meta.NetworkConfig;
+import java.util.List;
+
+/**
+ * Not a test: a command-line yardstick for training settings (run pinned to one core).
+ * Trains FLASH with {@code key=value} overrides of {@link DvfsTrainer.Settings#defaults} and
+ * prints the held-out operator metrics, the training reward of the last 30 iterations and the
+ * oracle's held-out metrics on the same episodes.
+ *
+ * <pre>
+ *   taskset -c 0 java -cp target/classes:target/test-classes:$(cat cp.txt) \
+ *       dev.flash.dvfs.train.DvfsTrainExperiment iters=400 enc=GRU hidden=32 C=16
+ * </pre>
+ */
+public final class DvfsTrainExperiment {
+    /** Held-out reward per step of the network and the oracle by archetype and saturation. */
+    static void diagnose(DvfsApplications apps, DvfsTrainer.Result r, DvfsTrainer.Settings s) {
+        java.util.Map<String, double[]> groups = new java.util.TreeMap<>();
+        for (int i = 0; i < apps.size(Split.TEST); i++) {
+            dev.flash.sim.AppSpec a = apps.app(Split.TEST, i);
+            long sat = a.phases().stream().filter(p -> p.load() >= 1).count();
+            String key = a.name().substring(0, a.name().indexOf('-')) + (sat == a.phases().size() ? "/saturated"
+                    : sat == 0 ? "/unsaturated" : "/some-saturated");
+            long seed = DvfsApplications.episodeSeed(s.seed(), Split.TEST, i);
+            double net = DvfsEvaluator.run(apps.environment(Split.TEST, i, seed), r.network(), s.evalEpisodes(),
+                    s.seed() + i).stream().mapToDouble(EpisodeStats::rewardPerStep).average().orElse(0);
+            double or = DvfsEvaluator.run(apps.environment(Split.TEST, i, seed), DvfsEvaluator.oracle(),
+                    s.evalEpisodes()).stream().mapToDouble(EpisodeStats::rewardPerStep).average().orElse(0);
+            double[] g = groups.computeIfAbsent(key, k -> new double[3]);
+            g[0] += net;
+            g[1] += or;
+            g[2]++;
+        }
+        groups.forEach((k, g) -> System.out.printf("  %-26s n=%3.0f  net %.3f  oracle %.3f  shortfall share %.3f%n",
+                k, g[2], g[0] / g[2], g[1] / g[2], (g[1] - g[0]) / apps.size(Split.TEST)));
+    }
+
+    public static void main(String[] args) {
+        DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
+        boolean oracle = false;
+        boolean diag = false;
+        double[] wide = null; // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            String v = kv.length > 1 ? kv[1] : "";
+            switch (kv[0]) {
+                case "seed" -> s = new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
+                        s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
+                        s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
+                        s.env(), s.contextResetProbability());
+                case "iters" -> s = s.withIterations(Integer.parseInt(v));
+                case "enc" -> s = s.withEncoder(NetworkConfig.EncoderType.valueOf(v));
+                case "C" -> s = s.withContextLength(Integer.parseInt(v));
+                case "hidden" -> s = s.withEncoderHidden(Integer.parseInt(v));
+                case "emb" -> s = s.withEmbeddingSize(Integer.parseInt(v));
+                case "ent" -> s = s.withEntropyCoef(Double.parseDouble(v));
+                case "lr" -> s = s.withLearningRate(Double.parseDouble(v));
+                case "gamma" -> s = s.withGamma(Double.parseDouble(v));
+                case "reset" -> s = s.withContextResetProbability(Double.parseDouble(v));
+                case "envs" -> s = s.withRollout(Integer.parseInt(v), s.rolloutSteps(), s.minibatches(), s.epochs());
+                case "steps" -> s = s.withRollout(s.numEnvs(), Integer.parseInt(v), s.minibatches(), s.epochs());
+                case "epochs" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v));
+                case "mb" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs());
+                case "randstart" -> s = s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
+                case "switch" -> s = s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
+                case "oracle" -> oracle = true;
+                case "diag" -> diag = true;
+                case "wide" -> wide = java.util.Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray();
+                default -> throw new IllegalArgumentException("unknown key " + kv[0]);
+            }
+        }
+        Djl.init();
+        List<dev.flash.sim.AppSpec> pop = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
+                DvfsApplications.DEFAULT_TEST_FRACTION);
+        if (wide != null) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(99);
+            List<dev.flash.sim.AppSpec> w = new java.util.ArrayList<>();
+            for (dev.flash.sim.AppSpec a : pop) {
+                double mlp = Math.exp(r.nextDouble() * Math.log(wide[0]));
+                double ipc = Math.exp(Math.log(wide[1]) + r.nextDouble() * Math.log(wide[2] / wide[1]));
+                w.add(new dev.flash.sim.AppSpec(a.name(), a.phases(),
+                        new dev.flash.sim.HiddenParams(mlp, ipc, a.hidden().powerIntensity()), a.split()));
+            }
+            pop = w;
+        }
+        DvfsApplications apps = new DvfsApplications(pop, DvfsEnvironment.defaultNode(), s.env());
+        System.out.println("settings: " + s);
+        if (oracle) {
+            OperatorMetrics o = DvfsEvaluator.evaluate(apps, Split.TEST, DvfsEvaluator.oracle(), s.evalEpisodes(),
+                    s.seed());
+            System.out.println("oracle held-out: " + o.summary());
+        }
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            int[] k = {0};
+            DvfsTrainer.Result r = DvfsTrainer.train(apps, s, m, (it, total) -> {
+                if (++k[0] % 50 == 0) {
+                    System.out.printf("  iter %d/%d step reward %.4f entropy %.3f%n", it.iteration(), total,
+                            it.stepRewardMean(), it.entropy());
+                }
+            });
+            List<IterationMetrics> c = r.curve();
+            double tail = c.subList(Math.max(0, c.size() - 30), c.size()).stream()
+                    .mapToDouble(IterationMetrics::stepRewardMean).average().orElse(Double.NaN);
+            if (diag) {
+                diagnose(apps, r, s);
+            }
+            System.out.printf("RESULT %s | train %.1f s | train reward (last 30) %.4f | held-out %s%n", s.label(),
+                    r.seconds(), tail, r.heldOut().summary());
+        }
+    }
+}
