@@ -108,6 +108,10 @@ public final class DvfsEnvironment implements RlEnvironment {
             return new Options(steps, budget, kappa, randomStartProbability, levels, switchPenalty);
         }
 
+        public Options withKappa(double k) {
+            return new Options(episodeSteps, budget, k, randomStartProbability, levels, switchPenalty);
+        }
+
         public Options withRandomStartProbability(double p) {
             return new Options(episodeSteps, budget, kappa, p, levels, switchPenalty);
         }

@@ -68,6 +68,7 @@ public final class DvfsTrainExperiment {
                 case "epochs" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v));
                 case "mb" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs());
                 case "randstart" -> s = s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
+                case "kappa" -> s = s.withEnv(s.env().withKappa(Double.parseDouble(v)));
                 case "switch" -> s = s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
                 case "oracle" -> oracle = true;
                 case "diag" -> diag = true;
