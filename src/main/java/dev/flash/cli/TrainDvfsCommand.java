@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Each training application runs on one cpufreq policy of the simulated node the daemon",
             "uses (--simulate); every simulated second the agent moves the frequency on a 10-level",
             "ladder. The objective: save energy against the performance governor while losing at",
-            "most 5% of the work (reward = saving - 4 * max(0, slowdown - 0.05)). PPO trains the",
+            "most 5% of the work (reward = saving - 6 * max(0, slowdown - 0.05)). PPO trains the",
             "agent and its context encoder together, across applications, so that at run time the",
             "frozen model adapts to a new application from its recent trajectory alone.",
             "",

@@ -43,7 +43,7 @@ import java.util.SplittableRandom;
  *   r = saving - kappa * max(0, slowdown - budget)
  *   saving   = 1 - E / E_fmax      energy of the interval against the same interval and load at fmax
  *   slowdown = 1 - W / W_fmax      work of the interval against fmax
- *   budget = 0.05, kappa = 4
+ *   budget = 0.05, kappa = 6
  * </pre>
  * minus {@link Options#switchPenalty()} on a step whose frequency differs from the previous one
  * (0 by default: a model that alternates between two neighbouring frequencies every second
@@ -55,7 +55,7 @@ public final class DvfsEnvironment implements RlEnvironment {
 
     public static final double STEP_SECONDS = 1.0;
     public static final double DEFAULT_BUDGET = 0.05;
-    public static final double DEFAULT_KAPPA = 4.0;
+    public static final double DEFAULT_KAPPA = 6.0;
     public static final int DEFAULT_EPISODE_STEPS = 32;
     public static final double DEFAULT_SWITCH_PENALTY = 0.0;
 

@@ -64,7 +64,7 @@ public final class DvfsTrainer {
          * 0.01, a 32-wide embedding or a switch penalty did not help (docs/reproduce-dvfs.md).
          */
         public static Settings defaults(long seed) {
-            return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, 16, 16, 64, 16, 64, 8, 4, 1e-3, 0.003, 0.9, 3,
+            return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, 16, 16, 32, 16, 64, 8, 4, 1e-3, 0.003, 0.9, 3,
                     DvfsEnvironment.Options.defaults(), 0.25);
         }
 
