@@ -32,6 +32,6 @@ class DvfsTrainJobTest {
     @Test
     void rewardDefinitionNamesBudgetAndPenalty() {
         String d = DvfsEnvironment.rewardDefinition(DvfsEnvironment.Options.defaults());
-        assertTrue(d.contains("0.05") && d.contains("4.0") && d.contains("E_fmax"), d);
+        assertTrue(d.contains("0.05") && d.contains(String.valueOf(DvfsEnvironment.DEFAULT_KAPPA)) && d.contains("E_fmax"), d);
     }
 }
