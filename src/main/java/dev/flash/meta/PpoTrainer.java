@@ -42,6 +42,8 @@ public final class PpoTrainer {
     private final NetworkConfig netCfg;
     private final Random rng;
     private final Optimizer adam;
+    /** PPO minibatch updates skipped because their gradient was not finite. */
+    private long skippedUpdates;
     private final ParameterStore ps;
     private final NDManager manager;
     private float currentLr;
@@ -498,7 +500,8 @@ public final class PpoTrainer {
                 NDArray logAll = h.logits().logSoftmax(-1);
                 NDArray newLogp = logAll.mul(sub.create(oneHot, new Shape(m, a))).sum(new int[] {1});
                 NDArray entropy = logAll.exp().mul(logAll).sum(new int[] {1}).neg();
-                NDArray logRatio = newLogp.sub(sub.create(oldLogp));
+                // Clamped so one extreme ratio cannot overflow exp() to inf (inf x 0 = NaN weights).
+                NDArray logRatio = newLogp.sub(sub.create(oldLogp)).clip(-20f, 20f);
                 NDArray ratio = logRatio.exp();
                 NDArray pg1 = advNd.neg().mul(ratio);
                 NDArray pg2 = advNd.neg().mul(ratio.clip(1 - cfg.clip(), 1 + cfg.clip()));
@@ -532,6 +535,15 @@ public final class PpoTrainer {
             sq += g.square().sum().getFloat();
         }
         double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            // A non-finite gradient would turn every weight into NaN: skip this step (as mixed-
+            // precision trainers skip an overflowed one) and count it in the training report.
+            skippedUpdates++;
+            for (NDArray g : grads) {
+                g.set(new ai.djl.ndarray.index.NDIndex(), 0f); // muli(0) would keep inf x 0 = NaN
+            }
+            return;
+        }
         float scale = norm > cfg.maxGradNorm() ? (float) (cfg.maxGradNorm() / (norm + 1e-6)) : 1f;
         for (int k = 0; k < params.size(); k++) {
             NDArray g = grads.get(k);
@@ -542,6 +554,11 @@ public final class PpoTrainer {
             adam.update(p.getId(), p.getArray(), g);
             g.muli(0f);
         }
+    }
+
+    /** PPO minibatch updates skipped so far because their gradient was not finite (0 in a healthy run). */
+    public long skippedUpdates() {
+        return skippedUpdates;
     }
 
     // ---------------------------------------------------------------- small helpers
