@@ -125,6 +125,23 @@ public final class AdaptationMetrics {
         return ks.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The per-application expert: the best evaluated policy either method produced on that
+     * application (any snapshot of transfer learning's fine-tuning, any context of FLASH), as an
+     * operator would keep the best checkpoint. PPO fine-tuning at a fixed learning rate does not
+     * always end at its best (on some applications it collapses below its own start), so its
+     * converged reward alone is no expert; this is still a lower bound of a true one.
+     */
+    public static double bestEvaluated(Curve... curves) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (Curve c : curves) {
+            for (double r : c.reward()) {
+                best = Math.max(best, r);
+            }
+        }
+        return best;
+    }
+
     /** Mean of the points in the last quarter of the run ({@code k >= 3N/4}). */
     public static double convergedReward(Curve c) {
         return c.meanBetween(CONVERGED_FROM * c.length(), Double.POSITIVE_INFINITY);

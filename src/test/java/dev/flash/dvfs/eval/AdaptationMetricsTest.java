@@ -140,4 +140,14 @@ class AdaptationMetricsTest {
         assertEquals(4.0, AdaptationMetrics.costRatio(8, 2), 1e-12);
         assertTrue(Double.isNaN(AdaptationMetrics.costRatio(8, 0)));
     }
+
+    @Test
+    void expertIsTheBestEvaluatedPolicyOfEitherAgent() {
+        // fine-tuning peaks at 0.20 then collapses; FLASH holds 0.15: the expert is the peak
+        Curve transfer = new Curve(new int[] {0, 1, 2, 3}, new double[] {0.10, 0.20, 0.05, -0.10});
+        Curve flash = new Curve(new int[] {0, 1, 2, 3}, new double[] {0.12, 0.15, 0.15, 0.15});
+        assertEquals(0.20, AdaptationMetrics.bestEvaluated(flash, transfer), 1e-12);
+        assertTrue(AdaptationMetrics.bestEvaluated(flash, transfer) >= AdaptationMetrics.convergedReward(transfer));
+        assertEquals(0.15, AdaptationMetrics.bestEvaluated(flash), 1e-12);
+    }
 }
