@@ -75,7 +75,11 @@ final class TrainingStack {
         cmd.add(codeLocation() + File.pathSeparator + lib.resolve("*"));
         cmd.add(FlashMain.class.getName());
         cmd.addAll(originalArgs);
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        // libtorch prints a deprecation warning of its own internals (AutoNonVariableTypeMode) on
+        // every run; it says nothing a user can act on. Errors still print; a user may override.
+        pb.environment().putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
+        Process p = pb.start();
         try {
             return Optional.of(p.waitFor());
         } catch (InterruptedException e) {
