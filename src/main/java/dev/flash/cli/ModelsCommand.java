@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "List, validate and activate models.",
             "",
-            "flashd watches its models directory (default " + "/var/lib/flash/models" + "): a valid",
+            "flashd watches its models directory (default " + ModelDirectory.DEFAULT_DIR_TEXT + "): a valid",
             "*.onnx file dropped there becomes active at the next poll; an invalid one is listed as",
             "rejected with its reason and the running model stays. Write a new model under a",
             "temporary name (leading '.', or ending .tmp/.part) and rename it into place.",
@@ -92,7 +92,7 @@ public final class ModelsCommand implements Callable<Integer> {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--dir", paramLabel = "DIR", description = "Models directory (default: ${DEFAULT-VALUE}).",
-                defaultValue = "/var/lib/flash/models")
+                defaultValue = ModelDirectory.DEFAULT_DIR_TEXT)
         Path dir;
 
         @Option(names = "--agent", paramLabel = "AGENT",
@@ -220,7 +220,7 @@ public final class ModelsCommand implements Callable<Integer> {
         String name;
 
         @Option(names = "--dir", paramLabel = "DIR", description = "Models directory (default: ${DEFAULT-VALUE}).",
-                defaultValue = "/var/lib/flash/models")
+                defaultValue = ModelDirectory.DEFAULT_DIR_TEXT)
         Path dir;
 
         @Override

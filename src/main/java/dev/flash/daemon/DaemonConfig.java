@@ -1,5 +1,6 @@
 package dev.flash.daemon;
 
+import dev.flash.policy.ModelDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -102,7 +103,7 @@ public record DaemonConfig(
 
     public static DaemonConfig defaults() {
         Path run = defaultRuntimeDir();
-        return new DaemonConfig(1000, false, Path.of("/"), Path.of("/var/lib/flash/models"),
+        return new DaemonConfig(1000, false, Path.of("/"), ModelDirectory.DEFAULT_DIR,
                 run, run.resolve("flashd.sock"), Simulate.AUTO, "",
                 3, 3, 10, 0.05, LogLevel.INFO, 5);
     }

@@ -121,11 +121,11 @@ public final class DaemonWiring {
             if (active.isPresent() && active.get() instanceof OnnxDvfsPolicy dvfs) {
                 ModelDescription d = dvfs.description();
                 key = "dir:" + directory.activeName().orElse("") + ":" + d.sha256();
-                next = selection(dvfs, d, d.name());
+                next = Selection.of(dvfs, d, d.name());
             } else if (loadBuiltIn()) {
                 key = "builtin";
                 ModelDescription d = builtInModel.description();
-                next = selection(builtInPolicy, d, "dvfs-flash.onnx (built-in)");
+                next = Selection.of(builtInPolicy, d, "dvfs-flash.onnx (built-in)");
             } else {
                 String reason = dirProblem != null ? dirProblem : "no valid DVFS model in " + directory.dir();
                 if (builtInProblem != null) {
@@ -139,11 +139,6 @@ public final class DaemonWiring {
                 lastKey = key;
             }
             return current;
-        }
-
-        private static Selection selection(FrequencyPolicy policy, ModelDescription d, String name) {
-            return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
-                    d.expectedReward(), d.expectedRewardStd(), null);
         }
 
         /** Loads the model shipped inside the jar once; false when the jar has none or it is invalid. */

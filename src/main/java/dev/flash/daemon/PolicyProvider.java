@@ -1,6 +1,7 @@
 package dev.flash.daemon;
 
 import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.onnx.ModelDescription;
 
 /**
  * The seam between the daemon and its deciders. The integrator's implementation watches
@@ -26,6 +27,21 @@ public interface PolicyProvider extends AutoCloseable {
     default void close() {
     }
 
+    /** A provider that always offers the same selection and fallback (tests, benchmarks). */
+    static PolicyProvider fixed(Selection selection, FrequencyPolicy fallback) {
+        return new PolicyProvider() {
+            @Override
+            public Selection poll() {
+                return selection;
+            }
+
+            @Override
+            public FrequencyPolicy fallback() {
+                return fallback;
+            }
+        };
+    }
+
     /** Opens the provider for a configuration and the node it will decide for. */
     @FunctionalInterface
     interface Factory {
@@ -47,6 +63,12 @@ public interface PolicyProvider extends AutoCloseable {
      */
     record Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
                      int actionCount, double expectedReward, double expectedRewardStd, String reason) {
+
+        /** A model that passed validation, described by its own metadata. */
+        public static Selection of(FrequencyPolicy policy, ModelDescription d, String name) {
+            return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
+                    d.expectedReward(), d.expectedRewardStd(), null);
+        }
 
         public static Selection none(String reason) {
             return new Selection(null, "fallback", "dvfs", 0, 0, Double.NaN, Double.NaN, reason);

@@ -53,7 +53,9 @@ import java.util.TreeMap;
  */
 public final class ModelDirectory implements AutoCloseable {
 
-    public static final Path DEFAULT_DIR = Path.of("/var/lib/flash/models");
+    /** The default models directory, as text for annotation defaults (picocli). */
+    public static final String DEFAULT_DIR_TEXT = "/var/lib/flash/models";
+    public static final Path DEFAULT_DIR = Path.of(DEFAULT_DIR_TEXT);
     public static final String ACTIVE_FILE = "ACTIVE";
     public static final String SUFFIX = ".onnx";
 

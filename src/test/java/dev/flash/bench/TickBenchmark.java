@@ -129,17 +129,7 @@ public class TickBenchmark {
         // The daemon with the same parts; its context is the TrajectoryBuffer above.
         PolicyProvider.Selection selection = new PolicyProvider.Selection(model, model.name(), "dvfs",
                 contextLength, model.description().actions().size(), Double.NaN, Double.NaN, null);
-        PolicyProvider provider = new PolicyProvider() {
-            @Override
-            public Selection poll() {
-                return selection;
-            }
-
-            @Override
-            public FrequencyPolicy fallback() {
-                return fallback;
-            }
-        };
+        PolicyProvider provider = PolicyProvider.fixed(selection, fallback);
         daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(source, actuator, false, "fake " + layout),
                 provider, s -> new BufferRecorder(buffer), DaemonLog.silent(), new SdNotify(null), System::nanoTime);
         // Fill every context: the daemon appends one completed transition per policy per tick.

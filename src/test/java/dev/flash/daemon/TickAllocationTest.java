@@ -91,17 +91,7 @@ class TickAllocationTest {
             }
         };
         PolicyProvider.Selection selection = new PolicyProvider.Selection(model, "prebuilt", "dvfs", 8, 7, 0, 0.1, null);
-        PolicyProvider provider = new PolicyProvider() {
-            @Override
-            public Selection poll() {
-                return selection;
-            }
-
-            @Override
-            public FrequencyPolicy fallback() {
-                return model;
-            }
-        };
+        PolicyProvider provider = PolicyProvider.fixed(selection, model);
         DaemonConfig config = DaemonConfig.defaults().withPeriodMs(50);
         // the simulated flag: prebuilt records carry their own clock
         FlashDaemon d = new FlashDaemon(config, new Node(source, actuator, true, "prebuilt"), provider,

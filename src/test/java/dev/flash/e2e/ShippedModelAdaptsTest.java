@@ -15,11 +15,11 @@ import dev.flash.policy.FallbackController;
 import dev.flash.policy.FrequencyPolicy;
 import dev.flash.policy.PolicyDecision;
 import dev.flash.policy.TrajectoryContexts;
-import dev.flash.telemetry.TelemetryRecord;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
 import dev.flash.sim.SimSpec;
 import dev.flash.sim.SimulatedNode;
+import dev.flash.telemetry.TelemetryRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,20 +69,8 @@ class ShippedModelAdaptsTest {
                 onnx.close();
             }
         };
-        PolicyProvider.Selection selection = new PolicyProvider.Selection(model, "dvfs-flash.onnx", d.agent(),
-                d.contextLength(), d.actions().size(), d.expectedReward(), d.expectedRewardStd(), null);
-        FallbackController fallback = new FallbackController();
-        PolicyProvider provider = new PolicyProvider() {
-            @Override
-            public Selection poll() {
-                return selection;
-            }
-
-            @Override
-            public FrequencyPolicy fallback() {
-                return fallback;
-            }
-        };
+        PolicyProvider provider = PolicyProvider.fixed(
+                PolicyProvider.Selection.of(model, d, "dvfs-flash.onnx"), new FallbackController());
         AtomicLong clock = new AtomicLong();
         FlashDaemon daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(sim, sim.actuator(), true, "test"),
                 provider, FlashDaemon::defaultRecorder, DaemonLog.silent(), new SdNotify(null), clock::get);

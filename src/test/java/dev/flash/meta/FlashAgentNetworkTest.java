@@ -67,58 +67,51 @@ class FlashAgentNetworkTest {
         }
     }
 
+    /**
+     * Embeddings of one context three ways: as drawn (rows 0-1 padding, 2-4 filled), with
+     * garbage in the padding rows, and that with filled rows 2 and 4 swapped.
+     */
+    private static float[][] paddingAndOrderProbe(NDManager m, NetworkConfig.EncoderType type) {
+        NetworkConfig c = NetworkConfig.rl(F, A, C, type, 8);
+        FlashAgentNetwork net = FlashAgentNetwork.create(c, m, 2);
+        ContextEncoder enc = net.encoder().orElseThrow();
+        int w = c.contextWidth();
+        float[] rows = random(C * w, 4);
+        float[] mask = {0, 0, 1, 1, 1};
+        float[] other = rows.clone();
+        for (int i = 0; i < 2 * w; i++) {
+            other[i] = 42f; // garbage in the padding rows: nothing may reach back into them
+        }
+        float[] swapped = other.clone();
+        System.arraycopy(other, 4 * w, swapped, 2 * w, w);
+        System.arraycopy(other, 2 * w, swapped, 4 * w, w);
+        ParameterStore ps = new ParameterStore(m, false);
+        float[][] out = new float[3][];
+        float[][] inputs = {rows, other, swapped};
+        for (int k = 0; k < 3; k++) {
+            out[k] = enc.encode(ps, m.create(inputs[k], new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
+                    .toFloatArray();
+        }
+        return out;
+    }
+
     @Test
     void setEncoderIgnoresPaddingRowsAndRowOrder() {
         try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
-            NetworkConfig c = NetworkConfig.rl(F, A, C, NetworkConfig.EncoderType.SET, 8);
-            FlashAgentNetwork net = FlashAgentNetwork.create(c, m, 2);
-            ContextEncoder enc = net.encoder().orElseThrow();
-            int w = c.contextWidth();
-            float[] rows = random(C * w, 4);
-            float[] mask = {0, 0, 1, 1, 1};
-            float[] other = rows.clone();
-            for (int i = 0; i < 2 * w; i++) {
-                other[i] = 42f; // garbage in the padding rows
-            }
-            float[] swapped = other.clone(); // filled rows 2 and 4 swapped
-            System.arraycopy(other, 4 * w, swapped, 2 * w, w);
-            System.arraycopy(other, 2 * w, swapped, 4 * w, w);
-            ParameterStore ps = new ParameterStore(m, false);
-            float[] e1 = enc.encode(ps, m.create(rows, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
-                    .toFloatArray();
-            float[] e2 = enc.encode(ps, m.create(other, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
-                    .toFloatArray();
-            float[] e3 = enc.encode(ps, m.create(swapped, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
-                    .toFloatArray();
-            assertArrayEquals(e1, e2, 1e-6f);
-            assertArrayEquals(e1, e3, 1e-5f);
+            float[][] e = paddingAndOrderProbe(m, NetworkConfig.EncoderType.SET);
+            assertArrayEquals(e[0], e[1], 1e-6f);
+            assertArrayEquals(e[0], e[2], 1e-5f);
         }
     }
 
     @Test
     void setDeltaEncoderIgnoresPaddingButSeesHowConsecutiveRowsDiffer() {
         try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
-            NetworkConfig c = NetworkConfig.rl(F, A, C, NetworkConfig.EncoderType.SET_DELTA, 8);
-            FlashAgentNetwork net = FlashAgentNetwork.create(c, m, 2);
-            ContextEncoder enc = net.encoder().orElseThrow();
-            int w = c.contextWidth();
-            float[] rows = random(C * w, 4);
-            float[] mask = {0, 0, 1, 1, 1};
-            float[] other = rows.clone();
-            for (int i = 0; i < 2 * w; i++) {
-                other[i] = 42f; // garbage in the padding rows: no delta may reach back into them
-            }
-            float[] swapped = other.clone(); // filled rows 2 and 4 swapped: the differences change
-            System.arraycopy(other, 4 * w, swapped, 2 * w, w);
-            System.arraycopy(other, 2 * w, swapped, 4 * w, w);
-            ParameterStore ps = new ParameterStore(m, false);
-            float[] e1 = enc.encode(ps, m.create(rows, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
-                    .toFloatArray();
-            float[] e2 = enc.encode(ps, m.create(other, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
-                    .toFloatArray();
-            float[] e3 = enc.encode(ps, m.create(swapped, new Shape(1, C, w)), m.create(mask, new Shape(1, C)), false)
-                    .toFloatArray();
-            assertArrayEquals(e1, e2, 1e-6f);
+            float[][] e = paddingAndOrderProbe(m, NetworkConfig.EncoderType.SET_DELTA);
+            float[] e1 = e[0];
+            float[] e3 = e[2]; // swapping rows changes the differences between them
+            assertArrayEquals(e1, e[1], 1e-6f);
+            int w = NetworkConfig.rl(F, A, C, NetworkConfig.EncoderType.SET_DELTA, 8).contextWidth();
             double diff = 0;
             for (int i = 0; i < e1.length; i++) {
                 diff += Math.abs(e1[i] - e3[i]);
