@@ -64,6 +64,10 @@ public final class ModelsCommand implements Callable<Integer> {
         o.add("actions", new GsonBuilder().create().toJsonTree(d.actions()));
         o.addProperty("context_length", d.contextLength());
         o.addProperty("context_width", d.contextWidth());
+        o.addProperty("context_encoding", d.contextEncoding());
+        if (d.rowCodes()) {
+            o.addProperty("row_code_size", d.rowCodeSize());
+        }
         o.addProperty("embedding_size", d.embeddingSize());
         o.addProperty("has_value", d.hasValue());
         o.addProperty("reward", d.reward());
@@ -187,7 +191,9 @@ public final class ModelsCommand implements Callable<Integer> {
                     if (!d.actions().isEmpty()) {
                         out.println("  actions    " + String.join(",", d.actions()));
                     }
-                    out.println("  context    " + d.contextLength() + " rows x " + d.contextWidth() + " columns");
+                    out.println("  context    " + d.contextLength() + " rows x " + d.contextWidth() + " columns"
+                            + (d.rowCodes() ? ", fed as row codes of " + d.rowCodeSize()
+                            + " (only new rows are coded each tick)" : ""));
                     out.println("  embedding  " + d.embeddingSize());
                     out.println("  expected   reward " + d.expectedReward() + " +- " + d.expectedRewardStd());
                     out.println("  sha256     " + d.sha256());

@@ -60,24 +60,54 @@ public final class OnnxExport {
         return cols;
     }
 
-    /** Writes {@code net} to {@code file}. */
+    /** Writes {@code net} to {@code file} in its {@link #defaultEncoding}. */
     public static void write(FlashAgentNetwork net, Metadata meta, Path file) throws IOException {
-        build(net, meta).save(file);
+        build(net, meta, defaultEncoding(net.config())).save(file);
     }
 
     /** The ONNX model as bytes (what {@link #write} saves). */
     public static byte[] toBytes(FlashAgentNetwork net, Metadata meta) {
-        return build(net, meta).toBytes();
+        return toBytes(net, meta, defaultEncoding(net.config()));
     }
 
-    static OnnxGraphBuilder build(FlashAgentNetwork net, Metadata meta) {
+    /** The ONNX model as bytes with the context fed as {@code encoding} (rows or row-codes). */
+    public static byte[] toBytes(FlashAgentNetwork net, Metadata meta, String encoding) {
+        return build(net, meta, encoding).toBytes();
+    }
+
+    /**
+     * Row codes for the SET encoders (each row coded on its own, so a reader codes only new rows:
+     * the daemon's tick at 256 CPUs depends on it), rows for the GRU (a row's state depends on
+     * every row before it).
+     */
+    public static String defaultEncoding(NetworkConfig c) {
+        return c.hasContext() && c.encoder() != NetworkConfig.EncoderType.GRU
+                ? ModelContract.ENCODING_ROW_CODES : ModelContract.ENCODING_ROWS;
+    }
+
+    static OnnxGraphBuilder build(FlashAgentNetwork net, Metadata meta, String encoding) {
         NetworkConfig c = net.config();
         validate(c, meta);
+        boolean rowCodes = ModelContract.ENCODING_ROW_CODES.equals(encoding);
+        if (!ModelContract.ENCODINGS.contains(encoding)) {
+            throw new IllegalArgumentException("unknown context encoding '" + encoding + "' (expected one of "
+                    + ModelContract.ENCODINGS + ")");
+        }
+        if (rowCodes && c.hasContext() && c.encoder() == NetworkConfig.EncoderType.GRU) {
+            throw new IllegalArgumentException("a GRU encoder cannot be exported as row codes: a row's state"
+                    + " depends on every row before it");
+        }
         boolean rl = c.kind() == NetworkConfig.Kind.RL;
         OnnxGraphBuilder g = new OnnxGraphBuilder("flash_" + meta.agent()).producer("flash");
         g.input(ModelContract.IN_STATE, "N", c.stateSize());
         String baseInput = ModelContract.IN_STATE;
-        if (c.hasContext()) {
+        rowCodes = rowCodes && c.hasContext();
+        if (rowCodes) {
+            g.input(ModelContract.IN_CONTEXT_CODE_SUM, "N", c.encoderHidden());
+            g.input(ModelContract.IN_CONTEXT_COUNT, "N", 1);
+            g.input(ModelContract.IN_CONTEXT_NEW, "N", "K", 2, c.contextWidth());
+            g.input(ModelContract.IN_CONTEXT_NEW_MASK, "N", "K", 2);
+        } else if (c.hasContext()) {
             g.input(ModelContract.IN_CONTEXT, "N", c.contextLength(), c.contextWidth());
             g.input(ModelContract.IN_CONTEXT_MASK, "N", c.contextLength());
         }
@@ -90,7 +120,13 @@ public final class OnnxExport {
         if (c.hasContext()) {
             g.output(ModelContract.OUT_EMBEDDING, "N", c.embeddingSize());
             ContextEncoder enc = net.encoder().orElseThrow();
-            String pooled = enc instanceof SetContextEncoder set ? setEncoder(g, set) : gruEncoder(g, (GruContextEncoder) enc);
+            String pooled;
+            if (rowCodes) {
+                g.output(ModelContract.OUT_CONTEXT_NEW_CODES, "N", "K", c.encoderHidden());
+                pooled = setEncoderRowCodes(g, (SetContextEncoder) enc);
+            } else {
+                pooled = enc instanceof SetContextEncoder set ? setEncoder(g, set) : gruEncoder(g, (GruContextEncoder) enc);
+            }
             Linear out = enc instanceof SetContextEncoder set ? set.output() : ((GruContextEncoder) enc).output();
             String pre = linear(g, "enc_out", out, pooled);
             g.node("Relu").inputs(pre).outputs(ModelContract.OUT_EMBEDDING);
@@ -109,6 +145,12 @@ public final class OnnxExport {
             g.node("Identity").inputs(prediction).outputs(ModelContract.OUT_PREDICTION);
         }
         g.metadata(metadata(c, meta));
+        if (rowCodes) {
+            g.metadata(ModelContract.META_CONTEXT_ENCODING, ModelContract.ENCODING_ROW_CODES);
+            g.metadata(ModelContract.META_ROW_CODE_SIZE, Integer.toString(c.encoderHidden()));
+        } else if (c.hasContext()) {
+            g.metadata(ModelContract.META_CONTEXT_ENCODING, ModelContract.ENCODING_ROWS);
+        }
         return g;
     }
 
@@ -150,15 +192,24 @@ public final class OnnxExport {
 
     // ---------------------------------------------------------------- encoders
 
-    /** Per-row MLP, masked mean over rows: returns the pooled [N, H] value name. */
+    /**
+     * Per-row MLP, masked mean over rows: returns the pooled [N, H] value name.
+     *
+     * <p>Laid out for ONNX Runtime's CPU kernels, which decide the daemon's tick at 256 CPUs: the
+     * rows are flattened to [N*C, W] so each MatMul + Add + Relu fuses into one Gemm, and the
+     * masked sum over rows is one batched MatMul {@code mask[N,1,C] x h[N,C,H]} instead of a
+     * broadcast multiply and a reduction over [N, C, H].
+     */
     private static String setEncoder(OnnxGraphBuilder g, SetContextEncoder enc) {
-        String h = ModelContract.IN_CONTEXT;
+        int c = enc.config().contextLength();
+        int hidden = enc.config().encoderHidden();
         g.int64Initializer("axis1", new long[] {1}, 1);
         g.int64Initializer("axis2", new long[] {2}, 1);
         g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
-        if (enc.deltas()) {
-            h = setDeltas(g, enc.config().contextLength());
-        }
+        String rows = enc.deltas() ? setDeltas(g, c) : ModelContract.IN_CONTEXT;
+        g.int64Initializer("enc_flat_shape", new long[] {-1, enc.rowInputSize()}, 2);
+        g.node("Reshape").inputs(rows, "enc_flat_shape").outputs("enc_rows_flat");
+        String h = "enc_rows_flat";
         int i = 0;
         for (Linear layer : enc.rowLayers()) {
             String pre = linear(g, "enc_row" + i, layer, h);
@@ -166,9 +217,15 @@ public final class OnnxExport {
             g.node("Relu").inputs(pre).outputs(h);
             i++;
         }
+        g.int64Initializer("enc_rows_shape", new long[] {-1, c, hidden}, 3);
+        g.node("Reshape").inputs(h, "enc_rows_shape").outputs("enc_rows_h");
+        // Padding rows reach the MLP (as zero rows for SET_DELTA, raw for SET) but a zero mask
+        // weight drops them from the sum, as SetContextEncoder's h * mask does.
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("mask_row");
+        g.node("MatMul").inputs("mask_row", "enc_rows_h").outputs("enc_sum3");
+        g.int64Initializer("enc_pooled_shape", new long[] {-1, hidden}, 2);
+        g.node("Reshape").inputs("enc_sum3", "enc_pooled_shape").outputs("enc_sum");
         g.floatInitializer("one", new float[] {1f});
-        g.node("Mul").inputs(h, "mask3").outputs("enc_masked");
-        g.node("ReduceSum").inputs("enc_masked", "axis1").outputs("enc_sum").attr("keepdims", 0L);
         g.node("ReduceSum").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("enc_count").attr("keepdims", 1L);
         g.node("Max").inputs("enc_count", "one").outputs("enc_count1");
         g.node("Div").inputs("enc_sum", "enc_count1").outputs("enc_pooled");
@@ -176,8 +233,67 @@ public final class OnnxExport {
     }
 
     /**
+     * The SET encoders in the row-codes encoding ({@link ModelContract}): the per-row MLP runs
+     * only on {@code context_new} ([N, K, 2, W]: (previous row, row) pairs), and the pooled
+     * value is {@code (context_code_sum + sum of present new codes) / max(context_count, 1)}, the
+     * same masked mean as {@link #setEncoder} with the sum split in two. Each new row's input is
+     * built exactly as {@link SetContextEncoder} builds it: {@code x = row * m} and, with deltas,
+     * {@code d = (x - previous * pm) * m * pm}.
+     */
+    private static String setEncoderRowCodes(OnnxGraphBuilder g, SetContextEncoder enc) {
+        int hidden = enc.config().encoderHidden();
+        g.int64Initializer("axis1", new long[] {1}, 1);
+        g.int64Initializer("axis2", new long[] {2}, 1);
+        g.int64Initializer("axis3", new long[] {3}, 1);
+        g.int64Initializer("rc_zero", new long[] {0}, 1);
+        g.int64Initializer("rc_one", new long[] {1}, 1);
+        g.int64Initializer("rc_two", new long[] {2}, 1);
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_NEW_MASK, "axis3").outputs("rc_mask4");
+        g.node("Mul").inputs(ModelContract.IN_CONTEXT_NEW, "rc_mask4").outputs("rc_masked");
+        // Row and previous row, [N, K, 1, W] each; their masks [N, K, 1].
+        g.node("Slice").inputs("rc_masked", "rc_one", "rc_two", "axis2").outputs("rc_x4");
+        g.node("Slice").inputs(ModelContract.IN_CONTEXT_NEW_MASK, "rc_one", "rc_two", "axis2").outputs("rc_m");
+        String rows = "rc_x4";
+        if (enc.deltas()) {
+            g.node("Slice").inputs("rc_masked", "rc_zero", "rc_one", "axis2").outputs("rc_prev4");
+            g.node("Slice").inputs(ModelContract.IN_CONTEXT_NEW_MASK, "rc_zero", "rc_one", "axis2").outputs("rc_pm");
+            g.node("Mul").inputs("rc_m", "rc_pm").outputs("rc_both");
+            g.node("Unsqueeze").inputs("rc_both", "axis3").outputs("rc_both4");
+            g.node("Sub").inputs("rc_x4", "rc_prev4").outputs("rc_diff4");
+            g.node("Mul").inputs("rc_diff4", "rc_both4").outputs("rc_d4");
+            g.node("Concat").inputs("rc_x4", "rc_d4").outputs("rc_in4").attr("axis", 3L);
+            rows = "rc_in4";
+        }
+        g.int64Initializer("rc_flat_shape", new long[] {-1, enc.rowInputSize()}, 2);
+        g.node("Reshape").inputs(rows, "rc_flat_shape").outputs("rc_rows_flat");
+        String h = "rc_rows_flat";
+        int i = 0;
+        for (Linear layer : enc.rowLayers()) {
+            String pre = linear(g, "enc_row" + i, layer, h);
+            h = "enc_row" + i + "_relu";
+            g.node("Relu").inputs(pre).outputs(h);
+            i++;
+        }
+        // Codes back to [N, K, H]: the batch and K dimensions are read off the input.
+        g.node("Shape").inputs(ModelContract.IN_CONTEXT_NEW_MASK).outputs("rc_nk2");
+        g.node("Slice").inputs("rc_nk2", "rc_zero", "rc_two").outputs("rc_nk");
+        g.int64Initializer("rc_h", new long[] {hidden}, 1);
+        g.node("Concat").inputs("rc_nk", "rc_h").outputs("rc_codes_shape").attr("axis", 0L);
+        g.node("Reshape").inputs(h, "rc_codes_shape").outputs(ModelContract.OUT_CONTEXT_NEW_CODES);
+        // Masked sum of the new codes (rc_m is [N, K, 1]) plus the sum of the earlier ones.
+        g.node("Mul").inputs(ModelContract.OUT_CONTEXT_NEW_CODES, "rc_m").outputs("rc_codes_masked");
+        g.node("ReduceSum").inputs("rc_codes_masked", "axis1").outputs("rc_new_sum").attr("keepdims", 0L);
+        g.node("Add").inputs(ModelContract.IN_CONTEXT_CODE_SUM, "rc_new_sum").outputs("enc_sum");
+        g.floatInitializer("one", new float[] {1f});
+        g.node("Max").inputs(ModelContract.IN_CONTEXT_COUNT, "one").outputs("enc_count1");
+        g.node("Div").inputs("enc_sum", "enc_count1").outputs("enc_pooled");
+        return "enc_pooled";
+    }
+
+    /**
      * SET_DELTA's row input [N, C, 2W]: (row * mask, (row - previous row) * mask * previous mask),
      * the previous of the first row being a zero row, exactly as {@link SetContextEncoder} computes it.
+     * The two masks are multiplied first ([N, C, 1]), so the wide rows see one broadcast multiply.
      */
     private static String setDeltas(OnnxGraphBuilder g, int contextLength) {
         g.node("Mul").inputs(ModelContract.IN_CONTEXT, "mask3").outputs("delta_rows");
@@ -194,9 +310,9 @@ public final class OnnxExport {
         g.node("Slice").inputs("mask3", "delta_first", "delta_but_last", "axis1").outputs("delta_mask_head");
         g.node("Concat").inputs("delta_zero_row", "delta_rows_head").outputs("delta_prev").attr("axis", 1L);
         g.node("Concat").inputs("delta_zero_mask", "delta_mask_head").outputs("delta_prev_mask").attr("axis", 1L);
+        g.node("Mul").inputs("mask3", "delta_prev_mask").outputs("delta_both_masks");
         g.node("Sub").inputs("delta_rows", "delta_prev").outputs("delta_diff");
-        g.node("Mul").inputs("delta_diff", "mask3").outputs("delta_diff_m");
-        g.node("Mul").inputs("delta_diff_m", "delta_prev_mask").outputs("delta_d");
+        g.node("Mul").inputs("delta_diff", "delta_both_masks").outputs("delta_d");
         g.node("Concat").inputs("delta_rows", "delta_d").outputs("delta_input").attr("axis", 2L);
         return "delta_input";
     }

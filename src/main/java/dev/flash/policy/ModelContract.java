@@ -19,6 +19,24 @@ package dev.flash.policy;
  *          embedding     float32 [N, E]     optional: the FLASH embedding (E = embedding size)
  * </pre>
  *
+ * <p>Version 2 adds a second way to feed the context, declared by {@link #META_CONTEXT_ENCODING}:
+ * {@code row-codes}, for encoders that code each row on its own and pool the codes by a masked
+ * mean (the SET encoders). Such a model takes, instead of {@code context} and {@code context_mask},
+ *
+ * <pre>
+ * inputs   context_code_sum  float32 [N, H]        sum of the codes of context rows coded earlier
+ *          context_count     float32 [N, 1]        number of filled context rows
+ *          context_new       float32 [N, K, 2, W]  rows to code now, each as (previous row, row)
+ *          context_new_mask  float32 [N, K, 2]     (previous row present, row present)
+ * outputs  context_new_codes float32 [N, K, H]     the code of each new row (H = flash.row_code_size)
+ * </pre>
+ *
+ * and its embedding is the encoder's output of {@code (context_code_sum + sum of present new
+ * codes) / max(context_count, 1)}. K is symbolic. A context row never changes once recorded, so
+ * the reader ({@code OnnxModel}) keeps each row's code and codes only the rows that are new since
+ * the last inference: two per row of the batch per tick instead of C. A model in this encoding
+ * computes exactly what the {@code rows} encoding of the same network computes.
+ *
  * <p>The batch dimension N must be symbolic (the daemon batches all cpufreq policies of a tick
  * into one inference); every other dimension must be fixed. {@code embedding} is present exactly
  * when {@code flash.embedding_size} is above 0. No other inputs are allowed. A model must give
@@ -29,7 +47,10 @@ public final class ModelContract {
     private ModelContract() {
     }
 
-    public static final String VERSION = "1";
+    /** Version this flash writes. */
+    public static final String VERSION = "2";
+    /** Versions this flash reads: 1 is version 2 without the {@code row-codes} encoding. */
+    public static final java.util.List<String> READABLE_VERSIONS = java.util.List.of("1", "2");
 
     // Input and output names.
     public static final String IN_STATE = "state";
@@ -39,6 +60,12 @@ public final class ModelContract {
     public static final String OUT_PREDICTION = "prediction";
     public static final String OUT_VALUE = "value";
     public static final String OUT_EMBEDDING = "embedding";
+    // The row-codes context encoding (version 2).
+    public static final String IN_CONTEXT_CODE_SUM = "context_code_sum";
+    public static final String IN_CONTEXT_COUNT = "context_count";
+    public static final String IN_CONTEXT_NEW = "context_new";
+    public static final String IN_CONTEXT_NEW_MASK = "context_new_mask";
+    public static final String OUT_CONTEXT_NEW_CODES = "context_new_codes";
 
     // Metadata keys (ONNX metadata_props).
     public static final String META_CONTRACT_VERSION = "flash.contract_version";
@@ -65,6 +92,17 @@ public final class ModelContract {
     public static final String META_PROVENANCE = "flash.provenance";
     /** Agent-specific extra parameters as JSON (e.g. the DVFS frequency ladder size). */
     public static final String META_PARAMS = "flash.params";
+    /**
+     * How the context is fed when C > 0: {@link #ENCODING_ROWS} (default when absent: the
+     * {@code context} and {@code context_mask} inputs) or {@link #ENCODING_ROW_CODES}.
+     */
+    public static final String META_CONTEXT_ENCODING = "flash.context_encoding";
+    /** H, the width of one row's code (row-codes encoding only). */
+    public static final String META_ROW_CODE_SIZE = "flash.row_code_size";
+
+    public static final String ENCODING_ROWS = "rows";
+    public static final String ENCODING_ROW_CODES = "row-codes";
+    public static final java.util.List<String> ENCODINGS = java.util.List.of(ENCODING_ROWS, ENCODING_ROW_CODES);
 
     public static final String KIND_RL = "rl";
     public static final String KIND_REGRESSION = "regression";

@@ -215,11 +215,23 @@ public class TickBenchmark {
         return source.sample();
     }
 
-    /** Decide: one batched inference over all policies with full contexts. */
+    /**
+     * Decide: one batched inference over all policies with full contexts, each one row further
+     * than at the last call, as every tick finds them (a row-codes model codes two rows per
+     * policy; a context that stood still would code none and flatter it).
+     */
     @Benchmark
     public List<PolicyDecision> inference() throws DecisionException {
+        List<PolicySample> policies = record.policies();
+        for (int i = 0; i < policies.size(); i++) {
+            DvfsFeatures.extract(policies.get(i), record, nextRow, 0);
+            nextRow[0] = (nextRow[0] + 0.37f) % 1f; // every row differs from the one before
+            buffer.append(policies.get(i).id(), nextRow, i % model.description().actions().size(), 0.1f);
+        }
         return model.decide(record, buffer);
     }
+
+    private final float[] nextRow = new float[DvfsFeatures.COUNT];
 
     /** Decide with the rule controller instead of the model. */
     @Benchmark

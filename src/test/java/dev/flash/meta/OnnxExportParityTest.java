@@ -10,6 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.flash.policy.ModelContract;
+import dev.flash.policy.onnx.OnnxModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The exported ONNX model computes what the DJL network computes, in ONNX Runtime. */
+/**
+ * The exported ONNX model computes what the DJL network computes, in ONNX Runtime: in the rows
+ * encoding fed raw to a session, and in the row-codes encoding through {@link OnnxModel}'s batch
+ * as the daemon runs it, including tick after tick while the batch reuses earlier rows' codes.
+ */
 class OnnxExportParityTest {
 
     static final int F = 3;
@@ -81,8 +86,23 @@ class OnnxExportParityTest {
             }
         }
         Path file = dir.resolve(label + ".onnx");
-        OnnxExport.write(net, metadata(c.contextLength()), file);
+        Files.write(file, OnnxExport.toBytes(net, metadata(c.contextLength()), ModelContract.ENCODING_ROWS));
         assertTrue(Files.size(file) > 0);
+        if (ModelContract.ENCODING_ROW_CODES.equals(OnnxExport.defaultEncoding(c))) {
+            Path codes = dir.resolve(label + "-row-codes.onnx");
+            OnnxExport.write(net, metadata(c.contextLength()), codes);
+            try (OnnxModel model = OnnxModel.load(codes)) {
+                assertTrue(model.description().rowCodes());
+                OnnxModel.Batch b = model.batch(N);
+                System.arraycopy(state, 0, b.state, 0, state.length);
+                System.arraycopy(ctx, 0, b.context, 0, ctx.length);
+                System.arraycopy(mask, 0, b.mask, 0, mask.length);
+                model.run(b);
+                assertClose(probs, b.primary, label + " row-codes action_probs");
+                assertClose(value, b.value, label + " row-codes value");
+                assertClose(emb, b.embedding, label + " row-codes embedding");
+            }
+        }
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -194,7 +214,8 @@ class OnnxExportParityTest {
         OnnxExport.Metadata md = new OnnxExport.Metadata("dvfs", features, actions,
                 OnnxExport.rlContextColumns(features, actions), "toy", 0, 0, "{}", "{}");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(OnnxExport.toBytes(net, md), new OrtSession.SessionOptions());
+        try (OrtSession session = env.createSession(OnnxExport.toBytes(net, md, ModelContract.ENCODING_ROWS),
+                new OrtSession.SessionOptions());
              OnnxTensor s = OnnxTensor.createTensor(env, FloatBuffer.wrap(state), new long[] {N, f});
              OnnxTensor cx = OnnxTensor.createTensor(env, FloatBuffer.wrap(ctx), new long[] {N, C, w});
              OnnxTensor mk = OnnxTensor.createTensor(env, FloatBuffer.wrap(mask), new long[] {N, C});
@@ -203,6 +224,70 @@ class OnnxExportParityTest {
             assertClose(probs, flat(r, ModelContract.OUT_ACTION_PROBS), label + " action_probs");
             assertClose(value, flat(r, ModelContract.OUT_VALUE), label + " value");
             assertClose(emb, flat(r, ModelContract.OUT_EMBEDDING), label + " embedding");
+        }
+    }
+
+    /**
+     * The daemon's pattern: three policies' contexts move one row per tick (filling up, then
+     * sliding), one policy is reset halfway, one tick appends two rows at once. Every tick the
+     * row-codes model, reusing the codes it kept, must give what DJL gives for the full context;
+     * and most ticks must have reused codes (two new rows per policy), or the test proves nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = NetworkConfig.EncoderType.class, names = {"SET", "SET_DELTA"})
+    void rowCodesFollowAMovingContextTickByTick(NetworkConfig.EncoderType type) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            NetworkConfig c = new NetworkConfig(NetworkConfig.Kind.RL, F, A, C, F + A + 1, type, 8, 6,
+                    List.of(16, 16), NetworkConfig.Activation.TANH);
+            FlashAgentNetwork net = randomNetwork(c, m, 33);
+            Path file = dir.resolve("moving-" + type + ".onnx");
+            OnnxExport.write(net, metadata(C), file);
+            int w = c.contextWidth();
+            Random r = new Random(34);
+            List<List<float[]>> history = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>(),
+                    new java.util.ArrayList<>());
+            int ticks = 3 * C;
+            try (OnnxModel model = OnnxModel.load(file)) {
+                OnnxModel.Batch b = model.batch(N);
+                for (int t = 0; t < ticks; t++) {
+                    for (int i = 0; i < N; i++) {
+                        if (i == 1 && t == C + 2) {
+                            history.get(i).clear(); // the application changed: context reset
+                        }
+                        int rows = i == 2 && t == C + 4 ? 2 : 1; // a tick that appends two rows
+                        for (int k = 0; k < rows; k++) {
+                            float[] row = new float[w];
+                            for (int j = 0; j < w; j++) {
+                                row[j] = (float) r.nextGaussian();
+                            }
+                            history.get(i).add(row);
+                        }
+                    }
+                    java.util.Arrays.fill(b.context, 0f);
+                    java.util.Arrays.fill(b.mask, 0f);
+                    for (int i = 0; i < N; i++) {
+                        List<float[]> h = history.get(i);
+                        int filled = Math.min(C, h.size());
+                        for (int k = 0; k < filled; k++) {
+                            int slot = C - filled + k;
+                            System.arraycopy(h.get(h.size() - filled + k), 0, b.context, (i * C + slot) * w, w);
+                            b.mask[i * C + slot] = 1f;
+                        }
+                    }
+                    float[] state = gaussian(N * F, 100 + t);
+                    System.arraycopy(state, 0, b.state, 0, state.length);
+                    model.run(b);
+                    try (NDManager sub = NDManager.newBaseManager(Djl.ENGINE)) {
+                        FlashAgentNetwork.Heads h = net.heads(new ParameterStore(sub, false),
+                                sub.create(state, new Shape(N, F)), sub.create(b.context.clone(), new Shape(N, C, w)),
+                                sub.create(b.mask.clone(), new Shape(N, C)), false);
+                        assertClose(h.actionProbs().toFloatArray(), b.primary, type + " tick " + t + " action_probs");
+                        assertClose(h.embedding().toFloatArray(), b.embedding, type + " tick " + t + " embedding");
+                    }
+                }
+                assertEquals(ticks, b.fullRuns() + b.steadyRuns());
+                assertEquals(3, b.fullRuns(), "the first tick, the reset and the double append code every row");
+            }
         }
     }
 

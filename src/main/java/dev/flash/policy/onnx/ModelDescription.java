@@ -25,6 +25,8 @@ import java.util.List;
  * @param provenance        JSON object text: how the model was made
  * @param params            JSON object text: agent-specific parameters
  * @param hasValue          whether the model has the optional value output
+ * @param contextEncoding   rows or row-codes ({@link ModelContract#META_CONTEXT_ENCODING})
+ * @param rowCodeSize       H, the width of a row's code (row-codes only; 0 otherwise)
  */
 public record ModelDescription(
         Path file,
@@ -41,7 +43,9 @@ public record ModelDescription(
         double expectedRewardStd,
         String provenance,
         String params,
-        boolean hasValue) {
+        boolean hasValue,
+        String contextEncoding,
+        int rowCodeSize) {
 
     public ModelDescription {
         features = List.copyOf(features);
@@ -66,6 +70,11 @@ public record ModelDescription(
     /** Name of the primary output: action_probs or prediction. */
     public String primaryOutput() {
         return isRl() ? ModelContract.OUT_ACTION_PROBS : ModelContract.OUT_PREDICTION;
+    }
+
+    /** True when the context is fed as row codes (the reader keeps each row's code between runs). */
+    public boolean rowCodes() {
+        return ModelContract.ENCODING_ROW_CODES.equals(contextEncoding);
     }
 
     /** Width W of a context row. */

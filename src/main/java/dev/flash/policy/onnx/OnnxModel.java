@@ -55,6 +55,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Tolerance on the sum of each action_probs row. */
     public static final double PROB_SUM_TOLERANCE = 1e-3;
+    /** Row-codes outputs against coding every row: float sums in another order, nothing more. */
+    static final float ROW_CODES_TOLERANCE = 1e-4f;
 
     private static volatile OrtEnvironment environment;
 
@@ -148,9 +150,10 @@ public final class OnnxModel implements AutoCloseable {
             }
         }
         String version = meta.get(ModelContract.META_CONTRACT_VERSION).trim();
-        if (!ModelContract.VERSION.equals(version)) {
+        if (!ModelContract.READABLE_VERSIONS.contains(version)) {
             throw new ModelRejectedException(file, "contract version mismatch: " + ModelContract.META_CONTRACT_VERSION
-                    + " is '" + version + "', this flash reads version " + ModelContract.VERSION);
+                    + " is '" + version + "', this flash reads versions " + String.join(" and ",
+                    ModelContract.READABLE_VERSIONS));
         }
         String agent = meta.get(ModelContract.META_AGENT).trim();
         if (!ModelContract.AGENTS.contains(agent)) {
@@ -196,6 +199,31 @@ public final class OnnxModel implements AutoCloseable {
                 throw new ModelRejectedException(file, ModelContract.META_CONTEXT_COLUMNS + " is empty");
             }
         }
+        String encoding = meta.getOrDefault(ModelContract.META_CONTEXT_ENCODING, ModelContract.ENCODING_ROWS).trim();
+        if (!ModelContract.ENCODINGS.contains(encoding)) {
+            throw new ModelRejectedException(file, "unknown context encoding '" + encoding + "' in "
+                    + ModelContract.META_CONTEXT_ENCODING + " (expected one of " + ModelContract.ENCODINGS + ")");
+        }
+        boolean rowCodes = ModelContract.ENCODING_ROW_CODES.equals(encoding);
+        int rowCodeSize = 0;
+        if (rowCodes) {
+            if (contextLength == 0) {
+                throw new ModelRejectedException(file, ModelContract.META_CONTEXT_ENCODING + " is " + encoding
+                        + " but " + ModelContract.META_CONTEXT_LENGTH + " is 0 (no context to code)");
+            }
+            if ("1".equals(version)) {
+                throw new ModelRejectedException(file, ModelContract.META_CONTEXT_ENCODING + " " + encoding
+                        + " needs " + ModelContract.META_CONTRACT_VERSION + " 2, the file says 1");
+            }
+            if (!meta.containsKey(ModelContract.META_ROW_CODE_SIZE)) {
+                throw new ModelRejectedException(file, "missing metadata key " + ModelContract.META_ROW_CODE_SIZE
+                        + " (required when " + ModelContract.META_CONTEXT_ENCODING + " is " + encoding + ")");
+            }
+            rowCodeSize = nonNegativeInt(file, meta, ModelContract.META_ROW_CODE_SIZE);
+            if (rowCodeSize == 0) {
+                throw new ModelRejectedException(file, ModelContract.META_ROW_CODE_SIZE + " must be at least 1");
+            }
+        }
         int embeddingSize = nonNegativeInt(file, meta, ModelContract.META_EMBEDDING_SIZE);
         String reward = meta.get(ModelContract.META_REWARD);
         double expectedReward = finiteDouble(file, meta, ModelContract.META_EXPECTED_REWARD);
@@ -211,7 +239,12 @@ public final class OnnxModel implements AutoCloseable {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, long[]> expectedInputs = new LinkedHashMap<>();
         expectedInputs.put(ModelContract.IN_STATE, new long[] {-1, features.size()});
-        if (contextLength > 0) {
+        if (rowCodes) {
+            expectedInputs.put(ModelContract.IN_CONTEXT_CODE_SUM, new long[] {-1, rowCodeSize});
+            expectedInputs.put(ModelContract.IN_CONTEXT_COUNT, new long[] {-1, 1});
+            expectedInputs.put(ModelContract.IN_CONTEXT_NEW, new long[] {-1, -1, 2, contextColumns.size()});
+            expectedInputs.put(ModelContract.IN_CONTEXT_NEW_MASK, new long[] {-1, -1, 2});
+        } else if (contextLength > 0) {
             expectedInputs.put(ModelContract.IN_CONTEXT, new long[] {-1, contextLength, contextColumns.size()});
             expectedInputs.put(ModelContract.IN_CONTEXT_MASK, new long[] {-1, contextLength});
         }
@@ -239,6 +272,13 @@ public final class OnnxModel implements AutoCloseable {
         if (embeddingSize > 0) {
             allowedOutputs.put(ModelContract.OUT_EMBEDDING, new long[] {-1, embeddingSize});
         }
+        if (rowCodes) {
+            allowedOutputs.put(ModelContract.OUT_CONTEXT_NEW_CODES, new long[] {-1, -1, rowCodeSize});
+            if (!outputs.containsKey(ModelContract.OUT_CONTEXT_NEW_CODES)) {
+                throw new ModelRejectedException(file, "missing output '" + ModelContract.OUT_CONTEXT_NEW_CODES
+                        + "' (" + ModelContract.META_CONTEXT_ENCODING + " is " + encoding + ")");
+            }
+        }
         if (!outputs.containsKey(primary)) {
             throw new ModelRejectedException(file, "missing output '" + primary + "' (required for kind " + kind + ")");
         }
@@ -260,7 +300,7 @@ public final class OnnxModel implements AutoCloseable {
 
         return new ModelDescription(file, sha256, agent, kind, features, actions, contextLength,
                 contextColumns, embeddingSize, reward, expectedReward, expectedRewardStd, provenance,
-                params, hasValue);
+                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize);
     }
 
     /** Checks float32 type and shape; -1 in {@code expected} marks the symbolic batch dimension. */
@@ -282,8 +322,9 @@ public final class OnnxModel implements AutoCloseable {
         }
         for (int i = 0; i < shape.length; i++) {
             if (expected[i] < 0 && shape[i] >= 0) {
-                throw new ModelRejectedException(file, role + " '" + name + "' has a fixed batch dimension "
-                        + shape[i] + ", expected a symbolic one (shape " + want + ")");
+                throw new ModelRejectedException(file, role + " '" + name + "' has a fixed "
+                        + (i == 0 ? "batch " : "") + "dimension " + shape[i] + " at position " + i
+                        + ", expected a symbolic one (shape " + want + ")");
             }
             if (expected[i] >= 0 && shape[i] != expected[i]) {
                 throw new ModelRejectedException(file, role + " '" + name + "' has shape " + shapeText(shape)
@@ -295,7 +336,7 @@ public final class OnnxModel implements AutoCloseable {
     private static String shapeText(long[] shape) {
         StringBuilder s = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) {
-            s.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "N" : Long.toString(shape[i]));
+            s.append(i > 0 ? ", " : "").append(shape[i] >= 0 ? Long.toString(shape[i]) : i == 0 ? "N" : "K");
         }
         return s.append(']').toString();
     }
@@ -360,74 +401,100 @@ public final class OnnxModel implements AutoCloseable {
 
     // ---- trial inference --------------------------------------------------------------------
 
-    /** Batch 1 of zeros, then batch 3 of random inputs with an empty, a half and a full context. */
+    /**
+     * Batch 1 of zeros, then batch 3 of random inputs with an empty, a half and a full context,
+     * both through {@link #run} as the daemon runs them. A row-codes model then takes one more
+     * tick (every context one row further) and must agree with coding every row afresh.
+     */
     private void trialInference(Path file) throws OrtException, ModelRejectedException {
         ModelDescription d = description;
         int f = d.features().size();
         int c = d.contextLength();
         int w = d.contextWidth();
 
-        trial(file, 1, new float[f], new float[c * w], new float[c]);
+        try (Batch zeros = new Batch(1)) {
+            trial(file, zeros);
+        }
 
         Random random = new Random(20240501L);
         int n = 3;
-        float[] state = randomArray(random, n * f);
-        float[] context = new float[n * c * w];
-        float[] mask = new float[n * c];
-        int[] filled = {0, c / 2, c};
-        for (int i = 0; i < n; i++) {
-            for (int row = c - filled[i]; row < c; row++) {
-                mask[i * c + row] = 1f;
-                for (int col = 0; col < w; col++) {
-                    context[(i * c + row) * w + col] = random.nextFloat();
+        try (Batch b = new Batch(n)) {
+            fillRandom(b.state, random);
+            int[] filled = {0, c / 2, c};
+            for (int i = 0; i < n; i++) {
+                for (int row = c - filled[i]; row < c; row++) {
+                    b.mask[i * c + row] = 1f;
+                    for (int col = 0; col < w; col++) {
+                        b.context[(i * c + row) * w + col] = random.nextFloat();
+                    }
                 }
+            }
+            trial(file, b);
+            if (d.rowCodes()) {
+                checkRowCodes(file, b, random);
             }
         }
-        trial(file, n, state, context, mask);
     }
 
-    private void trial(Path file, int n, float[] state, float[] context, float[] mask)
-            throws OrtException, ModelRejectedException {
-        ModelDescription d = description;
-        OrtEnvironment env = environment();
-        Map<String, OnnxTensor> inputs = new HashMap<>();
+    private void trial(Path file, Batch b) throws ModelRejectedException {
         try {
-            inputs.put(ModelContract.IN_STATE,
-                    OnnxTensor.createTensor(env, FloatBuffer.wrap(state), new long[] {n, d.features().size()}));
-            if (d.contextLength() > 0) {
-                inputs.put(ModelContract.IN_CONTEXT, OnnxTensor.createTensor(env, FloatBuffer.wrap(context),
-                        new long[] {n, d.contextLength(), d.contextWidth()}));
-                inputs.put(ModelContract.IN_CONTEXT_MASK, OnnxTensor.createTensor(env, FloatBuffer.wrap(mask),
-                        new long[] {n, d.contextLength()}));
+            runBatch(b);
+        } catch (OrtException e) {
+            throw new ModelRejectedException(file, "trial inference (batch " + b.size + ") failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+        ModelDescription d = description;
+        checkOutput(file, b.size, d.primaryOutput(), b.primary, d.primaryWidth());
+        if (d.hasValue()) {
+            checkOutput(file, b.size, ModelContract.OUT_VALUE, b.value, 1);
+        }
+        if (d.embeddingSize() > 0) {
+            checkOutput(file, b.size, ModelContract.OUT_EMBEDDING, b.embedding, d.embeddingSize());
+        }
+    }
+
+    /**
+     * Moves every context of {@code b} one tick on (drop the oldest row, append a random one), runs
+     * it reusing the codes of the rows it already saw, and compares with a fresh batch that codes
+     * every row: a row-codes model whose codes do not add up (wrong sum, wrong predecessor) would
+     * decide differently in the daemon than in training.
+     */
+    private void checkRowCodes(Path file, Batch b, Random random) throws OrtException, ModelRejectedException {
+        ModelDescription d = description;
+        int c = d.contextLength();
+        int w = d.contextWidth();
+        for (int i = 0; i < b.size; i++) {
+            System.arraycopy(b.context, (i * c + 1) * w, b.context, i * c * w, (c - 1) * w);
+            System.arraycopy(b.mask, i * c + 1, b.mask, i * c, c - 1);
+            b.mask[i * c + c - 1] = 1f;
+            for (int col = 0; col < w; col++) {
+                b.context[(i * c + c - 1) * w + col] = random.nextFloat();
             }
-            OrtSession.Result result;
-            try {
-                result = session.run(inputs);
-            } catch (OrtException e) {
-                throw new ModelRejectedException(file, "trial inference (batch " + n + ") failed: "
-                        + firstLine(e.getMessage()), e);
+        }
+        trial(file, b);
+        try (Batch fresh = new Batch(b.size)) {
+            System.arraycopy(b.state, 0, fresh.state, 0, b.state.length);
+            System.arraycopy(b.context, 0, fresh.context, 0, b.context.length);
+            System.arraycopy(b.mask, 0, fresh.mask, 0, b.mask.length);
+            trial(file, fresh);
+            compare(file, d.primaryOutput(), b.primary, fresh.primary);
+            compare(file, ModelContract.OUT_EMBEDDING, b.embedding, fresh.embedding);
+        }
+    }
+
+    private static void compare(Path file, String output, float[] reused, float[] fresh) throws ModelRejectedException {
+        for (int i = 0; i < fresh.length; i++) {
+            if (Math.abs(reused[i] - fresh[i]) > ROW_CODES_TOLERANCE * Math.max(1f, Math.abs(fresh[i]))) {
+                throw new ModelRejectedException(file, "row codes do not add up: output '" + output + "' is "
+                        + reused[i] + " with the codes of earlier rows and " + fresh[i] + " coding every row"
+                        + " (index " + i + ")");
             }
-            try (result) {
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    String name = e.getKey();
-                    OnnxTensor tensor = (OnnxTensor) e.getValue();
-                    int width = switch (name) {
-                        case ModelContract.OUT_EMBEDDING -> d.embeddingSize();
-                        case ModelContract.OUT_ACTION_PROBS -> d.actions().size();
-                        default -> 1;
-                    };
-                    long[] shape = tensor.getInfo().getShape();
-                    if (shape.length != 2 || shape[0] != n || shape[1] != width) {
-                        throw new ModelRejectedException(file, "trial inference (batch " + n + "): output '" + name
-                                + "' has shape " + Arrays.toString(shape) + ", expected [" + n + ", " + width + "]");
-                    }
-                    float[] values = new float[n * width];
-                    tensor.getFloatBuffer().get(values);
-                    checkOutput(file, n, name, values, width);
-                }
-            }
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static void fillRandom(float[] a, Random random) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextFloat();
         }
     }
 
@@ -459,14 +526,6 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private static float[] randomArray(Random random, int size) {
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = random.nextFloat();
-        }
-        return a;
-    }
-
     // ---- per-tick batches -------------------------------------------------------------------
 
     /**
@@ -492,19 +551,34 @@ public final class OnnxModel implements AutoCloseable {
         if (batch != cached) {
             throw new IllegalArgumentException("batch does not belong to this model (or was replaced)");
         }
+        runBatch(batch);
+        inferences++;
+    }
+
+    private void runBatch(Batch batch) throws OrtException {
         batch.stateBuffer.clear();
         batch.stateBuffer.put(batch.state).flip();
-        if (batch.contextTensor != null) {
-            batch.contextBuffer.clear();
-            batch.contextBuffer.put(batch.context).flip();
-            batch.maskBuffer.clear();
-            batch.maskBuffer.put(batch.mask).flip();
+        Map<String, OnnxTensor> inputs = batch.inputs;
+        Map<String, OnnxTensor> outputs = batch.pinnedOutputs;
+        RowCodeFeed feed = batch.feed;
+        boolean full = false;
+        if (feed != null) {
+            full = feed.prepare(batch.context, batch.mask);
+            put(batch.codeSumBuffer, feed.codeSum);
+            put(batch.countBuffer, feed.count);
+            RowCodeTensors t = full ? batch.fullCodes : batch.steadyCodes;
+            put(t.rowsBuffer, full ? feed.fullRows : feed.steadyRows);
+            put(t.maskBuffer, full ? feed.fullMask : feed.steadyMask);
+            inputs = t.inputs;
+            outputs = t.outputs;
+        } else if (batch.contextBuffer != null) {
+            put(batch.contextBuffer, batch.context);
+            put(batch.maskBuffer, batch.mask);
         }
         // Outputs are pinned: ONNX Runtime writes them into the batch's direct buffers, and the
         // result only holds references to those tensors, so closing it frees nothing of ours.
-        OrtSession.Result result = session.run(batch.inputs, batch.pinnedOutputs);
+        OrtSession.Result result = session.run(inputs, outputs);
         result.close();
-        inferences++;
         copyOut(batch.primaryBuffer, batch.primary);
         if (batch.valueBuffer != null) {
             copyOut(batch.valueBuffer, batch.value);
@@ -512,6 +586,16 @@ public final class OnnxModel implements AutoCloseable {
         if (batch.embeddingBuffer != null) {
             copyOut(batch.embeddingBuffer, batch.embedding);
         }
+        if (feed != null) {
+            RowCodeTensors t = full ? batch.fullCodes : batch.steadyCodes;
+            copyOut(t.codesBuffer, t.codes);
+            feed.accept(full, t.codes);
+        }
+    }
+
+    private static void put(FloatBuffer to, float[] from) {
+        to.clear();
+        to.put(from).flip();
     }
 
     private static void copyOut(FloatBuffer from, float[] to) {
@@ -525,6 +609,11 @@ public final class OnnxModel implements AutoCloseable {
      * {@code context[i*C*W ...]}, of {@link #mask} {@code mask[i*C ...]}. Outputs:
      * {@link #primary} holds action_probs ({@code [i*A ...]}) or prediction, {@link #value} one
      * value per row (NaN when the model has none), {@link #embedding} E floats per row.
+     *
+     * <p>Callers fill the context as rows whatever the model's encoding; for a row-codes model the
+     * batch keeps the codes of the rows it has seen ({@link RowCodeFeed}) and feeds only the new
+     * ones, so a batch row should keep describing the same thing (the same cpufreq policy) from
+     * one run to the next. When it does not, the batch notices and codes every row.
      */
     public final class Batch implements AutoCloseable {
         public final int size;
@@ -541,9 +630,14 @@ public final class OnnxModel implements AutoCloseable {
         private final FloatBuffer primaryBuffer;
         private final FloatBuffer valueBuffer;
         private final FloatBuffer embeddingBuffer;
-        private final OnnxTensor contextTensor;
         private final Map<String, OnnxTensor> inputs = new HashMap<>();
         private final Map<String, OnnxTensor> pinnedOutputs = new HashMap<>();
+        // Row-codes encoding only.
+        private final RowCodeFeed feed;
+        private final FloatBuffer codeSumBuffer;
+        private final FloatBuffer countBuffer;
+        private final RowCodeTensors steadyCodes;
+        private final RowCodeTensors fullCodes;
 
         private Batch(int n) throws OrtException {
             ModelDescription d = description;
@@ -561,19 +655,19 @@ public final class OnnxModel implements AutoCloseable {
             if (!d.hasValue()) {
                 Arrays.fill(value, Float.NaN);
             }
+            boolean rowCodes = d.rowCodes();
+            this.feed = rowCodes ? new RowCodeFeed(n, c, w, d.rowCodeSize()) : null;
             try {
                 stateBuffer = direct(state.length);
                 inputs.put(ModelContract.IN_STATE, OnnxTensor.createTensor(env, stateBuffer, new long[] {n, f}));
-                if (c > 0) {
+                if (c > 0 && !rowCodes) {
                     contextBuffer = direct(context.length);
                     maskBuffer = direct(mask.length);
-                    contextTensor = OnnxTensor.createTensor(env, contextBuffer, new long[] {n, c, w});
-                    inputs.put(ModelContract.IN_CONTEXT, contextTensor);
+                    inputs.put(ModelContract.IN_CONTEXT, OnnxTensor.createTensor(env, contextBuffer, new long[] {n, c, w}));
                     inputs.put(ModelContract.IN_CONTEXT_MASK, OnnxTensor.createTensor(env, maskBuffer, new long[] {n, c}));
                 } else {
                     contextBuffer = null;
                     maskBuffer = null;
-                    contextTensor = null;
                 }
                 primaryBuffer = direct(primary.length);
                 pinnedOutputs.put(d.primaryOutput(),
@@ -591,6 +685,20 @@ public final class OnnxModel implements AutoCloseable {
                 } else {
                     embeddingBuffer = null;
                 }
+                if (rowCodes) {
+                    int h = d.rowCodeSize();
+                    codeSumBuffer = direct(n * h);
+                    countBuffer = direct(n);
+                    inputs.put(ModelContract.IN_CONTEXT_CODE_SUM, OnnxTensor.createTensor(env, codeSumBuffer, new long[] {n, h}));
+                    inputs.put(ModelContract.IN_CONTEXT_COUNT, OnnxTensor.createTensor(env, countBuffer, new long[] {n, 1}));
+                    steadyCodes = new RowCodeTensors(env, n, RowCodeFeed.STEADY_ROWS, w, h, inputs, pinnedOutputs);
+                    fullCodes = new RowCodeTensors(env, n, c, w, h, inputs, pinnedOutputs);
+                } else {
+                    codeSumBuffer = null;
+                    countBuffer = null;
+                    steadyCodes = null;
+                    fullCodes = null;
+                }
             } catch (OrtException | RuntimeException e) {
                 close();
                 throw e;
@@ -602,12 +710,67 @@ public final class OnnxModel implements AutoCloseable {
             return description;
         }
 
+        /** Runs that coded every context row, and runs that reused earlier codes (row-codes models). */
+        public long fullRuns() {
+            return feed == null ? 0 : feed.fullRuns();
+        }
+
+        public long steadyRuns() {
+            return feed == null ? 0 : feed.steadyRuns();
+        }
+
         @Override
         public void close() {
+            // The row-code tensor maps share the state, sum and count inputs and the pinned
+            // outputs with the batch's own maps; each tensor is closed once, from here.
+            if (steadyCodes != null) {
+                steadyCodes.closeOwn();
+            }
+            if (fullCodes != null) {
+                fullCodes.closeOwn();
+            }
             inputs.values().forEach(OnnxTensor::close);
             pinnedOutputs.values().forEach(OnnxTensor::close);
             inputs.clear();
             pinnedOutputs.clear();
+        }
+    }
+
+    /**
+     * The K-dependent inputs and output of a row-codes model for one K (2 in a steady run, C when
+     * every row is coded), with complete input and output maps that reuse the batch's other tensors.
+     */
+    private static final class RowCodeTensors {
+        final FloatBuffer rowsBuffer;
+        final FloatBuffer maskBuffer;
+        final FloatBuffer codesBuffer;
+        final float[] codes;
+        final Map<String, OnnxTensor> inputs;
+        final Map<String, OnnxTensor> outputs;
+        private final OnnxTensor rows;
+        private final OnnxTensor rowMask;
+        private final OnnxTensor codesTensor;
+
+        RowCodeTensors(OrtEnvironment env, int n, int k, int w, int h, Map<String, OnnxTensor> shared,
+                       Map<String, OnnxTensor> sharedOutputs) throws OrtException {
+            rowsBuffer = direct(n * k * 2 * w);
+            maskBuffer = direct(n * k * 2);
+            codesBuffer = direct(n * k * h);
+            codes = new float[n * k * h];
+            rows = OnnxTensor.createTensor(env, rowsBuffer, new long[] {n, k, 2, w});
+            rowMask = OnnxTensor.createTensor(env, maskBuffer, new long[] {n, k, 2});
+            codesTensor = OnnxTensor.createTensor(env, codesBuffer, new long[] {n, k, h});
+            inputs = new HashMap<>(shared);
+            inputs.put(ModelContract.IN_CONTEXT_NEW, rows);
+            inputs.put(ModelContract.IN_CONTEXT_NEW_MASK, rowMask);
+            outputs = new HashMap<>(sharedOutputs);
+            outputs.put(ModelContract.OUT_CONTEXT_NEW_CODES, codesTensor);
+        }
+
+        void closeOwn() {
+            rows.close();
+            rowMask.close();
+            codesTensor.close();
         }
     }
 
