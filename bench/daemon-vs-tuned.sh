@@ -8,10 +8,8 @@
 #   CANDIDATE_OPTS="-XX:ReservedCodeCacheSize=12m" bench/daemon-vs-tuned.sh   # + a third flashd
 #
 # Runs at once:
-#   flashd            launcher flags (systemd/flash), simulated node, a DVFS model (ONNX Runtime
-#                     loaded): TestModels' model as the jar's built-in models/dvfs-flash.onnx in
-#                     a copy of flash.jar (models/ ships none yet, and a model dropped into
-#                     --models-dir is not picked up by DaemonWiring at the time of writing)
+#   flashd            launcher flags (systemd/flash), simulated node, the jar's built-in shipped
+#                     model models/dvfs-flash.onnx (ONNX Runtime loaded), an empty --models-dir
 #   flashd-fallback   launcher flags, simulated node, no model (rule controller, no ONNX Runtime)
 #   flashd-candidate  only with CANDIDATE_OPTS: launcher flags + CANDIDATE_OPTS, with the model
 #   tuned             `tuned --no-dbus` in the foreground (profile: tuned's recommendation)
@@ -31,12 +29,17 @@ fi
 command -v tuned >/dev/null || { echo "tuned is not installed (apt-get install -y tuned)" >&2; exit 1; }
 
 W=$(mktemp -d /tmp/flash-vs-tuned.XXXXXX)
-# flash.jar with a built-in model: what a release with models/dvfs-flash.onnx would be
-java -cp "target/test-classes:target/classes:$(cat target/bench-cp.txt)" dev.flash.bench.BenchModel "$W/jar/models" >/dev/null
-mv "$W/jar/models/dvfs-test.onnx" "$W/jar/models/dvfs-flash.onnx"
-mkdir -p "$W/home" "$W/empty"
+# flash.jar as built: its built-in model is the shipped models/dvfs-flash.onnx; the fallback
+# daemon gets a copy without it (no valid model anywhere: the rule controller decides)
+mkdir -p "$W/home" "$W/empty" "$W/nomodel"
 cp target/flash.jar "$W/home/flash.jar"
-jar uf "$W/home/flash.jar" -C "$W/jar" models/dvfs-flash.onnx
+python3 - "$W/home/flash.jar" "$W/nomodel/flash.jar" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as dst:
+    for item in src.infolist():
+        if item.filename != "models/dvfs-flash.onnx":
+            dst.writestr(item, src.read(item.filename))
+PY
 PIDS=""
 cleanup() {
     for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done
@@ -50,7 +53,7 @@ flashd() { # name flash-home extra-opts
         --state-dir "$W/$1" --socket "$W/$1/flashd.sock" --models-dir "$W/empty" 2>"$W/$1.log" &
 }
 flashd flashd "$W/home" ""; FLASHD=$!; PIDS="$PIDS $FLASHD"
-flashd flashd-fallback "$PWD/target" ""; FALLBACK=$!; PIDS="$PIDS $FALLBACK"
+flashd flashd-fallback "$W/nomodel" ""; FALLBACK=$!; PIDS="$PIDS $FALLBACK"
 ARGS="flashd=$FLASHD flashd-fallback=$FALLBACK"
 if [ -n "${CANDIDATE_OPTS:-}" ]; then
     flashd flashd-candidate "$W/home" "$CANDIDATE_OPTS"; CAND=$!; PIDS="$PIDS $CAND"

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * Writes the small real DVFS model of {@link TestModels} into a models directory, so the
- * benchmark scripts can run flashd with ONNX Runtime loaded (this project ships no trained model
- * in models/ yet). Usage: {@code java -cp ... dev.flash.bench.BenchModel DIR}.
+ * benchmark scripts can run flashd with ONNX Runtime loaded on a model that does not depend on
+ * the shipped one (the scripts take {@code models/dvfs-flash.onnx} when asked to). Usage:
+ * {@code java -cp ... dev.flash.bench.BenchModel DIR}.
  */
 public final class BenchModel {
     private BenchModel() {
