@@ -287,8 +287,11 @@ public final class FakeSysfs {
     }
 
     /**
-     * Removes a policy directory and its CPUs' links, as when the driver unregisters a policy
-     * or a CPU is hot-removed; the files are kept aside for {@link #replugPolicy}.
+     * Removes a policy directory and its CPUs' links, as when a CPU is hot-removed (it was
+     * offlined first, so its CPUs also leave {@code cpu/online}); the files are kept aside for
+     * {@link #replugPolicy}. A real kernel also fails reads on file descriptors held open on the
+     * removed files (kernfs deactivates them); a moved file here stays readable, so readers must
+     * notice through {@code cpu/online}, as they do on a real node.
      */
     public void unplugPolicy(int id) {
         try {
@@ -298,6 +301,7 @@ public final class FakeSysfs {
             for (int c = id; c < id + cpusPerPolicy; c++) {
                 Files.deleteIfExists(cpuDir().resolve("cpu" + c).resolve("cpufreq"));
             }
+            listOnline(id, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -310,9 +314,29 @@ public final class FakeSysfs {
             for (int c = id; c < id + cpusPerPolicy; c++) {
                 link(cpuDir().resolve("cpu" + c).resolve("cpufreq"), Path.of("../cpufreq/policy" + id));
             }
+            listOnline(id, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Adds or removes policy {@code id}'s CPUs in {@code cpu/online}, when the tree has one. */
+    private void listOnline(int id, boolean online) {
+        if (!Files.exists(cpuDir().resolve("online"))) {
+            return;
+        }
+        TreeSet<Integer> on = new TreeSet<>();
+        for (int c : SysfsRoot.readCpuList(cpuDir().resolve("online"))) {
+            on.add(c);
+        }
+        for (int c = id; c < id + cpusPerPolicy; c++) {
+            if (online) {
+                on.add(c);
+            } else {
+                on.remove(c);
+            }
+        }
+        put(cpuDir(), "online", compress(on));
     }
 
     private Path stashDir(int id) {

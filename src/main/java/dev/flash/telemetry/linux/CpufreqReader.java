@@ -48,6 +48,10 @@ public final class CpufreqReader implements AutoCloseable {
     private final TreeMap<Integer, PolicyHandle> handles = new TreeMap<>();
     private String lastOnline;
     private long tick;
+    /** Policy ids from the last directory listing (ascending); null before the first. */
+    private int[] policyIds;
+    /** Set when a policy failed to read or open, so the next tick lists the directory again. */
+    private boolean relist;
 
     public CpufreqReader(SysfsRoot root) {
         this(root, DEFAULT_SLOW_EVERY);
@@ -90,10 +94,19 @@ public final class CpufreqReader implements AutoCloseable {
      */
     public List<PolicySample> read() throws TelemetryException {
         tick++;
-        int[] ids = listPolicies();
-        if (onlineChanged()) {
+        boolean onlineChanged = onlineChanged();
+        if (onlineChanged) {
             closeAll();
         }
+        // Listing 256 policy directories costs a readdir and 256 strings per tick, and the set
+        // changes only with hotplug (seen in cpu/online at once) or a driver change: list on the
+        // first tick, on a hotplug, after a policy failed to read, and once per slowEvery ticks
+        // (every tick in a tree without cpu/online, where the listing is all there is).
+        if (policyIds == null || onlineChanged || relist || lastOnline == null || tick % slowEvery == 0) {
+            policyIds = listPolicies();
+            relist = false;
+        }
+        int[] ids = policyIds;
         syncHandles(ids);
 
         List<PolicySample> out = new ArrayList<>(handles.size());
@@ -104,12 +117,14 @@ public final class CpufreqReader implements AutoCloseable {
                 }
                 if (!h.open()) {
                     h.retryAtTick = tick + slowEvery;
+                    relist = true;
                     continue;
                 }
             }
             boolean slow = h.needsSlowRead || (h.id + tick) % slowEvery == 0;
             if (!h.readDynamic(slow)) {
                 h.retryAtTick = tick + slowEvery;
+                relist = true;
                 continue;
             }
             if (h.cpus.length == 0) {
