@@ -74,7 +74,7 @@ public final class DvfsTrainer {
          * plain PPO (0.135-0.140 vs 0.136: more training closes most of PPO's gap). C = 32, entropy
          * 0.01, a 32-wide embedding or a switch penalty did not help (docs/reproduce-dvfs.md).
          *
-         * <p>C = {@value #DEFAULT_CONTEXT_LENGTH}: measured with the adaptation metrics of
+         * <p>C = {@value DvfsTrainer#DEFAULT_CONTEXT_LENGTH}: measured with the adaptation metrics of
          * {@code flash reproduce dvfs --seed 7} (FlashAdaptExperiment, transfer learning
          * unchanged), a shorter context makes FLASH's policy depend less on which transitions it
          * last saw, so it settles at once: C = 64 / 16 / 8 / 4 gave a FLASH reward gap of 16.4% /
