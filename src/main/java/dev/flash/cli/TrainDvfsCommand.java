@@ -77,7 +77,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
 
     @Option(names = "--context-length", paramLabel = "C",
             description = "Context rows (recent transitions) the encoder sees; 0 trains plain PPO without FLASH "
-                    + "(default: 16; --quick: 8).")
+                    + "(default: 4; --quick: 8).")
     Integer contextLength;
 
     @Option(names = "--quick", description = "Tiny settings that finish in seconds (smoke tests).")

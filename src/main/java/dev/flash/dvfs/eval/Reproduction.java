@@ -260,7 +260,7 @@ public final class Reproduction {
         // The evaluation episodes: one fresh environment per episode, seeded per (app, j), so
         // every snapshot of both agents plays exactly the same phase offsets, start frequencies
         // and load noise (common random numbers).
-        IntFunction<RlEnvironment> evalEnvs = j -> apps.environment(Split.TEST, index, seed + EVAL_SEED_STRIDE * (j + 1));
+        IntFunction<RlEnvironment> evalEnvs = evaluationEpisodes(apps, index, plan);
         double[] evalCpu = {0};
         java.util.function.Function<FlashAgentNetwork, java.util.function.Function<ContextBuffer, Double>> evaluator =
                 net -> ctx -> {
@@ -271,24 +271,10 @@ public final class Reproduction {
                     return perStep;
                 };
 
-        // FLASH: gather context with argmax actions (as flashd), weights frozen; snapshot at each k.
-        ContextBuffer ctx = new ContextBuffer(flash.config().contextLength(), flash.config().stateSize(),
-                flash.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
-        RlEnvironment flashEnv = apps.environment(Split.TEST, index, seed);
-        double[] fr = new double[ks.length];
-        List<Double> flashEpisodes = new ArrayList<>();
-        double cpuF = 0;
-        int played = 0;
-        for (int i = 0; i < ks.length; i++) {
-            if (ks[i] > played) {
-                long c0 = mx.getCurrentThreadCpuTime();
-                flashEpisodes.addAll(PpoTrainer.adaptFrozen(flash, flashEnv, ks[i] - played, true, ctx, seed)
-                        .episodeRewards());
-                cpuF += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                played = ks[i];
-            }
-            fr[i] = evaluator.apply(flash).apply(ctx);
-        }
+        FlashRun fl = adaptFlash(apps, index, flash, plan, evaluator.apply(flash));
+        double[] fr = fl.reward();
+        List<Double> flashEpisodes = fl.episodes();
+        double cpuF = fl.cpuSeconds();
 
         // Transfer learning: PPO fine-tuning; a point k is served by the weights in force after
         // k episodes of experience (k * steps), i.e. those of the rollout covering that step.
@@ -332,6 +318,45 @@ public final class Reproduction {
                 AdaptationMetrics.rewardGap(expert, tc.at(AdaptationMetrics.START_TRANSFER)), costF, costT,
                 AdaptationMetrics.censored(fc, costF), AdaptationMetrics.censored(tc, costT),
                 cpuF / episodes, cpuT / episodes, evalCpu[0]);
+    }
+
+    /** FLASH's evaluated points on one held-out application, its gathering episodes and their CPU time. */
+    record FlashRun(double[] reward, List<Double> episodes, double cpuSeconds) {
+    }
+
+    /**
+     * FLASH's half of {@link #adapt}: gathers context with argmax actions (as flashd), weights
+     * frozen, and evaluates the context at every point of the schedule with {@code evaluate}.
+     */
+    static FlashRun adaptFlash(DvfsApplications apps, int index, FlashAgentNetwork flash, Plan plan,
+                               java.util.function.Function<ContextBuffer, Double> evaluate) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long seed = DvfsApplications.episodeSeed(plan.seed(), Split.TEST, index);
+        int[] ks = AdaptationMetrics.schedule(plan.adaptEpisodes());
+        ContextBuffer ctx = new ContextBuffer(flash.config().contextLength(), flash.config().stateSize(),
+                flash.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
+        RlEnvironment flashEnv = apps.environment(Split.TEST, index, seed);
+        double[] fr = new double[ks.length];
+        List<Double> flashEpisodes = new ArrayList<>();
+        double cpuF = 0;
+        int played = 0;
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] > played) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                flashEpisodes.addAll(PpoTrainer.adaptFrozen(flash, flashEnv, ks[i] - played, true, ctx, seed)
+                        .episodeRewards());
+                cpuF += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                played = ks[i];
+            }
+            fr[i] = evaluate.apply(ctx);
+        }
+        return new FlashRun(fr, flashEpisodes, cpuF);
+    }
+
+    /** The evaluation episodes of held-out application {@code index}: one fresh, seeded environment per episode. */
+    static IntFunction<RlEnvironment> evaluationEpisodes(DvfsApplications apps, int index, Plan plan) {
+        long seed = DvfsApplications.episodeSeed(plan.seed(), Split.TEST, index);
+        return j -> apps.environment(Split.TEST, index, seed + EVAL_SEED_STRIDE * (j + 1));
     }
 
     static String provenance(Plan plan) {

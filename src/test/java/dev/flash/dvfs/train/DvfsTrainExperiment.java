@@ -41,6 +41,33 @@ public final class DvfsTrainExperiment {
                 k, g[2], g[0] / g[2], g[1] / g[2], (g[1] - g[0]) / apps.size(Split.TEST)));
     }
 
+    /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
+    public static DvfsTrainer.Settings override(DvfsTrainer.Settings s, String key, String v) {
+        switch (key) {
+                case "seed" -> { return new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
+                        s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
+                        s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
+                        s.env(), s.contextResetProbability()); }
+                case "iters" -> { return s.withIterations(Integer.parseInt(v)); }
+                case "enc" -> { return s.withEncoder(NetworkConfig.EncoderType.valueOf(v)); }
+                case "C" -> { return s.withContextLength(Integer.parseInt(v)); }
+                case "hidden" -> { return s.withEncoderHidden(Integer.parseInt(v)); }
+                case "emb" -> { return s.withEmbeddingSize(Integer.parseInt(v)); }
+                case "ent" -> { return s.withEntropyCoef(Double.parseDouble(v)); }
+                case "lr" -> { return s.withLearningRate(Double.parseDouble(v)); }
+                case "gamma" -> { return s.withGamma(Double.parseDouble(v)); }
+                case "reset" -> { return s.withContextResetProbability(Double.parseDouble(v)); }
+                case "envs" -> { return s.withRollout(Integer.parseInt(v), s.rolloutSteps(), s.minibatches(), s.epochs()); }
+                case "steps" -> { return s.withRollout(s.numEnvs(), Integer.parseInt(v), s.minibatches(), s.epochs()); }
+                case "epochs" -> { return s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v)); }
+                case "mb" -> { return s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs()); }
+                case "randstart" -> { return s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v))); }
+                case "kappa" -> { return s.withEnv(s.env().withKappa(Double.parseDouble(v))); }
+                case "switch" -> { return s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v))); }
+                default -> { return null; }
+        }
+    }
+
     public static void main(String[] args) {
         DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
         boolean oracle = false;

@@ -1,0 +1,65 @@
+package dev.flash.dvfs.eval;
+
+import dev.flash.dvfs.train.DvfsTrainExperiment;
+import dev.flash.dvfs.train.DvfsTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Not a test: the whole of {@code flash reproduce dvfs --seed 7} with {@code key=value}
+ * overrides of the training settings ({@link DvfsTrainExperiment#override} keys) and of the
+ * plan ({@code evalEps=N}, {@code adapt=N}); writes {@code out=DIR}/reproduce.json and prints the
+ * headline figures. For trying settings before making them the defaults.
+ */
+public final class ReproduceExperiment {
+    public static void main(String[] args) throws Exception {
+        Reproduction.Plan full = Reproduction.Plan.full(7);
+        DvfsTrainer.Settings s = full.settings();
+        int evalEps = full.evalEpisodes();
+        int adapt = full.adaptEpisodes();
+        Path out = null;
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            String v = kv.length > 1 ? kv[1] : "";
+            switch (kv[0]) {
+                case "out" -> out = Path.of(v);
+                case "evalEps" -> evalEps = Integer.parseInt(v);
+                case "adapt" -> adapt = Integer.parseInt(v);
+                default -> {
+                    DvfsTrainer.Settings o = DvfsTrainExperiment.override(s, kv[0], v);
+                    if (o == null) {
+                        throw new IllegalArgumentException("unknown key " + kv[0]);
+                    }
+                    s = o;
+                }
+            }
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("out=DIR is required");
+        }
+        Files.createDirectories(out);
+        Reproduction.Plan plan = new Reproduction.Plan(false, s, full.testApps(), adapt, evalEps,
+                full.operatorEpisodes());
+        System.out.println("settings: " + s + " evalEps=" + evalEps + " adapt=" + adapt);
+        Reproduction.Result r = Reproduction.run(EvalApps.load(null, 7), plan, out, new Reproduction.Listener() {
+            @Override
+            public void phase(String name, int total) {
+                System.out.println("phase " + name);
+            }
+
+            @Override
+            public void step(String detail) {
+            }
+        });
+        var json = Reproduction.toJson(r);
+        Files.writeString(out.resolve("reproduce.json"), Json.PRETTY.toJson(json) + "\n");
+        String[] keys = {"reward_gap_flash", "reward_gap_transfer", "adaptation_cost_ratio",
+            "adaptation_cost_flash_episodes", "adaptation_cost_transfer_episodes", "share_of_oracle_saving",
+            "energy_saving_vs_performance", "slowdown_vs_performance", "train_seconds", "total_seconds"};
+        StringBuilder sb = new StringBuilder("RESULT");
+        for (String k : keys) {
+            sb.append(' ').append(k).append('=').append(json.get(k));
+        }
+        System.out.println(sb);
+    }
+}
