@@ -540,7 +540,7 @@ public final class PpoTrainer {
             // precision trainers skip an overflowed one) and count it in the training report.
             skippedUpdates++;
             for (NDArray g : grads) {
-                g.set(new ai.djl.ndarray.index.NDIndex(), 0f); // muli(0) would keep inf x 0 = NaN
+                zeroInPlace(g);
             }
             return;
         }
@@ -554,6 +554,16 @@ public final class PpoTrainer {
             adam.update(p.getId(), p.getArray(), g);
             g.muli(0f);
         }
+    }
+
+    /**
+     * Sets every element of {@code g} to 0 in place, whatever it holds: {@code muli(0)} would keep
+     * inf x 0 = NaN, and an empty index ({@code set(new NDIndex(), 0)}) is refused by PyTorch's
+     * index_put_ ("an empty index list is not valid syntax"), which is how a run first met this
+     * path at iteration 1300. The ellipsis selects all of a tensor of any rank, a scalar included.
+     */
+    static void zeroInPlace(NDArray g) {
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
     }
 
     /** PPO minibatch updates skipped so far because their gradient was not finite (0 in a healthy run). */
