@@ -39,6 +39,13 @@ import java.util.TreeMap;
 public final class CpufreqReader implements AutoCloseable {
     /** Dynamic limits and the governor are re-read for every policy once per this many ticks. */
     public static final int DEFAULT_SLOW_EVERY = 8;
+    /**
+     * Ticks between safety-net listings of the policy directory. Rare enough to stay out of the
+     * tick's p99 (a listing of 256 policies costs a readdir and 256 names), often enough that a
+     * policy directory appearing without any change of cpu/online is seen within two minutes at
+     * the default period.
+     */
+    public static final int RELIST_EVERY = 128;
 
     private final SysfsRoot root;
     private final Path cpufreqDir;
@@ -100,9 +107,10 @@ public final class CpufreqReader implements AutoCloseable {
         }
         // Listing 256 policy directories costs a readdir and 256 strings per tick, and the set
         // changes only with hotplug (seen in cpu/online at once) or a driver change: list on the
-        // first tick, on a hotplug, after a policy failed to read, and once per slowEvery ticks
-        // (every tick in a tree without cpu/online, where the listing is all there is).
-        if (policyIds == null || onlineChanged || relist || lastOnline == null || tick % slowEvery == 0) {
+        // first tick, on a hotplug, after a policy failed to read, and once per RELIST_EVERY
+        // ticks as a safety net (every tick in a tree without cpu/online, where the listing is
+        // all there is). A driver change is seen at once anyway: its removed files fail reads.
+        if (policyIds == null || onlineChanged || relist || lastOnline == null || tick % RELIST_EVERY == 0) {
             policyIds = listPolicies();
             relist = false;
         }
