@@ -88,12 +88,12 @@ public final class OnnxExport {
     static OnnxGraphBuilder build(FlashAgentNetwork net, Metadata meta, String encoding) {
         NetworkConfig c = net.config();
         validate(c, meta);
-        boolean rowCodes = ModelContract.ENCODING_ROW_CODES.equals(encoding);
         if (!ModelContract.ENCODINGS.contains(encoding)) {
             throw new IllegalArgumentException("unknown context encoding '" + encoding + "' (expected one of "
                     + ModelContract.ENCODINGS + ")");
         }
-        if (rowCodes && c.hasContext() && c.encoder() == NetworkConfig.EncoderType.GRU) {
+        boolean rowCodes = c.hasContext() && ModelContract.ENCODING_ROW_CODES.equals(encoding);
+        if (rowCodes && c.encoder() == NetworkConfig.EncoderType.GRU) {
             throw new IllegalArgumentException("a GRU encoder cannot be exported as row codes: a row's state"
                     + " depends on every row before it");
         }
@@ -101,7 +101,6 @@ public final class OnnxExport {
         OnnxGraphBuilder g = new OnnxGraphBuilder("flash_" + meta.agent()).producer("flash");
         g.input(ModelContract.IN_STATE, "N", c.stateSize());
         String baseInput = ModelContract.IN_STATE;
-        rowCodes = rowCodes && c.hasContext();
         if (rowCodes) {
             g.input(ModelContract.IN_CONTEXT_CODE_SUM, "N", c.encoderHidden());
             g.input(ModelContract.IN_CONTEXT_COUNT, "N", 1);
@@ -204,9 +203,25 @@ public final class OnnxExport {
         int c = enc.config().contextLength();
         int hidden = enc.config().encoderHidden();
         g.int64Initializer("axis1", new long[] {1}, 1);
-        g.int64Initializer("axis2", new long[] {2}, 1);
-        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
         String rows = enc.deltas() ? setDeltas(g, c) : ModelContract.IN_CONTEXT;
+        String h = rowMlp(g, enc, rows);
+        g.int64Initializer("enc_rows_shape", new long[] {-1, c, hidden}, 3);
+        g.node("Reshape").inputs(h, "enc_rows_shape").outputs("enc_rows_h");
+        // Padding rows reach the MLP (as zero rows for SET_DELTA, raw for SET) but a zero mask
+        // weight drops them from the sum, as SetContextEncoder's h * mask does.
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("mask_row");
+        g.node("MatMul").inputs("mask_row", "enc_rows_h").outputs("enc_sum3");
+        g.int64Initializer("enc_pooled_shape", new long[] {-1, hidden}, 2);
+        g.node("Reshape").inputs("enc_sum3", "enc_pooled_shape").outputs("enc_sum");
+        g.node("ReduceSum").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("enc_count").attr("keepdims", 1L);
+        return mean(g, "enc_sum", "enc_count");
+    }
+
+    /**
+     * The per-row MLP (Linear + ReLU layers) over {@code rows} flattened to [rows, input]: 2-D,
+     * so ONNX Runtime fuses each MatMul + Add + Relu into one Gemm. Returns the [rows, H] name.
+     */
+    private static String rowMlp(OnnxGraphBuilder g, SetContextEncoder enc, String rows) {
         g.int64Initializer("enc_flat_shape", new long[] {-1, enc.rowInputSize()}, 2);
         g.node("Reshape").inputs(rows, "enc_flat_shape").outputs("enc_rows_flat");
         String h = "enc_rows_flat";
@@ -217,18 +232,14 @@ public final class OnnxExport {
             g.node("Relu").inputs(pre).outputs(h);
             i++;
         }
-        g.int64Initializer("enc_rows_shape", new long[] {-1, c, hidden}, 3);
-        g.node("Reshape").inputs(h, "enc_rows_shape").outputs("enc_rows_h");
-        // Padding rows reach the MLP (as zero rows for SET_DELTA, raw for SET) but a zero mask
-        // weight drops them from the sum, as SetContextEncoder's h * mask does.
-        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("mask_row");
-        g.node("MatMul").inputs("mask_row", "enc_rows_h").outputs("enc_sum3");
-        g.int64Initializer("enc_pooled_shape", new long[] {-1, hidden}, 2);
-        g.node("Reshape").inputs("enc_sum3", "enc_pooled_shape").outputs("enc_sum");
+        return h;
+    }
+
+    /** sum / max(count, 1): the masked mean of the SET encoders, empty contexts included. */
+    private static String mean(OnnxGraphBuilder g, String sum, String count) {
         g.floatInitializer("one", new float[] {1f});
-        g.node("ReduceSum").inputs(ModelContract.IN_CONTEXT_MASK, "axis1").outputs("enc_count").attr("keepdims", 1L);
-        g.node("Max").inputs("enc_count", "one").outputs("enc_count1");
-        g.node("Div").inputs("enc_sum", "enc_count1").outputs("enc_pooled");
+        g.node("Max").inputs(count, "one").outputs("enc_count1");
+        g.node("Div").inputs(sum, "enc_count1").outputs("enc_pooled");
         return "enc_pooled";
     }
 
@@ -264,16 +275,7 @@ public final class OnnxExport {
             g.node("Concat").inputs("rc_x4", "rc_d4").outputs("rc_in4").attr("axis", 3L);
             rows = "rc_in4";
         }
-        g.int64Initializer("rc_flat_shape", new long[] {-1, enc.rowInputSize()}, 2);
-        g.node("Reshape").inputs(rows, "rc_flat_shape").outputs("rc_rows_flat");
-        String h = "rc_rows_flat";
-        int i = 0;
-        for (Linear layer : enc.rowLayers()) {
-            String pre = linear(g, "enc_row" + i, layer, h);
-            h = "enc_row" + i + "_relu";
-            g.node("Relu").inputs(pre).outputs(h);
-            i++;
-        }
+        String h = rowMlp(g, enc, rows);
         // Codes back to [N, K, H]: the batch and K dimensions are read off the input.
         g.node("Shape").inputs(ModelContract.IN_CONTEXT_NEW_MASK).outputs("rc_nk2");
         g.node("Slice").inputs("rc_nk2", "rc_zero", "rc_two").outputs("rc_nk");
@@ -284,10 +286,7 @@ public final class OnnxExport {
         g.node("Mul").inputs(ModelContract.OUT_CONTEXT_NEW_CODES, "rc_m").outputs("rc_codes_masked");
         g.node("ReduceSum").inputs("rc_codes_masked", "axis1").outputs("rc_new_sum").attr("keepdims", 0L);
         g.node("Add").inputs(ModelContract.IN_CONTEXT_CODE_SUM, "rc_new_sum").outputs("enc_sum");
-        g.floatInitializer("one", new float[] {1f});
-        g.node("Max").inputs(ModelContract.IN_CONTEXT_COUNT, "one").outputs("enc_count1");
-        g.node("Div").inputs("enc_sum", "enc_count1").outputs("enc_pooled");
-        return "enc_pooled";
+        return mean(g, "enc_sum", ModelContract.IN_CONTEXT_COUNT);
     }
 
     /**
@@ -296,6 +295,8 @@ public final class OnnxExport {
      * The two masks are multiplied first ([N, C, 1]), so the wide rows see one broadcast multiply.
      */
     private static String setDeltas(OnnxGraphBuilder g, int contextLength) {
+        g.int64Initializer("axis2", new long[] {2}, 1);
+        g.node("Unsqueeze").inputs(ModelContract.IN_CONTEXT_MASK, "axis2").outputs("mask3");
         g.node("Mul").inputs(ModelContract.IN_CONTEXT, "mask3").outputs("delta_rows");
         g.int64Initializer("delta_first", new long[] {0}, 1);
         g.int64Initializer("delta_second", new long[] {1}, 1);

@@ -15,6 +15,8 @@ public interface TrajectoryContexts {
 
         @Override
         public void copyInto(int policyId, float[] rows, float[] mask, int offsetRows, int capacity, int width) {
+            java.util.Arrays.fill(rows, offsetRows * width, (offsetRows + capacity) * width, 0f);
+            java.util.Arrays.fill(mask, offsetRows, offsetRows + capacity, 0f);
         }
     };
 
@@ -24,7 +26,8 @@ public interface TrajectoryContexts {
     /**
      * Copies up to {@code capacity} most recent rows of {@code width} floats into
      * {@code rows[offsetRows*width ...]} (right-aligned: the newest row last) and sets
-     * {@code mask[offsetRows + i]} to 1 for filled rows, 0 for padding.
+     * {@code mask[offsetRows + i]} to 1 for filled rows, 0 for padding. Writes all
+     * {@code capacity} rows: padding rows are zero, whatever the arrays held.
      */
     void copyInto(int policyId, float[] rows, float[] mask, int offsetRows, int capacity, int width);
 }

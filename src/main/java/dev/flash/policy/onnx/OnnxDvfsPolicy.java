@@ -135,9 +135,6 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
                 PolicySample p = policies.get(i);
                 DvfsFeatures.extract(p, record, batch.state, i * f);
                 if (c > 0) {
-                    // Padding must be zero whatever the provider writes (EMPTY writes nothing).
-                    Arrays.fill(batch.context, i * c * w, (i + 1) * c * w, 0f);
-                    Arrays.fill(batch.mask, i * c, (i + 1) * c, 0f);
                     contexts.copyInto(p.id(), batch.context, batch.mask, i * c, c, w);
                 }
             }

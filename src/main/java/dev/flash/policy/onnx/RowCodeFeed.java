@@ -164,7 +164,7 @@ final class RowCodeFeed {
 
     /** True when row {@code i} can reuse codes: its mask is right-aligned and its rows SHIFT or are the SAME. */
     private boolean classify(int i, float[] context, float[] mask) {
-        firstFilled[i] = firstFilled(mask, i);
+        firstFilled[i] = rightAlignedStart(mask, i);
         if (firstFilled[i] < 0) {
             return false;
         }
@@ -185,7 +185,7 @@ final class RowCodeFeed {
     }
 
     /** First slot with mask 1 when the mask is 0...0 1...1 (C when empty); -1 otherwise. */
-    private int firstFilled(float[] mask, int i) {
+    private int rightAlignedStart(float[] mask, int i) {
         int f = c;
         for (int s = 0; s < c; s++) {
             float m = mask[i * c + s];

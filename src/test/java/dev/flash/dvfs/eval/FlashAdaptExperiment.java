@@ -32,24 +32,11 @@ import java.util.List;
  */
 public final class FlashAdaptExperiment {
     public static void main(String[] args) throws Exception {
-        DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
-        Path tl = null;
-        int evalEps = Reproduction.Plan.full(7).evalEpisodes();
-        for (String a : args) {
-            String[] kv = a.split("=", 2);
-            String v = kv.length > 1 ? kv[1] : "";
-            switch (kv[0]) {
-                case "tl" -> tl = Path.of(v);
-                case "evalEps" -> evalEps = Integer.parseInt(v);
-                default -> {
-                    DvfsTrainer.Settings o = DvfsTrainExperiment.override(s, kv[0], v);
-                    if (o == null) {
-                        throw new IllegalArgumentException("unknown key " + kv[0]);
-                    }
-                    s = o;
-                }
-            }
-        }
+        java.util.Map<String, String> extras = new java.util.HashMap<>();
+        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, DvfsTrainer.Settings.defaults(7), extras, "tl", "evalEps");
+        Path tl = extras.containsKey("tl") ? Path.of(extras.get("tl")) : null;
+        int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps"))
+                : Reproduction.Plan.full(7).evalEpisodes();
         if (tl == null) {
             throw new IllegalArgumentException("tl=PATH of a reproduce.json with transfer-learning curves is required");
         }

@@ -14,26 +14,11 @@ import java.nio.file.Path;
 public final class ReproduceExperiment {
     public static void main(String[] args) throws Exception {
         Reproduction.Plan full = Reproduction.Plan.full(7);
-        DvfsTrainer.Settings s = full.settings();
-        int evalEps = full.evalEpisodes();
-        int adapt = full.adaptEpisodes();
-        Path out = null;
-        for (String a : args) {
-            String[] kv = a.split("=", 2);
-            String v = kv.length > 1 ? kv[1] : "";
-            switch (kv[0]) {
-                case "out" -> out = Path.of(v);
-                case "evalEps" -> evalEps = Integer.parseInt(v);
-                case "adapt" -> adapt = Integer.parseInt(v);
-                default -> {
-                    DvfsTrainer.Settings o = DvfsTrainExperiment.override(s, kv[0], v);
-                    if (o == null) {
-                        throw new IllegalArgumentException("unknown key " + kv[0]);
-                    }
-                    s = o;
-                }
-            }
-        }
+        java.util.Map<String, String> extras = new java.util.HashMap<>();
+        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt");
+        int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps")) : full.evalEpisodes();
+        int adapt = extras.containsKey("adapt") ? Integer.parseInt(extras.get("adapt")) : full.adaptEpisodes();
+        Path out = extras.containsKey("out") ? Path.of(extras.get("out")) : null;
         if (out == null) {
             throw new IllegalArgumentException("out=DIR is required");
         }

@@ -43,66 +43,62 @@ public final class DvfsTrainExperiment {
 
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
     public static DvfsTrainer.Settings override(DvfsTrainer.Settings s, String key, String v) {
-        switch (key) {
-                case "seed" -> { return new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
-                        s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
-                        s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
-                        s.env(), s.contextResetProbability()); }
-                case "iters" -> { return s.withIterations(Integer.parseInt(v)); }
-                case "enc" -> { return s.withEncoder(NetworkConfig.EncoderType.valueOf(v)); }
-                case "C" -> { return s.withContextLength(Integer.parseInt(v)); }
-                case "hidden" -> { return s.withEncoderHidden(Integer.parseInt(v)); }
-                case "emb" -> { return s.withEmbeddingSize(Integer.parseInt(v)); }
-                case "ent" -> { return s.withEntropyCoef(Double.parseDouble(v)); }
-                case "lr" -> { return s.withLearningRate(Double.parseDouble(v)); }
-                case "gamma" -> { return s.withGamma(Double.parseDouble(v)); }
-                case "reset" -> { return s.withContextResetProbability(Double.parseDouble(v)); }
-                case "envs" -> { return s.withRollout(Integer.parseInt(v), s.rolloutSteps(), s.minibatches(), s.epochs()); }
-                case "steps" -> { return s.withRollout(s.numEnvs(), Integer.parseInt(v), s.minibatches(), s.epochs()); }
-                case "epochs" -> { return s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v)); }
-                case "mb" -> { return s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs()); }
-                case "randstart" -> { return s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v))); }
-                case "kappa" -> { return s.withEnv(s.env().withKappa(Double.parseDouble(v))); }
-                case "switch" -> { return s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v))); }
-                default -> { return null; }
-        }
+        return switch (key) {
+            case "seed" -> new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
+                    s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
+                    s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
+                    s.env(), s.contextResetProbability());
+            case "iters" -> s.withIterations(Integer.parseInt(v));
+            case "enc" -> s.withEncoder(NetworkConfig.EncoderType.valueOf(v));
+            case "C" -> s.withContextLength(Integer.parseInt(v));
+            case "hidden" -> s.withEncoderHidden(Integer.parseInt(v));
+            case "emb" -> s.withEmbeddingSize(Integer.parseInt(v));
+            case "ent" -> s.withEntropyCoef(Double.parseDouble(v));
+            case "lr" -> s.withLearningRate(Double.parseDouble(v));
+            case "gamma" -> s.withGamma(Double.parseDouble(v));
+            case "reset" -> s.withContextResetProbability(Double.parseDouble(v));
+            case "envs" -> s.withRollout(Integer.parseInt(v), s.rolloutSteps(), s.minibatches(), s.epochs());
+            case "steps" -> s.withRollout(s.numEnvs(), Integer.parseInt(v), s.minibatches(), s.epochs());
+            case "epochs" -> s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v));
+            case "mb" -> s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs());
+            case "randstart" -> s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
+            case "kappa" -> s.withEnv(s.env().withKappa(Double.parseDouble(v)));
+            case "switch" -> s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
+            default -> null;
+        };
     }
 
-    public static void main(String[] args) {
-        DvfsTrainer.Settings s = DvfsTrainer.Settings.defaults(7);
-        boolean oracle = false;
-        boolean diag = false;
-        double[] wide = null; // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
+    /**
+     * Applies {@code key=value} arguments to {@code s}: settings keys through {@link #override};
+     * {@code extraKeys} (the caller's own, e.g. {@code out}) go into {@code extras}; any other key
+     * is an error.
+     */
+    public static DvfsTrainer.Settings parse(String[] args, DvfsTrainer.Settings s, java.util.Map<String, String> extras,
+                                             String... extraKeys) {
         for (String a : args) {
             String[] kv = a.split("=", 2);
             String v = kv.length > 1 ? kv[1] : "";
-            switch (kv[0]) {
-                case "seed" -> s = new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
-                        s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
-                        s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
-                        s.env(), s.contextResetProbability());
-                case "iters" -> s = s.withIterations(Integer.parseInt(v));
-                case "enc" -> s = s.withEncoder(NetworkConfig.EncoderType.valueOf(v));
-                case "C" -> s = s.withContextLength(Integer.parseInt(v));
-                case "hidden" -> s = s.withEncoderHidden(Integer.parseInt(v));
-                case "emb" -> s = s.withEmbeddingSize(Integer.parseInt(v));
-                case "ent" -> s = s.withEntropyCoef(Double.parseDouble(v));
-                case "lr" -> s = s.withLearningRate(Double.parseDouble(v));
-                case "gamma" -> s = s.withGamma(Double.parseDouble(v));
-                case "reset" -> s = s.withContextResetProbability(Double.parseDouble(v));
-                case "envs" -> s = s.withRollout(Integer.parseInt(v), s.rolloutSteps(), s.minibatches(), s.epochs());
-                case "steps" -> s = s.withRollout(s.numEnvs(), Integer.parseInt(v), s.minibatches(), s.epochs());
-                case "epochs" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), s.minibatches(), Integer.parseInt(v));
-                case "mb" -> s = s.withRollout(s.numEnvs(), s.rolloutSteps(), Integer.parseInt(v), s.epochs());
-                case "randstart" -> s = s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
-                case "kappa" -> s = s.withEnv(s.env().withKappa(Double.parseDouble(v)));
-                case "switch" -> s = s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
-                case "oracle" -> oracle = true;
-                case "diag" -> diag = true;
-                case "wide" -> wide = java.util.Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray();
-                default -> throw new IllegalArgumentException("unknown key " + kv[0]);
+            DvfsTrainer.Settings o = override(s, kv[0], v);
+            if (o != null) {
+                s = o;
+            } else if (java.util.Arrays.asList(extraKeys).contains(kv[0])) {
+                extras.put(kv[0], v);
+            } else {
+                throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
+        return s;
+    }
+
+    public static void main(String[] args) {
+        java.util.Map<String, String> extras = new java.util.HashMap<>();
+        DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide");
+        boolean oracle = extras.containsKey("oracle");
+        boolean diag = extras.containsKey("diag");
+        // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
+        double[] wide = extras.containsKey("wide")
+                ? java.util.Arrays.stream(extras.get("wide").split(",")).mapToDouble(Double::parseDouble).toArray()
+                : null;
         Djl.init();
         List<dev.flash.sim.AppSpec> pop = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
                 DvfsApplications.DEFAULT_TEST_FRACTION);
