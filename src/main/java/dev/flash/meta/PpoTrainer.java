@@ -250,41 +250,119 @@ public final class PpoTrainer {
      */
     public static List<Double> evaluateGreedy(FlashAgentNetwork net, java.util.function.IntFunction<RlEnvironment> environments,
                                               int episodes, ContextBuffer context) {
+        double[] totals = evaluateGreedy(net, environments, episodes, java.util.Collections.singletonList(context))[0];
+        List<Double> out = new ArrayList<>(episodes);
+        for (double t : totals) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #evaluateGreedy(FlashAgentNetwork, java.util.function.IntFunction, int, ContextBuffer)}
+     * for several starting contexts of one network at once: row {@code b} of the result is what
+     * it returns for {@code starts.get(b)}. Every run that does not depend on another runs in
+     * lockstep with one batched forward per step: each starting context's episodes follow one
+     * another (the context rolls on), so contexts are the lanes; a network without context has
+     * independent episodes, so there each episode is a lane. Up to the rounding of a batched
+     * forward, the rewards are those of running each lane alone.
+     *
+     * @param starts the starting contexts (entries are ignored, and may be null, when C = 0)
+     * @return {@code [starts.size()][episodes]} total reward of each evaluation episode
+     */
+    public static double[][] evaluateGreedy(FlashAgentNetwork net, java.util.function.IntFunction<RlEnvironment> environments,
+                                            int episodes, List<ContextBuffer> starts) {
         NetworkConfig c = net.config();
         NDManager paramManager = net.getParameters().get(0).getValue().getArray().getManager();
         ParameterStore store = new ParameterStore(paramManager, false);
-        float[] ctx = new float[c.hasContext() ? c.contextLength() * c.contextWidth() : 0];
-        float[] mask = new float[c.hasContext() ? c.contextLength() : 0];
-        List<Double> totals = new ArrayList<>();
-        ContextBuffer rolling = c.hasContext() ? context.copy() : null;
-        for (int j = 0; j < episodes; j++) {
-            RlEnvironment env = environments.apply(j);
-            float[] obs = env.reset();
-            double total = 0;
-            boolean done = false;
-            while (!done) {
-                if (rolling != null) {
-                    rolling.copyInto(ctx, mask, 0);
+        double[][] totals = new double[starts.size()][episodes];
+        // Lanes: (which start, first episode, episodes played in a row).
+        List<EvalLane> lanes = new ArrayList<>();
+        for (int b = 0; b < starts.size(); b++) {
+            if (c.hasContext()) {
+                lanes.add(new EvalLane(b, 0, episodes, starts.get(b).copy()));
+            } else {
+                for (int j = 0; j < episodes; j++) {
+                    lanes.add(new EvalLane(b, j, 1, null));
                 }
-                float[] probs;
-                try (NDManager sub = paramManager.newSubManager()) {
-                    probs = policy(net, store, sub, obs, ctx, mask, 1)[0];
-                }
-                int action = argmax(probs);
-                RlEnvironment.Step s = env.step(action);
-                if (rolling != null) {
-                    rolling.add(obs, action, s.contextReward());
-                }
-                total += s.reward();
-                obs = s.observation();
-                done = s.done();
             }
-            if (rolling != null) {
-                rolling.endEpisode(total);
+        }
+        for (EvalLane lane : lanes) {
+            lane.begin(environments);
+        }
+        int f = c.stateSize();
+        int rows = c.hasContext() ? c.contextLength() : 0;
+        int w = c.hasContext() ? c.contextWidth() : 0;
+        int a = c.actionCount();
+        List<EvalLane> active = new ArrayList<>(lanes);
+        while (!active.isEmpty()) {
+            int n = active.size();
+            float[] obs = new float[n * f];
+            float[] ctx = new float[n * rows * w];
+            float[] mask = new float[n * rows];
+            for (int i = 0; i < n; i++) {
+                EvalLane lane = active.get(i);
+                System.arraycopy(lane.obs, 0, obs, i * f, f);
+                if (lane.context != null) {
+                    lane.context.copyInto(ctx, mask, i * rows);
+                }
             }
-            totals.add(total);
+            float[] probs;
+            try (NDManager sub = paramManager.newSubManager()) {
+                probs = policy(net, store, sub, obs, ctx, mask, n)[0];
+            }
+            List<EvalLane> next = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                EvalLane lane = active.get(i);
+                int action = argmax(probs, i * a, a);
+                RlEnvironment.Step step = lane.env.step(action);
+                if (lane.context != null) {
+                    lane.context.add(lane.obs, action, step.contextReward());
+                }
+                lane.total += step.reward();
+                lane.obs = step.observation();
+                if (step.done()) {
+                    totals[lane.start][lane.episode] = lane.total;
+                    if (lane.context != null) {
+                        lane.context.endEpisode(lane.total);
+                    }
+                    lane.episode++;
+                    lane.remaining--;
+                    if (lane.remaining > 0) {
+                        lane.begin(environments);
+                    }
+                }
+                if (lane.remaining > 0) {
+                    next.add(lane);
+                }
+            }
+            active = next;
         }
         return totals;
+    }
+
+    /** One run of {@link #evaluateGreedy(FlashAgentNetwork, java.util.function.IntFunction, int, List)}. */
+    private static final class EvalLane {
+        final int start;
+        final ContextBuffer context;
+        int episode;
+        int remaining;
+        RlEnvironment env;
+        float[] obs;
+        double total;
+
+        EvalLane(int start, int firstEpisode, int episodes, ContextBuffer context) {
+            this.start = start;
+            this.episode = firstEpisode;
+            this.remaining = episodes;
+            this.context = context;
+        }
+
+        void begin(java.util.function.IntFunction<RlEnvironment> environments) {
+            env = environments.apply(episode);
+            obs = env.reset();
+            total = 0;
+        }
     }
 
     /** An empty context buffer shaped for this network and configured as the PPO config says. */
@@ -595,9 +673,14 @@ public final class PpoTrainer {
     }
 
     static int argmax(float[] v) {
+        return argmax(v, 0, v.length);
+    }
+
+    /** Index, relative to {@code from}, of the largest of {@code v[from .. from + n)}; the first on ties. */
+    static int argmax(float[] v, int from, int n) {
         int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
+        for (int i = 1; i < n; i++) {
+            if (v[from + i] > v[from + best]) {
                 best = i;
             }
         }

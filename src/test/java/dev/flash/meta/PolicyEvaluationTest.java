@@ -41,6 +41,45 @@ class PolicyEvaluationTest {
     }
 
     @Test
+    void batchedLanesScoreEachStartingContextAsIfItRanAlone() {
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            FlashAgentNetwork net = FlashAgentNetwork.create(config(4), m, 11);
+            java.util.function.IntFunction<RlEnvironment> envs = j -> new HiddenTargetEnvironment(j % HiddenTargetEnvironment.ACTIONS);
+            List<ContextBuffer> starts = new ArrayList<>();
+            for (int b = 0; b < 5; b++) {
+                ContextBuffer ctx = new ContextBuffer(4, 2, HiddenTargetEnvironment.ACTIONS, ContextBuffer.Mode.LATEST, 1);
+                for (int r = 0; r < b; r++) { // 0 to 4 rows, each start different
+                    ctx.add(new float[] {0.1f * r, 1f}, (b + r) % HiddenTargetEnvironment.ACTIONS, r % 2);
+                }
+                starts.add(ctx);
+            }
+            double[][] together = PpoTrainer.evaluateGreedy(net, envs, 6, starts);
+            assertEquals(5, together.length);
+            for (int b = 0; b < starts.size(); b++) {
+                List<Double> alone = PpoTrainer.evaluateGreedy(net, envs, 6, starts.get(b));
+                assertEquals(alone, java.util.Arrays.stream(together[b]).boxed().toList(),
+                        "start " + b + ": its own episodes, its own rolling context");
+                assertEquals(b, starts.get(b).filled(), "the caller's context is left as it was");
+            }
+        }
+    }
+
+    @Test
+    void withoutContextEveryEpisodeIsItsOwnLane() {
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            FlashAgentNetwork net = FlashAgentNetwork.create(config(0), m, 3);
+            java.util.function.IntFunction<RlEnvironment> envs = j -> new HiddenTargetEnvironment(j % HiddenTargetEnvironment.ACTIONS);
+            double[] all = PpoTrainer.evaluateGreedy(net, envs, 4, java.util.Collections.singletonList(null))[0];
+            for (int j = 0; j < 4; j++) {
+                int episode = j;
+                double alone = PpoTrainer.evaluateGreedy(net, i -> envs.apply(episode), 1,
+                        java.util.Collections.singletonList(null))[0][0];
+                assertEquals(alone, all[j], "episode " + j + " played on its own environment");
+            }
+        }
+    }
+
+    @Test
     void contextCopyIsIndependent() {
         ContextBuffer ctx = new ContextBuffer(3, 2, 4, ContextBuffer.Mode.TOP_EPISODES, 1);
         ctx.add(new float[] {1f, 1f}, 0, 1f);

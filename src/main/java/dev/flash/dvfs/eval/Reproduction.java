@@ -64,6 +64,18 @@ public final class Reproduction {
     public static final double PAPER_IMPROVEMENT = 0.818;
     public static final double PAPER_COST_RATIO = 9.2;
 
+    /**
+     * Evaluation episodes per adaptation point in the full run. FLASH's evaluated reward depends
+     * on the context it starts the evaluation with only through the first few steps of its first
+     * evaluation episode (C = 4 rows roll over within seconds), but with argmax actions those
+     * steps can send a whole 8-episode evaluation to another level (e.g. 0.083 vs 0.091 per step
+     * for the same frozen policy at two k): at 8 episodes that start transient alone exceeded the
+     * 5% band of the cost rule on 6 of 40 applications. 32 episodes (1024 s of deployment per
+     * point) average it out for both agents; the figures at the first 8 and 16 episodes of the
+     * same run are reported beside them ({@link #figuresAt}).
+     */
+    static final int FULL_EVAL_EPISODES = 32;
+
     /** Seed offset between a held-out application's evaluation episodes (distinct from its adaptation seed). */
     static final long EVAL_SEED_STRIDE = 7_777_777L;
 
@@ -82,7 +94,7 @@ public final class Reproduction {
                        int evalEpisodes, int operatorEpisodes) {
 
         public static Plan full(long seed) {
-            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, 8, 10);
+            return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, FULL_EVAL_EPISODES, 10);
         }
 
         public static Plan quick(long seed) {
@@ -109,12 +121,15 @@ public final class Reproduction {
      * @param expertConverged     its curve plateaued ({@link AdaptationMetrics#plateaued})
      * @param costFlash           FLASH's adaptation cost, episodes (at least 1)
      * @param costTransfer        transfer learning's, episodes
+     * @param flashEvalEpisodes   FLASH's evaluation episode totals, [point][episode]
+     * @param transferEvalEpisodes transfer learning's, [point][episode]
      */
     public record AppResult(String app, AdaptationMetrics.Curve flash, AdaptationMetrics.Curve transfer,
                             List<Double> flashEpisodes, List<Double> transferEpisodes, double expertReward,
                             double finetunedReward, boolean expertConverged, double flashConverged, double gapFlash, double gapTransfer,
                             int costFlash, int costTransfer, boolean flashCensored, boolean transferCensored,
-                            double cpuPerEpisodeFlash, double cpuPerEpisodeTransfer, double evalCpuSeconds) {
+                            double cpuPerEpisodeFlash, double cpuPerEpisodeTransfer, double evalCpuSeconds,
+                            double[][] flashEvalEpisodes, double[][] transferEvalEpisodes, int episodeSteps) {
 
         public double flashStart() {
             return flash.at(AdaptationMetrics.START_FLASH);
@@ -261,24 +276,20 @@ public final class Reproduction {
         // every snapshot of both agents plays exactly the same phase offsets, start frequencies
         // and load noise (common random numbers).
         IntFunction<RlEnvironment> evalEnvs = evaluationEpisodes(apps, index, plan);
-        double[] evalCpu = {0};
-        java.util.function.Function<FlashAgentNetwork, java.util.function.Function<ContextBuffer, Double>> evaluator =
-                net -> ctx -> {
-                    long c = mx.getCurrentThreadCpuTime();
-                    double perStep = AdaptationMetrics.mean(
-                            PpoTrainer.evaluateGreedy(net, evalEnvs, plan.evalEpisodes(), ctx)) / steps;
-                    evalCpu[0] += (mx.getCurrentThreadCpuTime() - c) / 1e9;
-                    return perStep;
-                };
+        int evalEpisodes = plan.evalEpisodes();
 
-        FlashRun fl = adaptFlash(apps, index, flash, plan, evaluator.apply(flash));
-        double[] fr = fl.reward();
-        List<Double> flashEpisodes = fl.episodes();
+        // FLASH: gather, then evaluate every point's context at once (the contexts are lanes of
+        // one batched evaluation; each rolls on through its own evaluation episodes).
+        FlashRun fl = adaptFlash(apps, index, flash, plan);
+        long e0 = mx.getCurrentThreadCpuTime();
+        double[][] fe = PpoTrainer.evaluateGreedy(flash, evalEnvs, evalEpisodes, fl.contexts());
+        double evalCpu = (mx.getCurrentThreadCpuTime() - e0) / 1e9;
         double cpuF = fl.cpuSeconds();
 
         // Transfer learning: PPO fine-tuning; a point k is served by the weights in force after
         // k episodes of experience (k * steps), i.e. those of the rollout covering that step.
-        double[] tr = new double[ks.length];
+        double[][] te = new double[ks.length][];
+        List<ContextBuffer> noContext = java.util.Collections.singletonList(null);
         AdaptationResult t;
         double cpuT;
         try (NDManager sub = manager.newSubManager()) {
@@ -286,71 +297,140 @@ public final class Reproduction {
             PpoTrainer tuner = new PpoTrainer(copy, baseSettings.ppo().withSeed(seed));
             int rollout = baseSettings.rolloutSteps();
             int[] next = {0};
-            double evalBefore = evalCpu[0];
+            double[] tuneEvalCpu = {0};
+            java.util.function.Supplier<double[]> evaluateNow = () -> {
+                long c = mx.getCurrentThreadCpuTime();
+                double[] r = PpoTrainer.evaluateGreedy(copy, evalEnvs, evalEpisodes, noContext)[0];
+                tuneEvalCpu[0] += (mx.getCurrentThreadCpuTime() - c) / 1e9;
+                return r;
+            };
             long c1 = mx.getCurrentThreadCpuTime();
             t = tuner.fineTune(apps.environment(Split.TEST, index, seed), episodes, stepsPlayed -> {
                 if (next[0] < ks.length && (long) ks[next[0]] * steps < stepsPlayed + rollout) {
-                    double r = evaluator.apply(copy).apply(null);
+                    double[] r = evaluateNow.get(); // the same weights serve every point of this rollout
                     while (next[0] < ks.length && (long) ks[next[0]] * steps < stepsPlayed + rollout) {
-                        tr[next[0]++] = r;
+                        te[next[0]++] = r;
                     }
                 }
             });
             if (next[0] < ks.length) { // after the last rollout (no update follows it)
-                double r = evaluator.apply(copy).apply(null);
+                double[] r = evaluateNow.get();
                 while (next[0] < ks.length) {
-                    tr[next[0]++] = r;
+                    te[next[0]++] = r;
                 }
             }
-            cpuT = (mx.getCurrentThreadCpuTime() - c1) / 1e9 - (evalCpu[0] - evalBefore);
+            cpuT = (mx.getCurrentThreadCpuTime() - c1) / 1e9 - tuneEvalCpu[0];
+            evalCpu += tuneEvalCpu[0];
         }
-        AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, fr);
-        AdaptationMetrics.Curve tc = new AdaptationMetrics.Curve(ks, tr);
-        double finetuned = AdaptationMetrics.convergedReward(tc);
-        double expert = AdaptationMetrics.bestEvaluated(fc, tc);
-        boolean converged = AdaptationMetrics.plateaued(tc, AdaptationMetrics.PLATEAU_TOLERANCE,
-                AdaptationMetrics.COST_FLOOR_PER_STEP);
-        int costF = AdaptationMetrics.adaptationCost(fc, AdaptationMetrics.START_FLASH);
-        int costT = AdaptationMetrics.adaptationCost(tc, AdaptationMetrics.START_TRANSFER);
-        return new AppResult(name, fc, tc, flashEpisodes, t.episodeRewards(), expert, finetuned, converged,
-                AdaptationMetrics.convergedReward(fc),
-                AdaptationMetrics.rewardGap(expert, fc.at(AdaptationMetrics.START_FLASH)),
-                AdaptationMetrics.rewardGap(expert, tc.at(AdaptationMetrics.START_TRANSFER)), costF, costT,
-                AdaptationMetrics.censored(fc, costF), AdaptationMetrics.censored(tc, costT),
-                cpuF / episodes, cpuT / episodes, evalCpu[0]);
+        Scored sc = Scored.of(ks, fe, te, evalEpisodes, steps);
+        return new AppResult(name, sc.flash(), sc.transfer(), fl.episodes(), t.episodeRewards(), sc.expert(),
+                AdaptationMetrics.convergedReward(sc.transfer()),
+                AdaptationMetrics.plateaued(sc.transfer(), AdaptationMetrics.PLATEAU_TOLERANCE,
+                        AdaptationMetrics.COST_FLOOR_PER_STEP),
+                AdaptationMetrics.convergedReward(sc.flash()), sc.gapFlash(), sc.gapTransfer(), sc.costFlash(),
+                sc.costTransfer(), AdaptationMetrics.censored(sc.flash(), sc.costFlash()),
+                AdaptationMetrics.censored(sc.transfer(), sc.costTransfer()), cpuF / episodes, cpuT / episodes,
+                evalCpu, fe, te, steps);
     }
 
-    /** FLASH's evaluated points on one held-out application, its gathering episodes and their CPU time. */
-    record FlashRun(double[] reward, List<Double> episodes, double cpuSeconds) {
+    /**
+     * One application's curves, expert, gaps and costs from the first {@code m} evaluation
+     * episodes of every point (rewards per step).
+     */
+    record Scored(AdaptationMetrics.Curve flash, AdaptationMetrics.Curve transfer, double expert, int costFlash,
+                  int costTransfer) {
+
+        static Scored of(int[] ks, double[][] flashEpisodes, double[][] transferEpisodes, int m, int steps) {
+            AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, pointMeans(flashEpisodes, m, steps));
+            AdaptationMetrics.Curve tc = new AdaptationMetrics.Curve(ks, pointMeans(transferEpisodes, m, steps));
+            return new Scored(fc, tc, AdaptationMetrics.bestEvaluated(fc, tc),
+                    AdaptationMetrics.adaptationCost(fc, AdaptationMetrics.START_FLASH),
+                    AdaptationMetrics.adaptationCost(tc, AdaptationMetrics.START_TRANSFER));
+        }
+
+        double gapFlash() {
+            return AdaptationMetrics.rewardGap(expert, flash.at(AdaptationMetrics.START_FLASH));
+        }
+
+        double gapTransfer() {
+            return AdaptationMetrics.rewardGap(expert, transfer.at(AdaptationMetrics.START_TRANSFER));
+        }
+
+        /** Mean reward per step over the first {@code m} episodes of each point. */
+        private static double[] pointMeans(double[][] episodes, int m, int steps) {
+            double[] out = new double[episodes.length];
+            for (int i = 0; i < episodes.length; i++) {
+                if (episodes[i].length < m) {
+                    throw new IllegalArgumentException("point " + i + " has " + episodes[i].length
+                            + " evaluation episodes, fewer than " + m);
+                }
+                double sum = 0;
+                for (int j = 0; j < m; j++) {
+                    sum += episodes[i][j];
+                }
+                out[i] = sum / m / steps;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The headline adaptation figures recomputed from the first {@code m} evaluation episodes of
+     * every point: how much they depend on the precision of the evaluation.
+     *
+     * @return {reward gap FLASH, reward gap transfer, mean cost FLASH, mean cost transfer}
+     */
+    static double[] figuresAt(List<AppResult> apps, int m) {
+        int n = apps.size();
+        double[] expert = new double[n];
+        double[] fStart = new double[n];
+        double[] tStart = new double[n];
+        double costF = 0;
+        double costT = 0;
+        for (int i = 0; i < n; i++) {
+            AppResult a = apps.get(i);
+            Scored sc = Scored.of(a.flash().episodes(), a.flashEvalEpisodes(), a.transferEvalEpisodes(), m,
+                    a.episodeSteps());
+            expert[i] = sc.expert();
+            fStart[i] = sc.flash().at(AdaptationMetrics.START_FLASH);
+            tStart[i] = sc.transfer().at(AdaptationMetrics.START_TRANSFER);
+            costF += sc.costFlash();
+            costT += sc.costTransfer();
+        }
+        return new double[] {AdaptationMetrics.pooledGap(expert, fStart), AdaptationMetrics.pooledGap(expert, tStart),
+                costF / n, costT / n};
+    }
+
+    /** FLASH's context after each adaptation point's k episodes, its gathering episodes and their CPU time. */
+    record FlashRun(List<ContextBuffer> contexts, List<Double> episodes, double cpuSeconds) {
     }
 
     /**
      * FLASH's half of {@link #adapt}: gathers context with argmax actions (as flashd), weights
-     * frozen, and evaluates the context at every point of the schedule with {@code evaluate}.
+     * frozen, and keeps a copy of the context at every point of the schedule.
      */
-    static FlashRun adaptFlash(DvfsApplications apps, int index, FlashAgentNetwork flash, Plan plan,
-                               java.util.function.Function<ContextBuffer, Double> evaluate) {
+    static FlashRun adaptFlash(DvfsApplications apps, int index, FlashAgentNetwork flash, Plan plan) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long seed = DvfsApplications.episodeSeed(plan.seed(), Split.TEST, index);
         int[] ks = AdaptationMetrics.schedule(plan.adaptEpisodes());
         ContextBuffer ctx = new ContextBuffer(flash.config().contextLength(), flash.config().stateSize(),
                 flash.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
         RlEnvironment flashEnv = apps.environment(Split.TEST, index, seed);
-        double[] fr = new double[ks.length];
+        List<ContextBuffer> contexts = new ArrayList<>();
         List<Double> flashEpisodes = new ArrayList<>();
         double cpuF = 0;
         int played = 0;
-        for (int i = 0; i < ks.length; i++) {
-            if (ks[i] > played) {
+        for (int k : ks) {
+            if (k > played) {
                 long c0 = mx.getCurrentThreadCpuTime();
-                flashEpisodes.addAll(PpoTrainer.adaptFrozen(flash, flashEnv, ks[i] - played, true, ctx, seed)
+                flashEpisodes.addAll(PpoTrainer.adaptFrozen(flash, flashEnv, k - played, true, ctx, seed)
                         .episodeRewards());
                 cpuF += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                played = ks[i];
+                played = k;
             }
-            fr[i] = evaluate.apply(ctx);
+            contexts.add(ctx.copy());
         }
-        return new FlashRun(fr, flashEpisodes, cpuF);
+        return new FlashRun(contexts, flashEpisodes, cpuF);
     }
 
     /** The evaluation episodes of held-out application {@code index}: one fresh, seeded environment per episode. */
@@ -392,6 +472,20 @@ public final class Reproduction {
         paper.addProperty("adaptation_cost_ratio", PAPER_COST_RATIO);
         o.add("paper", paper);
         Json.put(o, "reward_gap_flash_before_context", r.gapFlashCold());
+        // The same figures from fewer evaluation episodes per point (prefixes of the same
+        // episodes): how much they owe to the precision of the evaluation.
+        JsonObject precision = new JsonObject();
+        for (int m = 8; m <= r.plan().evalEpisodes(); m *= 2) {
+            double[] f = figuresAt(r.apps(), m);
+            JsonObject at = new JsonObject();
+            Json.put(at, "reward_gap_flash", f[0]);
+            Json.put(at, "reward_gap_transfer", f[1]);
+            Json.put(at, "adaptation_cost_flash_episodes", f[2]);
+            Json.put(at, "adaptation_cost_transfer_episodes", f[3]);
+            Json.put(at, "adaptation_cost_ratio", AdaptationMetrics.costRatio(f[3], f[2]));
+            precision.add(Integer.toString(m), at);
+        }
+        o.add("by_eval_episodes", precision);
         double[] finetuned = r.apps().stream().mapToDouble(AppResult::finetunedReward).toArray();
         Json.put(o, "reward_gap_flash_vs_finetuned", AdaptationMetrics.pooledGap(finetuned,
                 r.apps().stream().mapToDouble(AppResult::flashStart).toArray()));
@@ -460,6 +554,8 @@ public final class Reproduction {
                     .asDoubleStream().toArray()));
             j.add("flash_eval_reward_per_step", Json.array(a.flash().reward()));
             j.add("transfer_eval_reward_per_step", Json.array(a.transfer().reward()));
+            j.add("flash_eval_episode_rewards", episodesJson(a.flashEvalEpisodes()));
+            j.add("transfer_eval_episode_rewards", episodesJson(a.transferEvalEpisodes()));
             j.add("flash_gathering_episode_rewards", Json.array(a.flashEpisodes()));
             j.add("transfer_finetune_episode_rewards", Json.array(a.transferEpisodes()));
             apps.add(j);
@@ -467,5 +563,13 @@ public final class Reproduction {
         o.add("per_app", apps);
         o.add("operator", ModelEvaluation.toJson(r.operator()));
         return o;
+    }
+
+    private static JsonArray episodesJson(double[][] perPoint) {
+        JsonArray a = new JsonArray();
+        for (double[] point : perPoint) {
+            a.add(Json.array(point));
+        }
+        return a;
     }
 }

@@ -92,68 +92,105 @@ public final class DvfsTrainer {
                     DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25);
         }
 
+        public Settings withSeed(long s) {
+            return edit(b -> b.seed = s);
+        }
+
         public Settings withIterations(int n) {
-            return new Settings(seed, n, encoder, contextLength, embeddingSize, encoderHidden, numEnvs, rolloutSteps,
-                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.iterations = n);
         }
 
         public Settings withEncoder(NetworkConfig.EncoderType e) {
-            return new Settings(seed, iterations, e, contextLength, embeddingSize, encoderHidden, numEnvs,
-                    rolloutSteps, minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.encoder = e);
         }
 
         public Settings withEncoderHidden(int h) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, h, numEnvs, rolloutSteps,
-                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.encoderHidden = h);
         }
 
         public Settings withContextLength(int c) {
-            return new Settings(seed, iterations, encoder, c, embeddingSize, encoderHidden, numEnvs, rolloutSteps,
-                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.contextLength = c);
         }
 
         public Settings withEntropyCoef(double c) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, encoderHidden, numEnvs,
-                    rolloutSteps, minibatches, epochs, learningRate, c, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.entropyCoef = c);
         }
 
         public Settings withEmbeddingSize(int e) {
-            return new Settings(seed, iterations, encoder, contextLength, e, encoderHidden, numEnvs, rolloutSteps,
-                    minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.embeddingSize = e);
         }
 
         public Settings withLearningRate(double lr) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, encoderHidden, numEnvs,
-                    rolloutSteps, minibatches, epochs, lr, entropyCoef, gamma, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.learningRate = lr);
         }
 
         public Settings withRollout(int envs, int steps, int mbs, int ep) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, encoderHidden, envs, steps,
-                    mbs, ep, learningRate, entropyCoef, gamma, evalEpisodes, env, contextResetProbability);
+            return edit(b -> {
+                b.numEnvs = envs;
+                b.rolloutSteps = steps;
+                b.minibatches = mbs;
+                b.epochs = ep;
+            });
         }
 
         public Settings withGamma(double g) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, encoderHidden, numEnvs,
-                    rolloutSteps, minibatches, epochs, learningRate, entropyCoef, g, evalEpisodes, env,
-                    contextResetProbability);
+            return edit(b -> b.gamma = g);
         }
 
         public Settings withEnv(DvfsEnvironment.Options o) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, encoderHidden, numEnvs,
-                    rolloutSteps, minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, o,
-                    contextResetProbability);
+            return edit(b -> b.env = o);
         }
 
         public Settings withContextResetProbability(double p) {
-            return new Settings(seed, iterations, encoder, contextLength, embeddingSize, encoderHidden, numEnvs,
-                    rolloutSteps, minibatches, epochs, learningRate, entropyCoef, gamma, evalEpisodes, env, p);
+            return edit(b -> b.contextResetProbability = p);
+        }
+
+        /** A copy with the fields {@code change} sets on a mutable copy; one place lists them all. */
+        private Settings edit(java.util.function.Consumer<Editable> change) {
+            Editable b = new Editable(this);
+            change.accept(b);
+            return new Settings(b.seed, b.iterations, b.encoder, b.contextLength, b.embeddingSize, b.encoderHidden,
+                    b.numEnvs, b.rolloutSteps, b.minibatches, b.epochs, b.learningRate, b.entropyCoef, b.gamma,
+                    b.evalEpisodes, b.env, b.contextResetProbability);
+        }
+
+        /** The record's fields, mutable, for {@link #edit}. */
+        private static final class Editable {
+            long seed;
+            int iterations;
+            NetworkConfig.EncoderType encoder;
+            int contextLength;
+            int embeddingSize;
+            int encoderHidden;
+            int numEnvs;
+            int rolloutSteps;
+            int minibatches;
+            int epochs;
+            double learningRate;
+            double entropyCoef;
+            double gamma;
+            int evalEpisodes;
+            DvfsEnvironment.Options env;
+            double contextResetProbability;
+
+            Editable(Settings s) {
+                seed = s.seed;
+                iterations = s.iterations;
+                encoder = s.encoder;
+                contextLength = s.contextLength;
+                embeddingSize = s.embeddingSize;
+                encoderHidden = s.encoderHidden;
+                numEnvs = s.numEnvs;
+                rolloutSteps = s.rolloutSteps;
+                minibatches = s.minibatches;
+                epochs = s.epochs;
+                learningRate = s.learningRate;
+                entropyCoef = s.entropyCoef;
+                gamma = s.gamma;
+                evalEpisodes = s.evalEpisodes;
+                env = s.env;
+                contextResetProbability = s.contextResetProbability;
+            }
         }
 
         public NetworkConfig network() {

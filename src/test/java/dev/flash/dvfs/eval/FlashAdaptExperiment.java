@@ -28,24 +28,22 @@ import java.util.List;
  * transfer-learning curves of a previous {@code reproduce.json} ({@code tl=PATH}): valid as long
  * as the change leaves transfer learning alone (context settings do; iterations, rollout or
  * learning-rate changes do not, since the baseline trains with the same settings).
- * {@code evalEps=N} changes the evaluation episodes per point (for FLASH only: compare with care).
+ * {@code evalEps=N[,M...]} changes the evaluation episodes per point (for FLASH only: compare with care).
  */
 public final class FlashAdaptExperiment {
     public static void main(String[] args) throws Exception {
         java.util.Map<String, String> extras = new java.util.HashMap<>();
         DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, DvfsTrainer.Settings.defaults(7), extras, "tl", "evalEps");
+        // a comma list: each is evaluated on the one trained network
+        String[] evalEpsList = extras.getOrDefault("evalEps", "" + Reproduction.Plan.full(7).evalEpisodes()).split(",");
         Path tl = extras.containsKey("tl") ? Path.of(extras.get("tl")) : null;
-        int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps"))
-                : Reproduction.Plan.full(7).evalEpisodes();
         if (tl == null) {
             throw new IllegalArgumentException("tl=PATH of a reproduce.json with transfer-learning curves is required");
         }
         JsonObject base = JsonParser.parseString(Files.readString(tl)).getAsJsonObject();
         JsonArray perApp = base.getAsJsonArray("per_app");
         Reproduction.Plan full = Reproduction.Plan.full(7);
-        Reproduction.Plan plan = new Reproduction.Plan(false, s, full.testApps(), full.adaptEpisodes(), evalEps,
-                full.operatorEpisodes());
-        System.out.println("settings: " + s + " evalEps=" + evalEps);
+        System.out.println("settings: " + s);
         long t0 = System.nanoTime();
         Djl.init();
         List<AppSpec> population = EvalApps.load(null, 7);
@@ -54,6 +52,10 @@ public final class FlashAdaptExperiment {
             FlashAgentNetwork flash = FlashAgentNetwork.create(s.network(), manager, s.seed());
             new PpoTrainer(flash, s.ppo()).train(apps, null);
             double trainSec = (System.nanoTime() - t0) / 1e9;
+            for (String es : evalEpsList) {
+            int evalEps = Integer.parseInt(es);
+            Reproduction.Plan plan = new Reproduction.Plan(false, s, full.testApps(), full.adaptEpisodes(), evalEps,
+                    full.operatorEpisodes());
             int steps = s.env().episodeSteps();
             int n = Math.min(plan.testApps(), apps.size(Split.TEST));
             int[] ks = AdaptationMetrics.schedule(plan.adaptEpisodes());
@@ -67,9 +69,12 @@ public final class FlashAdaptExperiment {
                 final int index = i;
                 final int ee = evalEps;
                 var evalEnvs = Reproduction.evaluationEpisodes(apps, index, plan);
-                Reproduction.FlashRun fr = Reproduction.adaptFlash(apps, index, flash, plan,
-                        (ContextBuffer ctx) -> AdaptationMetrics.mean(
-                                PpoTrainer.evaluateGreedy(flash, evalEnvs, ee, ctx)) / steps);
+                Reproduction.FlashRun run = Reproduction.adaptFlash(apps, index, flash, plan);
+                double[][] fe = PpoTrainer.evaluateGreedy(flash, evalEnvs, ee, run.contexts());
+                double[] frReward = new double[fe.length];
+                for (int p = 0; p < fe.length; p++) {
+                    frReward[p] = AdaptationMetrics.mean(java.util.Arrays.stream(fe[p]).boxed().toList()) / steps;
+                }
                 JsonObject b = perApp.get(i).getAsJsonObject();
                 if (!b.get("app").getAsString().equals(apps.name(Split.TEST, i))) {
                     throw new IllegalStateException("app order differs: " + b.get("app") + " vs " + apps.name(Split.TEST, i));
@@ -79,7 +84,7 @@ public final class FlashAdaptExperiment {
                 for (int j = 0; j < tr.length; j++) {
                     tr[j] = tArr.get(j).getAsDouble();
                 }
-                AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, fr.reward());
+                AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, frReward);
                 AdaptationMetrics.Curve tc = new AdaptationMetrics.Curve(ks, tr);
                 expert[i] = AdaptationMetrics.bestEvaluated(fc, tc);
                 fStart[i] = fc.at(AdaptationMetrics.START_FLASH);
@@ -91,7 +96,7 @@ public final class FlashAdaptExperiment {
                 costs.add(cf);
                 System.out.printf("  %-12s expert %.3f F start %.3f conv %.3f cost %3d | TL start %.3f cost %3d | F %s%n",
                         apps.name(Split.TEST, i), expert[i], fStart[i], AdaptationMetrics.convergedReward(fc), cf,
-                        tStart[i], ct, java.util.Arrays.toString(java.util.Arrays.stream(fr.reward())
+                        tStart[i], ct, java.util.Arrays.toString(java.util.Arrays.stream(frReward)
                                 .mapToObj(x -> String.format("%.3f", x)).toArray()));
             }
             var held = DvfsEvaluator.evaluate(apps, Split.TEST, flash, s.evalEpisodes(), s.seed());
@@ -102,6 +107,7 @@ public final class FlashAdaptExperiment {
                     AdaptationMetrics.pooledGap(expert, fStart), AdaptationMetrics.pooledGap(expert, tStart),
                     costF / n, costT / n, AdaptationMetrics.costRatio(costT / n, costF / n), ones, n, held.summary(),
                     trainSec, (System.nanoTime() - t0) / 1e9);
+            }
         }
     }
 }

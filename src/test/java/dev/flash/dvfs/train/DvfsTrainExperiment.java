@@ -44,10 +44,7 @@ public final class DvfsTrainExperiment {
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
     public static DvfsTrainer.Settings override(DvfsTrainer.Settings s, String key, String v) {
         return switch (key) {
-            case "seed" -> new DvfsTrainer.Settings(Long.parseLong(v), s.iterations(), s.encoder(),
-                    s.contextLength(), s.embeddingSize(), s.encoderHidden(), s.numEnvs(), s.rolloutSteps(),
-                    s.minibatches(), s.epochs(), s.learningRate(), s.entropyCoef(), s.gamma(), s.evalEpisodes(),
-                    s.env(), s.contextResetProbability());
+            case "seed" -> s.withSeed(Long.parseLong(v));
             case "iters" -> s.withIterations(Integer.parseInt(v));
             case "enc" -> s.withEncoder(NetworkConfig.EncoderType.valueOf(v));
             case "C" -> s.withContextLength(Integer.parseInt(v));
