@@ -58,7 +58,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "  3. snapshot evaluation: after k = 0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, ...",
                 "     episodes of adaptation, each agent's current policy plays the SAME fixed",
                 "     evaluation episodes of the application (same seeds: phase offsets, start",
-                "     frequencies, load noise), argmax actions, so curves differ only by policy;",
+                "     frequencies, load noise), argmax actions, so curves differ only by policy",
+                "     (" + Reproduction.FULL_EVAL_EPISODES + " episodes per point, 8 with --quick; the figures from the first 8",
+                "     and 16 are reported too, to show what the precision of the evaluation does);",
                 "  4. the operator view: both networks exported to ONNX and run as flashd runs them,",
                 "     next to the Linux governors, flashd's fallback and the oracle.",
                 "",
@@ -226,6 +228,16 @@ public final class ReproduceCommand implements Callable<Integer> {
                 + "agent and point; expert plateau reached on %d/%d apps; settled only in the last quarter "
                 + "(cost a lower bound): transfer %d, FLASH %d%n%n", r.plan().evalEpisodes(), converged,
                 r.apps().size(), censored, censoredF));
+        if (r.plan().evalEpisodes() > 8) {
+            sb.append("the same figures from the first m evaluation episodes of every point (precision):\n");
+            for (int m = 8; m <= r.plan().evalEpisodes(); m *= 2) {
+                double[] f = Reproduction.figuresAt(r.apps(), m);
+                sb.append(String.format(Locale.ROOT, "  m = %2d: gap FLASH %s, transfer %s; cost FLASH %.2f ep, "
+                        + "transfer %.1f ep, ratio %s%n", m, pct(f[0]), pct(f[1]), f[2], f[3],
+                        x(AdaptationMetrics.costRatio(f[3], f[2]))));
+            }
+            sb.append('\n');
+        }
         sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it):%n",
                 r.operator().apps().size()));
         sb.append(EvaluateCommand.table(r.operator()));

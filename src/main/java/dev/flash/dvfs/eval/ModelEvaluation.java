@@ -55,7 +55,7 @@ public final class ModelEvaluation {
         o.add("apps", apps);
         JsonObject overall = new JsonObject();
         for (OperatorEvaluation.Row r : report.overall()) {
-            overall.add(r.agent(), rowJson(r, report.perApp(r.agent())));
+            overall.add(r.agent(), rowJson(r, report));
         }
         o.add("agents", overall);
         JsonArray perApp = new JsonArray();
@@ -69,14 +69,16 @@ public final class ModelEvaluation {
         return o;
     }
 
-    static JsonObject rowJson(OperatorEvaluation.Row r, List<OperatorEvaluation.Row> perApp) {
+    /** One row; with the {@code report}, an overall row also counts applications (null: a per-application row). */
+    static JsonObject rowJson(OperatorEvaluation.Row r, OperatorEvaluation.Report report) {
         JsonObject j = new JsonObject();
         Json.put(j, "energy_saving_vs_performance", r.energySaving());
         Json.put(j, "slowdown_vs_performance", r.slowdown());
         Json.put(j, "intervals_within_budget", r.budgetHeldShare());
         j.addProperty("budget_held", r.budgetHeld());
-        if (perApp != null) {
-            j.addProperty("apps_within_budget", perApp.stream().filter(OperatorEvaluation.Row::budgetHeld).count());
+        if (report != null) {
+            j.addProperty("apps_within_budget", report.appsWithinBudget(r.agent()));
+            j.addProperty("apps_ahead_of_every_governor", report.appsAheadOfEveryGovernor(r.agent()));
         }
         Json.put(j, "share_of_oracle_saving", r.shareOfOracleSaving());
         j.addProperty("fallback_ticks", r.fallbackTicks());

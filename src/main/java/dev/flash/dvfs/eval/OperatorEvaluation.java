@@ -179,6 +179,48 @@ public final class OperatorEvaluation {
         public List<Row> perApp(String agent) {
             return perApp.stream().filter(r -> r.agent().equals(agent)).toList();
         }
+
+        /** Applications on which {@code agent} held the slowdown budget. */
+        public long appsWithinBudget(String agent) {
+            return perApp(agent).stream().filter(Row::budgetHeld).count();
+        }
+
+        /**
+         * The operator objective per application: applications on which {@code agent} held the
+         * budget and saved more energy than every Linux governor that held it there (the
+         * performance governor always does, at zero saving). Even the oracle does not reach every
+         * application: it decides once per second, and on a saturated phase nothing below fmax
+         * is in budget, so it can only tie.
+         */
+        public long appsAheadOfEveryGovernor(String agent) {
+            long ahead = 0;
+            for (String app : apps) {
+                Row a = row(agent, app);
+                if (!a.budgetHeld()) {
+                    continue;
+                }
+                double best = 0;
+                for (String g : Governor.NAMES) {
+                    Row r = row(g, app);
+                    if (r != null && r.budgetHeld()) {
+                        best = Math.max(best, r.energySaving());
+                    }
+                }
+                if (a.energySaving() > best) {
+                    ahead++;
+                }
+            }
+            return ahead;
+        }
+
+        private Row row(String agent, String app) {
+            for (Row r : perApp) {
+                if (r.agent().equals(agent) && r.app().equals(app)) {
+                    return r;
+                }
+            }
+            return null;
+        }
     }
 
     /** Called after each run, for a progress bar. */

@@ -74,7 +74,7 @@ public final class Reproduction {
      * point) average it out for both agents; the figures at the first 8 and 16 episodes of the
      * same run are reported beside them ({@link #figuresAt}).
      */
-    static final int FULL_EVAL_EPISODES = 32;
+    public static final int FULL_EVAL_EPISODES = 32;
 
     /** Seed offset between a held-out application's evaluation episodes (distinct from its adaptation seed). */
     static final long EVAL_SEED_STRIDE = 7_777_777L;
@@ -380,7 +380,7 @@ public final class Reproduction {
      *
      * @return {reward gap FLASH, reward gap transfer, mean cost FLASH, mean cost transfer}
      */
-    static double[] figuresAt(List<AppResult> apps, int m) {
+    public static double[] figuresAt(List<AppResult> apps, int m) {
         int n = apps.size();
         double[] expert = new double[n];
         double[] fStart = new double[n];
