@@ -93,6 +93,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "Examples:",
                 "  flash reproduce dvfs --quick            (about 3 minutes on 2 cores)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
+                "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/foreign",
                 "", ExitCodes.HELP})
     public static final class Dvfs implements Callable<Integer> {
 
@@ -107,6 +108,12 @@ public final class ReproduceCommand implements Callable<Integer> {
                         + "(default: the population `flash train dvfs --seed S` samples, " + EvalApps.DEFAULT_SIZE
                         + " apps, 20%% held out)")
         Path apps;
+
+        @Option(names = "--held-out", paramLabel = "FILE",
+                description = "Adapt to and evaluate on every application of FILE (flash-apps/1, any split) instead "
+                        + "of the population's held-out split; training still uses the population's training split "
+                        + "(e.g. bench/apps/foreign-apps.json, written without seeing the training population)")
+        Path heldOut;
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
                 description = "Seed of weights, sampling and episode noise (default ${DEFAULT-VALUE})")
@@ -132,6 +139,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             List<AppSpec> population;
             try {
                 population = EvalApps.load(apps, seed);
+                if (heldOut != null) {
+                    population = EvalApps.withHeldOut(population, apps, heldOut);
+                }
                 EvalApps.training(population, apps);
                 EvalApps.heldOut(population, apps);
             } catch (EvalApps.InvalidAppsException e) {

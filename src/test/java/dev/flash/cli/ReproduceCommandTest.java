@@ -50,7 +50,31 @@ class ReproduceCommandTest {
         assertEquals(ExitCodes.USAGE, emptyRun.code());
         assertTrue(emptyRun.err().contains("empty"), emptyRun.err());
 
+        // --held-out: a bad file is named as --held-out; a name that is also a training app is refused
+        EvaluateCommandTest.Run badHeldOut = run("reproduce", "dvfs", "--quick", "--apps", apps.toString(),
+                "--held-out", bad.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, badHeldOut.code());
+        assertTrue(badHeldOut.err().contains("--held-out") && badHeldOut.err().contains("load"), badHeldOut.err());
+        EvaluateCommandTest.Run clash = run("reproduce", "dvfs", "--quick", "--apps", apps.toString(),
+                "--held-out", apps.toString(), "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, clash.code());
+        assertTrue(clash.err().contains("also a training application"), clash.err());
+
         assertFalse(Files.exists(out), "nothing written on bad input");
+    }
+
+    @Test
+    void heldOutFileReplacesThePopulationsTestSplit(@TempDir Path dir) throws Exception {
+        List<AppSpec> population = AppPopulation.sample(10, 5, 0.3);
+        Path foreign = dir.resolve("foreign.json");
+        List<AppSpec> written = AppPopulation.sample(3, 99, 0.0).stream() // all "train" in the file
+                .map(a -> new AppSpec("foreign-" + a.name(), a.phases(), a.hidden(), AppSpec.TRAIN)).toList();
+        AppPopulation.write(foreign, written);
+        List<AppSpec> merged = dev.flash.dvfs.eval.EvalApps.withHeldOut(population, null, foreign);
+        assertEquals(AppPopulation.split(population, AppSpec.TRAIN), AppPopulation.split(merged, AppSpec.TRAIN));
+        List<AppSpec> test = AppPopulation.split(merged, AppSpec.TEST);
+        assertEquals(written.stream().map(AppSpec::name).toList(), test.stream().map(AppSpec::name).toList(),
+                "every application of the file, in its order, held out whatever its split said");
     }
 
     @Test

@@ -70,4 +70,32 @@ public final class EvalApps {
         }
         return train;
     }
+
+    /**
+     * {@code population}'s training applications followed by every application of
+     * {@code heldOutFile} as held-out ones, whatever split the file gives them: applications
+     * from elsewhere (e.g. written by someone who never saw the training population) tested
+     * against a model trained on the usual population.
+     */
+    public static List<AppSpec> withHeldOut(List<AppSpec> population, Path populationFile, Path heldOutFile)
+            throws InvalidAppsException {
+        List<AppSpec> train = training(population, populationFile);
+        List<AppSpec> foreign;
+        try {
+            foreign = load(heldOutFile);
+        } catch (InvalidAppsException e) {
+            throw new InvalidAppsException(e.getMessage().replaceFirst("^--apps ", "--held-out "), e.getCause());
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        train.forEach(a -> names.add(a.name()));
+        List<AppSpec> out = new java.util.ArrayList<>(train);
+        for (AppSpec a : foreign) {
+            if (!names.add(a.name())) {
+                throw new InvalidAppsException("--held-out " + heldOutFile + ": application '" + a.name()
+                        + "' is also a training application", null);
+            }
+            out.add(new AppSpec(a.name(), a.phases(), a.hidden(), AppSpec.TEST));
+        }
+        return out;
+    }
 }
