@@ -39,15 +39,20 @@ public final class EvalApps {
         if (file == null) {
             return AppPopulation.sample(DEFAULT_SIZE, seed, DEFAULT_TEST_FRACTION);
         }
+        return read(file, "--apps");
+    }
+
+    /** Every application of {@code file}; errors name {@code option} (the command-line option that gave it). */
+    private static List<AppSpec> read(Path file, String option) throws InvalidAppsException {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidAppsException("--apps " + file + ": no such file", null);
+            throw new InvalidAppsException(option + " " + file + ": no such file", null);
         }
         try {
             return AppPopulation.read(file);
         } catch (IOException e) {
-            throw new InvalidAppsException("--apps " + file + ": cannot read: " + e.getMessage(), e);
+            throw new InvalidAppsException(option + " " + file + ": cannot read: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new InvalidAppsException("--apps " + e.getMessage(), e);
+            throw new InvalidAppsException(option + " " + e.getMessage(), e);
         }
     }
 
@@ -80,12 +85,7 @@ public final class EvalApps {
     public static List<AppSpec> withHeldOut(List<AppSpec> population, Path populationFile, Path heldOutFile)
             throws InvalidAppsException {
         List<AppSpec> train = training(population, populationFile);
-        List<AppSpec> foreign;
-        try {
-            foreign = load(heldOutFile);
-        } catch (InvalidAppsException e) {
-            throw new InvalidAppsException(e.getMessage().replaceFirst("^--apps ", "--held-out "), e.getCause());
-        }
+        List<AppSpec> foreign = read(heldOutFile, "--held-out");
         java.util.Set<String> names = new java.util.HashSet<>();
         train.forEach(a -> names.add(a.name()));
         List<AppSpec> out = new java.util.ArrayList<>(train);

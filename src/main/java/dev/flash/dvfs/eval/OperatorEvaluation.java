@@ -193,33 +193,19 @@ public final class OperatorEvaluation {
          * is in budget, so it can only tie.
          */
         public long appsAheadOfEveryGovernor(String agent) {
-            long ahead = 0;
-            for (String app : apps) {
-                Row a = row(agent, app);
-                if (!a.budgetHeld()) {
-                    continue;
-                }
-                double best = 0;
-                for (String g : Governor.NAMES) {
-                    Row r = row(g, app);
-                    if (r != null && r.budgetHeld()) {
-                        best = Math.max(best, r.energySaving());
-                    }
-                }
-                if (a.energySaving() > best) {
-                    ahead++;
-                }
-            }
-            return ahead;
-        }
-
-        private Row row(String agent, String app) {
+            Map<String, Row> mine = new java.util.HashMap<>();
+            Map<String, Double> bestGovernor = new java.util.HashMap<>();
             for (Row r : perApp) {
-                if (r.agent().equals(agent) && r.app().equals(app)) {
-                    return r;
+                if (r.agent().equals(agent)) {
+                    mine.put(r.app(), r);
+                }
+                if (Governor.NAMES.contains(r.agent()) && r.budgetHeld()) { // a governor is never ahead of itself
+                    bestGovernor.merge(r.app(), r.energySaving(), Math::max);
                 }
             }
-            return null;
+            return mine.values().stream()
+                    .filter(r -> r.budgetHeld() && r.energySaving() > bestGovernor.getOrDefault(r.app(), 0.0))
+                    .count();
         }
     }
 

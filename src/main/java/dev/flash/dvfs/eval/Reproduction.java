@@ -233,28 +233,20 @@ public final class Reproduction {
 
             // 4. Aggregate: pooled gaps (sums over apps) so an app whose best is ~0 cannot dominate.
             int n = results.size();
+            double[] headline = figuresAt(results, plan.evalEpisodes());
             double[] expert = new double[n];
-            double[] flashStart = new double[n];
             double[] flashCold = new double[n];
-            double[] tlStart = new double[n];
-            double costF = 0;
-            double costT = 0;
             double cpuF = 0;
             double cpuT = 0;
             for (int i = 0; i < n; i++) {
                 AppResult r = results.get(i);
                 expert[i] = r.expertReward();
-                flashStart[i] = r.flashStart();
                 flashCold[i] = r.flash().at(0);
-                tlStart[i] = r.transferStart();
-                costF += r.costFlash();
-                costT += r.costTransfer();
                 cpuF += r.costFlash() * r.cpuPerEpisodeFlash();
                 cpuT += r.costTransfer() * r.cpuPerEpisodeTransfer();
             }
-            return new Result(plan, results, AdaptationMetrics.pooledGap(expert, flashStart),
-                    AdaptationMetrics.pooledGap(expert, tlStart), AdaptationMetrics.pooledGap(expert, flashCold),
-                    costF / n, costT / n, cpuF / n, cpuT / n, report, flashCurve, baseCurve, trainSeconds,
+            return new Result(plan, results, headline[0], headline[1], AdaptationMetrics.pooledGap(expert, flashCold),
+                    headline[2], headline[3], cpuF / n, cpuT / n, report, flashCurve, baseCurve, trainSeconds,
                     adaptSeconds, (System.nanoTime() - start) / 1e9, flashSettings.env().episodeSteps());
         }
     }
@@ -357,7 +349,7 @@ public final class Reproduction {
         }
 
         /** Mean reward per step over the first {@code m} episodes of each point. */
-        private static double[] pointMeans(double[][] episodes, int m, int steps) {
+        static double[] pointMeans(double[][] episodes, int m, int steps) {
             double[] out = new double[episodes.length];
             for (int i = 0; i < episodes.length; i++) {
                 if (episodes[i].length < m) {
