@@ -36,6 +36,42 @@ public final class Physics {
         return Math.max(0, 1 - throughput(load, m, fRatio) / Math.min(load, 1));
     }
 
+    /**
+     * Long-run slowdown when the offered load is {@code load * (1 + noise * Z)}, Z standard
+     * normal, drawn every interval (as {@link SimulatedNode} draws it): 1 - E[throughput] /
+     * E[min(load, 1)]. Bursts above capacity lose work even when the mean load fits, so a bursty
+     * phase needs a higher clock than its mean says. Expectations on a fixed 41-point grid over
+     * z in [-4, 4]; with noise 0 this is {@link #slowdown}.
+     */
+    public static double expectedSlowdown(double load, double noise, double m, double fRatio) {
+        if (noise <= 0) {
+            return slowdown(load, m, fRatio);
+        }
+        double throughput = 0;
+        double atFmax = 0;
+        for (int i = 0; i < NOISE_GRID_Z.length; i++) {
+            double l = Math.max(0.001, load * (1 + noise * NOISE_GRID_Z[i]));
+            throughput += NOISE_GRID_W[i] * throughput(l, m, fRatio);
+            atFmax += NOISE_GRID_W[i] * Math.min(l, 1);
+        }
+        return Math.max(0, 1 - throughput / atFmax);
+    }
+
+    private static final double[] NOISE_GRID_Z = new double[41];
+    private static final double[] NOISE_GRID_W = new double[41];
+
+    static {
+        double sum = 0;
+        for (int i = 0; i < NOISE_GRID_Z.length; i++) {
+            NOISE_GRID_Z[i] = -4 + 8.0 * i / (NOISE_GRID_Z.length - 1);
+            NOISE_GRID_W[i] = Math.exp(-0.5 * NOISE_GRID_Z[i] * NOISE_GRID_Z[i]);
+            sum += NOISE_GRID_W[i];
+        }
+        for (int i = 0; i < NOISE_GRID_W.length; i++) {
+            NOISE_GRID_W[i] /= sum;
+        }
+    }
+
     /** Instructions per cycle at fRatio: stall cycles per instruction grow with the clock. */
     public static double ipc(double baseIpc, double m, double fRatio) {
         return baseIpc * (1 - m) / ((1 - m) + m * fRatio);

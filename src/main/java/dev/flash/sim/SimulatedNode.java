@@ -413,14 +413,17 @@ public final class SimulatedNode implements TelemetrySource {
 
     /**
      * The lowest table frequency whose slowdown in the policy's current phase stays within
-     * {@code slowdownBudget}, even at the phase's load peak (noise aside). Power falls with
-     * frequency at fixed work, so this is also the phase's least-energy frequency in budget.
+     * {@code slowdownBudget} at the phase's load peak, counting the work its per-interval load
+     * noise loses in bursts ({@link Physics#expectedSlowdown}). Power falls with frequency at
+     * fixed work, so this is also the phase's least-energy frequency in budget. It knows the
+     * phase and its noise level but not the next draw.
      */
     public synchronized long oracleKhz(int policyId, double slowdownBudget) {
         Phase phase = currentPhase(policyId);
         double load = phase.peakLoad();
         for (long f : table) {
-            double s = Physics.slowdown(load, phase.memoryBoundness(), (double) f / node.maxKhz());
+            double s = Physics.expectedSlowdown(load, phase.loadNoise(), phase.memoryBoundness(),
+                    (double) f / node.maxKhz());
             if (s <= slowdownBudget + 1e-12) {
                 return f;
             }

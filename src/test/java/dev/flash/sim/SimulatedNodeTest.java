@@ -143,6 +143,42 @@ class SimulatedNodeTest {
         assertEquals(0, perf[0], 1e-9);
     }
 
+    @Test
+    void burstsLoseWorkThatTheMeanLoadHidesAndTheOracleClocksUpForThem() {
+        // Mean load 0.7 of a CPU-bound phase fits 2.2 GHz (capacity 0.73), but 40% bursts
+        // overflow it: the long-run slowdown is several percent, not 0.
+        double r = 2.2 / 3.0;
+        assertEquals(0, Physics.slowdown(0.7, 0, r), 1e-12);
+        assertEquals(Physics.slowdown(0.7, 0, r), Physics.expectedSlowdown(0.7, 0, 0, r), 1e-12);
+        double bursty = Physics.expectedSlowdown(0.7, 0.4, 0, r);
+        assertTrue(bursty > 0.03, "bursty slowdown " + bursty);
+        assertTrue(Physics.expectedSlowdown(0.7, 0.4, 0, 2.6 / 3.0) < bursty, "a higher clock loses less");
+        assertEquals(0, Physics.expectedSlowdown(0.7, 0.4, 0, 1.0), 1e-12, "nothing is lost at fmax");
+
+        SimulatedNode sim = new SimulatedNode(quietNode(), List.of(
+                AppSpec.steady("steady", 0.1, 0.6, 1.0),
+                new AppSpec("bursty", List.of(new Phase(0.1, 0.6, 1.0, 600, 0.4, 0, 60)),
+                        HiddenParams.TYPICAL, AppSpec.TRAIN),
+                AppSpec.steady("idle-a", 0.1, 0.1, 1.0),
+                AppSpec.steady("idle-b", 0.1, 0.1, 1.0)), 1);
+        assertTrue(sim.oracleKhz(1, 0.05) > sim.oracleKhz(0, 0.05), "bursts need a higher clock");
+
+        // And the oracle's pick holds the budget on the simulated bursts, over 10 minutes.
+        long khz = sim.oracleKhz(1, 0.05);
+        sim.applyKhz(1, khz);
+        double work = 0;
+        double workAtFmax = 0;
+        for (int t = 0; t < 600; t++) {
+            sim.advance(1.0);
+            sim.sample();
+            work += sim.lastInterval(1).work();
+            workAtFmax += sim.lastInterval(1).workAtFmax();
+        }
+        double slowdown = 1 - work / workAtFmax;
+        assertTrue(slowdown <= 0.05 + 0.01, "oracle at " + khz + " kHz slows the bursty phase by " + slowdown);
+        assertTrue(slowdown > 0.01, "and it uses the budget: " + slowdown);
+    }
+
     /** {worst policy slowdown, total joules} of 60 s under a policy on a mixed population. */
     private static double[] runPolicy(java.util.function.Function<SimulatedNode, FrequencyPolicy> make) {
         List<AppSpec> apps = AppPopulation.sample(4, 11, 0);
