@@ -46,6 +46,19 @@ public final class AppPopulation {
 
     /** A deterministic population of {@code n} applications (same n, seed, fraction: same list). */
     public static List<AppSpec> sample(int n, long seed, double testFraction) {
+        return sample(n, seed, testFraction, AppPopulation::sampleApp);
+    }
+
+    /** Draws one application: (rng, index, split) -> app. */
+    interface AppSampler {
+        AppSpec sample(SplittableRandom rng, int index, String split);
+    }
+
+    /**
+     * The split and ordering of {@link #sample(int, long, double)} with another per-application
+     * sampler, for experiments with other populations (the test sources' {@code WidePopulation}).
+     */
+    static List<AppSpec> sample(int n, long seed, double testFraction, AppSampler sampler) {
         if (n < 1) {
             throw new IllegalArgumentException("population size must be >= 1, got " + n);
         }
@@ -70,7 +83,7 @@ public final class AppPopulation {
         }
         List<AppSpec> apps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            apps.add(sampleApp(rng, i, test[i] ? AppSpec.TEST : AppSpec.TRAIN));
+            apps.add(sampler.sample(rng, i, test[i] ? AppSpec.TEST : AppSpec.TRAIN));
         }
         return List.copyOf(apps);
     }
@@ -110,11 +123,15 @@ public final class AppPopulation {
         return new AppSpec(String.format("%s-%04d", archetype, index), phases, hidden, split);
     }
 
-    private static double uniform(SplittableRandom rng, double lo, double hi) {
+    static double uniform(SplittableRandom rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
     }
 
-    private static double r4(double v) {
+    static double logUniform(SplittableRandom rng, double lo, double hi) {
+        return Math.exp(uniform(rng, Math.log(lo), Math.log(hi)));
+    }
+
+    static double r4(double v) {
         return Math.rint(v * 1e4) / 1e4;
     }
 

@@ -8,14 +8,15 @@ import java.nio.file.Path;
 /**
  * Not a test: the whole of {@code flash reproduce dvfs --seed 7} with {@code key=value}
  * overrides of the training settings ({@link DvfsTrainExperiment#override} keys) and of the
- * plan ({@code evalEps=N}, {@code adapt=N}); writes {@code out=DIR}/reproduce.json and prints the
+ * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code population=wide} for
+ * {@code dev.flash.sim.WidePopulation} instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
  * headline figures. For trying settings before making them the defaults.
  */
 public final class ReproduceExperiment {
     public static void main(String[] args) throws Exception {
         Reproduction.Plan full = Reproduction.Plan.full(7);
         java.util.Map<String, String> extras = new java.util.HashMap<>();
-        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt");
+        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population");
         int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps")) : full.evalEpisodes();
         int adapt = extras.containsKey("adapt") ? Integer.parseInt(extras.get("adapt")) : full.adaptEpisodes();
         Path out = extras.containsKey("out") ? Path.of(extras.get("out")) : null;
@@ -26,7 +27,13 @@ public final class ReproduceExperiment {
         Reproduction.Plan plan = new Reproduction.Plan(false, s, full.testApps(), adapt, evalEps,
                 full.operatorEpisodes());
         System.out.println("settings: " + s + " evalEps=" + evalEps + " adapt=" + adapt);
-        Reproduction.Result r = Reproduction.run(EvalApps.load(null, 7), plan, out, new Reproduction.Listener() {
+        java.util.List<dev.flash.sim.AppSpec> apps = "wide".equals(extras.get("population"))
+                ? dev.flash.sim.WidePopulation.sample(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION)
+                : EvalApps.load(null, 7);
+        if (extras.containsKey("heldOut")) {
+            apps = EvalApps.withHeldOut(apps, null, Path.of(extras.get("heldOut")));
+        }
+        Reproduction.Result r = Reproduction.run(apps, plan, out, new Reproduction.Listener() {
             @Override
             public void phase(String name, int total) {
                 System.out.println("phase " + name);
