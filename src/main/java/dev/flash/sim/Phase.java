@@ -45,6 +45,22 @@ public record Phase(
         return load * (1 + sineAmplitude);
     }
 
+    /**
+     * The highest load the sine reaches between {@code from} and {@code to} seconds into the
+     * phase (noise aside): the crest if one falls inside, else the higher end.
+     */
+    public double peakLoadBetween(double from, double to) {
+        if (sineAmplitude == 0) {
+            return load;
+        }
+        // Crests at t = P * (k + 1/4); the first at or after `from`:
+        double firstCrest = sinePeriodSeconds * (Math.ceil(from / sinePeriodSeconds - 0.25) + 0.25);
+        if (firstCrest <= to) {
+            return peakLoad();
+        }
+        return Math.max(loadAt(from), loadAt(to));
+    }
+
     /** Load at {@code secondsIntoPhase}, before noise. */
     public double loadAt(double secondsIntoPhase) {
         if (sineAmplitude == 0) {

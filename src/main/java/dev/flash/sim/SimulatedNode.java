@@ -413,14 +413,17 @@ public final class SimulatedNode implements TelemetrySource {
 
     /**
      * The lowest table frequency whose slowdown in the policy's current phase stays within
-     * {@code slowdownBudget} at the phase's load peak, counting the work its per-interval load
-     * noise loses in bursts ({@link Physics#expectedSlowdown}). Power falls with frequency at
-     * fixed work, so this is also the phase's least-energy frequency in budget. It knows the
-     * phase and its noise level but not the next draw.
+     * {@code slowdownBudget} over the next {@link #ORACLE_HORIZON_SECONDS}: at the highest load
+     * its sine reaches in that second, counting the work its per-interval load noise loses in
+     * bursts ({@link Physics#expectedSlowdown}). Power falls with frequency at fixed work, so
+     * this is also the least-energy frequency in budget for that second. It knows the phase,
+     * where its sine stands and its noise level, not the next draw.
      */
     public synchronized long oracleKhz(int policyId, double slowdownBudget) {
-        Phase phase = currentPhase(policyId);
-        double load = phase.peakLoad();
+        PolicyState p = policy(policyId);
+        Phase phase = p.app.phases().get(p.phaseIndex);
+        double to = Math.min(p.secondsIntoPhase + ORACLE_HORIZON_SECONDS, phase.durationSeconds());
+        double load = phase.peakLoadBetween(p.secondsIntoPhase, to);
         for (long f : table) {
             double s = Physics.expectedSlowdown(load, phase.loadNoise(), phase.memoryBoundness(),
                     (double) f / node.maxKhz());
@@ -430,6 +433,9 @@ public final class SimulatedNode implements TelemetrySource {
         }
         return table[table.length - 1];
     }
+
+    /** The oracle decides once per second, as the agents and governors do. */
+    public static final double ORACLE_HORIZON_SECONDS = 1.0;
 
     private PolicyState policy(int id) {
         if (id < 0 || id >= policies.length) {

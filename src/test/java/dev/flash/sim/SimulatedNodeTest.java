@@ -179,6 +179,27 @@ class SimulatedNodeTest {
         assertTrue(slowdown > 0.01, "and it uses the budget: " + slowdown);
     }
 
+    @Test
+    void theOracleFollowsADailyCycleInsteadOfPlanningTheWholeDayForItsPeak() {
+        // A service at 0.5 +- 60% over a day: its load within any one second is known to an
+        // oracle that knows the phase, so at the trough it can clock far lower than at the crest.
+        Phase day = new Phase(0.2, 0.5, 1.0, 86_400, 0, 0.6, 86_400);
+        assertEquals(0.8, day.peakLoadBetween(21_000, 22_000), 1e-12, "the crest (t = 21600) is inside");
+        assertEquals(day.loadAt(0.5), day.peakLoadBetween(0, 0.5), 1e-12, "rising: the later end");
+        assertEquals(day.loadAt(43_200), day.peakLoadBetween(43_200, 43_200.5), 1e-12, "falling: the earlier end");
+        assertEquals(0.5, Phase.steady(0.2, 0.5, 1, 10).peakLoadBetween(0, 1), 1e-12);
+
+        SimulatedNode sim = new SimulatedNode(quietNode(), List.of(
+                new AppSpec("daily", List.of(day), HiddenParams.TYPICAL, AppSpec.TRAIN)), 1);
+        sim.advance(21_600); // the crest
+        long atCrest = sim.oracleKhz(0, 0.05);
+        sim.advance(43_200); // the trough, 0.2
+        long atTrough = sim.oracleKhz(0, 0.05);
+        assertTrue(atTrough <= atCrest - 800_000, "trough " + atTrough + " vs crest " + atCrest);
+        double r = (double) atTrough / FMAX;
+        assertTrue(Physics.slowdown(day.loadAt(64_800), 0.2, r) <= 0.05, "in budget at the trough");
+    }
+
     /** {worst policy slowdown, total joules} of 60 s under a policy on a mixed population. */
     private static double[] runPolicy(java.util.function.Function<SimulatedNode, FrequencyPolicy> make) {
         List<AppSpec> apps = AppPopulation.sample(4, 11, 0);
