@@ -8,8 +8,8 @@ import java.nio.file.Path;
 /**
  * Not a test: the whole of {@code flash reproduce dvfs --seed 7} with {@code key=value}
  * overrides of the training settings ({@link DvfsTrainExperiment#override} keys) and of the
- * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code population=wide} for
- * {@code dev.flash.sim.WidePopulation} instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
+ * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code population=wide} or
+ * {@code bursty} for {@code dev.flash.sim.WidePopulation}'s instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
  * headline figures. For trying settings before making them the defaults.
  */
 public final class ReproduceExperiment {
@@ -27,9 +27,13 @@ public final class ReproduceExperiment {
         Reproduction.Plan plan = new Reproduction.Plan(false, s, full.testApps(), adapt, evalEps,
                 full.operatorEpisodes());
         System.out.println("settings: " + s + " evalEps=" + evalEps + " adapt=" + adapt);
-        java.util.List<dev.flash.sim.AppSpec> apps = "wide".equals(extras.get("population"))
-                ? dev.flash.sim.WidePopulation.sample(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION)
-                : EvalApps.load(null, 7);
+        String population = extras.getOrDefault("population", "default");
+        java.util.List<dev.flash.sim.AppSpec> apps = switch (population) {
+            case "wide" -> dev.flash.sim.WidePopulation.sample(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION);
+            case "bursty" -> dev.flash.sim.WidePopulation.bursty(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION);
+            case "default" -> EvalApps.load(null, 7);
+            default -> throw new IllegalArgumentException("population=" + population + ": wide, bursty or default");
+        };
         if (extras.containsKey("heldOut")) {
             apps = EvalApps.withHeldOut(apps, null, Path.of(extras.get("heldOut")));
         }
