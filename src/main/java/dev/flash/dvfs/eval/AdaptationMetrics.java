@@ -147,6 +147,56 @@ public final class AdaptationMetrics {
         return c.meanBetween(CONVERGED_FROM * c.length(), Double.POSITIVE_INFINITY);
     }
 
+    /**
+     * The expert chosen on one half of the evaluation episodes and scored on the other (and the
+     * other way round, averaged): {@link #bestEvaluated} picks its maximum on the same episodes
+     * it reports, so it is biased upwards, most where evaluations are noisy (bursty loads).
+     * This one is not biased by the pick, only by picking on half the episodes (a policy a
+     * little worse than the best can win a half), so it errs downwards: the true expert lies
+     * between the two, and so does the true gap.
+     *
+     * @param pointEpisodes per candidate policy (every point of every curve), its total reward
+     *                      in each evaluation episode, the same episodes for all (common
+     *                      random numbers); the first {@code m} are used, split into halves
+     * @return reward per step
+     */
+    public static double crossValidatedExpert(List<double[]> pointEpisodes, int m, int steps) {
+        if (m < 2 || pointEpisodes.isEmpty()) {
+            throw new IllegalArgumentException("need at least 2 evaluation episodes and one policy, got " + m
+                    + " and " + pointEpisodes.size());
+        }
+        int half = m / 2;
+        double aToB = scoreOfBest(pointEpisodes, 0, half, half, m);
+        double bToA = scoreOfBest(pointEpisodes, half, m, 0, half);
+        return (aToB * (m - half) + bToA * half) / m / steps;
+    }
+
+    /** Mean over {@code [scoreFrom, scoreTo)} of the policy with the best mean over {@code [pickFrom, pickTo)}. */
+    private static double scoreOfBest(List<double[]> points, int pickFrom, int pickTo, int scoreFrom, int scoreTo) {
+        double best = Double.NEGATIVE_INFINITY;
+        double[] winner = null;
+        for (double[] p : points) {
+            if (p.length < Math.max(pickTo, scoreTo)) {
+                throw new IllegalArgumentException("a policy has " + p.length + " evaluation episodes, fewer than "
+                        + Math.max(pickTo, scoreTo));
+            }
+            double pick = mean(p, pickFrom, pickTo);
+            if (pick > best) { // ties keep the earlier point: less adaptation for the same reward
+                best = pick;
+                winner = p;
+            }
+        }
+        return mean(winner, scoreFrom, scoreTo);
+    }
+
+    private static double mean(double[] v, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += v[i];
+        }
+        return sum / (to - from);
+    }
+
     /** Band half-width around a converged reward: 5% of its magnitude, at least the floor. */
     public static double band(double converged, double tolerance, double floor) {
         return Math.max(tolerance * Math.abs(converged), floor);

@@ -150,4 +150,48 @@ class AdaptationMetricsTest {
         assertTrue(AdaptationMetrics.bestEvaluated(flash, transfer) >= AdaptationMetrics.convergedReward(transfer));
         assertEquals(0.15, AdaptationMetrics.bestEvaluated(flash), 1e-12);
     }
+
+    @Test
+    void crossValidatedExpertPicksOnOneHalfAndScoresOnTheOther() {
+        // policy a wins the first half by luck, b the second; each is then scored on the half it lost
+        double[] a = {10, 10, 0, 0};
+        double[] b = {0, 0, 6, 6};
+        // a picked on {0,1}, scored on {2,3}: 0; b picked on {2,3}, scored on {0,1}: 0 -> expert 0
+        assertEquals(0.0, AdaptationMetrics.crossValidatedExpert(java.util.List.of(a, b), 4, 2), 1e-12);
+        // one policy better on both halves is its own full mean, per step
+        double[] c = {12, 12, 8, 8};
+        assertEquals(10.0 / 2, AdaptationMetrics.crossValidatedExpert(java.util.List.of(a, b, c), 4, 2), 1e-12);
+        assertThrows(IllegalArgumentException.class,
+                () -> AdaptationMetrics.crossValidatedExpert(java.util.List.of(a), 1, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> AdaptationMetrics.crossValidatedExpert(java.util.List.of(a), 8, 1));
+    }
+
+    @Test
+    void crossValidationRemovesThePickLuckThatTheBestEvaluatedPointHas() {
+        // 36 policies of equal true reward 0 evaluated on 32 noisy episodes: the best evaluated
+        // mean is well above 0 (pure pick luck), the cross-validated expert is not
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        double inSample = 0;
+        double crossValidated = 0;
+        int trials = 200;
+        for (int t = 0; t < trials; t++) {
+            java.util.List<double[]> points = new java.util.ArrayList<>();
+            double best = Double.NEGATIVE_INFINITY;
+            for (int p = 0; p < 36; p++) {
+                double[] e = new double[32];
+                double sum = 0;
+                for (int j = 0; j < e.length; j++) {
+                    e[j] = rng.nextDouble() * 2 - 1;
+                    sum += e[j];
+                }
+                best = Math.max(best, sum / e.length);
+                points.add(e);
+            }
+            inSample += best / trials;
+            crossValidated += AdaptationMetrics.crossValidatedExpert(points, 32, 1) / trials;
+        }
+        assertTrue(inSample > 0.15, "in-sample best " + inSample);
+        assertEquals(0.0, crossValidated, 0.03);
+    }
 }

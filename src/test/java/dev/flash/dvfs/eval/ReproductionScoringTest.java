@@ -54,4 +54,22 @@ class ReproductionScoringTest {
         double[][] e = episodes(ks.length, 2, 0.1, -1, 0);
         assertThrows(IllegalArgumentException.class, () -> Reproduction.Scored.of(ks, e, e, 3, STEPS));
     }
+
+    @Test
+    void theCrossValidatedGapDoesNotCountALuckyHalf() {
+        int[] ks = AdaptationMetrics.schedule(60);
+        double[][] flash = episodes(ks.length, 4, 0.10, -1, 0);
+        double[][] transfer = episodes(ks.length, 4, 0.05, -1, 0);
+        // one fine-tuning snapshot is great on the first two episodes only: 0.2 on average
+        transfer[5] = new double[] {0.3 * STEPS, 0.3 * STEPS, 0.1 * STEPS, 0.1 * STEPS};
+        Reproduction.Scored sc = Reproduction.Scored.of(ks, flash, transfer, 4, STEPS);
+        Reproduction.AppResult a = new Reproduction.AppResult("lucky", sc.flash(), sc.transfer(), java.util.List.of(),
+                java.util.List.of(), sc.expert(), 0.05, true, 0.10, sc.gapFlash(), sc.gapTransfer(), 1, 1, false, false,
+                0, 0, 0, flash, transfer, STEPS);
+        assertEquals(0.5, Reproduction.figuresAt(java.util.List.of(a), 4)[0], 1e-12, "in-sample expert 0.2");
+        // picked on episodes 0-1 it scores 0.1 on 2-3; on 2-3 it ties FLASH, which comes first: 0.1 on 0-1
+        double[] cv = Reproduction.crossValidatedGaps(java.util.List.of(a), 4);
+        assertEquals(0.0, cv[0], 1e-12);
+        assertEquals(0.5, cv[1], 1e-12);
+    }
 }
