@@ -9,14 +9,14 @@ import java.nio.file.Path;
  * Not a test: the whole of {@code flash reproduce dvfs --seed 7} with {@code key=value}
  * overrides of the training settings ({@link DvfsTrainExperiment#override} keys) and of the
  * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code population=wide} or
- * {@code bursty} for {@code dev.flash.sim.WidePopulation}'s instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
+ * {@code bursty} (with {@code burstMax=X}, default 0.5) for {@code dev.flash.sim.WidePopulation}'s instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
  * headline figures. For trying settings before making them the defaults.
  */
 public final class ReproduceExperiment {
     public static void main(String[] args) throws Exception {
         Reproduction.Plan full = Reproduction.Plan.full(7);
         java.util.Map<String, String> extras = new java.util.HashMap<>();
-        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population");
+        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population", "burstMax");
         int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps")) : full.evalEpisodes();
         int adapt = extras.containsKey("adapt") ? Integer.parseInt(extras.get("adapt")) : full.adaptEpisodes();
         Path out = extras.containsKey("out") ? Path.of(extras.get("out")) : null;
@@ -30,7 +30,8 @@ public final class ReproduceExperiment {
         String population = extras.getOrDefault("population", "default");
         java.util.List<dev.flash.sim.AppSpec> apps = switch (population) {
             case "wide" -> dev.flash.sim.WidePopulation.sample(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION);
-            case "bursty" -> dev.flash.sim.WidePopulation.bursty(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION);
+            case "bursty" -> dev.flash.sim.WidePopulation.bursty(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION,
+                    Double.parseDouble(extras.getOrDefault("burstMax", "0.5")));
             case "default" -> EvalApps.load(null, 7);
             default -> throw new IllegalArgumentException("population=" + population + ": wide, bursty or default");
         };
