@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /** {@code flash reproduce}: re-run a case of the FLASH paper on the simulated node. */
 @Command(name = "reproduce",
         description = {"Reproduce a case of the FLASH paper (MLSys 2024) on the simulated node.", ""},
-        subcommands = {ReproduceCommand.Dvfs.class},
+        subcommands = {ReproduceCommand.Dvfs.class, RescoreCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class ReproduceCommand implements Callable<Integer> {
 
@@ -44,6 +44,7 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     /** {@code flash reproduce dvfs}: case III, CPU frequency scaling. */
     @Command(name = "dvfs",
+            header = "Case III (CPU frequency scaling): FLASH against transfer learning",
             sortOptions = false,
             description = {
                 "Case III of the paper (CPU frequency scaling), FLASH side by side with transfer",

@@ -142,6 +142,27 @@ public final class AdaptationMetrics {
         return best;
     }
 
+    /**
+     * Each point's mean reward per step over its first {@code m} evaluation episodes.
+     *
+     * @param episodes [point][episode] total reward of each evaluation episode
+     */
+    public static double[] pointMeans(double[][] episodes, int m, int steps) {
+        double[] out = new double[episodes.length];
+        for (int i = 0; i < episodes.length; i++) {
+            if (episodes[i].length < m) {
+                throw new IllegalArgumentException("point " + i + " has " + episodes[i].length
+                        + " evaluation episodes, fewer than " + m);
+            }
+            double sum = 0;
+            for (int j = 0; j < m; j++) {
+                sum += episodes[i][j];
+            }
+            out[i] = sum / m / steps;
+        }
+        return out;
+    }
+
     /** Mean of the points in the last quarter of the run ({@code k >= 3N/4}). */
     public static double convergedReward(Curve c) {
         return c.meanBetween(CONVERGED_FROM * c.length(), Double.POSITIVE_INFINITY);

@@ -333,8 +333,8 @@ public final class Reproduction {
                   int costTransfer) {
 
         static Scored of(int[] ks, double[][] flashEpisodes, double[][] transferEpisodes, int m, int steps) {
-            AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, pointMeans(flashEpisodes, m, steps));
-            AdaptationMetrics.Curve tc = new AdaptationMetrics.Curve(ks, pointMeans(transferEpisodes, m, steps));
+            AdaptationMetrics.Curve fc = new AdaptationMetrics.Curve(ks, AdaptationMetrics.pointMeans(flashEpisodes, m, steps));
+            AdaptationMetrics.Curve tc = new AdaptationMetrics.Curve(ks, AdaptationMetrics.pointMeans(transferEpisodes, m, steps));
             return new Scored(fc, tc, AdaptationMetrics.bestEvaluated(fc, tc),
                     AdaptationMetrics.adaptationCost(fc, AdaptationMetrics.START_FLASH),
                     AdaptationMetrics.adaptationCost(tc, AdaptationMetrics.START_TRANSFER));
@@ -346,23 +346,6 @@ public final class Reproduction {
 
         double gapTransfer() {
             return AdaptationMetrics.rewardGap(expert, transfer.at(AdaptationMetrics.START_TRANSFER));
-        }
-
-        /** Mean reward per step over the first {@code m} episodes of each point. */
-        static double[] pointMeans(double[][] episodes, int m, int steps) {
-            double[] out = new double[episodes.length];
-            for (int i = 0; i < episodes.length; i++) {
-                if (episodes[i].length < m) {
-                    throw new IllegalArgumentException("point " + i + " has " + episodes[i].length
-                            + " evaluation episodes, fewer than " + m);
-                }
-                double sum = 0;
-                for (int j = 0; j < m; j++) {
-                    sum += episodes[i][j];
-                }
-                out[i] = sum / m / steps;
-            }
-            return out;
         }
     }
 
@@ -546,6 +529,9 @@ public final class Reproduction {
         plan.addProperty("adapt_episodes", r.plan().adaptEpisodes());
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());
         plan.addProperty("operator_episodes", r.plan().operatorEpisodes());
+        // The reward's terms: runs pooled by `flash reproduce rescore` must share them.
+        plan.addProperty("kappa", r.plan().settings().env().kappa());
+        plan.addProperty("slowdown_budget", r.plan().settings().env().budget());
         o.add("plan", plan);
         Json.put(o, "train_seconds", r.trainSeconds());
         Json.put(o, "adapt_seconds", r.adaptSeconds());

@@ -71,7 +71,7 @@ public final class FlashAdaptExperiment {
                 var evalEnvs = Reproduction.evaluationEpisodes(apps, index, plan);
                 Reproduction.FlashRun run = Reproduction.adaptFlash(apps, index, flash, plan);
                 double[][] fe = PpoTrainer.evaluateGreedy(flash, evalEnvs, ee, run.contexts());
-                double[] frReward = Reproduction.Scored.pointMeans(fe, ee, steps);
+                double[] frReward = AdaptationMetrics.pointMeans(fe, ee, steps);
                 JsonObject b = perApp.get(i).getAsJsonObject();
                 if (!b.get("app").getAsString().equals(apps.name(Split.TEST, i))) {
                     throw new IllegalStateException("app order differs: " + b.get("app") + " vs " + apps.name(Split.TEST, i));

@@ -1,0 +1,219 @@
+package dev.flash.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.ExpertPool;
+import dev.flash.dvfs.eval.Json;
+import dev.flash.sim.AppSpec;
+import dev.flash.sim.Phase;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.IntPredicate;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flash reproduce rescore}: a finished run's reward gaps against an expert pooled over runs. */
+@Command(name = "rescore",
+        header = "Reward gaps of finished runs again, against an expert pooled over runs",
+        sortOptions = false,
+        description = {
+            "Re-score finished `flash reproduce dvfs` runs from their reproduce.json,",
+            "without running anything: the first run's reward gaps against its own expert",
+            "and, given more runs, against an expert pooled over all of them.",
+            "",
+            "A run's expert is the best policy its own fine-tuning (or FLASH's contexts)",
+            "reached in N episodes; fine-tuning has often not converged by then, so its",
+            "gaps are lower bounds of the paper's (an expert trained to convergence). Runs",
+            "with the same --seed play the same evaluation episodes on the same held-out",
+            "applications, so their evaluated policies are comparable, and the best of all",
+            "of them is a stronger expert: add runs with longer fine-tuning, other training",
+            "settings or other training populations.",
+            "",
+            "Every gap is given two ways: best evaluated (picked and scored on the same",
+            "episodes: counts the pick's luck, errs high) and cross-validated (picked on",
+            "half the episodes, scored on the other half: errs low).",
+            "",
+            "The start points scored are the FIRST run's (FLASH after one context episode,",
+            "transfer learning's pre-trained network); the other runs only supply experts.",
+            "They must share its seed, evaluation episodes, episode length, reward and",
+            "held-out applications in the same order, or the command names the field that",
+            "differs.",
+            ""},
+        footer = {
+            "",
+            "Examples:",
+            "  flash reproduce rescore /tmp/a/reproduce.json",
+            "  flash reproduce rescore /tmp/a/reproduce.json /tmp/b/reproduce.json --json",
+            "  flash reproduce rescore /tmp/f/reproduce.json /tmp/g/reproduce.json \\",
+            "      --apps bench/apps/foreign-apps.json      (also split by load noise)",
+            "", ExitCodes.HELP})
+public final class RescoreCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "REPRODUCE_JSON",
+            description = "reproduce.json of the run to score, then of runs that only supply experts")
+    List<Path> runs;
+
+    @Option(names = "--apps", paramLabel = "FILE",
+            description = "The held-out applications' file (flash-apps/1): also split the gaps by each "
+                    + "application's load noise (weighted by phase time)")
+    Path apps;
+
+    @Option(names = "--noise-split", paramLabel = "X", defaultValue = "0.15",
+            description = "Load noise separating calm from bursty applications with --apps (default ${DEFAULT-VALUE})")
+    double noiseSplit;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table")
+    boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
+    /** One row: a group of applications scored against one expert. */
+    record Row(String expert, String group, ExpertPool.Gaps gaps) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!(noiseSplit >= 0 && noiseSplit <= 1)) {
+            err.println("flash reproduce rescore: --noise-split " + noiseSplit + " must be in [0, 1]");
+            return ExitCodes.USAGE;
+        }
+        List<Row> rows = new ArrayList<>();
+        List<ExpertPool.Run> loaded = new ArrayList<>();
+        try {
+            for (Path p : runs) {
+                loaded.add(ExpertPool.load(p));
+            }
+            ExpertPool.Run first = loaded.get(0);
+            Map<String, IntPredicate> groups = groups(first);
+            List<List<ExpertPool.Run>> experts = new ArrayList<>();
+            experts.add(List.of(first));
+            if (loaded.size() > 1) {
+                experts.add(loaded);
+            }
+            for (List<ExpertPool.Run> pool : experts) {
+                String label = pool.size() == 1 ? "own" : "pooled over " + pool.size() + " runs";
+                for (Map.Entry<String, IntPredicate> g : groups.entrySet()) {
+                    rows.add(new Row(label, g.getKey(), ExpertPool.score(pool, g.getValue())));
+                }
+            }
+        } catch (ExpertPool.InvalidRunException | EvalApps.InvalidAppsException e) {
+            err.println("flash reproduce rescore: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (json) {
+            out.println(Json.PRETTY.toJson(toJson(loaded, rows)));
+        } else {
+            out.print(table(loaded, rows));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** All applications, and with --apps calm and bursty ones (indexes into the first run). */
+    private Map<String, IntPredicate> groups(ExpertPool.Run first) throws EvalApps.InvalidAppsException {
+        Map<String, IntPredicate> groups = new java.util.LinkedHashMap<>();
+        groups.put("all", i -> true);
+        if (apps == null) {
+            return groups;
+        }
+        Map<String, Double> noise = new HashMap<>();
+        for (AppSpec spec : EvalApps.load(apps)) {
+            noise.put(spec.name(), meanLoadNoise(spec));
+        }
+        double[] byIndex = new double[first.apps().size()];
+        for (int i = 0; i < byIndex.length; i++) {
+            Double n = noise.get(first.apps().get(i).app());
+            if (n == null) {
+                throw new EvalApps.InvalidAppsException("--apps " + apps + " has no application "
+                        + first.apps().get(i).app() + " (per_app[" + i + "] of " + first.file() + ")", null);
+            }
+            byIndex[i] = n;
+        }
+        groups.put(String.format(Locale.ROOT, "load noise <= %.2f", noiseSplit), i -> byIndex[i] <= noiseSplit);
+        groups.put(String.format(Locale.ROOT, "load noise > %.2f", noiseSplit), i -> byIndex[i] > noiseSplit);
+        return groups;
+    }
+
+    /** Relative load noise weighted by each phase's duration. */
+    static double meanLoadNoise(AppSpec spec) {
+        double time = 0;
+        double weighted = 0;
+        for (Phase p : spec.phases()) {
+            time += p.durationSeconds();
+            weighted += p.loadNoise() * p.durationSeconds();
+        }
+        return time == 0 ? 0 : weighted / time;
+    }
+
+    private static String table(List<ExpertPool.Run> runs, List<Row> rows) {
+        ExpertPool.Run first = runs.get(0);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s: %d held-out apps, seed %d, %d evaluation episodes per point%n",
+                first.file(), first.apps().size(), first.seed(), first.evalEpisodes()));
+        for (int i = 1; i < runs.size(); i++) {
+            sb.append("  expert also from ").append(runs.get(i).file()).append('\n');
+        }
+        sb.append('\n');
+        TextTable t = new TextTable("expert", "apps", "FLASH gap", "(cross-val.)", "transfer gap", "(cross-val.)",
+                "expert/step", "FLASH start/step");
+        for (Row r : rows) {
+            ExpertPool.Gaps g = r.gaps();
+            if (g.apps() == 0) {
+                continue;
+            }
+            t.row(r.expert() + (r.group().equals("all") ? "" : ", " + r.group()), Integer.toString(g.apps()),
+                    pct(g.gapFlash()), pct(g.gapFlashCrossValidated()), pct(g.gapTransfer()),
+                    pct(g.gapTransferCrossValidated()), String.format(Locale.ROOT, "%.4f", g.meanExpert()),
+                    String.format(Locale.ROOT, "%.4f", g.meanFlashStart()));
+        }
+        sb.append(t);
+        sb.append(String.format(Locale.ROOT, "%npaper: FLASH 7.1%%, transfer learning 39%% (against an expert trained "
+                + "to convergence; each expert here is a lower bound of one)%n"));
+        return sb.toString();
+    }
+
+    private static JsonObject toJson(List<ExpertPool.Run> runs, List<Row> rows) {
+        JsonObject o = new JsonObject();
+        o.addProperty("run", runs.get(0).file().toString());
+        JsonArray files = new JsonArray();
+        runs.forEach(r -> files.add(r.file().toString()));
+        o.add("expert_runs", files);
+        JsonArray out = new JsonArray();
+        for (Row r : rows) {
+            ExpertPool.Gaps g = r.gaps();
+            JsonObject j = new JsonObject();
+            j.addProperty("expert", r.expert());
+            j.addProperty("group", r.group());
+            j.addProperty("apps", g.apps());
+            Json.put(j, "reward_gap_flash", g.gapFlash());
+            Json.put(j, "reward_gap_transfer", g.gapTransfer());
+            Json.put(j, "reward_gap_flash_cross_validated_expert", g.gapFlashCrossValidated());
+            Json.put(j, "reward_gap_transfer_cross_validated_expert", g.gapTransferCrossValidated());
+            Json.put(j, "expert_reward_per_step", g.meanExpert());
+            Json.put(j, "flash_start_reward_per_step", g.meanFlashStart());
+            Json.put(j, "transfer_start_reward_per_step", g.meanTransferStart());
+            out.add(j);
+        }
+        o.add("gaps", out);
+        return o;
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}
