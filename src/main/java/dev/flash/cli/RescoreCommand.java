@@ -107,8 +107,9 @@ public final class RescoreCommand implements Callable<Integer> {
             }
             for (List<ExpertPool.Run> pool : experts) {
                 String label = pool.size() == 1 ? "own" : "pooled over " + pool.size() + " runs";
+                ExpertPool.PerApp perApp = ExpertPool.perApp(pool);
                 for (Map.Entry<String, IntPredicate> g : groups.entrySet()) {
-                    rows.add(new Row(label, g.getKey(), ExpertPool.score(pool, g.getValue())));
+                    rows.add(new Row(label, g.getKey(), perApp.gaps(g.getValue())));
                 }
             }
         } catch (ExpertPool.InvalidRunException | EvalApps.InvalidAppsException e) {
@@ -214,6 +215,6 @@ public final class RescoreCommand implements Callable<Integer> {
     }
 
     private static String pct(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+        return EvaluateCommand.pct(v);
     }
 }

@@ -7,28 +7,16 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.flash.dvfs.eval.ReproduceJsonFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RescoreCommandTest {
 
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = FlashMain.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        cl.setOut(new PrintWriter(out, true));
-        return cl.execute(args);
-    }
 
     private static final int[] KS = {0, 1};
 
@@ -57,9 +45,10 @@ class RescoreCommandTest {
                  {"name": "bursty", "split": "test", "mlp": 2, "base_ipc": 1, "power_intensity": 1,
                   "phases": [{"memory_boundness": 0.2, "load": 0.5, "parallelism": 1, "duration_s": 60, "load_noise": 0.4}]}
                 ]}""");
-        assertEquals(0, run("reproduce", "rescore", first().toString(), other.toString(), "--apps", apps.toString(),
-                "--json"), err.toString());
-        JsonObject o = JsonParser.parseString(out.toString()).getAsJsonObject();
+        EvaluateCommandTest.Run r = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
+                other.toString(), "--apps", apps.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonArray gaps = o.getAsJsonArray("gaps");
         assertEquals(6, gaps.size()); // own and pooled x all, calm, bursty
         JsonObject own = gaps.get(0).getAsJsonObject();
@@ -74,24 +63,31 @@ class RescoreCommandTest {
 
     @Test
     void theTableNamesThePaperBeside() throws Exception {
-        assertEquals(0, run("reproduce", "rescore", first().toString()), err.toString());
-        assertTrue(out.toString().contains("FLASH gap") && out.toString().contains("paper: FLASH 7.1%"), out.toString());
+        EvaluateCommandTest.Run r = EvaluateCommandTest.run("reproduce", "rescore", first().toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("FLASH gap") && r.out().contains("paper: FLASH 7.1%"), r.out());
     }
 
     @Test
     void badInputExitsTwoNamingTheFileOrApplication() throws Exception {
-        assertEquals(2, run("reproduce", "rescore", dir.resolve("nope.json").toString()));
-        assertTrue(err.toString().contains("nope.json"), err.toString());
+        EvaluateCommandTest.Run missing = EvaluateCommandTest.run("reproduce", "rescore",
+                dir.resolve("nope.json").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nope.json"), missing.err());
         Path apps = dir.resolve("apps.json");
         Files.writeString(apps, """
                 {"format": "flash-apps/1", "apps": [
                  {"name": "calm", "split": "test", "mlp": 2, "base_ipc": 1, "power_intensity": 1,
                   "phases": [{"memory_boundness": 0.2, "load": 0.5, "parallelism": 1, "duration_s": 60}]}
                 ]}""");
-        assertEquals(2, run("reproduce", "rescore", first().toString(), "--apps", apps.toString()));
-        assertTrue(err.toString().contains("no application bursty"), err.toString());
-        assertEquals(2, run("reproduce", "rescore", first().toString(), "--noise-split", "2"));
-        assertTrue(err.toString().contains("--noise-split"), err.toString());
-        assertEquals(2, run("reproduce", "rescore"));
+        EvaluateCommandTest.Run noApp = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
+                "--apps", apps.toString());
+        assertEquals(2, noApp.code());
+        assertTrue(noApp.err().contains("no application bursty"), noApp.err());
+        EvaluateCommandTest.Run split = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
+                "--noise-split", "2");
+        assertEquals(2, split.code());
+        assertTrue(split.err().contains("--noise-split"), split.err());
+        assertEquals(2, EvaluateCommandTest.run("reproduce", "rescore").code());
     }
 }

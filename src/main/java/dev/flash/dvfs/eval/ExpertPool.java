@@ -131,48 +131,73 @@ public final class ExpertPool {
     }
 
     /**
-     * The first run's start points (FLASH at k = 1, transfer learning at k = 0) against the
-     * expert pooled over every run's evaluated points, for the applications {@code include}
-     * accepts (indexes into the first run). With one run, its own expert.
+     * Per application of the first run (in its order): the expert pooled over every run's
+     * evaluated points, best evaluated and cross-validated, and the first run's start points
+     * (FLASH at k = 1, transfer learning at k = 0). Reward per step.
+     */
+    public record PerApp(double[] expert, double[] expertCrossValidated, double[] flashStart,
+                         double[] transferStart) {
+
+        /** The gaps of the applications {@code include} accepts (indexes), pooled over them. */
+        public Gaps gaps(IntPredicate include) {
+            int[] idx = java.util.stream.IntStream.range(0, expert.length).filter(include).toArray();
+            double[] e = pick(expert, idx);
+            double[] ec = pick(expertCrossValidated, idx);
+            double[] f = pick(flashStart, idx);
+            double[] t = pick(transferStart, idx);
+            return new Gaps(idx.length, AdaptationMetrics.pooledGap(e, f), AdaptationMetrics.pooledGap(e, t),
+                    AdaptationMetrics.pooledGap(ec, f), AdaptationMetrics.pooledGap(ec, t), mean(e), mean(f), mean(t));
+        }
+
+        private static double[] pick(double[] v, int[] idx) {
+            return java.util.Arrays.stream(idx).mapToDouble(i -> v[i]).toArray();
+        }
+    }
+
+    /**
+     * The first run's start points against the expert pooled over every run's evaluated points;
+     * with one run, its own expert.
      *
      * @throws InvalidRunException when a run's evaluation episodes are not the first run's
      *                             (another seed, episode length, evaluation count, reward or
      *                             held-out applications)
      */
-    public static Gaps score(List<Run> runs, IntPredicate include) throws InvalidRunException {
+    public static PerApp perApp(List<Run> runs) throws InvalidRunException {
         Run first = runs.get(0);
         for (Run r : runs) {
             checkComparable(first, r);
         }
-        int m = first.evalEpisodes();
-        int steps = first.episodeSteps();
-        List<Double> expert = new ArrayList<>();
-        List<Double> expertCv = new ArrayList<>();
-        List<Double> flashStart = new ArrayList<>();
-        List<Double> transferStart = new ArrayList<>();
-        for (int i = 0; i < first.apps().size(); i++) {
-            if (!include.test(i)) {
-                continue;
-            }
+        return perApp(runs.stream().map(Run::apps).toList(), first.evalEpisodes(), first.episodeSteps());
+    }
+
+    /** {@link #perApp(List)} of runs already known to share their evaluation episodes. */
+    static PerApp perApp(List<List<AppCurves>> runs, int m, int steps) {
+        List<AppCurves> first = runs.get(0);
+        int n = first.size();
+        PerApp out = new PerApp(new double[n], new double[n], new double[n], new double[n]);
+        for (int i = 0; i < n; i++) {
             double best = Double.NEGATIVE_INFINITY;
             List<double[]> candidates = new ArrayList<>();
-            for (Run r : runs) {
-                AppCurves a = r.apps().get(i);
-                best = Math.max(best, AdaptationMetrics.bestEvaluated(a.flashCurve(m, steps), a.transferCurve(m, steps)));
+            for (List<AppCurves> run : runs) {
+                AppCurves a = run.get(i);
+                AdaptationMetrics.Curve flash = a.flashCurve(m, steps);
+                AdaptationMetrics.Curve transfer = a.transferCurve(m, steps);
+                best = Math.max(best, AdaptationMetrics.bestEvaluated(flash, transfer));
                 candidates.addAll(a.candidates());
+                if (run == first) {
+                    out.flashStart()[i] = flash.at(AdaptationMetrics.START_FLASH);
+                    out.transferStart()[i] = transfer.at(AdaptationMetrics.START_TRANSFER);
+                }
             }
-            AppCurves own = first.apps().get(i);
-            expert.add(best);
-            expertCv.add(AdaptationMetrics.crossValidatedExpert(candidates, m, steps));
-            flashStart.add(own.flashCurve(m, steps).at(AdaptationMetrics.START_FLASH));
-            transferStart.add(own.transferCurve(m, steps).at(AdaptationMetrics.START_TRANSFER));
+            out.expert()[i] = best;
+            out.expertCrossValidated()[i] = AdaptationMetrics.crossValidatedExpert(candidates, m, steps);
         }
-        double[] e = unbox(expert);
-        double[] ec = unbox(expertCv);
-        double[] f = unbox(flashStart);
-        double[] t = unbox(transferStart);
-        return new Gaps(e.length, AdaptationMetrics.pooledGap(e, f), AdaptationMetrics.pooledGap(e, t),
-                AdaptationMetrics.pooledGap(ec, f), AdaptationMetrics.pooledGap(ec, t), mean(e), mean(f), mean(t));
+        return out;
+    }
+
+    /** {@code perApp(runs).gaps(include)}. */
+    public static Gaps score(List<Run> runs, IntPredicate include) throws InvalidRunException {
+        return perApp(runs).gaps(include);
     }
 
     /** Same evaluation episodes: same seed, episode length, evaluation count, reward and applications in order. */
@@ -259,10 +284,6 @@ public final class ExpertPool {
             }
         }
         return out;
-    }
-
-    private static double[] unbox(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static double mean(double[] v) {

@@ -385,21 +385,11 @@ public final class Reproduction {
      * @return {reward gap FLASH, reward gap transfer}
      */
     public static double[] crossValidatedGaps(List<AppResult> apps, int m) {
-        int n = apps.size();
-        double[] expert = new double[n];
-        double[] fStart = new double[n];
-        double[] tStart = new double[n];
-        for (int i = 0; i < n; i++) {
-            AppResult a = apps.get(i);
-            List<double[]> candidates = new ArrayList<>(List.of(a.flashEvalEpisodes()));
-            candidates.addAll(List.of(a.transferEvalEpisodes()));
-            expert[i] = AdaptationMetrics.crossValidatedExpert(candidates, m, a.episodeSteps());
-            Scored sc = Scored.of(a.flash().episodes(), a.flashEvalEpisodes(), a.transferEvalEpisodes(), m,
-                    a.episodeSteps());
-            fStart[i] = sc.flash().at(AdaptationMetrics.START_FLASH);
-            tStart[i] = sc.transfer().at(AdaptationMetrics.START_TRANSFER);
-        }
-        return new double[] {AdaptationMetrics.pooledGap(expert, fStart), AdaptationMetrics.pooledGap(expert, tStart)};
+        List<ExpertPool.AppCurves> curves = apps.stream().map(a -> new ExpertPool.AppCurves(a.app(),
+                a.flash().episodes(), a.flashEvalEpisodes(), a.transferEvalEpisodes())).toList();
+        int steps = apps.isEmpty() ? 1 : apps.get(0).episodeSteps();
+        ExpertPool.Gaps g = ExpertPool.perApp(List.of(curves), m, steps).gaps(i -> true);
+        return new double[] {g.gapFlashCrossValidated(), g.gapTransferCrossValidated()};
     }
 
     /** FLASH's context after each adaptation point's k episodes, its gathering episodes and their CPU time. */
