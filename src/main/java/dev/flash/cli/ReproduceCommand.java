@@ -4,6 +4,7 @@ import dev.flash.dvfs.eval.AdaptationMetrics;
 import dev.flash.dvfs.eval.EvalApps;
 import dev.flash.dvfs.eval.Json;
 import dev.flash.dvfs.eval.OperatorEvaluation;
+import dev.flash.dvfs.eval.HiddenStateReferences;
 import dev.flash.dvfs.eval.Reproduction;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.AppSpec;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -263,9 +265,33 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + "(no pick luck; errs low): gap FLASH %s, transfer %s%n", pct(cv[0]), pct(cv[1])));
             sb.append('\n');
         }
+        sb.append(references(r));
         sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it):%n",
                 r.operator().apps().size()));
         sb.append(EvaluateCommand.table(r.operator()));
+        return sb.toString();
+    }
+
+    /**
+     * The start points against what a policy could score at best on the same evaluation
+     * episodes: the expert above is the best policy the two agents reached, a lower bound of a
+     * converged one; these bracket it from above.
+     */
+    static String references(Reproduction.Result r) {
+        double[] flash = r.apps().stream().mapToDouble(Reproduction.AppResult::flashStart).toArray();
+        double[] transfer = r.apps().stream().mapToDouble(Reproduction.AppResult::transferStart).toArray();
+        Map<String, Double> means = HiddenStateReferences.meansPerStep(r.references());
+        Map<String, Double> gf = HiddenStateReferences.pooledGaps(r.references(), flash);
+        Map<String, Double> gt = HiddenStateReferences.pooledGaps(r.references(), transfer);
+        StringBuilder sb = new StringBuilder("the same start points against hidden-state references on the same "
+                + "episodes (the expert above is a lower bound of a converged one; the clairvoyant bound is an upper "
+                + "bound):\n");
+        TextTable t = new TextTable("reference", "reward/step", "FLASH gap", "transfer gap");
+        for (String k : means.keySet()) {
+            t.row(k.replace('_', ' '), String.format(Locale.ROOT, "%.4f", means.get(k)), pct(gf.get(k)),
+                    pct(gt.get(k)));
+        }
+        sb.append(t).append('\n');
         return sb.toString();
     }
 

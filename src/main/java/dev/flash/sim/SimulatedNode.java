@@ -406,6 +406,11 @@ public final class SimulatedNode implements TelemetrySource {
         return policy(policyId).phaseIndex;
     }
 
+    /** Seconds the policy's application has spent in its current phase (hidden state). */
+    public synchronized double secondsIntoPhase(int policyId) {
+        return policy(policyId).secondsIntoPhase;
+    }
+
     public synchronized Phase currentPhase(int policyId) {
         PolicyState p = policy(policyId);
         return p.app.phases().get(p.phaseIndex);

@@ -90,4 +90,46 @@ class RescoreCommandTest {
         assertTrue(split.err().contains("--noise-split"), split.err());
         assertEquals(2, EvaluateCommandTest.run("reproduce", "rescore").code());
     }
+
+    @Test
+    void referencesScoreTheStartPointsAgainstTheHiddenStateOnTheSameEpisodes() throws Exception {
+        Path apps = dir.resolve("apps.json");
+        Files.writeString(apps, """
+                {"format": "flash-apps/1", "apps": [
+                 {"name": "calm", "split": "test", "mlp": 2, "base_ipc": 1, "power_intensity": 1,
+                  "phases": [{"memory_boundness": 0.2, "load": 0.5, "parallelism": 1, "duration_s": 60}]},
+                 {"name": "bursty", "split": "test", "mlp": 2, "base_ipc": 1, "power_intensity": 1,
+                  "phases": [{"memory_boundness": 0.2, "load": 0.5, "parallelism": 1, "duration_s": 6, "load_noise": 0.4},
+                             {"memory_boundness": 0.7, "load": 1.5, "parallelism": 1, "duration_s": 4}]}
+                ]}""");
+        EvaluateCommandTest.Run r = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
+                "--references", "--apps", apps.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonArray gaps = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("gaps");
+        java.util.Map<String, JsonObject> all = new java.util.HashMap<>();
+        for (var g : gaps) {
+            JsonObject o = g.getAsJsonObject();
+            if (o.get("hidden_state_reference").getAsBoolean() && o.get("group").getAsString().equals("all")) {
+                all.put(o.get("expert").getAsString(), o);
+            }
+        }
+        assertEquals(java.util.Set.of("clairvoyant_bound", "phase_expert", "phase_expert_cross_validated",
+                "phase_expert_one_tick_late", "phase_expert_acting_as_agents", "budget_oracle"), all.keySet());
+        JsonObject bound = all.get("clairvoyant_bound");
+        double ref = bound.get("expert_reward_per_step").getAsDouble();
+        double start = bound.get("flash_start_reward_per_step").getAsDouble();
+        assertEquals((ref - start) / Math.abs(ref), bound.get("reward_gap_flash").getAsDouble(), 1e-12);
+        assertTrue(ref >= all.get("phase_expert").get("expert_reward_per_step").getAsDouble(), bound.toString());
+
+        EvaluateCommandTest.Run table = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
+                "--references", "--apps", apps.toString());
+        assertTrue(table.out().contains("clairvoyant bound") && table.out().contains("upper bound"), table.out());
+        // Without --apps the run's held-out applications come from its seed's default population,
+        // which has no "calm": the error says so and what to give.
+        EvaluateCommandTest.Run noApps = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
+                "--references");
+        assertEquals(2, noApps.code());
+        assertTrue(noApps.err().contains("no application calm") && noApps.err().contains("--apps FILE"),
+                noApps.err());
+    }
 }

@@ -145,7 +145,8 @@ public final class Reproduction {
                          double gapFlashCold, double costFlashEpisodes, double costTransferEpisodes,
                          double costFlashCpu, double costTransferCpu, OperatorEvaluation.Report operator,
                          List<IterationMetrics> flashCurve, List<IterationMetrics> transferCurve, double trainSeconds,
-                         double adaptSeconds, double totalSeconds, int episodeSteps) {
+                         double adaptSeconds, double totalSeconds, int episodeSteps,
+                         List<HiddenStateReferences.App> references) {
 
         public double costRatioEpisodes() {
             return AdaptationMetrics.costRatio(costTransferEpisodes, costFlashEpisodes);
@@ -201,8 +202,10 @@ public final class Reproduction {
             long adaptStart = System.nanoTime();
             listener.phase("adapt on held-out apps", tests);
             List<AppResult> results = new ArrayList<>();
+            List<HiddenStateReferences.App> references = new ArrayList<>();
             for (int i = 0; i < tests; i++) {
                 AppResult r = adapt(apps, i, flash, base, baseSettings, plan, manager);
+                references.add(HiddenStateReferences.of(r.app(), evaluationEpisodes(apps, i, plan), plan.evalEpisodes()));
                 listener.step(String.format(java.util.Locale.ROOT, "%s gap FLASH %.1f%% TL %.1f%%", r.app(),
                         100 * r.gapFlash(), 100 * r.gapTransfer()));
                 results.add(r);
@@ -247,7 +250,7 @@ public final class Reproduction {
             }
             return new Result(plan, results, headline[0], headline[1], AdaptationMetrics.pooledGap(expert, flashCold),
                     headline[2], headline[3], cpuF / n, cpuT / n, report, flashCurve, baseCurve, trainSeconds,
-                    adaptSeconds, (System.nanoTime() - start) / 1e9, flashSettings.env().episodeSteps());
+                    adaptSeconds, (System.nanoTime() - start) / 1e9, flashSettings.env().episodeSteps(), references);
         }
     }
 
@@ -426,8 +429,12 @@ public final class Reproduction {
 
     /** The evaluation episodes of held-out application {@code index}: one fresh, seeded environment per episode. */
     static IntFunction<RlEnvironment> evaluationEpisodes(DvfsApplications apps, int index, Plan plan) {
-        long seed = DvfsApplications.episodeSeed(plan.seed(), Split.TEST, index);
-        return j -> apps.environment(Split.TEST, index, seed + EVAL_SEED_STRIDE * (j + 1));
+        return j -> apps.environment(Split.TEST, index, evaluationSeed(plan.seed(), index, j));
+    }
+
+    /** Seed of evaluation episode {@code j} of held-out application {@code index} in a run of {@code seed}. */
+    public static long evaluationSeed(long seed, int index, int j) {
+        return DvfsApplications.episodeSeed(seed, Split.TEST, index) + EVAL_SEED_STRIDE * (j + 1);
     }
 
     static String provenance(Plan plan) {
@@ -485,6 +492,9 @@ public final class Reproduction {
                 r.apps().stream().mapToDouble(AppResult::flashStart).toArray()));
         Json.put(o, "reward_gap_transfer_vs_finetuned", AdaptationMetrics.pooledGap(finetuned,
                 r.apps().stream().mapToDouble(AppResult::transferStart).toArray()));
+        o.add("hidden_state_references", HiddenStateReferences.toJson(r.references(),
+                r.apps().stream().mapToDouble(AppResult::flashStart).toArray(),
+                r.apps().stream().mapToDouble(AppResult::transferStart).toArray()));
         JsonObject def = new JsonObject();
         def.addProperty("evaluation", "snapshot evaluation with common random numbers: at each adaptation point k "
                 + "the agent's current policy plays the same fixed evaluation episodes of the application "
@@ -531,9 +541,13 @@ public final class Reproduction {
         training.add("transfer_reward_per_step", Json.array(r.transferCurve().stream().map(IterationMetrics::stepRewardMean).toList()));
         o.add("training", training);
         JsonArray apps = new JsonArray();
-        for (AppResult a : r.apps()) {
+        for (int i = 0; i < r.apps().size(); i++) {
+            AppResult a = r.apps().get(i);
             JsonObject j = new JsonObject();
             j.addProperty("app", a.app());
+            JsonObject refs = new JsonObject();
+            r.references().get(i).perStep().forEach((k, v) -> Json.put(refs, k, v));
+            j.add("hidden_state_references_per_step", refs);
             Json.put(j, "expert_reward_per_step", a.expertReward());
             Json.put(j, "finetuned_reward_per_step", a.finetunedReward());
             j.addProperty("expert_converged", a.expertConverged());
