@@ -56,6 +56,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "  apps ahead      the objective per application: within 5% and saving more than",
                 "                  every Linux governor that stayed within 5% there",
                 "  of oracle       the agent's saving / the oracle's saving",
+                "  changes/min     frequency changes per cpufreq policy per minute (on hardware",
+                "                  each is a P-state transition; a policy that hunts between",
+                "                  levels shows here)",
                 "",
                 "Reference points: the Linux governors as the simulated node models them",
                 "(performance, powersave, ondemand, conservative, schedutil), flashd's fallback",
@@ -165,12 +168,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The operator table: one line per agent, overall over the held-out applications. */
     static String table(OperatorEvaluation.Report report) {
         TextTable t = new TextTable("agent", "energy saving", "slowdown", "in budget", "apps ok", "apps ahead",
-                "of oracle");
+                "of oracle", "changes/min");
         int n = report.apps().size();
         for (OperatorEvaluation.Row r : report.overall()) {
             t.row(r.agent(), pct(r.energySaving()), pct(r.slowdown()), pct(r.budgetHeldShare()),
                     report.appsWithinBudget(r.agent()) + "/" + n, report.appsAheadOfEveryGovernor(r.agent()) + "/" + n,
-                    pct(r.shareOfOracleSaving()));
+                    pct(r.shareOfOracleSaving()), String.format(Locale.ROOT, "%.1f", r.changesPerMinute()));
         }
         return t.toString();
     }

@@ -43,6 +43,11 @@ import picocli.CommandLine.Parameters;
             "episodes: counts the pick's luck, errs high) and cross-validated (picked on",
             "half the episodes, scored on the other half: errs low).",
             "",
+            "--references adds an upper side: the same start points against what any",
+            "policy could score on the same episodes, read from the simulator's hidden",
+            "state (the clairvoyant bound no expert can pass, phase experts that know the",
+            "phase but not the next load draw, the budget oracle).",
+            "",
             "The start points scored are the FIRST run's (FLASH after one context episode,",
             "transfer learning's pre-trained network); the other runs only supply experts.",
             "They must share its seed, evaluation episodes, episode length, reward and",
@@ -70,7 +75,8 @@ public final class RescoreCommand implements Callable<Integer> {
 
     @Option(names = "--apps", paramLabel = "FILE",
             description = "The held-out applications' file (flash-apps/1): also split the gaps by each "
-                    + "application's load noise (weighted by phase time)")
+                    + "application's load noise (weighted by phase time); with --references, where the "
+                    + "applications are read from")
     Path apps;
 
     @Option(names = "--noise-split", paramLabel = "X", defaultValue = "0.15",

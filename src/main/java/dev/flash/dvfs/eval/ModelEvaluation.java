@@ -82,6 +82,7 @@ public final class ModelEvaluation {
         }
         Json.put(j, "share_of_oracle_saving", r.shareOfOracleSaving());
         j.addProperty("fallback_ticks", r.fallbackTicks());
+        Json.put(j, "frequency_changes_per_minute", r.changesPerMinute());
         return j;
     }
 }

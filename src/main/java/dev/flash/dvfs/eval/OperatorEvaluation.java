@@ -68,9 +68,13 @@ public final class OperatorEvaluation {
      * @param intervals         (policy, tick) intervals measured
      * @param intervalsInBudget those whose own slowdown stayed within the budget
      * @param fallbackTicks     ticks where the policy threw and the fallback decided
+     * @param frequencyChanges  (policy, tick) decisions that changed the policy's frequency: on
+     *                          hardware each is a P-state transition (a few to tens of
+     *                          microseconds of stalled cores, and a write to sysfs)
      */
     public record RunStats(String agent, String app, double seconds, double energyJoules, double work,
-                           double workAtFmax, int intervals, int intervalsInBudget, int fallbackTicks) {
+                           double workAtFmax, int intervals, int intervalsInBudget, int fallbackTicks,
+                           int frequencyChanges) {
 
         /** Share of work lost against maximum frequency (= against the performance governor). */
         public double slowdown() {
@@ -84,7 +88,12 @@ public final class OperatorEvaluation {
         RunStats plus(RunStats o) {
             return new RunStats(agent, "all", seconds + o.seconds, energyJoules + o.energyJoules, work + o.work,
                     workAtFmax + o.workAtFmax, intervals + o.intervals, intervalsInBudget + o.intervalsInBudget,
-                    fallbackTicks + o.fallbackTicks);
+                    fallbackTicks + o.fallbackTicks, frequencyChanges + o.frequencyChanges);
+        }
+
+        /** Frequency changes per policy per minute of decisions. */
+        public double changesPerMinute() {
+            return intervals == 0 ? Double.NaN : 60.0 * frequencyChanges / (intervals * TICK_SECONDS);
         }
     }
 
@@ -117,6 +126,7 @@ public final class OperatorEvaluation {
         int intervals = 0;
         int inBudget = 0;
         int fallbacks = 0;
+        int changes = 0;
         for (int t = 0; t <= ticks; t++) {
             TelemetryRecord record = node.sample();
             if (record.intervalSeconds() > 0) {
@@ -155,17 +165,21 @@ public final class OperatorEvaluation {
             }
             for (PolicyDecision d : decisions) {
                 lastAction[d.policyId()] = d.actionIndex();
+                long before = node.curKhz(d.policyId());
                 node.applyKhz(d.policyId(), d.targetKhz());
+                if (node.curKhz(d.policyId()) != before) {
+                    changes++;
+                }
             }
             node.advance(TICK_SECONDS);
         }
         return new RunStats(agentName, app.name(), ticks * TICK_SECONDS, energy, work, workAtFmax, intervals,
-                inBudget, fallbacks);
+                inBudget, fallbacks, changes);
     }
 
     /** One agent compared with the performance governor and the oracle on the same runs. */
     public record Row(String agent, String app, double energySaving, double slowdown, double budgetHeldShare,
-                      boolean budgetHeld, double shareOfOracleSaving, int fallbackTicks) {
+                      boolean budgetHeld, double shareOfOracleSaving, int fallbackTicks, double changesPerMinute) {
     }
 
     /** Rows per (agent, application) and overall per agent. */
@@ -262,7 +276,7 @@ public final class OperatorEvaluation {
         double oracleSaving = saving(oracle, perf);
         return new Row(s.agent(), s.app(), saving, s.slowdown(), s.budgetHeldShare(),
                 s.slowdown() <= SLOWDOWN_BUDGET + 1e-9, AdaptationMetrics.shareOfOracleSaving(saving, oracleSaving),
-                s.fallbackTicks());
+                s.fallbackTicks(), s.changesPerMinute());
     }
 
     /** 1 - E / E_performance over the same simulated time and load. */
@@ -271,7 +285,7 @@ public final class OperatorEvaluation {
     }
 
     private static RunStats total(List<RunStats> list) {
-        RunStats acc = new RunStats(list.get(0).agent(), "all", 0, 0, 0, 0, 0, 0, 0);
+        RunStats acc = new RunStats(list.get(0).agent(), "all", 0, 0, 0, 0, 0, 0, 0, 0);
         for (RunStats s : list) {
             acc = acc.plus(s);
         }
