@@ -74,6 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "Examples:",
                 "  flash evaluate dvfs --model target/models/dvfs.onnx",
                 "  flash evaluate dvfs --model dvfs.onnx --apps apps.json --episodes 3 --json",
+                "  flash evaluate dvfs --model models/dvfs-flash.onnx --trace cpu-0008 --episodes 1",
                 "", ExitCodes.HELP})
     public static final class Dvfs implements Callable<Integer> {
 
@@ -102,6 +103,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                 description = "Seed of the node's load and measurement noise (default ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--trace", paramLabel = "APP",
+                description = "Instead of the table, follow the model second by second on one application "
+                        + "(cpufreq policy 0 of the node): phase, utilization, frequency, action, the oracle's "
+                        + "frequency and the interval's saving and slowdown; the same run as that application's "
+                        + "row of the operator view")
+        String trace;
+
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
 
@@ -110,6 +118,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
         boolean help;
+
+        private int trace(OnnxDvfsPolicy policy, List<AppSpec> test, PrintWriter out, PrintWriter err) {
+            return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, json, model.toString(), out, err);
+        }
 
         @Override
         public Integer call() {
@@ -131,6 +143,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
+                if (trace != null) {
+                    return trace(policy, test, out, err);
+                }
                 int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
                 OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
@@ -163,6 +178,69 @@ public final class EvaluateCommand implements Callable<Integer> {
                 return ExitCodes.FAILURE;
             }
         }
+    }
+
+    /**
+     * {@code --trace APP}: the model on one held-out application, tick by tick, with the node seed
+     * the operator view gives that application, so the run is that row's.
+     */
+    static int traceRun(OnnxDvfsPolicy policy, List<AppSpec> test, String name, double seconds, long seed,
+                        boolean json, String model, PrintWriter out, PrintWriter err) {
+        int index = -1;
+        for (int i = 0; i < test.size(); i++) {
+            if (test.get(i).name().equals(name)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            err.println("flash evaluate dvfs: --trace " + name + ": no held-out application of that name (e.g. "
+                    + test.get(0).name() + "; `flash sim apps` lists a population)");
+            return ExitCodes.USAGE;
+        }
+        List<OperatorEvaluation.TraceRow> rows = new java.util.ArrayList<>();
+        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> policy,
+                SimSpec.embeddedDefault().node(), test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
+                policy.description().contextLength(), policy.description().actions().size(), rows::add);
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("model", model);
+            o.addProperty("app", name);
+            o.addProperty("seed", seed);
+            Json.put(o, "slowdown_vs_fmax", stats.slowdown());
+            Json.put(o, "frequency_changes_per_minute", stats.changesPerMinute());
+            com.google.gson.JsonArray ticks = new com.google.gson.JsonArray();
+            for (OperatorEvaluation.TraceRow r : rows) {
+                JsonObject j = new JsonObject();
+                j.addProperty("second", r.second());
+                j.addProperty("phase", r.phase());
+                Json.put(j, "utilization", r.utilization());
+                j.addProperty("cur_khz", r.curKhz());
+                j.addProperty("action", r.action());
+                j.addProperty("target_khz", r.targetKhz());
+                j.addProperty("oracle_khz", r.oracleKhz());
+                Json.put(j, "saving", r.saving());
+                Json.put(j, "slowdown", r.slowdown());
+                ticks.add(j);
+            }
+            o.add("ticks", ticks);
+            out.println(Json.PRETTY.toJson(o));
+        } else {
+            out.printf(Locale.ROOT, "model %s on %s, cpufreq policy 0, %.0f s (simulated node); saving and slowdown "
+                    + "are the ground truth of the second that just ended, against fmax%n%n", model, name, seconds);
+            TextTable t = new TextTable("s", "phase", "util", "MHz", "action", "-> MHz", "oracle MHz", "saving",
+                    "slowdown");
+            for (OperatorEvaluation.TraceRow r : rows) {
+                t.row(Integer.toString(r.second()), Integer.toString(r.phase()),
+                        String.format(Locale.ROOT, "%.2f", r.utilization()), Long.toString(r.curKhz() / 1000),
+                        r.action(), Long.toString(r.targetKhz() / 1000), Long.toString(r.oracleKhz() / 1000),
+                        pct(r.saving()), pct(r.slowdown()));
+            }
+            out.print(t);
+            out.printf(Locale.ROOT, "%nslowdown %s, %.1f frequency changes per minute%n", pct(stats.slowdown()),
+                    stats.changesPerMinute());
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 
     /** The operator table: one line per agent, overall over the held-out applications. */

@@ -111,6 +111,7 @@ public final class RescoreCommand implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         List<ExpertPool.Run> loaded = new ArrayList<>();
+        JsonArray refsPerApp = null;
         try {
             for (Path p : runs) {
                 loaded.add(ExpertPool.load(p));
@@ -130,14 +131,21 @@ public final class RescoreCommand implements Callable<Integer> {
                 }
             }
             if (references) {
-                rows.addAll(referenceRows(first, groups));
+                List<HiddenStateReferences.App> refs = HiddenStateReferences.forRun(first, specs(first),
+                        appsSource(first));
+                rows.addAll(referenceRows(first, refs, groups));
+                refsPerApp = perAppJson(first, refs);
             }
         } catch (ExpertPool.InvalidRunException | EvalApps.InvalidAppsException e) {
             err.println("flash reproduce rescore: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         if (json) {
-            out.println(Json.PRETTY.toJson(toJson(loaded, rows)));
+            JsonObject o = toJson(loaded, rows);
+            if (refsPerApp != null) {
+                o.add("references_per_app", refsPerApp);
+            }
+            out.println(Json.PRETTY.toJson(o));
         } else {
             out.print(table(loaded, rows));
         }
@@ -174,14 +182,8 @@ public final class RescoreCommand implements Callable<Integer> {
      * The first run's start points against each hidden-state reference, per group: the
      * references rebuilt on the run's own evaluation episodes ({@link HiddenStateReferences#forRun}).
      */
-    private List<Row> referenceRows(ExpertPool.Run first, Map<String, IntPredicate> groups)
-            throws ExpertPool.InvalidRunException, EvalApps.InvalidAppsException {
-        Map<String, AppSpec> specs = new HashMap<>();
-        for (AppSpec a : EvalApps.load(apps, first.seed())) {
-            specs.put(a.name(), a);
-        }
-        String source = apps != null ? "--apps " + apps : "the default population of seed " + first.seed();
-        List<HiddenStateReferences.App> refs = HiddenStateReferences.forRun(first, specs, source);
+    private static List<Row> referenceRows(ExpertPool.Run first, List<HiddenStateReferences.App> refs,
+                                           Map<String, IntPredicate> groups) throws ExpertPool.InvalidRunException {
         ExpertPool.PerApp own = ExpertPool.perApp(List.of(first));
         List<Row> rows = new ArrayList<>();
         for (String key : refs.get(0).perStep().keySet()) {
@@ -192,6 +194,36 @@ public final class RescoreCommand implements Callable<Integer> {
             }
         }
         return rows;
+    }
+
+    /** The held-out applications by name: from --apps, else the default population of the run's seed. */
+    private Map<String, AppSpec> specs(ExpertPool.Run first) throws EvalApps.InvalidAppsException {
+        Map<String, AppSpec> specs = new HashMap<>();
+        for (AppSpec a : EvalApps.load(apps, first.seed())) {
+            specs.put(a.name(), a);
+        }
+        return specs;
+    }
+
+    private String appsSource(ExpertPool.Run first) {
+        return apps != null ? "--apps " + apps : "the default population of seed " + first.seed();
+    }
+
+    /** Per application: the first run's start points, its own expert and every reference, per step. */
+    private static JsonArray perAppJson(ExpertPool.Run first, List<HiddenStateReferences.App> refs)
+            throws ExpertPool.InvalidRunException {
+        ExpertPool.PerApp own = ExpertPool.perApp(List.of(first));
+        JsonArray out = new JsonArray();
+        for (int i = 0; i < refs.size(); i++) {
+            JsonObject j = new JsonObject();
+            j.addProperty("app", refs.get(i).app());
+            Json.put(j, "flash_start", own.flashStart()[i]);
+            Json.put(j, "transfer_start", own.transferStart()[i]);
+            Json.put(j, "own_expert", own.expert()[i]);
+            refs.get(i).perStep().forEach((k, v) -> Json.put(j, k, v));
+            out.add(j);
+        }
+        return out;
     }
 
     /** Relative load noise weighted by each phase's duration. */

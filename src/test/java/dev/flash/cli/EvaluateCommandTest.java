@@ -77,6 +77,41 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void traceFollowsTheModelSecondBySecondOnOneApplication(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Path apps = apps(dir);
+        String app = dev.flash.dvfs.eval.EvalApps.heldOut(dev.flash.dvfs.eval.EvalApps.load(apps), apps).get(1).name();
+        Run r = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--trace", app, "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(app, o.get("app").getAsString());
+        var ticks = o.getAsJsonArray("ticks");
+        assertEquals(32, ticks.size()); // one decision per simulated second of one episode
+        long changes = 0;
+        for (int i = 0; i < ticks.size(); i++) {
+            JsonObject t = ticks.get(i).getAsJsonObject();
+            assertEquals(i, t.get("second").getAsInt());
+            assertTrue(dev.flash.dvfs.DvfsActions.DEFAULT.contains(t.get("action").getAsString()), t.toString());
+            assertTrue(t.get("oracle_khz").getAsLong() > 0 && t.get("cur_khz").getAsLong() > 0, t.toString());
+            if (i > 0 && t.get("cur_khz").getAsLong() != ticks.get(i - 1).getAsJsonObject().get("cur_khz").getAsLong()) {
+                changes++;
+            }
+        }
+        // The trace's own frequencies account for the reported change rate, a mean over the node's
+        // policies, which all run this application (the last decision's change is not seen by a
+        // later tick).
+        double perMinute = o.get("frequency_changes_per_minute").getAsDouble();
+        assertTrue(Math.abs(perMinute * 32 / 60 - changes) <= 1.0 + 1e-9, perMinute + " vs " + changes);
+        Run text = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--trace", app);
+        assertTrue(text.out().contains("oracle MHz") && text.out().contains("frequency changes per minute"), text.out());
+        Run unknown = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--trace", "nope");
+        assertEquals(ExitCodes.USAGE, unknown.code());
+        assertTrue(unknown.err().contains("--trace nope"), unknown.err());
+    }
+
+    @Test
     void aModelThatDoesNotFitTheEnvironmentExitsSeven(@TempDir Path dir) throws Exception {
         Path model = TestModels.spec().metadata(ModelContract.META_FEATURES, "util,freq_norm,ipc_norm,mpki_norm,temp")
                 .write(dir, "wrong.onnx");

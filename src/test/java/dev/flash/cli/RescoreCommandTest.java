@@ -120,6 +120,12 @@ class RescoreCommandTest {
         double start = bound.get("flash_start_reward_per_step").getAsDouble();
         assertEquals((ref - start) / Math.abs(ref), bound.get("reward_gap_flash").getAsDouble(), 1e-12);
         assertTrue(ref >= all.get("phase_expert").get("expert_reward_per_step").getAsDouble(), bound.toString());
+        JsonArray perApp = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("references_per_app");
+        assertEquals(2, perApp.size());
+        JsonObject calm = perApp.get(0).getAsJsonObject();
+        assertEquals("calm", calm.get("app").getAsString());
+        assertEquals(0.9, calm.get("flash_start").getAsDouble(), 1e-12); // the fixture's k = 1 point
+        assertTrue(calm.get("clairvoyant_bound").getAsDouble() >= calm.get("phase_expert").getAsDouble());
 
         EvaluateCommandTest.Run table = EvaluateCommandTest.run("reproduce", "rescore", first().toString(),
                 "--references", "--apps", apps.toString());

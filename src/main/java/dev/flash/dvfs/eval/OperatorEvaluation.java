@@ -105,6 +105,32 @@ public final class OperatorEvaluation {
      */
     public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
                                long seed, int contextLength, int actionCount) {
+        return run(agentName, agent, nodeSpec, app, seconds, seed, contextLength, actionCount, null);
+    }
+
+    /**
+     * One tick of cpufreq policy 0 in a traced run: what the agent saw and did, what the oracle
+     * would have set, and the ground truth of the interval that just ended.
+     *
+     * @param phase     the application's phase (hidden state) when the decision was made
+     * @param action    the agent's action name (a governor's or the oracle's label)
+     * @param oracleKhz the oracle's frequency for the coming second
+     * @param saving    energy saving of the interval that just ended against fmax (NaN on the first tick)
+     * @param slowdown  its work lost against fmax
+     */
+    public record TraceRow(int second, int phase, double utilization, long curKhz, String action, long targetKhz,
+                           long oracleKhz, double saving, double slowdown) {
+    }
+
+    /** Receives every tick of a traced run. */
+    @FunctionalInterface
+    public interface Trace {
+        void tick(TraceRow row);
+    }
+
+    /** {@link #run} calling {@code trace} (when not null) once per tick with policy 0's decision. */
+    public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
+                               long seed, int contextLength, int actionCount, Trace trace) {
         SimulatedNode node = new SimulatedNode(nodeSpec, List.of(app), seed);
         FrequencyPolicy policy = agent.create(node);
         FallbackController fallback = new FallbackController();
@@ -162,6 +188,15 @@ public final class OperatorEvaluation {
             } catch (DecisionException | RuntimeException e) {
                 fallbacks++;
                 decisions = fallback.decide(record, contexts);
+            }
+            if (trace != null) {
+                PolicySample p = record.policies().get(0);
+                PolicyDecision d = decisions.stream().filter(x -> x.policyId() == 0).findFirst().orElseThrow();
+                IntervalTruth truth = node.lastInterval(0);
+                boolean first = record.intervalSeconds() <= 0;
+                trace.tick(new TraceRow(t, node.phaseIndex(0), p.utilization(), p.curKhz(), d.actionName(),
+                        d.targetKhz(), node.oracleKhz(0, SLOWDOWN_BUDGET), first ? Double.NaN : truth.energySaving(),
+                        first ? Double.NaN : truth.slowdown()));
             }
             for (PolicyDecision d : decisions) {
                 lastAction[d.policyId()] = d.actionIndex();
@@ -246,7 +281,7 @@ public final class OperatorEvaluation {
         for (Map.Entry<String, Agent> e : all.entrySet()) {
             List<RunStats> list = new ArrayList<>();
             for (int i = 0; i < apps.size(); i++) {
-                list.add(run(e.getKey(), e.getValue(), node, apps.get(i), seconds, seed + 7919L * i,
+                list.add(run(e.getKey(), e.getValue(), node, apps.get(i), seconds, appSeed(seed, i),
                         contextLengths.getOrDefault(e.getKey(), 0), actionCount));
                 if (progress != null) {
                     progress.onRun(e.getKey(), apps.get(i).name());
@@ -269,6 +304,11 @@ public final class OperatorEvaluation {
         }
         return new Report(List.copyOf(all.keySet()), apps.stream().map(AppSpec::name).toList(), perApp, overall,
                 seconds);
+    }
+
+    /** The node seed of the application at {@code index} in an evaluation of {@code seed}. */
+    public static long appSeed(long seed, int index) {
+        return seed + 7919L * index;
     }
 
     static Row row(RunStats s, RunStats perf, RunStats oracle) {
