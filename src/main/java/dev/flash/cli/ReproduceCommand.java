@@ -313,6 +313,15 @@ public final class ReproduceCommand implements Callable<Integer> {
                 r.apps().stream().map(Reproduction.AppResult::transfer).toList()));
         double expert = r.apps().stream().mapToDouble(Reproduction.AppResult::expertReward).average().orElse(0);
         p.add(new PngPlot.Reference("expert (best evaluated policy per app)", Color.BLACK, expert));
+        // What a converged expert could reach, from above: the achievable phase expert and the
+        // bound no policy passes (HiddenStateReferences).
+        Map<String, Double> refs = HiddenStateReferences.meansPerStep(r.references());
+        if (!refs.isEmpty()) {
+            p.add(new PngPlot.Reference("phase expert acting as the agents act (hidden state)", new Color(0, 130, 60),
+                    refs.get(HiddenStateReferences.PHASE_EXPERT_ACTING)));
+            p.add(new PngPlot.Reference("clairvoyant bound (no expert passes it)", Color.GRAY,
+                    refs.get(HiddenStateReferences.CLAIRVOYANT)));
+        }
         return p;
     }
 
