@@ -87,10 +87,11 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "  references       what any policy could score on the same episodes, read",
                 "                   from the simulator's hidden state: the clairvoyant bound",
                 "                   (per step the best frequency level in hindsight: an upper",
-                "                   bound of any expert), phase experts (know the phase, not",
-                "                   the next load draw) and the budget oracle. The true gap",
-                "                   against a converged expert lies between the gap against",
-                "                   R_expert and the gap against the clairvoyant bound.",
+                "                   bound of any expert on the ladder), phase experts (know",
+                "                   the phase, not the next load draw) and the budget oracle.",
+                "                   The true gap against a converged expert lies between",
+                "                   the gap against R_expert and the gap against the",
+                "                   clairvoyant bound.",
                 "  reward gap       (R_expert - R_start) / |R_expert|, pooled over the held-out",
                 "                   apps; R_start = FLASH after its first context-gathering",
                 "                   episode (k = 1), transfer learning's pre-trained network",
@@ -319,7 +320,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (!refs.isEmpty()) {
             p.add(new PngPlot.Reference("phase expert acting as the agents act (hidden state)", new Color(0, 130, 60),
                     refs.get(HiddenStateReferences.PHASE_EXPERT_ACTING)));
-            p.add(new PngPlot.Reference("clairvoyant bound (no expert passes it)", Color.GRAY,
+            p.add(new PngPlot.Reference("clairvoyant bound (no policy on the ladder passes it)", Color.GRAY,
                     refs.get(HiddenStateReferences.CLAIRVOYANT)));
         }
         return p;

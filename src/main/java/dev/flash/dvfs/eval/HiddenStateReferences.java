@@ -191,7 +191,7 @@ public final class HiddenStateReferences {
     public static final String DEFINITION = "references read from the simulator's hidden state on the same "
             + "evaluation episodes (a step's reward depends on that step's frequency only, so each episode run at "
             + "every fixed ladder level gives every ladder policy's reward): clairvoyant_bound = per step the best "
-            + "level in hindsight, an upper bound of any expert; phase_expert = the best level per hidden-state "
+            + "level in hindsight, an upper bound of any expert on the ladder; phase_expert = the best level per hidden-state "
             + "cell (phase, load bucket " + LOAD_BUCKET + ", next phase), fitted and scored on all episodes; "
             + "phase_expert_cross_validated = fitted on one half of the episodes, scored on the other; "
             + "phase_expert_one_tick_late = the same deciding on the previous second's cell; "
