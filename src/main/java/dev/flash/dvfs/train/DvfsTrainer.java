@@ -88,9 +88,10 @@ public final class DvfsTrainer {
          * step's frequency only, so the horizon only has to cover how long a move takes to show
          * (HiddenStateReferences). Held-out reward per step at 2000 iterations (DvfsTrainExperiment),
          * gamma 0.9 / 0.7 / 0.5: seed 7 0.142 / 0.146 / 0.146, seed 8 0.133 / 0.145 / 0.142; the
-         * whole of {@code flash reproduce dvfs --seed 7}: FLASH's start point 0.1620 -&gt; 0.1705 per
-         * step (gap against the phase expert acting as the agents act 22.6% -&gt; 18.5%), 93.0% -&gt;
-         * 96.5% of the oracle's saving with as many applications in budget (155 of 200).
+         * whole of {@code flash reproduce dvfs --seed 7}: FLASH's start point 0.1620 -&gt; 0.1700 per
+         * step (gap against the phase expert acting as the agents act 22.6% -&gt; 18.7%), 93.0% -&gt;
+         * 93.8% of the oracle's saving, 155 -&gt; 159 of 200 applications in budget
+         * (docs/reproduce-dvfs.md, "The discount").
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, 16, 64, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
