@@ -119,10 +119,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
         boolean help;
 
-        private int trace(OnnxDvfsPolicy policy, List<AppSpec> test, PrintWriter out, PrintWriter err) {
-            return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, json, model.toString(), out, err);
-        }
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -144,7 +140,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
                 if (trace != null) {
-                    return trace(policy, test, out, err);
+                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, json, model.toString(),
+                            out, err);
                 }
                 int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
@@ -186,12 +183,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      */
     static int traceRun(OnnxDvfsPolicy policy, List<AppSpec> test, String name, double seconds, long seed,
                         boolean json, String model, PrintWriter out, PrintWriter err) {
-        int index = -1;
-        for (int i = 0; i < test.size(); i++) {
-            if (test.get(i).name().equals(name)) {
-                index = i;
-            }
-        }
+        int index = test.stream().map(AppSpec::name).toList().indexOf(name);
         if (index < 0) {
             err.println("flash evaluate dvfs: --trace " + name + ": no held-out application of that name (e.g. "
                     + test.get(0).name() + "; `flash sim apps` lists a population)");

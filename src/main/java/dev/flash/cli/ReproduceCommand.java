@@ -2,9 +2,9 @@ package dev.flash.cli;
 
 import dev.flash.dvfs.eval.AdaptationMetrics;
 import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.HiddenStateReferences;
 import dev.flash.dvfs.eval.Json;
 import dev.flash.dvfs.eval.OperatorEvaluation;
-import dev.flash.dvfs.eval.HiddenStateReferences;
 import dev.flash.dvfs.eval.Reproduction;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.AppSpec;

@@ -118,24 +118,24 @@ public final class RescoreCommand implements Callable<Integer> {
                 loaded.add(ExpertPool.load(p));
             }
             ExpertPool.Run first = loaded.get(0);
-            Map<String, IntPredicate> groups = groups(first);
-            List<List<ExpertPool.Run>> experts = new ArrayList<>();
-            experts.add(List.of(first));
+            List<AppSpec> appsFile = apps == null ? null : EvalApps.load(apps);
+            Map<String, IntPredicate> groups = groups(first, appsFile);
+            ExpertPool.PerApp own = ExpertPool.perApp(List.of(first));
+            addRows(rows, "own", own, groups, false);
             if (loaded.size() > 1) {
-                experts.add(loaded);
-            }
-            for (List<ExpertPool.Run> pool : experts) {
-                String label = pool.size() == 1 ? "own" : "pooled over " + pool.size() + " runs";
-                ExpertPool.PerApp perApp = ExpertPool.perApp(pool);
-                for (Map.Entry<String, IntPredicate> g : groups.entrySet()) {
-                    rows.add(new Row(label, g.getKey(), perApp.gaps(g.getValue()), false));
-                }
+                addRows(rows, "pooled over " + loaded.size() + " runs", ExpertPool.perApp(loaded), groups, false);
             }
             if (references) {
-                List<HiddenStateReferences.App> refs = HiddenStateReferences.forRun(first, specs(first),
-                        appsSource(first));
-                rows.addAll(referenceRows(first, refs, groups));
-                refsPerApp = perAppJson(first, refs);
+                // Without --apps, the run's held-out applications come from its seed's default population.
+                List<AppSpec> specs = appsFile != null ? appsFile : EvalApps.load(null, first.seed());
+                String source = apps != null ? "--apps " + apps : "the default population of seed " + first.seed();
+                List<HiddenStateReferences.App> refs = HiddenStateReferences.forRun(first, byName(specs), source);
+                for (String key : refs.get(0).perStep().keySet()) {
+                    double[] ref = HiddenStateReferences.perStep(refs, key);
+                    addRows(rows, key.replace('_', ' '),
+                            new ExpertPool.PerApp(ref, ref, own.flashStart(), own.transferStart()), groups, true);
+                }
+                refsPerApp = perAppJson(own, refs);
             }
         } catch (ExpertPool.InvalidRunException | EvalApps.InvalidAppsException e) {
             err.println("flash reproduce rescore: " + e.getMessage());
@@ -154,15 +154,27 @@ public final class RescoreCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** All applications, and with --apps calm and bursty ones (indexes into the first run). */
-    private Map<String, IntPredicate> groups(ExpertPool.Run first) throws EvalApps.InvalidAppsException {
+    /** One row per group of applications scored against one expert ({@code perApp}). */
+    private static void addRows(List<Row> rows, String expert, ExpertPool.PerApp perApp,
+                                Map<String, IntPredicate> groups, boolean reference) {
+        for (Map.Entry<String, IntPredicate> g : groups.entrySet()) {
+            rows.add(new Row(expert, g.getKey(), perApp.gaps(g.getValue()), reference));
+        }
+    }
+
+    /**
+     * All applications, and with --apps ({@code appsFile}, else null) calm and bursty ones
+     * (indexes into the first run).
+     */
+    private Map<String, IntPredicate> groups(ExpertPool.Run first, List<AppSpec> appsFile)
+            throws EvalApps.InvalidAppsException {
         Map<String, IntPredicate> groups = new java.util.LinkedHashMap<>();
         groups.put("all", i -> true);
-        if (apps == null) {
+        if (appsFile == null) {
             return groups;
         }
         Map<String, Double> noise = new HashMap<>();
-        for (AppSpec spec : EvalApps.load(apps)) {
+        for (AppSpec spec : appsFile) {
             noise.put(spec.name(), meanLoadNoise(spec));
         }
         double[] byIndex = new double[first.apps().size()];
@@ -179,41 +191,14 @@ public final class RescoreCommand implements Callable<Integer> {
         return groups;
     }
 
-    /**
-     * The first run's start points against each hidden-state reference, per group: the
-     * references rebuilt on the run's own evaluation episodes ({@link HiddenStateReferences#forRun}).
-     */
-    private static List<Row> referenceRows(ExpertPool.Run first, List<HiddenStateReferences.App> refs,
-                                           Map<String, IntPredicate> groups) throws ExpertPool.InvalidRunException {
-        ExpertPool.PerApp own = ExpertPool.perApp(List.of(first));
-        List<Row> rows = new ArrayList<>();
-        for (String key : refs.get(0).perStep().keySet()) {
-            double[] ref = refs.stream().mapToDouble(a -> a.perStep().get(key)).toArray();
-            ExpertPool.PerApp perApp = new ExpertPool.PerApp(ref, ref, own.flashStart(), own.transferStart());
-            for (Map.Entry<String, IntPredicate> g : groups.entrySet()) {
-                rows.add(new Row(key.replace('_', ' '), g.getKey(), perApp.gaps(g.getValue()), true));
-            }
-        }
-        return rows;
-    }
-
-    /** The held-out applications by name: from --apps, else the default population of the run's seed. */
-    private Map<String, AppSpec> specs(ExpertPool.Run first) throws EvalApps.InvalidAppsException {
-        Map<String, AppSpec> specs = new HashMap<>();
-        for (AppSpec a : EvalApps.load(apps, first.seed())) {
-            specs.put(a.name(), a);
-        }
-        return specs;
-    }
-
-    private String appsSource(ExpertPool.Run first) {
-        return apps != null ? "--apps " + apps : "the default population of seed " + first.seed();
+    private static Map<String, AppSpec> byName(List<AppSpec> specs) {
+        Map<String, AppSpec> out = new HashMap<>();
+        specs.forEach(a -> out.put(a.name(), a));
+        return out;
     }
 
     /** Per application: the first run's start points, its own expert and every reference, per step. */
-    private static JsonArray perAppJson(ExpertPool.Run first, List<HiddenStateReferences.App> refs)
-            throws ExpertPool.InvalidRunException {
-        ExpertPool.PerApp own = ExpertPool.perApp(List.of(first));
+    private static JsonArray perAppJson(ExpertPool.PerApp own, List<HiddenStateReferences.App> refs) {
         JsonArray out = new JsonArray();
         for (int i = 0; i < refs.size(); i++) {
             JsonObject j = new JsonObject();

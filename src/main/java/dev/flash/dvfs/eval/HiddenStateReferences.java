@@ -7,7 +7,6 @@ import dev.flash.meta.RlEnvironment;
 import dev.flash.sim.AppSpec;
 import dev.flash.sim.Phase;
 import dev.flash.sim.SimulatedNode;
-import dev.flash.telemetry.PolicySample;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -137,14 +136,14 @@ public final class HiddenStateReferences {
         double[] late = new double[evalEpisodes];
         double[] acting = new double[evalEpisodes];
         Map<Long, Integer> all = fit(eps, 0, j -> true);
-        Map<Long, Integer>[] half = halves(eps, 0);
-        Map<Long, Integer>[] halfLate = halves(eps, 1);
+        List<Map<Long, Integer>> half = halves(eps, 0);
+        List<Map<Long, Integer>> halfLate = halves(eps, 1);
         for (int j = 0; j < evalEpisodes; j++) {
             int other = 1 - j % 2; // the half episode j was not fitted on
             inSample[j] = score(eps[j], 0, all);
-            crossValidated[j] = score(eps[j], 0, half[other]);
-            late[j] = score(eps[j], 1, halfLate[other]);
-            acting[j] = scoreActing(eps[j], halfLate[other]);
+            crossValidated[j] = score(eps[j], 0, half.get(other));
+            late[j] = score(eps[j], 1, halfLate.get(other));
+            acting[j] = scoreActing(eps[j], halfLate.get(other));
         }
         return new App(app, steps, clairvoyant, inSample, crossValidated, late, acting, oracle);
     }
@@ -162,10 +161,14 @@ public final class HiddenStateReferences {
         }
         Map<String, Double> out = new LinkedHashMap<>();
         for (String key : refs.isEmpty() ? List.<String>of() : refs.get(0).perStep().keySet()) {
-            double[] ref = refs.stream().mapToDouble(a -> a.perStep().get(key)).toArray();
-            out.put(key, AdaptationMetrics.pooledGap(ref, startPerStep));
+            out.put(key, AdaptationMetrics.pooledGap(perStep(refs, key), startPerStep));
         }
         return out;
+    }
+
+    /** One reference's reward per step, per application in {@code refs}' order. */
+    public static double[] perStep(List<App> refs, String key) {
+        return refs.stream().mapToDouble(a -> a.perStep().get(key)).toArray();
     }
 
     /** Mean per step of each reference over the applications. */
@@ -198,7 +201,8 @@ public final class HiddenStateReferences {
             + "phase_expert_acting_as_agents = late and moving only through the agents' actions; budget_oracle = "
             + "the lowest table frequency within the slowdown budget (not a bound)";
 
-    private static JsonObject json(Map<String, Double> m) {
+    /** A name-to-value map as a JSON object (non-finite values as null). */
+    public static JsonObject json(Map<String, Double> m) {
         JsonObject o = new JsonObject();
         m.forEach((k, v) -> Json.put(o, k, v));
         return o;
@@ -251,22 +255,23 @@ public final class HiddenStateReferences {
         }
         int levels = o.levels();
         int steps = o.episodeSteps();
+        first.reset();
+        int startLevel = DvfsActions.currentLevel(first.lastRecord().policies().get(0), levels);
         double[][] rewards = new double[levels][];
         long[] cells = new long[steps];
-        int[] startLevel = {-1};
         for (int level = 0; level < levels; level++) {
             int l = level;
-            DvfsEnvironment env = level == 0 ? first : environment(episodes, j);
-            rewards[level] = run(env, steps, e -> {
-                PolicySample p = e.lastRecord().policies().get(0);
-                if (startLevel[0] < 0) {
-                    startLevel[0] = DvfsActions.currentLevel(p, levels);
-                }
-                return DvfsActions.levelKhz(p, l, levels);
-            }, level == 0 ? cells : null);
+            DvfsEnvironment env = level == 0 ? first : reset(environment(episodes, j));
+            rewards[level] = run(env, steps,
+                    e -> DvfsActions.levelKhz(e.lastRecord().policies().get(0), l, levels), level == 0 ? cells : null);
         }
-        double[] oracle = run(environment(episodes, j), steps, DvfsEnvironment::oracleKhz, null);
-        return new Episode(rewards, cells, oracle, startLevel[0]);
+        double[] oracle = run(reset(environment(episodes, j)), steps, DvfsEnvironment::oracleKhz, null);
+        return new Episode(rewards, cells, oracle, startLevel);
+    }
+
+    private static DvfsEnvironment reset(DvfsEnvironment env) {
+        env.reset();
+        return env;
     }
 
     private static DvfsEnvironment environment(IntFunction<? extends RlEnvironment> episodes, int j) {
@@ -278,10 +283,12 @@ public final class HiddenStateReferences {
         return d;
     }
 
-    /** One episode under a frequency rule; per-step rewards, and the cell of every decision if asked. */
+    /**
+     * One episode (of an environment just reset) under a frequency rule; per-step rewards, and the
+     * cell of every decision if asked.
+     */
     private static double[] run(DvfsEnvironment env, int steps, ToLongFunction<DvfsEnvironment> khz,
                                 long[] cellsOut) {
-        env.reset();
         double[] r = new double[steps];
         for (int t = 0; t < steps; t++) {
             if (cellsOut != null) {
@@ -307,10 +314,9 @@ public final class HiddenStateReferences {
         return (phaseIndex * 1_000_003L + next) * 100_003L + bucket;
     }
 
-    /** Tables fitted on the even episodes [0] and on the odd ones [1]. */
-    @SuppressWarnings("unchecked")
-    private static Map<Long, Integer>[] halves(Episode[] eps, int lag) {
-        return new Map[] {fit(eps, lag, j -> j % 2 == 0), fit(eps, lag, j -> j % 2 == 1)};
+    /** Tables fitted on the even episodes (index 0) and on the odd ones (index 1). */
+    private static List<Map<Long, Integer>> halves(Episode[] eps, int lag) {
+        return List.of(fit(eps, lag, j -> j % 2 == 0), fit(eps, lag, j -> j % 2 == 1));
     }
 
     /**

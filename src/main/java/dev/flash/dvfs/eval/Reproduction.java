@@ -545,9 +545,7 @@ public final class Reproduction {
             AppResult a = r.apps().get(i);
             JsonObject j = new JsonObject();
             j.addProperty("app", a.app());
-            JsonObject refs = new JsonObject();
-            r.references().get(i).perStep().forEach((k, v) -> Json.put(refs, k, v));
-            j.add("hidden_state_references_per_step", refs);
+            j.add("hidden_state_references_per_step", HiddenStateReferences.json(r.references().get(i).perStep()));
             Json.put(j, "expert_reward_per_step", a.expertReward());
             Json.put(j, "finetuned_reward_per_step", a.finetunedReward());
             j.addProperty("expert_converged", a.expertConverged());
