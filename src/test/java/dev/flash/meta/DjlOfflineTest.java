@@ -64,4 +64,12 @@ class DjlOfflineTest {
             assertEquals("PyTorch", m.getNDManager().getEngine().getEngineName());
         }
     }
+
+    @Test
+    void mklReproducibilityModeIsSetInTheProcessEnvironmentUnlessTheUserChoseOne() {
+        Djl.init();
+        String chosen = System.getenv(Djl.MKL_CBWR);
+        assertEquals(chosen == null ? Djl.MKL_CBWR_DEFAULT : chosen, Djl.mklCbwr(),
+                "libtorch's MKL must see the reproducibility mode through the C library's getenv");
+    }
 }

@@ -275,7 +275,8 @@ public final class DvfsTrainJob {
             r.addProperty("git_commit", provenance.get("git_commit").getAsString());
         }
         r.addProperty("machine", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
-                + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version"));
+                + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
+                + ", MKL_CBWR=" + Djl.mklCbwr());
         r.addProperty("training_seconds", provenance.get("training_seconds").getAsDouble());
         JsonObject a = new JsonObject();
         a.addProperty("source", appsSource);
