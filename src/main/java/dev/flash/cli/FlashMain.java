@@ -56,7 +56,7 @@ public final class FlashMain implements Runnable {
         @Override
         public String[] getVersion() {
             String v = FlashMain.class.getPackage().getImplementationVersion();
-            return new String[] {"flash " + (v == null ? "dev" : v)};
+            return new String[] {dev.flash.BuildInfo.describe(v == null ? "dev" : v)};
         }
     }
 }

@@ -74,6 +74,11 @@ class TrainDvfsCommandTest {
         assertEquals(3, report.get("seed").getAsLong());
         assertEquals(2, report.getAsJsonArray("curve").size());
         assertTrue(report.getAsJsonObject("held_out").getAsJsonObject("methods").has("oracle"));
+        // provenance: the build's commit (whatever the working directory) and MKL's mode
+        assertEquals(dev.flash.BuildInfo.commit().orElse(null),
+                report.has("git_commit") ? report.get("git_commit").getAsString() : null);
+        assertTrue(report.get("machine").getAsString().endsWith("MKL_CBWR=" + dev.flash.meta.Djl.mklCbwr()),
+                report.get("machine").getAsString());
         assertTrue(Files.isRegularFile(dir.resolve("models/dvfs.onnx.report.json")));
         assertTrue(Files.readString(dir.resolve("models/dvfs.onnx.report.md")).contains("| oracle |"));
         try (Stream<Path> files = Files.list(model.getParent())) {

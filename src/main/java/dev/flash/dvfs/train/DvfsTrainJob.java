@@ -28,7 +28,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code flash train dvfs} behind the command line: load or sample the applications, meta-train
@@ -402,22 +401,8 @@ public final class DvfsTrainJob {
         }
     }
 
-    /** HEAD of the git work tree around the current directory, or null (no git, not a repository). */
+    /** The commit the running build was made from (BuildInfo), null when it recorded none. */
     static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.exitValue() == 0 && outText.matches("[0-9a-f]{40}") ? outText : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return dev.flash.BuildInfo.commit().orElse(null);
     }
-
 }
