@@ -91,6 +91,11 @@ public record NetworkConfig(
                 embSize, hidden, activation);
     }
 
+    public NetworkConfig withHidden(List<Integer> widths) {
+        return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden,
+                embeddingSize, widths, activation);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

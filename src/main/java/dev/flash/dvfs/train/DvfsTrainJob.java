@@ -382,6 +382,9 @@ public final class DvfsTrainJob {
         o.addProperty("entropy_coef", s.entropyCoef());
         o.addProperty("gamma", s.gamma());
         o.addProperty("eval_episodes", s.evalEpisodes());
+        JsonArray hidden = new JsonArray();
+        s.baseHidden().forEach(hidden::add);
+        o.add("base_hidden", hidden);
         return o;
     }
 

@@ -46,6 +46,13 @@ public final class DvfsTrainer {
     public static final int DEFAULT_CONTEXT_LENGTH = 4;
 
     /**
+     * The base agent's MLPs: CleanRL's (64, 64). Wider did not help the held-out reward per step
+     * (DvfsTrainExperiment gamma=0.7, seed 7): (64, 64) 0.150, (128, 128) 0.146, (256, 256) 0.147,
+     * at 1.5x and 2.7x the training time (docs/reproduce-dvfs.md, "Width and length").
+     */
+    public static final List<Integer> DEFAULT_BASE_HIDDEN = List.of(64, 64);
+
+    /**
      * Everything that shapes a training run, in one record.
      *
      * @param seed           weights, PPO sampling, application order and episode noise
@@ -64,11 +71,16 @@ public final class DvfsTrainer {
      * @param evalEpisodes   episodes per held-out application, context carried across them
      * @param env            environment options (episode length, budget, kappa)
      * @param contextResetProbability chance a rollout on an application starts from an empty context
+     * @param baseHidden     hidden widths of the base agent's actor and critic MLPs
      */
     public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
                            int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
                            int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
-                           DvfsEnvironment.Options env, double contextResetProbability) {
+                           DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden) {
+
+        public Settings {
+            baseHidden = List.copyOf(baseHidden);
+        }
 
         /**
          * What {@code flash train dvfs} and {@code flash reproduce dvfs} use. Measured on the
@@ -95,13 +107,13 @@ public final class DvfsTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, 16, 64, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
-                    DvfsEnvironment.Options.defaults(), 0.25);
+                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN);
         }
 
         /** Seconds instead of minutes: for smoke tests, not for a model anyone should deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, NetworkConfig.EncoderType.SET_DELTA, 8, 8, 16, 4, 32, 2, 1, 1e-3, 0.01, 0.95, 1,
-                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25);
+                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN);
         }
 
         public Settings withSeed(long s) {
@@ -157,13 +169,17 @@ public final class DvfsTrainer {
             return edit(b -> b.contextResetProbability = p);
         }
 
+        public Settings withBaseHidden(List<Integer> widths) {
+            return edit(b -> b.baseHidden = widths);
+        }
+
         /** A copy with the fields {@code change} sets on a mutable copy; one place lists them all. */
         private Settings edit(java.util.function.Consumer<Editable> change) {
             Editable b = new Editable(this);
             change.accept(b);
             return new Settings(b.seed, b.iterations, b.encoder, b.contextLength, b.embeddingSize, b.encoderHidden,
                     b.numEnvs, b.rolloutSteps, b.minibatches, b.epochs, b.learningRate, b.entropyCoef, b.gamma,
-                    b.evalEpisodes, b.env, b.contextResetProbability);
+                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden);
         }
 
         /** The record's fields, mutable, for {@link #edit}. */
@@ -184,6 +200,7 @@ public final class DvfsTrainer {
             int evalEpisodes;
             DvfsEnvironment.Options env;
             double contextResetProbability;
+            List<Integer> baseHidden;
 
             Editable(Settings s) {
                 seed = s.seed;
@@ -202,13 +219,14 @@ public final class DvfsTrainer {
                 evalEpisodes = s.evalEpisodes;
                 env = s.env;
                 contextResetProbability = s.contextResetProbability;
+                baseHidden = s.baseHidden;
             }
         }
 
         public NetworkConfig network() {
             NetworkConfig base = NetworkConfig.rl(DvfsFeatures.COUNT, DvfsActions.DEFAULT.size(), contextLength,
                     encoder, embeddingSize);
-            return base.withEncoder(encoder, encoderHidden, embeddingSize);
+            return base.withEncoder(encoder, encoderHidden, embeddingSize).withHidden(baseHidden);
         }
 
         public PpoConfig ppo() {

@@ -49,6 +49,7 @@ public final class DvfsTrainExperiment {
             case "enc" -> s.withEncoder(NetworkConfig.EncoderType.valueOf(v));
             case "C" -> s.withContextLength(Integer.parseInt(v));
             case "hidden" -> s.withEncoderHidden(Integer.parseInt(v));
+            case "base" -> s.withBaseHidden(java.util.Arrays.stream(v.split(",")).map(Integer::valueOf).toList());
             case "emb" -> s.withEmbeddingSize(Integer.parseInt(v));
             case "ent" -> s.withEntropyCoef(Double.parseDouble(v));
             case "lr" -> s.withLearningRate(Double.parseDouble(v));
