@@ -42,6 +42,14 @@ public final class DvfsTrainer {
     /** Discount of the default settings (see {@link Settings#defaults}). */
     public static final double DEFAULT_GAMMA = 0.7;
 
+    /**
+     * Training applications stepped in lock step per rollout (64 steps each, so 4096 transitions
+     * per PPO iteration). Held-out reward per step (DvfsTrainExperiment gamma=0.7, paired by seed
+     * 7 / 8 / 9): 16 applications 0.150 / 0.149 / 0.148, 64 applications 0.156 / 0.152 / 0.157,
+     * for 1.9x the training time (docs/reproduce-dvfs.md, "Width and length of the base agent").
+     */
+    public static final int DEFAULT_NUM_ENVS = 64;
+
     /** Context rows C of the default settings: the last 4 transitions (see {@link Settings#defaults}). */
     public static final int DEFAULT_CONTEXT_LENGTH = 4;
 
@@ -106,7 +114,7 @@ public final class DvfsTrainer {
          * (docs/reproduce-dvfs.md, "The discount").
          */
         public static Settings defaults(long seed) {
-            return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, 16, 64, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
+            return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, 64, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
                     DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN);
         }
 
