@@ -30,9 +30,11 @@ public final class Djl {
      * Intel oneMKL's conditional numerical reproducibility switch. The PyTorch build links oneMKL
      * statically; left unset, MKL picks a code path at run time and the same training with the
      * same seed left the usual trajectory in 3 of 9 runs (at iterations 313, 1762 and 1865).
-     * With {@code COMPATIBLE} (MKL's portable path) fourteen of fifteen runs were identical (one
-     * left at about iteration 900), so it is the default here: it makes a seed name one model far
-     * more often, not always (docs/reproduce-dvfs.md). A value the user set is kept.
+     * {@code COMPATIBLE} (MKL's portable path) is the default here so that MKL's choice of code
+     * path is not one more source of run-to-run difference; it does not remove the divergence
+     * (14 of 15 short runs and 5 of 5 full trainings of one setting agreed, 2 of 4 full
+     * trainings of another did not: docs/reproduce-dvfs.md, "Is training repeatable?"). A value
+     * the user set is kept.
      */
     public static final String MKL_CBWR = "MKL_CBWR";
     public static final String MKL_CBWR_DEFAULT = "COMPATIBLE";
