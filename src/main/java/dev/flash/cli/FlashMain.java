@@ -1,5 +1,6 @@
 package dev.flash.cli;
 
+import dev.flash.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -56,7 +57,7 @@ public final class FlashMain implements Runnable {
         @Override
         public String[] getVersion() {
             String v = FlashMain.class.getPackage().getImplementationVersion();
-            return new String[] {dev.flash.BuildInfo.describe(v == null ? "dev" : v)};
+            return new String[] {BuildInfo.describe(v == null ? "dev" : v)};
         }
     }
 }

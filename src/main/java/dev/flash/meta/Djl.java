@@ -32,7 +32,7 @@ public final class Djl {
      * same seed left the usual trajectory in 3 of 9 runs (at iterations 313, 1762 and 1865).
      * {@code COMPATIBLE} (MKL's portable path) is the default here so that MKL's choice of code
      * path is not one more source of run-to-run difference; it does not remove the divergence
-     * (14 of 15 short runs and 5 of 5 full trainings of one setting agreed, 2 of 4 full
+     * (14 of 15 short runs and 5 of 5 full trainings of one setting agreed, 3 of 5 full
      * trainings of another did not: docs/reproduce-dvfs.md, "Is training repeatable?"). A value
      * the user set is kept.
      */
@@ -57,10 +57,9 @@ public final class Djl {
             setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
             setIfAbsent("ai.djl.pytorch.num_threads", "1");
             // MKL reads its switch with the C library's getenv when libtorch first calls it, so it
-            // goes into the process environment (not a Java property) before the engine loads.
-            if (System.getenv(MKL_CBWR) == null) {
-                LibC.INSTANCE.setenv(MKL_CBWR, MKL_CBWR_DEFAULT, 0);
-            }
+            // goes into the process environment (not a Java property) before the engine loads;
+            // overwrite = 0 keeps a value the user set.
+            LibC.INSTANCE.setenv(MKL_CBWR, MKL_CBWR_DEFAULT, 0);
             done = true;
         }
         return Engine.getEngine(ENGINE);

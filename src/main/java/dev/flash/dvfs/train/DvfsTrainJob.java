@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.flash.BuildInfo;
 import dev.flash.meta.ApplicationSet.Split;
 import dev.flash.meta.Djl;
 import dev.flash.meta.IterationMetrics;
@@ -249,10 +250,7 @@ public final class DvfsTrainJob {
         p.addProperty("date", Instant.now().toString());
         p.addProperty("apps", appsSource);
         p.addProperty("apps_sha256", appsSha);
-        String commit = gitCommit();
-        if (commit != null) {
-            p.addProperty("git_commit", commit);
-        }
+        BuildInfo.commit().ifPresent(commit -> p.addProperty("git_commit", commit));
         p.addProperty("training_seconds", Math.rint(seconds * 10) / 10);
         p.addProperty("iterations", s.iterations());
         p.addProperty("encoder", s.encoder().name());
@@ -402,10 +400,5 @@ public final class DvfsTrainJob {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The commit the running build was made from (BuildInfo), null when it recorded none. */
-    static String gitCommit() {
-        return dev.flash.BuildInfo.commit().orElse(null);
     }
 }
