@@ -113,7 +113,8 @@ public final class ReproduceCommand implements Callable<Integer> {
             footer = {
                 "",
                 "Examples:",
-                "  flash reproduce dvfs --quick            (about 3 minutes on 2 cores)",
+                "  flash reproduce dvfs --quick            (under a minute on 2 cores)",
+                "  taskset -c 0 flash reproduce dvfs       (one core, one process)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
                 "", ExitCodes.HELP})
@@ -148,6 +149,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
 
+        @Option(names = "--processes", paramLabel = "N",
+                description = "JVMs to spread the work over (default: the cores this one may use, at most "
+                        + DEFAULT_MAX_PROCESSES + "). Training runs on one thread per JVM, so a second one "
+                        + "pre-trains the baseline while FLASH trains, and the held-out applications are "
+                        + "shared out; the figures are those of one process. About 450 MB each")
+        Integer processes;
+
         @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
         boolean verbose;
 
@@ -174,6 +182,10 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: --out " + out + " exists and is not a directory");
                 return ExitCodes.USAGE;
             }
+            if (processes != null && processes < 1) {
+                err.println("flash reproduce dvfs: --processes must be at least 1, not " + processes);
+                return ExitCodes.USAGE;
+            }
             if (!TrainingStack.available()) {
                 // Started as `java -jar flash.jar`: DJL lives in train-lib/; run again with it.
                 try {
@@ -195,6 +207,14 @@ public final class ReproduceCommand implements Callable<Integer> {
             return reproduce(stdout, err, population);
         }
 
+        /** More JVMs than this buy little: the training phase has two parts, the adaptation forty. */
+        static final int DEFAULT_MAX_PROCESSES = 4;
+
+        private int processes() {
+            return processes != null ? processes
+                    : Math.max(1, Math.min(DEFAULT_MAX_PROCESSES, Runtime.getRuntime().availableProcessors()));
+        }
+
         private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population) {
             Reproduction.Plan plan = quick ? Reproduction.Plan.quick(seed) : Reproduction.Plan.full(seed);
             Path staging = null;
@@ -202,7 +222,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 Files.createDirectories(out);
                 staging = Files.createTempDirectory(out, ".reproduce-");
                 BarListener bar = new BarListener(!json || System.console() != null);
-                Reproduction.Result r = Reproduction.run(population, plan, staging, bar);
+                Reproduction.Result r = Reproduction.run(population, plan, staging, bar, processes());
                 bar.close();
                 String jsonText = Json.PRETTY.toJson(Reproduction.toJson(r));
                 Files.writeString(staging.resolve("reproduce.json"), jsonText + "\n", StandardCharsets.UTF_8);

@@ -15,6 +15,9 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,6 +94,58 @@ public final class FlashAgentNetwork extends AbstractBlock {
             mine.get(i).getValue().getArray().copyTo(theirs.get(i).getValue().getArray());
         }
         return twin;
+    }
+
+    /**
+     * Writes every weight, bit for bit, in parameter order (name, shape, float32 values): how a
+     * second process gets a network trained in this one ({@link #readWeights}).
+     */
+    public void writeWeights(DataOutputStream out) throws IOException {
+        PairList<String, Parameter> params = getParameters();
+        out.writeInt(params.size());
+        for (Pair<String, Parameter> p : params) {
+            NDArray a = p.getValue().getArray();
+            out.writeUTF(p.getKey());
+            long[] shape = a.getShape().getShape();
+            out.writeInt(shape.length);
+            for (long d : shape) {
+                out.writeLong(d);
+            }
+            for (float v : a.toFloatArray()) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    /**
+     * Replaces every weight with those {@link #writeWeights} wrote for a network of the same
+     * configuration; a parameter count, name or shape that differs is an error, naming it.
+     */
+    public void readWeights(DataInputStream in) throws IOException {
+        PairList<String, Parameter> params = getParameters();
+        int count = in.readInt();
+        if (count != params.size()) {
+            throw new IOException("weights file has " + count + " parameters, the network " + params.size());
+        }
+        for (Pair<String, Parameter> p : params) {
+            NDArray a = p.getValue().getArray();
+            String name = in.readUTF();
+            long[] shape = new long[in.readInt()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = in.readLong();
+            }
+            if (!name.equals(p.getKey()) || !new Shape(shape).equals(a.getShape())) {
+                throw new IOException("weights file has parameter " + name + " " + new Shape(shape)
+                        + " where the network has " + p.getKey() + " " + a.getShape());
+            }
+            float[] values = new float[Math.toIntExact(a.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.readFloat();
+            }
+            try (NDArray loaded = a.getManager().create(values, a.getShape())) {
+                loaded.copyTo(a);
+            }
+        }
     }
 
     public NetworkConfig config() {

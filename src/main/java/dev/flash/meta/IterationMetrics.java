@@ -30,5 +30,5 @@ public record IterationMetrics(
         double approxKl,
         double clipFraction,
         double learningRate,
-        double seconds) {
+        double seconds) implements java.io.Serializable {
 }

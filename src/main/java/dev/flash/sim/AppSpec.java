@@ -11,7 +11,7 @@ import java.util.List;
  * @param hidden parameters telemetry does not show (see {@link HiddenParams})
  * @param split  {@link #TRAIN} or {@link #TEST}
  */
-public record AppSpec(String name, List<Phase> phases, HiddenParams hidden, String split) {
+public record AppSpec(String name, List<Phase> phases, HiddenParams hidden, String split) implements java.io.Serializable {
 
     public static final String TRAIN = "train";
     public static final String TEST = "test";

@@ -14,7 +14,7 @@ package dev.flash.sim;
  * @param powerIntensity         scale of dynamic power per busy cycle (0.3..2): vector-heavy code
  *                               burns more, so power alone does not tell the load
  */
-public record HiddenParams(double memoryLevelParallelism, double baseIpc, double powerIntensity) {
+public record HiddenParams(double memoryLevelParallelism, double baseIpc, double powerIntensity) implements java.io.Serializable {
 
     public HiddenParams {
         SpecException.inRange("mlp", memoryLevelParallelism, 1, 16);

@@ -21,7 +21,7 @@ public record Phase(
         double durationSeconds,
         double loadNoise,
         double sineAmplitude,
-        double sinePeriodSeconds) {
+        double sinePeriodSeconds) implements java.io.Serializable {
 
     public static final double MAX_MEMORY_BOUNDNESS = 0.95;
 

@@ -60,6 +60,10 @@ class ReproduceCommandTest {
         assertEquals(ExitCodes.USAGE, clash.code());
         assertTrue(clash.err().contains("also a training application"), clash.err());
 
+        EvaluateCommandTest.Run zero = run("reproduce", "dvfs", "--quick", "--processes", "0", "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, zero.code());
+        assertTrue(zero.err().contains("--processes"), zero.err());
+
         assertFalse(Files.exists(out), "nothing written on bad input");
     }
 

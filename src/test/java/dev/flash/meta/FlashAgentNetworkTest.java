@@ -190,4 +190,27 @@ class FlashAgentNetworkTest {
         assertEquals(2f, rows[8], "episode 1 dropped, episode 2 follows episode 0");
         assertEquals(2f, rows[12]);
     }
+    @Test
+    void weightsTravelBitForBitAndAMismatchNamesTheParameter() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            NetworkConfig c = NetworkConfig.rl(F, A, C, NetworkConfig.EncoderType.SET_DELTA, 16);
+            FlashAgentNetwork trained = FlashAgentNetwork.create(c, m, 1);
+            FlashAgentNetwork other = FlashAgentNetwork.create(c, m, 2);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            trained.writeWeights(new java.io.DataOutputStream(bytes));
+            other.readWeights(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            var mine = trained.getParameters();
+            var theirs = other.getParameters();
+            for (int i = 0; i < mine.size(); i++) {
+                assertArrayEquals(mine.get(i).getValue().getArray().toFloatArray(),
+                        theirs.get(i).getValue().getArray().toFloatArray(), mine.get(i).getKey());
+            }
+
+            FlashAgentNetwork wider = FlashAgentNetwork.create(c.withHidden(java.util.List.of(32, 32)), m, 1);
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> wider.readWeights(new java.io.DataInputStream(
+                            new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+            assertTrue(e.getMessage().contains("where the network has"), e.getMessage());
+        }
+    }
 }

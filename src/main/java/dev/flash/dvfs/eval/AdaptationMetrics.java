@@ -52,7 +52,7 @@ public final class AdaptationMetrics {
      * An evaluated adaptation curve: {@code reward[i]} is the evaluated reward per step of the
      * policy after {@code episodes[i]} episodes of experience; episodes strictly increasing.
      */
-    public record Curve(int[] episodes, double[] reward) {
+    public record Curve(int[] episodes, double[] reward) implements java.io.Serializable {
         public Curve {
             if (episodes.length != reward.length || episodes.length == 0) {
                 throw new IllegalArgumentException("a curve needs as many rewards as points, and at least one: "

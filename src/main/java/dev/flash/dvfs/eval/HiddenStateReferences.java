@@ -71,7 +71,7 @@ public final class HiddenStateReferences {
      */
     public record App(String app, int episodeSteps, double[] clairvoyant, double[] phaseExpertInSample,
                       double[] phaseExpertCrossValidated, double[] phaseExpertLate, double[] phaseExpertActing,
-                      double[] budgetOracle) {
+                      double[] budgetOracle) implements java.io.Serializable {
 
         /** Names and per-step means, in the order reports list them. */
         public Map<String, Double> perStep() {

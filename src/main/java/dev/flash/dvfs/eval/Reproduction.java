@@ -91,7 +91,7 @@ public final class Reproduction {
      * @param operatorEpisodes  operator-view episodes per held-out application (all of them)
      */
     public record Plan(boolean quick, DvfsTrainer.Settings settings, int testApps, int adaptEpisodes,
-                       int evalEpisodes, int operatorEpisodes) {
+                       int evalEpisodes, int operatorEpisodes) implements java.io.Serializable {
 
         public static Plan full(long seed) {
             return new Plan(false, DvfsTrainer.Settings.defaults(seed), 40, 200, FULL_EVAL_EPISODES, 10);
@@ -129,7 +129,7 @@ public final class Reproduction {
                             double finetunedReward, boolean expertConverged, double flashConverged, double gapFlash, double gapTransfer,
                             int costFlash, int costTransfer, boolean flashCensored, boolean transferCensored,
                             double cpuPerEpisodeFlash, double cpuPerEpisodeTransfer, double evalCpuSeconds,
-                            double[][] flashEvalEpisodes, double[][] transferEvalEpisodes, int episodeSteps) {
+                            double[][] flashEvalEpisodes, double[][] transferEvalEpisodes, int episodeSteps) implements java.io.Serializable {
 
         public double flashStart() {
             return flash.at(AdaptationMetrics.START_FLASH);
@@ -168,48 +168,86 @@ public final class Reproduction {
         void step(String detail);
     }
 
-    /** Runs everything; writes the two ONNX models into {@code modelDir}. */
+    /** Runs everything in this process; writes the two ONNX models into {@code modelDir}. */
     public static Result run(List<AppSpec> population, Plan plan, Path modelDir, Listener listener)
             throws IOException, ModelRejectedException, InterruptedException {
+        return run(population, plan, modelDir, listener, 1);
+    }
+
+    /**
+     * Runs everything on up to {@code processes} JVMs ({@link ReproductionWorkers}): with two or
+     * more, a worker pre-trains the baseline while this JVM meta-trains FLASH, and the held-out
+     * applications are adapted in round-robin shares. The figures are those of one process.
+     */
+    public static Result run(List<AppSpec> population, Plan plan, Path modelDir, Listener listener, int processes)
+            throws IOException, ModelRejectedException, InterruptedException {
+        if (processes < 1) {
+            throw new IllegalArgumentException("processes must be at least 1, not " + processes);
+        }
         long start = System.nanoTime();
         Djl.init();
         DvfsTrainer.Settings flashSettings = plan.settings();
         DvfsTrainer.Settings baseSettings = flashSettings.withContextLength(0);
-        DvfsApplications apps = new DvfsApplications(population, DvfsEnvironment.defaultNode(), flashSettings.env());
+        DvfsApplications apps = applications(population, plan);
         int tests = Math.min(plan.testApps(), apps.size(Split.TEST));
         if (tests == 0) {
             throw new IllegalArgumentException("no held-out applications");
         }
-        // Everything on the calling thread: DJL's PyTorch engine allows one gradient collector at
-        // a time per process, and PyTorch's grad mode is per thread (on by default in new threads,
-        // which breaks in-place weight initialisation), so training and fine-tuning cannot overlap.
-        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
-            // 1. Meta-train FLASH, then pre-train the baseline with the same settings.
+        Listener progress = locked(listener);
+        // Training stays on the calling thread: DJL's PyTorch engine allows one gradient collector
+        // at a time per process, and PyTorch's grad mode is per thread (on by default in new
+        // threads, which breaks in-place weight initialisation). More cores mean more processes.
+        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE);
+             ReproductionWorkers workers = processes > 1 ? new ReproductionWorkers(listener) : null) {
+            // 1. Meta-train FLASH, and pre-train the baseline with the same settings (in a worker
+            //    when there is one).
             FlashAgentNetwork flash = FlashAgentNetwork.create(flashSettings.network(), manager, flashSettings.seed());
             FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, baseSettings.seed());
             PpoTrainer flashTrainer = new PpoTrainer(flash, flashSettings.ppo());
             PpoTrainer baseTrainer = new PpoTrainer(base, baseSettings.ppo());
-            listener.phase("train FLASH + baseline", 2 * flashSettings.iterations());
+            progress.phase("train FLASH + baseline", 2 * flashSettings.iterations());
+            ReproductionWorkers.Worker baseWorker = workers == null ? null : workers.start(new ReproductionWorkers.Task(
+                    ReproductionWorkers.Kind.PRETRAIN_BASELINE, population, plan, null, null, null));
             List<IterationMetrics> flashCurve = flashTrainer.train(apps,
-                    (m, total) -> listener.step(String.format(java.util.Locale.ROOT, "FLASH it %d reward/step %.3f",
+                    (m, total) -> progress.step(String.format(java.util.Locale.ROOT, "FLASH it %d reward/step %.3f",
                             m.iteration(), m.stepRewardMean())));
-            List<IterationMetrics> baseCurve = baseTrainer.train(apps,
-                    (m, total) -> listener.step(String.format(java.util.Locale.ROOT, "PPO it %d reward/step %.3f",
-                            m.iteration(), m.stepRewardMean())));
+            List<IterationMetrics> baseCurve;
+            if (baseWorker == null) {
+                baseCurve = baseTrainer.train(apps, baselineProgress(progress));
+            } else {
+                ReproductionWorkers.Pretrained pretrained = baseWorker.await(ReproductionWorkers.Pretrained.class);
+                readWeights(base, pretrained.weights());
+                baseCurve = pretrained.curve();
+            }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
 
-            // 2. Adapt on held-out applications, evaluating snapshots on fixed episodes.
+            // 2. Adapt on held-out applications, evaluating snapshots on fixed episodes; this JVM
+            //    takes every processes-th application, each worker its own share.
             long adaptStart = System.nanoTime();
-            listener.phase("adapt on held-out apps", tests);
-            List<AppResult> results = new ArrayList<>();
-            List<HiddenStateReferences.App> references = new ArrayList<>();
-            for (int i = 0; i < tests; i++) {
-                AppResult r = adapt(apps, i, flash, base, baseSettings, plan, manager);
-                references.add(HiddenStateReferences.of(r.app(), evaluationEpisodes(apps, i, plan), plan.evalEpisodes()));
-                listener.step(String.format(java.util.Locale.ROOT, "%s gap FLASH %.1f%% TL %.1f%%", r.app(),
-                        100 * r.gapFlash(), 100 * r.gapTransfer()));
-                results.add(r);
+            progress.phase("adapt on held-out apps", tests);
+            int[][] shares = shares(tests, processes);
+            List<ReproductionWorkers.Worker> adapters = new ArrayList<>();
+            if (workers != null) {
+                byte[] flashWeights = weights(flash);
+                byte[] baseWeights = weights(base);
+                for (int p = 1; p < shares.length; p++) {
+                    adapters.add(workers.start(new ReproductionWorkers.Task(ReproductionWorkers.Kind.ADAPT, population,
+                            plan, flashWeights, baseWeights, shares[p])));
+                }
             }
+            AppResult[] byIndex = new AppResult[tests];
+            HiddenStateReferences.App[] refsByIndex = new HiddenStateReferences.App[tests];
+            for (int p = 0; p < shares.length; p++) {
+                ReproductionWorkers.Adapted share = p == 0
+                        ? adaptApps(apps, shares[0], flash, base, baseSettings, plan, manager, progress)
+                        : adapters.get(p - 1).await(ReproductionWorkers.Adapted.class);
+                for (int j = 0; j < shares[p].length; j++) {
+                    byIndex[shares[p][j]] = share.apps().get(j);
+                    refsByIndex[shares[p][j]] = share.references().get(j);
+                }
+            }
+            List<AppResult> results = List.of(byIndex);
+            List<HiddenStateReferences.App> references = List.of(refsByIndex);
             double adaptSeconds = (System.nanoTime() - adaptStart) / 1e9;
 
             // 3. Operator view through ONNX, as flashd runs the models.
@@ -220,7 +258,7 @@ public final class Reproduction {
             OnnxExport.write(flash, DvfsTrainer.metadata(flashSettings, ctxReward, provenance), flashModel);
             OnnxExport.write(base, DvfsTrainer.metadata(baseSettings, ctxReward, provenance), baseModel);
             List<AppSpec> heldOut = apps.apps(Split.TEST);
-            listener.phase("operator view", heldOut.size() * (OperatorEvaluation.referenceAgents().size() + 2));
+            progress.phase("operator view", heldOut.size() * (OperatorEvaluation.referenceAgents().size() + 2));
             OperatorEvaluation.Report report;
             try (OnnxDvfsPolicy fp = OnnxDvfsPolicy.load(flashModel);
                  OnnxDvfsPolicy bp = OnnxDvfsPolicy.load(baseModel)) {
@@ -231,7 +269,7 @@ public final class Reproduction {
                 double seconds = plan.operatorEpisodes() * flashSettings.env().episodeSteps() * DvfsEnvironment.STEP_SECONDS;
                 report = OperatorEvaluation.evaluate(agents, Map.of("flash", fp.description().contextLength()),
                         fp.description().actions().size(), node, heldOut, seconds, plan.seed(),
-                        (agent, app) -> listener.step(agent + " on " + app));
+                        (agent, app) -> progress.step(agent + " on " + app));
             }
 
             // 4. Aggregate: pooled gaps (sums over apps) so an app whose best is ~0 cannot dominate.
@@ -252,6 +290,107 @@ public final class Reproduction {
                     headline[2], headline[3], cpuF / n, cpuT / n, report, flashCurve, baseCurve, trainSeconds,
                     adaptSeconds, (System.nanoTime() - start) / 1e9, flashSettings.env().episodeSteps(), references);
         }
+    }
+
+    /** The population as environments with the plan's options. */
+    static DvfsApplications applications(List<AppSpec> population, Plan plan) {
+        return new DvfsApplications(population, DvfsEnvironment.defaultNode(), plan.settings().env());
+    }
+
+    /**
+     * {@code count} held-out applications dealt round-robin to {@code processes} shares (share 0
+     * is the calling JVM's); no share is empty, so there may be fewer shares than processes.
+     */
+    static int[][] shares(int count, int processes) {
+        int n = Math.min(processes, count);
+        int[][] shares = new int[n][];
+        for (int p = 0; p < n; p++) {
+            shares[p] = java.util.stream.IntStream.iterate(p, i -> i < count, i -> i + n).toArray();
+        }
+        return shares;
+    }
+
+    /** The baseline's pre-training, alone: what a worker runs while FLASH trains elsewhere. */
+    static ReproductionWorkers.Pretrained pretrainBaseline(List<AppSpec> population, Plan plan, Listener progress)
+            throws IOException {
+        Djl.init();
+        DvfsTrainer.Settings baseSettings = plan.settings().withContextLength(0);
+        DvfsApplications apps = applications(population, plan);
+        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
+            FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, baseSettings.seed());
+            List<IterationMetrics> curve = new PpoTrainer(base, baseSettings.ppo()).train(apps,
+                    baselineProgress(progress));
+            return new ReproductionWorkers.Pretrained(new ArrayList<>(curve), weights(base));
+        }
+    }
+
+    /** A share of the adaptation, alone: what a worker runs with both trained networks' weights. */
+    static ReproductionWorkers.Adapted adaptShare(ReproductionWorkers.Task task, Listener progress) throws IOException {
+        Djl.init();
+        Plan plan = task.plan();
+        DvfsTrainer.Settings baseSettings = plan.settings().withContextLength(0);
+        DvfsApplications apps = applications(task.population(), plan);
+        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
+            FlashAgentNetwork flash = FlashAgentNetwork.create(plan.settings().network(), manager, plan.seed());
+            readWeights(flash, task.flashWeights());
+            FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, plan.seed());
+            readWeights(base, task.baseWeights());
+            return adaptApps(apps, task.indices(), flash, base, baseSettings, plan, manager, progress);
+        }
+    }
+
+    /** Adapts the held-out applications {@code indices} in order, with their hidden-state references. */
+    static ReproductionWorkers.Adapted adaptApps(DvfsApplications apps, int[] indices, FlashAgentNetwork flash,
+                                                 FlashAgentNetwork base, DvfsTrainer.Settings baseSettings, Plan plan,
+                                                 NDManager manager, Listener progress) {
+        List<AppResult> results = new ArrayList<>();
+        List<HiddenStateReferences.App> references = new ArrayList<>();
+        for (int i : indices) {
+            AppResult r = adapt(apps, i, flash, base, baseSettings, plan, manager);
+            references.add(HiddenStateReferences.of(r.app(), evaluationEpisodes(apps, i, plan), plan.evalEpisodes()));
+            progress.step(String.format(java.util.Locale.ROOT, "%s gap FLASH %.1f%% TL %.1f%%", r.app(),
+                    100 * r.gapFlash(), 100 * r.gapTransfer()));
+            results.add(r);
+        }
+        return new ReproductionWorkers.Adapted(results, references);
+    }
+
+    private static PpoTrainer.Progress baselineProgress(Listener progress) {
+        return (m, total) -> progress.step(String.format(java.util.Locale.ROOT, "PPO it %d reward/step %.3f",
+                m.iteration(), m.stepRewardMean()));
+    }
+
+    static byte[] weights(FlashAgentNetwork net) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            net.writeWeights(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    static void readWeights(FlashAgentNetwork net, byte[] weights) throws IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(weights))) {
+            net.readWeights(in);
+        }
+    }
+
+    /** {@code listener}, called under its own lock: workers' progress arrives on other threads. */
+    private static Listener locked(Listener listener) {
+        return new Listener() {
+            @Override
+            public void phase(String name, int total) {
+                synchronized (listener) {
+                    listener.phase(name, total);
+                }
+            }
+
+            @Override
+            public void step(String detail) {
+                synchronized (listener) {
+                    listener.step(detail);
+                }
+            }
+        };
     }
 
     /**

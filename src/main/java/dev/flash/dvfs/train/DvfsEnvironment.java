@@ -77,7 +77,7 @@ public final class DvfsEnvironment implements RlEnvironment {
      * @param switchPenalty          reward subtracted on a step that changes the frequency
      */
     public record Options(int episodeSteps, double budget, double kappa, double randomStartProbability,
-                          int levels, double switchPenalty) {
+                          int levels, double switchPenalty) implements java.io.Serializable {
         public Options {
             if (episodeSteps < 1) {
                 throw new IllegalArgumentException("episodeSteps must be >= 1, got " + episodeSteps);

@@ -84,7 +84,7 @@ public final class DvfsTrainer {
     public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
                            int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
                            int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
-                           DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden) {
+                           DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden) implements java.io.Serializable {
 
         public Settings {
             baseHidden = List.copyOf(baseHidden);

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Not a test: the whole of {@code flash reproduce dvfs --seed 7} with {@code key=value}
  * overrides of the training settings ({@link DvfsTrainExperiment#override} keys) and of the
- * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code population=wide} or
+ * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code processes=N} as {@code --processes} (default 1), {@code population=wide} or
  * {@code bursty} (with {@code burstMax=X}, default 0.5) for {@code dev.flash.sim.WidePopulation}'s instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
  * headline figures. For trying settings before making them the defaults.
  */
@@ -16,7 +16,7 @@ public final class ReproduceExperiment {
     public static void main(String[] args) throws Exception {
         Reproduction.Plan full = Reproduction.Plan.full(7);
         java.util.Map<String, String> extras = new java.util.HashMap<>();
-        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population", "burstMax");
+        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population", "burstMax", "processes");
         int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps")) : full.evalEpisodes();
         int adapt = extras.containsKey("adapt") ? Integer.parseInt(extras.get("adapt")) : full.adaptEpisodes();
         Path out = extras.containsKey("out") ? Path.of(extras.get("out")) : null;
@@ -38,6 +38,7 @@ public final class ReproduceExperiment {
         if (extras.containsKey("heldOut")) {
             apps = EvalApps.withHeldOut(apps, null, Path.of(extras.get("heldOut")));
         }
+        int processes = Integer.parseInt(extras.getOrDefault("processes", "1"));
         Reproduction.Result r = Reproduction.run(apps, plan, out, new Reproduction.Listener() {
             @Override
             public void phase(String name, int total) {
@@ -47,7 +48,7 @@ public final class ReproduceExperiment {
             @Override
             public void step(String detail) {
             }
-        });
+        }, processes);
         var json = Reproduction.toJson(r);
         Files.writeString(out.resolve("reproduce.json"), Json.PRETTY.toJson(json) + "\n");
         String[] keys = {"reward_gap_flash", "reward_gap_transfer", "adaptation_cost_ratio",
