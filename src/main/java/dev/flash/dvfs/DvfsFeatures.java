@@ -24,8 +24,14 @@ public final class DvfsFeatures {
     public static final String MPKI = "mpki_norm";
     /** Package power divided by the node's reference power, clipped to 0..1.5. */
     public static final String POWER = "power_norm";
+    /**
+     * Busy fraction of the policy's busiest CPU, 0..1. The mean ({@link #UTIL}) cannot tell one
+     * saturated CPU of two from two half-busy ones, and the shared frequency must serve the
+     * busiest; the governors and flashd's fallback decide on it too.
+     */
+    public static final String UTIL_MAX = "util_max";
 
-    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER);
+    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER, UTIL_MAX);
     public static final int COUNT = NAMES.size();
 
     public static final double IPC_SCALE = 4.0;
@@ -43,6 +49,7 @@ public final class DvfsFeatures {
         out[offset + 2] = (float) clip(p.ipc() / IPC_SCALE, 0, 1.5);
         out[offset + 3] = (float) clip(p.mpki() / MPKI_SCALE, 0, 1.5);
         out[offset + 4] = (float) clip(record.packageWatts() / record.powerReferenceWatts(), 0, 1.5);
+        out[offset + 5] = (float) clip(p.busiestUtilization(record.cpuUtilization()), 0, 1);
     }
 
     public static float[] extract(PolicySample p, TelemetryRecord record) {

@@ -43,21 +43,10 @@ public final class FallbackController implements FrequencyPolicy {
     public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) {
         List<PolicyDecision> out = new ArrayList<>(record.policies().size());
         for (PolicySample p : record.policies()) {
-            long target = targetKhz(p, busiestCpu(p, record.cpuUtilization()));
+            long target = targetKhz(p, p.busiestUtilization(record.cpuUtilization()));
             out.add(new PolicyDecision(p.id(), -1, ACTION, target, new float[0], Double.NaN));
         }
         return out;
-    }
-
-    /** Utilization of the policy's busiest CPU; the policy's mean when per-CPU values are missing. */
-    static double busiestCpu(PolicySample p, double[] perCpu) {
-        double max = Double.NaN;
-        for (int cpu : p.cpus()) {
-            if (perCpu != null && cpu >= 0 && cpu < perCpu.length && !Double.isNaN(perCpu[cpu])) {
-                max = Double.isNaN(max) ? perCpu[cpu] : Math.max(max, perCpu[cpu]);
-            }
-        }
-        return Double.isNaN(max) ? p.utilization() : max;
     }
 
     /** The schedutil-like target of one policy from its mean utilization. */

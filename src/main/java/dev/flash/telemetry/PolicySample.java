@@ -59,6 +59,21 @@ public record PolicySample(
         return Math.max(0, Math.min(1, (double) (curKhz - cpuinfoMinKhz) / span));
     }
 
+    /**
+     * Utilization of the policy's busiest CPU, from the record's per-CPU values: the CPUs of a
+     * policy share one frequency, so the busiest sets what it must be (schedutil sizes it the
+     * same way). The policy's mean when no per-CPU value is there; NaN when neither is.
+     */
+    public double busiestUtilization(double[] perCpu) {
+        double max = Double.NaN;
+        for (int cpu : cpus) {
+            if (perCpu != null && cpu >= 0 && cpu < perCpu.length && !Double.isNaN(perCpu[cpu])) {
+                max = Double.isNaN(max) ? perCpu[cpu] : Math.max(max, perCpu[cpu]);
+            }
+        }
+        return Double.isNaN(max) ? utilization : max;
+    }
+
     /** A copy with counter-derived fields replaced (sources fill these in after reading sysfs). */
     public PolicySample withCounters(double newUtilization, double newIpc, double newMpki, double newIps) {
         return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,

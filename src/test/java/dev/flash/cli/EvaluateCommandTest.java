@@ -113,7 +113,8 @@ class EvaluateCommandTest {
 
     @Test
     void aModelThatDoesNotFitTheEnvironmentExitsSeven(@TempDir Path dir) throws Exception {
-        Path model = TestModels.spec().metadata(ModelContract.META_FEATURES, "util,freq_norm,ipc_norm,mpki_norm,temp")
+        Path model = TestModels.spec().metadata(ModelContract.META_FEATURES,
+                        String.join(",", dev.flash.dvfs.DvfsFeatures.NAMES).replace("power_norm", "temp"))
                 .write(dir, "wrong.onnx");
         Run r = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps(dir).toString(), "--episodes", "1");
         assertEquals(ExitCodes.INVALID_MODEL, r.code());

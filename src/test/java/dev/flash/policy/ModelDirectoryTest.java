@@ -56,7 +56,8 @@ class ModelDirectoryTest {
             FrequencyPolicy running = d.active().orElseThrow();
             tick();
             TestModels.write(dir, "bad.onnx", TestModels.truncated());
-            TestModels.spec().metadata(ModelContract.META_FEATURES, "util,freq_norm,ipc_norm,mpki_norm,temp")
+            TestModels.spec().metadata(ModelContract.META_FEATURES,
+                            String.join(",", dev.flash.dvfs.DvfsFeatures.NAMES).replace("power_norm", "temp"))
                     .write(dir, "mismatch.onnx");
             assertFalse(d.poll(), "a rejected file changes nothing");
             assertEquals("good.onnx", d.active().orElseThrow().name());

@@ -44,14 +44,7 @@ public abstract class Governor implements FrequencyPolicy {
 
     /** Busiest CPU of the policy; falls back to the policy average when per-CPU data is absent. */
     static double maxCpuLoad(PolicySample p, TelemetryRecord record) {
-        double[] perCpu = record.cpuUtilization();
-        double max = -1;
-        for (int cpu : p.cpus()) {
-            if (perCpu != null && cpu >= 0 && cpu < perCpu.length && !Double.isNaN(perCpu[cpu])) {
-                max = Math.max(max, perCpu[cpu]);
-            }
-        }
-        double load = max >= 0 ? max : p.utilization();
+        double load = p.busiestUtilization(record.cpuUtilization());
         return Double.isNaN(load) ? 1.0 : Math.max(0, Math.min(1, load));
     }
 

@@ -94,7 +94,7 @@ class OnnxDvfsPolicyTest {
 
     @Test
     void featureMismatchIsRejectedNamingTheFeature() throws Exception {
-        String features = "util,freq_norm,ipc_norm,mpki_norm,temperature";
+        String features = String.join(",", DvfsFeatures.NAMES).replace("power_norm", "temperature");
         Path file = TestModels.spec().metadata(ModelContract.META_FEATURES, features).write(dir, "f.onnx");
         OnnxModel.load(file).close(); // valid by the contract alone
         ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> OnnxDvfsPolicy.load(file));

@@ -106,7 +106,7 @@ class OnnxModelTest {
     void shapesInconsistentWithMetadataAreRejected() throws Exception {
         assertMentions(rejectReason(TestModels.spec().actionWidth(6).bytes()), "output 'action_probs'", "[N, 6]", "[N, 7]");
         assertMentions(rejectReason(TestModels.spec().metadata(ModelContract.META_CONTEXT_LENGTH, "4").bytes()),
-                "input 'context'", "[N, 4, 13]");
+                "input 'context'", "[N, 4, " + (dev.flash.dvfs.DvfsFeatures.COUNT + 7 + 1) + "]");
         assertMentions(rejectReason(TestModels.spec().metadata(ModelContract.META_EMBEDDING_SIZE, "5").bytes()),
                 "embedding", "[N, 5]");
         assertMentions(rejectReason(TestModels.spec().metadata(ModelContract.META_CONTEXT_COLUMNS, "a,b").bytes()),
