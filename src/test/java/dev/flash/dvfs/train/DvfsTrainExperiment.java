@@ -17,6 +17,10 @@ import java.util.List;
  *   taskset -c 0 java -cp target/classes:target/test-classes:$(cat cp.txt) \
  *       dev.flash.dvfs.train.DvfsTrainExperiment iters=400 enc=GRU hidden=32 C=16
  * </pre>
+ *
+ * {@code out=FILE} also exports the trained network as a DVFS model (for {@code flash evaluate
+ * dvfs --model FILE --apps OTHER.json}); {@code oracle}, {@code diag} and {@code wide=...} as in
+ * {@link #main}.
  */
 public final class DvfsTrainExperiment {
     /** Held-out reward per step of the network and the oracle by archetype and saturation. */
@@ -88,9 +92,9 @@ public final class DvfsTrainExperiment {
         return s;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         java.util.Map<String, String> extras = new java.util.HashMap<>();
-        DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide");
+        DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide", "out");
         boolean oracle = extras.containsKey("oracle");
         boolean diag = extras.containsKey("diag");
         // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
@@ -134,6 +138,11 @@ public final class DvfsTrainExperiment {
             }
             System.out.printf("RESULT %s | train %.1f s | train reward (last 30) %.4f | held-out %s%n", s.label(),
                     r.seconds(), tail, r.heldOut().summary());
+            if (extras.containsKey("out")) { // for `flash evaluate dvfs --model FILE` on other applications
+                DvfsTrainer.export(r, "{\"command\":\"DvfsTrainExperiment\",\"settings\":\"" + s + "\"}",
+                        java.nio.file.Path.of(extras.get("out")));
+                System.out.println("wrote " + extras.get("out"));
+            }
         }
     }
 }
