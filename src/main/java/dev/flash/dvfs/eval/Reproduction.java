@@ -104,6 +104,11 @@ public final class Reproduction {
         public long seed() {
             return settings.seed();
         }
+
+        /** Transfer learning's baseline: FLASH's settings without a context. */
+        public DvfsTrainer.Settings baselineSettings() {
+            return settings.withContextLength(0);
+        }
     }
 
     /**
@@ -187,7 +192,7 @@ public final class Reproduction {
         long start = System.nanoTime();
         Djl.init();
         DvfsTrainer.Settings flashSettings = plan.settings();
-        DvfsTrainer.Settings baseSettings = flashSettings.withContextLength(0);
+        DvfsTrainer.Settings baseSettings = plan.baselineSettings();
         DvfsApplications apps = applications(population, plan);
         int tests = Math.min(plan.testApps(), apps.size(Split.TEST));
         if (tests == 0) {
@@ -198,13 +203,12 @@ public final class Reproduction {
         // at a time per process, and PyTorch's grad mode is per thread (on by default in new
         // threads, which breaks in-place weight initialisation). More cores mean more processes.
         try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE);
-             ReproductionWorkers workers = processes > 1 ? new ReproductionWorkers(listener) : null) {
+             ReproductionWorkers workers = processes > 1 ? new ReproductionWorkers(progress) : null) {
             // 1. Meta-train FLASH, and pre-train the baseline with the same settings (in a worker
             //    when there is one).
             FlashAgentNetwork flash = FlashAgentNetwork.create(flashSettings.network(), manager, flashSettings.seed());
             FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, baseSettings.seed());
             PpoTrainer flashTrainer = new PpoTrainer(flash, flashSettings.ppo());
-            PpoTrainer baseTrainer = new PpoTrainer(base, baseSettings.ppo());
             progress.phase("train FLASH + baseline", 2 * flashSettings.iterations());
             ReproductionWorkers.Worker baseWorker = workers == null ? null : workers.start(new ReproductionWorkers.Task(
                     ReproductionWorkers.Kind.PRETRAIN_BASELINE, population, plan, null, null, null));
@@ -213,7 +217,7 @@ public final class Reproduction {
                             m.iteration(), m.stepRewardMean())));
             List<IterationMetrics> baseCurve;
             if (baseWorker == null) {
-                baseCurve = baseTrainer.train(apps, baselineProgress(progress));
+                baseCurve = trainBaseline(base, plan, apps, progress);
             } else {
                 ReproductionWorkers.Pretrained pretrained = baseWorker.await(ReproductionWorkers.Pretrained.class);
                 readWeights(base, pretrained.weights());
@@ -314,21 +318,31 @@ public final class Reproduction {
     static ReproductionWorkers.Pretrained pretrainBaseline(List<AppSpec> population, Plan plan, Listener progress)
             throws IOException {
         Djl.init();
-        DvfsTrainer.Settings baseSettings = plan.settings().withContextLength(0);
-        DvfsApplications apps = applications(population, plan);
+        DvfsTrainer.Settings baseSettings = plan.baselineSettings();
         try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
             FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, baseSettings.seed());
-            List<IterationMetrics> curve = new PpoTrainer(base, baseSettings.ppo()).train(apps,
-                    baselineProgress(progress));
+            List<IterationMetrics> curve = trainBaseline(base, plan, applications(population, plan), progress);
             return new ReproductionWorkers.Pretrained(new ArrayList<>(curve), weights(base));
         }
+    }
+
+    /**
+     * Pre-trains {@code base} (fresh weights) with the baseline's settings, in this process or a
+     * worker alike: PPO's constructor seeds the engine, so the run does not depend on what this
+     * JVM trained before.
+     */
+    private static List<IterationMetrics> trainBaseline(FlashAgentNetwork base, Plan plan, DvfsApplications apps,
+                                                        Listener progress) {
+        return new PpoTrainer(base, plan.baselineSettings().ppo()).train(apps,
+                (m, total) -> progress.step(String.format(java.util.Locale.ROOT, "PPO it %d reward/step %.3f",
+                        m.iteration(), m.stepRewardMean())));
     }
 
     /** A share of the adaptation, alone: what a worker runs with both trained networks' weights. */
     static ReproductionWorkers.Adapted adaptShare(ReproductionWorkers.Task task, Listener progress) throws IOException {
         Djl.init();
         Plan plan = task.plan();
-        DvfsTrainer.Settings baseSettings = plan.settings().withContextLength(0);
+        DvfsTrainer.Settings baseSettings = plan.baselineSettings();
         DvfsApplications apps = applications(task.population(), plan);
         try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
             FlashAgentNetwork flash = FlashAgentNetwork.create(plan.settings().network(), manager, plan.seed());
@@ -353,11 +367,6 @@ public final class Reproduction {
             results.add(r);
         }
         return new ReproductionWorkers.Adapted(results, references);
-    }
-
-    private static PpoTrainer.Progress baselineProgress(Listener progress) {
-        return (m, total) -> progress.step(String.format(java.util.Locale.ROOT, "PPO it %d reward/step %.3f",
-                m.iteration(), m.stepRewardMean()));
     }
 
     static byte[] weights(FlashAgentNetwork net) throws IOException {

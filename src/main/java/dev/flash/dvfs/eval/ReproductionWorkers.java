@@ -68,7 +68,10 @@ public final class ReproductionWorkers implements AutoCloseable {
     private final Thread killOnExit = new Thread(this::destroyAll, "flash-reproduce-workers");
     private int started;
 
-    /** Workers reporting to {@code listener}; their files live in a new private temporary directory. */
+    /**
+     * Workers reporting to {@code listener}, which their threads call while the caller's runs
+     * (give a thread-safe one); their files live in a new private temporary directory.
+     */
     ReproductionWorkers(Reproduction.Listener listener) throws IOException {
         this.dir = Files.createTempDirectory("flash-reproduce-");
         this.listener = listener;
@@ -121,9 +124,7 @@ public final class ReproductionWorkers implements AutoCloseable {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith(STEP)) {
-                        synchronized (listener) {
-                            listener.step(line.substring(STEP.length()));
-                        }
+                        listener.step(line.substring(STEP.length()));
                     } else {
                         Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
                                 java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.CREATE);

@@ -139,8 +139,10 @@ public final class DvfsTrainExperiment {
             System.out.printf("RESULT %s | train %.1f s | train reward (last 30) %.4f | held-out %s%n", s.label(),
                     r.seconds(), tail, r.heldOut().summary());
             if (extras.containsKey("out")) { // for `flash evaluate dvfs --model FILE` on other applications
-                DvfsTrainer.export(r, "{\"command\":\"DvfsTrainExperiment\",\"settings\":\"" + s + "\"}",
-                        java.nio.file.Path.of(extras.get("out")));
+                com.google.gson.JsonObject provenance = new com.google.gson.JsonObject();
+                provenance.addProperty("command", "DvfsTrainExperiment " + String.join(" ", args));
+                provenance.addProperty("settings", s.toString());
+                DvfsTrainer.export(r, provenance.toString(), java.nio.file.Path.of(extras.get("out")));
                 System.out.println("wrote " + extras.get("out"));
             }
         }
