@@ -78,6 +78,9 @@ public final class OnnxModel implements AutoCloseable {
                 env = environment;
                 if (env == null) {
                     env = OrtEnvironment.getEnvironment();
+                    // The libraries are mapped now; their extracted copy in /tmp is not needed
+                    // (we add no execution provider that ONNX Runtime would extract later).
+                    ExtractedNativeLibraries.removeMapped();
                     environment = env;
                 }
             }
