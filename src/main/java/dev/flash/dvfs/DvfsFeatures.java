@@ -31,7 +31,19 @@ public final class DvfsFeatures {
      */
     public static final String UTIL_MAX = "util_max";
 
-    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER, UTIL_MAX);
+    /**
+     * The busiest CPU's utilization averaged over the last seconds
+     * ({@link dev.flash.telemetry.UtilizationHistory}, time constant 8 s), 0..1: the level a
+     * bursty load moves around.
+     */
+    public static final String UTIL_AVG = "util_avg";
+    /**
+     * Twice the busiest CPU's mean absolute deviation from that average, clipped to 0..1: how
+     * bursty the load is. One second cannot tell a burst from a level change; these two can.
+     */
+    public static final String UTIL_DEV = "util_dev";
+
+    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER, UTIL_MAX, UTIL_AVG, UTIL_DEV);
     public static final int COUNT = NAMES.size();
 
     public static final double IPC_SCALE = 4.0;
@@ -50,6 +62,8 @@ public final class DvfsFeatures {
         out[offset + 3] = (float) clip(p.mpki() / MPKI_SCALE, 0, 1.5);
         out[offset + 4] = (float) clip(record.packageWatts() / record.powerReferenceWatts(), 0, 1.5);
         out[offset + 5] = (float) clip(p.busiestUtilization(record.cpuUtilization()), 0, 1);
+        out[offset + 6] = (float) clip(p.utilizationAverage(), 0, 1);
+        out[offset + 7] = (float) clip(2 * p.utilizationDeviation(), 0, 1);
     }
 
     public static float[] extract(PolicySample p, TelemetryRecord record) {

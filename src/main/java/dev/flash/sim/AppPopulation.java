@@ -28,8 +28,9 @@ import java.util.SplittableRandom;
  *       or memory [0.45, 0.9]);</li>
  *   <li>1 to 4 phases of 15 to 120 s;</li>
  *   <li>load: 35% batch (1.0 to 1.5, saturated), else interactive 0.15 to 0.95; parallelism
- *       one of 0.25, 0.5, 0.75, 1; load noise 0 to 8%; half the phases carry a slow sine of
- *       5 to 30% amplitude and 20 to 120 s period;</li>
+ *       one of 0.25, 0.5, 0.75, 1; load noise 0 to 8%, except a third of all phases that
+ *       are bursty: per-second load noise 8 to 50% ({@link #DEFAULT_BURST_MAX}); half the
+ *       phases carry a slow sine of 5 to 30% amplitude and 20 to 120 s period;</li>
  *   <li>hidden: mlp log-uniform in [1, 8], base_ipc uniform in [0.6, 3.0], power_intensity
  *       uniform in [0.7, 1.3];</li>
  *   <li>split: a seeded shuffle puts round(n * testFraction) applications in "test" (at least
@@ -44,9 +45,43 @@ public final class AppPopulation {
 
     public static final String FORMAT = "flash-apps/1";
 
+    /** Highest per-second load noise of a bursty phase (the "bursty services" of real servers). */
+    public static final double DEFAULT_BURST_MAX = 0.5;
+    /** Noise at and below which a phase counts as steady; bursty phases start here. */
+    public static final double STEADY_NOISE_MAX = 0.08;
+
     /** A deterministic population of {@code n} applications (same n, seed, fraction: same list). */
     public static List<AppSpec> sample(int n, long seed, double testFraction) {
-        return sample(n, seed, testFraction, AppPopulation::sampleApp);
+        return sample(n, seed, testFraction, DEFAULT_BURST_MAX);
+    }
+
+    /**
+     * {@link #sample(int, long, double)} with the bursty phases' noise uniform in
+     * [{@link #STEADY_NOISE_MAX}, {@code burstMax}]; {@code burstMax} 0 gives no bursty phase
+     * (the population before bursts were added, value for value). Which phases are bursty comes
+     * from a stream of its own, so every other value is the same whatever {@code burstMax} is.
+     */
+    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax) {
+        if (burstMax != 0 && !(burstMax >= STEADY_NOISE_MAX && burstMax <= 0.5)) {
+            throw new IllegalArgumentException("burst noise maximum must be 0 or in [" + STEADY_NOISE_MAX
+                    + ", 0.5], got " + burstMax);
+        }
+        List<AppSpec> steady = sample(n, seed, testFraction, AppPopulation::sampleApp);
+        if (burstMax == 0) {
+            return steady;
+        }
+        SplittableRandom bursts = new SplittableRandom(seed ^ 0xB0B5L);
+        List<AppSpec> out = new ArrayList<>(n);
+        for (AppSpec a : steady) {
+            List<Phase> phases = new ArrayList<>(a.phases().size());
+            for (Phase p : a.phases()) {
+                double noise = bursts.nextInt(3) == 0 ? r4(uniform(bursts, STEADY_NOISE_MAX, burstMax)) : p.loadNoise();
+                phases.add(new Phase(p.memoryBoundness(), p.load(), p.parallelism(), p.durationSeconds(), noise,
+                        p.sineAmplitude(), p.sinePeriodSeconds()));
+            }
+            out.add(new AppSpec(a.name(), phases, a.hidden(), a.split()));
+        }
+        return List.copyOf(out);
     }
 
     /** Draws one application: (rng, index, split) -> app. */

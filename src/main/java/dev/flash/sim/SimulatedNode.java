@@ -5,6 +5,7 @@ import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.PowerZoneSample;
 import dev.flash.telemetry.TelemetryRecord;
 import dev.flash.telemetry.TelemetrySource;
+import dev.flash.telemetry.UtilizationHistory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ public final class SimulatedNode implements TelemetrySource {
     private final EnergyZone packageZone;
     private final EnergyZone dramZone;
     private final SimulatedActuator actuator;
+    private final UtilizationHistory history = new UtilizationHistory();
     private String description;
 
     private double simSeconds;
@@ -316,7 +318,8 @@ public final class SimulatedNode implements TelemetrySource {
         double[] cpuUtil = new double[node.cpus()];
         List<PolicySample> samples = new ArrayList<>(policies.length);
         for (PolicyState p : policies) {
-            samples.add(empty ? instantSample(p, cpuUtil) : intervalSample(p, interval, cpuUtil));
+            PolicySample sample = empty ? instantSample(p, cpuUtil) : intervalSample(p, interval, cpuUtil);
+            samples.add(history.update(sample, cpuUtil, empty ? 0 : interval));
             p.last = new IntervalTruth(p.id, empty ? 0 : interval, p.work, p.workAtFmax, p.energyJoules,
                     p.app.name(), p.phaseIndex, p.energyAtFmaxJoules);
             p.resetInterval();

@@ -27,6 +27,11 @@ import java.util.List;
  * @param mpki                  last-level cache misses per 1000 instructions, NaN if unavailable
  * @param instructionsPerSecond instructions retired per second (all CPUs of the policy), NaN if
  *                              unavailable
+ * @param utilizationAverage    the busiest CPU's utilization averaged over the last seconds
+ *                              ({@link UtilizationHistory}), NaN before the first interval
+ * @param utilizationDeviation  how far the busiest CPU's utilization strays from that average,
+ *                              second to second ({@link UtilizationHistory}), NaN before the
+ *                              first interval
  */
 public record PolicySample(
         int id,
@@ -43,7 +48,19 @@ public record PolicySample(
         double utilization,
         double ipc,
         double mpki,
-        double instructionsPerSecond) {
+        double instructionsPerSecond,
+        double utilizationAverage,
+        double utilizationDeviation) {
+
+    /** A sample without utilization history (a source's raw reading, before {@link UtilizationHistory}). */
+    public PolicySample(int id, int[] cpus, String driver, String governor, List<String> availableGovernors,
+                        long cpuinfoMinKhz, long cpuinfoMaxKhz, long scalingMinKhz, long scalingMaxKhz, long curKhz,
+                        long[] availableKhz, double utilization, double ipc, double mpki,
+                        double instructionsPerSecond) {
+        this(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz, cpuinfoMaxKhz, scalingMinKhz,
+                scalingMaxKhz, curKhz, availableKhz, utilization, ipc, mpki, instructionsPerSecond, Double.NaN,
+                Double.NaN);
+    }
 
     /** True when the userspace governor can be selected, so {@code scaling_setspeed} works. */
     public boolean offersUserspace() {
@@ -78,6 +95,13 @@ public record PolicySample(
     public PolicySample withCounters(double newUtilization, double newIpc, double newMpki, double newIps) {
         return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
                 cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, newUtilization,
-                newIpc, newMpki, newIps);
+                newIpc, newMpki, newIps, utilizationAverage, utilizationDeviation);
+    }
+
+    /** A copy carrying the utilization history's values for this tick. */
+    public PolicySample withUtilizationHistory(double average, double deviation) {
+        return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
+                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, utilization,
+                ipc, mpki, instructionsPerSecond, average, deviation);
     }
 }

@@ -44,4 +44,24 @@ class DvfsFeaturesTest {
         assertEquals(0.7f, DvfsFeatures.extract(p, r)[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_MAX)], 1e-6);
         assertEquals(0.7, p.busiestUtilization(null), 1e-12);
     }
+
+    @Test
+    void theHistoryFeaturesComeFromThePolicysHistorySignals() {
+        PolicySample p = Telemetry.policy(0, Telemetry.MIN_KHZ, 0.7).withUtilizationHistory(0.55, 0.2);
+        TelemetryRecord r = new TelemetryRecord(1, 1, 1.0, List.of(p), new double[0], List.of(), 100.0, Map.of());
+        float[] f = DvfsFeatures.extract(p, r);
+        assertEquals(0.55f, f[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_AVG)], 1e-6);
+        assertEquals(0.4f, f[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_DEV)], 1e-6, "twice the deviation");
+        float[] wild = DvfsFeatures.extract(p.withUtilizationHistory(0.5, 0.8), r);
+        assertEquals(1f, wild[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_DEV)], "clipped to 1");
+    }
+
+    @Test
+    void noHistoryYetReadsAsZeroLikeEveryUnavailableSignal() {
+        PolicySample p = Telemetry.policy(0, Telemetry.MIN_KHZ, 0.7);
+        TelemetryRecord r = new TelemetryRecord(1, 1, 1.0, List.of(p), new double[0], List.of(), 100.0, Map.of());
+        float[] f = DvfsFeatures.extract(p, r);
+        assertEquals(0f, f[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_AVG)]);
+        assertEquals(0f, f[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_DEV)]);
+    }
 }

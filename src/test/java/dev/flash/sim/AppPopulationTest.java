@@ -43,6 +43,45 @@ class AppPopulationTest {
     }
 
     @Test
+    void aThirdOfThePhasesAreBurstyAndNothingElseDependsOnIt() {
+        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2);
+        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, 0);
+        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, 0.25);
+        int phases = 0;
+        int burstyPhases = 0;
+        for (int i = 0; i < bursty.size(); i++) {
+            AppSpec b = bursty.get(i);
+            AppSpec s = steady.get(i);
+            assertEquals(s.name(), b.name());
+            assertEquals(s.hidden(), b.hidden());
+            assertEquals(s.split(), b.split());
+            for (int j = 0; j < b.phases().size(); j++) {
+                Phase pb = b.phases().get(j);
+                Phase ps = s.phases().get(j);
+                Phase pm = milder.get(i).phases().get(j);
+                assertEquals(ps.load(), pb.load());
+                assertEquals(ps.memoryBoundness(), pb.memoryBoundness());
+                assertEquals(ps.durationSeconds(), pb.durationSeconds());
+                assertEquals(ps.sineAmplitude(), pb.sineAmplitude());
+                assertTrue(ps.loadNoise() <= AppPopulation.STEADY_NOISE_MAX, "steady: " + ps.loadNoise());
+                phases++;
+                if (pb.loadNoise() != ps.loadNoise()) {
+                    burstyPhases++;
+                    assertTrue(pb.loadNoise() >= AppPopulation.STEADY_NOISE_MAX && pb.loadNoise() <= 0.5);
+                    assertTrue(pm.loadNoise() >= AppPopulation.STEADY_NOISE_MAX && pm.loadNoise() <= 0.25,
+                            "the same phases are bursty under a lower ceiling");
+                } else {
+                    assertEquals(ps.loadNoise(), pm.loadNoise());
+                }
+            }
+        }
+        double share = (double) burstyPhases / phases;
+        assertTrue(share > 0.28 && share < 0.39, "bursty share " + share);
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.6));
+    }
+
+    @Test
     void fileRoundTrips() throws Exception {
         List<AppSpec> apps = AppPopulation.sample(30, 3, 0.3);
         Path f = dir.resolve("apps.json");

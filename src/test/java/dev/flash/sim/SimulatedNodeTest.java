@@ -168,15 +168,23 @@ class SimulatedNodeTest {
         sim.applyKhz(1, khz);
         double work = 0;
         double workAtFmax = 0;
+        TelemetryRecord last = null;
         for (int t = 0; t < 600; t++) {
             sim.advance(1.0);
-            sim.sample();
+            last = sim.sample();
             work += sim.lastInterval(1).work();
             workAtFmax += sim.lastInterval(1).workAtFmax();
         }
         double slowdown = 1 - work / workAtFmax;
         assertTrue(slowdown <= 0.05 + 0.01, "oracle at " + khz + " kHz slows the bursty phase by " + slowdown);
         assertTrue(slowdown > 0.01, "and it uses the budget: " + slowdown);
+
+        // The record's utilization history tells the two phases apart; one interval does not.
+        PolicySample steady = last.policy(0);
+        PolicySample bursts = last.policy(1);
+        assertTrue(bursts.utilizationDeviation() > 0.1, "bursty deviation " + bursts.utilizationDeviation());
+        assertTrue(steady.utilizationDeviation() < 0.02, "steady deviation " + steady.utilizationDeviation());
+        assertEquals(0.6, steady.utilizationAverage(), 0.02, "load 0.6 at fmax");
     }
 
     @Test

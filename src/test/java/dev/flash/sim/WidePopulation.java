@@ -32,31 +32,6 @@ public final class WidePopulation {
         return AppPopulation.sample(n, seed, testFraction, WidePopulation::sampleApp);
     }
 
-    /**
-     * The default population with one change: a third of all phases, picked by their own
-     * seeded stream, get per-second load noise uniform in [0.08, 0.5] instead of [0, 0.08].
-     * Everything else is the default population's, value for value ({@code population=bursty}).
-     */
-    public static List<AppSpec> bursty(int n, long seed, double testFraction) {
-        return bursty(n, seed, testFraction, 0.5);
-    }
-
-    /** {@link #bursty(int, long, double)} with the bursty phases' noise uniform in [0.08, maxNoise]. */
-    public static List<AppSpec> bursty(int n, long seed, double testFraction, double maxNoise) {
-        SplittableRandom noise = new SplittableRandom(seed ^ 0xB0B5L);
-        List<AppSpec> out = new ArrayList<>(n);
-        for (AppSpec a : AppPopulation.sample(n, seed, testFraction)) {
-            List<Phase> phases = new ArrayList<>();
-            for (Phase p : a.phases()) {
-                double ln = noise.nextInt(3) == 0 ? r4(uniform(noise, 0.08, maxNoise)) : p.loadNoise();
-                phases.add(new Phase(p.memoryBoundness(), p.load(), p.parallelism(), p.durationSeconds(), ln,
-                        p.sineAmplitude(), p.sinePeriodSeconds()));
-            }
-            out.add(new AppSpec(a.name(), phases, a.hidden(), a.split()));
-        }
-        return out;
-    }
-
     static AppSpec sampleApp(SplittableRandom rng, int index, String split) {
         double a = rng.nextDouble();
         String archetype = a < 0.25 ? "cpu" : a < 0.5 ? "memory" : "mixed";

@@ -29,8 +29,10 @@ import java.util.SplittableRandom;
  *
  * <p><b>Episode.</b> {@link #reset()} restarts the application at a uniformly random point of
  * its phase cycle, at fmax (the daemon's starting point) or, with probability
- * {@link Options#randomStartProbability()}, at a random ladder level; one warm-up second gives
- * the first observation. Then {@link Options#episodeSteps()} steps of {@link #STEP_SECONDS}.
+ * {@link Options#randomStartProbability()}, at a random ladder level; {@link #WARM_UP_SECONDS}
+ * at that frequency give the first observation, and the node's utilization history
+ * ({@code util_avg}, {@code util_dev}) has seen the application by then, as a running daemon's
+ * has. Then {@link Options#episodeSteps()} steps of {@link #STEP_SECONDS}.
  *
  * <p><b>Step.</b> Observation = {@link DvfsFeatures#extract} of the policy's record. Action i =
  * {@link DvfsActions#DEFAULT}[i] on the {@link DvfsActions#DEFAULT_LEVELS}-level ladder, turned
@@ -54,6 +56,8 @@ import java.util.SplittableRandom;
 public final class DvfsEnvironment implements RlEnvironment {
 
     public static final double STEP_SECONDS = 1.0;
+    /** Seconds at the start frequency before an episode's first observation. */
+    public static final int WARM_UP_SECONDS = 9;
     public static final double DEFAULT_BUDGET = 0.05;
     public static final double DEFAULT_KAPPA = 6.0;
     public static final int DEFAULT_EPISODE_STEPS = 32;
@@ -204,8 +208,10 @@ public final class DvfsEnvironment implements RlEnvironment {
         }
         node.applyKhz(POLICY, startKhz);
         node.sample(); // closes the interval of the skipped offset
-        node.advance(STEP_SECONDS);
-        record = node.sample();
+        for (int i = 0; i < WARM_UP_SECONDS; i++) {
+            node.advance(STEP_SECONDS);
+            record = node.sample();
+        }
         truth = node.lastInterval(POLICY);
         episode = new EpisodeStats.Accumulator();
         t = 0;

@@ -6,6 +6,7 @@ import dev.flash.telemetry.PowerZoneSample;
 import dev.flash.telemetry.TelemetryException;
 import dev.flash.telemetry.TelemetryRecord;
 import dev.flash.telemetry.TelemetrySource;
+import dev.flash.telemetry.UtilizationHistory;
 import dev.flash.telemetry.perf.CounterMeter;
 import dev.flash.telemetry.rapl.EnergyMeter;
 import dev.flash.telemetry.rapl.EnergyMeters;
@@ -40,6 +41,7 @@ public final class LinuxTelemetrySource implements TelemetrySource {
     private final Map<String, String> unavailableWithFrequency;
     private final Map<String, String> unavailableWithoutFrequency;
     private long previousNanos = Long.MIN_VALUE;
+    private final UtilizationHistory history = new UtilizationHistory();
 
     /**
      * With injected meters (tests, or a caller that wires its own).
@@ -110,7 +112,8 @@ public final class LinuxTelemetrySource implements TelemetrySource {
 
         PolicySample[] policies = new PolicySample[scanned.size()];
         for (int i = 0; i < policies.length; i++) {
-            policies[i] = withMeasurements(scanned.get(i), utilization, deltas, interval);
+            policies[i] = history.update(withMeasurements(scanned.get(i), utilization, deltas, interval),
+                    utilization, interval);
         }
         // one array, wrapped read-only (List.copyOf would copy it once more per tick)
         return new TelemetryRecord(now, epochMillis, interval, Collections.unmodifiableList(Arrays.asList(policies)),

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 /**
  * Not a test: the whole of {@code flash reproduce dvfs --seed 7} with {@code key=value}
  * overrides of the training settings ({@link DvfsTrainExperiment#override} keys) and of the
- * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code processes=N} as {@code --processes} (default 1), {@code population=wide} or
- * {@code bursty} (with {@code burstMax=X}, default 0.5) for {@code dev.flash.sim.WidePopulation}'s instead of the default one); writes {@code out=DIR}/reproduce.json and prints the
+ * plan ({@code evalEps=N}, {@code adapt=N}, {@code heldOut=FILE} as {@code --held-out}, {@code processes=N} as
+ * {@code --processes} (default 1), {@code population=wide} for {@code dev.flash.sim.WidePopulation}'s instead
+ * of the default one, {@code burstMax=X} for the default population with another burst ceiling, 0 for none as
+ * before bursts were added; {@code population=bursty} is the default population since then); writes
+ * {@code out=DIR}/reproduce.json and prints the
  * headline figures. For trying settings before making them the defaults.
  */
 public final class ReproduceExperiment {
@@ -30,9 +33,9 @@ public final class ReproduceExperiment {
         String population = extras.getOrDefault("population", "default");
         java.util.List<dev.flash.sim.AppSpec> apps = switch (population) {
             case "wide" -> dev.flash.sim.WidePopulation.sample(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION);
-            case "bursty" -> dev.flash.sim.WidePopulation.bursty(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION,
-                    Double.parseDouble(extras.getOrDefault("burstMax", "0.5")));
-            case "default" -> EvalApps.load(null, 7);
+            case "default", "bursty" -> dev.flash.sim.AppPopulation.sample(EvalApps.DEFAULT_SIZE, 7,
+                    EvalApps.DEFAULT_TEST_FRACTION, Double.parseDouble(extras.getOrDefault("burstMax",
+                            String.valueOf(dev.flash.sim.AppPopulation.DEFAULT_BURST_MAX))));
             default -> throw new IllegalArgumentException("population=" + population + ": wide, bursty or default");
         };
         if (extras.containsKey("heldOut")) {

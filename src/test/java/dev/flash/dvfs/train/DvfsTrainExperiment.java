@@ -19,7 +19,9 @@ import java.util.List;
  * </pre>
  *
  * {@code out=FILE} also exports the trained network as a DVFS model (for {@code flash evaluate
- * dvfs --model FILE --apps OTHER.json}); {@code oracle}, {@code diag} and {@code wide=...} as in
+ * dvfs --model FILE --apps OTHER.json}); {@code foreign=A.json,B.json} also evaluates it and the oracle
+ * on each file's test applications; {@code burstMax=X} trains on the population with another burst
+ * ceiling ({@code AppPopulation.sample}); {@code oracle}, {@code diag} and {@code wide=...} as in
  * {@link #main}.
  */
 public final class DvfsTrainExperiment {
@@ -94,7 +96,8 @@ public final class DvfsTrainExperiment {
 
     public static void main(String[] args) throws java.io.IOException {
         java.util.Map<String, String> extras = new java.util.HashMap<>();
-        DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide", "out");
+        DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide", "out",
+                "foreign", "burstMax");
         boolean oracle = extras.containsKey("oracle");
         boolean diag = extras.containsKey("diag");
         // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
@@ -103,7 +106,8 @@ public final class DvfsTrainExperiment {
                 : null;
         Djl.init();
         List<dev.flash.sim.AppSpec> pop = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
-                DvfsApplications.DEFAULT_TEST_FRACTION);
+                DvfsApplications.DEFAULT_TEST_FRACTION, Double.parseDouble(extras.getOrDefault("burstMax",
+                        String.valueOf(dev.flash.sim.AppPopulation.DEFAULT_BURST_MAX))));
         if (wide != null) {
             java.util.SplittableRandom r = new java.util.SplittableRandom(99);
             List<dev.flash.sim.AppSpec> w = new java.util.ArrayList<>();
@@ -138,6 +142,19 @@ public final class DvfsTrainExperiment {
             }
             System.out.printf("RESULT %s | train %.1f s | train reward (last 30) %.4f | held-out %s%n", s.label(),
                     r.seconds(), tail, r.heldOut().summary());
+            if (extras.containsKey("foreign")) { // held-out sets of other files, beside this population's training apps
+                List<dev.flash.sim.AppSpec> trainApps = dev.flash.sim.AppPopulation.split(pop, dev.flash.sim.AppSpec.TRAIN);
+                for (String f : extras.get("foreign").split(",")) {
+                    List<dev.flash.sim.AppSpec> all = new java.util.ArrayList<>(trainApps);
+                    all.addAll(dev.flash.sim.AppPopulation.split(dev.flash.sim.AppPopulation.read(java.nio.file.Path.of(f)),
+                            dev.flash.sim.AppSpec.TEST));
+                    DvfsApplications fa = new DvfsApplications(all, DvfsEnvironment.defaultNode(), s.env());
+                    OperatorMetrics net = DvfsEvaluator.evaluate(fa, Split.TEST, r.network(), s.evalEpisodes(), s.seed());
+                    OperatorMetrics or = DvfsEvaluator.evaluate(fa, Split.TEST, DvfsEvaluator.oracle(), s.evalEpisodes(),
+                            s.seed());
+                    System.out.printf("FOREIGN %s | net %s | oracle %s%n", f, net.summary(), or.summary());
+                }
+            }
             if (extras.containsKey("out")) { // for `flash evaluate dvfs --model FILE` on other applications
                 com.google.gson.JsonObject provenance = new com.google.gson.JsonObject();
                 provenance.addProperty("command", "DvfsTrainExperiment " + String.join(" ", args));

@@ -95,6 +95,9 @@ class LinuxTelemetrySourceTest {
             assertEquals(4, second.cpuUtilization().length);
             assertEquals(0.2, second.policy(0).utilization(), 1e-12);  // mean of 0.1 and 0.3
             assertEquals(0.6, second.policy(2).utilization(), 1e-12);  // mean of 0.5 and 0.7
+            assertTrue(Double.isNaN(first.policy(0).utilizationAverage()), "no interval, no history");
+            assertEquals(0.3, second.policy(0).utilizationAverage(), 1e-12);  // its busiest CPU
+            assertEquals(0.0, second.policy(0).utilizationDeviation(), 1e-12);
             assertTrue(Double.isNaN(second.policy(0).ipc()), "no counters: NaN, not a guess");
             assertTrue(Double.isNaN(second.policy(0).instructionsPerSecond()));
             assertEquals(2_000_000, second.policy(0).curKhz(), "cpufreq fields pass through");
