@@ -28,9 +28,9 @@ public final class SimCommand extends GroupCommand {
             mixinStandardHelpOptions = true,
             description = {
                 "Samples a population of synthetic applications (CPU-bound, memory-bound and mixed "
-                    + "phases, load levels, parallelism, hidden per-application parameters) and writes it "
-                    + "as JSON: the input of DVFS training and evaluation. The same --sample, --seed and "
-                    + "--test-fraction always give the same file.",
+                    + "phases, load levels, parallelism, steady and bursty load, hidden per-application "
+                    + "parameters) and writes it as JSON: the input of DVFS training and evaluation. The same "
+                    + "--sample, --seed, --test-fraction and --burst-max always give the same file.",
                 "",
                 "Example:",
                 "  flash sim apps --sample 1000 --seed 7 --test-fraction 0.2 --out apps.json",
@@ -51,6 +51,12 @@ public final class SimCommand extends GroupCommand {
         @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
                 description = "Share held out as the \"test\" split, in [0, 1) (default: ${DEFAULT-VALUE}).")
         String testFractionText;
+
+        @Option(names = "--burst-max", paramLabel = "X", defaultValue = "" + AppPopulation.DEFAULT_BURST_MAX,
+                description = "Highest per-second load noise of the bursty third of the phases, in [0.08, 0.5]; "
+                        + "0 for none, the population models were trained on before 2026-11-29 "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String burstMaxText;
 
         @Option(names = "--out", paramLabel = "FILE",
                 description = "Write here instead of standard output.")
@@ -86,7 +92,18 @@ public final class SimCommand extends GroupCommand {
                 err.println("flash sim apps: --test-fraction must be a number in [0, 1), got '" + testFractionText + "'");
                 return ExitCodes.USAGE;
             }
-            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction);
+            double burstMax;
+            try {
+                burstMax = Double.parseDouble(burstMaxText.trim());
+            } catch (NumberFormatException e) {
+                burstMax = Double.NaN;
+            }
+            if (!(burstMax == 0 || burstMax >= AppPopulation.STEADY_NOISE_MAX && burstMax <= 0.5)) {
+                err.println("flash sim apps: --burst-max must be 0 or a number in [" + AppPopulation.STEADY_NOISE_MAX
+                        + ", 0.5], got '" + burstMaxText + "'");
+                return ExitCodes.USAGE;
+            }
+            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax);
             long test = apps.stream().filter(AppSpec::isTest).count();
             if (out == null) {
                 spec.commandLine().getOut().print(AppPopulation.toJson(apps));

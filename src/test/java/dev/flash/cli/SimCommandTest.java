@@ -30,6 +30,9 @@ class SimCommandTest {
         Path out = dir.resolve("apps.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--test-fraction", "0.25", "--out", out.toString()));
         assertEquals(AppPopulation.sample(12, 4, 0.25), AppPopulation.read(out));
+        Path steady = dir.resolve("steady.json");
+        assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--burst-max", "0", "--out", steady.toString()));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, 0), AppPopulation.read(steady));
     }
 
     @Test
@@ -40,6 +43,8 @@ class SimCommandTest {
         assertTrue(err.toString().contains("--test-fraction"), err.toString());
         assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "one"));
         assertTrue(err.toString().contains("--seed"), err.toString());
+        assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--burst-max", "0.05"));
+        assertTrue(err.toString().contains("--burst-max"), err.toString());
     }
 
     @Test
