@@ -89,6 +89,9 @@ public final class DaemonStatus {
         public Double freqMhz;
         public Double targetMhz;
         public Double utilization;
+        /** The busiest CPU's utilization history (telemetry's UtilizationHistory): average and deviation. */
+        public Double utilizationAverage;
+        public Double utilizationDeviation;
         public Double ipc;
         public String action;
         public Double embeddingNorm;

@@ -785,6 +785,8 @@ public final class FlashDaemon {
             p.freqMhz = sample.curKhz() < 0 ? null : sample.curKhz() / 1000.0;
             p.targetMhz = ps.targetKhz < 0 || handsOff ? null : ps.targetKhz / 1000.0;
             p.utilization = num(round3(sample.utilization()));
+            p.utilizationAverage = num(round3(sample.utilizationAverage()));
+            p.utilizationDeviation = num(round3(sample.utilizationDeviation()));
             p.ipc = num(round3(sample.ipc()));
             p.action = handsOff ? "hands-off" : ps.lastAction;
             p.embeddingNorm = num(round3(ps.embeddingNorm));

@@ -174,6 +174,18 @@ class DaemonCommandTest {
                     "embeddingNorm", "embeddingHead", "recentReward", "expectedReward", "drift", "decisions"}) {
                 assertTrue(p0.has(key), "missing policy field " + key + " in " + p0);
             }
+            // the history needs one measured interval (the first tick has none): wait for a few ticks
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            JsonObject later = o;
+            while (later.get("ticks").getAsLong() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                later = new Gson().fromJson(StatusServer.request(socket(), "status", 2000), JsonObject.class);
+            }
+            JsonObject q0 = later.getAsJsonArray("policies").get(0).getAsJsonObject();
+            assertTrue(q0.has("utilizationAverage") && q0.has("utilizationDeviation"), q0.toString());
+            double average = q0.get("utilizationAverage").getAsDouble();
+            assertTrue(average >= 0 && average <= 1, "utilizationAverage " + average);
+            assertTrue(q0.get("utilizationDeviation").getAsDouble() >= 0, q0.toString());
             assertEquals("simulated", o.getAsJsonObject("node").get("kind").getAsString());
             assertEquals(0660, posixMode(socket()));
 

@@ -8,6 +8,7 @@ import dev.flash.telemetry.PowerZoneSample;
 import dev.flash.telemetry.TelemetryException;
 import dev.flash.telemetry.TelemetryRecord;
 import dev.flash.telemetry.TelemetrySource;
+import dev.flash.telemetry.UtilizationHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Map;
  * utilization is a fixed ramp; power follows frequency.
  */
 final class FakeNode implements TelemetrySource, FrequencyActuator {
+    private static final double[] PER_CPU_UTILIZATION = {0.5, 0.5};
+    private final UtilizationHistory history = new UtilizationHistory();
     static final long MIN_KHZ = 800_000;
     static final long MAX_KHZ = 3_000_000;
 
@@ -82,14 +85,16 @@ final class FakeNode implements TelemetrySource, FrequencyActuator {
         for (int id : policyIds) {
             double util = 0.2 + 0.1 * ((sampleCount + id) % 7);
             long f = curKhz.get(id);
-            ps.add(new PolicySample(id, new int[] {id}, "fake-cpufreq", "userspace",
+            PolicySample raw = new PolicySample(id, new int[] {id}, "fake-cpufreq", "userspace",
                     List.of("userspace", "performance"), MIN_KHZ, MAX_KHZ, MIN_KHZ, MAX_KHZ, f, new long[0],
-                    util, 1.5, 2.0, util * f * 1000 * 1.5));
+                    util, 1.5, 2.0, util * f * 1000 * 1.5);
+            // as every real source does
+            ps.add(history.update(raw, PER_CPU_UTILIZATION, sampleCount == 1 ? 0 : 0.05));
             watts += 5 + 10.0 * f / MAX_KHZ * util;
         }
         joules += watts * 0.05;
         return new TelemetryRecord(now, System.currentTimeMillis(), sampleCount == 1 ? 0 : 0.05, ps,
-                new double[] {0.5, 0.5}, List.of(new PowerZoneSample("package-0", "fake", joules, watts)),
+                PER_CPU_UTILIZATION.clone(), List.of(new PowerZoneSample("package-0", "fake", joules, watts)),
                 40.0, Map.of());
     }
 
