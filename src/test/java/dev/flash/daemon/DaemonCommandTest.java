@@ -195,7 +195,9 @@ class DaemonCommandTest {
             String[] table = status(socket());
             assertEquals("0", table[0], table[2]);
             assertTrue(table[1].contains("flashd     RUNNING"), table[1]);
-            assertTrue(table[1].contains("POLICY"), table[1]);
+            assertTrue(table[1].contains("POLICY") && table[1].contains("AVG/DEV"), table[1]);
+            assertTrue(table[1].lines().anyMatch(l -> l.startsWith("policy0 ") && l.matches(".* \\d\\.\\d\\d/\\d\\.\\d\\d .*")),
+                    "the utilization history has values by now: " + table[1]);
             assertTrue(table[1].lines().anyMatch(l -> l.startsWith("policy0 ") && l.contains("setspeed")), table[1]);
 
             String[] asJson = status(socket(), "--json");
