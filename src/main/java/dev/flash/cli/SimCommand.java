@@ -98,9 +98,9 @@ public final class SimCommand extends GroupCommand {
             } catch (NumberFormatException e) {
                 burstMax = Double.NaN;
             }
-            if (!(burstMax == 0 || burstMax >= AppPopulation.STEADY_NOISE_MAX && burstMax <= 0.5)) {
-                err.println("flash sim apps: --burst-max must be 0 or a number in [" + AppPopulation.STEADY_NOISE_MAX
-                        + ", 0.5], got '" + burstMaxText + "'");
+            if (!AppPopulation.isValidBurstMax(burstMax)) {
+                err.println("flash sim apps: --burst-max must be " + AppPopulation.BURST_MAX_RANGE + ", got '"
+                        + burstMaxText + "'");
                 return ExitCodes.USAGE;
             }
             List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax);

@@ -50,6 +50,14 @@ public final class AppPopulation {
     /** Noise at and below which a phase counts as steady; bursty phases start here. */
     public static final double STEADY_NOISE_MAX = 0.08;
 
+    /** The values {@link #sample(int, long, double, double)} accepts as {@code burstMax}, for messages. */
+    public static final String BURST_MAX_RANGE = "0 or in [" + STEADY_NOISE_MAX + ", 0.5]";
+
+    /** 0 (no bursty phase) or a ceiling from the steady noise up to the most a phase may have. */
+    public static boolean isValidBurstMax(double burstMax) {
+        return burstMax == 0 || burstMax >= STEADY_NOISE_MAX && burstMax <= 0.5;
+    }
+
     /** A deterministic population of {@code n} applications (same n, seed, fraction: same list). */
     public static List<AppSpec> sample(int n, long seed, double testFraction) {
         return sample(n, seed, testFraction, DEFAULT_BURST_MAX);
@@ -62,9 +70,8 @@ public final class AppPopulation {
      * from a stream of its own, so every other value is the same whatever {@code burstMax} is.
      */
     public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax) {
-        if (burstMax != 0 && !(burstMax >= STEADY_NOISE_MAX && burstMax <= 0.5)) {
-            throw new IllegalArgumentException("burst noise maximum must be 0 or in [" + STEADY_NOISE_MAX
-                    + ", 0.5], got " + burstMax);
+        if (!isValidBurstMax(burstMax)) {
+            throw new IllegalArgumentException("burst noise maximum must be " + BURST_MAX_RANGE + ", got " + burstMax);
         }
         List<AppSpec> steady = sample(n, seed, testFraction, AppPopulation::sampleApp);
         if (burstMax == 0) {

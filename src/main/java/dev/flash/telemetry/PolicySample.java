@@ -93,15 +93,19 @@ public record PolicySample(
 
     /** A copy with counter-derived fields replaced (sources fill these in after reading sysfs). */
     public PolicySample withCounters(double newUtilization, double newIpc, double newMpki, double newIps) {
-        return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
-                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, newUtilization,
-                newIpc, newMpki, newIps, utilizationAverage, utilizationDeviation);
+        return withMeasurements(newUtilization, newIpc, newMpki, newIps, utilizationAverage, utilizationDeviation);
     }
 
     /** A copy carrying the utilization history's values for this tick. */
     public PolicySample withUtilizationHistory(double average, double deviation) {
+        return withMeasurements(utilization, ipc, mpki, instructionsPerSecond, average, deviation);
+    }
+
+    /** A copy with every measured field replaced: what a source builds once per policy and tick. */
+    public PolicySample withMeasurements(double newUtilization, double newIpc, double newMpki, double newIps,
+                                         double newAverage, double newDeviation) {
         return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
-                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, utilization,
-                ipc, mpki, instructionsPerSecond, average, deviation);
+                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, newUtilization,
+                newIpc, newMpki, newIps, newAverage, newDeviation);
     }
 }

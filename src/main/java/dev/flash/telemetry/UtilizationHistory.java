@@ -45,6 +45,15 @@ public final class UtilizationHistory {
      * source's first tick) or an unreadable utilization leaves the history as it was.
      */
     public PolicySample update(PolicySample p, double[] perCpuUtilization, double intervalSeconds) {
+        add(p, perCpuUtilization, intervalSeconds);
+        return p.withUtilizationHistory(average(p.id()), deviation(p.id()));
+    }
+
+    /**
+     * {@link #update} without the copy, for a source that builds its sample afterwards and
+     * passes {@link #average} and {@link #deviation} in.
+     */
+    public void add(PolicySample p, double[] perCpuUtilization, double intervalSeconds) {
         int id = p.id();
         grow(id);
         double u = p.busiestUtilization(perCpuUtilization);
@@ -60,7 +69,16 @@ public final class UtilizationHistory {
                 deviation[id] += a * (Math.abs(u - average[id]) - deviation[id]);
             }
         }
-        return p.withUtilizationHistory(average[id], deviation[id]);
+    }
+
+    /** Policy {@code id}'s average, NaN before its first interval. */
+    public double average(int id) {
+        return id < average.length ? average[id] : Double.NaN;
+    }
+
+    /** Policy {@code id}'s deviation, NaN before its first interval. */
+    public double deviation(int id) {
+        return id < deviation.length ? deviation[id] : Double.NaN;
     }
 
     private void grow(int id) {

@@ -1,7 +1,6 @@
 package dev.flash.policy.onnx;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -75,16 +74,14 @@ final class ExtractedNativeLibraries {
     }
 
     private static boolean deleteLibrariesAndDirectory(Path dir) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                if (!entry.getFileName().toString().endsWith(".so") || !Files.isRegularFile(entry)) {
-                    return false; // not the binding's layout: leave it alone
-                }
+        try {
+            List<Path> entries;
+            try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+                entries = list.toList();
             }
-        } catch (IOException e) {
-            return false;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            if (!entries.stream().allMatch(e -> e.getFileName().toString().endsWith(".so") && Files.isRegularFile(e))) {
+                return false; // not the binding's layout: leave it alone
+            }
             for (Path entry : entries) {
                 Files.deleteIfExists(entry);
             }

@@ -112,8 +112,7 @@ public final class LinuxTelemetrySource implements TelemetrySource {
 
         PolicySample[] policies = new PolicySample[scanned.size()];
         for (int i = 0; i < policies.length; i++) {
-            policies[i] = history.update(withMeasurements(scanned.get(i), utilization, deltas, interval),
-                    utilization, interval);
+            policies[i] = withMeasurements(scanned.get(i), utilization, deltas, interval, history);
         }
         // one array, wrapped read-only (List.copyOf would copy it once more per tick)
         return new TelemetryRecord(now, epochMillis, interval, Collections.unmodifiableList(Arrays.asList(policies)),
@@ -122,11 +121,12 @@ public final class LinuxTelemetrySource implements TelemetrySource {
     }
 
     /**
-     * A policy with its utilization (mean over its CPUs) and counter values (aggregated over its
-     * CPUs; instructions per second needs an interval, so it is NaN on the first record).
+     * A policy with its utilization (mean over its CPUs), counter values (aggregated over its
+     * CPUs; instructions per second needs an interval, so it is NaN on the first record) and
+     * utilization history ({@code history} is advanced by this interval), in one copy.
      */
     static PolicySample withMeasurements(PolicySample p, double[] utilization, CounterMeter.Deltas deltas,
-            double intervalSeconds) {
+            double intervalSeconds, UtilizationHistory history) {
         double sum = 0;
         int n = 0;
         for (int cpu : p.cpus()) {
@@ -137,7 +137,11 @@ public final class LinuxTelemetrySource implements TelemetrySource {
         }
         double util = n > 0 ? sum / n : Double.NaN;
         double ips = intervalSeconds > 0 ? deltas.instructions(p.cpus()) / intervalSeconds : Double.NaN;
-        return p.withCounters(util, deltas.ipc(p.cpus()), deltas.mpki(p.cpus()), ips);
+        // the scanned sample's own utilization is NaN, so its busiest CPU comes from the per-CPU
+        // values alone: the same as the measured sample's wherever one of them is readable
+        history.add(p, utilization, intervalSeconds);
+        return p.withMeasurements(util, deltas.ipc(p.cpus()), deltas.mpki(p.cpus()), ips, history.average(p.id()),
+                history.deviation(p.id()));
     }
 
     @Override

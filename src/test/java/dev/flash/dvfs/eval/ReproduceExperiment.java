@@ -33,9 +33,7 @@ public final class ReproduceExperiment {
         String population = extras.getOrDefault("population", "default");
         java.util.List<dev.flash.sim.AppSpec> apps = switch (population) {
             case "wide" -> dev.flash.sim.WidePopulation.sample(EvalApps.DEFAULT_SIZE, 7, EvalApps.DEFAULT_TEST_FRACTION);
-            case "default", "bursty" -> dev.flash.sim.AppPopulation.sample(EvalApps.DEFAULT_SIZE, 7,
-                    EvalApps.DEFAULT_TEST_FRACTION, Double.parseDouble(extras.getOrDefault("burstMax",
-                            String.valueOf(dev.flash.sim.AppPopulation.DEFAULT_BURST_MAX))));
+            case "default", "bursty" -> DvfsTrainExperiment.defaultPopulation(extras);
             default -> throw new IllegalArgumentException("population=" + population + ": wide, bursty or default");
         };
         if (extras.containsKey("heldOut")) {

@@ -47,6 +47,14 @@ public final class DvfsTrainExperiment {
                 k, g[2], g[0] / g[2], g[1] / g[2], (g[1] - g[0]) / apps.size(Split.TEST)));
     }
 
+    /** The default population of seed 7 (what the shipped model trains on), with {@code burstMax=X} if given. */
+    public static List<dev.flash.sim.AppSpec> defaultPopulation(java.util.Map<String, String> extras) {
+        double burstMax = extras.containsKey("burstMax") ? Double.parseDouble(extras.get("burstMax"))
+                : dev.flash.sim.AppPopulation.DEFAULT_BURST_MAX;
+        return dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
+                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax);
+    }
+
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
     public static DvfsTrainer.Settings override(DvfsTrainer.Settings s, String key, String v) {
         return switch (key) {
@@ -105,9 +113,7 @@ public final class DvfsTrainExperiment {
                 ? java.util.Arrays.stream(extras.get("wide").split(",")).mapToDouble(Double::parseDouble).toArray()
                 : null;
         Djl.init();
-        List<dev.flash.sim.AppSpec> pop = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
-                DvfsApplications.DEFAULT_TEST_FRACTION, Double.parseDouble(extras.getOrDefault("burstMax",
-                        String.valueOf(dev.flash.sim.AppPopulation.DEFAULT_BURST_MAX))));
+        List<dev.flash.sim.AppSpec> pop = defaultPopulation(extras);
         if (wide != null) {
             java.util.SplittableRandom r = new java.util.SplittableRandom(99);
             List<dev.flash.sim.AppSpec> w = new java.util.ArrayList<>();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.TelemetryRecord;
+import dev.flash.telemetry.UtilizationHistory;
 import dev.flash.telemetry.perf.CounterMeter;
 import dev.flash.telemetry.rapl.PowercapEnergyMeter;
 import dev.flash.testing.FakePowercap;
@@ -117,12 +118,12 @@ class LinuxTelemetrySourceTest {
                 new double[] {1e7, 1e7, 1e7, 1e7},
                 new double[] {3e6, 3e6, 1e6, 1e6});
         double[] util = {1.0, 0.5, 0.0, 0.0};
-        PolicySample p = LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 2.0);
+        PolicySample p = LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 2.0, new UtilizationHistory());
         assertEquals(0.75, p.utilization(), 1e-12);
         assertEquals(1.5, p.ipc(), 1e-12);                 // 6e9 instructions / 4e9 cycles
         assertEquals(1.0, p.mpki(), 1e-12);                // 1000 * 6e6 / 6e9
         assertEquals(3e9, p.instructionsPerSecond(), 1e-3); // 6e9 over 2 s
-        assertTrue(Double.isNaN(LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 0)
+        assertTrue(Double.isNaN(LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 0, new UtilizationHistory())
                 .instructionsPerSecond()), "no interval on the first record");
     }
 
