@@ -34,6 +34,9 @@ import picocli.CommandLine.Command;
         })
 public final class FlashMain implements Runnable {
 
+    /** Columns of every command's --help. */
+    static final int USAGE_WIDTH = 100;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +47,10 @@ public final class FlashMain implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FlashMain());
+        // The help texts are wrapped by hand to read well; 100 columns keeps picocli from
+        // re-wrapping them mid-sentence (its default is 80). Set after the subcommands exist,
+        // so it reaches all of them.
+        cl.setUsageHelpWidth(USAGE_WIDTH);
         // Bad options and arguments are the user's to fix (2); anything else thrown is a failure (1).
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return cl;

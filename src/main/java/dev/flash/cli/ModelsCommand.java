@@ -160,7 +160,8 @@ public final class ModelsCommand implements Callable<Integer> {
 
     @Command(name = "validate",
             description = {"Validate a model file against the model contract, as flashd would before using it.",
-                "Exit 0 when valid, 7 when rejected (the reason names the key, input or output), 2 when the file is missing."},
+                "Exit 0 when valid, 7 when rejected (the reason names the key, input or output),",
+                "2 when the file is missing."},
             footer = {"", ExitCodes.HELP})
     static final class ValidateCommand implements Callable<Integer> {
         @CommandLine.Spec
@@ -215,8 +216,10 @@ public final class ModelsCommand implements Callable<Integer> {
     }
 
     @Command(name = "activate",
-            description = {"Make NAME the active model of its agent: written to DIR/ACTIVE, picked up by a running",
-                "flashd at its next poll, and kept until another valid model is dropped into DIR."},
+            description = {"Make NAME the active model of its agent.",
+                "",
+                "The name is written to DIR/ACTIVE, picked up by a running flashd at its next poll,",
+                "and kept until another valid model is dropped into DIR."},
             footer = {"", ExitCodes.HELP})
     static final class ActivateCommand implements Callable<Integer> {
         @CommandLine.Spec

@@ -46,7 +46,7 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     /** {@code flash reproduce dvfs}: case III, CPU frequency scaling. */
     @Command(name = "dvfs",
-            header = "Case III (CPU frequency scaling): FLASH against transfer learning",
+            header = "Case III (CPU frequency scaling): FLASH against transfer learning.",
             sortOptions = false,
             description = {
                 "Case III of the paper (CPU frequency scaling), FLASH side by side with",

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flash reproduce rescore}: a finished run's reward gaps against an expert pooled over runs. */
 @Command(name = "rescore",
-        header = "Reward gaps of finished runs again, against an expert pooled over runs",
+        header = "Reward gaps of finished runs again, against an expert pooled over runs.",
         sortOptions = false,
         description = {
             "Re-score finished `flash reproduce dvfs` runs from their reproduce.json,",

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "restore",
         description = {
-            "Restore the cpufreq settings flashd changed (governor, scaling_min_freq,",
-            "scaling_max_freq, scaling_setspeed) from its state file.",
+            "Restore the cpufreq settings flashd changed, from its state file.",
+            "",
+            "The settings: governor, scaling_min_freq, scaling_max_freq, scaling_setspeed.",
             "",
             "flashd saves each policy's original values to DIR/state.json before it",
             "first writes to the policy; the file records the sysfs root it was written for.",

@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
 @Command(name = "status",
         sortOptions = false,
         description = {
-            "Show what flashd is doing: its state (running / fallback / degraded and",
-            "why), the model and whether its context still matches training, and per",
-            "cpufreq policy the frequency, target, utilization and last action.",
+            "Show what flashd is doing.",
+            "",
+            "Its state (running / fallback / degraded and why), the model and whether its",
+            "context still matches training, and per cpufreq policy the frequency, target,",
+            "utilization and last action.",
             ""},
         footer = {
             "",

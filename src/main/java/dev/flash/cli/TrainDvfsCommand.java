@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Each training application runs on one cpufreq policy of the simulated node the daemon",
             "uses (--simulate); every simulated second the agent moves the frequency on a 10-level",
             "ladder. The objective: save energy against the performance governor while losing at",
-            "most 5% of the work (reward = saving - 6 * max(0, slowdown - 0.05)). PPO trains the",
+            "most 5%% of the work (reward = saving - 6 * max(0, slowdown - 0.05)). PPO trains the",
             "agent and its context encoder together, across applications, so that at run time the",
             "frozen model adapts to a new application from its recent trajectory alone.",
             "",
@@ -53,7 +53,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     @Option(names = "--apps", paramLabel = "FILE",
             description = "Application population (flash-apps/1 JSON, e.g. from `flash sim apps`); its split "
                     + "field picks training and held-out applications. Default: 1000 applications sampled "
-                    + "from --seed, 20% held out.")
+                    + "from --seed, 20%% held out.")
     Path apps;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
