@@ -28,9 +28,10 @@ public final class SimCommand extends GroupCommand {
             mixinStandardHelpOptions = true,
             description = {
                 "Samples a population of synthetic applications (CPU-bound, memory-bound and mixed "
-                    + "phases, load levels, parallelism, steady and bursty load, hidden per-application "
-                    + "parameters) and writes it as JSON: the input of DVFS training and evaluation. The same "
-                    + "--sample, --seed, --test-fraction and --burst-max always give the same file.",
+                    + "phases, load levels, parallelism, steady and bursty load, near-idle gaps, hidden "
+                    + "per-application parameters) and writes it as JSON: the input of DVFS training and "
+                    + "evaluation. The same --sample, --seed, --test-fraction, --burst-max and --idle-gaps "
+                    + "always give the same file.",
                 "",
                 "Example:",
                 "  flash sim apps --sample 1000 --seed 7 --test-fraction 0.2 --out apps.json",
@@ -57,6 +58,12 @@ public final class SimCommand extends GroupCommand {
                         + "0 for none, the population models were trained on before 2026-11-29 "
                         + "(default: ${DEFAULT-VALUE}).")
         String burstMaxText;
+
+        @Option(names = "--idle-gaps", paramLabel = "SHARE", defaultValue = "" + AppPopulation.DEFAULT_IDLE_GAP_SHARE,
+                description = "Share of applications whose phase cycle ends with a near-idle gap (load 1-10%%, "
+                        + "3-30 s), in [0, 1]; 0 for none, the population before 2026-11-29 afternoon "
+                        + "(default: a third).")
+        String idleGapsText;
 
         @Option(names = "--out", paramLabel = "FILE",
                 description = "Write here instead of standard output.")
@@ -103,7 +110,17 @@ public final class SimCommand extends GroupCommand {
                         + burstMaxText + "'");
                 return ExitCodes.USAGE;
             }
-            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax);
+            double idleGaps;
+            try {
+                idleGaps = Double.parseDouble(idleGapsText.trim());
+            } catch (NumberFormatException e) {
+                idleGaps = Double.NaN;
+            }
+            if (!AppPopulation.isValidIdleGapShare(idleGaps)) {
+                err.println("flash sim apps: --idle-gaps must be a number in [0, 1], got '" + idleGapsText + "'");
+                return ExitCodes.USAGE;
+            }
+            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax, idleGaps);
             long test = apps.stream().filter(AppSpec::isTest).count();
             if (out == null) {
                 spec.commandLine().getOut().print(AppPopulation.toJson(apps));

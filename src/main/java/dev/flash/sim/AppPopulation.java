@@ -31,6 +31,8 @@ import java.util.SplittableRandom;
  *       one of 0.25, 0.5, 0.75, 1; load noise 0 to 8%, except a third of all phases that
  *       are bursty: per-second load noise 8 to 50% ({@link #DEFAULT_BURST_MAX}); half the
  *       phases carry a slow sine of 5 to 30% amplitude and 20 to 120 s period;</li>
+ *   <li>a third of the applications end their phase cycle with a near-idle gap
+ *       ({@link #idleGap}: load 1 to 10%, 3 to 30 s);</li>
  *   <li>hidden: mlp log-uniform in [1, 8], base_ipc uniform in [0.6, 3.0], power_intensity
  *       uniform in [0.7, 1.3];</li>
  *   <li>split: a seeded shuffle puts round(n * testFraction) applications in "test" (at least
@@ -47,6 +49,8 @@ public final class AppPopulation {
 
     /** Highest per-second load noise of a bursty phase (the "bursty services" of real servers). */
     public static final double DEFAULT_BURST_MAX = 0.5;
+    /** Share of applications whose phase cycle ends with a near-idle gap ({@link #idleGap}). */
+    public static final double DEFAULT_IDLE_GAP_SHARE = 1.0 / 3;
     /** Noise at and below which a phase counts as steady; bursty phases start here. */
     public static final double STEADY_NOISE_MAX = 0.08;
 
@@ -58,9 +62,19 @@ public final class AppPopulation {
         return burstMax == 0 || burstMax >= STEADY_NOISE_MAX && burstMax <= 0.5;
     }
 
+    /** A share of applications: a number in [0, 1]. */
+    public static boolean isValidIdleGapShare(double share) {
+        return share >= 0 && share <= 1;
+    }
+
     /** A deterministic population of {@code n} applications (same n, seed, fraction: same list). */
     public static List<AppSpec> sample(int n, long seed, double testFraction) {
         return sample(n, seed, testFraction, DEFAULT_BURST_MAX);
+    }
+
+    /** {@link #sample(int, long, double, double, double)} with the default share of idle gaps. */
+    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax) {
+        return sample(n, seed, testFraction, burstMax, DEFAULT_IDLE_GAP_SHARE);
     }
 
     /**
@@ -68,17 +82,27 @@ public final class AppPopulation {
      * [{@link #STEADY_NOISE_MAX}, {@code burstMax}]; {@code burstMax} 0 gives no bursty phase
      * (the population before bursts were added, value for value). Which phases are bursty comes
      * from a stream of its own, so every other value is the same whatever {@code burstMax} is.
+     * A share {@code idleGapShare} of the applications then ends its phase cycle with a near-idle
+     * gap ({@link #idleGap}), drawn from a third stream: 0 gives the population before gaps were
+     * added, value for value.
      */
-    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax) {
+    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax, double idleGapShare) {
         if (!isValidBurstMax(burstMax)) {
             throw new IllegalArgumentException("burst noise maximum must be " + BURST_MAX_RANGE + ", got " + burstMax);
         }
-        List<AppSpec> steady = sample(n, seed, testFraction, AppPopulation::sampleApp);
+        if (!isValidIdleGapShare(idleGapShare)) {
+            throw new IllegalArgumentException("idle gap share must be in [0, 1], got " + idleGapShare);
+        }
+        return withIdleGaps(withBursts(sample(n, seed, testFraction, AppPopulation::sampleApp), seed, burstMax),
+                seed, idleGapShare);
+    }
+
+    private static List<AppSpec> withBursts(List<AppSpec> steady, long seed, double burstMax) {
         if (burstMax == 0) {
             return steady;
         }
         SplittableRandom bursts = new SplittableRandom(seed ^ 0xB0B5L);
-        List<AppSpec> out = new ArrayList<>(n);
+        List<AppSpec> out = new ArrayList<>(steady.size());
         for (AppSpec a : steady) {
             List<Phase> phases = new ArrayList<>(a.phases().size());
             for (Phase p : a.phases()) {
@@ -89,6 +113,42 @@ public final class AppPopulation {
             out.add(new AppSpec(a.name(), phases, a.hidden(), a.split()));
         }
         return List.copyOf(out);
+    }
+
+    private static List<AppSpec> withIdleGaps(List<AppSpec> apps, long seed, double share) {
+        if (share == 0) {
+            return apps;
+        }
+        SplittableRandom gaps = new SplittableRandom(seed ^ 0x1D1EL);
+        List<AppSpec> out = new ArrayList<>(apps.size());
+        for (AppSpec a : apps) {
+            // Both draws happen for every application, so the share changes which apps get a gap, not the gaps.
+            boolean gets = gaps.nextDouble() < share;
+            Phase gap = idleGap(gaps);
+            if (!gets) {
+                out.add(a);
+                continue;
+            }
+            List<Phase> phases = new ArrayList<>(a.phases());
+            phases.add(gap);
+            out.add(new AppSpec(a.name(), phases, a.hidden(), a.split()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A near-idle gap: load 1 to 10%, 3 to 30 s, per-second noise up to 50%, no sine. Servers
+     * idle between a batch queue's jobs and between a service's request waves; a 1 s control
+     * loop that parks the CPU at its lowest frequency there pays a second of heavy slowdown when
+     * the work comes back, so the population must contain them for the policy to learn that.
+     */
+    static Phase idleGap(SplittableRandom rng) {
+        double m = uniform(rng, 0, 0.5);
+        double load = uniform(rng, 0.01, 0.1);
+        double parallelism = 0.25 * (1 + rng.nextInt(4));
+        double duration = Math.rint(uniform(rng, 3, 30));
+        double noise = uniform(rng, 0, 0.5);
+        return new Phase(r4(m), r4(load), parallelism, duration, r4(noise), 0, 60);
     }
 
     /** Draws one application: (rng, index, split) -> app. */

@@ -33,6 +33,9 @@ class SimCommandTest {
         Path steady = dir.resolve("steady.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--burst-max", "0", "--out", steady.toString()));
         assertEquals(AppPopulation.sample(12, 4, 0.2, 0), AppPopulation.read(steady));
+        Path before = dir.resolve("before-gaps.json");
+        assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "0", "--out", before.toString()));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0), AppPopulation.read(before));
     }
 
     @Test
@@ -45,6 +48,9 @@ class SimCommandTest {
         assertTrue(err.toString().contains("--seed"), err.toString());
         assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--burst-max", "0.05"));
         assertTrue(err.toString().contains("--burst-max"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--idle-gaps", "a third"));
+        assertTrue(err.toString().contains("--idle-gaps"), err.toString());
     }
 
     @Test

@@ -44,9 +44,10 @@ class AppPopulationTest {
 
     @Test
     void aThirdOfThePhasesAreBurstyAndNothingElseDependsOnIt() {
-        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2);
-        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, 0);
-        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, 0.25);
+        // Without idle gaps, whose noise is their own (next test).
+        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0);
+        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, 0, 0);
+        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, 0.25, 0);
         int phases = 0;
         int burstyPhases = 0;
         for (int i = 0; i < bursty.size(); i++) {
@@ -79,6 +80,38 @@ class AppPopulationTest {
         assertTrue(share > 0.28 && share < 0.39, "bursty share " + share);
         assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.05));
         assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.6));
+    }
+
+    @Test
+    void aThirdOfTheApplicationsEndTheirCycleWithAnIdleGapAndNothingElseDependsOnIt() {
+        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2);
+        List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0);
+        List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1);
+        int withGap = 0;
+        for (int i = 0; i < gapped.size(); i++) {
+            AppSpec g = gapped.get(i);
+            AppSpec w = without.get(i);
+            assertEquals(w.name(), g.name());
+            assertEquals(w.hidden(), g.hidden());
+            assertEquals(w.split(), g.split());
+            assertEquals(w.phases(), g.phases().subList(0, w.phases().size()), "gaps only append");
+            assertEquals(w.phases().size() + 1, all.get(i).phases().size(), "share 1: every application");
+            if (g.phases().size() == w.phases().size()) {
+                continue;
+            }
+            withGap++;
+            assertEquals(w.phases().size() + 1, g.phases().size());
+            Phase gap = g.phases().get(g.phases().size() - 1);
+            assertEquals(gap, all.get(i).phases().get(all.get(i).phases().size() - 1), "the same gap whatever the share");
+            assertTrue(gap.load() >= 0.01 && gap.load() <= 0.1, "near idle: " + gap.load());
+            assertTrue(gap.durationSeconds() >= 3 && gap.durationSeconds() <= 30, "short: " + gap.durationSeconds());
+            assertTrue(gap.loadNoise() <= 0.5);
+            assertEquals(0, gap.sineAmplitude());
+        }
+        double share = (double) withGap / gapped.size();
+        assertTrue(share > 0.27 && share < 0.40, "share of applications with a gap " + share);
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 1.5));
     }
 
     @Test

@@ -51,8 +51,10 @@ public final class DvfsTrainExperiment {
     public static List<dev.flash.sim.AppSpec> defaultPopulation(java.util.Map<String, String> extras) {
         double burstMax = extras.containsKey("burstMax") ? Double.parseDouble(extras.get("burstMax"))
                 : dev.flash.sim.AppPopulation.DEFAULT_BURST_MAX;
+        double gaps = extras.containsKey("gaps") ? Double.parseDouble(extras.get("gaps"))
+                : dev.flash.sim.AppPopulation.DEFAULT_IDLE_GAP_SHARE;
         return dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
-                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax);
+                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax, gaps);
     }
 
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
@@ -105,7 +107,7 @@ public final class DvfsTrainExperiment {
     public static void main(String[] args) throws java.io.IOException {
         java.util.Map<String, String> extras = new java.util.HashMap<>();
         DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide", "out",
-                "foreign", "burstMax");
+                "foreign", "burstMax", "gaps");
         boolean oracle = extras.containsKey("oracle");
         boolean diag = extras.containsKey("diag");
         // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
