@@ -106,8 +106,14 @@ public final class DvfsTrainJob {
             population = AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, req.seed(),
                     DvfsApplications.DEFAULT_TEST_FRACTION);
             appsText = AppPopulation.toJson(population);
+            // The population's defaults have changed over time (bursts, idle gaps): name them, so a
+            // report says which population it was, and `flash sim apps` can write it again.
             appsSource = "sampled: AppPopulation.sample(" + DvfsApplications.DEFAULT_POPULATION + ", seed "
-                    + req.seed() + ", test fraction " + DvfsApplications.DEFAULT_TEST_FRACTION + ")";
+                    + req.seed() + ", test fraction " + DvfsApplications.DEFAULT_TEST_FRACTION
+                    + ", burst max " + AppPopulation.DEFAULT_BURST_MAX
+                    + ", idle gap share " + String.format(java.util.Locale.ROOT, "%.3f", AppPopulation.DEFAULT_IDLE_GAP_SHARE)
+                    + "), = flash sim apps --sample "
+                    + DvfsApplications.DEFAULT_POPULATION + " --seed " + req.seed();
         }
         DvfsApplications apps = new DvfsApplications(population, DvfsEnvironment.defaultNode(), s.env());
         int nTrain = apps.size(Split.TRAIN);
