@@ -31,8 +31,8 @@ import java.util.SplittableRandom;
  *       one of 0.25, 0.5, 0.75, 1; load noise 0 to 8%, except a third of all phases that
  *       are bursty: per-second load noise 8 to 50% ({@link #DEFAULT_BURST_MAX}); half the
  *       phases carry a slow sine of 5 to 30% amplitude and 20 to 120 s period;</li>
- *   <li>a third of the applications end their phase cycle with a near-idle gap
- *       ({@link #idleGap}: load 1 to 10%, 3 to 30 s);</li>
+ *   <li>optionally ({@code idleGapShare}, none by default) a share of the applications end their
+ *       phase cycle with a near-idle gap ({@link #idleGap}: load 1 to 10%, 3 to 30 s);</li>
  *   <li>hidden: mlp log-uniform in [1, 8], base_ipc uniform in [0.6, 3.0], power_intensity
  *       uniform in [0.7, 1.3];</li>
  *   <li>split: a seeded shuffle puts round(n * testFraction) applications in "test" (at least
@@ -49,8 +49,15 @@ public final class AppPopulation {
 
     /** Highest per-second load noise of a bursty phase (the "bursty services" of real servers). */
     public static final double DEFAULT_BURST_MAX = 0.5;
-    /** Share of applications whose phase cycle ends with a near-idle gap ({@link #idleGap}). */
-    public static final double DEFAULT_IDLE_GAP_SHARE = 1.0 / 3;
+    /**
+     * Share of applications whose phase cycle ends with a near-idle gap ({@link #idleGap}): none
+     * by default. A third closed the first foreign set's reward gap but trained a policy that hunts
+     * on an idle host (docs/reproduce-dvfs.md, "Idle gaps"); {@code flash sim apps --idle-gaps}
+     * writes such a population for experiments.
+     */
+    public static final double DEFAULT_IDLE_GAP_SHARE = 0;
+    /** The share the "Idle gaps" experiments used. */
+    public static final double EXPERIMENT_IDLE_GAP_SHARE = 1.0 / 3;
     /** Noise at and below which a phase counts as steady; bursty phases start here. */
     public static final double STEADY_NOISE_MAX = 0.08;
 
@@ -60,6 +67,23 @@ public final class AppPopulation {
     /** 0 (no bursty phase) or a ceiling from the steady noise up to the most a phase may have. */
     public static boolean isValidBurstMax(double burstMax) {
         return burstMax == 0 || burstMax >= STEADY_NOISE_MAX && burstMax <= 0.5;
+    }
+
+    /**
+     * A share as written on a command line: a number ("0.25") or a fraction ("1/3", exactly the
+     * share the "Idle gaps" experiments used); NaN when it is neither.
+     */
+    public static double parseShare(String text) {
+        try {
+            String t = text.trim();
+            int slash = t.indexOf('/');
+            if (slash < 0) {
+                return Double.parseDouble(t);
+            }
+            return Double.parseDouble(t.substring(0, slash).trim()) / Double.parseDouble(t.substring(slash + 1).trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** A share of applications: a number in [0, 1]. */

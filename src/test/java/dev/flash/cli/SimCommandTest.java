@@ -33,9 +33,12 @@ class SimCommandTest {
         Path steady = dir.resolve("steady.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--burst-max", "0", "--out", steady.toString()));
         assertEquals(AppPopulation.sample(12, 4, 0.2, 0), AppPopulation.read(steady));
-        Path before = dir.resolve("before-gaps.json");
-        assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "0", "--out", before.toString()));
-        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0), AppPopulation.read(before));
+        Path gapped = dir.resolve("gaps.json");
+        assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "0.5", "--out", gapped.toString()));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0.5), AppPopulation.read(gapped));
+        Path third = dir.resolve("third.json");
+        assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "1/3", "--out", third.toString()));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3), AppPopulation.read(third));
     }
 
     @Test
@@ -50,6 +53,9 @@ class SimCommandTest {
         assertTrue(err.toString().contains("--burst-max"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--idle-gaps", "a third"));
+        assertTrue(err.toString().contains("--idle-gaps"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--idle-gaps", "4/3"));
         assertTrue(err.toString().contains("--idle-gaps"), err.toString());
     }
 

@@ -83,8 +83,11 @@ class AppPopulationTest {
     }
 
     @Test
-    void aThirdOfTheApplicationsEndTheirCycleWithAnIdleGapAndNothingElseDependsOnIt() {
-        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2);
+    void idleGapsEndAShareOfTheCyclesAndNothingElseDependsOnThem() {
+        assertEquals(AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0),
+                AppPopulation.sample(300, 7, 0.2), "no gaps by default");
+        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX,
+                AppPopulation.EXPERIMENT_IDLE_GAP_SHARE);
         List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0);
         List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1);
         int withGap = 0;
