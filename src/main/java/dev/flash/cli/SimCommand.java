@@ -61,8 +61,8 @@ public final class SimCommand extends GroupCommand {
 
         @Option(names = "--idle-gaps", paramLabel = "SHARE", defaultValue = "" + AppPopulation.DEFAULT_IDLE_GAP_SHARE,
                 description = "Share of applications whose phase cycle ends with a near-idle gap (load 1-10%%, "
-                        + "3-300 s), a number or a fraction in [0, 1]; 0 for none, the population before 2026-11-29 "
-                        + "(default: 1/3).")
+                        + "3-300 s), a number or a fraction in [0, 1] (default: ${DEFAULT-VALUE}, none; "
+                        + "docs/reproduce-dvfs.md \"Idle gaps\" used 1/3).")
         String idleGapsText;
 
         @Option(names = "--out", paramLabel = "FILE",

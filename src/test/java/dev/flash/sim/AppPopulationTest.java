@@ -84,7 +84,9 @@ class AppPopulationTest {
 
     @Test
     void idleGapsEndAShareOfTheCyclesAndNothingElseDependsOnThem() {
-        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2);
+        assertEquals(AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0),
+                AppPopulation.sample(300, 7, 0.2), "no gaps by default");
+        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3);
         List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0);
         List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1);
         int withGap = 0;
