@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * The model shipped in {@code models/} (the daemon's built-in default) run by the real daemon loop
  * on the simulated node, stepped one simulated second per tick: when the application changes
  * from CPU-bound batch work to memory-bound streaming, the context embedding moves and the
- * chosen frequencies follow (a memory-bound application loses little at a lower clock).
+ * chosen frequencies follow (a memory-bound application loses little at a lower clock); on an
+ * idle host it parks.
  */
 class ShippedModelAdaptsTest {
     private static final Path SHIPPED = Path.of("models/dvfs-flash.onnx");
@@ -89,6 +90,48 @@ class ShippedModelAdaptsTest {
             double streamMhz = meanTargetMhz(onStream);
             assertTrue(streamMhz < 0.9 * computeMhz,
                     "memory-bound streaming runs lower: " + streamMhz + " MHz vs " + computeMhz + " MHz");
+        } finally {
+            daemon.shutdown();
+        }
+    }
+
+    /**
+     * An idle host is the commonest server there is: the shipped model must park there, not hunt.
+     * Models trained with near-idle gaps in the population cycled between frequencies every
+     * second or every few seconds on one (docs/reproduce-dvfs.md, "Idle gaps"), a frequency write
+     * per tick and per policy; this is the check that would have refused them.
+     */
+    @Test
+    void parksOnAnIdleHostInsteadOfHunting() throws Exception {
+        SimSpec spec = SimSpec.embeddedDefault();
+        AppSpec idle = AppSpec.steady("idle-host", 0.2, 0.01, 0.25);
+        SimulatedNode sim = new SimSpec(spec.node(), List.of(idle), spec.seed(), 1, 0, false, "test").build();
+        OnnxDvfsPolicy onnx = OnnxDvfsPolicy.load(SHIPPED);
+        PolicyProvider provider = PolicyProvider.fixed(
+                PolicyProvider.Selection.of(onnx, onnx.description(), "dvfs-flash.onnx"), new FallbackController());
+        AtomicLong clock = new AtomicLong();
+        FlashDaemon daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(sim, sim.actuator(), true, "test"),
+                provider, FlashDaemon::defaultRecorder, DaemonLog.silent(), new SdNotify(null), clock::get);
+        try {
+            List<Double> targets = new ArrayList<>();
+            for (int t = 0; t < 90; t++) {
+                daemon.tick();
+                if (t >= 30) {
+                    targets.add(daemon.status().policies.get(0).targetMhz);
+                }
+                sim.advance(1.0);
+                clock.addAndGet(1_000_000_000L);
+            }
+            assertEquals(FlashDaemon.State.RUNNING, daemon.state(), daemon.stateReason());
+            int changes = 0;
+            for (int i = 1; i < targets.size(); i++) {
+                changes += targets.get(i).equals(targets.get(i - 1)) ? 0 : 1;
+            }
+            assertTrue(changes <= 2, changes + " target changes in 60 idle seconds: " + targets);
+            double lowest = spec.node().minKhz() / 1000.0;
+            double quarter = lowest + (spec.node().maxKhz() - spec.node().minKhz()) / 4000.0;
+            double mean = targets.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(mean <= quarter, "parked near the floor (" + lowest + " MHz): mean target " + mean + " MHz");
         } finally {
             daemon.shutdown();
         }
