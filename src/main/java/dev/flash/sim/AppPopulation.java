@@ -127,17 +127,13 @@ public final class AppPopulation {
             return steady;
         }
         SplittableRandom bursts = new SplittableRandom(seed ^ 0xB0B5L);
-        List<AppSpec> out = new ArrayList<>(steady.size());
-        for (AppSpec a : steady) {
+        return eachApp(steady, a -> {
             List<Phase> phases = new ArrayList<>(a.phases().size());
             for (Phase p : a.phases()) {
-                double noise = bursts.nextInt(3) == 0 ? r4(uniform(bursts, STEADY_NOISE_MAX, burstMax)) : p.loadNoise();
-                phases.add(new Phase(p.memoryBoundness(), p.load(), p.parallelism(), p.durationSeconds(), noise,
-                        p.sineAmplitude(), p.sinePeriodSeconds()));
+                phases.add(bursts.nextInt(3) == 0 ? p.withLoadNoise(r4(uniform(bursts, STEADY_NOISE_MAX, burstMax))) : p);
             }
-            out.add(new AppSpec(a.name(), phases, a.hidden(), a.split()));
-        }
-        return List.copyOf(out);
+            return a.withPhases(phases);
+        });
     }
 
     private static List<AppSpec> withIdleGaps(List<AppSpec> apps, long seed, double share) {
@@ -145,18 +141,27 @@ public final class AppPopulation {
             return apps;
         }
         SplittableRandom gaps = new SplittableRandom(seed ^ 0x1D1EL);
-        List<AppSpec> out = new ArrayList<>(apps.size());
-        for (AppSpec a : apps) {
+        return eachApp(apps, a -> {
             // Both draws happen for every application, so the share changes which apps get a gap, not the gaps.
             boolean gets = gaps.nextDouble() < share;
             Phase gap = idleGap(gaps);
             if (!gets) {
-                out.add(a);
-                continue;
+                return a;
             }
             List<Phase> phases = new ArrayList<>(a.phases());
             phases.add(gap);
-            out.add(new AppSpec(a.name(), phases, a.hidden(), a.split()));
+            return a.withPhases(phases);
+        });
+    }
+
+    /**
+     * Each application replaced by {@code change} of it, in the population's order: the changes
+     * draw from one random stream, so the order is what makes them repeatable.
+     */
+    private static List<AppSpec> eachApp(List<AppSpec> apps, java.util.function.UnaryOperator<AppSpec> change) {
+        List<AppSpec> out = new ArrayList<>(apps.size());
+        for (AppSpec a : apps) {
+            out.add(change.apply(a));
         }
         return List.copyOf(out);
     }

@@ -32,6 +32,11 @@ public record AppSpec(String name, List<Phase> phases, HiddenParams hidden, Stri
         phases = List.copyOf(phases);
     }
 
+    /** The same application with other phases (name, hidden parameters and split kept). */
+    public AppSpec withPhases(List<Phase> newPhases) {
+        return new AppSpec(name, newPhases, hidden, split);
+    }
+
     /** A one-phase application with typical hidden parameters (tests, hand-written specs). */
     public static AppSpec steady(String name, double memoryBoundness, double load, double parallelism) {
         return new AppSpec(name, List.of(Phase.steady(memoryBoundness, load, parallelism, 3600)),

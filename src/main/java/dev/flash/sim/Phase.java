@@ -40,6 +40,11 @@ public record Phase(
         return new Phase(memoryBoundness, load, parallelism, durationSeconds, 0, 0, 60);
     }
 
+    /** The same phase with another per-second load noise. */
+    public Phase withLoadNoise(double noise) {
+        return new Phase(memoryBoundness, load, parallelism, durationSeconds, noise, sineAmplitude, sinePeriodSeconds);
+    }
+
     /** The highest load the sine reaches (noise aside). */
     public double peakLoad() {
         return load * (1 + sineAmplitude);

@@ -70,16 +70,13 @@ class ShippedModelAdaptsTest {
                 onnx.close();
             }
         };
-        PolicyProvider provider = PolicyProvider.fixed(
-                PolicyProvider.Selection.of(model, d, "dvfs-flash.onnx"), new FallbackController());
         AtomicLong clock = new AtomicLong();
-        FlashDaemon daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(sim, sim.actuator(), true, "test"),
-                provider, FlashDaemon::defaultRecorder, DaemonLog.silent(), new SdNotify(null), clock::get);
+        FlashDaemon daemon = daemon(sim, model, d, clock);
         try {
-            List<DaemonStatus.PolicyStatus> onCompute = run(daemon, sim, clock, compute);
+            List<DaemonStatus.PolicyStatus> onCompute = run(daemon, sim, clock, compute, TICKS_PER_APP, SETTLED);
             float[] computeEmbedding = meanOfTail(embeddings);
             embeddings.clear();
-            List<DaemonStatus.PolicyStatus> onStream = run(daemon, sim, clock, stream);
+            List<DaemonStatus.PolicyStatus> onStream = run(daemon, sim, clock, stream, TICKS_PER_APP, SETTLED);
             float[] streamEmbedding = meanOfTail(embeddings);
             assertEquals(FlashDaemon.State.RUNNING, daemon.state(), daemon.stateReason());
 
@@ -107,21 +104,10 @@ class ShippedModelAdaptsTest {
         AppSpec idle = AppSpec.steady("idle-host", 0.2, 0.01, 0.25);
         SimulatedNode sim = new SimSpec(spec.node(), List.of(idle), spec.seed(), 1, 0, false, "test").build();
         OnnxDvfsPolicy onnx = OnnxDvfsPolicy.load(SHIPPED);
-        PolicyProvider provider = PolicyProvider.fixed(
-                PolicyProvider.Selection.of(onnx, onnx.description(), "dvfs-flash.onnx"), new FallbackController());
         AtomicLong clock = new AtomicLong();
-        FlashDaemon daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(sim, sim.actuator(), true, "test"),
-                provider, FlashDaemon::defaultRecorder, DaemonLog.silent(), new SdNotify(null), clock::get);
+        FlashDaemon daemon = daemon(sim, onnx, onnx.description(), clock);
         try {
-            List<Double> targets = new ArrayList<>();
-            for (int t = 0; t < 90; t++) {
-                daemon.tick();
-                if (t >= 30) {
-                    targets.add(daemon.status().policies.get(0).targetMhz);
-                }
-                sim.advance(1.0);
-                clock.addAndGet(1_000_000_000L);
-            }
+            List<Double> targets = run(daemon, sim, clock, idle, 90, 60).stream().map(s -> s.targetMhz).toList();
             assertEquals(FlashDaemon.State.RUNNING, daemon.state(), daemon.stateReason());
             int changes = 0;
             for (int i = 1; i < targets.size(); i++) {
@@ -137,16 +123,25 @@ class ShippedModelAdaptsTest {
         }
     }
 
-    /** Runs one application for TICKS_PER_APP ticks; returns policy 0's status over the settled tail. */
+    /** The real daemon loop over the simulated node with {@code model}, its clock stepped by the caller. */
+    private static FlashDaemon daemon(SimulatedNode sim, FrequencyPolicy model, dev.flash.policy.onnx.ModelDescription d,
+                                      AtomicLong clock) {
+        PolicyProvider provider = PolicyProvider.fixed(
+                PolicyProvider.Selection.of(model, d, "dvfs-flash.onnx"), new FallbackController());
+        return new FlashDaemon(DaemonConfig.defaults(), new Node(sim, sim.actuator(), true, "test"),
+                provider, FlashDaemon::defaultRecorder, DaemonLog.silent(), new SdNotify(null), clock::get);
+    }
+
+    /** Runs one application for {@code ticks} ticks; returns policy 0's status over the last {@code settled}. */
     private static List<DaemonStatus.PolicyStatus> run(FlashDaemon daemon, SimulatedNode sim, AtomicLong clock,
-                                                       AppSpec app) {
+                                                       AppSpec app, int ticks, int settled) {
         for (int p = 0; p < sim.policyCount(); p++) {
             sim.setApplication(p, app);
         }
         List<DaemonStatus.PolicyStatus> tail = new ArrayList<>();
-        for (int t = 0; t < TICKS_PER_APP; t++) {
+        for (int t = 0; t < ticks; t++) {
             daemon.tick();
-            if (t >= TICKS_PER_APP - SETTLED) {
+            if (t >= ticks - settled) {
                 tail.add(daemon.status().policies.get(0));
             }
             sim.advance(1.0);

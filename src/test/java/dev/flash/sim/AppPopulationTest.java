@@ -53,9 +53,7 @@ class AppPopulationTest {
         for (int i = 0; i < bursty.size(); i++) {
             AppSpec b = bursty.get(i);
             AppSpec s = steady.get(i);
-            assertEquals(s.name(), b.name());
-            assertEquals(s.hidden(), b.hidden());
-            assertEquals(s.split(), b.split());
+            assertSameApplication(s, b);
             for (int j = 0; j < b.phases().size(); j++) {
                 Phase pb = b.phases().get(j);
                 Phase ps = s.phases().get(j);
@@ -95,9 +93,7 @@ class AppPopulationTest {
         for (int i = 0; i < gapped.size(); i++) {
             AppSpec g = gapped.get(i);
             AppSpec w = without.get(i);
-            assertEquals(w.name(), g.name());
-            assertEquals(w.hidden(), g.hidden());
-            assertEquals(w.split(), g.split());
+            assertSameApplication(w, g);
             assertEquals(w.phases(), g.phases().subList(0, w.phases().size()), "gaps only append");
             assertEquals(w.phases().size() + 1, all.get(i).phases().size(), "share 1: every application");
             if (g.phases().size() == w.phases().size()) {
@@ -119,6 +115,13 @@ class AppPopulationTest {
         assertTrue(shortest < 10 && longest > 100, "short and long gaps: " + shortest + " to " + longest);
         assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, -0.1));
         assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 1.5));
+    }
+
+    /** Name, hidden parameters and split: what neither bursts nor gaps may change. */
+    private static void assertSameApplication(AppSpec expected, AppSpec actual) {
+        assertEquals(expected.name(), actual.name());
+        assertEquals(expected.hidden(), actual.hidden());
+        assertEquals(expected.split(), actual.split());
     }
 
     @Test

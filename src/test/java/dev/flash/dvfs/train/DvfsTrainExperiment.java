@@ -54,31 +54,8 @@ public final class DvfsTrainExperiment {
         // gaps=X: that share of applications with an idle gap (the "Idle gaps" runs: gaps=1/3).
         double gaps = extras.containsKey("gaps") ? dev.flash.sim.AppPopulation.parseShare(extras.get("gaps"))
                 : dev.flash.sim.AppPopulation.DEFAULT_IDLE_GAP_SHARE;
-        List<dev.flash.sim.AppSpec> pop = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
+        return dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
                 DvfsApplications.DEFAULT_TEST_FRACTION, burstMax, gaps);
-        if (!extras.containsKey("gapMax")) {
-            return pop;
-        }
-        // gapMax=S: the idle gaps' durations log-uniform in [3, S] s instead of uniform in [3, 30].
-        double gapMax = Double.parseDouble(extras.get("gapMax"));
-        List<dev.flash.sim.AppSpec> without = dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
-                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax, 0);
-        java.util.SplittableRandom r = new java.util.SplittableRandom(0x6A9L);
-        List<dev.flash.sim.AppSpec> out = new java.util.ArrayList<>();
-        for (int i = 0; i < pop.size(); i++) {
-            dev.flash.sim.AppSpec a = pop.get(i);
-            double d = Math.rint(Math.exp(Math.log(3) + r.nextDouble() * Math.log(gapMax / 3)));
-            if (a.phases().size() == without.get(i).phases().size()) {
-                out.add(a);
-                continue;
-            }
-            List<dev.flash.sim.Phase> ph = new java.util.ArrayList<>(a.phases());
-            dev.flash.sim.Phase g = ph.remove(ph.size() - 1);
-            ph.add(new dev.flash.sim.Phase(g.memoryBoundness(), g.load(), g.parallelism(), d, g.loadNoise(),
-                    g.sineAmplitude(), g.sinePeriodSeconds()));
-            out.add(new dev.flash.sim.AppSpec(a.name(), ph, a.hidden(), a.split()));
-        }
-        return out;
     }
 
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
@@ -131,7 +108,7 @@ public final class DvfsTrainExperiment {
     public static void main(String[] args) throws java.io.IOException {
         java.util.Map<String, String> extras = new java.util.HashMap<>();
         DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide", "out",
-                "foreign", "burstMax", "gaps", "gapMax");
+                "foreign", "burstMax", "gaps");
         boolean oracle = extras.containsKey("oracle");
         boolean diag = extras.containsKey("diag");
         // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
