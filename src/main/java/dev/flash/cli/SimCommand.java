@@ -28,10 +28,10 @@ public final class SimCommand extends GroupCommand {
             mixinStandardHelpOptions = true,
             description = {
                 "Samples a population of synthetic applications (CPU-bound, memory-bound and mixed "
-                    + "phases, load levels, parallelism, steady and bursty load, near-idle gaps, hidden "
-                    + "per-application parameters) and writes it as JSON: the input of DVFS training and "
-                    + "evaluation. The same --sample, --seed, --test-fraction, --burst-max and --idle-gaps "
-                    + "always give the same file.",
+                    + "phases, load levels, parallelism, steady and bursty load, near-idle gaps, idle hosts, "
+                    + "hidden per-application parameters) and writes it as JSON: the input of DVFS training "
+                    + "and evaluation. The same --sample, --seed, --test-fraction, --burst-max, --idle-gaps "
+                    + "and --idle-hosts always give the same file.",
                 "",
                 "Example:",
                 "  flash sim apps --sample 1000 --seed 7 --test-fraction 0.2 --out apps.json",
@@ -59,11 +59,16 @@ public final class SimCommand extends GroupCommand {
                         + "(default: ${DEFAULT-VALUE}).")
         String burstMaxText;
 
-        @Option(names = "--idle-gaps", paramLabel = "SHARE", defaultValue = "" + AppPopulation.DEFAULT_IDLE_GAP_SHARE,
+        @Option(names = "--idle-gaps", paramLabel = "SHARE", defaultValue = AppPopulation.DEFAULT_IDLE_GAP_SHARE_TEXT,
                 description = "Share of applications whose phase cycle ends with a near-idle gap (load 1-10%%, "
-                        + "3-300 s), a number or a fraction in [0, 1] (default: ${DEFAULT-VALUE}, none; "
-                        + "docs/reproduce-dvfs.md \"Idle gaps\" used 1/3).")
+                        + "3-300 s), a number or a fraction in [0, 1]; 0 for none, the population of the "
+                        + "models shipped before idle hosts (default: ${DEFAULT-VALUE}).")
         String idleGapsText;
+
+        @Option(names = "--idle-hosts", paramLabel = "SHARE", defaultValue = AppPopulation.DEFAULT_IDLE_HOST_SHARE_TEXT,
+                description = "Share of applications that are idle hosts (one near-idle phase, load 0.5-10%%, "
+                        + "named idle-NNNN), a number or a fraction in [0, 1]; 0 for none (default: ${DEFAULT-VALUE}).")
+        String idleHostsText;
 
         @Option(names = "--out", paramLabel = "FILE",
                 description = "Write here instead of standard output.")
@@ -111,11 +116,16 @@ public final class SimCommand extends GroupCommand {
                 return ExitCodes.USAGE;
             }
             double idleGaps = AppPopulation.parseShare(idleGapsText);
-            if (!AppPopulation.isValidIdleGapShare(idleGaps)) {
+            if (!AppPopulation.isValidShare(idleGaps)) {
                 err.println("flash sim apps: --idle-gaps must be a number in [0, 1], got '" + idleGapsText + "'");
                 return ExitCodes.USAGE;
             }
-            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax, idleGaps);
+            double idleHosts = AppPopulation.parseShare(idleHostsText);
+            if (!AppPopulation.isValidShare(idleHosts)) {
+                err.println("flash sim apps: --idle-hosts must be a number in [0, 1], got '" + idleHostsText + "'");
+                return ExitCodes.USAGE;
+            }
+            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax, idleGaps, idleHosts);
             long test = apps.stream().filter(AppSpec::isTest).count();
             if (out == null) {
                 spec.commandLine().getOut().print(AppPopulation.toJson(apps));

@@ -3,6 +3,7 @@ package dev.flash.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.flash.dvfs.eval.IdleHostCheck;
 import dev.flash.dvfs.train.DvfsTrainJob;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.policy.onnx.ModelRejectedException;
@@ -146,7 +147,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     private int train() {
         String commandLine = "flash " + String.join(" ", originalArgs());
         TerminalProgress bar = new TerminalProgress(System.err, TerminalProgress.stderrIsTerminal());
-        DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update);
+        DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update, List.of(new IdleHostCheck()));
         DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
                 quick, compare != null ? compare : !quick, commandLine);
         DvfsTrainJob.Outcome outcome;
@@ -180,6 +181,10 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                 System.out.printf("  %-24s saving %6.1f%%  slowdown %5.1f%%  budget held %4.0f%%  reward %.3f%n",
                         e.getKey(), 100 * m.get("energy_saving").getAsDouble(), 100 * m.get("slowdown").getAsDouble(),
                         100 * m.get("budget_held").getAsDouble(), m.get("reward_per_step").getAsDouble());
+            }
+            for (Map.Entry<String, JsonElement> e : report.getAsJsonObject("checks").entrySet()) {
+                JsonObject c = e.getValue().getAsJsonObject();
+                System.out.printf("check %s: %s%n", e.getKey(), c.get("passes").getAsBoolean() ? "passes" : "FAILS");
             }
         }
         return ExitCodes.OK;

@@ -31,9 +31,11 @@ import java.util.SplittableRandom;
  *       one of 0.25, 0.5, 0.75, 1; load noise 0 to 8%, except a third of all phases that
  *       are bursty: per-second load noise 8 to 50% ({@link #DEFAULT_BURST_MAX}); half the
  *       phases carry a slow sine of 5 to 30% amplitude and 20 to 120 s period;</li>
- *   <li>optionally ({@code idleGapShare}, none by default) a share of the applications end their
+ *   <li>a share of the applications ({@code idleGapShare}, a third by default) end their
  *       phase cycle with a near-idle gap ({@link #idleGap}: load 1 to 10%, 3 to 300 s
  *       log-uniform);</li>
+ *   <li>a share of the applications ({@code idleHostShare}, 5% by default) are idle
+ *       hosts ({@link #idleHost}): one near-idle phase, load 0.5 to 10%, renamed {@code idle-NNNN};</li>
  *   <li>hidden: mlp log-uniform in [1, 8], base_ipc uniform in [0.6, 3.0], power_intensity
  *       uniform in [0.7, 1.3];</li>
  *   <li>split: a seeded shuffle puts round(n * testFraction) applications in "test" (at least
@@ -51,12 +53,19 @@ public final class AppPopulation {
     /** Highest per-second load noise of a bursty phase (the "bursty services" of real servers). */
     public static final double DEFAULT_BURST_MAX = 0.5;
     /**
-     * Share of applications whose phase cycle ends with a near-idle gap ({@link #idleGap}): none
-     * by default. A third closed the first foreign set's reward gap, but every policy trained on
-     * it so far hunts on an idle host, at least in some trainings (docs/reproduce-dvfs.md, "Idle
-     * gaps"); {@code flash sim apps --idle-gaps 1/3} writes such a population for experiments.
+     * Share of applications whose phase cycle ends with a near-idle gap ({@link #idleGap}), as
+     * written on command lines and in reports ({@link #parseShare} reads it exactly).
      */
-    public static final double DEFAULT_IDLE_GAP_SHARE = 0;
+    public static final String DEFAULT_IDLE_GAP_SHARE_TEXT = "1/3";
+    /**
+     * A third: it closed the first foreign set's reward gap. Without idle hosts beside it, some
+     * training runs learned to hunt on an idle host (docs/reproduce-dvfs.md, "Idle gaps").
+     */
+    public static final double DEFAULT_IDLE_GAP_SHARE = 1.0 / 3;
+    /** Share of applications that are idle hosts ({@link #idleHost}), as written on command lines. */
+    public static final String DEFAULT_IDLE_HOST_SHARE_TEXT = "0.05";
+    /** One in twenty: enough idle contexts that the policy learns to park on them. */
+    public static final double DEFAULT_IDLE_HOST_SHARE = 0.05;
     /** Longest idle gap, seconds: long enough that parking at the floor pays. */
     public static final double IDLE_GAP_MAX_SECONDS = 300;
     /** Noise at and below which a phase counts as steady; bursty phases start here. */
@@ -88,7 +97,7 @@ public final class AppPopulation {
     }
 
     /** A share of applications: a number in [0, 1]. */
-    public static boolean isValidIdleGapShare(double share) {
+    public static boolean isValidShare(double share) {
         return share >= 0 && share <= 1;
     }
 
@@ -112,14 +121,27 @@ public final class AppPopulation {
      * added, value for value.
      */
     public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax, double idleGapShare) {
+        return sample(n, seed, testFraction, burstMax, idleGapShare, DEFAULT_IDLE_HOST_SHARE);
+    }
+
+    /**
+     * {@link #sample(int, long, double, double, double)}, then a share {@code idleHostShare} of
+     * the applications become idle hosts ({@link #idleHost}), drawn from a fourth stream: 0 gives
+     * the population before, value for value.
+     */
+    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax, double idleGapShare,
+                                       double idleHostShare) {
         if (!isValidBurstMax(burstMax)) {
             throw new IllegalArgumentException("burst noise maximum must be " + BURST_MAX_RANGE + ", got " + burstMax);
         }
-        if (!isValidIdleGapShare(idleGapShare)) {
+        if (!isValidShare(idleGapShare)) {
             throw new IllegalArgumentException("idle gap share must be in [0, 1], got " + idleGapShare);
         }
-        return withIdleGaps(withBursts(sample(n, seed, testFraction, AppPopulation::sampleApp), seed, burstMax),
-                seed, idleGapShare);
+        if (!isValidShare(idleHostShare)) {
+            throw new IllegalArgumentException("idle host share must be in [0, 1], got " + idleHostShare);
+        }
+        List<AppSpec> apps = withBursts(sample(n, seed, testFraction, AppPopulation::sampleApp), seed, burstMax);
+        return withIdleHosts(withIdleGaps(apps, seed, idleGapShare), seed, idleHostShare);
     }
 
     private static List<AppSpec> withBursts(List<AppSpec> steady, long seed, double burstMax) {
@@ -154,6 +176,23 @@ public final class AppPopulation {
         });
     }
 
+    private static List<AppSpec> withIdleHosts(List<AppSpec> apps, long seed, double share) {
+        if (share == 0) {
+            return apps;
+        }
+        SplittableRandom hosts = new SplittableRandom(seed ^ 0x1D1E05L);
+        return eachApp(apps, a -> {
+            // As for gaps: every application draws, so the share changes which apps idle, not how.
+            boolean gets = hosts.nextDouble() < share;
+            Phase idle = idleHost(hosts);
+            if (!gets) {
+                return a;
+            }
+            String index = a.name().substring(a.name().lastIndexOf('-') + 1);
+            return new AppSpec("idle-" + index, List.of(idle), a.hidden(), a.split());
+        });
+    }
+
     /**
      * Each application replaced by {@code change} of it, in the population's order: the changes
      * draw from one random stream, so the order is what makes them repeatable.
@@ -181,6 +220,21 @@ public final class AppPopulation {
         double duration = Math.rint(logUniform(rng, 3, IDLE_GAP_MAX_SECONDS));
         double noise = uniform(rng, 0, 0.5);
         return new Phase(r4(m), r4(load), parallelism, duration, r4(noise), 0, 60);
+    }
+
+    /**
+     * An idle host: one near-idle phase (load 0.5 to 10%, per-second noise up to 50%, no sine).
+     * Many cloud servers spend most of their time like this, and it is where parking at the
+     * lowest frequency saves the most. A population with idle gaps but no idle host trained
+     * policies that stay up "for the work coming back" and hunt on a host where none comes
+     * (docs/reproduce-dvfs.md, "Idle gaps"); the context of an idle host tells it apart.
+     */
+    static Phase idleHost(SplittableRandom rng) {
+        double m = uniform(rng, 0, 0.5);
+        double load = uniform(rng, 0.005, 0.1);
+        double parallelism = 0.25 * (1 + rng.nextInt(4));
+        double noise = uniform(rng, 0, 0.5);
+        return new Phase(r4(m), r4(load), parallelism, 600, r4(noise), 0, 60);
     }
 
     /** Draws one application: (rng, index, split) -> app. */

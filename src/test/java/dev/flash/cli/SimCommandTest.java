@@ -39,6 +39,10 @@ class SimCommandTest {
         Path third = dir.resolve("third.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "1/3", "--out", third.toString()));
         assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3), AppPopulation.read(third));
+        Path hosts = dir.resolve("hosts.json");
+        assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "0", "--idle-hosts", "1/4",
+                "--out", hosts.toString()));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0, 0.25), AppPopulation.read(hosts));
     }
 
     @Test
@@ -57,6 +61,9 @@ class SimCommandTest {
         err.getBuffer().setLength(0);
         assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--idle-gaps", "4/3"));
         assertTrue(err.toString().contains("--idle-gaps"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("sim", "apps", "--sample", "5", "--seed", "1", "--idle-hosts", "-1"));
+        assertTrue(err.toString().contains("--idle-hosts"), err.toString());
     }
 
     @Test

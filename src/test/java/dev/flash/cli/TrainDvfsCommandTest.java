@@ -74,13 +74,19 @@ class TrainDvfsCommandTest {
         assertEquals(3, report.get("seed").getAsLong());
         assertEquals(2, report.getAsJsonArray("curve").size());
         assertTrue(report.getAsJsonObject("held_out").getAsJsonObject("methods").has("oracle"));
+        // the idle-host check ran on the written model, whatever it found
+        JsonObject idle = report.getAsJsonObject("checks").getAsJsonObject("idle_host");
+        assertTrue(idle.get("changes_per_minute").getAsDouble() >= 0, idle.toString());
+        assertEquals(idle.get("passes").getAsBoolean(), r.out().contains("\"passes\": true"), idle.toString());
         // provenance: the build's commit (whatever the working directory) and MKL's mode
         assertEquals(dev.flash.BuildInfo.commit().orElse(null),
                 report.has("git_commit") ? report.get("git_commit").getAsString() : null);
         assertTrue(report.get("machine").getAsString().endsWith("MKL_CBWR=" + dev.flash.meta.Djl.mklCbwr()),
                 report.get("machine").getAsString());
         assertTrue(Files.isRegularFile(dir.resolve("models/dvfs.onnx.report.json")));
-        assertTrue(Files.readString(dir.resolve("models/dvfs.onnx.report.md")).contains("| oracle |"));
+        String md = Files.readString(dir.resolve("models/dvfs.onnx.report.md"));
+        assertTrue(md.contains("| oracle |"));
+        assertTrue(md.contains("- idle_host: **"), md);
         try (Stream<Path> files = Files.list(model.getParent())) {
             assertEquals(3, files.count(), "model + 2 reports, no temporary file left");
         }

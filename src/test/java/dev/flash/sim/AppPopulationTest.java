@@ -44,10 +44,10 @@ class AppPopulationTest {
 
     @Test
     void aThirdOfThePhasesAreBurstyAndNothingElseDependsOnIt() {
-        // Without idle gaps, whose noise is their own (next test).
-        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0);
-        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, 0, 0);
-        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, 0.25, 0);
+        // Without idle gaps and idle hosts, whose noise is their own (next tests).
+        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0, 0);
+        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, 0, 0, 0);
+        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, 0.25, 0, 0);
         int phases = 0;
         int burstyPhases = 0;
         for (int i = 0; i < bursty.size(); i++) {
@@ -82,11 +82,14 @@ class AppPopulationTest {
 
     @Test
     void idleGapsEndAShareOfTheCyclesAndNothingElseDependsOnThem() {
-        assertEquals(AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0),
-                AppPopulation.sample(300, 7, 0.2), "no gaps by default");
-        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3);
-        List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0);
-        List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1);
+        assertEquals(AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3, 0.05),
+                AppPopulation.sample(300, 7, 0.2), "a third with gaps, 5% idle hosts by default");
+        assertEquals(AppPopulation.DEFAULT_IDLE_GAP_SHARE, AppPopulation.parseShare(AppPopulation.DEFAULT_IDLE_GAP_SHARE_TEXT));
+        assertEquals(AppPopulation.DEFAULT_IDLE_HOST_SHARE,
+                AppPopulation.parseShare(AppPopulation.DEFAULT_IDLE_HOST_SHARE_TEXT));
+        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3, 0);
+        List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0, 0);
+        List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1, 0);
         int withGap = 0;
         double shortest = Double.MAX_VALUE;
         double longest = 0;
@@ -115,6 +118,35 @@ class AppPopulationTest {
         assertTrue(shortest < 10 && longest > 100, "short and long gaps: " + shortest + " to " + longest);
         assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, -0.1));
         assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 1.5));
+    }
+
+    @Test
+    void idleHostsReplaceAShareOfTheApplicationsAndNothingElseDependsOnThem() {
+        double gaps = 1.0 / 3;
+        List<AppSpec> without = AppPopulation.sample(400, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, gaps, 0);
+        List<AppSpec> hosts = AppPopulation.sample(400, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, gaps, 0.05);
+        List<AppSpec> all = AppPopulation.sample(400, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, gaps, 1);
+        int idle = 0;
+        for (int i = 0; i < hosts.size(); i++) {
+            AppSpec h = hosts.get(i);
+            AppSpec w = without.get(i);
+            assertEquals(w.hidden(), h.hidden());
+            assertEquals(w.split(), h.split(), "the split does not move");
+            if (h.equals(w)) {
+                continue;
+            }
+            idle++;
+            assertEquals("idle-" + w.name().substring(w.name().lastIndexOf('-') + 1), h.name());
+            assertEquals(all.get(i), h, "the same idle host whatever the share");
+            assertEquals(1, h.phases().size());
+            Phase p = h.phases().get(0);
+            assertTrue(p.load() >= 0.005 && p.load() <= 0.1, "near idle: " + p.load());
+            assertTrue(p.loadNoise() <= 0.5);
+            assertEquals(0, p.sineAmplitude());
+        }
+        assertTrue(idle >= 8 && idle <= 35, "idle hosts at share 0.05 of 400: " + idle);
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 0, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 0, 1.5));
     }
 
     /** Name, hidden parameters and split: what neither bursts nor gaps may change. */

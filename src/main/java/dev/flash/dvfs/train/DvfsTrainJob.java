@@ -64,12 +64,30 @@ public final class DvfsTrainJob {
         void update(String phase, int iteration, int total, int episodes, double meanReward, double secondsSoFar);
     }
 
+    /**
+     * A behaviour check of the exported model, run before it is moved into place; its JSON (with a
+     * boolean {@code passes}) goes into the report under {@code checks.<name>}. A failed check is
+     * reported and warned about, not fatal: the model is what the training produced, and whether
+     * to install it is the operator's call (the shipped one is guarded by the tests).
+     */
+    public interface ModelCheck {
+        String name();
+
+        JsonObject check(OnnxDvfsPolicy model);
+    }
+
     private final PrintStream log;
     private final ProgressSink progress;
+    private final List<ModelCheck> checks;
 
     public DvfsTrainJob(PrintStream log, ProgressSink progress) {
+        this(log, progress, List.of());
+    }
+
+    public DvfsTrainJob(PrintStream log, ProgressSink progress, List<ModelCheck> checks) {
         this.log = log;
         this.progress = progress;
+        this.checks = List.copyOf(checks);
     }
 
     /**
@@ -111,7 +129,8 @@ public final class DvfsTrainJob {
             appsSource = "sampled: AppPopulation.sample(" + DvfsApplications.DEFAULT_POPULATION + ", seed "
                     + req.seed() + ", test fraction " + DvfsApplications.DEFAULT_TEST_FRACTION
                     + ", burst max " + AppPopulation.DEFAULT_BURST_MAX
-                    + ", idle gap share " + String.format(java.util.Locale.ROOT, "%.3f", AppPopulation.DEFAULT_IDLE_GAP_SHARE)
+                    + ", idle gap share " + AppPopulation.DEFAULT_IDLE_GAP_SHARE_TEXT
+                    + ", idle host share " + AppPopulation.DEFAULT_IDLE_HOST_SHARE_TEXT
                     + "), = flash sim apps --sample "
                     + DvfsApplications.DEFAULT_POPULATION + " --seed " + req.seed();
         }
@@ -167,12 +186,20 @@ public final class DvfsTrainJob {
             String provenanceJson = provenance.toString();
 
             // Export to a temporary file; only a model the daemon's loader accepts is moved into place.
+            JsonObject checked = new JsonObject();
             try {
                 DvfsTrainer.export(main, provenanceJson, tmp);
                 try (OnnxDvfsPolicy check = OnnxDvfsPolicy.load(tmp)) {
                     if (check.levels() != s.env().levels()) {
                         throw new ModelRejectedException(tmp, "ladder of " + check.levels() + " levels, trained with "
                                 + s.env().levels());
+                    }
+                    for (ModelCheck c : checks) {
+                        JsonObject result = c.check(check);
+                        checked.add(c.name(), result);
+                        boolean passes = result.has("passes") && result.get("passes").getAsBoolean();
+                        log.printf("flash train dvfs: check %s: %s%s%n", c.name(), passes ? "passes" : "FAILS",
+                                passes ? "" : " (" + result + "); the model is written, but do not install it");
                     }
                 }
                 readableByAll(tmp);
@@ -183,6 +210,7 @@ public final class DvfsTrainJob {
 
             report = report(req, s, apps, appsSource, sha256(appsText), provenance, main, compared, baselines,
                     Files.size(req.out()), sha256(Files.readAllBytes(req.out())));
+            report.add("checks", checked);
         }
         Path json = req.out().resolveSibling(req.out().getFileName() + ".report.json");
         Path md = req.out().resolveSibling(req.out().getFileName() + ".report.md");

@@ -49,6 +49,22 @@ final class TrainingReport {
                     pct(x, "slowdown"), pct(x, "budget_held"), num(x, "reward_per_step"),
                     x.has("reward_gap_to_oracle") ? pct(x, "reward_gap_to_oracle") : "-"));
         }
+        JsonObject checks = r.has("checks") ? r.getAsJsonObject("checks") : new JsonObject();
+        if (checks.size() > 0) {
+            b.append("\n## Checks of the written model\n\n");
+            for (Map.Entry<String, JsonElement> e : checks.entrySet()) {
+                JsonObject c = e.getValue().getAsJsonObject();
+                b.append("- ").append(e.getKey()).append(": **").append(c.get("passes").getAsBoolean() ? "passes" : "FAILS")
+                        .append("**");
+                for (Map.Entry<String, JsonElement> f : c.entrySet()) {
+                    if (!f.getKey().equals("passes")) {
+                        b.append("; ").append(f.getKey()).append(" ").append(f.getValue().isJsonPrimitive()
+                                ? f.getValue().getAsString() : f.getValue().toString());
+                    }
+                }
+                b.append("\n");
+            }
+        }
         b.append("\n## Training curve (shipped model)\n\n");
         b.append("| iteration | steps | episodes | mean episode reward | entropy | approx KL | seconds |\n");
         b.append("|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -19,7 +19,7 @@ public final class ReproduceExperiment {
     public static void main(String[] args) throws Exception {
         Reproduction.Plan full = Reproduction.Plan.full(7);
         java.util.Map<String, String> extras = new java.util.HashMap<>();
-        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population", "burstMax", "gaps", "processes");
+        DvfsTrainer.Settings s = DvfsTrainExperiment.parse(args, full.settings(), extras, "out", "evalEps", "adapt", "heldOut", "population", "burstMax", "gaps", "hosts", "processes");
         int evalEps = extras.containsKey("evalEps") ? Integer.parseInt(extras.get("evalEps")) : full.evalEpisodes();
         int adapt = extras.containsKey("adapt") ? Integer.parseInt(extras.get("adapt")) : full.adaptEpisodes();
         Path out = extras.containsKey("out") ? Path.of(extras.get("out")) : null;

@@ -54,8 +54,11 @@ public final class DvfsTrainExperiment {
         // gaps=X: that share of applications with an idle gap (the "Idle gaps" runs: gaps=1/3).
         double gaps = extras.containsKey("gaps") ? dev.flash.sim.AppPopulation.parseShare(extras.get("gaps"))
                 : dev.flash.sim.AppPopulation.DEFAULT_IDLE_GAP_SHARE;
+        // hosts=X: that share of applications are idle hosts.
+        double hosts = extras.containsKey("hosts") ? dev.flash.sim.AppPopulation.parseShare(extras.get("hosts"))
+                : dev.flash.sim.AppPopulation.DEFAULT_IDLE_HOST_SHARE;
         return dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
-                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax, gaps);
+                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax, gaps, hosts);
     }
 
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
@@ -108,7 +111,7 @@ public final class DvfsTrainExperiment {
     public static void main(String[] args) throws java.io.IOException {
         java.util.Map<String, String> extras = new java.util.HashMap<>();
         DvfsTrainer.Settings s = parse(args, DvfsTrainer.Settings.defaults(7), extras, "oracle", "diag", "wide", "out",
-                "foreign", "burstMax", "gaps");
+                "foreign", "burstMax", "gaps", "hosts");
         boolean oracle = extras.containsKey("oracle");
         boolean diag = extras.containsKey("diag");
         // {mlpMax, ipcLo, ipcHi}: hidden parameters redrawn from wider ranges
