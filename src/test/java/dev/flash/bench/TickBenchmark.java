@@ -107,6 +107,8 @@ public class TickBenchmark {
     private List<PolicyDecision> decisionsB;
     private boolean flip;
     private final FallbackController fallback = new FallbackController();
+    /** The model to run instead of {@link #modelFile}'s (IdleTreeWrites sets it). */
+    Path modelOverride;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -121,7 +123,7 @@ public class TickBenchmark {
 
         source = telemetry(root, dir, cpus);
         actuator = new CpufreqActuator(root, new StateStore(dir.resolve("state")), false);
-        model = OnnxDvfsPolicy.load(modelFile(dir));
+        model = OnnxDvfsPolicy.load(modelOverride != null ? modelOverride : modelFile(dir));
         int contextLength = model.description().contextLength();
         buffer = new TrajectoryBuffer(Math.max(1, contextLength), DvfsFeatures.COUNT,
                 model.description().actions().size());
@@ -192,6 +194,16 @@ public class TickBenchmark {
             return Path.of(given);
         }
         return TestModels.spec().write(dir, "dvfs-test.onnx");
+    }
+
+    /** The fake trees' root directory (IdleTreeWrites reads the written files). */
+    Path dir() {
+        return dir;
+    }
+
+    /** The daemon after set-up: its context is full and it is running. */
+    FlashDaemon daemon() {
+        return daemon;
     }
 
     @TearDown(Level.Trial)
