@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.flash.dvfs.eval.IdleHostCheck;
 import dev.flash.dvfs.train.DvfsTrainJob;
+import dev.flash.dvfs.train.DvfsTrainer;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.SpecException;
@@ -38,7 +39,10 @@ import picocli.CommandLine.Spec;
             "The model is written to a temporary file, validated with the daemon's loader and only",
             "then moved to --out; <out>.report.json and <out>.report.md describe the run (command,",
             "seed, curves, held-out metrics against plain PPO, the other encoders, the Linux",
-            "governors and the oracle).",
+            "governors and the oracle). The written model is also run on an idle host: a model",
+            "that keeps moving the frequency there (more than 2 changes a minute) or saves less",
+            "than 90%% of what parking saves is reported as FAILS (check idle_host), with a",
+            "warning not to install it.",
             "",
             "Examples:",
             "  flash train dvfs --seed 7 --out models/dvfs-flash.onnx",
@@ -66,7 +70,9 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "PPO iterations of 1024 steps (default: 1000; --quick: 3).")
+            description = "PPO iterations, each " + DvfsTrainer.DEFAULT_NUM_ENVS + " applications x "
+                    + DvfsTrainer.DEFAULT_ROLLOUT_STEPS + " steps (default: " + DvfsTrainer.DEFAULT_ITERATIONS
+                    + "; --quick: 3).")
     Integer iterations;
 
     @Option(names = "--encoder", paramLabel = "set-delta|set|gru", defaultValue = "set-delta",
@@ -78,7 +84,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
 
     @Option(names = "--context-length", paramLabel = "C",
             description = "Context rows (recent transitions) the encoder sees; 0 trains plain PPO without FLASH "
-                    + "(default: 4; --quick: 8).")
+                    + "(default: " + DvfsTrainer.DEFAULT_CONTEXT_LENGTH + "; --quick: 8).")
     Integer contextLength;
 
     @Option(names = "--quick", description = "Tiny settings that finish in seconds (smoke tests).")

@@ -34,6 +34,18 @@ class HelpTextTest {
         }
     }
 
+    /** Defaults in help texts come from the constants training uses, not from memory. */
+    @Test
+    void trainDvfsHelpStatesTheTrainingDefaults() {
+        String help = FlashMain.commandLine().getSubcommands().get("train").getSubcommands().get("dvfs")
+                .getUsageMessage().replaceAll("\\s+", " ");
+        var d = dev.flash.dvfs.train.DvfsTrainer.Settings.defaults(7);
+        assertTrue(help.contains("PPO iterations, each " + d.numEnvs() + " applications x " + d.rolloutSteps()
+                + " steps (default: " + d.iterations() + ";"), help);
+        assertTrue(help.contains("sees; 0 trains plain PPO without FLASH (default: " + d.contextLength() + ";"), help);
+        assertTrue(help.contains("check idle_host"), help);
+    }
+
     @Test
     void everyHelpRendersWithoutPicocliWarnings() {
         PrintStream err = System.err;

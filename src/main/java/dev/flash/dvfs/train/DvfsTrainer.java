@@ -49,6 +49,8 @@ public final class DvfsTrainer {
      * for 1.9x the training time (docs/reproduce-dvfs.md, "Width and length of the base agent").
      */
     public static final int DEFAULT_NUM_ENVS = 64;
+    /** Steps each application runs per PPO iteration (two 32-step episodes). */
+    public static final int DEFAULT_ROLLOUT_STEPS = 64;
 
     /** Context rows C of the default settings: the last 4 transitions (see {@link Settings#defaults}). */
     public static final int DEFAULT_CONTEXT_LENGTH = 4;
@@ -114,7 +116,7 @@ public final class DvfsTrainer {
          * (docs/reproduce-dvfs.md, "The discount").
          */
         public static Settings defaults(long seed) {
-            return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, 64, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
+            return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, DEFAULT_ROLLOUT_STEPS, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
                     DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN);
         }
 
