@@ -125,7 +125,8 @@ public final class SimCommand extends GroupCommand {
                 err.println("flash sim apps: --idle-hosts must be a number in [0, 1], got '" + idleHostsText + "'");
                 return ExitCodes.USAGE;
             }
-            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction, burstMax, idleGaps, idleHosts);
+            List<AppSpec> apps = AppPopulation.sample(sample, seed, testFraction,
+                    new AppPopulation.Shape(burstMax, idleGaps, idleHosts));
             long test = apps.stream().filter(AppSpec::isTest).count();
             if (out == null) {
                 spec.commandLine().getOut().print(AppPopulation.toJson(apps));

@@ -71,7 +71,7 @@ public final class AppPopulation {
     /** Noise at and below which a phase counts as steady; bursty phases start here. */
     public static final double STEADY_NOISE_MAX = 0.08;
 
-    /** The values {@link #sample(int, long, double, double)} accepts as {@code burstMax}, for messages. */
+    /** The values {@link Shape} accepts as {@code burstMax}, for messages. */
     public static final String BURST_MAX_RANGE = "0 or in [" + STEADY_NOISE_MAX + ", 0.5]";
 
     /** 0 (no bursty phase) or a ceiling from the steady noise up to the most a phase may have. */
@@ -101,47 +101,62 @@ public final class AppPopulation {
         return share >= 0 && share <= 1;
     }
 
+    /**
+     * What the population holds beyond its base applications, each drawn from a random stream of
+     * its own so that changing one leaves every other value as it was:
+     *
+     * @param burstMax      highest per-second load noise of the bursty third of the phases
+     *                      (uniform from {@link #STEADY_NOISE_MAX}); 0: no bursty phase
+     * @param idleGapShare  share of applications whose phase cycle ends with a near-idle gap
+     *                      ({@link #idleGap}); 0: none
+     * @param idleHostShare share of applications that are idle hosts ({@link #idleHost}); 0: none
+     */
+    public record Shape(double burstMax, double idleGapShare, double idleHostShare) {
+        /** What {@code flash train dvfs} and {@code flash sim apps} use by default. */
+        public static final Shape DEFAULT = new Shape(DEFAULT_BURST_MAX, DEFAULT_IDLE_GAP_SHARE, DEFAULT_IDLE_HOST_SHARE);
+        /** The base applications only: steady phases, no gap, no idle host. */
+        public static final Shape BASE = new Shape(0, 0, 0);
+
+        public Shape {
+            if (!isValidBurstMax(burstMax)) {
+                throw new IllegalArgumentException("burst noise maximum must be " + BURST_MAX_RANGE + ", got "
+                        + burstMax);
+            }
+            if (!isValidShare(idleGapShare)) {
+                throw new IllegalArgumentException("idle gap share must be in [0, 1], got " + idleGapShare);
+            }
+            if (!isValidShare(idleHostShare)) {
+                throw new IllegalArgumentException("idle host share must be in [0, 1], got " + idleHostShare);
+            }
+        }
+
+        public Shape withBurstMax(double x) {
+            return new Shape(x, idleGapShare, idleHostShare);
+        }
+
+        public Shape withIdleGaps(double share) {
+            return new Shape(burstMax, share, idleHostShare);
+        }
+
+        public Shape withIdleHosts(double share) {
+            return new Shape(burstMax, idleGapShare, share);
+        }
+    }
+
     /** A deterministic population of {@code n} applications (same n, seed, fraction: same list). */
     public static List<AppSpec> sample(int n, long seed, double testFraction) {
-        return sample(n, seed, testFraction, DEFAULT_BURST_MAX);
-    }
-
-    /** {@link #sample(int, long, double, double, double)} with the default share of idle gaps. */
-    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax) {
-        return sample(n, seed, testFraction, burstMax, DEFAULT_IDLE_GAP_SHARE);
+        return sample(n, seed, testFraction, Shape.DEFAULT);
     }
 
     /**
-     * {@link #sample(int, long, double)} with the bursty phases' noise uniform in
-     * [{@link #STEADY_NOISE_MAX}, {@code burstMax}]; {@code burstMax} 0 gives no bursty phase
-     * (the population before bursts were added, value for value). Which phases are bursty comes
-     * from a stream of its own, so every other value is the same whatever {@code burstMax} is.
-     * A share {@code idleGapShare} of the applications then ends its phase cycle with a near-idle
-     * gap ({@link #idleGap}), drawn from a third stream: 0 gives the population before gaps were
-     * added, value for value.
+     * The base applications of {@code n}, {@code seed} and {@code testFraction}, then, in this
+     * order and each from its own stream: bursty phases, idle gaps appended to a share of the
+     * applications, a share of the applications turned into idle hosts. A part at 0 gives the
+     * population without it, value for value.
      */
-    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax, double idleGapShare) {
-        return sample(n, seed, testFraction, burstMax, idleGapShare, DEFAULT_IDLE_HOST_SHARE);
-    }
-
-    /**
-     * {@link #sample(int, long, double, double, double)}, then a share {@code idleHostShare} of
-     * the applications become idle hosts ({@link #idleHost}), drawn from a fourth stream: 0 gives
-     * the population before, value for value.
-     */
-    public static List<AppSpec> sample(int n, long seed, double testFraction, double burstMax, double idleGapShare,
-                                       double idleHostShare) {
-        if (!isValidBurstMax(burstMax)) {
-            throw new IllegalArgumentException("burst noise maximum must be " + BURST_MAX_RANGE + ", got " + burstMax);
-        }
-        if (!isValidShare(idleGapShare)) {
-            throw new IllegalArgumentException("idle gap share must be in [0, 1], got " + idleGapShare);
-        }
-        if (!isValidShare(idleHostShare)) {
-            throw new IllegalArgumentException("idle host share must be in [0, 1], got " + idleHostShare);
-        }
-        List<AppSpec> apps = withBursts(sample(n, seed, testFraction, AppPopulation::sampleApp), seed, burstMax);
-        return withIdleHosts(withIdleGaps(apps, seed, idleGapShare), seed, idleHostShare);
+    public static List<AppSpec> sample(int n, long seed, double testFraction, Shape shape) {
+        List<AppSpec> apps = withBursts(sample(n, seed, testFraction, AppPopulation::sampleApp), seed, shape.burstMax());
+        return withIdleHosts(withIdleGaps(apps, seed, shape.idleGapShare()), seed, shape.idleHostShare());
     }
 
     private static List<AppSpec> withBursts(List<AppSpec> steady, long seed, double burstMax) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.sim.AppPopulation;
+import dev.flash.sim.AppPopulation.Shape;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -32,17 +33,17 @@ class SimCommandTest {
         assertEquals(AppPopulation.sample(12, 4, 0.25), AppPopulation.read(out));
         Path steady = dir.resolve("steady.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--burst-max", "0", "--out", steady.toString()));
-        assertEquals(AppPopulation.sample(12, 4, 0.2, 0), AppPopulation.read(steady));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, Shape.DEFAULT.withBurstMax(0)), AppPopulation.read(steady));
         Path gapped = dir.resolve("gaps.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "0.5", "--out", gapped.toString()));
-        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0.5), AppPopulation.read(gapped));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, Shape.DEFAULT.withIdleGaps(0.5)), AppPopulation.read(gapped));
         Path third = dir.resolve("third.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "1/3", "--out", third.toString()));
-        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3), AppPopulation.read(third));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, Shape.DEFAULT.withIdleGaps(1.0 / 3)), AppPopulation.read(third));
         Path hosts = dir.resolve("hosts.json");
         assertEquals(0, run("sim", "apps", "--sample", "12", "--seed", "4", "--idle-gaps", "0", "--idle-hosts", "1/4",
                 "--out", hosts.toString()));
-        assertEquals(AppPopulation.sample(12, 4, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0, 0.25), AppPopulation.read(hosts));
+        assertEquals(AppPopulation.sample(12, 4, 0.2, Shape.DEFAULT.withIdleGaps(0).withIdleHosts(0.25)), AppPopulation.read(hosts));
     }
 
     @Test

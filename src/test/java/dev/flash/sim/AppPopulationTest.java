@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flash.sim.AppPopulation.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,9 +46,9 @@ class AppPopulationTest {
     @Test
     void aThirdOfThePhasesAreBurstyAndNothingElseDependsOnIt() {
         // Without idle gaps and idle hosts, whose noise is their own (next tests).
-        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0, 0);
-        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, 0, 0, 0);
-        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, 0.25, 0, 0);
+        List<AppSpec> bursty = AppPopulation.sample(300, 7, 0.2, Shape.DEFAULT.withIdleGaps(0).withIdleHosts(0));
+        List<AppSpec> steady = AppPopulation.sample(300, 7, 0.2, Shape.BASE);
+        List<AppSpec> milder = AppPopulation.sample(300, 7, 0.2, Shape.BASE.withBurstMax(0.25));
         int phases = 0;
         int burstyPhases = 0;
         for (int i = 0; i < bursty.size(); i++) {
@@ -76,20 +77,20 @@ class AppPopulationTest {
         }
         double share = (double) burstyPhases / phases;
         assertTrue(share > 0.28 && share < 0.39, "bursty share " + share);
-        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.05));
-        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.6));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, Shape.DEFAULT.withBurstMax(0.05)));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, Shape.DEFAULT.withBurstMax(0.6)));
     }
 
     @Test
     void idleGapsEndAShareOfTheCyclesAndNothingElseDependsOnThem() {
-        assertEquals(AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3, 0.05),
+        assertEquals(AppPopulation.sample(300, 7, 0.2, Shape.DEFAULT.withIdleGaps(1.0 / 3).withIdleHosts(0.05)),
                 AppPopulation.sample(300, 7, 0.2), "a third with gaps, 5% idle hosts by default");
         assertEquals(AppPopulation.DEFAULT_IDLE_GAP_SHARE, AppPopulation.parseShare(AppPopulation.DEFAULT_IDLE_GAP_SHARE_TEXT));
         assertEquals(AppPopulation.DEFAULT_IDLE_HOST_SHARE,
                 AppPopulation.parseShare(AppPopulation.DEFAULT_IDLE_HOST_SHARE_TEXT));
-        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1.0 / 3, 0);
-        List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 0, 0);
-        List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, 1, 0);
+        List<AppSpec> gapped = AppPopulation.sample(300, 7, 0.2, Shape.DEFAULT.withIdleGaps(1.0 / 3).withIdleHosts(0));
+        List<AppSpec> without = AppPopulation.sample(300, 7, 0.2, Shape.DEFAULT.withIdleGaps(0).withIdleHosts(0));
+        List<AppSpec> all = AppPopulation.sample(300, 7, 0.2, Shape.DEFAULT.withIdleGaps(1).withIdleHosts(0));
         int withGap = 0;
         double shortest = Double.MAX_VALUE;
         double longest = 0;
@@ -116,16 +117,16 @@ class AppPopulationTest {
         double share = (double) withGap / gapped.size();
         assertTrue(share > 0.27 && share < 0.40, "share of applications with a gap " + share);
         assertTrue(shortest < 10 && longest > 100, "short and long gaps: " + shortest + " to " + longest);
-        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, -0.1));
-        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, Shape.DEFAULT.withIdleGaps(-0.1)));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, Shape.DEFAULT.withIdleGaps(1.5)));
     }
 
     @Test
     void idleHostsReplaceAShareOfTheApplicationsAndNothingElseDependsOnThem() {
         double gaps = 1.0 / 3;
-        List<AppSpec> without = AppPopulation.sample(400, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, gaps, 0);
-        List<AppSpec> hosts = AppPopulation.sample(400, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, gaps, 0.05);
-        List<AppSpec> all = AppPopulation.sample(400, 7, 0.2, AppPopulation.DEFAULT_BURST_MAX, gaps, 1);
+        List<AppSpec> without = AppPopulation.sample(400, 7, 0.2, Shape.DEFAULT.withIdleGaps(gaps).withIdleHosts(0));
+        List<AppSpec> hosts = AppPopulation.sample(400, 7, 0.2, Shape.DEFAULT.withIdleGaps(gaps).withIdleHosts(0.05));
+        List<AppSpec> all = AppPopulation.sample(400, 7, 0.2, Shape.DEFAULT.withIdleGaps(gaps).withIdleHosts(1));
         int idle = 0;
         for (int i = 0; i < hosts.size(); i++) {
             AppSpec h = hosts.get(i);
@@ -145,8 +146,8 @@ class AppPopulationTest {
             assertEquals(0, p.sineAmplitude());
         }
         assertTrue(idle >= 8 && idle <= 35, "idle hosts at share 0.05 of 400: " + idle);
-        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 0, -0.1));
-        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, 0.5, 0, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, Shape.DEFAULT.withIdleHosts(-0.1)));
+        assertThrows(IllegalArgumentException.class, () -> AppPopulation.sample(10, 7, 0.2, Shape.DEFAULT.withIdleHosts(1.5)));
     }
 
     /** Name, hidden parameters and split: what neither bursts nor gaps may change. */

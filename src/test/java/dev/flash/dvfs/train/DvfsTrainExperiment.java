@@ -58,7 +58,7 @@ public final class DvfsTrainExperiment {
         double hosts = extras.containsKey("hosts") ? dev.flash.sim.AppPopulation.parseShare(extras.get("hosts"))
                 : dev.flash.sim.AppPopulation.DEFAULT_IDLE_HOST_SHARE;
         return dev.flash.sim.AppPopulation.sample(DvfsApplications.DEFAULT_POPULATION, 7,
-                DvfsApplications.DEFAULT_TEST_FRACTION, burstMax, gaps, hosts);
+                DvfsApplications.DEFAULT_TEST_FRACTION, new dev.flash.sim.AppPopulation.Shape(burstMax, gaps, hosts));
     }
 
     /** {@code s} with one {@code key=value} override applied; null when the key is not a settings key. */
