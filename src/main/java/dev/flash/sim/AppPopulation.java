@@ -174,17 +174,7 @@ public final class AppPopulation {
     }
 
     private static List<AppSpec> withIdleGaps(List<AppSpec> apps, long seed, double share) {
-        if (share == 0) {
-            return apps;
-        }
-        SplittableRandom gaps = new SplittableRandom(seed ^ 0x1D1EL);
-        return eachApp(apps, a -> {
-            // Both draws happen for every application, so the share changes which apps get a gap, not the gaps.
-            boolean gets = gaps.nextDouble() < share;
-            Phase gap = idleGap(gaps);
-            if (!gets) {
-                return a;
-            }
+        return withShare(apps, new SplittableRandom(seed ^ 0x1D1EL), share, AppPopulation::idleGap, (a, gap) -> {
             List<Phase> phases = new ArrayList<>(a.phases());
             phases.add(gap);
             return a.withPhases(phases);
@@ -192,19 +182,27 @@ public final class AppPopulation {
     }
 
     private static List<AppSpec> withIdleHosts(List<AppSpec> apps, long seed, double share) {
+        return withShare(apps, new SplittableRandom(seed ^ 0x1D1E05L), share, AppPopulation::idleHost, (a, idle) -> {
+            String index = a.name().substring(a.name().lastIndexOf('-') + 1);
+            return new AppSpec("idle-" + index, List.of(idle), a.hidden(), a.split());
+        });
+    }
+
+    /**
+     * A share of the applications changed by {@code change} with a phase drawn by {@code draw}.
+     * Every application draws both its coin and its phase from {@code rng}, so the share changes
+     * which applications change, not how.
+     */
+    private static List<AppSpec> withShare(List<AppSpec> apps, SplittableRandom rng, double share,
+                                           java.util.function.Function<SplittableRandom, Phase> draw,
+                                           java.util.function.BiFunction<AppSpec, Phase, AppSpec> change) {
         if (share == 0) {
             return apps;
         }
-        SplittableRandom hosts = new SplittableRandom(seed ^ 0x1D1E05L);
         return eachApp(apps, a -> {
-            // As for gaps: every application draws, so the share changes which apps idle, not how.
-            boolean gets = hosts.nextDouble() < share;
-            Phase idle = idleHost(hosts);
-            if (!gets) {
-                return a;
-            }
-            String index = a.name().substring(a.name().lastIndexOf('-') + 1);
-            return new AppSpec("idle-" + index, List.of(idle), a.hidden(), a.split());
+            boolean gets = rng.nextDouble() < share;
+            Phase phase = draw.apply(rng);
+            return gets ? change.apply(a, phase) : a;
         });
     }
 

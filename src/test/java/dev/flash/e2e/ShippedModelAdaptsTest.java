@@ -10,6 +10,7 @@ import dev.flash.daemon.FlashDaemon;
 import dev.flash.daemon.Node;
 import dev.flash.daemon.PolicyProvider;
 import dev.flash.daemon.SdNotify;
+import dev.flash.dvfs.eval.IdleHostCheck;
 import dev.flash.policy.DecisionException;
 import dev.flash.policy.FallbackController;
 import dev.flash.policy.FrequencyPolicy;
@@ -101,7 +102,7 @@ class ShippedModelAdaptsTest {
     @Test
     void parksOnAnIdleHostInsteadOfHunting() throws Exception {
         SimSpec spec = SimSpec.embeddedDefault();
-        AppSpec idle = AppSpec.steady("idle-host", 0.2, 0.01, 0.25);
+        AppSpec idle = IdleHostCheck.APP;
         SimulatedNode sim = new SimSpec(spec.node(), List.of(idle), spec.seed(), 1, 0, false, "test").build();
         OnnxDvfsPolicy onnx = OnnxDvfsPolicy.load(SHIPPED);
         AtomicLong clock = new AtomicLong();

@@ -6,7 +6,7 @@ import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
 import dev.flash.sim.NodeSpec;
 import dev.flash.sim.SimSpec;
-import java.util.List;
+import java.util.Map;
 
 /**
  * Does a DVFS model park on an idle host? An idle server is the commonest server there is and
@@ -43,9 +43,18 @@ public final class IdleHostCheck implements DvfsTrainJob.ModelCheck {
         return run(model, SimSpec.embeddedDefault().node());
     }
 
+    /** The model, the performance governor and the oracle on the same load (the other references are not needed). */
     public static Result run(OnnxDvfsPolicy model, NodeSpec node) {
-        OperatorEvaluation.Report report = ModelEvaluation.evaluate(model, List.of(APP), node, SECONDS, SEED, null);
-        OperatorEvaluation.Row row = report.perApp(ModelEvaluation.MODEL_AGENT).get(0);
+        Map<String, OperatorEvaluation.Agent> refs = OperatorEvaluation.referenceAgents();
+        int actions = model.description().actions().size();
+        long seed = OperatorEvaluation.appSeed(SEED, 0);
+        OperatorEvaluation.RunStats own = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> model, node, APP,
+                SECONDS, seed, model.description().contextLength(), actions);
+        OperatorEvaluation.RunStats perf = OperatorEvaluation.run("performance", refs.get("performance"), node, APP,
+                SECONDS, seed, 0, actions);
+        OperatorEvaluation.RunStats oracle = OperatorEvaluation.run("oracle", refs.get("oracle"), node, APP,
+                SECONDS, seed, 0, actions);
+        OperatorEvaluation.Row row = OperatorEvaluation.row(own, perf, oracle);
         return new Result(row.changesPerMinute(), row.shareOfOracleSaving(), row.energySaving());
     }
 
