@@ -24,6 +24,8 @@ package dev.flash.meta;
  * @param topEpisodes              M, episodes kept in TOP_EPISODES mode
  * @param contextResetProbability  chance that a rollout on an application starts from an empty
  *                                 context, so the agent also learns to act while its context fills
+ * @param sampling                 which training applications each rollout steps (uniform or
+ *                                 prioritized level replay)
  */
 public record PpoConfig(
         long seed,
@@ -43,7 +45,8 @@ public record PpoConfig(
         boolean normalizeAdvantages,
         ContextBuffer.Mode contextMode,
         int topEpisodes,
-        double contextResetProbability) {
+        double contextResetProbability,
+        ApplicationSampling sampling) {
 
     public PpoConfig {
         require(iterations >= 1, "iterations", iterations);
@@ -61,11 +64,12 @@ public record PpoConfig(
         require(topEpisodes >= 1, "topEpisodes", topEpisodes);
         require(contextResetProbability >= 0 && contextResetProbability <= 1, "contextResetProbability",
                 contextResetProbability);
+        require(sampling != null, "sampling", sampling);
     }
 
     public static PpoConfig defaults() {
         return new PpoConfig(1, 100, 8, 64, 0.99, 0.95, 2.5e-4, true, 4, 4, 0.2, 0.01, 0.5, 0.5, true,
-                ContextBuffer.Mode.LATEST, 20, 0.25);
+                ContextBuffer.Mode.LATEST, 20, 0.25, ApplicationSampling.UNIFORM);
     }
 
     public int batchSize() {
@@ -75,31 +79,37 @@ public record PpoConfig(
     public PpoConfig withSeed(long s) {
         return new PpoConfig(s, iterations, numEnvs, rolloutSteps, gamma, gaeLambda, learningRate, annealLr,
                 epochs, minibatches, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, contextMode,
-                topEpisodes, contextResetProbability);
+                topEpisodes, contextResetProbability, sampling);
     }
 
     public PpoConfig withIterations(int n) {
         return new PpoConfig(seed, n, numEnvs, rolloutSteps, gamma, gaeLambda, learningRate, annealLr,
                 epochs, minibatches, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, contextMode,
-                topEpisodes, contextResetProbability);
+                topEpisodes, contextResetProbability, sampling);
     }
 
     public PpoConfig withRollout(int envs, int steps, int minibatchCount) {
         return new PpoConfig(seed, iterations, envs, steps, gamma, gaeLambda, learningRate, annealLr,
                 epochs, minibatchCount, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, contextMode,
-                topEpisodes, contextResetProbability);
+                topEpisodes, contextResetProbability, sampling);
     }
 
     public PpoConfig withLearningRate(double lr, boolean anneal) {
         return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, gaeLambda, lr, anneal,
                 epochs, minibatches, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, contextMode,
-                topEpisodes, contextResetProbability);
+                topEpisodes, contextResetProbability, sampling);
     }
 
     public PpoConfig withContext(ContextBuffer.Mode mode, int m, double resetProbability) {
         return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, gaeLambda, learningRate, annealLr,
                 epochs, minibatches, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, mode,
-                m, resetProbability);
+                m, resetProbability, sampling);
+    }
+
+    public PpoConfig withSampling(ApplicationSampling s) {
+        return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, gaeLambda, learningRate, annealLr,
+                epochs, minibatches, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, contextMode,
+                topEpisodes, contextResetProbability, s);
     }
 
     private static void require(boolean ok, String key, Object value) {

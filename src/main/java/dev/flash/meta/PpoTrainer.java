@@ -47,6 +47,8 @@ public final class PpoTrainer {
     private final ParameterStore ps;
     private final NDManager manager;
     private float currentLr;
+    /** Training applications' scores and draw times, created by the first rollout of {@link #train}. */
+    private ApplicationSampling.Sampler sampler;
     private long totalSteps;
 
     /** One application being stepped: its environment, context and current episode. */
@@ -55,6 +57,8 @@ public final class PpoTrainer {
         final ContextBuffer context;
         float[] obs;
         double episodeReward;
+        /** Index of the training application, for the sampler's score (-1 outside training). */
+        int app = -1;
 
         Slot(RlEnvironment env, ContextBuffer context) {
             this.env = env;
@@ -134,6 +138,7 @@ public final class PpoTrainer {
             List<Slot> slots = sampleSlots(apps, appCount, known);
             List<Double> finished = new ArrayList<>();
             Rollout ro = collect(slots, cfg.rolloutSteps(), finished);
+            scoreApplications(slots, ro);
             double[] losses = update(ro);
             double[] stepStats = meanStd(ro.rewards);
             double meanEpisode = finished.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -374,17 +379,17 @@ public final class PpoTrainer {
     // ---------------------------------------------------------------- rollout
 
     private List<Slot> sampleSlots(ApplicationSet apps, int appCount, Map<Long, Slot> known) {
-        List<Slot> slots = new ArrayList<>();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < appCount; i++) {
-            order.add(i);
+        if (sampler == null) {
+            sampler = cfg.sampling().sampler(appCount);
         }
-        java.util.Collections.shuffle(order, rng);
+        List<Integer> drawn = sampler.draw(cfg.numEnvs(), rng);
+        List<Slot> slots = new ArrayList<>();
         for (int e = 0; e < cfg.numEnvs(); e++) {
-            int app = order.get(e % appCount);
+            int app = drawn.get(e);
             long key = (long) app * cfg.numEnvs() + e / appCount; // a replica per slot when apps are few
             Slot s = known.computeIfAbsent(key, k -> new Slot(
                     apps.environment(ApplicationSet.Split.TRAIN, app, cfg.seed() * 1_000_003L + k), newContext()));
+            s.app = app;
             if (s.obs == null) {
                 s.obs = s.env.reset();
             }
@@ -394,6 +399,24 @@ public final class PpoTrainer {
             slots.add(s);
         }
         return slots;
+    }
+
+    /**
+     * PLR's score of each application of the rollout: the mean positive advantage of its steps,
+     * how much better than expected the agent can still do there ({@link ApplicationSampling}).
+     */
+    private void scoreApplications(List<Slot> slots, Rollout ro) {
+        if (cfg.sampling().isUniform()) {
+            return;
+        }
+        int n = ro.slots;
+        for (int e = 0; e < n; e++) {
+            double sum = 0;
+            for (int t = 0; t < ro.steps; t++) {
+                sum += Math.max(0, ro.advantages[t * n + e]);
+            }
+            sampler.score(slots.get(e).app, sum / ro.steps);
+        }
     }
 
     /** Steps every slot {@code steps} times with the current policy; ended episodes go to {@code finished}. */

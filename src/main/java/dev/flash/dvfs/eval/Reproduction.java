@@ -673,6 +673,7 @@ public final class Reproduction {
         plan.addProperty("rollout_steps", r.plan().settings().rolloutSteps());
         plan.addProperty("context_length", r.plan().settings().contextLength());
         plan.addProperty("encoder", r.plan().settings().encoder().name());
+        plan.addProperty("application_sampling", r.plan().settings().sampling().label());
         plan.addProperty("test_apps_adapted", r.apps().size());
         plan.addProperty("adapt_episodes", r.plan().adaptEpisodes());
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());

@@ -417,6 +417,7 @@ public final class DvfsTrainJob {
         JsonArray hidden = new JsonArray();
         s.baseHidden().forEach(hidden::add);
         o.add("base_hidden", hidden);
+        o.addProperty("application_sampling", s.sampling().label());
         return o;
     }
 

@@ -3,6 +3,7 @@ package dev.flash.dvfs.train;
 import ai.djl.ndarray.NDManager;
 import dev.flash.dvfs.DvfsActions;
 import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.meta.ApplicationSampling;
 import dev.flash.meta.ApplicationSet.Split;
 import dev.flash.meta.ContextBuffer;
 import dev.flash.meta.Djl;
@@ -62,6 +63,9 @@ public final class DvfsTrainer {
      */
     public static final List<Integer> DEFAULT_BASE_HIDDEN = List.of(64, 64);
 
+    /** Training applications drawn uniformly per rollout. */
+    public static final ApplicationSampling DEFAULT_SAMPLING = ApplicationSampling.UNIFORM;
+
     /**
      * Everything that shapes a training run, in one record.
      *
@@ -82,11 +86,13 @@ public final class DvfsTrainer {
      * @param env            environment options (episode length, budget, kappa)
      * @param contextResetProbability chance a rollout on an application starts from an empty context
      * @param baseHidden     hidden widths of the base agent's actor and critic MLPs
+     * @param sampling       which training applications each rollout steps
      */
     public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
                            int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
                            int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
-                           DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden) implements java.io.Serializable {
+                           DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden,
+                           ApplicationSampling sampling) implements java.io.Serializable {
 
         public Settings {
             baseHidden = List.copyOf(baseHidden);
@@ -117,13 +123,13 @@ public final class DvfsTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, DEFAULT_ROLLOUT_STEPS, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
-                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN);
+                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING);
         }
 
         /** Seconds instead of minutes: for smoke tests, not for a model anyone should deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, NetworkConfig.EncoderType.SET_DELTA, 8, 8, 16, 4, 32, 2, 1, 1e-3, 0.01, 0.95, 1,
-                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN);
+                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING);
         }
 
         public Settings withSeed(long s) {
@@ -183,13 +189,17 @@ public final class DvfsTrainer {
             return edit(b -> b.baseHidden = widths);
         }
 
+        public Settings withSampling(ApplicationSampling s) {
+            return edit(b -> b.sampling = s);
+        }
+
         /** A copy with the fields {@code change} sets on a mutable copy; one place lists them all. */
         private Settings edit(java.util.function.Consumer<Editable> change) {
             Editable b = new Editable(this);
             change.accept(b);
             return new Settings(b.seed, b.iterations, b.encoder, b.contextLength, b.embeddingSize, b.encoderHidden,
                     b.numEnvs, b.rolloutSteps, b.minibatches, b.epochs, b.learningRate, b.entropyCoef, b.gamma,
-                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden);
+                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden, b.sampling);
         }
 
         /** The record's fields, mutable, for {@link #edit}. */
@@ -211,6 +221,7 @@ public final class DvfsTrainer {
             DvfsEnvironment.Options env;
             double contextResetProbability;
             List<Integer> baseHidden;
+            ApplicationSampling sampling;
 
             Editable(Settings s) {
                 seed = s.seed;
@@ -230,6 +241,7 @@ public final class DvfsTrainer {
                 env = s.env;
                 contextResetProbability = s.contextResetProbability;
                 baseHidden = s.baseHidden;
+                sampling = s.sampling;
             }
         }
 
@@ -243,7 +255,7 @@ public final class DvfsTrainer {
             PpoConfig d = PpoConfig.defaults();
             return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, d.gaeLambda(), learningRate, true,
                     epochs, minibatches, d.clip(), entropyCoef, d.valueCoef(), d.maxGradNorm(), true,
-                    ContextBuffer.Mode.LATEST, d.topEpisodes(), contextResetProbability);
+                    ContextBuffer.Mode.LATEST, d.topEpisodes(), contextResetProbability, sampling);
         }
 
         /** "SET, C=32" or "no context". */

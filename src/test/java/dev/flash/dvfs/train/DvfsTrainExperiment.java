@@ -82,6 +82,9 @@ public final class DvfsTrainExperiment {
             case "randstart" -> s.withEnv(s.env().withRandomStartProbability(Double.parseDouble(v)));
             case "kappa" -> s.withEnv(s.env().withKappa(Double.parseDouble(v)));
             case "switch" -> s.withEnv(s.env().withSwitchPenalty(Double.parseDouble(v)));
+            case "plr" -> s.withSampling(v.equals("off") ? dev.flash.meta.ApplicationSampling.UNIFORM
+                    : dev.flash.meta.ApplicationSampling.prioritized(Double.parseDouble(v.split("/")[0]),
+                    Double.parseDouble(v.split("/")[1])));
             default -> null;
         };
     }
