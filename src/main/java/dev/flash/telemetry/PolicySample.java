@@ -32,6 +32,11 @@ import java.util.List;
  * @param utilizationDeviation  how far the busiest CPU's utilization strays from that average,
  *                              second to second ({@link UtilizationHistory}), NaN before the
  *                              first interval
+ * @param runWaitShare          share of the policy's runnable time its tasks spent waiting for a
+ *                              CPU over the tick, 0..1: run-queue delay / (run time + run-queue
+ *                              delay), summed over the policy's CPUs ({@code /proc/schedstat}
+ *                              fields 7 and 8). Demand beyond what the clock serves, which
+ *                              utilization (capped at 1) cannot show. NaN if unavailable
  */
 public record PolicySample(
         int id,
@@ -50,7 +55,18 @@ public record PolicySample(
         double mpki,
         double instructionsPerSecond,
         double utilizationAverage,
-        double utilizationDeviation) {
+        double utilizationDeviation,
+        double runWaitShare) {
+
+    /** A sample without a run-queue reading. */
+    public PolicySample(int id, int[] cpus, String driver, String governor, List<String> availableGovernors,
+                        long cpuinfoMinKhz, long cpuinfoMaxKhz, long scalingMinKhz, long scalingMaxKhz, long curKhz,
+                        long[] availableKhz, double utilization, double ipc, double mpki,
+                        double instructionsPerSecond, double utilizationAverage, double utilizationDeviation) {
+        this(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz, cpuinfoMaxKhz, scalingMinKhz,
+                scalingMaxKhz, curKhz, availableKhz, utilization, ipc, mpki, instructionsPerSecond, utilizationAverage,
+                utilizationDeviation, Double.NaN);
+    }
 
     /** A sample without utilization history (a source's raw reading, before {@link UtilizationHistory}). */
     public PolicySample(int id, int[] cpus, String driver, String governor, List<String> availableGovernors,
@@ -59,7 +75,7 @@ public record PolicySample(
                         double instructionsPerSecond) {
         this(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz, cpuinfoMaxKhz, scalingMinKhz,
                 scalingMaxKhz, curKhz, availableKhz, utilization, ipc, mpki, instructionsPerSecond, Double.NaN,
-                Double.NaN);
+                Double.NaN, Double.NaN);
     }
 
     /** True when the userspace governor can be selected, so {@code scaling_setspeed} works. */
@@ -106,6 +122,13 @@ public record PolicySample(
                                          double newAverage, double newDeviation) {
         return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
                 cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, newUtilization,
-                newIpc, newMpki, newIps, newAverage, newDeviation);
+                newIpc, newMpki, newIps, newAverage, newDeviation, runWaitShare);
+    }
+
+    /** A copy carrying the run-queue wait share of this tick. */
+    public PolicySample withRunWaitShare(double share) {
+        return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
+                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, utilization,
+                ipc, mpki, instructionsPerSecond, utilizationAverage, utilizationDeviation, share);
     }
 }
