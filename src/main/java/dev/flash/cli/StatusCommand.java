@@ -139,15 +139,16 @@ public final class StatusCommand implements Callable<Integer> {
                 s.counts.handsOff, s.counts.writeErrors));
         b.append('\n');
         // AVG/DEV: the busiest CPU's utilization over the last seconds and how far it strays
-        // second to second (a bursty load shows a large DEV)
-        String fmt = "%-7s %-7s %-9s %8s %8s %5s %9s %5s %-9s %6s  %s%n";
-        b.append(String.format(Locale.ROOT, fmt, "POLICY", "CPUS", "MODE", "MHZ", "TARGET", "UTIL", "AVG/DEV", "IPC",
+        // second to second (a bursty load shows a large DEV); WAIT: share of runnable time spent
+        // waiting for a CPU, the demand a saturated UTIL of 1 hides
+        String fmt = "%-7s %-7s %-9s %8s %8s %5s %9s %5s %5s %-9s %6s  %s%n";
+        b.append(String.format(Locale.ROOT, fmt, "POLICY", "CPUS", "MODE", "MHZ", "TARGET", "UTIL", "AVG/DEV", "WAIT", "IPC",
                 "ACTION", "|EMB|", "REWARD (recent/expected) DRIFT"));
         for (DaemonStatus.PolicyStatus p : s.policies) {
             String reward = n(p.recentReward, 3) + "/" + n(p.expectedReward, 3) + " " + p.drift;
             b.append(String.format(Locale.ROOT, fmt, "policy" + p.id, p.cpus, p.mode == null ? "-" : p.mode,
                     n(p.freqMhz, 0), n(p.targetMhz, 0), n(p.utilization, 2),
-                    n(p.utilizationAverage, 2) + "/" + n(p.utilizationDeviation, 2), n(p.ipc, 2),
+                    n(p.utilizationAverage, 2) + "/" + n(p.utilizationDeviation, 2), n(p.runWaitShare, 2), n(p.ipc, 2),
                     p.action == null ? "-" : p.action, n(p.embeddingNorm, 2), reward));
         }
         if (!s.fallbackReasons.isEmpty()) {

@@ -92,6 +92,8 @@ public final class DaemonStatus {
         /** The busiest CPU's utilization history (telemetry's UtilizationHistory): average and deviation. */
         public Double utilizationAverage;
         public Double utilizationDeviation;
+        /** Share of runnable time the policy's tasks waited for a CPU (/proc/schedstat); null if unavailable. */
+        public Double runWaitShare;
         public Double ipc;
         public String action;
         public Double embeddingNorm;

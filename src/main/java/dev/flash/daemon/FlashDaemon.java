@@ -787,6 +787,7 @@ public final class FlashDaemon {
             p.utilization = num(round3(sample.utilization()));
             p.utilizationAverage = num(round3(sample.utilizationAverage()));
             p.utilizationDeviation = num(round3(sample.utilizationDeviation()));
+            p.runWaitShare = num(round3(sample.runWaitShare()));
             p.ipc = num(round3(sample.ipc()));
             p.action = handsOff ? "hands-off" : ps.lastAction;
             p.embeddingNorm = num(round3(ps.embeddingNorm));

@@ -43,7 +43,17 @@ public final class DvfsFeatures {
      */
     public static final String UTIL_DEV = "util_dev";
 
-    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER, UTIL_MAX, UTIL_AVG, UTIL_DEV);
+    /**
+     * Share of the policy's runnable time its tasks waited for a CPU
+     * ({@link PolicySample#runWaitShare()}, from {@code /proc/schedstat}), 0..1: how far demand
+     * is beyond what the clock serves. Utilization stops at 1 when the CPUs saturate, so a
+     * saturated application a little short of its demand and one far short look alike without
+     * it; 0 when unavailable.
+     */
+    public static final String RUN_WAIT = "run_wait";
+
+    public static final List<String> NAMES = List.of(UTIL, FREQ, IPC, MPKI, POWER, UTIL_MAX, UTIL_AVG, UTIL_DEV,
+            RUN_WAIT);
     public static final int COUNT = NAMES.size();
 
     public static final double IPC_SCALE = 4.0;
@@ -64,6 +74,7 @@ public final class DvfsFeatures {
         out[offset + 5] = (float) clip(p.busiestUtilization(record.cpuUtilization()), 0, 1);
         out[offset + 6] = (float) clip(p.utilizationAverage(), 0, 1);
         out[offset + 7] = (float) clip(2 * p.utilizationDeviation(), 0, 1);
+        out[offset + 8] = (float) clip(p.runWaitShare(), 0, 1);
     }
 
     public static float[] extract(PolicySample p, TelemetryRecord record) {

@@ -10,6 +10,8 @@ package dev.flash.sim;
  *   throughput  = min(load, capacity)           per busy CPU, in work units per second
  *   utilization = min(load * t(f), 1)
  *   slowdown    = 1 - throughput / min(load, 1) against running at fmax
+ *   run wait    = max(load * t(f) - 1, 0)   CPU-seconds per second the tasks wait runnable
+ *   wait share  = wait / (utilization + wait) = 1 - capacity / load, when load &gt; capacity
  *   IPC(f)      = baseIpc (1 - m) / ((1 - m) + m fRatio)
  *   MPKI        = 1000 * mlp * m / ((1 - m) baseIpc latencyCyclesAtFmax)
  * </pre>
@@ -29,6 +31,21 @@ public final class Physics {
 
     public static double utilization(double load, double m, double fRatio) {
         return Math.min(load * timePerWork(m, fRatio), 1);
+    }
+
+    /**
+     * Seconds per second the application's tasks on one busy CPU spend runnable but waiting for
+     * it: the demand beyond what the clock serves ({@code load * t(f)} CPU-seconds are asked for,
+     * one is there). What {@code /proc/schedstat}'s run_delay counts on a real CPU.
+     */
+    public static double runQueueWait(double load, double m, double fRatio) {
+        return Math.max(0, load * timePerWork(m, fRatio) - 1);
+    }
+
+    /** Share of runnable time spent waiting: 1 - capacity / load when saturated, else 0. */
+    public static double runWaitShare(double load, double m, double fRatio) {
+        double wait = runQueueWait(load, m, fRatio);
+        return wait / (utilization(load, m, fRatio) + wait);
     }
 
     /** Share of work lost against fmax; 0 when the CPU keeps up with the offered load. */

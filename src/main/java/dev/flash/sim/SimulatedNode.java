@@ -266,6 +266,8 @@ public final class SimulatedNode implements TelemetrySource {
             for (int c = 0; c < k; c++) {
                 p.busySeconds[c] += u * seg;
             }
+            p.runSeconds += k * u * seg;
+            p.waitSeconds += k * Physics.runQueueWait(load, m, fRatio) * seg;
             p.work += k * th * seg;
             p.workAtFmax += k * Math.min(load, 1) * seg;
 
@@ -343,7 +345,11 @@ public final class SimulatedNode implements TelemetrySource {
         double ipc = p.cycles > 0 ? p.instructions / p.cycles * noise() : 0;
         double mpki = p.instructions > 0 ? p.misses / p.instructions * 1000 * noise() : 0;
         double ips = p.instructions / interval * noise();
-        return policySample(p, util, ipc, mpki, ips);
+        // schedstat's run_delay is exact accounting, not a sampled counter: no measurement noise
+        // (and no draw from the noise stream, which every other figure of the node shares).
+        double runnable = p.runSeconds + p.waitSeconds;
+        double wait = runnable > 0 ? p.waitSeconds / runnable : 0;
+        return policySample(p, util, ipc, mpki, ips, wait);
     }
 
     /** Instantaneous values at nominal load (no time has passed to measure anything). */
@@ -360,13 +366,13 @@ public final class SimulatedNode implements TelemetrySource {
         }
         double ips = k * Physics.throughput(load, m, fRatio) * node.maxKhz() * 1000.0 * h.baseIpc() * (1 - m);
         return policySample(p, k * u / p.cpus.length, Physics.ipc(h.baseIpc(), m, fRatio),
-                Physics.mpki(m, h, latencyCyclesAtFmax), ips);
+                Physics.mpki(m, h, latencyCyclesAtFmax), ips, Physics.runWaitShare(load, m, fRatio));
     }
 
-    private PolicySample policySample(PolicyState p, double util, double ipc, double mpki, double ips) {
+    private PolicySample policySample(PolicyState p, double util, double ipc, double mpki, double ips, double wait) {
         return new PolicySample(p.id, p.cpus, node.driver(), p.governor, NodeSpec.GOVERNORS,
                 node.minKhz(), node.maxKhz(), node.minKhz(), node.maxKhz(), p.curKhz, table,
-                util, ipc, mpki, ips);
+                util, ipc, mpki, ips, Double.NaN, Double.NaN, wait);
     }
 
     private double noise() {
@@ -471,6 +477,9 @@ public final class SimulatedNode implements TelemetrySource {
         double instructions;
         double cycles;
         double misses;
+        /** CPU-seconds the application's tasks ran, and waited runnable for a CPU (run queue), this interval. */
+        double runSeconds;
+        double waitSeconds;
         double work;
         double workAtFmax;
         double energyJoules;
@@ -491,6 +500,8 @@ public final class SimulatedNode implements TelemetrySource {
             instructions = 0;
             cycles = 0;
             misses = 0;
+            runSeconds = 0;
+            waitSeconds = 0;
             work = 0;
             workAtFmax = 0;
             energyJoules = 0;

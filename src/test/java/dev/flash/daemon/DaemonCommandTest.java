@@ -183,6 +183,8 @@ class DaemonCommandTest {
             }
             JsonObject q0 = later.getAsJsonArray("policies").get(0).getAsJsonObject();
             assertTrue(q0.has("utilizationAverage") && q0.has("utilizationDeviation"), q0.toString());
+            double wait = q0.get("runWaitShare").getAsDouble(); // the simulated node measures it
+            assertTrue(wait >= 0 && wait <= 1, q0.toString());
             double average = q0.get("utilizationAverage").getAsDouble();
             assertTrue(average >= 0 && average <= 1, "utilizationAverage " + average);
             assertTrue(q0.get("utilizationDeviation").getAsDouble() >= 0, q0.toString());
@@ -195,9 +197,9 @@ class DaemonCommandTest {
             String[] table = status(socket());
             assertEquals("0", table[0], table[2]);
             assertTrue(table[1].contains("flashd     RUNNING"), table[1]);
-            assertTrue(table[1].contains("POLICY") && table[1].contains("AVG/DEV"), table[1]);
-            assertTrue(table[1].lines().anyMatch(l -> l.startsWith("policy0 ") && l.matches(".* \\d\\.\\d\\d/\\d\\.\\d\\d .*")),
-                    "the utilization history has values by now: " + table[1]);
+            assertTrue(table[1].contains("POLICY") && table[1].contains("AVG/DEV") && table[1].contains("WAIT"), table[1]);
+            assertTrue(table[1].lines().anyMatch(l -> l.startsWith("policy0 ") && l.matches(".* \\d\\.\\d\\d/\\d\\.\\d\\d +\\d\\.\\d\\d .*")),
+                    "the utilization history and the run-queue wait have values by now: " + table[1]);
             assertTrue(table[1].lines().anyMatch(l -> l.startsWith("policy0 ") && l.contains("setspeed")), table[1]);
 
             String[] asJson = status(socket(), "--json");

@@ -64,4 +64,16 @@ class DvfsFeaturesTest {
         assertEquals(0f, f[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_AVG)]);
         assertEquals(0f, f[DvfsFeatures.NAMES.indexOf(DvfsFeatures.UTIL_DEV)]);
     }
+
+    @Test
+    void runQueueWaitIsTheLastFeatureAndReadsZeroWhenUnavailable() {
+        PolicySample p = Telemetry.policy(0, Telemetry.MIN_KHZ, 1.0);
+        TelemetryRecord r = new TelemetryRecord(1, 1, 1.0, List.of(p), new double[0], List.of(), 100.0, Map.of());
+        int wait = DvfsFeatures.NAMES.indexOf(DvfsFeatures.RUN_WAIT);
+        assertEquals(DvfsFeatures.COUNT - 1, wait, "appended, so the other columns keep their places");
+        assertEquals(0f, DvfsFeatures.extract(p, r)[wait], "no schedstat reading: 0");
+        assertEquals(0.25f, DvfsFeatures.extract(p.withRunWaitShare(0.25), r)[wait], 1e-6);
+        assertEquals(0.25f, DvfsFeatures.extract(p.withRunWaitShare(0.25).withUtilizationHistory(0.9, 0.1), r)[wait],
+                1e-6, "the history copy keeps the run-queue reading");
+    }
 }

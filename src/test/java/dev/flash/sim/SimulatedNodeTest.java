@@ -123,6 +123,24 @@ class SimulatedNodeTest {
     }
 
     @Test
+    void runQueueWaitShowsDemandBeyondSaturationThatUtilizationCannot() {
+        // Half the CPUs busy; at fmax the load fits, at fmin it asks for load * t(fmin) CPU-seconds a second.
+        AppSpec fits = AppSpec.steady("fits", 0.2, 0.8, 0.5);
+        AppSpec over = AppSpec.steady("over", 0.2, 1.5, 0.5);
+        assertEquals(0.0, runAt(fits, FMAX, 5).policy(0).runWaitShare(), 1e-9, "the CPU keeps up: nobody waits");
+        double fr = (double) FMIN / FMAX;
+        double demand = 0.8 * ((1 - 0.2) / fr + 0.2);
+        assertTrue(demand > 1, "the test needs fmin to saturate");
+        PolicySample slow = runAt(fits, FMIN, 5).policy(0);
+        assertEquals(1 - 1 / demand, slow.runWaitShare(), 1e-9, "waiting share = demand beyond one CPU-second");
+        assertEquals(1.0, slow.busiestUtilization(runAt(fits, FMIN, 5).cpuUtilization()), 1e-9);
+        // More load, the same saturated utilization, more waiting: even at fmax when load > 1.
+        PolicySample slower = runAt(over, FMIN, 5).policy(0);
+        assertTrue(slower.runWaitShare() > slow.runWaitShare() + 0.2);
+        assertEquals(1 - 1 / 1.5, runAt(over, FMAX, 5).policy(0).runWaitShare(), 1e-9);
+    }
+
+    @Test
     void oraclePicksLowerFrequencyForMemoryBoundAndLowLoadWithinBudgetAndSavesEnergy() {
         SimulatedNode sim = new SimulatedNode(quietNode(), List.of(
                 AppSpec.steady("cpu-batch", 0.05, 1.2, 1.0),
