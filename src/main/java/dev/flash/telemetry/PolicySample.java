@@ -117,12 +117,18 @@ public record PolicySample(
         return withMeasurements(utilization, ipc, mpki, instructionsPerSecond, average, deviation);
     }
 
-    /** A copy with every measured field replaced: what a source builds once per policy and tick. */
+    /** A copy with the measured fields replaced, keeping the run-queue wait share. */
     public PolicySample withMeasurements(double newUtilization, double newIpc, double newMpki, double newIps,
                                          double newAverage, double newDeviation) {
+        return withMeasurements(newUtilization, newIpc, newMpki, newIps, newAverage, newDeviation, runWaitShare);
+    }
+
+    /** A copy with every measured field replaced: what a source builds once per policy and tick. */
+    public PolicySample withMeasurements(double newUtilization, double newIpc, double newMpki, double newIps,
+                                         double newAverage, double newDeviation, double newRunWaitShare) {
         return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
                 cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, newUtilization,
-                newIpc, newMpki, newIps, newAverage, newDeviation, runWaitShare);
+                newIpc, newMpki, newIps, newAverage, newDeviation, newRunWaitShare);
     }
 
     /** A copy carrying the run-queue wait share of this tick. */

@@ -24,9 +24,11 @@ import dev.flash.telemetry.TelemetryRecord;
 import dev.flash.telemetry.linux.CpuLoadMeter;
 import dev.flash.telemetry.linux.CpufreqReader;
 import dev.flash.telemetry.linux.LinuxTelemetrySource;
+import dev.flash.telemetry.linux.RunQueueMeter;
 import dev.flash.telemetry.perf.CounterMeter;
 import dev.flash.telemetry.rapl.EnergyMeters;
 import dev.flash.testing.FakePowercap;
+import dev.flash.testing.FakeSchedstat;
 import dev.flash.testing.FakeSysfs;
 import dev.flash.testing.TestModels;
 import java.io.IOException;
@@ -171,10 +173,20 @@ public class TickBenchmark {
         if (load.sample().length != cpus) {
             throw new IllegalStateException("fake /proc/stat not read: " + proc.resolve("stat"));
         }
+        // and a fake /proc/schedstat (this VM's kernel has none): a cpu line and two domain lines per CPU
+        FakeSchedstat schedstat = FakeSchedstat.of(16, cpus);
+        for (int c = 0; c < cpus; c++) {
+            schedstat.cpu(c, 1_000_000_000L * (c + 1), 10_000_000L * c);
+        }
+        RunQueueMeter runQueue = new RunQueueMeter(schedstat.writeTo(proc.resolve("schedstat")), cpus);
+        runQueue.read();
+        if (runQueue.problem() != null) {
+            throw new IllegalStateException("fake /proc/schedstat not read: " + runQueue.problem());
+        }
         CpufreqReader reader = new CpufreqReader(root);
         return new LinuxTelemetrySource(root, reader::read, load,
                 CounterMeter.unavailable("no PMU in this VM (benchmark on fake trees)"), EnergyMeters.detect(root),
-                System::nanoTime);
+                runQueue, System::nanoTime);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.flash.telemetry.UtilizationHistory;
 import dev.flash.telemetry.perf.CounterMeter;
 import dev.flash.telemetry.rapl.PowercapEnergyMeter;
 import dev.flash.testing.FakePowercap;
+import dev.flash.testing.FakeSchedstat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,11 +55,16 @@ class LinuxTelemetrySourceTest {
         assertTrue(atStart.getMessage().contains(stat.toString()), atStart.getMessage());
         try (LinuxTelemetrySource source = new LinuxTelemetrySource(new SysfsRoot(dir), List::of,
                 failingMeter(stat), CounterMeter.unavailable("none"), new PowercapEnergyMeter(new SysfsRoot(dir)),
-                System::nanoTime)) {
+                noSchedstat(), System::nanoTime)) {
             dev.flash.telemetry.TelemetryException e = org.junit.jupiter.api.Assertions.assertThrows(
                     dev.flash.telemetry.TelemetryException.class, source::sample);
             assertTrue(e.getMessage().contains(stat.toString()), e.getMessage());
         }
+    }
+
+    /** A run-queue meter on a kernel without CONFIG_SCHEDSTATS (like this VM's). */
+    private RunQueueMeter noSchedstat() {
+        return new RunQueueMeter(dir.resolve("proc/schedstat"), 4);
     }
 
     /** A meter whose file disappears after its first reading. */
@@ -78,7 +84,7 @@ class LinuxTelemetrySourceTest {
         List<PolicySample> policies = List.of(policy(0, 0, 1), policy(2, 2, 3));
         try (LinuxTelemetrySource source = new LinuxTelemetrySource(new SysfsRoot(dir), () -> policies,
                 fourCpus(), CounterMeter.unavailable("perf_event_open(cycles, pid=-1, cpu=0): not supported"),
-                new PowercapEnergyMeter(new SysfsRoot(dir)), clock::get)) {
+                new PowercapEnergyMeter(new SysfsRoot(dir)), noSchedstat(), clock::get)) {
             TelemetryRecord first = source.sample();
             assertEquals(0.0, first.intervalSeconds());
             assertEquals(2, first.policies().size());
@@ -111,6 +117,53 @@ class LinuxTelemetrySourceTest {
     }
 
     @Test
+    void eachPolicyCarriesTheRunQueueWaitOfItsCpus() throws Exception {
+        Path schedstat = Files.createDirectories(dir.resolve("proc")).resolve("schedstat");
+        long ms = 1_000_000L;
+        FakeSchedstat.of(15, 4).cpu(0, 1000 * ms, 100 * ms).cpu(1, 1000 * ms, 100 * ms)
+                .cpu(2, 1000 * ms, 100 * ms).cpu(3, 1000 * ms, 100 * ms).writeTo(schedstat);
+        List<PolicySample> policies = List.of(policy(0, 0, 1), policy(2, 2, 3));
+        try (LinuxTelemetrySource source = new LinuxTelemetrySource(new SysfsRoot(dir), () -> policies,
+                fourCpus(), CounterMeter.unavailable("none"), new PowercapEnergyMeter(new SysfsRoot(dir)),
+                new RunQueueMeter(schedstat, 4), System::nanoTime)) {
+            TelemetryRecord first = source.sample();
+            assertTrue(Double.isNaN(first.policy(0).runWaitShare()), "no delta on the first record");
+            assertFalse(first.unavailable().containsKey(LinuxTelemetrySource.RUN_WAIT), "measured, just not yet");
+
+            // policy 0 runs 1 s on each CPU while tasks wait 0.5 s; policy 2 ran 1 s on cpu2 alone, no waiting
+            FakeSchedstat.of(15, 4).cpu(0, 2000 * ms, 600 * ms).cpu(1, 2000 * ms, 600 * ms)
+                    .cpu(2, 2000 * ms, 100 * ms).cpu(3, 1000 * ms, 100 * ms).writeTo(schedstat);
+            TelemetryRecord second = source.sample();
+            assertEquals(1000.0 / 3000, second.policy(0).runWaitShare(), 1e-12);
+            assertEquals(0.0, second.policy(2).runWaitShare(), 1e-12);
+            assertEquals(0.2, second.policy(0).utilization(), 1e-12, "the other measurements as before");
+            assertFalse(second.unavailable().containsKey(LinuxTelemetrySource.RUN_WAIT));
+
+            Files.writeString(schedstat, "version 15\ntimestamp 1\ncpu0 1 2\n");
+            TelemetryRecord malformed = source.sample();
+            assertTrue(Double.isNaN(malformed.policy(0).runWaitShare()));
+            assertTrue(malformed.unavailable().get(LinuxTelemetrySource.RUN_WAIT).contains("cpu0"),
+                    "a malformed reading says what was wrong: " + malformed.unavailable());
+        }
+    }
+
+    @Test
+    void withoutSchedstatTheShareIsNanAndTheRecordSaysWhy() throws Exception {
+        List<PolicySample> policies = List.of(policy(0, 0, 1));
+        try (LinuxTelemetrySource source = new LinuxTelemetrySource(new SysfsRoot(dir), () -> policies,
+                fourCpus(), CounterMeter.unavailable("none"), new PowercapEnergyMeter(new SysfsRoot(dir)),
+                noSchedstat(), System::nanoTime)) {
+            source.sample();
+            TelemetryRecord r = source.sample();
+            assertTrue(Double.isNaN(r.policy(0).runWaitShare()));
+            String reason = r.unavailable().get(LinuxTelemetrySource.RUN_WAIT);
+            assertTrue(reason != null && reason.contains("schedstat absent") && reason.contains("CONFIG_SCHEDSTATS"),
+                    String.valueOf(r.unavailable()));
+            assertEquals(0.2, r.policy(0).utilization(), 1e-12, "everything else is measured");
+        }
+    }
+
+    @Test
     void countersAggregateOverEachPolicysCpus() {
         CounterMeter.Deltas deltas = new CounterMeter.Deltas(
                 new double[] {4e9, 2e9, 1e9, 1e9},
@@ -118,12 +171,14 @@ class LinuxTelemetrySourceTest {
                 new double[] {1e7, 1e7, 1e7, 1e7},
                 new double[] {3e6, 3e6, 1e6, 1e6});
         double[] util = {1.0, 0.5, 0.0, 0.0};
-        PolicySample p = LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 2.0, new UtilizationHistory());
+        PolicySample p = LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 2.0, new UtilizationHistory(),
+                0.25);
         assertEquals(0.75, p.utilization(), 1e-12);
         assertEquals(1.5, p.ipc(), 1e-12);                 // 6e9 instructions / 4e9 cycles
         assertEquals(1.0, p.mpki(), 1e-12);                // 1000 * 6e6 / 6e9
         assertEquals(3e9, p.instructionsPerSecond(), 1e-3); // 6e9 over 2 s
-        assertTrue(Double.isNaN(LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 0, new UtilizationHistory())
+        assertEquals(0.25, p.runWaitShare(), "the run-queue share is set in the same copy");
+        assertTrue(Double.isNaN(LinuxTelemetrySource.withMeasurements(policy(0, 0, 1), util, deltas, 0, new UtilizationHistory(), 0.25)
                 .instructionsPerSecond()), "no interval on the first record");
     }
 
