@@ -45,7 +45,7 @@ public final class Physics {
     /** Share of runnable time spent waiting: 1 - capacity / load when saturated, else 0. */
     public static double runWaitShare(double load, double m, double fRatio) {
         double wait = runQueueWait(load, m, fRatio);
-        return wait / (utilization(load, m, fRatio) + wait);
+        return wait > 0 ? wait / (utilization(load, m, fRatio) + wait) : 0; // no load: no one waits
     }
 
     /** Share of work lost against fmax; 0 when the CPU keeps up with the offered load. */

@@ -183,7 +183,8 @@ class DaemonCommandTest {
             }
             JsonObject q0 = later.getAsJsonArray("policies").get(0).getAsJsonObject();
             assertTrue(q0.has("utilizationAverage") && q0.has("utilizationDeviation"), q0.toString());
-            double wait = q0.get("runWaitShare").getAsDouble(); // the simulated node measures it
+            assertTrue(q0.has("runWaitShare"), "the node measures the run-queue wait: " + q0);
+            double wait = q0.get("runWaitShare").getAsDouble();
             assertTrue(wait >= 0 && wait <= 1, q0.toString());
             double average = q0.get("utilizationAverage").getAsDouble();
             assertTrue(average >= 0 && average <= 1, "utilizationAverage " + average);

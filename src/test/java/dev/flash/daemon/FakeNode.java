@@ -87,7 +87,7 @@ final class FakeNode implements TelemetrySource, FrequencyActuator {
             long f = curKhz.get(id);
             PolicySample raw = new PolicySample(id, new int[] {id}, "fake-cpufreq", "userspace",
                     List.of("userspace", "performance"), MIN_KHZ, MAX_KHZ, MIN_KHZ, MAX_KHZ, f, new long[0],
-                    util, 1.5, 2.0, util * f * 1000 * 1.5);
+                    util, 1.5, 2.0, util * f * 1000 * 1.5).withRunWaitShare(util > 0.7 ? util - 0.7 : 0);
             // as every real source does
             ps.add(history.update(raw, PER_CPU_UTILIZATION, sampleCount == 1 ? 0 : 0.05));
             watts += 5 + 10.0 * f / MAX_KHZ * util;
