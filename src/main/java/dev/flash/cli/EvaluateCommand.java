@@ -207,6 +207,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 j.addProperty("second", r.second());
                 j.addProperty("phase", r.phase());
                 Json.put(j, "utilization", r.utilization());
+                Json.put(j, "run_wait", r.runWait());
                 j.addProperty("cur_khz", r.curKhz());
                 j.addProperty("action", r.action());
                 j.addProperty("target_khz", r.targetKhz());
@@ -220,11 +221,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             out.printf(Locale.ROOT, "model %s on %s, cpufreq policy 0, %.0f s (simulated node); saving and slowdown "
                     + "are the ground truth of the second that just ended, against fmax%n%n", model, name, seconds);
-            TextTable t = new TextTable("s", "phase", "util", "MHz", "action", "-> MHz", "oracle MHz", "saving",
-                    "slowdown");
+            // wait: share of runnable time the tasks waited for a CPU, the demand a util of 1 hides
+            TextTable t = new TextTable("s", "phase", "util", "wait", "MHz", "action", "-> MHz", "oracle MHz",
+                    "saving", "slowdown");
             for (OperatorEvaluation.TraceRow r : rows) {
                 t.row(Integer.toString(r.second()), Integer.toString(r.phase()),
-                        String.format(Locale.ROOT, "%.2f", r.utilization()), Long.toString(r.curKhz() / 1000),
+                        String.format(Locale.ROOT, "%.2f", r.utilization()),
+                        String.format(Locale.ROOT, "%.2f", r.runWait()), Long.toString(r.curKhz() / 1000),
                         r.action(), Long.toString(r.targetKhz() / 1000), Long.toString(r.oracleKhz() / 1000),
                         pct(r.saving()), pct(r.slowdown()));
             }

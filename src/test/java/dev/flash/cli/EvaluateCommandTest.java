@@ -94,6 +94,8 @@ class EvaluateCommandTest {
             assertEquals(i, t.get("second").getAsInt());
             assertTrue(dev.flash.dvfs.DvfsActions.DEFAULT.contains(t.get("action").getAsString()), t.toString());
             assertTrue(t.get("oracle_khz").getAsLong() > 0 && t.get("cur_khz").getAsLong() > 0, t.toString());
+            double wait = t.get("run_wait").getAsDouble();
+            assertTrue(wait >= 0 && wait < 1, t.toString());
             if (i > 0 && t.get("cur_khz").getAsLong() != ticks.get(i - 1).getAsJsonObject().get("cur_khz").getAsLong()) {
                 changes++;
             }
@@ -105,7 +107,8 @@ class EvaluateCommandTest {
         assertTrue(Math.abs(perMinute * 32 / 60 - changes) <= 1.0 + 1e-9, perMinute + " vs " + changes);
         Run text = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
                 "--trace", app);
-        assertTrue(text.out().contains("oracle MHz") && text.out().contains("frequency changes per minute"), text.out());
+        assertTrue(text.out().contains("oracle MHz") && text.out().contains(" wait ")
+                && text.out().contains("frequency changes per minute"), text.out());
         Run unknown = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--trace", "nope");
         assertEquals(ExitCodes.USAGE, unknown.code());
         assertTrue(unknown.err().contains("--trace nope"), unknown.err());

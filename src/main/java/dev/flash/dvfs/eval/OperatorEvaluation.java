@@ -113,13 +113,14 @@ public final class OperatorEvaluation {
      * would have set, and the ground truth of the interval that just ended.
      *
      * @param phase     the application's phase (hidden state) when the decision was made
+     * @param runWait   share of runnable time the tasks waited for a CPU (the model's run_wait)
      * @param action    the agent's action name (a governor's or the oracle's label)
      * @param oracleKhz the oracle's frequency for the coming second
      * @param saving    energy saving of the interval that just ended against fmax (NaN on the first tick)
      * @param slowdown  its work lost against fmax
      */
-    public record TraceRow(int second, int phase, double utilization, long curKhz, String action, long targetKhz,
-                           long oracleKhz, double saving, double slowdown) {
+    public record TraceRow(int second, int phase, double utilization, double runWait, long curKhz, String action,
+                           long targetKhz, long oracleKhz, double saving, double slowdown) {
     }
 
     /** Receives every tick of a traced run. */
@@ -194,7 +195,7 @@ public final class OperatorEvaluation {
                 PolicyDecision d = decisions.stream().filter(x -> x.policyId() == 0).findFirst().orElseThrow();
                 IntervalTruth truth = node.lastInterval(0);
                 boolean first = record.intervalSeconds() <= 0;
-                trace.tick(new TraceRow(t, node.phaseIndex(0), p.utilization(), p.curKhz(), d.actionName(),
+                trace.tick(new TraceRow(t, node.phaseIndex(0), p.utilization(), p.runWaitShare(), p.curKhz(), d.actionName(),
                         d.targetKhz(), node.oracleKhz(0, SLOWDOWN_BUDGET), first ? Double.NaN : truth.energySaving(),
                         first ? Double.NaN : truth.slowdown()));
             }
