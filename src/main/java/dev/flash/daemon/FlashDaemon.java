@@ -714,6 +714,10 @@ public final class FlashDaemon {
             b.append(" | p").append(ps.id).append(' ')
                     .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
                             mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), handsOff ? "hands-off" : ps.lastAction));
+            if (!Double.isNaN(p.runWaitShare())) {
+                // a saturated util of 1.00 says nothing of how much more the tasks want; this does
+                b.append(String.format(Locale.ROOT, " wait %.2f", p.runWaitShare()));
+            }
             if (!Double.isNaN(ps.embeddingNorm) && ps.embeddingLength > 0) {
                 // The embedding's size and leading component: both move when the context tells
                 // the model the application changed, which is FLASH adapting.

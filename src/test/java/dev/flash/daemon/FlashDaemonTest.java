@@ -204,6 +204,6 @@ class FlashDaemonTest {
         assertNotNull(s.power.packageWatts);
         assertTrue(s.power.joulesSinceStart > 0);
         assertEquals(24, s.counts.decisions);
-        assertTrue(d.tickLine().contains("p0 util"), d.tickLine());
+        assertTrue(d.tickLine().contains("p0 util") && d.tickLine().contains(" wait "), d.tickLine());
     }
 }
