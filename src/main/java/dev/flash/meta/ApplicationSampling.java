@@ -122,10 +122,6 @@ public record ApplicationSampling(double temperature, double staleness) implemen
             score[app] = value;
         }
 
-        double scoreOf(int app) {
-            return score[app];
-        }
-
         /** P = (1 - rho) P_S + rho P_C over the applications drawn before. */
         private double[] replayWeights() {
             Integer[] byScore = new Integer[count];

@@ -133,8 +133,7 @@ public record PolicySample(
 
     /** A copy carrying the run-queue wait share of this tick. */
     public PolicySample withRunWaitShare(double share) {
-        return new PolicySample(id, cpus, driver, governor, availableGovernors, cpuinfoMinKhz,
-                cpuinfoMaxKhz, scalingMinKhz, scalingMaxKhz, curKhz, availableKhz, utilization,
-                ipc, mpki, instructionsPerSecond, utilizationAverage, utilizationDeviation, share);
+        return withMeasurements(utilization, ipc, mpki, instructionsPerSecond, utilizationAverage,
+                utilizationDeviation, share);
     }
 }

@@ -3,9 +3,7 @@ package dev.flash.telemetry.linux;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import oshi.hardware.CentralProcessor.TickType;
 
 /**
@@ -30,9 +28,7 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
     /** Enough for the cpu lines of a few hundred CPUs; grows when a read fills it. */
     static final int INITIAL_BYTES = 32 * 1024;
 
-    private final Path file;
-    private FileChannel channel;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BYTES);
+    private final KeptOpenProcFile file;
     private long[][] ticks;
 
     /**
@@ -40,12 +36,12 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
      * @param cpus rows to start with (the logical CPUs); more appear as they are seen
      */
     public ProcStatTicks(Path file, int cpus) {
-        this.file = file;
+        this.file = new KeptOpenProcFile(file, INITIAL_BYTES);
         this.ticks = new long[Math.max(0, cpus)][FIELDS];
     }
 
     public Path file() {
-        return file;
+        return file.file();
     }
 
     /**
@@ -56,32 +52,12 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
     @Override
     public long[][] ticks() {
         try {
-            parse(readCpuLines());
+            // only the cpu lines are needed: a full buffer that holds all of them is enough
+            parse(file.read(b -> cpuLinesEnd(b) >= 0));
         } catch (IOException e) {
-            close();
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(file.file() + ": " + e.getMessage(), e);
         }
         return ticks;
-    }
-
-    /** Reads from offset 0 until the cpu lines are complete (or EOF); grows the buffer if needed. */
-    private ByteBuffer readCpuLines() throws IOException {
-        if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        }
-        while (true) {
-            buffer.clear();
-            long position = 0;
-            int n;
-            while (buffer.hasRemaining() && (n = channel.read(buffer, position)) > 0) {
-                position += n;
-            }
-            buffer.flip();
-            if (buffer.limit() < buffer.capacity() || cpuLinesEnd(buffer) >= 0) {
-                return buffer;
-            }
-            buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2); // a machine with more CPUs
-        }
     }
 
     /** Offset of the first line after the cpu lines, or -1 when the buffer ends inside them. */
@@ -168,13 +144,6 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
     }
 
     public void close() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // a procfs file: nothing to lose on close
-            }
-            channel = null;
-        }
+        file.close();
     }
 }

@@ -2,12 +2,10 @@ package dev.flash.telemetry.linux;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -25,7 +23,7 @@ import java.util.Optional;
  * {@code cpuN} lines (load-balancing counters, whose layout changed in versions 16 and 17) are
  * skipped.
  *
- * <p>Read the way {@link ProcStatTicks} reads {@code /proc/stat}, because at 256 CPUs the file
+ * <p>Read the way {@link ProcStatTicks} reads {@code /proc/stat} ({@link KeptOpenProcFile}), because at 256 CPUs the file
  * is large (a few domain lines of about 40 numbers per CPU, 130 kB): kept open, re-read from
  * offset 0 into one direct buffer that grows to fit, parsed as bytes into arrays reused from
  * reading to reading. Unlike {@code /proc/stat} the whole file must be walked, so its bytes are
@@ -54,9 +52,7 @@ public final class RunQueueMeter {
     static final int INITIAL_BYTES = 64 * 1024;
     private static final byte[] VERSION = "version ".getBytes(StandardCharsets.US_ASCII);
 
-    private final Path file;
-    private FileChannel channel;
-    private ByteBuffer buffer;
+    private final KeptOpenProcFile file;
     /** The buffer's bytes, copied in one go: the parser walks the whole file, and array reads are cheap under C1. */
     private byte[] bytes;
     /** Why the meter measures nothing (absent file, failed read, unknown version); null while it works. */
@@ -76,12 +72,11 @@ public final class RunQueueMeter {
      * @param cpus rows to start with (the logical CPUs); more appear as they are seen
      */
     public RunQueueMeter(Path file, int cpus) {
-        this.file = file;
+        this.file = new KeptOpenProcFile(file, INITIAL_BYTES);
         this.current = new Reading(cpus);
         this.previous = new Reading(cpus);
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-            buffer = ByteBuffer.allocateDirect(INITIAL_BYTES);
+            this.file.open();
             bytes = new byte[INITIAL_BYTES];
         } catch (NoSuchFileException e) {
             unavailableReason = file + " absent (kernel without CONFIG_SCHEDSTATS)";
@@ -96,7 +91,7 @@ public final class RunQueueMeter {
     }
 
     public Path file() {
-        return file;
+        return file.file();
     }
 
     /** False when the meter cannot measure at all (see {@link #unavailableReason()}). */
@@ -135,7 +130,7 @@ public final class RunQueueMeter {
             int n = readAll();
             readingProblem = parse(bytes, n);
         } catch (IOException e) {
-            unavailableReason = file + " could not be read: " + why(e) + " (run-queue wait not measured from then on)";
+            unavailableReason = file.file() + " could not be read: " + why(e) + " (run-queue wait not measured from then on)";
             close();
         }
         current.whole = readingProblem == null && unavailableReason == null;
@@ -202,28 +197,16 @@ public final class RunQueueMeter {
     }
 
     /**
-     * Reads the whole file from offset 0 (cpu lines are spread through it) into {@link #bytes},
-     * growing the buffers to fit; returns its length.
+     * Reads the whole file (cpu lines are spread through it) and copies it into {@link #bytes},
+     * growing that to the buffer; returns its length.
      */
     private int readAll() throws IOException {
-        if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        }
-        while (true) {
-            buffer.clear();
-            long position = 0;
-            int n;
-            while (buffer.hasRemaining() && (n = channel.read(buffer, position)) > 0) {
-                position += n;
-            }
-            buffer.flip();
-            if (buffer.limit() < buffer.capacity()) {
-                buffer.get(0, bytes, 0, buffer.limit());
-                return buffer.limit();
-            }
-            buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2); // more CPUs than it held
+        ByteBuffer buffer = file.read(b -> false);
+        if (bytes.length < buffer.capacity()) {
             bytes = new byte[buffer.capacity()];
         }
+        buffer.get(0, bytes, 0, buffer.limit());
+        return buffer.limit();
     }
 
     /**
@@ -233,14 +216,14 @@ public final class RunQueueMeter {
      */
     private String parse(byte[] b, int n) {
         if (!startsWith(b, 0, n, VERSION)) {
-            return file + ": no \"version\" line first";
+            return file.file() + ": no \"version\" line first";
         }
         int firstEnd = lineEnd(b, 0, n);
         if (parseNumbers(b, VERSION.length, firstEnd, fields, 1) != 1) {
-            return file + ": malformed version line";
+            return file.file() + ": malformed version line";
         }
         if (fields[0] < MIN_VERSION || fields[0] > MAX_VERSION) {
-            unavailableReason = file + ": schedstat version " + fields[0] + " (run time and run delay are read"
+            unavailableReason = file.file() + ": schedstat version " + fields[0] + " (run time and run delay are read"
                     + " from versions " + MIN_VERSION + " to " + MAX_VERSION + " only)";
             close();
             return null;
@@ -258,11 +241,11 @@ public final class RunQueueMeter {
                     p++;
                 }
                 if (p == end || b[p] != ' ') {
-                    return file + ": malformed cpu line at byte " + i;
+                    return file.file() + ": malformed cpu line at byte " + i;
                 }
                 int count = parseNumbers(b, p, end, fields, CPU_FIELDS);
                 if (count < CPU_FIELDS) {
-                    return file + ": cpu" + cpu + " line: " + (count < 0 ? "a field that is not a number"
+                    return file.file() + ": cpu" + cpu + " line: " + (count < 0 ? "a field that is not a number"
                             : count + " numbers, " + CPU_FIELDS + " expected");
                 }
                 current.put(cpu, fields[RUN_TIME], fields[RUN_DELAY]);
@@ -270,7 +253,7 @@ public final class RunQueueMeter {
             }
             i = end + 1;
         }
-        return anyCpu ? null : file + ": no cpu lines";
+        return anyCpu ? null : file.file() + ": no cpu lines";
     }
 
     /**
@@ -328,14 +311,7 @@ public final class RunQueueMeter {
 
     /** Releases the file; a later {@link #read()} opens it again. */
     public void close() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // a procfs file: nothing to lose on close
-            }
-            channel = null;
-        }
+        file.close();
     }
 
     /** The two counters of every CPU in one reading, and which CPUs the reading had a line for. */
