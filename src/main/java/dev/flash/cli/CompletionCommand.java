@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
             "options that take a fixed set. zsh runs the same script through bashcompinit",
             "(the script loads it)."},
         footer = {"", "Examples:",
-            "  source <(flash completion bash)                       # this shell only",
-            "  flash completion bash > /etc/bash_completion.d/flash   # every bash (the package does this)",
+            "  source <(flash completion bash)        # this shell only",
+            "  flash completion bash > ~/.local/share/bash-completion/completions/flash   # this user's bash",
             "  echo 'source <(flash completion zsh)' >> ~/.zshrc",
+            "(The Debian package installs the script for every bash.)",
             "",
             "Exit codes:%n"
                 + "  0  printed%n"
