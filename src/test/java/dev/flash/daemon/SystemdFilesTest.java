@@ -201,6 +201,23 @@ class SystemdFilesTest {
     }
 
     @Test
+    void launcherReadsTheVersionFromTheRuntimesReleaseFileWithoutStartingIt() throws Exception {
+        Path java = dir.resolve("jdk/bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\n[ \"$1\" = -version ] && exit 99\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path cwd = Path.of("").toAbsolutePath();
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"11.0.22\"\n");
+        Result old = run(cwd, Map.of("JAVA", java.toString()), "sh", "systemd/flash", "status");
+        assertEquals(3, old.code, old.output);
+        assertTrue(old.output.contains("is Java 11"), old.output);
+        Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"25\"\n");
+        Result current = run(cwd, Map.of("JAVA", java.toString(), "FLASH_HOME", "/opt/f"), "sh", "systemd/flash", "status");
+        assertEquals(0, current.code, current.output);
+        assertTrue(current.output.trim().endsWith("-jar /opt/f/flash.jar status"), current.output);
+    }
+
+    @Test
     void launcherRefusesAnOldJavaWithExitThreeAndSaysHowToInstallOne() throws Exception {
         for (String old : new String[] {"11.0.22", "1.8.0_402"}) {
             Result r = run(Path.of("").toAbsolutePath(), Map.of("JAVA", fakeJava(old).toString()), "sh", "systemd/flash", "status");
