@@ -1,0 +1,73 @@
+package dev.flash.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.actuate.StateStore;
+import dev.flash.actuate.linux.CpufreqActuator;
+import dev.flash.cli.ExitCodes;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.linux.CpufreqReader;
+import dev.flash.testing.FakeKernel;
+import dev.flash.testing.FakeKernelDaemonMain;
+import dev.flash.testing.FakeSysfs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A state file left by a run that did not stop cleanly is restored when the daemon starts,
+ * before anything else (issue 20, defect 9), in every mode: a dry run writes nothing of its own,
+ * but must not leave the CPUs as the crashed run left them.
+ */
+class StartupRestoreTest {
+    @TempDir
+    Path dir;
+
+    private final FakeKernel kernel = new FakeKernel();
+
+    /** A run that saved, capped every policy and died without restoring. */
+    private void crashedRun(FakeSysfs tree, Path stateDir) throws Exception {
+        CpufreqActuator a = new CpufreqActuator(tree.sysfs(kernel), new StateStore(stateDir), false);
+        try (CpufreqReader r = new CpufreqReader(tree.sysfs())) {
+            for (PolicySample p : r.read()) {
+                a.apply(p, 1_000_000);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--dry-run", "--simulate"})
+    void aLeftoverStateFileIsRestoredAtStart(String mode) throws Exception {
+        FakeSysfs tree = FakeSysfs.intelPstateActive(dir.resolve("tree"), 2);
+        Map<String, String> before = tree.settingsSnapshot();
+        Path stateDir = dir.resolve("run");
+        crashedRun(tree, stateDir);
+        assertNotEquals(before, tree.settingsSnapshot());
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Files.createDirectories(dir.resolve("models"));
+        int code = new CommandLine(FakeKernelDaemonMain.command(kernel, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(
+                "--sysfs-root", tree.root().toString(), "--state-dir", stateDir.toString(),
+                "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet",
+                "--duration", "0.3", mode);
+
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.OK, code, log);
+        assertEquals(before, tree.settingsSnapshot(), "the crashed run's caps are gone");
+        assertFalse(Files.exists(stateDir.resolve(StateStore.FILE_NAME)));
+        assertTrue(log.contains("restored the state a previous run left"), log);
+        assertTrue(log.indexOf("restored the state a previous run left") < log.indexOf("starting:"),
+                "before anything else: " + log);
+    }
+}
