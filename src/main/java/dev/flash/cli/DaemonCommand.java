@@ -234,13 +234,7 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             return runOwned(config, log, node);
         } finally {
-            if (machine != null) {
-                try {
-                    machine.close();
-                } catch (IOException e) {
-                    log.warn("releasing " + machine.file() + ": " + e.getMessage());
-                }
-            }
+            releaseQuietly(machine, log);
         }
     }
 
@@ -281,13 +275,7 @@ public final class DaemonCommand implements Callable<Integer> {
             err.println("flash daemon: restoring the state a previous run left: " + e);
             return e instanceof AccessDeniedException ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
         } finally {
-            if (machine != null) {
-                try {
-                    machine.close();
-                } catch (IOException e) {
-                    log.warn("releasing " + machine.file() + ": " + e.getMessage());
-                }
-            }
+            releaseQuietly(machine, log);
         }
     }
 
@@ -360,6 +348,17 @@ public final class DaemonCommand implements Callable<Integer> {
             }
         }
         return exit;
+    }
+
+    private static void releaseQuietly(InstanceLock lock, DaemonLog log) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("releasing " + lock.file() + ": " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Node node, DaemonLog log) {

@@ -150,6 +150,25 @@ class StateStoreTest {
         assertEquals("4000000", b.read(0, "scaling_max_freq"), "nothing written without saving first");
     }
 
+    @Test
+    void aPolicyWhoseCpusAreAllOfflineIsKeptForLaterNotForgotten() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 4, 2);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        fake.offlineCpu(2);
+        fake.offlineCpu(3); // policy2 inactive: the kernel answers EBUSY, its settings wait for the CPUs
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+        assertFalse(r.complete(), r.summary());
+        assertTrue(r.summary().contains("policy2") && r.summary().contains("EBUSY"), r.summary());
+        assertEquals(List.of(2), new StateStore(stateDir()).savedPolicies().stream().map(SavedPolicy::id).toList());
+
+        fake.onlineCpu(2);
+        fake.onlineCpu(3);
+        assertTrue(StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel)).complete());
+        assertEquals(before, fake.settingsSnapshot());
+    }
+
     /** The state directory's files other than state.json: where a damaged one was kept. */
     private List<Path> keptAside() throws Exception {
         try (var files = Files.list(stateDir())) {
