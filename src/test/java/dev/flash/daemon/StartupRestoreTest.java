@@ -70,4 +70,34 @@ class StartupRestoreTest {
         assertTrue(log.indexOf("restored the state a previous run left") < log.indexOf("starting:"),
                 "before anything else: " + log);
     }
+
+    @org.junit.jupiter.api.Test
+    void aDamagedLeftoverIsRestoredAsFarAsItReadsKeptAsideAndTheDaemonRuns() throws Exception {
+        FakeSysfs tree = FakeSysfs.acpiCpufreq(dir.resolve("tree"), 2, 1);
+        Map<String, String> before = tree.settingsSnapshot();
+        Path stateDir = dir.resolve("run");
+        crashedRun(tree, stateDir);
+        Path stateFile = stateDir.resolve(StateStore.FILE_NAME);
+        String text = Files.readString(stateFile);
+        Files.writeString(stateFile, text.substring(0, text.indexOf("\"id\": 1") + 10)); // cut in policy 1
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Files.createDirectories(dir.resolve("models"));
+        int code = new CommandLine(FakeKernelDaemonMain.command(kernel, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(
+                "--sysfs-root", tree.root().toString(), "--state-dir", stateDir.toString(),
+                "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet",
+                "--duration", "0.3", "--dry-run");
+
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.OK, code, log);
+        assertTrue(log.contains("damaged") && log.contains("state.json.damaged-"), log);
+        assertEquals(before.get("sys/devices/system/cpu/cpufreq/policy0/scaling_governor"),
+                tree.settingsSnapshot().get("sys/devices/system/cpu/cpufreq/policy0/scaling_governor"));
+        assertEquals("userspace", tree.read(1, "scaling_governor"), "lost with the damaged entry");
+        assertFalse(Files.exists(stateFile));
+        try (var files = Files.list(stateDir)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("state.json.damaged-")).count());
+        }
+    }
 }
