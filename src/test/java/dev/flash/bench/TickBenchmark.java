@@ -110,7 +110,7 @@ public class TickBenchmark {
      * fetching /metrics every second, as a Prometheus server would ({@code -p metrics=off,scraped}).
      */
     @Param({"off"})
-    public String metrics;
+    public String metrics = "off";
 
     private MetricsExporter exporter;
     private ScheduledExecutorService scraper;
