@@ -380,7 +380,7 @@ public final class StateStore {
                 }
             } catch (IOException | RuntimeException e) {
                 // MalformedJsonException, EOFException (truncated), IllegalStateException (wrong type)
-                s.problems.add("not valid JSON (" + e.getMessage() + ")");
+                s.problems.add("not valid JSON (" + firstLine(e) + ")");
             }
             if (s.version == null) {
                 s.problems.add("no version");
@@ -390,6 +390,13 @@ public final class StateStore {
                         + " saved policies cannot be put back");
             }
             return s;
+        }
+
+        /** Gson's message without its class name and the trouble-shooting link on later lines. */
+        private static String firstLine(Exception e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            m = m.lines().findFirst().orElse("").replaceFirst("^[\\w.]+Exception: ", "");
+            return m.isBlank() ? e.getClass().getSimpleName() : m;
         }
 
         private void readPolicies(JsonReader in) throws IOException {

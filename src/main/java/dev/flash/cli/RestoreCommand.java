@@ -243,7 +243,7 @@ public final class RestoreCommand implements Callable<Integer> {
         for (RestoreReport.Failure f : r.failures()) {
             err.println("  " + f.reason());
         }
-        if (!r.complete()) {
+        if (!r.failures().isEmpty()) {
             err.println(r.permissionDenied()
                     ? "Run as root. The unrestored values stay in " + r.stateFile() + "."
                     : "The unrestored values stay in " + r.stateFile() + "; run `flash restore` again.");
