@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -45,7 +47,8 @@ import picocli.CommandLine.Spec;
             "then the governor, then the speed) and deletes the file once all are back.",
             "Policies whose CPUs were removed meanwhile are reported and dropped.",
             "STATE_DIR is state_dir from the daemon's configuration (--config, default",
-            "/etc/flash/flashd.toml when it exists), unless --state-dir names it.",
+            "/etc/flash/flashd.toml when it exists), unless --state-dir names it; a file the",
+            "daemon would refuse for another key still gives its state_dir (with a warning).",
             "",
             "Run by the systemd unit as ExecStopPost, after the daemon has stopped. While a",
             "flashd runs (it holds the lock of STATE_DIR or of the CPUs), it refuses and writes",
@@ -65,7 +68,7 @@ import picocli.CommandLine.Spec;
             "Exit codes:%n"
                 + "  0  restored, or nothing to restore%n"
                 + "  1  some values could not be restored (named; they stay in the state file)%n"
-                + "  3  invalid configuration file (the message names the key)%n"
+                + "  3  the configuration gives no readable state_dir (the message names the line)%n"
                 + "  4  permission denied (run as root)%n"
                 + "  6  a flashd is running: nothing written (stop it, or --force)%n"
                 + "  8  partial restore: the state file was damaged; what could be read was restored"
@@ -126,9 +129,7 @@ public final class RestoreCommand implements Callable<Integer> {
     private int restore(PrintWriter out, PrintWriter err) {
         Path dir;
         try {
-            dir = stateDir != null ? stateDir
-                    : DaemonConfig.load(configFile == null ? DaemonConfig.DEFAULT_FILE : configFile,
-                            configFile != null).stateDir();
+            dir = stateDir != null ? stateDir : stateDirOfTheDaemon(err);
         } catch (ConfigException e) {
             return fail(out, err, "invalid-configuration", null, e.getMessage(), ExitCodes.CONFIG, e);
         }
@@ -183,6 +184,38 @@ public final class RestoreCommand implements Callable<Integer> {
                     // the kernel drops it when we exit anyway
                 }
             }
+        }
+    }
+
+    /**
+     * {@code state_dir} of the daemon's configuration. When another key is wrong (edited while
+     * the daemon ran: it would not start again with it) the CPUs must still come back, so
+     * {@code state_dir} alone is read then, with a warning; only a file where it cannot be read
+     * (TOML syntax, the key itself) stops the restore.
+     */
+    private Path stateDirOfTheDaemon(PrintWriter err) throws ConfigException {
+        Path file = configFile == null ? DaemonConfig.DEFAULT_FILE : configFile;
+        try {
+            return DaemonConfig.load(file, configFile != null).stateDir();
+        } catch (ConfigException e) {
+            TomlParseResult toml;
+            try {
+                toml = Toml.parse(file);
+            } catch (IOException unreadable) {
+                throw e;
+            }
+            Object value = toml.hasErrors() ? null : toml.get("state_dir");
+            Path dir;
+            if (value == null && !toml.hasErrors()) {
+                dir = DaemonConfig.defaults().stateDir();
+            } else if (value instanceof String s && !s.isBlank()) {
+                dir = Path.of(s);
+            } else {
+                throw e;
+            }
+            err.println("flash restore: warning: " + e.getMessage() + " (flash daemon will refuse this file);"
+                    + " restoring from state_dir " + dir);
+            return dir;
         }
     }
 

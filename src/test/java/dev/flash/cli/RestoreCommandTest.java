@@ -210,12 +210,27 @@ class RestoreCommandTest {
     }
 
     @Test
-    void aBadConfigurationExitsThreeNamingTheKey() throws Exception {
+    void aConfigurationWithoutAReadableStateDirExitsThreeNamingIt() throws Exception {
         Path config = tmp.resolve("flashd.toml");
         Files.writeString(config, "state_dir = 7\n");
         assertEquals(ExitCodes.CONFIG, restore("--config", config.toString()));
         assertTrue(err.toString().contains("state_dir"), err.toString());
+        Files.writeString(config, "state_dir = \"" + stateDir() + "\"\nperiod_ms = [\n");
+        assertEquals(ExitCodes.CONFIG, restore("--config", config.toString()), "TOML syntax");
         assertEquals(ExitCodes.CONFIG, restore("--config", tmp.resolve("missing.toml").toString()));
+    }
+
+    @Test
+    void anotherBadKeyDoesNotKeepTheCpusFromComingBack() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path config = tmp.resolve("flashd.toml");
+        // edited while the daemon ran: the daemon would refuse it, the crash restore must not
+        Files.writeString(config, "state_dir = \"" + stateDir() + "\"\nperiod = 500\n");
+        assertEquals(ExitCodes.OK, restore("--config", config.toString()), err.toString());
+        assertTrue(err.toString().contains("warning") && err.toString().contains("'period'"), err.toString());
+        assertEquals(before, fake.settingsSnapshot());
     }
 
     // ---- a damaged state file (issue 20, defect 5) --------------------------------------
