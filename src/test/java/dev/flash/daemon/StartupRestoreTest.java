@@ -45,6 +45,16 @@ class StartupRestoreTest {
         }
     }
 
+    /** {@code flash daemon} for 0.3 s on {@code tree} in {@code mode}, writing through the kernel. */
+    private int shortRun(FakeSysfs tree, Path stateDir, ByteArrayOutputStream err, String mode) throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        return new CommandLine(FakeKernelDaemonMain.command(kernel, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(
+                "--sysfs-root", tree.root().toString(), "--state-dir", stateDir.toString(),
+                "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet",
+                "--duration", "0.3", mode);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--dry-run", "--simulate"})
     void aLeftoverStateFileIsRestoredAtStart(String mode) throws Exception {
@@ -55,12 +65,7 @@ class StartupRestoreTest {
         assertNotEquals(before, tree.settingsSnapshot());
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Files.createDirectories(dir.resolve("models"));
-        int code = new CommandLine(FakeKernelDaemonMain.command(kernel, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(
-                "--sysfs-root", tree.root().toString(), "--state-dir", stateDir.toString(),
-                "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet",
-                "--duration", "0.3", mode);
+        int code = shortRun(tree, stateDir, err, mode);
 
         String log = err.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCodes.OK, code, log);
@@ -82,12 +87,7 @@ class StartupRestoreTest {
         Files.writeString(stateFile, text.substring(0, text.indexOf("\"id\": 1") + 10)); // cut in policy 1
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Files.createDirectories(dir.resolve("models"));
-        int code = new CommandLine(FakeKernelDaemonMain.command(kernel, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(
-                "--sysfs-root", tree.root().toString(), "--state-dir", stateDir.toString(),
-                "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet",
-                "--duration", "0.3", "--dry-run");
+        int code = shortRun(tree, stateDir, err, "--dry-run");
 
         String log = err.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCodes.OK, code, log);
