@@ -120,8 +120,8 @@ class DaemonCommandTest {
     }
 
     @Test
-    void outOfRangePeriodOptionExitsThree() {
-        assertEquals(ExitCodes.CONFIG, daemon(args("--period", "20")));
+    void outOfRangePeriodOptionExitsTwo() {
+        assertEquals(ExitCodes.USAGE, daemon(args("--period", "20")));
         assertTrue(err.toString().contains("--period"), err.toString());
     }
 
