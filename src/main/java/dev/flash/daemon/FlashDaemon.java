@@ -74,6 +74,9 @@ public final class FlashDaemon {
     static final int EMBEDDING_HEAD = 4;
     /** Longest wait before re-trying a model that failed: 2^6 recovery windows. */
     static final int MAX_BACKOFF_SHIFT = 6;
+    static final long MINUTE_NANOS = 60_000_000_000L;
+    /** Rejected contents remembered for logging once; beyond this the memory starts over. */
+    static final int MAX_LOGGED_REJECTIONS = 1024;
 
     private final DaemonConfig config;
     private final Node node;
@@ -113,6 +116,17 @@ public final class FlashDaemon {
     private double firstJoules = Double.NaN;
     private double lastJoules = Double.NaN;
     private final float[] scratchState = new float[DvfsFeatures.COUNT];
+    /** The last record's unavailable signals and why (the record's own map, not a copy). */
+    private Map<String, String> missingSignals = Map.of();
+    private Instant selectedAt = Instant.now();
+    private Instant handsOffSince;
+    /** Rejected model files of the last poll, by content hash; logged once per content. */
+    private final Map<String, DaemonStatus.RejectedModel> rejected = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> loggedRejections = new java.util.HashSet<>();
+    /** Counts at the start of the current minute, and over the last whole one (-1: none yet). */
+    private long minuteStartNanos;
+    private long minuteStartDecisions;
+    private long lastMinuteDecisions = -1;
 
     // ---- lifecycle -------------------------------------------------------------------------------
     private final long startNanos;
@@ -138,6 +152,12 @@ public final class FlashDaemon {
         double embeddingNorm = Double.NaN;
         int embeddingLength;
         long decisions;
+        /** Decisions whose target differed from the one before. */
+        long changes;
+        long minuteStartDecisions;
+        long minuteStartChanges;
+        long lastMinuteDecisions = -1;
+        long lastMinuteChanges = -1;
         long writeErrors;
         int consecutiveWriteErrors;
 
@@ -163,6 +183,7 @@ public final class FlashDaemon {
         this.periodNanos = config.periodNanos();
         this.watchdogNanos = SdNotify.watchdogIntervalNanos();
         this.startNanos = clock.getAsLong();
+        this.minuteStartNanos = startNanos;
         if (watchdogNanos > 0 && periodNanos * 2 > watchdogNanos) {
             log.warn("period " + config.periodMs() + " ms is more than half the systemd watchdog ("
                     + watchdogNanos / 1_000_000 + " ms): the service may be killed; lower period_ms");
@@ -272,6 +293,9 @@ public final class FlashDaemon {
         long now = clock.getAsLong();
         ticks++;
         pollModels(now);
+        if (now - minuteStartNanos >= MINUTE_NANOS) {
+            closeMinute(now);
+        }
 
         TelemetryRecord record = sense(now);
         if (record != null) {
@@ -326,6 +350,9 @@ public final class FlashDaemon {
             return null;
         }
         sampleFailures = 0;
+        if (record.unavailable() != null) {
+            missingSignals = record.unavailable();
+        }
         // A frozen source repeats its timestamp; a real node's record must also be fresh. (The
         // simulated node runs its own clock, so only the frozen check applies to it.)
         boolean frozen = record.monotonicNanos() == lastRecordNanos;
@@ -452,11 +479,13 @@ public final class FlashDaemon {
             }
             s = PolicyProvider.Selection.none("model directory failed: " + e.getMessage());
         }
+        noteRejections();
         if (s == selection) {
             return;
         }
         PolicyProvider.Selection old = selection;
         selection = s;
+        selectedAt = Instant.now();
         recorder = recorders.apply(s);
         for (PolicyState ps : states.values()) {
             ps.hasPrevious = false;
@@ -475,6 +504,42 @@ public final class FlashDaemon {
             setState(s.policy() == null ? State.FALLBACK : State.RUNNING,
                     s.policy() == null ? "no model: " + s.reason() : null);
         }
+    }
+
+    /**
+     * Keeps the provider's rejected files for the status and logs each rejected content once (a
+     * file that stays broken is not logged again at every poll; a new content of it is).
+     */
+    private void noteRejections() {
+        List<PolicyProvider.Rejected> now;
+        try {
+            now = policies.rejected();
+        } catch (RuntimeException e) {
+            error("listing rejected models: " + e.getMessage());
+            return;
+        }
+        Map<String, DaemonStatus.RejectedModel> current = new java.util.LinkedHashMap<>();
+        for (PolicyProvider.Rejected r : now) {
+            String key = r.sha256().isEmpty() ? r.name() + "\n" + r.reason() : r.sha256();
+            DaemonStatus.RejectedModel m = rejected.get(key);
+            if (m == null) {
+                m = new DaemonStatus.RejectedModel();
+                m.since = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            }
+            m.name = r.name();
+            m.sha256 = r.sha256().isEmpty() ? null : r.sha256();
+            m.reason = r.reason();
+            current.put(key, m);
+            if (loggedRejections.size() >= MAX_LOGGED_REJECTIONS) {
+                loggedRejections.clear();
+            }
+            if (loggedRejections.add(key)) {
+                log.warn("model " + r.name() + (m.sha256 == null ? "" : " (sha256 " + m.sha256.substring(0, 12) + ")")
+                        + " rejected: " + r.reason() + "; the running model stays");
+            }
+        }
+        rejected.clear();
+        rejected.putAll(current);
     }
 
     private List<PolicyDecision> decide(TelemetryRecord record) {
@@ -568,6 +633,9 @@ public final class FlashDaemon {
             PolicySample p = ps.sample; // this tick's sample (set by trackHotplug)
             ps.decisions++;
             counts.decisions++;
+            if (d.targetKhz() != ps.targetKhz) {
+                ps.changes++;
+            }
             ps.lastActionIndex = d.actionIndex();
             ps.lastAction = d.actionName();
             ps.targetKhz = d.targetKhz();
@@ -614,6 +682,7 @@ public final class FlashDaemon {
             return;
         }
         handsOff = true;
+        handsOffSince = Instant.now();
         counts.handsOff++;
         error("hands-off: " + reason);
         restore(reason);
@@ -704,30 +773,62 @@ public final class FlashDaemon {
         return jitter;
     }
 
-    /** The compact line the foreground daemon prints after each tick. */
+    /**
+     * The compact line the foreground daemon prints after each tick, in the format
+     * {@code docs/status.md} documents: {@code TIME MODE | pN util U [wait W] CUR->TARGET ACTION
+     * ... [| P W]}, frequencies in MHz. Research figures (the embedding) are in the status only.
+     */
     public synchronized String tickLine() {
-        StringBuilder b = new StringBuilder(96);
-        b.append(java.time.LocalTime.now().truncatedTo(ChronoUnit.MILLIS)).append(' ')
-                .append(String.format(Locale.ROOT, "%-8s", state.key()));
+        StringBuilder b = new StringBuilder(64 + 40 * states.size());
+        b.append(java.time.LocalTime.now().truncatedTo(ChronoUnit.MILLIS)).append(' ').append(mode());
         for (PolicyState ps : states.values()) {
             PolicySample p = ps.sample;
             b.append(" | p").append(ps.id).append(' ')
-                    .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
-                            mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), handsOff ? "hands-off" : ps.lastAction));
-            if (!Double.isNaN(p.runWaitShare())) {
-                // a saturated util of 1.00 says nothing of how much more the tasks want; this does
+                    .append(String.format(Locale.ROOT, "util %.2f", p.utilization()));
+            if (p.runWaitShare() >= 0.005) {
+                // a saturated util of 1.00 says nothing of how much more the tasks want; this
+                // does (shown only when tasks wait, to keep the line short)
                 b.append(String.format(Locale.ROOT, " wait %.2f", p.runWaitShare()));
             }
-            if (!Double.isNaN(ps.embeddingNorm) && ps.embeddingLength > 0) {
-                // The embedding's size and leading component: both move when the context tells
-                // the model the application changed, which is FLASH adapting.
-                b.append(String.format(Locale.ROOT, " |e| %.2f e0 %+.2f", ps.embeddingNorm, ps.embeddingHead[0]));
-            }
+            b.append(' ').append(mhz(p.curKhz())).append("->").append(handsOff ? "-" : mhz(ps.targetKhz))
+                    .append(' ').append(handsOff ? "hands-off" : ps.lastAction);
         }
         if (!Double.isNaN(packageWatts)) {
             b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
         }
         return b.toString();
+    }
+
+    /** managing, dry-run, fallback, hands-off, starting or stopped (see {@link DaemonStatus#mode}). */
+    private String mode() {
+        return switch (state) {
+            case RUNNING -> config.dryRun() ? "dry-run" : "managing";
+            case FALLBACK -> "fallback";
+            case DEGRADED -> "hands-off";
+            default -> state.key();
+        };
+    }
+
+    /** Ends the current minute: its counts become the last whole minute's. */
+    private void closeMinute(long now) {
+        minuteStartNanos = now;
+        lastMinuteDecisions = counts.decisions - minuteStartDecisions;
+        minuteStartDecisions = counts.decisions;
+        for (PolicyState ps : states.values()) {
+            ps.lastMinuteDecisions = ps.decisions - ps.minuteStartDecisions;
+            ps.lastMinuteChanges = ps.changes - ps.minuteStartChanges;
+            ps.minuteStartDecisions = ps.decisions;
+            ps.minuteStartChanges = ps.changes;
+        }
+    }
+
+    /** The last whole minute's count, or before one has passed the rate since start. */
+    private Double perMinute(long lastMinute, long total, long now) {
+        if (lastMinute >= 0) {
+            return (double) lastMinute;
+        }
+        double minutes = (now - startNanos) / (double) MINUTE_NANOS;
+        return minutes <= 0 ? null : round3(total / minutes);
     }
 
     private static String mhz(long khz) {
@@ -737,8 +838,11 @@ public final class FlashDaemon {
     /** Everything the status socket answers. Allocates; called only on request. */
     public synchronized DaemonStatus status() {
         DaemonStatus s = new DaemonStatus();
+        long now = clock.getAsLong();
         s.state = state.key();
         s.stateReason = stateReason;
+        s.mode = mode();
+        s.modeReason = state == State.RUNNING ? (config.dryRun() ? "decides, writes nothing" : null) : stateReason;
         s.pid = ProcessHandle.current().pid();
         s.startedAt = startedAt.truncatedTo(ChronoUnit.SECONDS).toString();
         s.uptimeSeconds = Math.round((clock.getAsLong() - startNanos) / 1e6) / 1e3;
@@ -757,6 +861,8 @@ public final class FlashDaemon {
             boolean fallback = selection.policy() == null || modelFailed;
             s.model.name = fallback ? "fallback" : selection.modelName();
             s.model.agent = selection.agent();
+            s.model.sha256 = selection.policy() == null || selection.sha256().isEmpty() ? null : selection.sha256();
+            s.model.since = selectedAt.truncatedTo(ChronoUnit.SECONDS).toString();
             s.model.fallback = fallback;
             s.model.reason = selection.policy() == null ? "no model: " + selection.reason()
                     : modelFailed ? fallbackReasons.peekFirst() : null;
@@ -767,6 +873,7 @@ public final class FlashDaemon {
         s.power.packageWatts = num(packageWatts);
         s.power.joulesSinceStart = Double.isNaN(firstJoules) ? null : round3(lastJoules - firstJoules);
         DaemonStatus.Counts c = s.counts;
+        c.decisionsPerMinute = perMinute(lastMinuteDecisions, counts.decisions, now);
         c.decisions = counts.decisions;
         c.modelDecisions = counts.modelDecisions;
         c.fallbackDecisions = counts.fallbackDecisions;
@@ -776,6 +883,22 @@ public final class FlashDaemon {
         c.writeErrors = counts.writeErrors;
         s.fallbackReasons.addAll(fallbackReasons);
         s.lastErrors.addAll(errors);
+        s.missingSignals.putAll(missingSignals);
+        for (DaemonStatus.RejectedModel r : rejected.values()) { // copies: Gson reads them off the lock
+            DaemonStatus.RejectedModel copy = new DaemonStatus.RejectedModel();
+            copy.name = r.name;
+            copy.sha256 = r.sha256;
+            copy.reason = r.reason;
+            copy.since = r.since;
+            s.rejectedModels.add(copy);
+        }
+        if (handsOff) {
+            DaemonStatus.HandsOff h = new DaemonStatus.HandsOff();
+            h.policy = "all";
+            h.reason = stateReason;
+            h.since = handsOffSince == null ? null : handsOffSince.truncatedTo(ChronoUnit.SECONDS).toString();
+            s.handsOffPolicies.add(h);
+        }
         double expected = selection == null ? Double.NaN : selection.expectedReward();
         double expectedStd = selection == null ? Double.NaN : selection.expectedRewardStd();
         for (PolicyState ps : states.values()) {
@@ -804,6 +927,8 @@ public final class FlashDaemon {
             p.rewardSamples = ps.drift.count();
             p.drift = ps.drift.verdict(expected, expectedStd);
             p.decisions = ps.decisions;
+            p.decisionsPerMinute = perMinute(ps.lastMinuteDecisions, ps.decisions, now);
+            p.changesPerMinute = perMinute(ps.lastMinuteChanges, ps.changes, now);
             p.writeErrors = ps.writeErrors;
             p.consecutiveWriteErrors = ps.consecutiveWriteErrors;
             s.policies.add(p);
