@@ -186,7 +186,7 @@ public final class StatusCommand implements Callable<Integer> {
      * decisions, what is missing or rejected, then one row per policy. Every string in it came
      * through {@link StatusReply}, so it holds no control characters.
      */
-    static String render(DaemonStatus s, boolean verbose) {
+    public static String render(DaemonStatus s, boolean verbose) {
         StringBuilder b = new StringBuilder();
         String mode = s.mode == null ? s.state : s.mode;
         line(b, "flashd", mode + (s.modeReason == null ? "" : ": " + s.modeReason));

@@ -42,7 +42,7 @@ final class StatusReply {
         try {
             parsed = JsonParser.parseString(reply);
         } catch (JsonParseException | StackOverflowError e) {
-            throw new BadReplyException("the reply is not JSON (" + quote(e.getMessage()) + ")");
+            throw new BadReplyException("the reply is not JSON (" + quote(plain(e)) + ")");
         }
         if (!parsed.isJsonObject()) {
             throw new BadReplyException("the reply is not a JSON object: " + quote(reply));
@@ -60,7 +60,7 @@ final class StatusReply {
         try {
             s = new Gson().fromJson(o, DaemonStatus.class);
         } catch (RuntimeException e) { // JsonSyntaxException, NumberFormatException: a field of the wrong type
-            throw new BadReplyException("a field has the wrong type (" + quote(e.getMessage()) + ")");
+            throw new BadReplyException("a field has the wrong type (" + quote(plain(e)) + ")");
         }
         if (s == null || s.state == null) {
             throw new BadReplyException("the reply has no 'state': " + quote(o.toString()));
@@ -128,6 +128,16 @@ final class StatusReply {
             b.appendCodePoint(unsafe ? '?' : c);
         });
         return b.toString();
+    }
+
+    /** What went wrong in words: the innermost message, without exception class names. */
+    private static String plain(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() != null ? t.getMessage() : e.getMessage();
+        return m == null ? "malformed" : m;
     }
 
     /** A piece of untrusted text for an error message: clean and short. */

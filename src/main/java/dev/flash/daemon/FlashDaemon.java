@@ -75,6 +75,9 @@ public final class FlashDaemon {
     /** Longest wait before re-trying a model that failed: 2^6 recovery windows. */
     static final int MAX_BACKOFF_SHIFT = 6;
     static final long MINUTE_NANOS = 60_000_000_000L;
+    /** Always all three fields and milliseconds (LocalTime's own text drops zero seconds). */
+    private static final java.time.format.DateTimeFormatter TICK_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
     /** Rejected contents remembered for logging once; beyond this the memory starts over. */
     static final int MAX_LOGGED_REJECTIONS = 1024;
 
@@ -780,7 +783,7 @@ public final class FlashDaemon {
      */
     public synchronized String tickLine() {
         StringBuilder b = new StringBuilder(64 + 40 * states.size());
-        b.append(java.time.LocalTime.now().truncatedTo(ChronoUnit.MILLIS)).append(' ').append(mode());
+        b.append(TICK_TIME.format(java.time.LocalTime.now())).append(' ').append(mode());
         for (PolicyState ps : states.values()) {
             PolicySample p = ps.sample;
             b.append(" | p").append(ps.id).append(' ')
