@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
             "model, or the rule controller when no valid model is present) and writes it.",
             "Ctrl-C or SIGTERM stops it and hands every CPU back as it was found.",
             "",
-            "Unless --quiet, one line per tick shows what it decides:",
-            "  time state | pN util U cur->target MHz action | package W",
+            "Unless --quiet, one line per tick shows what it decides (MHz; docs/status.md):",
+            "  TIME MODE | pN util U [wait W] CUR->TARGET ACTION | ... | PACKAGE W",
             ""},
         footer = {
             "",
