@@ -74,12 +74,9 @@ public final class FlashDaemon {
     static final int EMBEDDING_HEAD = 4;
     /** Longest wait before re-trying a model that failed: 2^6 recovery windows. */
     static final int MAX_BACKOFF_SHIFT = 6;
-    static final long MINUTE_NANOS = 60_000_000_000L;
     /** Always all three fields and milliseconds (LocalTime's own text drops zero seconds). */
     private static final java.time.format.DateTimeFormatter TICK_TIME =
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
-    /** Rejected contents remembered for logging once; beyond this the memory starts over. */
-    static final int MAX_LOGGED_REJECTIONS = 1024;
 
     private final DaemonConfig config;
     private final Node node;
@@ -123,13 +120,9 @@ public final class FlashDaemon {
     private Map<String, String> missingSignals = Map.of();
     private Instant selectedAt = Instant.now();
     private Instant handsOffSince;
-    /** Rejected model files of the last poll, by content hash; logged once per content. */
-    private final Map<String, DaemonStatus.RejectedModel> rejected = new java.util.LinkedHashMap<>();
-    private final java.util.Set<String> loggedRejections = new java.util.HashSet<>();
-    /** Counts at the start of the current minute, and over the last whole one (-1: none yet). */
+    private final RejectedModels rejected;
     private long minuteStartNanos;
-    private long minuteStartDecisions;
-    private long lastMinuteDecisions = -1;
+    private final MinuteCounter decisionsPerMinute = new MinuteCounter();
 
     // ---- lifecycle -------------------------------------------------------------------------------
     private final long startNanos;
@@ -154,13 +147,9 @@ public final class FlashDaemon {
         long targetKhz = -1;
         double embeddingNorm = Double.NaN;
         int embeddingLength;
-        long decisions;
+        final MinuteCounter decisions = new MinuteCounter();
         /** Decisions whose target differed from the one before. */
-        long changes;
-        long minuteStartDecisions;
-        long minuteStartChanges;
-        long lastMinuteDecisions = -1;
-        long lastMinuteChanges = -1;
+        final MinuteCounter changes = new MinuteCounter();
         long writeErrors;
         int consecutiveWriteErrors;
 
@@ -187,6 +176,7 @@ public final class FlashDaemon {
         this.watchdogNanos = SdNotify.watchdogIntervalNanos();
         this.startNanos = clock.getAsLong();
         this.minuteStartNanos = startNanos;
+        this.rejected = new RejectedModels(log);
         if (watchdogNanos > 0 && periodNanos * 2 > watchdogNanos) {
             log.warn("period " + config.periodMs() + " ms is more than half the systemd watchdog ("
                     + watchdogNanos / 1_000_000 + " ms): the service may be killed; lower period_ms");
@@ -296,7 +286,7 @@ public final class FlashDaemon {
         long now = clock.getAsLong();
         ticks++;
         pollModels(now);
-        if (now - minuteStartNanos >= MINUTE_NANOS) {
+        if (now - minuteStartNanos >= MinuteCounter.MINUTE_NANOS) {
             closeMinute(now);
         }
 
@@ -509,40 +499,13 @@ public final class FlashDaemon {
         }
     }
 
-    /**
-     * Keeps the provider's rejected files for the status and logs each rejected content once (a
-     * file that stays broken is not logged again at every poll; a new content of it is).
-     */
+    /** Lists the provider's rejected files in the status, logging each content once. */
     private void noteRejections() {
-        List<PolicyProvider.Rejected> now;
         try {
-            now = policies.rejected();
+            rejected.update(policies.rejected());
         } catch (RuntimeException e) {
             error("listing rejected models: " + e.getMessage());
-            return;
         }
-        Map<String, DaemonStatus.RejectedModel> current = new java.util.LinkedHashMap<>();
-        for (PolicyProvider.Rejected r : now) {
-            String key = r.sha256().isEmpty() ? r.name() + "\n" + r.reason() : r.sha256();
-            DaemonStatus.RejectedModel m = rejected.get(key);
-            if (m == null) {
-                m = new DaemonStatus.RejectedModel();
-                m.since = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-            }
-            m.name = r.name();
-            m.sha256 = r.sha256().isEmpty() ? null : r.sha256();
-            m.reason = r.reason();
-            current.put(key, m);
-            if (loggedRejections.size() >= MAX_LOGGED_REJECTIONS) {
-                loggedRejections.clear();
-            }
-            if (loggedRejections.add(key)) {
-                log.warn("model " + r.name() + (m.sha256 == null ? "" : " (sha256 " + m.sha256.substring(0, 12) + ")")
-                        + " rejected: " + r.reason() + "; the running model stays");
-            }
-        }
-        rejected.clear();
-        rejected.putAll(current);
     }
 
     private List<PolicyDecision> decide(TelemetryRecord record) {
@@ -634,10 +597,11 @@ public final class FlashDaemon {
             PolicyDecision d = decisions.get(i);
             PolicyState ps = stateFor(i, d.policyId());
             PolicySample p = ps.sample; // this tick's sample (set by trackHotplug)
-            ps.decisions++;
+            ps.decisions.add();
             counts.decisions++;
+            decisionsPerMinute.add();
             if (d.targetKhz() != ps.targetKhz) {
-                ps.changes++;
+                ps.changes.add();
             }
             ps.lastActionIndex = d.actionIndex();
             ps.lastAction = d.actionName();
@@ -815,23 +779,11 @@ public final class FlashDaemon {
     /** Ends the current minute: its counts become the last whole minute's. */
     private void closeMinute(long now) {
         minuteStartNanos = now;
-        lastMinuteDecisions = counts.decisions - minuteStartDecisions;
-        minuteStartDecisions = counts.decisions;
+        decisionsPerMinute.close();
         for (PolicyState ps : states.values()) {
-            ps.lastMinuteDecisions = ps.decisions - ps.minuteStartDecisions;
-            ps.lastMinuteChanges = ps.changes - ps.minuteStartChanges;
-            ps.minuteStartDecisions = ps.decisions;
-            ps.minuteStartChanges = ps.changes;
+            ps.decisions.close();
+            ps.changes.close();
         }
-    }
-
-    /** The last whole minute's count, or before one has passed the rate since start. */
-    private Double perMinute(long lastMinute, long total, long now) {
-        if (lastMinute >= 0) {
-            return (double) lastMinute;
-        }
-        double minutes = (now - startNanos) / (double) MINUTE_NANOS;
-        return minutes <= 0 ? null : round3(total / minutes);
     }
 
     private static String mhz(long khz) {
@@ -876,7 +828,7 @@ public final class FlashDaemon {
         s.power.packageWatts = num(packageWatts);
         s.power.joulesSinceStart = Double.isNaN(firstJoules) ? null : round3(lastJoules - firstJoules);
         DaemonStatus.Counts c = s.counts;
-        c.decisionsPerMinute = perMinute(lastMinuteDecisions, counts.decisions, now);
+        c.decisionsPerMinute = decisionsPerMinute.perMinute(now - startNanos);
         c.decisions = counts.decisions;
         c.modelDecisions = counts.modelDecisions;
         c.fallbackDecisions = counts.fallbackDecisions;
@@ -887,14 +839,7 @@ public final class FlashDaemon {
         s.fallbackReasons.addAll(fallbackReasons);
         s.lastErrors.addAll(errors);
         s.missingSignals.putAll(missingSignals);
-        for (DaemonStatus.RejectedModel r : rejected.values()) { // copies: Gson reads them off the lock
-            DaemonStatus.RejectedModel copy = new DaemonStatus.RejectedModel();
-            copy.name = r.name;
-            copy.sha256 = r.sha256;
-            copy.reason = r.reason;
-            copy.since = r.since;
-            s.rejectedModels.add(copy);
-        }
+        s.rejectedModels.addAll(rejected.list());
         if (handsOff) {
             DaemonStatus.HandsOff h = new DaemonStatus.HandsOff();
             h.policy = "all";
@@ -929,9 +874,9 @@ public final class FlashDaemon {
             p.recentRewardStd = num(round3(ps.drift.std()));
             p.rewardSamples = ps.drift.count();
             p.drift = ps.drift.verdict(expected, expectedStd);
-            p.decisions = ps.decisions;
-            p.decisionsPerMinute = perMinute(ps.lastMinuteDecisions, ps.decisions, now);
-            p.changesPerMinute = perMinute(ps.lastMinuteChanges, ps.changes, now);
+            p.decisions = ps.decisions.total();
+            p.decisionsPerMinute = ps.decisions.perMinute(now - startNanos);
+            p.changesPerMinute = ps.changes.perMinute(now - startNanos);
             p.writeErrors = ps.writeErrors;
             p.consecutiveWriteErrors = ps.consecutiveWriteErrors;
             s.policies.add(p);
