@@ -76,10 +76,10 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--models-dir", paramLabel = "DIR", description = "ONNX models (default /var/lib/flash/models)")
     Path modelsDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash)")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash as root, else $XDG_RUNTIME_DIR/flash)")
     Path stateDir;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default /run/flash/flashd.sock)")
+    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default STATE_DIR/flashd.sock: /run/flash as root)")
     Path socket;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop cleanly after this long (default: run until stopped)")

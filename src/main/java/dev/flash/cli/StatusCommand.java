@@ -193,7 +193,7 @@ public final class StatusCommand implements Callable<Integer> {
         line(b, "node", or(s.node.description, s.node.kind) + (s.node.dryRun && !"dry-run".equals(mode)
                 ? ", dry run (decides, writes nothing)" : "") + String.format(Locale.ROOT,
                 "; pid %d, up %s, a tick every %d ms", s.pid, duration(s.uptimeSeconds), s.periodMs));
-        String model = s.model.fallback || s.model.name == null ? "none: the rule controller decides"
+        String model = s.model.fallback || s.model.name == null ? "the rule controller decides"
                 + (s.model.reason == null ? "" : " (" + s.model.reason + ")")
                 : s.model.name + (s.model.sha256 == null ? "" : ", sha256 " + prefix(s.model.sha256));
         line(b, "model", model + (s.model.since == null ? "" : ", since " + s.model.since));
