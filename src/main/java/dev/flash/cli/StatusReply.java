@@ -25,6 +25,7 @@ final class StatusReply {
     static final int MAX_DEPTH = 16;
     /** Longest piece of a bad reply quoted in an error message. */
     static final int MAX_QUOTE = 200;
+    private static final Gson GSON = new Gson();
 
     private StatusReply() {
     }
@@ -58,7 +59,7 @@ final class StatusReply {
     static DaemonStatus status(JsonObject o) throws BadReplyException {
         DaemonStatus s;
         try {
-            s = new Gson().fromJson(o, DaemonStatus.class);
+            s = GSON.fromJson(o, DaemonStatus.class);
         } catch (RuntimeException e) { // JsonSyntaxException, NumberFormatException: a field of the wrong type
             throw new BadReplyException("a field has the wrong type (" + quote(plain(e)) + ")");
         }
