@@ -66,6 +66,9 @@ class OperatorStatusTest {
         s = d.status();
         assertEquals("fallback", s.mode);
         assertTrue(s.modeReason.contains("fake: ONNX Runtime error"), s.modeReason);
+        String fallback = dev.flash.cli.StatusCommand.render(s, false);
+        assertTrue(fallback.startsWith("flashd     fallback: model fake-model.onnx failed: fake: ONNX Runtime error"), fallback);
+        assertTrue(fallback.contains("\nmodel      the rule controller decides (model fake-model.onnx failed"), fallback);
         policies.modelThrows = false;
 
         fake.failSamples = 5;
@@ -76,6 +79,9 @@ class OperatorStatusTest {
         assertEquals(1, s.handsOffPolicies.size());
         assertEquals("all", s.handsOffPolicies.get(0).policy);
         assertTrue(s.handsOffPolicies.get(0).reason.startsWith("telemetry stale"), s.handsOffPolicies.get(0).reason);
+        String summary = dev.flash.cli.StatusCommand.render(s, false);
+        assertTrue(summary.startsWith("flashd     hands-off: telemetry stale"), summary);
+        assertTrue(summary.contains("\nhands-off  all: telemetry stale"), summary);
     }
 
     @Test
