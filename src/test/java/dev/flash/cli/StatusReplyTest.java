@@ -154,25 +154,26 @@ class StatusReplyTest {
         }
     }
 
-    @Test
-    void mutatedTextEndsInACleanAnswerOrACleanError() {
-        Random random = new Random(23);
+    /** How many of {@link #INPUTS} mutated samples were rejected (each one checked by {@link #accepted}). */
+    private static int rejectedOf(java.util.function.BiFunction<String, Random, String> mutation, long seed) {
+        Random random = new Random(seed);
         String sample = sample();
         int rejected = 0;
         for (int i = 0; i < INPUTS; i++) {
-            rejected += accepted(mutateText(sample, random)) ? 0 : 1;
+            rejected += accepted(mutation.apply(sample, random)) ? 0 : 1;
         }
+        return rejected;
+    }
+
+    @Test
+    void mutatedTextEndsInACleanAnswerOrACleanError() {
+        int rejected = rejectedOf(StatusReplyTest::mutateText, 23);
         assertTrue(rejected > INPUTS / 10, "the mutations break the reply often enough to test the errors: " + rejected);
     }
 
     @Test
     void fieldsOfTheWrongTypeEndInACleanAnswerOrACleanError() {
-        Random random = new Random(8);
-        String sample = sample();
-        int rejected = 0;
-        for (int i = 0; i < INPUTS; i++) {
-            rejected += accepted(mutateField(sample, random)) ? 0 : 1;
-        }
+        int rejected = rejectedOf(StatusReplyTest::mutateField, 8);
         assertTrue(rejected > 0 && rejected < INPUTS, "both outcomes occur: " + rejected + " of " + INPUTS + " rejected");
     }
 
