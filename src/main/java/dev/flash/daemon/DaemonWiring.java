@@ -183,6 +183,17 @@ public final class DaemonWiring {
         }
 
         @Override
+        public synchronized java.util.List<Rejected> rejected() {
+            java.util.List<Rejected> out = new java.util.ArrayList<>();
+            for (ModelDirectory.Entry e : directory.entries()) {
+                if (!e.valid()) {
+                    out.add(new Rejected(e.name(), e.sha256(), e.reason()));
+                }
+            }
+            return out;
+        }
+
+        @Override
         public synchronized void close() {
             directory.close();
             if (builtInModel != null) {
