@@ -195,7 +195,7 @@ public final class DaemonCommand implements Callable<Integer> {
         FlashDaemon daemon = new FlashDaemon(config, node, policies, log, notify);
         StatusServer server;
         try {
-            server = StatusServer.start(config.socket(), daemon::status, log);
+            server = StatusServer.start(config.socket(), daemon::status, daemon::resume, log);
         } catch (IOException e) {
             daemon.shutdown();
             notify.close();

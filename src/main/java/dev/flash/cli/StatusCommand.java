@@ -154,6 +154,13 @@ public final class StatusCommand implements Callable<Integer> {
         if (!s.fallbackReasons.isEmpty()) {
             b.append("\nlast fallback: ").append(s.fallbackReasons.get(0)).append('\n');
         }
+        if (s.otherTools != null && !s.otherTools.isEmpty()) {
+            b.append("\nother tools (flashd leaves these policies alone; `flash resume POLICY` takes one back):\n");
+            for (DaemonStatus.ForeignChangeStatus f : s.otherTools) {
+                b.append(String.format(Locale.ROOT, "  policy%d %s %s -> %s at %s%n", f.policy, f.file, f.expected,
+                        f.found, f.at));
+            }
+        }
         if (!s.lastErrors.isEmpty()) {
             b.append("\nrecent errors:\n");
             s.lastErrors.stream().limit(5).forEach(e -> b.append("  ").append(e).append('\n'));

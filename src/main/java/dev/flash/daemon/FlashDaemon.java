@@ -2,6 +2,8 @@ package dev.flash.daemon;
 
 import dev.flash.actuate.ActuationException;
 import dev.flash.actuate.ActuationMode;
+import dev.flash.actuate.ForeignChange;
+import dev.flash.actuate.ForeignChangeException;
 import dev.flash.dvfs.DvfsActions;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.dvfs.DvfsReward;
@@ -40,6 +42,12 @@ import java.util.function.LongSupplier;
  *   decide                   (one call for all policies: the model, or the fallback)
  *   act                      (one write per policy; N failed writes in a row -> hands-off)
  * </pre>
+ *
+ * <p>Sharing the node: when the actuator finds that another tool changed a policy it steps back
+ * from that policy alone ({@link ForeignChangeException}); the loop says so once in the log and
+ * in the status, keeps deciding for it (the context stays whole) but writes nothing until the
+ * value returns or the operator resumes it ({@link #resume}). That is not an error and does not
+ * count towards hands-off.
  *
  * <p>Safety: on stale telemetry, a failing or NaN-producing model, or repeated write errors the
  * loop first hands the CPUs back ({@code actuator.restore()}), then either lets the rule
@@ -140,6 +148,8 @@ public final class FlashDaemon {
         long decisions;
         long writeErrors;
         int consecutiveWriteErrors;
+        /** Another tool changed the policy; flash writes nothing to it until it is taken back. */
+        boolean leftToOtherTool;
 
         PolicyState(int id) {
             this.id = id;
@@ -351,6 +361,7 @@ public final class FlashDaemon {
                 PolicyState ps = it.next();
                 if (record.policy(ps.id) == null) {
                     it.remove();
+                    node.actuator().forget(ps.id);
                     if (recorder != null) {
                         recorder.reset(ps.id);
                     }
@@ -574,8 +585,16 @@ public final class FlashDaemon {
             ps.hasPrevious = true;
             summarizeEmbedding(ps, d.embedding());
             try {
-                node.actuator().apply(p, d.targetKhz());
+                long applied = node.actuator().apply(p, d.targetKhz());
                 ps.consecutiveWriteErrors = 0;
+                if (ps.leftToOtherTool && applied >= 0) {
+                    ps.leftToOtherTool = false;
+                    log.info("policy" + p.id() + ": the other tool's values are gone, flash acts on it again");
+                }
+            } catch (ForeignChangeException e) {
+                ps.leftToOtherTool = true;
+                counts.foreignChanges++;
+                log.warn(e.getMessage()); // once: the actuator raises it once per change
             } catch (ActuationException | RuntimeException e) {
                 ps.writeErrors++;
                 ps.consecutiveWriteErrors++;
@@ -674,6 +693,22 @@ public final class FlashDaemon {
         }
     }
 
+    /**
+     * The operator takes policies back from another tool ({@code flash resume}): {@code policyId},
+     * or every one when negative. Returns the ids taken back. Called on the status thread.
+     */
+    public synchronized List<Integer> resume(int policyId) {
+        List<Integer> ids = node.actuator().resume(policyId);
+        for (int id : ids) {
+            PolicyState ps = states.get(id);
+            if (ps != null) {
+                ps.leftToOtherTool = false;
+            }
+            log.info("policy" + id + ": taken back from the other tool at the operator's request");
+        }
+        return ids;
+    }
+
     /** The one-line summary systemd shows as STATUS=. */
     public synchronized String statusLine() {
         String decider = selection == null ? "-" : handsOff ? "hands-off"
@@ -713,7 +748,7 @@ public final class FlashDaemon {
             PolicySample p = ps.sample;
             b.append(" | p").append(ps.id).append(' ')
                     .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
-                            mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), handsOff ? "hands-off" : ps.lastAction));
+                            mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), actionOf(ps)));
             if (!Double.isNaN(p.runWaitShare())) {
                 // a saturated util of 1.00 says nothing of how much more the tasks want; this does
                 b.append(String.format(Locale.ROOT, " wait %.2f", p.runWaitShare()));
@@ -728,6 +763,11 @@ public final class FlashDaemon {
             b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
         }
         return b.toString();
+    }
+
+    /** What the policy's row says it does: hands-off and another tool's turn before the action. */
+    private String actionOf(PolicyState ps) {
+        return handsOff ? "hands-off" : ps.leftToOtherTool ? "other-tool" : ps.lastAction;
     }
 
     private static String mhz(long khz) {
@@ -774,6 +814,16 @@ public final class FlashDaemon {
         c.handsOff = counts.handsOff;
         c.telemetryFailures = counts.telemetryFailures;
         c.writeErrors = counts.writeErrors;
+        c.foreignChanges = counts.foreignChanges;
+        for (ForeignChange f : node.actuator().foreignChanges()) {
+            DaemonStatus.ForeignChangeStatus fs = new DaemonStatus.ForeignChangeStatus();
+            fs.policy = f.policyId();
+            fs.file = f.file();
+            fs.expected = f.expected();
+            fs.found = f.found();
+            fs.at = f.at().truncatedTo(ChronoUnit.MILLIS).toString();
+            s.otherTools.add(fs);
+        }
         s.fallbackReasons.addAll(fallbackReasons);
         s.lastErrors.addAll(errors);
         double expected = selection == null ? Double.NaN : selection.expectedReward();
@@ -793,7 +843,7 @@ public final class FlashDaemon {
             p.utilizationDeviation = num(round3(sample.utilizationDeviation()));
             p.runWaitShare = num(round3(sample.runWaitShare()));
             p.ipc = num(round3(sample.ipc()));
-            p.action = handsOff ? "hands-off" : ps.lastAction;
+            p.action = actionOf(ps);
             p.embeddingNorm = num(round3(ps.embeddingNorm));
             for (int i = 0; i < ps.embeddingLength; i++) {
                 p.embeddingHead.add(ps.embeddingHead[i]);
