@@ -36,6 +36,7 @@ import org.tomlj.TomlPosition;
  * @param slowdownBudget    allowed slowdown versus maximum frequency, 0 .. 1
  * @param logLevel          error, warn, info or debug
  * @param recoverAfterTicks healthy ticks needed before leaving fallback/hands-off, 1 .. 1000
+ * @param modelMaxBytes     largest model file read, 1 KiB .. 1 GiB (checked before reading)
  */
 public record DaemonConfig(
         int periodMs,
@@ -51,7 +52,8 @@ public record DaemonConfig(
         int modelPollSeconds,
         double slowdownBudget,
         LogLevel logLevel,
-        int recoverAfterTicks) {
+        int recoverAfterTicks,
+        long modelMaxBytes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/flash/flashd.toml");
     public static final int MIN_PERIOD_MS = 50;
@@ -80,7 +82,7 @@ public record DaemonConfig(
     /** The keys a file may contain, in the order docs/config.md lists them. */
     public static final Set<String> KEYS = Set.of("period_ms", "dry_run", "sysfs_root", "models_dir",
             "state_dir", "socket", "simulate", "sim_spec", "max_write_errors", "stale_after_periods",
-            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks");
+            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks", "model_max_bytes");
 
     /**
      * Where the lock, the saved cpufreq state and the status socket live by default:
@@ -105,7 +107,7 @@ public record DaemonConfig(
         Path run = defaultRuntimeDir();
         return new DaemonConfig(1000, false, Path.of("/"), ModelDirectory.DEFAULT_DIR,
                 run, run.resolve("flashd.sock"), Simulate.AUTO, "",
-                3, 3, 10, 0.05, LogLevel.INFO, 5);
+                3, 3, 10, 0.05, LogLevel.INFO, 5, dev.flash.policy.onnx.OnnxModel.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -163,7 +165,8 @@ public record DaemonConfig(
                 (int) r.integer("model_poll_seconds", d.modelPollSeconds, 1, 3600),
                 r.real("slowdown_budget", d.slowdownBudget, 0, 1),
                 r.choice("log_level", LogLevel.class, d.logLevel),
-                (int) r.integer("recover_after_ticks", d.recoverAfterTicks, 1, 1000));
+                (int) r.integer("recover_after_ticks", d.recoverAfterTicks, 1, 1000),
+                r.integer("model_max_bytes", d.modelMaxBytes, 1L << 10, 1L << 30));
     }
 
     private static String where(TomlParseResult toml, String source, String key) {
@@ -283,49 +286,49 @@ public record DaemonConfig(
                     + MAX_PERIOD_MS);
         }
         return new DaemonConfig(v, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withDryRun(boolean v) {
         return new DaemonConfig(periodMs, v, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withSysfsRoot(Path v) {
         return new DaemonConfig(periodMs, dryRun, v, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withModelsDir(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, v, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     /** Moves the state directory; the socket follows it unless it was set on its own. */
     public DaemonConfig withStateDir(Path v) {
         Path sock = socket.equals(stateDir.resolve("flashd.sock")) ? v.resolve("flashd.sock") : socket;
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, v, sock, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withSocket(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, v, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withSimulate(Simulate v, String spec) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, v, spec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withLogLevel(LogLevel v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks, modelMaxBytes);
     }
 
     public DaemonConfig withRecoverAfterTicks(int v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v, modelMaxBytes);
     }
 
     public long periodNanos() {

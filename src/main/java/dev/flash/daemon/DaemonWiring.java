@@ -86,7 +86,7 @@ public final class DaemonWiring {
     }
 
     public static PolicyProvider.Factory policyProvider() {
-        return (config, node) -> new ModelsProvider(config.modelsDir());
+        return (config, node) -> new ModelsProvider(config.modelsDir(), config.modelMaxBytes());
     }
 
     /** Watches the models directory; stands the built-in model in while the directory has none. */
@@ -99,8 +99,8 @@ public final class DaemonWiring {
         private OnnxDvfsPolicy builtInPolicy;
         private String builtInProblem;
 
-        ModelsProvider(Path dir) {
-            this.directory = new ModelDirectory(dir, "dvfs");
+        ModelsProvider(Path dir, long modelMaxBytes) {
+            this.directory = new ModelDirectory(dir, "dvfs", modelMaxBytes);
         }
 
         @Override
