@@ -154,6 +154,10 @@ public final class StatusCommand implements Callable<Integer> {
         if (!s.fallbackReasons.isEmpty()) {
             b.append("\nlast fallback: ").append(s.fallbackReasons.get(0)).append('\n');
         }
+        if (s.model.rejected != null && !s.model.rejected.isEmpty()) {
+            b.append("\nrefused model files:\n");
+            s.model.rejected.forEach(r -> b.append("  ").append(r).append('\n'));
+        }
         if (s.otherTools != null && !s.otherTools.isEmpty()) {
             b.append("\nother tools (flashd leaves these policies alone; `flash resume POLICY` takes one back):\n");
             for (DaemonStatus.ForeignChangeStatus f : s.otherTools) {

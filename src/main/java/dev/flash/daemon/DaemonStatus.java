@@ -63,6 +63,8 @@ public final class DaemonStatus {
         public int contextLength;
         public Double expectedReward;
         public Double expectedRewardStd;
+        /** Model files in the directory that were refused, each "name: reason". */
+        public List<String> rejected = new ArrayList<>();
     }
 
     public static final class Power {

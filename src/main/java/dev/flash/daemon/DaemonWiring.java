@@ -172,6 +172,17 @@ public final class DaemonWiring {
         }
 
         @Override
+        public java.util.List<String> rejected() {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (ModelDirectory.Entry e : directory.entries()) {
+                if (!e.valid()) {
+                    out.add(e.name() + ": " + e.reason());
+                }
+            }
+            return out;
+        }
+
+        @Override
         public synchronized void close() {
             directory.close();
             if (builtInModel != null) {

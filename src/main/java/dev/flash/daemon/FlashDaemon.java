@@ -804,6 +804,7 @@ public final class FlashDaemon {
             s.model.expectedReward = num(selection.expectedReward());
             s.model.expectedRewardStd = num(selection.expectedRewardStd());
         }
+        s.model.rejected.addAll(policies.rejected());
         s.power.packageWatts = num(packageWatts);
         s.power.joulesSinceStart = Double.isNaN(firstJoules) ? null : round3(lastJoules - firstJoules);
         DaemonStatus.Counts c = s.counts;

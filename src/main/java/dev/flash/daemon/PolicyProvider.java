@@ -23,6 +23,15 @@ public interface PolicyProvider extends AutoCloseable {
     /** The rule controller that stands in when the model fails; null if none (then hands-off). */
     FrequencyPolicy fallback();
 
+    /**
+     * Model files seen at the last {@link #poll} and refused, each "name: reason" (for the
+     * status: an operator who dropped a file sees why it is not running). Called on the status
+     * thread.
+     */
+    default java.util.List<String> rejected() {
+        return java.util.List.of();
+    }
+
     @Override
     default void close() {
     }
