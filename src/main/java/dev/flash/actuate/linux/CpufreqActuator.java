@@ -233,27 +233,32 @@ public final class CpufreqActuator implements FrequencyActuator {
      */
     private void checkForeignChanges(Control c) throws ForeignChangeException {
         c.callsSinceVerify = 0;
-        List<ForeignChange> changes = new ArrayList<>(0);
-        Instant now = Instant.now();
+        String governor;
         try {
-            String governor = c.governor.readText();
-            if (!governor.isEmpty() && !governor.equals(c.expectedGovernor)) {
-                changes.add(new ForeignChange(c.id, GOVERNOR, c.expectedGovernor, governor, now));
-            }
+            governor = c.governor.readText(); // the same String while the file is unchanged
         } catch (java.io.IOException e) {
-            // unreadable: not evidence of another tool
+            governor = ""; // unreadable: not evidence of another tool
         }
         long min = readBack(c.min);
-        if (min >= 0 && min != c.expectedMin) {
+        long max = readBack(c.max);
+        boolean governorChanged = !governor.isEmpty() && !governor.equals(c.expectedGovernor);
+        boolean minChanged = min >= 0 && min != c.expectedMin;
+        boolean maxChanged = max >= 0 && max != c.expectedMax;
+        if (!governorChanged && !minChanged && !maxChanged) {
+            return; // the steady state: nothing allocated
+        }
+        List<ForeignChange> changes = new ArrayList<>(3);
+        Instant now = Instant.now();
+        if (governorChanged) {
+            changes.add(new ForeignChange(c.id, GOVERNOR, c.expectedGovernor, governor, now));
+        }
+        if (minChanged) {
             changes.add(new ForeignChange(c.id, MIN, Long.toString(c.expectedMin), Long.toString(min), now));
         }
-        long max = readBack(c.max);
-        if (max >= 0 && max != c.expectedMax) {
+        if (maxChanged) {
             changes.add(new ForeignChange(c.id, MAX, Long.toString(c.expectedMax), Long.toString(max), now));
         }
-        if (!changes.isEmpty()) {
-            throw leaveToOtherTool(c, changes);
-        }
+        throw leaveToOtherTool(c, changes);
     }
 
     /**
