@@ -155,7 +155,7 @@ public final class StatusCommand implements Callable<Integer> {
             b.append("\nlast fallback: ").append(s.fallbackReasons.get(0)).append('\n');
         }
         if (s.model.rejected != null && !s.model.rejected.isEmpty()) {
-            b.append("\nrefused model files:\n");
+            b.append("\nmodels not used:\n");
             s.model.rejected.forEach(r -> b.append("  ").append(r).append('\n'));
         }
         if (s.otherTools != null && !s.otherTools.isEmpty()) {

@@ -98,6 +98,8 @@ public final class DaemonWiring {
         private OnnxModel builtInModel;
         private OnnxDvfsPolicy builtInPolicy;
         private String builtInProblem;
+        /** Why the directory itself was not read at the last poll (missing, untrusted); null if it was. */
+        private volatile String directoryProblem;
 
         ModelsProvider(Path dir, long modelMaxBytes) {
             this.directory = new ModelDirectory(dir, "dvfs", modelMaxBytes);
@@ -113,8 +115,10 @@ public final class DaemonWiring {
                     dirProblem = "models directory " + directory.dir() + " does not exist";
                 }
             } catch (IOException e) {
-                dirProblem = "models directory " + directory.dir() + ": " + e.getMessage();
+                dirProblem = e.getMessage().startsWith("models directory") ? e.getMessage()
+                        : "models directory " + directory.dir() + ": " + e.getMessage();
             }
+            directoryProblem = dirProblem;
             Optional<FrequencyPolicy> active = directory.active();
             String key;
             Selection next;
@@ -174,6 +178,10 @@ public final class DaemonWiring {
         @Override
         public java.util.List<String> rejected() {
             java.util.List<String> out = new java.util.ArrayList<>();
+            String problem = directoryProblem;
+            if (problem != null) {
+                out.add(problem);
+            }
             for (ModelDirectory.Entry e : directory.entries()) {
                 if (!e.valid()) {
                     out.add(e.name() + ": " + e.reason());

@@ -24,9 +24,9 @@ public interface PolicyProvider extends AutoCloseable {
     FrequencyPolicy fallback();
 
     /**
-     * Model files seen at the last {@link #poll} and refused, each "name: reason" (for the
-     * status: an operator who dropped a file sees why it is not running). Called on the status
-     * thread.
+     * Model files seen at the last {@link #poll} and refused, each "name: reason", and why the
+     * directory itself was not read (for the status: an operator who dropped a file sees why it
+     * is not running). Called on the status thread.
      */
     default java.util.List<String> rejected() {
         return java.util.List.of();
