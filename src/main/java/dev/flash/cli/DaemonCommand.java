@@ -6,6 +6,7 @@ import dev.flash.daemon.DaemonLog;
 import dev.flash.daemon.DaemonWiring;
 import dev.flash.daemon.FlashDaemon;
 import dev.flash.daemon.InstanceLock;
+import dev.flash.daemon.MetricsExporter;
 import dev.flash.daemon.Node;
 import dev.flash.daemon.NodeFactory;
 import dev.flash.daemon.PolicyProvider;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Option;
             "      decide on this machine twice a second, write nothing (mode 'observe')",
             "  flash daemon --config /etc/flash/flashd.toml --quiet",
             "      what the systemd unit runs; watch it with `flash status --watch`",
+            "  flash daemon --metrics 127.0.0.1:9877",
+            "      also serve Prometheus metrics at http://127.0.0.1:9877/metrics (docs/metrics.md)",
             "  flash daemon --simulate=node.toml --state-dir /tmp/flash",
             "      a second, unprivileged instance (socket /tmp/flash/flashd.sock)",
             "",
@@ -75,6 +78,11 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default /run/flash/flashd.sock)")
     Path socket;
+
+    @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
+            description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics (key metrics_address; "
+                    + "off by default), e.g. 127.0.0.1:9877, or :9877 for every interface")
+    String metricsAddress;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop cleanly after this long (default: run until stopped)")
     Double durationSeconds;
@@ -163,6 +171,9 @@ public final class DaemonCommand implements Callable<Integer> {
         if (socket != null) {
             c = c.withSocket(socket);
         }
+        if (metricsAddress != null) {
+            c = c.withMetricsAddress(metricsAddress);
+        }
         if (simulate != null) {
             c = c.withSimulate(DaemonConfig.Simulate.ALWAYS, simulate);
         }
@@ -201,6 +212,21 @@ public final class DaemonCommand implements Callable<Integer> {
             notify.close();
             err.println("flash daemon: status socket " + config.socket() + ": " + e.getMessage());
             return e instanceof AccessDeniedException ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+        }
+        MetricsExporter metrics = null;
+        if (!config.metricsAddress().isEmpty()) {
+            try {
+                metrics = new MetricsExporter().start(MetricsExporter.Address.parse(config.metricsAddress()));
+                daemon.setObserver(metrics);
+                log.info("metrics at http://" + config.metricsAddress() + "/metrics");
+            } catch (IOException | RuntimeException e) {
+                daemon.shutdown();
+                closeQuietly(server, log);
+                notify.close();
+                err.println("flash daemon: metrics_address " + config.metricsAddress() + ": cannot listen ("
+                        + e.getMessage() + "); choose a free port or remove the key / --metrics");
+                return ExitCodes.CONFIG;
+            }
         }
         if (!quiet) {
             daemon.setTickListener((d, record) -> out.println(d.tickLine()));
@@ -257,6 +283,9 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             // stop the loop (done), restore, STOPPING=1, remove the socket
             daemon.shutdown();
+            if (metrics != null) {
+                metrics.close();
+            }
             try {
                 server.close();
             } catch (IOException e) {
@@ -273,6 +302,14 @@ public final class DaemonCommand implements Callable<Integer> {
             }
         }
         return exit;
+    }
+
+    private static void closeQuietly(StatusServer server, DaemonLog log) {
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.warn("removing the status socket: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Node node, DaemonLog log) {

@@ -36,6 +36,7 @@ import org.tomlj.TomlPosition;
  * @param slowdownBudget    allowed slowdown versus maximum frequency, 0 .. 1
  * @param logLevel          error, warn, info or debug
  * @param recoverAfterTicks healthy ticks needed before leaving fallback/hands-off, 1 .. 1000
+ * @param metricsAddress    where {@code /metrics} listens ({@code HOST:PORT}); empty = no endpoint
  * @param modelMaxBytes     largest model file read, 1 KiB .. 1 GiB (checked before reading)
  */
 public record DaemonConfig(
@@ -53,6 +54,7 @@ public record DaemonConfig(
         double slowdownBudget,
         LogLevel logLevel,
         int recoverAfterTicks,
+        String metricsAddress,
         long modelMaxBytes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/flash/flashd.toml");
@@ -82,7 +84,8 @@ public record DaemonConfig(
     /** The keys a file may contain, in the order docs/config.md lists them. */
     public static final Set<String> KEYS = Set.of("period_ms", "dry_run", "sysfs_root", "models_dir",
             "state_dir", "socket", "simulate", "sim_spec", "max_write_errors", "stale_after_periods",
-            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks", "model_max_bytes");
+            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks", "metrics_address",
+            "model_max_bytes");
 
     /**
      * Where the lock, the saved cpufreq state and the status socket live by default:
@@ -107,7 +110,7 @@ public record DaemonConfig(
         Path run = defaultRuntimeDir();
         return new DaemonConfig(1000, false, Path.of("/"), ModelDirectory.DEFAULT_DIR,
                 run, run.resolve("flashd.sock"), Simulate.AUTO, "",
-                3, 3, 10, 0.05, LogLevel.INFO, 5, dev.flash.policy.onnx.OnnxModel.DEFAULT_MAX_BYTES);
+                3, 3, 10, 0.05, LogLevel.INFO, 5, "", dev.flash.policy.onnx.OnnxModel.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -166,6 +169,7 @@ public record DaemonConfig(
                 r.real("slowdown_budget", d.slowdownBudget, 0, 1),
                 r.choice("log_level", LogLevel.class, d.logLevel),
                 (int) r.integer("recover_after_ticks", d.recoverAfterTicks, 1, 1000),
+                r.metricsAddress("metrics_address", d.metricsAddress),
                 r.integer("model_max_bytes", d.modelMaxBytes, 1L << 10, 1L << 30));
     }
 
@@ -246,6 +250,20 @@ public record DaemonConfig(
             return Path.of(s);
         }
 
+        /** An address {@code /metrics} can listen on; checked here so a typo stops the start, not a scrape. */
+        String metricsAddress(String key, String dflt) throws ConfigException {
+            String s = string(key, null);
+            if (s == null || s.isBlank()) {
+                return s == null ? dflt : "";
+            }
+            try {
+                MetricsExporter.Address.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, e.getMessage());
+            }
+            return s.strip();
+        }
+
         <E extends Enum<E>> E choice(String key, Class<E> type, E dflt) throws ConfigException {
             String s = string(key, null);
             if (s == null) {
@@ -286,49 +304,60 @@ public record DaemonConfig(
                     + MAX_PERIOD_MS);
         }
         return new DaemonConfig(v, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withDryRun(boolean v) {
         return new DaemonConfig(periodMs, v, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withSysfsRoot(Path v) {
         return new DaemonConfig(periodMs, dryRun, v, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withModelsDir(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, v, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     /** Moves the state directory; the socket follows it unless it was set on its own. */
     public DaemonConfig withStateDir(Path v) {
         Path sock = socket.equals(stateDir.resolve("flashd.sock")) ? v.resolve("flashd.sock") : socket;
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, v, sock, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withSocket(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, v, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withSimulate(Simulate v, String spec) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, v, spec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withLogLevel(LogLevel v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withRecoverAfterTicks(int v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v, modelMaxBytes);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v, metricsAddress, modelMaxBytes);
+    }
+
+    public DaemonConfig withMetricsAddress(String v) throws ConfigException {
+        try {
+            MetricsExporter.Address.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--metrics: " + e.getMessage());
+        }
+        return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, v.strip(),
+                modelMaxBytes);
     }
 
     public long periodNanos() {

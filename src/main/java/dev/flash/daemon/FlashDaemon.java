@@ -93,6 +93,9 @@ public final class FlashDaemon {
     private final long periodNanos;
     private final long watchdogNanos;
     private TickListener listener;
+    private LoopObserver observer = LoopObserver.NONE;
+    /** Whether this tick's decisions came from the model (else the fallback rule), for the observer. */
+    private boolean decidedByModel;
 
     // ---- loop state (guarded by this) ---------------------------------------------------------
     private final Map<Integer, PolicyState> states = new TreeMap<>();
@@ -187,6 +190,15 @@ public final class FlashDaemon {
 
     public void setTickListener(TickListener listener) {
         this.listener = listener;
+    }
+
+    /** Reports the loop's events as they happen (the metrics exporter); set before {@link #run}. */
+    public synchronized void setObserver(LoopObserver observer) {
+        this.observer = observer == null ? LoopObserver.NONE : observer;
+        this.observer.stateChanged(state.key());
+        if (selection != null) {
+            this.observer.modelSelected(selection.policy() == null ? null : selection.modelName(), selection.agent());
+        }
     }
 
     public DaemonConfig config() {
@@ -313,6 +325,8 @@ public final class FlashDaemon {
         if (state == State.STARTING && announcedReady) {
             state = State.RUNNING;
         }
+        observer.ticked(record, Double.isNaN(firstJoules) ? Double.NaN : lastJoules - firstJoules,
+                clock.getAsLong() - now);
         TickListener l = listener;
         if (l != null && record != null) {
             l.afterTick(this, record);
@@ -330,7 +344,7 @@ public final class FlashDaemon {
             sampleFailures++;
             error("telemetry: " + e.getMessage());
             if (sampleFailures >= config.staleAfterPeriods()) {
-                enterHandsOff("telemetry stale: " + sampleFailures + " failed samples in a row (last: "
+                enterHandsOff(LoopObserver.Reason.TELEMETRY_STALE, "telemetry stale: " + sampleFailures + " failed samples in a row (last: "
                         + e.getMessage() + ")");
             }
             return null;
@@ -347,7 +361,7 @@ public final class FlashDaemon {
             String why = frozenTicks > 0 ? "telemetry stale: the record has not changed for " + frozenTicks
                     + " ticks" : String.format(Locale.ROOT, "telemetry stale: record is %.0f ms old (limit %d ms)",
                     ageNanos / 1e6, limit / 1_000_000);
-            enterHandsOff(why);
+            enterHandsOff(LoopObserver.Reason.TELEMETRY_STALE, why);
             healthyTicks = 0;
             return null;
         }
@@ -468,6 +482,7 @@ public final class FlashDaemon {
         }
         PolicyProvider.Selection old = selection;
         selection = s;
+        observer.modelSelected(s.policy() == null ? null : s.modelName(), s.agent());
         recorder = recorders.apply(s);
         for (PolicyState ps : states.values()) {
             ps.hasPrevious = false;
@@ -503,6 +518,7 @@ public final class FlashDaemon {
             try {
                 List<PolicyDecision> d = checked(model.decide(record, recorder), record);
                 counts.modelDecisions += d.size();
+                decidedByModel = true;
                 if (++modelGoodTicks >= config.recoverAfterTicks()) {
                     modelBackoffShift = 0;
                 }
@@ -516,6 +532,7 @@ public final class FlashDaemon {
                 modelBackoffShift = relapse ? Math.min(MAX_BACKOFF_SHIFT, modelBackoffShift + 1) : 0;
                 modelGoodTicks = 0;
                 counts.fallbacks++;
+                observer.fellBack(LoopObserver.Reason.MODEL_FAILED);
                 String reason = "model " + selection.modelName() + " failed: " + e.getMessage();
                 remember(fallbackReasons, MAX_REASONS, reason);
                 error(reason);
@@ -525,18 +542,20 @@ public final class FlashDaemon {
         }
         FrequencyPolicy fallback = policies.fallback();
         if (fallback == null) {
-            enterHandsOff(model == null ? "no model and no fallback controller" : "model failed and no fallback controller");
+            enterHandsOff(LoopObserver.Reason.NO_FALLBACK,
+                    model == null ? "no model and no fallback controller" : "model failed and no fallback controller");
             return null;
         }
         try {
             List<PolicyDecision> d = checked(fallback.decide(record, recorder), record);
             counts.fallbackDecisions += d.size();
+            decidedByModel = false;
             if (model == null && state != State.FALLBACK) {
                 setState(State.FALLBACK, "no model: " + selection.reason());
             }
             return d;
         } catch (DecisionException | RuntimeException e) {
-            enterHandsOff("fallback controller failed: " + e.getMessage());
+            enterHandsOff(LoopObserver.Reason.NO_FALLBACK, "fallback controller failed: " + e.getMessage());
             return null;
         }
     }
@@ -584,6 +603,7 @@ public final class FlashDaemon {
             ps.targetKhz = d.targetKhz();
             ps.hasPrevious = true;
             summarizeEmbedding(ps, d.embedding());
+            observer.decided(p, d, decidedByModel);
             try {
                 long applied = node.actuator().apply(p, d.targetKhz());
                 ps.consecutiveWriteErrors = 0;
@@ -601,7 +621,7 @@ public final class FlashDaemon {
                 counts.writeErrors++;
                 error("write policy" + p.id() + ": " + e.getMessage());
                 if (ps.consecutiveWriteErrors >= config.maxWriteErrors()) {
-                    enterHandsOff(ps.consecutiveWriteErrors + " write errors in a row on policy" + p.id()
+                    enterHandsOff(LoopObserver.Reason.WRITE_ERRORS, ps.consecutiveWriteErrors + " write errors in a row on policy" + p.id()
                             + " (last: " + e.getMessage() + ")");
                     return;
                 }
@@ -626,7 +646,7 @@ public final class FlashDaemon {
 
     // ---- safety ------------------------------------------------------------------------------
 
-    private void enterHandsOff(String reason) {
+    private void enterHandsOff(LoopObserver.Reason why, String reason) {
         healthyTicks = 0;
         if (handsOff) {
             stateReason = reason;
@@ -634,6 +654,7 @@ public final class FlashDaemon {
         }
         handsOff = true;
         counts.handsOff++;
+        observer.wentHandsOff(why);
         error("hands-off: " + reason);
         restore(reason);
         setState(State.DEGRADED, reason + "; CPUs handed back, not acting");
@@ -670,6 +691,7 @@ public final class FlashDaemon {
         boolean announce = s != state && !(state == State.STARTING && s == State.RUNNING);
         state = s;
         stateReason = reason;
+        observer.stateChanged(s.key());
         if (announce) {
             String line = "state " + s.key() + (reason == null ? "" : ": " + reason);
             if (s == State.DEGRADED || (s == State.FALLBACK && modelFailed)) {
