@@ -45,9 +45,10 @@ import java.util.TreeMap;
  * are unaffected. One loop thread drives an actuator; methods are synchronized for the status
  * reader.
  *
- * <p>Sharing the node: before every write, and every {@link #VERIFY_EVERY} calls while the target
- * stays the same, the governor and both limits are read and compared with what flash last wrote
- * or found there. A difference is another tool's (or the kernel's) doing: flash hands back its
+ * <p>Sharing the node: every {@link #VERIFY_EVERY} calls the governor and both limits are read
+ * and compared with what flash last wrote or found there; in CAP mode the limits also before each
+ * write (it would replace another tool's cap), in SETSPEED mode a failed write is checked too
+ * (another governor refuses it). A difference is another tool's (or the kernel's) doing: flash hands back its
  * own values that are still in place, leaves the other tool's, drops the policy from the state
  * file (so no restore writes over it), raises {@link ForeignChangeException} once and writes
  * nothing more to the policy until the changed values are back as flash expects them, or until
@@ -134,7 +135,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             case OBSERVE:
                 return target;
             case SETSPEED:
-                return applySetspeed(c, policy, target);
+                return applySetspeed(c, target);
             case CAP:
                 return applyCap(c, target);
             default:
@@ -142,14 +143,17 @@ public final class CpufreqActuator implements FrequencyActuator {
         }
     }
 
-    private long applySetspeed(Control c, PolicySample policy, long target) throws ActuationException {
+    /**
+     * Writes only {@code scaling_setspeed}: another tool's limit does not make that write wrong
+     * (the kernel clamps it), so the policy is read back every {@link #VERIFY_EVERY} calls, not
+     * before each write; another governor makes the write fail, and is noticed then.
+     */
+    private long applySetspeed(Control c, long target) throws ActuationException {
         saveOnce(c);
-        boolean same = c.unchanged(target);
-        if (same && !c.verifyDue()) {
-            return c.lastApplied;
+        if (c.verifyDue()) {
+            checkForeignChanges(c);
         }
-        checkForeignChanges(c);
-        if (same) {
+        if (c.unchanged(target)) {
             return c.lastApplied;
         }
         if (!c.userspaceAttached) {
@@ -161,10 +165,8 @@ public final class CpufreqActuator implements FrequencyActuator {
             writeControl(c.setspeed, Long.toString(target));
         } catch (SysfsException e) {
             c.lastApplied = -1;
-            String governor = SysfsRoot.readLine(c.file(GOVERNOR)).orElse("?");
-            String hint = USERSPACE.equals(governor) ? ""
-                    : " (scaling_governor is now '" + governor + "': another tool changed it?)";
-            throw new ActuationException(e.getMessage() + hint, e);
+            checkForeignChanges(c); // EINVAL under another tool's governor: step back, not an error
+            throw new ActuationException(e.getMessage(), e);
         }
         long back = readBack(c.setspeed);
         if (back < 0) {
@@ -177,18 +179,25 @@ public final class CpufreqActuator implements FrequencyActuator {
         return c.applied(target, back);
     }
 
+    /**
+     * Writes {@code scaling_max_freq}, which another tool may have set: both limits are read
+     * before each write (one more read than the floor check needs), the governor every
+     * {@link #VERIFY_EVERY} calls.
+     */
     private long applyCap(Control c, long target) throws ActuationException {
         saveOnce(c);
-        boolean same = c.unchanged(target);
-        if (same && !c.verifyDue()) {
+        if (c.verifyDue()) {
+            checkForeignChanges(c);
+        }
+        if (c.unchanged(target)) {
             return c.lastApplied;
         }
-        checkForeignChanges(c);
-        if (same) {
-            return c.lastApplied;
+        long currentMin = readBack(c.min);
+        long currentMax = readBack(c.max);
+        if ((currentMin >= 0 && currentMin != c.expectedMin) || (currentMax >= 0 && currentMax != c.expectedMax)) {
+            checkForeignChanges(c); // throws: the write would replace another tool's value
         }
         // never below the policy's lower limit: the kernel would reject max < min with EINVAL
-        long currentMin = readBack(c.min);
         long cap = Math.max(target, currentMin > 0 ? currentMin : c.foundMin);
         try {
             writeControl(c.max, Long.toString(cap));
@@ -566,7 +575,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             return lastApplied >= 0 && value == lastWritten;
         }
 
-        /** True once every {@link #VERIFY_EVERY} skipped writes: time to read the policy back. */
+        /** True once every {@link #VERIFY_EVERY} calls: time to read the policy back. */
         boolean verifyDue() {
             return ++callsSinceVerify >= VERIFY_EVERY;
         }
