@@ -12,10 +12,14 @@ import dev.flash.daemon.NodeFactory;
 import dev.flash.daemon.PolicyProvider;
 import dev.flash.daemon.SdNotify;
 import dev.flash.daemon.StatusServer;
+import dev.flash.sysfs.SysfsRoot;
+import dev.flash.telemetry.linux.CpufreqReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +36,8 @@ import picocli.CommandLine.Option;
             "model, or the rule controller when no valid model is present) and writes it.",
             "Ctrl-C or SIGTERM stops it and hands every CPU back as it was found.",
             "",
-            "Unless --quiet, one line per tick shows what it decides:",
-            "  time state | pN util U cur->target MHz action | package W",
+            "Unless --quiet, one line per tick shows what it decides (MHz; docs/status.md):",
+            "  TIME MODE | pN util U [wait W] CUR->TARGET ACTION | ... | PACKAGE W",
             ""},
         footer = {
             "",
@@ -57,8 +61,10 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "TOML configuration (default /etc/flash/flashd.toml, if it exists)")
     Path configFile;
 
-    @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "SPEC",
-            description = "Run against the simulated node; SPEC is a node spec file, none = the embedded one")
+    @Option(names = "--simulate", arity = "0..1", fallbackValue = "always", paramLabel = "WHEN|FILE",
+            description = {"Run against the simulated node: always (alone: the same), auto (only when",
+                "the machine has no cpufreq), never, or a node spec FILE (always, with that node; the",
+                "config's sim_spec otherwise, none = the embedded one; a file named like a keyword: ./never)"})
     String simulate;
 
     @Option(names = "--dry-run", description = "Decide and report, never write cpufreq")
@@ -73,10 +79,10 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--models-dir", paramLabel = "DIR", description = "ONNX models (default /var/lib/flash/models)")
     Path modelsDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash)")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash as root, else $XDG_RUNTIME_DIR/flash)")
     Path stateDir;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default /run/flash/flashd.sock)")
+    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default STATE_DIR/flashd.sock: /run/flash as root)")
     Path socket;
 
     @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
@@ -118,12 +124,22 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String badOption = badOption();
+        if (badOption != null) {
+            err.println("flash daemon: " + badOption);
+            return ExitCodes.USAGE;
+        }
         DaemonConfig config;
         try {
             config = effectiveConfig();
         } catch (ConfigException e) {
             err.println("flash daemon: " + e.getMessage());
             return ExitCodes.CONFIG;
+        }
+        String noCpufreq = sysfsRootWithoutCpufreq(config);
+        if (noCpufreq != null) {
+            err.println("flash daemon: " + noCpufreq);
+            return sysfsRoot != null ? ExitCodes.USAGE : ExitCodes.CONFIG;
         }
         DaemonConfig.LogLevel level = verbose ? DaemonConfig.LogLevel.DEBUG : config.logLevel();
         DaemonLog log = new DaemonLog(err, level, jsonLog);
@@ -148,6 +164,45 @@ public final class DaemonCommand implements Callable<Integer> {
             log.warn("releasing the lock: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
+    }
+
+    /**
+     * Options out of range are the command line's fault (2), as picocli's own type errors are
+     * (--period abc), not the configuration file's (3). Null when all are fine.
+     */
+    String badOption() {
+        if (periodMs != null && (periodMs < DaemonConfig.MIN_PERIOD_MS || periodMs > DaemonConfig.MAX_PERIOD_MS)) {
+            return "--period: " + periodMs + " ms out of range " + DaemonConfig.MIN_PERIOD_MS + " .. "
+                    + DaemonConfig.MAX_PERIOD_MS;
+        }
+        if (durationSeconds != null && !(durationSeconds > 0)) {
+            return "--duration: must be a positive number of seconds, got " + durationSeconds;
+        }
+        if (simulate != null && !List.of("always", "auto", "never").contains(simulate)
+                && !Files.isRegularFile(Path.of(simulate))) {
+            return "--simulate: '" + simulate + "' is neither always, auto, never nor a node spec file";
+        }
+        return null;
+    }
+
+    /**
+     * A sysfs root the operator named (--sysfs-root or sysfs_root) must hold cpufreq unless the
+     * simulated node was asked for: quietly simulating instead would hide a typo in the path.
+     * Null when fine; the message names the option or the key.
+     */
+    static String sysfsRootWithoutCpufreq(DaemonConfig config) {
+        if (config.simulate() == DaemonConfig.Simulate.ALWAYS || config.sysfsRoot().equals(Path.of("/"))) {
+            return null;
+        }
+        SysfsRoot root = new SysfsRoot(config.sysfsRoot());
+        try (CpufreqReader reader = new CpufreqReader(root)) {
+            if (reader.present()) {
+                return null;
+            }
+        }
+        return "sysfs root " + config.sysfsRoot() + " (--sysfs-root or sysfs_root) has no cpufreq policies under "
+                + root.resolve(SysfsRoot.CPUFREQ) + "; give the root of a tree that has them, or add --simulate "
+                + "to run the simulated node";
     }
 
     DaemonConfig effectiveConfig() throws ConfigException {
@@ -175,10 +230,12 @@ public final class DaemonCommand implements Callable<Integer> {
             c = c.withMetricsAddress(metricsAddress);
         }
         if (simulate != null) {
-            c = c.withSimulate(DaemonConfig.Simulate.ALWAYS, simulate);
-        }
-        if (durationSeconds != null && !(durationSeconds > 0)) {
-            throw new ConfigException("--duration: must be a positive number of seconds, got " + durationSeconds);
+            c = switch (simulate) {
+                case "always" -> c.withSimulate(DaemonConfig.Simulate.ALWAYS, c.simSpec());
+                case "auto" -> c.withSimulate(DaemonConfig.Simulate.AUTO, c.simSpec());
+                case "never" -> c.withSimulate(DaemonConfig.Simulate.NEVER, c.simSpec());
+                default -> c.withSimulate(DaemonConfig.Simulate.ALWAYS, simulate);
+            };
         }
         return c;
     }

@@ -176,15 +176,15 @@ public final class DaemonWiring {
         }
 
         @Override
-        public java.util.List<String> rejected() {
-            java.util.List<String> out = new java.util.ArrayList<>();
+        public synchronized java.util.List<Rejected> rejected() {
+            java.util.List<Rejected> out = new java.util.ArrayList<>();
             String problem = directoryProblem;
-            if (problem != null) {
-                out.add(problem);
+            if (problem != null) { // the directory itself (missing, untrusted): named by its path
+                out.add(new Rejected(directory.dir().toString(), "", problem));
             }
             for (ModelDirectory.Entry e : directory.entries()) {
                 if (!e.valid()) {
-                    out.add(e.name() + ": " + e.reason());
+                    out.add(new Rejected(e.name(), e.sha256(), e.reason()));
                 }
             }
             return out;

@@ -82,6 +82,9 @@ public final class FlashDaemon {
     static final int EMBEDDING_HEAD = 4;
     /** Longest wait before re-trying a model that failed: 2^6 recovery windows. */
     static final int MAX_BACKOFF_SHIFT = 6;
+    /** Always all three fields and milliseconds (LocalTime's own text drops zero seconds). */
+    private static final java.time.format.DateTimeFormatter TICK_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
 
     private final DaemonConfig config;
     private final Node node;
@@ -124,6 +127,13 @@ public final class FlashDaemon {
     private double firstJoules = Double.NaN;
     private double lastJoules = Double.NaN;
     private final float[] scratchState = new float[DvfsFeatures.COUNT];
+    /** The last record's unavailable signals and why (the record's own map, not a copy). */
+    private Map<String, String> missingSignals = Map.of();
+    private Instant selectedAt = Instant.now();
+    private Instant handsOffSince;
+    private final RejectedModels rejected;
+    private long minuteStartNanos;
+    private final MinuteCounter decisionsPerMinute = new MinuteCounter();
 
     // ---- lifecycle -------------------------------------------------------------------------------
     private final long startNanos;
@@ -148,7 +158,9 @@ public final class FlashDaemon {
         long targetKhz = -1;
         double embeddingNorm = Double.NaN;
         int embeddingLength;
-        long decisions;
+        final MinuteCounter decisions = new MinuteCounter();
+        /** Decisions whose target differed from the one before. */
+        final MinuteCounter changes = new MinuteCounter();
         long writeErrors;
         int consecutiveWriteErrors;
         /** Another tool changed the policy; flash writes nothing to it until it is taken back. */
@@ -176,6 +188,8 @@ public final class FlashDaemon {
         this.periodNanos = config.periodNanos();
         this.watchdogNanos = SdNotify.watchdogIntervalNanos();
         this.startNanos = clock.getAsLong();
+        this.minuteStartNanos = startNanos;
+        this.rejected = new RejectedModels(log);
         if (watchdogNanos > 0 && periodNanos * 2 > watchdogNanos) {
             log.warn("period " + config.periodMs() + " ms is more than half the systemd watchdog ("
                     + watchdogNanos / 1_000_000 + " ms): the service may be killed; lower period_ms");
@@ -294,6 +308,9 @@ public final class FlashDaemon {
         long now = clock.getAsLong();
         ticks++;
         pollModels(now);
+        if (now - minuteStartNanos >= MinuteCounter.MINUTE_NANOS) {
+            closeMinute(now);
+        }
 
         TelemetryRecord record = sense(now);
         if (record != null) {
@@ -350,6 +367,9 @@ public final class FlashDaemon {
             return null;
         }
         sampleFailures = 0;
+        if (record.unavailable() != null) {
+            missingSignals = record.unavailable();
+        }
         // A frozen source repeats its timestamp; a real node's record must also be fresh. (The
         // simulated node runs its own clock, so only the frozen check applies to it.)
         boolean frozen = record.monotonicNanos() == lastRecordNanos;
@@ -477,11 +497,13 @@ public final class FlashDaemon {
             }
             s = PolicyProvider.Selection.none("model directory failed: " + e.getMessage());
         }
+        noteRejections();
         if (s == selection) {
             return;
         }
         PolicyProvider.Selection old = selection;
         selection = s;
+        selectedAt = Instant.now();
         observer.modelSelected(s.policy() == null ? null : s.modelName(), s.agent());
         recorder = recorders.apply(s);
         for (PolicyState ps : states.values()) {
@@ -500,6 +522,15 @@ public final class FlashDaemon {
         if (!handsOff) {
             setState(s.policy() == null ? State.FALLBACK : State.RUNNING,
                     s.policy() == null ? "no model: " + s.reason() : null);
+        }
+    }
+
+    /** Lists the provider's rejected files in the status, logging each content once. */
+    private void noteRejections() {
+        try {
+            rejected.update(policies.rejected());
+        } catch (RuntimeException e) {
+            error("listing rejected models: " + e.getMessage());
         }
     }
 
@@ -596,8 +627,12 @@ public final class FlashDaemon {
             PolicyDecision d = decisions.get(i);
             PolicyState ps = stateFor(i, d.policyId());
             PolicySample p = ps.sample; // this tick's sample (set by trackHotplug)
-            ps.decisions++;
+            ps.decisions.add();
             counts.decisions++;
+            decisionsPerMinute.add();
+            if (d.targetKhz() != ps.targetKhz) {
+                ps.changes.add();
+            }
             ps.lastActionIndex = d.actionIndex();
             ps.lastAction = d.actionName();
             ps.targetKhz = d.targetKhz();
@@ -653,6 +688,7 @@ public final class FlashDaemon {
             return;
         }
         handsOff = true;
+        handsOffSince = Instant.now();
         counts.handsOff++;
         observer.wentHandsOff(why);
         error("hands-off: " + reason);
@@ -761,25 +797,25 @@ public final class FlashDaemon {
         return jitter;
     }
 
-    /** The compact line the foreground daemon prints after each tick. */
+    /**
+     * The compact line the foreground daemon prints after each tick, in the format
+     * {@code docs/status.md} documents: {@code TIME MODE | pN util U [wait W] CUR->TARGET ACTION
+     * ... [| P W]}, frequencies in MHz. Research figures (the embedding) are in the status only.
+     */
     public synchronized String tickLine() {
-        StringBuilder b = new StringBuilder(96);
-        b.append(java.time.LocalTime.now().truncatedTo(ChronoUnit.MILLIS)).append(' ')
-                .append(String.format(Locale.ROOT, "%-8s", state.key()));
+        StringBuilder b = new StringBuilder(64 + 40 * states.size());
+        b.append(TICK_TIME.format(java.time.LocalTime.now())).append(' ').append(mode());
         for (PolicyState ps : states.values()) {
             PolicySample p = ps.sample;
             b.append(" | p").append(ps.id).append(' ')
-                    .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
-                            mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), actionOf(ps)));
-            if (!Double.isNaN(p.runWaitShare())) {
-                // a saturated util of 1.00 says nothing of how much more the tasks want; this does
+                    .append(String.format(Locale.ROOT, "util %.2f", p.utilization()));
+            if (p.runWaitShare() >= 0.005) {
+                // a saturated util of 1.00 says nothing of how much more the tasks want; this
+                // does (shown only when tasks wait, to keep the line short)
                 b.append(String.format(Locale.ROOT, " wait %.2f", p.runWaitShare()));
             }
-            if (!Double.isNaN(ps.embeddingNorm) && ps.embeddingLength > 0) {
-                // The embedding's size and leading component: both move when the context tells
-                // the model the application changed, which is FLASH adapting.
-                b.append(String.format(Locale.ROOT, " |e| %.2f e0 %+.2f", ps.embeddingNorm, ps.embeddingHead[0]));
-            }
+            b.append(' ').append(mhz(p.curKhz())).append("->").append(handsOff ? "-" : mhz(ps.targetKhz))
+                    .append(' ').append(actionOf(ps));
         }
         if (!Double.isNaN(packageWatts)) {
             b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
@@ -792,6 +828,26 @@ public final class FlashDaemon {
         return handsOff ? "hands-off" : ps.leftToOtherTool ? "other-tool" : ps.lastAction;
     }
 
+    /** managing, dry-run, fallback, hands-off, starting or stopped (see {@link DaemonStatus#mode}). */
+    private String mode() {
+        return switch (state) {
+            case RUNNING -> config.dryRun() ? "dry-run" : "managing";
+            case FALLBACK -> "fallback";
+            case DEGRADED -> "hands-off";
+            default -> state.key();
+        };
+    }
+
+    /** Ends the current minute: its counts become the last whole minute's. */
+    private void closeMinute(long now) {
+        minuteStartNanos = now;
+        decisionsPerMinute.close();
+        for (PolicyState ps : states.values()) {
+            ps.decisions.close();
+            ps.changes.close();
+        }
+    }
+
     private static String mhz(long khz) {
         return khz <= 0 ? "?" : Long.toString(Math.round(khz / 1000.0));
     }
@@ -799,8 +855,11 @@ public final class FlashDaemon {
     /** Everything the status socket answers. Allocates; called only on request. */
     public synchronized DaemonStatus status() {
         DaemonStatus s = new DaemonStatus();
+        long now = clock.getAsLong();
         s.state = state.key();
         s.stateReason = stateReason;
+        s.mode = mode();
+        s.modeReason = state == State.RUNNING ? (config.dryRun() ? "decides, writes nothing" : null) : stateReason;
         s.pid = ProcessHandle.current().pid();
         s.startedAt = startedAt.truncatedTo(ChronoUnit.SECONDS).toString();
         s.uptimeSeconds = Math.round((clock.getAsLong() - startNanos) / 1e6) / 1e3;
@@ -819,6 +878,8 @@ public final class FlashDaemon {
             boolean fallback = selection.policy() == null || modelFailed;
             s.model.name = fallback ? "fallback" : selection.modelName();
             s.model.agent = selection.agent();
+            s.model.sha256 = selection.policy() == null || selection.sha256().isEmpty() ? null : selection.sha256();
+            s.model.since = selectedAt.truncatedTo(ChronoUnit.SECONDS).toString();
             s.model.fallback = fallback;
             s.model.reason = selection.policy() == null ? "no model: " + selection.reason()
                     : modelFailed ? fallbackReasons.peekFirst() : null;
@@ -826,10 +887,10 @@ public final class FlashDaemon {
             s.model.expectedReward = num(selection.expectedReward());
             s.model.expectedRewardStd = num(selection.expectedRewardStd());
         }
-        s.model.rejected.addAll(policies.rejected());
         s.power.packageWatts = num(packageWatts);
         s.power.joulesSinceStart = Double.isNaN(firstJoules) ? null : round3(lastJoules - firstJoules);
         DaemonStatus.Counts c = s.counts;
+        c.decisionsPerMinute = decisionsPerMinute.perMinute(now - startNanos);
         c.decisions = counts.decisions;
         c.modelDecisions = counts.modelDecisions;
         c.fallbackDecisions = counts.fallbackDecisions;
@@ -847,8 +908,30 @@ public final class FlashDaemon {
             fs.at = f.at().truncatedTo(ChronoUnit.MILLIS).toString();
             s.otherTools.add(fs);
         }
+        List<Integer> leftToOthers = new ArrayList<>();
+        for (ForeignChange f : node.actuator().foreignChanges()) {
+            if (leftToOthers.contains(f.policyId())) {
+                continue; // one entry per policy, the first change names it
+            }
+            leftToOthers.add(f.policyId());
+            DaemonStatus.HandsOff h = new DaemonStatus.HandsOff();
+            h.policy = "policy" + f.policyId();
+            h.reason = "another tool changed " + f.file() + " " + f.expected() + " -> " + f.found()
+                    + "; `flash resume " + f.policyId() + "` takes it back";
+            h.since = f.at().truncatedTo(ChronoUnit.SECONDS).toString();
+            s.handsOffPolicies.add(h);
+        }
         s.fallbackReasons.addAll(fallbackReasons);
         s.lastErrors.addAll(errors);
+        s.missingSignals.putAll(missingSignals);
+        s.rejectedModels.addAll(rejected.list());
+        if (handsOff) {
+            DaemonStatus.HandsOff h = new DaemonStatus.HandsOff();
+            h.policy = "all";
+            h.reason = stateReason;
+            h.since = handsOffSince == null ? null : handsOffSince.truncatedTo(ChronoUnit.SECONDS).toString();
+            s.handsOffPolicies.add(h);
+        }
         double expected = selection == null ? Double.NaN : selection.expectedReward();
         double expectedStd = selection == null ? Double.NaN : selection.expectedRewardStd();
         for (PolicyState ps : states.values()) {
@@ -876,7 +959,9 @@ public final class FlashDaemon {
             p.recentRewardStd = num(round3(ps.drift.std()));
             p.rewardSamples = ps.drift.count();
             p.drift = ps.drift.verdict(expected, expectedStd);
-            p.decisions = ps.decisions;
+            p.decisions = ps.decisions.total();
+            p.decisionsPerMinute = ps.decisions.perMinute(now - startNanos);
+            p.changesPerMinute = ps.changes.perMinute(now - startNanos);
             p.writeErrors = ps.writeErrors;
             p.consecutiveWriteErrors = ps.consecutiveWriteErrors;
             s.policies.add(p);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon's model source over a directory it must not trust: the models in it are not used,
- * the built-in model decides, and the status says why (model.rejected) until it is fixed.
+ * the built-in model decides, and the status says why (rejectedModels) until it is fixed.
  */
 class ModelsProviderTrustTest {
     @TempDir
@@ -28,8 +28,10 @@ class ModelsProviderTrustTest {
             PolicyProvider.Selection s = provider.poll();
             assertTrue(s.modelName().contains("built-in"), s.modelName());
             assertEquals(1, provider.rejected().size(), provider.rejected().toString());
-            assertTrue(provider.rejected().get(0).contains("models directory " + models + " is writable by others"),
-                    provider.rejected().toString());
+            PolicyProvider.Rejected directory = provider.rejected().get(0);
+            assertEquals(models.toString(), directory.name());
+            assertTrue(directory.reason().contains("models directory " + models + " is writable by others"),
+                    directory.reason());
 
             Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxr-xr-x"));
             assertEquals("dropped.onnx", provider.poll().modelName(), "used once the directory is fixed");

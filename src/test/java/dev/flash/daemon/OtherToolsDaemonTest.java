@@ -93,6 +93,8 @@ class OtherToolsDaemonTest {
         assertFalse(f.expected.equals(f.found));
         assertNotNull(f.at);
         assertEquals("other-tool", s.policies.get(1).action);
+        assertEquals(1, s.handsOffPolicies.size());
+        assertEquals("policy1", s.handsOffPolicies.get(0).policy);
 
         // the operator: `flash status` shows it, `flash resume 1` over the status socket takes it back
         Path socket = tmp.resolve("run/flashd.sock");
@@ -105,8 +107,8 @@ class OtherToolsDaemonTest {
                     .execute("1", "--socket", server.path().toString());
             assertEquals(0, exit);
         }
-        assertTrue(shown.toString(StandardCharsets.UTF_8).contains("policy1 scaling_max_freq " + f.expected + " -> 3333000"),
-                shown.toString(StandardCharsets.UTF_8));
+        assertTrue(shown.toString(StandardCharsets.UTF_8).contains("policy1: another tool changed scaling_max_freq "
+                + f.expected + " -> 3333000; `flash resume 1` takes it back"), shown.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("policy1: flashd acts on it again"), out.toString());
         d.tick();
         d.tick();

@@ -83,11 +83,12 @@ class ModelDropWhileRunningTest {
         return status.getAsJsonObject("model").get("name").getAsString();
     }
 
+    /** "name: reason" of each model file the daemon's status lists as rejected. */
     private static List<String> rejected(JsonObject status) {
         List<String> out = new ArrayList<>();
-        JsonObject model = status.getAsJsonObject("model");
-        if (model.has("rejected")) {
-            model.getAsJsonArray("rejected").forEach(r -> out.add(r.getAsString()));
+        if (status.has("rejectedModels")) {
+            status.getAsJsonArray("rejectedModels").forEach(r -> out.add(r.getAsJsonObject().get("name").getAsString()
+                    + ": " + r.getAsJsonObject().get("reason").getAsString()));
         }
         return out;
     }
