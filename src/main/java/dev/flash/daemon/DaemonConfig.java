@@ -365,6 +365,6 @@ public record DaemonConfig(
     }
 
     public Path lockFile() {
-        return stateDir.resolve("flashd.lock");
+        return stateDir.resolve(InstanceLock.STATE_DIR_FILE);
     }
 }
