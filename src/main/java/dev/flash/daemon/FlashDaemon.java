@@ -649,6 +649,7 @@ public final class FlashDaemon {
             } catch (ForeignChangeException e) {
                 ps.leftToOtherTool = true;
                 counts.foreignChanges++;
+                observer.leftToOtherTool(p);
                 log.warn(e.getMessage()); // once: the actuator raises it once per change
             } catch (ActuationException | RuntimeException e) {
                 ps.writeErrors++;
