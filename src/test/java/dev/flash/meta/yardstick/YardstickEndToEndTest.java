@@ -10,10 +10,10 @@ import com.google.gson.JsonObject;
 import dev.flash.meta.ApplicationSet;
 import dev.flash.meta.Djl;
 import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.HiddenTargetEnvironment;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.PpoConfig;
 import dev.flash.meta.PpoTrainer;
-import dev.flash.meta.RlEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -25,52 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole yardstick on a toy population: each application rewards one hidden action, which
- * only the trajectory reveals. Small enough for the suite; checks what must hold whatever the
+ * The whole yardstick on a toy population ({@link HiddenTargetEnvironment}): each application
+ * rewards one hidden action, which only the trajectory reveals. Small enough for the suite; checks what must hold whatever the
  * networks learn, and that experts come from the cache the second time.
  */
 class YardstickEndToEndTest {
 
-    static final int ACTIONS = 3;
-    static final int EPISODE = 8;
-
-    /** Reward 1 for the hidden action, 0 otherwise; the observation shows only the time. */
-    record HiddenAction(int target, int[] t) implements RlEnvironment {
-        HiddenAction(int target) {
-            this(target, new int[1]);
-        }
-
-        @Override
-        public int observationSize() {
-            return 2;
-        }
-
-        @Override
-        public int actionCount() {
-            return ACTIONS;
-        }
-
-        @Override
-        public float[] reset() {
-            t[0] = 0;
-            return new float[] {0, 1};
-        }
-
-        @Override
-        public Step step(int action) {
-            float r = action == target ? 1 : 0;
-            t[0]++;
-            return new Step(new float[] {(float) t[0] / EPISODE, 1}, r, r, t[0] >= EPISODE);
-        }
-    }
+    static final int ACTIONS = HiddenTargetEnvironment.ACTIONS;
+    static final int EPISODE = HiddenTargetEnvironment.EPISODE_STEPS;
 
     static ApplicationSet population() {
-        List<String> train = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            train.add("train-" + i);
-        }
-        return ApplicationSet.of(train, List.of("test-0", "test-1"), (split, index, seed) ->
-                new HiddenAction(split == ApplicationSet.Split.TRAIN ? index % ACTIONS : (index + 1) % ACTIONS));
+        return HiddenTargetEnvironment.applications(6, 2);
     }
 
     @BeforeAll
@@ -172,7 +137,7 @@ class YardstickEndToEndTest {
                     false)).freezeParameters(n -> n.contains("encoder"));
             long[] seen = new long[3];
             int[] calls = {0};
-            long played = learner.learnOnline(new HiddenAction(1), 3 * EPISODE, learner.newContext(), true,
+            long played = learner.learnOnline(population().environment(ApplicationSet.Split.TEST, 0, 1), 3 * EPISODE, learner.newContext(), true,
                     s -> seen[Math.min(2, calls[0]++)] = s);
             assertEquals(3 * EPISODE, played);
             assertEquals(4, calls[0], "before each of the 3 rollouts and once at the end");
