@@ -1,6 +1,7 @@
 package dev.flash.cli;
 
 import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.HiddenStateReferences;
 import dev.flash.dvfs.eval.Json;
 import dev.flash.dvfs.eval.OperatorEvaluation;
 import dev.flash.dvfs.eval.Reproduction;
@@ -265,6 +266,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                 + "transfer / FLASH %s (censored apps counted at the budget); noise of one point %.4f reward/step%n%n",
                 pct(Reproduction.PAPER_GAP_FLASH), pct(Reproduction.PAPER_GAP_TRANSFER), x(Reproduction.PAPER_COST_RATIO),
                 x(r.costRatio()), y.pointNoise()));
+        StringBuilder oracle = new StringBuilder();
+        for (String c : y.contestants()) {
+            oracle.append(oracle.length() == 0 ? "" : ", ").append(c).append(' ')
+                    .append(pct(r.gapTo(HiddenStateReferences.BUDGET_ORACLE, c).mean()));
+        }
+        sb.append("reward gap at start against the budget oracle on the same episodes (hidden state): ")
+                .append(oracle).append("\n\n");
         OperatorEvaluation.Report op = r.operator();
         sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it): FLASH within "
                 + "the 5%% budget on %d/%d apps, in-budget share of the oracle's saving %s%n",

@@ -19,6 +19,8 @@ import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.FineTuneSweep;
 import dev.flash.meta.yardstick.HistoryStacking;
 import dev.flash.meta.yardstick.PlateauRule;
+import dev.flash.meta.yardstick.RewardGap;
+import dev.flash.meta.yardstick.Spread;
 import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.AppSpec;
@@ -121,8 +123,22 @@ public final class YardstickReproduction {
      * @param experts      experts trained in this run and read from the cache, and the training time
      */
     public record Result(Plan plan, Yardstick.Report yardstick, FineTuneSweep.Result sweep,
-                         OperatorEvaluation.Report operator, int expertsBuilt, int expertsCached,
-                         double expertSeconds, double trainSeconds, double totalSeconds) {
+                         OperatorEvaluation.Report operator, List<HiddenStateReferences.App> references,
+                         int expertsBuilt, int expertsCached, double expertSeconds, double trainSeconds,
+                         double totalSeconds) {
+
+        /**
+         * Reward gap at start of {@code contestant} against a clairvoyant reference of the same
+         * evaluation episodes ({@link HiddenStateReferences}), per application, mean and spread.
+         */
+        public Spread gapTo(String reference, String contestant) {
+            double[] starts = yardstick.starts(contestant);
+            double[] gaps = new double[starts.length];
+            for (int i = 0; i < gaps.length; i++) {
+                gaps[i] = RewardGap.of(references.get(i).perStep().get(reference), starts[i]);
+            }
+            return Spread.of(gaps);
+        }
 
         public double costRatio() {
             return yardstick.costRatio("transfer", "flash");
@@ -200,12 +216,20 @@ public final class YardstickReproduction {
             Yardstick.Report report = Yardstick.measure(apps, tests, contestants, experts, budget, plan.seed(),
                     manager, progress::step);
 
+            // What a policy could score at best on the same evaluation episodes, read from the
+            // simulator's hidden state: the clairvoyant bound and the budget oracle.
+            List<HiddenStateReferences.App> references = new ArrayList<>();
+            for (int i = 0; i < tests; i++) {
+                references.add(HiddenStateReferences.of(apps.name(Split.TEST, i),
+                        Yardstick.evaluationEpisodes(apps, Split.TEST, i, plan.seed()), budget.evalEpisodes()));
+            }
+
             // 4. The operator view of the deployed networks, as flashd runs them.
             OperatorEvaluation.Report operator = Reproduction.operatorView(flash, base, flashSettings, baseSettings,
                     apps.apps(Split.TEST).subList(0, tests), plan.operatorEpisodes(), plan.seed(),
                     provenance(plan), modelDir, progress);
-            return new Result(plan, report, sweep, operator, cache.builds(), cache.hits(), cache.buildSeconds(),
-                    trainSeconds, (System.nanoTime() - start) / 1e9);
+            return new Result(plan, report, sweep, operator, references, cache.builds(), cache.hits(),
+                    cache.buildSeconds(), trainSeconds, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -240,6 +264,21 @@ public final class YardstickReproduction {
         Json.put(o, "energy_saving_vs_performance", flash.energySaving());
         Json.put(o, "slowdown_vs_performance", flash.slowdown());
         Json.put(o, "in_budget_share_of_oracle_saving", op.inBudgetShareOfOracleSaving("flash"));
+        for (String c : r.yardstick().contestants()) {
+            Json.put(o, "reward_gap_" + c + "_vs_budget_oracle",
+                    r.gapTo(HiddenStateReferences.BUDGET_ORACLE, c).mean());
+        }
+        o.add("hidden_state_references", HiddenStateReferences.toJson(r.references(),
+                r.yardstick().starts("flash"), r.yardstick().starts("transfer")));
+        double[] expertRewards = r.yardstick().apps().stream().mapToDouble(a -> a.expert().rewardPerStep())
+                .toArray();
+        double[] bounds = HiddenStateReferences.perStep(r.references(), HiddenStateReferences.CLAIRVOYANT);
+        double[] expertGaps = new double[expertRewards.length];
+        for (int i = 0; i < expertRewards.length; i++) {
+            expertGaps[i] = RewardGap.of(bounds[i], expertRewards[i]);
+        }
+        // How far the converged experts stay below what no policy on the ladder can pass.
+        Json.put(o, "expert_gap_to_clairvoyant_bound", Spread.of(expertGaps).mean());
         JsonObject paper = new JsonObject();
         paper.addProperty("reward_gap_flash", Reproduction.PAPER_GAP_FLASH);
         paper.addProperty("reward_gap_transfer", Reproduction.PAPER_GAP_TRANSFER);

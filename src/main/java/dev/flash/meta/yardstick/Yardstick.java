@@ -122,11 +122,24 @@ public final class Yardstick {
                 progress.step(line.toString());
             }
         }
-        return new Report(budget, contestants.stream().map(Contestant::name).toList(), results);
+        Map<String, Long> starts = new LinkedHashMap<>();
+        contestants.forEach(c -> starts.put(c.name(), c.startSteps()));
+        return new Report(budget, contestants.stream().map(Contestant::name).toList(), starts, results);
     }
 
-    /** Every figure of a measurement. */
-    public record Report(Budget budget, List<String> contestants, List<AppResult> apps) {
+    /**
+     * Every figure of a measurement.
+     *
+     * @param startSteps where each contestant's reward gap at start is read ({@link Contestant#startSteps})
+     */
+    public record Report(Budget budget, List<String> contestants, Map<String, Long> startSteps,
+                         List<AppResult> apps) {
+
+        /** Each application's evaluated reward per step of {@code contestant} at its start point, in order. */
+        public double[] starts(String contestant) {
+            long at = startSteps.get(contestant);
+            return apps.stream().mapToDouble(a -> a.curves().get(contestant).at(at)).toArray();
+        }
 
         /** Reward gaps at start of one contestant over applications. */
         public Spread gap(String contestant) {

@@ -55,6 +55,13 @@ class YardstickReproductionTest {
         assertTrue(j.get("adaptation_cost_flash_steps").getAsDouble() >= plan.settings().contextLength(),
                 "FLASH's context-filling steps count");
         assertEquals(2, j.getAsJsonArray("per_app").size());
+        assertTrue(j.has("reward_gap_flash_vs_budget_oracle"));
+        // No policy on the ladder passes the clairvoyant bound of the same episodes: nor can the expert.
+        for (int i = 0; i < 2; i++) {
+            double bound = r.references().get(i).perStep().get(HiddenStateReferences.CLAIRVOYANT);
+            assertTrue(r.yardstick().apps().get(i).expert().rewardPerStep() <= bound + 1e-9,
+                    "expert above the clairvoyant bound on app " + i);
+        }
 
         YardstickReproduction.Result again = YardstickReproduction.run(population, plan, dir,
                 new ExpertCache(experts, false), QUIET);
