@@ -252,12 +252,14 @@ public final class PpoTrainer {
      * false, the learning rate constant or, with {@code cfg.annealLr()}, decayed linearly to 0
      * over the budget. {@code beforeRollout} sees the steps played so far each time the weights
      * or the context are about to move on (at 0 with the weights as given) and once more at the
-     * end; it may run the network for inference, never train it.
+     * end; it may run the network for inference, never train it. {@code beforeUpdate} (may be
+     * null) sees the steps played after each rollout, before its update: the weights as they
+     * were, the context as it now is (e.g. FLASH's start point, after one episode of context).
      *
      * @return the steps played ({@code budgetSteps} rounded up to whole rollouts)
      */
     public long learnOnline(RlEnvironment env, long budgetSteps, ContextBuffer context, boolean update,
-                            RolloutHook beforeRollout) {
+                            RolloutHook beforeRollout, RolloutHook beforeUpdate) {
         Slot slot = new Slot(env, context == null ? newContext() : context);
         slot.obs = env.reset();
         List<Double> finished = new ArrayList<>();
@@ -270,6 +272,9 @@ public final class PpoTrainer {
                     : cfg.learningRate());
             Rollout ro = collect(List.of(slot), cfg.rolloutSteps(), finished);
             played += cfg.rolloutSteps();
+            if (beforeUpdate != null) {
+                beforeUpdate.at(played);
+            }
             if (update) {
                 update(ro);
             }

@@ -67,14 +67,24 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
     }
 
     /**
+     * One run on one application.
+     *
+     * @param curve        the evaluated curve over the online budget
+     * @param startReward  the evaluated reward per step at {@link #startSteps} with the weights as
+     *                     deployed (before any online update) and the context gathered so far
+     */
+    public record Run(EvaluatedCurve curve, double startReward) {
+    }
+
+    /**
      * Runs this contestant on one application.
      *
      * @param experience  the application's environment for online experience (its seed fixed by the caller)
      * @param evaluation  evaluation episode j of the application, the same for every point and contestant
      * @param manager     where the working copy of the weights lives (closed by the caller)
      */
-    public EvaluatedCurve run(RlEnvironment experience, IntFunction<RlEnvironment> evaluation, Budget budget,
-                              long seed, NDManager manager) {
+    public Run run(RlEnvironment experience, IntFunction<RlEnvironment> evaluation, Budget budget, long seed,
+                   NDManager manager) {
         if (online.rolloutSteps() != budget.rolloutSteps()) {
             throw new IllegalArgumentException(name + ": online rollouts of " + online.rolloutSteps()
                     + " steps, the budget's are " + budget.rolloutSteps());
@@ -92,21 +102,30 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
             }
             ContextBuffer context = learner.newContext();
             int[] next = {0};
+            double[] start = {Double.NaN};
+            java.util.function.Supplier<double[]> evaluate = () -> EvaluatedCurve.point(PpoTrainer.evaluateGreedy(
+                    copy, eval, budget.evalEpisodes(), List.of(context))[0], budget.episodeSteps());
             learner.learnOnline(env, budget.onlineSteps(), context, learnsOnline, played -> {
                 if (next[0] < points.length && points[next[0]] == played) {
-                    double[] totals = PpoTrainer.evaluateGreedy(copy, eval, budget.evalEpisodes(),
-                            List.of(context))[0];
-                    double[] p = EvaluatedCurve.point(totals, budget.episodeSteps());
+                    double[] p = evaluate.get();
                     reward[next[0]] = p[0];
                     error[next[0]] = p[1];
                     next[0]++;
                 }
+                if (startSteps == 0 && played == 0) { // nothing has been updated yet
+                    start[0] = reward[0];
+                }
+            }, played -> {
+                if (played == startSteps) { // the context of the first episode, the weights as deployed
+                    start[0] = evaluate.get()[0];
+                }
             });
-            if (next[0] != points.length) {
+            if (next[0] != points.length || Double.isNaN(start[0])) {
                 throw new IllegalStateException(name + ": evaluated " + next[0] + " of the points "
-                        + Arrays.toString(points));
+                        + Arrays.toString(points) + (Double.isNaN(start[0]) ? ", and not its start point at "
+                        + startSteps + " steps (not a multiple of the rollout)" : ""));
             }
+            return new Run(new EvaluatedCurve(points, reward, error), start[0]);
         }
-        return new EvaluatedCurve(points, reward, error);
     }
 }

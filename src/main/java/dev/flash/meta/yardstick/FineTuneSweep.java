@@ -60,7 +60,7 @@ public final class FineTuneSweep {
             double sum = 0;
             for (int k = 0; k < n; k++) {
                 int index = (int) ((long) k * total / n);
-                sum += Yardstick.curve(tl, apps, Split.TRAIN, index, budget, seed, manager).meanReward();
+                sum += Yardstick.run(tl, apps, Split.TRAIN, index, budget, seed, manager).curve().meanReward();
             }
             scores[c] = sum / n;
             if (scores[c] > scores[best]) {

@@ -39,9 +39,12 @@ public final class Yardstick {
         void step(String detail);
     }
 
-    /** One held-out application: its expert, and per contestant its curve, gap at start and cost. */
+    /**
+     * One held-out application: its expert, and per contestant its curve, its reward at start
+     * ({@link Contestant.Run#startReward}), gap at start and cost.
+     */
     public record AppResult(String app, ConvergedExpert.Expert expert, Map<String, EvaluatedCurve> curves,
-                            Map<String, Double> gaps, Map<String, AdaptationCost> costs) {
+                            Map<String, Double> starts, Map<String, Double> gaps, Map<String, AdaptationCost> costs) {
     }
 
     /** Seed of the online experience on application {@code index} of {@code split}. */
@@ -86,7 +89,7 @@ public final class Yardstick {
     }
 
     /** Runs {@code contestant} on application {@code index} of {@code split}. */
-    public static EvaluatedCurve curve(Contestant contestant, ApplicationSet apps, Split split, int index,
+    public static Contestant.Run run(Contestant contestant, ApplicationSet apps, Split split, int index,
                                        Budget budget, long seed, NDManager manager) {
         long s = experienceSeed(seed, split, index);
         return contestant.run(apps.environment(split, index, s), evaluationEpisodes(apps, split, index, seed), budget,
@@ -104,20 +107,23 @@ public final class Yardstick {
         for (int i = 0; i < n; i++) {
             ConvergedExpert.Expert expert = experts.of(i);
             Map<String, EvaluatedCurve> curves = new LinkedHashMap<>();
+            Map<String, Double> starts = new LinkedHashMap<>();
             Map<String, Double> gaps = new LinkedHashMap<>();
             Map<String, AdaptationCost> costs = new LinkedHashMap<>();
             StringBuilder line = new StringBuilder(apps.name(Split.TEST, i));
             for (Contestant c : contestants) {
-                EvaluatedCurve curve = curve(c, apps, Split.TEST, i, budget, seed, manager);
+                Contestant.Run run = run(c, apps, Split.TEST, i, budget, seed, manager);
+                EvaluatedCurve curve = run.curve();
                 curves.put(c.name(), curve);
-                double gap = RewardGap.of(expert.rewardPerStep(), curve.at(c.startSteps()));
+                starts.put(c.name(), run.startReward());
+                double gap = RewardGap.of(expert.rewardPerStep(), run.startReward());
                 gaps.put(c.name(), gap);
                 AdaptationCost cost = AdaptationCost.of(curve, expert.rewardPerStep(), c.fillSteps());
                 costs.put(c.name(), cost);
                 line.append(String.format(java.util.Locale.ROOT, " %s gap %.1f%% cost %s", c.name(), 100 * gap,
                         cost.label()));
             }
-            results.add(new AppResult(apps.name(Split.TEST, i), expert, curves, gaps, costs));
+            results.add(new AppResult(apps.name(Split.TEST, i), expert, curves, starts, gaps, costs));
             if (progress != null) {
                 progress.step(line.toString());
             }
@@ -137,8 +143,7 @@ public final class Yardstick {
 
         /** Each application's evaluated reward per step of {@code contestant} at its start point, in order. */
         public double[] starts(String contestant) {
-            long at = startSteps.get(contestant);
-            return apps.stream().mapToDouble(a -> a.curves().get(contestant).at(at)).toArray();
+            return apps.stream().mapToDouble(a -> a.starts().get(contestant)).toArray();
         }
 
         /** Reward gaps at start of one contestant over applications. */
@@ -193,8 +198,9 @@ public final class Yardstick {
             def.addProperty("cost", "environment steps until the evaluated reward first reaches and stays at or "
                     + "above R_expert - 5% |R_expert|; censored at the budget when it never does (mean counts "
                     + "censored apps at the budget, a lower bound); at least the context-filling steps");
-            def.addProperty("reward_gap", "(R_expert - R_start) / |R_expert|, mean over apps; FLASH's start is "
-                    + "after one episode of context, the others' at 0 steps");
+            def.addProperty("reward_gap", "(R_expert - R_start) / |R_expert|, mean over apps; R_start with the "
+                    + "weights as deployed: FLASH's after one episode of context (before any online update), the "
+                    + "others' at 0 steps");
             def.addProperty("expert", "base agent trained from scratch on the app alone until the last quarter of "
                     + "its evaluated curve gains < 1% on the quarter before, after at least "
                     + PlateauRule.BUDGET_MULTIPLE + "x the online budget; its reward is the last quarter's mean");
@@ -207,6 +213,7 @@ public final class Yardstick {
                 r.addProperty("expert_converged", a.expert().converged());
                 r.addProperty("expert_steps", a.expert().steps());
                 for (String c : contestants) {
+                    put(r, "start_reward_per_step_" + c, a.starts().get(c));
                     put(r, "reward_gap_" + c, a.gaps().get(c));
                     AdaptationCost cost = a.costs().get(c);
                     r.addProperty("adaptation_cost_" + c + "_steps", cost.steps());

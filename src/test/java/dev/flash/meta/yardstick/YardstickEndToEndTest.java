@@ -83,7 +83,8 @@ class YardstickEndToEndTest {
             assertEquals(2, sweep.scores().length);
             PpoConfig rule = online.withLearningRate(sweep.chosen().learningRate(), sweep.chosen().anneal());
             List<Contestant> contestants = List.of(Contestant.flash(flash, rule, EPISODE),
-                    Contestant.transfer(base, rule), Contestant.history(history, rows, rule));
+                    Contestant.transfer(base, rule), Contestant.history(history, rows, rule),
+                    Contestant.frozenFlash(flash, rule, EPISODE));
             PlateauRule plateau = new PlateauRule(0.01, 10 * budget.onlineSteps(), 20 * budget.onlineSteps(),
                     2 * budget.onlineSteps());
             PpoConfig expertPpo = training(1).withLearningRate(3e-3, false);
@@ -107,6 +108,12 @@ class YardstickEndToEndTest {
                     assertTrue(cost.steps() <= budget.onlineSteps());
                     assertTrue(cost.steps() >= c.fillSteps());
                 }
+            }
+            for (Yardstick.AppResult a : r.apps()) {
+                // FLASH's start is its deployed weights with one episode of context: the online
+                // learner has not updated yet, so it is the frozen deployment's start exactly.
+                assertEquals(a.starts().get("flash-frozen"), a.starts().get("flash"), 1e-9);
+                assertEquals(a.curves().get("transfer").at(0), a.starts().get("transfer"), 1e-12);
             }
             assertEquals(2, cache.builds());
             JsonObject json = r.toJson();
@@ -137,8 +144,8 @@ class YardstickEndToEndTest {
                     false)).freezeParameters(n -> n.contains("encoder"));
             long[] seen = new long[3];
             int[] calls = {0};
-            long played = learner.learnOnline(population().environment(ApplicationSet.Split.TEST, 0, 1), 3 * EPISODE, learner.newContext(), true,
-                    s -> seen[Math.min(2, calls[0]++)] = s);
+            long played = learner.learnOnline(population().environment(ApplicationSet.Split.TEST, 0, 1), 3 * EPISODE,
+                    learner.newContext(), true, s -> seen[Math.min(2, calls[0]++)] = s, null);
             assertEquals(3 * EPISODE, played);
             assertEquals(4, calls[0], "before each of the 3 rollouts and once at the end");
             List<float[]> after = params(net, true);
