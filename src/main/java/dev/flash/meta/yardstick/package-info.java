@@ -25,7 +25,7 @@
  *         budget, seed, manager, progress);
  * // 4. measure
  * Yardstick.Report r = Yardstick.measure(apps, count, contestants, experts, budget, seed, manager, progress);
- * r.gap("flash"); r.cost("transfer"); r.costRatio("transfer", "flash"); r.toJson();
+ * r.gap("flash"); r.cost("transfer"); r.costRatio("transfer", "flash"); r.starts("flash"); r.toJson();
  * }</pre>
  *
  * The history baseline's network is a plain base agent (C = 0) whose state is
@@ -43,7 +43,9 @@
  *       after at least 10x the online budget; at most 40x, then marked not converged). Never
  *       a point of a contestant's curve.</li>
  *   <li>{@link RewardGap}: {@code (R_expert - R_start) / |R_expert|}, sign kept; {@link Spread}
- *       over applications.</li>
+ *       over applications. R_start is read with the weights as deployed
+ *       ({@link Contestant.Run#startReward}): FLASH after one episode of context, before its
+ *       online learner's first update; the others at 0 steps.</li>
  *   <li>{@link AdaptationCost}: steps until the curve reaches and stays within 5% of the expert;
  *       censored ("&gt; budget") otherwise, counted; no floor but the contestant's own
  *       context-filling steps.</li>
