@@ -394,13 +394,36 @@ public final class AppPopulation {
         return parse(text, label);
     }
 
+    private static final java.util.regex.Pattern GSON_POSITION =
+            java.util.regex.Pattern.compile("(?:[\\w.$]+(?:Exception|Error): )?(.*?) at line (\\d+) column (\\d+)"
+                    + "(?: path (\\S+))?.*", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * One line naming the file and the position, as for every other malformed file ("apps.json
+     * line 28 column 10: not valid JSON: the file ends early (at $.apps[0].phases[2])"), whatever
+     * Gson wrapped (an EOFException when the file is cut short, a MalformedJsonException with a
+     * troubleshooting link on a second line, ...).
+     */
+    static String jsonError(String label, JsonParseException e) {
+        String raw = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = GSON_POSITION.matcher(raw);
+        if (!m.matches()) {
+            return label + ": not valid JSON: " + raw.lines().findFirst().orElse("").replaceAll("^[\\w.$]+(Exception|Error): ", "");
+        }
+        boolean cutShort = e.getCause() instanceof java.io.EOFException || m.group(1).startsWith("End of input");
+        String reason = cutShort ? "the file ends early" : m.group(1);
+        return label + " line " + m.group(2) + " column " + m.group(3) + ": not valid JSON: " + reason
+                + (m.group(4) != null ? " (at " + m.group(4) + ")" : "");
+    }
+
     /** {@link #read} from text; {@code label} names the source in messages. */
     public static List<AppSpec> parse(String json, String label) {
         JsonElement rootElement;
         try {
             rootElement = JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            throw new SpecException(label + ": not valid JSON: " + e.getMessage(), e);
+            throw new SpecException(jsonError(label, e), e);
         }
         if (!rootElement.isJsonObject()) {
             throw new SpecException(label + ": expected a JSON object {\"format\": \"" + FORMAT
