@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             ReproduceCommand.class,
+            ConfigSearchCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -63,6 +63,27 @@ public final class ConfigDataReader {
 
     public static ConfigDataset read(Path file, Format format, boolean keepFailed)
             throws IOException, DataFormatException {
+        return read(file, format, keepFailed, 2);
+    }
+
+    /**
+     * A new workload's measured configurations (the shots of a recommendation): the same format,
+     * one workload, any number of rows from one; failed runs are left out.
+     */
+    public static ConfigDataset readSamples(Path file, Format format) throws IOException, DataFormatException {
+        ConfigDataset d = read(file, format, false, 1);
+        if (d.workloads().size() != 1) {
+            throw new DataFormatException(file, 0, WORKLOAD, "samples of one workload expected, found "
+                    + d.workloads().size() + ": " + d.workloads().stream().map(Workload::name).toList());
+        }
+        if (d.workloads().get(0).size() == 0) {
+            throw new DataFormatException(file, "no successful run among the samples");
+        }
+        return d;
+    }
+
+    private static ConfigDataset read(Path file, Format format, boolean keepFailed, int minRows)
+            throws IOException, DataFormatException {
         CsvTable t = CsvTable.read(file);
         List<String> configColumns = new ArrayList<>();
         List<String> metricColumns = new ArrayList<>();
@@ -70,7 +91,7 @@ public final class ConfigDataReader {
         List<Raw> raws = format == Format.MULTICLOUD
                 ? multicloud(t, configColumns, targets)
                 : longRows(t, configColumns, metricColumns, targets);
-        return assemble(file, format, t, raws, configColumns, metricColumns, targets, keepFailed);
+        return assemble(file, format, raws, configColumns, metricColumns, targets, keepFailed, minRows);
     }
 
     private static List<Raw> multicloud(CsvTable t, List<String> configColumns, List<Target> targets)
@@ -178,9 +199,9 @@ public final class ConfigDataReader {
         return out;
     }
 
-    private static ConfigDataset assemble(Path file, Format format, CsvTable t, List<Raw> raws,
-                                          List<String> configColumns, List<String> metricColumns,
-                                          List<Target> targets, boolean keepFailed) throws DataFormatException {
+    private static ConfigDataset assemble(Path file, Format format, List<Raw> raws, List<String> configColumns,
+                                          List<String> metricColumns, List<Target> targets, boolean keepFailed,
+                                          int minRows) throws DataFormatException {
         Map<String, Integer> rowsPerWorkload = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new LinkedHashMap<>();
         for (Raw r : raws) {
@@ -188,7 +209,7 @@ public final class ConfigDataReader {
             firstLine.putIfAbsent(r.workload, r.line);
         }
         for (Map.Entry<String, Integer> e : rowsPerWorkload.entrySet()) {
-            if (e.getValue() < 2) {
+            if (e.getValue() < minRows) {
                 throw new DataFormatException(file, firstLine.get(e.getKey()), WORKLOAD, "workload '" + e.getKey()
                         + "' has a single row: nothing to predict from one measurement");
             }
