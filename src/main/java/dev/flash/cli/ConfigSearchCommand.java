@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
 /** {@code flash config-search}: the case I companion (ONNX Runtime only, no training stack). */
 @Command(name = "config-search",
         description = {
-            "Few-shot configuration search (FLASH case I): measure a new workload on one to three",
-            "configurations, and a config-search model predicts every other configuration,",
-            "recommends one and names the one worth measuring next.",
+            "Few-shot configuration search (FLASH case I) for a new workload.",
+            "",
+            "Measure a new workload on one to three configurations, and a config-search model",
+            "predicts every other configuration, recommends one and names the one worth measuring next.",
             ""},
         subcommands = {ConfigSearchCommand.Recommend.class},
         footer = {"", ExitCodes.HELP})

@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
 @Command(name = "config-search",
         sortOptions = false,
         description = {
-            "Few-shot configuration search (FLASH case I, Table 2): how well each method predicts a",
-            "new workload's runtime (or cost) on every configuration from k measured ones.",
+            "Measure few-shot configuration search (FLASH case I, Table 2) on a measurement file.",
+            "",
+            "How well each method predicts a new workload's runtime (or cost) on every configuration",
+            "from k measured ones.",
             "",
             "Folds are grouped by workload: the reference is fitted and the networks are trained on",
             "the training workloads only. For each seed, k and test workload, k configurations are",
