@@ -97,6 +97,15 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
+            description = "Networks per method from different seeds, predictions averaged in log space "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int ensemble;
+
+    @Option(names = "--max-test", paramLabel = "N", defaultValue = "0",
+            description = "Test workloads evaluated per fold at most, for large sets (default: all).")
+    int maxTest;
+
     @Option(names = "--keep-failed", description = "Keep runs whose status is not ok (left out and counted by default).")
     boolean keepFailed;
 
@@ -122,8 +131,8 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
 
     private int evaluate() {
         try {
-            if (Arrays.stream(shots).anyMatch(k -> k < 1) || seeds < 1 || steps < 1) {
-                return usage("--shots, --seeds and --steps must be >= 1");
+            if (Arrays.stream(shots).anyMatch(k -> k < 1) || seeds < 1 || steps < 1 || ensemble < 1) {
+                return usage("--shots, --seeds, --steps and --ensemble must be >= 1");
             }
             ConfigDataReader.Format fmt = ConfigDataReader.Format.parse(format);
             Target t = Target.parse(target);
@@ -158,7 +167,7 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             int[] ks = shots.clone();
             Arrays.sort(ks);
             FewShotEvaluation.Settings settings = new FewShotEvaluation.Settings(t, ks, seeds,
-                    trainerConfig(steps, ks, seed), 30, 1e-3, seed);
+                    trainerConfig(steps, ks, seed), 30, 1e-3, ensemble, maxTest, seed);
             System.err.printf("%s: %d workloads, %d measurements (%d failed runs left out, %d repeats merged), "
                     + "%d folds%n", dataset, test.workloads().size(), test.measurementCount(), test.failedRows(),
                     test.repeatsMerged(), foldList.size());

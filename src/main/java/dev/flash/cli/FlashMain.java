@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ReproduceCommand.class,
             ConfigSearchCommand.class,
+            DataCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })

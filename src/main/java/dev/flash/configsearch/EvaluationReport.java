@@ -26,6 +26,12 @@ public final class EvaluationReport {
                 o.addProperty(m + ".regret." + k + ".std", std(regret));
             }
         }
+        for (Map.Entry<String, double[]> e : s.search().entrySet()) {
+            o.addProperty("search." + e.getKey() + ".measurements", mean(e.getValue()));
+            o.addProperty("search." + e.getKey() + ".measurements.std", std(e.getValue()));
+        }
+        // > 1: random search needs that many times FLASH's measurements to get within 5% of the best.
+        o.addProperty("search.random_over_flash", mean(s.search().get("random")) / mean(s.search().get("flash")));
         for (int k : shots) {
             o.addProperty("workloads." + k, s.evaluated().get(k));
             o.addProperty("skipped." + k, s.skipped().get(k));
@@ -74,6 +80,12 @@ public final class EvaluationReport {
                 b.append(String.format(Locale.ROOT, "%n"));
             }
         }
+        b.append(String.format(Locale.ROOT, "search loop, measurements until within %.0f%% of the best (from one "
+                + "random start):", 100 * FewShotEvaluation.SEARCH_TOLERANCE));
+        for (Map.Entry<String, double[]> e : s.search().entrySet()) {
+            b.append(String.format(Locale.ROOT, " %s %.1f +- %.1f", e.getKey(), mean(e.getValue()), std(e.getValue())));
+        }
+        b.append(String.format(Locale.ROOT, "%n"));
         b.append("workloads evaluated per k:");
         for (Map.Entry<Integer, Integer> e : s.evaluated().entrySet()) {
             b.append(String.format(Locale.ROOT, " k=%d: %d (skipped %d)", e.getKey(), e.getValue(),

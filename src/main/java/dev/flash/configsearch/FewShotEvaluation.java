@@ -36,10 +36,12 @@ public final class FewShotEvaluation {
      * @param trainer       the networks' training settings (the seed is varied per fold and member)
      * @param transferSteps Adam steps of transfer learning on the k shots
      * @param transferLr    its learning rate
+     * @param ensemble      networks per method, trained from different seeds; their log predictions are averaged
+     * @param maxTestPerFold test workloads evaluated per fold at most (0: all); the folds' order is random
      * @param seed          drives validation split, weights and draws
      */
     public record Settings(Target target, int[] shots, int seeds, SupervisedTrainer.Config trainer,
-                           int transferSteps, double transferLr, long seed) {
+                           int transferSteps, double transferLr, int ensemble, int maxTestPerFold, long seed) {
         public Settings {
             shots = shots.clone();
         }
@@ -57,9 +59,21 @@ public final class FewShotEvaluation {
     }
 
     /** Per method and k: the per-seed means over every test workload of every fold. */
+    /**
+     * Per method and k: the per-seed means over every test workload of every fold. {@code search}:
+     * per searcher ({@link #SEARCHERS}), the per-seed mean number of measurements until the best
+     * measured configuration is within 5% of the workload's best.
+     */
     public record Scores(Map<String, Map<Integer, double[]>> mape, Map<String, Map<Integer, double[]>> regret,
-                         Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training) {
+                         Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training,
+                         Map<String, double[]> search) {
     }
+
+    /** The search loop's contestants: greedy on FLASH's or the reference's predictions, and random search. */
+    public static final List<String> SEARCHERS = List.of("flash", "reference", "random");
+
+    /** Within this share of the best, a configuration counts as found. */
+    public static final double SEARCH_TOLERANCE = 0.05;
 
     private FewShotEvaluation() {
     }
@@ -121,15 +135,22 @@ public final class FewShotEvaluation {
             counts.put(k, new int[s.seeds()]);
         }
         List<String> training = new ArrayList<>();
+        Map<String, double[]> search = new LinkedHashMap<>();
+        for (String m : SEARCHERS) {
+            search.put(m, new double[s.seeds()]);
+        }
+        int searched = 0;
         int foldNo = 0;
         for (Fold fold : folds) {
             try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
                 long foldSeed = s.seed() * 1000 + foldNo;
                 FoldModels models = FoldModels.train(data, fold.train(), s, foldSeed, manager);
                 training.add(models.describe());
+                List<Workload> tests = s.maxTestPerFold() > 0 && fold.test().size() > s.maxTestPerFold()
+                        ? fold.test().subList(0, s.maxTestPerFold()) : fold.test();
                 for (int seed = 0; seed < s.seeds(); seed++) {
                     for (int k : s.shots()) {
-                        for (Workload w : fold.test()) {
+                        for (Workload w : tests) {
                             if (w.size() < k + 1) {
                                 if (seed == 0) {
                                     skipped.merge(k, 1, Integer::sum);
@@ -150,6 +171,19 @@ public final class FewShotEvaluation {
                             counts.get(k)[seed]++;
                         }
                     }
+                    for (Workload w : tests) {
+                        if (w.size() < 2) {
+                            continue;
+                        }
+                        Random r = new Random(seed * 31L + w.name().hashCode());
+                        int first = r.nextInt(w.size());
+                        search.get("flash")[seed] += models.search(w, first, true, s.target());
+                        search.get("reference")[seed] += models.search(w, first, false, s.target());
+                        search.get("random")[seed] += expectedRandomSearch(w, s.target());
+                        if (seed == 0) {
+                            searched++;
+                        }
+                    }
                 }
             }
             foldNo++;
@@ -164,7 +198,12 @@ public final class FewShotEvaluation {
                 }
             }
         }
-        return new Scores(mape, regret, skipped, evaluated, training);
+        for (double[] v : search.values()) {
+            for (int seed = 0; seed < v.length; seed++) {
+                v[seed] /= Math.max(1, searched);
+            }
+        }
+        return new Scores(mape, regret, skipped, evaluated, training, search);
     }
 
     /** Mean |prediction - truth| / truth over the queries (original units). */
@@ -205,6 +244,22 @@ public final class FewShotEvaluation {
         return pickedTruth / best - 1;
     }
 
+    /**
+     * Random search's expected measurements until one within 5% of the best: the expected position
+     * of the first of g good configurations in a random order of n, (n + 1) / (g + 1).
+     */
+    static double expectedRandomSearch(Workload w, Target t) {
+        double best = Double.POSITIVE_INFINITY;
+        for (Measurement m : w.measurements()) {
+            best = Math.min(best, m.target(t));
+        }
+        int good = 0;
+        for (Measurement m : w.measurements()) {
+            good += m.target(t) <= best * (1 + SEARCH_TOLERANCE) ? 1 : 0;
+        }
+        return (w.size() + 1.0) / (good + 1.0);
+    }
+
     static List<Measurement> pick(Workload w, int[] idx) {
         List<Measurement> out = new ArrayList<>(idx.length);
         for (int i : idx) {
@@ -218,8 +273,8 @@ public final class FewShotEvaluation {
         final Settings settings;
         final RatioReference reference;
         final Map<FewShotEncoding.Mode, FewShotEncoding> encodings = new LinkedHashMap<>();
-        final Map<FewShotEncoding.Mode, FlashAgentNetwork> nets = new LinkedHashMap<>();
-        final Map<FewShotEncoding.Mode, SupervisedTrainer.Result> results = new LinkedHashMap<>();
+        final Map<FewShotEncoding.Mode, List<FlashAgentNetwork>> nets = new LinkedHashMap<>();
+        final Map<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> results = new LinkedHashMap<>();
 
         private FoldModels(Settings settings, RatioReference reference) {
             this.settings = settings;
@@ -244,22 +299,27 @@ public final class FewShotEvaluation {
             }
             for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
                 FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
-                FlashAgentNetwork net = FlashAgentNetwork.create(enc.network(), manager, seed + mode.ordinal());
-                SupervisedTrainer.Result r = SupervisedTrainer.train(net, s.trainer().withSeed(seed + mode.ordinal()),
-                        fit, validation, (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
-                                leaveOneOut.get(w)), step -> { });
                 fm.encodings.put(mode, enc);
-                fm.nets.put(mode, net);
-                fm.results.put(mode, r);
+                for (int member = 0; member < s.ensemble(); member++) {
+                    long netSeed = seed + 10L * member + mode.ordinal();
+                    FlashAgentNetwork net = FlashAgentNetwork.create(enc.network(), manager, netSeed);
+                    SupervisedTrainer.Result r = SupervisedTrainer.train(net, s.trainer().withSeed(netSeed),
+                            fit, validation, (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
+                                    leaveOneOut.get(w)), step -> { });
+                    fm.nets.computeIfAbsent(mode, m -> new ArrayList<>()).add(net);
+                    fm.results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
+                }
             }
             return fm;
         }
 
         String describe() {
             StringBuilder b = new StringBuilder();
-            for (Map.Entry<FewShotEncoding.Mode, SupervisedTrainer.Result> e : results.entrySet()) {
-                b.append(b.length() == 0 ? "" : ", ").append(e.getKey().label()).append(" best step ")
-                        .append(e.getValue().bestStep()).append('/').append(e.getValue().stepsRun());
+            for (Map.Entry<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> e : results.entrySet()) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey().label()).append(" best step");
+                for (SupervisedTrainer.Result r : e.getValue()) {
+                    b.append(' ').append(r.bestStep()).append('/').append(r.stepsRun());
+                }
             }
             return b.toString();
         }
@@ -275,10 +335,14 @@ public final class FewShotEvaluation {
             out.put("baseline", predict(FewShotEncoding.Mode.BASELINE, nets.get(FewShotEncoding.Mode.BASELINE),
                     shots, queries));
             try (NDManager sub = manager.newSubManager()) {
-                FlashAgentNetwork tuned = nets.get(FewShotEncoding.Mode.BASELINE).copy(sub);
+                List<FlashAgentNetwork> tuned = new ArrayList<>();
                 FewShotEncoding enc = encodings.get(FewShotEncoding.Mode.BASELINE);
-                SupervisedTrainer.fineTune(tuned, List.of(enc.episode(shots, shots, null)), settings.transferSteps(),
-                        settings.transferLr());
+                for (FlashAgentNetwork member : nets.get(FewShotEncoding.Mode.BASELINE)) {
+                    FlashAgentNetwork t = member.copy(sub);
+                    SupervisedTrainer.fineTune(t, List.of(enc.episode(shots, shots, null)), settings.transferSteps(),
+                            settings.transferLr());
+                    tuned.add(t);
+                }
                 out.put("transfer", predict(FewShotEncoding.Mode.BASELINE, tuned, shots, queries));
             }
             double[] ref = new double[queries.size()];
@@ -289,11 +353,66 @@ public final class FewShotEvaluation {
             return out;
         }
 
-        private double[] predict(FewShotEncoding.Mode mode, FlashAgentNetwork net, List<Measurement> shots,
+        /**
+         * The search loop on {@code w} from the measured configuration {@code first}: measure the
+         * unmeasured configuration with the lowest prediction (FLASH's from the lowest measured
+         * configurations, as many as its context holds, or the reference's from all of them)
+         * until the best measured is within 5% of the best; returns the measurements taken.
+         */
+        int search(Workload w, int first, boolean flash, Target t) {
+            double best = Double.POSITIVE_INFINITY;
+            for (Measurement m : w.measurements()) {
+                best = Math.min(best, m.target(t));
+            }
+            List<Integer> measured = new ArrayList<>(List.of(first));
+            double bestMeasured = w.get(first).target(t);
+            int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
+            while (bestMeasured > best * (1 + SEARCH_TOLERANCE) && measured.size() < w.size()) {
+                List<Integer> open = new ArrayList<>();
+                for (int i = 0; i < w.size(); i++) {
+                    if (!measured.contains(i)) {
+                        open.add(i);
+                    }
+                }
+                List<Measurement> queries = pick(w, open.stream().mapToInt(Integer::intValue).toArray());
+                List<Integer> byValue = new ArrayList<>(measured);
+                byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
+                List<Measurement> shots = pick(w, byValue.stream().mapToInt(Integer::intValue)
+                        .limit(flash ? context : byValue.size()).toArray());
+                double[] pred = new double[queries.size()];
+                if (flash) {
+                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH), shots, queries);
+                } else {
+                    for (int i = 0; i < pred.length; i++) {
+                        pred[i] = reference.predictLog(shots, queries.get(i).configKey());
+                    }
+                }
+                int pickAt = 0;
+                for (int i = 1; i < pred.length; i++) {
+                    if (pred[i] < pred[pickAt]) {
+                        pickAt = i;
+                    }
+                }
+                int chosen = open.get(pickAt);
+                measured.add(chosen);
+                bestMeasured = Math.min(bestMeasured, w.get(chosen).target(t));
+            }
+            return measured.size();
+        }
+
+        /** The members' mean log prediction. */
+        private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
                                  List<Measurement> queries) {
             FewShotEncoding enc = encodings.get(mode);
             Episode e = enc.episode(shots, queries, reference);
-            return enc.decode(SupervisedTrainer.predict(net, e), shots, queries, reference);
+            double[] mean = new double[queries.size()];
+            for (FlashAgentNetwork net : members) {
+                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, reference);
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += p[i] / members.size();
+                }
+            }
+            return mean;
         }
     }
 }
