@@ -109,6 +109,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
     @Option(names = "--keep-failed", description = "Keep runs whose status is not ok (left out and counted by default).")
     boolean keepFailed;
 
+    @Option(names = "--plot", paramLabel = "FILE", description = "Also draw MAPE against k per method as a PNG.")
+    Path plot;
+
     @Option(names = "--json", description = "Print the figures as JSON on stdout.")
     boolean json;
 
@@ -178,6 +181,10 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             bar.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
             String paper = fmt == ConfigDataReader.Format.MULTICLOUD && t == Target.RUNTIME ? "multicloud" : "";
+            if (plot != null) {
+                ReproduceConfigSearchCommand.plot(paper.isEmpty() ? dataset.getFileName().toString() : paper, scores,
+                        plot);
+            }
             if (json) {
                 JsonObject o = EvaluationReport.json(scores, ks, paper);
                 o.addProperty("dataset", dataset.toString());

@@ -120,17 +120,18 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
 
     /** MAPE against k per method (mean +- spread over seeds), the paper's FLASH and baseline rows dashed. */
     static void plot(String set, FewShotEvaluation.Scores scores, Path file) throws IOException {
+        int[] shots = scores.mape().get("flash").keySet().stream().mapToInt(Integer::intValue).toArray();
         PngPlot p = new PngPlot("Case I on " + set + ": error on unmeasured configurations", "shots (k)", "MAPE");
-        double[] x = new double[SHOTS.length];
+        double[] x = new double[shots.length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = SHOTS[i];
+            x[i] = shots[i];
         }
         for (String m : FewShotEvaluation.METHODS) {
             double[] mean = new double[x.length];
             double[] lo = new double[x.length];
             double[] hi = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                double[] v = scores.mape().get(m).get(SHOTS[i]);
+                double[] v = scores.mape().get(m).get(shots[i]);
                 mean[i] = EvaluationReport.mean(v);
                 lo[i] = mean[i] - EvaluationReport.std(v);
                 hi[i] = mean[i] + EvaluationReport.std(v);
@@ -140,9 +141,9 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
         for (String m : new String[] {"flash", "baseline"}) {
             double[] paper = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                paper[i] = PaperNumbers.of(set, m, SHOTS[i]);
+                paper[i] = PaperNumbers.of(set, m, shots[i]);
             }
-            if (!Double.isNaN(paper[0])) {
+            if (java.util.Arrays.stream(paper).noneMatch(Double::isNaN)) {
                 p.add(new PngPlot.Series("paper " + m, COLORS.get(m).darker().darker(), x, paper, null, null));
             }
         }
