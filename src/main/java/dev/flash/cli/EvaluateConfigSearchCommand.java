@@ -9,11 +9,9 @@ import dev.flash.configsearch.EvaluationReport;
 import dev.flash.configsearch.FewShotEvaluation;
 import dev.flash.configsearch.Target;
 import dev.flash.configsearch.Workload;
-import dev.flash.meta.SupervisedTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -61,24 +59,12 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, paramLabel = "FILE", description = "Measurements to test on.")
-    Path dataset;
-
-    @Option(names = "--format", paramLabel = "multicloud|long", defaultValue = "multicloud",
-            description = "Format of --dataset and --train-dataset (default: ${DEFAULT-VALUE}).")
-    String format;
+    @CommandLine.Mixin
+    ConfigSearchOptions data;
 
     @Option(names = "--train-dataset", paramLabel = "FILE",
             description = "Train on this file and test on all of --dataset (same configuration columns).")
     Path trainDataset;
-
-    @Option(names = "--target", paramLabel = "runtime|cost", defaultValue = "runtime",
-            description = "What is predicted (default: ${DEFAULT-VALUE}).")
-    String target;
-
-    @Option(names = "--shots", paramLabel = "K[,K...]", split = ",", defaultValue = "1,2,3",
-            description = "Numbers of measured configurations (default: ${DEFAULT-VALUE}).")
-    int[] shots;
 
     @Option(names = "--folds", paramLabel = "K|dataset", defaultValue = "5",
             description = "Grouped folds over workloads, or `dataset`: one fold per data set (the part of a "
@@ -89,14 +75,6 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             description = "Repeats of the random shot draws (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "1500",
-            description = "Adam steps at most per network, early stopping on two training workloads held out "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int steps;
-
     @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
             description = "Networks per method from different seeds, predictions averaged in log space "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -105,9 +83,6 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
     @Option(names = "--max-test", paramLabel = "N", defaultValue = "0",
             description = "Test workloads evaluated per fold at most, for large sets (default: all).")
     int maxTest;
-
-    @Option(names = "--keep-failed", description = "Keep runs whose status is not ok (left out and counted by default).")
-    boolean keepFailed;
 
     @Option(names = "--plot", paramLabel = "FILE", description = "Also draw MAPE against k per method as a PNG.")
     Path plot;
@@ -127,32 +102,27 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 spec.root().commandLine().getParseResult().originalArgs(), this::evaluate);
     }
 
-    /** The network training settings every config-search command uses. */
-    static SupervisedTrainer.Config trainerConfig(int steps, int[] shots, long seed) {
-        return new SupervisedTrainer.Config(steps, 8, shots, 32, 1e-3, 50, 6, 3, seed);
-    }
-
     private int evaluate() {
         try {
-            if (Arrays.stream(shots).anyMatch(k -> k < 1) || seeds < 1 || steps < 1 || ensemble < 1) {
-                return usage("--shots, --seeds, --steps and --ensemble must be >= 1");
+            int[] ks = data.checkedShots();
+            if (seeds < 1 || ensemble < 1) {
+                return usage("--seeds and --ensemble must be >= 1");
             }
-            ConfigDataReader.Format fmt = ConfigDataReader.Format.parse(format);
-            Target t = Target.parse(target);
-            ConfigDataset test = ConfigDataReader.read(dataset, fmt, keepFailed);
-            requireTarget(test, t);
+            ConfigDataReader.Format fmt = data.parsedFormat();
+            Target t = data.parsedTarget();
+            Path dataset = data.dataset;
+            ConfigDataset test = data.read(dataset);
             List<FewShotEvaluation.Fold> foldList;
-            ConfigDataset data = test;
+            ConfigDataset all = test;
             if (trainDataset != null) {
-                ConfigDataset train = ConfigDataReader.read(trainDataset, fmt, keepFailed);
-                requireTarget(train, t);
+                ConfigDataset train = data.read(trainDataset);
                 if (!train.configColumns().equals(test.configColumns())
                         || !train.metricColumns().equals(test.metricColumns())) {
                     return usage("--train-dataset has columns " + train.configColumns() + train.metricColumns()
                             + ", --dataset " + test.configColumns() + test.metricColumns());
                 }
                 foldList = List.of(new FewShotEvaluation.Fold(train.workloads(), test.workloads()));
-                data = merged(train, test);
+                all = merged(train, test);
             } else if (folds.equals("dataset")) {
                 foldList = FewShotEvaluation.groupFolds(test.workloads());
             } else {
@@ -165,18 +135,16 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 if (k < 2) {
                     return usage("--folds must be >= 2, got " + k);
                 }
-                foldList = FewShotEvaluation.groupedFolds(test.workloads(), k, seed);
+                foldList = FewShotEvaluation.groupedFolds(test.workloads(), k, data.seed);
             }
-            int[] ks = shots.clone();
-            Arrays.sort(ks);
             FewShotEvaluation.Settings settings = new FewShotEvaluation.Settings(t, ks, seeds,
-                    trainerConfig(steps, ks, seed), 30, 1e-3, ensemble, maxTest, seed);
+                    data.trainerConfig(), 30, 1e-3, ensemble, maxTest, data.seed);
             System.err.printf("%s: %d workloads, %d measurements (%d failed runs left out, %d repeats merged), "
                     + "%d folds%n", dataset, test.workloads().size(), test.measurementCount(), test.failedRows(),
                     test.repeatsMerged(), foldList.size());
             ProgressBar bar = new ProgressBar(System.err, "folds", foldList.size(), !json || verbose);
             long start = System.nanoTime();
-            FewShotEvaluation.Scores scores = FewShotEvaluation.run(data, foldList, settings,
+            FewShotEvaluation.Scores scores = FewShotEvaluation.run(all, foldList, settings,
                     (done, total) -> bar.advanceTo(done, ""));
             bar.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -208,12 +176,6 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("flash evaluate config-search: " + e);
             return ExitCodes.FAILURE;
-        }
-    }
-
-    static void requireTarget(ConfigDataset data, Target t) {
-        if (!data.targets().contains(t)) {
-            throw new IllegalArgumentException(data.file() + " has no " + t.column + " column");
         }
     }
 

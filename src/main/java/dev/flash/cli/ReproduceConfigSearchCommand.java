@@ -85,7 +85,7 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
             for (Map.Entry<String, ConfigDataset> e : sets.entrySet()) {
                 ConfigDataset data = e.getValue();
                 FewShotEvaluation.Settings s = new FewShotEvaluation.Settings(Target.RUNTIME, SHOTS, quick ? 1 : 3,
-                        EvaluateConfigSearchCommand.trainerConfig(quick ? 60 : 1500, SHOTS, seed), 30, 1e-3, 1,
+                        ConfigSearchOptions.trainerConfig(quick ? 60 : 1500, SHOTS, seed), 30, 1e-3, 1,
                         quick ? 4 : 40, seed);
                 var folds = FewShotEvaluation.groupedFolds(data.workloads(), 5, seed);
                 ProgressBar bar = new ProgressBar(System.err, e.getKey(), folds.size(), true);

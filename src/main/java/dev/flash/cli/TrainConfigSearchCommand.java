@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -52,30 +51,8 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, paramLabel = "FILE", description = "Measurements to train on.")
-    Path dataset;
-
-    @Option(names = "--format", paramLabel = "multicloud|long", defaultValue = "multicloud",
-            description = "Format of --dataset (default: ${DEFAULT-VALUE}).")
-    String format;
-
-    @Option(names = "--target", paramLabel = "runtime|cost", defaultValue = "runtime",
-            description = "What the model predicts (default: ${DEFAULT-VALUE}).")
-    String target;
-
-    @Option(names = "--shots", paramLabel = "K[,K...]", split = ",", defaultValue = "1,2,3",
-            description = "Shot counts trained on; the largest is the model's context length (default: ${DEFAULT-VALUE}).")
-    int[] shots;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "1500",
-            description = "Adam steps at most (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--keep-failed", description = "Keep runs whose status is not ok.")
-    boolean keepFailed;
+    @CommandLine.Mixin
+    ConfigSearchOptions data;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "configsearch.onnx",
             description = "Model file to write (default: ${DEFAULT-VALUE}); the reports go beside it.")
@@ -99,17 +76,15 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
     private int train() {
         String commandLine = "flash " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         try {
-            if (Arrays.stream(shots).anyMatch(k -> k < 1) || steps < 1) {
-                return usage("--shots and --steps must be >= 1");
-            }
-            ConfigDataReader.Format fmt = ConfigDataReader.Format.parse(format);
-            Target t = Target.parse(target);
-            ConfigDataset data = ConfigDataReader.read(dataset, fmt, keepFailed);
-            EvaluateConfigSearchCommand.requireTarget(data, t);
-            SupervisedTrainer.Config cfg = EvaluateConfigSearchCommand.trainerConfig(steps, shots, seed);
-            ProgressBar bar = new ProgressBar(System.err, "train", steps, !json);
+            SupervisedTrainer.Config cfg = data.trainerConfig();
+            ConfigDataReader.Format fmt = data.parsedFormat();
+            Target t = data.parsedTarget();
+            Path dataset = data.dataset;
+            long seed = data.seed;
+            ConfigDataset measurements = data.read(dataset);
+            ProgressBar bar = new ProgressBar(System.err, "train", data.steps, !json);
             long start = System.nanoTime();
-            try (ConfigSearchTraining training = ConfigSearchTraining.train(data, t, cfg,
+            try (ConfigSearchTraining training = ConfigSearchTraining.train(measurements, t, cfg,
                     step -> bar.advanceTo(step, ""))) {
                 bar.finish();
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -126,10 +101,10 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
                 d.addProperty("file", dataset.toString());
                 d.addProperty("sha256", sha256(Files.readAllBytes(dataset)));
                 d.addProperty("format", fmt.label());
-                d.addProperty("workloads", data.workloads().size());
-                d.addProperty("measurements", data.measurementCount());
-                d.addProperty("failed_rows_left_out", data.failedRows());
-                d.addProperty("repeats_merged", data.repeatsMerged());
+                d.addProperty("workloads", measurements.workloads().size());
+                d.addProperty("measurements", measurements.measurementCount());
+                d.addProperty("failed_rows_left_out", measurements.failedRows());
+                d.addProperty("repeats_merged", measurements.repeatsMerged());
                 report.add("data", d);
                 JsonObject tr = new JsonObject();
                 tr.addProperty("target", t.label());
