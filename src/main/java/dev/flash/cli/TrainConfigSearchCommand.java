@@ -86,6 +86,7 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
             long start = System.nanoTime();
             try (ConfigSearchTraining training = ConfigSearchTraining.train(measurements, t, cfg,
                     step -> bar.advanceTo(step, ""))) {
+                bar.advanceTo(data.steps, "early stop at " + training.result().stepsRun());
                 bar.finish();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 JsonObject report = new JsonObject();

@@ -76,7 +76,7 @@ public final class ConfigSearchTraining implements AutoCloseable {
         // The network's output is a scaled residual: its validation MSE times the scale squared is
         // the log-space error the recommendation quotes as its floor.
         double rmse = Double.isNaN(r.bestValLoss()) ? Double.NaN
-                : Math.sqrt(r.bestValLoss()) * enc.toJson().get("log_target_std").getAsDouble();
+                : Math.sqrt(r.bestValLoss()) * enc.logTargetStd();
         ModelParams params = new ModelParams(data.format(), enc, refs, ModelParams.configurationsOf(data), rmse);
         return new ConfigSearchTraining(manager, net, params, r);
     }

@@ -128,6 +128,11 @@ public final class FewShotEncoding {
         return configColumns;
     }
 
+    /** Spread of the log target over the training workloads: one unit of the network's output. */
+    public double logTargetStd() {
+        return sd;
+    }
+
     /** The network these episodes fit: a SET encoder over the shots (none for the baseline). */
     public NetworkConfig network() {
         NetworkConfig c = NetworkConfig.regression(stateFeatures().size(), contextLength,
