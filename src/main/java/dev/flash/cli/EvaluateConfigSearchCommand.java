@@ -175,6 +175,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             return usage(e.getMessage());
         } catch (IOException e) {
             System.err.println("flash evaluate config-search: " + e);
+            if (verbose) {
+                e.printStackTrace(System.err);
+            }
             return ExitCodes.FAILURE;
         }
     }

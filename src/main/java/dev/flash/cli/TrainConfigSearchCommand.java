@@ -162,6 +162,9 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
             return ExitCodes.INVALID_MODEL;
         } catch (IOException e) {
             System.err.println("flash train config-search: " + e);
+            if (verbose) {
+                e.printStackTrace(System.err);
+            }
             return ExitCodes.FAILURE;
         }
     }
