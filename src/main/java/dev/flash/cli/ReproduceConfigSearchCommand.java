@@ -47,7 +47,7 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "FILE", description = "Multi-cloud data to include.")
     Path dataset;
 
-    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "reproduce-config-search",
+    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "target/reproduce-config-search",
             description = "Where the sets, plots and JSON go (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
