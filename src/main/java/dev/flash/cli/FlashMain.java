@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             ReproduceCommand.class,
+            ConfigSearchCommand.class,
+            DataCommand.class,
             BenchCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
