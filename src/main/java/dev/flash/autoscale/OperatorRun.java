@@ -24,15 +24,17 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
     }
 
     /**
-     * Runs {@code autoscaler} on {@code spec} for the whole of {@code load}, starting from the
-     * allocation the first step's load needs at 70% utilization on one core (what a well-set HPA
-     * would hold), with the service's randomness from {@code seed}: two autoscalers run with the
-     * same seed see the same requests.
+     * Runs {@code autoscaler} on {@code spec} for the whole of {@code load}, starting from what an
+     * operator would set up for HPA: the per-replica CPU limit ({@link #operatorLimit}) that lets
+     * the maximum replicas carry the trace's peak at 70% utilization, and the replicas the first
+     * step needs at 70%. The service's randomness comes from {@code seed}: two autoscalers run
+     * with the same seed see the same requests.
      */
     public static OperatorRun run(Autoscaler autoscaler, ServiceSpec spec, LoadTrace load, long seed) {
         Bounds bounds = Bounds.of(spec.maxReplicas());
-        double need = load.rate(0) * spec.serviceSeconds(1.0) / HpaReference.DEFAULT_TARGET;
-        Allocation now = bounds.clamp(new Allocation((int) Math.ceil(need), 1.0));
+        double limit = operatorLimit(spec, load.peak());
+        double need = load.rate(0) * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
+        Allocation now = bounds.clamp(new Allocation((int) Math.ceil(need), limit));
         SimulatedService service = new SimulatedService(spec, now, seed);
         autoscaler.reset();
         StepMetrics last = service.step(load.rate(0));
@@ -56,5 +58,19 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
         }
         int steps = Math.max(1, load.steps() - 1);
         return new OperatorRun(autoscaler.name(), steps, requests, misses, cores, reward / steps, moves);
+    }
+
+    /**
+     * The smallest of 0.25, 0.5, 1, 2, 4 or 8 cores per replica with which the maximum replicas
+     * serve {@code peakRate} at HPA's 70% target (8 when none does).
+     */
+    public static double operatorLimit(ServiceSpec spec, double peakRate) {
+        for (double limit : new double[] {0.25, 0.5, 1, 2, 4, 8}) {
+            double capacity = spec.maxReplicas() / spec.serviceSeconds(limit) * HpaReference.DEFAULT_TARGET;
+            if (capacity >= peakRate) {
+                return limit;
+            }
+        }
+        return ScalingAction.MAX_CPU_LIMIT;
     }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
             "  dvfs   case III: CPU frequency scaling, the model flash daemon runs",
             ""},
         footer = {"", ExitCodes.HELP},
-        subcommands = {TrainDvfsCommand.class})
+        subcommands = {TrainDvfsCommand.class, TrainAutoscaleCommand.class})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
