@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ReproduceCommand.class,
             BenchCommand.class,
+            AutoscaleCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class FlashMain implements Runnable {

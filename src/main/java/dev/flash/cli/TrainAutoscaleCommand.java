@@ -63,7 +63,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--iterations", paramLabel = "N", description = "PPO iterations (default: 400; --quick: 3).")
+    @Option(names = "--iterations", paramLabel = "N", description = "PPO iterations (default: 150; --quick: 3).")
     Integer iterations;
 
     @Option(names = "--context", paramLabel = "C", description = "Context rows (default: 8; 0 trains plain PPO, no FLASH).")

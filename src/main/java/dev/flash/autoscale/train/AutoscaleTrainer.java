@@ -55,8 +55,13 @@ public final class AutoscaleTrainer {
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
                            int episodeSteps, int evalSteps) {
 
+        /**
+         * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
+         * iterations (144,000 steps). Sized to finish beside other work on a shared 2-core VM
+         * (about 1.5 s of CPU per iteration), not tuned: see docs/autoscale.md.
+         */
         public static Settings defaults(long seed) {
-            return new Settings(seed, 400, 8, 32, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480);
+            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
@@ -79,7 +84,7 @@ public final class AutoscaleTrainer {
 
         public PpoConfig ppo() {
             PpoConfig d = PpoConfig.defaults();
-            return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, 0.9, d.gaeLambda(), 1e-3, true, 4, 4,
+            return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, 0.9, d.gaeLambda(), 1e-3, true, 4, 2,
                     d.clip(), 0.01, d.valueCoef(), d.maxGradNorm(), true, ContextBuffer.Mode.LATEST, d.topEpisodes(),
                     0.25, d.sampling());
         }
