@@ -17,4 +17,8 @@ public final class AutoscaleCommandAccess {
         return AutoscaleCommand.serve(r, new BufferedReader(new StringReader(input)), new PrintStream(out, true),
                 new PrintStream(err, true), explain);
     }
+
+    public static String json(Recommender.Recommendation r) {
+        return AutoscaleCommand.json(r).toString();
+    }
 }
