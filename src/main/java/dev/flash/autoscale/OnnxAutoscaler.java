@@ -41,6 +41,14 @@ public final class OnnxAutoscaler extends LearnedAutoscaler {
 
     /** One inference of batch size 1; the returned array is a fresh copy. */
     public static float[] run(OnnxModel model, float[] state, float[] context, float[] mask) {
+        return infer(model, state, context, mask).primary.clone();
+    }
+
+    /**
+     * One inference of batch size 1 (context ignored when the model has none); the outputs are
+     * in the returned batch, valid until the model's next run.
+     */
+    public static OnnxModel.Batch infer(OnnxModel model, float[] state, float[] context, float[] mask) {
         try {
             OnnxModel.Batch b = model.batch(1);
             System.arraycopy(state, 0, b.state, 0, state.length);
@@ -49,7 +57,7 @@ public final class OnnxAutoscaler extends LearnedAutoscaler {
                 System.arraycopy(mask, 0, b.mask, 0, mask.length);
             }
             model.run(b);
-            return b.primary.clone();
+            return b;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }

@@ -69,7 +69,7 @@ public final class Recommender {
             LearnedAutoscaler probe = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), contextLength) {
                 @Override
                 protected float[] probabilities(float[] state, float[] context, float[] mask) {
-                    OnnxModel.Batch b = infer(state, context, mask);
+                    OnnxModel.Batch b = OnnxAutoscaler.infer(model, state, context, mask);
                     last[0] = b.embedding.clone();
                     return b.primary.clone();
                 }
@@ -111,21 +111,6 @@ public final class Recommender {
         }
         return new Recommendation(m.workload(), a, next, rows, b.primary.clone(),
                 b.embedding == null ? List.of() : nearest(b.embedding, 3));
-    }
-
-    private OnnxModel.Batch infer(float[] state, float[] context, float[] mask) {
-        try {
-            OnnxModel.Batch b = model.batch(1);
-            System.arraycopy(state, 0, b.state, 0, state.length);
-            if (contextLength > 0) {
-                System.arraycopy(context, 0, b.context, 0, context.length);
-                System.arraycopy(mask, 0, b.mask, 0, mask.length);
-            }
-            run(b);
-            return b;
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
-        }
     }
 
     private void run(OnnxModel.Batch b) {
