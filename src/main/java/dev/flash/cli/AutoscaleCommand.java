@@ -43,6 +43,8 @@ public final class AutoscaleCommand extends GroupCommand {
             sortOptions = false,
             mixinStandardHelpOptions = true,
             description = {
+                "Decide for many workloads from a stream of JSON metrics lines.",
+                "",
                 "Read one JSON object of metrics per line (standard input or --metrics), one per workload",
                 "per period (60 s), and write one JSON line per input line: the move and the workload's",
                 "new replicas and CPU limit. Each workload's trajectory is kept, so its decisions adapt",

@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description = {
+            "Autoscale the Kubernetes Deployments that opt in by annotation.",
+            "",
             "Every --period seconds, for each Deployment annotated " + WorkloadAnnotations.ENABLED + "=true:",
             "read it, its pods and their CPU from the metrics API (metrics-server), ask the model, and",
             "  recommend (default)  write the decision to the " + WorkloadAnnotations.RECOMMENDATION,
