@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.flash.BuildInfo;
 import dev.flash.autoscale.InvalidInputException;
+import dev.flash.autoscale.OnnxAutoscaler;
 import dev.flash.autoscale.ServicePopulation;
 import dev.flash.autoscale.ServiceSpec;
 import dev.flash.autoscale.train.AutoscaleServices;
@@ -152,12 +153,14 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
             }
             AutoscaleTrainer.export(r, expected, provenance.toString(), out);
+            List<ServiceComparison> heldOut;
             try (OnnxModel check = OnnxModel.load(out)) {
-                if (!"autoscale".equals(check.description().agent())) {
-                    throw new IllegalStateException("exported model names agent " + check.description().agent());
-                }
+                OnnxAutoscaler.check(check.description());
+                // the held-out view runs the exported file, as `flash evaluate autoscale` does
+                heldOut = AutoscaleTrainer.compare(set.services(dev.flash.meta.ApplicationSet.Split.TEST),
+                        spec -> new OnnxAutoscaler("flash", check, spec.sloSeconds()), s.evalSteps(), s.seed(), null);
             }
-            JsonObject report = report(r, provenance, expected);
+            JsonObject report = report(r, heldOut, provenance, expected);
             Path reportFile = out.resolveSibling(out.getFileName() + ".report.json");
             Files.writeString(reportFile, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
             if (json) {
@@ -165,13 +168,14 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             } else {
                 System.out.printf("wrote %s (%d bytes, validated) and %s in %s%n", out, Files.size(out),
                         reportFile.getFileName(), TerminalProgress.duration(r.seconds()));
-                printComparison(r.heldOut());
+                printComparison(heldOut);
             }
         }
         return ExitCodes.OK;
     }
 
-    static JsonObject report(AutoscaleTrainer.Result r, JsonObject provenance, double expected) {
+    static JsonObject report(AutoscaleTrainer.Result r, List<ServiceComparison> heldOut, JsonObject provenance,
+                              double expected) {
         JsonObject report = new JsonObject();
         report.add("provenance", provenance);
         JsonObject settings = new JsonObject();
@@ -192,7 +196,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             curve.add(p);
         }
         report.add("curve", curve);
-        report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(r.heldOut()));
+        report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(heldOut));
         return report;
     }
 

@@ -12,7 +12,6 @@ import dev.flash.autoscale.OperatorRun;
 import dev.flash.autoscale.ScalingAction;
 import dev.flash.autoscale.ServiceSpec;
 import dev.flash.autoscale.SimulatedService;
-import dev.flash.meta.ApplicationSet.Split;
 import dev.flash.meta.ContextBuffer;
 import dev.flash.meta.Djl;
 import dev.flash.meta.FlashAgentNetwork;
@@ -90,9 +89,8 @@ public final class AutoscaleTrainer {
         }
     }
 
-    /** A trained network, its curve and its operator view on the held-out services. */
-    public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds,
-                         List<ServiceComparison> heldOut) {
+    /** A trained network and its training curve. */
+    public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds) {
     }
 
     /** One held-out service: the agent, HPA and HPA+VPA on the same load and seed. */
@@ -105,10 +103,7 @@ public final class AutoscaleTrainer {
         long start = System.nanoTime();
         FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
         List<IterationMetrics> curve = new PpoTrainer(net, s.ppo()).train(services, progress);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<ServiceComparison> heldOut = compare(services.services(Split.TEST),
-                spec -> new NetworkAutoscaler("flash", net, spec.sloSeconds()), s.evalSteps(), s.seed(), null);
-        return new Result(s, net, curve, seconds, heldOut);
+        return new Result(s, net, curve, (System.nanoTime() - start) / 1e9);
     }
 
     /**
