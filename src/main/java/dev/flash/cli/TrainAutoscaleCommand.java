@@ -163,6 +163,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             JsonObject report = report(r, heldOut, provenance, expected);
             Path reportFile = out.resolveSibling(out.getFileName() + ".report.json");
             Files.writeString(reportFile, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
+            Files.writeString(out.resolveSibling(out.getFileName() + ".report.md"), markdown(report));
             if (json) {
                 System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
             } else {
@@ -198,6 +199,35 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         report.add("curve", curve);
         report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(heldOut));
         return report;
+    }
+
+    /** The report for people: how the model was made and the held-out view against HPA. */
+    static String markdown(JsonObject report) {
+        JsonObject p = report.getAsJsonObject("provenance");
+        JsonObject s = report.getAsJsonObject("settings");
+        JsonObject h = report.getAsJsonObject("held_out");
+        StringBuilder md = new StringBuilder();
+        md.append("# Autoscale model report\n\n");
+        md.append("- command: `").append(p.get("command").getAsString()).append("`\n");
+        md.append("- seed ").append(p.get("seed").getAsLong()).append(", services: ").append(p.get("services").getAsString())
+                .append(", built ").append(p.get("date").getAsString()).append(" (").append(p.get("git").getAsString()).append(")\n");
+        md.append(String.format(Locale.ROOT, "- training: %.0f s, %d PPO iterations of %d services x %d steps, context %d rows%n",
+                p.get("training_seconds").getAsDouble(), s.get("iterations").getAsInt(), s.get("num_envs").getAsInt(),
+                s.get("rollout_steps").getAsInt(), s.get("context_length").getAsInt()));
+        md.append(String.format(Locale.ROOT, "- last iteration's mean reward per step: %.4f%n%n",
+                report.get("expected_reward_per_step").getAsDouble()));
+        md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",
+                h.getAsJsonArray("services").size(), s.get("eval_steps").getAsInt()));
+        md.append("| autoscaler | requests missing the SLO | core-hours | reward / step |\n|---|---|---|---|\n");
+        for (String k : List.of("flash", "hpa", "hpa+vpa")) {
+            JsonObject m = h.getAsJsonObject("totals").getAsJsonObject(k);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.1f | %.4f |%n", k,
+                    100 * m.get("slo_violation_share").getAsDouble(), m.get("core_seconds").getAsDouble() / 3600,
+                    m.get("reward_per_step").getAsDouble()));
+        }
+        md.append(String.format(Locale.ROOT, "%nFLASH against HPA: SLO violations x%.3f, core-seconds x%.3f.%n",
+                h.get("slo_violations_vs_hpa").getAsDouble(), h.get("core_seconds_vs_hpa").getAsDouble()));
+        return md.toString();
     }
 
     static void printComparison(List<ServiceComparison> rows) {
