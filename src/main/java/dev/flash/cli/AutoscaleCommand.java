@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
 @Command(name = "autoscale",
         mixinStandardHelpOptions = true,
         description = {
-            "FLASH workload autoscaling (case II): one model for many services, each adapting from its",
-            "own recent steps. `recommend` answers a stream of metrics; `controller` runs against a",
-            "Kubernetes cluster. See docs/autoscale.md.",
+            "FLASH workload autoscaling (case II): one model for many services.",
+            "",
+            "Each service's decisions adapt from its own recent steps. `recommend` answers a stream",
+            "of metrics; `controller` runs against a Kubernetes cluster. See docs/autoscale.md.",
             ""},
         footer = {"", ExitCodes.HELP},
         subcommands = {AutoscaleCommand.Recommend.class, AutoscaleControllerCommand.class})
@@ -50,7 +51,8 @@ public final class AutoscaleCommand extends GroupCommand {
                 "new replicas and CPU limit. Each workload's trajectory is kept, so its decisions adapt",
                 "as it reveals itself. ONNX Runtime only (no training stack).",
                 "",
-                "Input fields: " + WorkloadMetrics.REQUIRED + " (required);",
+                "Input fields (required): workload, replicas, cpu_limit, cpu_usage_cores, request_rate,",
+                "slo_seconds, slo_preservation, latency_p95_seconds, max_replicas;",
                 "ready_replicas, memory_utilization, min_replicas, min_cpu, max_cpu, max_step, agent",
                 "(optional). cpu_usage_cores is per ready replica; cpu_limit per replica, in cores.",
                 "",

@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description = {
-            "Run an autoscale model (ONNX Runtime, as `flash autoscale recommend` runs it) on the",
+            "Run an autoscale model beside the Kubernetes HPA on held-out simulated services.",
+            "",
+            "The model runs with ONNX Runtime, as `flash autoscale recommend` runs it, on the",
             "held-out services of a population, beside the Kubernetes HPA (70%% CPU target, 10%%",
             "tolerance, 300 s scale-down window) and HPA with a VPA-style CPU recommender, on the",
             "same load with the same seed. Reports the operator's view per service and in total:",

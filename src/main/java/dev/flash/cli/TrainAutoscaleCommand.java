@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description = {
-            "Meta-train the FLASH autoscaling model (case II) on simulated services and export it for",
-            "`flash autoscale recommend` and `flash autoscale controller`.",
+            "Meta-train the FLASH autoscaling model (case II) on simulated services.",
+            "",
+            "The model is what `flash autoscale recommend` and `flash autoscale controller` serve.",
             "",
             "Every 60 s step the agent moves one service: no-op, scale out, scale in (a quarter of its",
             "replicas, at least one), scale up or down (CPU limit per replica x1.25 or /1.25). The",
@@ -58,7 +59,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
 
     @Option(names = "--services", paramLabel = "FILE",
             description = "Services population (flash-services/1, from `flash sim services`); its split field picks "
-                    + "training and held-out services. Default: 200 services sampled from --seed, 20% held out.")
+                    + "training and held-out services. Default: 200 services sampled from --seed, 20%% held out.")
     Path services;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
