@@ -25,10 +25,6 @@ public record WorkloadMetrics(String workload, int replicas, int readyReplicas, 
                               double memoryUtilization, double requestRate, double sloSeconds, double sloPreservation,
                               double latencyP95Seconds, Bounds bounds) {
 
-    /** Fields a line must carry. */
-    public static final String REQUIRED = "workload, replicas, cpu_limit, cpu_usage_cores, request_rate, slo_seconds, "
-            + "slo_preservation, latency_p95_seconds, max_replicas";
-
     public Allocation allocation() {
         return new Allocation(replicas, cpuLimit);
     }
