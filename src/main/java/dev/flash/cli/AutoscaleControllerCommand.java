@@ -3,6 +3,8 @@ package dev.flash.cli;
 import dev.flash.autoscale.OnnxAutoscaler;
 import dev.flash.autoscale.Recommender;
 import dev.flash.autoscale.k8s.AutoscaleController;
+import dev.flash.autoscale.k8s.PrometheusSignals;
+import dev.flash.autoscale.k8s.ServiceSignals;
 import dev.flash.autoscale.k8s.WorkloadAnnotations;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
@@ -67,6 +69,24 @@ public final class AutoscaleControllerCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "API server URL (overrides the kubeconfig's).")
     String master;
 
+    @Option(names = "--prometheus", paramLabel = "URL",
+            description = "Read request rate, SLO share and p95 latency per workload from this Prometheus "
+                    + "(instant queries; without it, or when a query fails, decisions rest on CPU alone).")
+    java.net.URI prometheus;
+
+    @Option(names = "--prometheus-rate", paramLabel = "PROMQL", defaultValue = PrometheusSignals.DEFAULT_RATE,
+            description = "Request rate query; {namespace}, {name} and {slo} are filled per workload "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String rateQuery;
+
+    @Option(names = "--prometheus-p95", paramLabel = "PROMQL", defaultValue = PrometheusSignals.DEFAULT_P95,
+            description = "p95 latency query, seconds (default: ${DEFAULT-VALUE}).")
+    String p95Query;
+
+    @Option(names = "--prometheus-slo", paramLabel = "PROMQL", defaultValue = PrometheusSignals.DEFAULT_SLO,
+            description = "Share of requests within the SLO (default: ${DEFAULT-VALUE}).")
+    String sloQuery;
+
     @Option(names = "--request-timeout", paramLabel = "MS", defaultValue = "10000",
             description = "Timeout of one API request, ms (default: ${DEFAULT-VALUE}).")
     int requestTimeout;
@@ -86,8 +106,11 @@ public final class AutoscaleControllerCommand implements Callable<Integer> {
         }
         try (OnnxModel onnx = OnnxModel.load(model); KubernetesClient client = client(master, requestTimeout)) {
             OnnxAutoscaler.check(onnx.description());
+            ServiceSignals.Source signals = prometheus == null ? ServiceSignals.NONE
+                    : new PrometheusSignals(prometheus, rateQuery, p95Query, sloQuery,
+                            java.time.Duration.ofMillis(requestTimeout), System.out);
             AutoscaleController controller = new AutoscaleController(client, new Recommender(onnx), m, namespace,
-                    dev.flash.autoscale.k8s.ServiceSignals.NONE, Clock.systemUTC(), System.out);
+                    signals, Clock.systemUTC(), System.out);
             while (true) {
                 long start = System.nanoTime();
                 boolean failed;
