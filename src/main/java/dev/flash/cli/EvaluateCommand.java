@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code flash evaluate}: measure a trained model against the reference points. */
 @Command(name = "evaluate",
         description = {"Evaluate a trained model on held-out applications of the simulated node.", ""},
-        subcommands = {EvaluateCommand.Dvfs.class, EvaluateConfigSearchCommand.class},
+        subcommands = {EvaluateCommand.Dvfs.class, EvaluateConfigSearchCommand.class, EvaluateAutoscaleCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class EvaluateCommand implements Callable<Integer> {
 

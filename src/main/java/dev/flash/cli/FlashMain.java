@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             BenchCommand.class,
             CompletionCommand.class,
+            AutoscaleCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class FlashMain implements Runnable {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 + "and the environment DVFS models train on. See docs/simulated-node.md.",
             ""},
         footer = {"", ExitCodes.HELP},
-        subcommands = {SimCommand.Apps.class, SimCommand.Spec.class})
+        subcommands = {SimCommand.Apps.class, SimCommand.Spec.class, SimServicesCommand.class})
 public final class SimCommand extends GroupCommand {
 
     /** {@code flash sim apps}: sample a population of synthetic applications. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
             "  config-search   case I: few-shot configuration search (flash config-search recommend)",
             ""},
         footer = {"", ExitCodes.HELP},
-        subcommands = {TrainDvfsCommand.class, TrainConfigSearchCommand.class})
+        subcommands = {TrainDvfsCommand.class, TrainConfigSearchCommand.class, TrainAutoscaleCommand.class})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
