@@ -36,6 +36,9 @@ abstract class Fields {
 
     abstract List<String> stringsOrNull(String key);
 
+    /** An array of numbers (a frequency table), or a type error naming the key. */
+    abstract List<Double> numbersOrNull(String key);
+
     double number(String key) {
         require(key);
         return numberOrNull(key);
@@ -182,6 +185,21 @@ abstract class Fields {
             }
             return out;
         }
+        @Override
+        List<Double> numbersOrNull(String key) {
+            JsonElement e = o.get(key);
+            if (!(e instanceof JsonArray a)) {
+                throw typeError(key, "an array of numbers", e, "");
+            }
+            List<Double> out = new ArrayList<>();
+            for (JsonElement x : a) {
+                if (!(x instanceof JsonPrimitive p && p.isNumber())) {
+                    throw typeError(key, "an array of numbers", e, "");
+                }
+                out.add(p.getAsDouble());
+            }
+            return out;
+        }
     }
 
     // ------------------------------------------------------------------ TOML
@@ -267,6 +285,22 @@ abstract class Fields {
                     throw typeError(key, "an array of strings", quote(v), lineOf(key));
                 }
                 out.add(s);
+            }
+            return out;
+        }
+
+        @Override
+        List<Double> numbersOrNull(String key) {
+            Object v = t.get(List.of(key));
+            if (!(v instanceof TomlArray a)) {
+                throw typeError(key, "an array of numbers", quote(v), lineOf(key));
+            }
+            List<Double> out = new ArrayList<>();
+            for (int i = 0; i < a.size(); i++) {
+                if (!(a.get(i) instanceof Number n)) {
+                    throw typeError(key, "an array of numbers", quote(v), lineOf(key));
+                }
+                out.add(n.doubleValue());
             }
             return out;
         }
