@@ -90,7 +90,7 @@ public record NodeSpec(
         if (!tableKhz.isEmpty()) {
             checkExplicitTable(toArray(tableKhz), minKhz, maxKhz, baseKhz);
         } else {
-            long stepped = baseKhz == maxKhz ? maxKhz : baseKhz;
+            long stepped = baseKhz; // the boost bin, if any, sits alone above the stepped range
             SpecException.inRangeOpen("step_mhz", stepKhz / 1000.0, 0, Math.max(1, (stepped - minKhz) / 1000.0));
             if ((stepped - minKhz) % stepKhz != 0) {
                 throw new SpecException("step_mhz " + stepKhz / 1000 + " does not divide "
