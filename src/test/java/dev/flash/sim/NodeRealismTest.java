@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.TelemetryRecord;
 import java.io.IOException;
@@ -60,6 +61,27 @@ class NodeRealismTest {
         assertTrue(threads.lastInterval(0).slowdown() > 0.3);
         assertEquals(o.packageWatts(), t.packageWatts(), 1e-9);
         assertEquals(o.policies().get(0).utilization(), t.policies().get(0).utilization(), 1e-12);
+    }
+
+    /**
+     * What the DVFS model sees: under open demand its run_wait feature tells a starved saturated
+     * job (fmin) from a served one (fmax); with one thread per CPU that feature is 0 at both, as
+     * on a real kernel, and only the other features (frequency, IPS-derived ones) remain.
+     */
+    @Test
+    void runWaitFeatureNoLongerSeparatesStarvedFromServedWithOneThreadPerCpu() {
+        int runWait = DvfsFeatures.NAMES.indexOf(DvfsFeatures.RUN_WAIT);
+        float openGap = runWaitFeature(spec(""), false, runWait) - runWaitFeature(spec(""), true, runWait);
+        float threadsGap = runWaitFeature(spec("threads_per_cpu = 1"), false, runWait)
+                - runWaitFeature(spec("threads_per_cpu = 1"), true, runWait);
+        assertTrue(openGap > 0.3f, "open demand: run_wait at fmin minus at fmax = " + openGap);
+        assertEquals(0f, threadsGap, "one thread per CPU: run_wait is 0 at both");
+    }
+
+    private static float runWaitFeature(SimSpec s, boolean atFmax, int index) {
+        SimulatedNode sim = s.build();
+        TelemetryRecord r = runAt(sim, atFmax ? sim.spec().maxKhz() : sim.spec().minKhz());
+        return DvfsFeatures.extract(r.policies().get(0), r)[index];
     }
 
     @Test
