@@ -172,9 +172,12 @@ public final class SimCommand extends GroupCommand {
             }
             try {
                 SimSpec s = SimSpec.load(check);
-                out.printf("%s: ok: %d CPUs in %d policies, %d-%d MHz, %d applications, reference %.1f W%n",
+                out.printf("%s: ok: %d CPUs in %d policies, %d-%d MHz (%d table entries%s), %d applications, "
+                        + "reference %.1f W%n",
                         check, s.node().cpus(), s.node().policyCount(), s.node().minKhz() / 1000,
-                        s.node().maxKhz() / 1000, s.apps().size(), s.node().referenceWatts());
+                        s.node().maxKhz() / 1000, s.node().frequencyTable().length,
+                        s.node().hasBoost() ? ", boost above base " + s.node().baseKhz() / 1000 + " MHz" : "",
+                        s.apps().size(), s.node().referenceWatts());
                 out.flush();
                 return ExitCodes.OK;
             } catch (IOException e) {

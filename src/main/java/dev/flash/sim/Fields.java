@@ -36,6 +36,9 @@ abstract class Fields {
 
     abstract List<String> stringsOrNull(String key);
 
+    /** An array of numbers (a frequency table), or a type error naming the key. */
+    abstract List<Double> numbersOrNull(String key);
+
     double number(String key) {
         require(key);
         return numberOrNull(key);
@@ -169,16 +172,27 @@ abstract class Fields {
 
         @Override
         List<String> stringsOrNull(String key) {
+            return arrayOf(key, "an array of strings", p -> p.isString() ? p.getAsString() : null);
+        }
+
+        @Override
+        List<Double> numbersOrNull(String key) {
+            return arrayOf(key, "an array of numbers", p -> p.isNumber() ? p.getAsDouble() : null);
+        }
+
+        /** The array at key, each element converted (null from convert: a type error naming key). */
+        private <T> List<T> arrayOf(String key, String expected, java.util.function.Function<JsonPrimitive, T> convert) {
             JsonElement e = o.get(key);
             if (!(e instanceof JsonArray a)) {
-                throw typeError(key, "an array of strings", e, "");
+                throw typeError(key, expected, e, "");
             }
-            List<String> out = new ArrayList<>();
+            List<T> out = new ArrayList<>();
             for (JsonElement x : a) {
-                if (!(x instanceof JsonPrimitive p && p.isString())) {
-                    throw typeError(key, "an array of strings", e, "");
+                T v = x instanceof JsonPrimitive p ? convert.apply(p) : null;
+                if (v == null) {
+                    throw typeError(key, expected, e, "");
                 }
-                out.add(p.getAsString());
+                out.add(v);
             }
             return out;
         }
@@ -257,16 +271,27 @@ abstract class Fields {
 
         @Override
         List<String> stringsOrNull(String key) {
+            return arrayOf(key, "an array of strings", x -> x instanceof String str ? str : null);
+        }
+
+        @Override
+        List<Double> numbersOrNull(String key) {
+            return arrayOf(key, "an array of numbers", x -> x instanceof Number n ? n.doubleValue() : null);
+        }
+
+        /** The array at key, each element converted (null from convert: a type error naming key). */
+        private <T> List<T> arrayOf(String key, String expected, java.util.function.Function<Object, T> convert) {
             Object v = t.get(List.of(key));
             if (!(v instanceof TomlArray a)) {
-                throw typeError(key, "an array of strings", quote(v), lineOf(key));
+                throw typeError(key, expected, quote(v), lineOf(key));
             }
-            List<String> out = new ArrayList<>();
+            List<T> out = new ArrayList<>();
             for (int i = 0; i < a.size(); i++) {
-                if (!(a.get(i) instanceof String s)) {
-                    throw typeError(key, "an array of strings", quote(v), lineOf(key));
+                T x = convert.apply(a.get(i));
+                if (x == null) {
+                    throw typeError(key, expected, quote(v), lineOf(key));
                 }
-                out.add(s);
+                out.add(x);
             }
             return out;
         }

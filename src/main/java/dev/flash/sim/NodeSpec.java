@@ -28,6 +28,21 @@ import java.util.List;
  *                               counters
  * @param initialGovernor        scaling_governor before anything writes the node
  * @param initialKhz             frequency before anything writes the node
+ * @param baseKhz                base_frequency: the top of the non-boost range; equal to maxKhz
+ *                               unless the node has a boost bin (cpuinfo_max_freq above
+ *                               base_frequency, as intel_pstate reports it)
+ * @param tableKhz               an explicit (irregular) scaling_available_frequencies, ascending,
+ *                               from minKhz to maxKhz; empty: regular stepKhz steps from minKhz
+ *                               to baseKhz, plus maxKhz when it is a boost bin
+ * @param boostVolts             core voltage at maxKhz when it is a boost bin (linear from
+ *                               vmaxVolts at baseKhz): real boost bins need a voltage knee
+ * @param threadsPerCpu          run-queue model: 0 is the open-demand closed form (every unserved
+ *                               CPU-second waits); otherwise the application runs this many
+ *                               threads per busy CPU, so at most this many are runnable and a
+ *                               saturated job with one thread per CPU waits for nobody
+ * @param runWaitNoise           standard deviation of additive noise on the reported run-queue
+ *                               wait share (kernel threads, interrupts, migrations), clamped to
+ *                               [0, 1]; drawn from its own stream so the other figures do not move
  */
 public record NodeSpec(
         int cpus,
@@ -47,7 +62,12 @@ public record NodeSpec(
         long raplMaxEnergyRangeUj,
         double noise,
         String initialGovernor,
-        long initialKhz) {
+        long initialKhz,
+        long baseKhz,
+        List<Long> tableKhz,
+        double boostVolts,
+        double threadsPerCpu,
+        double runWaitNoise) {
 
     public static final String DRIVER = "acpi-cpufreq";
     /** In the order acpi-cpufreq lists them in scaling_available_governors. */
@@ -65,10 +85,17 @@ public record NodeSpec(
         }
         SpecException.inRange("min_mhz", minKhz / 1000.0, 100, 10_000);
         SpecException.inRange("max_mhz", maxKhz / 1000.0, minKhz / 1000.0, 10_000);
-        SpecException.inRangeOpen("step_mhz", stepKhz / 1000.0, 0, Math.max(1, (maxKhz - minKhz) / 1000.0));
-        if ((maxKhz - minKhz) % stepKhz != 0) {
-            throw new SpecException("step_mhz " + stepKhz / 1000 + " does not divide max_mhz - min_mhz "
-                    + (maxKhz - minKhz) / 1000);
+        tableKhz = tableKhz == null ? List.of() : List.copyOf(tableKhz);
+        SpecException.inRange("base_mhz", baseKhz / 1000.0, minKhz / 1000.0, maxKhz / 1000.0);
+        if (!tableKhz.isEmpty()) {
+            checkExplicitTable(toArray(tableKhz), minKhz, maxKhz, baseKhz);
+        } else {
+            long stepped = baseKhz; // the boost bin, if any, sits alone above the stepped range
+            SpecException.inRangeOpen("step_mhz", stepKhz / 1000.0, 0, Math.max(1, (stepped - minKhz) / 1000.0));
+            if ((stepped - minKhz) % stepKhz != 0) {
+                throw new SpecException("step_mhz " + stepKhz / 1000 + " does not divide "
+                        + (baseKhz == maxKhz ? "max_mhz" : "base_mhz") + " - min_mhz " + (stepped - minKhz) / 1000);
+            }
         }
         SpecException.inRange("vmin_volts", vminVolts, 0.3, 2.0);
         SpecException.inRange("vmax_volts", vmaxVolts, vminVolts, 2.0);
@@ -84,9 +111,72 @@ public record NodeSpec(
             throw new SpecException("initial_governor '" + initialGovernor + "' is not one of " + GOVERNORS);
         }
         SpecException.inRange("initial_mhz", initialKhz / 1000.0, minKhz / 1000.0, maxKhz / 1000.0);
-        if ((initialKhz - minKhz) % stepKhz != 0) {
+        if (java.util.Arrays.binarySearch(buildTable(minKhz, maxKhz, stepKhz, baseKhz, tableKhz), initialKhz) < 0) {
             throw new SpecException("initial_mhz " + initialKhz / 1000.0 + " is not in the frequency table");
         }
+        SpecException.inRange("boost_volts", boostVolts, vmaxVolts, 2.0);
+        if (threadsPerCpu != 0) {
+            SpecException.inRange("threads_per_cpu", threadsPerCpu, 1, 1024);
+        }
+        SpecException.inRange("run_wait_noise", runWaitNoise, 0, 0.2);
+    }
+
+    /** The spec as it was before the realism keys: no boost bin, regular steps, open-demand run queue. */
+    public NodeSpec(int cpus, int cpusPerPolicy, String driver, long minKhz, long maxKhz, long stepKhz,
+            double vminVolts, double vmaxVolts, double idleWatts, double dynamicWattsPerCpu, double stallActivity,
+            double uncoreWatts, double dramWatts, double memoryLatencyNs, long raplMaxEnergyRangeUj, double noise,
+            String initialGovernor, long initialKhz) {
+        this(cpus, cpusPerPolicy, driver, minKhz, maxKhz, stepKhz, vminVolts, vmaxVolts, idleWatts,
+                dynamicWattsPerCpu, stallActivity, uncoreWatts, dramWatts, memoryLatencyNs, raplMaxEnergyRangeUj,
+                noise, initialGovernor, initialKhz, maxKhz, List.of(), vmaxVolts, 0, 0);
+    }
+
+    private static void checkExplicitTable(long[] table, long minKhz, long maxKhz, long baseKhz) {
+        if (table[0] != minKhz || table[table.length - 1] != maxKhz) {
+            throw new SpecException("frequencies_mhz must run from min_mhz " + minKhz / 1000.0 + " to max_mhz "
+                    + maxKhz / 1000.0 + ", got " + table[0] / 1000.0 + " .. " + table[table.length - 1] / 1000.0);
+        }
+        for (int i = 1; i < table.length; i++) {
+            if (table[i] <= table[i - 1]) {
+                throw new SpecException("frequencies_mhz must be strictly ascending: " + table[i] / 1000.0
+                        + " follows " + table[i - 1] / 1000.0);
+            }
+        }
+        if (java.util.Arrays.binarySearch(table, baseKhz) < 0) {
+            throw new SpecException("base_mhz " + baseKhz / 1000.0 + " is not in frequencies_mhz");
+        }
+    }
+
+    private static long[] toArray(List<Long> khz) {
+        return khz.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long[] buildTable(long minKhz, long maxKhz, long stepKhz, long baseKhz, List<Long> explicit) {
+        if (!explicit.isEmpty()) {
+            return toArray(explicit);
+        }
+        int n = (int) ((baseKhz - minKhz) / stepKhz) + 1;
+        long[] table = new long[n + (baseKhz < maxKhz ? 1 : 0)];
+        for (int i = 0; i < n; i++) {
+            table[i] = minKhz + i * stepKhz;
+        }
+        if (baseKhz < maxKhz) {
+            table[n] = maxKhz;
+        }
+        return table;
+    }
+
+    /** The same machine with other CPU count and shared power (a policy slice); realism keys kept. */
+    public NodeSpec withCpus(int newCpus, double newIdleWatts, double newUncoreWatts, double newDramWatts) {
+        return new NodeSpec(newCpus, cpusPerPolicy, driver, minKhz, maxKhz, stepKhz, vminVolts, vmaxVolts,
+                newIdleWatts, dynamicWattsPerCpu, stallActivity, newUncoreWatts, newDramWatts, memoryLatencyNs,
+                raplMaxEnergyRangeUj, noise, initialGovernor, initialKhz, baseKhz, tableKhz, boostVolts,
+                threadsPerCpu, runWaitNoise);
+    }
+
+    /** Whether maxKhz is a boost bin above base_frequency. */
+    public boolean hasBoost() {
+        return baseKhz < maxKhz;
     }
 
     /**
@@ -104,20 +194,22 @@ public record NodeSpec(
 
     /** scaling_available_frequencies, ascending. */
     public long[] frequencyTable() {
-        int n = (int) ((maxKhz - minKhz) / stepKhz) + 1;
-        long[] table = new long[n];
-        for (int i = 0; i < n; i++) {
-            table[i] = minKhz + i * stepKhz;
-        }
-        return table;
+        return buildTable(minKhz, maxKhz, stepKhz, baseKhz, tableKhz);
     }
 
-    /** V(f): linear between (minKhz, vmin) and (maxKhz, vmax). */
+    /**
+     * V(f): linear between (minKhz, vmin) and (baseKhz, vmax); above baseKhz (a boost bin)
+     * linear on to (maxKhz, boostVolts).
+     */
     public double voltage(long khz) {
-        if (maxKhz == minKhz) {
+        if (khz > baseKhz) {
+            double x = (double) (khz - baseKhz) / (maxKhz - baseKhz);
+            return vmaxVolts + x * (boostVolts - vmaxVolts);
+        }
+        if (baseKhz == minKhz) {
             return vmaxVolts;
         }
-        double x = (double) (khz - minKhz) / (maxKhz - minKhz);
+        double x = (double) (khz - minKhz) / (baseKhz - minKhz);
         return vminVolts + x * (vmaxVolts - vminVolts);
     }
 
@@ -126,6 +218,9 @@ public record NodeSpec(
      * {@code powerReferenceWatts} of every record, like a real node's PL1.
      */
     public double referenceWatts() {
+        if (hasBoost()) {
+            return idleWatts + cpus * Physics.busyCpuWatts(this, maxKhz, 0, 1) + uncoreWatts;
+        }
         return idleWatts + cpus * dynamicWattsPerCpu + uncoreWatts;
     }
 }

@@ -42,6 +42,24 @@ public final class Physics {
         return Math.max(0, load * timePerWork(m, fRatio) - 1);
     }
 
+    /**
+     * Run-queue wait when the application runs {@code threadsPerCpu} threads per busy CPU: at most
+     * that many are runnable, so the wait stops at threadsPerCpu - 1 however far demand exceeds
+     * capacity, and a saturated job with one thread per CPU waits for nobody (what schedstat shows
+     * on a real machine; the unserved demand is lost throughput, not queueing). 0 is the open-demand
+     * closed form, {@link #runQueueWait(double, double, double)}.
+     */
+    public static double runQueueWait(double load, double m, double fRatio, double threadsPerCpu) {
+        double open = runQueueWait(load, m, fRatio);
+        return threadsPerCpu > 0 ? Math.min(open, threadsPerCpu - 1) : open;
+    }
+
+    /** {@link #runWaitShare(double, double, double)} under the threads-per-CPU model (0: open demand). */
+    public static double runWaitShare(double load, double m, double fRatio, double threadsPerCpu) {
+        double wait = runQueueWait(load, m, fRatio, threadsPerCpu);
+        return wait > 0 ? wait / (utilization(load, m, fRatio) + wait) : 0;
+    }
+
     /** Share of runnable time spent waiting: 1 - capacity / load when saturated, else 0. */
     public static double runWaitShare(double load, double m, double fRatio) {
         double wait = runQueueWait(load, m, fRatio);
@@ -109,11 +127,14 @@ public final class Physics {
         return 1 - stalledShare * (1 - stallActivity);
     }
 
-    /** Dynamic watts of one fully busy CPU at khz: C V(f)^2 f, scaled so fmax/vmax gives dynamicWattsPerCpu. */
+    /**
+     * Dynamic watts of one fully busy CPU at khz: C V(f)^2 f, scaled so base frequency at vmax
+     * gives dynamicWattsPerCpu (base is fmax unless the node has a boost bin).
+     */
     public static double busyCpuWatts(NodeSpec node, long khz, double m, double powerIntensity) {
         double fRatio = (double) khz / node.maxKhz();
         double v = node.voltage(khz) / node.vmaxVolts();
-        return node.dynamicWattsPerCpu() * v * v * fRatio * powerIntensity
+        return node.dynamicWattsPerCpu() * v * v * ((double) khz / node.baseKhz()) * powerIntensity
                 * activity(m, fRatio, node.stallActivity());
     }
 

@@ -44,7 +44,8 @@ public record SimSpec(
     private static final Set<String> NODE_KEYS = Set.of("cpus", "cpus_per_policy", "driver", "min_mhz", "max_mhz",
             "step_mhz", "vmin_volts", "vmax_volts", "idle_watts", "dynamic_watts_per_cpu", "stall_activity",
             "uncore_watts", "dram_watts", "memory_latency_ns", "rapl_max_energy_range_uj", "noise",
-            "initial_governor", "initial_mhz");
+            "initial_governor", "initial_mhz", "base_mhz", "frequencies_mhz", "boost_volts", "threads_per_cpu",
+            "run_wait_noise");
     private static final Set<String> WORKLOAD_KEYS = Set.of("seed", "time_scale", "switch_every_s", "placement",
             "apps_file", "apps_split", "apps");
 
@@ -109,15 +110,19 @@ public record SimSpec(
         try {
             n.allowOnly(NODE_KEYS);
             int cpus = integer(n, "cpus", d.cpus());
+            List<Long> table = n.has("frequencies_mhz") ? tableKhz(n) : List.of();
+            long minKhz = mhzToKhz(n, "min_mhz", table.isEmpty() ? d.minKhz() : table.get(0));
+            long maxKhz = mhzToKhz(n, "max_mhz", table.isEmpty() ? d.maxKhz() : table.get(table.size() - 1));
+            double vmax = n.number("vmax_volts", d.vmaxVolts());
             return new NodeSpec(
                     cpus,
                     integer(n, "cpus_per_policy", Math.min(cpus, d.cpusPerPolicy())),
                     n.string("driver", d.driver()),
-                    mhzToKhz(n, "min_mhz", d.minKhz()),
-                    mhzToKhz(n, "max_mhz", d.maxKhz()),
+                    minKhz,
+                    maxKhz,
                     mhzToKhz(n, "step_mhz", d.stepKhz()),
                     n.number("vmin_volts", d.vminVolts()),
-                    n.number("vmax_volts", d.vmaxVolts()),
+                    vmax,
                     n.number("idle_watts", d.idleWatts()),
                     n.number("dynamic_watts_per_cpu", d.dynamicWattsPerCpu()),
                     n.number("stall_activity", d.stallActivity()),
@@ -127,7 +132,12 @@ public record SimSpec(
                     (long) n.number("rapl_max_energy_range_uj", d.raplMaxEnergyRangeUj()),
                     n.number("noise", d.noise()),
                     n.string("initial_governor", d.initialGovernor()),
-                    mhzToKhz(n, "initial_mhz", n.has("max_mhz") ? mhzToKhz(n, "max_mhz", 0) : d.initialKhz()));
+                    mhzToKhz(n, "initial_mhz", n.has("max_mhz") || !table.isEmpty() ? maxKhz : d.initialKhz()),
+                    mhzToKhz(n, "base_mhz", maxKhz),
+                    table,
+                    n.number("boost_volts", vmax),
+                    n.number("threads_per_cpu", 0),
+                    n.number("run_wait_noise", 0));
         } catch (SpecException e) {
             throw n.withLine(e).at("[node]");
         }
@@ -203,6 +213,20 @@ public record SimSpec(
             throw new SpecException(key + " " + v + " must be an integer");
         }
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, (long) v));
+    }
+
+    private static List<Long> tableKhz(Fields n) {
+        List<Long> khz = new ArrayList<>();
+        for (double mhz : n.numbersOrNull("frequencies_mhz")) {
+            khz.add(Math.round(mhz * 1000));
+        }
+        if (khz.isEmpty()) {
+            throw new SpecException("frequencies_mhz is empty: list the table or leave the key out");
+        }
+        if (n.has("step_mhz")) {
+            throw new SpecException("frequencies_mhz and step_mhz both given: the table is one or the other");
+        }
+        return khz;
     }
 
     private static long mhzToKhz(Fields f, String key, long fallbackKhz) {

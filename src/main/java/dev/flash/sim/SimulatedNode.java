@@ -38,6 +38,8 @@ public final class SimulatedNode implements TelemetrySource {
     private final long[] table;
     private final double latencyCyclesAtFmax;
     private final SplittableRandom rng;
+    /** Run-wait noise has its own stream: switching it on must not move any other figure. */
+    private final SplittableRandom waitRng;
     private final LongSupplier nanoClock;
     private final double timeScale;
     private final long epochBaseMillis;
@@ -86,6 +88,7 @@ public final class SimulatedNode implements TelemetrySource {
         this.table = node.frequencyTable();
         this.latencyCyclesAtFmax = node.memoryLatencyNs() * node.maxKhz() / 1e6;
         this.rng = new SplittableRandom(seed);
+        this.waitRng = new SplittableRandom(seed ^ 0x5EED_3A17_0000_0000L);
         this.nanoClock = nanoClock;
         this.timeScale = timeScale;
         this.epochBaseMillis = System.currentTimeMillis();
@@ -267,7 +270,7 @@ public final class SimulatedNode implements TelemetrySource {
                 p.busySeconds[c] += u * seg;
             }
             p.runSeconds += k * u * seg;
-            p.waitSeconds += k * Physics.runQueueWait(load, m, fRatio) * seg;
+            p.waitSeconds += k * Physics.runQueueWait(load, m, fRatio, node.threadsPerCpu()) * seg;
             p.work += k * th * seg;
             p.workAtFmax += k * Math.min(load, 1) * seg;
 
@@ -349,6 +352,9 @@ public final class SimulatedNode implements TelemetrySource {
         // (and no draw from the noise stream, which every other figure of the node shares).
         double runnable = p.runSeconds + p.waitSeconds;
         double wait = runnable > 0 ? p.waitSeconds / runnable : 0;
+        if (node.runWaitNoise() > 0) {
+            wait = Math.max(0, Math.min(1, wait + node.runWaitNoise() * waitRng.nextGaussian()));
+        }
         return policySample(p, util, ipc, mpki, ips, wait);
     }
 
@@ -366,7 +372,7 @@ public final class SimulatedNode implements TelemetrySource {
         }
         double ips = k * Physics.throughput(load, m, fRatio) * node.maxKhz() * 1000.0 * h.baseIpc() * (1 - m);
         return policySample(p, k * u / p.cpus.length, Physics.ipc(h.baseIpc(), m, fRatio),
-                Physics.mpki(m, h, latencyCyclesAtFmax), ips, Physics.runWaitShare(load, m, fRatio));
+                Physics.mpki(m, h, latencyCyclesAtFmax), ips, Physics.runWaitShare(load, m, fRatio, node.threadsPerCpu()));
     }
 
     private PolicySample policySample(PolicyState p, double util, double ipc, double mpki, double ips, double wait) {

@@ -178,11 +178,8 @@ public final class DvfsEnvironment implements RlEnvironment {
      */
     public static NodeSpec policySlice(NodeSpec node) {
         double share = (double) node.cpusPerPolicy() / node.cpus();
-        return new NodeSpec(node.cpusPerPolicy(), node.cpusPerPolicy(), node.driver(), node.minKhz(),
-                node.maxKhz(), node.stepKhz(), node.vminVolts(), node.vmaxVolts(), node.idleWatts() * share,
-                node.dynamicWattsPerCpu(), node.stallActivity(), node.uncoreWatts() * share,
-                node.dramWatts() * share, node.memoryLatencyNs(), node.raplMaxEnergyRangeUj(), node.noise(),
-                node.initialGovernor(), node.initialKhz());
+        return node.withCpus(node.cpusPerPolicy(), node.idleWatts() * share, node.uncoreWatts() * share,
+                node.dramWatts() * share);
     }
 
     // ---------------------------------------------------------------- RlEnvironment
