@@ -76,6 +76,15 @@ class SignalNeedsContractTest {
     }
 
     @Test
+    void aTrainedDvfsModelRequiresEveryGroupItsFeaturesRead() {
+        SignalNeeds needs = dev.flash.dvfs.train.DvfsTrainer.metadata(dev.flash.dvfs.train.DvfsTrainer.Settings.quick(7),
+                new double[] {0.1, 0.01}, "{}").signals();
+        assertTrue(needs.declared());
+        assertTrue(needs.required().containsAll(SignalGroups.DROPPABLE), needs.toString());
+        assertTrue(needs.tolerated().isEmpty(), "trained with every signal present, it tolerates none missing");
+    }
+
+    @Test
     void theExporterWritesTheNeedsItIsGiven() throws Exception {
         Djl.init();
         SignalNeeds needs = SignalNeeds.parse("cpufreq", "pmu,rapl,schedstat");
