@@ -189,6 +189,11 @@ public final class DvfsTrainer {
             return edit(b -> b.env = o);
         }
 
+        /** Episodes run without each droppable signal group with probability {@code p} ({@link DvfsEnvironment.Options#signalDropout}). */
+        public Settings withSignalDropout(double p) {
+            return withEnv(env.withSignalDropout(p));
+        }
+
         public Settings withContextResetProbability(double p) {
             return edit(b -> b.contextResetProbability = p);
         }
@@ -323,6 +328,17 @@ public final class DvfsTrainer {
      */
     public static final SignalNeeds SIGNALS_TRAINED_WITH = SignalNeeds.parse("pmu,rapl,schedstat", "");
 
+    /**
+     * The signal needs a model trained with {@code s} states: with signal dropout it has run
+     * without each droppable group and tolerates them missing (whether it copes is for
+     * {@code flash evaluate dvfs --drop-signals} to measure); without, {@link #SIGNALS_TRAINED_WITH}.
+     */
+    public static SignalNeeds signalNeeds(Settings s) {
+        return s.env().signalDropout() > 0
+                ? SignalNeeds.parse("cpufreq", String.join(",", dev.flash.telemetry.SignalGroups.DROPPABLE))
+                : SIGNALS_TRAINED_WITH;
+    }
+
     /** The contract metadata of a DVFS model trained with {@code s}. */
     public static OnnxExport.Metadata metadata(Settings s, double[] contextReward, String provenanceJson) {
         return new OnnxExport.Metadata(ModelContract.AGENT_DVFS, DvfsFeatures.NAMES, DvfsActions.DEFAULT,
@@ -330,7 +346,7 @@ public final class DvfsTrainer {
                 DvfsEnvironment.rewardDefinition(s.env()), contextReward[0], contextReward[1], provenanceJson,
                 "{\"levels\":" + s.env().levels() + ",\"budget\":" + s.env().budget() + ",\"kappa\":"
                         + s.env().kappa() + ",\"period_s\":" + DvfsEnvironment.STEP_SECONDS + "}",
-                SIGNALS_TRAINED_WITH);
+                signalNeeds(s));
     }
 
     public static void export(Result r, String provenanceJson, Path file) throws IOException {
