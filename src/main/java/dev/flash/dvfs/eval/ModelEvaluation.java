@@ -105,6 +105,7 @@ public final class ModelEvaluation {
         if (report != null) {
             j.addProperty("apps_within_budget", report.appsWithinBudget(r.agent()));
             j.addProperty("apps_ahead_of_every_governor", report.appsAheadOfEveryGovernor(r.agent()));
+            Json.put(j, "in_budget_share_of_oracle_saving", report.inBudgetShareOfOracleSaving(r.agent()));
         }
         Json.put(j, "share_of_oracle_saving", r.shareOfOracleSaving());
         j.addProperty("fallback_ticks", r.fallbackTicks());

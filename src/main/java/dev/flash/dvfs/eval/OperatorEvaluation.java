@@ -230,6 +230,25 @@ public final class OperatorEvaluation {
             return perApp.stream().filter(r -> r.agent().equals(agent)).toList();
         }
 
+        /**
+         * The operator figure of the yardsticks ({@link dev.flash.meta.yardstick.OracleShare}): per
+         * application {@code agent}'s saving over the oracle's, capped at 1, 0 where it broke the
+         * budget; the mean over applications. Running slower cannot raise it.
+         */
+        public double inBudgetShareOfOracleSaving(String agent) {
+            List<Row> mine = perApp(agent);
+            List<Row> oracle = perApp("oracle");
+            double[] saving = new double[mine.size()];
+            double[] reference = new double[mine.size()];
+            boolean[] held = new boolean[mine.size()];
+            for (int i = 0; i < mine.size(); i++) {
+                saving[i] = mine.get(i).energySaving();
+                reference[i] = oracle.get(i).energySaving();
+                held[i] = mine.get(i).budgetHeld();
+            }
+            return dev.flash.meta.yardstick.OracleShare.mean(saving, reference, held);
+        }
+
         /** Applications on which {@code agent} held the slowdown budget. */
         public long appsWithinBudget(String agent) {
             return perApp(agent).stream().filter(Row::budgetHeld).count();
