@@ -9,6 +9,7 @@ import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
 import dev.flash.sim.SimSpec;
+import dev.flash.telemetry.SignalGroups;
 import dev.flash.dvfs.train.DvfsEnvironment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,6 +79,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "Examples:",
                 "  flash evaluate dvfs --model target/models/dvfs.onnx",
                 "  flash evaluate dvfs --model dvfs.onnx --apps apps.json --episodes 3 --json",
+                "  flash evaluate dvfs --model models/dvfs-flash.onnx --drop-signals pmu,rapl   (a typical VM)",
                 "  flash evaluate dvfs --model models/dvfs-flash.onnx --trace cpu-0008 --episodes 1",
                 "", ExitCodes.HELP})
     public static final class Dvfs implements Callable<Integer> {
@@ -114,6 +116,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "row of the operator view")
         String trace;
 
+        @Option(names = "--drop-signals", paramLabel = "GROUPS",
+                description = "Evaluate on a node that does not give these signal groups, as a real node "
+                        + "reports them: pmu (ipc, mpki), rapl (power), schedstat (run_wait); any subset, "
+                        + "comma-separated. The model reads them as flashd does (0), e.g. in a VM")
+        String dropSignals;
+
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
 
@@ -135,6 +143,18 @@ public final class EvaluateCommand implements Callable<Integer> {
                 err.println("flash evaluate dvfs: --model " + model + ": no such file");
                 return ExitCodes.USAGE;
             }
+            java.util.Set<String> dropped;
+            try {
+                dropped = SignalGroups.parse(dropSignals);
+            } catch (IllegalArgumentException e) {
+                err.println("flash evaluate dvfs: --drop-signals: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (!SignalGroups.DROPPABLE.containsAll(dropped)) {
+                err.println("flash evaluate dvfs: --drop-signals: only " + String.join(", ", SignalGroups.DROPPABLE)
+                        + " can be dropped (without cpufreq there is nothing to manage)");
+                return ExitCodes.USAGE;
+            }
             List<AppSpec> test;
             try {
                 test = EvalApps.heldOut(EvalApps.load(apps), apps);
@@ -144,23 +164,27 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
                 if (trace != null) {
-                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, json, model.toString(),
+                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, dropped, json, model.toString(),
                             out, err);
                 }
                 int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
                 OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
-                        episodes * EPISODE_SECONDS, seed, (agent, app) -> bar.step(agent + " on " + app));
+                        episodes * EPISODE_SECONDS, seed, dropped, (agent, app) -> bar.step(agent + " on " + app));
                 bar.finish();
                 if (json) {
                     JsonObject o = ModelEvaluation.toJson(report);
                     o.addProperty("model", model.toString());
                     o.addProperty("episodes", episodes);
                     o.addProperty("seed", seed);
+                    com.google.gson.JsonArray droppedJson = new com.google.gson.JsonArray();
+                    SignalGroups.DROPPABLE.stream().filter(dropped::contains).forEach(droppedJson::add);
+                    o.add("dropped_signals", droppedJson);
                     out.println(Json.PRETTY.toJson(o));
                 } else {
-                    out.printf(Locale.ROOT, "model %s on %d held-out applications, %d x %.0f s each (simulated node)%n%n",
-                            model.getFileName(), test.size(), episodes, EPISODE_SECONDS);
+                    out.printf(Locale.ROOT, "model %s on %d held-out applications, %d x %.0f s each (simulated node%s)%n%n",
+                            model.getFileName(), test.size(), episodes, EPISODE_SECONDS,
+                            dropped.isEmpty() ? "" : " without " + String.join(", ", dropped));
                     out.print(table(report));
                 }
                 out.flush();
@@ -186,6 +210,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * the operator view gives that application, so the run is that row's.
      */
     static int traceRun(OnnxDvfsPolicy policy, List<AppSpec> test, String name, double seconds, long seed,
+                        java.util.Set<String> dropped,
                         boolean json, String model, PrintWriter out, PrintWriter err) {
         int index = test.stream().map(AppSpec::name).toList().indexOf(name);
         if (index < 0) {
@@ -194,7 +219,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         List<OperatorEvaluation.TraceRow> rows = new java.util.ArrayList<>();
-        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> policy,
+        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> {
+                    n.dropSignals(dropped, ModelEvaluation.DROPPED_REASON);
+                    return policy;
+                },
                 SimSpec.embeddedDefault().node(), test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
                 policy.description().contextLength(), policy.description().actions().size(), rows::add);
         if (json) {

@@ -113,6 +113,11 @@ public final class FlashDaemon {
     private State state = State.STARTING;
     private String stateReason = "waiting for the first tick";
     private boolean modelFailed;
+    /**
+     * Why the selected model waits for the fallback because the node lacks a signal it requires
+     * (null: it has them all); listed with the rejected models while it lasts.
+     */
+    private String signalGap;
     private int modelBackoffShift;
     private int modelGoodTicks;
     private int healthyTicks;
@@ -503,6 +508,10 @@ public final class FlashDaemon {
         }
         PolicyProvider.Selection old = selection;
         selection = s;
+        if (signalGap != null) {
+            signalGap = null; // the new model's needs are checked on the next record
+            noteRejections();
+        }
         selectedAt = Instant.now();
         observer.modelSelected(s.policy() == null ? null : s.modelName(), s.agent());
         recorder = recorders.apply(s);
@@ -528,7 +537,12 @@ public final class FlashDaemon {
     /** Lists the provider's rejected files in the status, logging each content once. */
     private void noteRejections() {
         try {
-            rejected.update(policies.rejected());
+            List<PolicyProvider.Rejected> list = policies.rejected();
+            if (signalGap != null) {
+                list = new java.util.ArrayList<>(list);
+                list.add(new PolicyProvider.Rejected(selection.modelName(), selection.sha256(), signalGap));
+            }
+            rejected.update(list);
         } catch (RuntimeException e) {
             error("listing rejected models: " + e.getMessage());
         }
@@ -536,6 +550,9 @@ public final class FlashDaemon {
 
     private List<PolicyDecision> decide(TelemetryRecord record) {
         FrequencyPolicy model = selection.policy();
+        if (model != null) {
+            checkSignals(record);
+        }
         if (model != null && modelFailed) {
             healthyTicks++;
             if (healthyTicks >= config.recoverAfterTicks() << modelBackoffShift) {
@@ -545,7 +562,7 @@ public final class FlashDaemon {
                 healthyTicks = 0;
             }
         }
-        if (model != null && !modelFailed) {
+        if (model != null && !modelFailed && signalGap == null) {
             try {
                 List<PolicyDecision> d = checked(model.decide(record, recorder), record);
                 counts.modelDecisions += d.size();
@@ -583,12 +600,35 @@ public final class FlashDaemon {
             decidedByModel = false;
             if (model == null && state != State.FALLBACK) {
                 setState(State.FALLBACK, "no model: " + selection.reason());
+            } else if (model != null && signalGap != null) {
+                setState(State.FALLBACK, "model " + selection.modelName() + " " + signalGap);
             }
             return d;
         } catch (DecisionException | RuntimeException e) {
             enterHandsOff(LoopObserver.Reason.NO_FALLBACK, "fallback controller failed: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Compares the model's required signals with what this record says the node lacks: the
+     * first record after a model is chosen refuses it on a node that never had them, a later one
+     * notices a meter that failed, and one without the gap lets the model decide again.
+     */
+    private void checkSignals(TelemetryRecord record) {
+        String gap = selection.signals().lackingReason(record.unavailable());
+        if (java.util.Objects.equals(gap, signalGap)) {
+            return;
+        }
+        signalGap = gap;
+        if (gap != null) {
+            counts.fallbacks++;
+            observer.fellBack(LoopObserver.Reason.MISSING_SIGNALS);
+            remember(fallbackReasons, MAX_REASONS, "model " + selection.modelName() + " " + gap);
+        } else {
+            log.info("the node gives the signals model " + selection.modelName() + " requires again: it decides");
+        }
+        noteRejections(); // lists the model as refused (logged once per reason) or takes it off
     }
 
     /** Rejects decisions a safe loop cannot apply: non-finite numbers, unknown policies. */
@@ -708,9 +748,10 @@ public final class FlashDaemon {
             ps.consecutiveWriteErrors = 0;
         }
         log.info("healthy for " + config.recoverAfterTicks() + " ticks: resuming control");
-        boolean model = selection.policy() != null && !modelFailed;
+        boolean model = selection.policy() != null && !modelFailed && signalGap == null;
         setState(model ? State.RUNNING : State.FALLBACK, model ? null
-                : selection.policy() == null ? "no model: " + selection.reason() : "model failed earlier");
+                : selection.policy() == null ? "no model: " + selection.reason()
+                : signalGap != null ? "model " + selection.modelName() + " " + signalGap : "model failed earlier");
     }
 
     private void restore(String why) {
@@ -771,7 +812,7 @@ public final class FlashDaemon {
     /** The one-line summary systemd shows as STATUS=. */
     public synchronized String statusLine() {
         String decider = selection == null ? "-" : handsOff ? "hands-off"
-                : selection.policy() == null || modelFailed ? "fallback" : selection.modelName();
+                : selection.policy() == null || modelFailed || signalGap != null ? "fallback" : selection.modelName();
         return state.key() + ": " + states.size() + " policies, " + decider
                 + (stateReason == null ? "" : " (" + stateReason + ")");
     }
@@ -876,14 +917,15 @@ public final class FlashDaemon {
         s.node.sysfsRoot = config.sysfsRoot().toString();
         s.node.dryRun = config.dryRun();
         if (selection != null) {
-            boolean fallback = selection.policy() == null || modelFailed;
+            boolean fallback = selection.policy() == null || modelFailed || signalGap != null;
             s.model.name = fallback ? "fallback" : selection.modelName();
             s.model.agent = selection.agent();
             s.model.sha256 = selection.policy() == null || selection.sha256().isEmpty() ? null : selection.sha256();
             s.model.since = selectedAt.truncatedTo(ChronoUnit.SECONDS).toString();
             s.model.fallback = fallback;
             s.model.reason = selection.policy() == null ? "no model: " + selection.reason()
-                    : modelFailed ? fallbackReasons.peekFirst() : null;
+                    : modelFailed ? fallbackReasons.peekFirst()
+                    : signalGap != null ? "model " + selection.modelName() + " " + signalGap : null;
             s.model.contextLength = selection.contextLength();
             s.model.expectedReward = num(selection.expectedReward());
             s.model.expectedRewardStd = num(selection.expectedRewardStd());

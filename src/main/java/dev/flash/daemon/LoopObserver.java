@@ -18,6 +18,8 @@ public interface LoopObserver {
     enum Reason {
         /** the model threw, returned non-finite numbers or an unknown policy */
         MODEL_FAILED,
+        /** the node stopped giving (or never gave) a signal the model requires */
+        MISSING_SIGNALS,
         /** telemetry failed or stopped changing */
         TELEMETRY_STALE,
         /** repeated failed cpufreq writes on a policy */

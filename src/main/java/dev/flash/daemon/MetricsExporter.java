@@ -127,9 +127,9 @@ public final class MetricsExporter implements LoopObserver, AutoCloseable {
                 .labelNames("version", "commit").register(registry)
                 .setLabelValues(version == null ? "dev" : version, BuildInfo.commit().orElse(""));
         // Every reason a counter can see starts at 0, so rate() and increase() work from the
-        // first scrape; a fallback has one cause, hands-off the others.
+        // first scrape; a fallback has two causes, hands-off the others.
         for (Reason r : Reason.values()) {
-            if (r == Reason.MODEL_FAILED) {
+            if (r == Reason.MODEL_FAILED || r == Reason.MISSING_SIGNALS) {
                 fallbacksByReason[r.ordinal()] = fallbacks.labelValues(r.label());
             } else {
                 handsOffByReason[r.ordinal()] = handsOff.labelValues(r.label());

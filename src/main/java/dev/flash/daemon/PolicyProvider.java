@@ -1,6 +1,7 @@
 package dev.flash.daemon;
 
 import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.SignalNeeds;
 import dev.flash.policy.onnx.ModelDescription;
 
 /**
@@ -70,10 +71,19 @@ public interface PolicyProvider extends AutoCloseable {
      * @param expectedRewardStd flash.expected_reward_std (NaN if absent)
      * @param reason            why there is no model (null when there is one)
      * @param sha256            of the model file ("" for none or unknown)
+     * @param signals           the signal groups the model requires; the daemon runs the fallback
+     *                          while the node lacks one
      */
     record Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
                      int actionCount, double expectedReward, double expectedRewardStd, String reason,
-                     String sha256) {
+                     String sha256, SignalNeeds signals) {
+
+        public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
+                         int actionCount, double expectedReward, double expectedRewardStd, String reason,
+                         String sha256) {
+            this(policy, modelName, agent, contextLength, actionCount, expectedReward, expectedRewardStd, reason,
+                    sha256, SignalNeeds.UNDECLARED);
+        }
 
         public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
                          int actionCount, double expectedReward, double expectedRewardStd, String reason) {
@@ -83,7 +93,7 @@ public interface PolicyProvider extends AutoCloseable {
         /** A model that passed validation, described by its own metadata. */
         public static Selection of(FrequencyPolicy policy, ModelDescription d, String name) {
             return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
-                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256());
+                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256(), d.signals());
         }
 
         public static Selection none(String reason) {

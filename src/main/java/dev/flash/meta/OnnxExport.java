@@ -4,6 +4,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import dev.flash.onnx.OnnxGraphBuilder;
 import dev.flash.policy.ModelContract;
+import dev.flash.policy.SignalNeeds;
+import dev.flash.telemetry.SignalGroups;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,14 +41,30 @@ public final class OnnxExport {
      * @param expectedRewardStd its standard deviation
      * @param provenanceJson    JSON: command, seed, date, apps digest, git commit, training seconds
      * @param paramsJson        agent-specific JSON parameters
+     * @param signals           signal groups the model requires and tolerates missing; written
+     *                          only when declared (an undeclared model requires nothing)
      */
     public record Metadata(String agent, List<String> features, List<String> actions, List<String> contextColumns,
                            String reward, double expectedReward, double expectedRewardStd,
-                           String provenanceJson, String paramsJson) {
+                           String provenanceJson, String paramsJson, SignalNeeds signals) {
         public Metadata {
             features = List.copyOf(features);
             actions = List.copyOf(actions);
             contextColumns = List.copyOf(contextColumns);
+        }
+
+        /** Metadata of a model that does not state its signal needs. */
+        public Metadata(String agent, List<String> features, List<String> actions, List<String> contextColumns,
+                        String reward, double expectedReward, double expectedRewardStd,
+                        String provenanceJson, String paramsJson) {
+            this(agent, features, actions, contextColumns, reward, expectedReward, expectedRewardStd,
+                    provenanceJson, paramsJson, SignalNeeds.UNDECLARED);
+        }
+
+        /** The same metadata stating {@code signals}. */
+        public Metadata withSignals(SignalNeeds signals) {
+            return new Metadata(agent, features, actions, contextColumns, reward, expectedReward, expectedRewardStd,
+                    provenanceJson, paramsJson, signals);
         }
     }
 
@@ -186,7 +204,16 @@ public final class OnnxExport {
         md.put(ModelContract.META_EXPECTED_REWARD_STD, Double.toString(m.expectedRewardStd()));
         md.put(ModelContract.META_PROVENANCE, m.provenanceJson());
         md.put(ModelContract.META_PARAMS, m.paramsJson());
+        if (m.signals().declared()) {
+            md.put(ModelContract.META_REQUIRED_SIGNALS, groups(m.signals().required()));
+            md.put(ModelContract.META_TOLERATED_MISSING, groups(m.signals().tolerated()));
+        }
         return md;
+    }
+
+    /** In {@link SignalGroups}' order, so the same needs always write the same text. */
+    private static String groups(java.util.Set<String> groups) {
+        return String.join(",", SignalGroups.SIGNALS.keySet().stream().filter(groups::contains).toList());
     }
 
     // ---------------------------------------------------------------- encoders

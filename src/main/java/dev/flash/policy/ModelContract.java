@@ -99,6 +99,15 @@ public final class ModelContract {
     public static final String META_CONTEXT_ENCODING = "flash.context_encoding";
     /** H, the width of one row's code (row-codes encoding only). */
     public static final String META_ROW_CODE_SIZE = "flash.row_code_size";
+    /**
+     * Optional: comma-separated signal groups ({@code dev.flash.telemetry.SignalGroups}: pmu, rapl,
+     * schedstat, cpufreq) the model requires; a node lacking one runs the fallback instead. With
+     * {@link #META_TOLERATED_MISSING}, a group in neither list is required; a file with neither key
+     * requires nothing, as before the keys existed ({@link SignalNeeds}).
+     */
+    public static final String META_REQUIRED_SIGNALS = "flash.required_signals";
+    /** Optional: comma-separated signal groups the model was made to run without. */
+    public static final String META_TOLERATED_MISSING = "flash.tolerated_missing";
 
     public static final String ENCODING_ROWS = "rows";
     public static final String ENCODING_ROW_CODES = "row-codes";

@@ -3,12 +3,14 @@ package dev.flash.sim;
 import dev.flash.actuate.FrequencyActuator;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.PowerZoneSample;
+import dev.flash.telemetry.SignalGroups;
 import dev.flash.telemetry.TelemetryRecord;
 import dev.flash.telemetry.TelemetrySource;
 import dev.flash.telemetry.UtilizationHistory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
@@ -51,6 +53,9 @@ public final class SimulatedNode implements TelemetrySource {
     private String description;
 
     private double simSeconds;
+    /** Signal groups reported unavailable ({@link #dropSignals}); none by default. */
+    private Set<String> dropped = Set.of();
+    private String droppedReason = "";
     private double lastSampleSeconds;
     private long lastClockNanos;
 
@@ -332,9 +337,23 @@ public final class SimulatedNode implements TelemetrySource {
         List<PowerZoneSample> zones = List.of(packageZone.read(interval, empty), dramZone.read(interval, empty));
         lastSampleSeconds = simSeconds;
         long nanos = Math.round(simSeconds * 1e9);
-        return new TelemetryRecord(nanos, epochBaseMillis + Math.round(simSeconds * 1000),
+        return SignalGroups.without(new TelemetryRecord(nanos, epochBaseMillis + Math.round(simSeconds * 1000),
                 empty ? 0 : interval, List.copyOf(samples), cpuUtil, zones,
-                node.referenceWatts(), Map.of());
+                node.referenceWatts(), Map.of()), dropped, droppedReason);
+    }
+
+    /**
+     * From the next sample on, reports the signal {@code groups} ({@link SignalGroups#DROPPABLE})
+     * the way a real node without them does: NaN readings, no power zones, each named in
+     * {@link TelemetryRecord#unavailable()} with {@code reason}; an empty set gives them back.
+     * The node's physics and ground truth are unchanged: only what it reports.
+     */
+    public synchronized void dropSignals(Set<String> groups, String reason) {
+        if (!SignalGroups.DROPPABLE.containsAll(groups)) {
+            throw new IllegalArgumentException("only " + SignalGroups.DROPPABLE + " can be dropped, not " + groups);
+        }
+        dropped = Set.copyOf(groups);
+        droppedReason = reason;
     }
 
     private PolicySample intervalSample(PolicyState p, double interval, double[] cpuUtil) {

@@ -85,6 +85,39 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void dropSignalsEvaluatesOnANodeWithoutThemAndTheReferencesDoNotNotice(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Path apps = apps(dir);
+        Run full = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--json");
+        Run vm = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--json", "--drop-signals", "rapl,pmu");
+        assertEquals(ExitCodes.OK, vm.code(), vm.err());
+        JsonObject f = JsonParser.parseString(full.out()).getAsJsonObject();
+        JsonObject v = JsonParser.parseString(vm.out()).getAsJsonObject();
+        assertEquals(0, f.getAsJsonArray("dropped_signals").size());
+        assertEquals("[\"pmu\",\"rapl\"]", v.getAsJsonArray("dropped_signals").toString());
+        for (String ref : new String[] {"performance", "schedutil", "fallback", "oracle"}) {
+            assertEquals(f.getAsJsonObject("agents").get(ref), v.getAsJsonObject("agents").get(ref),
+                    ref + " reads none of the dropped signals");
+        }
+        assertTrue(!f.getAsJsonObject("agents").get("flash").equals(v.getAsJsonObject("agents").get("flash")),
+                "the model reads ipc, mpki and power: without them it decides otherwise");
+
+        Run table = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--drop-signals", "schedstat");
+        assertEquals(ExitCodes.OK, table.code(), table.err());
+        assertTrue(table.out().contains("without schedstat"), table.out());
+
+        Run unknown = run("evaluate", "dvfs", "--model", model.toString(), "--drop-signals", "pmu,gpu");
+        assertEquals(ExitCodes.USAGE, unknown.code());
+        assertTrue(unknown.err().contains("--drop-signals") && unknown.err().contains("'gpu'"), unknown.err());
+        Run cpufreq = run("evaluate", "dvfs", "--model", model.toString(), "--drop-signals", "cpufreq");
+        assertEquals(ExitCodes.USAGE, cpufreq.code());
+        assertTrue(cpufreq.err().contains("cpufreq"), cpufreq.err());
+    }
+
+    @Test
     void traceFollowsTheModelSecondBySecondOnOneApplication(@TempDir Path dir) throws Exception {
         Path model = TestModels.spec().write(dir, "tiny.onnx");
         Path apps = apps(dir);

@@ -6,10 +6,12 @@ import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
 import dev.flash.sim.NodeSpec;
+import dev.flash.sim.SimulatedNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code flash evaluate dvfs}: a DVFS model file run exactly as the daemon runs it
@@ -38,8 +40,32 @@ public final class ModelEvaluation {
     /** Evaluates an already loaded policy (not closed here). */
     public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
                                                      double seconds, long seed, OperatorEvaluation.Progress progress) {
+        return evaluate(policy, apps, node, seconds, seed, Set.of(), progress);
+    }
+
+    /** How a node evaluated with {@code --drop-signals} names the signals it does not give. */
+    public static final String DROPPED_REASON = "removed for the evaluation (--drop-signals)";
+
+    /**
+     * Evaluates an already loaded policy on nodes that do not give the signal {@code dropped}
+     * groups ({@link SimulatedNode#dropSignals}): the model reads them as the daemon reads an
+     * unavailable signal, and its context rows get the reward the daemon would compute. Every
+     * reference point runs on the same reduced node; none of them reads these signals (the
+     * governors and the fallback decide on utilization, the oracle on the hidden state), so their
+     * rows are those of the full node.
+     */
+    public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
+                                                     double seconds, long seed, Set<String> dropped,
+                                                     OperatorEvaluation.Progress progress) {
         Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();
         agents.put(MODEL_AGENT, n -> policy);
+        if (!dropped.isEmpty()) {
+            OperatorEvaluation.referenceAgents().forEach(agents::putIfAbsent);
+            agents.replaceAll((name, agent) -> n -> {
+                n.dropSignals(dropped, DROPPED_REASON);
+                return agent.create(n);
+            });
+        }
         int c = policy.description().contextLength();
         return OperatorEvaluation.evaluate(agents, Map.of(MODEL_AGENT, c), policy.description().actions().size(),
                 node, apps, seconds, seed, progress);

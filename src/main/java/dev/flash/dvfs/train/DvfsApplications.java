@@ -65,9 +65,16 @@ public final class DvfsApplications implements ApplicationSet {
         return apps(split).get(index).name();
     }
 
+    /**
+     * Signal dropout ({@link DvfsEnvironment.Options#signalDropout}) is for training: held-out
+     * applications run on a node with every signal, as the figures beside them do
+     * ({@code flash evaluate dvfs --drop-signals} measures the other case).
+     */
     @Override
     public DvfsEnvironment environment(Split split, int index, long seed) {
-        return new DvfsEnvironment(node, apps(split).get(index), seed, options);
+        DvfsEnvironment.Options o = split == Split.TEST && options.signalDropout() > 0
+                ? options.withSignalDropout(0) : options;
+        return new DvfsEnvironment(node, apps(split).get(index), seed, o);
     }
 
     public AppSpec app(Split split, int index) {

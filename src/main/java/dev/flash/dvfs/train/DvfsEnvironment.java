@@ -11,6 +11,7 @@ import dev.flash.sim.NodeSpec;
 import dev.flash.sim.SimSpec;
 import dev.flash.sim.SimulatedNode;
 import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.SignalGroups;
 import dev.flash.telemetry.TelemetryRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,10 +80,23 @@ public final class DvfsEnvironment implements RlEnvironment {
      * @param randomStartProbability chance an episode starts at a random ladder level, not fmax
      * @param levels                 ladder size
      * @param switchPenalty          reward subtracted on a step that changes the frequency
+     * @param signalDropout          chance, per episode and per signal group a node commonly lacks
+     *                               ({@link SignalGroups#DROPPABLE}), that the episode runs without
+     *                               it, reported as a real node reports it (0: never; the random
+     *                               stream is then the one without the option)
      */
     public record Options(int episodeSteps, double budget, double kappa, double randomStartProbability,
-                          int levels, double switchPenalty) implements java.io.Serializable {
+                          int levels, double switchPenalty, double signalDropout) implements java.io.Serializable {
+
+        public Options(int episodeSteps, double budget, double kappa, double randomStartProbability, int levels,
+                       double switchPenalty) {
+            this(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty, 0);
+        }
+
         public Options {
+            if (!(signalDropout >= 0 && signalDropout <= 1)) {
+                throw new IllegalArgumentException("signalDropout must be in [0, 1], got " + signalDropout);
+            }
             if (episodeSteps < 1) {
                 throw new IllegalArgumentException("episodeSteps must be >= 1, got " + episodeSteps);
             }
@@ -109,19 +123,23 @@ public final class DvfsEnvironment implements RlEnvironment {
         }
 
         public Options withEpisodeSteps(int steps) {
-            return new Options(steps, budget, kappa, randomStartProbability, levels, switchPenalty);
+            return new Options(steps, budget, kappa, randomStartProbability, levels, switchPenalty, signalDropout);
         }
 
         public Options withKappa(double k) {
-            return new Options(episodeSteps, budget, k, randomStartProbability, levels, switchPenalty);
+            return new Options(episodeSteps, budget, k, randomStartProbability, levels, switchPenalty, signalDropout);
         }
 
         public Options withRandomStartProbability(double p) {
-            return new Options(episodeSteps, budget, kappa, p, levels, switchPenalty);
+            return new Options(episodeSteps, budget, kappa, p, levels, switchPenalty, signalDropout);
+        }
+
+        public Options withSignalDropout(double p) {
+            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty, p);
         }
 
         public Options withSwitchPenalty(double p) {
-            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, p);
+            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, p, signalDropout);
         }
     }
 
@@ -197,6 +215,9 @@ public final class DvfsEnvironment implements RlEnvironment {
     @Override
     public float[] reset() {
         node.setApplication(POLICY, app);
+        if (options.signalDropout() > 0) {
+            node.dropSignals(droppedGroups(), DROPPED_REASON);
+        }
         node.advance(rng.nextDouble() * app.cycleSeconds());
         long startKhz = node.spec().maxKhz();
         if (rng.nextDouble() < options.randomStartProbability()) {
@@ -297,6 +318,29 @@ public final class DvfsEnvironment implements RlEnvironment {
     /** The lowest frequency within budget for the current phase (simulator's hidden state). */
     public long oracleKhz() {
         return node.oracleKhz(POLICY, options.budget());
+    }
+
+    /** How an episode without a signal group names it in the record. */
+    public static final String DROPPED_REASON = "dropped in training";
+
+    /** Each droppable group independently with probability {@code signalDropout}. */
+    private java.util.Set<String> droppedGroups() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String g : SignalGroups.DROPPABLE) {
+            if (rng.nextDouble() < options.signalDropout()) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
+    /** The signal groups the current episode runs without (empty unless dropout is on). */
+    public java.util.Set<String> missingGroups() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if (record != null) {
+            SignalGroups.lacking(SignalGroups.DROPPABLE, record.unavailable()).keySet().forEach(out::add);
+        }
+        return out;
     }
 
     private PolicySample policy() {

@@ -14,6 +14,7 @@ import dev.flash.meta.OnnxExport;
 import dev.flash.meta.PpoConfig;
 import dev.flash.meta.PpoTrainer;
 import dev.flash.policy.ModelContract;
+import dev.flash.policy.SignalNeeds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -188,6 +189,11 @@ public final class DvfsTrainer {
             return edit(b -> b.env = o);
         }
 
+        /** Episodes run without each droppable signal group with probability {@code p} ({@link DvfsEnvironment.Options#signalDropout}). */
+        public Settings withSignalDropout(double p) {
+            return withEnv(env.withSignalDropout(p));
+        }
+
         public Settings withContextResetProbability(double p) {
             return edit(b -> b.contextResetProbability = p);
         }
@@ -314,13 +320,33 @@ public final class DvfsTrainer {
         return new double[] {mean, Math.sqrt(var)};
     }
 
+    /**
+     * What a model trained on the simulated node with every signal present needs: every group its
+     * features read. It has never seen one missing, and measured, the shipped model without
+     * schedstat or RAPL breaks the slowdown budget on most applications (docs/missing-signals.md),
+     * so a node lacking one gets the fallback controller instead.
+     */
+    public static final SignalNeeds SIGNALS_TRAINED_WITH = SignalNeeds.parse("pmu,rapl,schedstat", "");
+
+    /**
+     * The signal needs a model trained with {@code s} states: with signal dropout it has run
+     * without each droppable group and tolerates them missing (whether it copes is for
+     * {@code flash evaluate dvfs --drop-signals} to measure); without, {@link #SIGNALS_TRAINED_WITH}.
+     */
+    public static SignalNeeds signalNeeds(Settings s) {
+        return s.env().signalDropout() > 0
+                ? SignalNeeds.parse("cpufreq", String.join(",", dev.flash.telemetry.SignalGroups.DROPPABLE))
+                : SIGNALS_TRAINED_WITH;
+    }
+
     /** The contract metadata of a DVFS model trained with {@code s}. */
     public static OnnxExport.Metadata metadata(Settings s, double[] contextReward, String provenanceJson) {
         return new OnnxExport.Metadata(ModelContract.AGENT_DVFS, DvfsFeatures.NAMES, DvfsActions.DEFAULT,
                 OnnxExport.rlContextColumns(DvfsFeatures.NAMES, DvfsActions.DEFAULT),
                 DvfsEnvironment.rewardDefinition(s.env()), contextReward[0], contextReward[1], provenanceJson,
                 "{\"levels\":" + s.env().levels() + ",\"budget\":" + s.env().budget() + ",\"kappa\":"
-                        + s.env().kappa() + ",\"period_s\":" + DvfsEnvironment.STEP_SECONDS + "}");
+                        + s.env().kappa() + ",\"period_s\":" + DvfsEnvironment.STEP_SECONDS + "}",
+                signalNeeds(s));
     }
 
     public static void export(Result r, String provenanceJson, Path file) throws IOException {

@@ -3,6 +3,7 @@ package dev.flash.policy.onnx;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.flash.policy.ModelContract;
+import dev.flash.policy.SignalNeeds;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,6 +28,7 @@ import java.util.List;
  * @param hasValue          whether the model has the optional value output
  * @param contextEncoding   rows or row-codes ({@link ModelContract#META_CONTEXT_ENCODING})
  * @param rowCodeSize       H, the width of a row's code (row-codes only; 0 otherwise)
+ * @param signals           the signal groups it requires and tolerates missing
  */
 public record ModelDescription(
         Path file,
@@ -45,7 +47,8 @@ public record ModelDescription(
         String params,
         boolean hasValue,
         String contextEncoding,
-        int rowCodeSize) {
+        int rowCodeSize,
+        SignalNeeds signals) {
 
     public ModelDescription {
         features = List.copyOf(features);

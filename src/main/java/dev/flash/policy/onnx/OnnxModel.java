@@ -12,6 +12,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.flash.policy.ModelContract;
+import dev.flash.policy.SignalNeeds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -265,6 +266,13 @@ public final class OnnxModel implements AutoCloseable {
         }
         String provenance = jsonObject(file, meta, ModelContract.META_PROVENANCE);
         String params = jsonObject(file, meta, ModelContract.META_PARAMS);
+        SignalNeeds signals;
+        try {
+            signals = SignalNeeds.parse(meta.get(ModelContract.META_REQUIRED_SIGNALS),
+                    meta.get(ModelContract.META_TOLERATED_MISSING));
+        } catch (IllegalArgumentException e) {
+            throw new ModelRejectedException(file, e.getMessage());
+        }
 
         // Signature: inputs.
         Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -331,7 +339,7 @@ public final class OnnxModel implements AutoCloseable {
 
         return new ModelDescription(file, sha256, agent, kind, features, actions, contextLength,
                 contextColumns, embeddingSize, reward, expectedReward, expectedRewardStd, provenance,
-                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize);
+                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize, signals);
     }
 
     /** Checks float32 type and shape; -1 in {@code expected} marks the symbolic batch dimension. */
