@@ -118,7 +118,13 @@ class DaemonOptionsTest {
 
     private DaemonConfig parse(String... args) throws Exception {
         DaemonCommand cmd = command();
-        new CommandLine(cmd).parseArgs(args);
+        // An empty file of our own: never the machine's /etc/flash/flashd.toml, whatever is installed.
+        Path empty = Files.writeString(dir.resolve("empty.toml"), "");
+        String[] all = new String[args.length + 2];
+        all[0] = "--config";
+        all[1] = empty.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        new CommandLine(cmd).parseArgs(all);
         return cmd.effectiveConfig();
     }
 }
