@@ -2,9 +2,11 @@ package dev.flash.cli;
 
 import com.google.gson.JsonObject;
 import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.GuardAccuracy;
 import dev.flash.dvfs.eval.Json;
 import dev.flash.dvfs.eval.ModelEvaluation;
 import dev.flash.dvfs.eval.OperatorEvaluation;
+import dev.flash.policy.SlowdownGuard;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
@@ -57,6 +59,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "  apps ahead      the objective per application: within 5%% and saving more than",
                 "                  every Linux governor that stayed within 5%% there",
                 "  of oracle       the agent's saving / the oracle's saving",
+                "  in-budget of    per application the saving / the oracle's, capped at 1, and 0",
+                "   oracle         where the slowdown broke 5%%; the mean over applications",
                 "  changes/min     frequency changes per cpufreq policy per minute (on hardware",
                 "                  each is a P-state transition; a policy that hunts between",
                 "                  levels shows here)",
@@ -66,6 +70,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "controller (schedutil's rule from user space, with hysteresis), and the oracle:",
                 "the lowest frequency inside the 5%% slowdown budget in each phase, read from the",
                 "simulator's hidden state; the physical limit of this objective.",
+                "",
+                "The model runs alone (flash) and behind the runtime slowdown guard flashd puts it",
+                "behind (flash+guard): a target whose estimated slowdown breaks 5%% is raised to the",
+                "lowest table frequency within it (docs/slowdown-guard.md); --no-guard drops that row.",
                 "",
                 "Every agent sees the same load (same node seed per application). Figures come",
                 "from the simulated node, not from hardware.",
@@ -108,8 +116,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                 description = "Instead of the table, follow the model second by second on one application "
                         + "(cpufreq policy 0 of the node): phase, utilization, frequency, action, the oracle's "
                         + "frequency and the interval's saving and slowdown; the same run as that application's "
-                        + "row of the operator view")
+                        + "row of the operator view (flash+guard; with --no-guard, flash alone)")
         String trace;
+
+        @Option(names = "--no-guard",
+                description = "Evaluate the model alone, without the runtime slowdown guard the daemon puts it "
+                        + "behind (default: both rows, `flash` alone and `flash+guard`; see docs/slowdown-guard.md)")
+        boolean noGuard;
 
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
@@ -141,16 +154,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
                 if (trace != null) {
-                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, json, model.toString(),
-                            out, err);
+                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, !noGuard, json,
+                            model.toString(), out, err);
                 }
-                int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
+                int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + (noGuard ? 1 : 2));
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
                 OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
-                        episodes * EPISODE_SECONDS, seed, (agent, app) -> bar.step(agent + " on " + app));
+                        episodes * EPISODE_SECONDS, seed, !noGuard, (agent, app) -> bar.step(agent + " on " + app));
                 bar.finish();
+                GuardAccuracy.Result accuracy = noGuard ? null : GuardAccuracy.measure(policy, test,
+                        SimSpec.embeddedDefault().node(), episodes * EPISODE_SECONDS, seed);
                 if (json) {
                     JsonObject o = ModelEvaluation.toJson(report);
+                    if (accuracy != null) {
+                        o.add("guard_estimator", accuracy.toJson());
+                    }
                     o.addProperty("model", model.toString());
                     o.addProperty("episodes", episodes);
                     o.addProperty("seed", seed);
@@ -159,6 +177,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "model %s on %d held-out applications, %d x %.0f s each (simulated node)%n%n",
                             model.getFileName(), test.size(), episodes, EPISODE_SECONDS);
                     out.print(table(report));
+                    if (accuracy != null) {
+                        out.printf(Locale.ROOT, "%nguard estimator, %d intervals of cpufreq policy 0: mean |error| %s, "
+                                + "p95 %s, underestimated %s of intervals (%s also over budget)%n",
+                                accuracy.intervals(), pct(accuracy.meanAbsError()), pct(accuracy.p95AbsError()),
+                                pct(accuracy.underestimated()), pct(accuracy.underestimatedOverBudget()));
+                    }
                 }
                 out.flush();
                 return ExitCodes.OK;
@@ -183,7 +207,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * the operator view gives that application, so the run is that row's.
      */
     static int traceRun(OnnxDvfsPolicy policy, List<AppSpec> test, String name, double seconds, long seed,
-                        boolean json, String model, PrintWriter out, PrintWriter err) {
+                        boolean guard, boolean json, String model, PrintWriter out, PrintWriter err) {
         int index = test.stream().map(AppSpec::name).toList().indexOf(name);
         if (index < 0) {
             err.println("flash evaluate dvfs: --trace " + name + ": no held-out application of that name (e.g. "
@@ -191,7 +215,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         List<OperatorEvaluation.TraceRow> rows = new java.util.ArrayList<>();
-        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> policy,
+        OperatorEvaluation.Agent agent = guard
+                ? n -> new SlowdownGuard(policy, OperatorEvaluation.SLOWDOWN_BUDGET) : n -> policy;
+        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(
+                guard ? ModelEvaluation.GUARDED_AGENT : ModelEvaluation.MODEL_AGENT, agent,
                 SimSpec.embeddedDefault().node(), test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
                 policy.description().contextLength(), policy.description().actions().size(), rows::add);
         if (json) {
@@ -242,12 +269,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The operator table: one line per agent, overall over the held-out applications. */
     static String table(OperatorEvaluation.Report report) {
         TextTable t = new TextTable("agent", "energy saving", "slowdown", "in budget", "apps ok", "apps ahead",
-                "of oracle", "changes/min");
+                "of oracle", "in-budget of oracle", "changes/min");
         int n = report.apps().size();
         for (OperatorEvaluation.Row r : report.overall()) {
             t.row(r.agent(), pct(r.energySaving()), pct(r.slowdown()), pct(r.budgetHeldShare()),
                     report.appsWithinBudget(r.agent()) + "/" + n, report.appsAheadOfEveryGovernor(r.agent()) + "/" + n,
-                    pct(r.shareOfOracleSaving()), String.format(Locale.ROOT, "%.1f", r.changesPerMinute()));
+                    pct(r.shareOfOracleSaving()), pct(report.inBudgetShareOfOracleSaving(r.agent())),
+                    String.format(Locale.ROOT, "%.1f", r.changesPerMinute()));
         }
         return t.toString();
     }

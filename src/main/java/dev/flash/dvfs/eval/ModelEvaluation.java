@@ -2,6 +2,7 @@ package dev.flash.dvfs.eval;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.flash.policy.SlowdownGuard;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
@@ -22,6 +23,8 @@ public final class ModelEvaluation {
 
     /** Agent name of the model in reports. */
     public static final String MODEL_AGENT = "flash";
+    /** Agent name of the model behind the runtime slowdown guard, as the daemon runs it. */
+    public static final String GUARDED_AGENT = "flash+guard";
 
     /**
      * Loads and checks the model (a mismatch with this environment is a
@@ -38,10 +41,25 @@ public final class ModelEvaluation {
     /** Evaluates an already loaded policy (not closed here). */
     public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
                                                      double seconds, long seed, OperatorEvaluation.Progress progress) {
+        return evaluate(policy, apps, node, seconds, seed, false, progress);
+    }
+
+    /**
+     * Evaluates an already loaded policy (not closed here); with {@code guard}, also the same
+     * model behind the {@link SlowdownGuard} the daemon puts it behind ({@link #GUARDED_AGENT}).
+     */
+    public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
+                                                     double seconds, long seed, boolean guard,
+                                                     OperatorEvaluation.Progress progress) {
         Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();
         agents.put(MODEL_AGENT, n -> policy);
         int c = policy.description().contextLength();
-        return OperatorEvaluation.evaluate(agents, Map.of(MODEL_AGENT, c), policy.description().actions().size(),
+        Map<String, Integer> contexts = new LinkedHashMap<>(Map.of(MODEL_AGENT, c));
+        if (guard) {
+            agents.put(GUARDED_AGENT, n -> new SlowdownGuard(policy, OperatorEvaluation.SLOWDOWN_BUDGET));
+            contexts.put(GUARDED_AGENT, c);
+        }
+        return OperatorEvaluation.evaluate(agents, contexts, policy.description().actions().size(),
                 node, apps, seconds, seed, progress);
     }
 
@@ -79,6 +97,7 @@ public final class ModelEvaluation {
         if (report != null) {
             j.addProperty("apps_within_budget", report.appsWithinBudget(r.agent()));
             j.addProperty("apps_ahead_of_every_governor", report.appsAheadOfEveryGovernor(r.agent()));
+            Json.put(j, "in_budget_share_of_oracle_saving", report.inBudgetShareOfOracleSaving(r.agent()));
         }
         Json.put(j, "share_of_oracle_saving", r.shareOfOracleSaving());
         j.addProperty("fallback_ticks", r.fallbackTicks());

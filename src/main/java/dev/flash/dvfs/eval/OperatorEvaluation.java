@@ -236,6 +236,24 @@ public final class OperatorEvaluation {
         }
 
         /**
+         * The in-budget share of the oracle's saving: per application, the agent's saving over the
+         * oracle's capped to 0..1, and 0 where the agent broke the budget (running slow must not
+         * pay); the mean over applications. An application where the oracle saves nothing counts
+         * 1 when held.
+         */
+        public double inBudgetShareOfOracleSaving(String agent) {
+            Map<String, Row> oracle = new java.util.HashMap<>();
+            perApp("oracle").forEach(r -> oracle.put(r.app(), r));
+            return perApp(agent).stream().mapToDouble(r -> {
+                if (!r.budgetHeld()) {
+                    return 0;
+                }
+                double best = oracle.containsKey(r.app()) ? oracle.get(r.app()).energySaving() : Double.NaN;
+                return best > 0 ? Math.max(0, Math.min(1, r.energySaving() / best)) : 1;
+            }).average().orElse(Double.NaN);
+        }
+
+        /**
          * The operator objective per application: applications on which {@code agent} held the
          * budget and saved more energy than every Linux governor that held it there (the
          * performance governor always does, at zero saving). Even the oracle does not reach every

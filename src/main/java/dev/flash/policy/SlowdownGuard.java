@@ -1,0 +1,158 @@
+package dev.flash.policy;
+
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runtime safety layer between a policy's decisions and the actuator: a target whose
+ * estimated slowdown ({@link SlowdownEstimator}) breaks the budget is raised to the lowest
+ * frequency of the policy's own table (its exact kHz when the driver has no table) whose
+ * estimate is within budget. It never lowers a target, so it can only cost saving, never
+ * performance.
+ *
+ * <p>Because it snaps to the real table, the step just below the maximum is reachable (2.9 GHz
+ * under a 3.0 GHz maximum, where a ten-level ladder's first step down is 2.8 GHz).
+ *
+ * <p>A rise of the busiest CPU's utilization by more than {@link #RISE} since the last tick is
+ * read as a phase change caught mid-interval: the coming second is likely busier than the
+ * average of the last, so the guard treats it as saturated (straight up, no ladder lag).
+ * A low target is let through only while the measured load is low, so a floor is safe exactly
+ * while the application idles.
+ */
+public final class SlowdownGuard implements FrequencyPolicy {
+
+    /** Rise of utilization, tick to tick, that counts as a phase change upward. */
+    public static final double RISE = Double.parseDouble(System.getProperty("guard.rise", "0.15"));
+    /** Suffix of the action name of a decision the guard raised. */
+    public static final String RAISED_SUFFIX = "+guard";
+
+    private final FrequencyPolicy inner;
+    private final double budget;
+    private final Map<Integer, Track> tracks = new HashMap<>();
+    private long raised;
+
+    /**
+     * @param inner  the policy whose decisions are guarded; null when only {@link #apply} is used
+     * @param budget allowed slowdown against the maximum frequency, 0 .. 1
+     */
+    public SlowdownGuard(FrequencyPolicy inner, double budget) {
+        if (!(budget >= 0 && budget < 1)) {
+            throw new IllegalArgumentException("slowdown budget must be in [0, 1), got " + budget);
+        }
+        this.inner = inner;
+        this.budget = budget;
+    }
+
+    /** A guard used through {@link #apply} (the daemon keeps its own model selection). */
+    public SlowdownGuard(double budget) {
+        this(null, budget);
+    }
+
+    @Override
+    public String name() {
+        return inner == null ? "guard" : inner.name();
+    }
+
+    @Override
+    public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) throws DecisionException {
+        return apply(record, inner.decide(record, contexts));
+    }
+
+    /** Decisions the guard raised since it was made. */
+    public long raised() {
+        return raised;
+    }
+
+    /**
+     * The slowdown the guard expected, at its last decision for a policy, from running the coming
+     * tick at {@code ratio} = f / fmax; NaN before a decision.
+     */
+    public double expectedSlowdown(int policyId, double ratio) {
+        Track t = tracks.get(policyId);
+        return t == null || Double.isNaN(t.demand) ? Double.NaN : SlowdownEstimator.slowdown(t.demand, t.stalled, ratio);
+    }
+
+    /** The decisions, each raised where its estimated slowdown breaks the budget. */
+    public List<PolicyDecision> apply(TelemetryRecord record, List<PolicyDecision> decisions) {
+        Map<Integer, PolicySample> byId = new HashMap<>();
+        for (PolicySample p : record.policies()) {
+            byId.put(p.id(), p);
+        }
+        List<PolicyDecision> out = new ArrayList<>(decisions.size());
+        for (PolicyDecision d : decisions) {
+            PolicySample p = byId.get(d.policyId());
+            if (p == null || p.cpuinfoMaxKhz() <= 0) {
+                out.add(d);
+                continue;
+            }
+            Track track = tracks.computeIfAbsent(p.id(), id -> new Track());
+            track.update(p, record);
+            long safe = safeKhz(p, track.demand, track.stalled);
+            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe) {
+                raised++;
+                out.add(new PolicyDecision(d.policyId(), d.actionIndex(), d.actionName() + RAISED_SUFFIX, safe,
+                        d.embedding(), d.expectedValue()));
+            } else {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** What the guard keeps per cpufreq policy between ticks. */
+    private static final class Track {
+        final StallShare stallShare = new StallShare();
+        double previousUtilization = Double.NaN;
+        double demand = Double.NaN;
+        double stalled;
+
+        /** Demand at fmax for the coming tick: the last tick's, or saturation after a rise. */
+        void update(PolicySample p, TelemetryRecord record) {
+            double u = p.busiestUtilization(record.cpuUtilization());
+            double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
+            stalled = stallShare.update(cur, p.ipc(), p.mpki());
+            boolean rose = u - previousUtilization > RISE; // false on NaN
+            previousUtilization = u;
+            demand = rose ? 1 : SlowdownEstimator.demandAtFmax(u, p.runWaitShare(), cur, stalled);
+        }
+    }
+
+    /**
+     * The lowest frequency within the policy's limits whose estimated slowdown is within budget:
+     * the next table entry up (never slower than asked), or the exact kHz without a table.
+     */
+    long safeKhz(PolicySample p, double demand, double stalled) {
+        long lo = p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz();
+        long hi = p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
+        long raw = (long) Math.ceil(SlowdownEstimator.lowestSafeRatio(demand, stalled, budget) * p.cpuinfoMaxKhz());
+        return FallbackController.snapUp(p.availableKhz(), Math.max(lo, Math.min(hi, raw)), hi);
+    }
+
+    /** What the actuator will set for a target: the nearest table entry (the target without a table). */
+    public static long effectiveKhz(long[] table, long target) {
+        if (table == null || table.length == 0) {
+            return target;
+        }
+        long best = target;
+        long bestDistance = Long.MAX_VALUE;
+        for (long f : table) {
+            long distance = Math.abs(f - target);
+            if (distance < bestDistance || (distance == bestDistance && f < best)) {
+                best = f;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        if (inner != null) {
+            inner.close();
+        }
+    }
+}
