@@ -67,6 +67,12 @@ public final class SlowdownEstimator {
         return Math.max(0, 1 - 1 / (timePerWork(m, Math.min(1, targetRatio)) * Math.min(1, demand)));
     }
 
+    /** {@link #slowdown(double, double, double)} straight from the tick's measurements. */
+    public static double slowdown(double utilization, double runWaitShare, double curRatio, double m,
+                                  double targetRatio) {
+        return slowdown(demandAtFmax(utilization, runWaitShare, curRatio, m), m, targetRatio);
+    }
+
     /** The lowest f / fmax whose estimated loss stays within {@code budget}. */
     public static double lowestSafeRatio(double demand, double m, double budget) {
         if (!(demand > 0)) {
