@@ -17,16 +17,25 @@ import java.util.Map;
  * <p>Because it snaps to the real table, the step just below the maximum is reachable (2.9 GHz
  * under a 3.0 GHz maximum, where a ten-level ladder's first step down is 2.8 GHz).
  *
- * <p>A rise of the busiest CPU's utilization by more than {@link #RISE} since the last tick is
- * read as a phase change caught mid-interval: the coming second is likely busier than the
- * average of the last, so the guard treats it as saturated (straight up, no ladder lag).
- * A low target is let through only while the measured load is low, so a floor is safe exactly
- * while the application idles.
+ * <p>The guard sets the frequency the last tick's demand needs at once, whatever the ladder of
+ * the model's actions: when a phase turns busy (the CPU saturates at a low clock), the next tick
+ * runs at the step below the maximum, not one ladder step up. A low target is let through only
+ * while the measured load is low, so a floor is safe exactly while the application idles; the
+ * first second of a spike after idle is lost at the floor, as for any policy deciding once a
+ * second.
+ *
+ * <p>With counters, the guard learns a lower bound on the phase's stalled share
+ * ({@link StallShare}); to learn it when it has pinned a saturated phase near the maximum, it
+ * lets one tick per phase run {@link #PROBE} lower.
  */
 public final class SlowdownGuard implements FrequencyPolicy {
 
-    /** Rise of utilization, tick to tick, that counts as a phase change upward. */
-    public static final double RISE = Double.parseDouble(System.getProperty("guard.rise", "0.15"));
+    /**
+     * Depth of the probe below the CPU-bound safe frequency, as a share of fmax: one tick per
+     * phase at most, when the counters can tell how much of the work ignores the clock (about
+     * 10% of one second's work lost if it is all CPU-bound).
+     */
+    public static final double PROBE = 0.1;
     /** Suffix of the action name of a decision the guard raised. */
     public static final String RAISED_SUFFIX = "+guard";
 
@@ -92,6 +101,11 @@ public final class SlowdownGuard implements FrequencyPolicy {
             Track track = tracks.computeIfAbsent(p.id(), id -> new Track());
             track.update(p, record);
             long safe = safeKhz(p, track.demand, track.stalled);
+            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe()) {
+                // One tick a little lower, once per phase, so the counters see how the work responds.
+                safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
+                track.probedAtMpki = p.mpki();
+            }
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe) {
                 raised++;
                 out.add(new PolicyDecision(d.policyId(), d.actionIndex(), d.actionName() + RAISED_SUFFIX, safe,
@@ -106,18 +120,23 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /** What the guard keeps per cpufreq policy between ticks. */
     private static final class Track {
         final StallShare stallShare = new StallShare();
-        double previousUtilization = Double.NaN;
         double demand = Double.NaN;
         double stalled;
+        double probedAtMpki = Double.NaN;
 
-        /** Demand at fmax for the coming tick: the last tick's, or saturation after a rise. */
+        /** Counters are there, the phase's stalled share is not learnt and not yet probed for. */
+        boolean mayProbe() {
+            double mpki = stallShare.lastMpki();
+            return PROBE > 0 && !Double.isNaN(mpki) && !stallShare.learnt()
+                    && (Double.isNaN(probedAtMpki) || !StallShare.samePhase(probedAtMpki, mpki));
+        }
+
+        /** Demand at fmax for the coming tick, from the tick that just ended. */
         void update(PolicySample p, TelemetryRecord record) {
             double u = p.busiestUtilization(record.cpuUtilization());
             double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
             stalled = stallShare.update(cur, p.ipc(), p.mpki());
-            boolean rose = u - previousUtilization > RISE; // false on NaN
-            previousUtilization = u;
-            demand = rose ? 1 : SlowdownEstimator.demandAtFmax(u, p.runWaitShare(), cur, stalled);
+            demand = SlowdownEstimator.demandAtFmax(u, p.runWaitShare(), cur, stalled);
         }
     }
 
