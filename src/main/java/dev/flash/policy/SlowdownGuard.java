@@ -3,9 +3,7 @@ package dev.flash.policy;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.TelemetryRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The runtime safety layer between a policy's decisions and the actuator: a target whose
@@ -36,12 +34,10 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * 10% of one second's work lost if it is all CPU-bound).
      */
     public static final double PROBE = 0.1;
-    /** Suffix of the action name of a decision the guard raised. */
-    public static final String RAISED_SUFFIX = "+guard";
 
     private final FrequencyPolicy inner;
     private final double budget;
-    private final Map<Integer, Track> tracks = new HashMap<>();
+    private Track[] tracks = new Track[0];
     private long raised;
 
     /**
@@ -81,24 +77,35 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * tick at {@code ratio} = f / fmax; NaN before a decision.
      */
     public double expectedSlowdown(int policyId, double ratio) {
-        Track t = tracks.get(policyId);
+        Track t = null;
+        for (Track candidate : tracks) {
+            t = candidate != null && candidate.policyId == policyId ? candidate : t;
+        }
         return t == null || Double.isNaN(t.demand) ? Double.NaN : SlowdownEstimator.slowdown(t.demand, t.stalled, ratio);
     }
 
-    /** The decisions, each raised where its estimated slowdown breaks the budget. */
+    /**
+     * The decisions, each raised where its estimated slowdown breaks the budget. The same list
+     * when none is (the daemon's tick allocates nothing in the steady state); decisions follow
+     * the record's policy order, as {@link FrequencyPolicy#decide} promises.
+     */
     public List<PolicyDecision> apply(TelemetryRecord record, List<PolicyDecision> decisions) {
-        Map<Integer, PolicySample> byId = new HashMap<>();
-        for (PolicySample p : record.policies()) {
-            byId.put(p.id(), p);
+        List<PolicySample> policies = record.policies();
+        if (tracks.length != policies.size()) {
+            tracks = java.util.Arrays.copyOf(tracks, policies.size());
         }
-        List<PolicyDecision> out = new ArrayList<>(decisions.size());
-        for (PolicyDecision d : decisions) {
-            PolicySample p = byId.get(d.policyId());
+        List<PolicyDecision> out = decisions;
+        for (int i = 0; i < decisions.size(); i++) {
+            PolicyDecision d = decisions.get(i);
+            PolicySample p = i < policies.size() && policies.get(i).id() == d.policyId() ? policies.get(i) : null;
             if (p == null || p.cpuinfoMaxKhz() <= 0) {
-                out.add(d);
                 continue;
             }
-            Track track = tracks.computeIfAbsent(p.id(), id -> new Track());
+            Track track = tracks[i];
+            if (track == null || track.policyId != p.id()) { // hotplug moved the policies
+                track = new Track(p.id());
+                tracks[i] = track;
+            }
             track.update(p, record);
             long safe = safeKhz(p, track.demand, track.stalled);
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe()) {
@@ -108,10 +115,11 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe) {
                 raised++;
-                out.add(new PolicyDecision(d.policyId(), d.actionIndex(), d.actionName() + RAISED_SUFFIX, safe,
-                        d.embedding(), d.expectedValue()));
-            } else {
-                out.add(d);
+                if (out == decisions) {
+                    out = new ArrayList<>(decisions);
+                }
+                out.set(i, new PolicyDecision(d.policyId(), d.actionIndex(), d.actionName(), safe, d.embedding(),
+                        d.expectedValue()));
             }
         }
         return out;
@@ -119,10 +127,15 @@ public final class SlowdownGuard implements FrequencyPolicy {
 
     /** What the guard keeps per cpufreq policy between ticks. */
     private static final class Track {
+        final int policyId;
         final StallShare stallShare = new StallShare();
         double demand = Double.NaN;
         double stalled;
         double probedAtMpki = Double.NaN;
+
+        Track(int policyId) {
+            this.policyId = policyId;
+        }
 
         /** Counters are there, the phase's stalled share is not learnt and not yet probed for. */
         boolean mayProbe() {
