@@ -29,6 +29,18 @@ import java.util.List;
 public final class SlowdownGuard implements FrequencyPolicy {
 
     /**
+     * The budget holds for an application's total, not for every second: the guard keeps an
+     * account per policy of the work asked for and the work its estimate says was lost, over an
+     * exponential window of this many ticks (a few minutes at most, so hours of idle do not buy
+     * a long slow stretch), and lets a tick spend part of what the window left unspent.
+     */
+    public static final int WINDOW_TICKS = 60;
+    /** Share of the window's unspent budget one tick may spend. */
+    public static final double SLACK_USE = 0.5;
+    /** Most a single tick may spend, in budgets (3: 15% for a 5% budget). */
+    public static final double MAX_TICK_BUDGET = 3;
+
+    /**
      * Depth of the probe below the CPU-bound safe frequency, as a share of fmax: one tick per
      * phase at most, when the counters can tell how much of the work ignores the clock (about
      * 10% of one second's work lost if it is all CPU-bound).
@@ -107,12 +119,14 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 tracks[i] = track;
             }
             track.update(p, record);
-            long safe = safeKhz(p, track.demand, track.stalled);
+            long safe = safeKhz(p, track.demand, track.stalled, track.tickBudget(budget));
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe()) {
                 // One tick a little lower, once per phase, so the counters see how the work responds.
                 safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
                 track.probedAtMpki = p.mpki();
             }
+            long set = Math.max(safe, effectiveKhz(p.availableKhz(), d.targetKhz()));
+            track.account(SlowdownEstimator.slowdown(track.demand, track.stalled, (double) set / p.cpuinfoMaxKhz()));
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe) {
                 raised++;
                 if (out == decisions) {
@@ -132,6 +146,28 @@ public final class SlowdownGuard implements FrequencyPolicy {
         double demand = Double.NaN;
         double stalled;
         double probedAtMpki = Double.NaN;
+        /** Work asked for and work estimated lost, over a window of about {@link #WINDOW_TICKS} ticks. */
+        double work;
+        double lost;
+
+        /**
+         * This tick's budget: the configured one plus {@link #SLACK_USE} of what the window's
+         * estimated losses left unspent, per unit of this tick's demand; between half and
+         * {@link #MAX_TICK_BUDGET} times the budget.
+         */
+        double tickBudget(double budget) {
+            if (!(demand > 0)) {
+                return budget;
+            }
+            double slack = budget * work - lost;
+            return Math.max(0.5 * budget, Math.min(MAX_TICK_BUDGET * budget, budget + SLACK_USE * slack / demand));
+        }
+
+        void account(double slowdown) {
+            double keep = 1 - 1.0 / WINDOW_TICKS;
+            work = keep * work + demand;
+            lost = keep * lost + demand * slowdown;
+        }
 
         Track(int policyId) {
             this.policyId = policyId;
@@ -158,6 +194,10 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * the next table entry up (never slower than asked), or the exact kHz without a table.
      */
     long safeKhz(PolicySample p, double demand, double stalled) {
+        return safeKhz(p, demand, stalled, budget);
+    }
+
+    long safeKhz(PolicySample p, double demand, double stalled, double budget) {
         long lo = p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz();
         long hi = p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
         long raw = (long) Math.ceil(SlowdownEstimator.lowestSafeRatio(demand, stalled, budget) * p.cpuinfoMaxKhz());

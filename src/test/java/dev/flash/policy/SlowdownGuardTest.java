@@ -91,6 +91,27 @@ class SlowdownGuardTest {
     }
 
     @Test
+    void budgetLeftUnspentInTheWindowLetsATickLoseMoreButAtMostThreeBudgets() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        for (int t = 0; t < 30; t++) { // 30% busy at fmax, kept at fmax: nothing lost, budget unspent
+            guard.apply(record(sample(MAX, 0.3, Double.NaN, Double.NaN, TABLE)), List.of(decision(MAX)));
+        }
+        PolicyDecision d = guard.apply(record(sample(MAX, 1.0, Double.NaN, Double.NaN, TABLE)),
+                List.of(decision(MIN))).get(0);
+        // Saturated, CPU-bound: a fresh guard sets 2.9 GHz; the unspent budget allows up to 15% this tick.
+        long atMostThreeBudgets = (long) Math.ceil((1 - SlowdownGuard.MAX_TICK_BUDGET * BUDGET) * MAX);
+        assertTrue(d.targetKhz() < 2_900_000, "the window's slack is used: " + d.targetKhz());
+        assertTrue(d.targetKhz() >= atMostThreeBudgets, d.targetKhz() + " loses more than 3 budgets");
+        // Spent: after a run of saturated ticks at the guard's frequency the slack is gone and 2.9 GHz is back.
+        long last = 0;
+        for (int t = 0; t < 40; t++) {
+            last = guard.apply(record(sample(last == 0 ? d.targetKhz() : last, 1.0, Double.NaN, Double.NaN, TABLE)),
+                    List.of(decision(MIN))).get(0).targetKhz();
+        }
+        assertTrue(last >= 2_900_000, "slack spent: " + last);
+    }
+
+    @Test
     void withoutATableTheGuardSetsTheExactLowestSafeFrequency() {
         SlowdownGuard guard = new SlowdownGuard(BUDGET);
         PolicyDecision d = guard.apply(record(sample(MAX, 1.0, Double.NaN, Double.NaN, new long[0])),
@@ -127,10 +148,14 @@ class SlowdownGuardTest {
             lastCounting = counting.apply(record(sample(khz, 1.0, ipc, mpki, TABLE)),
                     List.of(decision(MIN))).get(0).targetKhz();
         }
-        assertEquals(2_900_000, lastBlind, "no PMU: fully CPU-bound, 2.9 GHz");
-        assertTrue(lastCounting < lastBlind, "the clock-insensitive share shows in the counters: " + lastCounting);
-        // Never lower than the true stalled share allows.
-        long trueSafe = (long) Math.ceil(SlowdownEstimator.lowestSafeRatio(1, m, BUDGET) * MAX);
+        assertEquals(0.2, blind.expectedSlowdown(0, 0.8), 1e-12, "no PMU: fully CPU-bound, 1 - r");
+        double withCounters = counting.expectedSlowdown(0, 0.8);
+        assertTrue(withCounters < 0.2 && withCounters >= Physics.slowdown(1.0, m, 0.8) - 1e-12,
+                "the clock-insensitive share shows in the counters, never more than it is: " + withCounters);
+        assertTrue(lastCounting <= lastBlind, lastCounting + " > " + lastBlind);
+        // Never lower than the true stalled share allows, with all the slack a tick may spend.
+        long trueSafe = (long) Math.ceil(
+                SlowdownEstimator.lowestSafeRatio(1, m, SlowdownGuard.MAX_TICK_BUDGET * BUDGET) * MAX);
         assertTrue(lastCounting >= trueSafe, lastCounting + " below the true lowest safe " + trueSafe);
     }
 

@@ -26,10 +26,7 @@ class GuardEvaluationTest {
             long alone = report.appsWithinBudget(ModelEvaluation.MODEL_AGENT);
             long guarded = report.appsWithinBudget(ModelEvaluation.GUARDED_AGENT);
             assertTrue(guarded >= alone, "guarded " + guarded + " < alone " + alone);
-            // The guard only raises: it never runs slower than the model alone, and a guard that always
-            // chose fmax would save nothing.
-            assertTrue(report.overall(ModelEvaluation.GUARDED_AGENT).slowdown()
-                    <= report.overall(ModelEvaluation.MODEL_AGENT).slowdown() + 1e-9);
+            // A guard that always chose fmax would hold the budget and save nothing.
             assertTrue(report.overall(ModelEvaluation.GUARDED_AGENT).energySaving() > 0.02,
                     "saving " + report.overall(ModelEvaluation.GUARDED_AGENT).energySaving());
             double share = report.inBudgetShareOfOracleSaving(ModelEvaluation.GUARDED_AGENT);
