@@ -9,7 +9,7 @@ import java.util.List;
  * The runtime safety layer between a policy's decisions and the actuator: a target whose
  * estimated slowdown ({@link SlowdownEstimator}) breaks the budget is raised to the lowest
  * frequency of the policy's own table (its exact kHz when the driver has no table) whose
- * estimate is within budget. It never lowers a target, so it can only cost saving, never
+ * estimate is within budget (this tick's: see {@link #WINDOW_TICKS}). It never lowers a target, so it can only cost saving, never
  * performance.
  *
  * <p>Because it snaps to the real table, the step just below the maximum is reachable (2.9 GHz
@@ -31,8 +31,8 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * The budget holds for an application's total, not for every second: the guard keeps an
      * account per policy of the work asked for and the work its estimate says was lost, over an
-     * exponential window of this many ticks (a few minutes at most, so hours of idle do not buy
-     * a long slow stretch), and lets a tick spend part of what the window left unspent.
+     * exponential window of this many ticks (a minute at the default 1 s period, so an hour of
+     * idle does not buy a long slow stretch), and lets a tick spend part of what the window left unspent.
      */
     public static final int WINDOW_TICKS = 60;
     /** Share of the window's unspent budget one tick may spend. */
@@ -43,7 +43,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * Depth of the probe below the CPU-bound safe frequency, as a share of fmax: one tick per
      * phase at most, when the counters can tell how much of the work ignores the clock (about
-     * 10% of one second's work lost if it is all CPU-bound).
+     * 15% of one second's work lost if it is all CPU-bound and saturated).
      */
     public static final double PROBE = 0.1;
 
