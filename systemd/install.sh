@@ -2,10 +2,11 @@
 # Installs flash and the flashd systemd unit.
 #
 #   sudo systemd/install.sh [--prefix /usr] [--jar target/flash.jar] [--models DIR]
-#                           [--unit-dir /etc/systemd/system] [--enable]
+#                           [--unit-dir /etc/systemd/system] [--enable] [--with-training]
 #   DESTDIR=/tmp/root systemd/install.sh      # stage into a tree (packaging, tests)
 #
-# Files: PREFIX/lib/flash/flash.jar (+ train-lib/), PREFIX/bin/flash, UNIT_DIR/flashd.service,
+# Files: PREFIX/lib/flash/flash.jar (+ train-lib/ with --with-training: the ~115 MB DJL/PyTorch
+# stack that only `flash train|evaluate|reproduce` need), PREFIX/bin/flash, UNIT_DIR/flashd.service,
 # /etc/flash/flashd.toml (only if absent: an operator's config is never overwritten),
 # /var/lib/flash/models/ (+ the .onnx files of --models, default the repository's models/), PREFIX/share/doc/flash/.
 # Creates the system group "flash" (members may run `flash status`) unless DESTDIR is set.
@@ -17,6 +18,7 @@ jar="$here/../target/flash.jar"
 models="$here/../models"   # the shipped models (models/*.onnx)
 unit_dir=/etc/systemd/system
 enable=0
+training=0
 DESTDIR="${DESTDIR:-}"
 
 die() { echo "install.sh: $*" >&2; exit 2; }
@@ -28,7 +30,8 @@ while [ $# -gt 0 ]; do
         --models) [ $# -ge 2 ] || die "--models needs a directory"; models="$2"; shift 2 ;;
         --unit-dir) [ $# -ge 2 ] || die "--unit-dir needs a directory"; unit_dir="$2"; shift 2 ;;
         --enable) enable=1; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --with-training) training=1; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -46,7 +49,8 @@ docdir="$prefix/share/doc/flash"
 install -d -m 0755 "$DESTDIR$libdir" "$DESTDIR$bindir" "$DESTDIR$unit_dir" "$DESTDIR/etc/flash" \
     "$DESTDIR/var/lib/flash/models" "$DESTDIR$docdir"
 install -m 0644 "$jar" "$DESTDIR$libdir/flash.jar"
-if [ -d "$(dirname "$jar")/train-lib" ]; then
+if [ "$training" -eq 1 ]; then
+    [ -d "$(dirname "$jar")/train-lib" ] || die "--with-training: no $(dirname "$jar")/train-lib (built by 'mvn -B package')"
     install -d -m 0755 "$DESTDIR$libdir/train-lib"
     for f in "$(dirname "$jar")"/train-lib/*.jar; do
         [ -e "$f" ] && install -m 0644 "$f" "$DESTDIR$libdir/train-lib/"

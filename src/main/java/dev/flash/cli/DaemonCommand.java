@@ -1,5 +1,8 @@
 package dev.flash.cli;
 
+import dev.flash.actuate.ActuationException;
+import dev.flash.actuate.RestoreReport;
+import dev.flash.actuate.StateStore;
 import dev.flash.daemon.ConfigException;
 import dev.flash.daemon.DaemonConfig;
 import dev.flash.daemon.DaemonLog;
@@ -20,9 +23,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +59,14 @@ import picocli.CommandLine.Option;
             "      a second, unprivileged instance (socket /tmp/flash/flashd.sock)",
             "",
             "Configuration keys and defaults: docs/config.md. Options override the file.",
+            "",
+            "One daemon per state directory (STATE_DIR/flashd.lock) and one owner per machine: a",
+            "daemon on real CPUs also locks cpufreq.lock in the runtime directory of its sysfs",
+            "root (/run/flash for /, DIR/run/flash for --sysfs-root DIR); a second one exits 6.",
+            "A state file left by a run that did not stop (SIGKILL, power loss) is restored at",
+            "start, before anything else, --dry-run included.",
+            "A bad simulated-node spec (--simulate=SPEC or sim_spec) is invalid configuration,",
+            "exit 3 as from `flash sim spec --check`: systemd does not restart on it.",
             "", ExitCodes.HELP})
 public final class DaemonCommand implements Callable<Integer> {
 
@@ -109,6 +122,7 @@ public final class DaemonCommand implements Callable<Integer> {
     private final PolicyProvider.Factory deciders;
     private final PrintStream out;
     private final PrintStream err;
+    private final Function<Path, SysfsRoot> roots;
 
     public DaemonCommand() {
         this(DaemonWiring.nodeFactory(), DaemonWiring.policyProvider(), System.out, System.err);
@@ -116,10 +130,20 @@ public final class DaemonCommand implements Callable<Integer> {
 
     /** For tests and alternative front ends: the node and deciders to run. */
     public DaemonCommand(NodeFactory nodes, PolicyProvider.Factory deciders, PrintStream out, PrintStream err) {
+        this(nodes, deciders, out, err, SysfsRoot::new);
+    }
+
+    /**
+     * @param roots makes the sysfs root a leftover state file is restored under at start (tests
+     *              give fake trees a kernel's writes)
+     */
+    public DaemonCommand(NodeFactory nodes, PolicyProvider.Factory deciders, PrintStream out, PrintStream err,
+            Function<Path, SysfsRoot> roots) {
         this.nodes = nodes;
         this.deciders = deciders;
         this.out = out;
         this.err = err;
+        this.roots = roots;
     }
 
     @Override
@@ -241,13 +265,88 @@ public final class DaemonCommand implements Callable<Integer> {
     }
 
     private int runLocked(DaemonConfig config, DaemonLog log) {
+        int leftover = restoreLeftover(config, log);
+        if (leftover != ExitCodes.OK) {
+            return leftover;
+        }
         Node node;
         try {
             node = nodes.open(config);
         } catch (NodeFactory.NodeException e) {
             err.println("flash daemon: " + e.getMessage());
-            return e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+            return e.configuration() ? ExitCodes.CONFIG : e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
         }
+        InstanceLock machine = null;
+        if (!node.simulated()) {
+            // one owner per machine, whatever state directory each daemon was given
+            Path machineFile = InstanceLock.machineFile(config.sysfsRoot());
+            int refused = ExitCodes.OK;
+            try {
+                machine = InstanceLock.acquire(machineFile);
+            } catch (InstanceLock.AlreadyRunningException e) {
+                err.println("flash daemon: the CPUs under " + config.sysfsRoot() + " have an owner: " + e.getMessage());
+                refused = ExitCodes.ALREADY_RUNNING;
+            } catch (AccessDeniedException e) {
+                err.println("flash daemon: cannot create " + machineFile + ": permission denied (run as root)");
+                refused = ExitCodes.PERMISSION;
+            } catch (IOException e) {
+                err.println("flash daemon: cannot take the lock " + machineFile + ": " + e.getMessage());
+                refused = ExitCodes.FAILURE;
+            }
+            if (refused != ExitCodes.OK) {
+                closeQuietly(node, log);
+                return refused;
+            }
+        }
+        try {
+            return runOwned(config, log, node);
+        } finally {
+            releaseQuietly(machine, log);
+        }
+    }
+
+    /**
+     * A state file left by a run that did not stop cleanly holds the true originals: they go
+     * back before anything else, dry run included (the CPUs must not stay as a crashed run left
+     * them). The CPUs it names are locked meanwhile, so another daemon cannot be writing them.
+     * What cannot be restored stays in the file, which the actuator then adopts.
+     */
+    private int restoreLeftover(DaemonConfig config, DaemonLog log) {
+        Path stateFile = config.stateDir().resolve(StateStore.FILE_NAME);
+        if (!Files.exists(stateFile)) {
+            return ExitCodes.OK;
+        }
+        InstanceLock machine = null;
+        try {
+            Optional<Path> root = new StateStore(config.stateDir()).sysfsRoot();
+            if (root.isPresent() && Files.isDirectory(root.get())) { // a tree gone has no CPUs to guard
+                machine = InstanceLock.acquire(InstanceLock.machineFile(root.get()));
+            }
+            RestoreReport report = StateStore.restoreLeftover(config.stateDir(), roots);
+            if (report.complete()) {
+                log.info("restored the state a previous run left in " + stateFile + ": " + report.summary());
+            } else {
+                log.warn("the state a previous run left in " + stateFile + ": " + report.summary());
+            }
+            return ExitCodes.OK;
+        } catch (InstanceLock.AlreadyRunningException e) {
+            err.println("flash daemon: " + stateFile + " holds the originals of CPUs that another flashd owns ("
+                    + e.getMessage() + "); stop it, or restore the file once it stopped (flash restore --state-dir "
+                    + config.stateDir() + ")");
+            return ExitCodes.ALREADY_RUNNING;
+        } catch (ActuationException e) {
+            err.println("flash daemon: restoring the state a previous run left: " + e.getMessage());
+            return e.getMessage() != null && e.getMessage().contains("EACCES") ? ExitCodes.PERMISSION
+                    : ExitCodes.FAILURE;
+        } catch (IOException e) {
+            err.println("flash daemon: restoring the state a previous run left: " + e);
+            return e instanceof AccessDeniedException ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+        } finally {
+            releaseQuietly(machine, log);
+        }
+    }
+
+    private int runOwned(DaemonConfig config, DaemonLog log, Node node) {
         PolicyProvider policies;
         try {
             policies = deciders.open(config, node);
@@ -263,7 +362,7 @@ public final class DaemonCommand implements Callable<Integer> {
         FlashDaemon daemon = new FlashDaemon(config, node, policies, log, notify);
         StatusServer server;
         try {
-            server = StatusServer.start(config.socket(), daemon::status, log);
+            server = StatusServer.start(config.socket(), daemon::status, daemon::resume, log);
         } catch (IOException e) {
             daemon.shutdown();
             notify.close();
@@ -301,6 +400,23 @@ public final class DaemonCommand implements Callable<Integer> {
         }, "flashd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        // Out of memory on any thread stops the loop and exits 1: systemd restarts flashd then,
+        // where the JVM's own -XX:+ExitOnOutOfMemoryError exits 3, which the unit reads as a bad
+        // configuration and never restarts (RestartPreventExitStatus).
+        java.util.concurrent.atomic.AtomicBoolean outOfMemory = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.UncaughtExceptionHandler previousUncaught = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                outOfMemory.set(true);
+                daemon.requestStop();
+            }
+            if (previousUncaught != null) {
+                previousUncaught.uncaughtException(t, e);
+            } else {
+                err.println("Exception in thread \"" + t.getName() + "\" " + e);
+            }
+        });
+
         log.info("starting: " + node.description() + (config.dryRun() ? " (dry run)" : "")
                 + ", socket " + config.socket());
         int exit = ExitCodes.OK;
@@ -312,7 +428,15 @@ public final class DaemonCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             exit = ExitCodes.FAILURE;
+        } catch (OutOfMemoryError e) {
+            outOfMemory.set(true);
         } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previousUncaught);
+            if (outOfMemory.get()) {
+                log.error("out of memory (heap -Xmx too small, or a leak): restoring the CPUs and exiting "
+                        + ExitCodes.FAILURE + " so that systemd restarts flashd");
+                exit = ExitCodes.FAILURE;
+            }
             // stop the loop (done), restore, STOPPING=1, remove the socket
             daemon.shutdown();
             if (metrics != null) {
@@ -334,6 +458,17 @@ public final class DaemonCommand implements Callable<Integer> {
             }
         }
         return exit;
+    }
+
+    private static void releaseQuietly(InstanceLock lock, DaemonLog log) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("releasing " + lock.file() + ": " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(StatusServer server, DaemonLog log) {

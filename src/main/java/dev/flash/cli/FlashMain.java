@@ -24,12 +24,17 @@ import picocli.CommandLine.Command;
             DaemonCommand.class,
             StatusCommand.class,
             RestoreCommand.class,
+            ResumeCommand.class,
             ModelsCommand.class,
             SimCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
             ReproduceCommand.class,
+            ConfigSearchCommand.class,
+            DataCommand.class,
             BenchCommand.class,
+            CompletionCommand.class,
+            AutoscaleCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class FlashMain implements Runnable {

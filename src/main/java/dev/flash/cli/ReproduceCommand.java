@@ -1,11 +1,16 @@
 package dev.flash.cli;
 
-import dev.flash.dvfs.eval.AdaptationMetrics;
 import dev.flash.dvfs.eval.EvalApps;
 import dev.flash.dvfs.eval.HiddenStateReferences;
 import dev.flash.dvfs.eval.Json;
 import dev.flash.dvfs.eval.OperatorEvaluation;
 import dev.flash.dvfs.eval.Reproduction;
+import dev.flash.dvfs.eval.YardstickReproduction;
+import dev.flash.meta.yardstick.AdaptationCost;
+import dev.flash.meta.yardstick.EvaluatedCurve;
+import dev.flash.meta.yardstick.ExpertCache;
+import dev.flash.meta.yardstick.Spread;
+import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.AppSpec;
 import java.awt.Color;
@@ -19,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +32,8 @@ import picocli.CommandLine.Option;
 /** {@code flash reproduce}: re-run a case of the FLASH paper on the simulated node. */
 @Command(name = "reproduce",
         description = {"Reproduce a case of the FLASH paper (MLSys 2024) on the simulated node.", ""},
-        subcommands = {ReproduceCommand.Dvfs.class, RescoreCommand.class},
+        subcommands = {ReproduceCommand.Dvfs.class, ReproduceConfigSearchCommand.class, ReproduceAllCommand.class,
+            RescoreCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class ReproduceCommand implements Callable<Integer> {
 
@@ -46,75 +51,51 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     /** {@code flash reproduce dvfs}: case III, CPU frequency scaling. */
     @Command(name = "dvfs",
-            header = "Case III (CPU frequency scaling): FLASH against transfer learning.",
+            header = "Case III (CPU frequency scaling) measured by the shared yardsticks.",
             sortOptions = false,
             description = {
-                "Case III of the paper (CPU frequency scaling), FLASH side by side with",
-                "transfer learning, on the simulated node:",
+                "Case III of the paper (CPU frequency scaling) on the simulated node, measured",
+                "by the yardsticks every RL case of flash shares (dev.flash.meta.yardstick):",
                 "",
-                "  1. meta-train FLASH (PPO + context encoder) on the training applications and",
-                "     pre-train the transfer-learning baseline (the same PPO, no context), with",
-                "     the settings of `flash train dvfs` (fewer iterations with --quick);",
-                "  2. on held-out applications: FLASH adapts from context only (no weight",
-                "     update; it gathers context acting as flashd does); transfer learning",
-                "     fine-tunes its pre-trained network with PPO for N episodes;",
-                "  3. snapshot evaluation: after k = 0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48,",
-                "     ... episodes of adaptation, each agent's current policy plays the SAME",
-                "     fixed evaluation episodes of the application (same seeds: phase offsets,",
-                "     start frequencies, load noise), argmax actions, so curves differ only by",
-                "     policy (" + Reproduction.FULL_EVAL_EPISODES + " episodes per point, 8 with --quick; the figures from the",
-                "     first 8 and 16 are reported too, to show what the precision of the",
-                "     evaluation does);",
-                "  4. the operator view: both networks exported to ONNX and run as flashd runs",
-                "     them, next to the Linux governors, flashd's fallback and the oracle.",
+                "  1. train on the training applications, with the settings of `flash train",
+                "     dvfs` (fewer iterations with --quick): FLASH (context encoder), the",
+                "     transfer-learning base (no context) and the history baseline (the last C",
+                "     raw rows stacked into its input, no encoder);",
+                "  2. choose transfer learning's online learning rate and schedule by a sweep",
+                "     on TRAINING applications; every contestant learns online by that rule",
+                "     (one PPO update per episode of experience);",
+                "  3. per held-out application: the converged expert (the base agent trained",
+                "     from scratch on that application alone until its evaluated reward gains",
+                "     < 1%% over the last quarter, after at least 10x the online budget; cached",
+                "     on disk by simulator version, application and config), then FLASH",
+                "     (encoder frozen, base learner online), FLASH frozen (the paper's",
+                "     deployment), transfer learning and the history baseline, each evaluated",
+                "     at points of its online experience on the same fixed episodes (greedy);",
+                "  4. the operator view: FLASH exported to ONNX and run as flashd runs it,",
+                "     beside the Linux governors, flashd's fallback and the oracle.",
                 "",
-                "Metrics (as the paper defines them, on the evaluated curves, reward per step):",
-                "  converged        mean of the points with k >= 3/4 of the run (plateau =",
-                "                   transfer learning's improved < 2%% on the third quarter).",
-                "  R_expert         per app, the best evaluated policy either agent produced",
-                "                   (any fine-tuning snapshot, any FLASH context): fine-tuning",
-                "                   at a fixed learning rate can end below its best. --json",
-                "                   also gives the gaps against fine-tuning's converged reward",
-                "                   (*_vs_finetuned), and against the best point picked on half",
-                "                   the evaluation episodes and scored on the other half",
-                "                   (*_cross_validated_expert), which leaves out the luck of",
-                "                   the pick. Fine-tuning for N episodes often has not",
-                "                   converged, so this expert is a lower bound of the paper's",
-                "                   (trained to convergence) and the gaps understate it:",
-                "                   `flash reproduce rescore` scores a run against the best",
-                "                   policy of several runs (longer fine-tuning, other",
-                "                   settings).",
-                "  references       what any policy could score on the same episodes, read",
-                "                   from the simulator's hidden state: the clairvoyant bound",
-                "                   (per step the best frequency level in hindsight: an upper",
-                "                   bound of any expert on the ladder), phase experts (know",
-                "                   the phase, not the next load draw) and the budget oracle.",
-                "                   The true gap against a converged expert lies between",
-                "                   the gap against R_expert and the gap against the",
-                "                   clairvoyant bound.",
-                "  reward gap       (R_expert - R_start) / |R_expert|, pooled over the held-out",
-                "                   apps; R_start = FLASH after its first context-gathering",
-                "                   episode (k = 1), transfer learning's pre-trained network",
-                "                   (k = 0). Paper: transfer 39%%, FLASH 7.1%%.",
-                "  adaptation cost  first k (from the start point) after which the evaluated",
-                "                   reward stays within 5%% (at least " + AdaptationMetrics.COST_FLOOR_PER_STEP + " per step) of the",
-                "                   agent's own converged reward; in episodes and CPU seconds",
-                "                   (PPO updates for transfer, encoder and context for FLASH).",
-                "                   Ratio = transfer / FLASH. Paper: 9.2x.",
-                "  operator view    energy saving and slowdown against the performance",
-                "                   governor, share of the oracle's saving, whether the 5%%",
-                "                   budget held.",
+                "Figures:",
+                "  reward gap       (R_expert - R_start) / |R_expert|, mean and spread over",
+                "                   apps; FLASH starts after one episode of context, the others",
+                "                   at 0 steps. Paper: transfer 39%%, FLASH 7.1%%.",
+                "  adaptation cost  environment steps until the evaluated reward reaches and",
+                "                   stays within 5%% of the expert's; \"> budget\" (censored)",
+                "                   when it never does, counted; at least the context-filling",
+                "                   steps, no other floor. Ratio = transfer / FLASH, censored",
+                "                   apps at the budget. Paper: 9.2x.",
+                "  operator view    apps within the 5%% slowdown budget, energy saving and",
+                "                   slowdown against the performance governor, and the in-budget",
+                "                   share of the oracle's saving (per app capped at 1, 0 over",
+                "                   budget: running slower cannot raise it).",
                 "",
-                "Writes adaptation.png (evaluated reward per step on the held-out applications",
-                "by adaptation point k: mean with a 25-75%% band across applications),",
-                "reproduce.json and the two ONNX models into --out. Figures come from the",
-                "simulated node, not from hardware.",
+                "Writes adaptation.png, reproduce.json and the ONNX models into --out. Figures",
+                "come from the simulated node, not from hardware.",
                 ""},
             footer = {
                 "",
                 "Examples:",
-                "  flash reproduce dvfs --quick            (under a minute on 2 cores)",
-                "  taskset -c 0 flash reproduce dvfs       (one core, one process)",
+                "  flash reproduce dvfs --quick                  (a few minutes on 2 cores)",
+                "  flash reproduce dvfs --rebuild-experts        (retrain every expert, report its time)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
                 "", ExitCodes.HELP})
@@ -123,7 +104,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--quick", description = "Smaller run: fewer training iterations, adapted apps and episodes")
+        @Option(names = "--quick", description = "Smaller run: fewer training iterations, held-out apps and episodes")
         boolean quick;
 
         @Option(names = "--apps", paramLabel = "FILE",
@@ -146,15 +127,18 @@ public final class ReproduceCommand implements Callable<Integer> {
                 description = "Where adaptation.png, reproduce.json and the models go (default ${DEFAULT-VALUE})")
         Path out;
 
+        @Option(names = "--experts", paramLabel = "DIR",
+                description = "Cache of converged experts (default: $XDG_CACHE_HOME/flash/experts or "
+                        + "~/.cache/flash/experts); an expert is reused while the simulator version, the "
+                        + "application and the expert's config are unchanged")
+        Path experts;
+
+        @Option(names = "--rebuild-experts",
+                description = "Train every expert again (overwriting the cache) and report how long it took")
+        boolean rebuildExperts;
+
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
-
-        @Option(names = "--processes", paramLabel = "N",
-                description = "JVMs to spread the work over (default: the cores this one may use, at most "
-                        + DEFAULT_MAX_PROCESSES + "). Training runs on one thread per JVM, so a second one "
-                        + "pre-trains the baseline while FLASH trains, and the held-out applications are "
-                        + "shared out; the figures are those of one process. About 450 MB each")
-        Integer processes;
 
         @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
         boolean verbose;
@@ -182,8 +166,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: --out " + out + " exists and is not a directory");
                 return ExitCodes.USAGE;
             }
-            if (processes != null && processes < 1) {
-                err.println("flash reproduce dvfs: --processes must be at least 1, not " + processes);
+            Path expertDir = experts != null ? experts : defaultExpertDir();
+            if (Files.exists(expertDir) && !Files.isDirectory(expertDir)) {
+                err.println("flash reproduce dvfs: --experts " + expertDir + " exists and is not a directory");
                 return ExitCodes.USAGE;
             }
             if (!TrainingStack.available()) {
@@ -204,27 +189,29 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: " + TrainingStack.missingMessage());
                 return ExitCodes.FAILURE;
             }
-            return reproduce(stdout, err, population);
+            return reproduce(stdout, err, population, expertDir);
         }
 
-        /** More JVMs than this buy little: the training phase has two parts, the adaptation forty. */
-        static final int DEFAULT_MAX_PROCESSES = 4;
-
-        private int processes() {
-            return processes != null ? processes
-                    : Math.max(1, Math.min(DEFAULT_MAX_PROCESSES, Runtime.getRuntime().availableProcessors()));
+        /** $XDG_CACHE_HOME/flash/experts, or ~/.cache/flash/experts. */
+        static Path defaultExpertDir() {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                    : Path.of(System.getProperty("user.home"), ".cache");
+            return base.resolve("flash").resolve("experts");
         }
 
-        private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population) {
-            Reproduction.Plan plan = quick ? Reproduction.Plan.quick(seed) : Reproduction.Plan.full(seed);
+        private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population, Path expertDir) {
+            YardstickReproduction.Plan plan = quick ? YardstickReproduction.Plan.quick(seed)
+                    : YardstickReproduction.Plan.full(seed);
             Path staging = null;
             try {
                 Files.createDirectories(out);
                 staging = Files.createTempDirectory(out, ".reproduce-");
                 BarListener bar = new BarListener(!json || System.console() != null);
-                Reproduction.Result r = Reproduction.run(population, plan, staging, bar, processes());
+                YardstickReproduction.Result r = YardstickReproduction.run(population, plan, staging,
+                        new ExpertCache(expertDir, rebuildExperts), bar);
                 bar.close();
-                String jsonText = Json.PRETTY.toJson(Reproduction.toJson(r));
+                String jsonText = Json.PRETTY.toJson(YardstickReproduction.toJson(r));
                 Files.writeString(staging.resolve("reproduce.json"), jsonText + "\n", StandardCharsets.UTF_8);
                 plot(r).write(staging.resolve("adaptation.png"), 900, 540);
                 for (String f : List.of("reproduce.json", "adaptation.png", "flash-dvfs.onnx",
@@ -243,7 +230,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             } catch (ModelRejectedException e) {
                 err.println("flash reproduce dvfs: exported model rejected: " + e.reason());
                 return ExitCodes.FAILURE;
-            } catch (IOException | RuntimeException | InterruptedException e) {
+            } catch (IOException | RuntimeException e) {
                 err.println("flash reproduce dvfs: " + e);
                 if (verbose) {
                     e.printStackTrace(err);
@@ -255,111 +242,77 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
     }
 
-    /** Paper beside ours, then the operator view. */
-    static String table(Reproduction.Result r) {
+    /** Paper beside ours, the contestants side by side, then the operator view. */
+    static String table(YardstickReproduction.Result r) {
+        Yardstick.Report y = r.yardstick();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "FLASH case III (DVFS) on the simulated node: %d held-out apps adapted, "
-                + "%d episodes of %d s each; %s; %.0f s in total%n%n", r.apps().size(), r.plan().adaptEpisodes(),
-                r.episodeSteps(), r.plan().quick() ? "--quick" : "full", r.totalSeconds()));
-        TextTable t = new TextTable("metric", "paper", "ours");
-        t.row("reward gap, transfer learning", pct(Reproduction.PAPER_GAP_TRANSFER), pct(r.gapTransfer()));
-        t.row("reward gap, FLASH", pct(Reproduction.PAPER_GAP_FLASH), pct(r.gapFlash()));
-        t.row("gap improvement", pct(Reproduction.PAPER_IMPROVEMENT), pct(r.gapImprovement()));
-        t.row("adaptation cost ratio (episodes)", x(Reproduction.PAPER_COST_RATIO), x(r.costRatioEpisodes()));
-        t.row("adaptation cost ratio (CPU s)", "-", x(r.costRatioCpu()));
-        t.row("adaptation cost, FLASH", "-", String.format(Locale.ROOT, "%.1f ep, %.2f CPU s",
-                r.costFlashEpisodes(), r.costFlashCpu()));
-        t.row("adaptation cost, transfer", "-", String.format(Locale.ROOT, "%.1f ep, %.2f CPU s",
-                r.costTransferEpisodes(), r.costTransferCpu()));
-        t.row("reward gap, FLASH before any context (k = 0)", "-", pct(r.gapFlashCold()));
+        sb.append(String.format(Locale.ROOT, "FLASH case III (DVFS) on the simulated node, %s run: %d held-out apps, "
+                + "online budget %d steps (%d episodes), %d evaluation episodes per point; %.0f s in total%n",
+                r.plan().label(), y.apps().size(), y.budget().onlineSteps(), r.plan().onlineEpisodes(),
+                y.budget().evalEpisodes(), r.totalSeconds()));
+        sb.append(String.format(Locale.ROOT, "experts: %d trained (%.0f s), %d from the cache; plateau reached on "
+                + "%d/%d; online rule chosen on %d training apps: learning rate %s%n%n", r.expertsBuilt(),
+                r.expertSeconds(), r.expertsCached(), y.expertsConverged(), y.apps().size(), r.sweep().trainApps(),
+                r.sweep().chosen().label()));
+        TextTable t = new TextTable("contestant", "reward gap (mean, sd)", "adaptation cost, steps", "censored");
+        for (String c : y.contestants()) {
+            Spread g = y.gap(c);
+            AdaptationCost.Summary s = y.cost(c);
+            t.row(c, pct(g.mean()) + " (" + pct(g.std()) + ")",
+                    String.format(Locale.ROOT, "%s%.0f", s.censored() > 0 ? ">= " : "", s.meanSteps()),
+                    s.censored() + "/" + s.apps());
+        }
         sb.append(t);
-        long censored = r.apps().stream().filter(Reproduction.AppResult::transferCensored).count();
-        long censoredF = r.apps().stream().filter(Reproduction.AppResult::flashCensored).count();
-        long converged = r.apps().stream().filter(Reproduction.AppResult::expertConverged).count();
-        sb.append(String.format(Locale.ROOT, "snapshot evaluation: %d fixed episodes per point, same seeds for every "
-                + "agent and point; expert plateau reached on %d/%d apps; settled only in the last quarter "
-                + "(cost a lower bound): transfer %d, FLASH %d%n%n", r.plan().evalEpisodes(), converged,
-                r.apps().size(), censored, censoredF));
-        if (r.plan().evalEpisodes() > 8) {
-            sb.append("the same figures from the first m evaluation episodes of every point (precision):\n");
-            for (int m = 8; m <= r.plan().evalEpisodes(); m *= 2) {
-                double[] f = Reproduction.figuresAt(r.apps(), m);
-                sb.append(String.format(Locale.ROOT, "  m = %2d: gap FLASH %s, transfer %s; cost FLASH %.2f ep, "
-                        + "transfer %.1f ep, ratio %s%n", m, pct(f[0]), pct(f[1]), f[2], f[3],
-                        x(AdaptationMetrics.costRatio(f[3], f[2]))));
-            }
-            double[] cv = Reproduction.crossValidatedGaps(r.apps(), r.plan().evalEpisodes());
-            sb.append(String.format(Locale.ROOT, "  expert picked on half the episodes, scored on the other half "
-                    + "(no pick luck; errs low): gap FLASH %s, transfer %s%n", pct(cv[0]), pct(cv[1])));
-            sb.append('\n');
+        sb.append(String.format(Locale.ROOT, "paper: gap FLASH %s, transfer %s, cost ratio %s. Ours: cost ratio "
+                + "transfer / FLASH %s (censored apps counted at the budget); noise of one point %.4f reward/step%n%n",
+                pct(Reproduction.PAPER_GAP_FLASH), pct(Reproduction.PAPER_GAP_TRANSFER), x(Reproduction.PAPER_COST_RATIO),
+                x(r.costRatio()), y.pointNoise()));
+        StringBuilder oracle = new StringBuilder();
+        for (String c : y.contestants()) {
+            oracle.append(oracle.length() == 0 ? "" : ", ").append(c).append(' ')
+                    .append(pct(r.gapTo(HiddenStateReferences.BUDGET_ORACLE, c).mean()));
         }
-        sb.append(references(r));
-        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it):%n",
-                r.operator().apps().size()));
-        sb.append(EvaluateCommand.table(r.operator()));
+        sb.append("reward gap at start against the budget oracle on the same episodes (hidden state): ")
+                .append(oracle).append("\n\n");
+        OperatorEvaluation.Report op = r.operator();
+        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it): FLASH within "
+                + "the 5%% budget on %d/%d apps, in-budget share of the oracle's saving %s%n",
+                op.apps().size(), op.appsWithinBudget("flash"), op.apps().size(),
+                pct(op.inBudgetShareOfOracleSaving("flash"))));
+        sb.append(EvaluateCommand.table(op));
         return sb.toString();
     }
 
-    /**
-     * The start points against what a policy could score at best on the same evaluation
-     * episodes: the expert above is the best policy the two agents reached, a lower bound of a
-     * converged one; these bracket it from above.
-     */
-    static String references(Reproduction.Result r) {
-        double[] flash = r.apps().stream().mapToDouble(Reproduction.AppResult::flashStart).toArray();
-        double[] transfer = r.apps().stream().mapToDouble(Reproduction.AppResult::transferStart).toArray();
-        Map<String, Double> means = HiddenStateReferences.meansPerStep(r.references());
-        Map<String, Double> gf = HiddenStateReferences.pooledGaps(r.references(), flash);
-        Map<String, Double> gt = HiddenStateReferences.pooledGaps(r.references(), transfer);
-        StringBuilder sb = new StringBuilder("the same start points against hidden-state references on the same "
-                + "episodes (the expert above is a lower bound of a converged one; the clairvoyant bound is an upper "
-                + "bound):\n");
-        TextTable t = new TextTable("reference", "reward/step", "FLASH gap", "transfer gap");
-        for (String k : means.keySet()) {
-            t.row(k.replace('_', ' '), String.format(Locale.ROOT, "%.4f", means.get(k)), pct(gf.get(k)),
-                    pct(gt.get(k)));
+    /** Evaluated reward per step against online steps, per contestant: mean and 25-75% band across apps. */
+    static PngPlot plot(YardstickReproduction.Result r) {
+        Yardstick.Report y = r.yardstick();
+        PngPlot p = new PngPlot("Evaluated adaptation on held-out applications (simulated node)",
+                "log2(1 + episodes of online experience)", "evaluated reward per step");
+        Color[] colors = {new Color(200, 40, 40), new Color(40, 70, 200), new Color(0, 130, 60), new Color(150, 90, 0)};
+        int i = 0;
+        for (String c : y.contestants()) {
+            p.add(series(c, colors[i++ % colors.length], y.apps().stream().map(a -> a.curves().get(c)).toList(),
+                    y.budget().episodeSteps()));
         }
-        sb.append(t).append('\n');
-        return sb.toString();
-    }
-
-    /** Evaluated reward per step by adaptation point on the held-out applications: mean and 25-75% band, expert level. */
-    static PngPlot plot(Reproduction.Result r) {
-        PngPlot p = new PngPlot("Snapshot-evaluated adaptation on held-out applications (simulated node)",
-                "log2(1 + k), k = episodes of adaptation experience (0, 1, 3, 7, 15, 31, 63, 127, 255 at 0..8)",
-                "evaluated reward per step");
-        p.add(series("FLASH (context only, frozen)", new Color(200, 40, 40),
-                r.apps().stream().map(Reproduction.AppResult::flash).toList()));
-        p.add(series("transfer learning (PPO fine-tuning)", new Color(40, 70, 200),
-                r.apps().stream().map(Reproduction.AppResult::transfer).toList()));
-        double expert = r.apps().stream().mapToDouble(Reproduction.AppResult::expertReward).average().orElse(0);
-        p.add(new PngPlot.Reference("expert (best evaluated policy per app)", Color.BLACK, expert));
-        // What a converged expert could reach, from above: the achievable phase expert and the
-        // bound no policy passes (HiddenStateReferences).
-        Map<String, Double> refs = HiddenStateReferences.meansPerStep(r.references());
-        if (!refs.isEmpty()) {
-            p.add(new PngPlot.Reference("phase expert acting as the agents act (hidden state)", new Color(0, 130, 60),
-                    refs.get(HiddenStateReferences.PHASE_EXPERT_ACTING)));
-            p.add(new PngPlot.Reference("clairvoyant bound (no policy on the ladder passes it)", Color.GRAY,
-                    refs.get(HiddenStateReferences.CLAIRVOYANT)));
-        }
+        double expert = y.apps().stream().mapToDouble(a -> a.expert().rewardPerStep()).average().orElse(0);
+        p.add(new PngPlot.Reference("converged expert (mean over apps)", Color.BLACK, expert));
         return p;
     }
 
     /** Mean and 25-75% band across applications of curves evaluated at the same points. */
-    static PngPlot.Series series(String name, Color color, List<AdaptationMetrics.Curve> curves) {
-        int[] ks = curves.isEmpty() ? new int[0] : curves.get(0).episodes();
-        double[] x = new double[ks.length];
-        double[] mean = new double[ks.length];
-        double[] lo = new double[ks.length];
-        double[] hi = new double[ks.length];
-        for (int e = 0; e < ks.length; e++) {
+    static PngPlot.Series series(String name, Color color, List<EvaluatedCurve> curves, int episodeSteps) {
+        long[] steps = curves.isEmpty() ? new long[0] : curves.get(0).steps();
+        double[] x = new double[steps.length];
+        double[] mean = new double[steps.length];
+        double[] lo = new double[steps.length];
+        double[] hi = new double[steps.length];
+        for (int e = 0; e < steps.length; e++) {
             double[] v = new double[curves.size()];
             for (int a = 0; a < v.length; a++) {
                 v[a] = curves.get(a).reward()[e];
             }
             Arrays.sort(v);
-            x[e] = Math.log1p(ks[e]) / Math.log(2); // adaptation happens early: a log axis shows it
+            x[e] = Math.log1p((double) steps[e] / episodeSteps) / Math.log(2); // adaptation happens early
             mean[e] = Arrays.stream(v).average().orElse(Double.NaN);
             lo[e] = quantile(v, 0.25);
             hi[e] = quantile(v, 0.75);

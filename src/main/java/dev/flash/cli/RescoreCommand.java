@@ -251,7 +251,8 @@ public final class RescoreCommand implements Callable<Integer> {
         if (rows.stream().anyMatch(Row::reference)) {
             sb.append(String.format(Locale.ROOT, "hidden-state references (same evaluation episodes): the clairvoyant "
                     + "bound is an upper bound of any expert on the ladder; the phase experts know the phase, not the "
-                    + "next load draw; the budget oracle uses the full frequency table (docs/reproduce-dvfs.md)%n"));
+                    + "next load draw; the budget oracle uses the full frequency table "
+                    + "(docs/log/2026-11-dvfs-experiments.md)%n"));
         }
         return sb.toString();
     }

@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
             "Train a FLASH model (needs the training stack: DJL + PyTorch in train-lib/ beside flash.jar).",
             "",
             "  dvfs   case III: CPU frequency scaling, the model flash daemon runs",
+            "  config-search   case I: few-shot configuration search (flash config-search recommend)",
             ""},
         footer = {"", ExitCodes.HELP},
-        subcommands = {TrainDvfsCommand.class})
+        subcommands = {TrainDvfsCommand.class, TrainConfigSearchCommand.class, TrainAutoscaleCommand.class})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec

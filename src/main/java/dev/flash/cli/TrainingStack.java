@@ -88,6 +88,28 @@ final class TrainingStack {
         }
     }
 
+    /**
+     * Runs {@code body} where the training stack is on the class path: here when it is, else in a
+     * re-launched JVM ({@link #relaunch}); prints why and returns 1 when it cannot be found.
+     */
+    static int withStack(String command, List<String> originalArgs, java.util.concurrent.Callable<Integer> body)
+            throws Exception {
+        if (available()) {
+            return body.call();
+        }
+        try {
+            Optional<Integer> code = relaunch(originalArgs);
+            if (code.isPresent()) {
+                return code.get();
+            }
+        } catch (IOException e) {
+            System.err.println(command + ": cannot start the training JVM: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        System.err.println(command + ": " + missingMessage());
+        return ExitCodes.FAILURE;
+    }
+
     private static boolean hasDjl(Path lib) throws IOException {
         if (!Files.isDirectory(lib)) {
             return false;

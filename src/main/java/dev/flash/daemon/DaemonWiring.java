@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The one place where {@code flash daemon} meets the concrete nodes and deciders.
@@ -46,11 +47,20 @@ public final class DaemonWiring {
     public static final String BUILT_IN = "/models/dvfs-flash.onnx";
 
     public static NodeFactory nodeFactory() {
-        return DaemonWiring::openNode;
+        return nodeFactory(SysfsRoot::new);
+    }
+
+    /** The nodes, with {@code roots} making the sysfs root (tests give fake trees a kernel's writes). */
+    public static NodeFactory nodeFactory(Function<Path, SysfsRoot> roots) {
+        return config -> openNode(config, roots);
     }
 
     static Node openNode(DaemonConfig config) throws NodeFactory.NodeException {
-        SysfsRoot root = new SysfsRoot(config.sysfsRoot());
+        return openNode(config, SysfsRoot::new);
+    }
+
+    static Node openNode(DaemonConfig config, Function<Path, SysfsRoot> roots) throws NodeFactory.NodeException {
+        SysfsRoot root = roots.apply(config.sysfsRoot());
         CpufreqReader reader = new CpufreqReader(root);
         boolean simulate = switch (config.simulate()) {
             case ALWAYS -> true;
@@ -78,7 +88,8 @@ public final class DaemonWiring {
                     ? SimSpec.embeddedDefault()
                     : SimSpec.load(Path.of(config.simSpec()));
         } catch (IOException | IllegalArgumentException e) { // SpecException is an IllegalArgumentException
-            throw new NodeFactory.NodeException("simulated node spec: " + e.getMessage());
+            // the spec is part of the daemon's configuration: exit 3, which the unit does not restart
+            throw NodeFactory.NodeException.invalidConfiguration("simulated node spec: " + e.getMessage());
         }
         SimulatedNode node = spec.buildRealTime();
         FrequencyActuator actuator = config.dryRun() ? new ObservingActuator() : node.actuator();
@@ -86,7 +97,7 @@ public final class DaemonWiring {
     }
 
     public static PolicyProvider.Factory policyProvider() {
-        return (config, node) -> new ModelsProvider(config.modelsDir());
+        return (config, node) -> new ModelsProvider(config.modelsDir(), config.modelMaxBytes());
     }
 
     /** Watches the models directory; stands the built-in model in while the directory has none. */
@@ -98,9 +109,11 @@ public final class DaemonWiring {
         private OnnxModel builtInModel;
         private OnnxDvfsPolicy builtInPolicy;
         private String builtInProblem;
+        /** Why the directory itself was not read at the last poll (missing, untrusted); null if it was. */
+        private volatile String directoryProblem;
 
-        ModelsProvider(Path dir) {
-            this.directory = new ModelDirectory(dir, "dvfs");
+        ModelsProvider(Path dir, long modelMaxBytes) {
+            this.directory = new ModelDirectory(dir, "dvfs", modelMaxBytes);
         }
 
         @Override
@@ -113,8 +126,10 @@ public final class DaemonWiring {
                     dirProblem = "models directory " + directory.dir() + " does not exist";
                 }
             } catch (IOException e) {
-                dirProblem = "models directory " + directory.dir() + ": " + e.getMessage();
+                dirProblem = e.getMessage().startsWith("models directory") ? e.getMessage()
+                        : "models directory " + directory.dir() + ": " + e.getMessage();
             }
+            directoryProblem = dirProblem;
             Optional<FrequencyPolicy> active = directory.active();
             String key;
             Selection next;
@@ -174,6 +189,10 @@ public final class DaemonWiring {
         @Override
         public synchronized java.util.List<Rejected> rejected() {
             java.util.List<Rejected> out = new java.util.ArrayList<>();
+            String problem = directoryProblem;
+            if (problem != null) { // the directory itself (missing, untrusted): named by its path
+                out.add(new Rejected(directory.dir().toString(), "", problem));
+            }
             for (ModelDirectory.Entry e : directory.entries()) {
                 if (!e.valid()) {
                     out.add(new Rejected(e.name(), e.sha256(), e.reason()));

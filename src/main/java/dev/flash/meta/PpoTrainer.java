@@ -44,6 +44,8 @@ public final class PpoTrainer {
     private final Optimizer adam;
     /** PPO minibatch updates skipped because their gradient was not finite. */
     private long skippedUpdates;
+    /** Parameters whose name matches are left as they are by every update ({@link #freezeParameters}). */
+    private java.util.function.Predicate<String> frozen = name -> false;
     private final ParameterStore ps;
     private final NDManager manager;
     private float currentLr;
@@ -240,6 +242,57 @@ public final class PpoTrainer {
     @FunctionalInterface
     public interface RolloutHook {
         void at(long stepsPlayed);
+    }
+
+    /**
+     * Online learning on one application under a step budget, the rule every contestant of the
+     * yardsticks ({@link dev.flash.meta.yardstick}) shares: rollouts of {@code cfg.rolloutSteps()}
+     * steps from {@code context} (which keeps filling from the application's own trajectory;
+     * ignored without a context), one PPO update after each rollout unless {@code update} is
+     * false, the learning rate constant or, with {@code cfg.annealLr()}, decayed linearly to 0
+     * over the budget. {@code beforeRollout} sees the steps played so far each time the weights
+     * or the context are about to move on (at 0 with the weights as given) and once more at the
+     * end; it may run the network for inference, never train it. {@code beforeUpdate} (may be
+     * null) sees the steps played after each rollout, before its update: the weights as they
+     * were, the context as it now is (e.g. FLASH's start point, after one episode of context).
+     *
+     * @return the steps played ({@code budgetSteps} rounded up to whole rollouts)
+     */
+    public long learnOnline(RlEnvironment env, long budgetSteps, ContextBuffer context, boolean update,
+                            RolloutHook beforeRollout, RolloutHook beforeUpdate) {
+        Slot slot = new Slot(env, context == null ? newContext() : context);
+        slot.obs = env.reset();
+        List<Double> finished = new ArrayList<>();
+        long played = 0;
+        while (played < budgetSteps) {
+            if (beforeRollout != null) {
+                beforeRollout.at(played);
+            }
+            currentLr = (float) (cfg.annealLr() ? cfg.learningRate() * (1.0 - (double) played / budgetSteps)
+                    : cfg.learningRate());
+            Rollout ro = collect(List.of(slot), cfg.rolloutSteps(), finished);
+            played += cfg.rolloutSteps();
+            if (beforeUpdate != null) {
+                beforeUpdate.at(played);
+            }
+            if (update) {
+                update(ro);
+            }
+        }
+        if (beforeRollout != null) {
+            beforeRollout.at(played);
+        }
+        return played;
+    }
+
+    /**
+     * Leaves every parameter whose name matches {@code names} out of later updates, e.g. the
+     * context encoder of a deployed FLASH network whose base learner keeps learning online
+     * ({@code name -> name.contains("encoder")}). Their gradients are still computed and dropped.
+     */
+    public PpoTrainer freezeParameters(java.util.function.Predicate<String> names) {
+        this.frozen = names;
+        return this;
     }
 
     /**
@@ -633,7 +686,9 @@ public final class PpoTrainer {
             NDArray g = p.getValue().getArray().getGradient();
             g.attach(sub); // the gradient wrapper is a view; closing it leaves the parameter's grad alone
             grads.add(g);
-            sq += g.square().sum().getFloat();
+            if (!frozen.test(p.getKey())) {
+                sq += g.square().sum().getFloat();
+            }
         }
         double norm = Math.sqrt(sq);
         if (!Double.isFinite(norm)) {
@@ -652,7 +707,9 @@ public final class PpoTrainer {
                 g.muli(scale);
             }
             Parameter p = params.get(k).getValue();
-            adam.update(p.getId(), p.getArray(), g);
+            if (!frozen.test(params.get(k).getKey())) {
+                adam.update(p.getId(), p.getArray(), g);
+            }
             g.muli(0f);
         }
     }

@@ -59,7 +59,7 @@ public final class AppPopulation {
     public static final String DEFAULT_IDLE_GAP_SHARE_TEXT = "1/3";
     /**
      * A third: it closed the first foreign set's reward gap. Without idle hosts beside it, some
-     * training runs learned to hunt on an idle host (docs/reproduce-dvfs.md, "Idle gaps").
+     * training runs learned to hunt on an idle host (docs/log/2026-11-dvfs-experiments.md, "Idle gaps").
      */
     public static final double DEFAULT_IDLE_GAP_SHARE = 1.0 / 3;
     /** Share of applications that are idle hosts ({@link #idleHost}), as written on command lines. */
@@ -240,7 +240,7 @@ public final class AppPopulation {
      * Many cloud servers spend most of their time like this, and it is where parking at the
      * lowest frequency saves the most. A population with idle gaps but no idle host trained
      * policies that stay up "for the work coming back" and hunt on a host where none comes
-     * (docs/reproduce-dvfs.md, "Idle gaps"); the context of an idle host tells it apart.
+     * (docs/log/2026-11-dvfs-experiments.md, "Idle gaps"); the context of an idle host tells it apart.
      */
     static Phase idleHost(SplittableRandom rng) {
         double m = uniform(rng, 0, 0.5);
@@ -394,13 +394,36 @@ public final class AppPopulation {
         return parse(text, label);
     }
 
+    private static final java.util.regex.Pattern GSON_POSITION =
+            java.util.regex.Pattern.compile("(?:[\\w.$]+(?:Exception|Error): )?(.*?) at line (\\d+) column (\\d+)"
+                    + "(?: path (\\S+))?.*", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * One line naming the file and the position, as for every other malformed file ("apps.json
+     * line 28 column 10: not valid JSON: the file ends early (at $.apps[0].phases[2])"), whatever
+     * Gson wrapped (an EOFException when the file is cut short, a MalformedJsonException with a
+     * troubleshooting link on a second line, ...).
+     */
+    static String jsonError(String label, JsonParseException e) {
+        String raw = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = GSON_POSITION.matcher(raw);
+        if (!m.matches()) {
+            return label + ": not valid JSON: " + raw.lines().findFirst().orElse("").replaceAll("^[\\w.$]+(Exception|Error): ", "");
+        }
+        boolean cutShort = e.getCause() instanceof java.io.EOFException || m.group(1).startsWith("End of input");
+        String reason = cutShort ? "the file ends early" : m.group(1);
+        return label + " line " + m.group(2) + " column " + m.group(3) + ": not valid JSON: " + reason
+                + (m.group(4) != null ? " (at " + m.group(4) + ")" : "");
+    }
+
     /** {@link #read} from text; {@code label} names the source in messages. */
     public static List<AppSpec> parse(String json, String label) {
         JsonElement rootElement;
         try {
             rootElement = JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            throw new SpecException(label + ": not valid JSON: " + e.getMessage(), e);
+            throw new SpecException(jsonError(label, e), e);
         }
         if (!rootElement.isJsonObject()) {
             throw new SpecException(label + ": expected a JSON object {\"format\": \"" + FORMAT

@@ -74,6 +74,14 @@ class EvaluateCommandTest {
         assertTrue(agents.getAsJsonObject("oracle").get("energy_saving_vs_performance").getAsDouble() > 0,
                 "the oracle saves energy on this population");
         assertEquals(2 * agents.size(), o.getAsJsonArray("per_app").size());
+        // The operator figure: capped at 1 per app and 0 over budget, so running slow cannot raise it.
+        for (String agent : agents.keySet()) {
+            double share = agents.getAsJsonObject(agent).get("in_budget_share_of_oracle_saving").getAsDouble();
+            assertTrue(share >= 0 && share <= 1, agent + " " + share);
+        }
+        JsonObject powersave = agents.getAsJsonObject("powersave");
+        assertTrue(powersave.get("in_budget_share_of_oracle_saving").getAsDouble()
+                <= Math.min(1, powersave.get("share_of_oracle_saving").getAsDouble()));
     }
 
     @Test

@@ -60,9 +60,12 @@ class ReproduceCommandTest {
         assertEquals(ExitCodes.USAGE, clash.code());
         assertTrue(clash.err().contains("also a training application"), clash.err());
 
-        EvaluateCommandTest.Run zero = run("reproduce", "dvfs", "--quick", "--processes", "0", "--out", out.toString());
-        assertEquals(ExitCodes.USAGE, zero.code());
-        assertTrue(zero.err().contains("--processes"), zero.err());
+        Path notADir = dir.resolve("experts-file");
+        Files.writeString(notADir, "x");
+        EvaluateCommandTest.Run experts = run("reproduce", "dvfs", "--quick", "--experts", notADir.toString(),
+                "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, experts.code());
+        assertTrue(experts.err().contains("--experts"), experts.err());
 
         assertFalse(Files.exists(out), "nothing written on bad input");
     }

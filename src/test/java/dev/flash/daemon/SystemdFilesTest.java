@@ -97,6 +97,21 @@ class SystemdFilesTest {
     }
 
     @Test
+    void outOfMemoryIsRestartedAndNeverSharesTheConfigurationExitCode() throws Exception {
+        String unit = Files.readString(SYSTEMD.resolve("flashd.service"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^RestartPreventExitStatus=(.*)$").matcher(unit);
+        assertTrue(m.find(), "the unit says which exits are not restarted");
+        List<String> prevented = List.of(m.group(1).trim().split("\\s+"));
+        assertTrue(prevented.contains(Integer.toString(dev.flash.cli.ExitCodes.CONFIG)), prevented.toString());
+        assertFalse(prevented.contains(Integer.toString(dev.flash.cli.ExitCodes.FAILURE)),
+                "exit 1 (a failure, out of memory) must be restarted: " + prevented);
+        // The JVM's -XX:+ExitOnOutOfMemoryError exits 3, which the unit would never restart.
+        Result daemon = run(Path.of("").toAbsolutePath(), Map.of("JAVA", "echo", "FLASH_HOME", "/opt/f"),
+                "sh", "systemd/flash", "daemon");
+        assertFalse(daemon.output.contains("ExitOnOutOfMemoryError"), daemon.output);
+    }
+
+    @Test
     void installAndUninstallIntoATempRoot() throws Exception {
         Path root = dir.resolve("root");
         Path jar = dir.resolve("target/flash.jar");
@@ -164,18 +179,114 @@ class SystemdFilesTest {
         assertTrue(r.output.contains("unknown option '--bogus'"), r.output);
     }
 
+    /** A fake java that answers -version as Java {@code feature} and otherwise prints its arguments. */
+    private Path fakeJava(String version) throws IOException {
+        Path java = dir.resolve("jdk-" + version + "/bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\n"
+                + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + version + "\" 2024-01-16' >&2; exit 0; fi\n"
+                + "echo \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
     @Test
     void launcherRunsTheJarInASmallJvmAndTrainingWithTheTrainingLibraries() throws Exception {
         Path cwd = Path.of("").toAbsolutePath();
-        Map<String, String> env = Map.of("JAVA", "echo", "FLASH_HOME", "/opt/f");
+        Map<String, String> env = Map.of("JAVA", fakeJava("17.0.15").toString(), "FLASH_HOME", "/opt/f");
         Result daemon = run(cwd, env, "sh", "systemd/flash", "status", "--json");
         assertEquals(0, daemon.code, daemon.output);
         assertTrue(daemon.output.contains("-XX:+UseSerialGC"), daemon.output);
         assertTrue(daemon.output.contains("-Xmx64m"), daemon.output);
+        assertTrue(daemon.output.contains("--enable-native-access=ALL-UNNAMED"), daemon.output);
         assertTrue(daemon.output.trim().endsWith("-jar /opt/f/flash.jar status --json"), daemon.output);
         Result train = run(cwd, env, "sh", "systemd/flash", "train", "--help");
         assertTrue(train.output.contains("/opt/f/flash.jar:/opt/f/train-lib/*"), train.output);
+        assertTrue(train.output.contains("--enable-native-access=ALL-UNNAMED"), train.output);
         assertTrue(train.output.trim().endsWith("dev.flash.cli.FlashMain train --help"), train.output);
+    }
+
+    @Test
+    void launcherFindsJavaThroughJavaHome() throws Exception {
+        Path java = fakeJava("21.0.2");
+        Result r = run(Path.of("").toAbsolutePath(), Map.of("JAVA_HOME", java.getParent().getParent().toString(),
+                "FLASH_HOME", "/opt/f"), "sh", "systemd/flash", "status");
+        assertEquals(0, r.code, r.output);
+        assertTrue(r.output.trim().endsWith("-jar /opt/f/flash.jar status"), r.output);
+    }
+
+    @Test
+    void launcherReadsTheVersionFromTheRuntimesReleaseFileWithoutStartingIt() throws Exception {
+        Path java = dir.resolve("jdk/bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\n[ \"$1\" = -version ] && exit 99\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path cwd = Path.of("").toAbsolutePath();
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"11.0.22\"\n");
+        Result old = run(cwd, Map.of("JAVA", java.toString()), "sh", "systemd/flash", "status");
+        assertEquals(3, old.code, old.output);
+        assertTrue(old.output.contains("is Java 11"), old.output);
+        Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"25\"\n");
+        Result current = run(cwd, Map.of("JAVA", java.toString(), "FLASH_HOME", "/opt/f"), "sh", "systemd/flash", "status");
+        assertEquals(0, current.code, current.output);
+        assertTrue(current.output.trim().endsWith("-jar /opt/f/flash.jar status"), current.output);
+    }
+
+    @Test
+    void launcherRefusesAnOldJavaWithExitThreeAndSaysHowToInstallOne() throws Exception {
+        for (String old : new String[] {"11.0.22", "1.8.0_402"}) {
+            Result r = run(Path.of("").toAbsolutePath(), Map.of("JAVA", fakeJava(old).toString()), "sh", "systemd/flash", "status");
+            assertEquals(3, r.code, "the unit's RestartPreventExitStatus holds 3: " + r.output);
+            assertTrue(r.output.contains("is Java " + old.replaceFirst("^1\\.", "").split("\\.")[0]), r.output);
+            assertTrue(r.output.contains("openjdk-17-jre-headless") && r.output.contains("/etc/default/flash"), r.output);
+            assertFalse(r.output.contains("-jar"), "the jar must not start: " + r.output);
+        }
+    }
+
+    @Test
+    void launcherWithoutJavaExitsThreeInsteadOfAShellError() throws Exception {
+        Result r = run(Path.of("").toAbsolutePath(), Map.of("JAVA", dir.resolve("no/such/java").toString()),
+                "sh", "systemd/flash", "daemon");
+        assertEquals(3, r.code, r.output);
+        assertTrue(r.output.contains("no java found"), r.output);
+        assertTrue(r.output.contains("Java 17"), r.output);
+    }
+
+    @Test
+    void unitReadsTheOptionalEnvironmentFileAndDoesNotRestartWithoutJava() throws IOException {
+        String unit = Files.readString(SYSTEMD.resolve("flashd.service"));
+        assertTrue(unit.contains("\nEnvironmentFile=-/etc/default/flash\n"), unit);
+        Matcher prevent = Pattern.compile("\nRestartPreventExitStatus=([0-9 ]+)\n").matcher(unit);
+        assertTrue(prevent.find(), unit);
+        assertTrue(List.of(prevent.group(1).split(" ")).contains("3"), "the launcher's no-Java exit code");
+        String defaults = Files.readString(SYSTEMD.resolve("flash.default"));
+        assertTrue(defaults.contains("JAVA_HOME=") && defaults.contains("FLASH_JAVA_OPTS="), defaults);
+    }
+
+    @Test
+    void installLeavesTheTrainingStackOutUnlessAsked() throws Exception {
+        Path jar = dir.resolve("target/flash.jar");
+        Files.createDirectories(jar.getParent().resolve("train-lib"));
+        Files.writeString(jar, "jar");
+        Files.writeString(jar.getParent().resolve("train-lib/api.jar"), "djl");
+        Path cwd = Path.of("").toAbsolutePath();
+        Path plain = dir.resolve("plain");
+        assertEquals(0, run(cwd, Map.of("DESTDIR", plain.toString()), "sh", "systemd/install.sh", "--jar", jar.toString(),
+                "--models", "").code);
+        assertFalse(Files.exists(plain.resolve("usr/lib/flash/train-lib")));
+        Path full = dir.resolve("full");
+        Result r = run(cwd, Map.of("DESTDIR", full.toString()), "sh", "systemd/install.sh", "--jar", jar.toString(),
+                "--models", "", "--with-training");
+        assertEquals(0, r.code, r.output);
+        assertTrue(Files.exists(full.resolve("usr/lib/flash/train-lib/api.jar")));
+
+        Path bare = dir.resolve("bare/flash.jar");
+        Files.createDirectories(bare.getParent());
+        Files.writeString(bare, "jar");
+        Result missing = run(cwd, Map.of("DESTDIR", dir.resolve("x").toString()), "sh", "systemd/install.sh", "--jar",
+                bare.toString(), "--with-training");
+        assertEquals(2, missing.code, missing.output);
+        assertTrue(missing.output.contains("--with-training"), missing.output);
     }
 
     private static List<String> files(Path root) throws IOException {

@@ -6,10 +6,10 @@ package dev.flash.meta;
  * way to find the rewarded action is to look at the context; an agent without context cannot do
  * better than the most common rewarded action of its training applications.
  */
-final class HiddenTargetEnvironment implements RlEnvironment {
+public final class HiddenTargetEnvironment implements RlEnvironment {
 
-    static final int ACTIONS = 4;
-    static final int EPISODE_STEPS = 8;
+    public static final int ACTIONS = 4;
+    public static final int EPISODE_STEPS = 8;
 
     private final int target;
     private int t;
@@ -18,7 +18,7 @@ final class HiddenTargetEnvironment implements RlEnvironment {
         this.target = target;
     }
 
-    static ApplicationSet applications(int trainApps, int testApps) {
+    public static ApplicationSet applications(int trainApps, int testApps) {
         java.util.List<String> train = new java.util.ArrayList<>();
         java.util.List<String> test = new java.util.ArrayList<>();
         for (int i = 0; i < trainApps; i++) {

@@ -1,6 +1,7 @@
 package dev.flash.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,7 +199,18 @@ class AppPopulationTest {
         assertTrue(msg.contains("empty"), msg);
 
         msg = bad("{\"format\": \"flash-apps/1\", \"apps\": [");
-        assertTrue(msg.startsWith("apps.json: not valid JSON"), msg);
+        assertTrue(msg.startsWith("apps.json line 1 column 37: not valid JSON: the file ends early"), msg);
+
+        // Cut short anywhere, or malformed: one line naming file, line and column, no Java class names.
+        String cut = good.substring(0, good.length() / 2);
+        int line = (int) cut.chars().filter(c -> c == '\n').count() + 1;
+        msg = bad(cut);
+        assertTrue(msg.matches("apps\\.json line " + line + " column \\d+: not valid JSON: the file ends early.*"), msg);
+        msg = bad("{\"format\": \"flash-apps/1\",\n \"apps\": [ {\"name\": }]}");
+        assertTrue(msg.startsWith("apps.json line 2 column 21: not valid JSON: Expected value"), msg);
+        for (String m : new String[] {msg, bad(cut)}) {
+            assertFalse(m.contains("Exception") || m.contains("\n"), m);
+        }
 
         msg = bad(good.replaceFirst("\"load\": [0-9.]+", "\"load\": \"high\""));
         assertTrue(msg.contains("load must be a number"), msg);

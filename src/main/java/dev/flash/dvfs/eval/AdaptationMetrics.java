@@ -5,7 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The paper's adaptation metrics, as pure functions of <b>snapshot-evaluated</b> curves, so they
+ * The earlier adaptation metrics of {@link Reproduction} (each agent against its own converged
+ * level, FLASH floored at one episode): they hold by construction (issue 19). The yardsticks
+ * every case is measured by are {@link dev.flash.meta.yardstick}.
+ *
+ * <p>The paper's adaptation metrics, as pure functions of <b>snapshot-evaluated</b> curves, so they
  * can be checked on hand-made curves.
  *
  * <p>A {@link Curve} holds, at a schedule of adaptation points k (episodes of experience on the

@@ -89,6 +89,10 @@ public final class ExpertPool {
         } catch (JsonParseException | IllegalStateException e) {
             throw new InvalidRunException(file + ": not a reproduce.json (JSON object expected): " + e.getMessage());
         }
+        if (root.has("experts") && root.has("fine_tune_sweep")) {
+            throw new InvalidRunException(file + ": a run of the yardstick reproduction, whose experts are already "
+                    + "converged per application; rescore reads runs of the earlier method only");
+        }
         try {
             JsonObject plan = object(root, "plan", file);
             JsonObject definitions = object(root, "definitions", file);

@@ -230,27 +230,28 @@ public final class OperatorEvaluation {
             return perApp.stream().filter(r -> r.agent().equals(agent)).toList();
         }
 
+        /**
+         * The operator figure of the yardsticks ({@link dev.flash.meta.yardstick.OracleShare}): per
+         * application {@code agent}'s saving over the oracle's, capped at 1, 0 where it broke the
+         * budget; the mean over applications. Running slower cannot raise it.
+         */
+        public double inBudgetShareOfOracleSaving(String agent) {
+            List<Row> mine = perApp(agent);
+            List<Row> oracle = perApp("oracle");
+            double[] saving = new double[mine.size()];
+            double[] reference = new double[mine.size()];
+            boolean[] held = new boolean[mine.size()];
+            for (int i = 0; i < mine.size(); i++) {
+                saving[i] = mine.get(i).energySaving();
+                reference[i] = oracle.get(i).energySaving();
+                held[i] = mine.get(i).budgetHeld();
+            }
+            return dev.flash.meta.yardstick.OracleShare.mean(saving, reference, held);
+        }
+
         /** Applications on which {@code agent} held the slowdown budget. */
         public long appsWithinBudget(String agent) {
             return perApp(agent).stream().filter(Row::budgetHeld).count();
-        }
-
-        /**
-         * The in-budget share of the oracle's saving: per application, the agent's saving over the
-         * oracle's capped to 0..1, and 0 where the agent broke the budget (running slow must not
-         * pay); the mean over applications. An application where the oracle saves nothing counts
-         * 1 when held.
-         */
-        public double inBudgetShareOfOracleSaving(String agent) {
-            Map<String, Row> oracle = new java.util.HashMap<>();
-            perApp("oracle").forEach(r -> oracle.put(r.app(), r));
-            return perApp(agent).stream().mapToDouble(r -> {
-                if (!r.budgetHeld()) {
-                    return 0;
-                }
-                double best = oracle.containsKey(r.app()) ? oracle.get(r.app()).energySaving() : Double.NaN;
-                return best > 0 ? Math.max(0, Math.min(1, r.energySaving() / best)) : 1;
-            }).average().orElse(Double.NaN);
         }
 
         /**

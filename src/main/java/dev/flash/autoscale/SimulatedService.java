@@ -1,0 +1,108 @@
+package dev.flash.autoscale;
+
+import dev.flash.autoscale.ScalingAction.Allocation;
+import java.util.ArrayDeque;
+import java.util.Random;
+
+/**
+ * A service as an autoscaler sees it: replicas with a CPU limit each, a load offered step by step,
+ * and the metrics of each step ({@link QueueingModel} gives the latency). New replicas start
+ * after {@link ServiceSpec#startupSteps()} steps but cost cores from the step they are created;
+ * removed replicas go at once. A request's mean demand moves from step to step by a log-normal
+ * factor of sigma {@link #DEMAND_DRIFT} (the request mix changes).
+ */
+public final class SimulatedService {
+
+    /** Seconds of one step: the decision period of every autoscaler here (HPA syncs every 15 s and acts on 60 s windows). */
+    public static final double STEP_SECONDS = 60;
+    /** Sigma of the per-step log-normal drift of the mean demand of a request. */
+    public static final double DEMAND_DRIFT = 0.05;
+
+    private final ServiceSpec spec;
+    private final Random random;
+    private int replicas;
+    private double cpuLimit;
+    /** Steps until each starting replica serves, oldest first. */
+    private final ArrayDeque<Integer> starting = new ArrayDeque<>();
+    private double backlog;
+
+    public SimulatedService(ServiceSpec spec, Allocation initial, long seed) {
+        this.spec = spec;
+        this.random = new Random(seed);
+        this.replicas = initial.replicas();
+        this.cpuLimit = initial.cpuLimit();
+    }
+
+    public ServiceSpec spec() {
+        return spec;
+    }
+
+    public Allocation allocation() {
+        return new Allocation(replicas, cpuLimit);
+    }
+
+    /**
+     * Sets the allocation the autoscaler decided. Added replicas start; removed ones are taken
+     * from the starting ones first. A new CPU limit applies to every replica at once (an
+     * in-place resize).
+     */
+    public void allocate(Allocation next) {
+        int delta = next.replicas() - replicas;
+        for (int i = 0; i < delta && spec.startupSteps() > 0; i++) {
+            starting.addLast(spec.startupSteps());
+        }
+        for (int i = 0; i < -delta && !starting.isEmpty(); i++) {
+            starting.removeLast();
+        }
+        replicas = next.replicas();
+        cpuLimit = next.cpuLimit();
+    }
+
+    /** Serves {@code arrivalRate} requests per second for one step. */
+    public StepMetrics step(double arrivalRate) {
+        int ready = replicas - starting.size();
+        double demand = spec.cpuPerRequest() * Math.exp(DEMAND_DRIFT * random.nextGaussian()
+                - DEMAND_DRIFT * DEMAND_DRIFT / 2);
+        double service = demand / spec.effectiveCores(cpuLimit);
+        double offered = arrivalRate * STEP_SECONDS;
+        double requests = offered + backlog;
+        StepMetrics m;
+        if (ready <= 0) {
+            backlog = 0; // nothing serves: every request times out
+            m = new StepMetrics(arrivalRate, 0, 0, 0, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                    Double.POSITIVE_INFINITY, replicas, 0, cpuLimit, offered, offered, replicas * cpuLimit * STEP_SECONDS);
+        } else {
+            double capacity = ready * QueueingModel.RHO_MAX / service * STEP_SECONDS; // requests this step
+            double served = Math.min(requests, capacity);
+            double waiting = requests - served;
+            double maxBacklog = ready * QueueingModel.RHO_MAX / service * QueueingModel.MAX_QUEUE_SECONDS;
+            double dropped = Math.max(0, waiting - maxBacklog);
+            backlog = waiting - dropped;
+            double rho = served / STEP_SECONDS / ready * service;
+            double drain = backlog / (capacity / STEP_SECONDS); // seconds to clear what is left
+            double mean = QueueingModel.meanResponse(service, rho, spec.demandCv()) + drain;
+            double within = QueueingModel.withinSlo(mean, spec.sloSeconds());
+            double total = Math.max(requests, 1e-9);
+            double preservation = requests <= 0 ? 1.0 : within * served / total;
+            double inFlight = served / STEP_SECONDS / ready * mean;
+            double memory = spec.memoryBaseMib() + spec.memoryPerRequestMib() * inFlight;
+            double misses = Math.max(0, offered - preservation * offered);
+            m = new StepMetrics(arrivalRate, rho, rho * cpuLimit, Math.min(memory / spec.memoryLimitMib(), 2.0),
+                    preservation, QueueingModel.quantile(mean, 0.5), QueueingModel.quantile(mean, 0.95),
+                    QueueingModel.quantile(mean, 0.99), replicas, ready, cpuLimit, offered, misses,
+                    replicas * cpuLimit * STEP_SECONDS);
+        }
+        advanceStartup();
+        return m;
+    }
+
+    private void advanceStartup() {
+        int n = starting.size();
+        for (int i = 0; i < n; i++) {
+            int left = starting.removeFirst() - 1;
+            if (left > 0) {
+                starting.addLast(left);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.flash.autoscale.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.autoscale.AutoscaleEnvironment;
+import dev.flash.autoscale.AutoscaleFeatures;
+import dev.flash.autoscale.AutoscaleReward;
+import dev.flash.autoscale.Autoscaler;
+import dev.flash.autoscale.HpaReference;
+import dev.flash.autoscale.HpaVpaReference;
+import dev.flash.autoscale.LoadTrace;
+import dev.flash.autoscale.OperatorRun;
+import dev.flash.autoscale.ScalingAction;
+import dev.flash.autoscale.ServiceSpec;
+import dev.flash.autoscale.SimulatedService;
+import dev.flash.meta.ContextBuffer;
+import dev.flash.meta.Djl;
+import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.IterationMetrics;
+import dev.flash.meta.NetworkConfig;
+import dev.flash.meta.OnnxExport;
+import dev.flash.meta.PpoConfig;
+import dev.flash.meta.PpoTrainer;
+import dev.flash.policy.ModelContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Meta-trains the FLASH autoscaling agent (case II): the base agent is PPO over
+ * {@link AutoscaleFeatures} with AWARE's five moves; FLASH adds a context encoder over the
+ * workload's recent (state, move, reward) rows, trained jointly through the PPO loss across the
+ * training services of a population. With {@code contextLength = 0} it trains the plain PPO
+ * base agent.
+ */
+public final class AutoscaleTrainer {
+    private AutoscaleTrainer() {
+    }
+
+    /**
+     * Everything that shapes a run.
+     *
+     * @param seed          weights, PPO sampling, service order and noise
+     * @param iterations    PPO iterations
+     * @param contextLength C rows of context (0: the PPO base agent without FLASH)
+     * @param numEnvs       services stepped per rollout
+     * @param rolloutSteps  steps per service per rollout
+     * @param episodeSteps  steps per training episode
+     * @param evalSteps     steps of held-out load each autoscaler is evaluated on
+     */
+    public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
+                           int episodeSteps, int evalSteps) {
+
+        /**
+         * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
+         * iterations (144,000 steps). Sized to finish beside other work on a shared 2-core VM
+         * (about 1.5 s of CPU per iteration), not tuned: see docs/autoscale.md.
+         */
+        public static Settings defaults(long seed) {
+            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480);
+        }
+
+        /** Seconds: a smoke test, not a model to deploy. */
+        public static Settings quick(long seed) {
+            return new Settings(seed, 3, 8, 4, 20, 20, 40);
+        }
+
+        public Settings withIterations(int n) {
+            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps);
+        }
+
+        public Settings withContextLength(int c) {
+            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps);
+        }
+
+        public NetworkConfig network() {
+            return NetworkConfig.rl(AutoscaleFeatures.COUNT, ScalingAction.values().length, contextLength,
+                    NetworkConfig.EncoderType.SET_DELTA, 16).withEncoder(NetworkConfig.EncoderType.SET_DELTA, 32, 16);
+        }
+
+        public PpoConfig ppo() {
+            PpoConfig d = PpoConfig.defaults();
+            return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, 0.9, d.gaeLambda(), 1e-3, true, 4, 2,
+                    d.clip(), 0.01, d.valueCoef(), d.maxGradNorm(), true, ContextBuffer.Mode.LATEST, d.topEpisodes(),
+                    0.25, d.sampling());
+        }
+    }
+
+    /** A trained network and its training curve. */
+    public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds) {
+    }
+
+    /** One held-out service: the agent, HPA and HPA+VPA on the same load and seed. */
+    public record ServiceComparison(String service, OperatorRun agent, OperatorRun hpa, OperatorRun hpaVpa) {
+    }
+
+    /** Trains in {@code manager} (which owns the weights; keep it open while using the network). */
+    public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress) {
+        Djl.init();
+        long start = System.nanoTime();
+        FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
+        List<IterationMetrics> curve = new PpoTrainer(net, s.ppo()).train(services, progress);
+        return new Result(s, net, curve, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Runs {@code agent} (one per service), HPA and HPA+VPA on each service's synthetic held-out
+     * load ({@code steps} steps, seeded per service), or on {@code trace} scaled to each service's
+     * peak when given.
+     */
+    public static List<ServiceComparison> compare(List<ServiceSpec> specs, Function<ServiceSpec, Autoscaler> agent,
+                                                  int steps, long seed, LoadTrace trace) {
+        List<ServiceComparison> out = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            ServiceSpec spec = specs.get(i);
+            long runSeed = seed * 7919 + i;
+            LoadTrace load = trace != null ? trace.scaledToPeak(spec.load().peakRate())
+                    : LoadTrace.synthetic(spec.load(), steps, runSeed);
+            out.add(new ServiceComparison(spec.name(), OperatorRun.run(agent.apply(spec), spec, load, runSeed),
+                    OperatorRun.run(new HpaReference(), spec, load, runSeed),
+                    OperatorRun.run(new HpaVpaReference(), spec, load, runSeed)));
+        }
+        return out;
+    }
+
+    /** The contract metadata of an autoscaling model trained with {@code s}. */
+    public static OnnxExport.Metadata metadata(Settings s, double expectedReward, String provenanceJson) {
+        return new OnnxExport.Metadata(ModelContract.AGENT_AUTOSCALE, AutoscaleFeatures.NAMES, ScalingAction.NAMES,
+                OnnxExport.rlContextColumns(AutoscaleFeatures.NAMES, ScalingAction.NAMES), AutoscaleReward.DEFINITION,
+                expectedReward, 0, provenanceJson,
+                "{\"period_s\":" + SimulatedService.STEP_SECONDS + ",\"horizontal_share\":" + ScalingAction.HORIZONTAL_SHARE
+                        + ",\"vertical_factor\":" + ScalingAction.VERTICAL_FACTOR + ",\"cpu_step\":" + ScalingAction.CPU_STEP
+                        + ",\"min_cpu\":" + ScalingAction.MIN_CPU_LIMIT + ",\"max_cpu\":" + ScalingAction.MAX_CPU_LIMIT
+                        + ",\"kappa\":" + AutoscaleReward.KAPPA + "}");
+    }
+
+    /**
+     * Writes the model with the context fed as rows (the recommend stream holds many workloads per
+     * batch row, so row codes would be recomputed every call anyway), via a temporary file.
+     */
+    public static void export(Result r, double expectedReward, String provenanceJson, Path file) throws IOException {
+        byte[] bytes = OnnxExport.toBytes(r.network(), metadata(r.settings(), expectedReward, provenanceJson),
+                ModelContract.ENCODING_ROWS);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.flash.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.flash.BuildInfo;
+import dev.flash.autoscale.InvalidInputException;
+import dev.flash.autoscale.OnnxAutoscaler;
+import dev.flash.autoscale.ServicePopulation;
+import dev.flash.autoscale.ServiceSpec;
+import dev.flash.autoscale.train.AutoscaleServices;
+import dev.flash.autoscale.train.AutoscaleTrainer;
+import dev.flash.autoscale.train.AutoscaleTrainer.ServiceComparison;
+import dev.flash.meta.IterationMetrics;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.policy.onnx.OnnxModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flash train autoscale}: meta-trains the FLASH autoscaling agent (case II) and exports it. */
+@Command(name = "autoscale",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Meta-train the FLASH autoscaling model (case II) on simulated services.",
+            "",
+            "The model is what `flash autoscale recommend` and `flash autoscale controller` serve.",
+            "",
+            "Every 60 s step the agent moves one service: no-op, scale out, scale in (a quarter of its",
+            "replicas, at least one), scale up or down (CPU limit per replica x1.25 or /1.25). The",
+            "reward trades the share of requests within the SLO against idle allocated cores",
+            "(docs/autoscale.md). PPO trains the agent and its context encoder together across the",
+            "training services, so the frozen model adapts to a new service from its recent steps.",
+            "",
+            "The model is validated with the ONNX loader before it replaces --out; <out>.report.json",
+            "holds the command, seed, curve and the held-out services against HPA and HPA+VPA.",
+            "",
+            "Examples:",
+            "  flash train autoscale --seed 7 --out models/autoscale-flash.onnx",
+            "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
+            "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
+            ""},
+        footer = {"", ExitCodes.HELP})
+public final class TrainAutoscaleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--services", paramLabel = "FILE",
+            description = "Services population (flash-services/1, from `flash sim services`); its split field picks "
+                    + "training and held-out services. Default: 200 services sampled from --seed, 20%% held out.")
+    Path services;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "PPO iterations (default: 150; --quick: 3).")
+    Integer iterations;
+
+    @Option(names = "--context", paramLabel = "C", description = "Context rows (default: 8; 0 trains plain PPO, no FLASH).")
+    Integer context;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "autoscale-flash.onnx",
+            description = "Where the model goes (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "A few iterations on a few services: checks the pipeline in seconds.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (iterations != null && iterations < 1) {
+            return usage("--iterations must be >= 1, got " + iterations);
+        }
+        if (context != null && (context < 0 || context > 256)) {
+            return usage("--context must be in [0, 256], got " + context);
+        }
+        if (!TrainingStack.available()) {
+            try {
+                Optional<Integer> code = TrainingStack.relaunch(spec.root().commandLine().getParseResult().originalArgs());
+                if (code.isPresent()) {
+                    return code.get();
+                }
+            } catch (IOException e) {
+                System.err.println("flash train autoscale: cannot start the training JVM: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILURE;
+            }
+            System.err.println("flash train autoscale: " + TrainingStack.missingMessage());
+            return ExitCodes.FAILURE;
+        }
+        try {
+            return train();
+        } catch (InvalidInputException e) {
+            return fail(ExitCodes.USAGE, "invalid services: " + e.getMessage(), e);
+        } catch (ModelRejectedException e) {
+            return fail(ExitCodes.INVALID_MODEL, "the exported model failed validation: " + e.getMessage(), e);
+        } catch (IOException e) {
+            return fail(ExitCodes.FAILURE, "I/O error: " + e, e);
+        } catch (RuntimeException e) {
+            return fail(ExitCodes.FAILURE, "training failed: " + e, e);
+        }
+    }
+
+    private int train() throws IOException, InvalidInputException, ModelRejectedException {
+        List<ServiceSpec> all = services != null ? ServicePopulation.read(services)
+                : ServicePopulation.sample(quick ? 10 : 200, seed, 0.2);
+        AutoscaleTrainer.Settings s = quick ? AutoscaleTrainer.Settings.quick(seed) : AutoscaleTrainer.Settings.defaults(seed);
+        if (iterations != null) {
+            s = s.withIterations(iterations);
+        }
+        if (context != null) {
+            s = s.withContextLength(context);
+        }
+        AutoscaleServices set = new AutoscaleServices(all, s.episodeSteps());
+        if (set.size(dev.flash.meta.ApplicationSet.Split.TRAIN) == 0) {
+            throw new InvalidInputException((services == null ? "the sample" : services) + ": no \"train\" services");
+        }
+        TerminalProgress bar = new TerminalProgress(System.err, TerminalProgress.stderrIsTerminal());
+        String commandLine = "flash " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            AutoscaleTrainer.Result r = AutoscaleTrainer.train(set, s, manager, (m, total) -> bar.update("ppo",
+                    m.iteration(), total, m.episodes(), m.meanEpisodeReward(), (System.nanoTime() - t0) / 1e9));
+            double expected = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).stepRewardMean();
+            JsonObject provenance = new JsonObject();
+            provenance.addProperty("command", commandLine);
+            provenance.addProperty("seed", seed);
+            provenance.addProperty("date", Instant.now().toString());
+            provenance.addProperty("git", BuildInfo.describe("dev"));
+            provenance.addProperty("training_seconds", Math.round(r.seconds() * 10) / 10.0);
+            provenance.addProperty("services", services == null ? "sampled" : services.toString());
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            AutoscaleTrainer.export(r, expected, provenance.toString(), out);
+            List<ServiceComparison> heldOut;
+            try (OnnxModel check = OnnxModel.load(out)) {
+                OnnxAutoscaler.check(check.description());
+                // the held-out view runs the exported file, as `flash evaluate autoscale` does
+                heldOut = AutoscaleTrainer.compare(set.services(dev.flash.meta.ApplicationSet.Split.TEST),
+                        spec -> new OnnxAutoscaler("flash", check, spec.sloSeconds()), s.evalSteps(), s.seed(), null);
+            }
+            JsonObject report = report(r, heldOut, provenance, expected);
+            Path reportFile = out.resolveSibling(out.getFileName() + ".report.json");
+            Files.writeString(reportFile, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
+            Files.writeString(out.resolveSibling(out.getFileName() + ".report.md"), markdown(report));
+            if (json) {
+                System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
+            } else {
+                System.out.printf("wrote %s (%d bytes, validated) and %s in %s%n", out, Files.size(out),
+                        reportFile.getFileName(), TerminalProgress.duration(r.seconds()));
+                printComparison(heldOut);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    static JsonObject report(AutoscaleTrainer.Result r, List<ServiceComparison> heldOut, JsonObject provenance,
+                              double expected) {
+        JsonObject report = new JsonObject();
+        report.add("provenance", provenance);
+        JsonObject settings = new JsonObject();
+        settings.addProperty("iterations", r.settings().iterations());
+        settings.addProperty("context_length", r.settings().contextLength());
+        settings.addProperty("num_envs", r.settings().numEnvs());
+        settings.addProperty("rollout_steps", r.settings().rolloutSteps());
+        settings.addProperty("episode_steps", r.settings().episodeSteps());
+        settings.addProperty("eval_steps", r.settings().evalSteps());
+        report.add("settings", settings);
+        report.addProperty("expected_reward_per_step", expected);
+        JsonArray curve = new JsonArray();
+        for (IterationMetrics m : r.curve()) {
+            JsonObject p = new JsonObject();
+            p.addProperty("iteration", m.iteration());
+            p.addProperty("steps", m.totalSteps());
+            p.addProperty("mean_step_reward", m.stepRewardMean());
+            curve.add(p);
+        }
+        report.add("curve", curve);
+        report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(heldOut));
+        return report;
+    }
+
+    /** The report for people: how the model was made and the held-out view against HPA. */
+    static String markdown(JsonObject report) {
+        JsonObject p = report.getAsJsonObject("provenance");
+        JsonObject s = report.getAsJsonObject("settings");
+        JsonObject h = report.getAsJsonObject("held_out");
+        StringBuilder md = new StringBuilder();
+        md.append("# Autoscale model report\n\n");
+        md.append("- command: `").append(p.get("command").getAsString()).append("`\n");
+        md.append("- seed ").append(p.get("seed").getAsLong()).append(", services: ").append(p.get("services").getAsString())
+                .append(", built ").append(p.get("date").getAsString()).append(" (").append(p.get("git").getAsString()).append(")\n");
+        md.append(String.format(Locale.ROOT, "- training: %.0f s, %d PPO iterations of %d services x %d steps, context %d rows%n",
+                p.get("training_seconds").getAsDouble(), s.get("iterations").getAsInt(), s.get("num_envs").getAsInt(),
+                s.get("rollout_steps").getAsInt(), s.get("context_length").getAsInt()));
+        md.append(String.format(Locale.ROOT, "- last iteration's mean reward per step: %.4f%n%n",
+                report.get("expected_reward_per_step").getAsDouble()));
+        md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",
+                h.getAsJsonArray("services").size(), s.get("eval_steps").getAsInt()));
+        md.append("| autoscaler | requests missing the SLO | core-hours | reward / step |\n|---|---|---|---|\n");
+        for (String k : List.of("flash", "hpa", "hpa+vpa")) {
+            JsonObject m = h.getAsJsonObject("totals").getAsJsonObject(k);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.1f | %.4f |%n", k,
+                    100 * m.get("slo_violation_share").getAsDouble(), m.get("core_seconds").getAsDouble() / 3600,
+                    m.get("reward_per_step").getAsDouble()));
+        }
+        md.append(String.format(Locale.ROOT, "%nFLASH against HPA: SLO violations x%.3f, core-seconds x%.3f.%n",
+                h.get("slo_violations_vs_hpa").getAsDouble(), h.get("core_seconds_vs_hpa").getAsDouble()));
+        return md.toString();
+    }
+
+    static void printComparison(List<ServiceComparison> rows) {
+        JsonObject t = EvaluateAutoscaleCommand.comparisonJson(rows).getAsJsonObject("totals");
+        System.out.printf(Locale.ROOT, "held-out services (%d): requests missing the SLO, allocated core-hours, reward/step%n",
+                rows.size());
+        for (String k : List.of("flash", "hpa", "hpa+vpa")) {
+            JsonObject m = t.getAsJsonObject(k);
+            System.out.printf(Locale.ROOT, "  %-8s %6.2f%%  %10.1f  %.3f%n", k, 100 * m.get("slo_violation_share").getAsDouble(),
+                    m.get("core_seconds").getAsDouble() / 3600, m.get("reward_per_step").getAsDouble());
+        }
+    }
+
+    private int usage(String message) {
+        System.err.println("flash train autoscale: " + message);
+        System.err.println("Try 'flash train autoscale --help' for more information.");
+        return ExitCodes.USAGE;
+    }
+
+    private int fail(int code, String message, Exception e) {
+        System.err.println("flash train autoscale: " + message);
+        if (verbose) {
+            e.printStackTrace(System.err);
+        }
+        return code;
+    }
+}

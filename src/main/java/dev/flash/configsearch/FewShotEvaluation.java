@@ -1,0 +1,418 @@
+package dev.flash.configsearch;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.meta.Djl;
+import dev.flash.meta.Episode;
+import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.ShotDraw;
+import dev.flash.meta.ShotSampler;
+import dev.flash.meta.SupervisedTrainer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiConsumer;
+
+/**
+ * Case I's Table 2 protocol: folds grouped by workload (a workload is never in training and test
+ * at once); per fold the reference is fitted and the networks are trained on the training
+ * workloads only; then for each seed, each k and each test workload, k configurations are drawn
+ * at random as the measured shots (the same draw for every method) and every method predicts the
+ * workload's other configurations. Scores: MAPE in original units over the unmeasured
+ * configurations, and the regret of the configuration each method would pick (the lowest of
+ * measured shots and predictions) against the workload's true best.
+ */
+public final class FewShotEvaluation {
+
+    /** The methods, in report order. */
+    public static final List<String> METHODS = List.of("flash", "flash-plain", "baseline", "transfer", "reference");
+
+    /**
+     * @param target        what is predicted
+     * @param shots         the k values evaluated
+     * @param seeds         repeats of the random shot draws
+     * @param trainer       the networks' training settings (the seed is varied per fold and member)
+     * @param transferSteps Adam steps of transfer learning on the k shots
+     * @param transferLr    its learning rate
+     * @param ensemble      networks per method, trained from different seeds; their log predictions are averaged
+     * @param maxTestPerFold test workloads evaluated per fold at most (0: all); the folds' order is random
+     * @param seed          drives validation split, weights and draws
+     */
+    public record Settings(Target target, int[] shots, int seeds, SupervisedTrainer.Config trainer,
+                           int transferSteps, double transferLr, int ensemble, int maxTestPerFold, long seed) {
+        public Settings {
+            shots = shots.clone();
+        }
+
+        public int maxShots() {
+            int m = 0;
+            for (int k : shots) {
+                m = Math.max(m, k);
+            }
+            return m;
+        }
+    }
+
+    public record Fold(List<Workload> train, List<Workload> test) {
+    }
+
+    /** Per method and k: the per-seed means over every test workload of every fold. */
+    /**
+     * Per method and k: the per-seed means over every test workload of every fold. {@code search}:
+     * per searcher ({@link #SEARCHERS}), the per-seed mean number of measurements until the best
+     * measured configuration is within 5% of the workload's best.
+     */
+    public record Scores(Map<String, Map<Integer, double[]>> mape, Map<String, Map<Integer, double[]>> regret,
+                         Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training,
+                         Map<String, double[]> search) {
+    }
+
+    /** The search loop's contestants: greedy on FLASH's or the reference's predictions, and random search. */
+    public static final List<String> SEARCHERS = List.of("flash", "reference", "random");
+
+    /** Within this share of the best, a configuration counts as found. */
+    public static final double SEARCH_TOLERANCE = 0.05;
+
+    private FewShotEvaluation() {
+    }
+
+    /** {@code k} folds of whole workloads, shuffled by {@code seed}; k is capped at the workload count. */
+    public static List<Fold> groupedFolds(List<Workload> workloads, int k, long seed) {
+        int n = workloads.size();
+        int folds = Math.min(k, n);
+        int[] order = ShotSampler.permutation(n, new Random(seed));
+        List<Fold> out = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+            List<Workload> train = new ArrayList<>();
+            List<Workload> test = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                (i % folds == f ? test : train).add(workloads.get(order[i]));
+            }
+            out.add(new Fold(train, test));
+        }
+        return out;
+    }
+
+    /** One fold per data-set group ({@link Workload#group()}): train on the other groups. */
+    public static List<Fold> groupFolds(List<Workload> workloads) {
+        Map<String, List<Workload>> groups = new LinkedHashMap<>();
+        for (Workload w : workloads) {
+            groups.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
+        }
+        List<Fold> out = new ArrayList<>();
+        for (List<Workload> test : groups.values()) {
+            List<Workload> train = new ArrayList<>(workloads);
+            train.removeAll(test);
+            out.add(new Fold(train, test));
+        }
+        return out;
+    }
+
+    /**
+     * Runs every fold; {@code data} gives the configuration and metric columns (and the scaling
+     * of configurations). {@code progress} receives (folds done, folds).
+     */
+    public static Scores run(ConfigDataset data, List<Fold> folds, Settings s, BiConsumer<Integer, Integer> progress) {
+        Djl.init();
+        Map<String, Map<Integer, double[]>> mape = new LinkedHashMap<>();
+        Map<String, Map<Integer, double[]>> regret = new LinkedHashMap<>();
+        Map<Integer, Integer> skipped = new LinkedHashMap<>();
+        Map<Integer, Integer> evaluated = new LinkedHashMap<>();
+        Map<Integer, int[]> counts = new HashMap<>();
+        for (String m : METHODS) {
+            mape.put(m, new LinkedHashMap<>());
+            regret.put(m, new LinkedHashMap<>());
+            for (int k : s.shots()) {
+                mape.get(m).put(k, new double[s.seeds()]);
+                regret.get(m).put(k, new double[s.seeds()]);
+            }
+        }
+        for (int k : s.shots()) {
+            skipped.put(k, 0);
+            evaluated.put(k, 0);
+            counts.put(k, new int[s.seeds()]);
+        }
+        List<String> training = new ArrayList<>();
+        Map<String, double[]> search = new LinkedHashMap<>();
+        for (String m : SEARCHERS) {
+            search.put(m, new double[s.seeds()]);
+        }
+        int searched = 0;
+        int foldNo = 0;
+        for (Fold fold : folds) {
+            try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
+                long foldSeed = s.seed() * 1000 + foldNo;
+                FoldModels models = FoldModels.train(data, fold.train(), s, foldSeed, manager);
+                training.add(models.describe());
+                List<Workload> tests = s.maxTestPerFold() > 0 && fold.test().size() > s.maxTestPerFold()
+                        ? fold.test().subList(0, s.maxTestPerFold()) : fold.test();
+                for (int seed = 0; seed < s.seeds(); seed++) {
+                    for (int k : s.shots()) {
+                        for (Workload w : tests) {
+                            if (w.size() < k + 1) {
+                                if (seed == 0) {
+                                    skipped.merge(k, 1, Integer::sum);
+                                }
+                                continue;
+                            }
+                            if (seed == 0) {
+                                evaluated.merge(k, 1, Integer::sum);
+                            }
+                            Random r = new Random(seed * 7919L + k * 104729L + w.name().hashCode());
+                            ShotDraw draw = ShotSampler.draw(w.size(), k, 0, r);
+                            Map<String, double[]> predictions = models.predictAll(w, draw, manager);
+                            for (String m : METHODS) {
+                                double[] pred = predictions.get(m);
+                                mape.get(m).get(k)[seed] += mape(w, draw, pred, s.target());
+                                regret.get(m).get(k)[seed] += regret(w, draw, pred, s.target());
+                            }
+                            counts.get(k)[seed]++;
+                        }
+                    }
+                    for (Workload w : tests) {
+                        if (w.size() < 2) {
+                            continue;
+                        }
+                        Random r = new Random(seed * 31L + w.name().hashCode());
+                        int first = r.nextInt(w.size());
+                        search.get("flash")[seed] += models.search(w, first, true, s.target());
+                        search.get("reference")[seed] += models.search(w, first, false, s.target());
+                        search.get("random")[seed] += expectedRandomSearch(w, s.target());
+                        if (seed == 0) {
+                            searched++;
+                        }
+                    }
+                }
+            }
+            foldNo++;
+            progress.accept(foldNo, folds.size());
+        }
+        for (String m : METHODS) {
+            for (int k : s.shots()) {
+                for (int seed = 0; seed < s.seeds(); seed++) {
+                    int n = Math.max(1, counts.get(k)[seed]);
+                    mape.get(m).get(k)[seed] /= n;
+                    regret.get(m).get(k)[seed] /= n;
+                }
+            }
+        }
+        for (double[] v : search.values()) {
+            for (int seed = 0; seed < v.length; seed++) {
+                v[seed] /= Math.max(1, searched);
+            }
+        }
+        return new Scores(mape, regret, skipped, evaluated, training, search);
+    }
+
+    /** Mean |prediction - truth| / truth over the queries (original units). */
+    static double mape(Workload w, ShotDraw draw, double[] logPred, Target t) {
+        double sum = 0;
+        for (int i = 0; i < draw.queries().length; i++) {
+            double y = w.get(draw.queries()[i]).target(t);
+            sum += Math.abs(Math.exp(logPred[i]) - y) / y;
+        }
+        return sum / draw.queries().length;
+    }
+
+    /**
+     * The configuration picked (lowest of measured shots and predicted queries), as its true
+     * target over the workload's best true target, minus 1.
+     */
+    static double regret(Workload w, ShotDraw draw, double[] logPred, Target t) {
+        double best = Double.POSITIVE_INFINITY;
+        for (Measurement m : w.measurements()) {
+            best = Math.min(best, m.target(t));
+        }
+        double pickedValue = Double.POSITIVE_INFINITY;
+        double pickedTruth = Double.NaN;
+        for (int s : draw.shots()) {
+            double y = w.get(s).target(t);
+            if (y < pickedValue) {
+                pickedValue = y;
+                pickedTruth = y;
+            }
+        }
+        for (int i = 0; i < draw.queries().length; i++) {
+            double p = Math.exp(logPred[i]);
+            if (p < pickedValue) {
+                pickedValue = p;
+                pickedTruth = w.get(draw.queries()[i]).target(t);
+            }
+        }
+        return pickedTruth / best - 1;
+    }
+
+    /**
+     * Random search's expected measurements until one within 5% of the best: the expected position
+     * of the first of g good configurations in a random order of n, (n + 1) / (g + 1).
+     */
+    static double expectedRandomSearch(Workload w, Target t) {
+        double best = Double.POSITIVE_INFINITY;
+        for (Measurement m : w.measurements()) {
+            best = Math.min(best, m.target(t));
+        }
+        int good = 0;
+        for (Measurement m : w.measurements()) {
+            good += m.target(t) <= best * (1 + SEARCH_TOLERANCE) ? 1 : 0;
+        }
+        return (w.size() + 1.0) / (good + 1.0);
+    }
+
+    static List<Measurement> pick(Workload w, int[] idx) {
+        List<Measurement> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(w.get(i));
+        }
+        return out;
+    }
+
+    /** The models of one fold: the reference and the three networks, trained on the fold's training workloads. */
+    static final class FoldModels {
+        final Settings settings;
+        final RatioReference reference;
+        final Map<FewShotEncoding.Mode, FewShotEncoding> encodings = new LinkedHashMap<>();
+        final Map<FewShotEncoding.Mode, List<FlashAgentNetwork>> nets = new LinkedHashMap<>();
+        final Map<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> results = new LinkedHashMap<>();
+
+        private FoldModels(Settings settings, RatioReference reference) {
+            this.settings = settings;
+            this.reference = reference;
+        }
+
+        static FoldModels train(ConfigDataset data, List<Workload> train, Settings s, long seed, NDManager manager) {
+            FoldModels fm = new FoldModels(s, RatioReference.fit(train, s.target()));
+            // Two training workloads watch for over-fitting; the rest train.
+            List<Workload> fit = new ArrayList<>(train);
+            List<Workload> validation = new ArrayList<>();
+            if (train.size() >= 6) {
+                int[] order = ShotSampler.permutation(train.size(), new Random(seed));
+                for (int i = 0; i < 2; i++) {
+                    validation.add(train.get(order[i]));
+                }
+                fit.removeAll(validation);
+            }
+            Map<Workload, RatioReference> leaveOneOut = new HashMap<>();
+            for (Workload w : train) {
+                leaveOneOut.put(w, RatioReference.fitWithout(train, w, s.target()));
+            }
+            for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
+                FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
+                fm.encodings.put(mode, enc);
+                for (int member = 0; member < s.ensemble(); member++) {
+                    long netSeed = seed + 10L * member + mode.ordinal();
+                    FlashAgentNetwork net = FlashAgentNetwork.create(enc.network(), manager, netSeed);
+                    SupervisedTrainer.Result r = SupervisedTrainer.train(net, s.trainer().withSeed(netSeed),
+                            fit, validation, (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
+                                    leaveOneOut.get(w)), step -> { });
+                    fm.nets.computeIfAbsent(mode, m -> new ArrayList<>()).add(net);
+                    fm.results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
+                }
+            }
+            return fm;
+        }
+
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> e : results.entrySet()) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey().label()).append(" best step");
+                for (SupervisedTrainer.Result r : e.getValue()) {
+                    b.append(' ').append(r.bestStep()).append('/').append(r.stepsRun());
+                }
+            }
+            return b.toString();
+        }
+
+        /** Log predictions of the draw's queries by every method. */
+        Map<String, double[]> predictAll(Workload w, ShotDraw draw, NDManager manager) {
+            List<Measurement> shots = pick(w, draw.shots());
+            List<Measurement> queries = pick(w, draw.queries());
+            Map<String, double[]> out = new LinkedHashMap<>();
+            out.put("flash", predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH), shots, queries));
+            out.put("flash-plain", predict(FewShotEncoding.Mode.FLASH_PLAIN,
+                    nets.get(FewShotEncoding.Mode.FLASH_PLAIN), shots, queries));
+            out.put("baseline", predict(FewShotEncoding.Mode.BASELINE, nets.get(FewShotEncoding.Mode.BASELINE),
+                    shots, queries));
+            try (NDManager sub = manager.newSubManager()) {
+                List<FlashAgentNetwork> tuned = new ArrayList<>();
+                FewShotEncoding enc = encodings.get(FewShotEncoding.Mode.BASELINE);
+                for (FlashAgentNetwork member : nets.get(FewShotEncoding.Mode.BASELINE)) {
+                    FlashAgentNetwork t = member.copy(sub);
+                    SupervisedTrainer.fineTune(t, List.of(enc.episode(shots, shots, null)), settings.transferSteps(),
+                            settings.transferLr());
+                    tuned.add(t);
+                }
+                out.put("transfer", predict(FewShotEncoding.Mode.BASELINE, tuned, shots, queries));
+            }
+            double[] ref = new double[queries.size()];
+            for (int i = 0; i < ref.length; i++) {
+                ref[i] = reference.predictLog(shots, queries.get(i).configKey());
+            }
+            out.put("reference", ref);
+            return out;
+        }
+
+        /**
+         * The search loop on {@code w} from the measured configuration {@code first}: measure the
+         * unmeasured configuration with the lowest prediction (FLASH's from the lowest measured
+         * configurations, as many as its context holds, or the reference's from all of them)
+         * until the best measured is within 5% of the best; returns the measurements taken.
+         */
+        int search(Workload w, int first, boolean flash, Target t) {
+            double best = Double.POSITIVE_INFINITY;
+            for (Measurement m : w.measurements()) {
+                best = Math.min(best, m.target(t));
+            }
+            List<Integer> measured = new ArrayList<>(List.of(first));
+            double bestMeasured = w.get(first).target(t);
+            int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
+            while (bestMeasured > best * (1 + SEARCH_TOLERANCE) && measured.size() < w.size()) {
+                List<Integer> open = new ArrayList<>();
+                for (int i = 0; i < w.size(); i++) {
+                    if (!measured.contains(i)) {
+                        open.add(i);
+                    }
+                }
+                List<Measurement> queries = pick(w, open.stream().mapToInt(Integer::intValue).toArray());
+                List<Integer> byValue = new ArrayList<>(measured);
+                byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
+                List<Measurement> shots = pick(w, byValue.stream().mapToInt(Integer::intValue)
+                        .limit(flash ? context : byValue.size()).toArray());
+                double[] pred = new double[queries.size()];
+                if (flash) {
+                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH), shots, queries);
+                } else {
+                    for (int i = 0; i < pred.length; i++) {
+                        pred[i] = reference.predictLog(shots, queries.get(i).configKey());
+                    }
+                }
+                int pickAt = 0;
+                for (int i = 1; i < pred.length; i++) {
+                    if (pred[i] < pred[pickAt]) {
+                        pickAt = i;
+                    }
+                }
+                int chosen = open.get(pickAt);
+                measured.add(chosen);
+                bestMeasured = Math.min(bestMeasured, w.get(chosen).target(t));
+            }
+            return measured.size();
+        }
+
+        /** The members' mean log prediction. */
+        private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
+                                 List<Measurement> queries) {
+            FewShotEncoding enc = encodings.get(mode);
+            Episode e = enc.episode(shots, queries, reference);
+            double[] mean = new double[queries.size()];
+            for (FlashAgentNetwork net : members) {
+                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, reference);
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += p[i] / members.size();
+                }
+            }
+            return mean;
+        }
+    }
+}

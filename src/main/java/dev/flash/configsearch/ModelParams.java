@@ -1,0 +1,90 @@
+package dev.flash.configsearch;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a config-search model file carries beside its network, in the contract's
+ * {@code flash.params}: the data format its samples come in, the {@link FewShotEncoding}, the
+ * ratio references per target (the network predicts a residual over the one of its target; the
+ * runtime reference also serves the cost objective's deadline), every configuration seen in
+ * training (the candidates a recommendation ranks) and the validation error in log space (the
+ * uncertainty floor). Reading it needs neither DJL nor the training data.
+ */
+public record ModelParams(String format, FewShotEncoding encoding, Map<Target, RatioReference> references,
+                          Map<String, float[]> configurations, double logRmse) {
+
+    public ModelParams {
+        references = Map.copyOf(references);
+        configurations = new LinkedHashMap<>(configurations);
+    }
+
+    /** Every distinct configuration of {@code data}, in first-seen order. */
+    public static Map<String, float[]> configurationsOf(ConfigDataset data) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Workload w : data.workloads()) {
+            for (Measurement m : w.measurements()) {
+                out.putIfAbsent(m.configKey(), m.config());
+            }
+        }
+        return out;
+    }
+
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", format);
+        o.add("encoding", encoding.toJson());
+        JsonObject refs = new JsonObject();
+        references.forEach((t, r) -> refs.add(t.label(), r.toJson()));
+        o.add("references", refs);
+        JsonArray cs = new JsonArray();
+        configurations.forEach((key, config) -> {
+            JsonObject c = new JsonObject();
+            c.addProperty("key", key);
+            JsonArray v = new JsonArray();
+            for (float f : config) {
+                v.add(f);
+            }
+            c.add("config", v);
+            cs.add(c);
+        });
+        o.add("configurations", cs);
+        o.addProperty("log_rmse", logRmse);
+        return o;
+    }
+
+    /** Reads what {@link #toJson} wrote; a missing or malformed key is an IllegalArgumentException naming it. */
+    public static ModelParams fromJson(JsonObject o) {
+        try {
+            Map<Target, RatioReference> refs = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("references").entrySet()) {
+                refs.put(Target.parse(e.getKey()), RatioReference.fromJson(e.getValue().getAsJsonObject()));
+            }
+            Map<String, float[]> configs = new LinkedHashMap<>();
+            for (JsonElement e : o.getAsJsonArray("configurations")) {
+                JsonObject c = e.getAsJsonObject();
+                JsonArray v = c.getAsJsonArray("config");
+                float[] f = new float[v.size()];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = v.get(i).getAsFloat();
+                }
+                configs.put(c.get("key").getAsString(), f);
+            }
+            return new ModelParams(o.get("format").getAsString(),
+                    FewShotEncoding.fromJson(o.getAsJsonObject("encoding")), refs, configs,
+                    o.get("log_rmse").getAsDouble());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("flash.params is not a config-search model's: " + e.getMessage(), e);
+        }
+    }
+
+    /** The configuration keys, in order. */
+    public List<String> keys() {
+        return new ArrayList<>(configurations.keySet());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.flash.meta.yardstick;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The online budget and evaluation every contestant gets on a held-out application.
+ *
+ * @param onlineSteps   environment steps of online experience per application
+ * @param rolloutSteps  steps between two updates of an online learner (the same for every
+ *                      contestant); evaluation points fall on multiples of it
+ * @param episodeSteps  steps of one episode (episodes are of fixed length)
+ * @param evalEpisodes  fixed evaluation episodes per point (the noise of a point shrinks with them)
+ */
+public record Budget(long onlineSteps, int rolloutSteps, int episodeSteps, int evalEpisodes) {
+
+    public Budget {
+        if (rolloutSteps < 1 || episodeSteps < 1 || evalEpisodes < 1 || onlineSteps < rolloutSteps) {
+            throw new IllegalArgumentException("invalid budget: " + onlineSteps + " online steps, rollouts of "
+                    + rolloutSteps + ", episodes of " + episodeSteps + ", " + evalEpisodes + " evaluation episodes");
+        }
+    }
+
+    /**
+     * Evaluation points, in steps: 0, then 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128
+     * rollouts (dense early, where adaptation happens), then every 32 rollouts, and always the
+     * end of the budget (rounded up to a whole rollout).
+     */
+    public long[] points() {
+        long end = ((onlineSteps + rolloutSteps - 1) / rolloutSteps) * rolloutSteps;
+        List<Long> ps = new ArrayList<>();
+        for (int k : new int[] {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128}) {
+            if ((long) k * rolloutSteps < end) {
+                ps.add((long) k * rolloutSteps);
+            }
+        }
+        for (long k = 160; k * rolloutSteps < end; k += 32) {
+            ps.add(k * rolloutSteps);
+        }
+        ps.add(end);
+        return ps.stream().mapToLong(Long::longValue).toArray();
+    }
+}

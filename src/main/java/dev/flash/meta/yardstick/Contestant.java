@@ -1,0 +1,131 @@
+package dev.flash.meta.yardstick;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.meta.ContextBuffer;
+import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.PpoConfig;
+import dev.flash.meta.PpoTrainer;
+import dev.flash.meta.RlEnvironment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One agent deployed on a new application under the shared rule: it gathers online experience
+ * on the application for the {@link Budget}'s steps, learning online with {@code online} (PPO,
+ * an update after every rollout) or not at all, and at every evaluation point its current
+ * policy (weights, and context gathered so far) plays the application's fixed evaluation
+ * episodes greedily. Build one with {@link #flash}, {@link #transfer}, {@link #history} or
+ * {@link #frozenFlash}.
+ *
+ * @param name           label in reports ("flash", "transfer", "history")
+ * @param network        the trained network; never modified (each run works on a copy)
+ * @param online         online PPO settings (learning rate, schedule, rollout = the budget's)
+ * @param learnsOnline   update the weights after each rollout
+ * @param freezeEncoder  leave the context encoder as meta-trained (FLASH after deployment)
+ * @param historyRows    C rows of raw history stacked into the input ({@link HistoryStacking}), 0 for none
+ * @param startSteps     where its reward gap at start is read: FLASH after one episode of context,
+ *                       the others at 0
+ */
+public record Contestant(String name, FlashAgentNetwork network, PpoConfig online, boolean learnsOnline,
+                         boolean freezeEncoder, int historyRows, long startSteps) {
+
+    /** FLASH: context fills from its own trajectory; encoder frozen, base learner keeps learning. */
+    public static Contestant flash(FlashAgentNetwork net, PpoConfig online, int episodeSteps) {
+        requireContext(net, true);
+        return new Contestant("flash", net, online, true, true, 0, episodeSteps);
+    }
+
+    /** FLASH as the paper deploys it: nothing learns online, only the context adapts. */
+    public static Contestant frozenFlash(FlashAgentNetwork net, PpoConfig online, int episodeSteps) {
+        requireContext(net, true);
+        return new Contestant("flash-frozen", net, online, false, true, 0, episodeSteps);
+    }
+
+    /** Transfer learning: the pre-trained base agent without context, fine-tuned online. */
+    public static Contestant transfer(FlashAgentNetwork net, PpoConfig online) {
+        requireContext(net, false);
+        return new Contestant("transfer", net, online, true, false, 0, 0);
+    }
+
+    /** The history baseline: a base agent trained on {@link HistoryStacking} inputs, fine-tuned online like TL. */
+    public static Contestant history(FlashAgentNetwork net, int historyRows, PpoConfig online) {
+        requireContext(net, false);
+        return new Contestant("history", net, online, true, false, historyRows, 0);
+    }
+
+    private static void requireContext(FlashAgentNetwork net, boolean wanted) {
+        if (net.config().hasContext() != wanted) {
+            throw new IllegalArgumentException((wanted ? "FLASH needs a network with a context encoder"
+                    : "this contestant takes a network without context") + ", got C = " + net.config().contextLength());
+        }
+    }
+
+    /** Steps before its context can be full: C for FLASH and the history baseline, 0 otherwise. */
+    public long fillSteps() {
+        return Math.max(network.config().contextLength(), historyRows);
+    }
+
+    /**
+     * One run on one application.
+     *
+     * @param curve        the evaluated curve over the online budget
+     * @param startReward  the evaluated reward per step at {@link #startSteps} with the weights as
+     *                     deployed (before any online update) and the context gathered so far
+     */
+    public record Run(EvaluatedCurve curve, double startReward) {
+    }
+
+    /**
+     * Runs this contestant on one application.
+     *
+     * @param experience  the application's environment for online experience (its seed fixed by the caller)
+     * @param evaluation  evaluation episode j of the application, the same for every point and contestant
+     * @param manager     where the working copy of the weights lives (closed by the caller)
+     */
+    public Run run(RlEnvironment experience, IntFunction<RlEnvironment> evaluation, Budget budget, long seed,
+                   NDManager manager) {
+        if (online.rolloutSteps() != budget.rolloutSteps()) {
+            throw new IllegalArgumentException(name + ": online rollouts of " + online.rolloutSteps()
+                    + " steps, the budget's are " + budget.rolloutSteps());
+        }
+        RlEnvironment env = historyRows > 0 ? new HistoryStacking(experience, historyRows) : experience;
+        IntFunction<RlEnvironment> eval = historyRows > 0 ? HistoryStacking.episodes(evaluation, historyRows) : evaluation;
+        long[] points = budget.points();
+        double[] reward = new double[points.length];
+        double[] error = new double[points.length];
+        try (NDManager sub = manager.newSubManager()) {
+            FlashAgentNetwork copy = network.copy(sub);
+            PpoTrainer learner = new PpoTrainer(copy, online.withSeed(seed));
+            if (freezeEncoder) {
+                learner.freezeParameters(n -> n.contains("encoder"));
+            }
+            ContextBuffer context = learner.newContext();
+            int[] next = {0};
+            double[] start = {Double.NaN};
+            java.util.function.Supplier<double[]> evaluate = () -> EvaluatedCurve.point(PpoTrainer.evaluateGreedy(
+                    copy, eval, budget.evalEpisodes(), List.of(context))[0], budget.episodeSteps());
+            learner.learnOnline(env, budget.onlineSteps(), context, learnsOnline, played -> {
+                if (next[0] < points.length && points[next[0]] == played) {
+                    double[] p = evaluate.get();
+                    reward[next[0]] = p[0];
+                    error[next[0]] = p[1];
+                    next[0]++;
+                }
+                if (startSteps == 0 && played == 0) { // nothing has been updated yet
+                    start[0] = reward[0];
+                }
+            }, played -> {
+                if (played == startSteps) { // the context of the first episode, the weights as deployed
+                    start[0] = evaluate.get()[0];
+                }
+            });
+            if (next[0] != points.length || Double.isNaN(start[0])) {
+                throw new IllegalStateException(name + ": evaluated " + next[0] + " of the points "
+                        + Arrays.toString(points) + (Double.isNaN(start[0]) ? ", and not its start point at "
+                        + startSteps + " steps (not a multiple of the rollout)" : ""));
+            }
+            return new Run(new EvaluatedCurve(points, reward, error), start[0]);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.flash.meta.yardstick;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.meta.ApplicationSet;
+import dev.flash.meta.ApplicationSet.Split;
+import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.PpoConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chooses transfer learning's online learning rate and schedule by a sweep on TRAINING
+ * applications only (never held-out ones): each candidate fine-tunes the pre-trained network on
+ * the same training applications under the {@link Budget}, and the candidate whose evaluated
+ * curves have the highest mean reward (the area under the curve: how high, how soon) wins. The
+ * chosen setting is the online rule of every contestant.
+ */
+public final class FineTuneSweep {
+    private FineTuneSweep() {
+    }
+
+    /** A learning rate, constant or annealed linearly to 0 over the budget. */
+    public record Setting(double learningRate, boolean anneal) {
+        public String label() {
+            return learningRate + (anneal ? " annealed" : " constant");
+        }
+    }
+
+    /** Every candidate's score (mean evaluated reward per step over points and apps) and the winner. */
+    public record Result(Setting chosen, List<Setting> candidates, double[] scores, int trainApps) {
+    }
+
+    /** The default grid: 1e-4, 3e-4, 1e-3, 3e-3, each constant and annealed. */
+    public static List<Setting> defaultGrid() {
+        List<Setting> g = new ArrayList<>();
+        for (double lr : new double[] {1e-4, 3e-4, 1e-3, 3e-3}) {
+            g.add(new Setting(lr, false));
+            g.add(new Setting(lr, true));
+        }
+        return g;
+    }
+
+    /**
+     * @param trainApps how many training applications (spread evenly over the split)
+     */
+    public static Result choose(ApplicationSet apps, int trainApps, FlashAgentNetwork pretrained, PpoConfig online,
+                                List<Setting> candidates, Budget budget, long seed, NDManager manager,
+                                Yardstick.Progress progress) {
+        int total = apps.size(Split.TRAIN);
+        int n = Math.min(trainApps, total);
+        if (n == 0 || candidates.isEmpty()) {
+            throw new IllegalArgumentException("the sweep needs training applications and candidates, got " + n
+                    + " and " + candidates.size());
+        }
+        double[] scores = new double[candidates.size()];
+        int best = 0;
+        for (int c = 0; c < candidates.size(); c++) {
+            Setting s = candidates.get(c);
+            Contestant tl = Contestant.transfer(pretrained, online.withLearningRate(s.learningRate(), s.anneal()));
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+                int index = (int) ((long) k * total / n);
+                sum += Yardstick.run(tl, apps, Split.TRAIN, index, budget, seed, manager).curve().meanReward();
+            }
+            scores[c] = sum / n;
+            if (scores[c] > scores[best]) {
+                best = c;
+            }
+            if (progress != null) {
+                progress.step(String.format(java.util.Locale.ROOT, "fine-tune %s: %.4f/step", s.label(), scores[c]));
+            }
+        }
+        return new Result(candidates.get(best), List.copyOf(candidates), scores, n);
+    }
+}

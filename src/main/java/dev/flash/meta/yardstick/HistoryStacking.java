@@ -1,0 +1,79 @@
+package dev.flash.meta.yardstick;
+
+import dev.flash.meta.ContextBuffer;
+import dev.flash.meta.RlEnvironment;
+import java.util.function.IntFunction;
+
+/**
+ * The history baseline's input: the application's observation with the same raw recent history
+ * FLASH's context holds (the last C rows of state, one-hot action and context reward, exactly
+ * the rows of a {@link ContextBuffer}) stacked behind it, plus one filled flag per row. No
+ * encoder and no meta-training objective: a plain base agent trained with PPO on these
+ * observations answers whether FLASH's learned embedding adds anything beyond having the history.
+ *
+ * <p>The history rolls on across the episodes of one wrapped environment, as FLASH's context
+ * does during experience; a fresh wrapper (one per evaluation episode) starts with it empty.
+ */
+public final class HistoryStacking implements RlEnvironment {
+
+    private final RlEnvironment inner;
+    private final ContextBuffer history;
+    private final float[] rows;
+    private final float[] mask;
+    private float[] lastObservation;
+
+    public HistoryStacking(RlEnvironment inner, int historyRows) {
+        if (historyRows < 1) {
+            throw new IllegalArgumentException("the history baseline needs at least one row, got " + historyRows);
+        }
+        this.inner = inner;
+        this.history = new ContextBuffer(historyRows, inner.observationSize(), inner.actionCount(),
+                ContextBuffer.Mode.LATEST, 1);
+        this.rows = new float[historyRows * history.width()];
+        this.mask = new float[historyRows];
+    }
+
+    /** Observation width of a wrapped environment: F + C (F + A + 1) + C. */
+    public static int observationSize(int stateSize, int actionCount, int historyRows) {
+        return stateSize + historyRows * (stateSize + actionCount + 1) + historyRows;
+    }
+
+    /** Each evaluation episode wrapped afresh. */
+    public static IntFunction<RlEnvironment> episodes(IntFunction<RlEnvironment> episodes, int historyRows) {
+        return j -> new HistoryStacking(episodes.apply(j), historyRows);
+    }
+
+    @Override
+    public int observationSize() {
+        return observationSize(inner.observationSize(), inner.actionCount(), history.capacity());
+    }
+
+    @Override
+    public int actionCount() {
+        return inner.actionCount();
+    }
+
+    @Override
+    public float[] reset() {
+        lastObservation = inner.reset();
+        return stacked(lastObservation);
+    }
+
+    @Override
+    public Step step(int action) {
+        Step s = inner.step(action);
+        history.add(lastObservation, action, s.contextReward());
+        lastObservation = s.observation();
+        return new Step(s.done() ? s.observation() : stacked(s.observation()), s.reward(), s.contextReward(),
+                s.done());
+    }
+
+    private float[] stacked(float[] observation) {
+        history.copyInto(rows, mask, 0);
+        float[] out = new float[observationSize()];
+        System.arraycopy(observation, 0, out, 0, observation.length);
+        System.arraycopy(rows, 0, out, observation.length, rows.length);
+        System.arraycopy(mask, 0, out, observation.length + rows.length, mask.length);
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.flash.meta.yardstick;
+
+/**
+ * When a converged expert's training may stop: after at least {@code minSteps} steps (at least
+ * {@link #BUDGET_MULTIPLE} times the contestants' online budget), once the mean evaluated reward
+ * of the last quarter of its curve improved on the quarter before by less than
+ * {@code tolerance} of its magnitude; at {@code maxSteps} it stops anyway and is marked not
+ * converged (reported, never hidden).
+ *
+ * @param tolerance  relative gain below which the curve has plateaued (1%)
+ * @param minSteps   steps before the rule is first checked
+ * @param maxSteps   steps after which training stops regardless
+ * @param checkSteps steps of training between two evaluations of the expert
+ */
+public record PlateauRule(double tolerance, long minSteps, long maxSteps, long checkSteps) {
+
+    /** The expert's minimum budget as a multiple of the contestants' online budget. */
+    public static final int BUDGET_MULTIPLE = 10;
+    public static final double DEFAULT_TOLERANCE = 0.01;
+
+    public PlateauRule {
+        if (!(tolerance > 0) || minSteps < 1 || maxSteps < minSteps || checkSteps < 1) {
+            throw new IllegalArgumentException("invalid plateau rule: tolerance " + tolerance + ", min " + minSteps
+                    + ", max " + maxSteps + ", check every " + checkSteps);
+        }
+    }
+
+    /**
+     * The default rule for contestants with an online budget of {@code onlineBudgetSteps}: 1%,
+     * at least 10x that budget, at most 40x, checked 16 times within the minimum.
+     */
+    public static PlateauRule forBudget(long onlineBudgetSteps) {
+        long min = BUDGET_MULTIPLE * onlineBudgetSteps;
+        return new PlateauRule(DEFAULT_TOLERANCE, min, 4 * min, Math.max(1, min / 16));
+    }
+
+    /** The gain of the last quarter's mean over the third quarter's, relative to the last's magnitude. */
+    public static double lastQuarterGain(EvaluatedCurve curve) {
+        double len = curve.length();
+        double last = curve.meanBetween(0.75 * len, Double.POSITIVE_INFINITY);
+        double third = curve.meanBetween(0.5 * len, 0.75 * len);
+        if (Double.isNaN(third) || Double.isNaN(last)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double scale = Math.abs(last);
+        return scale == 0 ? (last - third == 0 ? 0 : Double.POSITIVE_INFINITY) : (last - third) / scale;
+    }
+
+    /** The curve has run long enough and its last quarter gained less than the tolerance. */
+    public boolean plateaued(EvaluatedCurve curve) {
+        return curve.length() >= minSteps && lastQuarterGain(curve) < tolerance;
+    }
+
+    /** The expert's reward: the mean of its last quarter (its plateau level, not a lucky point). */
+    public static double plateauReward(EvaluatedCurve curve) {
+        return curve.meanBetween(0.75 * curve.length(), Double.POSITIVE_INFINITY);
+    }
+}

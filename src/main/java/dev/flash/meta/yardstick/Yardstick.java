@@ -1,0 +1,250 @@
+package dev.flash.meta.yardstick;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.flash.meta.ApplicationSet;
+import dev.flash.meta.ApplicationSet.Split;
+import dev.flash.meta.NetworkConfig;
+import dev.flash.meta.PpoConfig;
+import dev.flash.meta.RlEnvironment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * Measures contestants on the held-out applications of an {@link ApplicationSet} against
+ * converged experts: per application, the expert ({@link ConvergedExpert}, usually from an
+ * {@link ExpertCache}), every contestant's evaluated curve ({@link Contestant#run}) on the same
+ * evaluation episodes, its reward gap at start ({@link RewardGap}) and its adaptation cost
+ * ({@link AdaptationCost}); over applications, mean and spread of the gaps, cost summaries with
+ * censoring counts, and the noise of one evaluated point.
+ */
+public final class Yardstick {
+    private Yardstick() {
+    }
+
+    /** The expert of held-out application {@code index}. */
+    @FunctionalInterface
+    public interface Experts {
+        ConvergedExpert.Expert of(int index) throws IOException;
+    }
+
+    /** Progress lines ("app-3: expert 0.152, flash gap 4.1%"). */
+    @FunctionalInterface
+    public interface Progress {
+        void step(String detail);
+    }
+
+    /**
+     * One held-out application: its expert, and per contestant its curve, its reward at start
+     * ({@link Contestant.Run#startReward}), gap at start and cost.
+     */
+    public record AppResult(String app, ConvergedExpert.Expert expert, Map<String, EvaluatedCurve> curves,
+                            Map<String, Double> starts, Map<String, Double> gaps, Map<String, AdaptationCost> costs) {
+    }
+
+    /** Seed of the online experience on application {@code index} of {@code split}. */
+    public static long experienceSeed(long seed, Split split, int index) {
+        return seed * 1_000_003L + (split == Split.TEST ? 500_000_000L : 0) + index * 7_919L;
+    }
+
+    /** Evaluation episode {@code j} of application {@code index}: a fresh environment, the same for everyone. */
+    public static IntFunction<RlEnvironment> evaluationEpisodes(ApplicationSet apps, Split split, int index,
+                                                                long seed) {
+        long base = experienceSeed(seed, split, index);
+        return j -> apps.environment(split, index, base + 7_777_777L * (j + 1));
+    }
+
+    /**
+     * Experts of the held-out applications from a cache, trained on a miss with the same
+     * evaluation episodes as the contestants.
+     *
+     * @param keyOf   the cache key of application {@code index} ({@link ExpertCache#key} over the
+     *                simulator version, the application's content hash and the training config)
+     * @param network the base agent's network (no context)
+     * @param ppo     the expert's PPO settings (constant learning rate)
+     */
+    public static Experts cachedExperts(ApplicationSet apps, ExpertCache cache, IntFunction<String> keyOf,
+                                        NetworkConfig network, PpoConfig ppo, PlateauRule rule, Budget budget,
+                                        long seed, NDManager manager, Progress progress) {
+        return index -> {
+            String app = apps.name(Split.TEST, index);
+            return cache.get(keyOf.apply(index), app, () -> {
+                ConvergedExpert.Expert e = ConvergedExpert.train(
+                        s -> apps.environment(Split.TEST, index, s),
+                        evaluationEpisodes(apps, Split.TEST, index, seed), budget.evalEpisodes(),
+                        budget.episodeSteps(), network, ppo.withSeed(experienceSeed(seed, Split.TEST, index)), rule,
+                        manager, null);
+                if (progress != null) {
+                    progress.step(String.format(java.util.Locale.ROOT, "%s: expert %.4f/step after %d steps%s",
+                            app, e.rewardPerStep(), e.steps(), e.converged() ? "" : " (not converged)"));
+                }
+                return e;
+            });
+        };
+    }
+
+    /** Runs {@code contestant} on application {@code index} of {@code split}. */
+    public static Contestant.Run run(Contestant contestant, ApplicationSet apps, Split split, int index,
+                                       Budget budget, long seed, NDManager manager) {
+        long s = experienceSeed(seed, split, index);
+        return contestant.run(apps.environment(split, index, s), evaluationEpisodes(apps, split, index, seed), budget,
+                s, manager);
+    }
+
+    /** Measures every contestant on the first {@code count} held-out applications. */
+    public static Report measure(ApplicationSet apps, int count, List<Contestant> contestants, Experts experts,
+                                 Budget budget, long seed, NDManager manager, Progress progress) throws IOException {
+        int n = Math.min(count, apps.size(Split.TEST));
+        if (n == 0) {
+            throw new IllegalArgumentException("no held-out applications to measure on");
+        }
+        List<AppResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ConvergedExpert.Expert expert = experts.of(i);
+            Map<String, EvaluatedCurve> curves = new LinkedHashMap<>();
+            Map<String, Double> starts = new LinkedHashMap<>();
+            Map<String, Double> gaps = new LinkedHashMap<>();
+            Map<String, AdaptationCost> costs = new LinkedHashMap<>();
+            StringBuilder line = new StringBuilder(apps.name(Split.TEST, i));
+            for (Contestant c : contestants) {
+                Contestant.Run run = run(c, apps, Split.TEST, i, budget, seed, manager);
+                EvaluatedCurve curve = run.curve();
+                curves.put(c.name(), curve);
+                starts.put(c.name(), run.startReward());
+                double gap = RewardGap.of(expert.rewardPerStep(), run.startReward());
+                gaps.put(c.name(), gap);
+                AdaptationCost cost = AdaptationCost.of(curve, expert.rewardPerStep(), c.fillSteps());
+                costs.put(c.name(), cost);
+                line.append(String.format(java.util.Locale.ROOT, " %s gap %.1f%% cost %s", c.name(), 100 * gap,
+                        cost.label()));
+            }
+            results.add(new AppResult(apps.name(Split.TEST, i), expert, curves, starts, gaps, costs));
+            if (progress != null) {
+                progress.step(line.toString());
+            }
+        }
+        Map<String, Long> starts = new LinkedHashMap<>();
+        contestants.forEach(c -> starts.put(c.name(), c.startSteps()));
+        return new Report(budget, contestants.stream().map(Contestant::name).toList(), starts, results);
+    }
+
+    /**
+     * Every figure of a measurement.
+     *
+     * @param startSteps where each contestant's reward gap at start is read ({@link Contestant#startSteps})
+     */
+    public record Report(Budget budget, List<String> contestants, Map<String, Long> startSteps,
+                         List<AppResult> apps) {
+
+        /** Each application's evaluated reward per step of {@code contestant} at its start point, in order. */
+        public double[] starts(String contestant) {
+            return apps.stream().mapToDouble(a -> a.starts().get(contestant)).toArray();
+        }
+
+        /** Reward gaps at start of one contestant over applications. */
+        public Spread gap(String contestant) {
+            return Spread.of(apps.stream().mapToDouble(a -> a.gaps().get(contestant)).toArray());
+        }
+
+        public AdaptationCost.Summary cost(String contestant) {
+            return AdaptationCost.Summary.of(apps.stream().map(a -> a.costs().get(contestant)).toList());
+        }
+
+        /** {@code slower}'s mean cost over {@code faster}'s (censored at the budget, counts beside). */
+        public double costRatio(String slower, String faster) {
+            return AdaptationCost.ratio(cost(slower), cost(faster));
+        }
+
+        /** Mean standard error of one evaluated point, reward per step, over every curve. */
+        public double pointNoise() {
+            return apps.stream().flatMap(a -> a.curves().values().stream())
+                    .mapToDouble(EvaluatedCurve::meanStandardError).average().orElse(Double.NaN);
+        }
+
+        public long expertsConverged() {
+            return apps.stream().filter(a -> a.expert().converged()).count();
+        }
+
+        /**
+         * The figures as JSON: {@code reward_gap_<name>} (mean), {@code reward_gap_<name>_std},
+         * {@code adaptation_cost_<name>_steps} (mean, censored at the budget),
+         * {@code censored_<name>}, and {@code per_app} rows with every curve.
+         */
+        public JsonObject toJson() {
+            JsonObject o = new JsonObject();
+            for (String c : contestants) {
+                Spread g = gap(c);
+                AdaptationCost.Summary s = cost(c);
+                put(o, "reward_gap_" + c, g.mean());
+                put(o, "reward_gap_" + c + "_std", g.std());
+                put(o, "adaptation_cost_" + c + "_steps", s.meanSteps());
+                put(o, "adaptation_cost_" + c + "_steps_uncensored", s.meanUncensored());
+                o.addProperty("censored_" + c, s.censored());
+            }
+            o.addProperty("apps", apps.size());
+            o.addProperty("experts_converged", expertsConverged());
+            put(o, "point_noise_reward_per_step", pointNoise());
+            JsonObject def = new JsonObject();
+            def.addProperty("online_budget_steps", budget.onlineSteps());
+            def.addProperty("rollout_steps", budget.rolloutSteps());
+            def.addProperty("episode_steps", budget.episodeSteps());
+            def.addProperty("eval_episodes_per_point", budget.evalEpisodes());
+            def.addProperty("cost_tolerance", AdaptationCost.TOLERANCE);
+            def.addProperty("cost", "environment steps until the evaluated reward first reaches and stays at or "
+                    + "above R_expert - 5% |R_expert|; censored at the budget when it never does (mean counts "
+                    + "censored apps at the budget, a lower bound); at least the context-filling steps");
+            def.addProperty("reward_gap", "(R_expert - R_start) / |R_expert|, mean over apps; R_start with the "
+                    + "weights as deployed: FLASH's after one episode of context (before any online update), the "
+                    + "others' at 0 steps");
+            def.addProperty("expert", "base agent trained from scratch on the app alone until the last quarter of "
+                    + "its evaluated curve gains < 1% on the quarter before, after at least "
+                    + PlateauRule.BUDGET_MULTIPLE + "x the online budget; its reward is the last quarter's mean");
+            o.add("definitions", def);
+            JsonArray rows = new JsonArray();
+            for (AppResult a : apps) {
+                JsonObject r = new JsonObject();
+                r.addProperty("app", a.app());
+                put(r, "expert_reward_per_step", a.expert().rewardPerStep());
+                r.addProperty("expert_converged", a.expert().converged());
+                r.addProperty("expert_steps", a.expert().steps());
+                for (String c : contestants) {
+                    put(r, "start_reward_per_step_" + c, a.starts().get(c));
+                    put(r, "reward_gap_" + c, a.gaps().get(c));
+                    AdaptationCost cost = a.costs().get(c);
+                    r.addProperty("adaptation_cost_" + c + "_steps", cost.steps());
+                    r.addProperty("censored_" + c, cost.censored());
+                    EvaluatedCurve curve = a.curves().get(c);
+                    JsonArray pts = new JsonArray();
+                    for (int k = 0; k < curve.steps().length; k++) {
+                        JsonArray p = new JsonArray();
+                        p.add(curve.steps()[k]);
+                        p.add(round(curve.reward()[k]));
+                        p.add(round(curve.standardError()[k]));
+                        pts.add(p);
+                    }
+                    r.add("curve_" + c + "_steps_reward_se", pts);
+                }
+                rows.add(r);
+            }
+            o.add("per_app", rows);
+            return o;
+        }
+    }
+
+    static void put(JsonObject o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.addProperty(key, round(v));
+        } else {
+            o.add(key, com.google.gson.JsonNull.INSTANCE);
+        }
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : v;
+    }
+}

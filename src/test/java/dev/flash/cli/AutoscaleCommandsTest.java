@@ -1,0 +1,78 @@
+package dev.flash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.flash.autoscale.ServicePopulation;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The case II commands end to end: sim services, train autoscale --quick, evaluate autoscale. */
+class AutoscaleCommandsTest {
+
+    private static int run(java.io.ByteArrayOutputStream out, String... args) {
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(out, true));
+            return FlashMain.commandLine().execute(args);
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void trainExportsAModelThatEvaluateRunsAgainstHpa(@TempDir Path dir) throws Exception {
+        Path services = dir.resolve("services.json");
+        StringWriter w = new StringWriter();
+        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
+        Files.writeString(services, w.toString());
+        Path model = dir.resolve("m.onnx");
+        java.io.ByteArrayOutputStream trainOut = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(trainOut, "train", "autoscale", "--quick", "--services", services.toString(),
+                "--out", model.toString()), trainOut.toString());
+        assertTrue(Files.size(model) > 0);
+        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("m.onnx.report.json"))).getAsJsonObject();
+        assertEquals(3, report.getAsJsonArray("curve").size());
+        assertEquals(2, report.getAsJsonObject("held_out").getAsJsonArray("services").size());
+
+        java.io.ByteArrayOutputStream evalOut = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(evalOut, "evaluate", "autoscale", "--model", model.toString(), "--services",
+                services.toString(), "--steps", "30", "--json"), evalOut.toString());
+        JsonObject e = JsonParser.parseString(evalOut.toString()).getAsJsonObject();
+        assertTrue(e.get("slo_violations_vs_hpa").getAsDouble() >= 0);
+        assertTrue(e.get("core_seconds_vs_hpa").getAsDouble() > 0);
+        JsonObject hpa = e.getAsJsonObject("totals").getAsJsonObject("hpa");
+        assertTrue(hpa.get("requests").getAsLong() > 0);
+    }
+
+    @Test
+    void badInputExitsTwoNamingTheProblem(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("t.txt");
+        Files.writeString(trace, "1 2 3\n4 -5\n");
+        Path model = dev.flash.autoscale.TestModels.write(dir, 4, -1);
+        PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true));
+            code = run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model", model.toString(),
+                    "--trace", trace.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(ExitCodes.USAGE, code);
+        assertTrue(err.toString().contains("t.txt:2:3: negative count -5"), err.toString());
+        // a DVFS model is refused by the autoscale commands (exit 7)
+        Path dvfs = Path.of("models/dvfs-flash.onnx");
+        if (Files.exists(dvfs)) {
+            assertEquals(ExitCodes.INVALID_MODEL, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale",
+                    "--model", dvfs.toString()));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.flash.dvfs.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.flash.meta.yardstick.ExpertCache;
+import dev.flash.sim.AppPopulation;
+import dev.flash.sim.AppSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One tiny case III reproduction end to end through the yardsticks, and a second one reusing its experts. */
+class YardstickReproductionTest {
+
+    private static final Reproduction.Listener QUIET = new Reproduction.Listener() {
+        @Override
+        public void phase(String name, int total) {
+        }
+
+        @Override
+        public void step(String detail) {
+        }
+    };
+
+    @Test
+    void tinyReproductionGivesEveryFigureAndReusesItsExperts(@TempDir Path dir) throws Exception {
+        List<AppSpec> population = AppPopulation.sample(12, 3, 0.25);
+        YardstickReproduction.Plan plan = YardstickReproduction.Plan.tiny(3);
+        Path experts = dir.resolve("experts");
+        YardstickReproduction.Result r = YardstickReproduction.run(population, plan, dir,
+                new ExpertCache(experts, false), QUIET);
+        assertEquals(2, r.expertsBuilt());
+        assertEquals(0, r.expertsCached());
+        assertTrue(Files.exists(dir.resolve("flash-dvfs.onnx")));
+        JsonObject j = YardstickReproduction.toJson(r);
+        for (String k : List.of("reward_gap_flash", "reward_gap_transfer", "reward_gap_history",
+                "adaptation_cost_flash_steps", "adaptation_cost_transfer_steps", "censored_flash",
+                "censored_transfer", "adaptation_cost_ratio", "apps_within_budget", "energy_saving_vs_performance",
+                "slowdown_vs_performance", "in_budget_share_of_oracle_saving")) {
+            assertTrue(j.has(k), k + " missing from " + j.keySet());
+        }
+        double share = j.get("in_budget_share_of_oracle_saving").getAsDouble();
+        assertTrue(share >= 0 && share <= 1, "share " + share);
+        double within = j.get("apps_within_budget").getAsDouble();
+        assertTrue(within >= 0 && within <= 1);
+        long budget = plan.onlineEpisodes() * (long) plan.settings().env().episodeSteps();
+        for (String c : List.of("flash", "transfer", "history")) {
+            double cost = j.get("adaptation_cost_" + c + "_steps").getAsDouble();
+            assertTrue(cost >= 0 && cost <= budget, c + " cost " + cost);
+        }
+        assertTrue(j.get("adaptation_cost_flash_steps").getAsDouble() >= plan.settings().contextLength(),
+                "FLASH's context-filling steps count");
+        assertEquals(2, j.getAsJsonArray("per_app").size());
+        assertTrue(j.has("reward_gap_flash_vs_budget_oracle"));
+        // No policy on the ladder passes the clairvoyant bound of the same episodes: nor can the expert.
+        for (int i = 0; i < 2; i++) {
+            double bound = r.references().get(i).perStep().get(HiddenStateReferences.CLAIRVOYANT);
+            assertTrue(r.yardstick().apps().get(i).expert().rewardPerStep() <= bound + 1e-9,
+                    "expert above the clairvoyant bound on app " + i);
+        }
+
+        YardstickReproduction.Result again = YardstickReproduction.run(population, plan, dir,
+                new ExpertCache(experts, false), QUIET);
+        assertEquals(0, again.expertsBuilt());
+        assertEquals(2, again.expertsCached());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(r.yardstick().apps().get(i).expert().rewardPerStep(),
+                    again.yardstick().apps().get(i).expert().rewardPerStep());
+        }
+    }
+}
