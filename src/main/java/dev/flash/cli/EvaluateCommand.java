@@ -2,9 +2,11 @@ package dev.flash.cli;
 
 import com.google.gson.JsonObject;
 import dev.flash.dvfs.eval.EvalApps;
+import dev.flash.dvfs.eval.GuardAccuracy;
 import dev.flash.dvfs.eval.Json;
 import dev.flash.dvfs.eval.ModelEvaluation;
 import dev.flash.dvfs.eval.OperatorEvaluation;
+import dev.flash.policy.SlowdownGuard;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
@@ -71,6 +73,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "the lowest frequency inside the 5%% slowdown budget in each phase, read from the",
                 "simulator's hidden state; the physical limit of this objective.",
                 "",
+                "The model runs alone (flash) and behind the runtime slowdown guard flashd puts it",
+                "behind (flash+guard): a target whose estimated slowdown breaks 5%% is raised to the",
+                "lowest table frequency within it (docs/slowdown-guard.md); --no-guard drops that row.",
+                "",
                 "Every agent sees the same load (same node seed per application). Figures come",
                 "from the simulated node, not from hardware.",
                 ""},
@@ -113,7 +119,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 description = "Instead of the table, follow the model second by second on one application "
                         + "(cpufreq policy 0 of the node): phase, utilization, frequency, action, the oracle's "
                         + "frequency and the interval's saving and slowdown; the same run as that application's "
-                        + "row of the operator view")
+                        + "row of the operator view (flash+guard; with --no-guard, flash alone)")
         String trace;
 
         @Option(names = "--drop-signals", paramLabel = "GROUPS",
@@ -121,6 +127,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "reports them: pmu (ipc, mpki), rapl (power), schedstat (run_wait); any subset, "
                         + "comma-separated. The model reads them as flashd does (0), e.g. in a VM")
         String dropSignals;
+
+        @Option(names = "--no-guard",
+                description = "Evaluate the model alone, without the runtime slowdown guard the daemon puts it "
+                        + "behind (default: both rows, `flash` alone and `flash+guard`; see docs/slowdown-guard.md)")
+        boolean noGuard;
 
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
@@ -164,16 +175,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
                 if (trace != null) {
-                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, dropped, json, model.toString(),
-                            out, err);
+                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, dropped, !noGuard, json,
+                            model.toString(), out, err);
                 }
-                int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + 1);
+                int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + (noGuard ? 1 : 2));
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
                 OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
-                        episodes * EPISODE_SECONDS, seed, dropped, (agent, app) -> bar.step(agent + " on " + app));
+                        episodes * EPISODE_SECONDS, seed, dropped, !noGuard, (agent, app) -> bar.step(agent + " on " + app));
                 bar.finish();
+                GuardAccuracy.Result accuracy = noGuard ? null : GuardAccuracy.measure(policy, test,
+                        SimSpec.embeddedDefault().node(), episodes * EPISODE_SECONDS, seed);
                 if (json) {
                     JsonObject o = ModelEvaluation.toJson(report);
+                    if (accuracy != null) {
+                        o.add("guard_estimator", accuracy.toJson());
+                    }
                     o.addProperty("model", model.toString());
                     o.addProperty("episodes", episodes);
                     o.addProperty("seed", seed);
@@ -186,6 +202,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                             model.getFileName(), test.size(), episodes, EPISODE_SECONDS,
                             dropped.isEmpty() ? "" : " without " + String.join(", ", dropped));
                     out.print(table(report));
+                    if (accuracy != null) {
+                        out.printf(Locale.ROOT, "%nguard estimator, %d intervals of cpufreq policy 0: mean |error| %s, "
+                                + "p95 %s, underestimated %s of intervals (%s also over budget)%n",
+                                accuracy.intervals(), pct(accuracy.meanAbsError()), pct(accuracy.p95AbsError()),
+                                pct(accuracy.underestimated()), pct(accuracy.underestimatedOverBudget()));
+                    }
                 }
                 out.flush();
                 return ExitCodes.OK;
@@ -210,7 +232,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * the operator view gives that application, so the run is that row's.
      */
     static int traceRun(OnnxDvfsPolicy policy, List<AppSpec> test, String name, double seconds, long seed,
-                        java.util.Set<String> dropped,
+                        java.util.Set<String> dropped, boolean guard,
                         boolean json, String model, PrintWriter out, PrintWriter err) {
         int index = test.stream().map(AppSpec::name).toList().indexOf(name);
         if (index < 0) {
@@ -219,10 +241,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         List<OperatorEvaluation.TraceRow> rows = new java.util.ArrayList<>();
-        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> {
-                    n.dropSignals(dropped, ModelEvaluation.DROPPED_REASON);
-                    return policy;
-                },
+        OperatorEvaluation.Agent agent = n -> {
+            n.dropSignals(dropped, ModelEvaluation.DROPPED_REASON);
+            return guard ? new SlowdownGuard(policy, OperatorEvaluation.SLOWDOWN_BUDGET) : policy;
+        };
+        OperatorEvaluation.RunStats stats = OperatorEvaluation.run(
+                guard ? ModelEvaluation.GUARDED_AGENT : ModelEvaluation.MODEL_AGENT, agent,
                 SimSpec.embeddedDefault().node(), test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
                 policy.description().contextLength(), policy.description().actions().size(), rows::add);
         if (json) {

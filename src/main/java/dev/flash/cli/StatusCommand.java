@@ -200,10 +200,10 @@ public final class StatusCommand implements Callable<Integer> {
         line(b, "power", s.power.packageWatts == null && s.power.joulesSinceStart == null
                 ? "not measured (see missing)"
                 : n(s.power.packageWatts, 1) + " W package, " + n(s.power.joulesSinceStart, 0) + " J since start");
-        line(b, "decisions", String.format(Locale.ROOT, "%s a minute (%d in all: model %d, rule %d); "
-                        + "fallbacks %d, hands-off %d, write errors %d", n(s.counts.decisionsPerMinute, 1),
-                s.counts.decisions, s.counts.modelDecisions, s.counts.fallbackDecisions, s.counts.fallbacks,
-                s.counts.handsOff, s.counts.writeErrors));
+        line(b, "decisions", String.format(Locale.ROOT, "%s a minute (%d in all: model %d, %d of them raised by "
+                        + "the slowdown guard, rule %d); fallbacks %d, hands-off %d, write errors %d",
+                n(s.counts.decisionsPerMinute, 1), s.counts.decisions, s.counts.modelDecisions, s.counts.guardRaised,
+                s.counts.fallbackDecisions, s.counts.fallbacks, s.counts.handsOff, s.counts.writeErrors));
         String label = "hands-off";
         for (DaemonStatus.HandsOff h : s.handsOffPolicies) {
             line(b, label, or(h.policy, "?") + ": " + or(h.reason, "no reason given")

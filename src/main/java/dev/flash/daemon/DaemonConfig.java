@@ -307,6 +307,15 @@ public record DaemonConfig(
                 maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
+    /** A budget of 1 switches the slowdown guard off. */
+    public DaemonConfig withSlowdownBudget(double v) throws ConfigException {
+        if (!(v >= 0 && v <= 1)) {
+            throw new ConfigException("slowdown_budget: " + v + " out of range 0 .. 1");
+        }
+        return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, v, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
+    }
+
     public DaemonConfig withDryRun(boolean v) {
         return new DaemonConfig(periodMs, v, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
                 maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);

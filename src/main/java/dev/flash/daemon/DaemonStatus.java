@@ -116,6 +116,8 @@ public final class DaemonStatus {
         public long decisions;
         public long modelDecisions;
         public long fallbackDecisions;
+        /** Model decisions the slowdown guard raised because their estimated slowdown broke the budget. */
+        public long guardRaised;
         /** Times the daemon switched from the model to the fallback. */
         public long fallbacks;
         /** Times the daemon handed the CPUs back and stopped acting. */

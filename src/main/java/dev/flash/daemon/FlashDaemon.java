@@ -9,6 +9,7 @@ import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.dvfs.DvfsReward;
 import dev.flash.policy.DecisionException;
 import dev.flash.policy.FrequencyPolicy;
+import dev.flash.policy.SlowdownGuard;
 import dev.flash.policy.PolicyDecision;
 import dev.flash.policy.TrajectoryBuffer;
 import dev.flash.policy.TrajectoryRecorder;
@@ -139,6 +140,8 @@ public final class FlashDaemon {
     private final RejectedModels rejected;
     private long minuteStartNanos;
     private final MinuteCounter decisionsPerMinute = new MinuteCounter();
+    /** Raises a model's target whose estimated slowdown breaks slowdown_budget; null when the budget is 1 (off). */
+    private final SlowdownGuard guard;
 
     // ---- lifecycle -------------------------------------------------------------------------------
     private final long startNanos;
@@ -184,6 +187,7 @@ public final class FlashDaemon {
                        Function<PolicyProvider.Selection, TrajectoryRecorder> recorders, DaemonLog log,
                        SdNotify notify, LongSupplier clock) {
         this.config = config;
+        this.guard = config.slowdownBudget() < 1 ? new SlowdownGuard(config.slowdownBudget()) : null;
         this.node = node;
         this.policies = policies;
         this.recorders = recorders;
@@ -565,6 +569,10 @@ public final class FlashDaemon {
         if (model != null && !modelFailed && signalGap == null) {
             try {
                 List<PolicyDecision> d = checked(model.decide(record, recorder), record);
+                if (guard != null) {
+                    d = guard.apply(record, d);
+                    counts.guardRaised = guard.raised();
+                }
                 counts.modelDecisions += d.size();
                 decidedByModel = true;
                 if (++modelGoodTicks >= config.recoverAfterTicks()) {
@@ -937,6 +945,7 @@ public final class FlashDaemon {
         c.decisions = counts.decisions;
         c.modelDecisions = counts.modelDecisions;
         c.fallbackDecisions = counts.fallbackDecisions;
+        c.guardRaised = counts.guardRaised;
         c.fallbacks = counts.fallbacks;
         c.handsOff = counts.handsOff;
         c.telemetryFailures = counts.telemetryFailures;

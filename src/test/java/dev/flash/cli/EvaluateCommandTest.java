@@ -118,6 +118,25 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theModelRunsAloneAndBehindTheGuardUnlessNoGuard(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Path apps = apps(dir);
+        Run both = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--json");
+        assertEquals(ExitCodes.OK, both.code(), both.err());
+        JsonObject o = JsonParser.parseString(both.out()).getAsJsonObject();
+        JsonObject guarded = o.getAsJsonObject("agents").getAsJsonObject("flash+guard");
+        double share = guarded.get("in_budget_share_of_oracle_saving").getAsDouble();
+        assertTrue(share >= 0 && share <= 1, guarded.toString());
+        assertTrue(o.getAsJsonObject("guard_estimator").get("intervals").getAsInt() > 0, o.toString());
+        Run alone = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--no-guard");
+        assertEquals(ExitCodes.OK, alone.code(), alone.err());
+        assertTrue(alone.out().lines().noneMatch(l -> l.startsWith("flash+guard ")), alone.out());
+        assertTrue(alone.out().contains("in-budget of oracle") && !alone.out().contains("guard estimator"), alone.out());
+    }
+
+    @Test
     void traceFollowsTheModelSecondBySecondOnOneApplication(@TempDir Path dir) throws Exception {
         Path model = TestModels.spec().write(dir, "tiny.onnx");
         Path apps = apps(dir);

@@ -94,7 +94,9 @@ class OperatorStatusTest {
 
     @Test
     void decisionsAndChangesAMinuteCountTheLastWholeMinute() throws Exception {
-        FlashDaemon d = daemon();
+        // The slowdown guard off: it would raise the fake model's targets with the fake node's load.
+        FlashDaemon d = daemon(DaemonConfig.defaults().withPeriodMs(1000).withRecoverAfterTicks(3).withSlowdownBudget(1),
+                fake.node(), policies);
         seconds(d, clock, 61);
         DaemonStatus.PolicyStatus first = d.status().policies.get(0);
         assertTrue(first.changesPerMinute >= 1, "the fake model steps down the ladder at first: " + first.changesPerMinute);
@@ -104,6 +106,18 @@ class OperatorStatusTest {
         assertEquals(60.0, p.decisionsPerMinute, "one decision a tick, a tick a second");
         assertEquals(0.0, p.changesPerMinute, "at the bottom of the ladder the target no longer changes");
         assertEquals(60.0 * s.policies.size(), s.counts.decisionsPerMinute);
+    }
+
+    @Test
+    void theSlowdownGuardRaisesTheModelOnABusyPolicyAndStatusCountsIt() throws Exception {
+        FlashDaemon d = daemon();
+        seconds(d, clock, 20);
+        DaemonStatus s = d.status();
+        assertTrue(s.counts.guardRaised > 0, "the fake model steps down whatever the load: " + s.counts.guardRaised);
+        assertTrue(s.counts.guardRaised <= s.counts.modelDecisions);
+        FlashDaemon off = daemon(DaemonConfig.defaults().withPeriodMs(1000).withSlowdownBudget(1), fake.node(), policies);
+        seconds(off, clock, 20);
+        assertEquals(0, off.status().counts.guardRaised, "slowdown_budget = 1 switches the guard off");
     }
 
     @Test

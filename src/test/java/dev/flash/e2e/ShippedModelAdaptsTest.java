@@ -72,7 +72,9 @@ class ShippedModelAdaptsTest {
             }
         };
         AtomicLong clock = new AtomicLong();
-        FlashDaemon daemon = daemon(sim, model, d, clock);
+        // The model's own decisions: the slowdown guard (on by default) would hold the saturated
+        // streaming phase near the maximum until it learns how little the clock matters there.
+        FlashDaemon daemon = daemon(sim, model, d, clock, DaemonConfig.defaults().withSlowdownBudget(1));
         try {
             List<DaemonStatus.PolicyStatus> onCompute = run(daemon, sim, clock, compute, TICKS_PER_APP, SETTLED);
             float[] computeEmbedding = meanOfTail(embeddings);
@@ -127,9 +129,14 @@ class ShippedModelAdaptsTest {
     /** The real daemon loop over the simulated node with {@code model}, its clock stepped by the caller. */
     private static FlashDaemon daemon(SimulatedNode sim, FrequencyPolicy model, dev.flash.policy.onnx.ModelDescription d,
                                       AtomicLong clock) {
+        return daemon(sim, model, d, clock, DaemonConfig.defaults());
+    }
+
+    private static FlashDaemon daemon(SimulatedNode sim, FrequencyPolicy model, dev.flash.policy.onnx.ModelDescription d,
+                                      AtomicLong clock, DaemonConfig config) {
         PolicyProvider provider = PolicyProvider.fixed(
                 PolicyProvider.Selection.of(model, d, "dvfs-flash.onnx"), new FallbackController());
-        return new FlashDaemon(DaemonConfig.defaults(), new Node(sim, sim.actuator(), true, "test"),
+        return new FlashDaemon(config, new Node(sim, sim.actuator(), true, "test"),
                 provider, FlashDaemon::defaultRecorder, DaemonLog.silent(), new SdNotify(null), clock::get);
     }
 

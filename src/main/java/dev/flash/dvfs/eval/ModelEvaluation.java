@@ -2,6 +2,7 @@ package dev.flash.dvfs.eval;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.flash.policy.SlowdownGuard;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
@@ -24,6 +25,8 @@ public final class ModelEvaluation {
 
     /** Agent name of the model in reports. */
     public static final String MODEL_AGENT = "flash";
+    /** Agent name of the model behind the runtime slowdown guard, as the daemon runs it. */
+    public static final String GUARDED_AGENT = "flash+guard";
 
     /**
      * Loads and checks the model (a mismatch with this environment is a
@@ -40,25 +43,33 @@ public final class ModelEvaluation {
     /** Evaluates an already loaded policy (not closed here). */
     public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
                                                      double seconds, long seed, OperatorEvaluation.Progress progress) {
-        return evaluate(policy, apps, node, seconds, seed, Set.of(), progress);
+        return evaluate(policy, apps, node, seconds, seed, Set.of(), false, progress);
     }
 
     /** How a node evaluated with {@code --drop-signals} names the signals it does not give. */
     public static final String DROPPED_REASON = "removed for the evaluation (--drop-signals)";
 
     /**
-     * Evaluates an already loaded policy on nodes that do not give the signal {@code dropped}
-     * groups ({@link SimulatedNode#dropSignals}): the model reads them as the daemon reads an
-     * unavailable signal, and its context rows get the reward the daemon would compute. Every
-     * reference point runs on the same reduced node; none of them reads these signals (the
-     * governors and the fallback decide on utilization, the oracle on the hidden state), so their
-     * rows are those of the full node.
+     * Evaluates an already loaded policy (not closed here); with {@code guard}, also the same
+     * model behind the {@link SlowdownGuard} the daemon puts it behind ({@link #GUARDED_AGENT}).
+     *
+     * <p>On nodes that do not give the signal {@code dropped} groups ({@link SimulatedNode#dropSignals})
+     * the model reads them as the daemon reads an unavailable signal, and its context rows get the
+     * reward the daemon would compute. Every reference point runs on the same reduced node; none of
+     * them reads these signals (the governors and the fallback decide on utilization, the oracle on
+     * the hidden state), so their rows are those of the full node.
      */
     public static OperatorEvaluation.Report evaluate(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node,
-                                                     double seconds, long seed, Set<String> dropped,
+                                                     double seconds, long seed, Set<String> dropped, boolean guard,
                                                      OperatorEvaluation.Progress progress) {
         Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();
         agents.put(MODEL_AGENT, n -> policy);
+        int c = policy.description().contextLength();
+        Map<String, Integer> contexts = new LinkedHashMap<>(Map.of(MODEL_AGENT, c));
+        if (guard) {
+            agents.put(GUARDED_AGENT, n -> new SlowdownGuard(policy, OperatorEvaluation.SLOWDOWN_BUDGET));
+            contexts.put(GUARDED_AGENT, c);
+        }
         if (!dropped.isEmpty()) {
             OperatorEvaluation.referenceAgents().forEach(agents::putIfAbsent);
             agents.replaceAll((name, agent) -> n -> {
@@ -66,8 +77,7 @@ public final class ModelEvaluation {
                 return agent.create(n);
             });
         }
-        int c = policy.description().contextLength();
-        return OperatorEvaluation.evaluate(agents, Map.of(MODEL_AGENT, c), policy.description().actions().size(),
+        return OperatorEvaluation.evaluate(agents, contexts, policy.description().actions().size(),
                 node, apps, seconds, seed, progress);
     }
 

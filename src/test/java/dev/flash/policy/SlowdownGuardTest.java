@@ -1,0 +1,188 @@
+package dev.flash.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.sim.Physics;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class SlowdownGuardTest {
+
+    static final long MIN = 1_000_000;
+    static final long MAX = 3_000_000;
+    /** A real driver's table: 1.0 .. 3.0 GHz in 100 MHz steps (2.9 GHz is the step below the maximum). */
+    static final long[] TABLE = LongStream.rangeClosed(10, 30).map(k -> k * 100_000).toArray();
+    static final double BUDGET = 0.05;
+
+    // ---- the estimator on hand-computed cases -------------------------------------------------
+
+    @Test
+    void demandFollowsUtilizationScaledByTheClockAndSaturationMeansTheWholeCpu() {
+        assertEquals(0.25, SlowdownEstimator.demandAtFmax(0.5, 0, 0.5, 0), 1e-12);
+        // m = 0.5 at half clock: t = 0.5/0.5 + 0.5 = 1.5 busy seconds per unit, 0.5 / 1.5 = 1/3.
+        assertEquals(1.0 / 3, SlowdownEstimator.demandAtFmax(0.5, 0, 0.5, 0.5), 1e-12);
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.97, 0, 0.5, 0), "saturated: demand unknown");
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.6, 0.2, 0.5, 0), "tasks waiting: demand unknown");
+        assertEquals(1, SlowdownEstimator.demandAtFmax(Double.NaN, 0, 0.5, 0), "no reading: the safe side");
+    }
+
+    @Test
+    void slowdownAndTheLowestSafeClockMatchHandComputedValues() {
+        assertEquals(0.2, SlowdownEstimator.slowdown(0.25, 0, 0.2), 1e-12);       // 1 - 0.2 / 0.25
+        assertEquals(0.0, SlowdownEstimator.slowdown(0.25, 0, 0.3), 1e-12);       // capacity 0.3 > 0.25
+        assertEquals(0.1, SlowdownEstimator.slowdown(1, 0, 0.9), 1e-12);          // CPU-bound, saturated
+        assertEquals(1 - 1 / 1.125, SlowdownEstimator.slowdown(1, 0.5, 0.8), 1e-12); // t(0.8) = 0.625 + 0.5
+        assertEquals(0.95, SlowdownEstimator.lowestSafeRatio(1, 0, BUDGET), 1e-12);
+        assertEquals(0.5 / (1 / 0.95 - 0.5), SlowdownEstimator.lowestSafeRatio(1, 0.5, BUDGET), 1e-12);
+        double r = SlowdownEstimator.lowestSafeRatio(0.6, 0.3, BUDGET);
+        assertEquals(BUDGET, SlowdownEstimator.slowdown(0.6, 0.3, r), 1e-12, "the lowest safe clock sits on the budget");
+    }
+
+    @Test
+    void withTheTrueStalledShareTheEstimateIsTheSimulatorsSlowdownAndWithoutItNeverBelow() {
+        for (double load = 0.05; load <= 1.0; load += 0.05) {
+            for (double m = 0; m <= 0.8; m += 0.1) {
+                for (double rc = 0.4; rc <= 1.0; rc += 0.1) {
+                    double u = Physics.utilization(load, m, rc);
+                    if (u >= SlowdownEstimator.SATURATED) {
+                        continue;
+                    }
+                    for (double r = 0.34; r <= rc; r += 0.03) {
+                        double truth = Physics.slowdown(load, m, r);
+                        assertEquals(truth, SlowdownEstimator.slowdown(u, 0, rc, m, r), 1e-9,
+                                "load " + load + " m " + m + " rc " + rc + " r " + r);
+                        assertTrue(SlowdownEstimator.slowdown(u, 0, rc, 0, r) >= truth - 1e-9,
+                                "CPU-bound assumption underestimates at load " + load + " m " + m + " r " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- the guard ----------------------------------------------------------------------------
+
+    @Test
+    void refusesAStepThatBreaksTheBudgetAndSnapsToTheTableStepBelowTheMaximum() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        // Saturated at 3.0 GHz; the ladder's first step down is 2.78 GHz (7% slower on CPU-bound work).
+        PolicyDecision d = guard.apply(record(sample(MAX, 1.0, Double.NaN, Double.NaN, TABLE)),
+                List.of(decision(2_777_778))).get(0);
+        assertEquals(2_900_000, d.targetKhz(), "the table's 2.9 GHz is within 5% (3.3%), 2.8 GHz is not (6.7%)");
+        assertEquals("down1", d.actionName(), "the model's action, at the guard's frequency");
+        assertEquals(1, guard.raised());
+    }
+
+    @Test
+    void letsThroughAStepWithinTheBudget() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        PolicyDecision asked = decision(1_500_000);
+        // 30% busy at 3.0 GHz: 0.9 GHz of CPU-bound work, 1.5 GHz loses nothing.
+        PolicyDecision d = guard.apply(record(sample(MAX, 0.3, Double.NaN, Double.NaN, TABLE)), List.of(asked)).get(0);
+        assertSame(asked, d);
+        assertEquals(0, guard.raised());
+        // 30% busy at 3.0 GHz asks 0.9 GHz: 1.0 GHz (the floor) is fine, and so is what the model asked.
+        assertEquals(MIN, guard.safeKhz(sample(MAX, 0.3, Double.NaN, Double.NaN, TABLE), 0.3, 0));
+    }
+
+    @Test
+    void budgetLeftUnspentInTheWindowLetsATickLoseMoreButAtMostThreeBudgets() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        for (int t = 0; t < 30; t++) { // 30% busy at fmax, kept at fmax: nothing lost, budget unspent
+            guard.apply(record(sample(MAX, 0.3, Double.NaN, Double.NaN, TABLE)), List.of(decision(MAX)));
+        }
+        PolicyDecision d = guard.apply(record(sample(MAX, 1.0, Double.NaN, Double.NaN, TABLE)),
+                List.of(decision(MIN))).get(0);
+        // Saturated, CPU-bound: a fresh guard sets 2.9 GHz; the unspent budget allows up to 15% this tick.
+        long atMostThreeBudgets = (long) Math.ceil((1 - SlowdownGuard.MAX_TICK_BUDGET * BUDGET) * MAX);
+        assertTrue(d.targetKhz() < 2_900_000, "the window's slack is used: " + d.targetKhz());
+        assertTrue(d.targetKhz() >= atMostThreeBudgets, d.targetKhz() + " loses more than 3 budgets");
+        // Spent: after a run of saturated ticks at the guard's frequency the slack is gone and 2.9 GHz is back.
+        long last = 0;
+        for (int t = 0; t < 40; t++) {
+            last = guard.apply(record(sample(last == 0 ? d.targetKhz() : last, 1.0, Double.NaN, Double.NaN, TABLE)),
+                    List.of(decision(MIN))).get(0).targetKhz();
+        }
+        assertTrue(last >= 2_900_000, "slack spent: " + last);
+    }
+
+    @Test
+    void withoutATableTheGuardSetsTheExactLowestSafeFrequency() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        PolicyDecision d = guard.apply(record(sample(MAX, 1.0, Double.NaN, Double.NaN, new long[0])),
+                List.of(decision(2_000_000))).get(0);
+        assertEquals(2_850_000, d.targetKhz(), 1);
+    }
+
+    @Test
+    void aPhaseTurningBusyGoesStraightUpNotOneLadderStep() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        PolicyDecision idle = guard.apply(record(sample(MIN, 0.1, Double.NaN, Double.NaN, TABLE)),
+                List.of(decision(MIN))).get(0);
+        assertEquals(MIN, idle.targetKhz(), "the floor is fine while the load idles");
+        // Saturated at the floor; the model moves one ladder step up (1.22 GHz).
+        PolicyDecision busy = guard.apply(record(sample(MIN, 1.0, Double.NaN, Double.NaN, TABLE)),
+                List.of(decision(1_222_222))).get(0);
+        assertEquals(2_900_000, busy.targetKhz());
+    }
+
+    @Test
+    void withoutCountersSaturatedMemoryBoundWorkIsTreatedAsCpuBoundAndWithThemItMayGoLower() {
+        double m = 0.6;
+        double mpki = 12;
+        double baseIpc = 1.5;
+        SlowdownGuard blind = new SlowdownGuard(BUDGET);
+        SlowdownGuard counting = new SlowdownGuard(BUDGET);
+        long lastBlind = 0;
+        long lastCounting = 0;
+        // The same saturated memory-bound phase seen at 3.0, 2.0, 3.0 and 2.0 GHz.
+        for (long khz : new long[] {MAX, 2_000_000, MAX, 2_000_000}) {
+            double ipc = Physics.ipc(baseIpc, m, (double) khz / MAX);
+            lastBlind = blind.apply(record(sample(khz, 1.0, Double.NaN, Double.NaN, TABLE)),
+                    List.of(decision(MIN))).get(0).targetKhz();
+            lastCounting = counting.apply(record(sample(khz, 1.0, ipc, mpki, TABLE)),
+                    List.of(decision(MIN))).get(0).targetKhz();
+        }
+        assertEquals(0.2, blind.expectedSlowdown(0, 0.8), 1e-12, "no PMU: fully CPU-bound, 1 - r");
+        double withCounters = counting.expectedSlowdown(0, 0.8);
+        assertTrue(withCounters < 0.2 && withCounters >= Physics.slowdown(1.0, m, 0.8) - 1e-12,
+                "the clock-insensitive share shows in the counters, never more than it is: " + withCounters);
+        assertTrue(lastCounting <= lastBlind, lastCounting + " > " + lastBlind);
+        // Never lower than the true stalled share allows, with all the slack a tick may spend.
+        long trueSafe = (long) Math.ceil(
+                SlowdownEstimator.lowestSafeRatio(1, m, SlowdownGuard.MAX_TICK_BUDGET * BUDGET) * MAX);
+        assertTrue(lastCounting >= trueSafe, lastCounting + " below the true lowest safe " + trueSafe);
+    }
+
+    @Test
+    void stallShareIsALowerBoundAndForgetsOnAPhaseChange() {
+        StallShare s = new StallShare();
+        double m = 0.5;
+        s.update(1.0, Physics.ipc(1.2, m, 1.0), 8);
+        double learnt = s.update(0.6, Physics.ipc(1.2, m, 0.6), 8);
+        assertTrue(learnt > 0 && learnt <= m, "lower bound of 0.5: " + learnt);
+        assertEquals(0, s.update(0.6, 1.0, 20), "MPKI jumped: another phase");
+        assertEquals(0, s.update(1.0, Double.NaN, Double.NaN), "no counters: CPU-bound");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    static PolicyDecision decision(long khz) {
+        return new PolicyDecision(0, 2, "down1", khz, new float[0], Double.NaN);
+    }
+
+    static PolicySample sample(long curKhz, double util, double ipc, double mpki, long[] table) {
+        return new PolicySample(0, new int[] {0}, "acpi-cpufreq", "userspace", List.of("userspace"), MIN, MAX, MIN,
+                MAX, curKhz, table, util, ipc, mpki, Double.NaN, Double.NaN, Double.NaN, 0.0);
+    }
+
+    static TelemetryRecord record(PolicySample p) {
+        return new TelemetryRecord(1, 1, 1.0, List.of(p), new double[] {p.utilization()}, List.of(), Double.NaN,
+                Map.of());
+    }
+}
