@@ -394,13 +394,31 @@ public final class AppPopulation {
         return parse(text, label);
     }
 
+    /**
+     * Gson's complaint as one line for a person: where and what, without Java class names, the
+     * JSON path or the help link (a file cut short used to show {@code java.io.EOFException}).
+     */
+    static String jsonProblem(JsonParseException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        String m = String.valueOf(cause.getMessage()).lines().findFirst().orElse("").trim();
+        m = m.replaceFirst("^([a-z]\\w*\\.)+\\w+(Exception|Error): ", "");
+        int path = m.indexOf(" path $");
+        if (path >= 0) {
+            m = m.substring(0, path);
+        }
+        if (cause instanceof java.io.EOFException) {
+            return "cut short: " + m.replaceFirst("^End of input ", "it ends ");
+        }
+        return m;
+    }
+
     /** {@link #read} from text; {@code label} names the source in messages. */
     public static List<AppSpec> parse(String json, String label) {
         JsonElement rootElement;
         try {
             rootElement = JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            throw new SpecException(label + ": not valid JSON: " + e.getMessage(), e);
+            throw new SpecException(label + ": not valid JSON: " + jsonProblem(e), e);
         }
         if (!rootElement.isJsonObject()) {
             throw new SpecException(label + ": expected a JSON object {\"format\": \"" + FORMAT
