@@ -200,6 +200,13 @@ class AppPopulationTest {
         msg = bad("{\"format\": \"flash-apps/1\", \"apps\": [");
         assertTrue(msg.startsWith("apps.json: not valid JSON"), msg);
 
+        // a file cut short: one line naming the file and where it ends, no Java class names
+        msg = bad(good.substring(0, good.length() / 2));
+        assertTrue(msg.startsWith("apps.json: not valid JSON: cut short: it ends at line "), msg);
+        assertTrue(msg.matches("[^\\n]* column \\d+"), msg);
+        msg = bad("{\"format\" \"flash-apps/1\"}");
+        assertTrue(msg.matches("apps.json: not valid JSON: Expected ':' at line 1 column \\d+"), msg);
+
         msg = bad(good.replaceFirst("\"load\": [0-9.]+", "\"load\": \"high\""));
         assertTrue(msg.contains("load must be a number"), msg);
 

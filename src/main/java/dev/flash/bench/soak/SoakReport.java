@@ -196,8 +196,10 @@ public final class SoakReport {
         for (String p : problems) {
             out.println("  " + p);
         }
-        for (String d : restoreFailures) {
-            out.println("  flash restore: " + d);
+        if (!problems.isEmpty()) {
+            for (String d : restoreFailures) {
+                out.println("  flash restore: " + d);
+            }
         }
         for (String d : restoreDifferences) {
             out.println("  " + d);

@@ -291,10 +291,11 @@ public final class SoakRun {
         CommandLine cmd = new CommandLine(new RestoreCommand(p -> new SysfsRoot(p).withWriter(kernel)));
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(out));
-        int code = cmd.execute("--state-dir", stateDir.toString(), "--json");
+        int code = cmd.execute("--state-dir", stateDir.toString());
         report.restores.merge(code, 1L, Long::sum);
         if (code != 0) {
-            report.example(report.restoreFailures, "exit " + code + ": " + out.toString().strip());
+            String said = out.toString().strip().replace(root + "/", "").replaceAll("\\s*\\n\\s*", " | ");
+            report.example(report.restoreFailures, "exit " + code + ": " + said);
         }
         return code;
     }
