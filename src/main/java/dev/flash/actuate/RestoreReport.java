@@ -13,6 +13,9 @@ import java.util.List;
  * @param vanishedPolicies  saved policies whose directory is gone (the CPU was removed or the
  *                          driver re-registered: the kernel dropped our settings with it)
  * @param failures          files that could not be written back; they stay in the state file
+ * @param damage            what was wrong with a damaged state file (the values it lost); null
+ *                          when the file was sound
+ * @param keptAside         where the damaged file was moved; null when it was not
  */
 public record RestoreReport(
         Path stateFile,
@@ -20,7 +23,9 @@ public record RestoreReport(
         boolean hadState,
         List<String> restoredFiles,
         List<Integer> vanishedPolicies,
-        List<Failure> failures) {
+        List<Failure> failures,
+        String damage,
+        Path keptAside) {
 
     /** One file that could not be restored. */
     public record Failure(String file, String reason, boolean permissionDenied) {
@@ -34,12 +39,17 @@ public record RestoreReport(
 
     /** Nothing to restore (no state file or an empty one). */
     public static RestoreReport nothing(Path stateFile) {
-        return new RestoreReport(stateFile, null, false, List.of(), List.of(), List.of());
+        return new RestoreReport(stateFile, null, false, List.of(), List.of(), List.of(), null, null);
     }
 
     /** True when every saved value was written back (or had nothing left to restore). */
     public boolean complete() {
-        return failures.isEmpty();
+        return failures.isEmpty() && damage == null;
+    }
+
+    /** True when the state file was damaged: only what could be read went back. */
+    public boolean damaged() {
+        return damage != null;
     }
 
     /** True when at least one failure was EACCES: the caller needs root. */
@@ -55,6 +65,10 @@ public record RestoreReport(
         StringBuilder sb = new StringBuilder();
         sb.append(complete() ? "restored " : "partially restored: ")
                 .append(restoredFiles.size()).append(" files under ").append(sysfsRoot);
+        if (damage != null) {
+            sb.append("; the state file was damaged (").append(damage).append(")")
+                    .append(keptAside == null ? "" : ", kept aside as " + keptAside);
+        }
         if (!vanishedPolicies.isEmpty()) {
             sb.append("; policies gone (nothing left to restore): ").append(vanishedPolicies);
         }

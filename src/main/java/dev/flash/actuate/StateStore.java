@@ -2,10 +2,15 @@ package dev.flash.actuate;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.flash.sysfs.SysfsException;
 import dev.flash.sysfs.SysfsRoot;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +20,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,8 +38,13 @@ import java.util.function.Function;
  * or the new complete file: {@code flash restore} (the unit's ExecStopPost) puts everything back
  * after a SIGKILL. It records the sysfs root, so a restore needs no other argument.
  *
- * <p>A leftover file from a crashed run is adopted, not overwritten: its values are the true
- * originals (the current ones are what the crashed run wrote).
+ * <p>A leftover file from a crashed run is never overwritten: its values are the true originals
+ * (the current ones are what the crashed run wrote). The daemon restores it at start, before
+ * anything else; an actuator that meets one anyway adopts it.
+ *
+ * <p>A damaged file (truncated, malformed, empty, an entry missing a field) is read as far as it
+ * can be: every value that can be read is restored, and the file is kept aside as
+ * {@code state.json.damaged-TIME}, never deleted, for the operator to read; the report says so.
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/flash");
@@ -42,6 +55,8 @@ public final class StateStore {
     private final Path dir;
     private final Path file;
     private StateFile state; // null until loaded from disk (lazily, on first use)
+    /** What is wrong with the file on disk when only part of it could be read; null when sound. */
+    private String damage;
 
     public StateStore(Path stateDir) {
         this.dir = stateDir.toAbsolutePath().normalize();
@@ -64,6 +79,7 @@ public final class StateStore {
     /** The saved originals of a policy, if saved (in this run or by a crashed one). */
     public synchronized Optional<SavedPolicy> saved(int policyId) throws ActuationException {
         load();
+        requireSound();
         for (PolicyEntry e : state.policies) {
             if (e.id == policyId) {
                 return Optional.of(e.toSaved());
@@ -93,9 +109,18 @@ public final class StateStore {
         }
     }
 
+    /** A damaged file must be restored (and kept aside) before anything is added to it. */
+    private void requireSound() throws ActuationException {
+        if (damage != null) {
+            throw new ActuationException(file + ": damaged (" + damage + "); run `flash restore --state-dir "
+                    + dir + "` to put back what can be read");
+        }
+    }
+
     /** Every saved policy, in the order saved. */
     public synchronized List<SavedPolicy> savedPolicies() throws ActuationException {
         load();
+        requireSound();
         List<SavedPolicy> out = new ArrayList<>();
         for (PolicyEntry e : state.policies) {
             out.add(e.toSaved());
@@ -119,6 +144,7 @@ public final class StateStore {
      */
     public synchronized void save(SysfsRoot root, SavedPolicy policy) throws ActuationException {
         load();
+        requireSound();
         requireSameRoot(root);
         for (PolicyEntry e : state.policies) {
             if (e.id == policy.id()) {
@@ -134,17 +160,35 @@ public final class StateStore {
      * Writes every saved value back under {@code root}, per policy in a safe order: the limits
      * so that min <= max holds after each write, then the governor, then the setspeed. A policy
      * whose directory is gone is reported and dropped. The file is deleted when nothing is left
-     * to restore; otherwise it keeps exactly the policies that failed.
+     * to restore; otherwise it keeps exactly the policies that failed. A damaged file is kept
+     * aside under a new name once every readable value was tried.
      *
      * @throws ActuationException when the state file cannot be read or rewritten, or holds
      *                            state for another root
      */
     public synchronized RestoreReport restore(SysfsRoot root) throws ActuationException {
+        return restore(root, false);
+    }
+
+    /**
+     * {@link #restore(SysfsRoot)}; with {@code keepFile} the file is left exactly as it is (a
+     * forced restore while a daemon that relies on it still runs). {@code root} may be null
+     * only when the file names no root (a damaged one): nothing can be written then.
+     */
+    public synchronized RestoreReport restore(SysfsRoot root, boolean keepFile) throws ActuationException {
         load();
-        requireSameRoot(root);
-        if (state.policies.isEmpty()) {
-            deleteFile();
+        if (root != null) {
+            requireSameRoot(root);
+        }
+        if (state.policies.isEmpty() && damage == null) {
+            if (!keepFile) {
+                deleteFile();
+            }
             return RestoreReport.nothing(file);
+        }
+        if (root == null || state.sysfsRoot == null || state.sysfsRoot.isBlank()) {
+            // without the root there is no knowing which CPUs the values belong to
+            state.policies.clear();
         }
         List<String> restored = new ArrayList<>();
         List<Integer> vanished = new ArrayList<>();
@@ -159,7 +203,7 @@ public final class StateStore {
                 continue;
             }
             int failedBefore = failures.size();
-            restorePolicy(root, policyDir, e.toSaved(), restored, failures);
+            restorePolicy(root, policyDir, e, restored, failures);
             if (failures.size() == failedBefore) {
                 it.remove();
             } else if (!Files.isDirectory(policyDir)) {
@@ -170,19 +214,27 @@ public final class StateStore {
             }
         }
         String rootText = state.sysfsRoot;
-        if (state.policies.isEmpty()) {
-            deleteFile();
-        } else {
-            persist();
+        String damaged = damage;
+        Path keptAside = null;
+        if (!keepFile) {
+            if (damaged != null) {
+                keptAside = moveAside();
+                damage = null;
+            }
+            if (state.policies.isEmpty()) {
+                deleteFile();
+            } else {
+                persist();
+            }
         }
-        return new RestoreReport(file, rootText, true, restored, vanished, failures);
+        return new RestoreReport(file, rootText, true, restored, vanished, failures, damaged, keptAside);
     }
 
     /** Restores under the sysfs root recorded in the file (plain file writes). */
     public synchronized RestoreReport restore() throws ActuationException {
         load();
         if (state.policies.isEmpty() || state.sysfsRoot == null) {
-            return restore(SysfsRoot.system());
+            return restore(state.policies.isEmpty() ? SysfsRoot.system() : null, false);
         }
         return restore(new SysfsRoot(Path.of(state.sysfsRoot)));
     }
@@ -194,13 +246,20 @@ public final class StateStore {
      */
     public static RestoreReport restoreLeftover(Path stateDir, Function<Path, SysfsRoot> roots)
             throws ActuationException {
+        return restoreLeftover(stateDir, roots, false);
+    }
+
+    /**
+     * {@link #restoreLeftover(Path, Function)}; with {@code keepFile} the state file is left as
+     * it is (see {@link #restore(SysfsRoot, boolean)}).
+     */
+    public static RestoreReport restoreLeftover(Path stateDir, Function<Path, SysfsRoot> roots, boolean keepFile)
+            throws ActuationException {
         StateStore store = new StateStore(stateDir);
-        Optional<Path> root = store.sysfsRoot();
-        if (root.isEmpty()) {
-            store.deleteFile();
-            return RestoreReport.nothing(store.stateFile());
-        }
-        return store.restore(roots.apply(root.get()));
+        store.load();
+        String recorded = store.state.sysfsRoot;
+        SysfsRoot root = recorded == null || recorded.isBlank() ? null : roots.apply(Path.of(recorded));
+        return store.restore(root, keepFile);
     }
 
     /** {@link #restoreLeftover(Path, Function)} with plain file writes. */
@@ -208,25 +267,28 @@ public final class StateStore {
         return restoreLeftover(stateDir, SysfsRoot::new);
     }
 
-    private static void restorePolicy(SysfsRoot root, Path policyDir, SavedPolicy saved,
+    /** The values a damaged entry lacks are skipped; the others still go back. */
+    private static void restorePolicy(SysfsRoot root, Path policyDir, PolicyEntry saved,
             List<String> restored, List<RestoreReport.Failure> failures) {
         Path minFile = policyDir.resolve("scaling_min_freq");
         Path maxFile = policyDir.resolve("scaling_max_freq");
         long currentMax = SysfsRoot.readLong(maxFile, -1);
-        // Raising min above the current max (or lowering max below the current min) is EINVAL:
-        // when the saved min is above the current max, the max has to move first.
-        boolean maxFirst = currentMax >= 0 && saved.scalingMinKhz() > currentMax;
-        if (maxFirst) {
-            put(root, maxFile, saved.scalingMaxKhz(), restored, failures);
-            put(root, minFile, saved.scalingMinKhz(), restored, failures);
-        } else {
-            put(root, minFile, saved.scalingMinKhz(), restored, failures);
-            put(root, maxFile, saved.scalingMaxKhz(), restored, failures);
+        // Raising min above the current max (or lowering max below the current min) is EINVAL on
+        // older kernels and clamped on newer ones: when the saved min is above the current max,
+        // the max has to move first.
+        boolean maxFirst = saved.scaling_min_freq != null && currentMax >= 0 && saved.scaling_min_freq > currentMax;
+        Long first = maxFirst ? saved.scaling_max_freq : saved.scaling_min_freq;
+        Long second = maxFirst ? saved.scaling_min_freq : saved.scaling_max_freq;
+        if (first != null) {
+            put(root, maxFirst ? maxFile : minFile, first, restored, failures);
         }
-        boolean governorBack = put(root, policyDir.resolve("scaling_governor"), saved.governor(),
-                restored, failures);
-        if (saved.hasSetspeed() && governorBack) {
-            put(root, policyDir.resolve("scaling_setspeed"), saved.setspeedKhz(), restored, failures);
+        if (second != null) {
+            put(root, maxFirst ? minFile : maxFile, second, restored, failures);
+        }
+        boolean governorBack = saved.scaling_governor != null
+                && put(root, policyDir.resolve("scaling_governor"), saved.scaling_governor, restored, failures);
+        if (saved.scaling_setspeed != null && saved.scaling_setspeed >= 0 && governorBack) {
+            put(root, policyDir.resolve("scaling_setspeed"), saved.scaling_setspeed, restored, failures);
         }
     }
 
@@ -260,31 +322,93 @@ public final class StateStore {
         } catch (IOException e) {
             throw new ActuationException(file + ": cannot read: " + e.getMessage(), e);
         }
-        StateFile parsed;
-        try {
-            parsed = GSON.fromJson(text, StateFile.class);
-        } catch (JsonParseException e) {
-            throw new ActuationException(file + ": not a valid flash state file: " + e.getMessage(), e);
-        }
-        if (parsed == null) {
-            parsed = new StateFile();
-        }
-        if (parsed.policies == null) {
-            parsed.policies = new ArrayList<>();
-        }
-        if (parsed.version != VERSION) {
-            throw new ActuationException(file + ": unsupported state file version " + parsed.version
+        Salvage read = Salvage.of(text);
+        if (read.version != null && read.version != VERSION) {
+            throw new ActuationException(file + ": unsupported state file version " + read.version
                     + " (expected " + VERSION + ")");
         }
-        if (!parsed.policies.isEmpty() && (parsed.sysfsRoot == null || parsed.sysfsRoot.isBlank())) {
-            throw new ActuationException(file + ": saved policies but no sysfsRoot");
+        state = read.file;
+        damage = read.problems.isEmpty() ? null : String.join("; ", read.problems);
+    }
+
+    /** Moves a damaged file aside under a name no other file has, for the operator to read. */
+    private Path moveAside() throws ActuationException {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        Path aside = dir.resolve(FILE_NAME + ".damaged-" + stamp);
+        for (int n = 1; Files.exists(aside); n++) {
+            aside = dir.resolve(FILE_NAME + ".damaged-" + stamp + "-" + n);
         }
-        for (PolicyEntry e : parsed.policies) {
-            if (e.scaling_governor == null || e.scaling_governor.isBlank()) {
-                throw new ActuationException(file + ": policy " + e.id + " has no scaling_governor");
+        try {
+            Files.move(file, aside);
+            syncDirectory();
+            return aside;
+        } catch (IOException e) {
+            throw new ActuationException(file + ": damaged, and cannot be kept aside as " + aside + ": " + e, e);
+        }
+    }
+
+    /**
+     * Reads what it can of a state file, never throwing: a truncated or malformed file yields
+     * the entries before the damage, an entry without a field yields its other fields, and
+     * {@link #problems} says what was lost.
+     */
+    private static final class Salvage {
+        final StateFile file = new StateFile();
+        Integer version;
+        final List<String> problems = new ArrayList<>();
+
+        static Salvage of(String text) {
+            Salvage s = new Salvage();
+            if (text.isBlank()) {
+                s.problems.add("the file is empty");
+                return s;
             }
+            try (JsonReader in = new JsonReader(new StringReader(text))) {
+                in.beginObject();
+                while (in.hasNext()) {
+                    switch (in.nextName()) {
+                        case "version" -> s.version = in.nextInt();
+                        case "sysfsRoot" -> s.file.sysfsRoot = in.nextString();
+                        case "policies" -> s.readPolicies(in);
+                        default -> in.skipValue();
+                    }
+                }
+                in.endObject();
+                if (in.peek() != JsonToken.END_DOCUMENT) {
+                    s.problems.add("text after the JSON object");
+                }
+            } catch (IOException | RuntimeException e) {
+                // MalformedJsonException, EOFException (truncated), IllegalStateException (wrong type)
+                s.problems.add("not valid JSON (" + firstLine(e) + ")");
+            }
+            if (s.version == null) {
+                s.problems.add("no version");
+            }
+            if (!s.file.policies.isEmpty() && (s.file.sysfsRoot == null || s.file.sysfsRoot.isBlank())) {
+                s.problems.add("no sysfsRoot: the " + s.file.policies.size()
+                        + " saved policies cannot be put back");
+            }
+            return s;
         }
-        state = parsed;
+
+        /** Gson's message without its class name and the trouble-shooting link on later lines. */
+        private static String firstLine(Exception e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            m = m.lines().findFirst().orElse("").replaceFirst("^[\\w.]+Exception: ", "");
+            return m.isBlank() ? e.getClass().getSimpleName() : m;
+        }
+
+        private void readPolicies(JsonReader in) throws IOException {
+            in.beginArray();
+            for (int index = 0; in.hasNext(); index++) {
+                PolicyEntry e = PolicyEntry.read(JsonParser.parseReader(in), index, problems);
+                if (e != null) {
+                    file.policies.add(e);
+                }
+            }
+            in.endArray();
+        }
     }
 
     /** Temp file in the same directory, fsync, atomic rename, fsync the directory. */
@@ -345,8 +469,8 @@ public final class StateStore {
     private static final class PolicyEntry {
         int id;
         String scaling_governor;
-        long scaling_min_freq;
-        long scaling_max_freq;
+        Long scaling_min_freq;
+        Long scaling_max_freq;
         Long scaling_setspeed;
 
         static PolicyEntry of(SavedPolicy p) {
@@ -359,9 +483,63 @@ public final class StateStore {
             return e;
         }
 
+        /** Only for a sound file, where every entry has every field. */
         SavedPolicy toSaved() {
             return new SavedPolicy(id, scaling_governor, scaling_min_freq, scaling_max_freq,
                     scaling_setspeed == null ? -1 : scaling_setspeed);
+        }
+
+        /** One entry of a file being salvaged; null (and a problem) when it has no usable id. */
+        static PolicyEntry read(JsonElement element, int index, List<String> problems) {
+            if (!element.isJsonObject()) {
+                problems.add("policies[" + index + "]: not an object, skipped");
+                return null;
+            }
+            JsonObject o = element.getAsJsonObject();
+            Long id = number(o, "id");
+            if (id == null || id > Integer.MAX_VALUE) {
+                problems.add("policies[" + index + "]: no policy id, skipped");
+                return null;
+            }
+            PolicyEntry e = new PolicyEntry();
+            e.id = id.intValue();
+            JsonElement governor = o.get("scaling_governor");
+            if (governor != null && governor.isJsonPrimitive() && governor.getAsJsonPrimitive().isString()
+                    && !governor.getAsString().isBlank()) {
+                e.scaling_governor = governor.getAsString().strip();
+            } else {
+                problems.add("policy " + e.id + ": no scaling_governor");
+            }
+            e.scaling_min_freq = number(o, "scaling_min_freq");
+            if (e.scaling_min_freq == null) {
+                problems.add("policy " + e.id + ": no scaling_min_freq");
+            }
+            e.scaling_max_freq = number(o, "scaling_max_freq");
+            if (e.scaling_max_freq == null) {
+                problems.add("policy " + e.id + ": no scaling_max_freq");
+            }
+            JsonElement setspeed = o.get("scaling_setspeed");
+            if (setspeed != null && !setspeed.isJsonNull()) {
+                e.scaling_setspeed = number(o, "scaling_setspeed");
+                if (e.scaling_setspeed == null) {
+                    problems.add("policy " + e.id + ": scaling_setspeed is not a frequency");
+                }
+            }
+            return e;
+        }
+
+        /** A non-negative integer, or null when the key is missing or holds anything else. */
+        private static Long number(JsonObject o, String key) {
+            JsonElement v = o.get(key);
+            if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+                return null;
+            }
+            try {
+                long n = v.getAsBigDecimal().longValueExact();
+                return n < 0 ? null : n;
+            } catch (ArithmeticException | NumberFormatException e) {
+                return null;
+            }
         }
     }
 }

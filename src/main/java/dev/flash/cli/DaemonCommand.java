@@ -1,23 +1,33 @@
 package dev.flash.cli;
 
+import dev.flash.actuate.ActuationException;
+import dev.flash.actuate.RestoreReport;
+import dev.flash.actuate.StateStore;
 import dev.flash.daemon.ConfigException;
 import dev.flash.daemon.DaemonConfig;
 import dev.flash.daemon.DaemonLog;
 import dev.flash.daemon.DaemonWiring;
 import dev.flash.daemon.FlashDaemon;
 import dev.flash.daemon.InstanceLock;
+import dev.flash.daemon.MetricsExporter;
 import dev.flash.daemon.Node;
 import dev.flash.daemon.NodeFactory;
 import dev.flash.daemon.PolicyProvider;
 import dev.flash.daemon.SdNotify;
 import dev.flash.daemon.StatusServer;
+import dev.flash.sysfs.SysfsRoot;
+import dev.flash.telemetry.linux.CpufreqReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +41,8 @@ import picocli.CommandLine.Option;
             "model, or the rule controller when no valid model is present) and writes it.",
             "Ctrl-C or SIGTERM stops it and hands every CPU back as it was found.",
             "",
-            "Unless --quiet, one line per tick shows what it decides:",
-            "  time state | pN util U cur->target MHz action | package W",
+            "Unless --quiet, one line per tick shows what it decides (MHz; docs/status.md):",
+            "  TIME MODE | pN util U [wait W] CUR->TARGET ACTION | ... | PACKAGE W",
             ""},
         footer = {
             "",
@@ -43,10 +53,20 @@ import picocli.CommandLine.Option;
             "      decide on this machine twice a second, write nothing (mode 'observe')",
             "  flash daemon --config /etc/flash/flashd.toml --quiet",
             "      what the systemd unit runs; watch it with `flash status --watch`",
+            "  flash daemon --metrics 127.0.0.1:9877",
+            "      also serve Prometheus metrics at http://127.0.0.1:9877/metrics (docs/metrics.md)",
             "  flash daemon --simulate=node.toml --state-dir /tmp/flash",
             "      a second, unprivileged instance (socket /tmp/flash/flashd.sock)",
             "",
             "Configuration keys and defaults: docs/config.md. Options override the file.",
+            "",
+            "One daemon per state directory (STATE_DIR/flashd.lock) and one owner per machine: a",
+            "daemon on real CPUs also locks cpufreq.lock in the runtime directory of its sysfs",
+            "root (/run/flash for /, DIR/run/flash for --sysfs-root DIR); a second one exits 6.",
+            "A state file left by a run that did not stop (SIGKILL, power loss) is restored at",
+            "start, before anything else, --dry-run included.",
+            "A bad simulated-node spec (--simulate=SPEC or sim_spec) is invalid configuration,",
+            "exit 3 as from `flash sim spec --check`: systemd does not restart on it.",
             "", ExitCodes.HELP})
 public final class DaemonCommand implements Callable<Integer> {
 
@@ -54,8 +74,10 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "TOML configuration (default /etc/flash/flashd.toml, if it exists)")
     Path configFile;
 
-    @Option(names = "--simulate", arity = "0..1", fallbackValue = "", paramLabel = "SPEC",
-            description = "Run against the simulated node; SPEC is a node spec file, none = the embedded one")
+    @Option(names = "--simulate", arity = "0..1", fallbackValue = "always", paramLabel = "WHEN|FILE",
+            description = {"Run against the simulated node: always (alone: the same), auto (only when",
+                "the machine has no cpufreq), never, or a node spec FILE (always, with that node; the",
+                "config's sim_spec otherwise, none = the embedded one; a file named like a keyword: ./never)"})
     String simulate;
 
     @Option(names = "--dry-run", description = "Decide and report, never write cpufreq")
@@ -70,11 +92,16 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--models-dir", paramLabel = "DIR", description = "ONNX models (default /var/lib/flash/models)")
     Path modelsDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash)")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lock and saved cpufreq state (default /run/flash as root, else $XDG_RUNTIME_DIR/flash)")
     Path stateDir;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default /run/flash/flashd.sock)")
+    @Option(names = "--socket", paramLabel = "PATH", description = "Status socket (default STATE_DIR/flashd.sock: /run/flash as root)")
     Path socket;
+
+    @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
+            description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics (key metrics_address; "
+                    + "off by default), e.g. 127.0.0.1:9877, or :9877 for every interface")
+    String metricsAddress;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop cleanly after this long (default: run until stopped)")
     Double durationSeconds;
@@ -95,6 +122,7 @@ public final class DaemonCommand implements Callable<Integer> {
     private final PolicyProvider.Factory deciders;
     private final PrintStream out;
     private final PrintStream err;
+    private final Function<Path, SysfsRoot> roots;
 
     public DaemonCommand() {
         this(DaemonWiring.nodeFactory(), DaemonWiring.policyProvider(), System.out, System.err);
@@ -102,20 +130,40 @@ public final class DaemonCommand implements Callable<Integer> {
 
     /** For tests and alternative front ends: the node and deciders to run. */
     public DaemonCommand(NodeFactory nodes, PolicyProvider.Factory deciders, PrintStream out, PrintStream err) {
+        this(nodes, deciders, out, err, SysfsRoot::new);
+    }
+
+    /**
+     * @param roots makes the sysfs root a leftover state file is restored under at start (tests
+     *              give fake trees a kernel's writes)
+     */
+    public DaemonCommand(NodeFactory nodes, PolicyProvider.Factory deciders, PrintStream out, PrintStream err,
+            Function<Path, SysfsRoot> roots) {
         this.nodes = nodes;
         this.deciders = deciders;
         this.out = out;
         this.err = err;
+        this.roots = roots;
     }
 
     @Override
     public Integer call() {
+        String badOption = badOption();
+        if (badOption != null) {
+            err.println("flash daemon: " + badOption);
+            return ExitCodes.USAGE;
+        }
         DaemonConfig config;
         try {
             config = effectiveConfig();
         } catch (ConfigException e) {
             err.println("flash daemon: " + e.getMessage());
             return ExitCodes.CONFIG;
+        }
+        String noCpufreq = sysfsRootWithoutCpufreq(config);
+        if (noCpufreq != null) {
+            err.println("flash daemon: " + noCpufreq);
+            return sysfsRoot != null ? ExitCodes.USAGE : ExitCodes.CONFIG;
         }
         DaemonConfig.LogLevel level = verbose ? DaemonConfig.LogLevel.DEBUG : config.logLevel();
         DaemonLog log = new DaemonLog(err, level, jsonLog);
@@ -142,6 +190,45 @@ public final class DaemonCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Options out of range are the command line's fault (2), as picocli's own type errors are
+     * (--period abc), not the configuration file's (3). Null when all are fine.
+     */
+    String badOption() {
+        if (periodMs != null && (periodMs < DaemonConfig.MIN_PERIOD_MS || periodMs > DaemonConfig.MAX_PERIOD_MS)) {
+            return "--period: " + periodMs + " ms out of range " + DaemonConfig.MIN_PERIOD_MS + " .. "
+                    + DaemonConfig.MAX_PERIOD_MS;
+        }
+        if (durationSeconds != null && !(durationSeconds > 0)) {
+            return "--duration: must be a positive number of seconds, got " + durationSeconds;
+        }
+        if (simulate != null && !List.of("always", "auto", "never").contains(simulate)
+                && !Files.isRegularFile(Path.of(simulate))) {
+            return "--simulate: '" + simulate + "' is neither always, auto, never nor a node spec file";
+        }
+        return null;
+    }
+
+    /**
+     * A sysfs root the operator named (--sysfs-root or sysfs_root) must hold cpufreq unless the
+     * simulated node was asked for: quietly simulating instead would hide a typo in the path.
+     * Null when fine; the message names the option or the key.
+     */
+    static String sysfsRootWithoutCpufreq(DaemonConfig config) {
+        if (config.simulate() == DaemonConfig.Simulate.ALWAYS || config.sysfsRoot().equals(Path.of("/"))) {
+            return null;
+        }
+        SysfsRoot root = new SysfsRoot(config.sysfsRoot());
+        try (CpufreqReader reader = new CpufreqReader(root)) {
+            if (reader.present()) {
+                return null;
+            }
+        }
+        return "sysfs root " + config.sysfsRoot() + " (--sysfs-root or sysfs_root) has no cpufreq policies under "
+                + root.resolve(SysfsRoot.CPUFREQ) + "; give the root of a tree that has them, or add --simulate "
+                + "to run the simulated node";
+    }
+
     DaemonConfig effectiveConfig() throws ConfigException {
         DaemonConfig c = DaemonConfig.load(configFile == null ? DaemonConfig.DEFAULT_FILE : configFile,
                 configFile != null);
@@ -163,23 +250,103 @@ public final class DaemonCommand implements Callable<Integer> {
         if (socket != null) {
             c = c.withSocket(socket);
         }
-        if (simulate != null) {
-            c = c.withSimulate(DaemonConfig.Simulate.ALWAYS, simulate);
+        if (metricsAddress != null) {
+            c = c.withMetricsAddress(metricsAddress);
         }
-        if (durationSeconds != null && !(durationSeconds > 0)) {
-            throw new ConfigException("--duration: must be a positive number of seconds, got " + durationSeconds);
+        if (simulate != null) {
+            c = switch (simulate) {
+                case "always" -> c.withSimulate(DaemonConfig.Simulate.ALWAYS, c.simSpec());
+                case "auto" -> c.withSimulate(DaemonConfig.Simulate.AUTO, c.simSpec());
+                case "never" -> c.withSimulate(DaemonConfig.Simulate.NEVER, c.simSpec());
+                default -> c.withSimulate(DaemonConfig.Simulate.ALWAYS, simulate);
+            };
         }
         return c;
     }
 
     private int runLocked(DaemonConfig config, DaemonLog log) {
+        int leftover = restoreLeftover(config, log);
+        if (leftover != ExitCodes.OK) {
+            return leftover;
+        }
         Node node;
         try {
             node = nodes.open(config);
         } catch (NodeFactory.NodeException e) {
             err.println("flash daemon: " + e.getMessage());
-            return e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+            return e.configuration() ? ExitCodes.CONFIG : e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
         }
+        InstanceLock machine = null;
+        if (!node.simulated()) {
+            // one owner per machine, whatever state directory each daemon was given
+            Path machineFile = InstanceLock.machineFile(config.sysfsRoot());
+            int refused = ExitCodes.OK;
+            try {
+                machine = InstanceLock.acquire(machineFile);
+            } catch (InstanceLock.AlreadyRunningException e) {
+                err.println("flash daemon: the CPUs under " + config.sysfsRoot() + " have an owner: " + e.getMessage());
+                refused = ExitCodes.ALREADY_RUNNING;
+            } catch (AccessDeniedException e) {
+                err.println("flash daemon: cannot create " + machineFile + ": permission denied (run as root)");
+                refused = ExitCodes.PERMISSION;
+            } catch (IOException e) {
+                err.println("flash daemon: cannot take the lock " + machineFile + ": " + e.getMessage());
+                refused = ExitCodes.FAILURE;
+            }
+            if (refused != ExitCodes.OK) {
+                closeQuietly(node, log);
+                return refused;
+            }
+        }
+        try {
+            return runOwned(config, log, node);
+        } finally {
+            releaseQuietly(machine, log);
+        }
+    }
+
+    /**
+     * A state file left by a run that did not stop cleanly holds the true originals: they go
+     * back before anything else, dry run included (the CPUs must not stay as a crashed run left
+     * them). The CPUs it names are locked meanwhile, so another daemon cannot be writing them.
+     * What cannot be restored stays in the file, which the actuator then adopts.
+     */
+    private int restoreLeftover(DaemonConfig config, DaemonLog log) {
+        Path stateFile = config.stateDir().resolve(StateStore.FILE_NAME);
+        if (!Files.exists(stateFile)) {
+            return ExitCodes.OK;
+        }
+        InstanceLock machine = null;
+        try {
+            Optional<Path> root = new StateStore(config.stateDir()).sysfsRoot();
+            if (root.isPresent() && Files.isDirectory(root.get())) { // a tree gone has no CPUs to guard
+                machine = InstanceLock.acquire(InstanceLock.machineFile(root.get()));
+            }
+            RestoreReport report = StateStore.restoreLeftover(config.stateDir(), roots);
+            if (report.complete()) {
+                log.info("restored the state a previous run left in " + stateFile + ": " + report.summary());
+            } else {
+                log.warn("the state a previous run left in " + stateFile + ": " + report.summary());
+            }
+            return ExitCodes.OK;
+        } catch (InstanceLock.AlreadyRunningException e) {
+            err.println("flash daemon: " + stateFile + " holds the originals of CPUs that another flashd owns ("
+                    + e.getMessage() + "); stop it, or restore the file once it stopped (flash restore --state-dir "
+                    + config.stateDir() + ")");
+            return ExitCodes.ALREADY_RUNNING;
+        } catch (ActuationException e) {
+            err.println("flash daemon: restoring the state a previous run left: " + e.getMessage());
+            return e.getMessage() != null && e.getMessage().contains("EACCES") ? ExitCodes.PERMISSION
+                    : ExitCodes.FAILURE;
+        } catch (IOException e) {
+            err.println("flash daemon: restoring the state a previous run left: " + e);
+            return e instanceof AccessDeniedException ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+        } finally {
+            releaseQuietly(machine, log);
+        }
+    }
+
+    private int runOwned(DaemonConfig config, DaemonLog log, Node node) {
         PolicyProvider policies;
         try {
             policies = deciders.open(config, node);
@@ -201,6 +368,21 @@ public final class DaemonCommand implements Callable<Integer> {
             notify.close();
             err.println("flash daemon: status socket " + config.socket() + ": " + e.getMessage());
             return e instanceof AccessDeniedException ? ExitCodes.PERMISSION : ExitCodes.FAILURE;
+        }
+        MetricsExporter metrics = null;
+        if (!config.metricsAddress().isEmpty()) {
+            try {
+                metrics = new MetricsExporter().start(MetricsExporter.Address.parse(config.metricsAddress()));
+                daemon.setObserver(metrics);
+                log.info("metrics at http://" + config.metricsAddress() + "/metrics");
+            } catch (IOException | RuntimeException e) {
+                daemon.shutdown();
+                closeQuietly(server, log);
+                notify.close();
+                err.println("flash daemon: metrics_address " + config.metricsAddress() + ": cannot listen ("
+                        + e.getMessage() + "); choose a free port or remove the key / --metrics");
+                return ExitCodes.CONFIG;
+            }
         }
         if (!quiet) {
             daemon.setTickListener((d, record) -> out.println(d.tickLine()));
@@ -232,6 +414,9 @@ public final class DaemonCommand implements Callable<Integer> {
         } finally {
             // stop the loop (done), restore, STOPPING=1, remove the socket
             daemon.shutdown();
+            if (metrics != null) {
+                metrics.close();
+            }
             try {
                 server.close();
             } catch (IOException e) {
@@ -248,6 +433,25 @@ public final class DaemonCommand implements Callable<Integer> {
             }
         }
         return exit;
+    }
+
+    private static void releaseQuietly(InstanceLock lock, DaemonLog log) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("releasing " + lock.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(StatusServer server, DaemonLog log) {
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.warn("removing the status socket: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Node node, DaemonLog log) {

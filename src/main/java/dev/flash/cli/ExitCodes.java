@@ -20,6 +20,11 @@ public final class ExitCodes {
     public static final int ALREADY_RUNNING = 6;
     /** A model file was rejected by validation. */
     public static final int INVALID_MODEL = 7;
+    /**
+     * {@code flash restore} (or the daemon at start) found a damaged state file: every value it
+     * could read went back, the file was kept aside; the rest of the originals are lost.
+     */
+    public static final int PARTIAL_RESTORE = 8;
 
     public static final String HELP = "Exit codes:%n"
             + "  0  ok%n"
@@ -29,5 +34,6 @@ public final class ExitCodes {
             + "  4  permission denied (needs root)%n"
             + "  5  daemon not running / socket not answering%n"
             + "  6  another flashd is already running%n"
-            + "  7  model rejected by validation";
+            + "  7  model rejected by validation%n"
+            + "  8  partial restore: the state file was damaged (kept aside as state.json.damaged-TIME)";
 }

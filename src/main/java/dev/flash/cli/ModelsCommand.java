@@ -38,16 +38,10 @@ import picocli.CommandLine.Parameters;
             ModelsCommand.ValidateCommand.class,
             ModelsCommand.ActivateCommand.class,
         })
-public final class ModelsCommand implements Callable<Integer> {
+public final class ModelsCommand extends GroupCommand {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return ExitCodes.OK;
-    }
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
 
     private static String gson(Object json) {
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json);
@@ -94,6 +88,9 @@ public final class ModelsCommand implements Callable<Integer> {
     static final class ListCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
 
         @Option(names = "--dir", paramLabel = "DIR", description = "Models directory (default: ${DEFAULT-VALUE}).",
                 defaultValue = ModelDirectory.DEFAULT_DIR_TEXT)
@@ -167,6 +164,9 @@ public final class ModelsCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+
         @Parameters(paramLabel = "FILE", description = "The .onnx file.")
         Path file;
 
@@ -224,6 +224,9 @@ public final class ModelsCommand implements Callable<Integer> {
     static final class ActivateCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
 
         @Parameters(paramLabel = "NAME", description = "File name of a model in DIR, e.g. dvfs-2024-05-01.onnx.")
         String name;

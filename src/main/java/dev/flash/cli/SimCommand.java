@@ -150,6 +150,9 @@ public final class SimCommand extends GroupCommand {
             description = {
                 "Prints the embedded default spec (a documented TOML file to copy and edit), or with "
                     + "--check validates a spec file and summarises it.",
+                "",
+                "A spec that does not validate exits 3 (invalid configuration), as `flash daemon "
+                    + "--simulate=SPEC` does with it; a file that cannot be read exits 2.",
                 ""},
             footer = {"", ExitCodes.HELP})
     static final class Spec implements Callable<Integer> {

@@ -22,6 +22,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());

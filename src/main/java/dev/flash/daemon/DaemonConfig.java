@@ -36,6 +36,7 @@ import org.tomlj.TomlPosition;
  * @param slowdownBudget    allowed slowdown versus maximum frequency, 0 .. 1
  * @param logLevel          error, warn, info or debug
  * @param recoverAfterTicks healthy ticks needed before leaving fallback/hands-off, 1 .. 1000
+ * @param metricsAddress    where {@code /metrics} listens ({@code HOST:PORT}); empty = no endpoint
  */
 public record DaemonConfig(
         int periodMs,
@@ -51,7 +52,8 @@ public record DaemonConfig(
         int modelPollSeconds,
         double slowdownBudget,
         LogLevel logLevel,
-        int recoverAfterTicks) {
+        int recoverAfterTicks,
+        String metricsAddress) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/flash/flashd.toml");
     public static final int MIN_PERIOD_MS = 50;
@@ -80,7 +82,7 @@ public record DaemonConfig(
     /** The keys a file may contain, in the order docs/config.md lists them. */
     public static final Set<String> KEYS = Set.of("period_ms", "dry_run", "sysfs_root", "models_dir",
             "state_dir", "socket", "simulate", "sim_spec", "max_write_errors", "stale_after_periods",
-            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks");
+            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks", "metrics_address");
 
     /**
      * Where the lock, the saved cpufreq state and the status socket live by default:
@@ -105,7 +107,7 @@ public record DaemonConfig(
         Path run = defaultRuntimeDir();
         return new DaemonConfig(1000, false, Path.of("/"), ModelDirectory.DEFAULT_DIR,
                 run, run.resolve("flashd.sock"), Simulate.AUTO, "",
-                3, 3, 10, 0.05, LogLevel.INFO, 5);
+                3, 3, 10, 0.05, LogLevel.INFO, 5, "");
     }
 
     /**
@@ -163,7 +165,8 @@ public record DaemonConfig(
                 (int) r.integer("model_poll_seconds", d.modelPollSeconds, 1, 3600),
                 r.real("slowdown_budget", d.slowdownBudget, 0, 1),
                 r.choice("log_level", LogLevel.class, d.logLevel),
-                (int) r.integer("recover_after_ticks", d.recoverAfterTicks, 1, 1000));
+                (int) r.integer("recover_after_ticks", d.recoverAfterTicks, 1, 1000),
+                r.metricsAddress("metrics_address", d.metricsAddress));
     }
 
     private static String where(TomlParseResult toml, String source, String key) {
@@ -243,6 +246,20 @@ public record DaemonConfig(
             return Path.of(s);
         }
 
+        /** An address {@code /metrics} can listen on; checked here so a typo stops the start, not a scrape. */
+        String metricsAddress(String key, String dflt) throws ConfigException {
+            String s = string(key, null);
+            if (s == null || s.isBlank()) {
+                return s == null ? dflt : "";
+            }
+            try {
+                MetricsExporter.Address.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, e.getMessage());
+            }
+            return s.strip();
+        }
+
         <E extends Enum<E>> E choice(String key, Class<E> type, E dflt) throws ConfigException {
             String s = string(key, null);
             if (s == null) {
@@ -283,49 +300,59 @@ public record DaemonConfig(
                     + MAX_PERIOD_MS);
         }
         return new DaemonConfig(v, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withDryRun(boolean v) {
         return new DaemonConfig(periodMs, v, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withSysfsRoot(Path v) {
         return new DaemonConfig(periodMs, dryRun, v, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withModelsDir(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, v, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     /** Moves the state directory; the socket follows it unless it was set on its own. */
     public DaemonConfig withStateDir(Path v) {
         Path sock = socket.equals(stateDir.resolve("flashd.sock")) ? v.resolve("flashd.sock") : socket;
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, v, sock, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withSocket(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, v, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withSimulate(Simulate v, String spec) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, v, spec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withLogLevel(LogLevel v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks, metricsAddress);
     }
 
     public DaemonConfig withRecoverAfterTicks(int v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v, metricsAddress);
+    }
+
+    public DaemonConfig withMetricsAddress(String v) throws ConfigException {
+        try {
+            MetricsExporter.Address.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--metrics: " + e.getMessage());
+        }
+        return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, v.strip());
     }
 
     public long periodNanos() {
@@ -333,6 +360,6 @@ public record DaemonConfig(
     }
 
     public Path lockFile() {
-        return stateDir.resolve("flashd.lock");
+        return stateDir.resolve(InstanceLock.STATE_DIR_FILE);
     }
 }

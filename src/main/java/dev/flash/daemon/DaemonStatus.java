@@ -2,6 +2,8 @@ package dev.flash.daemon;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The status flashd answers on its socket, as one JSON object (Gson, field names as written
@@ -14,6 +16,13 @@ public final class DaemonStatus {
     public String state;
     /** Why the state is not "running"; null when it is. */
     public String stateReason;
+    /**
+     * What an operator asks first: managing (the model writes cpufreq), dry-run (decides, writes
+     * nothing), fallback (the rule controller decides; why in modeReason), hands-off (flashd
+     * does not act; why in modeReason), starting, stopped.
+     */
+    public String mode;
+    public String modeReason;
     public long pid;
     public String startedAt;
     public double uptimeSeconds;
@@ -29,6 +38,31 @@ public final class DaemonStatus {
     /** Most recent first, bounded; each begins with an ISO-8601 time. */
     public List<String> lastErrors = new ArrayList<>();
     public List<PolicyStatus> policies = new ArrayList<>();
+    /** Signals this node cannot provide (ipc, package_power, run_wait, ...) and why; never faked. */
+    public Map<String, String> missingSignals = new TreeMap<>();
+    /** Model files in the models directory that failed validation, with the reason. */
+    public List<RejectedModel> rejectedModels = new ArrayList<>();
+    /**
+     * Policies flashd does not touch now, and why (the whole node while hands-off; other causes,
+     * such as a foreign tool's change, add their own entries).
+     */
+    public List<HandsOff> handsOffPolicies = new ArrayList<>();
+
+    public static final class RejectedModel {
+        public String name;
+        /** Of the rejected file's content; null when it could not be read. */
+        public String sha256;
+        public String reason;
+        /** When the daemon first saw this content rejected (ISO-8601). */
+        public String since;
+    }
+
+    public static final class HandsOff {
+        /** "policyN", or "all" for the whole node. */
+        public String policy;
+        public String reason;
+        public String since;
+    }
 
     /** Lateness of each tick against its schedule (monotonic clock). */
     public static final class Jitter {
@@ -51,6 +85,10 @@ public final class DaemonStatus {
     public static final class ModelInfo {
         public String name;
         public String agent;
+        /** Of the model file; null for the fallback. */
+        public String sha256;
+        /** When this model (or the fallback) was selected (ISO-8601). */
+        public String since;
         /** True when the rule controller decides instead of the model. */
         public boolean fallback;
         /** Why the fallback decides (no model, model failed, ...); null when the model decides. */
@@ -68,6 +106,8 @@ public final class DaemonStatus {
     }
 
     public static final class Counts {
+        /** Decisions applied per minute, all policies: over the last whole minute, before that the rate so far. */
+        public Double decisionsPerMinute;
         public long decisions;
         public long modelDecisions;
         public long fallbackDecisions;
@@ -105,6 +145,9 @@ public final class DaemonStatus {
         /** "context matches training", "retraining advised", or why it cannot tell. */
         public String drift;
         public long decisions;
+        /** This policy's decisions, and changes of its target, per minute (as counts.decisionsPerMinute). */
+        public Double decisionsPerMinute;
+        public Double changesPerMinute;
         public long writeErrors;
         public int consecutiveWriteErrors;
     }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The one place where {@code flash daemon} meets the concrete nodes and deciders.
@@ -46,11 +47,20 @@ public final class DaemonWiring {
     public static final String BUILT_IN = "/models/dvfs-flash.onnx";
 
     public static NodeFactory nodeFactory() {
-        return DaemonWiring::openNode;
+        return nodeFactory(SysfsRoot::new);
+    }
+
+    /** The nodes, with {@code roots} making the sysfs root (tests give fake trees a kernel's writes). */
+    public static NodeFactory nodeFactory(Function<Path, SysfsRoot> roots) {
+        return config -> openNode(config, roots);
     }
 
     static Node openNode(DaemonConfig config) throws NodeFactory.NodeException {
-        SysfsRoot root = new SysfsRoot(config.sysfsRoot());
+        return openNode(config, SysfsRoot::new);
+    }
+
+    static Node openNode(DaemonConfig config, Function<Path, SysfsRoot> roots) throws NodeFactory.NodeException {
+        SysfsRoot root = roots.apply(config.sysfsRoot());
         CpufreqReader reader = new CpufreqReader(root);
         boolean simulate = switch (config.simulate()) {
             case ALWAYS -> true;
@@ -78,7 +88,8 @@ public final class DaemonWiring {
                     ? SimSpec.embeddedDefault()
                     : SimSpec.load(Path.of(config.simSpec()));
         } catch (IOException | IllegalArgumentException e) { // SpecException is an IllegalArgumentException
-            throw new NodeFactory.NodeException("simulated node spec: " + e.getMessage());
+            // the spec is part of the daemon's configuration: exit 3, which the unit does not restart
+            throw NodeFactory.NodeException.invalidConfiguration("simulated node spec: " + e.getMessage());
         }
         SimulatedNode node = spec.buildRealTime();
         FrequencyActuator actuator = config.dryRun() ? new ObservingActuator() : node.actuator();
@@ -169,6 +180,17 @@ public final class DaemonWiring {
         @Override
         public FrequencyPolicy fallback() {
             return fallback;
+        }
+
+        @Override
+        public synchronized java.util.List<Rejected> rejected() {
+            java.util.List<Rejected> out = new java.util.ArrayList<>();
+            for (ModelDirectory.Entry e : directory.entries()) {
+                if (!e.valid()) {
+                    out.add(new Rejected(e.name(), e.sha256(), e.reason()));
+                }
+            }
+            return out;
         }
 
         @Override

@@ -74,6 +74,9 @@ public final class FlashDaemon {
     static final int EMBEDDING_HEAD = 4;
     /** Longest wait before re-trying a model that failed: 2^6 recovery windows. */
     static final int MAX_BACKOFF_SHIFT = 6;
+    /** Always all three fields and milliseconds (LocalTime's own text drops zero seconds). */
+    private static final java.time.format.DateTimeFormatter TICK_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
 
     private final DaemonConfig config;
     private final Node node;
@@ -85,6 +88,9 @@ public final class FlashDaemon {
     private final long periodNanos;
     private final long watchdogNanos;
     private TickListener listener;
+    private LoopObserver observer = LoopObserver.NONE;
+    /** Whether this tick's decisions came from the model (else the fallback rule), for the observer. */
+    private boolean decidedByModel;
 
     // ---- loop state (guarded by this) ---------------------------------------------------------
     private final Map<Integer, PolicyState> states = new TreeMap<>();
@@ -113,6 +119,13 @@ public final class FlashDaemon {
     private double firstJoules = Double.NaN;
     private double lastJoules = Double.NaN;
     private final float[] scratchState = new float[DvfsFeatures.COUNT];
+    /** The last record's unavailable signals and why (the record's own map, not a copy). */
+    private Map<String, String> missingSignals = Map.of();
+    private Instant selectedAt = Instant.now();
+    private Instant handsOffSince;
+    private final RejectedModels rejected;
+    private long minuteStartNanos;
+    private final MinuteCounter decisionsPerMinute = new MinuteCounter();
 
     // ---- lifecycle -------------------------------------------------------------------------------
     private final long startNanos;
@@ -137,7 +150,9 @@ public final class FlashDaemon {
         long targetKhz = -1;
         double embeddingNorm = Double.NaN;
         int embeddingLength;
-        long decisions;
+        final MinuteCounter decisions = new MinuteCounter();
+        /** Decisions whose target differed from the one before. */
+        final MinuteCounter changes = new MinuteCounter();
         long writeErrors;
         int consecutiveWriteErrors;
 
@@ -163,6 +178,8 @@ public final class FlashDaemon {
         this.periodNanos = config.periodNanos();
         this.watchdogNanos = SdNotify.watchdogIntervalNanos();
         this.startNanos = clock.getAsLong();
+        this.minuteStartNanos = startNanos;
+        this.rejected = new RejectedModels(log);
         if (watchdogNanos > 0 && periodNanos * 2 > watchdogNanos) {
             log.warn("period " + config.periodMs() + " ms is more than half the systemd watchdog ("
                     + watchdogNanos / 1_000_000 + " ms): the service may be killed; lower period_ms");
@@ -177,6 +194,15 @@ public final class FlashDaemon {
 
     public void setTickListener(TickListener listener) {
         this.listener = listener;
+    }
+
+    /** Reports the loop's events as they happen (the metrics exporter); set before {@link #run}. */
+    public synchronized void setObserver(LoopObserver observer) {
+        this.observer = observer == null ? LoopObserver.NONE : observer;
+        this.observer.stateChanged(state.key());
+        if (selection != null) {
+            this.observer.modelSelected(selection.policy() == null ? null : selection.modelName(), selection.agent());
+        }
     }
 
     public DaemonConfig config() {
@@ -272,6 +298,9 @@ public final class FlashDaemon {
         long now = clock.getAsLong();
         ticks++;
         pollModels(now);
+        if (now - minuteStartNanos >= MinuteCounter.MINUTE_NANOS) {
+            closeMinute(now);
+        }
 
         TelemetryRecord record = sense(now);
         if (record != null) {
@@ -303,6 +332,8 @@ public final class FlashDaemon {
         if (state == State.STARTING && announcedReady) {
             state = State.RUNNING;
         }
+        observer.ticked(record, Double.isNaN(firstJoules) ? Double.NaN : lastJoules - firstJoules,
+                clock.getAsLong() - now);
         TickListener l = listener;
         if (l != null && record != null) {
             l.afterTick(this, record);
@@ -320,12 +351,15 @@ public final class FlashDaemon {
             sampleFailures++;
             error("telemetry: " + e.getMessage());
             if (sampleFailures >= config.staleAfterPeriods()) {
-                enterHandsOff("telemetry stale: " + sampleFailures + " failed samples in a row (last: "
+                enterHandsOff(LoopObserver.Reason.TELEMETRY_STALE, "telemetry stale: " + sampleFailures + " failed samples in a row (last: "
                         + e.getMessage() + ")");
             }
             return null;
         }
         sampleFailures = 0;
+        if (record.unavailable() != null) {
+            missingSignals = record.unavailable();
+        }
         // A frozen source repeats its timestamp; a real node's record must also be fresh. (The
         // simulated node runs its own clock, so only the frozen check applies to it.)
         boolean frozen = record.monotonicNanos() == lastRecordNanos;
@@ -337,7 +371,7 @@ public final class FlashDaemon {
             String why = frozenTicks > 0 ? "telemetry stale: the record has not changed for " + frozenTicks
                     + " ticks" : String.format(Locale.ROOT, "telemetry stale: record is %.0f ms old (limit %d ms)",
                     ageNanos / 1e6, limit / 1_000_000);
-            enterHandsOff(why);
+            enterHandsOff(LoopObserver.Reason.TELEMETRY_STALE, why);
             healthyTicks = 0;
             return null;
         }
@@ -452,11 +486,14 @@ public final class FlashDaemon {
             }
             s = PolicyProvider.Selection.none("model directory failed: " + e.getMessage());
         }
+        noteRejections();
         if (s == selection) {
             return;
         }
         PolicyProvider.Selection old = selection;
         selection = s;
+        selectedAt = Instant.now();
+        observer.modelSelected(s.policy() == null ? null : s.modelName(), s.agent());
         recorder = recorders.apply(s);
         for (PolicyState ps : states.values()) {
             ps.hasPrevious = false;
@@ -477,6 +514,15 @@ public final class FlashDaemon {
         }
     }
 
+    /** Lists the provider's rejected files in the status, logging each content once. */
+    private void noteRejections() {
+        try {
+            rejected.update(policies.rejected());
+        } catch (RuntimeException e) {
+            error("listing rejected models: " + e.getMessage());
+        }
+    }
+
     private List<PolicyDecision> decide(TelemetryRecord record) {
         FrequencyPolicy model = selection.policy();
         if (model != null && modelFailed) {
@@ -492,6 +538,7 @@ public final class FlashDaemon {
             try {
                 List<PolicyDecision> d = checked(model.decide(record, recorder), record);
                 counts.modelDecisions += d.size();
+                decidedByModel = true;
                 if (++modelGoodTicks >= config.recoverAfterTicks()) {
                     modelBackoffShift = 0;
                 }
@@ -505,6 +552,7 @@ public final class FlashDaemon {
                 modelBackoffShift = relapse ? Math.min(MAX_BACKOFF_SHIFT, modelBackoffShift + 1) : 0;
                 modelGoodTicks = 0;
                 counts.fallbacks++;
+                observer.fellBack(LoopObserver.Reason.MODEL_FAILED);
                 String reason = "model " + selection.modelName() + " failed: " + e.getMessage();
                 remember(fallbackReasons, MAX_REASONS, reason);
                 error(reason);
@@ -514,18 +562,20 @@ public final class FlashDaemon {
         }
         FrequencyPolicy fallback = policies.fallback();
         if (fallback == null) {
-            enterHandsOff(model == null ? "no model and no fallback controller" : "model failed and no fallback controller");
+            enterHandsOff(LoopObserver.Reason.NO_FALLBACK,
+                    model == null ? "no model and no fallback controller" : "model failed and no fallback controller");
             return null;
         }
         try {
             List<PolicyDecision> d = checked(fallback.decide(record, recorder), record);
             counts.fallbackDecisions += d.size();
+            decidedByModel = false;
             if (model == null && state != State.FALLBACK) {
                 setState(State.FALLBACK, "no model: " + selection.reason());
             }
             return d;
         } catch (DecisionException | RuntimeException e) {
-            enterHandsOff("fallback controller failed: " + e.getMessage());
+            enterHandsOff(LoopObserver.Reason.NO_FALLBACK, "fallback controller failed: " + e.getMessage());
             return null;
         }
     }
@@ -566,13 +616,18 @@ public final class FlashDaemon {
             PolicyDecision d = decisions.get(i);
             PolicyState ps = stateFor(i, d.policyId());
             PolicySample p = ps.sample; // this tick's sample (set by trackHotplug)
-            ps.decisions++;
+            ps.decisions.add();
             counts.decisions++;
+            decisionsPerMinute.add();
+            if (d.targetKhz() != ps.targetKhz) {
+                ps.changes.add();
+            }
             ps.lastActionIndex = d.actionIndex();
             ps.lastAction = d.actionName();
             ps.targetKhz = d.targetKhz();
             ps.hasPrevious = true;
             summarizeEmbedding(ps, d.embedding());
+            observer.decided(p, d, decidedByModel);
             try {
                 node.actuator().apply(p, d.targetKhz());
                 ps.consecutiveWriteErrors = 0;
@@ -582,7 +637,7 @@ public final class FlashDaemon {
                 counts.writeErrors++;
                 error("write policy" + p.id() + ": " + e.getMessage());
                 if (ps.consecutiveWriteErrors >= config.maxWriteErrors()) {
-                    enterHandsOff(ps.consecutiveWriteErrors + " write errors in a row on policy" + p.id()
+                    enterHandsOff(LoopObserver.Reason.WRITE_ERRORS, ps.consecutiveWriteErrors + " write errors in a row on policy" + p.id()
                             + " (last: " + e.getMessage() + ")");
                     return;
                 }
@@ -607,14 +662,16 @@ public final class FlashDaemon {
 
     // ---- safety ------------------------------------------------------------------------------
 
-    private void enterHandsOff(String reason) {
+    private void enterHandsOff(LoopObserver.Reason why, String reason) {
         healthyTicks = 0;
         if (handsOff) {
             stateReason = reason;
             return;
         }
         handsOff = true;
+        handsOffSince = Instant.now();
         counts.handsOff++;
+        observer.wentHandsOff(why);
         error("hands-off: " + reason);
         restore(reason);
         setState(State.DEGRADED, reason + "; CPUs handed back, not acting");
@@ -651,6 +708,7 @@ public final class FlashDaemon {
         boolean announce = s != state && !(state == State.STARTING && s == State.RUNNING);
         state = s;
         stateReason = reason;
+        observer.stateChanged(s.key());
         if (announce) {
             String line = "state " + s.key() + (reason == null ? "" : ": " + reason);
             if (s == State.DEGRADED || (s == State.FALLBACK && modelFailed)) {
@@ -704,30 +762,50 @@ public final class FlashDaemon {
         return jitter;
     }
 
-    /** The compact line the foreground daemon prints after each tick. */
+    /**
+     * The compact line the foreground daemon prints after each tick, in the format
+     * {@code docs/status.md} documents: {@code TIME MODE | pN util U [wait W] CUR->TARGET ACTION
+     * ... [| P W]}, frequencies in MHz. Research figures (the embedding) are in the status only.
+     */
     public synchronized String tickLine() {
-        StringBuilder b = new StringBuilder(96);
-        b.append(java.time.LocalTime.now().truncatedTo(ChronoUnit.MILLIS)).append(' ')
-                .append(String.format(Locale.ROOT, "%-8s", state.key()));
+        StringBuilder b = new StringBuilder(64 + 40 * states.size());
+        b.append(TICK_TIME.format(java.time.LocalTime.now())).append(' ').append(mode());
         for (PolicyState ps : states.values()) {
             PolicySample p = ps.sample;
             b.append(" | p").append(ps.id).append(' ')
-                    .append(String.format(Locale.ROOT, "util %.2f %s->%s %s", p.utilization(),
-                            mhz(p.curKhz()), handsOff ? "-" : mhz(ps.targetKhz), handsOff ? "hands-off" : ps.lastAction));
-            if (!Double.isNaN(p.runWaitShare())) {
-                // a saturated util of 1.00 says nothing of how much more the tasks want; this does
+                    .append(String.format(Locale.ROOT, "util %.2f", p.utilization()));
+            if (p.runWaitShare() >= 0.005) {
+                // a saturated util of 1.00 says nothing of how much more the tasks want; this
+                // does (shown only when tasks wait, to keep the line short)
                 b.append(String.format(Locale.ROOT, " wait %.2f", p.runWaitShare()));
             }
-            if (!Double.isNaN(ps.embeddingNorm) && ps.embeddingLength > 0) {
-                // The embedding's size and leading component: both move when the context tells
-                // the model the application changed, which is FLASH adapting.
-                b.append(String.format(Locale.ROOT, " |e| %.2f e0 %+.2f", ps.embeddingNorm, ps.embeddingHead[0]));
-            }
+            b.append(' ').append(mhz(p.curKhz())).append("->").append(handsOff ? "-" : mhz(ps.targetKhz))
+                    .append(' ').append(handsOff ? "hands-off" : ps.lastAction);
         }
         if (!Double.isNaN(packageWatts)) {
             b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
         }
         return b.toString();
+    }
+
+    /** managing, dry-run, fallback, hands-off, starting or stopped (see {@link DaemonStatus#mode}). */
+    private String mode() {
+        return switch (state) {
+            case RUNNING -> config.dryRun() ? "dry-run" : "managing";
+            case FALLBACK -> "fallback";
+            case DEGRADED -> "hands-off";
+            default -> state.key();
+        };
+    }
+
+    /** Ends the current minute: its counts become the last whole minute's. */
+    private void closeMinute(long now) {
+        minuteStartNanos = now;
+        decisionsPerMinute.close();
+        for (PolicyState ps : states.values()) {
+            ps.decisions.close();
+            ps.changes.close();
+        }
     }
 
     private static String mhz(long khz) {
@@ -737,8 +815,11 @@ public final class FlashDaemon {
     /** Everything the status socket answers. Allocates; called only on request. */
     public synchronized DaemonStatus status() {
         DaemonStatus s = new DaemonStatus();
+        long now = clock.getAsLong();
         s.state = state.key();
         s.stateReason = stateReason;
+        s.mode = mode();
+        s.modeReason = state == State.RUNNING ? (config.dryRun() ? "decides, writes nothing" : null) : stateReason;
         s.pid = ProcessHandle.current().pid();
         s.startedAt = startedAt.truncatedTo(ChronoUnit.SECONDS).toString();
         s.uptimeSeconds = Math.round((clock.getAsLong() - startNanos) / 1e6) / 1e3;
@@ -757,6 +838,8 @@ public final class FlashDaemon {
             boolean fallback = selection.policy() == null || modelFailed;
             s.model.name = fallback ? "fallback" : selection.modelName();
             s.model.agent = selection.agent();
+            s.model.sha256 = selection.policy() == null || selection.sha256().isEmpty() ? null : selection.sha256();
+            s.model.since = selectedAt.truncatedTo(ChronoUnit.SECONDS).toString();
             s.model.fallback = fallback;
             s.model.reason = selection.policy() == null ? "no model: " + selection.reason()
                     : modelFailed ? fallbackReasons.peekFirst() : null;
@@ -767,6 +850,7 @@ public final class FlashDaemon {
         s.power.packageWatts = num(packageWatts);
         s.power.joulesSinceStart = Double.isNaN(firstJoules) ? null : round3(lastJoules - firstJoules);
         DaemonStatus.Counts c = s.counts;
+        c.decisionsPerMinute = decisionsPerMinute.perMinute(now - startNanos);
         c.decisions = counts.decisions;
         c.modelDecisions = counts.modelDecisions;
         c.fallbackDecisions = counts.fallbackDecisions;
@@ -776,6 +860,15 @@ public final class FlashDaemon {
         c.writeErrors = counts.writeErrors;
         s.fallbackReasons.addAll(fallbackReasons);
         s.lastErrors.addAll(errors);
+        s.missingSignals.putAll(missingSignals);
+        s.rejectedModels.addAll(rejected.list());
+        if (handsOff) {
+            DaemonStatus.HandsOff h = new DaemonStatus.HandsOff();
+            h.policy = "all";
+            h.reason = stateReason;
+            h.since = handsOffSince == null ? null : handsOffSince.truncatedTo(ChronoUnit.SECONDS).toString();
+            s.handsOffPolicies.add(h);
+        }
         double expected = selection == null ? Double.NaN : selection.expectedReward();
         double expectedStd = selection == null ? Double.NaN : selection.expectedRewardStd();
         for (PolicyState ps : states.values()) {
@@ -803,7 +896,9 @@ public final class FlashDaemon {
             p.recentRewardStd = num(round3(ps.drift.std()));
             p.rewardSamples = ps.drift.count();
             p.drift = ps.drift.verdict(expected, expectedStd);
-            p.decisions = ps.decisions;
+            p.decisions = ps.decisions.total();
+            p.decisionsPerMinute = ps.decisions.perMinute(now - startNanos);
+            p.changesPerMinute = ps.changes.perMinute(now - startNanos);
             p.writeErrors = ps.writeErrors;
             p.consecutiveWriteErrors = ps.consecutiveWriteErrors;
             s.policies.add(p);

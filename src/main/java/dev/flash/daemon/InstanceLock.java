@@ -9,13 +9,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
- * One flashd per machine: an advisory lock ({@code fcntl} through {@link FileChannel#tryLock()})
- * on {@code state_dir/flashd.lock}, which holds the owner's PID. The kernel drops the lock when the
- * process dies, so a crash never leaves a stale lock behind (the file stays, the lock does not).
+ * An advisory lock ({@code fcntl} through {@link FileChannel#tryLock()}) on a file that holds the
+ * owner's PID. The kernel drops the lock when the process dies, so a crash never leaves a stale
+ * lock behind (the file stays, the lock does not).
+ *
+ * <p>Two are taken. {@code state_dir/flashd.lock} guards the state directory (its saved state and
+ * socket). {@link #machineFile} guards the CPUs themselves: one owner per sysfs root, whatever
+ * state directory each daemon was given, so no daemon ever saves another one's writes as its
+ * "originals". {@code flash restore} takes both before it writes.
  */
 public final class InstanceLock implements AutoCloseable {
+    /** The lock of a state directory, {@code state_dir/flashd.lock}. */
+    public static final String STATE_DIR_FILE = "flashd.lock";
+    /** The lock of the CPUs under one sysfs root (see {@link #machineFile}). */
+    public static final String MACHINE_FILE = "cpufreq.lock";
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
@@ -69,6 +80,41 @@ public final class InstanceLock implements AutoCloseable {
         ch.write(ByteBuffer.wrap(pid), 0);
         ch.force(false);
         return new InstanceLock(file, ch, lock);
+    }
+
+    /**
+     * Takes the lock only when its file exists, and creates nothing: a lock file that was never
+     * made was never held. For {@code flash restore}, which must not write while a daemon runs
+     * but has nothing to create where none ever ran.
+     *
+     * @return the lock, or empty when the file does not exist
+     */
+    public static Optional<InstanceLock> acquireIfPresent(Path file) throws IOException, AlreadyRunningException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(acquire(file));
+    }
+
+    /**
+     * The machine lock of the CPUs under {@code sysfsRoot}, the same path for every daemon on
+     * that root: for the real root {@code /} it is {@code cpufreq.lock} in the runtime
+     * directory ({@code /run/flash} for root); for any other root (a fake tree) it is
+     * {@code ROOT/run/flash/cpufreq.lock}, the runtime directory of that tree, so two daemons on
+     * one fake tree collide and daemons on different trees do not. The root is made canonical
+     * first (symbolic links resolved), so two spellings of one tree are one machine.
+     */
+    public static Path machineFile(Path sysfsRoot) {
+        Path canonical;
+        try {
+            canonical = sysfsRoot.toRealPath();
+        } catch (IOException e) {
+            canonical = sysfsRoot.toAbsolutePath().normalize();
+        }
+        if (canonical.getParent() == null) {
+            return DaemonConfig.defaultRuntimeDir().resolve(MACHINE_FILE);
+        }
+        return canonical.resolve("run").resolve("flash").resolve(MACHINE_FILE);
     }
 
     private static long readPid(FileChannel ch) {

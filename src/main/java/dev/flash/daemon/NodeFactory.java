@@ -17,13 +17,31 @@ public interface NodeFactory {
      */
     Node open(DaemonConfig config) throws NodeException;
 
-    /** No node could be opened; {@code permission} selects exit code 4 instead of 1. */
+    /**
+     * No node could be opened; {@code permission} selects exit code 4 instead of 1, and
+     * {@link #invalidConfiguration} exit code 3 (a restart would meet the same file).
+     */
     class NodeException extends Exception {
         private final boolean permission;
+        private final boolean configuration;
 
         public NodeException(String message, boolean permission) {
+            this(message, permission, false);
+        }
+
+        private NodeException(String message, boolean permission, boolean configuration) {
             super(message);
             this.permission = permission;
+            this.configuration = configuration;
+        }
+
+        /** The configuration names something that cannot work, e.g. a bad simulated-node spec. */
+        public static NodeException invalidConfiguration(String message) {
+            return new NodeException(message, false, true);
+        }
+
+        public boolean configuration() {
+            return configuration;
         }
 
         public NodeException(String message) {

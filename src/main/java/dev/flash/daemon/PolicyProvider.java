@@ -23,6 +23,15 @@ public interface PolicyProvider extends AutoCloseable {
     /** The rule controller that stands in when the model fails; null if none (then hands-off). */
     FrequencyPolicy fallback();
 
+    /** Model files that failed validation as of the last {@link #poll()}; called right after it. */
+    default java.util.List<Rejected> rejected() {
+        return java.util.List.of();
+    }
+
+    /** A model file that failed validation: its name, content hash ("" if unreadable) and why. */
+    record Rejected(String name, String sha256, String reason) {
+    }
+
     @Override
     default void close() {
     }
@@ -60,14 +69,21 @@ public interface PolicyProvider extends AutoCloseable {
      * @param expectedReward    flash.expected_reward (NaN if absent), for drift detection
      * @param expectedRewardStd flash.expected_reward_std (NaN if absent)
      * @param reason            why there is no model (null when there is one)
+     * @param sha256            of the model file ("" for none or unknown)
      */
     record Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
-                     int actionCount, double expectedReward, double expectedRewardStd, String reason) {
+                     int actionCount, double expectedReward, double expectedRewardStd, String reason,
+                     String sha256) {
+
+        public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
+                         int actionCount, double expectedReward, double expectedRewardStd, String reason) {
+            this(policy, modelName, agent, contextLength, actionCount, expectedReward, expectedRewardStd, reason, "");
+        }
 
         /** A model that passed validation, described by its own metadata. */
         public static Selection of(FrequencyPolicy policy, ModelDescription d, String name) {
             return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
-                    d.expectedReward(), d.expectedRewardStd(), null);
+                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256());
         }
 
         public static Selection none(String reason) {

@@ -176,7 +176,20 @@ public final class StatusServer implements AutoCloseable {
         return -1;
     }
 
-    /** Asks a daemon for its status: one line out, one line of JSON back. */
+    /** Longest reply a client reads: a status of 1024 policies is well under 1 MiB. */
+    public static final int MAX_REPLY = 4 << 20;
+
+    /** The peer sent more than {@link #MAX_REPLY} bytes: not a status, whatever it is. */
+    public static final class ReplyTooLargeException extends IOException {
+        ReplyTooLargeException(Path path) {
+            super(path + ": the reply is larger than " + (MAX_REPLY >> 20) + " MiB; not a flashd status");
+        }
+    }
+
+    /**
+     * Asks a daemon for its status: one line out, one line of JSON back (at most
+     * {@link #MAX_REPLY} bytes, else {@link ReplyTooLargeException}).
+     */
     public static String request(Path path, String request, long timeoutMs) throws IOException {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
@@ -199,6 +212,9 @@ public final class StatusServer implements AutoCloseable {
                     in.clear();
                     int n = ch.read(in);
                     if (n > 0) {
+                        if (received.size() + n > MAX_REPLY) {
+                            throw new ReplyTooLargeException(path);
+                        }
                         received.write(in.array(), 0, n);
                         if (in.array()[n - 1] == '\n') {
                             break;

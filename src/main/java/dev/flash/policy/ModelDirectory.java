@@ -388,7 +388,24 @@ public final class ModelDirectory implements AutoCloseable {
             }
             return new Scanned(name, stamp, true, "", d.agent(), d.sha256());
         } catch (ModelRejectedException e) {
-            return new Scanned(name, stamp, false, e.reason(), "", "");
+            return new Scanned(name, stamp, false, e.reason(), "", sha256Of(file));
+        }
+    }
+
+    /**
+     * The content hash of a rejected file, streamed (a rejected file may be huge), so the daemon
+     * reports each content once; "" when it cannot be read.
+     */
+    private static String sha256Of(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return "";
         }
     }
 

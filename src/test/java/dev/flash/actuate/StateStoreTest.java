@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.flash.actuate.linux.CpufreqActuator;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.linux.CpufreqReader;
@@ -16,12 +18,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StateStoreTest {
     @TempDir
     Path tmp;
 
-    private final FakeKernel kernel = new FakeKernel();
+    private FakeKernel kernel = new FakeKernel();
 
     private Path stateDir() {
         return tmp.resolve("run");
@@ -81,8 +85,11 @@ class StateStoreTest {
         assertEquals(before, fake.settingsSnapshot());
     }
 
-    @Test
-    void limitsAreRestoredInAnOrderTheKernelAccepts() throws Exception {
+    /** Kernels before 5.3 reject crossed limits (EINVAL): there the order is what makes it work. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void limitsAreRestoredInAnOrderTheKernelAccepts(boolean currentKernel) throws Exception {
+        kernel = currentKernel ? new FakeKernel() : FakeKernel.beforeFreqQos();
         FakeSysfs up = FakeSysfs.intelPstateActive(tmp.resolve("up"), 1);
         up.set(0, "scaling_min_freq", "2500000");
         up.set(0, "scaling_max_freq", "3000000");
@@ -149,11 +156,104 @@ class StateStoreTest {
     }
 
     @Test
-    void malformedStateFileIsNamed() throws Exception {
+    void aPolicyWhoseCpusAreAllOfflineIsKeptForLaterNotForgotten() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 4, 2);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        fake.offlineCpu(2);
+        fake.offlineCpu(3); // policy2 inactive: the kernel answers EBUSY, its settings wait for the CPUs
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+        assertFalse(r.complete(), r.summary());
+        assertTrue(r.summary().contains("policy2") && r.summary().contains("EBUSY"), r.summary());
+        assertEquals(List.of(2), new StateStore(stateDir()).savedPolicies().stream().map(SavedPolicy::id).toList());
+
+        fake.onlineCpu(2);
+        fake.onlineCpu(3);
+        assertTrue(StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel)).complete());
+        assertEquals(before, fake.settingsSnapshot());
+    }
+
+    /** The state directory's files other than state.json: where a damaged one was kept. */
+    private List<Path> keptAside() throws Exception {
+        try (var files = Files.list(stateDir())) {
+            return files.filter(p -> p.getFileName().toString().startsWith("state.json.damaged-")).toList();
+        }
+    }
+
+    @Test
+    void anEntryWithoutItsGovernorDoesNotStopTheOthers() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 3, 1);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path file = stateDir().resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        json.getAsJsonArray("policies").get(1).getAsJsonObject().remove("scaling_governor");
+        String damaged = json.toString();
+        Files.writeString(file, damaged);
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+
+        assertTrue(r.damaged() && !r.complete(), r.summary());
+        assertTrue(r.damage().contains("policy 1: no scaling_governor"), r.damage());
+        assertEquals("schedutil", fake.read(0, "scaling_governor"));
+        assertEquals("schedutil", fake.read(2, "scaling_governor"));
+        assertEquals("userspace", fake.read(1, "scaling_governor"), "its governor was lost with the field");
+        Map<String, String> after = fake.settingsSnapshot();
+        after.keySet().removeIf(k -> k.contains("policy1/scaling_governor") || k.contains("policy1/scaling_setspeed"));
+        Map<String, String> expected = new java.util.TreeMap<>(before);
+        expected.keySet().removeIf(k -> k.contains("policy1/scaling_governor") || k.contains("policy1/scaling_setspeed"));
+        assertEquals(expected, after, "everything else, policy 1's limits included, is back");
+        assertFalse(Files.exists(file), "nothing left that could be restored");
+        assertEquals(1, keptAside().size());
+        assertEquals(damaged, Files.readString(keptAside().get(0)), "kept aside as it was");
+    }
+
+    @Test
+    void aTruncatedFileRestoresTheEntriesBeforeTheCut() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 2);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path file = stateDir().resolve("state.json");
+        String text = Files.readString(file);
+        int secondEntry = text.indexOf("\"id\": 1");
+        assertTrue(secondEntry > 0, text);
+        Files.writeString(file, text.substring(0, secondEntry + 12)); // cut inside the second entry
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+
+        assertTrue(r.damaged(), r.summary());
+        assertEquals(before.get("sys/devices/system/cpu/cpufreq/policy0/scaling_max_freq"),
+                fake.settingsSnapshot().get("sys/devices/system/cpu/cpufreq/policy0/scaling_max_freq"));
+        assertEquals("1000000", fake.read(1, "scaling_max_freq"), "the cut entry could not be read");
+        assertFalse(Files.exists(file));
+        assertEquals(1, keptAside().size());
+    }
+
+    @Test
+    void malformedAndEmptyFilesAreKeptAsideNeverDeleted() throws Exception {
+        for (String text : new String[] {"{ not json", "", "\n"}) {
+            Files.createDirectories(stateDir());
+            Path file = stateDir().resolve("state.json");
+            Files.writeString(file, text);
+            RestoreReport r = StateStore.restoreLeftover(stateDir());
+            assertTrue(r.hadState() && r.damaged() && !r.complete(), "'" + text + "': " + r.summary());
+            assertTrue(r.summary().contains("damaged"), r.summary());
+            assertFalse(Files.exists(file), "moved aside");
+            assertEquals(text, Files.readString(r.keptAside()));
+            Files.delete(r.keptAside());
+        }
+    }
+
+    @Test
+    void anActuatorRefusesToAddToADamagedFile() throws Exception {
         Files.createDirectories(stateDir());
         Files.writeString(stateDir().resolve("state.json"), "{ not json");
-        ActuationException e = assertThrows(ActuationException.class, () -> StateStore.restoreLeftover(stateDir()));
-        assertTrue(e.getMessage().contains("state.json"), e.getMessage());
-        assertTrue(Files.exists(stateDir().resolve("state.json")), "never delete what we cannot read");
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        CpufreqActuator a = new CpufreqActuator(fake.sysfs(kernel), new StateStore(stateDir()), false);
+        ActuationException e = assertThrows(ActuationException.class, () -> a.apply(read(fake).get(0), 1_000_000));
+        assertTrue(e.getMessage().contains("state.json") && e.getMessage().contains("flash restore"), e.getMessage());
+        assertEquals("4000000", fake.read(0, "scaling_max_freq"), "nothing written without saving first");
+        assertEquals("{ not json", Files.readString(stateDir().resolve("state.json")));
     }
 }

@@ -6,6 +6,7 @@ import dev.flash.actuate.linux.CpufreqActuator;
 import dev.flash.daemon.DaemonConfig;
 import dev.flash.daemon.DaemonLog;
 import dev.flash.daemon.FlashDaemon;
+import dev.flash.daemon.MetricsExporter;
 import dev.flash.daemon.Node;
 import dev.flash.daemon.PolicyProvider;
 import dev.flash.daemon.SdNotify;
@@ -32,12 +33,18 @@ import dev.flash.testing.FakeSchedstat;
 import dev.flash.testing.FakeSysfs;
 import dev.flash.testing.TestModels;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -98,6 +105,15 @@ public class TickBenchmark {
     @Param({"acpi-cpufreq", "intel_pstate"})
     public String layout;
 
+    /**
+     * The Prometheus endpoint: off (the default daemon), or on with a scraper on another thread
+     * fetching /metrics every second, as a Prometheus server would ({@code -p metrics=off,scraped}).
+     */
+    @Param({"off"})
+    public String metrics = "off";
+
+    private MetricsExporter exporter;
+    private ScheduledExecutorService scraper;
     private Path dir;
     private LinuxTelemetrySource source;
     private CpufreqActuator actuator;
@@ -136,6 +152,22 @@ public class TickBenchmark {
         PolicyProvider provider = PolicyProvider.fixed(selection, fallback);
         daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(source, actuator, false, "fake " + layout),
                 provider, s -> new BufferRecorder(buffer), DaemonLog.silent(), new SdNotify(null), System::nanoTime);
+        if ("scraped".equals(metrics)) {
+            exporter = new MetricsExporter().start(MetricsExporter.Address.parse("127.0.0.1:0"));
+            daemon.setObserver(exporter);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build();
+            scraper = Executors.newSingleThreadScheduledExecutor();
+            scraper.scheduleAtFixedRate(() -> {
+                try {
+                    http.send(scrape, HttpResponse.BodyHandlers.discarding());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException("scrape failed", e);
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+        } else if (!"off".equals(metrics)) {
+            throw new IllegalArgumentException("metrics: off or scraped, got " + metrics);
+        }
         // Fill every context: the daemon appends one completed transition per policy per tick.
         for (int i = 0; i < contextLength + 2; i++) {
             daemon.tick();
@@ -220,6 +252,10 @@ public class TickBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        if (scraper != null) {
+            scraper.shutdownNow();
+            exporter.close();
+        }
         daemon.shutdown();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

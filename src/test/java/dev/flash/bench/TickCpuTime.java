@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <pre>
  *   java -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -cp ... dev.flash.bench.TickCpuTime \
- *       [cpus=256] [layout=acpi-cpufreq] [part=tick|telemetry|inference|actuation] [ops=3000]
+ *       [cpus=256] [layout=acpi-cpufreq] [part=tick|telemetry|inference|actuation] [ops=3000] \
+ *       [metrics=off|scraped]
  * </pre>
  * (-Dflash.bench.model=FILE as for the benchmark.) Prints p50/p99/max in microseconds.
  */
@@ -27,6 +28,7 @@ public final class TickCpuTime {
         String layout = "acpi-cpufreq";
         String part = "tick";
         int ops = 3000;
+        String metrics = "off";
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {
@@ -34,13 +36,15 @@ public final class TickCpuTime {
                 case "layout" -> layout = kv[1];
                 case "part" -> part = kv[1];
                 case "ops" -> ops = Integer.parseInt(kv[1]);
+                case "metrics" -> metrics = kv[1];
                 default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (cpus=N layout=acpi-cpufreq|intel_pstate part=tick|telemetry|inference|actuation ops=N)");
+                        + " (cpus=N layout=acpi-cpufreq|intel_pstate part=tick|telemetry|inference|actuation ops=N metrics=off|scraped)");
             }
         }
         TickBenchmark b = new TickBenchmark();
         b.cpus = cpus;
         b.layout = layout;
+        b.metrics = metrics;
         b.setUp();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         org.openjdk.jmh.infra.Blackhole bh = new org.openjdk.jmh.infra.Blackhole(

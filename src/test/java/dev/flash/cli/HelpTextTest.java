@@ -64,6 +64,27 @@ class HelpTextTest {
         assertEquals("", captured.toString(StandardCharsets.UTF_8));
     }
 
+    /** `flash models --help` and friends used to exit 2 with "Unknown option: '--help'". */
+    @Test
+    void everyCommandAndSubcommandAnswersHelp() {
+        List<String> failed = new ArrayList<>();
+        for (CommandLine cl : allCommands()) {
+            String[] path = cl.getCommandSpec().qualifiedName().split(" ");
+            String[] args = java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(path, 1, path.length), path.length);
+            args[path.length - 1] = "--help";
+            CommandLine fresh = FlashMain.commandLine();
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            fresh.setOut(new java.io.PrintWriter(out));
+            fresh.setErr(new java.io.PrintWriter(err));
+            int code = fresh.execute(args);
+            if (code != ExitCodes.OK || !out.toString().contains("Usage: " + String.join(" ", path))) {
+                failed.add(String.join(" ", args) + " -> exit " + code + ": " + err.toString().lines().findFirst().orElse(""));
+            }
+        }
+        assertTrue(failed.isEmpty(), String.join("\n", failed));
+    }
+
     @Test
     void handWrappedTextFitsTheUsageWidth() {
         // Descriptions and footers are mostly wrapped by hand, a line per entry; one wider than the

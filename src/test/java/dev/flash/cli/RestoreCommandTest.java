@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.flash.actuate.StateStore;
 import dev.flash.actuate.linux.CpufreqActuator;
+import dev.flash.daemon.InstanceLock;
 import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.linux.CpufreqReader;
 import dev.flash.testing.CrashingActuatorMain;
@@ -152,5 +153,132 @@ class RestoreCommandTest {
             assertEquals(before, fake.settingsSnapshot(), fake.root().toString());
             assertFalse(Files.exists(stateDir().resolve(StateStore.FILE_NAME)));
         }
+    }
+
+    // ---- while a daemon runs (issue 20, defect 1) ---------------------------------------
+
+    @Test
+    void refusesWhileADaemonHoldsTheStateDirectoryAndKeepsItsFile() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 2);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 2_222_222);
+        Map<String, String> capped = fake.settingsSnapshot();
+        Path stateFile = stateDir().resolve(StateStore.FILE_NAME);
+        String saved = Files.readString(stateFile);
+        try (InstanceLock daemon = InstanceLock.acquire(stateDir().resolve(InstanceLock.STATE_DIR_FILE))) {
+            assertEquals(ExitCodes.ALREADY_RUNNING, restore("--state-dir", stateDir().toString()));
+            assertTrue(err.toString().contains("stop") && err.toString().contains("--force"), err.toString());
+            assertEquals(capped, fake.settingsSnapshot(), "nothing written while the daemon runs");
+            assertEquals(saved, Files.readString(stateFile), "the daemon's safety net is untouched");
+
+            assertEquals(ExitCodes.OK, restore("--state-dir", stateDir().toString(), "--force"));
+            assertEquals(before, fake.settingsSnapshot(), "--force restores");
+            assertEquals(saved, Files.readString(stateFile), "and keeps the file the daemon relies on");
+        }
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, restore("--state-dir", stateDir().toString(), "--json"), err.toString());
+        assertEquals("restored", JsonParser.parseString(out.toString()).getAsJsonObject().get("status").getAsString());
+        assertFalse(Files.exists(stateFile), "once it stopped, the file goes");
+    }
+
+    @Test
+    void refusesWhileAnotherDaemonOwnsTheCpusTheFileNames() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 2, 1);
+        applyAndAbandon(fake, 1_000_000);
+        Map<String, String> capped = fake.settingsSnapshot();
+        try (InstanceLock other = InstanceLock.acquire(InstanceLock.machineFile(fake.root()))) {
+            assertEquals(ExitCodes.ALREADY_RUNNING, restore("--state-dir", stateDir().toString(), "--json"));
+            JsonObject o = JsonParser.parseString(out.toString()).getAsJsonObject();
+            assertEquals("daemon-running", o.get("status").getAsString());
+            assertTrue(o.get("error").getAsString().contains(other.file().toString()), o.toString());
+            assertEquals(capped, fake.settingsSnapshot());
+        }
+    }
+
+    // ---- the daemon's configuration (issue 20, defect 3) --------------------------------
+
+    @Test
+    void findsTheStateDirectoryInTheDaemonsConfiguration() throws Exception {
+        FakeSysfs fake = FakeSysfs.amdPstate(tmp.resolve("t"), 2, "passive");
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path config = tmp.resolve("flashd.toml");
+        Files.writeString(config, "period_ms = 500\nstate_dir = \"" + stateDir() + "\"\n");
+        assertEquals(ExitCodes.OK, restore("--config", config.toString()), err.toString());
+        assertEquals(before, fake.settingsSnapshot());
+        assertFalse(Files.exists(stateDir().resolve(StateStore.FILE_NAME)));
+    }
+
+    @Test
+    void aConfigurationWithoutAReadableStateDirExitsThreeNamingIt() throws Exception {
+        Path config = tmp.resolve("flashd.toml");
+        Files.writeString(config, "state_dir = 7\n");
+        assertEquals(ExitCodes.CONFIG, restore("--config", config.toString()));
+        assertTrue(err.toString().contains("state_dir"), err.toString());
+        Files.writeString(config, "state_dir = \"" + stateDir() + "\"\nperiod_ms = [\n");
+        assertEquals(ExitCodes.CONFIG, restore("--config", config.toString()), "TOML syntax");
+        assertEquals(ExitCodes.CONFIG, restore("--config", tmp.resolve("missing.toml").toString()));
+    }
+
+    @Test
+    void anotherBadKeyDoesNotKeepTheCpusFromComingBack() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path config = tmp.resolve("flashd.toml");
+        // edited while the daemon ran: the daemon would refuse it, the crash restore must not
+        Files.writeString(config, "state_dir = \"" + stateDir() + "\"\nperiod = 500\n");
+        assertEquals(ExitCodes.OK, restore("--config", config.toString()), err.toString());
+        assertTrue(err.toString().contains("warning") && err.toString().contains("'period'"), err.toString());
+        assertEquals(before, fake.settingsSnapshot());
+    }
+
+    // ---- a damaged state file (issue 20, defect 5) --------------------------------------
+
+    @Test
+    void aDamagedFileIsRestoredAsFarAsItReadsAndExitsPartial() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 2);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path stateFile = stateDir().resolve(StateStore.FILE_NAME);
+        JsonObject json = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
+        json.getAsJsonArray("policies").get(1).getAsJsonObject().remove("scaling_max_freq");
+        Files.writeString(stateFile, json.toString());
+
+        assertEquals(ExitCodes.PARTIAL_RESTORE, restore("--state-dir", stateDir().toString(), "--json"), err.toString());
+        JsonObject o = JsonParser.parseString(out.toString()).getAsJsonObject();
+        assertEquals("damaged", o.get("status").getAsString());
+        assertTrue(o.get("damage").getAsString().contains("policy 1: no scaling_max_freq"), o.toString());
+        Path aside = Path.of(o.get("keptAside").getAsString());
+        assertEquals(json.toString(), Files.readString(aside));
+        assertEquals(before.get("sys/devices/system/cpu/cpufreq/policy0/scaling_max_freq"),
+                fake.settingsSnapshot().get("sys/devices/system/cpu/cpufreq/policy0/scaling_max_freq"));
+        assertEquals("1000000", fake.read(1, "scaling_max_freq"), "lost with its field");
+        assertFalse(Files.exists(stateFile));
+    }
+
+    @Test
+    void anEmptyFileIsNotDeletedSilently() throws Exception {
+        Files.createDirectories(stateDir());
+        Files.writeString(stateDir().resolve(StateStore.FILE_NAME), "");
+        assertEquals(ExitCodes.PARTIAL_RESTORE, restore("--state-dir", stateDir().toString()));
+        assertTrue(err.toString().contains("empty") && err.toString().contains("state.json.damaged-"), err.toString());
+        try (var files = Files.list(stateDir())) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("state.json.damaged-")).count());
+        }
+    }
+
+    @Test
+    void helpListsThePartialRestoreCode() {
+        CommandLine cl = FlashMain.commandLine();
+        StringWriter sw = new StringWriter();
+        cl.setOut(new PrintWriter(sw, true));
+        assertEquals(ExitCodes.OK, cl.execute("restore", "--help"));
+        assertTrue(sw.toString().contains("8  partial restore") && sw.toString().contains("--config")
+                && sw.toString().contains("--force"), sw.toString());
+        StringWriter top = new StringWriter();
+        cl.setOut(new PrintWriter(top, true));
+        assertEquals(ExitCodes.OK, cl.execute("--help"));
+        assertTrue(top.toString().contains("8  partial restore"), top.toString());
     }
 }

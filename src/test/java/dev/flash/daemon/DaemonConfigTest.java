@@ -36,11 +36,12 @@ class DaemonConfigTest {
                 slowdown_budget = 0.1
                 log_level = "debug"
                 recover_after_ticks = 7
+                metrics_address = "127.0.0.1:9877"
                 """);
         DaemonConfig c = DaemonConfig.load(f, true);
         assertEquals(new DaemonConfig(250, true, Path.of("/tmp/fake"), Path.of("/srv/models"), Path.of("/tmp/state"),
                 Path.of("/tmp/state/s.sock"), DaemonConfig.Simulate.ALWAYS, "/etc/flash/node.toml", 5, 4, 30, 0.1,
-                DaemonConfig.LogLevel.DEBUG, 7), c);
+                DaemonConfig.LogLevel.DEBUG, 7, "127.0.0.1:9877"), c);
     }
 
     @Test

@@ -85,7 +85,7 @@ class SystemdFilesTest {
     void unitDeclaresWhatTheDaemonReliesOn() throws IOException {
         String unit = Files.readString(SYSTEMD.resolve("flashd.service"));
         for (String line : new String[] {"Type=notify", "NotifyAccess=main", "ExecStopPost=/usr/bin/flash restore",
-                "RuntimeDirectory=flash", "StateDirectory=flash", "ProtectSystem=strict",
+                "RuntimeDirectory=flash", "Group=flash", "StateDirectory=flash", "ProtectSystem=strict",
                 "ReadWritePaths=/sys/devices/system/cpu", "RestrictAddressFamilies=AF_UNIX", "Restart=on-failure",
                 "ExecStart=/usr/bin/flash daemon --config /etc/flash/flashd.toml"}) {
             assertTrue(unit.contains(line), "missing " + line);

@@ -1,12 +1,23 @@
 package dev.flash.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flash.cli.ExitCodes;
 import dev.flash.cli.FlashMain;
+import dev.flash.cli.RestoreCommand;
+import dev.flash.sysfs.SysfsRoot;
+import dev.flash.testing.FakeKernel;
+import dev.flash.testing.FakeKernelDaemonMain;
 import dev.flash.testing.FakeSysfs;
 import dev.flash.testing.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +26,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
- * The crash path as an operator would meet it: the real {@code flash daemon} (the same main as
- * the jar) runs in its own JVM against a fake cpufreq tree, writes to it, is killed with SIGKILL
- * (no shutdown hook runs), and {@code flash restore} (the unit's ExecStopPost) must return every
- * setting file to the value it had before the daemon started.
+ * The crash path as an operator would meet it: the real {@code flash daemon} (the jar's node,
+ * actuator, state store and models) runs in its own JVM against a fake cpufreq tree, writing
+ * through the {@link FakeKernel}'s semantics ({@link FakeKernelDaemonMain}). While it runs,
+ * {@code flash restore} must refuse and a second daemon with another state directory must not
+ * start; then it is killed with SIGKILL (no shutdown hook runs), and {@code flash restore} (the
+ * unit's ExecStopPost) must return every setting file to the value it had before the daemon
+ * started.
  */
 class DaemonCrashRestoreTest {
     @TempDir
@@ -29,13 +44,14 @@ class DaemonCrashRestoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"acpi-cpufreq", "intel_pstate-active", "intel_cpufreq-passive", "amd-pstate-active"})
     void killMinusNineThenRestoreReturnsEveryFile(String layout) throws Exception {
+        FakeKernel kernel = new FakeKernel();
         FakeSysfs tree = switch (layout) {
             case "acpi-cpufreq" -> FakeSysfs.acpiCpufreq(dir.resolve("root"), 4, 2);
             case "intel_pstate-active" -> FakeSysfs.intelPstateActive(dir.resolve("root"), 4);
             case "intel_cpufreq-passive" -> FakeSysfs.intelCpufreqPassive(dir.resolve("root"), 4);
             default -> FakeSysfs.amdPstate(dir.resolve("root"), 4, "active");
         };
-        Map<String, String> before = kernelView(tree.settingsSnapshot());
+        Map<String, String> before = tree.settingsSnapshot();
         Path state = dir.resolve("run");
         Path log = dir.resolve("daemon.log");
         // A model that always asks for the lowest frequency, so the daemon writes whatever the
@@ -43,7 +59,7 @@ class DaemonCrashRestoreTest {
         TestModels.spec().preferAction(0).write(Files.createDirectories(dir.resolve("models")), "min.onnx");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process daemon = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), FlashMain.class.getName(), "daemon",
+                "-cp", System.getProperty("java.class.path"), FakeKernelDaemonMain.class.getName(),
                 "--sysfs-root", tree.root().toString(), "--state-dir", state.toString(),
                 "--socket", state.resolve("flashd.sock").toString(),
                 "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet")
@@ -51,11 +67,33 @@ class DaemonCrashRestoreTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && daemon.isAlive()
-                    && (!Files.exists(state.resolve("state.json")) || kernelView(tree.settingsSnapshot()).equals(before))) {
+                    && (!Files.exists(state.resolve("state.json")) || tree.settingsSnapshot().equals(before))) {
                 Thread.sleep(50);
             }
             assertTrue(daemon.isAlive(), "daemon still running: " + Files.readString(log));
-            assertNotEquals(before, kernelView(tree.settingsSnapshot()), "the daemon wrote to the tree");
+            assertNotEquals(before, tree.settingsSnapshot(), "the daemon wrote to the tree");
+            String saved = Files.readString(state.resolve("state.json"));
+
+            // issue 20, defect 1: a restore while it runs would leave the daemon without its safety net
+            StringWriter refused = new StringWriter();
+            assertEquals(ExitCodes.ALREADY_RUNNING, restore(kernel, refused, "--state-dir", state.toString()),
+                    refused.toString());
+            assertTrue(refused.toString().contains("PID " + daemon.pid()), refused.toString());
+            // the daemon may have saved more policies meanwhile; the ones saved stay, with their values
+            assertTrue(savedPolicies(state).containsAll(savedPolicies(saved)), "state file kept");
+
+            // issue 20, defect 2: one owner per machine, whatever the state directory
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            Path otherState = dir.resolve("run2");
+            int code = new CommandLine(FakeKernelDaemonMain.command(kernel, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(second, true, StandardCharsets.UTF_8))).execute(
+                    "--sysfs-root", tree.root().toString(), "--state-dir", otherState.toString(),
+                    "--models-dir", dir.resolve("models").toString(), "--period", "100", "--quiet", "--duration", "30");
+            assertEquals(ExitCodes.ALREADY_RUNNING, code, second.toString(StandardCharsets.UTF_8));
+            assertTrue(second.toString(StandardCharsets.UTF_8).contains("PID " + daemon.pid()),
+                    second.toString(StandardCharsets.UTF_8));
+            assertFalse(Files.exists(otherState.resolve("state.json")), "the second one saved nothing");
+
             daemon.destroyForcibly(); // SIGKILL: no hook, no restore
             assertTrue(daemon.waitFor(10, TimeUnit.SECONDS));
         } finally {
@@ -63,30 +101,31 @@ class DaemonCrashRestoreTest {
         }
         assertTrue(Files.exists(state.resolve("state.json")), "the saved state outlives the crash");
 
-        int exit = FlashMain.commandLine().execute("restore", "--state-dir", state.toString());
+        StringWriter restoreErr = new StringWriter();
+        int exit = restore(kernel, restoreErr, "--state-dir", state.toString());
 
-        assertEquals(0, exit);
-        assertEquals(before, kernelView(tree.settingsSnapshot()));
+        assertEquals(0, exit, restoreErr.toString());
+        assertEquals(before, tree.settingsSnapshot());
     }
 
-    /**
-     * What a reader of the real sysfs would see. The child JVM writes plain files (no kernel
-     * behind them), so two kernel behaviours are applied here: values read back with a trailing
-     * newline whatever was written, and {@code scaling_setspeed} reads {@code <unsupported>}
-     * unless the policy's governor is userspace (drivers/cpufreq/cpufreq.c).
-     */
-    private static Map<String, String> kernelView(Map<String, String> files) {
-        Map<String, String> view = new java.util.TreeMap<>();
-        files.forEach((k, v) -> view.put(k, v.strip()));
-        for (Map.Entry<String, String> e : view.entrySet()) {
-            if (e.getKey().endsWith("/scaling_setspeed")) {
-                String governor = view.get(e.getKey().replace("scaling_setspeed", "scaling_governor"));
-                if (!"userspace".equals(governor)) {
-                    e.setValue(FakeSysfs.UNSUPPORTED);
-                }
-            }
-        }
-        return view;
+    private static java.util.List<String> savedPolicies(Path stateDir) throws java.io.IOException {
+        return savedPolicies(Files.readString(stateDir.resolve("state.json")));
+    }
+
+    /** Each saved policy entry of a state file, as JSON text. */
+    private static java.util.List<String> savedPolicies(String stateJson) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        com.google.gson.JsonParser.parseString(stateJson).getAsJsonObject().getAsJsonArray("policies")
+                .forEach(p -> out.add(p.toString()));
+        return out;
+    }
+
+    /** {@code flash restore} whose writes go through {@code kernel}; its stderr to {@code err}. */
+    private static int restore(FakeKernel kernel, StringWriter err, String... args) {
+        CommandLine cl = new CommandLine(new RestoreCommand(root -> new SysfsRoot(root).withWriter(kernel)));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
     }
 
     @Test

@@ -29,12 +29,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *       clamped to {@code scaling_min_freq..scaling_max_freq}, and the frequency becomes the
  *       lowest table entry at or above it (CPUFREQ_RELATION_L) when the driver has a table;</li>
  *   <li>{@code scaling_min_freq}/{@code scaling_max_freq}: numbers clamped to the cpuinfo
- *       range; a min above the max (or a max below the min) is EINVAL; the current frequency
- *       is pulled inside the new limits;</li>
+ *       range. Since Linux 5.3 the two are frequency-QoS requests and
+ *       {@code cpufreq_verify_within_limits} clamps the effective min to the effective max: a
+ *       max below the min pulls the min down with it (both read back the max), and the min
+ *       request comes back when the max is raised again; a min above the max reads back the
+ *       max. Older kernels ({@link #beforeFreqQos()}) reject both with EINVAL. The current
+ *       frequency is pulled inside the new limits;</li>
+ *   <li>a policy whose CPUs are all offline is inactive: every write to it is EBUSY
+ *       ({@code store()} in cpufreq.c);</li>
  *   <li>read-only attributes (no store op) give EACCES; a missing file ENOENT.</li>
  * </ul>
- * Failures can be injected per file ({@link #failWith}). State lives only in the tree's files,
- * so two processes (the crash test's child and parent) see one kernel.
+ * Failures can be injected per file ({@link #failWith}). State lives only in the tree's files
+ * (the remembered min request under {@code ROOT/.fake-kernel/}, outside {@code sys/}), so two
+ * processes (the crash test's child and parent) see one kernel.
  */
 public final class FakeKernel implements SysfsWriter {
     private static final Set<String> WRITABLE = Set.of("scaling_governor", "scaling_setspeed",
@@ -43,6 +50,21 @@ public final class FakeKernel implements SysfsWriter {
 
     private final Map<Path, String> injected = new ConcurrentHashMap<>();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final boolean limitsAreQosRequests;
+
+    /** A current kernel (5.3 or later): limits are clamped against each other. */
+    public FakeKernel() {
+        this(true);
+    }
+
+    private FakeKernel(boolean limitsAreQosRequests) {
+        this.limitsAreQosRequests = limitsAreQosRequests;
+    }
+
+    /** A kernel before 5.3: a min above the max, or a max below the min, is EINVAL. */
+    public static FakeKernel beforeFreqQos() {
+        return new FakeKernel(false);
+    }
 
     /**
      * Makes every later write to {@code file} fail with {@code errno}: EBUSY, EINVAL, EACCES
@@ -84,6 +106,9 @@ public final class FakeKernel implements SysfsWriter {
         }
         Path dir = f.getParent();
         String v = value.trim();
+        if (isInactivePolicy(dir)) {
+            throw fail(f, "EBUSY", value);
+        }
         switch (name) {
             case "scaling_governor" -> writeGovernor(dir, f, v);
             case "scaling_setspeed" -> writeSetspeed(dir, f, v);
@@ -135,15 +160,68 @@ public final class FakeKernel implements SysfsWriter {
     private void writeLimit(Path dir, Path f, String name, String v) throws SysfsException {
         long khz = parse(f, v);
         khz = Math.max(num(dir, "cpuinfo_min_freq"), Math.min(num(dir, "cpuinfo_max_freq"), khz));
-        long min = name.equals("scaling_min_freq") ? khz : num(dir, "scaling_min_freq");
+        long minRequest = name.equals("scaling_min_freq") ? khz : minRequest(dir);
         long max = name.equals("scaling_max_freq") ? khz : num(dir, "scaling_max_freq");
-        if (min > max) {
-            throw fail(f, "EINVAL", v);
+        long min;
+        if (limitsAreQosRequests) {
+            min = Math.min(minRequest, max); // cpufreq_verify_within_limits
+            SysfsRoot.write(dir.resolve("scaling_max_freq"), max + "\n");
+            SysfsRoot.write(dir.resolve("scaling_min_freq"), min + "\n");
+            rememberMinRequest(dir, minRequest, min);
+        } else {
+            min = minRequest;
+            if (min > max) {
+                throw fail(f, "EINVAL", v);
+            }
+            SysfsRoot.write(f, khz + "\n");
         }
-        SysfsRoot.write(f, khz + "\n");
         long cur = num(dir, "scaling_cur_freq");
         if (cur >= 0) {
             setCur(dir, Math.max(min, Math.min(max, cur)));
+        }
+    }
+
+    /** cpufreq.c: {@code policy_is_inactive()}, no online CPU left in the policy. */
+    private static boolean isInactivePolicy(Path dir) {
+        Path affected = dir.resolve("affected_cpus");
+        return dir.getFileName().toString().startsWith("policy") && Files.isRegularFile(affected)
+                && SysfsRoot.readLine(affected).orElse("").isBlank();
+    }
+
+    /**
+     * Where the min request is remembered while it is clamped below itself: {@code
+     * ROOT/.fake-kernel/policyN.min_request}, holding "request effective".
+     */
+    static Path minRequestFile(Path policyDir) {
+        Path root = policyDir;
+        for (int up = 0; up < 6 && root.getParent() != null; up++) { // policyN cpufreq cpu system devices sys
+            root = root.getParent();
+        }
+        return root.resolve(".fake-kernel").resolve(policyDir.getFileName() + ".min_request");
+    }
+
+    /**
+     * The min request: the remembered one while the min still reads what it was clamped to,
+     * else what the min reads (another tool, or the tree's builder, wrote it directly).
+     */
+    private static long minRequest(Path dir) {
+        long current = num(dir, "scaling_min_freq");
+        List<String> remembered = SysfsRoot.readWords(minRequestFile(dir)); // "request effective"
+        return remembered.size() == 2 && remembered.get(1).equals(Long.toString(current))
+                ? Long.parseLong(remembered.get(0)) : current;
+    }
+
+    private static void rememberMinRequest(Path dir, long request, long effective) throws SysfsException {
+        Path file = minRequestFile(dir);
+        try {
+            if (request == effective) {
+                Files.deleteIfExists(file);
+            } else {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, request + " " + effective + "\n");
+            }
+        } catch (IOException e) {
+            throw new SysfsException(file, "fake kernel bookkeeping: " + e, e);
         }
     }
 

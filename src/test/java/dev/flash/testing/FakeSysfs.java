@@ -41,6 +41,8 @@ public final class FakeSysfs {
     private final Path root;
     private final int cpus;
     private final int cpusPerPolicy;
+    /** The layout's per-policy files as the kernel creates them (a replugged policy gets these). */
+    private PolicyFiles defaults;
 
     private FakeSysfs(Path root, int cpus, int cpusPerPolicy) {
         this.root = root.toAbsolutePath().normalize();
@@ -171,6 +173,7 @@ public final class FakeSysfs {
         if (cpus < 1) {
             throw new IllegalArgumentException("need at least one CPU, got " + cpus);
         }
+        defaults = files;
         String all = cpus == 1 ? "0" : "0-" + (cpus - 1);
         put(cpuDir(), "online", all);
         put(cpuDir(), "possible", all);
@@ -178,19 +181,23 @@ public final class FakeSysfs {
         put(cpuDir(), "offline", "");
         put(cpuDir(), "kernel_max", "8191");
         for (int p = 0; p < policies(); p++) {
-            int first = p * cpusPerPolicy;
-            Path policyDir = policyDir(first);
-            put(policyDir, "affected_cpus", spaced(first, first + cpusPerPolicy - 1));
-            put(policyDir, "related_cpus", spaced(first, first + cpusPerPolicy - 1));
-            files.fill(policyDir);
-            for (int c = first; c < first + cpusPerPolicy; c++) {
-                Path cpu = cpuDir().resolve("cpu" + c);
-                // x86 has no cpu0/online since cpu0 hotplug was removed
-                if (c > 0) {
-                    put(cpu, "online", "1");
-                }
-                link(cpu.resolve("cpufreq"), Path.of("../cpufreq/policy" + first));
+            addPolicy(p * cpusPerPolicy);
+        }
+    }
+
+    /** A policy as the kernel creates it: its CPUs online, the layout's default settings. */
+    private void addPolicy(int first) {
+        Path policyDir = policyDir(first);
+        put(policyDir, "affected_cpus", spaced(first, first + cpusPerPolicy - 1));
+        put(policyDir, "related_cpus", spaced(first, first + cpusPerPolicy - 1));
+        defaults.fill(policyDir);
+        for (int c = first; c < first + cpusPerPolicy; c++) {
+            Path cpu = cpuDir().resolve("cpu" + c);
+            // x86 has no cpu0/online since cpu0 hotplug was removed
+            if (c > 0) {
+                put(cpu, "online", "1");
             }
+            link(cpu.resolve("cpufreq"), Path.of("../cpufreq/policy" + first));
         }
     }
 
@@ -288,8 +295,8 @@ public final class FakeSysfs {
 
     /**
      * Removes a policy directory and its CPUs' links, as when a CPU is hot-removed (it was
-     * offlined first, so its CPUs also leave {@code cpu/online}); the files are kept aside for
-     * {@link #replugPolicy}. A real kernel also fails reads on file descriptors held open on the
+     * offlined first, so its CPUs also leave {@code cpu/online}); the files are moved aside,
+     * where a reader that held them open still reads them. A real kernel also fails reads on file descriptors held open on the
      * removed files (kernfs deactivates them); a moved file here stays readable, so readers must
      * notice through {@code cpu/online}, as they do on a real node.
      */
@@ -307,16 +314,30 @@ public final class FakeSysfs {
         }
     }
 
-    /** Puts an unplugged policy back as it was. */
+    /**
+     * Adds an unplugged policy again as the kernel does: a new policy with the driver's default
+     * governor and the full cpuinfo limits, not the values it had (nor what flashd wrote) when
+     * it went, and no frequency request remembered for it.
+     */
     public void replugPolicy(int id) {
         try {
-            Files.move(stashDir(id), policyDir(id));
-            for (int c = id; c < id + cpusPerPolicy; c++) {
-                link(cpuDir().resolve("cpu" + c).resolve("cpufreq"), Path.of("../cpufreq/policy" + id));
-            }
+            deleteTree(stashDir(id));
+            Files.deleteIfExists(FakeKernel.minRequestFile(policyDir(id)));
+            addPolicy(id);
             listOnline(id, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 
