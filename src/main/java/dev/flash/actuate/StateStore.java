@@ -157,6 +157,24 @@ public final class StateStore {
     }
 
     /**
+     * Drops a policy's saved originals without writing them: flash handed the policy to another
+     * tool, and a later restore must not put the originals back over that tool's values. The
+     * file is deleted when no policy is left in it.
+     */
+    public synchronized void forget(SysfsRoot root, int policyId) throws ActuationException {
+        load();
+        requireSameRoot(root);
+        if (!state.policies.removeIf(e -> e.id == policyId)) {
+            return;
+        }
+        if (state.policies.isEmpty()) {
+            deleteFile();
+        } else {
+            persist();
+        }
+    }
+
+    /**
      * Writes every saved value back under {@code root}, per policy in a safe order: the limits
      * so that min <= max holds after each write, then the governor, then the setspeed. A policy
      * whose directory is gone is reported and dropped. The file is deleted when nothing is left

@@ -362,7 +362,7 @@ public final class DaemonCommand implements Callable<Integer> {
         FlashDaemon daemon = new FlashDaemon(config, node, policies, log, notify);
         StatusServer server;
         try {
-            server = StatusServer.start(config.socket(), daemon::status, log);
+            server = StatusServer.start(config.socket(), daemon::status, daemon::resume, log);
         } catch (IOException e) {
             daemon.shutdown();
             notify.close();
@@ -400,6 +400,23 @@ public final class DaemonCommand implements Callable<Integer> {
         }, "flashd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        // Out of memory on any thread stops the loop and exits 1: systemd restarts flashd then,
+        // where the JVM's own -XX:+ExitOnOutOfMemoryError exits 3, which the unit reads as a bad
+        // configuration and never restarts (RestartPreventExitStatus).
+        java.util.concurrent.atomic.AtomicBoolean outOfMemory = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.UncaughtExceptionHandler previousUncaught = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                outOfMemory.set(true);
+                daemon.requestStop();
+            }
+            if (previousUncaught != null) {
+                previousUncaught.uncaughtException(t, e);
+            } else {
+                err.println("Exception in thread \"" + t.getName() + "\" " + e);
+            }
+        });
+
         log.info("starting: " + node.description() + (config.dryRun() ? " (dry run)" : "")
                 + ", socket " + config.socket());
         int exit = ExitCodes.OK;
@@ -411,7 +428,15 @@ public final class DaemonCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             exit = ExitCodes.FAILURE;
+        } catch (OutOfMemoryError e) {
+            outOfMemory.set(true);
         } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previousUncaught);
+            if (outOfMemory.get()) {
+                log.error("out of memory (heap -Xmx too small, or a leak): restoring the CPUs and exiting "
+                        + ExitCodes.FAILURE + " so that systemd restarts flashd");
+                exit = ExitCodes.FAILURE;
+            }
             // stop the loop (done), restore, STOPPING=1, remove the socket
             daemon.shutdown();
             if (metrics != null) {

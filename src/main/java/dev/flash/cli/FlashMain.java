@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DaemonCommand.class,
             StatusCommand.class,
             RestoreCommand.class,
+            ResumeCommand.class,
             ModelsCommand.class,
             SimCommand.class,
             TrainCommand.class,

@@ -37,6 +37,7 @@ import org.tomlj.TomlPosition;
  * @param logLevel          error, warn, info or debug
  * @param recoverAfterTicks healthy ticks needed before leaving fallback/hands-off, 1 .. 1000
  * @param metricsAddress    where {@code /metrics} listens ({@code HOST:PORT}); empty = no endpoint
+ * @param modelMaxBytes     largest model file read, 1 KiB .. 1 GiB (checked before reading)
  */
 public record DaemonConfig(
         int periodMs,
@@ -53,7 +54,8 @@ public record DaemonConfig(
         double slowdownBudget,
         LogLevel logLevel,
         int recoverAfterTicks,
-        String metricsAddress) {
+        String metricsAddress,
+        long modelMaxBytes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/flash/flashd.toml");
     public static final int MIN_PERIOD_MS = 50;
@@ -82,7 +84,8 @@ public record DaemonConfig(
     /** The keys a file may contain, in the order docs/config.md lists them. */
     public static final Set<String> KEYS = Set.of("period_ms", "dry_run", "sysfs_root", "models_dir",
             "state_dir", "socket", "simulate", "sim_spec", "max_write_errors", "stale_after_periods",
-            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks", "metrics_address");
+            "model_poll_seconds", "slowdown_budget", "log_level", "recover_after_ticks", "metrics_address",
+            "model_max_bytes");
 
     /**
      * Where the lock, the saved cpufreq state and the status socket live by default:
@@ -107,7 +110,7 @@ public record DaemonConfig(
         Path run = defaultRuntimeDir();
         return new DaemonConfig(1000, false, Path.of("/"), ModelDirectory.DEFAULT_DIR,
                 run, run.resolve("flashd.sock"), Simulate.AUTO, "",
-                3, 3, 10, 0.05, LogLevel.INFO, 5, "");
+                3, 3, 10, 0.05, LogLevel.INFO, 5, "", dev.flash.policy.onnx.OnnxModel.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -166,7 +169,8 @@ public record DaemonConfig(
                 r.real("slowdown_budget", d.slowdownBudget, 0, 1),
                 r.choice("log_level", LogLevel.class, d.logLevel),
                 (int) r.integer("recover_after_ticks", d.recoverAfterTicks, 1, 1000),
-                r.metricsAddress("metrics_address", d.metricsAddress));
+                r.metricsAddress("metrics_address", d.metricsAddress),
+                r.integer("model_max_bytes", d.modelMaxBytes, 1L << 10, 1L << 30));
     }
 
     private static String where(TomlParseResult toml, String source, String key) {
@@ -300,49 +304,49 @@ public record DaemonConfig(
                     + MAX_PERIOD_MS);
         }
         return new DaemonConfig(v, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withDryRun(boolean v) {
         return new DaemonConfig(periodMs, v, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withSysfsRoot(Path v) {
         return new DaemonConfig(periodMs, dryRun, v, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withModelsDir(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, v, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     /** Moves the state directory; the socket follows it unless it was set on its own. */
     public DaemonConfig withStateDir(Path v) {
         Path sock = socket.equals(stateDir.resolve("flashd.sock")) ? v.resolve("flashd.sock") : socket;
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, v, sock, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withSocket(Path v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, v, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withSimulate(Simulate v, String spec) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, v, spec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withLogLevel(LogLevel v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, v, recoverAfterTicks, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withRecoverAfterTicks(int v) {
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v, metricsAddress);
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, v, metricsAddress, modelMaxBytes);
     }
 
     public DaemonConfig withMetricsAddress(String v) throws ConfigException {
@@ -352,7 +356,8 @@ public record DaemonConfig(
             throw new ConfigException("--metrics: " + e.getMessage());
         }
         return new DaemonConfig(periodMs, dryRun, sysfsRoot, modelsDir, stateDir, socket, simulate, simSpec,
-                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, v.strip());
+                maxWriteErrors, staleAfterPeriods, modelPollSeconds, slowdownBudget, logLevel, recoverAfterTicks, v.strip(),
+                modelMaxBytes);
     }
 
     public long periodNanos() {

@@ -63,6 +63,11 @@ public final class DaemonStatus {
         public String reason;
         public String since;
     }
+    /**
+     * Values another tool changed under flashd, one per changed file: flashd leaves those
+     * policies alone (action "other-tool") until the values return or {@code flash resume}.
+     */
+    public List<ForeignChangeStatus> otherTools = new ArrayList<>();
 
     /** Lateness of each tick against its schedule (monotonic clock). */
     public static final class Jitter {
@@ -117,6 +122,21 @@ public final class DaemonStatus {
         public long handsOff;
         public long telemetryFailures;
         public long writeErrors;
+        /** Times another tool's change made flashd leave a policy to it. */
+        public long foreignChanges;
+    }
+
+    /** One value another tool changed (see {@link #otherTools}). */
+    public static final class ForeignChangeStatus {
+        public int policy;
+        /** The cpufreq file, e.g. scaling_max_freq. */
+        public String file;
+        /** What flashd last wrote or found there. */
+        public String expected;
+        /** What the other tool left there. */
+        public String found;
+        /** When flashd noticed, ISO-8601. */
+        public String at;
     }
 
     public static final class PolicyStatus {

@@ -97,7 +97,7 @@ public final class DaemonWiring {
     }
 
     public static PolicyProvider.Factory policyProvider() {
-        return (config, node) -> new ModelsProvider(config.modelsDir());
+        return (config, node) -> new ModelsProvider(config.modelsDir(), config.modelMaxBytes());
     }
 
     /** Watches the models directory; stands the built-in model in while the directory has none. */
@@ -109,9 +109,11 @@ public final class DaemonWiring {
         private OnnxModel builtInModel;
         private OnnxDvfsPolicy builtInPolicy;
         private String builtInProblem;
+        /** Why the directory itself was not read at the last poll (missing, untrusted); null if it was. */
+        private volatile String directoryProblem;
 
-        ModelsProvider(Path dir) {
-            this.directory = new ModelDirectory(dir, "dvfs");
+        ModelsProvider(Path dir, long modelMaxBytes) {
+            this.directory = new ModelDirectory(dir, "dvfs", modelMaxBytes);
         }
 
         @Override
@@ -124,8 +126,10 @@ public final class DaemonWiring {
                     dirProblem = "models directory " + directory.dir() + " does not exist";
                 }
             } catch (IOException e) {
-                dirProblem = "models directory " + directory.dir() + ": " + e.getMessage();
+                dirProblem = e.getMessage().startsWith("models directory") ? e.getMessage()
+                        : "models directory " + directory.dir() + ": " + e.getMessage();
             }
+            directoryProblem = dirProblem;
             Optional<FrequencyPolicy> active = directory.active();
             String key;
             Selection next;
@@ -185,6 +189,10 @@ public final class DaemonWiring {
         @Override
         public synchronized java.util.List<Rejected> rejected() {
             java.util.List<Rejected> out = new java.util.ArrayList<>();
+            String problem = directoryProblem;
+            if (problem != null) { // the directory itself (missing, untrusted): named by its path
+                out.add(new Rejected(directory.dir().toString(), "", problem));
+            }
             for (ModelDirectory.Entry e : directory.entries()) {
                 if (!e.valid()) {
                     out.add(new Rejected(e.name(), e.sha256(), e.reason()));

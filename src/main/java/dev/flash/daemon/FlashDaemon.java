@@ -2,6 +2,8 @@ package dev.flash.daemon;
 
 import dev.flash.actuate.ActuationException;
 import dev.flash.actuate.ActuationMode;
+import dev.flash.actuate.ForeignChange;
+import dev.flash.actuate.ForeignChangeException;
 import dev.flash.dvfs.DvfsActions;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.dvfs.DvfsReward;
@@ -40,6 +42,12 @@ import java.util.function.LongSupplier;
  *   decide                   (one call for all policies: the model, or the fallback)
  *   act                      (one write per policy; N failed writes in a row -> hands-off)
  * </pre>
+ *
+ * <p>Sharing the node: when the actuator finds that another tool changed a policy it steps back
+ * from that policy alone ({@link ForeignChangeException}); the loop says so once in the log and
+ * in the status, keeps deciding for it (the context stays whole) but writes nothing until the
+ * value returns or the operator resumes it ({@link #resume}). That is not an error and does not
+ * count towards hands-off.
  *
  * <p>Safety: on stale telemetry, a failing or NaN-producing model, or repeated write errors the
  * loop first hands the CPUs back ({@code actuator.restore()}), then either lets the rule
@@ -155,6 +163,8 @@ public final class FlashDaemon {
         final MinuteCounter changes = new MinuteCounter();
         long writeErrors;
         int consecutiveWriteErrors;
+        /** Another tool changed the policy; flash writes nothing to it until it is taken back. */
+        boolean leftToOtherTool;
 
         PolicyState(int id) {
             this.id = id;
@@ -385,6 +395,7 @@ public final class FlashDaemon {
                 PolicyState ps = it.next();
                 if (record.policy(ps.id) == null) {
                     it.remove();
+                    node.actuator().forget(ps.id);
                     if (recorder != null) {
                         recorder.reset(ps.id);
                     }
@@ -629,8 +640,17 @@ public final class FlashDaemon {
             summarizeEmbedding(ps, d.embedding());
             observer.decided(p, d, decidedByModel);
             try {
-                node.actuator().apply(p, d.targetKhz());
+                long applied = node.actuator().apply(p, d.targetKhz());
                 ps.consecutiveWriteErrors = 0;
+                if (ps.leftToOtherTool && applied >= 0) {
+                    ps.leftToOtherTool = false;
+                    log.info("policy" + p.id() + ": the other tool's values are gone, flash acts on it again");
+                }
+            } catch (ForeignChangeException e) {
+                ps.leftToOtherTool = true;
+                counts.foreignChanges++;
+                observer.leftToOtherTool(p);
+                log.warn(e.getMessage()); // once: the actuator raises it once per change
             } catch (ActuationException | RuntimeException e) {
                 ps.writeErrors++;
                 ps.consecutiveWriteErrors++;
@@ -732,6 +752,22 @@ public final class FlashDaemon {
         }
     }
 
+    /**
+     * The operator takes policies back from another tool ({@code flash resume}): {@code policyId},
+     * or every one when negative. Returns the ids taken back. Called on the status thread.
+     */
+    public synchronized List<Integer> resume(int policyId) {
+        List<Integer> ids = node.actuator().resume(policyId);
+        for (int id : ids) {
+            PolicyState ps = states.get(id);
+            if (ps != null) {
+                ps.leftToOtherTool = false;
+            }
+            log.info("policy" + id + ": taken back from the other tool at the operator's request");
+        }
+        return ids;
+    }
+
     /** The one-line summary systemd shows as STATUS=. */
     public synchronized String statusLine() {
         String decider = selection == null ? "-" : handsOff ? "hands-off"
@@ -780,12 +816,17 @@ public final class FlashDaemon {
                 b.append(String.format(Locale.ROOT, " wait %.2f", p.runWaitShare()));
             }
             b.append(' ').append(mhz(p.curKhz())).append("->").append(handsOff ? "-" : mhz(ps.targetKhz))
-                    .append(' ').append(handsOff ? "hands-off" : ps.lastAction);
+                    .append(' ').append(actionOf(ps));
         }
         if (!Double.isNaN(packageWatts)) {
             b.append(String.format(Locale.ROOT, " | %.1f W", packageWatts));
         }
         return b.toString();
+    }
+
+    /** What the policy's row says it does: hands-off and another tool's turn before the action. */
+    private String actionOf(PolicyState ps) {
+        return handsOff ? "hands-off" : ps.leftToOtherTool ? "other-tool" : ps.lastAction;
     }
 
     /** managing, dry-run, fallback, hands-off, starting or stopped (see {@link DaemonStatus#mode}). */
@@ -858,6 +899,29 @@ public final class FlashDaemon {
         c.handsOff = counts.handsOff;
         c.telemetryFailures = counts.telemetryFailures;
         c.writeErrors = counts.writeErrors;
+        c.foreignChanges = counts.foreignChanges;
+        for (ForeignChange f : node.actuator().foreignChanges()) {
+            DaemonStatus.ForeignChangeStatus fs = new DaemonStatus.ForeignChangeStatus();
+            fs.policy = f.policyId();
+            fs.file = f.file();
+            fs.expected = f.expected();
+            fs.found = f.found();
+            fs.at = f.at().truncatedTo(ChronoUnit.MILLIS).toString();
+            s.otherTools.add(fs);
+        }
+        List<Integer> leftToOthers = new ArrayList<>();
+        for (ForeignChange f : node.actuator().foreignChanges()) {
+            if (leftToOthers.contains(f.policyId())) {
+                continue; // one entry per policy, the first change names it
+            }
+            leftToOthers.add(f.policyId());
+            DaemonStatus.HandsOff h = new DaemonStatus.HandsOff();
+            h.policy = "policy" + f.policyId();
+            h.reason = "another tool changed " + f.file() + " " + f.expected() + " -> " + f.found()
+                    + "; `flash resume " + f.policyId() + "` takes it back";
+            h.since = f.at().truncatedTo(ChronoUnit.SECONDS).toString();
+            s.handsOffPolicies.add(h);
+        }
         s.fallbackReasons.addAll(fallbackReasons);
         s.lastErrors.addAll(errors);
         s.missingSignals.putAll(missingSignals);
@@ -886,7 +950,7 @@ public final class FlashDaemon {
             p.utilizationDeviation = num(round3(sample.utilizationDeviation()));
             p.runWaitShare = num(round3(sample.runWaitShare()));
             p.ipc = num(round3(sample.ipc()));
-            p.action = handsOff ? "hands-off" : ps.lastAction;
+            p.action = actionOf(ps);
             p.embeddingNorm = num(round3(ps.embeddingNorm));
             for (int i = 0; i < ps.embeddingLength; i++) {
                 p.embeddingHead.add(ps.embeddingHead[i]);

@@ -40,6 +40,10 @@ public interface LoopObserver {
     default void fellBack(Reason reason) {
     }
 
+    /** Another tool changed a value of this policy: flashd leaves the policy to it until resumed. */
+    default void leftToOtherTool(PolicySample policy) {
+    }
+
     /** The loop handed the CPUs back and stopped acting. */
     default void wentHandsOff(Reason reason) {
     }

@@ -198,6 +198,12 @@ public final class MetricsExporter implements LoopObserver, AutoCloseable {
     }
 
     @Override
+    public void leftToOtherTool(PolicySample policy) {
+        counter(handsOffByReason, handsOff, Reason.FOREIGN_CHANGE).inc();
+        seriesFor(policy.id()).target.set(Double.NaN);
+    }
+
+    @Override
     public void wentHandsOff(Reason reason) {
         counter(handsOffByReason, handsOff, reason).inc();
         for (PolicySeries s : series) {

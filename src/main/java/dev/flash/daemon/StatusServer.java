@@ -14,12 +14,15 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
  * The status socket: a Unix domain stream socket, mode 0660 (group {@code flash} when that group
  * exists, so its members may run {@code flash status} without root). A client sends one line
- * ({@code status}) and receives one line of JSON ({@link DaemonStatus}); anything else gets
+ * ({@code status}) and receives one line of JSON ({@link DaemonStatus}); {@code resume [POLICY]}
+ * takes policies back from another tool ({@code {"resumed": [ids]}}); anything else gets
  * {@code {"error": ...}}. One daemon thread serves clients one at a time: a request costs one
  * snapshot, and a slow client is cut off after {@link #CLIENT_TIMEOUT_MS}.
  */
@@ -31,15 +34,19 @@ public final class StatusServer implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final Supplier<DaemonStatus> status;
+    /** {@link FlashDaemon#resume}; null when this server only answers status. */
+    private final IntFunction<List<Integer>> resume;
     private final DaemonLog log;
     private final Gson gson = new Gson();
     private final Thread thread;
     private volatile boolean closed;
 
-    private StatusServer(Path path, ServerSocketChannel server, Supplier<DaemonStatus> status, DaemonLog log) {
+    private StatusServer(Path path, ServerSocketChannel server, Supplier<DaemonStatus> status,
+            IntFunction<List<Integer>> resume, DaemonLog log) {
         this.path = path;
         this.server = server;
         this.status = status;
+        this.resume = resume;
         this.log = log;
         this.thread = new Thread(this::serve, "flashd-status");
         this.thread.setDaemon(true);
@@ -50,6 +57,12 @@ public final class StatusServer implements AutoCloseable {
      * removed and re-bound; one with a listener is an error (another daemon owns it).
      */
     public static StatusServer start(Path path, Supplier<DaemonStatus> status, DaemonLog log) throws IOException {
+        return start(path, status, null, log);
+    }
+
+    /** {@link #start(Path, Supplier, DaemonLog)} that also answers {@code resume [POLICY]}. */
+    public static StatusServer start(Path path, Supplier<DaemonStatus> status, IntFunction<List<Integer>> resume,
+            DaemonLog log) throws IOException {
         if (path.getParent() != null) {
             Files.createDirectories(path.getParent());
         }
@@ -68,7 +81,7 @@ public final class StatusServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        StatusServer s = new StatusServer(path, server, status, log);
+        StatusServer s = new StatusServer(path, server, status, resume, log);
         s.thread.start();
         return s;
     }
@@ -121,16 +134,40 @@ public final class StatusServer implements AutoCloseable {
             answer = "{\"error\":\"no request within " + CLIENT_TIMEOUT_MS + " ms\"}";
         } else if (request.equals("status") || request.isEmpty()) {
             answer = gson.toJson(status.get());
+        } else if (resume != null && (request.equals("resume") || request.startsWith("resume "))) {
+            answer = resume(request.substring("resume".length()).trim());
         } else {
-            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
-            o.addProperty("error", "unknown request '" + request + "' (send: status)");
-            answer = o.toString();
+            answer = error("unknown request '" + request + "' (send: status" + (resume == null ? "" : ", resume [POLICY]") + ")");
         }
         ByteBuffer out = ByteBuffer.wrap((answer + "\n").getBytes(StandardCharsets.UTF_8));
         client.configureBlocking(true);
         while (out.hasRemaining()) {
             client.write(out);
         }
+    }
+
+    /** "resume" (every policy left to another tool) or "resume N". */
+    private String resume(String policy) {
+        int id = -1;
+        if (!policy.isEmpty()) {
+            try {
+                id = Integer.parseInt(policy);
+            } catch (NumberFormatException e) {
+                id = -2;
+            }
+            if (id < 0) {
+                return error("resume: '" + policy + "' is not a policy number");
+            }
+        }
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.add("resumed", gson.toJsonTree(resume.apply(id)));
+        return o.toString();
+    }
+
+    private static String error(String message) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("error", message);
+        return o.toString();
     }
 
     /**

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +49,12 @@ import java.util.TreeMap;
  * "Changed" is the later of a file's modification and status-change time, so a rename into the
  * directory counts as a drop even when it keeps an old modification time.
  *
+ * <p>What is loaded at all: files of at most {@code maxBytes} (checked before reading), and only
+ * from a directory and files that {@link ModelFileTrust} trusts (owned by root or flash's user,
+ * not writable by group or others, not resolving outside the directory). An untrusted directory
+ * makes {@link #poll} fail with the reason; an untrusted file is listed as rejected with it.
+ * {@code ACTIVE} is read and replaced without following symbolic links.
+ *
  * <p>{@link #poll} is cheap when nothing changed (one directory listing and a stat per file);
  * the daemon calls it every few seconds from its loop thread, between ticks: a replaced model is
  * closed inside {@code poll}, so it must not be in use on another thread.
@@ -66,6 +74,7 @@ public final class ModelDirectory implements AutoCloseable {
 
     private final Path dir;
     private final String agent;
+    private final long maxBytes;
     private final Map<String, Scanned> scanned = new TreeMap<>();
     private Stamp activeFileStamp;
     private boolean firstPoll = true;
@@ -75,8 +84,14 @@ public final class ModelDirectory implements AutoCloseable {
     private OnnxDvfsPolicy activePolicy;
 
     public ModelDirectory(Path dir, String agent) {
+        this(dir, agent, OnnxModel.DEFAULT_MAX_BYTES);
+    }
+
+    /** A directory whose model files are read only up to {@code maxBytes} each. */
+    public ModelDirectory(Path dir, String agent, long maxBytes) {
         this.dir = Objects.requireNonNull(dir, "dir");
         this.agent = Objects.requireNonNull(agent, "agent");
+        this.maxBytes = maxBytes;
     }
 
     public Path dir() {
@@ -96,9 +111,14 @@ public final class ModelDirectory implements AutoCloseable {
      * Rescans the directory: validates new or changed files and applies the activation rules.
      *
      * @return true when the active model changed (loaded, replaced or dropped)
-     * @throws IOException when the directory cannot be listed
+     * @throws IOException when the directory cannot be listed, or is not to be trusted
+     *                     ({@link ModelFileTrust}; the message says why)
      */
     public synchronized boolean poll() throws IOException {
+        Optional<String> untrusted = ModelFileTrust.directoryProblem(dir);
+        if (untrusted.isPresent()) {
+            throw new IOException(untrusted.get());
+        }
         Map<String, Stamp> listing = list();
         Stamp activeStamp = stamp(dir.resolve(ACTIVE_FILE));
         boolean activeFileChanged = !Objects.equals(activeStamp, activeFileStamp);
@@ -260,15 +280,16 @@ public final class ModelDirectory implements AutoCloseable {
     }
 
     private List<String> readActiveFile() {
-        try {
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                Files.newInputStream(dir.resolve(ACTIVE_FILE), LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8))) {
             List<String> out = new ArrayList<>();
-            for (String line : Files.readAllLines(dir.resolve(ACTIVE_FILE), StandardCharsets.UTF_8)) {
+            for (String line : in.lines().limit(64).toList()) {
                 if (!line.isBlank()) {
                     out.add(line.trim());
                 }
             }
             return out;
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return List.of();
         }
     }
@@ -282,8 +303,17 @@ public final class ModelDirectory implements AutoCloseable {
                 text.append(line).append('\n');
             }
         }
+        // Never through a link someone left under the temporary name: remove it (the link, not
+        // its target) and create the file anew; the rename then replaces ACTIVE itself.
         Path tmp = dir.resolve("." + ACTIVE_FILE + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.deleteIfExists(tmp);
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(tmp, java.util.Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
         try {
             Files.move(tmp, dir.resolve(ACTIVE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -305,10 +335,14 @@ public final class ModelDirectory implements AutoCloseable {
         OnnxModel model = null;
         OnnxDvfsPolicy policy = null;
         try {
+            Optional<String> untrusted = ModelFileTrust.fileProblem(dir, file); // again: it may have changed
+            if (untrusted.isPresent()) {
+                throw new ModelRejectedException(file, untrusted.get());
+            }
             if (ModelContract.AGENT_DVFS.equals(agent)) {
-                policy = OnnxDvfsPolicy.load(file);
+                policy = OnnxDvfsPolicy.load(file, maxBytes);
             } else {
-                model = OnnxModel.load(file);
+                model = OnnxModel.load(file, maxBytes);
             }
         } catch (ModelRejectedException e) {
             Scanned s = scanned.get(name);
@@ -381,7 +415,11 @@ public final class ModelDirectory implements AutoCloseable {
 
     private Scanned validate(String name, Stamp stamp) {
         Path file = dir.resolve(name);
-        try (OnnxModel model = OnnxModel.load(file)) {
+        Optional<String> untrusted = ModelFileTrust.fileProblem(dir, file);
+        if (untrusted.isPresent()) {
+            return new Scanned(name, stamp, false, untrusted.get(), "", "");
+        }
+        try (OnnxModel model = OnnxModel.load(file, maxBytes)) {
             ModelDescription d = model.description();
             if (ModelContract.AGENT_DVFS.equals(d.agent())) {
                 OnnxDvfsPolicy.checkAgainstEnvironment(d);

@@ -87,7 +87,7 @@ class ModelsCommandTest {
     @Test
     void activateWritesActiveAndMapsFailuresToExitCodes() throws Exception {
         TestModels.spec().seed(1).write(dir, "a.onnx");
-        Thread.sleep(30);
+        dev.flash.testing.Await.nextFileTime(dir); // b.onnx is the newer drop, whatever the clock's grain
         TestModels.spec().seed(2).write(dir, "b.onnx");
         TestModels.write(dir, "junk.onnx", TestModels.garbage());
 

@@ -2,7 +2,6 @@ package dev.flash.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
@@ -10,6 +9,7 @@ import com.google.gson.JsonObject;
 import dev.flash.cli.DaemonCommand;
 import dev.flash.cli.ExitCodes;
 import dev.flash.cli.StatusCommand;
+import dev.flash.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -62,18 +62,29 @@ class DaemonCommandTest {
         return dir.resolve("run/flashd.sock");
     }
 
-    private CompletableFuture<Integer> background(String... extra) throws Exception {
+    /** Starts the daemon on another thread and returns once its socket answers. */
+    private CompletableFuture<Integer> background(String... extra) {
         CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> daemon(args(extra)));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                StatusServer.request(socket(), "status", 1000);
-                return f;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(20);
-            }
+        Await.until("the daemon's socket to answer", Await.DEADLINE, () -> answers(socket()),
+                () -> "stderr: " + err + (f.isDone() ? " (it exited " + f.join() + ")" : ""));
+        return f;
+    }
+
+    private static boolean answers(Path socket) {
+        try {
+            StatusServer.request(socket, "status", 1000);
+            return true;
+        } catch (java.io.IOException notYet) {
+            return false;
         }
-        throw new AssertionError("daemon did not come up: " + err);
+    }
+
+    private static JsonObject statusJson(Path socket) {
+        try {
+            return new Gson().fromJson(StatusServer.request(socket, "status", 5000), JsonObject.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String[] status(Path socket, String... extra) {
@@ -94,11 +105,11 @@ class DaemonCommandTest {
         int code = daemon(args("--duration", "0.5"));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(ExitCodes.OK, code, err.toString());
-        assertTrue(seconds >= 0.5 && seconds < 3, "ran " + seconds + " s");
+        assertTrue(seconds >= 0.5, "stopped early: " + seconds + " s"); // a busy machine only makes it later
         String printed = out.toString(StandardCharsets.UTF_8);
         long lines = printed.lines().filter(l -> l.contains("| p0 util")).count();
-        // at most 10 slots of 50 ms; a cold JVM's first tick (class loading) may overrun a few
-        assertTrue(lines >= 3 && lines <= 10, lines + " tick lines:\n" + printed);
+        // never more ticks than the 10 slots of 50 ms (a busy machine overruns some: fewer lines)
+        assertTrue(lines >= 1 && lines <= 10, lines + " tick lines:\n" + printed);
         assertTrue(printed.contains("->"), printed);
         assertTrue(fake.restores() >= 1, "CPU restored at stop");
         assertFalse(Files.exists(socket()), "socket removed at stop");
@@ -127,7 +138,7 @@ class DaemonCommandTest {
 
     @Test
     void secondDaemonExitsSixNamingThePid() throws Exception {
-        CompletableFuture<Integer> first = background("--duration", "5", "--quiet");
+        CompletableFuture<Integer> first = background("--duration", "600", "--quiet");
         try {
             ByteArrayOutputStream secondErr = new ByteArrayOutputStream();
             DaemonCommand second = new DaemonCommand(config -> fake.node(), (config, node) -> policies,
@@ -147,7 +158,7 @@ class DaemonCommandTest {
             old.bind(UnixDomainSocketAddress.of(socket()));
         } // closed without unlinking: the file stays, nobody listens (as after a crash)
         assertTrue(Files.exists(socket()));
-        CompletableFuture<Integer> d = background("--duration", "5", "--quiet");
+        CompletableFuture<Integer> d = background("--duration", "600", "--quiet");
         try {
             String json = StatusServer.request(socket(), "status", 2000);
             assertTrue(json.contains("\"state\""), json);
@@ -159,10 +170,11 @@ class DaemonCommandTest {
 
     @Test
     void statusOverTheSocketAndTheStatusCommand() throws Exception {
-        CompletableFuture<Integer> d = background("--duration", "5", "--quiet");
+        CompletableFuture<Integer> d = background("--duration", "600", "--quiet");
         try {
-            Thread.sleep(300);
-            String json = StatusServer.request(socket(), "status", 2000);
+            // rewards and the utilization history need measured intervals (the first tick has none)
+            Await.until("three ticks", () -> statusJson(socket()).get("ticks").getAsLong() >= 3);
+            String json = StatusServer.request(socket(), "status", 5000);
             JsonObject o = new Gson().fromJson(json, JsonObject.class);
             for (String key : new String[] {"state", "uptimeSeconds", "periodMs", "jitter", "node", "model", "power",
                     "counts", "fallbackReasons", "lastErrors", "policies"}) {
@@ -174,14 +186,7 @@ class DaemonCommandTest {
                     "embeddingNorm", "embeddingHead", "recentReward", "expectedReward", "drift", "decisions"}) {
                 assertTrue(p0.has(key), "missing policy field " + key + " in " + p0);
             }
-            // the history needs one measured interval (the first tick has none): wait for a few ticks
-            long deadline = System.nanoTime() + 3_000_000_000L;
-            JsonObject later = o;
-            while (later.get("ticks").getAsLong() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                later = new Gson().fromJson(StatusServer.request(socket(), "status", 2000), JsonObject.class);
-            }
-            JsonObject q0 = later.getAsJsonArray("policies").get(0).getAsJsonObject();
+            JsonObject q0 = o.getAsJsonArray("policies").get(0).getAsJsonObject();
             assertTrue(q0.has("utilizationAverage") && q0.has("utilizationDeviation"), q0.toString());
             assertTrue(q0.has("runWaitShare"), "the node measures the run-queue wait: " + q0);
             double wait = q0.get("runWaitShare").getAsDouble();
@@ -209,10 +214,45 @@ class DaemonCommandTest {
 
             String[] asJson = status(socket(), "--json");
             assertEquals("0", asJson[0]);
-            assertNotNull(new Gson().fromJson(asJson[1], DaemonStatus.class).policies);
+            DaemonStatus parsed = new Gson().fromJson(asJson[1], DaemonStatus.class);
+            assertEquals(java.util.List.of(0, 1), parsed.policies.stream().map(p -> p.id).toList(),
+                    "the fake node's two policies, in order: " + asJson[1]);
+            assertTrue(parsed.policies.stream().allMatch(p -> p.decisions > 0 && p.action != null), asJson[1]);
+            assertTrue(parsed.ticks >= 3 && parsed.counts.decisions >= 2 * 2, asJson[1]);
+            assertEquals("running", parsed.state, asJson[1]);
         } finally {
             stopAll(d);
         }
+    }
+
+    @Test
+    void outOfMemoryExitsOneForSystemdToRestartNeverThree() {
+        PolicyProvider starving = new PolicyProvider() {
+            private int polls;
+
+            @Override
+            public Selection poll() {
+                if (++polls > 1) {
+                    throw new OutOfMemoryError("Java heap space (a 100 MB model read whole)");
+                }
+                return policies.poll();
+            }
+
+            @Override
+            public dev.flash.policy.FrequencyPolicy fallback() {
+                return policies.fallback();
+            }
+        };
+        DaemonCommand cmd = new DaemonCommand(config -> fake.node(), (config, node) -> starving,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Path toml = write("period_ms = 50\nmodel_poll_seconds = 1\n");
+        int code = new CommandLine(cmd).execute("--config", toml.toString(), "--state-dir", dir.resolve("run").toString(),
+                "--quiet", "--duration", "600");
+        assertEquals(ExitCodes.FAILURE, code, err.toString());
+        assertTrue(err.toString().contains("out of memory"), err.toString());
+        assertTrue(err.toString().contains("exiting 1 so that systemd restarts flashd"), err.toString());
+        assertTrue(fake.restores() >= 1, "CPUs restored before the exit");
+        assertFalse(Files.exists(socket()));
     }
 
     @Test

@@ -37,11 +37,12 @@ class DaemonConfigTest {
                 log_level = "debug"
                 recover_after_ticks = 7
                 metrics_address = "127.0.0.1:9877"
+                model_max_bytes = 1048576
                 """);
         DaemonConfig c = DaemonConfig.load(f, true);
         assertEquals(new DaemonConfig(250, true, Path.of("/tmp/fake"), Path.of("/srv/models"), Path.of("/tmp/state"),
                 Path.of("/tmp/state/s.sock"), DaemonConfig.Simulate.ALWAYS, "/etc/flash/node.toml", 5, 4, 30, 0.1,
-                DaemonConfig.LogLevel.DEBUG, 7, "127.0.0.1:9877"), c);
+                DaemonConfig.LogLevel.DEBUG, 7, "127.0.0.1:9877", 1_048_576L), c);
     }
 
     @Test
@@ -69,6 +70,15 @@ class DaemonConfigTest {
         Path f = write("dry_run = false\nperiod_ms = \"fast\"\n");
         ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(f, true));
         assertTrue(e.getMessage().startsWith(f + ":2: key 'period_ms': expected an integer"), e.getMessage());
+    }
+
+    @Test
+    void modelSizeLimitIsAKeyWithARange() throws Exception {
+        assertEquals(16L << 20, DaemonConfig.defaults().modelMaxBytes(), "16 MiB unless configured");
+        Path f = write("model_max_bytes = 100\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(f, true));
+        assertTrue(e.getMessage().startsWith(f + ":1: key 'model_max_bytes': value 100 out of range 1024 .. 1073741824"),
+                e.getMessage());
     }
 
     @Test

@@ -37,6 +37,8 @@ final class FakeNode implements TelemetrySource, FrequencyActuator {
     /** Failures to inject: the next N samples / writes throw. */
     int failSamples;
     int failWrites;
+    /** The next N writes find another tool's value in place (ForeignChangeException). */
+    int foreignChanges;
     boolean freeze;
     int restores;
     int applies;
@@ -109,6 +111,11 @@ final class FakeNode implements TelemetrySource, FrequencyActuator {
         if (failWrites > 0) {
             failWrites--;
             throw new ActuationException("fake: scaling_setspeed: EBUSY");
+        }
+        if (foreignChanges > 0) {
+            foreignChanges--;
+            throw new dev.flash.actuate.ForeignChangeException("fake: another tool set policy" + policy.id()
+                    + "'s scaling_governor to performance", java.util.List.of());
         }
         long f = Math.max(MIN_KHZ, Math.min(MAX_KHZ, targetKhz));
         curKhz.put(policy.id(), f);

@@ -62,7 +62,16 @@ final class FakePolicies implements PolicyProvider {
         }
     };
 
-    private final Selection selection = new Selection(model, "fake-model.onnx", "dvfs", 4, 7, 0.1, 0.05, null);
+    private final Selection selection;
+
+    FakePolicies() {
+        this(0.1, 0.05);
+    }
+
+    /** A model that claims these training figures (the drift verdict compares against them). */
+    FakePolicies(double expectedReward, double expectedRewardStd) {
+        selection = new Selection(model, "fake-model.onnx", "dvfs", 4, 7, expectedReward, expectedRewardStd, null);
+    }
 
     @Override
     public Selection poll() {

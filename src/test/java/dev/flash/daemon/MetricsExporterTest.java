@@ -93,6 +93,18 @@ class MetricsExporterTest {
     }
 
     @Test
+    void aPolicyLeftToAnotherToolCountsAsHandsOffAndLosesItsTarget() throws Exception {
+        FlashDaemon d = daemon();
+        d.tick();
+        fake.foreignChanges = 1; // the first policy written next tick
+        d.tick();
+        String body = scrape(exporter.port());
+        assertEquals(1, value(body, "flash_hands_off_total{reason=\"foreign_change\"}"));
+        assertTrue(Double.isNaN(value(body, "flash_cpu_scaling_target_frequency_hertz{policy=\"0\"}")));
+        assertFalse(Double.isNaN(value(body, "flash_cpu_scaling_target_frequency_hertz{policy=\"1\"}")));
+    }
+
+    @Test
     void anUnpluggedPolicyStopsBeingExported() throws Exception {
         FlashDaemon d = daemon();
         d.tick();

@@ -97,6 +97,21 @@ class SystemdFilesTest {
     }
 
     @Test
+    void outOfMemoryIsRestartedAndNeverSharesTheConfigurationExitCode() throws Exception {
+        String unit = Files.readString(SYSTEMD.resolve("flashd.service"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^RestartPreventExitStatus=(.*)$").matcher(unit);
+        assertTrue(m.find(), "the unit says which exits are not restarted");
+        List<String> prevented = List.of(m.group(1).trim().split("\\s+"));
+        assertTrue(prevented.contains(Integer.toString(dev.flash.cli.ExitCodes.CONFIG)), prevented.toString());
+        assertFalse(prevented.contains(Integer.toString(dev.flash.cli.ExitCodes.FAILURE)),
+                "exit 1 (a failure, out of memory) must be restarted: " + prevented);
+        // The JVM's -XX:+ExitOnOutOfMemoryError exits 3, which the unit would never restart.
+        Result daemon = run(Path.of("").toAbsolutePath(), Map.of("JAVA", "echo", "FLASH_HOME", "/opt/f"),
+                "sh", "systemd/flash", "daemon");
+        assertFalse(daemon.output.contains("ExitOnOutOfMemoryError"), daemon.output);
+    }
+
+    @Test
     void installAndUninstallIntoATempRoot() throws Exception {
         Path root = dir.resolve("root");
         Path jar = dir.resolve("target/flash.jar");

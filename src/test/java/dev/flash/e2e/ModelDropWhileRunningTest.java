@@ -7,11 +7,15 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.flash.cli.FlashMain;
 import dev.flash.daemon.StatusServer;
+import dev.flash.testing.Await;
 import dev.flash.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -33,24 +37,27 @@ class ModelDropWhileRunningTest {
         Path socket = state.resolve("flashd.sock");
         Path config = dir.resolve("flashd.toml");
         Files.writeString(config, "model_poll_seconds = 1\n");
-        Thread daemon = new Thread(() -> FlashMain.commandLine().execute("daemon", "--simulate",
-                "--config", config.toString(), "--models-dir", models.toString(), "--state-dir", state.toString(),
-                "--socket", socket.toString(), "--period", "100", "--duration", "9", "--quiet"));
-        daemon.start();
+        CompletableFuture<Integer> daemon = CompletableFuture.supplyAsync(() -> FlashMain.commandLine().execute(
+                "daemon", "--simulate", "--config", config.toString(), "--models-dir", models.toString(),
+                "--state-dir", state.toString(), "--socket", socket.toString(), "--period", "100", "--quiet"));
         try {
-            awaitStatus(socket, s -> s.has("ticks") && s.get("ticks").getAsInt() > 2);
+            awaitStatus(socket, "a few ticks", s -> s.has("ticks") && s.get("ticks").getAsInt() > 2);
 
             drop(models, "good.onnx", TestModels.validDvfs());
-            JsonObject active = awaitStatus(socket, s -> modelName(s).equals("good.onnx"));
+            JsonObject active = awaitStatus(socket, "good.onnx active", s -> modelName(s).equals("good.onnx"));
             assertEquals("running", active.get("state").getAsString());
 
             drop(models, "broken.onnx", TestModels.truncated());
-            Thread.sleep(2500); // more than one poll period
-            JsonObject after = awaitStatus(socket, s -> true);
+            // the daemon's own poll has seen the file and refused it: not a wait that passes without one
+            JsonObject after = awaitStatus(socket, "broken.onnx refused by the daemon", s -> rejected(s).stream()
+                    .anyMatch(r -> r.startsWith("broken.onnx: ") && r.contains("not a loadable ONNX model")));
             assertEquals("good.onnx", modelName(after), "the last good model keeps running");
             assertEquals("running", after.get("state").getAsString());
-            long modelDecisions = after.getAsJsonObject("counts").get("modelDecisions").getAsLong();
-            assertTrue(modelDecisions > 0, "the model decides");
+            assertEquals(0, after.getAsJsonObject("counts").get("fallbacks").getAsLong(), after.toString());
+            long decisions = after.getAsJsonObject("counts").get("modelDecisions").getAsLong();
+            awaitStatus(socket, "the model to keep deciding",
+                    s -> s.getAsJsonObject("counts").get("modelDecisions").getAsLong() > decisions
+                            && modelName(s).equals("good.onnx"));
 
             // The operator sees why the file was refused.
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -60,8 +67,9 @@ class ModelDropWhileRunningTest {
             assertTrue(out.toString().contains("broken.onnx"), out.toString());
             assertTrue(out.toString().contains("good.onnx"), out.toString());
         } finally {
-            daemon.join(TimeUnit.SECONDS.toMillis(30)); // --duration stops it cleanly
+            sun.misc.Signal.raise(new sun.misc.Signal("INT")); // the daemon's handler stops the loop
         }
+        assertEquals(0, daemon.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "stopped cleanly");
     }
 
     /** Write then rename, as the docs tell operators to do. */
@@ -75,20 +83,27 @@ class ModelDropWhileRunningTest {
         return status.getAsJsonObject("model").get("name").getAsString();
     }
 
-    private static JsonObject awaitStatus(Path socket, Predicate<JsonObject> until) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = JsonParser.parseString(StatusServer.request(socket, "status", 1000)).getAsJsonObject();
-                if (until.test(last)) {
-                    return last;
-                }
-            } catch (IOException notYet) {
-                // the daemon is still starting
-            }
-            Thread.sleep(100);
+    /** "name: reason" of each model file the daemon's status lists as rejected. */
+    private static List<String> rejected(JsonObject status) {
+        List<String> out = new ArrayList<>();
+        if (status.has("rejectedModels")) {
+            status.getAsJsonArray("rejectedModels").forEach(r -> out.add(r.getAsJsonObject().get("name").getAsString()
+                    + ": " + r.getAsJsonObject().get("reason").getAsString()));
         }
-        throw new AssertionError("status never matched; last: " + last);
+        return out;
+    }
+
+    /** The first status that matches, waiting for it (the daemon may still be starting). */
+    private static JsonObject awaitStatus(Path socket, String what, Predicate<JsonObject> until) {
+        JsonObject[] last = new JsonObject[1];
+        Await.until(what, Await.DEADLINE, () -> {
+            try {
+                last[0] = JsonParser.parseString(StatusServer.request(socket, "status", 5000)).getAsJsonObject();
+                return until.test(last[0]);
+            } catch (IOException notYet) {
+                return false;
+            }
+        }, () -> "last status: " + last[0]);
+        return last[0];
     }
 }

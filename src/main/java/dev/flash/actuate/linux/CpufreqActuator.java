@@ -2,6 +2,8 @@ package dev.flash.actuate.linux;
 
 import dev.flash.actuate.ActuationException;
 import dev.flash.actuate.ActuationMode;
+import dev.flash.actuate.ForeignChange;
+import dev.flash.actuate.ForeignChangeException;
 import dev.flash.actuate.FrequencyActuator;
 import dev.flash.actuate.RestoreReport;
 import dev.flash.actuate.SavedPolicy;
@@ -12,6 +14,10 @@ import dev.flash.sysfs.SysfsRoot;
 import dev.flash.sysfs.SysfsWriter;
 import dev.flash.telemetry.PolicySample;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -38,11 +44,25 @@ import java.util.TreeMap;
  * them back. A failed write raises {@link ActuationException} naming the file; other policies
  * are unaffected. One loop thread drives an actuator; methods are synchronized for the status
  * reader.
+ *
+ * <p>Sharing the node: every {@link #VERIFY_EVERY} calls the governor and both limits are read
+ * and compared with what flash last wrote or found there; in CAP mode the limits also before each
+ * write (it would replace another tool's cap), in SETSPEED mode a failed write is checked too
+ * (another governor refuses it). A difference is another tool's (or the kernel's) doing: flash hands back its
+ * own values that are still in place, leaves the other tool's, drops the policy from the state
+ * file (so no restore writes over it), raises {@link ForeignChangeException} once and writes
+ * nothing more to the policy until the changed values are back as flash expects them, or until
+ * {@link #resume}. Nothing is re-written to win the policy back: that would be a fight.
+ * {@code scaling_setspeed} is not compared: the kernel shows the current frequency there, which
+ * hardware moves on its own.
  */
 public final class CpufreqActuator implements FrequencyActuator {
-    /** An unchanged target is written again after this many calls (re-asserts against peers). */
-    static final int REASSERT_TICKS = 10;
+    /** An unchanged target is not written; the policy is read back after this many calls. */
+    static final int VERIFY_EVERY = 10;
     private static final String USERSPACE = "userspace";
+    private static final String GOVERNOR = "scaling_governor";
+    private static final String MIN = "scaling_min_freq";
+    private static final String MAX = "scaling_max_freq";
 
     private final SysfsRoot root;
     private final StateStore store;
@@ -50,6 +70,10 @@ public final class CpufreqActuator implements FrequencyActuator {
     private final Map<Integer, Control> controls = new TreeMap<>();
     /** The same controls indexed by policy id, so a tick's 256 look-ups box no Integer. */
     private Control[] byId = new Control[0];
+    /** Policies left to another tool; they outlive restore() (a hands-off must not retake them). */
+    private final Map<Integer, Yield> yields = new TreeMap<>();
+    /** Originals of resumed policies whose state-file entry was dropped when they were left. */
+    private final Map<Integer, SavedPolicy> carriedOriginals = new HashMap<>();
 
     public CpufreqActuator(SysfsRoot root, StateStore store, boolean dryRun) {
         this.root = root;
@@ -95,17 +119,23 @@ public final class CpufreqActuator implements FrequencyActuator {
     /**
      * Applies the target and returns what the kernel reports as applied: the read-back
      * {@code scaling_setspeed} (or {@code scaling_cur_freq}) in SETSPEED mode, the read-back
-     * {@code scaling_max_freq} in CAP mode, and the would-be target in OBSERVE mode.
+     * {@code scaling_max_freq} in CAP mode, and the would-be target in OBSERVE mode; -1 without
+     * writing while the policy is left to another tool.
+     *
+     * @throws ForeignChangeException once, when another tool changed the policy
      */
     @Override
     public synchronized long apply(PolicySample policy, long targetKhz) throws ActuationException {
+        if (!yields.isEmpty() && stillLeftToOtherTool(policy.id())) {
+            return -1;
+        }
         Control c = control(policy.id());
         long target = c.target(targetKhz);
         switch (c.mode) {
             case OBSERVE:
                 return target;
             case SETSPEED:
-                return applySetspeed(c, policy, target);
+                return applySetspeed(c, target);
             case CAP:
                 return applyCap(c, target);
             default:
@@ -113,26 +143,30 @@ public final class CpufreqActuator implements FrequencyActuator {
         }
     }
 
-    private long applySetspeed(Control c, PolicySample policy, long target) throws ActuationException {
+    /**
+     * Writes only {@code scaling_setspeed}: another tool's limit does not make that write wrong
+     * (the kernel clamps it), so the policy is read back every {@link #VERIFY_EVERY} calls, not
+     * before each write; another governor makes the write fail, and is noticed then.
+     */
+    private long applySetspeed(Control c, long target) throws ActuationException {
         saveOnce(c);
-        // When this tick's telemetry shows another governor, a peer took the policy: write (and
-        // fail loudly with EINVAL, naming it) rather than skip as if nothing happened.
-        boolean peerTookIt = c.userspaceAttached && !USERSPACE.equals(policy.governor());
-        if (!peerTookIt && c.unchanged(target)) {
+        if (c.verifyDue()) {
+            checkForeignChanges(c);
+        }
+        if (c.unchanged(target)) {
             return c.lastApplied;
         }
         if (!c.userspaceAttached) {
-            write(c.file("scaling_governor"), USERSPACE);
+            write(c.file(GOVERNOR), USERSPACE);
             c.userspaceAttached = true;
+            c.expectedGovernor = USERSPACE;
         }
         try {
             writeControl(c.setspeed, Long.toString(target));
         } catch (SysfsException e) {
             c.lastApplied = -1;
-            String governor = SysfsRoot.readLine(c.file("scaling_governor")).orElse("?");
-            String hint = USERSPACE.equals(governor) ? ""
-                    : " (scaling_governor is now '" + governor + "': another tool changed it?)";
-            throw new ActuationException(e.getMessage() + hint, e);
+            checkForeignChanges(c); // EINVAL under another tool's governor: step back, not an error
+            throw new ActuationException(e.getMessage(), e);
         }
         long back = readBack(c.setspeed);
         if (back < 0) {
@@ -145,13 +179,25 @@ public final class CpufreqActuator implements FrequencyActuator {
         return c.applied(target, back);
     }
 
+    /**
+     * Writes {@code scaling_max_freq}, which another tool may have set: both limits are read
+     * before each write (one more read than the floor check needs), the governor every
+     * {@link #VERIFY_EVERY} calls.
+     */
     private long applyCap(Control c, long target) throws ActuationException {
         saveOnce(c);
+        if (c.verifyDue()) {
+            checkForeignChanges(c);
+        }
         if (c.unchanged(target)) {
             return c.lastApplied;
         }
-        // never below the policy's lower limit: the kernel would reject max < min with EINVAL
         long currentMin = readBack(c.min);
+        long currentMax = readBack(c.max);
+        if ((currentMin >= 0 && currentMin != c.expectedMin) || (currentMax >= 0 && currentMax != c.expectedMax)) {
+            checkForeignChanges(c); // throws: the write would replace another tool's value
+        }
+        // never below the policy's lower limit: the kernel would reject max < min with EINVAL
         long cap = Math.max(target, currentMin > 0 ? currentMin : c.foundMin);
         try {
             writeControl(c.max, Long.toString(cap));
@@ -161,8 +207,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         }
         long back = readBack(c.max);
         if (back < 0) {
-            throw new ActuationException(c.file("scaling_max_freq") + ": wrote " + cap + " but it reads back no number");
+            throw new ActuationException(c.file(MAX) + ": wrote " + cap + " but it reads back no number");
         }
+        c.expectedMax = back;
         return c.applied(target, back);
     }
 
@@ -183,6 +230,171 @@ public final class CpufreqActuator implements FrequencyActuator {
             return file.readLong();
         } catch (java.io.IOException e) {
             return -1;
+        }
+    }
+
+    // ---- sharing the node with other tools -------------------------------------------------
+
+    /**
+     * Reads the governor and both limits back; when one is not what flash wrote or found there,
+     * steps back from the policy and throws. An unreadable file is not a change (the write that
+     * follows names it if it is gone).
+     */
+    private void checkForeignChanges(Control c) throws ForeignChangeException {
+        c.callsSinceVerify = 0;
+        String governor;
+        try {
+            governor = c.governor.readText(); // the same String while the file is unchanged
+        } catch (java.io.IOException e) {
+            governor = ""; // unreadable: not evidence of another tool
+        }
+        long min = readBack(c.min);
+        long max = readBack(c.max);
+        boolean governorChanged = !governor.isEmpty() && !governor.equals(c.expectedGovernor);
+        boolean minChanged = min >= 0 && min != c.expectedMin;
+        boolean maxChanged = max >= 0 && max != c.expectedMax;
+        if (!governorChanged && !minChanged && !maxChanged) {
+            return; // the steady state: nothing allocated
+        }
+        List<ForeignChange> changes = new ArrayList<>(3);
+        Instant now = Instant.now();
+        if (governorChanged) {
+            changes.add(new ForeignChange(c.id, GOVERNOR, c.expectedGovernor, governor, now));
+        }
+        if (minChanged) {
+            changes.add(new ForeignChange(c.id, MIN, Long.toString(c.expectedMin), Long.toString(min), now));
+        }
+        if (maxChanged) {
+            changes.add(new ForeignChange(c.id, MAX, Long.toString(c.expectedMax), Long.toString(max), now));
+        }
+        throw leaveToOtherTool(c, changes);
+    }
+
+    /**
+     * Hands back what flash changed and the other tool did not touch, keeps the other tool's
+     * values, and drops the policy's saved originals from the state file so that no restore
+     * writes them over the other tool's choice. The originals are kept in memory for a resume.
+     */
+    private ForeignChangeException leaveToOtherTool(Control c, List<ForeignChange> changes) {
+        java.util.Set<String> theirs = new java.util.HashSet<>();
+        changes.forEach(ch -> theirs.add(ch.file()));
+        List<String> handedBack = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        SavedPolicy o = c.original;
+        if (c.mode == ActuationMode.SETSPEED && !theirs.contains(GOVERNOR)) {
+            // under a governor flash attached, its speed is flash's too: both go back
+            if (c.userspaceAttached && !USERSPACE.equals(o.governor())) {
+                handBack(c.file(GOVERNOR), o.governor(), handedBack, failed);
+            } else if (o.hasSetspeed() && c.lastWritten >= 0) {
+                handBack(c.file("scaling_setspeed"), Long.toString(o.setspeedKhz()), handedBack, failed);
+            }
+        }
+        if (c.mode == ActuationMode.CAP && !theirs.contains(MAX) && c.expectedMax != o.scalingMaxKhz()) {
+            handBack(c.file(MAX), Long.toString(o.scalingMaxKhz()), handedBack, failed);
+        }
+        if (failed.isEmpty()) {
+            try {
+                store.forget(root, c.id);
+            } catch (ActuationException e) {
+                failed.add(e.getMessage());
+            }
+        }
+        // Kept in the state file when a hand-back failed: flash's value must not outlive it.
+        yields.put(c.id, new Yield(o, List.copyOf(changes), failed.isEmpty()));
+        drop(c.id);
+        StringBuilder m = new StringBuilder("another tool changed ");
+        for (int i = 0; i < changes.size(); i++) {
+            m.append(i == 0 ? "" : ", ").append(changes.get(i).describe());
+        }
+        m.append(": flash leaves policy").append(c.id).append(" to it");
+        if (!handedBack.isEmpty()) {
+            m.append(" (handed back ").append(String.join(", ", handedBack)).append(')');
+        }
+        if (!failed.isEmpty()) {
+            m.append(" (could not hand back: ").append(String.join("; ", failed)).append(')');
+        }
+        m.append(" until the value returns or `flash resume ").append(c.id).append('`');
+        return new ForeignChangeException(m.toString(), changes);
+    }
+
+    private void handBack(Path file, String value, List<String> handedBack, List<String> failed) {
+        try {
+            root.writeFile(file, value);
+            handedBack.add(file.getFileName() + " " + value);
+        } catch (SysfsException e) {
+            failed.add(e.getMessage());
+        }
+    }
+
+    /**
+     * True while a policy left to another tool keeps that tool's values. Every
+     * {@link #VERIFY_EVERY} calls the changed files are read again; once all of them are back
+     * to what flash expected, the policy is taken back (with its original saved again).
+     */
+    private boolean stillLeftToOtherTool(int policyId) {
+        Yield y = yields.get(policyId);
+        if (y == null) {
+            return false;
+        }
+        if (++y.calls < VERIFY_EVERY) {
+            return true;
+        }
+        y.calls = 0;
+        Path dir = root.resolve(SysfsRoot.CPUFREQ + "/policy" + policyId);
+        for (ForeignChange ch : y.changes) {
+            if (!SysfsRoot.readLine(dir.resolve(ch.file())).map(ch.expected()::equals).orElse(false)) {
+                return true;
+            }
+        }
+        takeBack(policyId);
+        return false;
+    }
+
+    @Override
+    public synchronized List<ForeignChange> foreignChanges() {
+        List<ForeignChange> out = new ArrayList<>();
+        yields.values().forEach(y -> out.addAll(y.changes));
+        return out;
+    }
+
+    /**
+     * The operator's word: the policy (every one when {@code policyId < 0}) is taken back; the
+     * next write goes ahead, and its original (as first found) is saved again before it.
+     */
+    @Override
+    public synchronized List<Integer> resume(int policyId) {
+        List<Integer> ids = new ArrayList<>();
+        for (Integer id : yields.keySet()) {
+            if (policyId < 0 || id == policyId) {
+                ids.add(id);
+            }
+        }
+        ids.forEach(this::takeBack);
+        return ids;
+    }
+
+    private void takeBack(int policyId) {
+        Yield y = yields.remove(policyId);
+        if (y != null && y.forgotten) {
+            carriedOriginals.put(policyId, y.original);
+        }
+        drop(policyId);
+    }
+
+    @Override
+    public synchronized void forget(int policyId) {
+        yields.remove(policyId);
+        carriedOriginals.remove(policyId);
+        drop(policyId);
+    }
+
+    private void drop(int policyId) {
+        Control c = controls.remove(policyId);
+        if (c != null) {
+            c.close();
+        }
+        if (policyId >= 0 && policyId < byId.length) {
+            byId[policyId] = null;
         }
     }
 
@@ -253,23 +465,28 @@ public final class CpufreqActuator implements FrequencyActuator {
             c.mode = dryRun ? ActuationMode.OBSERVE
                     : userspaceOffered ? ActuationMode.SETSPEED : ActuationMode.CAP;
 
+            // What is there now is what flash expects to find until it writes: compared later to
+            // tell another tool's change from its own.
+            String governor = SysfsRoot.requireLine(dir.resolve(GOVERNOR));
+            c.expectedGovernor = governor;
+            c.expectedMin = SysfsRoot.requireLong(dir.resolve(MIN));
+            c.expectedMax = SysfsRoot.requireLong(dir.resolve(MAX));
             Optional<SavedPolicy> earlier = dryRun ? Optional.empty() : store.saved(root, id);
+            SavedPolicy carried = carriedOriginals.remove(id);
             if (earlier.isPresent()) {
                 c.original = earlier.get();
                 c.saved = true;
+            } else if (carried != null) {
+                c.original = carried; // resumed after another tool had it: still the first-found values
             } else {
-                String governor = SysfsRoot.requireLine(dir.resolve("scaling_governor"));
                 long setspeed = USERSPACE.equals(governor)
                         ? SysfsRoot.readLong(dir.resolve("scaling_setspeed"), -1) : -1;
-                c.original = new SavedPolicy(id, governor,
-                        SysfsRoot.requireLong(dir.resolve("scaling_min_freq")),
-                        SysfsRoot.requireLong(dir.resolve("scaling_max_freq")), setspeed);
+                c.original = new SavedPolicy(id, governor, c.expectedMin, c.expectedMax, setspeed);
             }
-            // Policies met in the same tick would all re-assert in the same later tick (256 writes
-            // at once, every REASSERT_TICKS ticks: the tick's worst case). Their first cycle is
-            // shortened by 0..REASSERT_TICKS-1 calls, in the order they were met, so the
-            // re-assertions spread over the ticks; each still comes within REASSERT_TICKS calls.
-            c.reassertPhase = controls.size() % REASSERT_TICKS;
+            // Policies met in the same tick would all be read back in the same later tick. Their
+            // first cycle is shortened by 0..VERIFY_EVERY-1 calls, in the order they were met, so
+            // the read-backs spread over the ticks; each still comes within VERIFY_EVERY calls.
+            c.callsSinceVerify = controls.size() % VERIFY_EVERY;
             c.foundMin = c.original.scalingMinKhz();
             c.lo = clamp(c.original.scalingMinKhz(), c.cpuinfoMin, c.cpuinfoMax);
             c.hi = Math.max(c.lo, clamp(c.original.scalingMaxKhz(), c.cpuinfoMin, c.cpuinfoMax));
@@ -332,41 +549,40 @@ public final class CpufreqActuator implements FrequencyActuator {
         final KeptOpenFile setspeed;
         final KeptOpenFile max;
         final KeptOpenFile min;
-        /** What was last written and read back; -1 after an error or a peer's change. */
+        final KeptOpenFile governor;
+        /** What was last written and read back; -1 after an error. */
         long lastApplied = -1;
         long lastWritten = -1;
-        int unchangedTicks;
-        /** Head start of the first re-assertion cycle (see firstContact). */
-        int reassertPhase;
-        boolean firstWrite = true;
+        /** What flash last wrote or found in the files another tool may change. */
+        String expectedGovernor;
+        long expectedMin;
+        long expectedMax;
+        /** Calls since the files were last read back (starts with a head start, see firstContact). */
+        int callsSinceVerify;
 
         Control(int id, Path dir) {
             this.id = id;
             this.dir = dir;
             java.nio.ByteBuffer scratch = KeptOpenFile.newScratch();
             this.setspeed = new KeptOpenFile(dir.resolve("scaling_setspeed"), scratch);
-            this.max = new KeptOpenFile(dir.resolve("scaling_max_freq"), scratch);
-            this.min = new KeptOpenFile(dir.resolve("scaling_min_freq"), scratch);
+            this.max = new KeptOpenFile(dir.resolve(MAX), scratch);
+            this.min = new KeptOpenFile(dir.resolve(MIN), scratch);
+            this.governor = new KeptOpenFile(dir.resolve(GOVERNOR), scratch);
         }
 
-        /**
-         * True when the value was written and read back within the last {@link #REASSERT_TICKS}
-         * calls: the write is skipped. Every so often it is written anyway, so a peer that wrote
-         * the same file is corrected within seconds.
-         */
+        /** True when the value was written and read back before: the write is skipped. */
         boolean unchanged(long value) {
-            if (lastApplied >= 0 && value == lastWritten && unchangedTicks < REASSERT_TICKS) {
-                unchangedTicks++;
-                return true;
-            }
-            return false;
+            return lastApplied >= 0 && value == lastWritten;
+        }
+
+        /** True once every {@link #VERIFY_EVERY} calls: time to read the policy back. */
+        boolean verifyDue() {
+            return ++callsSinceVerify >= VERIFY_EVERY;
         }
 
         long applied(long written, long back) {
             lastWritten = written;
             lastApplied = back;
-            unchangedTicks = firstWrite ? reassertPhase : 0;
-            firstWrite = false;
             return back;
         }
 
@@ -374,6 +590,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             setspeed.close();
             max.close();
             min.close();
+            governor.close();
         }
 
         Path file(String name) {
@@ -382,6 +599,21 @@ public final class CpufreqActuator implements FrequencyActuator {
 
         long target(long requested) {
             return snap(clamp(requested, lo, hi), table, lo, hi);
+        }
+    }
+
+    /** A policy left to another tool: what changed, and the originals flash found first. */
+    private static final class Yield {
+        final SavedPolicy original;
+        final List<ForeignChange> changes;
+        /** True when the state file no longer holds the policy (so a resume must save it again). */
+        final boolean forgotten;
+        int calls;
+
+        Yield(SavedPolicy original, List<ForeignChange> changes, boolean forgotten) {
+            this.original = original;
+            this.changes = changes;
+            this.forgotten = forgotten;
         }
     }
 }

@@ -53,6 +53,11 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
         return new OnnxDvfsPolicy(OnnxModel.load(file));
     }
 
+    /** {@link #load(Path)} of a file of at most {@code maxBytes}. */
+    public static OnnxDvfsPolicy load(Path file, long maxBytes) throws ModelRejectedException {
+        return new OnnxDvfsPolicy(OnnxModel.load(file, maxBytes));
+    }
+
     /** Returns the ladder size; throws when the model does not fit the DVFS environment. */
     public static int checkAgainstEnvironment(ModelDescription d) throws ModelRejectedException {
         Path file = d.file();

@@ -97,11 +97,34 @@ public final class OnnxModel implements AutoCloseable {
         return options;
     }
 
-    /** Reads, validates and opens a model file. */
+    /**
+     * Largest model file read by default (the {@code model_max_bytes} key): far above a FLASH
+     * model (tens of KB), far below the daemon's 64 MiB heap, which a file read whole must fit.
+     */
+    public static final long DEFAULT_MAX_BYTES = 16L << 20;
+
+    /** Reads, validates and opens a model file of at most {@link #DEFAULT_MAX_BYTES}. */
     public static OnnxModel load(Path file) throws ModelRejectedException {
+        return load(file, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Reads, validates and opens a model file. The size is checked before reading, and the read
+     * stops one byte past the limit (a file growing meanwhile cannot run the heap out either).
+     */
+    public static OnnxModel load(Path file, long maxBytes) throws ModelRejectedException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw tooLarge(file, size, maxBytes);
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            if (bytes.length > maxBytes) {
+                throw tooLarge(file, bytes.length, maxBytes);
+            }
         } catch (NoSuchFileException e) {
             throw new ModelRejectedException(file, "file not found: " + file, e);
         } catch (IOException e) {
@@ -131,6 +154,11 @@ public final class OnnxModel implements AutoCloseable {
             closeQuietly(session);
             throw new ModelRejectedException(file, "validation failed: " + firstLine(String.valueOf(e.getMessage())), e);
         }
+    }
+
+    private static ModelRejectedException tooLarge(Path file, long size, long maxBytes) {
+        return new ModelRejectedException(file, "file is " + size + " bytes, more than the limit of " + maxBytes
+                + " (model_max_bytes; a FLASH model is tens of KB): not read");
     }
 
     public ModelDescription description() {

@@ -23,46 +23,61 @@ class CpuLoadMeterTest {
         assertArrayEquals(new double[] {0.4, 0.5}, meter.sample(), 1e-12);
     }
 
+    /**
+     * The meter against this process's own CPU time over the same interval: the machine was busy
+     * at least as long as our spinning threads ran, however busy other builds kept it. The spin
+     * is measured in CPU time, not wall time, so a loaded machine only makes it take longer.
+     */
     @Test
-    void aSpinningThreadRaisesRealUtilization() throws InterruptedException {
+    void busyTimeCoversWhatThisProcessSpent() throws InterruptedException {
         CpuLoadMeter meter = CpuLoadMeter.linux();
         int cpus = Runtime.getRuntime().availableProcessors();
-        Thread.sleep(300);
-        double quiet = mean(meter.sample());
+        meter.sample();
+        long wallStart = System.nanoTime();
+        long cpuStart = processCpuNanos();
         Thread[] spinners = new Thread[cpus];
         for (int i = 0; i < cpus; i++) {
-            spinners[i] = new Thread(() -> spin(400));
+            spinners[i] = new Thread(() -> spinCpu(300));
             spinners[i].start();
         }
         for (Thread t : spinners) {
             t.join();
         }
         double[] busy = meter.sample();
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        double ourSeconds = (processCpuNanos() - cpuStart) / 1e9;
         assertEquals(dev.flash.testing.ThisMachine.logicalCpus(), busy.length, "one value per logical CPU");
-        double spinning = mean(busy);
-        // With every CPU ours, all are busy; under taskset (fewer CPUs ours) at least the share we spin on.
-        assertTrue(spinning > 0.6 * cpus / busy.length, "spinning on every CPU we may use shows as busy: " + spinning);
-        // The development machines are shared (other builds run), so the quiet interval may be
-        // busy too; spinning on every CPU can only keep or raise it (small tolerance for rounding).
-        assertTrue(spinning >= quiet - 0.1, "not less busy than the quiet interval: " + spinning + " vs " + quiet);
-    }
-
-    private static double mean(double[] xs) {
-        double s = 0;
-        for (double x : xs) {
-            s += x;
+        double machineBusySeconds = 0;
+        for (double b : busy) {
+            assertTrue(b >= 0 && b <= 1, "a share: " + b);
+            machineBusySeconds += b * wallSeconds;
         }
-        return s / xs.length;
+        // /proc/stat counts in jiffies (10 ms per CPU at worst), and the two intervals differ by
+        // the time between the reads: a small slack for both
+        double slack = 0.02 * busy.length + 0.1 * ourSeconds;
+        assertTrue(ourSeconds >= 0.3 * cpus * 0.9, "the spinners ran: " + ourSeconds + " s of CPU");
+        assertTrue(machineBusySeconds >= ourSeconds - slack, "busy " + machineBusySeconds + " CPU-s, we alone spent "
+                + ourSeconds + " CPU-s over " + wallSeconds + " s");
     }
 
-    private static void spin(long millis) {
-        long end = System.nanoTime() + millis * 1_000_000L;
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Spins until this thread has used {@code millis} of CPU time. */
+    private static void spinCpu(long millis) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long end = threads.getCurrentThreadCpuTime() + millis * 1_000_000L;
         long x = 1;
-        while (System.nanoTime() < end) {
-            x = x * 6364136223846793005L + 1442695040888963407L;
+        while (threads.getCurrentThreadCpuTime() < end) {
+            for (int i = 0; i < 10_000; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
         }
         if (x == 0) {
             System.out.print("");
         }
     }
+
 }

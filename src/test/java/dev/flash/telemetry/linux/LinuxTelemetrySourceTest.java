@@ -3,7 +3,6 @@ package dev.flash.telemetry.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.PolicySample;
@@ -194,13 +193,20 @@ class LinuxTelemetrySourceTest {
             for (String signal : r.unavailable().keySet()) {
                 assertFalse(r.unavailable().get(signal).isBlank(), signal + " has a reason");
             }
-            assumeFalse(Files.isDirectory(Path.of("/sys/class/powercap")), "this machine has powercap");
-            assertTrue(r.unavailable().get(LinuxTelemetrySource.POWER).contains("energy unavailable"));
-            assertTrue(r.powerZones().isEmpty() && Double.isNaN(r.powerReferenceWatts()));
+            // Energy and counters, on every machine: a value, or the reason there is none.
+            String power = r.unavailable().get(LinuxTelemetrySource.POWER);
+            if (power == null) {
+                assertFalse(r.powerZones().isEmpty(), "power available: zones are read");
+            } else {
+                assertTrue(r.powerZones().isEmpty() && Double.isNaN(r.powerReferenceWatts()));
+                assertTrue(Files.isDirectory(Path.of("/sys/class/powercap")) ? power.contains("energy_uj")
+                        || power.contains("RAPL") : power.contains("energy unavailable"), power);
+            }
             String ipc = r.unavailable().get(LinuxTelemetrySource.IPC);
-            assumeFalse(ipc == null, "this machine has a hardware PMU");
-            assertTrue(ipc.contains("not supported"), ipc);
-            assertTrue(r.unavailable().containsKey(LinuxTelemetrySource.MPKI));
+            if (ipc != null) { // with a PMU it is measured (per policy; this source scans none)
+                assertTrue(ipc.contains("not supported") || ipc.contains("perf_event_paranoid"), ipc);
+                assertTrue(r.unavailable().containsKey(LinuxTelemetrySource.MPKI));
+            }
             assertTrue(source.describe().contains("linux (/)"), source.describe());
         }
     }

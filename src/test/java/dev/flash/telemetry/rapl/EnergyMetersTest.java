@@ -1,13 +1,20 @@
 package dev.flash.telemetry.rapl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.sysfs.SysfsRoot;
+import dev.flash.telemetry.PowerZoneSample;
 import dev.flash.testing.FakeMsr;
 import dev.flash.testing.FakePowercap;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +55,52 @@ class EnergyMetersTest {
         }
     }
 
+    /**
+     * The real root, whatever this machine has: what the meter must do follows from what the
+     * kernel shows (a readable powercap zone, zones only root may read, MSR devices, nothing).
+     */
     @Test
-    void thisMachineSaysWhyEnergyIsMissingOrReadsIt() {
-        // The real root: on the development VMs there is neither powercap nor msr.
+    void thisMachineReadsEnergyOrSaysWhyNot() throws Exception {
+        Path powercap = Path.of("/sys/class/powercap");
+        List<Path> energyFiles = new ArrayList<>();
+        if (Files.isDirectory(powercap)) {
+            try (Stream<Path> zones = Files.list(powercap)) {
+                zones.filter(z -> z.getFileName().toString().startsWith("intel-rapl:"))
+                        .map(z -> z.resolve("energy_uj")).filter(Files::exists).forEach(energyFiles::add);
+            }
+        }
+        boolean readableZone = energyFiles.stream().anyMatch(EnergyMetersTest::readable);
+        boolean msrDevices;
+        try (Stream<Path> cpus = Files.isDirectory(Path.of("/dev/cpu")) ? Files.list(Path.of("/dev/cpu")) : Stream.empty()) {
+            msrDevices = cpus.anyMatch(c -> Files.exists(c.resolve("msr")));
+        }
         try (EnergyMeter meter = EnergyMeters.detect(SysfsRoot.system())) {
-            assertTrue(meter.unavailableReason().isPresent() || !meter.read(System.nanoTime()).isEmpty(),
-                    meter.describe());
+            List<PowerZoneSample> zones = meter.read(System.nanoTime());
+            if (readableZone) {
+                assertInstanceOf(PowercapEnergyMeter.class, meter, "a readable zone: " + energyFiles);
+                assertFalse(zones.isEmpty(), meter.describe());
+            } else if (energyFiles.isEmpty() && !msrDevices) {
+                assertEquals(EnergyMeters.NOTHING, meter.unavailableReason().orElseThrow(), meter.describe());
+                assertTrue(zones.isEmpty());
+            } else if (meter.unavailableReason().isPresent()) {
+                // zones only root may read, or MSR devices that do not count: the reason names which
+                String reason = meter.unavailableReason().get();
+                assertTrue(energyFiles.isEmpty() ? reason.contains("msr") || reason.contains("MSR") || reason.contains("RAPL")
+                        : reason.contains("energy_uj"), reason);
+                assertTrue(zones.isEmpty());
+            } else {
+                assertInstanceOf(MsrEnergyMeter.class, meter, "no readable zone, so only the MSRs can count");
+                assertFalse(zones.isEmpty(), meter.describe());
+            }
+        }
+    }
+
+    private static boolean readable(Path file) {
+        try {
+            Files.readString(file);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }
