@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The short soak: the daemon's loop on the fake machine with every fault class today's code
  * handles, the invariants asserted. The classes come from {@code -Dflash.soak.faults=LIST}
  * ("all", or keys such as {@code foreign-governor,sigkill}); the default leaves out
- * foreign-governor and foreign-limit, which break "as found" until issue 20's defect 4 (flashd
- * restores its saved value over another tool's) is fixed. {@code flash bench soak} runs them all.
+ * foreign-governor and foreign-limit ({@link FaultClass#handledToday()}: after a SIGKILL,
+ * {@code flash restore} writes the saved value over another tool's). {@code flash bench soak}
+ * runs them all.
  */
 class SoakTest {
 
