@@ -7,14 +7,15 @@ import java.util.stream.Stream;
 
 /**
  * What this process holds, read from {@code /proc/self}: open file descriptors, threads (every
- * task, native ones such as ONNX Runtime's included) and the heap in use after a collection.
+ * task but the JIT compiler's, native ones such as ONNX Runtime's included) and the heap in use
+ * after a collection.
  */
 public record ResourceProbe(long fds, long threads, long heapBytes) {
 
     /**
      * A sample after full collections (the heap figure is then what is reachable). Descriptors
-     * that only an unreachable object held (an abandoned daemon's) are closed by the cleaner
-     * thread after a collection, so collections are repeated while the count still falls.
+     * that only an unreachable object held are closed by the cleaner thread after a collection,
+     * so collections are repeated while the count still falls.
      */
     public static ResourceProbe sample() {
         Runtime rt = Runtime.getRuntime();
@@ -30,7 +31,26 @@ public record ResourceProbe(long fds, long threads, long heapBytes) {
             fds = now;
         }
         long heap = rt.totalMemory() - rt.freeMemory();
-        return new ResourceProbe(fds, count(Path.of("/proc/self/task")), heap);
+        return new ResourceProbe(fds, countThreads(), heap);
+    }
+
+    /**
+     * Every task of the process (native ones such as ONNX Runtime's included) but the JIT's
+     * compiler threads, which the JVM starts and stops by its own load.
+     */
+    private static long countThreads() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/task"))) {
+            return s.filter(t -> {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    return !(name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+                } catch (IOException e) {
+                    return false; // the thread ended while we looked
+                }
+            }).count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static long count(Path dir) {

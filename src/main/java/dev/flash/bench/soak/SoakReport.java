@@ -110,8 +110,10 @@ public final class SoakReport {
         return ResourceProbe.flat(first().fds(), last().fds(), SoakRun.FLAT_TOLERANCE);
     }
 
+    /** With 2 threads of slack: the JVM's own service threads come and go by a couple. */
     public boolean threadsFlat() {
-        return ResourceProbe.flat(first().threads(), last().threads(), SoakRun.FLAT_TOLERANCE);
+        return last().threads() - first().threads() <= Math.max(2, SoakRun.FLAT_TOLERANCE * first().threads())
+                && first().threads() > 0;
     }
 
     public boolean heapFlat() {

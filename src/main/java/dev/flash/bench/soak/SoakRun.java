@@ -202,6 +202,11 @@ public final class SoakRun {
                 report.uncaught(t, e);
             }
             if (t % tenth == 0) {
+                // Sampled between two daemons: a running one holds more or fewer control files
+                // by its state (acting, hands-off), which would blur a leak of a few descriptors.
+                if (daemon != null) {
+                    kill();
+                }
                 report.resources.add(ResourceProbe.sample());
                 progress.at(t, report.totalFaults());
             }
@@ -249,8 +254,11 @@ public final class SoakRun {
         procStat.close();
         reader.close();
         provider.close();
-        // The actuator's kept-open control files have no owner left; their channels are closed
-        // when collected, as the kernel closes a dead process's descriptors.
+        // The kernel closes a dead process's descriptors: the actuator's kept-open control files
+        // go too (forget writes nothing, neither to sysfs nor to the state file).
+        for (int id : kernel.policyIds()) {
+            node.actuator().forget(id);
+        }
         daemon = null;
         node = null;
     }
