@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -91,7 +90,7 @@ final class BenchSoakCommand implements Callable<Integer> {
             ticks = Long.parseLong(ticksText.trim());
             seed = Long.parseLong(seedText.trim());
             rate = Double.parseDouble(rateText.trim());
-            faults = parseFaults(faultsText);
+            faults = FaultClass.parseList(faultsText);
         } catch (NumberFormatException e) {
             err.println("flash bench soak: --ticks and --seed take integers, --fault-rate a number: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -130,19 +129,6 @@ final class BenchSoakCommand implements Callable<Integer> {
         }
         out.flush();
         return report.passed() ? ExitCodes.OK : ExitCodes.FAILURE;
-    }
-
-    static Set<FaultClass> parseFaults(String text) {
-        if (text.trim().equalsIgnoreCase("all")) {
-            return FaultClass.all();
-        }
-        Set<FaultClass> s = EnumSet.noneOf(FaultClass.class);
-        for (String part : text.split(",")) {
-            if (!part.isBlank()) {
-                s.add(FaultClass.parse(part));
-            }
-        }
-        return s;
     }
 
     private static Path tempParent() {

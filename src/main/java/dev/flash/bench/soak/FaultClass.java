@@ -49,6 +49,20 @@ public enum FaultClass {
         throw new IllegalArgumentException("unknown fault class '" + text + "' (known: " + keys() + ")");
     }
 
+    /** A comma-separated list of keys, or "all". */
+    public static Set<FaultClass> parseList(String text) {
+        if (text.trim().equalsIgnoreCase("all")) {
+            return all();
+        }
+        Set<FaultClass> s = EnumSet.noneOf(FaultClass.class);
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                s.add(parse(part));
+            }
+        }
+        return s;
+    }
+
     public static String keys() {
         StringBuilder b = new StringBuilder();
         for (FaultClass f : values()) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.daemon.DaemonLog;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,17 +21,7 @@ class SoakTest {
 
     static Set<FaultClass> mix() {
         String text = System.getProperty("flash.soak.faults", "");
-        if (text.isBlank()) {
-            return FaultClass.handledToday();
-        }
-        if (text.trim().equalsIgnoreCase("all")) {
-            return FaultClass.all();
-        }
-        Set<FaultClass> s = EnumSet.noneOf(FaultClass.class);
-        for (String k : text.split(",")) {
-            s.add(FaultClass.parse(k));
-        }
-        return s;
+        return text.isBlank() ? FaultClass.handledToday() : FaultClass.parseList(text);
     }
 
     @Test
