@@ -204,6 +204,8 @@ class AppPopulationTest {
         msg = bad(good.substring(0, good.length() / 2));
         assertTrue(msg.startsWith("apps.json: not valid JSON: cut short: it ends at line "), msg);
         assertTrue(msg.matches("[^\\n]* column \\d+"), msg);
+        msg = bad(good.replaceFirst("\"format\"", "\"\\\\nformat\""));
+        assertTrue(msg.contains("unknown key '\\nformat'") && !msg.contains("\n"), "a key's line break shown escaped: " + msg);
         msg = bad("{\"format\" \"flash-apps/1\"}");
         assertTrue(msg.matches("apps.json: not valid JSON: Expected ':' at line 1 column \\d+"), msg);
 
