@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "See docs/benchmarks.md.",
             ""},
         footer = {"", ExitCodes.HELP},
-        subcommands = {BenchCommand.Governors.class})
+        subcommands = {BenchCommand.Governors.class, BenchSoakCommand.class})
 public final class BenchCommand extends GroupCommand {
 
     /** {@code flash bench governors}: the fallback controller against the kernel's governors. */

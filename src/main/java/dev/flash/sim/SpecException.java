@@ -8,11 +8,11 @@ package dev.flash.sim;
  */
 public class SpecException extends IllegalArgumentException {
     public SpecException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public SpecException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
     }
 
     /** Same problem, with a location (file, app, key, line) put in front of the message. */
@@ -40,5 +40,26 @@ public class SpecException extends IllegalArgumentException {
             return Long.toString((long) v);
         }
         return Double.toString(v);
+    }
+
+    /**
+     * The message as one line: a key or value echoed from the file may hold a line break or
+     * another control character (found by SimFilesFuzzTest); it is shown escaped.
+     */
+    static String oneLine(String message) {
+        if (message == null || message.chars().noneMatch(Character::isISOControl)) {
+            return message;
+        }
+        StringBuilder b = new StringBuilder(message.length() + 8);
+        for (char c : message.toCharArray()) {
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -212,6 +212,11 @@ class AppPopulationTest {
             assertFalse(m.contains("Exception") || m.contains("\n"), m);
         }
 
+        msg = bad(good.replaceFirst("\"format\"", "\"\\\\nformat\""));
+        assertTrue(msg.contains("unknown key '\\nformat'") && !msg.contains("\n"), "a key's line break shown escaped: " + msg);
+        msg = bad("{\"format\" \"flash-apps/1\"}");
+        assertTrue(msg.matches("apps.json line 1 column \\d+: not valid JSON: Expected ':'.*"), msg);
+
         msg = bad(good.replaceFirst("\"load\": [0-9.]+", "\"load\": \"high\""));
         assertTrue(msg.contains("load must be a number"), msg);
 

@@ -97,7 +97,9 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
                 int cpu = 0;
                 int digits = 0;
                 while (p < lineEnd && b.get(p) >= '0' && b.get(p) <= '9') {
-                    cpu = cpu * 10 + (b.get(p) - '0');
+                    if (cpu < 1 << 20) { // beyond it the line is skipped; an int must not wrap negative
+                        cpu = cpu * 10 + (b.get(p) - '0');
+                    }
                     digits++;
                     p++;
                 }
@@ -133,10 +135,10 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
             boolean ok = p < end;
             while (p < end && b.get(p) != ' ') {
                 byte c = b.get(p++);
-                if (c >= '0' && c <= '9') {
+                if (c >= '0' && c <= '9' && value <= (Long.MAX_VALUE - 9) / 10) {
                     value = value * 10 + (c - '0');
                 } else {
-                    ok = false;
+                    ok = false; // not a number, or one that would wrap negative
                 }
             }
             out[field] = ok ? value : 0;

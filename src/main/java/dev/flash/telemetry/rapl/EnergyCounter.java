@@ -26,9 +26,15 @@ final class EnergyCounter {
     /**
      * Feeds the current raw value and returns the energy since the previous value in joules:
      * NaN on the first value (nothing to compare with) and on a decrease that cannot be a wrap.
-     * The current value always becomes the new reference, so one bad reading costs one tick.
+     * The current value always becomes the new reference, so one bad reading costs one tick; a
+     * value outside the counter's range (negative, above {@code wrapAt}) is not one and only
+     * makes the next value prime again.
      */
     double advance(long current) {
+        if (current < 0 || (wrapAt > 0 && current > wrapAt)) {
+            primed = false; // a value the counter cannot hold: neither a delta nor a reference
+            return Double.NaN;
+        }
         long before = previous;
         boolean hadPrevious = primed;
         previous = current;

@@ -60,6 +60,9 @@ public interface EnergyCounterReader extends AutoCloseable {
             for (int i = 0; i < length; i++) {
                 byte b = buf.get(i);
                 if (b >= '0' && b <= '9') {
+                    if (value > (Long.MAX_VALUE - 9) / 10) {
+                        throw new IOException(file + ": counter value out of range");
+                    }
                     value = value * 10 + (b - '0');
                     digits++;
                 } else if (b == '\n' || b == ' ') {

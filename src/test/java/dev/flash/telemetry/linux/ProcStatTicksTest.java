@@ -32,6 +32,18 @@ class ProcStatTicksTest {
     }
 
     @Test
+    void numbersTooLargeForTheirTypeAreSkippedNotWrapped(@TempDir Path dir) throws IOException {
+        // found by ProcFilesFuzzTest: the CPU number wrapped an int negative (ArrayIndexOutOfBounds)
+        Path stat = dir.resolve("stat");
+        Files.writeString(stat, "cpu  0 0 0 0\ncpu9429496729680875 0 0 0 0 0 0\n"
+                + "cpu0 99999999999999999999 2 3 4 5 6 7 8\ncpu1 11 12 13 14 15 16 17 18\n" + TAIL);
+        long[][] t = new ProcStatTicks(stat, 2).ticks();
+        assertEquals(2, t.length);
+        assertArrayEquals(new long[] {0, 2, 3, 4, 5, 6, 7, 8}, t[0], "a field that would wrap reads 0, as a malformed one");
+        assertArrayEquals(new long[] {11, 12, 13, 14, 15, 16, 17, 18}, t[1]);
+    }
+
+    @Test
     void matchesOshisDriverOnTheRunningKernel() {
         // /proc/stat moves between two reads, so compare the shape and that ours is not behind
         long[][] oshi = CpuStat.getProcessorCpuLoadTicks(Runtime.getRuntime().availableProcessors());

@@ -91,6 +91,26 @@ class PowercapEnergyMeterTest {
     }
 
     @Test
+    void aValueTheCounterCannotHoldIsNoReading() throws Exception {
+        // found by PowercapFuzzTest: 24 digits wrapped a long negative, and the "wrap" gave -3e12 W
+        FakePowercap fake = intel();
+        try (PowercapEnergyMeter meter = new PowercapEnergyMeter(new SysfsRoot(dir))) {
+            fake.setEnergy("intel-rapl:0", 2);
+            meter.read(0);
+            java.nio.file.Files.writeString(dir.resolve("sys/class/powercap/intel-rapl:0/energy_uj"),
+                    "262143328850262143328850\n");
+            PowerZoneSample pkg = zone(meter.read(SECOND), "intel-rapl:0");
+            assertTrue(Double.isNaN(pkg.watts()), "no power from a number out of range: " + pkg.watts());
+            fake.setEnergy("intel-rapl:0", FakePowercap.INTEL_MAX_RANGE_UJ + 1); // above the wrap point
+            assertTrue(Double.isNaN(zone(meter.read(2 * SECOND), "intel-rapl:0").watts()));
+            fake.setEnergy("intel-rapl:0", 10_000_000);
+            meter.read(3 * SECOND);
+            fake.setEnergy("intel-rapl:0", 60_000_000);
+            assertEquals(50.0, zone(meter.read(4 * SECOND), "intel-rapl:0").watts(), 1e-9, "back once sane");
+        }
+    }
+
+    @Test
     void implausibleJumpIsRejected() {
         FakePowercap fake = intel();
         try (PowercapEnergyMeter meter = new PowercapEnergyMeter(new SysfsRoot(dir))) {

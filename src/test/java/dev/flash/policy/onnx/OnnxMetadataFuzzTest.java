@@ -1,0 +1,54 @@
+package dev.flash.policy.onnx;
+
+import dev.flash.testing.FuzzDirs;
+import dev.flash.testing.Mutations;
+import dev.flash.testing.TestModels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Fuzzes the model contract's metadata: a model whose flash.* keys hold anything (or are
+ * missing) loads or is rejected with a {@link ModelRejectedException}, nothing else.
+ */
+class OnnxMetadataFuzzTest {
+    private static final Path DIR = FuzzDirs.fresh("onnx");
+    private static final Map<String, String> VALID = TestModels.dvfsMetadata();
+
+    /** A key of the contract and what it now holds (null: removed). */
+    record Edit(String key, String value) {
+    }
+
+    @Provide
+    Arbitrary<Edit> edits() {
+        Arbitrary<String> keys = Arbitraries.of(new ArrayList<>(VALID.keySet()));
+        return keys.flatMap(k -> Combinators.combine(Arbitraries.just(k),
+                Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(9, Mutations.of(VALID.get(k))),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null)))).as(Edit::new));
+    }
+
+    @Property
+    void modelLoadsOrIsRejected(@ForAll("edits") Edit first, @ForAll("edits") Edit second) throws Exception {
+        TestModels.Spec spec = TestModels.spec();
+        for (Edit e : new Edit[] {first, second}) {
+            if (e.value() == null) {
+                spec.without(e.key());
+            } else {
+                spec.metadata(e.key(), e.value());
+            }
+        }
+        Path file = spec.write(DIR, "fuzz.onnx");
+        try (OnnxModel model = OnnxModel.load(file)) {
+            model.description();
+        } catch (ModelRejectedException expected) {
+            // named: the file and why
+        }
+    }
+}
