@@ -19,7 +19,10 @@ mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/n
 # nobody cannot read root's Maven repository: give the client a world-readable copy of what it loads
 mkdir -p "$work/client/lib"
 cp -r target/classes "$work/client/"
-tr ':' '\n' < "$work/cp.txt" | grep -E '/(picocli|gson|tomlj)-[0-9][^/]*\.jar$' | xargs -I{} cp {} "$work/client/lib/"
+# every runtime jar but the training stack (DJL/PyTorch): the command classes name types of the
+# companion modes (ONNX Runtime, fabric8, ...) that picocli loads while it builds the command tree
+mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/runtime-cp.txt" >/dev/null
+tr ':' '\n' < "$work/runtime-cp.txt" | grep -vE '/ai/djl/' | grep -E '\.jar$' | xargs -I{} cp {} "$work/client/lib/"
 chmod -R a+rX "$work/client"
 chmod 0755 "$work"
 
