@@ -47,7 +47,7 @@ class SigtermTest {
                 try {
                     up = StatusServer.request(socket, "status", 1000).contains("\"running\"");
                 } catch (java.io.IOException notYet) {
-                    Thread.sleep(50);
+                    child.waitFor(50, TimeUnit.MILLISECONDS); // a poll that ends if it dies
                 }
             }
             assertTrue(up, "child daemon came up: " + Files.readString(log));

@@ -68,7 +68,7 @@ class DaemonCrashRestoreTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && daemon.isAlive()
                     && (!Files.exists(state.resolve("state.json")) || tree.settingsSnapshot().equals(before))) {
-                Thread.sleep(50);
+                daemon.waitFor(50, TimeUnit.MILLISECONDS); // a poll that ends if the daemon dies
             }
             assertTrue(daemon.isAlive(), "daemon still running: " + Files.readString(log));
             assertNotEquals(before, tree.settingsSnapshot(), "the daemon wrote to the tree");
