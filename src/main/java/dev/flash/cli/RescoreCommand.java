@@ -252,7 +252,7 @@ public final class RescoreCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "hidden-state references (same evaluation episodes): the clairvoyant "
                     + "bound is an upper bound of any expert on the ladder; the phase experts know the phase, not the "
                     + "next load draw; the budget oracle uses the full frequency table "
-                    + "(docs/log/2026-11-dvfs-experiments.md)%n"));
+                    + "(docs/log/2026-11-dvfs-experiments-log.md)%n"));
         }
         return sb.toString();
     }

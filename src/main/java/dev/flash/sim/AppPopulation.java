@@ -59,7 +59,7 @@ public final class AppPopulation {
     public static final String DEFAULT_IDLE_GAP_SHARE_TEXT = "1/3";
     /**
      * A third: it closed the first foreign set's reward gap. Without idle hosts beside it, some
-     * training runs learned to hunt on an idle host (docs/log/2026-11-dvfs-experiments.md, "Idle gaps").
+     * training runs learned to hunt on an idle host (docs/log/2026-11-dvfs-experiments-log.md, "Idle gaps").
      */
     public static final double DEFAULT_IDLE_GAP_SHARE = 1.0 / 3;
     /** Share of applications that are idle hosts ({@link #idleHost}), as written on command lines. */
@@ -240,7 +240,7 @@ public final class AppPopulation {
      * Many cloud servers spend most of their time like this, and it is where parking at the
      * lowest frequency saves the most. A population with idle gaps but no idle host trained
      * policies that stay up "for the work coming back" and hunt on a host where none comes
-     * (docs/log/2026-11-dvfs-experiments.md, "Idle gaps"); the context of an idle host tells it apart.
+     * (docs/log/2026-11-dvfs-experiments-log.md, "Idle gaps"); the context of an idle host tells it apart.
      */
     static Phase idleHost(SplittableRandom rng) {
         double m = uniform(rng, 0, 0.5);

@@ -98,7 +98,7 @@ class ShippedModelAdaptsTest {
     /**
      * An idle host is the commonest server there is: the shipped model must park there, not hunt.
      * Models trained with near-idle gaps in the population cycled between frequencies every
-     * second or every few seconds on one (docs/log/2026-11-dvfs-experiments.md, "Idle gaps"), a frequency write
+     * second or every few seconds on one (docs/log/2026-11-dvfs-experiments-log.md, "Idle gaps"), a frequency write
      * per tick and per policy; this is the check that would have refused them.
      */
     @Test

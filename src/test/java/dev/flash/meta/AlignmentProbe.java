@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * Not a test: is a one-thread PyTorch matmul sensitive to where its input sits in memory? Creates
  * the same input at 16 byte offsets of a direct buffer and counts distinct results per shape
  * (one for the product, one for a backward-like product: 2 means insensitive). Written while
- * chasing the rare divergence of FLASH training (docs/log/2026-11-dvfs-experiments.md); on this VM every shape
+ * chasing the rare divergence of FLASH training (docs/log/2026-11-dvfs-experiments-log.md); on this VM every shape
  * gave 2.
  *
  * <pre>

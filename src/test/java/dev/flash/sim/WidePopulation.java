@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * Not the population anything ships with: a wider one, measured and rejected (see
- * docs/log/2026-11-dvfs-experiments.md, "What we tried on applications we did not design"). Same archetypes
+ * docs/log/2026-11-dvfs-experiments-log.md, "What we tried on applications we did not design"). Same archetypes
  * and split as {@link AppPopulation}, with
  *
  * <ul>

@@ -13,7 +13,7 @@ import java.util.Map;
  * where parking at the lowest frequency saves the most; a model that keeps moving the frequency
  * there (a write to sysfs every second or few, for nothing) is not one to install. Models
  * trained on populations with idle gaps did exactly that in some training runs and not in others
- * (docs/log/2026-11-dvfs-experiments.md, "Idle gaps"), so every {@code flash train dvfs} checks the model it
+ * (docs/log/2026-11-dvfs-experiments-log.md, "Idle gaps"), so every {@code flash train dvfs} checks the model it
  * wrote and says so in its report.
  *
  * <p>The model runs as {@code flash evaluate dvfs} runs it (the daemon's decision path, context

@@ -48,7 +48,7 @@ public final class DvfsTrainer {
      * Training applications stepped in lock step per rollout (64 steps each, so 4096 transitions
      * per PPO iteration). Held-out reward per step (DvfsTrainExperiment gamma=0.7, paired by seed
      * 7 / 8 / 9): 16 applications 0.150 / 0.149 / 0.148, 64 applications 0.156 / 0.152 / 0.157,
-     * for 1.9x the training time (docs/log/2026-11-dvfs-experiments.md, "Width and length of the base agent").
+     * for 1.9x the training time (docs/log/2026-11-dvfs-experiments-log.md, "Width and length of the base agent").
      */
     public static final int DEFAULT_NUM_ENVS = 64;
     /** Steps each application runs per PPO iteration (two 32-step episodes). */
@@ -60,7 +60,7 @@ public final class DvfsTrainer {
     /**
      * The base agent's MLPs: CleanRL's (64, 64). Wider did not help the held-out reward per step
      * (DvfsTrainExperiment gamma=0.7, seed 7): (64, 64) 0.150, (128, 128) 0.146, (256, 256) 0.147,
-     * at 1.5x and 2.7x the training time (docs/log/2026-11-dvfs-experiments.md, "Width and length").
+     * at 1.5x and 2.7x the training time (docs/log/2026-11-dvfs-experiments-log.md, "Width and length").
      */
     public static final List<Integer> DEFAULT_BASE_HIDDEN = List.of(64, 64);
 
@@ -70,7 +70,7 @@ public final class DvfsTrainer {
      * default held-out set, FLASH reward gap against the run's own expert): eight features 8.9%
      * uniform vs 8.3% prioritized; nine features (run_wait) 3.6% uniform vs 4.3% prioritized.
      * The missing signal, not the sampling, was what the saturated applications lacked
-     * (docs/log/2026-11-dvfs-experiments.md, "Demand beyond saturation").
+     * (docs/log/2026-11-dvfs-experiments-log.md, "Demand beyond saturation").
      */
     public static final ApplicationSampling DEFAULT_SAMPLING = ApplicationSampling.UNIFORM;
 
@@ -111,7 +111,7 @@ public final class DvfsTrainer {
          * seed-7 population, held-out reward per step (frozen, greedy): SET_DELTA beat SET and
          * plain PPO at 400 iterations (0.129 vs 0.118 vs 0.111); at 1000 iterations it ties with
          * plain PPO (0.135-0.140 vs 0.136: more training closes most of PPO's gap). C = 32, entropy
-         * 0.01, a 32-wide embedding or a switch penalty did not help (docs/log/2026-11-dvfs-experiments.md).
+         * 0.01, a 32-wide embedding or a switch penalty did not help (docs/log/2026-11-dvfs-experiments-log.md).
          *
          * <p>C = {@value DvfsTrainer#DEFAULT_CONTEXT_LENGTH}: measured with the adaptation metrics of
          * {@code flash reproduce dvfs --seed 7} (FlashAdaptExperiment, transfer learning
@@ -127,7 +127,7 @@ public final class DvfsTrainer {
          * whole of {@code flash reproduce dvfs --seed 7}: FLASH's start point 0.1620 -&gt; 0.1700 per
          * step (gap against the phase expert acting as the agents act 22.6% -&gt; 18.7%), 93.0% -&gt;
          * 93.8% of the oracle's saving, 155 -&gt; 159 of 200 applications in budget
-         * (docs/log/2026-11-dvfs-experiments.md, "The discount").
+         * (docs/log/2026-11-dvfs-experiments-log.md, "The discount").
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, DEFAULT_ROLLOUT_STEPS, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,

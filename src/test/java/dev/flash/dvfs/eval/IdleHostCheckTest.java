@@ -24,7 +24,7 @@ class IdleHostCheckTest {
 
     @Test
     void huntingOrIdlingHighFails() {
-        // The two failures measured in docs/log/2026-11-dvfs-experiments.md: a frequency change every second or
+        // The two failures measured in docs/log/2026-11-dvfs-experiments-log.md: a frequency change every second or
         // so at a fair share of the saving, and few changes at 39% of it.
         assertFalse(new IdleHostCheck.Result(52.2, 0.947, 0.012).parks());
         assertFalse(new IdleHostCheck.Result(0.5, 0.39, 0.005).parks());

@@ -14,7 +14,7 @@ import dev.flash.meta.PpoTrainer;
  * (ITERATIONS also sets the learning-rate annealing, so compare runs of the same length).
  *
  * <p>Why it exists: one of the reproductions of the shipped settings left the usual training
- * trajectory at iteration 1003 (docs/log/2026-11-dvfs-experiments.md, "Measured"), and of three copies of
+ * trajectory at iteration 1003 (docs/log/2026-11-dvfs-experiments-log.md, "Measured"), and of three copies of
  * this probe started together (two pinned, one per core, one unpinned) the one pinned to core 0
  * diverged between iterations 1700 and 1799, with bit-identical weights after 1699.
  */
