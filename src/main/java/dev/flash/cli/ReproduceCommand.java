@@ -147,7 +147,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         boolean help;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<AppSpec> population;
@@ -171,25 +171,11 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: --experts " + expertDir + " exists and is not a directory");
                 return ExitCodes.USAGE;
             }
-            if (!TrainingStack.available()) {
-                // Started as `java -jar flash.jar`: DJL lives in train-lib/; run again with it.
-                try {
-                    java.util.Optional<Integer> code = TrainingStack.relaunch(
-                            spec.root().commandLine().getParseResult().originalArgs());
-                    if (code.isPresent()) {
-                        return code.get();
-                    }
-                } catch (IOException e) {
-                    err.println("flash reproduce dvfs: cannot start the training JVM: " + e.getMessage());
-                    return ExitCodes.FAILURE;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return ExitCodes.FAILURE;
-                }
-                err.println("flash reproduce dvfs: " + TrainingStack.missingMessage());
-                return ExitCodes.FAILURE;
-            }
-            return reproduce(stdout, err, population, expertDir);
+            // Started as `java -jar flash.jar`: DJL lives in train-lib/; run again with it.
+            List<AppSpec> apps = population;
+            return TrainingStack.withStack("flash reproduce dvfs",
+                    spec.root().commandLine().getParseResult().originalArgs(), err::println,
+                    () -> reproduce(stdout, err, apps, expertDir));
         }
 
         /** $XDG_CACHE_HOME/flash/experts, or ~/.cache/flash/experts. */

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,29 +84,19 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     boolean verbose;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (iterations != null && iterations < 1) {
             return usage("--iterations must be >= 1, got " + iterations);
         }
         if (context != null && (context < 0 || context > 256)) {
             return usage("--context must be in [0, 256], got " + context);
         }
-        if (!TrainingStack.available()) {
-            try {
-                Optional<Integer> code = TrainingStack.relaunch(spec.root().commandLine().getParseResult().originalArgs());
-                if (code.isPresent()) {
-                    return code.get();
-                }
-            } catch (IOException e) {
-                System.err.println("flash train autoscale: cannot start the training JVM: " + e.getMessage());
-                return ExitCodes.FAILURE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ExitCodes.FAILURE;
-            }
-            System.err.println("flash train autoscale: " + TrainingStack.missingMessage());
-            return ExitCodes.FAILURE;
-        }
+        return TrainingStack.withStack("flash train autoscale",
+                spec.root().commandLine().getParseResult().originalArgs(), this::trainReporting);
+    }
+
+    /** Trains, turning each failure into its exit code and one line. */
+    private int trainReporting() {
         try {
             return train();
         } catch (InvalidInputException e) {

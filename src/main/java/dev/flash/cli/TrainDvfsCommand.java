@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,7 +116,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (contextLength != null && contextLength < 0) {
             return usage("--context-length must be >= 0, got " + contextLength);
         }
@@ -127,23 +126,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         if (apps != null && !Files.isRegularFile(apps)) {
             return usage("--apps: no such file: " + apps);
         }
-        if (!TrainingStack.available()) {
-            try {
-                Optional<Integer> code = TrainingStack.relaunch(originalArgs());
-                if (code.isPresent()) {
-                    return code.get();
-                }
-            } catch (IOException e) {
-                System.err.println("flash train dvfs: cannot start the training JVM: " + e.getMessage());
-                return ExitCodes.FAILURE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ExitCodes.FAILURE;
-            }
-            System.err.println("flash train dvfs: " + TrainingStack.missingMessage());
-            return ExitCodes.FAILURE;
-        }
-        return train();
+        return TrainingStack.withStack("flash train dvfs", originalArgs(), this::train);
     }
 
     private List<String> originalArgs() {

@@ -94,6 +94,12 @@ final class TrainingStack {
      */
     static int withStack(String command, List<String> originalArgs, java.util.concurrent.Callable<Integer> body)
             throws Exception {
+        return withStack(command, originalArgs, System.err::println, body);
+    }
+
+    /** {@link #withStack(String, List, java.util.concurrent.Callable)}, saying why through {@code errLine}. */
+    static int withStack(String command, List<String> originalArgs, java.util.function.Consumer<String> errLine,
+                         java.util.concurrent.Callable<Integer> body) throws Exception {
         if (available()) {
             return body.call();
         }
@@ -103,10 +109,13 @@ final class TrainingStack {
                 return code.get();
             }
         } catch (IOException e) {
-            System.err.println(command + ": cannot start the training JVM: " + e.getMessage());
+            errLine.accept(command + ": cannot start the training JVM: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return ExitCodes.FAILURE;
         }
-        System.err.println(command + ": " + missingMessage());
+        errLine.accept(command + ": " + missingMessage());
         return ExitCodes.FAILURE;
     }
 
