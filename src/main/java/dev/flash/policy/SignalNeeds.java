@@ -73,8 +73,8 @@ public record SignalNeeds(boolean declared, Set<String> required, Set<String> to
      * required group it lacks and the node's reasons; null when the node gives all it requires.
      */
     public String lackingReason(Map<String, String> unavailable) {
-        if (required.isEmpty()) {
-            return null;
+        if (required.isEmpty() || !lacksAny(unavailable)) {
+            return null; // the daemon asks every tick: the usual answer allocates nothing
         }
         // in the groups' report order, so the same lack always reads the same
         java.util.List<String> ordered = SignalGroups.SIGNALS.keySet().stream().filter(required::contains).toList();
@@ -89,5 +89,21 @@ public record SignalNeeds(boolean declared, Set<String> required, Set<String> to
             sep = ", ";
         }
         return sb.toString();
+    }
+
+    private boolean lacksAny(Map<String, String> unavailable) {
+        if (unavailable == null || unavailable.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, java.util.List<String>> group : SignalGroups.SIGNALS.entrySet()) {
+            if (required.contains(group.getKey())) {
+                for (String signal : group.getValue()) {
+                    if (unavailable.get(signal) != null) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 }
