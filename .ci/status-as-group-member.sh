@@ -19,10 +19,12 @@ mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/n
 # nobody cannot read root's Maven repository: give the client a world-readable copy of what it loads
 mkdir -p "$work/client/lib"
 cp -r target/classes "$work/client/"
-# every runtime jar but the training stack (DJL/PyTorch): the command classes name types of the
-# companion modes (ONNX Runtime, fabric8, ...) that picocli loads while it builds the command tree
+# every runtime jar but the training stack (DJL/PyTorch) and the Kubernetes client (fabric8 and what
+# only it pulls in: k8s-lib/): the command classes name types of the companion modes (ONNX Runtime,
+# ...) that picocli loads while it builds the command tree, but none of those two, which flash.jar
+# leaves out; this checks that the command tree loads without them
 mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/runtime-cp.txt" >/dev/null
-tr ':' '\n' < "$work/runtime-cp.txt" | grep -vE '/ai/djl/' | grep -E '\.jar$' | xargs -I{} cp {} "$work/client/lib/"
+tr ':' '\n' < "$work/runtime-cp.txt" | grep -vE '/ai/djl/|/io/fabric8/|/com/fasterxml/jackson/|/org/snakeyaml/|/org/yaml/|/com/squareup/' | grep -E '\.jar$' | xargs -I{} cp {} "$work/client/lib/"
 chmod -R a+rX "$work/client"
 chmod 0755 "$work"
 

@@ -5,7 +5,8 @@
 #                           [--unit-dir /etc/systemd/system] [--enable] [--with-training]
 #   DESTDIR=/tmp/root systemd/install.sh      # stage into a tree (packaging, tests)
 #
-# Files: PREFIX/lib/flash/flash.jar (+ train-lib/ with --with-training: the ~115 MB DJL/PyTorch
+# Files: PREFIX/lib/flash/flash.jar, its k8s-lib/ when built (the Kubernetes client that only
+# `flash autoscale controller` loads), (+ train-lib/ with --with-training: the ~115 MB DJL/PyTorch
 # stack that only `flash train|evaluate|reproduce` need), PREFIX/bin/flash, UNIT_DIR/flashd.service,
 # /etc/flash/flashd.toml (only if absent: an operator's config is never overwritten),
 # /var/lib/flash/models/ (+ the .onnx files of --models, default the repository's models/), PREFIX/share/doc/flash/.
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
         --unit-dir) [ $# -ge 2 ] || die "--unit-dir needs a directory"; unit_dir="$2"; shift 2 ;;
         --enable) enable=1; shift ;;
         --with-training) training=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -49,6 +50,12 @@ docdir="$prefix/share/doc/flash"
 install -d -m 0755 "$DESTDIR$libdir" "$DESTDIR$bindir" "$DESTDIR$unit_dir" "$DESTDIR/etc/flash" \
     "$DESTDIR/var/lib/flash/models" "$DESTDIR$docdir"
 install -m 0644 "$jar" "$DESTDIR$libdir/flash.jar"
+if [ -d "$(dirname "$jar")/k8s-lib" ]; then
+    install -d -m 0755 "$DESTDIR$libdir/k8s-lib"
+    for f in "$(dirname "$jar")"/k8s-lib/*.jar; do
+        [ -e "$f" ] && install -m 0644 "$f" "$DESTDIR$libdir/k8s-lib/"
+    done
+fi
 if [ "$training" -eq 1 ]; then
     [ -d "$(dirname "$jar")/train-lib" ] || die "--with-training: no $(dirname "$jar")/train-lib (built by 'mvn -B package')"
     install -d -m 0755 "$DESTDIR$libdir/train-lib"

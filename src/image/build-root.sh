@@ -6,6 +6,13 @@
 #                             Runtime, JNA) load, copied from the build machine (glibc and libstdc++
 #                             of a Debian-like system, as ldd resolves them)
 #   /usr/share/flash/flash.jar, /tmp
+#   /usr/share/flash/k8s-lib/ the Kubernetes client (flash autoscale controller), from k8s-lib/
+#                             beside FLASH_JAR; flash.jar's manifest names these jars
+#   /usr/share/flash/native/  ONNX Runtime's shared libraries, extracted once here: the
+#                             entrypoint's -Donnxruntime.native.path points at them, so no
+#                             process copies 22 MB out of the jar at start
+#   /opt/flash/models/        the repository's shipped models (the autoscaler's Deployment reads
+#                             autoscale-flash.onnx from here; the daemon reads /var/lib/flash/models)
 # No registry is reachable from the build machines, so the image starts from scratch and takes its
 # base from the local JDK and libraries instead of pulling a Java base image.
 #
@@ -23,6 +30,14 @@ mkdir -p "$out/usr/share/flash" "$out/tmp" "$out/etc" "$out/proc" "$out/sys" "$o
     "$out/var/lib/flash/models"
 chmod 1777 "$out/tmp"
 cp "$jar" "$out/usr/share/flash/flash.jar"
+k8s_lib="$(dirname "$jar")/k8s-lib"
+[ -d "$k8s_lib" ] || { echo "build-root.sh: no $k8s_lib (mvn package builds it beside flash.jar)" >&2; exit 2; }
+mkdir -p "$out/usr/share/flash/k8s-lib" "$out/usr/share/flash/native" "$out/opt/flash/models"
+cp "$k8s_lib"/*.jar "$out/usr/share/flash/k8s-lib/"
+(cd "$out/usr/share/flash/native" && "$java_home/bin/jar" xf "$jar" ai/onnxruntime/native/linux-x64 \
+    && mv ai/onnxruntime/native/linux-x64/*.so . && rm -r ai)
+models="$(cd "$(dirname "$0")/../../models" && pwd)"
+cp "$models"/*.onnx "$out/opt/flash/models/"
 # jdeps --print-module-deps on flash.jar (java.desktop: picocli reflects on the commands, whose
 # PNG plots use java.awt), plus java.logging for ONNX Runtime's logger.
 "$java_home/bin/jlink" --add-modules java.base,java.compiler,java.desktop,java.logging,java.management,java.sql,jdk.unsupported \
@@ -31,7 +46,7 @@ cp "$jar" "$out/usr/share/flash/flash.jar"
 # The natives flash.jar carries for this machine, to ask ldd what they need.
 natives="$out/.natives"
 mkdir -p "$natives"
-(cd "$natives" && "$java_home/bin/jar" xf "$jar" ai/onnxruntime/native/linux-x64 com/sun/jna/linux-x86-64)
+(cd "$natives" && "$java_home/bin/jar" xf "$jar" com/sun/jna/linux-x86-64)
 
 copy_deps() {
     ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\s*\/.*ld-linux/ {print $1}' | while read -r lib; do
@@ -45,7 +60,7 @@ copy_deps() {
 }
 # The image runs headless: AWT's X11, sound, splash and font libraries are never loaded, so
 # their X11/ALSA/freetype dependencies stay out.
-for f in "$out/opt/java/bin/java" $(find "$out/opt/java/lib" "$natives" -name '*.so*' -type f \
+for f in "$out/opt/java/bin/java" $(find "$out/opt/java/lib" "$natives" "$out/usr/share/flash/native" -name '*.so*' -type f \
         ! -name 'libawt_xawt.so' ! -name 'libjawt.so' ! -name 'libjsound.so' ! -name 'libsplashscreen.so' \
         ! -name 'libfontmanager.so'); do
     copy_deps "$f"

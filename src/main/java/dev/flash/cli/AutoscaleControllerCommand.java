@@ -1,21 +1,12 @@
 package dev.flash.cli;
 
 import dev.flash.autoscale.OnnxAutoscaler;
-import dev.flash.autoscale.Recommender;
-import dev.flash.autoscale.k8s.AutoscaleController;
+import dev.flash.autoscale.k8s.ControllerLoop;
 import dev.flash.autoscale.k8s.PrometheusSignals;
-import dev.flash.autoscale.k8s.ServiceSignals;
 import dev.flash.autoscale.k8s.WorkloadAnnotations;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,42 +84,28 @@ public final class AutoscaleControllerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AutoscaleController.Mode m;
-        try {
-            m = AutoscaleController.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            System.err.println("flash autoscale controller: --mode must be recommend or apply, got " + mode);
-            return ExitCodes.USAGE;
+        boolean apply;
+        switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+            case "recommend" -> apply = false;
+            case "apply" -> apply = true;
+            default -> {
+                System.err.println("flash autoscale controller: --mode must be recommend or apply, got " + mode);
+                return ExitCodes.USAGE;
+            }
         }
         if (period < 1 || requestTimeout < 1) {
             System.err.println("flash autoscale controller: --period and --request-timeout must be >= 1");
             return ExitCodes.USAGE;
         }
-        try (OnnxModel onnx = OnnxModel.load(model); KubernetesClient client = client(master, requestTimeout)) {
+        if (!kubernetesAvailable()) {
+            System.err.println("flash autoscale controller: " + kubernetesMissing());
+            return ExitCodes.FAILURE;
+        }
+        try (OnnxModel onnx = OnnxModel.load(model)) {
             OnnxAutoscaler.check(onnx.description());
-            ServiceSignals.Source signals = prometheus == null ? ServiceSignals.NONE
-                    : new PrometheusSignals(prometheus, rateQuery, p95Query, sloQuery,
-                            java.time.Duration.ofMillis(requestTimeout), System.out);
-            AutoscaleController controller = new AutoscaleController(client, new Recommender(onnx), m, namespace,
-                    signals, Clock.systemUTC(), System.out);
-            while (true) {
-                long start = System.nanoTime();
-                boolean failed;
-                try {
-                    List<AutoscaleController.Outcome> outcomes = controller.reconcileAll();
-                    failed = outcomes.stream().anyMatch(o -> o.status().equals("error"));
-                } catch (KubernetesClientException e) {
-                    System.err.println("flash autoscale controller: API server: " + e.getMessage());
-                    failed = true;
-                }
-                if (once) {
-                    return failed ? ExitCodes.FAILURE : ExitCodes.OK;
-                }
-                long left = period * 1000L - (System.nanoTime() - start) / 1_000_000;
-                if (left > 0) {
-                    Thread.sleep(left);
-                }
-            }
+            ControllerLoop.Options o = new ControllerLoop.Options(apply, namespace, period, once, master, prometheus,
+                    rateQuery, p95Query, sloQuery, requestTimeout);
+            return ControllerLoop.run(onnx, o, System.out, System.err) ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (ModelRejectedException e) {
             System.err.println("flash autoscale controller: model rejected: " + e.getMessage());
             return ExitCodes.INVALID_MODEL;
@@ -138,14 +115,31 @@ public final class AutoscaleControllerCommand implements Callable<Integer> {
         }
     }
 
-    /** A client configured as kubectl would be, with a bounded request timeout and no silent retries. */
-    public static KubernetesClient client(String master, int requestTimeoutMs) {
-        ConfigBuilder b = new ConfigBuilder(Config.autoConfigure(null));
-        if (master != null) {
-            b.withMasterUrl(master);
+    /** fabric8's client builder is loadable (not initialised; this class names no fabric8 type). */
+    static boolean kubernetesAvailable() {
+        try {
+            Class.forName("io.fabric8.kubernetes.client.KubernetesClientBuilder", false,
+                    AutoscaleControllerCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
-        Config c = b.withRequestTimeout(requestTimeoutMs).withConnectionTimeout(requestTimeoutMs)
-                .withRequestRetryBackoffLimit(0).build();
-        return new KubernetesClientBuilder().withConfig(c).build();
+    }
+
+    /**
+     * Why the Kubernetes client is missing and where it is looked for: flash.jar's manifest names
+     * the jars of {@code k8s-lib/} beside it (mvn package: target/k8s-lib/; the Debian package and
+     * the image: /usr/share/flash/k8s-lib/).
+     */
+    static String kubernetesMissing() {
+        String where;
+        try {
+            where = TrainingStack.codeLocation().toAbsolutePath().getParent().resolve("k8s-lib").toString();
+        } catch (RuntimeException e) {
+            where = "k8s-lib/ beside flash.jar";
+        }
+        return "the Kubernetes client (fabric8) is not on the class path: flash.jar finds it in " + where
+                + " (built by `mvn package` as target/k8s-lib/; installed by the Debian package and the image in "
+                + "/usr/share/flash/k8s-lib/)";
     }
 }

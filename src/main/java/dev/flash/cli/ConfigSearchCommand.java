@@ -90,6 +90,7 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         @Override
         public Integer call() {
+            StartupTiming.mark("command-line");
             long start = System.nanoTime();
             Target t;
             try {
@@ -100,8 +101,13 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (deadline != null && !(deadline > 0)) {
                 return usage("--deadline must be > 0 seconds, got " + deadline);
             }
+            if (StartupTiming.enabled()) {
+                OnnxModel.environment();
+                StartupTiming.mark("onnx-runtime");
+            }
             try (OnnxModel m = OnnxModel.load(model)) {
                 loadMs = (System.nanoTime() - start) / 1e6;
+                StartupTiming.mark("model");
                 if (!ModelContract.AGENT_CONFIG_SEARCH.equals(m.description().agent())) {
                     System.err.println("flash config-search recommend: " + model + " is a '" + m.description().agent()
                             + "' model, not a config-search one");
@@ -113,10 +119,15 @@ public final class ConfigSearchCommand extends GroupCommand {
                     throw new DataFormatException(samples, 1, null, "configuration columns " + s.configColumns()
                             + " do not match the model's " + params.encoding().configColumns());
                 }
+                StartupTiming.mark("samples");
                 Recommender.Recommendation r = Recommender.recommend(m, params, s.workloads().get(0).measurements(), t,
                         deadline == null ? Double.NaN : deadline);
+                StartupTiming.mark("ranking");
                 double ms = (System.nanoTime() - start) / 1e6;
                 print(r, s.workloads().get(0).name(), ms);
+                System.out.flush();
+                StartupTiming.mark("output");
+                StartupTiming.answered();
                 return ExitCodes.OK;
             } catch (ModelRejectedException e) {
                 System.err.println("flash config-search recommend: model rejected: " + e.getMessage());

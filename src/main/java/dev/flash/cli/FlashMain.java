@@ -62,7 +62,37 @@ public final class FlashMain implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        StartupTiming.mainEntered();
+        System.exit(commandLine(args).execute(args));
+    }
+
+    /**
+     * The command line for {@code args}: the whole tree, or, for the companions' one-shot answers
+     * ({@code config-search recommend}, {@code autoscale recommend}), a tree of just the root, the
+     * group and that command. Building the whole tree reflects on every command class and the
+     * types they name (the daemon, the simulators, the trainers): about a third of the time
+     * {@code config-search recommend} took to answer (docs/config-search.md, "Latency"). The
+     * short tree parses and answers the same: same names, so the same usage and error texts.
+     */
+    static CommandLine commandLine(String[] args) {
+        Object leaf = null;
+        if (args.length >= 2 && args[0].equals("config-search") && args[1].equals("recommend")) {
+            leaf = new ConfigSearchCommand.Recommend();
+        } else if (args.length >= 2 && args[0].equals("autoscale") && args[1].equals("recommend")) {
+            leaf = new AutoscaleCommand.Recommend();
+        }
+        if (leaf == null) {
+            return commandLine();
+        }
+        CommandLine.Model.CommandSpec root = CommandLine.Model.CommandSpec.create().name("flash");
+        CommandLine.Model.CommandSpec group = CommandLine.Model.CommandSpec.create().name(args[0]);
+        CommandLine cl = new CommandLine(root);
+        CommandLine groupLine = new CommandLine(group);
+        groupLine.addSubcommand(args[1], new CommandLine(leaf));
+        cl.addSubcommand(args[0], groupLine);
+        cl.setUsageHelpWidth(USAGE_WIDTH);
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
+        return cl;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -78,6 +78,9 @@ public final class OnnxModel implements AutoCloseable {
             synchronized (OnnxModel.class) {
                 env = environment;
                 if (env == null) {
+                    // Load the libraries from flash's cache of them when it can be used, instead
+                    // of a fresh 22 MB copy out of the jar on every start.
+                    NativeLibraryCache.prepare();
                     env = OrtEnvironment.getEnvironment();
                     // The libraries are mapped now; their extracted copy in /tmp is not needed
                     // (we add no execution provider that ONNX Runtime would extract later).
