@@ -41,7 +41,7 @@ fi
 rm -f "$DESTDIR$unit_dir/flashd.service" "$DESTDIR$prefix/bin/flash"
 rm -rf "$DESTDIR$prefix/lib/flash" "$DESTDIR$prefix/share/doc/flash"
 if [ "$purge" -eq 1 ]; then
-    rm -rf "$DESTDIR/etc/flash" "$DESTDIR/var/lib/flash"
+    rm -rf "$DESTDIR/etc/flash" "$DESTDIR/var/lib/flash" "$DESTDIR/var/cache/flash"
 else
     echo "uninstall.sh: kept /etc/flash and /var/lib/flash (use --purge to remove them)"
 fi

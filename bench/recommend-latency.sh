@@ -1,0 +1,68 @@
+#!/bin/sh
+# bench/recommend-latency.sh: how soon `flash config-search recommend` answers (issue 21).
+#
+#   bench/recommend-latency.sh            # 15 runs per variant
+#   RUNS=30 bench/recommend-latency.sh
+#
+# Runs the launcher (systemd/flash, its small-JVM flags) on target/flash.jar with the shipped
+# models/configsearch-multicloud.onnx and two measured configurations of one workload of the
+# test fixture, --json. Per run it records, from the line -Dflash.timing=true prints
+# (cli/StartupTiming):
+#   answer   wall ms from main() entry to the answer written and flushed
+#   cpu      the process's CPU ms (all threads; utime + stime, 10 ms ticks) over the same span
+#   process  wall ms of the whole process, exec of the launcher to exit (JVM start and exit
+#            included), measured here
+# and prints median and p90 of each, with the load average before and after. Variants:
+#   cached      the default: ONNX Runtime's libraries from the cache (one unrecorded run fills it)
+#   no-cache    -Dflash.native.cache=none: the binding copies 22 MB out of the jar every run
+#   cached+cds  cached, plus an AppCDS archive of this command (-XX:SharedArchiveFile; written by
+#               one earlier run with -XX:ArchiveClassesAtExit)
+# The machine is shared: read the figures with the load they were taken at.
+set -eu
+cd "$(dirname "$0")/.."
+RUNS="${RUNS:-15}"
+[ -s target/flash.jar ] || mvn -B -q package -DskipTests -Ddeb.skip=true
+W=$(mktemp -d /tmp/flash-recommend.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+fixture=src/test/resources/configsearch/multicloud-fixture.csv
+sed -n '1,3p' "$fixture" > "$W/samples.csv"
+ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples $W/samples.csv --json"
+
+run() { # variant, extra JVM options
+    name=$1
+    opts=$2
+    : > "$W/$name.txt"
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        t0=$(date +%s%N)
+        # shellcheck disable=SC2086
+        FLASH_HOME="$PWD/target" FLASH_JAVA_OPTS="-Dflash.timing=true $opts" sh systemd/flash $ARGS \
+            >/dev/null 2>"$W/err.txt"
+        t1=$(date +%s%N)
+        line=$(grep '^flash: timing:' "$W/err.txt") || { cat "$W/err.txt" >&2; exit 1; }
+        answer=$(echo "$line" | sed -n 's/.*answer \([0-9.]*\) ms since main().*/\1/p')
+        cpu=$(echo "$line" | sed -n 's/.*; cpu \([0-9]*\) ms.*/\1/p')
+        echo "$answer $cpu $(( (t1 - t0) / 1000000 ))" >> "$W/$name.txt"
+        i=$((i + 1))
+    done
+    python3 - "$name" "$W/$name.txt" <<'EOF'
+import sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
+def q(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]
+cols = list(zip(*rows))
+print("%-11s runs %2d  answer (main->answer) median %6.0f ms p90 %6.0f | cpu median %4.0f ms p90 %4.0f | process median %6.0f ms p90 %6.0f"
+      % (sys.argv[1], len(rows), q(cols[0], .5), q(cols[0], .9), q(cols[1], .5), q(cols[1], .9), q(cols[2], .5), q(cols[2], .9)))
+EOF
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant"
+# fill the library cache and write the AppCDS archive (neither run is recorded)
+# shellcheck disable=SC2086
+FLASH_HOME="$PWD/target" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache -XX:ArchiveClassesAtExit=$W/recommend.jsa -Xlog:cds=off" \
+    sh systemd/flash $ARGS >/dev/null 2>&1
+run cached "-Dflash.native.cache=$W/cache"
+run no-cache "-Dflash.native.cache=none"
+run cached+cds "-Dflash.native.cache=$W/cache -XX:SharedArchiveFile=$W/recommend.jsa -Xlog:cds=off"
+echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
