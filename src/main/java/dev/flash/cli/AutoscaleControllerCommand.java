@@ -1,7 +1,7 @@
 package dev.flash.cli;
 
 import dev.flash.autoscale.OnnxAutoscaler;
-import dev.flash.autoscale.k8s.ControllerLoop;
+import dev.flash.autoscale.ControllerSettings;
 import dev.flash.autoscale.k8s.PrometheusSignals;
 import dev.flash.autoscale.k8s.WorkloadAnnotations;
 import dev.flash.policy.onnx.ModelRejectedException;
@@ -97,49 +97,25 @@ public final class AutoscaleControllerCommand implements Callable<Integer> {
             System.err.println("flash autoscale controller: --period and --request-timeout must be >= 1");
             return ExitCodes.USAGE;
         }
-        if (!kubernetesAvailable()) {
-            System.err.println("flash autoscale controller: " + kubernetesMissing());
-            return ExitCodes.FAILURE;
-        }
         try (OnnxModel onnx = OnnxModel.load(model)) {
             OnnxAutoscaler.check(onnx.description());
-            ControllerLoop.Options o = new ControllerLoop.Options(apply, namespace, period, once, master, prometheus,
+            ControllerSettings o = new ControllerSettings(apply, namespace, period, once, master, prometheus,
                     rateQuery, p95Query, sloQuery, requestTimeout);
-            return ControllerLoop.run(onnx, o, System.out, System.err) ? ExitCodes.OK : ExitCodes.FAILURE;
+            java.util.Optional<Boolean> ok = KubernetesStack.run(onnx, o, System.out, System.err);
+            if (ok.isEmpty()) {
+                System.err.println("flash autoscale controller: " + KubernetesStack.missingMessage());
+                return ExitCodes.FAILURE;
+            }
+            return ok.get() ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (ModelRejectedException e) {
             System.err.println("flash autoscale controller: model rejected: " + e.getMessage());
             return ExitCodes.INVALID_MODEL;
+        } catch (java.io.IOException e) {
+            System.err.println("flash autoscale controller: " + e.getMessage());
+            return ExitCodes.FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.OK;
         }
-    }
-
-    /** fabric8's client builder is loadable (not initialised; this class names no fabric8 type). */
-    static boolean kubernetesAvailable() {
-        try {
-            Class.forName("io.fabric8.kubernetes.client.KubernetesClientBuilder", false,
-                    AutoscaleControllerCommand.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
-    /**
-     * Why the Kubernetes client is missing and where it is looked for: flash.jar's manifest names
-     * the jars of {@code k8s-lib/} beside it (mvn package: target/k8s-lib/; the Debian package and
-     * the image: /usr/share/flash/k8s-lib/).
-     */
-    static String kubernetesMissing() {
-        String where;
-        try {
-            where = TrainingStack.codeLocation().toAbsolutePath().getParent().resolve("k8s-lib").toString();
-        } catch (RuntimeException e) {
-            where = "k8s-lib/ beside flash.jar";
-        }
-        return "the Kubernetes client (fabric8) is not on the class path: flash.jar finds it in " + where
-                + " (built by `mvn package` as target/k8s-lib/; installed by the Debian package and the image in "
-                + "/usr/share/flash/k8s-lib/)";
     }
 }

@@ -44,11 +44,18 @@ class RecommendStartupTest {
     }
 
     private Proc flash(String classPath, String stdin, String... args) throws IOException, InterruptedException {
+        return flashWith(classPath, List.of(), stdin, args);
+    }
+
+    private Proc flashWith(String classPath, List<String> jvm, String stdin, String... args)
+            throws IOException, InterruptedException {
         Path log = dir.resolve("classes-" + System.nanoTime() + ".txt");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:file=" + log, "-Xmx256m",
-                "-Dflash.native.cache=" + dir.resolve("native-cache"), "-cp", classPath, FlashMain.class.getName()));
+                "-Dflash.native.cache=" + dir.resolve("native-cache")));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", classPath, FlashMain.class.getName()));
         cmd.addAll(Arrays.asList(args));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
@@ -134,18 +141,39 @@ class RecommendStartupTest {
     }
 
     @Test
-    void theCommandTreeLoadsWithoutKubernetesAndTheControllerSaysWhatIsMissing() throws Exception {
-        String withoutK8s = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.matches(".*/(io/fabric8|com/fasterxml/jackson|com/squareup|org/yaml|org/snakeyaml)/.*"))
-                .collect(Collectors.joining(File.pathSeparator));
+    void theCommandTreeLoadsWithoutKubernetesAndTheControllerLoadsItFromK8sLib() throws Exception {
+        List<String> k8s = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            (e.matches(".*/(io/fabric8|com/fasterxml/jackson|com/squareup|org/yaml|org/snakeyaml)/.*") ? k8s : rest).add(e);
+        }
+        String withoutK8s = String.join(File.pathSeparator, rest);
         Proc help = flash(withoutK8s, null, "autoscale", "--help");
         assertEquals(0, help.code(), help.err());
         assertTrue(help.out().contains("controller"), help.out());
-        Proc controller = flash(withoutK8s, null, "autoscale", "controller", "--model", "models/autoscale-flash.onnx",
-                "--once");
-        assertEquals(ExitCodes.FAILURE, controller.code(), controller.err());
-        assertTrue(controller.err().contains("Kubernetes client (fabric8) is not on the class path")
-                && controller.err().contains("k8s-lib"), controller.err());
-        assertTrue(controller.loaded().stream().noneMatch(c -> c.startsWith("io.fabric8.")));
+
+        Path empty = Files.createDirectories(dir.resolve("no-k8s-lib"));
+        Proc missing = flashWith(withoutK8s, List.of("-Dflash.k8s.lib=" + empty), null, "autoscale", "controller",
+                "--model", "models/autoscale-flash.onnx", "--once");
+        assertEquals(ExitCodes.FAILURE, missing.code(), missing.err());
+        assertTrue(missing.err().contains("Kubernetes client (fabric8) is neither on the class path nor in " + empty),
+                missing.err());
+        assertTrue(missing.loaded().stream().noneMatch(c -> c.startsWith("io.fabric8.")));
+
+        // k8s-lib/ as mvn package lays it out (the test class path's fabric8 jars, the mock server's left out)
+        Path lib = Files.createDirectories(dir.resolve("k8s-lib"));
+        for (String jar : k8s) {
+            Path j = Path.of(jar);
+            if (!j.getFileName().toString().startsWith("kubernetes-server-mock") && !j.getFileName().toString().startsWith("mockwebserver")) {
+                Files.copy(j, lib.resolve(j.getFileName()));
+            }
+        }
+        Proc run = flashWith(withoutK8s, List.of("-Dflash.k8s.lib=" + lib), null, "autoscale", "controller",
+                "--model", "models/autoscale-flash.onnx", "--once", "--master", "http://127.0.0.1:1",
+                "--request-timeout", "2000");
+        assertEquals(ExitCodes.FAILURE, run.code(), run.err());
+        assertTrue(run.err().contains("flash autoscale controller: API server:"), run.err());
+        assertTrue(run.loaded().contains("io.fabric8.kubernetes.client.KubernetesClientBuilder"));
+        assertTrue(run.loaded().contains("dev.flash.autoscale.k8s.AutoscaleController"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.flash.autoscale.k8s;
 
+import dev.flash.autoscale.ControllerSettings;
 import dev.flash.autoscale.Recommender;
 import dev.flash.policy.onnx.OnnxModel;
 import io.fabric8.kubernetes.client.Config;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,23 +18,18 @@ import java.util.List;
  * pass every period. Kept apart from the command class (dev.flash.cli) so that the command tree
  * names no fabric8 type: fabric8 is not in flash.jar but in k8s-lib/ beside it, and picocli
  * reflects on every command class whatever the command run. Loading this class (its bytecode is
- * verified against the fabric8 exception types it catches) needs fabric8: the command checks
- * first.
+ * verified against the fabric8 exception types it catches) needs fabric8: cli/KubernetesStack
+ * loads it, and this package, in a class loader that has k8s-lib/ when the class path has not.
  */
 public final class ControllerLoop {
     private ControllerLoop() {
-    }
-
-    /** The command's options, in JDK types. */
-    public record Options(boolean apply, String namespace, int periodSeconds, boolean once, String master,
-                          URI prometheus, String rateQuery, String p95Query, String sloQuery, int requestTimeoutMs) {
     }
 
     /**
      * Runs passes until interrupted, or one with {@code once}; returns false when a pass with
      * {@code once} had a failed workload or the API server failed it.
      */
-    public static boolean run(OnnxModel model, Options o, PrintStream out, PrintStream err) throws InterruptedException {
+    public static boolean run(OnnxModel model, ControllerSettings o, PrintStream out, PrintStream err) throws InterruptedException {
         try (KubernetesClient client = client(o.master(), o.requestTimeoutMs())) {
             ServiceSignals.Source signals = o.prometheus() == null ? ServiceSignals.NONE
                     : new PrometheusSignals(o.prometheus(), o.rateQuery(), o.p95Query(), o.sloQuery(),
