@@ -13,10 +13,11 @@
 #   process  wall ms of the whole process, exec of the launcher to exit (JVM start and exit
 #            included), measured here
 # and prints median and p90 of each, with the load average before and after. Variants:
-#   cached      the default: ONNX Runtime's libraries from the cache (one unrecorded run fills it)
-#   no-cache    -Dflash.native.cache=none: the binding copies 22 MB out of the jar every run
-#   cached+cds  cached, plus an AppCDS archive of this command (-XX:SharedArchiveFile; written by
-#               one earlier run with -XX:ArchiveClassesAtExit)
+#   launcher    as installed: ONNX Runtime's libraries from flash's cache and the launcher's AppCDS
+#               archive of this command (one unrecorded run fills both)
+#   no-cds      the library cache, no AppCDS archive (FLASH_CDS_DIR=none)
+#   neither     FLASH_CDS_DIR=none and -Dflash.native.cache=none: the binding copies 22 MB out of
+#               the jar every run (as before issue 21, but with the short command tree)
 # The machine is shared: read the figures with the load they were taken at.
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,15 +29,16 @@ fixture=src/test/resources/configsearch/multicloud-fixture.csv
 sed -n '1,3p' "$fixture" > "$W/samples.csv"
 ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples $W/samples.csv --json"
 
-run() { # variant, extra JVM options
+run() { # variant, extra JVM options, FLASH_CDS_DIR
     name=$1
     opts=$2
+    cds=$3
     : > "$W/$name.txt"
     i=0
     while [ "$i" -lt "$RUNS" ]; do
         t0=$(date +%s%N)
         # shellcheck disable=SC2086
-        FLASH_HOME="$PWD/target" FLASH_JAVA_OPTS="-Dflash.timing=true $opts" sh systemd/flash $ARGS \
+        FLASH_HOME="$PWD/target" FLASH_CDS_DIR="$cds" FLASH_JAVA_OPTS="-Dflash.timing=true $opts" sh systemd/flash $ARGS \
             >/dev/null 2>"$W/err.txt"
         t1=$(date +%s%N)
         line=$(grep '^flash: timing:' "$W/err.txt") || { cat "$W/err.txt" >&2; exit 1; }
@@ -58,11 +60,12 @@ EOF
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant"
-# fill the library cache and write the AppCDS archive (neither run is recorded)
+# fill the library cache and let the launcher write its AppCDS archive (not recorded)
 # shellcheck disable=SC2086
-FLASH_HOME="$PWD/target" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache -XX:ArchiveClassesAtExit=$W/recommend.jsa -Xlog:cds=off" \
+FLASH_HOME="$PWD/target" FLASH_CDS_DIR="$W/cds" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache" \
     sh systemd/flash $ARGS >/dev/null 2>&1
-run cached "-Dflash.native.cache=$W/cache"
-run no-cache "-Dflash.native.cache=none"
-run cached+cds "-Dflash.native.cache=$W/cache -XX:SharedArchiveFile=$W/recommend.jsa -Xlog:cds=off"
+ls "$W"/cds/*.jsa >/dev/null 2>&1 || { echo "the launcher wrote no AppCDS archive" >&2; exit 1; }
+run launcher "-Dflash.native.cache=$W/cache" "$W/cds"
+run no-cds "-Dflash.native.cache=$W/cache" none
+run neither "-Dflash.native.cache=none" none
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -216,6 +216,58 @@ class SystemdFilesTest {
     }
 
     @Test
+    void launcherKeepsAnAppCdsArchiveOfTheOneShotAnswers() throws Exception {
+        // a fake runtime with a release file; its java writes the archive it is asked to write at exit
+        Path fake = dir.resolve("cdsjdk/bin/java");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = -version ] && exit 99\necho \"$@\"\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo archive > \"${a#*=}\" ;; esac; done\n"
+                + "[ \"$FAIL\" = 1 ] && exit 2\nexit 0\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dir.resolve("cdsjdk/release"), "JAVA_VERSION=\"17.0.15\"\nJAVA_RUNTIME_VERSION=\"17.0.15+6\"\n");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve("flash.jar"), "jar");
+        Path cds = dir.resolve("cds");
+        Path cwd = Path.of("").toAbsolutePath();
+        Map<String, String> env = new java.util.HashMap<>(Map.of("JAVA", fake.toString(), "FLASH_HOME", home.toString(),
+                "FLASH_CDS_DIR", cds.toString()));
+        String[] recommend = {"sh", "systemd/flash", "config-search", "recommend", "--model", "m.onnx", "--samples", "s.csv"};
+
+        env.put("FAIL", "1");
+        Result failed = run(cwd, env, recommend);
+        assertEquals(2, failed.code, failed.output);
+        assertTrue(failed.output.contains("-XX:ArchiveClassesAtExit=" + cds), failed.output);
+        try (var list = Files.list(cds)) {
+            assertEquals(0, list.count(), "no archive kept from a failed run");
+        }
+        env.remove("FAIL");
+        Result first = run(cwd, env, recommend);
+        assertEquals(0, first.code, first.output);
+        assertTrue(first.output.contains("-XX:+UseSerialGC"), first.output);
+        Path archive;
+        try (var list = Files.list(cds)) {
+            archive = list.collect(java.util.stream.Collectors.toList()).stream().findFirst().orElseThrow();
+        }
+        assertTrue(archive.getFileName().toString().matches("config-search-3-[0-9]+-17.0.15_6.jsa"), archive.toString());
+        Result second = run(cwd, env, recommend);
+        assertTrue(second.output.contains("-XX:SharedArchiveFile=" + archive), second.output);
+        assertFalse(second.output.contains("ArchiveClassesAtExit"), second.output);
+        assertTrue(second.output.trim().endsWith("-jar " + home.resolve("flash.jar") + " config-search recommend --model m.onnx --samples s.csv"),
+                second.output);
+
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Result writable = run(cwd, env, recommend);
+        assertFalse(writable.output.contains("SharedArchiveFile"), "an archive others may write is not used");
+        Result status = run(cwd, env, "sh", "systemd/flash", "status");
+        assertFalse(status.output.contains("-XX:SharedArchiveFile") || status.output.contains("ArchiveClassesAtExit"),
+                status.output);
+        env.put("FLASH_CDS_DIR", "none");
+        Files.delete(archive);
+        Result off = run(cwd, env, recommend);
+        assertFalse(off.output.contains("Archive"), off.output);
+    }
+
+    @Test
     void launcherReadsTheVersionFromTheRuntimesReleaseFileWithoutStartingIt() throws Exception {
         Path java = dir.resolve("jdk/bin/java");
         Files.createDirectories(java.getParent());
