@@ -39,8 +39,11 @@ cp "$k8s_lib"/*.jar "$out/usr/share/flash/k8s-lib/"
 models="$(cd "$(dirname "$0")/../../models" && pwd)"
 cp "$models"/*.onnx "$out/opt/flash/models/"
 # jdeps --print-module-deps on flash.jar (java.desktop: picocli reflects on the commands, whose
-# PNG plots use java.awt), plus java.logging for ONNX Runtime's logger.
-"$java_home/bin/jlink" --add-modules java.base,java.compiler,java.desktop,java.logging,java.management,java.sql,jdk.unsupported \
+# PNG plots use java.awt), plus java.logging for ONNX Runtime's logger; k8s-lib needs no other
+# (jdeps on its jars: java.base, java.desktop, java.sql), but the controller's TLS to the API
+# server does: Go's TLS offers only elliptic-curve key exchange, which is jdk.crypto.ec's (a
+# security provider, which jdeps cannot see).
+"$java_home/bin/jlink" --add-modules java.base,java.compiler,java.desktop,java.logging,java.management,java.sql,jdk.unsupported,jdk.crypto.ec \
     --output "$out/opt/java" --strip-debug --no-header-files --no-man-pages --compress=2
 
 # The natives flash.jar carries for this machine, to ask ldd what they need.

@@ -3,8 +3,9 @@
 # installed on the build machines): unpacks the tarball's layers into a directory and runs the
 # image's own entrypoint there as a container would, chrooted, as PID 1 of new PID and mount
 # namespaces with its own /proc. Checks `--version`, that ONNX Runtime loads the shipped model
-# (`models list`), `restore`, and that the daemon starts (on the simulated node: this machine has
-# no cpufreq) and answers `flash status`. Needs root (unshare, chroot), python3 and tar.
+# (`models list`), `restore`, that `autoscale controller` finds its Kubernetes client (k8s-lib/)
+# and model, and that the daemon starts (on the simulated node: this machine has no cpufreq)
+# and answers `flash status`. Needs root (unshare, chroot), python3 and tar.
 #
 #   src/image/smoke-test.sh target/flash-image-VERSION.tar
 set -eu
@@ -49,6 +50,18 @@ cp "$models"/*.onnx rootfs/var/lib/flash/models/
 container models list --dir /var/lib/flash/models | tee models.txt
 grep -q ' valid ' models.txt
 container restore --state-dir /run/flash
+# The autoscaler's Deployment runs the controller from this image with /opt/flash/models: it must
+# find the Kubernetes client in k8s-lib/ and get as far as the API server (none answers here).
+set +e
+container autoscale controller --model /opt/flash/models/autoscale-flash.onnx --once \
+    --master http://127.0.0.1:1 --request-timeout 2000 > controller.txt 2>&1
+code=$?
+set -e
+if [ "$code" != 1 ] || ! grep -q 'API server' controller.txt; then
+    echo "smoke-test.sh: autoscale controller did not reach the API server (exit $code)" >&2
+    cat controller.txt >&2
+    exit 1
+fi
 printf 'simulate = "always"\nstate_dir = "/run/flash"\nsocket = "/run/flash/flashd.sock"\n' > rootfs/etc/flash/flashd.toml
 # shellcheck disable=SC2086
 env -i $env "$unshare" --mount --pid --fork --kill-child=SIGTERM --mount-proc="$work/rootfs/proc" \
@@ -67,4 +80,4 @@ until container status --socket /run/flash/flashd.sock --json > status.json 2>&1
     sleep 1
 done
 container status --socket /run/flash/flashd.sock | head -n 3
-echo "smoke-test.sh: the image runs flash (version, models, restore, daemon + status)"
+echo "smoke-test.sh: the image runs flash (version, models, restore, controller, daemon + status)"
