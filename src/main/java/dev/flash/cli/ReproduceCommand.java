@@ -95,6 +95,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "",
                 "Examples:",
                 "  flash reproduce dvfs --quick                  (a few minutes on 2 cores)",
+                "  flash reproduce dvfs --processes 1            (one JVM, one core)",
                 "  flash reproduce dvfs --rebuild-experts        (retrain every expert, report its time)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
@@ -137,6 +138,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                 description = "Train every expert again (overwriting the cache) and report how long it took")
         boolean rebuildExperts;
 
+        @Option(names = "--processes", paramLabel = "N",
+                description = "JVMs sharing the work (default: 2, or 1 on a single CPU). DJL trains on one thread "
+                        + "per process; a second process trains transfer learning's base and runs the sweep while "
+                        + "this one trains FLASH and the history baseline, then takes half the held-out apps. "
+                        + "The figures do not depend on N")
+        Integer processes;
+
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
 
@@ -150,6 +158,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (processes != null && processes < 1) {
+                err.println("flash reproduce dvfs: --processes must be at least 1, not " + processes);
+                return ExitCodes.USAGE;
+            }
             List<AppSpec> population;
             try {
                 population = EvalApps.load(apps, seed);
@@ -194,8 +206,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                 Files.createDirectories(out);
                 staging = Files.createTempDirectory(out, ".reproduce-");
                 BarListener bar = new BarListener(!json || System.console() != null);
+                int n = processes != null ? processes : Math.min(2, Runtime.getRuntime().availableProcessors());
                 YardstickReproduction.Result r = YardstickReproduction.run(population, plan, staging,
-                        new ExpertCache(expertDir, rebuildExperts), bar);
+                        new ExpertCache(expertDir, rebuildExperts), bar, n);
                 bar.close();
                 String jsonText = Json.PRETTY.toJson(YardstickReproduction.toJson(r));
                 Files.writeString(staging.resolve("reproduce.json"), jsonText + "\n", StandardCharsets.UTF_8);
@@ -216,6 +229,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             } catch (ModelRejectedException e) {
                 err.println("flash reproduce dvfs: exported model rejected: " + e.reason());
                 return ExitCodes.FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("flash reproduce dvfs: interrupted");
+                return ExitCodes.FAILURE;
             } catch (IOException | RuntimeException e) {
                 err.println("flash reproduce dvfs: " + e);
                 if (verbose) {
@@ -233,9 +250,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         Yardstick.Report y = r.yardstick();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "FLASH case III (DVFS) on the simulated node, %s run: %d held-out apps, "
-                + "online budget %d steps (%d episodes), %d evaluation episodes per point; %.0f s in total%n",
+                + "online budget %d steps (%d episodes), %d evaluation episodes per point; %.0f s wall, %.0f s CPU "
+                + "in %d process(es)%n",
                 r.plan().label(), y.apps().size(), y.budget().onlineSteps(), r.plan().onlineEpisodes(),
-                y.budget().evalEpisodes(), r.totalSeconds()));
+                y.budget().evalEpisodes(), r.totalSeconds(), r.cpuSeconds(), r.processes()));
         sb.append(String.format(Locale.ROOT, "experts: %d trained (%.0f s), %d from the cache; plateau reached on "
                 + "%d/%d; online rule chosen on %d training apps: learning rate %s%n%n", r.expertsBuilt(),
                 r.expertSeconds(), r.expertsCached(), y.expertsConverged(), y.apps().size(), r.sweep().trainApps(),

@@ -401,7 +401,7 @@ public final class Reproduction {
     }
 
     /** {@code listener}, called under its own lock: workers' progress arrives on other threads. */
-    private static Listener locked(Listener listener) {
+    static Listener locked(Listener listener) {
         return new Listener() {
             @Override
             public void phase(String name, int total) {

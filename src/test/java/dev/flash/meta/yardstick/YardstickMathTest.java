@@ -141,6 +141,17 @@ class YardstickMathTest {
     }
 
     @Test
+    void evaluationPointsAreLogSpacedLateInTheBudget() {
+        long[] p = new Budget(32 * 200, 32, 32, 4).points();
+        // two points per doubling of the experience (and the end): a budget 100x longer costs ~14 more points
+        assertTrue(p.length <= 2 * (Math.log(200) / Math.log(2)) + 2, java.util.Arrays.toString(p));
+        for (int i = 2; i < p.length; i++) {
+            assertTrue(p[i] <= 2 * p[i - 1], "no gap wider than a doubling: " + java.util.Arrays.toString(p));
+        }
+        assertEquals(32 * 200, p[p.length - 1]);
+    }
+
+    @Test
     void aPointIsTheMeanPerStepWithItsStandardError() {
         double[] p = EvaluatedCurve.point(new double[] {10, 20, 30}, 10);
         assertEquals(2.0, p[0], 1e-12);
