@@ -134,8 +134,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         @Option(names = "--node", paramLabel = "FILE",
                 description = "Simulated-node spec (TOML, as `flash sim spec --check` reads; e.g. "
                         + "bench/nodes/fine-steps-boost.toml): evaluate on its CPUs, policies, frequency table and "
-                        + "power model instead of the embedded default node; its [workload] is ignored, the "
-                        + "applications come from --apps")
+                        + "power model instead of the embedded default node (a whole spec; its [workload] is not run: the "
+                        + "applications come from --apps)")
         Path node;
 
         @Option(names = "--no-guard",

@@ -193,7 +193,8 @@ class EvaluateCommandTest {
         Path node = dir.resolve("irregular.toml");
         Files.writeString(node, String.join("\n",
                 "[node]", "cpus = 4", "cpus_per_policy = 2", "frequencies_mhz = [1200, 1500, 1900, 2200, 2600, 2900]",
-                "initial_mhz = 2900", ""));
+                "initial_mhz = 2900", "[workload]", "seed = 1", "[[workload.apps]]", "name = \"a\"",
+                "  [[workload.apps.phases]]", "  memory_boundness = 0.5", "  load = 1.0", "  duration_s = 60", ""));
         java.util.Set<Long> table = java.util.Set.of(1_200_000L, 1_500_000L, 1_900_000L, 2_200_000L, 2_600_000L,
                 2_900_000L);
         String app = dev.flash.dvfs.eval.EvalApps.heldOut(dev.flash.dvfs.eval.EvalApps.load(apps), apps).get(0).name();

@@ -87,9 +87,7 @@ class ReproduceCommandTest {
                 new String[] {"evaluate", "dvfs", "--model", model.toString(), "--apps", cut.toString()},
                 new String[] {"reproduce", "dvfs", "--quick", "--apps", cut.toString(), "--out", out.toString()},
                 new String[] {"reproduce", "dvfs", "--quick", "--apps", apps.toString(), "--held-out", cut.toString(),
-                    "--out", out.toString()},
-                new String[] {"train", "dvfs", "--quick", "--apps", cut.toString(), "--out",
-                    dir.resolve("m.onnx").toString()});
+                    "--out", out.toString()});
         for (String[] args : commands) {
             EvaluateCommandTest.Run r = run(args);
             String cmd = String.join(" ", args);
