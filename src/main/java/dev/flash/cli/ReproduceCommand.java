@@ -72,7 +72,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "     deployment), transfer learning and the history baseline, each evaluated",
                 "     at points of its online experience on the same fixed episodes (greedy);",
                 "  4. the operator view: FLASH exported to ONNX and run as flashd runs it,",
-                "     beside the Linux governors, flashd's fallback and the oracle.",
+                "     alone and behind flashd's slowdown guard, beside the Linux governors,",
+                "     flashd's fallback and the oracle.",
                 "",
                 "Figures:",
                 "  reward gap       (R_expert - R_start) / |R_expert|, mean and spread over",
@@ -262,7 +263,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         for (String c : y.contestants()) {
             Spread g = y.gap(c);
             AdaptationCost.Summary s = y.cost(c);
-            t.row(c, pct(g.mean()) + " (" + pct(g.std()) + ")",
+            t.row(c, pct(g.mean()) + " (" + pct(g.std()) + ")" + (g.leftOut() > 0
+                    ? ", undefined on " + g.leftOut() + " (expert at 0)" : ""),
                     String.format(Locale.ROOT, "%s%.0f", s.censored() > 0 ? ">= " : "", s.meanSteps()),
                     s.censored() + "/" + s.apps());
         }
@@ -279,10 +281,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         sb.append("reward gap at start against the budget oracle on the same episodes (hidden state): ")
                 .append(oracle).append("\n\n");
         OperatorEvaluation.Report op = r.operator();
-        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it): FLASH within "
-                + "the 5%% budget on %d/%d apps, in-budget share of the oracle's saving %s%n",
+        String guarded = dev.flash.dvfs.eval.ModelEvaluation.GUARDED_AGENT;
+        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX): FLASH within the 5%% budget on "
+                + "%d/%d apps, in-budget share of the oracle's saving %s; behind flashd's slowdown guard (its "
+                + "default) %d/%d, %s%n",
                 op.apps().size(), op.appsWithinBudget("flash"), op.apps().size(),
-                pct(op.inBudgetShareOfOracleSaving("flash"))));
+                pct(op.inBudgetShareOfOracleSaving("flash")), op.appsWithinBudget(guarded), op.apps().size(),
+                pct(op.inBudgetShareOfOracleSaving(guarded))));
         sb.append(EvaluateCommand.table(op));
         return sb.toString();
     }

@@ -447,6 +447,12 @@ public final class YardstickReproduction {
         Json.put(o, "energy_saving_vs_performance", flash.energySaving());
         Json.put(o, "slowdown_vs_performance", flash.slowdown());
         Json.put(o, "in_budget_share_of_oracle_saving", op.inBudgetShareOfOracleSaving("flash"));
+        // The same behind the runtime slowdown guard, as flashd runs the model by default.
+        String guarded = ModelEvaluation.GUARDED_AGENT;
+        Json.put(o, "apps_within_budget_guard", n == 0 ? Double.NaN : (double) op.appsWithinBudget(guarded) / n);
+        Json.put(o, "energy_saving_vs_performance_guard", op.overall(guarded).energySaving());
+        Json.put(o, "slowdown_vs_performance_guard", op.overall(guarded).slowdown());
+        Json.put(o, "in_budget_share_of_oracle_saving_guard", op.inBudgetShareOfOracleSaving(guarded));
         for (String c : r.yardstick().contestants()) {
             Json.put(o, "reward_gap_" + c + "_vs_budget_oracle",
                     r.gapTo(HiddenStateReferences.BUDGET_ORACLE, c).mean());

@@ -201,6 +201,8 @@ public final class Yardstick {
                 AdaptationCost.Summary s = cost(c);
                 put(o, "reward_gap_" + c, g.mean());
                 put(o, "reward_gap_" + c + "_std", g.std());
+                // apps whose expert scores 0 have no relative gap: left out of the mean, counted here
+                o.addProperty("reward_gap_" + c + "_apps_undefined", g.leftOut());
                 put(o, "adaptation_cost_" + c + "_steps", s.meanSteps());
                 put(o, "adaptation_cost_" + c + "_steps_uncensored", s.meanUncensored());
                 o.addProperty("censored_" + c, s.censored());

@@ -42,13 +42,16 @@ class YardstickReproductionTest {
         for (String k : List.of("reward_gap_flash", "reward_gap_transfer", "reward_gap_history",
                 "adaptation_cost_flash_steps", "adaptation_cost_transfer_steps", "censored_flash",
                 "censored_transfer", "adaptation_cost_ratio", "apps_within_budget", "energy_saving_vs_performance",
-                "slowdown_vs_performance", "in_budget_share_of_oracle_saving")) {
+                "slowdown_vs_performance", "in_budget_share_of_oracle_saving", "apps_within_budget_guard",
+                "in_budget_share_of_oracle_saving_guard")) {
             assertTrue(j.has(k), k + " missing from " + j.keySet());
         }
         double share = j.get("in_budget_share_of_oracle_saving").getAsDouble();
         assertTrue(share >= 0 && share <= 1, "share " + share);
         double within = j.get("apps_within_budget").getAsDouble();
         assertTrue(within >= 0 && within <= 1);
+        assertTrue(j.get("slowdown_vs_performance_guard").getAsDouble()
+                <= j.get("slowdown_vs_performance").getAsDouble() + 1e-9, "the guard only ever raises the clock");
         long budget = plan.onlineEpisodes() * (long) plan.settings().env().episodeSteps();
         for (String c : List.of("flash", "transfer", "history")) {
             double cost = j.get("adaptation_cost_" + c + "_steps").getAsDouble();

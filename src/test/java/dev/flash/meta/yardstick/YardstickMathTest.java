@@ -71,6 +71,12 @@ class YardstickMathTest {
         assertEquals(-0.1, RewardGap.of(1.0, 1.1), 1e-12);
         assertEquals(0.5, RewardGap.of(-2.0, -3.0), 1e-12, "below a negative expert is a positive gap");
         assertTrue(Double.isNaN(RewardGap.of(0, 0.3)));
+        // an expert at 0 up to rounding (it settled on fmax): undefined, not 10^15 %
+        assertTrue(Double.isNaN(RewardGap.of(-1.7e-18, 0.03)));
+        assertEquals(0, RewardGap.of(2e-19, -3e-18), 1e-12);
+        Spread s = Spread.of(new double[] {0.1, RewardGap.of(1e-18, 0.02), 0.3});
+        assertEquals(0.2, s.mean(), 1e-12);
+        assertEquals(1, s.leftOut(), "counted apart");
     }
 
     @Test
