@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import dev.flash.sim.NodeSpec;
+import dev.flash.sim.SpecException;
 import picocli.CommandLine.Option;
 
 /** {@code flash evaluate}: measure a trained model against the reference points. */
@@ -87,6 +89,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "  flash evaluate dvfs --model dvfs.onnx --apps apps.json --episodes 3 --json",
                 "  flash evaluate dvfs --model models/dvfs-flash.onnx --drop-signals pmu,rapl   (a typical VM)",
                 "  flash evaluate dvfs --model models/dvfs-flash.onnx --trace cpu-0008 --episodes 1",
+                "  flash evaluate dvfs --model models/dvfs-flash.onnx --node bench/nodes/irregular-table.toml",
                 "", ExitCodes.HELP})
     public static final class Dvfs implements Callable<Integer> {
 
@@ -127,6 +130,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "reports them: pmu (ipc, mpki), rapl (power), schedstat (run_wait); any subset, "
                         + "comma-separated. The model reads them as flashd does (0), e.g. in a VM")
         String dropSignals;
+
+        @Option(names = "--node", paramLabel = "FILE",
+                description = "Simulated-node spec (TOML, as `flash sim spec --check` reads; e.g. "
+                        + "bench/nodes/fine-steps-boost.toml): evaluate on its CPUs, policies, frequency table and "
+                        + "power model instead of the embedded default node (a whole spec; its [workload] is not run: the "
+                        + "applications come from --apps)")
+        Path node;
 
         @Option(names = "--no-guard",
                 description = "Evaluate the model alone, without the runtime slowdown guard the daemon puts it "
@@ -173,18 +183,31 @@ public final class EvaluateCommand implements Callable<Integer> {
                 err.println("flash evaluate dvfs: " + e.getMessage());
                 return ExitCodes.USAGE;
             }
+            NodeSpec nodeSpec;
+            try {
+                nodeSpec = node == null ? SimSpec.embeddedDefault().node() : SimSpec.load(node).node();
+            } catch (java.nio.file.NoSuchFileException e) {
+                err.println("flash evaluate dvfs: --node " + node + ": no such file");
+                return ExitCodes.USAGE;
+            } catch (java.io.IOException e) {
+                err.println("flash evaluate dvfs: --node " + node + ": " + e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (SpecException e) {
+                err.println("flash evaluate dvfs: --node: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
                 if (trace != null) {
-                    return traceRun(policy, test, trace, episodes * EPISODE_SECONDS, seed, dropped, !noGuard, json,
-                            model.toString(), out, err);
+                    return traceRun(policy, nodeSpec, test, trace, episodes * EPISODE_SECONDS, seed, dropped,
+                            !noGuard, json, model.toString(), out, err);
                 }
                 int runs = test.size() * (OperatorEvaluation.referenceAgents().size() + (noGuard ? 1 : 2));
                 ProgressBar bar = new ProgressBar(System.err, "evaluate", runs, !json || System.console() != null);
-                OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, SimSpec.embeddedDefault().node(),
+                OperatorEvaluation.Report report = ModelEvaluation.evaluate(policy, test, nodeSpec,
                         episodes * EPISODE_SECONDS, seed, dropped, !noGuard, (agent, app) -> bar.step(agent + " on " + app));
                 bar.finish();
                 GuardAccuracy.Result accuracy = noGuard ? null : GuardAccuracy.measure(policy, test,
-                        SimSpec.embeddedDefault().node(), episodes * EPISODE_SECONDS, seed);
+                        nodeSpec, episodes * EPISODE_SECONDS, seed);
                 if (json) {
                     JsonObject o = ModelEvaluation.toJson(report);
                     if (accuracy != null) {
@@ -193,13 +216,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     o.addProperty("model", model.toString());
                     o.addProperty("episodes", episodes);
                     o.addProperty("seed", seed);
+                    o.addProperty("node", node == null ? "embedded default" : node.toString());
                     com.google.gson.JsonArray droppedJson = new com.google.gson.JsonArray();
                     SignalGroups.DROPPABLE.stream().filter(dropped::contains).forEach(droppedJson::add);
                     o.add("dropped_signals", droppedJson);
                     out.println(Json.PRETTY.toJson(o));
                 } else {
-                    out.printf(Locale.ROOT, "model %s on %d held-out applications, %d x %.0f s each (simulated node%s)%n%n",
+                    out.printf(Locale.ROOT, "model %s on %d held-out applications, %d x %.0f s each (simulated node%s%s)%n%n",
                             model.getFileName(), test.size(), episodes, EPISODE_SECONDS,
+                            node == null ? "" : " " + node.getFileName(),
                             dropped.isEmpty() ? "" : " without " + String.join(", ", dropped));
                     out.print(table(report));
                     if (accuracy != null) {
@@ -231,7 +256,8 @@ public final class EvaluateCommand implements Callable<Integer> {
      * {@code --trace APP}: the model on one held-out application, tick by tick, with the node seed
      * the operator view gives that application, so the run is that row's.
      */
-    static int traceRun(OnnxDvfsPolicy policy, List<AppSpec> test, String name, double seconds, long seed,
+    static int traceRun(OnnxDvfsPolicy policy, NodeSpec nodeSpec, List<AppSpec> test, String name, double seconds,
+                        long seed,
                         java.util.Set<String> dropped, boolean guard,
                         boolean json, String model, PrintWriter out, PrintWriter err) {
         int index = test.stream().map(AppSpec::name).toList().indexOf(name);
@@ -247,7 +273,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         OperatorEvaluation.RunStats stats = OperatorEvaluation.run(
                 guard ? ModelEvaluation.GUARDED_AGENT : ModelEvaluation.MODEL_AGENT, agent,
-                SimSpec.embeddedDefault().node(), test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
+                nodeSpec, test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
                 policy.description().contextLength(), policy.description().actions().size(), rows::add);
         if (json) {
             JsonObject o = new JsonObject();

@@ -72,12 +72,14 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "     deployment), transfer learning and the history baseline, each evaluated",
                 "     at points of its online experience on the same fixed episodes (greedy);",
                 "  4. the operator view: FLASH exported to ONNX and run as flashd runs it,",
-                "     beside the Linux governors, flashd's fallback and the oracle.",
+                "     alone and behind flashd's slowdown guard, beside the Linux governors,",
+                "     flashd's fallback and the oracle.",
                 "",
                 "Figures:",
                 "  reward gap       (R_expert - R_start) / |R_expert|, mean and spread over",
                 "                   apps; FLASH starts after one episode of context, the others",
-                "                   at 0 steps. Paper: transfer 39%%, FLASH 7.1%%.",
+                "                   at 0 steps; undefined (left out, counted) where the expert",
+                "                   scores 0. Paper: transfer 39%%, FLASH 7.1%%.",
                 "  adaptation cost  environment steps until the evaluated reward reaches and",
                 "                   stays within 5%% of the expert's; \"> budget\" (censored)",
                 "                   when it never does, counted; at least the context-filling",
@@ -95,6 +97,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "",
                 "Examples:",
                 "  flash reproduce dvfs --quick                  (a few minutes on 2 cores)",
+                "  flash reproduce dvfs --processes 1            (one JVM, one core)",
                 "  flash reproduce dvfs --rebuild-experts        (retrain every expert, report its time)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
@@ -137,6 +140,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                 description = "Train every expert again (overwriting the cache) and report how long it took")
         boolean rebuildExperts;
 
+        @Option(names = "--processes", paramLabel = "N",
+                description = "JVMs sharing the work (default: 2, or 1 on a single CPU). DJL trains on one thread "
+                        + "per process; a second process trains transfer learning's base and runs the sweep while "
+                        + "this one trains FLASH and the history baseline, then takes half the held-out apps. "
+                        + "The figures do not depend on N")
+        Integer processes;
+
         @Option(names = "--json", description = "Print one JSON object instead of the table")
         boolean json;
 
@@ -150,6 +160,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (processes != null && processes < 1) {
+                err.println("flash reproduce dvfs: --processes must be at least 1, not " + processes);
+                return ExitCodes.USAGE;
+            }
             List<AppSpec> population;
             try {
                 population = EvalApps.load(apps, seed);
@@ -194,8 +208,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                 Files.createDirectories(out);
                 staging = Files.createTempDirectory(out, ".reproduce-");
                 BarListener bar = new BarListener(!json || System.console() != null);
+                int n = processes != null ? processes : Math.min(2, Runtime.getRuntime().availableProcessors());
                 YardstickReproduction.Result r = YardstickReproduction.run(population, plan, staging,
-                        new ExpertCache(expertDir, rebuildExperts), bar);
+                        new ExpertCache(expertDir, rebuildExperts), bar, n);
                 bar.close();
                 String jsonText = Json.PRETTY.toJson(YardstickReproduction.toJson(r));
                 Files.writeString(staging.resolve("reproduce.json"), jsonText + "\n", StandardCharsets.UTF_8);
@@ -216,6 +231,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             } catch (ModelRejectedException e) {
                 err.println("flash reproduce dvfs: exported model rejected: " + e.reason());
                 return ExitCodes.FAILURE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("flash reproduce dvfs: interrupted");
+                return ExitCodes.FAILURE;
             } catch (IOException | RuntimeException e) {
                 err.println("flash reproduce dvfs: " + e);
                 if (verbose) {
@@ -233,9 +252,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         Yardstick.Report y = r.yardstick();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "FLASH case III (DVFS) on the simulated node, %s run: %d held-out apps, "
-                + "online budget %d steps (%d episodes), %d evaluation episodes per point; %.0f s in total%n",
+                + "online budget %d steps (%d episodes), %d evaluation episodes per point; %.0f s wall, %.0f s CPU "
+                + "in %d process(es)%n",
                 r.plan().label(), y.apps().size(), y.budget().onlineSteps(), r.plan().onlineEpisodes(),
-                y.budget().evalEpisodes(), r.totalSeconds()));
+                y.budget().evalEpisodes(), r.totalSeconds(), r.cpuSeconds(), r.processes()));
         sb.append(String.format(Locale.ROOT, "experts: %d trained (%.0f s), %d from the cache; plateau reached on "
                 + "%d/%d; online rule chosen on %d training apps: learning rate %s%n%n", r.expertsBuilt(),
                 r.expertSeconds(), r.expertsCached(), y.expertsConverged(), y.apps().size(), r.sweep().trainApps(),
@@ -244,7 +264,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         for (String c : y.contestants()) {
             Spread g = y.gap(c);
             AdaptationCost.Summary s = y.cost(c);
-            t.row(c, pct(g.mean()) + " (" + pct(g.std()) + ")",
+            t.row(c, pct(g.mean()) + " (" + pct(g.std()) + ")" + (g.leftOut() > 0
+                    ? ", undefined on " + g.leftOut() + " (expert at 0)" : ""),
                     String.format(Locale.ROOT, "%s%.0f", s.censored() > 0 ? ">= " : "", s.meanSteps()),
                     s.censored() + "/" + s.apps());
         }
@@ -261,10 +282,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         sb.append("reward gap at start against the budget oracle on the same episodes (hidden state): ")
                 .append(oracle).append("\n\n");
         OperatorEvaluation.Report op = r.operator();
-        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX, as flashd runs it): FLASH within "
-                + "the 5%% budget on %d/%d apps, in-budget share of the oracle's saving %s%n",
+        String guarded = dev.flash.dvfs.eval.ModelEvaluation.GUARDED_AGENT;
+        sb.append(String.format(Locale.ROOT, "operator view, %d held-out apps (ONNX): FLASH within the 5%% budget on "
+                + "%d/%d apps, in-budget share of the oracle's saving %s; behind flashd's slowdown guard (its "
+                + "default) %d/%d, %s%n",
                 op.apps().size(), op.appsWithinBudget("flash"), op.apps().size(),
-                pct(op.inBudgetShareOfOracleSaving("flash"))));
+                pct(op.inBudgetShareOfOracleSaving("flash")), op.appsWithinBudget(guarded), op.apps().size(),
+                pct(op.inBudgetShareOfOracleSaving(guarded))));
         sb.append(EvaluateCommand.table(op));
         return sb.toString();
     }

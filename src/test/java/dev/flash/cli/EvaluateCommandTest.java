@@ -185,6 +185,52 @@ class EvaluateCommandTest {
         assertEquals("", r.out());
     }
 
+    /** --node FILE: the model and every reference run on that node's frequency table. */
+    @Test
+    void nodeFileEvaluatesOnItsFrequencyTable(@TempDir Path dir) throws Exception {
+        Path model = TestModels.spec().write(dir, "tiny.onnx");
+        Path apps = apps(dir);
+        Path node = dir.resolve("irregular.toml");
+        Files.writeString(node, String.join("\n",
+                "[node]", "cpus = 4", "cpus_per_policy = 2", "frequencies_mhz = [1200, 1500, 1900, 2200, 2600, 2900]",
+                "initial_mhz = 2900", "[workload]", "seed = 1", "[[workload.apps]]", "name = \"a\"",
+                "  [[workload.apps.phases]]", "  memory_boundness = 0.5", "  load = 1.0", "  duration_s = 60", ""));
+        java.util.Set<Long> table = java.util.Set.of(1_200_000L, 1_500_000L, 1_900_000L, 2_200_000L, 2_600_000L,
+                2_900_000L);
+        String app = dev.flash.dvfs.eval.EvalApps.heldOut(dev.flash.dvfs.eval.EvalApps.load(apps), apps).get(0).name();
+        Run trace = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--node", node.toString(), "--trace", app, "--json");
+        assertEquals(ExitCodes.OK, trace.code(), trace.err());
+        var ticks = JsonParser.parseString(trace.out()).getAsJsonObject().getAsJsonArray("ticks");
+        for (int i = 0; i < ticks.size(); i++) {
+            JsonObject t = ticks.get(i).getAsJsonObject();
+            assertTrue(table.contains(t.get("cur_khz").getAsLong()), "a frequency of the node's table: " + t);
+            assertTrue(table.contains(t.get("oracle_khz").getAsLong()), "the oracle picks from the table: " + t);
+        }
+        Run onNode = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
+                "--node", node.toString(), "--json");
+        assertEquals(ExitCodes.OK, onNode.code(), onNode.err());
+        JsonObject o = JsonParser.parseString(onNode.out()).getAsJsonObject();
+        assertEquals(node.toString(), o.get("node").getAsString());
+        Run onDefault = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes",
+                "1", "--json");
+        double floorHere = o.getAsJsonObject("agents").getAsJsonObject("powersave")
+                .get("slowdown_vs_performance").getAsDouble();
+        double floorThere = JsonParser.parseString(onDefault.out()).getAsJsonObject().getAsJsonObject("agents")
+                .getAsJsonObject("powersave").get("slowdown_vs_performance").getAsDouble();
+        assertTrue(floorHere != floorThere, "powersave runs at this node's floor, not the default's");
+
+        Path bad = dir.resolve("bad.toml");
+        Files.writeString(bad, "[node]\ncpus = 4\nturbo = true\n");
+        Run badNode = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--node",
+                bad.toString());
+        assertEquals(ExitCodes.USAGE, badNode.code());
+        assertTrue(badNode.err().contains("turbo") && badNode.err().contains("bad.toml"), badNode.err());
+        Run noNode = run("evaluate", "dvfs", "--model", model.toString(), "--node", dir.resolve("no.toml").toString());
+        assertEquals(ExitCodes.USAGE, noNode.code());
+        assertTrue(noNode.err().contains("--node"), noNode.err());
+    }
+
     @Test
     void badInputsExitTwoNamingTheProblem(@TempDir Path dir) throws Exception {
         Path model = TestModels.spec().write(dir, "tiny.onnx");

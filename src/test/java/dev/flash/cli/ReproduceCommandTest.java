@@ -70,6 +70,37 @@ class ReproduceCommandTest {
         assertFalse(Files.exists(out), "nothing written on bad input");
     }
 
+    /**
+     * An apps file cut short (a copy interrupted half way) gives one line naming the file and the
+     * position, exit 2, through every command that reads one; no EOFException leaks through.
+     */
+    @Test
+    void anAppsFileCutShortIsOneLineNamingFileAndPosition(@TempDir Path dir) throws Exception {
+        Path apps = dir.resolve("apps.json");
+        AppPopulation.write(apps, AppPopulation.sample(6, 5, 0.34));
+        String text = Files.readString(apps);
+        Path cut = dir.resolve("cut.json");
+        Files.writeString(cut, text.substring(0, text.length() / 2));
+        Path model = dev.flash.testing.TestModels.spec().write(dir, "tiny.onnx");
+        Path out = dir.resolve("out");
+        List<String[]> commands = List.of(
+                new String[] {"evaluate", "dvfs", "--model", model.toString(), "--apps", cut.toString()},
+                new String[] {"reproduce", "dvfs", "--quick", "--apps", cut.toString(), "--out", out.toString()},
+                new String[] {"reproduce", "dvfs", "--quick", "--apps", apps.toString(), "--held-out", cut.toString(),
+                    "--out", out.toString()});
+        for (String[] args : commands) {
+            EvaluateCommandTest.Run r = run(args);
+            String cmd = String.join(" ", args);
+            assertEquals(ExitCodes.USAGE, r.code(), cmd + "\n" + r.err());
+            List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, lines.size(), cmd + ": one line, not a stack trace:\n" + r.err());
+            assertTrue(lines.get(0).matches(".*cut\\.json line \\d+ column \\d+: not valid JSON: the file ends early.*"),
+                    cmd + ": " + lines.get(0));
+            assertFalse(r.err().contains("EOFException"), r.err());
+        }
+        assertFalse(Files.exists(out), "nothing written on bad input");
+    }
+
     @Test
     void heldOutFileReplacesThePopulationsTestSplit(@TempDir Path dir) throws Exception {
         List<AppSpec> population = AppPopulation.sample(10, 5, 0.3);

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class EnergyCurveTest {
 
     /**
-     * Intel Pentium M 1.6 GHz (Banias) Enhanced SpeedStep operating points, MHz and volts, from
-     * Intel's datasheet and its 2004 SpeedStep white paper (quoted from memory; see the doc).
+     * Intel Pentium M 1.6 GHz (Banias, 130 nm) Enhanced SpeedStep operating points, MHz and volts,
+     * as Intel's datasheet gives them; checked against G. Torres, "Inside Pentium M Architecture",
+     * Hardware Secrets, 2006, page 7 (the same six points). See the doc.
      */
     private static final double[][] PENTIUM_M = {
         {600, 0.956}, {800, 1.036}, {1000, 1.164}, {1200, 1.276}, {1400, 1.420}, {1600, 1.484}};
@@ -26,6 +27,13 @@ class EnergyCurveTest {
      */
     private static final double[][] XSCALE = {
         {150, 0.75, 80}, {400, 1.0, 170}, {600, 1.3, 400}, {800, 1.6, 900}, {1000, 1.8, 1600}};
+
+    /**
+     * Intel XScale at IDF Fall 2000 (AnandTech's report, quoted by Tweakers.net news 12820): a demo
+     * board running Dhrystone 2.1, MHz and measured watts: 50 MHz 0.055 W, 600 MHz 0.5 W, 800 MHz
+     * "less than 1 W" (taken as 1 W, an upper bound), 1 GHz 1.75 W.
+     */
+    private static final double[][] XSCALE_IDF = {{50, 0.055}, {600, 0.5}, {800, 1.0}, {1000, 1.75}};
 
     /** Stated tolerance of the model's relative dynamic power against the Pentium M V^2 f points. */
     static final double DYNAMIC_POWER_TOLERANCE = 0.10;
@@ -125,6 +133,34 @@ class EnergyCurveTest {
         double boostTop = modelEnergyPerOp(boost, 3_000_000) / modelEnergyPerOp(boost, 2_600_000);
         System.out.printf("energy/op at 3.0 GHz over 2.6 GHz: default %.2f, boost knee %.2f%n", defaultTop, boostTop);
         assertTrue(boostTop > defaultTop * 1.05, "the knee makes the last 400 MHz dearer per operation");
+    }
+
+    /**
+     * The top-end energy penalty (energy per operation at fmax over the least on the table) lies
+     * in the band the cited parts span: above 1 (running flat out costs energy per operation; the
+     * IDF XScale measurement 2.1x), and no more than the Pentium M's dynamic-only bound (its
+     * (V_max / V_min)^2 = 2.41x: static power can only lower it). A model change that flattens
+     * the top (no DVFS saving left) or steepens it past any cited part fails here.
+     */
+    @Test
+    void energyPerOperationPenaltyAtFmaxLiesInTheBandOfThePublishedParts() {
+        int idfMin = argMin(XSCALE_IDF, row -> row[1] / row[0]);
+        assertTrue(idfMin > 0 && idfMin < XSCALE_IDF.length - 1, "the measured minimum is interior (600 MHz)");
+        double idfPenalty = (XSCALE_IDF[XSCALE_IDF.length - 1][1] / XSCALE_IDF[XSCALE_IDF.length - 1][0])
+                / (XSCALE_IDF[idfMin][1] / XSCALE_IDF[idfMin][0]);
+        double vRatio = PENTIUM_M[PENTIUM_M.length - 1][1] / PENTIUM_M[0][1];
+        double pentiumBound = vRatio * vRatio;
+        long[] table = NODE.frequencyTable();
+        double least = Double.POSITIVE_INFINITY;
+        for (long f : table) {
+            least = Math.min(least, modelEnergyPerOp(NODE, f));
+        }
+        double penalty = modelEnergyPerOp(NODE, table[table.length - 1]) / least;
+        System.out.printf("energy/op at fmax over the least: model %.2f, XScale IDF 2000 %.2f, Pentium M dynamic "
+                + "bound %.2f%n", penalty, idfPenalty, pentiumBound);
+        assertTrue(penalty > 1.05, "running at fmax costs more per operation than the best frequency: " + penalty);
+        assertTrue(penalty <= pentiumBound, "no steeper than the cited parts: " + penalty);
+        assertTrue(idfPenalty > 1.05 && idfPenalty <= pentiumBound, "the band holds the measured XScale too");
     }
 
     private static int argMin(double[][] rows, java.util.function.ToDoubleFunction<double[]> f) {

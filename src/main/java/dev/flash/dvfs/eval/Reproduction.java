@@ -299,15 +299,19 @@ public final class Reproduction {
         Path baseModel = modelDir.resolve("transfer-pretrained-dvfs.onnx");
         OnnxExport.write(flash, DvfsTrainer.metadata(flashSettings, ctxReward, provenance), flashModel);
         OnnxExport.write(base, DvfsTrainer.metadata(baseSettings, ctxReward, provenance), baseModel);
-        progress.phase("operator view", heldOut.size() * (OperatorEvaluation.referenceAgents().size() + 2));
+        progress.phase("operator view", heldOut.size() * (OperatorEvaluation.referenceAgents().size() + 3));
         try (OnnxDvfsPolicy fp = OnnxDvfsPolicy.load(flashModel);
              OnnxDvfsPolicy bp = OnnxDvfsPolicy.load(baseModel)) {
             Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();
             agents.put("flash", n -> fp);
+            // What flashd runs by default: the model behind the runtime slowdown guard.
+            agents.put(ModelEvaluation.GUARDED_AGENT,
+                    n -> new dev.flash.policy.SlowdownGuard(fp, OperatorEvaluation.SLOWDOWN_BUDGET));
             agents.put("transfer-pretrained", n -> bp);
             NodeSpec node = dev.flash.sim.SimSpec.embeddedDefault().node();
             double seconds = episodes * flashSettings.env().episodeSteps() * DvfsEnvironment.STEP_SECONDS;
-            return OperatorEvaluation.evaluate(agents, Map.of("flash", fp.description().contextLength()),
+            int c = fp.description().contextLength();
+            return OperatorEvaluation.evaluate(agents, Map.of("flash", c, ModelEvaluation.GUARDED_AGENT, c),
                     fp.description().actions().size(), node, heldOut, seconds, seed,
                     (agent, app) -> progress.step(agent + " on " + app));
         }
@@ -401,7 +405,7 @@ public final class Reproduction {
     }
 
     /** {@code listener}, called under its own lock: workers' progress arrives on other threads. */
-    private static Listener locked(Listener listener) {
+    static Listener locked(Listener listener) {
         return new Listener() {
             @Override
             public void phase(String name, int total) {

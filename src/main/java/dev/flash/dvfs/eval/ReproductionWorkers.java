@@ -40,6 +40,19 @@ public final class ReproductionWorkers implements AutoCloseable {
     enum Kind { PRETRAIN_BASELINE, ADAPT }
 
     /**
+     * A job a worker JVM runs: serialized into its task file, its result serialized back. The
+     * old method's {@link Task} and the yardstick reproduction's jobs
+     * ({@link YardstickReproduction}) are both jobs.
+     */
+    interface Job extends Serializable {
+        /** Names the job in errors ("PRETRAIN_BASELINE", "measure 20 apps"). */
+        String label();
+
+        /** Runs in the worker JVM; progress lines go to {@code progress}. */
+        Serializable run(Reproduction.Listener progress) throws Exception;
+    }
+
+    /**
      * One worker's job.
      *
      * @param flashWeights FLASH's weights ({@link Kind#ADAPT} only)
@@ -47,7 +60,20 @@ public final class ReproductionWorkers implements AutoCloseable {
      * @param indices      held-out applications to adapt ({@link Kind#ADAPT} only)
      */
     record Task(Kind kind, List<AppSpec> population, Reproduction.Plan plan, byte[] flashWeights, byte[] baseWeights,
-                int[] indices) implements Serializable {
+                int[] indices) implements Job {
+
+        @Override
+        public String label() {
+            return kind.name();
+        }
+
+        @Override
+        public Serializable run(Reproduction.Listener progress) throws Exception {
+            return switch (kind) {
+                case PRETRAIN_BASELINE -> Reproduction.pretrainBaseline(population, plan, progress);
+                case ADAPT -> Reproduction.adaptShare(this, progress);
+            };
+        }
     }
 
     /** What {@link Kind#PRETRAIN_BASELINE} returns. */
@@ -79,7 +105,7 @@ public final class ReproductionWorkers implements AutoCloseable {
     }
 
     /** Starts a worker JVM on {@code task}. */
-    Worker start(Task task) throws IOException {
+    Worker start(Job task) throws IOException {
         int n = ++started;
         Path taskFile = dir.resolve("task-" + n + ".ser");
         try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(taskFile))) {
@@ -90,7 +116,7 @@ public final class ReproductionWorkers implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command(taskFile, result))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
-        Worker w = new Worker(n, task.kind(), pb.start(), result, log);
+        Worker w = new Worker(n, task.label(), pb.start(), result, log);
         synchronized (running) {
             running.add(w);
         }
@@ -100,13 +126,13 @@ public final class ReproductionWorkers implements AutoCloseable {
     /** A started worker JVM. */
     final class Worker {
         private final int number;
-        private final Kind kind;
+        private final String kind;
         private final Process process;
         private final Path result;
         private final Path log;
         private final Thread pump;
 
-        private Worker(int number, Kind kind, Process process, Path result, Path log) {
+        private Worker(int number, String kind, Process process, Path result, Path log) {
             this.number = number;
             this.kind = kind;
             this.process = process;
@@ -219,9 +245,9 @@ public final class ReproductionWorkers implements AutoCloseable {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
         try {
-            Task task;
+            Job task;
             try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(Path.of(args[0])))) {
-                task = (Task) in.readObject();
+                task = (Job) in.readObject();
             }
             Reproduction.Listener progress = new Reproduction.Listener() {
                 @Override
@@ -233,10 +259,7 @@ public final class ReproductionWorkers implements AutoCloseable {
                     out.println(STEP + detail);
                 }
             };
-            Serializable result = switch (task.kind()) {
-                case PRETRAIN_BASELINE -> Reproduction.pretrainBaseline(task.population(), task.plan(), progress);
-                case ADAPT -> Reproduction.adaptShare(task, progress);
-            };
+            Serializable result = task.run(progress);
             Path file = Path.of(args[1]);
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
             try (ObjectOutputStream o = new ObjectOutputStream(Files.newOutputStream(partial))) {

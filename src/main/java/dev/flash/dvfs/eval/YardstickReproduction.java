@@ -25,6 +25,7 @@ import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.AppSpec;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class YardstickReproduction {
      */
     public record Plan(String label, DvfsTrainer.Settings settings, int testApps, int onlineEpisodes,
                        int evalEpisodes, int operatorEpisodes, int sweepApps, List<FineTuneSweep.Setting> grid,
-                       int expertEnvs) {
+                       int expertEnvs) implements Serializable {
 
         public static Plan full(long seed) {
             return new Plan("full", DvfsTrainer.Settings.defaults(seed), 40, 200, 16, 10, 6,
@@ -120,12 +121,15 @@ public final class YardstickReproduction {
     /**
      * Everything measured.
      *
-     * @param experts      experts trained in this run and read from the cache, and the training time
+     * @param expertsBuilt experts trained in this run (their training time: {@code expertSeconds}, summed
+     *                     over processes), {@code expertsCached} read from the cache
+     * @param cpuSeconds   CPU time of this JVM and its workers, whole run
+     * @param processes    JVMs that shared the work
      */
     public record Result(Plan plan, Yardstick.Report yardstick, FineTuneSweep.Result sweep,
                          OperatorEvaluation.Report operator, List<HiddenStateReferences.App> references,
                          int expertsBuilt, int expertsCached, double expertSeconds, double trainSeconds,
-                         double totalSeconds) {
+                         double totalSeconds, double cpuSeconds, int processes) {
 
         /**
          * Reward gap at start of {@code contestant} against a clairvoyant reference of the same
@@ -166,71 +170,250 @@ public final class YardstickReproduction {
     /** Runs everything in this process; writes the ONNX models into {@code modelDir}. */
     public static Result run(List<AppSpec> population, Plan plan, Path modelDir, ExpertCache cache,
                              Reproduction.Listener progress) throws IOException, ModelRejectedException {
+        try {
+            return run(population, plan, modelDir, cache, progress, 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * Runs everything on up to {@code processes} JVMs ({@link ReproductionWorkers}; DJL trains on
+     * one thread per process). With two: a worker pre-trains transfer learning's base and runs
+     * the fine-tuning sweep while this JVM trains FLASH and then the history baseline; the
+     * held-out applications (expert and contestants) are then dealt round-robin to this JVM and
+     * the worker, and this JVM runs the operator view after its share. Every training, expert and
+     * run seeds itself, so the figures are those of one process ({@code YardstickReproductionTest}).
+     */
+    public static Result run(List<AppSpec> population, Plan plan, Path modelDir, ExpertCache cache,
+                             Reproduction.Listener listener, int processes)
+            throws IOException, ModelRejectedException, InterruptedException {
+        if (processes < 1) {
+            throw new IllegalArgumentException("processes must be at least 1, not " + processes);
+        }
         long start = System.nanoTime();
         Djl.init();
         DvfsTrainer.Settings flashSettings = plan.settings();
-        DvfsTrainer.Settings baseSettings = flashSettings.withContextLength(0);
         if (flashSettings.contextLength() < 1) {
             throw new IllegalArgumentException("FLASH needs a context: C = " + flashSettings.contextLength());
         }
-        DvfsApplications apps = new DvfsApplications(population, DvfsEnvironment.defaultNode(), flashSettings.env());
+        DvfsApplications apps = applications(population, plan);
         int tests = Math.min(plan.testApps(), apps.size(Split.TEST));
         if (tests == 0) {
             throw new IllegalArgumentException("no held-out applications");
         }
-        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
-            // 1. The three networks, on the same training applications with the same settings.
-            progress.phase("train FLASH, transfer base, history baseline", 3 * flashSettings.iterations());
-            FlashAgentNetwork flash = FlashAgentNetwork.create(flashSettings.network(), manager, plan.seed());
-            new PpoTrainer(flash, flashSettings.ppo()).train(apps, bar(progress, "FLASH"));
-            FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, plan.seed());
-            new PpoTrainer(base, baseSettings.ppo()).train(apps, bar(progress, "PPO"));
-            int rows = flashSettings.contextLength();
-            FlashAgentNetwork history = FlashAgentNetwork.create(historyNetwork(flashSettings), manager, plan.seed());
-            new PpoTrainer(history, baseSettings.ppo()).train(stacked(apps, rows), bar(progress, "history"));
-            double trainSeconds = (System.nanoTime() - start) / 1e9;
-
-            // 2. Transfer learning's online rule, on training applications only.
-            Budget budget = plan.budget();
-            progress.phase("fine-tuning sweep on training apps", plan.grid().size());
-            FineTuneSweep.Result sweep = FineTuneSweep.choose(apps, plan.sweepApps(), base, plan.online(), plan.grid(),
-                    budget, plan.seed(), manager, progress::step);
-            PpoConfig rule = plan.online().withLearningRate(sweep.chosen().learningRate(), sweep.chosen().anneal());
-
-            // 3. Experts, then every contestant on every held-out application.
-            NetworkConfig expertNet = baseSettings.network();
-            PpoConfig expertPpo = plan.expertPpo();
-            PlateauRule plateau = PlateauRule.forBudget(budget.onlineSteps());
-            String config = String.join("|", expertNet.toString(), expertPpo.withSeed(0).toString(), plateau.toString(),
-                    flashSettings.env().toString(), "eval=" + budget.evalEpisodes(), "seed=" + plan.seed());
-            String node = apps.node().toString();
-            Yardstick.Experts experts = Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIMULATOR_VERSION,
-                    node, appContent(apps.app(Split.TEST, i)), config), expertNet, expertPpo, plateau, budget,
-                    plan.seed(), manager, progress::step);
-            List<Contestant> contestants = List.of(
-                    Contestant.flash(flash, rule, plan.episodeSteps()),
-                    Contestant.transfer(base, rule),
-                    Contestant.history(history, rows, rule),
-                    Contestant.frozenFlash(flash, rule, plan.episodeSteps()));
-            progress.phase("held-out apps: expert + contestants", tests);
-            Yardstick.Report report = Yardstick.measure(apps, tests, contestants, experts, budget, plan.seed(),
-                    manager, progress::step);
-
-            // What a policy could score at best on the same evaluation episodes, read from the
-            // simulator's hidden state: the clairvoyant bound and the budget oracle.
-            List<HiddenStateReferences.App> references = new ArrayList<>();
-            for (int i = 0; i < tests; i++) {
-                references.add(HiddenStateReferences.of(apps.name(Split.TEST, i),
-                        Yardstick.evaluationEpisodes(apps, Split.TEST, i, plan.seed()), budget.evalEpisodes()));
+        Reproduction.Listener progress = Reproduction.locked(listener);
+        double workerCpu = 0;
+        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE);
+             ReproductionWorkers workers = processes > 1 ? new ReproductionWorkers(progress) : null) {
+            // 1. The three networks, on the same training applications with the same settings, and
+            //    transfer learning's online rule chosen on training applications (the sweep).
+            progress.phase("train FLASH, transfer base (+ sweep), history baseline", 3 * flashSettings.iterations()
+                    + plan.grid().size());
+            ReproductionWorkers.Worker pretrainer = workers == null ? null
+                    : workers.start(new PretrainJob(population, plan));
+            FlashAgentNetwork flash = trainFlash(apps, plan, manager, progress);
+            FlashAgentNetwork history = trainHistory(apps, plan, manager, progress);
+            Pretrained pre;
+            if (pretrainer == null) {
+                pre = pretrain(apps, plan, manager, progress);
+            } else {
+                pre = pretrainer.await(Pretrained.class);
+                workerCpu += pre.cpuSeconds();
             }
+            FlashAgentNetwork base = FlashAgentNetwork.create(plan.settings().withContextLength(0).network(), manager,
+                    plan.seed());
+            Reproduction.readWeights(base, pre.baseWeights());
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            FineTuneSweep.Result sweep = pre.sweep();
 
-            // 4. The operator view of the deployed networks, as flashd runs them.
-            OperatorEvaluation.Report operator = Reproduction.operatorView(flash, base, flashSettings, baseSettings,
-                    apps.apps(Split.TEST).subList(0, tests), plan.operatorEpisodes(), plan.seed(),
-                    provenance(plan), modelDir, progress);
-            return new Result(plan, report, sweep, operator, references, cache.builds(), cache.hits(),
-                    cache.buildSeconds(), trainSeconds, (System.nanoTime() - start) / 1e9);
+            // 2. Experts, then every contestant on every held-out application, in shares.
+            progress.phase("held-out apps: expert + contestants", tests);
+            int[][] shares = Reproduction.shares(tests, processes);
+            List<ReproductionWorkers.Worker> measurers = new ArrayList<>();
+            if (workers != null) {
+                byte[] fw = Reproduction.weights(flash);
+                byte[] bw = pre.baseWeights();
+                byte[] hw = Reproduction.weights(history);
+                for (int p = 1; p < shares.length; p++) {
+                    measurers.add(workers.start(new MeasureJob(population, plan, fw, bw, hw, sweep.chosen(),
+                            cache.directory().toString(), cache.rebuild(), shares[p])));
+                }
+            }
+            Measured mine = measure(apps, shares[0], plan, flash, base, history, sweep.chosen(), cache, manager,
+                    progress);
+
+            // 3. The operator view of the deployed networks, as flashd runs them (while the worker measures).
+            OperatorEvaluation.Report operator = Reproduction.operatorView(flash, base, flashSettings,
+                    flashSettings.withContextLength(0), apps.apps(Split.TEST).subList(0, tests),
+                    plan.operatorEpisodes(), plan.seed(), provenance(plan), modelDir, progress);
+
+            Yardstick.AppResult[] results = new Yardstick.AppResult[tests];
+            HiddenStateReferences.App[] references = new HiddenStateReferences.App[tests];
+            int hits = 0;
+            int builds = 0;
+            double expertSeconds = 0;
+            for (int p = 0; p < shares.length; p++) {
+                Measured m = p == 0 ? mine : measurers.get(p - 1).await(Measured.class);
+                if (p > 0) {
+                    workerCpu += m.cpuSeconds();
+                }
+                for (int j = 0; j < shares[p].length; j++) {
+                    results[shares[p][j]] = m.apps().get(j);
+                    references[shares[p][j]] = m.references().get(j);
+                }
+                hits += m.expertsCached();
+                builds += m.expertsBuilt();
+                expertSeconds += m.expertSeconds();
+            }
+            Yardstick.Report report = Yardstick.report(contestants(flash, base, history, plan, sweep.chosen()),
+                    plan.budget(), List.of(results));
+            double cpu = processCpuSeconds() + workerCpu;
+            return new Result(plan, report, sweep, operator, List.of(references), builds, hits, expertSeconds,
+                    trainSeconds, (System.nanoTime() - start) / 1e9, cpu, Math.min(processes, Math.max(1, tests)));
         }
+    }
+
+    /** The population as environments with the plan's options. */
+    static DvfsApplications applications(List<AppSpec> population, Plan plan) {
+        return new DvfsApplications(population, DvfsEnvironment.defaultNode(), plan.settings().env());
+    }
+
+    static FlashAgentNetwork trainFlash(DvfsApplications apps, Plan plan, NDManager manager,
+                                        Reproduction.Listener progress) {
+        FlashAgentNetwork flash = FlashAgentNetwork.create(plan.settings().network(), manager, plan.seed());
+        new PpoTrainer(flash, plan.settings().ppo()).train(apps, bar(progress, "FLASH"));
+        return flash;
+    }
+
+    static FlashAgentNetwork trainHistory(DvfsApplications apps, Plan plan, NDManager manager,
+                                          Reproduction.Listener progress) {
+        int rows = plan.settings().contextLength();
+        FlashAgentNetwork history = FlashAgentNetwork.create(historyNetwork(plan.settings()), manager, plan.seed());
+        new PpoTrainer(history, plan.settings().withContextLength(0).ppo()).train(stacked(apps, rows),
+                bar(progress, "history"));
+        return history;
+    }
+
+    /** Transfer learning's base pre-trained, then its online rule chosen by the sweep on training apps. */
+    static Pretrained pretrain(DvfsApplications apps, Plan plan, NDManager manager, Reproduction.Listener progress)
+            throws IOException {
+        DvfsTrainer.Settings baseSettings = plan.settings().withContextLength(0);
+        FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, plan.seed());
+        new PpoTrainer(base, baseSettings.ppo()).train(apps, bar(progress, "PPO"));
+        FineTuneSweep.Result sweep = FineTuneSweep.choose(apps, plan.sweepApps(), base, plan.online(), plan.grid(),
+                plan.budget(), plan.seed(), manager, progress::step);
+        return new Pretrained(Reproduction.weights(base), sweep, 0);
+    }
+
+    static List<Contestant> contestants(FlashAgentNetwork flash, FlashAgentNetwork base, FlashAgentNetwork history,
+                                        Plan plan, FineTuneSweep.Setting chosen) {
+        PpoConfig rule = plan.online().withLearningRate(chosen.learningRate(), chosen.anneal());
+        return List.of(
+                Contestant.flash(flash, rule, plan.episodeSteps()),
+                Contestant.transfer(base, rule),
+                Contestant.history(history, plan.settings().contextLength(), rule),
+                Contestant.frozenFlash(flash, rule, plan.episodeSteps()));
+    }
+
+    /** The experts of the held-out applications, from {@code cache} or trained on a miss. */
+    static Yardstick.Experts experts(DvfsApplications apps, Plan plan, ExpertCache cache, NDManager manager,
+                                     Reproduction.Listener progress) {
+        DvfsTrainer.Settings baseSettings = plan.settings().withContextLength(0);
+        Budget budget = plan.budget();
+        NetworkConfig expertNet = baseSettings.network();
+        PpoConfig expertPpo = plan.expertPpo();
+        PlateauRule plateau = PlateauRule.forBudget(budget.onlineSteps());
+        String config = String.join("|", expertNet.toString(), expertPpo.withSeed(0).toString(), plateau.toString(),
+                plan.settings().env().toString(), "eval=" + budget.evalEpisodes(), "seed=" + plan.seed());
+        String node = apps.node().toString();
+        return Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIMULATOR_VERSION, node,
+                appContent(apps.app(Split.TEST, i)), config), expertNet, expertPpo, plateau, budget, plan.seed(),
+                manager, progress::step);
+    }
+
+    /** One share of the held-out applications: experts, every contestant, the hidden-state references. */
+    static Measured measure(DvfsApplications apps, int[] indices, Plan plan, FlashAgentNetwork flash,
+                            FlashAgentNetwork base, FlashAgentNetwork history, FineTuneSweep.Setting chosen,
+                            ExpertCache cache, NDManager manager, Reproduction.Listener progress) throws IOException {
+        List<Yardstick.AppResult> results = Yardstick.measureApps(apps, indices,
+                contestants(flash, base, history, plan, chosen), experts(apps, plan, cache, manager, progress),
+                plan.budget(), plan.seed(), manager, progress::step);
+        // What a policy could score at best on the same evaluation episodes, read from the
+        // simulator's hidden state: the clairvoyant bound and the budget oracle.
+        List<HiddenStateReferences.App> references = new ArrayList<>();
+        for (int i : indices) {
+            references.add(HiddenStateReferences.of(apps.name(Split.TEST, i),
+                    Yardstick.evaluationEpisodes(apps, Split.TEST, i, plan.seed()), plan.evalEpisodes()));
+        }
+        return new Measured(results, references, cache.hits(), cache.builds(), cache.buildSeconds(), 0);
+    }
+
+    /** What {@link PretrainJob} returns: the base's weights and the sweep's choice. */
+    record Pretrained(byte[] baseWeights, FineTuneSweep.Result sweep, double cpuSeconds) implements Serializable {
+    }
+
+    /** What {@link MeasureJob} returns, in the order of its indices. */
+    record Measured(List<Yardstick.AppResult> apps, List<HiddenStateReferences.App> references, int expertsCached,
+                    int expertsBuilt, double expertSeconds, double cpuSeconds) implements Serializable {
+    }
+
+    /** A worker's share of step 1: transfer learning's base and the sweep. */
+    record PretrainJob(List<AppSpec> population, Plan plan) implements ReproductionWorkers.Job {
+        @Override
+        public String label() {
+            return "pre-train transfer base + sweep";
+        }
+
+        @Override
+        public Serializable run(Reproduction.Listener progress) throws Exception {
+            Djl.init();
+            try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
+                Pretrained p = pretrain(applications(population, plan), plan, manager, progress);
+                return new Pretrained(p.baseWeights(), p.sweep(), processCpuSeconds());
+            }
+        }
+    }
+
+    /** A worker's share of step 2: some held-out applications, with every trained network's weights. */
+    record MeasureJob(List<AppSpec> population, Plan plan, byte[] flashWeights, byte[] baseWeights,
+                      byte[] historyWeights, FineTuneSweep.Setting rule, String expertDir, boolean rebuildExperts,
+                      int[] indices) implements ReproductionWorkers.Job {
+        @Override
+        public String label() {
+            return "measure " + indices.length + " held-out apps";
+        }
+
+        @Override
+        public Serializable run(Reproduction.Listener progress) throws Exception {
+            Djl.init();
+            try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
+                FlashAgentNetwork flash = FlashAgentNetwork.create(plan.settings().network(), manager, plan.seed());
+                Reproduction.readWeights(flash, flashWeights);
+                FlashAgentNetwork base = FlashAgentNetwork.create(plan.settings().withContextLength(0).network(),
+                        manager, plan.seed());
+                Reproduction.readWeights(base, baseWeights);
+                FlashAgentNetwork history = FlashAgentNetwork.create(historyNetwork(plan.settings()), manager,
+                        plan.seed());
+                Reproduction.readWeights(history, historyWeights);
+                Measured m = measure(applications(population, plan), indices, plan, flash, base, history, rule,
+                        new ExpertCache(Path.of(expertDir), rebuildExperts), manager, progress);
+                return new Measured(m.apps(), m.references(), m.expertsCached(), m.expertsBuilt(), m.expertSeconds(),
+                        processCpuSeconds());
+            }
+        }
+    }
+
+    /** CPU time this JVM has used so far (all its threads: JIT and GC included), in seconds. */
+    static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            long ns = sun.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     /** What makes an application's episodes what they are: its phases and hidden parameters, not its name or split. */
@@ -264,6 +447,12 @@ public final class YardstickReproduction {
         Json.put(o, "energy_saving_vs_performance", flash.energySaving());
         Json.put(o, "slowdown_vs_performance", flash.slowdown());
         Json.put(o, "in_budget_share_of_oracle_saving", op.inBudgetShareOfOracleSaving("flash"));
+        // The same behind the runtime slowdown guard, as flashd runs the model by default.
+        String guarded = ModelEvaluation.GUARDED_AGENT;
+        Json.put(o, "apps_within_budget_guard", n == 0 ? Double.NaN : (double) op.appsWithinBudget(guarded) / n);
+        Json.put(o, "energy_saving_vs_performance_guard", op.overall(guarded).energySaving());
+        Json.put(o, "slowdown_vs_performance_guard", op.overall(guarded).slowdown());
+        Json.put(o, "in_budget_share_of_oracle_saving_guard", op.inBudgetShareOfOracleSaving(guarded));
         for (String c : r.yardstick().contestants()) {
             Json.put(o, "reward_gap_" + c + "_vs_budget_oracle",
                     r.gapTo(HiddenStateReferences.BUDGET_ORACLE, c).mean());
@@ -316,6 +505,8 @@ public final class YardstickReproduction {
         o.add("plan", plan);
         Json.put(o, "train_seconds", r.trainSeconds());
         Json.put(o, "total_seconds", r.totalSeconds());
+        Json.put(o, "cpu_seconds", r.cpuSeconds());
+        o.addProperty("processes", r.processes());
         o.add("operator", ModelEvaluation.toJson(op));
         return o;
     }

@@ -15,7 +15,7 @@ import java.util.List;
  * @param censored  never reached-and-stayed within the budget: the cost is "&gt; budget"
  * @param budget    the online budget in steps the curve was measured over
  */
-public record AdaptationCost(long steps, boolean censored, long budget) {
+public record AdaptationCost(long steps, boolean censored, long budget) implements java.io.Serializable {
 
     /** The band around the expert (the paper's 5%). */
     public static final double TOLERANCE = 0.05;

@@ -22,22 +22,23 @@ public record Budget(long onlineSteps, int rolloutSteps, int episodeSteps, int e
     }
 
     /**
-     * Evaluation points, in steps: 0, then 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128
-     * rollouts (dense early, where adaptation happens), then every 32 rollouts, and always the
-     * end of the budget (rounded up to a whole rollout).
+     * Evaluation points, in steps, log-spaced (adaptation happens early, and a point costs the
+     * same evaluation episodes wherever it falls): 0, then 1, 2, 3, 4, 6, 8, 12, 16, 24, 32 ...
+     * rollouts (each power of two and one and a half times it), and always the end of the budget
+     * (rounded up to a whole rollout).
      */
     public long[] points() {
-        long end = ((onlineSteps + rolloutSteps - 1) / rolloutSteps) * rolloutSteps;
+        long rollouts = (onlineSteps + rolloutSteps - 1) / rolloutSteps;
         List<Long> ps = new ArrayList<>();
-        for (int k : new int[] {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128}) {
-            if ((long) k * rolloutSteps < end) {
-                ps.add((long) k * rolloutSteps);
+        ps.add(0L);
+        for (long k = 1; k < rollouts; k *= 2) {
+            ps.add(k * rolloutSteps);
+            long half = k + k / 2;
+            if (half > k && half < rollouts) {
+                ps.add(half * rolloutSteps);
             }
         }
-        for (long k = 160; k * rolloutSteps < end; k += 32) {
-            ps.add(k * rolloutSteps);
-        }
-        ps.add(end);
+        ps.add(rollouts * rolloutSteps);
         return ps.stream().mapToLong(Long::longValue).toArray();
     }
 }

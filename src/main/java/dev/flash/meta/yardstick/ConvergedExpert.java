@@ -31,7 +31,8 @@ public final class ConvergedExpert {
      * @param seconds        wall time of its training (0 when read from the cache)
      * @param curve          its evaluated curve, training steps on the x axis
      */
-    public record Expert(double rewardPerStep, boolean converged, long steps, double seconds, EvaluatedCurve curve) {
+    public record Expert(double rewardPerStep, boolean converged, long steps, double seconds, EvaluatedCurve curve)
+            implements java.io.Serializable {
     }
 
     /** Called after every evaluation of the expert in training. */

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * actions). {@code reward[i]} is the mean reward per step over those episodes and
  * {@code standardError[i]} its standard error over the episodes (the noise of one point).
  */
-public record EvaluatedCurve(long[] steps, double[] reward, double[] standardError) {
+public record EvaluatedCurve(long[] steps, double[] reward, double[] standardError) implements java.io.Serializable {
 
     public EvaluatedCurve {
         if (steps.length == 0 || steps.length != reward.length || steps.length != standardError.length) {

@@ -75,6 +75,11 @@ public final class ExpertCache {
         return directory;
     }
 
+    /** Whether every expert is trained again rather than read. */
+    public boolean rebuild() {
+        return rebuild;
+    }
+
     /** Experts read from disk so far. */
     public int hits() {
         return hits;

@@ -20,14 +20,15 @@ public final class FineTuneSweep {
     }
 
     /** A learning rate, constant or annealed linearly to 0 over the budget. */
-    public record Setting(double learningRate, boolean anneal) {
+    public record Setting(double learningRate, boolean anneal) implements java.io.Serializable {
         public String label() {
             return learningRate + (anneal ? " annealed" : " constant");
         }
     }
 
     /** Every candidate's score (mean evaluated reward per step over points and apps) and the winner. */
-    public record Result(Setting chosen, List<Setting> candidates, double[] scores, int trainApps) {
+    public record Result(Setting chosen, List<Setting> candidates, double[] scores, int trainApps)
+            implements java.io.Serializable {
     }
 
     /** The default grid: 1e-4, 3e-4, 1e-3, 3e-3, each constant and annealed. */

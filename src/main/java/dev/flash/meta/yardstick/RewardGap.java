@@ -10,9 +10,20 @@ public final class RewardGap {
     private RewardGap() {
     }
 
+    /**
+     * Below this magnitude a reward per step counts as 0: an expert that settled on the
+     * performance governor's behaviour scores 0 up to rounding (1e-18 and the like), and dividing
+     * by that gave gaps of 10^15 % that swamped every mean.
+     */
+    public static final double ZERO = 1e-9;
+
+    /**
+     * The gap, or NaN when the expert scores 0 (within {@link #ZERO}) and the agent does not: a
+     * relative gap is undefined there. {@link Spread} leaves such applications out and counts them.
+     */
     public static double of(double expert, double agent) {
-        if (expert == 0) {
-            return agent == 0 ? 0 : Double.NaN;
+        if (Math.abs(expert) < ZERO) {
+            return Math.abs(agent) < ZERO ? 0 : Double.NaN;
         }
         return (expert - agent) / Math.abs(expert);
     }

@@ -44,7 +44,8 @@ public final class Yardstick {
      * ({@link Contestant.Run#startReward}), gap at start and cost.
      */
     public record AppResult(String app, ConvergedExpert.Expert expert, Map<String, EvaluatedCurve> curves,
-                            Map<String, Double> starts, Map<String, Double> gaps, Map<String, AdaptationCost> costs) {
+                            Map<String, Double> starts, Map<String, Double> gaps, Map<String, AdaptationCost> costs)
+            implements java.io.Serializable {
     }
 
     /** Seed of the online experience on application {@code index} of {@code split}. */
@@ -103,8 +104,21 @@ public final class Yardstick {
         if (n == 0) {
             throw new IllegalArgumentException("no held-out applications to measure on");
         }
+        return report(contestants, budget, measureApps(apps, java.util.stream.IntStream.range(0, n).toArray(),
+                contestants, experts, budget, seed, manager, progress));
+    }
+
+    /**
+     * Measures every contestant on the held-out applications {@code indices}, in that order: a
+     * share of a measurement, so that several processes can each take some applications (every
+     * application's runs seed themselves, so a share computes what the whole would); join the
+     * shares, in held-out order, with {@link #report}.
+     */
+    public static List<AppResult> measureApps(ApplicationSet apps, int[] indices, List<Contestant> contestants,
+                                              Experts experts, Budget budget, long seed, NDManager manager,
+                                              Progress progress) throws IOException {
         List<AppResult> results = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i : indices) {
             ConvergedExpert.Expert expert = experts.of(i);
             Map<String, EvaluatedCurve> curves = new LinkedHashMap<>();
             Map<String, Double> starts = new LinkedHashMap<>();
@@ -128,9 +142,14 @@ public final class Yardstick {
                 progress.step(line.toString());
             }
         }
+        return results;
+    }
+
+    /** The report of {@code contestants} over per-application results (from one or several shares). */
+    public static Report report(List<Contestant> contestants, Budget budget, List<AppResult> results) {
         Map<String, Long> starts = new LinkedHashMap<>();
         contestants.forEach(c -> starts.put(c.name(), c.startSteps()));
-        return new Report(budget, contestants.stream().map(Contestant::name).toList(), starts, results);
+        return new Report(budget, contestants.stream().map(Contestant::name).toList(), starts, List.copyOf(results));
     }
 
     /**
@@ -182,6 +201,8 @@ public final class Yardstick {
                 AdaptationCost.Summary s = cost(c);
                 put(o, "reward_gap_" + c, g.mean());
                 put(o, "reward_gap_" + c + "_std", g.std());
+                // apps whose expert scores 0 have no relative gap: left out of the mean, counted here
+                o.addProperty("reward_gap_" + c + "_apps_undefined", g.leftOut());
                 put(o, "adaptation_cost_" + c + "_steps", s.meanSteps());
                 put(o, "adaptation_cost_" + c + "_steps_uncensored", s.meanUncensored());
                 o.addProperty("censored_" + c, s.censored());

@@ -1,10 +1,12 @@
 package dev.flash.dvfs.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.flash.meta.yardstick.ExpertCache;
+import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.sim.AppPopulation;
 import dev.flash.sim.AppSpec;
 import java.nio.file.Files;
@@ -40,13 +42,16 @@ class YardstickReproductionTest {
         for (String k : List.of("reward_gap_flash", "reward_gap_transfer", "reward_gap_history",
                 "adaptation_cost_flash_steps", "adaptation_cost_transfer_steps", "censored_flash",
                 "censored_transfer", "adaptation_cost_ratio", "apps_within_budget", "energy_saving_vs_performance",
-                "slowdown_vs_performance", "in_budget_share_of_oracle_saving")) {
+                "slowdown_vs_performance", "in_budget_share_of_oracle_saving", "apps_within_budget_guard",
+                "in_budget_share_of_oracle_saving_guard")) {
             assertTrue(j.has(k), k + " missing from " + j.keySet());
         }
         double share = j.get("in_budget_share_of_oracle_saving").getAsDouble();
         assertTrue(share >= 0 && share <= 1, "share " + share);
         double within = j.get("apps_within_budget").getAsDouble();
         assertTrue(within >= 0 && within <= 1);
+        assertTrue(j.get("slowdown_vs_performance_guard").getAsDouble()
+                <= j.get("slowdown_vs_performance").getAsDouble() + 1e-9, "the guard only ever raises the clock");
         long budget = plan.onlineEpisodes() * (long) plan.settings().env().episodeSteps();
         for (String c : List.of("flash", "transfer", "history")) {
             double cost = j.get("adaptation_cost_" + c + "_steps").getAsDouble();
@@ -70,6 +75,42 @@ class YardstickReproductionTest {
         for (int i = 0; i < 2; i++) {
             assertEquals(r.yardstick().apps().get(i).expert().rewardPerStep(),
                     again.yardstick().apps().get(i).expert().rewardPerStep());
+        }
+    }
+
+    /**
+     * Two JVMs (a real worker process: the transfer base and the sweep, then half the held-out
+     * apps with their experts) compute exactly what one computes.
+     */
+    @Test
+    void twoProcessesComputeWhatOneComputes(@TempDir Path dir) throws Exception {
+        List<AppSpec> population = AppPopulation.sample(12, 3, 0.25);
+        YardstickReproduction.Plan plan = YardstickReproduction.Plan.tiny(3);
+        YardstickReproduction.Result one = YardstickReproduction.run(population, plan, dir.resolve("one"),
+                new ExpertCache(dir.resolve("experts-one"), false), QUIET, 1);
+        YardstickReproduction.Result two = YardstickReproduction.run(population, plan, dir.resolve("two"),
+                new ExpertCache(dir.resolve("experts-two"), false), QUIET, 2);
+        assertEquals(1, one.processes());
+        assertEquals(2, two.processes());
+        assertEquals(2, two.expertsBuilt(), "experts built in both processes are counted");
+        assertEquals(one.sweep().chosen(), two.sweep().chosen());
+        assertArrayEquals(one.sweep().scores(), two.sweep().scores(), "the sweep ran on the same base weights");
+        for (int i = 0; i < one.yardstick().apps().size(); i++) {
+            Yardstick.AppResult a = one.yardstick().apps().get(i);
+            Yardstick.AppResult b = two.yardstick().apps().get(i);
+            assertEquals(a.app(), b.app(), "held-out order whichever process measured it");
+            assertEquals(a.expert().rewardPerStep(), b.expert().rewardPerStep(), a.app());
+            for (String c : one.yardstick().contestants()) {
+                assertArrayEquals(a.curves().get(c).reward(), b.curves().get(c).reward(), a.app() + " " + c);
+            }
+            assertArrayEquals(one.references().get(i).clairvoyant(), two.references().get(i).clairvoyant());
+        }
+        assertTrue(two.cpuSeconds() > 0);
+        JsonObject j1 = YardstickReproduction.toJson(one);
+        JsonObject j2 = YardstickReproduction.toJson(two);
+        for (String k : List.of("reward_gap_flash", "reward_gap_transfer", "reward_gap_history", "adaptation_cost_ratio",
+                "in_budget_share_of_oracle_saving", "apps_within_budget")) {
+            assertEquals(j1.get(k), j2.get(k), k);
         }
     }
 }

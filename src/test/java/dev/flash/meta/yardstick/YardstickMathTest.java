@@ -71,6 +71,12 @@ class YardstickMathTest {
         assertEquals(-0.1, RewardGap.of(1.0, 1.1), 1e-12);
         assertEquals(0.5, RewardGap.of(-2.0, -3.0), 1e-12, "below a negative expert is a positive gap");
         assertTrue(Double.isNaN(RewardGap.of(0, 0.3)));
+        // an expert at 0 up to rounding (it settled on fmax): undefined, not 10^15 %
+        assertTrue(Double.isNaN(RewardGap.of(-1.7e-18, 0.03)));
+        assertEquals(0, RewardGap.of(2e-19, -3e-18), 1e-12);
+        Spread s = Spread.of(new double[] {0.1, RewardGap.of(1e-18, 0.02), 0.3});
+        assertEquals(0.2, s.mean(), 1e-12);
+        assertEquals(1, s.leftOut(), "counted apart");
     }
 
     @Test
@@ -138,6 +144,17 @@ class YardstickMathTest {
         for (long s : new Budget(32 * 400, 32, 32, 4).points()) {
             assertEquals(0, s % 32);
         }
+    }
+
+    @Test
+    void evaluationPointsAreLogSpacedLateInTheBudget() {
+        long[] p = new Budget(32 * 200, 32, 32, 4).points();
+        // two points per doubling of the experience (and the end): a budget 100x longer costs ~14 more points
+        assertTrue(p.length <= 2 * (Math.log(200) / Math.log(2)) + 2, java.util.Arrays.toString(p));
+        for (int i = 2; i < p.length; i++) {
+            assertTrue(p[i] <= 2 * p[i - 1], "no gap wider than a doubling: " + java.util.Arrays.toString(p));
+        }
+        assertEquals(32 * 200, p[p.length - 1]);
     }
 
     @Test
