@@ -41,15 +41,16 @@ import picocli.CommandLine.Option;
             "",
             "  1. FLASH: --model FILE read back from ONNX (e.g. the shipped model, measured",
             "     without training it again), or trained here with the settings of `flash",
-            "     train autoscale` (fewer iterations with --quick); the transfer-learning base",
-            "     (PPO, no context) and the history baseline (the last C raw rows stacked into",
-            "     its input, no encoder) are trained here on the same training services;",
+            "     train autoscale`; the transfer-learning base (PPO, no context) and the",
+            "     history baseline (the last C raw rows stacked into its input, no encoder)",
+            "     are trained here with the same settings on the same training services;",
             "  2. transfer learning's online learning rate and schedule are chosen by a sweep",
             "     on TRAINING services; every contestant that learns online uses that rule (one",
             "     PPO update per 60-step episode of experience);",
             "  3. per held-out service: the converged expert (PPO from scratch on that service",
             "     alone until its evaluated reward gains < 1%% over the last quarter, after at",
-            "     least 10x the online budget; cached by simulator version, service and config),",
+            "     least 10x the online budget and as many steps as the contestants' own",
+            "     pre-training (144,000); cached by simulator version, service and config),",
             "     then FLASH (encoder frozen, base learner online), FLASH frozen, transfer",
             "     learning, the history baseline and PPO without context (nothing learns), each",
             "     evaluated at points of its online experience on the same fixed episodes;",
@@ -83,7 +84,8 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--quick", description = "Smaller run: fewer training iterations, 3 held-out services, short budget")
+    @Option(names = "--quick", description = "Smaller run: 6 held-out services (full: 20), a budget of 8 episodes "
+            + "(full: 12), 8 evaluation episodes, a sweep of 3 rates on 3 training services (full: 8 on 4)")
     boolean quick;
 
     @Option(names = "--model", paramLabel = "FILE",
@@ -150,6 +152,17 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         if (model != null && !Files.isRegularFile(model)) {
             err.println("flash reproduce autoscale: --model " + model + ": no such file");
             return ExitCodes.USAGE;
+        }
+        if (model != null) { // refused before anything trains
+            try (dev.flash.policy.onnx.OnnxModel m = dev.flash.policy.onnx.OnnxModel.load(model)) {
+                dev.flash.autoscale.OnnxAutoscaler.check(m.description());
+                if (m.description().contextLength() < 1) {
+                    throw new ModelRejectedException(model, "no context (C = 0): not a FLASH model");
+                }
+            } catch (ModelRejectedException e) {
+                err.println("flash reproduce autoscale: model rejected: " + e.getMessage());
+                return ExitCodes.INVALID_MODEL;
+            }
         }
         List<ServiceSpec> all;
         LoadTrace load = null;
@@ -254,6 +267,12 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         Yardstick.Report y = r.yardstick();
         JsonObject o = y.toJson();
         putNum(o, "adaptation_cost_ratio", r.costRatio());
+        // How far each expert got from its untrained start: a flat expert would be no reference.
+        JsonArray perApp = o.getAsJsonArray("per_app");
+        for (int i = 0; i < perApp.size(); i++) {
+            double[] curve = y.apps().get(i).expert().curve().reward();
+            putNum(perApp.get(i).getAsJsonObject(), "expert_untrained_reward_per_step", curve[0]);
+        }
         JsonObject synthetic = EvaluateAutoscaleCommand.comparisonJson(r.synthetic());
         putNum(o, "slo_violations_vs_hpa", synthetic.get("slo_violations_vs_hpa").getAsDouble());
         putNum(o, "core_seconds_vs_hpa", synthetic.get("core_seconds_vs_hpa").getAsDouble());
@@ -299,6 +318,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         plan.addProperty("baseline_train_iterations", r.plan().settings().iterations());
         plan.addProperty("test_services", y.apps().size());
         plan.addProperty("online_episodes", r.plan().onlineEpisodes());
+        plan.addProperty("expert_min_steps", Math.max(10 * y.budget().onlineSteps(), r.plan().expertMinSteps()));
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());
         plan.addProperty("operator_steps", r.plan().operatorSteps());
         o.add("plan", plan);

@@ -81,31 +81,48 @@ public final class AutoscaleReproduction {
      * @param sweepApps      training services of the fine-tuning sweep
      * @param grid           fine-tuning settings the sweep chooses from
      * @param expertEnvs     replicas of the service stepped per rollout by an expert's training
+     * @param expertMinSteps an expert trains at least this long (and 10x the online budget) before
+     *                       the plateau rule may stop it, at most 4x as long: as long as the
+     *                       contestants' own pre-training (an expert trained on one service for
+     *                       fewer steps than the contestants saw is beaten by them at once, and
+     *                       its flat greedy curve passes the 1% rule)
      */
     public record Plan(String label, AutoscaleTrainer.Settings settings, int testServices, int onlineEpisodes,
                        int evalEpisodes, int operatorSteps, int sweepApps, List<FineTuneSweep.Setting> grid,
-                       int expertEnvs) {
+                       int expertEnvs, long expertMinSteps) {
 
         /** The settings of {@code flash train autoscale}; 20 held-out services. */
         public static Plan full(long seed) {
             return new Plan("full", AutoscaleTrainer.Settings.defaults(seed), 20, 12, 8, 480, 4,
-                    FineTuneSweep.defaultGrid(), 8);
+                    FineTuneSweep.defaultGrid(), 8, pretrainingSteps(AutoscaleTrainer.Settings.defaults(seed)));
         }
 
-        /** Minutes on 2 cores: few training iterations for the baselines, 3 held-out services. */
+        /**
+         * Minutes on 2 cores: what is trained here gets the iterations of {@code flash train
+         * autoscale} (so a shipped model and the baselines are pre-trained alike), 6 held-out
+         * services, a budget of 8 episodes.
+         */
         public static Plan quick(long seed) {
-            return new Plan("quick", AutoscaleTrainer.Settings.defaults(seed).withIterations(8), 3, 4, 4, 480, 1,
-                    List.of(new FineTuneSweep.Setting(1e-3, false), new FineTuneSweep.Setting(3e-3, true)), 4);
+            return new Plan("quick", AutoscaleTrainer.Settings.defaults(seed), 6, 8, 8, 480, 3,
+                    List.of(new FineTuneSweep.Setting(3e-4, false), new FineTuneSweep.Setting(1e-3, false),
+                            new FineTuneSweep.Setting(3e-3, true)), 4,
+                    pretrainingSteps(AutoscaleTrainer.Settings.defaults(seed)));
         }
 
         /** Seconds, for tests of the whole path: nothing here means anything. */
         public static Plan tiny(long seed) {
             return new Plan("tiny", AutoscaleTrainer.Settings.quick(seed).withIterations(1).withContextLength(4), 1, 2,
-                    1, 30, 1, List.of(new FineTuneSweep.Setting(1e-3, false), new FineTuneSweep.Setting(3e-3, true)), 1);
+                    1, 30, 1, List.of(new FineTuneSweep.Setting(1e-3, false), new FineTuneSweep.Setting(3e-3, true)), 1,
+                    0);
         }
 
         public long seed() {
             return settings.seed();
+        }
+
+        /** Environment steps of one training run of {@code s}: iterations x services x rollout. */
+        public static long pretrainingSteps(AutoscaleTrainer.Settings s) {
+            return (long) s.iterations() * s.numEnvs() * s.rolloutSteps();
         }
 
         int episodeSteps() {
@@ -221,7 +238,7 @@ public final class AutoscaleReproduction {
             // 3. Experts, then every contestant on every held-out service.
             NetworkConfig expertNet = baseSettings.network();
             PpoConfig expertPpo = plan.expertPpo();
-            PlateauRule plateau = PlateauRule.forBudget(budget.onlineSteps());
+            PlateauRule plateau = PlateauRule.forBudget(budget.onlineSteps(), plan.expertMinSteps());
             String config = String.join("|", expertNet.toString(), expertPpo.withSeed(0).toString(),
                     plateau.toString(), "episode=" + plan.episodeSteps(), "eval=" + budget.evalEpisodes(),
                     "seed=" + plan.seed());
