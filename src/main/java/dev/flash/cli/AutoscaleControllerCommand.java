@@ -111,6 +111,13 @@ public final class AutoscaleControllerCommand implements Callable<Integer> {
                             java.time.Duration.ofMillis(requestTimeout), System.out);
             AutoscaleController controller = new AutoscaleController(client, new Recommender(onnx), m, namespace,
                     signals, Clock.systemUTC(), System.out);
+            if (!once) { // a long-running controller watches Deployments instead of listing them each period
+                try {
+                    controller.watchDeployments(java.time.Duration.ofMillis(Math.max(requestTimeout, 30_000L)));
+                } catch (KubernetesClientException e) {
+                    System.err.println("flash autoscale controller: " + e.getMessage() + "; listing each period instead");
+                }
+            }
             while (true) {
                 long start = System.nanoTime();
                 boolean failed;
