@@ -11,6 +11,8 @@ import dev.flash.autoscale.ServiceSpec;
 import dev.flash.autoscale.train.AutoscaleReproduction;
 import dev.flash.autoscale.train.AutoscaleTrainer.ServiceComparison;
 import dev.flash.meta.yardstick.AdaptationCost;
+import dev.flash.meta.yardstick.ConvergedExpert;
+import dev.flash.meta.yardstick.RewardGap;
 import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.Spread;
 import dev.flash.meta.yardstick.Yardstick;
@@ -268,11 +270,17 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         JsonObject o = y.toJson();
         putNum(o, "adaptation_cost_ratio", r.costRatio());
         // How far each expert got from its untrained start: a flat expert would be no reference.
+        // The gap of that untrained start (greedy over near-uniform initial logits: one fixed move,
+        // mostly) says how much of the scale a policy that does nothing useful already covers.
         JsonArray perApp = o.getAsJsonArray("per_app");
+        double[] untrained = new double[perApp.size()];
         for (int i = 0; i < perApp.size(); i++) {
-            double[] curve = y.apps().get(i).expert().curve().reward();
-            putNum(perApp.get(i).getAsJsonObject(), "expert_untrained_reward_per_step", curve[0]);
+            ConvergedExpert.Expert e = y.apps().get(i).expert();
+            double first = e.curve().reward()[0];
+            putNum(perApp.get(i).getAsJsonObject(), "expert_untrained_reward_per_step", first);
+            untrained[i] = RewardGap.of(e.rewardPerStep(), first);
         }
+        putNum(o, "reward_gap_untrained", Spread.of(untrained).mean());
         JsonObject synthetic = EvaluateAutoscaleCommand.comparisonJson(r.synthetic());
         putNum(o, "slo_violations_vs_hpa", synthetic.get("slo_violations_vs_hpa").getAsDouble());
         putNum(o, "core_seconds_vs_hpa", synthetic.get("core_seconds_vs_hpa").getAsDouble());
@@ -356,6 +364,10 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
                 EvaluateCommand.pct(AutoscaleReproduction.PAPER_GAP_TRANSFER), AutoscaleReproduction.PAPER_COST_RATIO,
                 Double.isFinite(r.costRatio()) ? String.format(Locale.ROOT, "%.2fx", r.costRatio()) : "n/a",
                 y.pointNoise()));
+        double[] untrained = y.apps().stream().mapToDouble(a -> RewardGap.of(a.expert().rewardPerStep(),
+                a.expert().curve().reward()[0])).toArray();
+        sb.append(String.format(Locale.ROOT, "an untrained policy (each expert's first point) has a reward gap of %s:"
+                + " the floor these gaps are read against%n%n", EvaluateCommand.pct(Spread.of(untrained).mean())));
         sb.append(operator("synthetic load, " + r.plan().operatorSteps() + " steps per service", r.synthetic()));
         if (r.trace() != null) {
             sb.append(operator(r.traceSource() + " scaled to each service's peak", r.trace()));
