@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import dev.flash.dvfs.train.DvfsApplications;
 import dev.flash.dvfs.train.DvfsEnvironment;
 import dev.flash.dvfs.train.DvfsTrainer;
-import dev.flash.meta.ApplicationSet;
 import dev.flash.meta.ApplicationSet.Split;
 import dev.flash.meta.Djl;
 import dev.flash.meta.FlashAgentNetwork;
@@ -145,24 +144,6 @@ public final class YardstickReproduction {
         }
     }
 
-    /** The history baseline's network: the base agent (C = 0) over the stacked input. */
-    static NetworkConfig historyNetwork(DvfsTrainer.Settings s) {
-        NetworkConfig base = s.withContextLength(0).network();
-        int rows = s.contextLength();
-        return NetworkConfig.rl(HistoryStacking.observationSize(base.stateSize(), base.actionCount(), rows),
-                base.actionCount(), 0, base.encoder(), base.embeddingSize()).withHidden(base.hidden());
-    }
-
-    /** The population with each environment wrapped in the history baseline's stacking. */
-    static ApplicationSet stacked(DvfsApplications apps, int rows) {
-        List<String> train = new ArrayList<>();
-        for (int i = 0; i < apps.size(Split.TRAIN); i++) {
-            train.add(apps.name(Split.TRAIN, i));
-        }
-        return ApplicationSet.of(train, List.of(), (split, index, seed) ->
-                new HistoryStacking(apps.environment(split, index, seed), rows));
-    }
-
     /** Runs everything in this process; writes the ONNX models into {@code modelDir}. */
     public static Result run(List<AppSpec> population, Plan plan, Path modelDir, ExpertCache cache,
                              Reproduction.Listener progress) throws IOException, ModelRejectedException {
@@ -186,8 +167,10 @@ public final class YardstickReproduction {
             FlashAgentNetwork base = FlashAgentNetwork.create(baseSettings.network(), manager, plan.seed());
             new PpoTrainer(base, baseSettings.ppo()).train(apps, bar(progress, "PPO"));
             int rows = flashSettings.contextLength();
-            FlashAgentNetwork history = FlashAgentNetwork.create(historyNetwork(flashSettings), manager, plan.seed());
-            new PpoTrainer(history, baseSettings.ppo()).train(stacked(apps, rows), bar(progress, "history"));
+            FlashAgentNetwork history = FlashAgentNetwork.create(HistoryStacking.network(baseSettings.network(), rows),
+                    manager, plan.seed());
+            new PpoTrainer(history, baseSettings.ppo()).train(HistoryStacking.training(apps, rows),
+                    bar(progress, "history"));
             double trainSeconds = (System.nanoTime() - start) / 1e9;
 
             // 2. Transfer learning's online rule, on training applications only.
