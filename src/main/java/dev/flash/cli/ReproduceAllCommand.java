@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         header = "Every case of the paper that exists here, one after the other.",
         sortOptions = false,
         description = {
-            "Runs `flash reproduce <case>` for every case (today: dvfs, config-search) with their",
+            "Runs `flash reproduce <case>` for every case (today: dvfs, config-search, autoscale) with their",
             "default output places, passing --quick and --seed on; stops at the first that fails",
             "and exits with its code.",
             ""},
@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class ReproduceAllCommand implements Callable<Integer> {
 
     /** The cases, in the order they run. */
-    static final List<String> CASES = List.of("dvfs", "config-search");
+    static final List<String> CASES = List.of("dvfs", "config-search", "autoscale");
 
     @Option(names = "--quick", description = "Each case's --quick.")
     boolean quick;

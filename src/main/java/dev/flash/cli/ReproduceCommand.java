@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 /** {@code flash reproduce}: re-run a case of the FLASH paper on the simulated node. */
 @Command(name = "reproduce",
         description = {"Reproduce a case of the FLASH paper (MLSys 2024) on the simulated node.", ""},
-        subcommands = {ReproduceCommand.Dvfs.class, ReproduceConfigSearchCommand.class, ReproduceAllCommand.class,
+        subcommands = {ReproduceCommand.Dvfs.class, ReproduceConfigSearchCommand.class, ReproduceAutoscaleCommand.class,
+            ReproduceAllCommand.class,
             RescoreCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class ReproduceCommand implements Callable<Integer> {

@@ -73,6 +73,21 @@ class AutoscaleCommandsTest {
         if (Files.exists(dvfs)) {
             assertEquals(ExitCodes.INVALID_MODEL, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale",
                     "--model", dvfs.toString()));
+            assertEquals(ExitCodes.INVALID_MODEL, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale",
+                    "--quick", "--model", dvfs.toString(), "--out", dir.resolve("r").toString()));
         }
+        // reproduce autoscale refuses the same bad inputs before training anything
+        java.io.ByteArrayOutputStream reproErr = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(reproErr, true));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
+                    "--trace", trace.toString(), "--out", dir.resolve("r").toString()));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
+                    "--model", dir.resolve("missing.onnx").toString(), "--out", dir.resolve("r").toString()));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(reproErr.toString().contains("t.txt:2:3: negative count -5"), reproErr.toString());
+        assertTrue(reproErr.toString().contains("missing.onnx: no such file"), reproErr.toString());
     }
 }

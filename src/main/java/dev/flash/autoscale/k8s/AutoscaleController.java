@@ -16,11 +16,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,12 @@ import java.util.Optional;
  * stands and the decision is dropped (with an Event); otherwise the write is retried on the fresh
  * version, up to {@value #MAX_ATTEMPTS} times. A workload deleted mid-decision is forgotten. An
  * API error on one workload is reported and the others are still served.
+ *
+ * <p>Which Deployments there are comes from a list call each pass, or, after
+ * {@link #watchDeployments}, from a local cache a {@link SharedIndexInformer} keeps current with
+ * one watch (no list per pass). Each opted-in Deployment is still read fresh before deciding.
  */
-public final class AutoscaleController {
+public final class AutoscaleController implements AutoCloseable {
 
     public enum Mode { RECOMMEND, APPLY }
 
@@ -65,6 +71,7 @@ public final class AutoscaleController {
     private final Clock clock;
     private final PrintStream log;
     private BeforeWrite beforeWrite = d -> { };
+    private SharedIndexInformer<Deployment> informer;
 
     public AutoscaleController(KubernetesClient client, Recommender recommender, Mode mode, String namespace,
                                ServiceSignals.Source signals, Clock clock, PrintStream log) {
@@ -81,11 +88,58 @@ public final class AutoscaleController {
         this.beforeWrite = hook;
     }
 
+    /**
+     * From now on, learn which Deployments exist from an informer's cache (one list, then a watch)
+     * instead of a list call each pass. Waits up to {@code timeout} for its first sync.
+     *
+     * @throws KubernetesClientException when the informer cannot start or sync in time
+     */
+    public void watchDeployments(Duration timeout) {
+        if (informer != null) {
+            return;
+        }
+        SharedIndexInformer<Deployment> i = namespace == null
+                ? client.apps().deployments().inAnyNamespace().runnableInformer(0)
+                : client.apps().deployments().inNamespace(namespace).runnableInformer(0);
+        try {
+            i.start().toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            i.close();
+            throw new KubernetesClientException("the Deployment informer did not sync within " + timeout + ": " + e);
+        } catch (InterruptedException e) {
+            i.close();
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while the Deployment informer synced");
+        }
+        informer = i;
+    }
+
+    /** Deployments in the informer's cache, or -1 without {@link #watchDeployments}. */
+    public int cachedDeployments() {
+        return informer == null ? -1 : informer.getStore().list().size();
+    }
+
+    /** Stops the informer, if any. */
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+            informer = null;
+        }
+    }
+
     /** One pass over every opted-in Deployment; a failing workload does not stop the others. */
     public List<Outcome> reconcileAll() {
-        List<Deployment> all = namespace == null
-                ? client.apps().deployments().inAnyNamespace().list().getItems()
-                : client.apps().deployments().inNamespace(namespace).list().getItems();
+        List<Deployment> all;
+        if (informer != null) {
+            all = new ArrayList<>(informer.getStore().list());
+            all.sort(Comparator.comparing((Deployment d) -> d.getMetadata().getNamespace())
+                    .thenComparing(d -> d.getMetadata().getName()));
+        } else {
+            all = namespace == null
+                    ? client.apps().deployments().inAnyNamespace().list().getItems()
+                    : client.apps().deployments().inNamespace(namespace).list().getItems();
+        }
         List<Outcome> out = new ArrayList<>();
         for (Deployment d : all) {
             if (!WorkloadAnnotations.enabled(d.getMetadata().getAnnotations())) {

@@ -37,6 +37,13 @@ public final class ControllerLoop {
             AutoscaleController controller = new AutoscaleController(client, new Recommender(model),
                     o.apply() ? AutoscaleController.Mode.APPLY : AutoscaleController.Mode.RECOMMEND, o.namespace(),
                     signals, Clock.systemUTC(), out);
+            if (!o.once()) { // a long-running controller watches Deployments instead of listing them each period
+                try {
+                    controller.watchDeployments(Duration.ofMillis(Math.max(o.requestTimeoutMs(), 30_000L)));
+                } catch (KubernetesClientException e) {
+                    err.println("flash autoscale controller: " + e.getMessage() + "; listing each period instead");
+                }
+            }
             while (true) {
                 long start = System.nanoTime();
                 boolean failed;

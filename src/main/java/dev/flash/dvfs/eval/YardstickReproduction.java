@@ -151,20 +151,12 @@ public final class YardstickReproduction {
 
     /** The history baseline's network: the base agent (C = 0) over the stacked input. */
     static NetworkConfig historyNetwork(DvfsTrainer.Settings s) {
-        NetworkConfig base = s.withContextLength(0).network();
-        int rows = s.contextLength();
-        return NetworkConfig.rl(HistoryStacking.observationSize(base.stateSize(), base.actionCount(), rows),
-                base.actionCount(), 0, base.encoder(), base.embeddingSize()).withHidden(base.hidden());
+        return HistoryStacking.network(s.withContextLength(0).network(), s.contextLength());
     }
 
     /** The population with each environment wrapped in the history baseline's stacking. */
     static ApplicationSet stacked(DvfsApplications apps, int rows) {
-        List<String> train = new ArrayList<>();
-        for (int i = 0; i < apps.size(Split.TRAIN); i++) {
-            train.add(apps.name(Split.TRAIN, i));
-        }
-        return ApplicationSet.of(train, List.of(), (split, index, seed) ->
-                new HistoryStacking(apps.environment(split, index, seed), rows));
+        return HistoryStacking.training(apps, rows);
     }
 
     /** Runs everything in this process; writes the ONNX models into {@code modelDir}. */

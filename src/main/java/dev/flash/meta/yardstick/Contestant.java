@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
  * an update after every rollout) or not at all, and at every evaluation point its current
  * policy (weights, and context gathered so far) plays the application's fixed evaluation
  * episodes greedily. Build one with {@link #flash}, {@link #transfer}, {@link #history} or
- * {@link #frozenFlash}.
+ * {@link #frozenFlash} or {@link #base}.
  *
  * @param name           label in reports ("flash", "transfer", "history")
  * @param network        the trained network; never modified (each run works on a copy)
@@ -46,6 +46,15 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
     public static Contestant transfer(FlashAgentNetwork net, PpoConfig online) {
         requireContext(net, false);
         return new Contestant("transfer", net, online, true, false, 0, 0);
+    }
+
+    /**
+     * PPO without context: the pre-trained base agent deployed as it is, nothing learning online
+     * (what transfer learning starts from; the floor a context has to lift).
+     */
+    public static Contestant base(FlashAgentNetwork net, PpoConfig online) {
+        requireContext(net, false);
+        return new Contestant("ppo", net, online, false, false, 0, 0);
     }
 
     /** The history baseline: a base agent trained on {@link HistoryStacking} inputs, fine-tuned online like TL. */

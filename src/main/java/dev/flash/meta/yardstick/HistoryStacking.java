@@ -1,7 +1,11 @@
 package dev.flash.meta.yardstick;
 
+import dev.flash.meta.ApplicationSet;
 import dev.flash.meta.ContextBuffer;
+import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.RlEnvironment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -36,6 +40,33 @@ public final class HistoryStacking implements RlEnvironment {
     /** Observation width of a wrapped environment: F + C (F + A + 1) + C. */
     public static int observationSize(int stateSize, int actionCount, int historyRows) {
         return stateSize + historyRows * (stateSize + actionCount + 1) + historyRows;
+    }
+
+    /**
+     * The history baseline's network: the base agent's (C = 0, same hidden layers) over the
+     * stacked input of {@code historyRows} rows.
+     */
+    public static NetworkConfig network(NetworkConfig base, int historyRows) {
+        if (base.hasContext()) {
+            throw new IllegalArgumentException("the history baseline is a base agent without context, got C = "
+                    + base.contextLength());
+        }
+        int width = observationSize(base.stateSize(), base.actionCount(), historyRows);
+        return new NetworkConfig(base.kind(), width, base.actionCount(), 0, width + base.actionCount() + 1,
+                base.encoder(), base.encoderHidden(), base.embeddingSize(), base.hidden(), base.activation());
+    }
+
+    /**
+     * The training split of {@code apps} with each environment wrapped in the stacking (the
+     * history baseline trains on it; it has no held-out split).
+     */
+    public static ApplicationSet training(ApplicationSet apps, int historyRows) {
+        List<String> train = new ArrayList<>();
+        for (int i = 0; i < apps.size(ApplicationSet.Split.TRAIN); i++) {
+            train.add(apps.name(ApplicationSet.Split.TRAIN, i));
+        }
+        return ApplicationSet.of(train, List.of(), (split, index, seed) ->
+                new HistoryStacking(apps.environment(split, index, seed), historyRows));
     }
 
     /** Each evaluation episode wrapped afresh. */

@@ -34,6 +34,17 @@ public record PlateauRule(double tolerance, long minSteps, long maxSteps, long c
         return new PlateauRule(DEFAULT_TOLERANCE, min, 4 * min, Math.max(1, min / 16));
     }
 
+    /**
+     * {@link #forBudget(long)} with its minimum raised to {@code floorSteps} when that is more: a
+     * short online budget would otherwise let an expert stop after a few updates, while a greedy
+     * policy that has not changed its choices yet shows a flat curve that passes the 1% rule
+     * (a do-nothing expert). Use a floor of the order of the contestants' own pre-training.
+     */
+    public static PlateauRule forBudget(long onlineBudgetSteps, long floorSteps) {
+        long min = Math.max(BUDGET_MULTIPLE * onlineBudgetSteps, floorSteps);
+        return new PlateauRule(DEFAULT_TOLERANCE, min, 4 * min, Math.max(1, min / 16));
+    }
+
     /** The gain of the last quarter's mean over the third quarter's, relative to the last's magnitude. */
     public static double lastQuarterGain(EvaluatedCurve curve) {
         double len = curve.length();

@@ -29,8 +29,12 @@
  * }</pre>
  *
  * The history baseline's network is a plain base agent (C = 0) whose state is
- * {@link HistoryStacking#observationSize}; train it with PPO on
- * {@code new HistoryStacking(env, C)}-wrapped training environments of the same population.
+ * {@link HistoryStacking#observationSize} ({@link HistoryStacking#network}); train it with PPO on
+ * {@link HistoryStacking#training}, the same population's training environments wrapped. A
+ * shipped ONNX model can be measured without training it again: read it into a network of its
+ * shape with {@link dev.flash.meta.OnnxImport} (case II does). Experts need a plateau floor of the
+ * order of the contestants' pre-training ({@link PlateauRule#forBudget(long, long)}), or a short
+ * budget lets a do-nothing expert pass the 1% rule.
  *
  * <h2>The figures</h2>
  * <ul>

@@ -97,6 +97,36 @@ class AutoscaleControllerTest {
                 .getNumericalAmount().doubleValue();
     }
 
+    /** Waits (deadline 30 s) until the controller's informer cache holds {@code n} Deployments. */
+    private static void awaitCached(AutoscaleController c, int n) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (c.cachedDeployments() != n) {
+            assertTrue(System.nanoTime() < deadline, "the informer cache holds " + c.cachedDeployments() + ", not " + n);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
+    }
+
+    @Test
+    void informerCacheServesPassesAndFollowsCreatesAndDeletes() {
+        deploy("cart", 4, "1", Map.of(WorkloadAnnotations.ENABLED, "true"), 0.9);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (AutoscaleController c = controller(scaleOut, AutoscaleController.Mode.RECOMMEND, log)) {
+            assertEquals(-1, c.cachedDeployments(), "no cache before watching");
+            c.watchDeployments(java.time.Duration.ofSeconds(30));
+            assertEquals(1, c.cachedDeployments(), "synced before it returns");
+            assertEquals(List.of("shop/cart"), c.reconcileAll().stream().map(AutoscaleController.Outcome::workload).toList());
+            deploy("search", 2, "1", Map.of(WorkloadAnnotations.ENABLED, "true"), 0.5);
+            awaitCached(c, 2);
+            List<AutoscaleController.Outcome> both = c.reconcileAll();
+            assertEquals(List.of("shop/cart", "shop/search"), both.stream().map(AutoscaleController.Outcome::workload).toList());
+            assertTrue(both.stream().allMatch(o -> o.status().equals("recommended")), both.toString());
+            client.apps().deployments().inNamespace("shop").withName("cart").delete();
+            awaitCached(c, 1);
+            assertEquals(List.of("shop/search"), c.reconcileAll().stream().map(AutoscaleController.Outcome::workload).toList());
+        }
+        assertTrue(log.toString().contains("shop/search: recommended"), log.toString());
+    }
+
     @Test
     void recommendModeAnnotatesAndRecordsAnEventOnlyForOptedInWorkloads() {
         deploy("cart", 4, "1", Map.of(WorkloadAnnotations.ENABLED, "true"), 0.9);

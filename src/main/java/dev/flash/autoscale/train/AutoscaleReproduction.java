@@ -1,0 +1,303 @@
+package dev.flash.autoscale.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.flash.autoscale.AutoscaleFeatures;
+import dev.flash.autoscale.AutoscaleReward;
+import dev.flash.autoscale.LoadTrace;
+import dev.flash.autoscale.OnnxAutoscaler;
+import dev.flash.autoscale.ServiceSpec;
+import dev.flash.autoscale.train.AutoscaleTrainer.ServiceComparison;
+import dev.flash.meta.ApplicationSet.Split;
+import dev.flash.meta.Djl;
+import dev.flash.meta.FlashAgentNetwork;
+import dev.flash.meta.NetworkConfig;
+import dev.flash.meta.OnnxImport;
+import dev.flash.meta.PpoConfig;
+import dev.flash.meta.PpoTrainer;
+import dev.flash.meta.yardstick.Budget;
+import dev.flash.meta.yardstick.Contestant;
+import dev.flash.meta.yardstick.ExpertCache;
+import dev.flash.meta.yardstick.FineTuneSweep;
+import dev.flash.meta.yardstick.HistoryStacking;
+import dev.flash.meta.yardstick.PlateauRule;
+import dev.flash.meta.yardstick.Yardstick;
+import dev.flash.policy.onnx.ModelRejectedException;
+import dev.flash.policy.onnx.OnnxModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Case II (workload autoscaling) measured by the shared yardsticks ({@link dev.flash.meta.yardstick}):
+ *
+ * <ol>
+ *   <li>FLASH: a model file read back into DJL ({@link OnnxImport}: the shipped model, measured
+ *       without training it again), or trained here with {@link AutoscaleTrainer}; the
+ *       transfer-learning base (PPO, no context) and the history baseline (no encoder, the last
+ *       C raw rows stacked into its input) trained here on the same training services;</li>
+ *   <li>transfer learning's online learning rate and schedule chosen by a sweep on training
+ *       services ({@link FineTuneSweep}); every contestant that learns online does so by it;</li>
+ *   <li>per held-out service: the converged expert (cached by simulator version, service and
+ *       config), then FLASH (encoder frozen, base learner online), FLASH frozen, transfer
+ *       learning, the history baseline and PPO without context (nothing learns), on the same
+ *       fixed evaluation episodes;</li>
+ *   <li>the operator view: the FLASH model run with ONNX Runtime (as the recommend stream runs
+ *       it) beside HPA and HPA+VPA on each held-out service's synthetic load, and on a real trace
+ *       when given, with the same seed.</li>
+ * </ol>
+ */
+public final class AutoscaleReproduction {
+    private AutoscaleReproduction() {
+    }
+
+    /**
+     * Part of every expert's cache key, with the feature names and the reward's definition: bump it
+     * when the simulated service or the environment changes what a service's episodes look like.
+     */
+    public static final String SIMULATOR_VERSION = "autoscale-sim/2026-12-07";
+
+    /** The paper's case II figures (Sec 5.2): reward gap at start, transfer learning and FLASH; cost ratio. */
+    public static final double PAPER_GAP_TRANSFER = 0.37;
+    public static final double PAPER_GAP_FLASH = 0.105;
+    public static final double PAPER_COST_RATIO = 5.5;
+
+    /** Progress: one phase at a time, steps within it. */
+    public interface Listener {
+        void phase(String name, int total);
+
+        void step(String detail);
+    }
+
+    /**
+     * What to run.
+     *
+     * @param settings       training settings of every network trained here (FLASH's; the
+     *                       baselines use the same with C = 0)
+     * @param testServices   held-out services measured (the first of the split)
+     * @param onlineEpisodes online budget per held-out service, in episodes
+     * @param evalEpisodes   fixed evaluation episodes per point
+     * @param operatorSteps  steps of each held-out service's synthetic load in the operator view
+     * @param sweepApps      training services of the fine-tuning sweep
+     * @param grid           fine-tuning settings the sweep chooses from
+     * @param expertEnvs     replicas of the service stepped per rollout by an expert's training
+     * @param expertMinSteps an expert trains at least this long (and 10x the online budget) before
+     *                       the plateau rule may stop it, at most 4x as long: as long as the
+     *                       contestants' own pre-training (an expert trained on one service for
+     *                       fewer steps than the contestants saw is beaten by them at once, and
+     *                       its flat greedy curve passes the 1% rule)
+     */
+    public record Plan(String label, AutoscaleTrainer.Settings settings, int testServices, int onlineEpisodes,
+                       int evalEpisodes, int operatorSteps, int sweepApps, List<FineTuneSweep.Setting> grid,
+                       int expertEnvs, long expertMinSteps) {
+
+        /** The settings of {@code flash train autoscale}; 20 held-out services. */
+        public static Plan full(long seed) {
+            return new Plan("full", AutoscaleTrainer.Settings.defaults(seed), 20, 12, 8, 480, 4,
+                    FineTuneSweep.defaultGrid(), 8, pretrainingSteps(AutoscaleTrainer.Settings.defaults(seed)));
+        }
+
+        /**
+         * Minutes on 2 cores: what is trained here gets the iterations of {@code flash train
+         * autoscale} (so a shipped model and the baselines are pre-trained alike), 6 held-out
+         * services, a budget of 8 episodes.
+         */
+        public static Plan quick(long seed) {
+            return new Plan("quick", AutoscaleTrainer.Settings.defaults(seed), 6, 8, 8, 480, 3,
+                    List.of(new FineTuneSweep.Setting(3e-4, false), new FineTuneSweep.Setting(1e-3, false),
+                            new FineTuneSweep.Setting(3e-3, true)), 4,
+                    pretrainingSteps(AutoscaleTrainer.Settings.defaults(seed)));
+        }
+
+        /** Seconds, for tests of the whole path: nothing here means anything. */
+        public static Plan tiny(long seed) {
+            return new Plan("tiny", AutoscaleTrainer.Settings.quick(seed).withIterations(1).withContextLength(4), 1, 2,
+                    1, 30, 1, List.of(new FineTuneSweep.Setting(1e-3, false), new FineTuneSweep.Setting(3e-3, true)), 1,
+                    0);
+        }
+
+        public long seed() {
+            return settings.seed();
+        }
+
+        /** Environment steps of one training run of {@code s}: iterations x services x rollout. */
+        public static long pretrainingSteps(AutoscaleTrainer.Settings s) {
+            return (long) s.iterations() * s.numEnvs() * s.rolloutSteps();
+        }
+
+        int episodeSteps() {
+            return settings.episodeSteps();
+        }
+
+        public Budget budget() {
+            int steps = episodeSteps();
+            return new Budget((long) onlineEpisodes * steps, steps, steps, evalEpisodes);
+        }
+
+        /** Online PPO of every contestant before the sweep sets its rate: one update per episode. */
+        PpoConfig online() {
+            return settings.withContextLength(0).ppo().withRollout(1, episodeSteps(), Math.min(4, episodeSteps()));
+        }
+
+        /** The expert's PPO: the training settings at a constant rate, replicas of one service. */
+        PpoConfig expertPpo() {
+            PpoConfig p = settings.withContextLength(0).ppo();
+            return p.withRollout(expertEnvs, settings.rolloutSteps(), Math.min(4, expertEnvs * settings.rolloutSteps()))
+                    .withLearningRate(p.learningRate(), false);
+        }
+    }
+
+    /**
+     * Everything measured.
+     *
+     * @param flashSource      where FLASH came from: the model file, or "trained here"
+     * @param synthetic        operator view on each held-out service's synthetic load
+     * @param trace            operator view on the real trace (null without one)
+     * @param trainSeconds     wall time of training the networks
+     * @param cpuSeconds       CPU time of this process over the whole run (every thread)
+     */
+    public record Result(Plan plan, String flashSource, int flashContextLength, Yardstick.Report yardstick,
+                         FineTuneSweep.Result sweep, List<ServiceComparison> synthetic, List<ServiceComparison> trace,
+                         String traceSource, int expertsBuilt, int expertsCached, double expertSeconds,
+                         double trainSeconds, double totalSeconds, double cpuSeconds) {
+
+        public double costRatio() {
+            return yardstick.costRatio("transfer", "flash");
+        }
+    }
+
+    /**
+     * Runs everything in this process.
+     *
+     * @param population  services with train and test splits
+     * @param flashModel  an autoscale model to measure as FLASH (read into DJL), or null to train one
+     * @param trace       a real load for the operator view (already windowed), or null
+     * @param modelDir    where a FLASH model trained here is written ({@code autoscale-flash.onnx})
+     */
+    public static Result run(List<ServiceSpec> population, Plan plan, Path flashModel, LoadTrace trace, Path modelDir,
+                             ExpertCache cache, Listener progress) throws IOException, ModelRejectedException {
+        long start = System.nanoTime();
+        double cpu0 = processCpuSeconds();
+        Djl.init();
+        AutoscaleTrainer.Settings settings = plan.settings();
+        AutoscaleServices apps = new AutoscaleServices(population, plan.episodeSteps());
+        int tests = Math.min(plan.testServices(), apps.size(Split.TEST));
+        if (tests == 0) {
+            throw new IllegalArgumentException("no held-out (\"test\") services");
+        }
+        if (apps.size(Split.TRAIN) == 0) {
+            throw new IllegalArgumentException("no training (\"train\") services");
+        }
+        try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
+            // 1. FLASH (read or trained), the transfer base and the history baseline.
+            FlashAgentNetwork flash;
+            Path onnx;
+            String source;
+            int networks = flashModel == null ? 3 : 2;
+            progress.phase((flashModel == null ? "train FLASH, " : "") + "transfer base, history baseline",
+                    networks * settings.iterations());
+            if (flashModel != null) {
+                int c;
+                try (OnnxModel m = OnnxModel.load(flashModel)) {
+                    OnnxAutoscaler.check(m.description());
+                    c = m.description().contextLength();
+                }
+                if (c < 1) {
+                    throw new IllegalArgumentException(flashModel + ": a model without context (C = 0) is not FLASH");
+                }
+                settings = settings.withContextLength(c);
+                flash = FlashAgentNetwork.create(settings.network(), manager, plan.seed());
+                OnnxImport.readInto(flash, flashModel);
+                onnx = flashModel;
+                source = flashModel.toString();
+            } else {
+                AutoscaleTrainer.Result r = AutoscaleTrainer.train(apps, settings, manager, bar(progress, "FLASH"));
+                flash = r.network();
+                onnx = modelDir.resolve("autoscale-flash.onnx");
+                double expected = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).stepRewardMean();
+                AutoscaleTrainer.export(r, expected, "{\"command\":\"flash reproduce autoscale"
+                        + (plan.label().equals("quick") ? " --quick" : "") + "\",\"seed\":" + plan.seed() + "}", onnx);
+                source = "trained here (" + settings.iterations() + " iterations)";
+            }
+            AutoscaleTrainer.Settings baseSettings = settings.withContextLength(0);
+            FlashAgentNetwork base = AutoscaleTrainer.train(apps, baseSettings, manager, bar(progress, "PPO")).network();
+            int rows = settings.contextLength();
+            FlashAgentNetwork history = FlashAgentNetwork.create(HistoryStacking.network(baseSettings.network(), rows),
+                    manager, plan.seed());
+            new PpoTrainer(history, baseSettings.ppo()).train(HistoryStacking.training(apps, rows),
+                    bar(progress, "history"));
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+
+            // 2. Transfer learning's online rule, on training services only.
+            Budget budget = plan.budget();
+            progress.phase("fine-tuning sweep on training services", plan.grid().size());
+            FineTuneSweep.Result sweep = FineTuneSweep.choose(apps, plan.sweepApps(), base, plan.online(), plan.grid(),
+                    budget, plan.seed(), manager, progress::step);
+            PpoConfig rule = plan.online().withLearningRate(sweep.chosen().learningRate(), sweep.chosen().anneal());
+
+            // 3. Experts, then every contestant on every held-out service.
+            NetworkConfig expertNet = baseSettings.network();
+            PpoConfig expertPpo = plan.expertPpo();
+            PlateauRule plateau = PlateauRule.forBudget(budget.onlineSteps(), plan.expertMinSteps());
+            String config = String.join("|", expertNet.toString(), expertPpo.withSeed(0).toString(),
+                    plateau.toString(), "episode=" + plan.episodeSteps(), "eval=" + budget.evalEpisodes(),
+                    "seed=" + plan.seed());
+            String env = String.join(",", AutoscaleFeatures.NAMES) + "|" + AutoscaleReward.DEFINITION;
+            List<ServiceSpec> held = apps.services(Split.TEST);
+            Yardstick.Experts experts = Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIMULATOR_VERSION,
+                    env, serviceContent(held.get(i)), config), expertNet, expertPpo, plateau, budget, plan.seed(),
+                    manager, progress::step);
+            List<Contestant> contestants = List.of(
+                    Contestant.flash(flash, rule, plan.episodeSteps()),
+                    Contestant.transfer(base, rule),
+                    Contestant.history(history, rows, rule),
+                    Contestant.frozenFlash(flash, rule, plan.episodeSteps()),
+                    Contestant.base(base, rule));
+            progress.phase("held-out services: expert + contestants", tests);
+            Yardstick.Report report = Yardstick.measure(apps, tests, contestants, experts, budget, plan.seed(),
+                    manager, progress::step);
+
+            // 4. The operator view: the model as the recommend stream runs it, beside HPA and HPA+VPA.
+            progress.phase("operator view: FLASH (ONNX), HPA, HPA+VPA", trace == null ? 1 : 2);
+            List<ServiceSpec> measured = held.subList(0, tests);
+            List<ServiceComparison> synthetic;
+            List<ServiceComparison> onTrace = null;
+            try (OnnxModel m = OnnxModel.load(onnx)) {
+                OnnxAutoscaler.check(m.description());
+                synthetic = AutoscaleTrainer.compare(measured, s -> new OnnxAutoscaler("flash", m, s.sloSeconds()),
+                        plan.operatorSteps(), plan.seed(), null);
+                progress.step("synthetic load");
+                if (trace != null) {
+                    onTrace = AutoscaleTrainer.compare(measured, s -> new OnnxAutoscaler("flash", m, s.sloSeconds()),
+                            trace.steps(), plan.seed(), trace);
+                    progress.step(trace.source());
+                }
+            }
+            return new Result(plan, source, rows, report, sweep, synthetic, onTrace,
+                    trace == null ? null : trace.source(), cache.builds(), cache.hits(), cache.buildSeconds(),
+                    trainSeconds, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu0);
+        }
+    }
+
+    /** What makes a service's episodes what they are: every parameter but its name and split. */
+    static String serviceContent(ServiceSpec s) {
+        return new ServiceSpec("-", ServiceSpec.TEST, s.cpuPerRequest(), s.demandCv(), s.parallelEfficiency(),
+                s.memoryBaseMib(), s.memoryPerRequestMib(), s.memoryLimitMib(), s.startupSteps(), s.sloSeconds(),
+                s.maxReplicas(), s.load()).toString();
+    }
+
+    /** CPU time of this process, every thread (0 when the JVM cannot tell). */
+    public static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? 0 : ns / 1e9;
+        }
+        return 0;
+    }
+
+    private static PpoTrainer.Progress bar(Listener progress, String who) {
+        return (m, total) -> progress.step(String.format(Locale.ROOT, "%s it %d reward/step %.3f", who,
+                m.iteration(), m.stepRewardMean()));
+    }
+}
