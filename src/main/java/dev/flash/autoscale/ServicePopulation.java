@@ -123,7 +123,7 @@ public final class ServicePopulation {
             throw new InvalidInputException(file + ": expected {\"format\": \"" + FORMAT + "\", \"services\": [...]}");
         }
         JsonElement format = root.getAsJsonObject().get("format");
-        if (format == null || !FORMAT.equals(format.getAsString())) {
+        if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
             throw new InvalidInputException(file + ": format must be \"" + FORMAT + "\", got " + format);
         }
         JsonArray arr = root.getAsJsonObject().getAsJsonArray("services");

@@ -1,0 +1,131 @@
+package dev.flash.configsearch;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.policy.onnx.OnnxModel;
+import dev.flash.testing.FuzzDirs;
+import dev.flash.testing.FuzzReport;
+import dev.flash.testing.Mutations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/**
+ * Fuzzes the configuration-search readers: a measurements file in either format (what
+ * {@code train}, {@code evaluate} and {@code reproduce config-search} read) gives a data set or a
+ * {@link DataFormatException} naming the file; a new workload's samples (what {@code recommend}
+ * reads, with the shipped multi-cloud model behind) give a recommendation, a
+ * {@link DataFormatException} or the {@link IllegalArgumentException} the command reports as bad
+ * input (exit 2), nothing else.
+ */
+@AddLifecycleHook(FuzzReport.class)
+class ConfigSearchFuzzTest {
+    private static final Path DIR = FuzzDirs.fresh("configsearch");
+    private static final Path MODEL_FILE = Path.of("models/configsearch-multicloud.onnx");
+    private static OnnxModel model;
+
+    @Provide
+    Arbitrary<String> multicloudFiles() throws IOException {
+        return Mutations.of(Files.readString(Fixtures.multicloud()));
+    }
+
+    @Provide
+    Arbitrary<String> longFiles() throws IOException {
+        return Mutations.of(Files.readString(Fixtures.longFormat()));
+    }
+
+    /** Three measured configurations of one workload, as a user hands them to recommend. */
+    @Provide
+    Arbitrary<String> samples() throws IOException {
+        List<String> lines = Files.readAllLines(Fixtures.multicloud());
+        String workload = lines.get(1).split(",")[10];
+        String rows = lines.stream().skip(1).filter(l -> l.contains("," + workload + ",") && l.endsWith(",ok"))
+                .limit(3).collect(Collectors.joining("\n"));
+        return Mutations.of(lines.get(0) + "\n" + rows + "\n");
+    }
+
+    @Property
+    void multicloudGivesADatasetOrADataFormatException(@ForAll("multicloudFiles") String text) throws IOException {
+        readOrNamedFailure(text, ConfigDataReader.Format.MULTICLOUD);
+    }
+
+    @Property
+    void longFormatGivesADatasetOrADataFormatException(@ForAll("longFiles") String text) throws IOException {
+        readOrNamedFailure(text, ConfigDataReader.Format.LONG);
+    }
+
+    @Property
+    void samplesGiveARecommendationOrBadInput(@ForAll("samples") String text) throws Exception {
+        Path file = DIR.resolve("samples.csv");
+        Mutations.write(file, text);
+        try {
+            OnnxModel m = model();
+            ModelParams params = ModelParams.fromJson(m.description().paramsJson());
+            ConfigDataset s = ConfigDataReader.readSamples(file, ConfigDataReader.Format.parse(params.format()));
+            if (!s.configColumns().equals(params.encoding().configColumns())) {
+                FuzzReport.count("columns differ");
+                return;
+            }
+            Recommender.Recommendation r = Recommender.recommend(m, params, s.workloads().get(0).measurements(),
+                    params.encoding().target(), Double.NaN);
+            assertTrue(!r.ranked().isEmpty(), "a recommendation ranks at least the measured configuration");
+            for (Recommender.Candidate c : r.ranked()) {
+                assertTrue(c.value() >= 0 && !Double.isInfinite(c.value()) || Double.isNaN(c.value()),
+                        c.key() + " " + c.value());
+            }
+            FuzzReport.ok();
+        } catch (DataFormatException e) {
+            assertNamesTheFile(e, file);
+            FuzzReport.named(e);
+        } catch (IllegalArgumentException e) {
+            FuzzReport.named(e);
+        }
+    }
+
+    @AfterContainer
+    static void closeModel() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+
+    private static synchronized OnnxModel model() throws Exception {
+        if (model == null) {
+            model = OnnxModel.load(MODEL_FILE);
+        }
+        return model;
+    }
+
+    private static void readOrNamedFailure(String text, ConfigDataReader.Format format) throws IOException {
+        Path file = DIR.resolve(format.label() + ".csv");
+        Mutations.write(file, text);
+        try {
+            ConfigDataset d = ConfigDataReader.read(file, format, false);
+            for (Workload w : d.workloads()) {
+                for (Measurement m : w.measurements()) {
+                    for (Target t : d.targets()) {
+                        double v = m.target(t);
+                        assertTrue(v > 0 && Double.isFinite(v), w.name() + " " + t.label() + " " + v);
+                    }
+                }
+            }
+            FuzzReport.ok();
+        } catch (DataFormatException e) {
+            assertNamesTheFile(e, file);
+            FuzzReport.named(e);
+        }
+    }
+
+    private static void assertNamesTheFile(DataFormatException e, Path file) {
+        assertTrue(e.getMessage().startsWith(file.toString()), "names the file: " + e.getMessage());
+    }
+}
