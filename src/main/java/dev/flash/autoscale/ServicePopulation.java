@@ -117,6 +117,8 @@ public final class ServicePopulation {
             root = JsonParser.parseString(Files.readString(file));
         } catch (JsonParseException e) {
             throw new InvalidInputException(file + ": not JSON: " + e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException(file + ": not UTF-8 text");
         }
         if (!root.isJsonObject() || !root.getAsJsonObject().has("services")
                 || !root.getAsJsonObject().get("services").isJsonArray()) {

@@ -90,4 +90,37 @@ public final class Mutations {
                         : text.substring(0, end) + text.substring(start, end) + text.substring(end);
         }
     }
+
+    /** A byte set at a place (clamped), or inserted there. */
+    record ByteEdit(int at, byte value, boolean insert) {
+    }
+
+    /**
+     * {@code valid} (a file's bytes) with one to three bytes overwritten or inserted, any value:
+     * mostly bytes that are not UTF-8 on their own (0x80-0xFF), as a file written in Latin-1 or
+     * cut in the middle of a character holds. Flat, like {@link #of(String)}.
+     */
+    public static Arbitrary<byte[]> bytes(byte[] valid) {
+        Arbitrary<Byte> value = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(0x80, 0xFF).map(Integer::byteValue)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.bytes()));
+        Arbitrary<ByteEdit> edit = Combinators.combine(Arbitraries.integers().between(0, valid.length), value,
+                Arbitraries.of(true, false)).as(ByteEdit::new);
+        return edit.list().ofMinSize(1).ofMaxSize(3).map(es -> {
+            byte[] b = valid.clone();
+            for (ByteEdit e : es) {
+                int i = Math.min(e.at(), b.length);
+                if (e.insert() || i == b.length) {
+                    byte[] longer = new byte[b.length + 1];
+                    System.arraycopy(b, 0, longer, 0, i);
+                    longer[i] = e.value();
+                    System.arraycopy(b, i, longer, i + 1, b.length - i);
+                    b = longer;
+                } else {
+                    b[i] = e.value();
+                }
+            }
+            return b;
+        });
+    }
 }
