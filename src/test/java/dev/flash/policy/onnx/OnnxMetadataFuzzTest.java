@@ -18,7 +18,9 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes the model contract's metadata: a model whose flash.* keys hold anything (or are
- * missing) loads or is rejected with a {@link ModelRejectedException}, nothing else.
+ * missing) loads or is rejected with a {@link ModelRejectedException}, nothing else; and the
+ * file itself as bytes (a few bytes overwritten or inserted anywhere in the protobuf), which
+ * ONNX Runtime parses natively: rejected, or loaded, never a crash.
  */
 @AddLifecycleHook(FuzzReport.class)
 class OnnxMetadataFuzzTest {
@@ -39,6 +41,23 @@ class OnnxMetadataFuzzTest {
                     net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null))).map(v -> new Edit(k, v)));
         }
         return Arbitraries.oneOf(perKey);
+    }
+
+    @Provide
+    Arbitrary<byte[]> modelFiles() {
+        return Mutations.bytes(TestModels.spec().bytes());
+    }
+
+    @Property
+    void modelFileBytesLoadOrAreRejected(@ForAll("modelFiles") byte[] bytes) throws Exception {
+        Path file = DIR.resolve("bytes.onnx");
+        java.nio.file.Files.write(file, bytes);
+        try (OnnxModel model = OnnxModel.load(file)) {
+            model.description();
+            FuzzReport.ok();
+        } catch (ModelRejectedException expected) {
+            FuzzReport.named(expected);
+        }
     }
 
     @Property
