@@ -55,6 +55,12 @@ public final class FuzzReport implements AroundPropertyHook {
         return PropagationMode.DIRECT_DESCENDANTS;
     }
 
+    /** Properties only: an {@code @Example} beside them is a plain test, one input, not reported. */
+    @Override
+    public boolean appliesTo(java.util.Optional<java.lang.reflect.AnnotatedElement> element) {
+        return element.map(e -> e.isAnnotationPresent(net.jqwik.api.Property.class)).orElse(false);
+    }
+
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         Map<String, Long> outcomes = new TreeMap<>();
