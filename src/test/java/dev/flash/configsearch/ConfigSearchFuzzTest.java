@@ -2,6 +2,8 @@ package dev.flash.configsearch;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flash.policy.ModelContract;
+import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
 import dev.flash.testing.FuzzDirs;
 import dev.flash.testing.FuzzReport;
@@ -24,7 +26,9 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * {@link DataFormatException} naming the file; a new workload's samples (what {@code recommend}
  * reads, with the shipped multi-cloud model behind) give a recommendation, a
  * {@link DataFormatException} or the {@link IllegalArgumentException} the command reports as bad
- * input (exit 2), nothing else.
+ * input (exit 2), nothing else. A config-search model whose {@code flash.params} (its
+ * configurations, encoding and references, JSON) is broken is rejected at load, or its params
+ * are refused as not a config-search model's, or it recommends: never another exception.
  */
 @AddLifecycleHook(FuzzReport.class)
 class ConfigSearchFuzzTest {
@@ -45,11 +49,57 @@ class ConfigSearchFuzzTest {
     /** Three measured configurations of one workload, as a user hands them to recommend. */
     @Provide
     Arbitrary<String> samples() throws IOException {
+        return Mutations.of(validSamples());
+    }
+
+    private static String validSamples() throws IOException {
         List<String> lines = Files.readAllLines(Fixtures.multicloud());
         String workload = lines.get(1).split(",")[10];
         String rows = lines.stream().skip(1).filter(l -> l.contains("," + workload + ",") && l.endsWith(",ok"))
                 .limit(3).collect(Collectors.joining("\n"));
-        return Mutations.of(lines.get(0) + "\n" + rows + "\n");
+        return lines.get(0) + "\n" + rows + "\n";
+    }
+
+    private static java.util.Map<String, String> metadata(byte[] model) throws IOException {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (ai.onnx.proto.OnnxMl.StringStringEntryProto e
+                : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getMetadataPropsList()) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /** The shipped model's {@code flash.params}, broken. */
+    @Provide
+    Arbitrary<String> modelParams() throws IOException {
+        return Mutations.of(metadata(Files.readAllBytes(MODEL_FILE)).get(ModelContract.META_PARAMS));
+    }
+
+    @Property
+    void modelParamsLoadRecommendOrAreRefused(@ForAll("modelParams") String params) throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                Files.readAllBytes(MODEL_FILE)).toBuilder();
+        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+            if (b.getMetadataProps(i).getKey().equals(ModelContract.META_PARAMS)) {
+                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(params));
+            }
+        }
+        Path file = DIR.resolve("params.onnx");
+        Files.write(file, b.build().toByteArray());
+        Path samples = DIR.resolve("valid-samples.csv");
+        Mutations.write(samples, validSamples());
+        try (OnnxModel m = OnnxModel.load(file)) {
+            ModelParams p = ModelParams.fromJson(m.description().paramsJson());
+            ConfigDataset s = ConfigDataReader.readSamples(samples, ConfigDataReader.Format.parse(p.format()));
+            if (!s.configColumns().equals(p.encoding().configColumns())) {
+                FuzzReport.count("columns differ");
+                return;
+            }
+            Recommender.recommend(m, p, s.workloads().get(0).measurements(), p.encoding().target(), Double.NaN);
+            FuzzReport.ok();
+        } catch (ModelRejectedException | IllegalArgumentException | DataFormatException e) {
+            FuzzReport.named(e);
+        }
     }
 
     @Property
