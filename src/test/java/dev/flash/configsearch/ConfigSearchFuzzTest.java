@@ -1,5 +1,7 @@
 package dev.flash.configsearch;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.policy.ModelContract;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -77,19 +80,11 @@ class ConfigSearchFuzzTest {
 
     @Property
     void modelParamsLoadRecommendOrAreRefused(@ForAll("modelParams") String params) throws Exception {
-        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
-                Files.readAllBytes(MODEL_FILE)).toBuilder();
-        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
-            if (b.getMetadataProps(i).getKey().equals(ModelContract.META_PARAMS)) {
-                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(params));
-            }
-        }
-        Path file = DIR.resolve("params.onnx");
-        Files.write(file, b.build().toByteArray());
+        Path file = withParams(params);
         Path samples = DIR.resolve("valid-samples.csv");
         Mutations.write(samples, validSamples());
         try (OnnxModel m = OnnxModel.load(file)) {
-            ModelParams p = ModelParams.fromJson(m.description().paramsJson());
+            ModelParams p = ModelParams.of(m.description());
             ConfigDataset s = ConfigDataReader.readSamples(samples, ConfigDataReader.Format.parse(p.format()));
             if (!s.configColumns().equals(p.encoding().configColumns())) {
                 FuzzReport.count("columns differ");
@@ -100,6 +95,51 @@ class ConfigSearchFuzzTest {
         } catch (ModelRejectedException | IllegalArgumentException | DataFormatException e) {
             FuzzReport.named(e);
         }
+    }
+
+    /**
+     * What the params property found: {@code config_mean} one value short of the configuration
+     * columns (two numbers run together) loaded, and the first recommendation threw
+     * ArrayIndexOutOfBoundsException ("Index 10 out of bounds for length 10", a stack trace from
+     * {@code flash config-search recommend}). Now the params are refused, and the command says the
+     * model is rejected (exit 7); so is an encoding that does not match the network.
+     */
+    @Example
+    void paramsThatDisagreeWithThemselvesOrTheNetworkAreRefused() throws Exception {
+        com.google.gson.JsonObject valid = com.google.gson.JsonParser.parseString(
+                metadata(Files.readAllBytes(MODEL_FILE)).get(ModelContract.META_PARAMS)).getAsJsonObject();
+        com.google.gson.JsonObject shortMean = valid.deepCopy();
+        shortMean.getAsJsonObject("encoding").getAsJsonArray("config_mean").remove(0);
+        com.google.gson.JsonObject otherContext = valid.deepCopy();
+        otherContext.getAsJsonObject("encoding").addProperty("context_length", 2);
+        for (com.google.gson.JsonObject params : List.of(shortMean, otherContext)) {
+            Path file = withParams(params.toString());
+            try (OnnxModel m = OnnxModel.load(file)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> ModelParams.of(m.description()));
+                assertTrue(e.getMessage().contains(params == shortMean ? "config_mean" : "does not match the network"),
+                        e.getMessage());
+            }
+            Path samples = DIR.resolve("example-samples.csv");
+            Mutations.write(samples, validSamples());
+            int code = dev.flash.cli.FlashMain.commandLine().execute("config-search", "recommend", "--model",
+                    file.toString(), "--samples", samples.toString());
+            assertEquals(dev.flash.cli.ExitCodes.INVALID_MODEL, code);
+        }
+    }
+
+    /** The shipped model with {@code flash.params} replaced. */
+    private static Path withParams(String params) throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                Files.readAllBytes(MODEL_FILE)).toBuilder();
+        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+            if (b.getMetadataProps(i).getKey().equals(ModelContract.META_PARAMS)) {
+                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(params));
+            }
+        }
+        Path file = DIR.resolve("params.onnx");
+        Files.write(file, b.build().toByteArray());
+        return file;
     }
 
     @Property
@@ -118,7 +158,7 @@ class ConfigSearchFuzzTest {
         Mutations.write(file, text);
         try {
             OnnxModel m = model();
-            ModelParams params = ModelParams.fromJson(m.description().paramsJson());
+            ModelParams params = ModelParams.of(m.description());
             ConfigDataset s = ConfigDataReader.readSamples(file, ConfigDataReader.Format.parse(params.format()));
             if (!s.configColumns().equals(params.encoding().configColumns())) {
                 FuzzReport.count("columns differ");
