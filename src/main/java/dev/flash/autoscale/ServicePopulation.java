@@ -117,13 +117,15 @@ public final class ServicePopulation {
             root = JsonParser.parseString(Files.readString(file));
         } catch (JsonParseException e) {
             throw new InvalidInputException(file + ": not JSON: " + e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException(file + ": not UTF-8 text");
         }
         if (!root.isJsonObject() || !root.getAsJsonObject().has("services")
                 || !root.getAsJsonObject().get("services").isJsonArray()) {
             throw new InvalidInputException(file + ": expected {\"format\": \"" + FORMAT + "\", \"services\": [...]}");
         }
         JsonElement format = root.getAsJsonObject().get("format");
-        if (format == null || !FORMAT.equals(format.getAsString())) {
+        if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
             throw new InvalidInputException(file + ": format must be \"" + FORMAT + "\", got " + format);
         }
         JsonArray arr = root.getAsJsonObject().getAsJsonArray("services");

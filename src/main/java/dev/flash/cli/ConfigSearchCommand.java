@@ -113,7 +113,13 @@ public final class ConfigSearchCommand extends GroupCommand {
                             + "' model, not a config-search one");
                     return ExitCodes.INVALID_MODEL;
                 }
-                ModelParams params = ModelParams.fromJson(m.description().paramsJson());
+                ModelParams params;
+                try {
+                    params = ModelParams.of(m.description());
+                } catch (IllegalArgumentException e) {
+                    System.err.println("flash config-search recommend: model rejected: " + model + ": " + e.getMessage());
+                    return ExitCodes.INVALID_MODEL;
+                }
                 ConfigDataset s = ConfigDataReader.readSamples(samples, ConfigDataReader.Format.parse(params.format()));
                 if (!s.configColumns().equals(params.encoding().configColumns())) {
                     throw new DataFormatException(samples, 1, null, "configuration columns " + s.configColumns()

@@ -56,6 +56,9 @@ final class CsvTable {
                     rows.add(new Row(n, fields));
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // (the reader decodes ahead of the line it returns: no line number)
+            throw new DataFormatException(file, "not UTF-8 text");
         }
         if (header == null) {
             throw new DataFormatException(file, "is empty (no header line)");

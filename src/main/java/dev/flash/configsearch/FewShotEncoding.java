@@ -50,6 +50,19 @@ public final class FewShotEncoding {
     private FewShotEncoding(Mode mode, Target target, int contextLength, List<String> configColumns,
                             List<String> metricColumns, double[] configMean, double[] configStd,
                             double[] metricMean, double[] metricStd, double mu, double sd) {
+        // a model file's params are outside input: sizes that disagree would index past an array
+        // at the first recommendation (found by ConfigSearchFuzzTest)
+        if (configMean.length != configColumns.size() || configStd.length != configColumns.size()) {
+            throw new IllegalArgumentException("config_mean and config_std need one value per configuration column ("
+                    + configColumns.size() + "), got " + configMean.length + " and " + configStd.length);
+        }
+        if (metricMean.length != metricColumns.size() || metricStd.length != metricColumns.size()) {
+            throw new IllegalArgumentException("metric_mean and metric_std need one value per metric column ("
+                    + metricColumns.size() + "), got " + metricMean.length + " and " + metricStd.length);
+        }
+        if (contextLength < 0) {
+            throw new IllegalArgumentException("context_length must be >= 0, got " + contextLength);
+        }
         this.mode = mode;
         this.target = target;
         this.contextLength = mode == Mode.BASELINE ? 0 : contextLength;

@@ -22,6 +22,13 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
     public ModelParams {
         references = Map.copyOf(references);
         configurations = new LinkedHashMap<>(configurations);
+        int width = encoding.configColumns().size();
+        for (Map.Entry<String, float[]> c : configurations.entrySet()) {
+            if (c.getValue().length != width) {
+                throw new IllegalArgumentException("configuration " + c.getKey() + " has " + c.getValue().length
+                        + " values, the encoding " + width + " configuration columns");
+            }
+        }
     }
 
     /** Every distinct configuration of {@code data}, in first-seen order. */
@@ -56,6 +63,25 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
         o.add("configurations", cs);
         o.addProperty("log_rmse", logRmse);
         return o;
+    }
+
+    /**
+     * The params of a loaded config-search model, checked against its network: the encoding must
+     * give the features and context rows the graph was exported with (a file whose params disagree
+     * would index past an array at the first recommendation). An IllegalArgumentException says what
+     * disagrees.
+     */
+    public static ModelParams of(dev.flash.policy.onnx.ModelDescription d) {
+        ModelParams p = fromJson(d.paramsJson());
+        FewShotEncoding e = p.encoding();
+        if (!e.stateFeatures().equals(d.features()) || e.contextLength() != d.contextLength()
+                || (d.contextLength() > 0 && !e.contextColumns().equals(d.contextColumns()))) {
+            throw new IllegalArgumentException("flash.params does not match the network: its encoding gives "
+                    + e.stateFeatures().size() + " features and " + e.contextLength() + " context rows of "
+                    + e.contextColumns().size() + ", the model takes " + d.features().size() + " and "
+                    + d.contextLength() + " of " + d.contextColumns().size());
+        }
+        return p;
     }
 
     /** Reads what {@link #toJson} wrote; a missing or malformed key is an IllegalArgumentException naming it. */

@@ -129,6 +129,8 @@ public record DaemonConfig(
             toml = Toml.parse(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such configuration file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }

@@ -388,6 +388,8 @@ public final class AppPopulation {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SpecException(label + ": not UTF-8 text");
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -57,7 +57,13 @@ public record SimSpec(
     public static SimSpec load(Path file) throws IOException {
         String label = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         Path dir = file.toAbsolutePath().getParent();
-        return parse(Files.readString(file, StandardCharsets.UTF_8), label, dir);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SpecException(label + ": not UTF-8 text");
+        }
+        return parse(text, label, dir);
     }
 
     /** The spec shipped in the jar ({@code sim/default.toml}). */

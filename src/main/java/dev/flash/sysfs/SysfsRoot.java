@@ -126,30 +126,45 @@ public final class SysfsRoot {
         return readLine(file).map(SysfsRoot::parseCpuList).orElse(new int[0]);
     }
 
-    /** Pure parser for the kernel's CPU list formats; tests call it directly. */
+    /**
+     * The largest CPU number a list may name, plus one: the kernel's NR_CPUS is at most 8192 on
+     * every architecture today; this leaves room and keeps a list's size bounded by it.
+     */
+    public static final int MAX_CPUS = 1 << 16;
+
+    /**
+     * Pure parser for the kernel's CPU list formats; tests call it directly. Malformed (not a
+     * number, a range running backwards, a CPU number outside [0, {@link #MAX_CPUS})): empty, as
+     * for a missing file. Memory is bounded by {@link #MAX_CPUS}, whatever the range says
+     * ({@code 0-2000000000} once ran the heap out, found by CpufreqFuzzTest).
+     */
     public static int[] parseCpuList(String text) {
         String s = text.trim();
         if (s.isEmpty()) {
             return new int[0];
         }
-        java.util.TreeSet<Integer> cpus = new java.util.TreeSet<>();
+        java.util.BitSet cpus = new java.util.BitSet();
         try {
             for (String part : s.split("[,\\s]+")) {
                 int dash = part.indexOf('-');
+                int lo;
+                int hi;
                 if (dash > 0) {
-                    int lo = Integer.parseInt(part.substring(0, dash));
-                    int hi = Integer.parseInt(part.substring(dash + 1));
-                    for (int c = lo; c <= hi; c++) {
-                        cpus.add(c);
-                    }
+                    lo = Integer.parseInt(part.substring(0, dash));
+                    hi = Integer.parseInt(part.substring(dash + 1));
                 } else {
-                    cpus.add(Integer.parseInt(part));
+                    lo = Integer.parseInt(part);
+                    hi = lo;
                 }
+                if (lo < 0 || hi < lo || hi >= MAX_CPUS) {
+                    return new int[0];
+                }
+                cpus.set(lo, hi + 1);
             }
         } catch (NumberFormatException e) {
             return new int[0];
         }
-        return cpus.stream().mapToInt(Integer::intValue).toArray();
+        return cpus.stream().toArray();
     }
 
     // ---- reads that must succeed ----------------------------------------------------------

@@ -4,6 +4,7 @@ import dev.flash.sysfs.SysfsRoot;
 import dev.flash.testing.FakeKernel;
 import dev.flash.testing.FakeSysfs;
 import dev.flash.testing.FuzzDirs;
+import dev.flash.testing.FuzzReport;
 import dev.flash.testing.Mutations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,11 +13,13 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes {@code state.json}: whatever the file holds, reading it and restoring from it give
  * saved policies, a report, or an {@link ActuationException} naming the file; nothing else.
  */
+@AddLifecycleHook(FuzzReport.class)
 class StateStoreFuzzTest {
     private static final FakeSysfs TREE = FakeSysfs.acpiCpufreq(FuzzDirs.fresh("state-tree"), 4, 2);
     private static final SysfsRoot ROOT = TREE.sysfs(new FakeKernel());
@@ -46,7 +49,9 @@ class StateStoreFuzzTest {
         try {
             new StateStore(dir).savedPolicies();
             new StateStore(dir).restore(ROOT);
+            FuzzReport.ok();
         } catch (ActuationException expected) {
+            FuzzReport.named(expected);
             if (!expected.getMessage().contains(StateStore.FILE_NAME) && !expected.getMessage().contains("policy")) {
                 throw new AssertionError("the message names neither the file nor the policy: " + expected.getMessage());
             }

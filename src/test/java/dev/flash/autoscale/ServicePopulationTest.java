@@ -42,4 +42,14 @@ class ServicePopulationTest {
         assertTrue(e.getMessage().contains("services[0] (svc-0000): parallel_efficiency: must be in (0, 1]"), e.getMessage());
         assertTrue(e.getMessage().contains("services[1]: load.peak_rate: not a number"), e.getMessage());
     }
+
+    @Test
+    void aFormatThatIsNotAStringIsNamed(@TempDir Path dir) throws Exception {
+        for (String format : new String[] {"null", "{}", "[1]"}) {
+            Path f = dir.resolve("format.json");
+            Files.writeString(f, "{\"format\": " + format + ", \"services\": []}");
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ServicePopulation.read(f), format);
+            assertTrue(e.getMessage().contains("format must be"), e.getMessage());
+        }
+    }
 }

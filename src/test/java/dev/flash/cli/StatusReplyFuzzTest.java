@@ -2,11 +2,13 @@ package dev.flash.cli;
 
 import com.google.gson.GsonBuilder;
 import dev.flash.daemon.DaemonStatus;
+import dev.flash.testing.FuzzReport;
 import dev.flash.testing.Mutations;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes the client side of {@code flash status}: a reply is read as {@code call()} reads it
@@ -16,6 +18,7 @@ import net.jqwik.api.Provide;
  * ({@code {"state":"x","power":{"packageWatts":n}}}) and a NullPointerException in the summary
  * ({@code {"state":"x","node":null}}).
  */
+@AddLifecycleHook(FuzzReport.class)
 class StatusReplyFuzzTest {
 
     @Provide
@@ -43,7 +46,9 @@ class StatusReplyFuzzTest {
             DaemonStatus s = StatusReply.status(StatusReply.tree(reply));
             StatusCommand.render(s, false);
             StatusCommand.render(s, true);
+            FuzzReport.ok();
         } catch (StatusReply.BadReplyException expected) {
+            FuzzReport.named(expected);
             // named: the reply is not a status, and the message says why
         }
     }

@@ -1,7 +1,7 @@
 package dev.flash.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +59,8 @@ class OperatorStatusTest {
         assertEquals("managing", s.mode);
         assertNull(s.modeReason);
         assertTrue(s.handsOffPolicies.isEmpty());
-        assertNotNull(s.model.since);
+        java.time.Instant since = java.time.Instant.parse(s.model.since); // ISO-8601, as docs/status.md shows
+        assertFalse(since.isAfter(java.time.Instant.now()), "model active since " + since);
 
         policies.modelThrows = true;
         seconds(d, clock, 1);

@@ -2,6 +2,7 @@ package dev.flash.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flash.testing.FuzzReport;
 import dev.flash.testing.Mutations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +11,13 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes the simulated node's spec files (TOML) and the application population files (JSON):
  * a spec, a population, or a {@link SpecException} whose one-line message names the file.
  */
+@AddLifecycleHook(FuzzReport.class)
 class SimFilesFuzzTest {
     private static final Path DIR = Path.of("target");
 
@@ -32,7 +35,9 @@ class SimFilesFuzzTest {
     void simSpecGivesASpecOrASpecException(@ForAll("specs") String text) {
         try {
             SimSpec.parse(text, "fuzz-spec.toml", DIR);
+            FuzzReport.ok();
         } catch (SpecException e) {
+            FuzzReport.named(e);
             assertNamesTheFile(e, "fuzz-spec.toml");
         }
     }
@@ -41,7 +46,9 @@ class SimFilesFuzzTest {
     void appsFileGivesAppsOrASpecException(@ForAll("populations") String text) {
         try {
             AppPopulation.parse(text, "fuzz-apps.json");
+            FuzzReport.ok();
         } catch (SpecException e) {
+            FuzzReport.named(e);
             assertNamesTheFile(e, "fuzz-apps.json");
         }
     }

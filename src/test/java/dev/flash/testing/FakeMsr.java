@@ -49,15 +49,29 @@ public final class FakeMsr {
         return fake;
     }
 
-    /** Writes one register of one CPU. */
+    /** Writes one register of one CPU (at offset {@code register * STRIDE}). */
     public void write(int cpu, long register, long value) {
+        writeAt(cpu, register * STRIDE, value);
+    }
+
+    /**
+     * Writes one register of one CPU where the device has it, at offset {@code register} (stride
+     * 1): 8 bytes from there, so a write to R also sets the low bytes of R + 1 .. R + 7 as a plain
+     * file holds them. For tests of the meter's real offsets that choose registers and values
+     * whose overlapping bytes agree.
+     */
+    public void writeAtDeviceOffset(int cpu, long register, long value) {
+        writeAt(cpu, register, value);
+    }
+
+    private void writeAt(int cpu, long offset, long value) {
         Path file = root.resolve("dev/cpu/" + cpu + "/msr");
         try {
             java.nio.file.Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.SPARSE)) {
                 ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value);
-                ch.write(b, register * STRIDE);
+                ch.write(b, offset);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,7 +1,6 @@
 package dev.flash.autoscale.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,9 +148,13 @@ class AutoscaleControllerTest {
         deploy("search", 2, "500m", Map.of(WorkloadAnnotations.ENABLED, "true", WorkloadAnnotations.MAX_CPU, "600m"), 0.45);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         AutoscaleController out = controller(scaleOut, AutoscaleController.Mode.APPLY, log);
+        java.time.Instant before = java.time.Instant.now();
         assertEquals("applied", out.reconcile("shop", "cart").status(), log.toString());
+        java.time.Instant after = java.time.Instant.now();
         assertEquals(5, get("cart").getSpec().getReplicas());
-        assertNotNull(get("cart").getMetadata().getAnnotations().get(WorkloadAnnotations.LAST_APPLIED));
+        java.time.Instant applied = java.time.Instant.parse(
+                get("cart").getMetadata().getAnnotations().get(WorkloadAnnotations.LAST_APPLIED));
+        assertTrue(!applied.isBefore(before) && !applied.isAfter(after), "last-applied " + applied + " is the reconcile's time");
         // at max-replicas now: out is a no-op
         assertEquals("unchanged", out.reconcile("shop", "cart").status());
         AutoscaleController up = controller(scaleUp, AutoscaleController.Mode.APPLY, log);

@@ -1,22 +1,28 @@
 package dev.flash.policy.onnx;
 
 import dev.flash.testing.FuzzDirs;
+import dev.flash.testing.FuzzReport;
 import dev.flash.testing.Mutations;
 import dev.flash.testing.TestModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes the model contract's metadata: a model whose flash.* keys hold anything (or are
- * missing) loads or is rejected with a {@link ModelRejectedException}, nothing else.
+ * missing) loads or is rejected with a {@link ModelRejectedException}, nothing else; and the
+ * file itself as bytes (a few bytes overwritten or inserted anywhere in the protobuf), which
+ * ONNX Runtime parses natively: rejected, or loaded, never a crash.
  */
+@AddLifecycleHook(FuzzReport.class)
 class OnnxMetadataFuzzTest {
     private static final Path DIR = FuzzDirs.fresh("onnx");
     private static final Map<String, String> VALID = TestModels.dvfsMetadata();
@@ -25,13 +31,33 @@ class OnnxMetadataFuzzTest {
     record Edit(String key, String value) {
     }
 
+    /** One key, chosen evenly, and a value for it: mostly its valid value broken, else removed (no flatMap). */
     @Provide
     Arbitrary<Edit> edits() {
-        Arbitrary<String> keys = Arbitraries.of(new ArrayList<>(VALID.keySet()));
-        return keys.flatMap(k -> Combinators.combine(Arbitraries.just(k),
-                Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(9, Mutations.of(VALID.get(k))),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null)))).as(Edit::new));
+        List<Arbitrary<Edit>> perKey = new ArrayList<>();
+        for (String k : new TreeSet<>(VALID.keySet())) {
+            perKey.add(Arbitraries.frequencyOf(
+                    net.jqwik.api.Tuple.of(9, Mutations.of(VALID.get(k))),
+                    net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null))).map(v -> new Edit(k, v)));
+        }
+        return Arbitraries.oneOf(perKey);
+    }
+
+    @Provide
+    Arbitrary<byte[]> modelFiles() {
+        return Mutations.bytes(TestModels.spec().bytes());
+    }
+
+    @Property
+    void modelFileBytesLoadOrAreRejected(@ForAll("modelFiles") byte[] bytes) throws Exception {
+        Path file = DIR.resolve("bytes.onnx");
+        java.nio.file.Files.write(file, bytes);
+        try (OnnxModel model = OnnxModel.load(file)) {
+            model.description();
+            FuzzReport.ok();
+        } catch (ModelRejectedException expected) {
+            FuzzReport.named(expected);
+        }
     }
 
     @Property
@@ -47,7 +73,9 @@ class OnnxMetadataFuzzTest {
         Path file = spec.write(DIR, "fuzz.onnx");
         try (OnnxModel model = OnnxModel.load(file)) {
             model.description();
+            FuzzReport.ok();
         } catch (ModelRejectedException expected) {
+            FuzzReport.named(expected);
             // named: the file and why
         }
     }

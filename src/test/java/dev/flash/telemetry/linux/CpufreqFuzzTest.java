@@ -1,9 +1,12 @@
 package dev.flash.telemetry.linux;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.TelemetryException;
 import dev.flash.testing.FakeSysfs;
 import dev.flash.testing.FuzzDirs;
+import dev.flash.testing.FuzzReport;
 import dev.flash.testing.Mutations;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -11,11 +14,13 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes the cpufreq reader: any content in any of a policy's files (or in the CPU lists) gives
  * policies or a {@link TelemetryException}, nothing else.
  */
+@AddLifecycleHook(FuzzReport.class)
 class CpufreqFuzzTest {
     static final List<String> FILES = List.of("scaling_cur_freq", "cpuinfo_cur_freq", "scaling_min_freq",
             "scaling_max_freq", "cpuinfo_min_freq", "cpuinfo_max_freq", "scaling_governor",
@@ -43,9 +48,11 @@ class CpufreqFuzzTest {
             reader.read();
             Mutations.write(TREE.cpuDir().resolve("online"), cpuList);
             reader.read();
-            SysfsRoot.parseCpuList(cpuList);
+            int[] cpus = SysfsRoot.parseCpuList(cpuList);
+            assertTrue(cpus.length <= SysfsRoot.MAX_CPUS, cpus.length + " CPUs");
+            FuzzReport.ok();
         } catch (TelemetryException expected) {
-            // named: the reader could not make sense of the tree
+            FuzzReport.named(expected); // the reader could not make sense of the tree
         } finally {
             TREE.set(2, file, was);
             Mutations.write(TREE.cpuDir().resolve("online"), online + "\n");

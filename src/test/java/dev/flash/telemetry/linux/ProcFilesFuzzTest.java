@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.testing.FakeSchedstat;
 import dev.flash.testing.FuzzDirs;
+import dev.flash.testing.FuzzReport;
 import dev.flash.testing.Mutations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Fuzzes the readers of {@code /proc/stat} and {@code /proc/schedstat}: a malformed file gives
@@ -20,6 +22,7 @@ import net.jqwik.api.Provide;
  * turns into a TelemetryException) or a reading marked unusable, never another exception, and
  * no utilization outside [0, 1] or wait share outside [0, 1].
  */
+@AddLifecycleHook(FuzzReport.class)
 class ProcFilesFuzzTest {
     static final String STAT = "cpu  400 0 100 1500 0 0 0 0 0 0\n"
             + "cpu0 100 0 25 375 0 0 0 0 0 0\ncpu1 100 0 25 375 0 0 0 0 0 0\n"
@@ -53,7 +56,9 @@ class ProcFilesFuzzTest {
             for (double u : meter.sample()) {
                 assertTrue(Double.isNaN(u) || (u >= 0 && u <= 1), "utilization " + u);
             }
+            FuzzReport.ok();
         } catch (UncheckedIOException expected) {
+            FuzzReport.named(expected);
             assertTrue(expected.getMessage().contains(file.toString()), "names the file: " + expected.getMessage());
         } finally {
             ticks.close();
@@ -74,6 +79,9 @@ class ProcFilesFuzzTest {
             assertTrue(Double.isNaN(share) || (share >= 0 && share <= 1), "share " + share);
             if (Double.isNaN(share)) {
                 meter.problem(); // a reason is available, or the first reading had nothing to compare
+                FuzzReport.count("no share");
+            } else {
+                FuzzReport.ok();
             }
         } finally {
             meter.close();

@@ -48,6 +48,31 @@ class MsrEnergyMeterTest {
         }
     }
 
+    /**
+     * The meter as flashd builds it (stride 1: register R at file offset R, as the msr device
+     * reads it), not through the test seam. In a plain file the power limit (0x610) and the
+     * package counter (0x611) share a byte, so the values are chosen to agree on it: PL1 800
+     * (0x0320) and counters whose low byte is 0x03.
+     */
+    @Test
+    void theDevicesOwnOffsetsRegisterAtOffsetR() {
+        FakeMsr msr = FakeMsr.create(dir, "GenuineIntel", 6, new int[] {0, 0}, new int[] {0, 1});
+        int esu = 14;
+        long start = 0x1234_5603L; // low byte 0x03, as PL1's second byte
+        msr.writeAtDeviceOffset(0, MsrEnergyMeter.INTEL_RAPL_POWER_UNIT, FakeMsr.unitRegister(esu, 3));
+        msr.writeAtDeviceOffset(0, MsrEnergyMeter.INTEL_PKG_POWER_LIMIT, 0x0320); // 800 * 1/8 W = 100 W
+        msr.writeAtDeviceOffset(0, MsrEnergyMeter.INTEL_PKG_ENERGY_STATUS, start);
+        msr.writeAtDeviceOffset(0, MsrEnergyMeter.INTEL_PP0_ENERGY_STATUS, 1000);
+        try (MsrEnergyMeter meter = new MsrEnergyMeter(new SysfsRoot(dir))) {
+            assertTrue(meter.unavailableReason().isEmpty(), meter.describe());
+            assertEquals(100.0, meter.referenceWatts(), 1e-9, "PL1 read at offset 0x610");
+            meter.read(0);
+            long counts = 30L << esu; // 30 J, a multiple of 256: the shared byte stays 0x03
+            msr.writeAtDeviceOffset(0, MsrEnergyMeter.INTEL_PKG_ENERGY_STATUS, start + counts);
+            assertEquals(30.0, zone(meter.read(SECOND), "package-0").watts(), 1e-9, "counter read at offset 0x611");
+        }
+    }
+
     @Test
     void amdUnitsAndPerCoreSum() {
         // one package, 2 cores x 2 threads: CPUs 0,1 = core 0; CPUs 2,3 = core 1
