@@ -91,7 +91,7 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         rateBeforeLast = previousRate;
         previousRate = rate;
         t++;
-        float reward = (float) AutoscaleReward.training(m, spec);
-        return new Step(obs, reward, (float) AutoscaleReward.of(m), t >= episodeSteps);
+        float reward = (float) AutoscaleReward.of(m);
+        return new Step(obs, reward, reward, t >= episodeSteps);
     }
 }

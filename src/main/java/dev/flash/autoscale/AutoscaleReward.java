@@ -22,26 +22,6 @@ public final class AutoscaleReward {
         return m.sloPreservation() - KAPPA * (1 - allocatedUtilization(m));
     }
 
-    public static final String TRAINING_DEFINITION = "r = slo_preservation - " + KAPPA
-            + " * (1 - cpu_effective / cpu_allocated) per step, cpu_effective = utilization x ready x the cores a"
-            + " replica's limit works like (parallel efficiency); the context reward is " + DEFINITION;
-
-    /**
-     * The reward PPO trains on: as {@link #of}, but the used cores are the cores the replicas'
-     * work is worth, {@code utilization x ready x c(limit)} with the service's parallel efficiency
-     * ({@link ServiceSpec#effectiveCores}), so that a CPU limit above one core pays for the part
-     * of each added core the service cannot use. A cluster does not report the efficiency, so the
-     * context rows (and the deployed model's) carry {@link #of}; below one core the two agree.
-     */
-    public static double training(StepMetrics m, ServiceSpec spec) {
-        double allocated = m.replicas() * m.cpuLimit();
-        if (allocated <= 0) {
-            return m.sloPreservation() - KAPPA;
-        }
-        double effective = m.cpuUtilization() * m.readyReplicas() * spec.effectiveCores(m.cpuLimit());
-        return m.sloPreservation() - KAPPA * (1 - Math.max(0, Math.min(1, effective / allocated)));
-    }
-
     /** Cores used over cores allocated, in [0, 1]. */
     public static double allocatedUtilization(StepMetrics m) {
         double allocated = m.replicas() * m.cpuLimit();
