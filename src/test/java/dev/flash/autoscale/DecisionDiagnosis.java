@@ -10,13 +10,15 @@ import java.util.Locale;
 /**
  * Reads a model's decisions against HPA's on TRAINING services: how often it takes each move,
  * the utilization and CPU limit it runs at, with or without the guard. Run:
- * java -cp ... dev.flash.autoscale.DecisionDiagnosis MODEL.onnx [services] [raw|guarded]
+ * java -cp ... dev.flash.autoscale.DecisionDiagnosis MODEL.onnx [services] [raw|guarded|capped]
  */
 public final class DecisionDiagnosis {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         boolean raw = args.length > 2 && args[2].equals("raw");
+        // capped: a learned scale-up may not take the limit above one core below the maximum replicas
+        boolean capped = args.length > 2 && args[2].equals("capped");
         List<ServiceSpec> train = ServicePopulation.split(ServicePopulation.sample(200, 7, 0.2), ServiceSpec.TRAIN);
         try (OnnxModel model = OnnxModel.load(Path.of(args[0]))) {
             int c = model.description().contextLength();
@@ -51,8 +53,15 @@ public final class DecisionDiagnosis {
                         stats[0] += last.cpuUtilization();
                         stats[1] += now.cpuLimit();
                         stats[2]++;
-                        return raw ? ScalingAction.of(a).apply(now, bounds)
-                                : UtilizationGuard.apply(last, prev, ScalingAction.of(a).apply(last, now, bounds), bounds);
+                        if (raw) {
+                            return ScalingAction.of(a).apply(now, bounds);
+                        }
+                        Allocation move = ScalingAction.of(a).apply(last, now, bounds);
+                        if (capped && a == ScalingAction.SCALE_UP.ordinal() && move.cpuLimit() > Math.max(1, now.cpuLimit())
+                                && now.replicas() < bounds.maxReplicas()) {
+                            move = now;
+                        }
+                        return UtilizationGuard.apply(last, prev, move, bounds);
                     }
                 };
                 OperatorRun f = OperatorRun.run(agent, spec, load, 1000 + i);
