@@ -5,7 +5,8 @@ import dev.flash.autoscale.ScalingAction.Bounds;
 
 /**
  * An autoscaler driven by a FLASH policy network (DJL in training, ONNX Runtime when deployed):
- * it keeps the workload's trajectory and takes the most probable action.
+ * it keeps the workload's trajectory and takes the most probable action, through the
+ * {@link UtilizationGuard}.
  */
 public abstract class LearnedAutoscaler implements Autoscaler {
 
@@ -41,13 +42,14 @@ public abstract class LearnedAutoscaler implements Autoscaler {
 
     @Override
     public Allocation decide(StepMetrics last, Allocation now, Bounds bounds) {
+        double previousRate = trajectory.previousRate();
         float[] state = trajectory.observe(last, sloSeconds, bounds);
         if (contextLength > 0) {
             trajectory.context().copyInto(ctx, mask, 0);
         }
         int action = argmax(probabilities(state, ctx, mask));
         trajectory.acted(state, action);
-        return ScalingAction.of(action).apply(now, bounds);
+        return UtilizationGuard.apply(last, previousRate, ScalingAction.of(action).apply(last, now, bounds), bounds);
     }
 
     static int argmax(float[] p) {

@@ -14,10 +14,23 @@ import dev.flash.policy.onnx.OnnxModel;
 public final class OnnxAutoscaler extends LearnedAutoscaler {
 
     private final OnnxModel model;
+    private final boolean useContext;
+    private final float[] emptyMask;
 
     public OnnxAutoscaler(String name, OnnxModel model, double sloSeconds) {
+        this(name, model, sloSeconds, true);
+    }
+
+    /**
+     * @param useContext false: the ablation "the same agent without its context", every decision
+     *                   taken with an empty context (mask all 0), as the first decision on a new
+     *                   workload is
+     */
+    public OnnxAutoscaler(String name, OnnxModel model, double sloSeconds, boolean useContext) {
         super(name, sloSeconds, model.description().contextLength());
         this.model = model;
+        this.useContext = useContext;
+        this.emptyMask = new float[model.description().contextLength()];
     }
 
     /** Refuses a model that is not an autoscale model with this wing's features and actions. */
@@ -36,7 +49,7 @@ public final class OnnxAutoscaler extends LearnedAutoscaler {
 
     @Override
     protected float[] probabilities(float[] state, float[] context, float[] mask) {
-        return run(model, state, context, mask);
+        return run(model, state, context, useContext ? mask : emptyMask);
     }
 
     /** One inference of batch size 1; the returned array is a fresh copy. */

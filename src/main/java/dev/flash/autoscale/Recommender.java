@@ -88,7 +88,9 @@ public final class Recommender {
      */
     public Recommendation recommend(WorkloadMetrics m, boolean explain) {
         Workload w = workloads.computeIfAbsent(m.workload(), k -> new Workload(contextLength));
-        float[] state = w.trajectory.observe(m.toStep(), m.sloSeconds(), m.bounds());
+        StepMetrics step = m.toStep();
+        double previousRate = w.trajectory.previousRate();
+        float[] state = w.trajectory.observe(step, m.sloSeconds(), m.bounds());
         OnnxModel.Batch b;
         try {
             b = model.batch(1);
@@ -104,7 +106,7 @@ public final class Recommender {
         w.trajectory.acted(state, action);
         ScalingAction a = ScalingAction.of(action);
         Allocation now = m.allocation();
-        Allocation next = m.bounds().clamp(now, a.apply(now, m.bounds()));
+        Allocation next = m.bounds().clamp(now, UtilizationGuard.apply(step, previousRate, a.apply(step, now, m.bounds()), m.bounds()));
         int rows = contextLength > 0 ? w.trajectory.context().filled() : 0;
         if (!explain) {
             return new Recommendation(m.workload(), a, next, rows, null, null);

@@ -25,6 +25,11 @@ public enum ScalingAction {
     public static final double VERTICAL_FACTOR = 1.25;
     /** Horizontal move: this share of the current replicas, at least one. */
     public static final double HORIZONTAL_SHARE = 0.25;
+    /**
+     * Utilization a scale-in aims at when the last step's utilization is known
+     * ({@link #apply(StepMetrics, Allocation, Bounds)}): replicas = ceil(busy replicas / this).
+     */
+    public static final double SCALE_IN_TARGET = 0.6;
 
     private final String label;
 
@@ -55,6 +60,22 @@ public enum ScalingAction {
             case SCALE_DOWN -> new Allocation(now.replicas(), now.cpuLimit() / VERTICAL_FACTOR);
         };
         return bounds.clamp(next);
+    }
+
+    /**
+     * Where this move takes (replicas, limit) after step {@code last}: as {@link #apply(Allocation,
+     * Bounds)}, except that a scale-in is proportional, as HPA's is: to the replicas that would have
+     * run the last step's work at {@link #SCALE_IN_TARGET} utilization, at least one fewer (a
+     * quarter of them when no replica was ready). The deployed model and the trainer both move
+     * through here.
+     */
+    public Allocation apply(StepMetrics last, Allocation now, Bounds bounds) {
+        if (this != SCALE_IN || last == null || last.readyReplicas() <= 0) {
+            return apply(now, bounds);
+        }
+        double busy = Math.max(0, last.cpuUtilization()) * last.readyReplicas();
+        int target = (int) Math.ceil(busy / SCALE_IN_TARGET - 1e-9);
+        return bounds.clamp(new Allocation(Math.max(1, Math.min(now.replicas() - 1, target)), now.cpuLimit()));
     }
 
     /** Replicas and CPU limit per replica (cores). */

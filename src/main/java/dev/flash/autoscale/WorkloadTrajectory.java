@@ -25,6 +25,11 @@ public final class WorkloadTrajectory {
         return context;
     }
 
+    /** The arrival rate of the last step observed (NaN before the first). */
+    public double previousRate() {
+        return previousRate;
+    }
+
     /** The state for a decision after step {@code m}; records the previous decision's row. */
     public float[] observe(StepMetrics m, double sloSeconds, Bounds bounds) {
         float[] state = AutoscaleFeatures.of(m, previousRate, sloSeconds, bounds);

@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  flash evaluate autoscale --model models/autoscale-flash.onnx",
             "  flash evaluate autoscale --model m.onnx --trace nasa.txt.bz2 --interval 1 --json",
+            "  flash evaluate autoscale --model m.onnx --without-context   (what the context is worth)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class EvaluateAutoscaleCommand implements Callable<Integer> {
@@ -78,6 +79,11 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--without-context",
+            description = "Ablation: run the model with an empty context at every step (the same agent without FLASH's "
+                    + "adaptation), to measure what the context is worth.")
+    boolean withoutContext;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -102,10 +108,11 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
                 }
             }
             List<ServiceComparison> rows = AutoscaleTrainer.compare(test,
-                    spec -> new OnnxAutoscaler("flash", m, spec.sloSeconds()), steps == 0 ? 480 : steps, seed, load);
+                    spec -> new OnnxAutoscaler("flash", m, spec.sloSeconds(), !withoutContext), steps == 0 ? 480 : steps, seed, load);
             JsonObject out = comparisonJson(rows);
             out.addProperty("model", model.toString());
             out.addProperty("load", load == null ? "synthetic per service" : load.source());
+            out.addProperty("context", withoutContext ? "empty at every step (ablation)" : "the workload's last steps");
             if (json) {
                 System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(out));
             } else {

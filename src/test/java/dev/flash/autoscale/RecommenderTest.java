@@ -49,6 +49,24 @@ class RecommenderTest {
     }
 
     @Test
+    void scaleInIsProportionalAndGuarded() throws Exception {
+        Path inModel = TestModels.write(dir, 4, ScalingAction.SCALE_IN.ordinal());
+        try (OnnxModel m = OnnxModel.load(inModel)) {
+            Recommender r = new Recommender(m);
+            // 10 replicas at 0.3: 3 busy, to 0.6 is 5
+            Recommender.Recommendation cold = r.recommend(WorkloadMetrics.parse(obj(line("cold", 10, 0.3)
+                    .replace(",\"max_step\":1", ""))), false);
+            assertEquals(ScalingAction.SCALE_IN, cold.action());
+            assertEquals(5, cold.next().replicas());
+            // 10 replicas at 0.75: any scale-in runs them above the guard's bound, so none happens
+            Recommender.Recommendation hot = r.recommend(WorkloadMetrics.parse(obj(line("hot", 10, 0.75)
+                    .replace(",\"max_step\":1", ""))), false);
+            assertEquals(ScalingAction.SCALE_IN, hot.action(), "the model's move is reported");
+            assertTrue(hot.next().replicas() >= 10, hot.next().toString());
+        }
+    }
+
+    @Test
     void streamReportsBadLinesAndServesTheOthers() throws Exception {
         try (OnnxModel m = OnnxModel.load(anyModel)) {
             Recommender r = new Recommender(m);

@@ -128,8 +128,9 @@ class AutoscaleControllerTest {
 
     @Test
     void recommendModeAnnotatesAndRecordsAnEventOnlyForOptedInWorkloads() {
-        deploy("cart", 4, "1", Map.of(WorkloadAnnotations.ENABLED, "true"), 0.9);
-        deploy("ledger", 2, "1", Map.of(), 0.9);
+        // at 0.5 utilization the guard (UtilizationGuard) lets the model's move through
+        deploy("cart", 4, "1", Map.of(WorkloadAnnotations.ENABLED, "true"), 0.5);
+        deploy("ledger", 2, "1", Map.of(), 0.5);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         List<AutoscaleController.Outcome> out = controller(scaleOut, AutoscaleController.Mode.RECOMMEND, log).reconcileAll();
         assertEquals(1, out.size(), log.toString());
@@ -144,8 +145,8 @@ class AutoscaleControllerTest {
 
     @Test
     void applyModeScalesAndSetsTheLimitWithinBoundsAndCooldown() {
-        deploy("cart", 4, "1", Map.of(WorkloadAnnotations.ENABLED, "true", WorkloadAnnotations.MAX_REPLICAS, "5"), 0.9);
-        deploy("search", 2, "500m", Map.of(WorkloadAnnotations.ENABLED, "true", WorkloadAnnotations.MAX_CPU, "600m"), 0.45);
+        deploy("cart", 4, "1", Map.of(WorkloadAnnotations.ENABLED, "true", WorkloadAnnotations.MAX_REPLICAS, "5"), 0.5);
+        deploy("search", 2, "500m", Map.of(WorkloadAnnotations.ENABLED, "true", WorkloadAnnotations.MAX_CPU, "600m"), 0.25);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         AutoscaleController out = controller(scaleOut, AutoscaleController.Mode.APPLY, log);
         java.time.Instant before = java.time.Instant.now();
