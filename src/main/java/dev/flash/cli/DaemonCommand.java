@@ -360,10 +360,16 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         SdNotify notify = SdNotify.fromEnvironment();
         FlashDaemon daemon = new FlashDaemon(config, node, policies, log, notify);
+        // The stop signals are handled before the socket answers: whoever sees flashd answer (systemd's
+        // readiness, `flash status`, a test) may stop it with SIGTERM/SIGINT at once, and a signal
+        // that came before the handlers would kill the JVM without the restore. A stop requested
+        // before the loop starts is honoured by run().
+        java.util.Map<String, sun.misc.SignalHandler> previousHandlers = StopSignals.install(daemon::requestStop);
         StatusServer server;
         try {
             server = StatusServer.start(config.socket(), daemon::status, daemon::resume, log);
         } catch (IOException e) {
+            StopSignals.uninstall(previousHandlers);
             daemon.shutdown();
             notify.close();
             err.println("flash daemon: status socket " + config.socket() + ": " + e.getMessage());
@@ -376,6 +382,7 @@ public final class DaemonCommand implements Callable<Integer> {
                 daemon.setObserver(metrics);
                 log.info("metrics at http://" + config.metricsAddress() + "/metrics");
             } catch (IOException | RuntimeException e) {
+                StopSignals.uninstall(previousHandlers);
                 daemon.shutdown();
                 closeQuietly(server, log);
                 notify.close();
@@ -389,7 +396,6 @@ public final class DaemonCommand implements Callable<Integer> {
         }
 
         CountDownLatch cleanedUp = new CountDownLatch(1);
-        java.util.Map<String, sun.misc.SignalHandler> previousHandlers = StopSignals.install(daemon::requestStop);
         Thread hook = new Thread(() -> {
             daemon.requestStop();
             try {
