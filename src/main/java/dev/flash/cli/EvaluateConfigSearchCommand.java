@@ -9,6 +9,7 @@ import dev.flash.configsearch.EvaluationReport;
 import dev.flash.configsearch.FewShotEvaluation;
 import dev.flash.configsearch.Target;
 import dev.flash.configsearch.Workload;
+import dev.flash.meta.yardstick.SupervisedFineTuneSweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,7 +139,7 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 foldList = FewShotEvaluation.groupedFolds(test.workloads(), k, data.seed);
             }
             FewShotEvaluation.Settings settings = new FewShotEvaluation.Settings(t, ks, seeds,
-                    data.trainerConfig(), 30, 1e-3, ensemble, maxTest, data.seed);
+                    data.trainerConfig(), SupervisedFineTuneSweep.defaultGrid(), ensemble, maxTest, data.seed);
             System.err.printf("%s: %d workloads, %d measurements (%d failed runs left out, %d repeats merged), "
                     + "%d folds%n", dataset, test.workloads().size(), test.measurementCount(), test.failedRows(),
                     test.repeatsMerged(), foldList.size());

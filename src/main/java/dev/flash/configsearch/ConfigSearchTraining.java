@@ -59,9 +59,14 @@ public final class ConfigSearchTraining implements AutoCloseable {
             validation.add(usable.get(order[1]));
             fit.removeAll(validation);
         }
-        Map<Workload, RatioReference> leaveOneOut = new HashMap<>();
+        // The attention's temperatures by leave-one-workload-out on the training workloads; while
+        // training, each workload's reference is fitted without it, as it will be for a new one.
+        NeighbourReference attention = NeighbourReference.fitSelected(usable, target, cfg.shots(), 4, cfg.seed());
+        Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
         for (Workload w : usable) {
-            leaveOneOut.put(w, RatioReference.fitWithout(usable, w, target));
+            List<Workload> rest = new ArrayList<>(usable);
+            rest.remove(w);
+            leaveOneOut.put(w, NeighbourReference.fit(rest, target, attention.tauShape(), attention.tauLevel()));
         }
         FewShotEncoding enc = FewShotEncoding.fit(FewShotEncoding.Mode.FLASH, target, maxShots, data, usable);
         NDManager manager = NDManager.newBaseManager(Djl.ENGINE);
@@ -77,7 +82,8 @@ public final class ConfigSearchTraining implements AutoCloseable {
         // the log-space error the recommendation quotes as its floor.
         double rmse = Double.isNaN(r.bestValLoss()) ? Double.NaN
                 : Math.sqrt(r.bestValLoss()) * enc.logTargetStd();
-        ModelParams params = new ModelParams(data.format(), enc, refs, ModelParams.configurationsOf(data), rmse);
+        ModelParams params = new ModelParams(data.format(), enc, refs, attention, ModelParams.configurationsOf(data),
+                rmse);
         return new ConfigSearchTraining(manager, net, params, r);
     }
 
@@ -98,7 +104,7 @@ public final class ConfigSearchTraining implements AutoCloseable {
         FewShotEncoding enc = params.encoding();
         return new OnnxExport.Metadata(ModelContract.AGENT_CONFIG_SEARCH, enc.stateFeatures(), List.of(),
                 enc.contextColumns(), "prediction = (log(" + enc.target().column + ") - reference_log_"
-                + enc.target().label() + ") / log_target_std: the residual over the ratio reference",
+                + enc.target().label() + ") / log_target_std: the residual over the attention reference",
                 Double.isNaN(result.bestValLoss()) ? 0 : result.bestValLoss(), 0, provenance.toString(),
                 params.toJson().toString());
     }

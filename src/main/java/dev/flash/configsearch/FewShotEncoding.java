@@ -15,8 +15,9 @@ import java.util.Locale;
  * scaling (mean and spread over the training workloads):
  *
  * <ul>
- *   <li>{@link Mode#FLASH}: state = (query configuration, the {@link RatioReference}'s log
- *       prediction); context = one row per shot (configuration, metrics, log target); output =
+ *   <li>{@link Mode#FLASH}: state = (query configuration, the reference's log prediction: the
+ *       {@link NeighbourReference}, attention over the training workloads); context = one row
+ *       per shot (configuration, metrics, log target); output =
  *       the residual of the log target over the reference's prediction.</li>
  *   <li>{@link Mode#FLASH_PLAIN}: the paper's design: state = the query configuration; the same
  *       context; output = the log target.</li>
@@ -176,7 +177,7 @@ public final class FewShotEncoding {
      * The episode that predicts {@code queries} from {@code shots}; a query's target may be NaN
      * (not measured). {@code reference} is used by {@link Mode#FLASH} only (may be null otherwise).
      */
-    public Episode episode(List<Measurement> shots, List<Measurement> queries, RatioReference reference) {
+    public Episode episode(List<Measurement> shots, List<Measurement> queries, LogPredictor reference) {
         if (shots.isEmpty()) {
             throw new IllegalArgumentException("at least one shot is needed");
         }
@@ -231,7 +232,7 @@ public final class FewShotEncoding {
 
     /** Log-target predictions per query from the network's outputs for {@link #episode}. */
     public double[] decode(float[] output, List<Measurement> shots, List<Measurement> queries,
-                           RatioReference reference) {
+                           LogPredictor reference) {
         double[] out = new double[queries.size()];
         for (int i = 0; i < out.length; i++) {
             switch (mode) {

@@ -7,6 +7,7 @@ import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.ShotDraw;
 import dev.flash.meta.ShotSampler;
 import dev.flash.meta.SupervisedTrainer;
+import dev.flash.meta.yardstick.SupervisedFineTuneSweep;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,23 +28,27 @@ import java.util.function.BiConsumer;
 public final class FewShotEvaluation {
 
     /** The methods, in report order. */
-    public static final List<String> METHODS = List.of("flash", "flash-plain", "baseline", "transfer", "reference");
+    public static final List<String> METHODS = List.of("flash", "flash-attention", "flash-plain", "baseline",
+            "transfer", "reference");
 
     /**
      * @param target        what is predicted
      * @param shots         the k values evaluated
      * @param seeds         repeats of the random shot draws
      * @param trainer       the networks' training settings (the seed is varied per fold and member)
-     * @param transferSteps Adam steps of transfer learning on the k shots
-     * @param transferLr    its learning rate
+     * @param transferGrid  transfer learning's fine-tuning candidates (rate, steps); per fold the
+     *                      one of the lowest error on the fold's early-stopping workloads (training
+     *                      workloads the baseline did not fit) is used
      * @param ensemble      networks per method, trained from different seeds; their log predictions are averaged
      * @param maxTestPerFold test workloads evaluated per fold at most (0: all); the folds' order is random
      * @param seed          drives validation split, weights and draws
      */
     public record Settings(Target target, int[] shots, int seeds, SupervisedTrainer.Config trainer,
-                           int transferSteps, double transferLr, int ensemble, int maxTestPerFold, long seed) {
+                           List<SupervisedFineTuneSweep.Setting> transferGrid, int ensemble, int maxTestPerFold,
+                           long seed) {
         public Settings {
             shots = shots.clone();
+            transferGrid = List.copyOf(transferGrid);
         }
 
         public int maxShots() {
@@ -272,6 +277,10 @@ public final class FewShotEvaluation {
     static final class FoldModels {
         final Settings settings;
         final RatioReference reference;
+        /** FLASH's attention over the fold's training workloads (temperatures chosen on them). */
+        NeighbourReference attention;
+        /** Transfer learning's fine-tuning, chosen by the sweep. */
+        SupervisedFineTuneSweep.Setting transfer;
         final Map<FewShotEncoding.Mode, FewShotEncoding> encodings = new LinkedHashMap<>();
         final Map<FewShotEncoding.Mode, List<FlashAgentNetwork>> nets = new LinkedHashMap<>();
         final Map<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> results = new LinkedHashMap<>();
@@ -293,9 +302,16 @@ public final class FewShotEvaluation {
                 }
                 fit.removeAll(validation);
             }
-            Map<Workload, RatioReference> leaveOneOut = new HashMap<>();
+            // FLASH's reference: attention over the training workloads, temperatures chosen by
+            // leave-one-workload-out on them; while training, each workload's reference is fitted
+            // without it, as it will be for a new one.
+            fm.attention = NeighbourReference.fitSelected(train, s.target(), s.shots(), 4, seed);
+            Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {
-                leaveOneOut.put(w, RatioReference.fitWithout(train, w, s.target()));
+                List<Workload> rest = new ArrayList<>(train);
+                rest.remove(w);
+                leaveOneOut.put(w, NeighbourReference.fit(rest, s.target(), fm.attention.tauShape(),
+                        fm.attention.tauLevel()));
             }
             for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
                 FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
@@ -310,13 +326,40 @@ public final class FewShotEvaluation {
                     fm.results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
                 }
             }
+            fm.transfer = sweepTransfer(fm, validation.isEmpty() ? fit : validation, s, seed);
             return fm;
+        }
+
+        /**
+         * Transfer learning's fine-tuning by {@link SupervisedFineTuneSweep} on {@code tasks}
+         * (training workloads; the early-stopping ones, which the baseline did not fit, when there
+         * are any), with the first baseline network.
+         */
+        private static SupervisedFineTuneSweep.Setting sweepTransfer(FoldModels fm, List<Workload> tasks, Settings s,
+                                                                     long seed) {
+            if (s.transferGrid().size() == 1) {
+                return s.transferGrid().get(0);
+            }
+            FewShotEncoding enc = fm.encodings.get(FewShotEncoding.Mode.BASELINE);
+            FlashAgentNetwork base = fm.nets.get(FewShotEncoding.Mode.BASELINE).get(0);
+            return SupervisedFineTuneSweep.choose(base, tasks, s.shots(), 2, s.transferGrid(),
+                    (w, d) -> List.of(enc.episode(pick(w, d.shots()), pick(w, d.shots()), null)),
+                    (net, w, d) -> {
+                        List<Measurement> shots = pick(w, d.shots());
+                        List<Measurement> queries = pick(w, d.queries());
+                        double[] p = enc.decode(SupervisedTrainer.predict(net, enc.episode(shots, queries, null)),
+                                shots, queries, null);
+                        return mape(w, d, p, s.target());
+                    }, seed ^ 0x7f4aL).chosen();
         }
 
         String describe() {
             StringBuilder b = new StringBuilder();
+            b.append("attention ").append(attention.describe()).append(", transfer ").append(transfer.label())
+                    .append(", ");
             for (Map.Entry<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> e : results.entrySet()) {
-                b.append(b.length() == 0 ? "" : ", ").append(e.getKey().label()).append(" best step");
+                b.append(e.getKey() == FewShotEncoding.Mode.FLASH ? "" : ", ").append(e.getKey().label())
+                        .append(" best step");
                 for (SupervisedTrainer.Result r : e.getValue()) {
                     b.append(' ').append(r.bestStep()).append('/').append(r.stepsRun());
                 }
@@ -339,17 +382,20 @@ public final class FewShotEvaluation {
                 FewShotEncoding enc = encodings.get(FewShotEncoding.Mode.BASELINE);
                 for (FlashAgentNetwork member : nets.get(FewShotEncoding.Mode.BASELINE)) {
                     FlashAgentNetwork t = member.copy(sub);
-                    SupervisedTrainer.fineTune(t, List.of(enc.episode(shots, shots, null)), settings.transferSteps(),
-                            settings.transferLr());
+                    SupervisedTrainer.fineTune(t, List.of(enc.episode(shots, shots, null)), transfer.steps(),
+                            transfer.learningRate());
                     tuned.add(t);
                 }
                 out.put("transfer", predict(FewShotEncoding.Mode.BASELINE, tuned, shots, queries));
             }
             double[] ref = new double[queries.size()];
+            double[] att = new double[queries.size()];
             for (int i = 0; i < ref.length; i++) {
                 ref[i] = reference.predictLog(shots, queries.get(i).configKey());
+                att[i] = attention.predictLog(shots, queries.get(i).configKey());
             }
             out.put("reference", ref);
+            out.put("flash-attention", att);
             return out;
         }
 
@@ -404,10 +450,10 @@ public final class FewShotEvaluation {
         private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
                                  List<Measurement> queries) {
             FewShotEncoding enc = encodings.get(mode);
-            Episode e = enc.episode(shots, queries, reference);
+            Episode e = enc.episode(shots, queries, attention);
             double[] mean = new double[queries.size()];
             for (FlashAgentNetwork net : members) {
-                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, reference);
+                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, attention);
                 for (int i = 0; i < mean.length; i++) {
                     mean[i] += p[i] / members.size();
                 }
