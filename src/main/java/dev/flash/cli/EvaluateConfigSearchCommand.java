@@ -162,6 +162,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 o.addProperty("seeds", seeds);
                 o.addProperty("failed_rows_left_out", test.failedRows());
                 o.addProperty("seconds", seconds);
+                com.google.gson.JsonArray trained = new com.google.gson.JsonArray();
+                scores.training().forEach(trained::add);
+                o.add("fold_training", trained);
                 System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                         .create().toJson(o));
             } else {

@@ -32,6 +32,8 @@ public final class EvaluationReport {
         }
         // > 1: random search needs that many times FLASH's measurements to get within 5% of the best.
         o.addProperty("search.random_over_flash", mean(s.search().get("random")) / mean(s.search().get("flash")));
+        o.addProperty("search.random_over_flash_optimistic",
+                mean(s.search().get("random")) / mean(s.search().get("flash-optimistic")));
         for (int k : shots) {
             o.addProperty("workloads." + k, s.evaluated().get(k));
             o.addProperty("skipped." + k, s.skipped().get(k));

@@ -47,10 +47,11 @@ public final class FewShotEncoding {
     private final double[] metricStd;
     private final double mu;
     private final double sd;
+    private final double residualScale;
 
     private FewShotEncoding(Mode mode, Target target, int contextLength, List<String> configColumns,
                             List<String> metricColumns, double[] configMean, double[] configStd,
-                            double[] metricMean, double[] metricStd, double mu, double sd) {
+                            double[] metricMean, double[] metricStd, double mu, double sd, double residualScale) {
         this.mode = mode;
         this.target = target;
         this.contextLength = mode == Mode.BASELINE ? 0 : contextLength;
@@ -62,6 +63,20 @@ public final class FewShotEncoding {
         this.metricStd = metricStd;
         this.mu = mu;
         this.sd = sd;
+        this.residualScale = residualScale;
+    }
+
+    /**
+     * The same encoding with FLASH's residual output scaled by {@code scale} when decoded (the
+     * shrinkage toward the reference fitted on held-out training workloads; 1 by default).
+     */
+    public FewShotEncoding withResidualScale(double scale) {
+        return new FewShotEncoding(mode, target, contextLength, configColumns, metricColumns, configMean, configStd,
+                metricMean, metricStd, mu, sd, scale);
+    }
+
+    public double residualScale() {
+        return residualScale;
     }
 
     /**
@@ -88,7 +103,7 @@ public final class FewShotEncoding {
         double mean = n == 0 ? 0 : sum / n;
         double std = n < 2 ? 1 : Math.sqrt(Math.max(1e-12, sq / n - mean * mean));
         return new FewShotEncoding(mode, target, contextLength, data.configColumns(), data.metricColumns(),
-                cs[0], cs[1], ms[0], ms[1], mean, std);
+                cs[0], cs[1], ms[0], ms[1], mean, std, 1);
     }
 
     private static double[][] moments(List<Workload> workloads, int width, boolean config) {
@@ -236,7 +251,8 @@ public final class FewShotEncoding {
         double[] out = new double[queries.size()];
         for (int i = 0; i < out.length; i++) {
             switch (mode) {
-                case FLASH -> out[i] = reference.predictLog(shots, queries.get(i).configKey()) + sd * output[i];
+                case FLASH -> out[i] = reference.predictLog(shots, queries.get(i).configKey())
+                        + residualScale * sd * output[i];
                 case FLASH_PLAIN -> out[i] = mu + sd * output[i];
                 case BASELINE -> {
                     double sum = 0;
@@ -280,6 +296,7 @@ public final class FewShotEncoding {
         o.add("metric_std", numbers(metricStd));
         o.addProperty("log_target_mean", mu);
         o.addProperty("log_target_std", sd);
+        o.addProperty("residual_scale", residualScale);
         return o;
     }
 
@@ -298,7 +315,8 @@ public final class FewShotEncoding {
                 stringList(o.getAsJsonArray("metric_columns")), doubles(o.getAsJsonArray("config_mean")),
                 doubles(o.getAsJsonArray("config_std")), doubles(o.getAsJsonArray("metric_mean")),
                 doubles(o.getAsJsonArray("metric_std")), o.get("log_target_mean").getAsDouble(),
-                o.get("log_target_std").getAsDouble());
+                o.get("log_target_std").getAsDouble(),
+                o.has("residual_scale") ? o.get("residual_scale").getAsDouble() : 1);
     }
 
     private static JsonArray strings(List<String> values) {

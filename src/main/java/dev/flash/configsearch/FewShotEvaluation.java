@@ -3,6 +3,7 @@ package dev.flash.configsearch;
 import ai.djl.ndarray.NDManager;
 import dev.flash.meta.Djl;
 import dev.flash.meta.Episode;
+import dev.flash.meta.EpisodeBuilder;
 import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.ShotDraw;
 import dev.flash.meta.ShotSampler;
@@ -74,8 +75,12 @@ public final class FewShotEvaluation {
                          Map<String, double[]> search) {
     }
 
-    /** The search loop's contestants: greedy on FLASH's or the reference's predictions, and random search. */
-    public static final List<String> SEARCHERS = List.of("flash", "reference", "random");
+    /**
+     * The search loop's contestants: greedy on FLASH's predictions, FLASH one standard deviation
+     * down (its attention's spread: the configuration most likely to beat what is known), greedy on
+     * the reference's predictions, and random search.
+     */
+    public static final List<String> SEARCHERS = List.of("flash", "flash-optimistic", "reference", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -182,8 +187,11 @@ public final class FewShotEvaluation {
                         }
                         Random r = new Random(seed * 31L + w.name().hashCode());
                         int first = r.nextInt(w.size());
-                        search.get("flash")[seed] += models.search(w, first, true, s.target());
-                        search.get("reference")[seed] += models.search(w, first, false, s.target());
+                        for (String searcher : SEARCHERS) {
+                            if (!searcher.equals("random")) {
+                                search.get(searcher)[seed] += models.search(w, first, searcher, s.target());
+                            }
+                        }
                         search.get("random")[seed] += expectedRandomSearch(w, s.target());
                         if (seed == 0) {
                             searched++;
@@ -316,18 +324,42 @@ public final class FewShotEvaluation {
             for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
                 FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
                 fm.encodings.put(mode, enc);
+                EpisodeBuilder<Workload> builder = (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
+                        leaveOneOut.get(w));
                 for (int member = 0; member < s.ensemble(); member++) {
                     long netSeed = seed + 10L * member + mode.ordinal();
                     FlashAgentNetwork net = FlashAgentNetwork.create(enc.network(), manager, netSeed);
                     SupervisedTrainer.Result r = SupervisedTrainer.train(net, s.trainer().withSeed(netSeed),
-                            fit, validation, (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
-                                    leaveOneOut.get(w)), step -> { });
+                            fit, validation, builder, step -> { });
                     fm.nets.computeIfAbsent(mode, m -> new ArrayList<>()).add(net);
                     fm.results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
+                }
+                if (mode == FewShotEncoding.Mode.FLASH && !validation.isEmpty()) {
+                    // How much of the residual to trust: fitted on the early-stopping workloads.
+                    fm.encodings.put(mode, enc.withResidualScale(residualScale(fm.nets.get(mode), validation,
+                            s.trainer().withSeed(seed + 977), builder)));
                 }
             }
             fm.transfer = sweepTransfer(fm, validation.isEmpty() ? fit : validation, s, seed);
             return fm;
+        }
+
+        /** {@link SupervisedTrainer#outputShrinkage} of the members' mean output on {@code tasks}. */
+        static double residualScale(List<FlashAgentNetwork> members, List<Workload> tasks, SupervisedTrainer.Config cfg,
+                                    EpisodeBuilder<Workload> builder) {
+            List<Episode> episodes = SupervisedTrainer.validationEpisodes(tasks, cfg, builder);
+            List<float[]> outputs = new ArrayList<>();
+            for (Episode e : episodes) {
+                float[] mean = new float[e.rows()];
+                for (FlashAgentNetwork net : members) {
+                    float[] p = SupervisedTrainer.predict(net, e);
+                    for (int i = 0; i < mean.length; i++) {
+                        mean[i] += p[i] / members.size();
+                    }
+                }
+                outputs.add(mean);
+            }
+            return SupervisedTrainer.outputShrinkage(episodes, outputs);
         }
 
         /**
@@ -355,8 +387,9 @@ public final class FewShotEvaluation {
 
         String describe() {
             StringBuilder b = new StringBuilder();
-            b.append("attention ").append(attention.describe()).append(", transfer ").append(transfer.label())
-                    .append(", ");
+            b.append("attention ").append(attention.describe()).append(String.format(java.util.Locale.ROOT,
+                    ", residual scale %.2f", encodings.get(FewShotEncoding.Mode.FLASH).residualScale()))
+                    .append(", transfer ").append(transfer.label()).append(", ");
             for (Map.Entry<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> e : results.entrySet()) {
                 b.append(e.getKey() == FewShotEncoding.Mode.FLASH ? "" : ", ").append(e.getKey().label())
                         .append(" best step");
@@ -401,11 +434,14 @@ public final class FewShotEvaluation {
 
         /**
          * The search loop on {@code w} from the measured configuration {@code first}: measure the
-         * unmeasured configuration with the lowest prediction (FLASH's from the lowest measured
-         * configurations, as many as its context holds, or the reference's from all of them)
-         * until the best measured is within 5% of the best; returns the measurements taken.
+         * unmeasured configuration with the lowest prediction until the best measured is within 5%
+         * of the best; returns the measurements taken. {@code flash}: FLASH's prediction, its
+         * attention over every measured configuration plus the network's residual from the lowest
+         * measured ones (as many as its context holds); {@code flash-optimistic}: the same one
+         * standard deviation of the attention's votes down; {@code reference}: the ratio reference
+         * from every measured configuration.
          */
-        int search(Workload w, int first, boolean flash, Target t) {
+        int search(Workload w, int first, String searcher, Target t) {
             double best = Double.POSITIVE_INFINITY;
             for (Measurement m : w.measurements()) {
                 best = Math.min(best, m.target(t));
@@ -413,6 +449,7 @@ public final class FewShotEvaluation {
             List<Integer> measured = new ArrayList<>(List.of(first));
             double bestMeasured = w.get(first).target(t);
             int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
+            boolean flash = searcher.startsWith("flash");
             while (bestMeasured > best * (1 + SEARCH_TOLERANCE) && measured.size() < w.size()) {
                 List<Integer> open = new ArrayList<>();
                 for (int i = 0; i < w.size(); i++) {
@@ -423,14 +460,21 @@ public final class FewShotEvaluation {
                 List<Measurement> queries = pick(w, open.stream().mapToInt(Integer::intValue).toArray());
                 List<Integer> byValue = new ArrayList<>(measured);
                 byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
-                List<Measurement> shots = pick(w, byValue.stream().mapToInt(Integer::intValue)
-                        .limit(flash ? context : byValue.size()).toArray());
+                List<Measurement> all = pick(w, byValue.stream().mapToInt(Integer::intValue).toArray());
                 double[] pred = new double[queries.size()];
                 if (flash) {
-                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH), shots, queries);
+                    LogPredictor overAll = (shots, q) -> attention.predictLog(all, q);
+                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH),
+                            all.subList(0, Math.min(context, all.size())), queries, overAll);
+                    if (searcher.equals("flash-optimistic")) {
+                        for (int i = 0; i < pred.length; i++) {
+                            double spread = attention.predict(all, queries.get(i).configKey())[1];
+                            pred[i] -= Double.isNaN(spread) ? 0 : spread;
+                        }
+                    }
                 } else {
                     for (int i = 0; i < pred.length; i++) {
-                        pred[i] = reference.predictLog(shots, queries.get(i).configKey());
+                        pred[i] = reference.predictLog(all, queries.get(i).configKey());
                     }
                 }
                 int pickAt = 0;
@@ -449,11 +493,17 @@ public final class FewShotEvaluation {
         /** The members' mean log prediction. */
         private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
                                  List<Measurement> queries) {
+            return predict(mode, members, shots, queries, attention);
+        }
+
+        /** The same with FLASH's residual over {@code prior}. */
+        private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
+                                 List<Measurement> queries, LogPredictor prior) {
             FewShotEncoding enc = encodings.get(mode);
-            Episode e = enc.episode(shots, queries, attention);
+            Episode e = enc.episode(shots, queries, prior);
             double[] mean = new double[queries.size()];
             for (FlashAgentNetwork net : members) {
-                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, attention);
+                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, prior);
                 for (int i = 0; i < mean.length; i++) {
                     mean[i] += p[i] / members.size();
                 }
