@@ -118,8 +118,9 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
         }
     }
 
-    static final Map<String, Color> COLORS = Map.of("flash", new Color(0xD62728), "flash-plain", new Color(0xFF7F0E),
-            "baseline", new Color(0x1F77B4), "transfer", new Color(0x9467BD), "reference", new Color(0x2CA02C));
+    static final Map<String, Color> COLORS = Map.of("flash", new Color(0xD62728), "flash-attention",
+            new Color(0x8C564B), "flash-plain", new Color(0xFF7F0E), "baseline", new Color(0x1F77B4), "transfer",
+            new Color(0x9467BD), "reference", new Color(0x2CA02C));
 
     /** MAPE against k per method (mean +- spread over seeds), the paper's FLASH and baseline rows dashed. */
     static void plot(String set, FewShotEvaluation.Scores scores, Path file) throws IOException {
