@@ -9,6 +9,7 @@ import dev.flash.configsearch.EvaluationReport;
 import dev.flash.configsearch.FewShotEvaluation;
 import dev.flash.configsearch.Target;
 import dev.flash.configsearch.Workload;
+import dev.flash.meta.yardstick.SupervisedFineTuneSweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,11 +37,16 @@ import picocli.CommandLine.Option;
             "",
             "Methods:",
             "  flash        FLASH: shot encoder (per-shot MLP, mean) + base MLP, meta-trained; predicts",
-            "               the log target's residual over the reference",
+            "               the log target's residual over its attention, shrunk by the scale that",
+            "               fits two held-out training workloads",
+            "  flash-attention  FLASH's attention over the training workloads alone: each votes the",
+            "               shots scaled by its own ratios, weighted by how much it behaves like the",
+            "               shots (temperatures chosen leave-one-workload-out on training workloads)",
             "  flash-plain  the paper's design: shot encoder + base MLP predicting the log target",
             "  baseline     no encoder (Sizeless-style): query and one shot in, log target out;",
             "               k shots: the mean of the k predictions",
-            "  transfer     the baseline fine-tuned on the workload's own k shots",
+            "  transfer     the baseline fine-tuned on the workload's own k shots; rate and steps",
+            "               chosen per fold by a sweep on training workloads (the `fold N:` lines)",
             "  reference    not learned: the shots scaled by the median configuration-to-configuration",
             "               ratio over the training workloads",
             "",
@@ -138,7 +144,7 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 foldList = FewShotEvaluation.groupedFolds(test.workloads(), k, data.seed);
             }
             FewShotEvaluation.Settings settings = new FewShotEvaluation.Settings(t, ks, seeds,
-                    data.trainerConfig(), 30, 1e-3, ensemble, maxTest, data.seed);
+                    data.trainerConfig(), SupervisedFineTuneSweep.defaultGrid(), ensemble, maxTest, data.seed);
             System.err.printf("%s: %d workloads, %d measurements (%d failed runs left out, %d repeats merged), "
                     + "%d folds%n", dataset, test.workloads().size(), test.measurementCount(), test.failedRows(),
                     test.repeatsMerged(), foldList.size());
@@ -161,6 +167,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 o.addProperty("seeds", seeds);
                 o.addProperty("failed_rows_left_out", test.failedRows());
                 o.addProperty("seconds", seconds);
+                com.google.gson.JsonArray trained = new com.google.gson.JsonArray();
+                scores.training().forEach(trained::add);
+                o.add("fold_training", trained);
                 System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                         .create().toJson(o));
             } else {

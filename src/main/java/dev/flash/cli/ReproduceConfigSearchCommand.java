@@ -10,11 +10,13 @@ import dev.flash.configsearch.FewShotEvaluation;
 import dev.flash.configsearch.PaperNumbers;
 import dev.flash.configsearch.SyntheticData;
 import dev.flash.configsearch.Target;
+import dev.flash.meta.yardstick.SupervisedFineTuneSweep;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -85,8 +87,9 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
             for (Map.Entry<String, ConfigDataset> e : sets.entrySet()) {
                 ConfigDataset data = e.getValue();
                 FewShotEvaluation.Settings s = new FewShotEvaluation.Settings(Target.RUNTIME, SHOTS, quick ? 1 : 3,
-                        ConfigSearchOptions.trainerConfig(quick ? 60 : 1500, SHOTS, seed), 30, 1e-3, 1,
-                        quick ? 4 : 40, seed);
+                        ConfigSearchOptions.trainerConfig(quick ? 60 : 1500, SHOTS, seed),
+                        quick ? SupervisedFineTuneSweep.defaultGrid().subList(0, 2) : SupervisedFineTuneSweep.defaultGrid(),
+                        1, quick ? 4 : 40, seed);
                 var folds = FewShotEvaluation.groupedFolds(data.workloads(), 5, seed);
                 ProgressBar bar = new ProgressBar(System.err, e.getKey(), folds.size(), true);
                 long start = System.nanoTime();
@@ -115,8 +118,9 @@ public final class ReproduceConfigSearchCommand implements Callable<Integer> {
         }
     }
 
-    static final Map<String, Color> COLORS = Map.of("flash", new Color(0xD62728), "flash-plain", new Color(0xFF7F0E),
-            "baseline", new Color(0x1F77B4), "transfer", new Color(0x9467BD), "reference", new Color(0x2CA02C));
+    static final Map<String, Color> COLORS = Map.of("flash", new Color(0xD62728), "flash-attention",
+            new Color(0x8C564B), "flash-plain", new Color(0xFF7F0E), "baseline", new Color(0x1F77B4), "transfer",
+            new Color(0x9467BD), "reference", new Color(0x2CA02C));
 
     /** MAPE against k per method (mean +- spread over seeds), the paper's FLASH and baseline rows dashed. */
     static void plot(String set, FewShotEvaluation.Scores scores, Path file) throws IOException {

@@ -34,9 +34,11 @@ import picocli.CommandLine.Option;
             "",
             "Every workload with more than --shots measurements trains (two of them, drawn by --seed,",
             "only watch for over-fitting: early stopping). The model sees a new workload's k measured",
-            "configurations through a shot encoder and predicts the log target's residual over the",
-            "ratio reference (the shots scaled by the median configuration-to-configuration ratio of",
-            "the training workloads, which the file carries). Written to a temporary file, validated",
+            "configurations through a shot encoder and predicts the log target's residual over its",
+            "attention over the training workloads (each votes the shots scaled by its own ratios,",
+            "weighted by how much it behaves like the shots; temperatures chosen leave-one-workload-",
+            "out; the file carries the workloads' log targets), shrunk by the scale that fits the",
+            "early-stopping workloads. Written to a temporary file, validated",
             "with the loader `recommend` uses, then moved to --out; <out>.report.json and",
             "<out>.report.md describe the run. How well it predicts: `flash evaluate config-search`.",
             ""},
@@ -113,6 +115,8 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
                 tr.addProperty("best_step", training.result().bestStep());
                 tr.addProperty("best_validation_mse", training.result().bestValLoss());
                 tr.addProperty("validation_log_rmse", training.params().logRmse());
+                tr.addProperty("attention", training.params().attention().describe());
+                tr.addProperty("residual_scale", training.params().encoding().residualScale());
                 JsonArray curve = new JsonArray();
                 training.result().valLoss().forEach(curve::add);
                 tr.add("validation_curve", curve);
@@ -176,8 +180,9 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "# Config-search model training report%n%n"
                         + "- Command: `%s`%n- Seed: %d%n- Date: %s%n- Git commit: %s%n- Machine: %s%n"
                         + "- Wall time: %.1f s%n- Data: %s (sha256 %s...), %s format, %d workloads, %d measurements, "
-                        + "%d failed runs left out, %d repeats merged%n- Target: %s (FLASH residual over the ratio "
-                        + "reference)%n- Training: best step %d of %d, validation MSE %.4f (scaled residual), "
+                        + "%d failed runs left out, %d repeats merged%n- Target: %s (FLASH residual over its attention "
+                        + "over the training workloads: %s)%n- Training: best step %d of %d, validation MSE %.4f "
+                        + "(scaled residual), residual scale %.2f (fitted on the early-stopping workloads), "
                         + "log-RMSE %.3f%n- Model: %s, %d bytes, sha256 %s...%n%n"
                         + "How well it predicts held-out workloads: `flash evaluate config-search` (docs/config-search.md).%n",
                 r.get("command").getAsString(), r.get("seed").getAsLong(), r.get("date").getAsString(),
@@ -185,8 +190,9 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
                 r.get("training_seconds").getAsDouble(), d.get("file").getAsString(),
                 d.get("sha256").getAsString().substring(0, 16), d.get("format").getAsString(),
                 d.get("workloads").getAsInt(), d.get("measurements").getAsInt(), d.get("failed_rows_left_out").getAsInt(),
-                d.get("repeats_merged").getAsInt(), t.get("target").getAsString(), t.get("best_step").getAsInt(),
-                t.get("steps_run").getAsInt(), t.get("best_validation_mse").getAsDouble(),
+                d.get("repeats_merged").getAsInt(), t.get("target").getAsString(), t.get("attention").getAsString(),
+                t.get("best_step").getAsInt(), t.get("steps_run").getAsInt(), t.get("best_validation_mse").getAsDouble(),
+                t.get("residual_scale").getAsDouble(),
                 t.get("validation_log_rmse").getAsDouble(), m.get("file").getAsString(), m.get("bytes").getAsLong(),
                 m.get("sha256").getAsString().substring(0, 16));
     }

@@ -3,6 +3,8 @@ package dev.flash.configsearch;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.flash.meta.Djl;
+import dev.flash.meta.Episode;
+import dev.flash.meta.EpisodeBuilder;
 import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.OnnxExport;
 import dev.flash.meta.ShotSampler;
@@ -59,25 +61,52 @@ public final class ConfigSearchTraining implements AutoCloseable {
             validation.add(usable.get(order[1]));
             fit.removeAll(validation);
         }
-        Map<Workload, RatioReference> leaveOneOut = new HashMap<>();
+        // The attention's temperatures by leave-one-workload-out on the training workloads; while
+        // training, each workload's reference is fitted without it, as it will be for a new one.
+        NeighbourReference attention = NeighbourReference.fitSelected(usable, target, cfg.shots(), 4, cfg.seed());
+        Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
         for (Workload w : usable) {
-            leaveOneOut.put(w, RatioReference.fitWithout(usable, w, target));
+            List<Workload> rest = new ArrayList<>(usable);
+            rest.remove(w);
+            leaveOneOut.put(w, NeighbourReference.fit(rest, target, attention.tauShape(), attention.tauLevel()));
         }
         FewShotEncoding enc = FewShotEncoding.fit(FewShotEncoding.Mode.FLASH, target, maxShots, data, usable);
         NDManager manager = NDManager.newBaseManager(Djl.ENGINE);
         FlashAgentNetwork net = FlashAgentNetwork.create(enc.network(), manager, cfg.seed());
-        SupervisedTrainer.Result r = SupervisedTrainer.train(net, cfg, fit, validation,
-                (w, d) -> enc.episode(FewShotEvaluation.pick(w, d.shots()), FewShotEvaluation.pick(w, d.queries()),
-                        leaveOneOut.get(w)), progress);
+        EpisodeBuilder<Workload> builder = (w, d) -> enc.episode(FewShotEvaluation.pick(w, d.shots()),
+                FewShotEvaluation.pick(w, d.queries()), leaveOneOut.get(w));
+        SupervisedTrainer.Result r = SupervisedTrainer.train(net, cfg, fit, validation, builder, progress);
+        // How much of the residual to trust, and the error left: on the early-stopping workloads.
+        double scale = 1;
+        double mse = r.bestValLoss();
+        if (!validation.isEmpty()) {
+            List<Episode> episodes = SupervisedTrainer.validationEpisodes(validation, cfg.withSeed(cfg.seed() + 977),
+                    builder);
+            List<float[]> outputs = new ArrayList<>();
+            for (Episode e : episodes) {
+                outputs.add(SupervisedTrainer.predict(net, e));
+            }
+            scale = SupervisedTrainer.outputShrinkage(episodes, outputs);
+            double sum = 0;
+            long rows = 0;
+            for (int i = 0; i < episodes.size(); i++) {
+                for (int q = 0; q < episodes.get(i).rows(); q++) {
+                    double d = episodes.get(i).target()[q] - scale * outputs.get(i)[q];
+                    sum += d * d;
+                }
+                rows += episodes.get(i).rows();
+            }
+            mse = sum / Math.max(1, rows);
+        }
         Map<Target, RatioReference> refs = new LinkedHashMap<>();
         for (Target t : data.targets()) {
             refs.put(t, RatioReference.fit(usable, t));
         }
         // The network's output is a scaled residual: its validation MSE times the scale squared is
         // the log-space error the recommendation quotes as its floor.
-        double rmse = Double.isNaN(r.bestValLoss()) ? Double.NaN
-                : Math.sqrt(r.bestValLoss()) * enc.logTargetStd();
-        ModelParams params = new ModelParams(data.format(), enc, refs, ModelParams.configurationsOf(data), rmse);
+        double rmse = Double.isNaN(mse) ? Double.NaN : Math.sqrt(mse) * enc.logTargetStd();
+        ModelParams params = new ModelParams(data.format(), enc.withResidualScale(scale), refs, attention, ModelParams.configurationsOf(data),
+                rmse);
         return new ConfigSearchTraining(manager, net, params, r);
     }
 
@@ -98,7 +127,7 @@ public final class ConfigSearchTraining implements AutoCloseable {
         FewShotEncoding enc = params.encoding();
         return new OnnxExport.Metadata(ModelContract.AGENT_CONFIG_SEARCH, enc.stateFeatures(), List.of(),
                 enc.contextColumns(), "prediction = (log(" + enc.target().column + ") - reference_log_"
-                + enc.target().label() + ") / log_target_std: the residual over the ratio reference",
+                + enc.target().label() + ") / log_target_std: the residual over the attention reference",
                 Double.isNaN(result.bestValLoss()) ? 0 : result.bestValLoss(), 0, provenance.toString(),
                 params.toJson().toString());
     }

@@ -15,8 +15,9 @@ import java.util.Locale;
  * scaling (mean and spread over the training workloads):
  *
  * <ul>
- *   <li>{@link Mode#FLASH}: state = (query configuration, the {@link RatioReference}'s log
- *       prediction); context = one row per shot (configuration, metrics, log target); output =
+ *   <li>{@link Mode#FLASH}: state = (query configuration, the reference's log prediction: the
+ *       {@link NeighbourReference}, attention over the training workloads); context = one row
+ *       per shot (configuration, metrics, log target); output =
  *       the residual of the log target over the reference's prediction.</li>
  *   <li>{@link Mode#FLASH_PLAIN}: the paper's design: state = the query configuration; the same
  *       context; output = the log target.</li>
@@ -46,10 +47,11 @@ public final class FewShotEncoding {
     private final double[] metricStd;
     private final double mu;
     private final double sd;
+    private final double residualScale;
 
     private FewShotEncoding(Mode mode, Target target, int contextLength, List<String> configColumns,
                             List<String> metricColumns, double[] configMean, double[] configStd,
-                            double[] metricMean, double[] metricStd, double mu, double sd) {
+                            double[] metricMean, double[] metricStd, double mu, double sd, double residualScale) {
         // a model file's params are outside input: sizes that disagree would index past an array
         // at the first recommendation (found by ConfigSearchFuzzTest)
         if (configMean.length != configColumns.size() || configStd.length != configColumns.size()) {
@@ -74,6 +76,20 @@ public final class FewShotEncoding {
         this.metricStd = metricStd;
         this.mu = mu;
         this.sd = sd;
+        this.residualScale = residualScale;
+    }
+
+    /**
+     * The same encoding with FLASH's residual output scaled by {@code scale} when decoded (the
+     * shrinkage toward the reference fitted on held-out training workloads; 1 by default).
+     */
+    public FewShotEncoding withResidualScale(double scale) {
+        return new FewShotEncoding(mode, target, contextLength, configColumns, metricColumns, configMean, configStd,
+                metricMean, metricStd, mu, sd, scale);
+    }
+
+    public double residualScale() {
+        return residualScale;
     }
 
     /**
@@ -100,7 +116,7 @@ public final class FewShotEncoding {
         double mean = n == 0 ? 0 : sum / n;
         double std = n < 2 ? 1 : Math.sqrt(Math.max(1e-12, sq / n - mean * mean));
         return new FewShotEncoding(mode, target, contextLength, data.configColumns(), data.metricColumns(),
-                cs[0], cs[1], ms[0], ms[1], mean, std);
+                cs[0], cs[1], ms[0], ms[1], mean, std, 1);
     }
 
     private static double[][] moments(List<Workload> workloads, int width, boolean config) {
@@ -189,7 +205,7 @@ public final class FewShotEncoding {
      * The episode that predicts {@code queries} from {@code shots}; a query's target may be NaN
      * (not measured). {@code reference} is used by {@link Mode#FLASH} only (may be null otherwise).
      */
-    public Episode episode(List<Measurement> shots, List<Measurement> queries, RatioReference reference) {
+    public Episode episode(List<Measurement> shots, List<Measurement> queries, LogPredictor reference) {
         if (shots.isEmpty()) {
             throw new IllegalArgumentException("at least one shot is needed");
         }
@@ -244,11 +260,12 @@ public final class FewShotEncoding {
 
     /** Log-target predictions per query from the network's outputs for {@link #episode}. */
     public double[] decode(float[] output, List<Measurement> shots, List<Measurement> queries,
-                           RatioReference reference) {
+                           LogPredictor reference) {
         double[] out = new double[queries.size()];
         for (int i = 0; i < out.length; i++) {
             switch (mode) {
-                case FLASH -> out[i] = reference.predictLog(shots, queries.get(i).configKey()) + sd * output[i];
+                case FLASH -> out[i] = reference.predictLog(shots, queries.get(i).configKey())
+                        + residualScale * sd * output[i];
                 case FLASH_PLAIN -> out[i] = mu + sd * output[i];
                 case BASELINE -> {
                     double sum = 0;
@@ -292,6 +309,7 @@ public final class FewShotEncoding {
         o.add("metric_std", numbers(metricStd));
         o.addProperty("log_target_mean", mu);
         o.addProperty("log_target_std", sd);
+        o.addProperty("residual_scale", residualScale);
         return o;
     }
 
@@ -310,7 +328,8 @@ public final class FewShotEncoding {
                 stringList(o.getAsJsonArray("metric_columns")), doubles(o.getAsJsonArray("config_mean")),
                 doubles(o.getAsJsonArray("config_std")), doubles(o.getAsJsonArray("metric_mean")),
                 doubles(o.getAsJsonArray("metric_std")), o.get("log_target_mean").getAsDouble(),
-                o.get("log_target_std").getAsDouble());
+                o.get("log_target_std").getAsDouble(),
+                o.has("residual_scale") ? o.get("residual_scale").getAsDouble() : 1);
     }
 
     private static JsonArray strings(List<String> values) {

@@ -3,10 +3,12 @@ package dev.flash.configsearch;
 import ai.djl.ndarray.NDManager;
 import dev.flash.meta.Djl;
 import dev.flash.meta.Episode;
+import dev.flash.meta.EpisodeBuilder;
 import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.ShotDraw;
 import dev.flash.meta.ShotSampler;
 import dev.flash.meta.SupervisedTrainer;
+import dev.flash.meta.yardstick.SupervisedFineTuneSweep;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,23 +29,27 @@ import java.util.function.BiConsumer;
 public final class FewShotEvaluation {
 
     /** The methods, in report order. */
-    public static final List<String> METHODS = List.of("flash", "flash-plain", "baseline", "transfer", "reference");
+    public static final List<String> METHODS = List.of("flash", "flash-attention", "flash-plain", "baseline",
+            "transfer", "reference");
 
     /**
      * @param target        what is predicted
      * @param shots         the k values evaluated
      * @param seeds         repeats of the random shot draws
      * @param trainer       the networks' training settings (the seed is varied per fold and member)
-     * @param transferSteps Adam steps of transfer learning on the k shots
-     * @param transferLr    its learning rate
+     * @param transferGrid  transfer learning's fine-tuning candidates (rate, steps); per fold the
+     *                      one of the lowest error on the fold's early-stopping workloads (training
+     *                      workloads the baseline did not fit) is used
      * @param ensemble      networks per method, trained from different seeds; their log predictions are averaged
      * @param maxTestPerFold test workloads evaluated per fold at most (0: all); the folds' order is random
      * @param seed          drives validation split, weights and draws
      */
     public record Settings(Target target, int[] shots, int seeds, SupervisedTrainer.Config trainer,
-                           int transferSteps, double transferLr, int ensemble, int maxTestPerFold, long seed) {
+                           List<SupervisedFineTuneSweep.Setting> transferGrid, int ensemble, int maxTestPerFold,
+                           long seed) {
         public Settings {
             shots = shots.clone();
+            transferGrid = List.copyOf(transferGrid);
         }
 
         public int maxShots() {
@@ -69,8 +75,12 @@ public final class FewShotEvaluation {
                          Map<String, double[]> search) {
     }
 
-    /** The search loop's contestants: greedy on FLASH's or the reference's predictions, and random search. */
-    public static final List<String> SEARCHERS = List.of("flash", "reference", "random");
+    /**
+     * The search loop's contestants: greedy on FLASH's predictions, FLASH one standard deviation
+     * down (its attention's spread: the configuration most likely to beat what is known), greedy on
+     * the reference's predictions, and random search.
+     */
+    public static final List<String> SEARCHERS = List.of("flash", "flash-optimistic", "reference", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -177,8 +187,11 @@ public final class FewShotEvaluation {
                         }
                         Random r = new Random(seed * 31L + w.name().hashCode());
                         int first = r.nextInt(w.size());
-                        search.get("flash")[seed] += models.search(w, first, true, s.target());
-                        search.get("reference")[seed] += models.search(w, first, false, s.target());
+                        for (String searcher : SEARCHERS) {
+                            if (!searcher.equals("random")) {
+                                search.get(searcher)[seed] += models.search(w, first, searcher, s.target());
+                            }
+                        }
                         search.get("random")[seed] += expectedRandomSearch(w, s.target());
                         if (seed == 0) {
                             searched++;
@@ -272,6 +285,10 @@ public final class FewShotEvaluation {
     static final class FoldModels {
         final Settings settings;
         final RatioReference reference;
+        /** FLASH's attention over the fold's training workloads (temperatures chosen on them). */
+        NeighbourReference attention;
+        /** Transfer learning's fine-tuning, chosen by the sweep. */
+        SupervisedFineTuneSweep.Setting transfer;
         final Map<FewShotEncoding.Mode, FewShotEncoding> encodings = new LinkedHashMap<>();
         final Map<FewShotEncoding.Mode, List<FlashAgentNetwork>> nets = new LinkedHashMap<>();
         final Map<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> results = new LinkedHashMap<>();
@@ -293,30 +310,89 @@ public final class FewShotEvaluation {
                 }
                 fit.removeAll(validation);
             }
-            Map<Workload, RatioReference> leaveOneOut = new HashMap<>();
+            // FLASH's reference: attention over the training workloads, temperatures chosen by
+            // leave-one-workload-out on them; while training, each workload's reference is fitted
+            // without it, as it will be for a new one.
+            fm.attention = NeighbourReference.fitSelected(train, s.target(), s.shots(), 4, seed);
+            Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {
-                leaveOneOut.put(w, RatioReference.fitWithout(train, w, s.target()));
+                List<Workload> rest = new ArrayList<>(train);
+                rest.remove(w);
+                leaveOneOut.put(w, NeighbourReference.fit(rest, s.target(), fm.attention.tauShape(),
+                        fm.attention.tauLevel()));
             }
             for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
                 FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
                 fm.encodings.put(mode, enc);
+                EpisodeBuilder<Workload> builder = (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
+                        leaveOneOut.get(w));
                 for (int member = 0; member < s.ensemble(); member++) {
                     long netSeed = seed + 10L * member + mode.ordinal();
                     FlashAgentNetwork net = FlashAgentNetwork.create(enc.network(), manager, netSeed);
                     SupervisedTrainer.Result r = SupervisedTrainer.train(net, s.trainer().withSeed(netSeed),
-                            fit, validation, (w, d) -> enc.episode(pick(w, d.shots()), pick(w, d.queries()),
-                                    leaveOneOut.get(w)), step -> { });
+                            fit, validation, builder, step -> { });
                     fm.nets.computeIfAbsent(mode, m -> new ArrayList<>()).add(net);
                     fm.results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
                 }
+                if (mode == FewShotEncoding.Mode.FLASH && !validation.isEmpty()) {
+                    // How much of the residual to trust: fitted on the early-stopping workloads.
+                    fm.encodings.put(mode, enc.withResidualScale(residualScale(fm.nets.get(mode), validation,
+                            s.trainer().withSeed(seed + 977), builder)));
+                }
             }
+            fm.transfer = sweepTransfer(fm, validation.isEmpty() ? fit : validation, s, seed);
             return fm;
+        }
+
+        /** {@link SupervisedTrainer#outputShrinkage} of the members' mean output on {@code tasks}. */
+        static double residualScale(List<FlashAgentNetwork> members, List<Workload> tasks, SupervisedTrainer.Config cfg,
+                                    EpisodeBuilder<Workload> builder) {
+            List<Episode> episodes = SupervisedTrainer.validationEpisodes(tasks, cfg, builder);
+            List<float[]> outputs = new ArrayList<>();
+            for (Episode e : episodes) {
+                float[] mean = new float[e.rows()];
+                for (FlashAgentNetwork net : members) {
+                    float[] p = SupervisedTrainer.predict(net, e);
+                    for (int i = 0; i < mean.length; i++) {
+                        mean[i] += p[i] / members.size();
+                    }
+                }
+                outputs.add(mean);
+            }
+            return SupervisedTrainer.outputShrinkage(episodes, outputs);
+        }
+
+        /**
+         * Transfer learning's fine-tuning by {@link SupervisedFineTuneSweep} on {@code tasks}
+         * (training workloads; the early-stopping ones, which the baseline did not fit, when there
+         * are any), with the first baseline network.
+         */
+        private static SupervisedFineTuneSweep.Setting sweepTransfer(FoldModels fm, List<Workload> tasks, Settings s,
+                                                                     long seed) {
+            if (s.transferGrid().size() == 1) {
+                return s.transferGrid().get(0);
+            }
+            FewShotEncoding enc = fm.encodings.get(FewShotEncoding.Mode.BASELINE);
+            FlashAgentNetwork base = fm.nets.get(FewShotEncoding.Mode.BASELINE).get(0);
+            return SupervisedFineTuneSweep.choose(base, tasks, s.shots(), 2, s.transferGrid(),
+                    (w, d) -> List.of(enc.episode(pick(w, d.shots()), pick(w, d.shots()), null)),
+                    (net, w, d) -> {
+                        List<Measurement> shots = pick(w, d.shots());
+                        List<Measurement> queries = pick(w, d.queries());
+                        double[] p = enc.decode(SupervisedTrainer.predict(net, enc.episode(shots, queries, null)),
+                                shots, queries, null);
+                        return mape(w, d, p, s.target());
+                    }, seed ^ 0x7f4aL).chosen();
         }
 
         String describe() {
             StringBuilder b = new StringBuilder();
+            b.append("attention ").append(attention.describe()).append(String.format(java.util.Locale.ROOT,
+                    ", residual scale %.2f", encodings.get(FewShotEncoding.Mode.FLASH).residualScale()))
+                    .append(", transfer ").append(transfer.label()).append(", ");
             for (Map.Entry<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> e : results.entrySet()) {
-                b.append(b.length() == 0 ? "" : ", ").append(e.getKey().label()).append(" best step");
+                b.append(e.getKey() == FewShotEncoding.Mode.FLASH ? "" : ", ").append(e.getKey().label())
+                        .append(" best step");
                 for (SupervisedTrainer.Result r : e.getValue()) {
                     b.append(' ').append(r.bestStep()).append('/').append(r.stepsRun());
                 }
@@ -339,27 +415,33 @@ public final class FewShotEvaluation {
                 FewShotEncoding enc = encodings.get(FewShotEncoding.Mode.BASELINE);
                 for (FlashAgentNetwork member : nets.get(FewShotEncoding.Mode.BASELINE)) {
                     FlashAgentNetwork t = member.copy(sub);
-                    SupervisedTrainer.fineTune(t, List.of(enc.episode(shots, shots, null)), settings.transferSteps(),
-                            settings.transferLr());
+                    SupervisedTrainer.fineTune(t, List.of(enc.episode(shots, shots, null)), transfer.steps(),
+                            transfer.learningRate());
                     tuned.add(t);
                 }
                 out.put("transfer", predict(FewShotEncoding.Mode.BASELINE, tuned, shots, queries));
             }
             double[] ref = new double[queries.size()];
+            double[] att = new double[queries.size()];
             for (int i = 0; i < ref.length; i++) {
                 ref[i] = reference.predictLog(shots, queries.get(i).configKey());
+                att[i] = attention.predictLog(shots, queries.get(i).configKey());
             }
             out.put("reference", ref);
+            out.put("flash-attention", att);
             return out;
         }
 
         /**
          * The search loop on {@code w} from the measured configuration {@code first}: measure the
-         * unmeasured configuration with the lowest prediction (FLASH's from the lowest measured
-         * configurations, as many as its context holds, or the reference's from all of them)
-         * until the best measured is within 5% of the best; returns the measurements taken.
+         * unmeasured configuration with the lowest prediction until the best measured is within 5%
+         * of the best; returns the measurements taken. {@code flash}: FLASH's prediction, its
+         * attention over every measured configuration plus the network's residual from the lowest
+         * measured ones (as many as its context holds); {@code flash-optimistic}: the same one
+         * standard deviation of the attention's votes down; {@code reference}: the ratio reference
+         * from every measured configuration.
          */
-        int search(Workload w, int first, boolean flash, Target t) {
+        int search(Workload w, int first, String searcher, Target t) {
             double best = Double.POSITIVE_INFINITY;
             for (Measurement m : w.measurements()) {
                 best = Math.min(best, m.target(t));
@@ -367,6 +449,7 @@ public final class FewShotEvaluation {
             List<Integer> measured = new ArrayList<>(List.of(first));
             double bestMeasured = w.get(first).target(t);
             int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
+            boolean flash = searcher.startsWith("flash");
             while (bestMeasured > best * (1 + SEARCH_TOLERANCE) && measured.size() < w.size()) {
                 List<Integer> open = new ArrayList<>();
                 for (int i = 0; i < w.size(); i++) {
@@ -377,14 +460,21 @@ public final class FewShotEvaluation {
                 List<Measurement> queries = pick(w, open.stream().mapToInt(Integer::intValue).toArray());
                 List<Integer> byValue = new ArrayList<>(measured);
                 byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
-                List<Measurement> shots = pick(w, byValue.stream().mapToInt(Integer::intValue)
-                        .limit(flash ? context : byValue.size()).toArray());
+                List<Measurement> all = pick(w, byValue.stream().mapToInt(Integer::intValue).toArray());
                 double[] pred = new double[queries.size()];
                 if (flash) {
-                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH), shots, queries);
+                    LogPredictor overAll = (shots, q) -> attention.predictLog(all, q);
+                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH),
+                            all.subList(0, Math.min(context, all.size())), queries, overAll);
+                    if (searcher.equals("flash-optimistic")) {
+                        for (int i = 0; i < pred.length; i++) {
+                            double spread = attention.predict(all, queries.get(i).configKey())[1];
+                            pred[i] -= Double.isNaN(spread) ? 0 : spread;
+                        }
+                    }
                 } else {
                     for (int i = 0; i < pred.length; i++) {
-                        pred[i] = reference.predictLog(shots, queries.get(i).configKey());
+                        pred[i] = reference.predictLog(all, queries.get(i).configKey());
                     }
                 }
                 int pickAt = 0;
@@ -403,11 +493,17 @@ public final class FewShotEvaluation {
         /** The members' mean log prediction. */
         private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
                                  List<Measurement> queries) {
+            return predict(mode, members, shots, queries, attention);
+        }
+
+        /** The same with FLASH's residual over {@code prior}. */
+        private double[] predict(FewShotEncoding.Mode mode, List<FlashAgentNetwork> members, List<Measurement> shots,
+                                 List<Measurement> queries, LogPredictor prior) {
             FewShotEncoding enc = encodings.get(mode);
-            Episode e = enc.episode(shots, queries, reference);
+            Episode e = enc.episode(shots, queries, prior);
             double[] mean = new double[queries.size()];
             for (FlashAgentNetwork net : members) {
-                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, reference);
+                double[] p = enc.decode(SupervisedTrainer.predict(net, e), shots, queries, prior);
                 for (int i = 0; i < mean.length; i++) {
                     mean[i] += p[i] / members.size();
                 }

@@ -11,13 +11,20 @@ import java.util.Map;
 /**
  * What a config-search model file carries beside its network, in the contract's
  * {@code flash.params}: the data format its samples come in, the {@link FewShotEncoding}, the
- * ratio references per target (the network predicts a residual over the one of its target; the
- * runtime reference also serves the cost objective's deadline), every configuration seen in
- * training (the candidates a recommendation ranks) and the validation error in log space (the
- * uncertainty floor). Reading it needs neither DJL nor the training data.
+ * ratio references per target (the runtime one serves the cost objective's deadline), FLASH's
+ * attention over the training workloads ({@link NeighbourReference}, of the encoding's target: the
+ * network predicts a residual over it; null in models written before it, which predict a residual
+ * over the ratio reference), every configuration seen in training (the candidates a
+ * recommendation ranks) and the validation error in log space (the uncertainty floor). Reading it
+ * needs neither DJL nor the training data.
  */
 public record ModelParams(String format, FewShotEncoding encoding, Map<Target, RatioReference> references,
-                          Map<String, float[]> configurations, double logRmse) {
+                          NeighbourReference attention, Map<String, float[]> configurations, double logRmse) {
+
+    /** What the network's residual is over: the attention, or the ratio reference of older models. */
+    public LogPredictor flashReference() {
+        return attention != null ? attention : references.get(encoding.target());
+    }
 
     public ModelParams {
         references = Map.copyOf(references);
@@ -49,6 +56,9 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
         JsonObject refs = new JsonObject();
         references.forEach((t, r) -> refs.add(t.label(), r.toJson()));
         o.add("references", refs);
+        if (attention != null) {
+            o.add("attention", attention.toJson());
+        }
         JsonArray cs = new JsonArray();
         configurations.forEach((key, config) -> {
             JsonObject c = new JsonObject();
@@ -101,8 +111,10 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
                 }
                 configs.put(c.get("key").getAsString(), f);
             }
-            return new ModelParams(o.get("format").getAsString(),
-                    FewShotEncoding.fromJson(o.getAsJsonObject("encoding")), refs, configs,
+            FewShotEncoding enc = FewShotEncoding.fromJson(o.getAsJsonObject("encoding"));
+            NeighbourReference attention = o.has("attention")
+                    ? NeighbourReference.fromJson(o.getAsJsonObject("attention"), refs.get(enc.target())) : null;
+            return new ModelParams(o.get("format").getAsString(), enc, refs, attention, configs,
                     o.get("log_rmse").getAsDouble());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("flash.params is not a config-search model's: " + e.getMessage(), e);

@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>Works in log space throughout: {@link #predictLog} returns log(target).
  */
-public final class RatioReference {
+public final class RatioReference implements LogPredictor {
 
     private final Target target;
     private final List<String> configs;
@@ -105,7 +105,7 @@ public final class RatioReference {
         return target;
     }
 
-    /** log(prediction at {@code query}) from the shots' measured targets. */
+    @Override
     public double predictLog(List<Measurement> shots, String query) {
         double sum = 0;
         for (Measurement s : shots) {

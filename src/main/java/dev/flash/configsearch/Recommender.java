@@ -78,7 +78,7 @@ public final class Recommender {
             }
         }
         RatioReference ref = params.references().get(objective);
-        double[] logPred = predict(model, enc, shots, queries, ref);
+        double[] logPred = predict(model, enc, shots, queries, params.flashReference());
         for (int i = 0; i < queries.size(); i++) {
             String key = queries.get(i).configKey();
             double rt = runtimeRef == null || samples.stream().anyMatch(s -> Double.isNaN(s.runtime())) ? Double.NaN
@@ -95,7 +95,7 @@ public final class Recommender {
 
     /** The model's log predictions for {@code queries}: one batched inference. */
     static double[] predict(OnnxModel model, FewShotEncoding enc, List<Measurement> shots, List<Measurement> queries,
-                            RatioReference ref) throws OrtException {
+                            LogPredictor ref) throws OrtException {
         if (queries.isEmpty()) {
             return new double[0];
         }

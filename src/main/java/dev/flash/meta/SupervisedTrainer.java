@@ -182,6 +182,36 @@ public final class SupervisedTrainer {
         return rows == 0 ? Double.NaN : sum / rows;
     }
 
+    /**
+     * The fixed validation draws {@link #train} evaluates on (the same tasks, settings and seed
+     * give the same episodes).
+     */
+    public static <T extends SupervisedTask> List<Episode> validationEpisodes(List<T> tasks, Config cfg,
+                                                                             EpisodeBuilder<T> builder) {
+        return fixedEpisodes(tasks, cfg, builder, new Random(cfg.seed() ^ 0x5eedL));
+    }
+
+    /**
+     * The scale {@code a} in [0, 1] of the given outputs that minimises the squared error to the
+     * episodes' targets, {@code sum(t p) / sum(p p)} clipped: fitted on held-out tasks, it shrinks a
+     * network's output toward 0. When the target is a residual over a prior, 0 says the network
+     * adds nothing to the prior on tasks it has not seen, 1 that it adds all it predicts.
+     * {@code outputs} are per episode, as {@link #predict} returns them.
+     */
+    public static double outputShrinkage(List<Episode> episodes, List<float[]> outputs) {
+        double tp = 0;
+        double pp = 0;
+        for (int e = 0; e < episodes.size(); e++) {
+            float[] p = outputs.get(e);
+            float[] t = episodes.get(e).target();
+            for (int i = 0; i < t.length; i++) {
+                tp += (double) t[i] * p[i];
+                pp += (double) p[i] * p[i];
+            }
+        }
+        return pp <= 0 ? 0 : Math.max(0, Math.min(1, tp / pp));
+    }
+
     private static <T extends SupervisedTask> List<Episode> fixedEpisodes(List<T> tasks, Config cfg,
                                                                          EpisodeBuilder<T> builder, Random rng) {
         List<Episode> out = new ArrayList<>();

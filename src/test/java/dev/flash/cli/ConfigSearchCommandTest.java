@@ -107,11 +107,19 @@ class ConfigSearchCommandTest {
 
     @Test
     void evaluatesEveryMethodAtEveryKAsJson() throws Exception {
+        Path plot = dir.resolve("mape.png");
         Run r = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
-                "--folds", "3", "--seeds", "2", "--steps", "20", "--json");
+                "--folds", "3", "--seeds", "2", "--steps", "20", "--json", "--plot", plot.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(plot) > 0, "a plot with every method");
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
-        for (String m : List.of("flash", "flash-plain", "baseline", "transfer", "reference")) {
+        // each fold names what was chosen on its training workloads only
+        JsonArray folds = o.getAsJsonArray("fold_training");
+        assertEquals(3, folds.size());
+        for (JsonElement f : folds) {
+            assertTrue(f.getAsString().contains("attention tau") && f.getAsString().contains("transfer "), f.toString());
+        }
+        for (String m : List.of("flash", "flash-attention", "flash-plain", "baseline", "transfer", "reference")) {
             for (int k = 1; k <= 3; k++) {
                 double mape = o.get(m + ".mape." + k).getAsDouble();
                 assertTrue(mape >= 0 && Double.isFinite(mape), m + " k=" + k + ": " + mape);

@@ -39,7 +39,8 @@ class ConfigSearchExportParityTest {
             List<Measurement> shots = w.measurements().subList(0, 2);
             List<Measurement> queries = w.measurements().subList(2, w.size());
             ModelParams params = training.params();
-            RatioReference ref = params.references().get(Target.RUNTIME);
+            LogPredictor ref = params.flashReference();
+            assertTrue(params.attention() != null, "the model carries FLASH's attention over the training workloads");
             FewShotEncoding enc = params.encoding();
             double[] djl = enc.decode(SupervisedTrainer.predict(training.network(),
                     enc.episode(shots, queries, ref)), shots, queries, ref);
@@ -54,8 +55,12 @@ class ConfigSearchExportParityTest {
                     assertEquals(3, model.description().contextLength());
                     ModelParams back = ModelParams.fromJson(model.description().paramsJson());
                     assertEquals(params.keys(), back.keys());
+                    for (Measurement q : queries) {
+                        assertEquals(ref.predictLog(shots, q.configKey()),
+                                back.flashReference().predictLog(shots, q.configKey()), 1e-9, "attention round trip");
+                    }
                     double[] onnx = Recommender.predict(model, back.encoding(), shots, queries,
-                            back.references().get(Target.RUNTIME));
+                            back.flashReference());
                     for (int i = 0; i < djl.length; i++) {
                         assertEquals(djl[i], onnx[i], 1e-4, encoding + " query " + i);
                     }

@@ -57,6 +57,12 @@
  *       at 1, 0 over budget (case III's operator figure).</li>
  * </ul>
  *
+ * <h2>The supervised case (case I)</h2>
+ * {@link SupervisedFineTuneSweep} is transfer learning's sweep for a supervised few-shot case:
+ * candidates (no fine-tuning; Adam steps x rates) fine-tune a copy of the pre-trained network on
+ * k shots of training tasks it did not fit and are scored by the case's error on those tasks'
+ * other examples; the lowest wins.
+ *
  * Every contestant learns online by the same rule ({@link dev.flash.meta.PpoTrainer#learnOnline}):
  * one PPO update after each rollout of the budget's length, the learning rate and schedule the
  * sweep chose; FLASH keeps its encoder frozen ({@link dev.flash.meta.PpoTrainer#freezeParameters}).

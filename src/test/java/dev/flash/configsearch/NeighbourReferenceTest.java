@@ -1,0 +1,92 @@
+package dev.flash.configsearch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class NeighbourReferenceTest {
+
+    private static final double INF = Double.POSITIVE_INFINITY;
+
+    /**
+     * Two kinds of workload over 6 configurations: "scaling" ones get faster along the
+     * configurations (runtime ~ size / (c + 1)), "overhead" ones slower (size * (c + 1)); 3% noise.
+     */
+    static List<Workload> twoKinds(int perKind, long seed) {
+        Random r = new Random(seed);
+        List<Workload> out = new ArrayList<>();
+        for (int w = 0; w < 2 * perKind; w++) {
+            boolean scaling = w % 2 == 0;
+            double size = 10 + 100 * r.nextDouble();
+            List<Measurement> ms = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                double y = (scaling ? size / (c + 1) : size * (c + 1)) * Math.exp(0.03 * r.nextGaussian());
+                ms.add(new Measurement("c" + c, new float[] {c}, new float[0], y, y, 1, c + 2));
+            }
+            out.add(new Workload((scaling ? "s" : "o") + w, ms));
+        }
+        return out;
+    }
+
+    @Test
+    void withoutTemperaturesItIsTheMeanRatioOfTheTrainingWorkloads() {
+        List<Workload> train = twoKinds(3, 1);
+        Workload test = twoKinds(1, 2).get(0);
+        NeighbourReference nn = NeighbourReference.fit(train, Target.RUNTIME, INF, INF);
+        List<Measurement> shot = List.of(test.get(1));
+        double expected = 0;
+        for (Workload w : train) {
+            expected += (Math.log(w.get(4).runtime()) - Math.log(w.get(1).runtime())) / train.size();
+        }
+        expected += Math.log(test.get(1).runtime());
+        assertEquals(expected, nn.predictLog(shot, "c4"), 1e-9);
+    }
+
+    @Test
+    void attendsToTheTrainingWorkloadsThatBehaveLikeTheShots() {
+        List<Workload> train = twoKinds(4, 3);
+        for (Workload test : twoKinds(1, 4)) {
+            List<Measurement> shots = List.of(test.get(0), test.get(2));
+            double truth = Math.log(test.get(5).runtime());
+            double flat = NeighbourReference.fit(train, Target.RUNTIME, INF, INF).predictLog(shots, "c5");
+            double sharp = NeighbourReference.fit(train, Target.RUNTIME, 0.15, INF).predictLog(shots, "c5");
+            // the mean over both kinds is far off for either kind; attention finds the right kind
+            assertTrue(Math.abs(sharp - truth) < 0.2, test.name() + ": " + sharp + " vs " + truth);
+            assertTrue(Math.abs(flat - truth) > 4 * Math.abs(sharp - truth), test.name() + ": " + flat);
+            double[] p = NeighbourReference.fit(train, Target.RUNTIME, 0.15, INF).predict(shots, "c5");
+            assertTrue(p[2] >= 1 && p[2] <= 4.5, "the votes come from about one kind: " + p[2]);
+        }
+    }
+
+    @Test
+    void choosesItsTemperaturesOnTheTrainingWorkloadsAndBeatsTheFlatMeanThere() {
+        List<Workload> train = twoKinds(4, 5);
+        int[] shots = {1, 2, 3};
+        NeighbourReference chosen = NeighbourReference.fitSelected(train, Target.RUNTIME, shots, 3, 9);
+        double chosenErr = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, chosen.tauShape(),
+                chosen.tauLevel());
+        double flatErr = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, INF, INF);
+        assertTrue(Double.isFinite(chosen.tauShape()), chosen.describe());
+        assertTrue(chosenErr < flatErr / 2, chosenErr + " vs " + flatErr);
+    }
+
+    @Test
+    void survivesAJsonRoundTripAndFallsBackToTheRatioReference() {
+        List<Workload> train = twoKinds(3, 6);
+        NeighbourReference nn = NeighbourReference.fit(train, Target.RUNTIME, 0.3, 1.2);
+        NeighbourReference back = NeighbourReference.fromJson(nn.toJson(), RatioReference.fit(train, Target.RUNTIME));
+        Workload test = twoKinds(1, 7).get(1);
+        List<Measurement> shots = List.of(test.get(0), test.get(3));
+        for (int c = 0; c < 6; c++) {
+            assertEquals(nn.predictLog(shots, "c" + c), back.predictLog(shots, "c" + c), 1e-9);
+        }
+        assertEquals(nn.describe(), back.describe());
+        Measurement unseen = new Measurement("elsewhere", new float[] {9}, new float[0], 5, 5, 1, 0);
+        RatioReference ratio = RatioReference.fit(train, Target.RUNTIME);
+        assertEquals(ratio.predictLog(List.of(unseen), "c2"), nn.predictLog(List.of(unseen), "c2"), 1e-12);
+    }
+}
