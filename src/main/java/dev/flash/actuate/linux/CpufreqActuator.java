@@ -157,9 +157,12 @@ public final class CpufreqActuator implements FrequencyActuator {
             return c.lastApplied;
         }
         if (!c.userspaceAttached) {
+            // recorded before the write, narrowed after it (see StateStore on the order)
+            store.ours(root, c.id, GOVERNOR, c.expectedGovernor, USERSPACE);
             write(c.file(GOVERNOR), USERSPACE);
             c.userspaceAttached = true;
             c.expectedGovernor = USERSPACE;
+            store.ours(root, c.id, GOVERNOR, USERSPACE);
         }
         try {
             writeControl(c.setspeed, Long.toString(target));
@@ -199,6 +202,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         }
         // never below the policy's lower limit: the kernel would reject max < min with EINVAL
         long cap = Math.max(target, currentMin > 0 ? currentMin : c.foundMin);
+        // Recorded before the write: what the file holds now and the cap (see StateStore on the
+        // order); an unchanged pair is not rewritten, so caps moving between two values cost nothing.
+        store.ours(root, c.id, MAX, Long.toString(c.expectedMax), Long.toString(cap));
         try {
             writeControl(c.max, Long.toString(cap));
         } catch (SysfsException e) {
@@ -208,6 +214,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         long back = readBack(c.max);
         if (back < 0) {
             throw new ActuationException(c.file(MAX) + ": wrote " + cap + " but it reads back no number");
+        }
+        if (back != cap) {
+            store.alsoOurs(root, c.id, MAX, Long.toString(back)); // the kernel showed its own value
         }
         c.expectedMax = back;
         return c.applied(target, back);
@@ -476,8 +485,14 @@ public final class CpufreqActuator implements FrequencyActuator {
             if (earlier.isPresent()) {
                 c.original = earlier.get();
                 c.saved = true;
+                // Met again (replugged, or a crashed run's file adopted): a setting that holds
+                // neither its original nor a value flash recorded as its own was reset by the
+                // kernel (hotplug) or set by another tool meanwhile; the saved original of that
+                // setting no longer says what to put back, what is there now does.
+                c.original = store.meetAgain(root, id, governor, c.expectedMin, c.expectedMax);
             } else if (carried != null) {
                 c.original = carried; // resumed after another tool had it: still the first-found values
+                c.foundIsOurs = true; // the values came back to what flash expected: its own again
             } else {
                 long setspeed = USERSPACE.equals(governor)
                         ? SysfsRoot.readLong(dir.resolve("scaling_setspeed"), -1) : -1;
@@ -500,6 +515,11 @@ public final class CpufreqActuator implements FrequencyActuator {
         if (!c.saved) {
             store.save(root, c.original);
             c.saved = true;
+            if (c.foundIsOurs) {
+                store.alsoOurs(root, c.id, GOVERNOR, c.expectedGovernor);
+                store.alsoOurs(root, c.id, MIN, Long.toString(c.expectedMin));
+                store.alsoOurs(root, c.id, MAX, Long.toString(c.expectedMax));
+            }
         }
     }
 
@@ -538,6 +558,8 @@ public final class CpufreqActuator implements FrequencyActuator {
         ActuationMode mode;
         SavedPolicy original;
         boolean saved;
+        /** Resumed: the values found at this contact are flash's (recorded when saved). */
+        boolean foundIsOurs;
         boolean userspaceAttached;
         long cpuinfoMin;
         long cpuinfoMax;
