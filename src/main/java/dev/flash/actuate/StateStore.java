@@ -336,6 +336,15 @@ public final class StateStore {
         }
     }
 
+    private static boolean isNumber(String s) {
+        try {
+            Long.parseLong(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static boolean containsValue(List<String> values, String v) {
         for (String x : values) {
             if (sameValue(x, v)) {
@@ -493,17 +502,17 @@ public final class StateStore {
     /**
      * The saved value when it is to be written back; null (and the file in {@code left}) when the
      * file holds another tool's value. Written back: no record (a file of an older flash), an
-     * unreadable file (the write names why), the original itself, or a value flash recorded.
+     * unreadable, empty or non-numeric limit (the write names why; a write cut short by a kill
+     * leaves a file empty), the original itself, or a value flash recorded.
      */
     private static <T> T ownedOrLeft(PolicyEntry saved, Path file, T original, List<RestoreReport.Left> left) {
         if (original == null || saved.written_by_flash == null) {
             return original;
         }
-        Optional<String> now = SysfsRoot.readLine(file);
-        if (now.isEmpty()) {
-            return original;
+        String found = SysfsRoot.readLine(file).orElse("").strip();
+        if (found.isEmpty() || (original instanceof Long && !isNumber(found))) {
+            return original; // unreadable, empty (cut short by a kill mid-write): not another tool's value
         }
-        String found = now.get().strip();
         List<String> ours = saved.written_by_flash.get(file.getFileName().toString());
         if (sameValue(found, String.valueOf(original)) || (ours != null && containsValue(ours, found))) {
             return original;

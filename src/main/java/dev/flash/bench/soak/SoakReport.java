@@ -77,6 +77,11 @@ public final class SoakReport {
         return cpusLeftChanged;
     }
 
+    /** Restores after a SIGKILL that exited 0 and were checked against what was found. */
+    public long restoresChecked() {
+        return restoresChecked;
+    }
+
     public long cpusChangedAfterRestores() {
         return cpusChangedAfterRestores;
     }
