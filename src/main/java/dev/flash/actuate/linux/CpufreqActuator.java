@@ -308,8 +308,14 @@ public final class CpufreqActuator implements FrequencyActuator {
                 failed.add(e.getMessage());
             }
         }
+        // What the tracked files hold once flash stepped back: the other tool's values and flash's
+        // hand-backs. The policy is taken back only when every file is as flash expects again.
+        Map<String, String> leftAs = new HashMap<>();
+        for (String f : List.of(GOVERNOR, MIN, MAX)) {
+            SysfsRoot.readLine(c.file(f)).ifPresent(v -> leftAs.put(f, v));
+        }
         // Kept in the state file when a hand-back failed: flash's value must not outlive it.
-        yields.put(c.id, new Yield(o, List.copyOf(changes), failed.isEmpty()));
+        yields.put(c.id, new Yield(o, new ArrayList<>(changes), failed.isEmpty(), leftAs));
         drop(c.id);
         StringBuilder m = new StringBuilder("another tool changed ");
         for (int i = 0; i < changes.size(); i++) {
@@ -354,6 +360,22 @@ public final class CpufreqActuator implements FrequencyActuator {
             if (!SysfsRoot.readLine(dir.resolve(ch.file())).map(ch.expected()::equals).orElse(false)) {
                 return true;
             }
+        }
+        // A file the other tool did not touch when flash stepped back may have been changed since
+        // (its limit after its governor): that is the tool's too, and must come back as well.
+        boolean more = false;
+        for (Map.Entry<String, String> e : y.leftAs.entrySet()) {
+            if (y.changes.stream().anyMatch(ch -> ch.file().equals(e.getKey()))) {
+                continue;
+            }
+            java.util.Optional<String> now = SysfsRoot.readLine(dir.resolve(e.getKey()));
+            if (now.isPresent() && !now.get().equals(e.getValue())) {
+                y.changes.add(new ForeignChange(policyId, e.getKey(), e.getValue(), now.get(), Instant.now()));
+                more = true;
+            }
+        }
+        if (more) {
+            return true;
         }
         takeBack(policyId);
         return false;
@@ -632,10 +654,14 @@ public final class CpufreqActuator implements FrequencyActuator {
         final boolean forgotten;
         int calls;
 
-        Yield(SavedPolicy original, List<ForeignChange> changes, boolean forgotten) {
+        /** The tracked files as they were once flash stepped back (file name -> value). */
+        final Map<String, String> leftAs;
+
+        Yield(SavedPolicy original, List<ForeignChange> changes, boolean forgotten, Map<String, String> leftAs) {
             this.original = original;
             this.changes = changes;
             this.forgotten = forgotten;
+            this.leftAs = leftAs;
         }
     }
 }
