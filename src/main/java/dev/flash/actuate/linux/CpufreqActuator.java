@@ -51,7 +51,8 @@ import java.util.TreeMap;
  * (another governor refuses it). A difference is another tool's (or the kernel's) doing: flash hands back its
  * own values that are still in place, leaves the other tool's, drops the policy from the state
  * file (so no restore writes over it), raises {@link ForeignChangeException} once and writes
- * nothing more to the policy until the changed values are back as flash expects them, or until
+ * nothing more to the policy until the changed values are back as flash expects them and the
+ * others still as flash left them (a tool that took the governor may set a limit next), or until
  * {@link #resume}. Nothing is re-written to win the policy back: that would be a fight.
  * {@code scaling_setspeed} is not compared: the kernel shows the current frequency there, which
  * hardware moves on its own.
@@ -505,7 +506,6 @@ public final class CpufreqActuator implements FrequencyActuator {
             Optional<SavedPolicy> earlier = dryRun ? Optional.empty() : store.saved(root, id);
             SavedPolicy carried = carriedOriginals.remove(id);
             if (earlier.isPresent()) {
-                c.original = earlier.get();
                 c.saved = true;
                 // Met again (replugged, or a crashed run's file adopted): a setting that holds
                 // neither its original nor a value flash recorded as its own was reset by the
