@@ -16,6 +16,9 @@ import java.util.List;
  * @param damage            what was wrong with a damaged state file (the values it lost); null
  *                          when the file was sound
  * @param keptAside         where the damaged file was moved; null when it was not
+ * @param leftToOthers      files that hold neither the saved value nor one flash wrote there:
+ *                          another tool (or the kernel) set them after flash's last write, and
+ *                          the restore left them as they are
  */
 public record RestoreReport(
         Path stateFile,
@@ -25,13 +28,25 @@ public record RestoreReport(
         List<Integer> vanishedPolicies,
         List<Failure> failures,
         String damage,
-        Path keptAside) {
+        Path keptAside,
+        List<Left> leftToOthers) {
 
     /** One file that could not be restored. */
     public record Failure(String file, String reason, boolean permissionDenied) {
     }
 
+    /**
+     * A file another tool changed after flash's last write: left as it is.
+     *
+     * @param file  the file
+     * @param found what it holds (the other tool's value)
+     * @param saved what flash had saved as its original (not written back)
+     */
+    public record Left(String file, String found, String saved) {
+    }
+
     public RestoreReport {
+        leftToOthers = List.copyOf(leftToOthers);
         restoredFiles = List.copyOf(restoredFiles);
         vanishedPolicies = List.copyOf(vanishedPolicies);
         failures = List.copyOf(failures);
@@ -39,10 +54,13 @@ public record RestoreReport(
 
     /** Nothing to restore (no state file or an empty one). */
     public static RestoreReport nothing(Path stateFile) {
-        return new RestoreReport(stateFile, null, false, List.of(), List.of(), List.of(), null, null);
+        return new RestoreReport(stateFile, null, false, List.of(), List.of(), List.of(), null, null, List.of());
     }
 
-    /** True when every saved value was written back (or had nothing left to restore). */
+    /**
+     * True when every saved value was written back, had nothing left to restore, or was left
+     * to another tool that changed it after flash's last write (that is the outcome wanted).
+     */
     public boolean complete() {
         return failures.isEmpty() && damage == null;
     }
@@ -71,6 +89,10 @@ public record RestoreReport(
         }
         if (!vanishedPolicies.isEmpty()) {
             sb.append("; policies gone (nothing left to restore): ").append(vanishedPolicies);
+        }
+        for (Left l : leftToOthers) {
+            sb.append("; left to another tool: ").append(l.file()).append(' ').append(l.found())
+                    .append(" (saved ").append(l.saved()).append(')');
         }
         for (Failure f : failures) {
             sb.append("; FAILED ").append(f.reason());

@@ -45,10 +45,36 @@ import java.util.function.Function;
  * <p>A damaged file (truncated, malformed, empty, an entry missing a field) is read as far as it
  * can be: every value that can be read is restored, and the file is kept aside as
  * {@code state.json.damaged-TIME}, never deleted, for the operator to read; the report says so.
+ *
+ * <p>Sharing the node: next to each original the file records, per setting flash writes
+ * ({@code scaling_governor}, {@code scaling_min_freq}, {@code scaling_max_freq}), the values flash
+ * itself may have left there ({@code written_by_flash}). A restore writes the original back only
+ * where the file holds the original or one of those values; any other value was set by another
+ * tool (or the kernel) after flash's last write, and is left as it is and reported
+ * ({@link RestoreReport#leftToOthers()}). A file written by an older flash, without the record,
+ * is restored everywhere, as before. {@code scaling_setspeed} is not compared (the kernel shows
+ * the current frequency there): it is written back when the governor is.
+ *
+ * <p>Why the record is written ahead, and holds two values. Flash calls
+ * {@link #ours(SysfsRoot, int, String, String...)} with what the file holds now (as flash knows
+ * it: found there or its own last write read back) and the value it is about to write, and the
+ * record is durable before the write. So whatever instant a SIGKILL comes, the file holds a value
+ * of the record: before the record is rewritten, the old record named what the file holds; after
+ * it and before the write, the file still holds the first value; after the write, the second.
+ * Recording after the write instead would leave a window (written, not yet recorded) in which a
+ * crash makes flash's own cap look like another tool's, and the CPU would stay capped: the worse
+ * error. Once the write is read back, the record may narrow to that one value (flash does so for
+ * the governor, written once, so another tool's later choice of the first value is not taken for
+ * flash's). A value that another tool sets equal to one in the record cannot be told from flash's
+ * and is restored over: the record is kept to at most the two (or three) values that can be in
+ * the file, and an unchanged set is not rewritten, so the file is rewritten only when a cap moves
+ * to a value other than the last two.
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/flash");
     public static final String FILE_NAME = "state.json";
+    /** The settings whose values flash writes and records ({@link #ours}). */
+    public static final List<String> TRACKED = List.of("scaling_governor", "scaling_min_freq", "scaling_max_freq");
     private static final int VERSION = 1;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
@@ -175,6 +201,160 @@ public final class StateStore {
     }
 
     /**
+     * Records that {@code file} of a saved policy may hold only {@code values} (besides the saved
+     * original) as far as flash is concerned, durable before it returns: call it with what the
+     * file holds now and what flash is about to write, before the write (see the class comment
+     * for why). A set equal to the one recorded is not rewritten. Nothing is recorded for a
+     * policy that is not saved.
+     *
+     * @throws ActuationException when the state file cannot be written
+     */
+    public synchronized void ours(SysfsRoot root, int policyId, String file, String... values)
+            throws ActuationException {
+        record(root, policyId, file, false, values);
+    }
+
+    /**
+     * Adds a value flash may have left in {@code file} (read back after its write, when the kernel
+     * showed another value than the one written; or found when it met a saved policy again, e.g.
+     * replugged with the kernel's defaults) to the record, durable before it returns.
+     */
+    public synchronized void alsoOurs(SysfsRoot root, int policyId, String file, String value)
+            throws ActuationException {
+        record(root, policyId, file, true, value);
+    }
+
+    private void record(SysfsRoot root, int policyId, String file, boolean add, String... values)
+            throws ActuationException {
+        if (!TRACKED.contains(file)) {
+            throw new IllegalArgumentException("not a tracked setting: " + file);
+        }
+        load();
+        requireSound();
+        requireSameRoot(root);
+        for (PolicyEntry e : state.policies) {
+            if (e.id == policyId) {
+                if (e.written_by_flash == null) {
+                    return; // saved by an older flash: unknown, every value goes back at restore
+                }
+                String original = e.original(file);
+                List<String> next = new ArrayList<>();
+                List<String> now = e.written_by_flash.get(file);
+                if (add && now != null) {
+                    next.addAll(now);
+                }
+                for (String v : values) {
+                    String t = v == null ? null : v.strip();
+                    if (t != null && !t.isEmpty() && !sameValue(t, original) && !containsValue(next, t)) {
+                        next.add(t);
+                    }
+                }
+                if (now != null && now.size() == next.size() && next.stream().allMatch(v -> containsValue(now, v))) {
+                    return; // unchanged: not rewritten
+                }
+                e.written_by_flash.put(file, next);
+                persist();
+                return;
+            }
+        }
+    }
+
+    /**
+     * A saved policy met again (its CPUs replugged, or a crashed run's file adopted): each setting
+     * that holds neither its saved original nor a value flash recorded as its own was reset by the
+     * kernel or set by another tool since flash's last write, so its original becomes what it
+     * holds now (and its record is emptied); durable before it returns. Settings that still hold
+     * flash's values keep their originals. A file of an older flash (no record) is left as it is.
+     *
+     * @return the policy's originals after the change
+     * @throws ActuationException when the policy is not saved or the file cannot be written
+     */
+    public synchronized SavedPolicy meetAgain(SysfsRoot root, int policyId, String governor, long minKhz,
+            long maxKhz) throws ActuationException {
+        load();
+        requireSound();
+        requireSameRoot(root);
+        for (PolicyEntry e : state.policies) {
+            if (e.id != policyId) {
+                continue;
+            }
+            if (e.written_by_flash != null) {
+                boolean changed = false;
+                String[] now = {governor, Long.toString(minKhz), Long.toString(maxKhz)};
+                for (int i = 0; i < TRACKED.size(); i++) {
+                    String f = TRACKED.get(i);
+                    List<String> ours = e.written_by_flash.get(f);
+                    if (sameValue(now[i], e.original(f)) || containsValue(ours, now[i])) {
+                        continue;
+                    }
+                    switch (f) {
+                        case "scaling_governor" -> {
+                            e.scaling_governor = governor;
+                            e.scaling_setspeed = null; // a speed belonged to the governor that went
+                        }
+                        case "scaling_min_freq" -> e.scaling_min_freq = minKhz;
+                        default -> e.scaling_max_freq = maxKhz;
+                    }
+                    ours.clear();
+                    changed = true;
+                }
+                if (changed) {
+                    persist();
+                }
+            }
+            return e.toSaved();
+        }
+        throw new ActuationException(file + ": policy" + policyId + " is not saved");
+    }
+
+    /** The values flash recorded as its own for a file of a saved policy; empty when none or unknown. */
+    public synchronized List<String> recordedOurs(int policyId, String file) throws ActuationException {
+        load();
+        for (PolicyEntry e : state.policies) {
+            if (e.id == policyId && e.written_by_flash != null) {
+                List<String> v = e.written_by_flash.get(file);
+                return v == null ? List.of() : List.copyOf(v);
+            }
+        }
+        return List.of();
+    }
+
+    /** Two sysfs values are the same: equal text, or equal numbers ("2000000" and "2000000 "). */
+    static boolean sameValue(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        String x = a.strip();
+        String y = b.strip();
+        if (x.equals(y)) {
+            return true;
+        }
+        try {
+            return Long.parseLong(x) == Long.parseLong(y);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Long.parseLong(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean containsValue(List<String> values, String v) {
+        for (String x : values) {
+            if (sameValue(x, v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Writes every saved value back under {@code root}, per policy in a safe order: the limits
      * so that min <= max holds after each write, then the governor, then the setspeed. A policy
      * whose directory is gone is reported and dropped. The file is deleted when nothing is left
@@ -211,6 +391,7 @@ public final class StateStore {
         List<String> restored = new ArrayList<>();
         List<Integer> vanished = new ArrayList<>();
         List<RestoreReport.Failure> failures = new ArrayList<>();
+        List<RestoreReport.Left> left = new ArrayList<>();
         Iterator<PolicyEntry> it = state.policies.iterator();
         while (it.hasNext()) {
             PolicyEntry e = it.next();
@@ -221,12 +402,13 @@ public final class StateStore {
                 continue;
             }
             int failedBefore = failures.size();
-            restorePolicy(root, policyDir, e, restored, failures);
+            restorePolicy(root, policyDir, e, restored, failures, left);
             if (failures.size() == failedBefore) {
                 it.remove();
             } else if (!Files.isDirectory(policyDir)) {
                 // it went away while we wrote (hotplug): nothing of ours is left there
                 failures.subList(failedBefore, failures.size()).clear();
+                left.removeIf(l -> l.file().startsWith(policyDir.toString() + "/"));
                 vanished.add(e.id);
                 it.remove();
             }
@@ -245,7 +427,7 @@ public final class StateStore {
                 persist();
             }
         }
-        return new RestoreReport(file, rootText, true, restored, vanished, failures, damaged, keptAside);
+        return new RestoreReport(file, rootText, true, restored, vanished, failures, damaged, keptAside, left);
     }
 
     /** Restores under the sysfs root recorded in the file (plain file writes). */
@@ -285,29 +467,58 @@ public final class StateStore {
         return restoreLeftover(stateDir, SysfsRoot::new);
     }
 
-    /** The values a damaged entry lacks are skipped; the others still go back. */
+    /**
+     * The values a damaged entry lacks are skipped; the others still go back. A setting that holds
+     * neither its original nor a value flash recorded as its own was set by another tool after
+     * flash's last write: it is left, and so is the speed when the governor is.
+     */
     private static void restorePolicy(SysfsRoot root, Path policyDir, PolicyEntry saved,
-            List<String> restored, List<RestoreReport.Failure> failures) {
+            List<String> restored, List<RestoreReport.Failure> failures, List<RestoreReport.Left> left) {
         Path minFile = policyDir.resolve("scaling_min_freq");
         Path maxFile = policyDir.resolve("scaling_max_freq");
+        Path governorFile = policyDir.resolve("scaling_governor");
+        Long min = ownedOrLeft(saved, minFile, saved.scaling_min_freq, left);
+        Long max = ownedOrLeft(saved, maxFile, saved.scaling_max_freq, left);
+        String governor = ownedOrLeft(saved, governorFile, saved.scaling_governor, left);
         long currentMax = SysfsRoot.readLong(maxFile, -1);
         // Raising min above the current max (or lowering max below the current min) is EINVAL on
         // older kernels and clamped on newer ones: when the saved min is above the current max,
         // the max has to move first.
-        boolean maxFirst = saved.scaling_min_freq != null && currentMax >= 0 && saved.scaling_min_freq > currentMax;
-        Long first = maxFirst ? saved.scaling_max_freq : saved.scaling_min_freq;
-        Long second = maxFirst ? saved.scaling_min_freq : saved.scaling_max_freq;
+        boolean maxFirst = min != null && currentMax >= 0 && min > currentMax;
+        Long first = maxFirst ? max : min;
+        Long second = maxFirst ? min : max;
         if (first != null) {
             put(root, maxFirst ? maxFile : minFile, first, restored, failures);
         }
         if (second != null) {
             put(root, maxFirst ? minFile : maxFile, second, restored, failures);
         }
-        boolean governorBack = saved.scaling_governor != null
-                && put(root, policyDir.resolve("scaling_governor"), saved.scaling_governor, restored, failures);
+        boolean governorBack = governor != null && put(root, governorFile, governor, restored, failures);
         if (saved.scaling_setspeed != null && saved.scaling_setspeed >= 0 && governorBack) {
             put(root, policyDir.resolve("scaling_setspeed"), saved.scaling_setspeed, restored, failures);
         }
+    }
+
+    /**
+     * The saved value when it is to be written back; null (and the file in {@code left}) when the
+     * file holds another tool's value. Written back: no record (a file of an older flash), an
+     * unreadable, empty or non-numeric limit (the write names why; a write cut short by a kill
+     * leaves a file empty), the original itself, or a value flash recorded.
+     */
+    private static <T> T ownedOrLeft(PolicyEntry saved, Path file, T original, List<RestoreReport.Left> left) {
+        if (original == null || saved.written_by_flash == null) {
+            return original;
+        }
+        String found = SysfsRoot.readLine(file).orElse("").strip();
+        if (found.isEmpty() || (original instanceof Long && !isNumber(found))) {
+            return original; // unreadable, empty (cut short by a kill mid-write): not another tool's value
+        }
+        List<String> ours = saved.written_by_flash.get(file.getFileName().toString());
+        if (sameValue(found, String.valueOf(original)) || (ours != null && containsValue(ours, found))) {
+            return original;
+        }
+        left.add(new RestoreReport.Left(file.toString(), found, String.valueOf(original)));
+        return null;
     }
 
     private static boolean put(SysfsRoot root, Path file, Object value, List<String> restored,
@@ -490,6 +701,28 @@ public final class StateStore {
         Long scaling_min_freq;
         Long scaling_max_freq;
         Long scaling_setspeed;
+        /**
+         * Per tracked setting, the values flash may have left there besides the original (see
+         * the class comment); null in a file of an older flash (then everything is written back).
+         */
+        java.util.Map<String, List<String>> written_by_flash;
+
+        static java.util.Map<String, List<String>> emptyRecord() {
+            java.util.Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+            for (String f : TRACKED) {
+                m.put(f, new ArrayList<>());
+            }
+            return m;
+        }
+
+        String original(String file) {
+            return switch (file) {
+                case "scaling_governor" -> scaling_governor;
+                case "scaling_min_freq" -> scaling_min_freq == null ? null : scaling_min_freq.toString();
+                case "scaling_max_freq" -> scaling_max_freq == null ? null : scaling_max_freq.toString();
+                default -> null;
+            };
+        }
 
         static PolicyEntry of(SavedPolicy p) {
             PolicyEntry e = new PolicyEntry();
@@ -498,6 +731,7 @@ public final class StateStore {
             e.scaling_min_freq = p.scalingMinKhz();
             e.scaling_max_freq = p.scalingMaxKhz();
             e.scaling_setspeed = p.hasSetspeed() ? p.setspeedKhz() : null;
+            e.written_by_flash = emptyRecord();
             return e;
         }
 
@@ -543,7 +777,42 @@ public final class StateStore {
                     problems.add("policy " + e.id + ": scaling_setspeed is not a frequency");
                 }
             }
+            JsonElement record = o.get("written_by_flash");
+            if (record != null && !record.isJsonNull()) {
+                e.written_by_flash = readRecord(record);
+                if (e.written_by_flash == null) {
+                    // unknown: every value goes back, as from a file without the record
+                    problems.add("policy " + e.id + ": written_by_flash unreadable");
+                }
+            }
             return e;
+        }
+
+        /** The record, or null when it is not an object of string or number arrays. */
+        private static java.util.Map<String, List<String>> readRecord(JsonElement record) {
+            if (!record.isJsonObject()) {
+                return null;
+            }
+            java.util.Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+            for (var entry : record.getAsJsonObject().entrySet()) {
+                if (!entry.getValue().isJsonArray()) {
+                    return null;
+                }
+                List<String> values = new ArrayList<>();
+                for (JsonElement v : entry.getValue().getAsJsonArray()) {
+                    if (!v.isJsonPrimitive()) {
+                        return null;
+                    }
+                    values.add(v.getAsString().strip());
+                }
+                m.put(entry.getKey(), values);
+            }
+            for (String f : TRACKED) {
+                if (!m.containsKey(f)) {
+                    return null;
+                }
+            }
+            return m;
         }
 
         /** A non-negative integer, or null when the key is missing or holds anything else. */

@@ -46,6 +46,9 @@ import picocli.CommandLine.Spec;
             "This command writes them back (limits first, in an order that keeps min <= max,",
             "then the governor, then the speed) and deletes the file once all are back.",
             "Policies whose CPUs were removed meanwhile are reported and dropped.",
+            "A setting that holds neither its saved value nor one flashd wrote there was",
+            "changed by another tool after flashd's last write (the file records flashd's",
+            "writes): it is left as it is and named (\"left to another tool\"); exit 0.",
             "STATE_DIR is state_dir from the daemon's configuration (--config, default",
             "/etc/flash/flashd.toml when it exists), unless --state-dir names it; a file the",
             "daemon would refuse for another key still gives its state_dir (with a warning).",
@@ -269,6 +272,10 @@ public final class RestoreCommand implements Callable<Integer> {
             out.println("Restored " + r.restoredFiles().size() + " cpufreq values under "
                     + r.sysfsRoot() + "; " + r.failures().size() + " could not be restored:");
         }
+        for (RestoreReport.Left l : r.leftToOthers()) {
+            out.println("Left to another tool (changed after flashd's last write): " + l.file() + " = " + l.found()
+                    + " (flashd had saved " + l.saved() + ")");
+        }
         if (!r.vanishedPolicies().isEmpty()) {
             out.println("Policies gone since they were saved (the kernel dropped their settings): "
                     + r.vanishedPolicies());
@@ -299,6 +306,15 @@ public final class RestoreCommand implements Callable<Integer> {
         JsonArray vanished = new JsonArray();
         r.vanishedPolicies().forEach(vanished::add);
         o.add("vanishedPolicies", vanished);
+        JsonArray left = new JsonArray();
+        for (RestoreReport.Left l : r.leftToOthers()) {
+            JsonObject lo = new JsonObject();
+            lo.addProperty("file", l.file());
+            lo.addProperty("found", l.found());
+            lo.addProperty("saved", l.saved());
+            left.add(lo);
+        }
+        o.add("leftToOtherTools", left);
         JsonArray failures = new JsonArray();
         for (RestoreReport.Failure f : r.failures()) {
             JsonObject fo = new JsonObject();

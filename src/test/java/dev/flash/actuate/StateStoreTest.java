@@ -85,7 +85,11 @@ class StateStoreTest {
         assertEquals(before, fake.settingsSnapshot());
     }
 
-    /** Kernels before 5.3 reject crossed limits (EINVAL): there the order is what makes it work. */
+    /**
+     * Kernels before 5.3 reject crossed limits (EINVAL): there the order is what makes it work.
+     * The crossed limits are set by hand here, which a restore of today's file leaves as another
+     * tool's; a file of an older flash (without the record of its writes) puts every value back.
+     */
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void limitsAreRestoredInAnOrderTheKernelAccepts(boolean currentKernel) throws Exception {
@@ -96,6 +100,7 @@ class StateStoreTest {
         Map<String, String> upBefore = up.settingsSnapshot();
         applyAndAbandon(up, 2_600_000);
         // another tool moved both limits below the saved min: min has to wait for max
+        stripRecord();
         kernel.write(up.policyDir(0).resolve("scaling_min_freq"), "800000");
         kernel.write(up.policyDir(0).resolve("scaling_max_freq"), "1000000");
         assertTrue(StateStore.restoreLeftover(stateDir(), p -> up.sysfs(kernel)).complete());
@@ -105,6 +110,7 @@ class StateStoreTest {
         down.set(0, "scaling_max_freq", "1500000");
         Map<String, String> downBefore = down.settingsSnapshot();
         applyAndAbandon(down, 1_200_000);
+        stripRecord();
         kernel.write(down.policyDir(0).resolve("scaling_max_freq"), "4000000");
         kernel.write(down.policyDir(0).resolve("scaling_min_freq"), "3500000");
         assertTrue(StateStore.restoreLeftover(stateDir(), p -> down.sysfs(kernel)).complete());
@@ -255,5 +261,168 @@ class StateStoreTest {
         assertTrue(e.getMessage().contains("state.json") && e.getMessage().contains("flash restore"), e.getMessage());
         assertEquals("4000000", fake.read(0, "scaling_max_freq"), "nothing written without saving first");
         assertEquals("{ not json", Files.readString(stateDir().resolve("state.json")));
+    }
+
+    // ---- another tool's value after flash's last write (issue 20: SIGKILL, then flash restore) ----
+
+    @Test
+    void restoreLeavesALimitAnotherToolSetAfterFlashsLastCap() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 2);
+        applyAndAbandon(fake, 1_000_000); // flash capped both at 1 GHz, then was SIGKILLed
+        assertEquals("1000000", fake.read(0, "scaling_max_freq"));
+        kernel.write(fake.policyDir(0).resolve("scaling_max_freq"), "2000000"); // another tool, after
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> new dev.flash.sysfs.SysfsRoot(p).withWriter(kernel));
+        assertEquals("2000000", fake.read(0, "scaling_max_freq"), "the other tool's limit is left: " + r.summary());
+        assertEquals("4000000", fake.read(1, "scaling_max_freq"), "flash's own cap goes");
+        assertTrue(r.complete(), "leaving another tool's value is not a failure: " + r.summary());
+        assertEquals(List.of(new RestoreReport.Left(fake.policyDir(0).resolve("scaling_max_freq").toString(),
+                "2000000", "4000000")), r.leftToOthers());
+        assertTrue(r.summary().contains("left to another tool"), r.summary());
+        assertFalse(Files.exists(stateDir().resolve("state.json")), "nothing left to restore");
+    }
+
+    @Test
+    void restoreLeavesAGovernorAnotherToolSetAndTheSpeedWithIt() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 2, 1);
+        fake.set(0, "scaling_min_freq", "1000000");
+        applyAndAbandon(fake, 1_200_000); // userspace attached on both
+        kernel.write(fake.policyDir(0).resolve("scaling_governor"), "performance");
+
+        RestoreReport r = new StateStore(stateDir()).restore(fake.sysfs(kernel));
+        assertEquals("performance", fake.read(0, "scaling_governor"), r.summary());
+        assertEquals("1000000", fake.read(0, "scaling_min_freq"), "the limits flash never changed stay as found");
+        assertEquals("schedutil", fake.read(1, "scaling_governor"), "the other policy is flash's: restored");
+        assertEquals(List.of(new RestoreReport.Left(fake.policyDir(0).resolve("scaling_governor").toString(),
+                "performance", "schedutil")), r.leftToOthers());
+        assertEquals("800000", fake.read(1, "scaling_min_freq"));
+    }
+
+    /** A value another tool set that equals the saved original is simply the original: written, nothing left. */
+    @Test
+    void aToolThatPutsTheOriginalBackIsNotReported() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        kernel.write(fake.policyDir(0).resolve("scaling_max_freq"), "4000000");
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+        assertEquals(List.of(), r.leftToOthers());
+        assertEquals(before, fake.settingsSnapshot());
+    }
+
+    /**
+     * The record is written before each write and holds what the file held and what is written:
+     * a SIGKILL at any instant (before a write reaches the kernel, or right after, before anything
+     * else) still finds flash's value in the record, and the restore puts everything back.
+     */
+    @Test
+    void aKillAtAnyWriteStillRestoresEverything() throws Exception {
+        long[] targets = {1_000_000, 1_500_000, 2_000_000, 2_500_000, 1_200_000};
+        for (int n = 1; n <= targets.length; n++) {
+            for (boolean afterTheWrite : new boolean[] {false, true}) {
+                String name = "kill" + n + (afterTheWrite ? "after" : "before");
+                FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve(name), 1);
+                Map<String, String> before = fake.settingsSnapshot();
+                Path dir = tmp.resolve(name + "-run");
+                int dieAt = n;
+                int[] count = {0};
+                dev.flash.sysfs.SysfsWriter dying = (file, value) -> {
+                    if (file.getFileName().toString().equals("scaling_max_freq") && ++count[0] == dieAt) {
+                        if (afterTheWrite) {
+                            kernel.write(file, value);
+                        }
+                        throw new Killed();
+                    }
+                    kernel.write(file, value);
+                };
+                CpufreqActuator a = new CpufreqActuator(new dev.flash.sysfs.SysfsRoot(fake.root()).withWriter(dying),
+                        new StateStore(dir), false);
+                PolicySample p = read(fake).get(0);
+                assertThrows(Killed.class, () -> {
+                    for (long t : targets) {
+                        a.apply(p, t);
+                    }
+                });
+                RestoreReport r = StateStore.restoreLeftover(dir, q -> fake.sysfs(kernel));
+                assertEquals(List.of(), r.leftToOthers(), name + ": " + r.summary());
+                assertEquals(before, fake.settingsSnapshot(), name + ": " + r.summary());
+            }
+        }
+    }
+
+    /** A file left empty (a write cut short by the kill) is not another tool's value: the original goes back. */
+    @Test
+    void anEmptyLimitIsRestoredNotLeft() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        applyAndAbandon(fake, 1_000_000);
+        Files.writeString(fake.policyDir(0).resolve("scaling_max_freq"), "");
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+        assertEquals(List.of(), r.leftToOthers(), r.summary());
+        assertEquals("4000000", fake.read(0, "scaling_max_freq"));
+    }
+
+    private static final class Killed extends RuntimeException {
+        Killed() {
+            super("SIGKILL", null, false, false);
+        }
+    }
+
+    /** A state file of an older flash (no record of its writes): every saved value goes back, as before. */
+    @Test
+    void aFileWithoutTheRecordRestoresEverything() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        stripRecord();
+        kernel.write(fake.policyDir(0).resolve("scaling_max_freq"), "2000000");
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+        assertTrue(r.complete() && r.leftToOthers().isEmpty(), r.summary());
+        assertEquals(before, fake.settingsSnapshot());
+    }
+
+    private void stripRecord() throws Exception {
+        Path file = stateDir().resolve("state.json");
+        JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        o.getAsJsonArray("policies").forEach(e -> e.getAsJsonObject().remove("written_by_flash"));
+        Files.writeString(file, o.toString());
+    }
+
+    /**
+     * A saved policy met again by a new run (the crashed run's file adopted) whose limit another
+     * tool changed meanwhile: that limit is the tool's; the new run starts from it and its stop
+     * puts it back, not the original saved before the tool's change.
+     */
+    @Test
+    void aRunThatMeetsASavedPolicyAgainTakesAnotherToolsLimitAsFound() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        applyAndAbandon(fake, 1_000_000);
+        kernel.write(fake.policyDir(0).resolve("scaling_max_freq"), "2000000");
+        try (CpufreqActuator a = new CpufreqActuator(fake.sysfs(kernel), new StateStore(stateDir()), false)) {
+            PolicySample p = read(fake).get(0);
+            assertEquals(2_000_000, a.apply(p, 3_000_000), "the tool's limit bounds the new run");
+            a.apply(p, 1_500_000);
+            a.restore();
+        }
+        assertEquals("2000000", fake.read(0, "scaling_max_freq"));
+    }
+
+    /** The record stays small: caps moving between two values do not rewrite the file. */
+    @Test
+    void capsMovingBetweenTwoValuesDoNotRewriteTheFile() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 1);
+        StateStore store = new StateStore(stateDir());
+        CpufreqActuator a = new CpufreqActuator(fake.sysfs(kernel), store, false);
+        PolicySample p = read(fake).get(0);
+        a.apply(p, 1_000_000);
+        a.apply(p, 2_000_000);
+        Path file = stateDir().resolve("state.json");
+        String after2 = Files.readString(file);
+        for (int i = 0; i < 6; i++) {
+            a.apply(p, i % 2 == 0 ? 1_000_000 : 2_000_000);
+        }
+        assertEquals(after2, Files.readString(file), "same pair: not rewritten");
+        assertEquals(List.of("1000000", "2000000"), new StateStore(stateDir()).recordedOurs(0, "scaling_max_freq"));
+        a.apply(p, 3_000_000);
+        assertEquals(List.of("2000000", "3000000"), new StateStore(stateDir()).recordedOurs(0, "scaling_max_freq"));
     }
 }

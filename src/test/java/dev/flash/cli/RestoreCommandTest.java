@@ -82,6 +82,37 @@ class RestoreCommandTest {
         assertEquals(before, fake.settingsSnapshot());
     }
 
+    /**
+     * After a SIGKILL another tool set a limit flashd had capped: `flash restore` leaves the
+     * tool's value, names it, and exits 0 (flashd's own values all went back).
+     */
+    @Test
+    void aLimitAnotherToolSetAfterTheKillIsLeftAndNamed() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("t"), 2);
+        applyAndAbandon(fake, 1_000_000);
+        kernel.write(fake.policyDir(1).resolve("scaling_max_freq"), "2500000");
+
+        assertEquals(ExitCodes.OK, restore("--state-dir", stateDir().toString(), "--json"));
+        assertEquals("2500000", fake.read(1, "scaling_max_freq"));
+        assertEquals("4000000", fake.read(0, "scaling_max_freq"));
+        JsonObject o = JsonParser.parseString(out.toString()).getAsJsonObject();
+        assertEquals("restored", o.get("status").getAsString());
+        var left = o.getAsJsonArray("leftToOtherTools");
+        assertEquals(1, left.size(), out.toString());
+        assertEquals(fake.policyDir(1).resolve("scaling_max_freq").toString(),
+                left.get(0).getAsJsonObject().get("file").getAsString());
+        assertEquals("2500000", left.get(0).getAsJsonObject().get("found").getAsString());
+        assertEquals("4000000", left.get(0).getAsJsonObject().get("saved").getAsString());
+
+        // the same in words
+        FakeSysfs again = FakeSysfs.intelPstateActive(tmp.resolve("t2"), 1);
+        applyAndAbandon(again, 1_000_000);
+        kernel.write(again.policyDir(0).resolve("scaling_max_freq"), "3000000");
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, restore("--state-dir", stateDir().toString()));
+        assertTrue(out.toString().contains("Left to another tool") && out.toString().contains("= 3000000"), out.toString());
+    }
+
     @Test
     void partialFailureExitsOneNamingTheFile() throws Exception {
         FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 2, 1);

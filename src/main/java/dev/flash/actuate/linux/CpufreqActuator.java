@@ -51,7 +51,8 @@ import java.util.TreeMap;
  * (another governor refuses it). A difference is another tool's (or the kernel's) doing: flash hands back its
  * own values that are still in place, leaves the other tool's, drops the policy from the state
  * file (so no restore writes over it), raises {@link ForeignChangeException} once and writes
- * nothing more to the policy until the changed values are back as flash expects them, or until
+ * nothing more to the policy until the changed values are back as flash expects them and the
+ * others still as flash left them (a tool that took the governor may set a limit next), or until
  * {@link #resume}. Nothing is re-written to win the policy back: that would be a fight.
  * {@code scaling_setspeed} is not compared: the kernel shows the current frequency there, which
  * hardware moves on its own.
@@ -157,9 +158,12 @@ public final class CpufreqActuator implements FrequencyActuator {
             return c.lastApplied;
         }
         if (!c.userspaceAttached) {
+            // recorded before the write, narrowed after it (see StateStore on the order)
+            store.ours(root, c.id, GOVERNOR, c.expectedGovernor, USERSPACE);
             write(c.file(GOVERNOR), USERSPACE);
             c.userspaceAttached = true;
             c.expectedGovernor = USERSPACE;
+            store.ours(root, c.id, GOVERNOR, USERSPACE);
         }
         try {
             writeControl(c.setspeed, Long.toString(target));
@@ -199,6 +203,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         }
         // never below the policy's lower limit: the kernel would reject max < min with EINVAL
         long cap = Math.max(target, currentMin > 0 ? currentMin : c.foundMin);
+        // Recorded before the write: what the file holds now and the cap (see StateStore on the
+        // order); an unchanged pair is not rewritten, so caps moving between two values cost nothing.
+        store.ours(root, c.id, MAX, Long.toString(c.expectedMax), Long.toString(cap));
         try {
             writeControl(c.max, Long.toString(cap));
         } catch (SysfsException e) {
@@ -208,6 +215,9 @@ public final class CpufreqActuator implements FrequencyActuator {
         long back = readBack(c.max);
         if (back < 0) {
             throw new ActuationException(c.file(MAX) + ": wrote " + cap + " but it reads back no number");
+        }
+        if (back != cap) {
+            store.alsoOurs(root, c.id, MAX, Long.toString(back)); // the kernel showed its own value
         }
         c.expectedMax = back;
         return c.applied(target, back);
@@ -299,8 +309,14 @@ public final class CpufreqActuator implements FrequencyActuator {
                 failed.add(e.getMessage());
             }
         }
+        // What the tracked files hold once flash stepped back: the other tool's values and flash's
+        // hand-backs. The policy is taken back only when every file is as flash expects again.
+        Map<String, String> leftAs = new HashMap<>();
+        for (String f : List.of(GOVERNOR, MIN, MAX)) {
+            SysfsRoot.readLine(c.file(f)).ifPresent(v -> leftAs.put(f, v));
+        }
         // Kept in the state file when a hand-back failed: flash's value must not outlive it.
-        yields.put(c.id, new Yield(o, List.copyOf(changes), failed.isEmpty()));
+        yields.put(c.id, new Yield(o, new ArrayList<>(changes), failed.isEmpty(), leftAs));
         drop(c.id);
         StringBuilder m = new StringBuilder("another tool changed ");
         for (int i = 0; i < changes.size(); i++) {
@@ -345,6 +361,22 @@ public final class CpufreqActuator implements FrequencyActuator {
             if (!SysfsRoot.readLine(dir.resolve(ch.file())).map(ch.expected()::equals).orElse(false)) {
                 return true;
             }
+        }
+        // A file the other tool did not touch when flash stepped back may have been changed since
+        // (its limit after its governor): that is the tool's too, and must come back as well.
+        boolean more = false;
+        for (Map.Entry<String, String> e : y.leftAs.entrySet()) {
+            if (y.changes.stream().anyMatch(ch -> ch.file().equals(e.getKey()))) {
+                continue;
+            }
+            java.util.Optional<String> now = SysfsRoot.readLine(dir.resolve(e.getKey()));
+            if (now.isPresent() && !now.get().equals(e.getValue())) {
+                y.changes.add(new ForeignChange(policyId, e.getKey(), e.getValue(), now.get(), Instant.now()));
+                more = true;
+            }
+        }
+        if (more) {
+            return true;
         }
         takeBack(policyId);
         return false;
@@ -474,10 +506,15 @@ public final class CpufreqActuator implements FrequencyActuator {
             Optional<SavedPolicy> earlier = dryRun ? Optional.empty() : store.saved(root, id);
             SavedPolicy carried = carriedOriginals.remove(id);
             if (earlier.isPresent()) {
-                c.original = earlier.get();
                 c.saved = true;
+                // Met again (replugged, or a crashed run's file adopted): a setting that holds
+                // neither its original nor a value flash recorded as its own was reset by the
+                // kernel (hotplug) or set by another tool meanwhile; the saved original of that
+                // setting no longer says what to put back, what is there now does.
+                c.original = store.meetAgain(root, id, governor, c.expectedMin, c.expectedMax);
             } else if (carried != null) {
                 c.original = carried; // resumed after another tool had it: still the first-found values
+                c.foundIsOurs = true; // the values came back to what flash expected: its own again
             } else {
                 long setspeed = USERSPACE.equals(governor)
                         ? SysfsRoot.readLong(dir.resolve("scaling_setspeed"), -1) : -1;
@@ -500,6 +537,11 @@ public final class CpufreqActuator implements FrequencyActuator {
         if (!c.saved) {
             store.save(root, c.original);
             c.saved = true;
+            if (c.foundIsOurs) {
+                store.alsoOurs(root, c.id, GOVERNOR, c.expectedGovernor);
+                store.alsoOurs(root, c.id, MIN, Long.toString(c.expectedMin));
+                store.alsoOurs(root, c.id, MAX, Long.toString(c.expectedMax));
+            }
         }
     }
 
@@ -538,6 +580,8 @@ public final class CpufreqActuator implements FrequencyActuator {
         ActuationMode mode;
         SavedPolicy original;
         boolean saved;
+        /** Resumed: the values found at this contact are flash's (recorded when saved). */
+        boolean foundIsOurs;
         boolean userspaceAttached;
         long cpuinfoMin;
         long cpuinfoMax;
@@ -610,10 +654,14 @@ public final class CpufreqActuator implements FrequencyActuator {
         final boolean forgotten;
         int calls;
 
-        Yield(SavedPolicy original, List<ForeignChange> changes, boolean forgotten) {
+        /** The tracked files as they were once flash stepped back (file name -> value). */
+        final Map<String, String> leftAs;
+
+        Yield(SavedPolicy original, List<ForeignChange> changes, boolean forgotten, Map<String, String> leftAs) {
             this.original = original;
             this.changes = changes;
             this.forgotten = forgotten;
+            this.leftAs = leftAs;
         }
     }
 }

@@ -75,17 +75,4 @@ public enum FaultClass {
     public static Set<FaultClass> all() {
         return EnumSet.allOf(FaultClass.class);
     }
-
-    /**
-     * The classes whose invariants today's main already keeps. Foreign tools are left out: since
-     * issue 20's defect 4 fix a daemon that stops leaves the other tool's value in place, but
-     * after a SIGKILL `flash restore` still writes the state file's saved value over it (the
-     * policy the daemon let go stays in state.json). Enable them here once that is fixed.
-     */
-    public static Set<FaultClass> handledToday() {
-        Set<FaultClass> s = all();
-        s.remove(FOREIGN_GOVERNOR);
-        s.remove(FOREIGN_LIMIT);
-        return s;
-    }
 }

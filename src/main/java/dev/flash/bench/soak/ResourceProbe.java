@@ -7,10 +7,11 @@ import java.util.stream.Stream;
 
 /**
  * What this process holds, read from {@code /proc/self}: open file descriptors, threads (every
- * task but the JIT compiler's, native ones such as ONNX Runtime's included) and the heap in use
- * after a collection.
+ * task but the JIT compiler's, native ones such as ONNX Runtime's included), the heap in use
+ * after a collection, and the resident set ({@code VmRSS} of {@code /proc/self/status}; -1 where
+ * there is none).
  */
-public record ResourceProbe(long fds, long threads, long heapBytes) {
+public record ResourceProbe(long fds, long threads, long heapBytes, long rssBytes) {
 
     /**
      * A sample after full collections (the heap figure is then what is reachable). Descriptors
@@ -31,7 +32,22 @@ public record ResourceProbe(long fds, long threads, long heapBytes) {
             fds = now;
         }
         long heap = rt.totalMemory() - rt.freeMemory();
-        return new ResourceProbe(fds, countThreads(), heap);
+        return new ResourceProbe(fds, countThreads(), heap, rss());
+    }
+
+    /** VmRSS in bytes, -1 when unknown (not Linux). */
+    static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] w = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(w[0]) * 1024L; // kB
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /**

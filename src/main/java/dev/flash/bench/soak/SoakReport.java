@@ -77,6 +77,11 @@ public final class SoakReport {
         return cpusLeftChanged;
     }
 
+    /** Restores after a SIGKILL that exited 0 and were checked against what was found. */
+    public long restoresChecked() {
+        return restoresChecked;
+    }
+
     public long cpusChangedAfterRestores() {
         return cpusChangedAfterRestores;
     }
@@ -118,6 +123,15 @@ public final class SoakReport {
 
     public boolean heapFlat() {
         return ResourceProbe.flat(first().heapBytes(), last().heapBytes(), SoakRun.FLAT_TOLERANCE);
+    }
+
+    /**
+     * The resident set grew by at most 5%, first tenth to last. Reported, not part of
+     * {@link #passed()}: the JVM's RSS also holds heap it committed and JIT code, which grow by
+     * the JVM's own policy over a short run; the heap after GC is the leak check.
+     */
+    public boolean rssFlat() {
+        return ResourceProbe.flat(first().rssBytes(), last().rssBytes(), SoakRun.FLAT_TOLERANCE);
     }
 
     /** Relative change of the heap after GC, first tenth to last. */
@@ -191,8 +205,9 @@ public final class SoakReport {
         out.printf(Locale.ROOT, "uncaught exceptions: %d; frequencies outside the hardware range: %d; kernel writes: %d%n",
                 uncaught, limitViolations.size(), kernelWrites);
         out.printf(Locale.ROOT, "resources (first tenth -> last tenth): fds %d -> %d, threads %d -> %d, "
-                        + "heap after GC %.1f -> %.1f MiB%n", first().fds(), last().fds(), first().threads(),
-                last().threads(), mib(first().heapBytes()), mib(last().heapBytes()));
+                        + "heap after GC %.1f -> %.1f MiB, RSS %.1f -> %.1f MiB (%s)%n", first().fds(), last().fds(),
+                first().threads(), last().threads(), mib(first().heapBytes()), mib(last().heapBytes()),
+                mib(first().rssBytes()), mib(last().rssBytes()), rssFlat() ? "within 5%" : "grew more than 5%, reported only");
         List<String> problems = problems();
         out.println(problems.isEmpty() ? "PASS: every invariant held" : "FAIL:");
         for (String p : problems) {
@@ -267,6 +282,9 @@ public final class SoakReport {
         res.addProperty("threads_last", last().threads());
         res.addProperty("heap_mib_first", round(mib(first().heapBytes())));
         res.addProperty("heap_mib_last", round(mib(last().heapBytes())));
+        res.addProperty("rss_mib_first", round(mib(first().rssBytes())));
+        res.addProperty("rss_mib_last", round(mib(last().rssBytes())));
+        res.addProperty("rss_flat", rssFlat());
         res.addProperty("fds_flat", fdsFlat());
         res.addProperty("threads_flat", threadsFlat());
         res.addProperty("heap_flat", heapFlat());
@@ -276,6 +294,7 @@ public final class SoakReport {
             s.addProperty("fds", p.fds());
             s.addProperty("threads", p.threads());
             s.addProperty("heap_mib", round(mib(p.heapBytes())));
+            s.addProperty("rss_mib", round(mib(p.rssBytes())));
             samples.add(s);
         }
         res.add("samples", samples);

@@ -226,4 +226,38 @@ class CpufreqActuatorOtherToolsTest {
         a.restore();
         assertEquals("1000000", fake.read(0, "scaling_min_freq"));
     }
+
+    /**
+     * The soak found it: the other tool took the governor, then set a limit too, then put the
+     * governor back. The policy is not taken back on the governor alone (flash would cap over the
+     * tool's limit and restore its saved max over it); the limit is named as the tool's as well.
+     */
+    @Test
+    void aLimitTheOtherToolSetAfterItsGovernorKeepsThePolicyLeft() throws Exception {
+        FakeSysfs fake = FakeSysfs.intelPstateActive(tmp.resolve("tree"), 1);
+        PolicySample p = read(fake).get(0);
+        CpufreqActuator a = actuator(fake);
+        a.apply(p, 2_000_000);
+        otherToolWrites(fake, 0, "scaling_governor", "performance");
+        applyUntilNoticed(a, p);
+        otherToolWrites(fake, 0, "scaling_max_freq", "2200000");
+        otherToolWrites(fake, 0, "scaling_governor", "powersave"); // the governor returns, the limit does not
+        long writes = writesTo(fake, 0);
+        for (int call = 0; call < 3 * CpufreqActuator.VERIFY_EVERY; call++) {
+            assertEquals(-1, a.apply(p, call % 2 == 0 ? 1_500_000 : 1_700_000), "still left to the other tool");
+        }
+        assertEquals(writes, writesTo(fake, 0), "nothing written over the tool's limit");
+        assertTrue(a.foreignChanges().stream().anyMatch(ch -> ch.file().equals("scaling_max_freq")
+                && ch.found().equals("2200000")), a.foreignChanges().toString());
+        a.restore();
+        assertEquals("2200000", fake.read(0, "scaling_max_freq"));
+
+        // once the limit is back as flash left it too, flash takes the policy again
+        otherToolWrites(fake, 0, "scaling_max_freq", "4000000");
+        boolean acting = false;
+        for (int call = 0; call < 3 * CpufreqActuator.VERIFY_EVERY && !acting; call++) {
+            acting = a.apply(p, call % 2 == 0 ? 1_500_000 : 1_700_000) > 0;
+        }
+        assertTrue(acting, "taken back once every value returned");
+    }
 }
