@@ -541,8 +541,13 @@ public final class StateStore {
             return;
         }
         String text;
+        boolean notUtf8;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // Decoded by hand, not with Files.readString: one byte that is not UTF-8 (a disk error,
+            // a stray editor) must damage only the value it sits in, not hide every saved policy.
+            byte[] bytes = Files.readAllBytes(file);
+            text = new String(bytes, StandardCharsets.UTF_8);
+            notUtf8 = !java.util.Arrays.equals(bytes, text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             state = new StateFile();
             return;
@@ -555,6 +560,9 @@ public final class StateStore {
         if (read.version != null && read.version != VERSION) {
             throw new ActuationException(file + ": unsupported state file version " + read.version
                     + " (expected " + VERSION + ")");
+        }
+        if (notUtf8) {
+            read.problems.add(0, "bytes that are not UTF-8 (read as U+FFFD)");
         }
         state = read.file;
         damage = read.problems.isEmpty() ? null : String.join("; ", read.problems);

@@ -1,5 +1,6 @@
 package dev.flash.actuate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -213,6 +214,36 @@ class StateStoreTest {
         assertFalse(Files.exists(file), "nothing left that could be restored");
         assertEquals(1, keptAside().size());
         assertEquals(damaged, Files.readString(keptAside().get(0)), "kept aside as it was");
+    }
+
+    @Test
+    void aByteThatIsNotUtf8DamagesOnlyTheValueItSitsIn() throws Exception {
+        FakeSysfs fake = FakeSysfs.acpiCpufreq(tmp.resolve("t"), 2, 1);
+        Map<String, String> before = fake.settingsSnapshot();
+        applyAndAbandon(fake, 1_000_000);
+        Path file = stateDir().resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        json.getAsJsonArray("policies").get(1).getAsJsonObject().addProperty("scaling_governor", "sched@til");
+        byte[] bytes = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '@') {
+                bytes[i] = (byte) 0xC3; // a lead byte with no continuation: not UTF-8
+            }
+        }
+        Files.write(file, bytes);
+
+        RestoreReport r = StateStore.restoreLeftover(stateDir(), p -> fake.sysfs(kernel));
+
+        assertTrue(r.damaged(), r.summary());
+        assertTrue(r.damage().contains("not UTF-8"), r.damage());
+        assertEquals("schedutil", fake.read(0, "scaling_governor"), "the intact policy is restored");
+        Map<String, String> after = fake.settingsSnapshot();
+        after.keySet().removeIf(k -> k.contains("policy1/scaling_governor") || k.contains("policy1/scaling_setspeed"));
+        Map<String, String> expected = new java.util.TreeMap<>(before);
+        expected.keySet().removeIf(k -> k.contains("policy1/scaling_governor") || k.contains("policy1/scaling_setspeed"));
+        assertEquals(expected, after, "everything but the damaged governor is back");
+        assertEquals(1, keptAside().size());
+        assertArrayEquals(bytes, Files.readAllBytes(keptAside().get(0)), "kept aside byte for byte");
     }
 
     @Test
