@@ -165,6 +165,35 @@ class TrainDvfsCommandTest {
     }
 
     @Test
+    void badSignalDropoutOrConstraintIsAUsageErrorNamingTheOption() {
+        Run drop = run("train", "dvfs", "--signal-dropout", "1.5", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, drop.code());
+        assertTrue(drop.err().contains("--signal-dropout"), drop.err());
+        Run c = run("train", "dvfs", "--constraint", "hard", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, c.code());
+        assertTrue(c.err().contains("--constraint"), c.err());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
+    void aModelTrainedWithDropoutAndTheConstraintSaysSo() throws Exception {
+        Path model = dir.resolve("c/dvfs.onnx");
+        Run r = run("train", "dvfs", "--quick", "--iterations", "2", "--seed", "3", "--apps",
+                smallPopulation().toString(), "--out", model.toString(), "--json", "--signal-dropout", "0.5",
+                "--constraint", "lagrangian");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonObject env = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("environment");
+        assertEquals(0.5, env.get("signal_dropout").getAsDouble(), 0);
+        assertTrue(env.getAsJsonObject("constraint").get("method").getAsString().contains("Lagrangian"), env.toString());
+        try (OnnxModel loaded = OnnxModel.load(model)) {
+            ModelDescription d = loaded.description();
+            assertTrue(d.reward().contains("Lagrangian"), d.reward());
+            assertTrue(d.signals().tolerated().containsAll(dev.flash.telemetry.SignalGroups.DROPPABLE),
+                    "tolerates every dropped group: " + d.signals());
+        }
+    }
+
+    @Test
     void trainWithoutSubcommandIsAUsageError() {
         Run r = run("train");
         assertEquals(ExitCodes.USAGE, r.code());
