@@ -99,6 +99,11 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                     + "2%% of training episodes break the budget; PPO-Lagrangian). Default: ${DEFAULT-VALUE}.")
     String constraint;
 
+    @Option(names = "--over-budget-target", paramLabel = "P",
+            description = "With --constraint lagrangian: the share of training episodes allowed over the budget "
+                    + "(default: 0.02).")
+    Double overBudgetTarget;
+
     @Option(names = "--quick", description = "Tiny settings that finish in seconds (smoke tests).")
     boolean quick;
 
@@ -142,6 +147,12 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         if (!constraint.equals("penalty") && !constraint.equals("lagrangian")) {
             return usage("--constraint must be penalty or lagrangian, got '" + constraint + "'");
         }
+        if (overBudgetTarget != null && !(overBudgetTarget >= 0 && overBudgetTarget < 1)) {
+            return usage("--over-budget-target must be in [0, 1), got " + overBudgetTarget);
+        }
+        if (overBudgetTarget != null && !constraint.equals("lagrangian")) {
+            return usage("--over-budget-target needs --constraint lagrangian");
+        }
         if (apps != null && !Files.isRegularFile(apps)) {
             return usage("--apps: no such file: " + apps);
         }
@@ -157,7 +168,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         TerminalProgress bar = new TerminalProgress(System.err, TerminalProgress.stderrIsTerminal());
         DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update, List.of(new IdleHostCheck()));
         DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
-                quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"));
+                quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"), overBudgetTarget);
         DvfsTrainJob.Outcome outcome;
         try {
             outcome = job.run(req);

@@ -53,13 +53,16 @@ public final class DvfsTrainJob {
      *                      without it (null: the settings' default, none)
      * @param lagrangian    the slowdown budget as a constraint with a learned multiplier
      *                      ({@link SlowdownConstraint}) instead of the fixed penalty kappa
+     * @param overBudgetTarget with {@code lagrangian}: share of training episodes allowed over the
+     *                      budget (null: {@link SlowdownConstraint.Config#defaults()}'s)
      */
     public record Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                           Integer contextLength, boolean quick, boolean compare, String commandLine,
-                          Double signalDropout, boolean lagrangian) {
+                          Double signalDropout, boolean lagrangian, Double overBudgetTarget) {
         public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                        Integer contextLength, boolean quick, boolean compare, String commandLine) {
-            this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, null, false);
+            this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, null, false,
+                    null);
         }
     }
 
@@ -122,7 +125,11 @@ public final class DvfsTrainJob {
             s = s.withSignalDropout(req.signalDropout());
         }
         if (req.lagrangian()) {
-            s = s.withConstraint(SlowdownConstraint.Config.defaults());
+            SlowdownConstraint.Config c = SlowdownConstraint.Config.defaults();
+            if (req.overBudgetTarget() != null) {
+                c = new SlowdownConstraint.Config(c.initial(), c.rate(), req.overBudgetTarget(), c.max(), c.warmUp());
+            }
+            s = s.withConstraint(c);
         }
         s.network(); // validates the shape before any work
         s.ppo();
