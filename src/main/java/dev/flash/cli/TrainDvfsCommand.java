@@ -86,6 +86,24 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                     + "(default: " + DvfsTrainer.DEFAULT_CONTEXT_LENGTH + "; --quick: 8).")
     Integer contextLength;
 
+    @Option(names = "--signal-dropout", paramLabel = "P",
+            description = "Chance, per training episode and per signal group a node commonly lacks (pmu, rapl, "
+                    + "schedstat), that the episode runs without it, reported as a real node reports it; the model "
+                    + "then states in flash.tolerated_missing that it runs without them (default: 0, every signal "
+                    + "present).")
+    Double signalDropout;
+
+    @Option(names = "--constraint", paramLabel = "penalty|lagrangian", defaultValue = "penalty",
+            description = "How training treats the 5%% slowdown budget: penalty (reward = saving - 6 * overrun) or "
+                    + "lagrangian (the weight of the overrun is a multiplier learned by dual ascent so that at most "
+                    + "2%% of training episodes break the budget; PPO-Lagrangian). Default: ${DEFAULT-VALUE}.")
+    String constraint;
+
+    @Option(names = "--over-budget-target", paramLabel = "P",
+            description = "With --constraint lagrangian: the share of training episodes allowed over the budget "
+                    + "(default: 0.02).")
+    Double overBudgetTarget;
+
     @Option(names = "--quick", description = "Tiny settings that finish in seconds (smoke tests).")
     boolean quick;
 
@@ -123,6 +141,18 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         if (iterations != null && iterations < 1) {
             return usage("--iterations must be >= 1, got " + iterations);
         }
+        if (signalDropout != null && !(signalDropout >= 0 && signalDropout <= 1)) {
+            return usage("--signal-dropout must be in [0, 1], got " + signalDropout);
+        }
+        if (!constraint.equals("penalty") && !constraint.equals("lagrangian")) {
+            return usage("--constraint must be penalty or lagrangian, got '" + constraint + "'");
+        }
+        if (overBudgetTarget != null && !(overBudgetTarget >= 0 && overBudgetTarget < 1)) {
+            return usage("--over-budget-target must be in [0, 1), got " + overBudgetTarget);
+        }
+        if (overBudgetTarget != null && !constraint.equals("lagrangian")) {
+            return usage("--over-budget-target needs --constraint lagrangian");
+        }
         if (apps != null && !Files.isRegularFile(apps)) {
             return usage("--apps: no such file: " + apps);
         }
@@ -138,7 +168,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         TerminalProgress bar = new TerminalProgress(System.err, TerminalProgress.stderrIsTerminal());
         DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update, List.of(new IdleHostCheck()));
         DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
-                quick, compare != null ? compare : !quick, commandLine);
+                quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"), overBudgetTarget);
         DvfsTrainJob.Outcome outcome;
         try {
             outcome = job.run(req);

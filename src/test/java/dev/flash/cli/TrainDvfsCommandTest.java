@@ -165,6 +165,43 @@ class TrainDvfsCommandTest {
     }
 
     @Test
+    void badSignalDropoutOrConstraintIsAUsageErrorNamingTheOption() {
+        Run drop = run("train", "dvfs", "--signal-dropout", "1.5", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, drop.code());
+        assertTrue(drop.err().contains("--signal-dropout"), drop.err());
+        Run c = run("train", "dvfs", "--constraint", "hard", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, c.code());
+        assertTrue(c.err().contains("--constraint"), c.err());
+        Run t = run("train", "dvfs", "--constraint", "lagrangian", "--over-budget-target", "1.2", "--out",
+                dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, t.code());
+        assertTrue(t.err().contains("--over-budget-target"), t.err());
+        Run alone = run("train", "dvfs", "--over-budget-target", "0.05", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, alone.code());
+        assertTrue(alone.err().contains("--constraint lagrangian"), alone.err());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
+    void aModelTrainedWithDropoutAndTheConstraintSaysSo() throws Exception {
+        Path model = dir.resolve("c/dvfs.onnx");
+        Run r = run("train", "dvfs", "--quick", "--iterations", "2", "--seed", "3", "--apps",
+                smallPopulation().toString(), "--out", model.toString(), "--json", "--signal-dropout", "0.5",
+                "--constraint", "lagrangian", "--over-budget-target", "0.07");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonObject env = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("environment");
+        assertEquals(0.5, env.get("signal_dropout").getAsDouble(), 0);
+        String method = env.getAsJsonObject("constraint").get("method").getAsString();
+        assertTrue(method.contains("Lagrangian") && method.contains("0.07"), env.toString());
+        try (OnnxModel loaded = OnnxModel.load(model)) {
+            ModelDescription d = loaded.description();
+            assertTrue(d.reward().contains("Lagrangian"), d.reward());
+            assertTrue(d.signals().tolerated().containsAll(dev.flash.telemetry.SignalGroups.DROPPABLE),
+                    "tolerates every dropped group: " + d.signals());
+        }
+    }
+
+    @Test
     void trainWithoutSubcommandIsAUsageError() {
         Run r = run("train");
         assertEquals(ExitCodes.USAGE, r.code());

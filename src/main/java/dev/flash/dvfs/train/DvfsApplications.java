@@ -24,6 +24,7 @@ public final class DvfsApplications implements ApplicationSet {
     private final List<AppSpec> test;
     private final NodeSpec node;
     private final DvfsEnvironment.Options options;
+    private SlowdownConstraint constraint;
 
     public DvfsApplications(List<AppSpec> apps, NodeSpec node, DvfsEnvironment.Options options) {
         this.train = AppPopulation.split(apps, AppSpec.TRAIN);
@@ -74,7 +75,21 @@ public final class DvfsApplications implements ApplicationSet {
     public DvfsEnvironment environment(Split split, int index, long seed) {
         DvfsEnvironment.Options o = split == Split.TEST && options.signalDropout() > 0
                 ? options.withSignalDropout(0) : options;
-        return new DvfsEnvironment(node, apps(split).get(index), seed, o);
+        DvfsEnvironment env = new DvfsEnvironment(node, apps(split).get(index), seed, o);
+        if (split == Split.TRAIN && constraint != null) {
+            env.constrainWith(constraint);
+        }
+        return env;
+    }
+
+    /**
+     * Training environments created from now on weigh the overrun by {@code c}'s multiplier and
+     * report their episodes to it (held-out ones keep the fixed kappa of their options, so their
+     * reward per step compares with every other model's).
+     */
+    public DvfsApplications constrainTrainingWith(SlowdownConstraint c) {
+        this.constraint = c;
+        return this;
     }
 
     public AppSpec app(Split split, int index) {

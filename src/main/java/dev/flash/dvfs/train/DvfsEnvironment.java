@@ -152,6 +152,7 @@ public final class DvfsEnvironment implements RlEnvironment {
     private final List<String> actions = DvfsActions.DEFAULT;
     private final List<EpisodeStats> completed = new ArrayList<>();
 
+    private SlowdownConstraint constraint;
     private TelemetryRecord record;
     private IntervalTruth truth;
     private EpisodeStats.Accumulator episode;
@@ -263,14 +264,19 @@ public final class DvfsEnvironment implements RlEnvironment {
         truth = node.lastInterval(POLICY);
         double saving = truth.energySaving();
         double slowdown = truth.slowdown();
-        double reward = saving - options.kappa() * Math.max(0, slowdown - options.budget())
+        double weight = constraint != null ? constraint.lambda() : options.kappa();
+        double reward = saving - weight * Math.max(0, slowdown - options.budget())
                 - (policy().curKhz() != beforeKhz ? options.switchPenalty() : 0);
         episode.add(truth.energyJoules(), truth.energyAtFmaxJoules(), truth.work(), truth.workAtFmax(), reward,
                 slowdown > options.budget() + 1e-9);
         t++;
         boolean done = t >= options.episodeSteps();
         if (done) {
-            completed.add(episode.done());
+            EpisodeStats stats = episode.done();
+            completed.add(stats);
+            if (constraint != null) {
+                constraint.record(stats);
+            }
             episode = null;
         }
         float contextReward = DvfsReward.of(policy(), record);
@@ -278,6 +284,14 @@ public final class DvfsEnvironment implements RlEnvironment {
         contextRewardSq += (double) contextReward * contextReward;
         contextRewardCount++;
         return new Step(observation(), (float) reward, contextReward, done);
+    }
+
+    /**
+     * Weighs the overrun by {@code c}'s multiplier instead of {@link Options#kappa()} and reports
+     * every completed episode to it (PPO-Lagrangian training, {@link SlowdownConstraint}).
+     */
+    public void constrainWith(SlowdownConstraint c) {
+        this.constraint = c;
     }
 
     // ---------------------------------------------------------------- for evaluation

@@ -49,9 +49,21 @@ public final class DvfsTrainJob {
      * @param quick         tiny settings for smoke tests
      * @param compare       also train plain PPO (C = 0) and the other encoder for the report
      * @param commandLine   the command as typed, for provenance
+     * @param signalDropout chance per episode and droppable signal group that a training episode runs
+     *                      without it (null: the settings' default, none)
+     * @param lagrangian    the slowdown budget as a constraint with a learned multiplier
+     *                      ({@link SlowdownConstraint}) instead of the fixed penalty kappa
+     * @param overBudgetTarget with {@code lagrangian}: share of training episodes allowed over the
+     *                      budget (null: {@link SlowdownConstraint.Config#defaults()}'s)
      */
     public record Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
-                          Integer contextLength, boolean quick, boolean compare, String commandLine) {
+                          Integer contextLength, boolean quick, boolean compare, String commandLine,
+                          Double signalDropout, boolean lagrangian, Double overBudgetTarget) {
+        public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
+                       Integer contextLength, boolean quick, boolean compare, String commandLine) {
+            this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, null, false,
+                    null);
+        }
     }
 
     /** What the command prints: the report (JSON) and where things went. */
@@ -108,6 +120,16 @@ public final class DvfsTrainJob {
         s = s.withEncoder(req.encoder());
         if (req.contextLength() != null) {
             s = s.withContextLength(req.contextLength());
+        }
+        if (req.signalDropout() != null) {
+            s = s.withSignalDropout(req.signalDropout());
+        }
+        if (req.lagrangian()) {
+            SlowdownConstraint.Config c = SlowdownConstraint.Config.defaults();
+            if (req.overBudgetTarget() != null) {
+                c = new SlowdownConstraint.Config(c.initial(), c.rate(), req.overBudgetTarget(), c.max(), c.warmUp());
+            }
+            s = s.withConstraint(c);
         }
         s.network(); // validates the shape before any work
         s.ppo();
@@ -289,6 +311,9 @@ public final class DvfsTrainJob {
         p.addProperty("iterations", s.iterations());
         p.addProperty("encoder", s.encoder().name());
         p.addProperty("context_length", s.contextLength());
+        p.addProperty("signal_dropout", s.env().signalDropout());
+        p.addProperty("constraint", s.constraint() == null ? "fixed penalty kappa " + s.env().kappa()
+                : s.constraint().describe(s.env().budget()));
         p.addProperty("trainer", "PPO (CleanRL-style) + FLASH context encoder, DJL " + Djl.ENGINE + " "
                 + Djl.PYTORCH_VERSION);
         return p;
@@ -324,6 +349,36 @@ public final class DvfsTrainJob {
         env.addProperty("budget", s.env().budget());
         env.addProperty("kappa", s.env().kappa());
         env.addProperty("reward", DvfsEnvironment.rewardDefinition(s.env()));
+        env.addProperty("signal_dropout", s.env().signalDropout());
+        if (s.constraint() != null) {
+            JsonObject c = new JsonObject();
+            c.addProperty("method", s.constraint().describe(s.env().budget()));
+            List<double[]> h = main.constraintHistory();
+            if (!h.isEmpty()) {
+                double[] last = h.get(h.size() - 1);
+                c.addProperty("final_lambda", last[2]);
+                double maxLambda = 0;
+                for (double[] row : h) {
+                    maxLambda = Math.max(maxLambda, row[2]);
+                }
+                c.addProperty("max_lambda", maxLambda);
+                int tail = Math.max(1, h.size() / 10);
+                double share = 0;
+                double slow = 0;
+                for (int i = h.size() - tail; i < h.size(); i++) {
+                    share += h.get(i)[0];
+                    slow += h.get(i)[1];
+                }
+                c.addProperty("last_tenth_share_of_episodes_over_budget", share / tail);
+                c.addProperty("last_tenth_mean_episode_slowdown", slow / tail);
+                com.google.gson.JsonArray lambdas = new com.google.gson.JsonArray();
+                for (int i = 0; i < h.size(); i += Math.max(1, h.size() / 50)) {
+                    lambdas.add(Math.rint(h.get(i)[2] * 1000) / 1000);
+                }
+                c.add("lambda_every_50th", lambdas);
+            }
+            env.add("constraint", c);
+        }
         r.add("environment", env);
 
         JsonObject model = new JsonObject();

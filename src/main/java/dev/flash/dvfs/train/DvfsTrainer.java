@@ -95,12 +95,15 @@ public final class DvfsTrainer {
      * @param contextResetProbability chance a rollout on an application starts from an empty context
      * @param baseHidden     hidden widths of the base agent's actor and critic MLPs
      * @param sampling       which training applications each rollout steps
+     * @param constraint     the slowdown budget as a constraint with a learned multiplier
+     *                       ({@link SlowdownConstraint}); null: the fixed penalty kappa of {@code env}
      */
     public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
                            int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
                            int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
                            DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden,
-                           ApplicationSampling sampling) implements java.io.Serializable {
+                           ApplicationSampling sampling, SlowdownConstraint.Config constraint)
+            implements java.io.Serializable {
 
         public Settings {
             baseHidden = List.copyOf(baseHidden);
@@ -131,13 +134,13 @@ public final class DvfsTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, DEFAULT_ROLLOUT_STEPS, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
-                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING);
+                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null);
         }
 
         /** Seconds instead of minutes: for smoke tests, not for a model anyone should deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, NetworkConfig.EncoderType.SET_DELTA, 8, 8, 16, 4, 32, 2, 1, 1e-3, 0.01, 0.95, 1,
-                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING);
+                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null);
         }
 
         public Settings withSeed(long s) {
@@ -206,13 +209,18 @@ public final class DvfsTrainer {
             return edit(b -> b.sampling = s);
         }
 
+        /** The budget as a constraint with a learned multiplier ({@link SlowdownConstraint}); null: fixed kappa. */
+        public Settings withConstraint(SlowdownConstraint.Config c) {
+            return edit(b -> b.constraint = c);
+        }
+
         /** A copy with the fields {@code change} sets on a mutable copy; one place lists them all. */
         private Settings edit(java.util.function.Consumer<Editable> change) {
             Editable b = new Editable(this);
             change.accept(b);
             return new Settings(b.seed, b.iterations, b.encoder, b.contextLength, b.embeddingSize, b.encoderHidden,
                     b.numEnvs, b.rolloutSteps, b.minibatches, b.epochs, b.learningRate, b.entropyCoef, b.gamma,
-                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden, b.sampling);
+                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden, b.sampling, b.constraint);
         }
 
         /** The record's fields, mutable, for {@link #edit}. */
@@ -235,6 +243,7 @@ public final class DvfsTrainer {
             double contextResetProbability;
             List<Integer> baseHidden;
             ApplicationSampling sampling;
+            SlowdownConstraint.Config constraint;
 
             Editable(Settings s) {
                 seed = s.seed;
@@ -255,6 +264,7 @@ public final class DvfsTrainer {
                 contextResetProbability = s.contextResetProbability;
                 baseHidden = s.baseHidden;
                 sampling = s.sampling;
+                constraint = s.constraint;
             }
         }
 
@@ -285,7 +295,11 @@ public final class DvfsTrainer {
      *                          ({@link dev.flash.dvfs.DvfsReward}) frozen on training applications
      */
     public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds,
-                         OperatorMetrics heldOut, double[] contextReward) {
+                         OperatorMetrics heldOut, double[] contextReward, List<double[]> constraintHistory) {
+        public Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds,
+                      OperatorMetrics heldOut, double[] contextReward) {
+            this(settings, network, curve, seconds, heldOut, contextReward, List.of());
+        }
     }
 
     /** Trains in {@code manager} (which owns the weights; keep it open while using the network). */
@@ -293,12 +307,27 @@ public final class DvfsTrainer {
         Djl.init();
         long start = System.nanoTime();
         FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
-        List<IterationMetrics> curve = new PpoTrainer(net, s.ppo()).train(apps, progress);
+        SlowdownConstraint constraint = null;
+        DvfsApplications trainOn = apps;
+        PpoTrainer.Progress onIteration = progress;
+        if (s.constraint() != null) {
+            SlowdownConstraint c = new SlowdownConstraint(s.constraint(), s.env().budget());
+            constraint = c;
+            trainOn = apps.withOptions(apps.options()).constrainTrainingWith(c);
+            onIteration = (m, total) -> {
+                c.dualStep();
+                if (progress != null) {
+                    progress.onIteration(m, total);
+                }
+            };
+        }
+        List<IterationMetrics> curve = new PpoTrainer(net, s.ppo()).train(trainOn, onIteration);
         double seconds = (System.nanoTime() - start) / 1e9;
         OperatorMetrics heldOut = apps.size(Split.TEST) == 0 ? OperatorMetrics.of(List.of(), s.env().budget())
                 : DvfsEvaluator.evaluate(apps, Split.TEST, net, s.evalEpisodes(), s.seed());
         double[] ctx = contextRewardOnTraining(apps, net, s);
-        return new Result(s, net, curve, seconds, heldOut, ctx);
+        return new Result(s, net, curve, seconds, heldOut, ctx,
+                constraint == null ? List.of() : constraint.history());
     }
 
     /** Mean and std of the context reward the frozen network sees on (up to 40) training applications. */
@@ -343,7 +372,12 @@ public final class DvfsTrainer {
     public static OnnxExport.Metadata metadata(Settings s, double[] contextReward, String provenanceJson) {
         return new OnnxExport.Metadata(ModelContract.AGENT_DVFS, DvfsFeatures.NAMES, DvfsActions.DEFAULT,
                 OnnxExport.rlContextColumns(DvfsFeatures.NAMES, DvfsActions.DEFAULT),
-                DvfsEnvironment.rewardDefinition(s.env()), contextReward[0], contextReward[1], provenanceJson,
+                DvfsEnvironment.rewardDefinition(s.env())
+                        + (s.constraint() == null ? "" : "; overrun weight: " + s.constraint().describe(s.env().budget()))
+                        + (s.env().signalDropout() > 0 ? "; trained with signal dropout " + s.env().signalDropout()
+                                + " per episode and group (" + String.join(",", dev.flash.telemetry.SignalGroups.DROPPABLE)
+                                + ")" : ""),
+                contextReward[0], contextReward[1], provenanceJson,
                 "{\"levels\":" + s.env().levels() + ",\"budget\":" + s.env().budget() + ",\"kappa\":"
                         + s.env().kappa() + ",\"period_s\":" + DvfsEnvironment.STEP_SECONDS + "}",
                 signalNeeds(s));

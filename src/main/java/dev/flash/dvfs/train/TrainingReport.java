@@ -34,6 +34,22 @@ final class TrainingReport {
                 .append(env.get("episode_steps").getAsInt()).append(" steps of ")
                 .append(env.get("step_seconds").getAsDouble()).append(" s per episode\n");
         b.append("- Reward: ").append(env.get("reward").getAsString()).append("\n");
+        if (env.has("signal_dropout") && env.get("signal_dropout").getAsDouble() > 0) {
+            b.append("- Signal dropout: each of pmu, rapl, schedstat missing with chance ")
+                    .append(env.get("signal_dropout").getAsDouble()).append(" per training episode\n");
+        }
+        if (env.has("constraint")) {
+            JsonObject c = env.getAsJsonObject("constraint");
+            b.append("- Slowdown budget: ").append(c.get("method").getAsString());
+            if (c.has("final_lambda")) {
+                b.append(String.format("; final lambda %.2f (max %.2f), last tenth of training: %.1f%% of episodes "
+                        + "over budget, mean episode slowdown %.1f%%", c.get("final_lambda").getAsDouble(),
+                        c.get("max_lambda").getAsDouble(),
+                        100 * c.get("last_tenth_share_of_episodes_over_budget").getAsDouble(),
+                        100 * c.get("last_tenth_mean_episode_slowdown").getAsDouble()));
+            }
+            b.append("\n");
+        }
         b.append("- Settings: ").append(r.getAsJsonObject("settings").toString()).append("\n\n");
 
         JsonObject held = r.getAsJsonObject("held_out");
