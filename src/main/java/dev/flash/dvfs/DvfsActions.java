@@ -4,10 +4,18 @@ import dev.flash.telemetry.PolicySample;
 import java.util.List;
 
 /**
- * The DVFS action set: discrete moves on a ladder of {@code levels} evenly spaced frequencies
- * between the policy's hardware minimum and maximum. Action names are written into every DVFS
- * model's metadata, so the mapping from a model output to a frequency is data, not code:
- * {@code hold}, {@code upN}, {@code downN}, {@code min}, {@code max}.
+ * The DVFS action set: discrete moves on a ladder of {@code levels} rungs spread over the
+ * policy's frequencies, from its hardware minimum to its maximum. Action names are written into
+ * every DVFS model's metadata, so the mapping from a model output to a frequency is data, not
+ * code: {@code hold}, {@code upN}, {@code downN}, {@code min}, {@code max}.
+ *
+ * <p>Where the policy lists its frequencies ({@code scaling_available_frequencies}), the rungs
+ * are spread over the <em>entries of that table</em> (rung i is the entry at rank
+ * i/(levels-1) of it); without a table, evenly over the kHz range. On an evenly spaced table
+ * the two are the same frequencies. On any other they differ where it matters: a table with a
+ * boost bin far above the stepped range (800-2400 MHz in 25 MHz steps, then 3700) put every
+ * upper rung of an even kHz ladder in the gap, each snapped back up to 3700, so a model could
+ * never step down out of the boost bin; spread over the table, the rung below 3700 is 2250.
  */
 public final class DvfsActions {
     private DvfsActions() {
@@ -64,17 +72,70 @@ public final class DvfsActions {
 
     /** The ladder level nearest to the policy's current frequency. */
     public static int currentLevel(PolicySample p, int levels) {
-        double f = p.normalizedFrequency();
+        double f = ladderPosition(p);
         if (Double.isNaN(f)) {
             return levels - 1;
         }
         return (int) Math.round(f * (levels - 1));
     }
 
-    /** Frequency in kHz of a ladder level for this policy (not yet snapped to its table). */
+    /**
+     * Frequency in kHz of a ladder level for this policy: an entry of its table when it lists
+     * one, else a point of the kHz range (which the actuator snaps and clamps).
+     */
     public static long levelKhz(PolicySample p, int level, int levels) {
         double frac = levels <= 1 ? 1.0 : (double) level / (levels - 1);
+        long[] table = table(p);
+        if (table != null) {
+            return table[(int) Math.round(frac * (table.length - 1))];
+        }
         return Math.round(p.cpuinfoMinKhz() + frac * (p.cpuinfoMaxKhz() - p.cpuinfoMinKhz()));
+    }
+
+    /**
+     * Where the current frequency sits on the ladder, 0..1: the rank of the nearest table entry
+     * over the table's last rank, or the normalised frequency without a table; NaN when unknown.
+     */
+    static double ladderPosition(PolicySample p) {
+        long[] table = table(p);
+        if (table == null) {
+            return p.normalizedFrequency();
+        }
+        if (p.curKhz() < 0) {
+            return Double.NaN;
+        }
+        int nearest = 0;
+        for (int i = 1; i < table.length; i++) {
+            if (Math.abs(table[i] - p.curKhz()) < Math.abs(table[nearest] - p.curKhz())) {
+                nearest = i;
+            }
+        }
+        return (double) nearest / (table.length - 1);
+    }
+
+    /**
+     * The policy's frequency table inside its hardware range, ascending, when it has two or more
+     * entries and is ascending; else null (the kHz range is used). Not copied when already so:
+     * this runs for every policy on every tick.
+     */
+    private static long[] table(PolicySample p) {
+        long[] t = p.availableKhz();
+        if (t == null || t.length < 2) {
+            return null;
+        }
+        for (int i = 1; i < t.length; i++) {
+            if (t[i] <= t[i - 1]) {
+                long[] sorted = java.util.Arrays.stream(t).filter(k -> k >= p.cpuinfoMinKhz() && k <= p.cpuinfoMaxKhz())
+                        .sorted().distinct().toArray();
+                return sorted.length < 2 ? null : sorted;
+            }
+        }
+        if (t[0] < p.cpuinfoMinKhz() || t[t.length - 1] > p.cpuinfoMaxKhz()) {
+            long[] inside = java.util.Arrays.stream(t).filter(k -> k >= p.cpuinfoMinKhz() && k <= p.cpuinfoMaxKhz())
+                    .toArray();
+            return inside.length < 2 ? null : inside;
+        }
+        return t;
     }
 
     /** Target frequency for an action taken at the policy's current frequency. */
