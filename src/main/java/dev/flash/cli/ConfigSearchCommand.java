@@ -221,6 +221,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                     System.err.println("flash config-search recommend: model rejected: " + model + ": " + e.getMessage());
                     return ExitCodes.INVALID_MODEL;
                 }
+                StartupTiming.mark("model-params");
                 if (streaming) {
                     try (BufferedReader in = samplesStream != null
                             ? Files.newBufferedReader(samplesStream, StandardCharsets.UTF_8)
