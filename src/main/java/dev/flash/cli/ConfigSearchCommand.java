@@ -223,6 +223,8 @@ public final class ConfigSearchCommand extends GroupCommand {
                 }
                 StartupTiming.mark("model-params");
                 if (streaming) {
+                    // a model that cannot answer for the objective at all is the command's error, not every line's
+                    Recommender.check(params, t, deadline == null ? Double.NaN : deadline);
                     try (BufferedReader in = samplesStream != null
                             ? Files.newBufferedReader(samplesStream, StandardCharsets.UTF_8)
                             : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

@@ -200,6 +200,10 @@ class RecommendStreamTest {
         Run both = run("config-search", "recommend", "--model", MODEL, "--stream", "--samples", "x.csv");
         assertEquals(ExitCodes.USAGE, both.code());
         assertTrue(both.err().contains("--samples and --stream"), both.err());
+        Run wrongObjective = run("config-search", "recommend", "--model", MODEL, "--stream", "--objective", "cost");
+        assertEquals(ExitCodes.USAGE, wrongObjective.code());
+        assertTrue(wrongObjective.err().contains("trained for runtime"), wrongObjective.err());
+        assertEquals("", wrongObjective.out());
         Run neither = run("config-search", "recommend", "--model", MODEL);
         assertEquals(ExitCodes.USAGE, neither.code());
         assertTrue(neither.err().contains("--samples"), neither.err());
