@@ -38,6 +38,7 @@ ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samp
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $LINES lines"
 run() { # input, output -> "wall_s cpu_s" on stdout
     t0=$(date +%s%N)
+    # shellcheck disable=SC2086
     /usr/bin/time -f '%U %S' -o "$W/time.txt" env FLASH_HOME="$PWD/target" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache" \
         sh systemd/flash $ARGS "$1" > "$2"
     t1=$(date +%s%N)
