@@ -12,7 +12,8 @@
 #   cpu      the process's CPU ms (all threads; utime + stime, 10 ms ticks) over the same span
 #   process  wall ms of the whole process, exec of the launcher to exit (JVM start and exit
 #            included), measured here
-# and prints median and p90 of each, with the load average before and after. Variants:
+# and prints median and p90 of each, with the load average before and after, and the median CPU of
+# the main thread per phase (the "(cpu N)" of each phase in that line). Variants:
 #   launcher    as installed: ONNX Runtime's libraries from flash's cache and the launcher's AppCDS
 #               archive of this command (one unrecorded run fills both)
 #   no-cds      the library cache, no AppCDS archive (FLASH_CDS_DIR=none)
@@ -34,6 +35,7 @@ run() { # variant, extra JVM options, FLASH_CDS_DIR
     opts=$2
     cds=$3
     : > "$W/$name.txt"
+    : > "$W/$name.lines"
     i=0
     while [ "$i" -lt "$RUNS" ]; do
         t0=$(date +%s%N)
@@ -45,6 +47,7 @@ run() { # variant, extra JVM options, FLASH_CDS_DIR
         answer=$(echo "$line" | sed -n 's/.*answer \([0-9.]*\) ms since main().*/\1/p')
         cpu=$(echo "$line" | sed -n 's/.*; cpu \([0-9]*\) ms.*/\1/p')
         echo "$answer $cpu $(( (t1 - t0) / 1000000 ))" >> "$W/$name.txt"
+        echo "$line" >> "$W/$name.lines"
         i=$((i + 1))
     done
     python3 - "$name" "$W/$name.txt" <<'EOF'
@@ -56,6 +59,15 @@ def q(xs, p):
 cols = list(zip(*rows))
 print("%-11s runs %2d  answer (main->answer) median %6.0f ms p90 %6.0f | cpu median %4.0f ms p90 %4.0f | process median %6.0f ms p90 %6.0f"
       % (sys.argv[1], len(rows), q(cols[0], .5), q(cols[0], .9), q(cols[1], .5), q(cols[1], .9), q(cols[2], .5), q(cols[2], .9)))
+import re
+phases = {}
+for l in open(sys.argv[2].replace(".txt", ".lines")):
+    for name, cpu in re.findall(r"([a-z-]+) [0-9.]+ ms \(cpu ([0-9.]+)\)", l):
+        phases.setdefault(name, []).append(float(cpu))
+    m = re.search(r"main-thread cpu ([0-9.]+) ms", l)
+    if m:
+        phases.setdefault("main thread total", []).append(float(m.group(1)))
+print("            main-thread cpu per phase, median: " + ", ".join("%s %.1f" % (k, q(v, .5)) for k, v in phases.items()))
 EOF
 }
 

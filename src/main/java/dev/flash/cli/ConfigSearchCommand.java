@@ -12,7 +12,11 @@ import dev.flash.configsearch.Target;
 import dev.flash.policy.ModelContract;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,11 +56,20 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "configurations whose predicted runtime (ratio reference from the samples' runtimes)",
                 "meets the deadline count. Next to measure: the unmeasured configuration with the",
                 "lowest value one standard deviation down.",
+                "",
+                "--stream serves many workloads with one start-up: each line of standard input (or",
+                "--samples-stream FILE) is one JSON object, {\"workload\": ID, \"samples\": [{COLUMN: VALUE, ...}, ...]},",
+                "the samples keyed by the same columns as a --samples file (the workload column may be left",
+                "out); each gets one JSON line out, in order: what --json prints plus \"line\" and",
+                "\"milliseconds\". A bad line gets {\"line\", \"workload\", \"error\"} (the error names the",
+                "field) and a message on standard error; the stream goes on (exit 2 at the end if any line",
+                "was bad).",
                 ""},
             footer = {
                 "",
                 "Examples:",
                 "  flash config-search recommend --model models/configsearch-multicloud.onnx --samples new.csv",
+                "  flash config-search recommend --model m.onnx --samples-stream jobs.jsonl > answers.jsonl",
                 "  flash config-search recommend --model cost.onnx --samples new.csv --objective cost --deadline 600 --json",
                 "", ExitCodes.HELP})
     static final class Recommend implements Callable<Integer> {
@@ -64,23 +77,31 @@ public final class ConfigSearchCommand extends GroupCommand {
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "A config-search model (ONNX).")
         Path model;
 
-        @Option(names = "--samples", required = true, paramLabel = "FILE",
-                description = "The new workload's measured configurations.")
+        @Option(names = "--samples", paramLabel = "FILE",
+                description = "The new workload's measured configurations (required without --stream).")
         Path samples;
 
         @Option(names = "--objective", paramLabel = "runtime|cost", defaultValue = "runtime",
                 description = "What to minimise; the model must predict it (default: ${DEFAULT-VALUE}).")
-        String objective;
+        String objective = "runtime";
 
         @Option(names = "--deadline", paramLabel = "S", description = "Runtime limit in seconds (cost objective).")
         Double deadline;
 
         @Option(names = "--top", paramLabel = "N", defaultValue = "10",
                 description = "Configurations listed (default: ${DEFAULT-VALUE}; --json lists all).")
-        int top;
+        int top = 10;
 
         @Option(names = "--json", description = "Print the ranking as JSON on stdout.")
         boolean json;
+
+        @Option(names = "--stream",
+                description = "Serve many workloads: one JSON line per workload in (standard input), one JSON line out.")
+        boolean stream;
+
+        @Option(names = "--samples-stream", paramLabel = "FILE",
+                description = "Read the --stream lines from FILE instead of standard input (implies --stream).")
+        Path samplesStream;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
@@ -88,10 +109,90 @@ public final class ConfigSearchCommand extends GroupCommand {
         /** Time to load and validate the model (ONNX Runtime's start included), for the latency figure. */
         private double loadMs;
 
+        /**
+         * The command for a plain command line, without picocli: {@code config-search recommend}
+         * followed only by this command's options, each once, in the form {@code --name value}
+         * (or the flag alone), every value one picocli converts the same way. Anything else (help,
+         * {@code --name=value}, an unknown or repeated option, a missing or bad value, an
+         * {@code @file} argument) returns null, and picocli parses it, with its usual usage and
+         * error texts. Setting up picocli (its classes are Java 5 class files, which the launcher's
+         * AppCDS archive cannot hold, and reflection over the command's annotations) was the
+         * largest phase of a one-shot answer (docs/config-search.md, "Latency").
+         */
+        static Recommend plain(String[] args) {
+            if (args.length < 3 || !"config-search".equals(args[0]) || !"recommend".equals(args[1])) {
+                return null;
+            }
+            Recommend r = new Recommend();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            try {
+                for (int i = 2; i < args.length; i++) {
+                    String a = args[i];
+                    if (!seen.add(a)) {
+                        return null;
+                    }
+                    switch (a) {
+                        case "--json" -> r.json = true;
+                        case "--stream" -> r.stream = true;
+                        case "--model", "--samples", "--samples-stream", "--objective", "--deadline", "--top" -> {
+                            if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].startsWith("@")
+                                    || args[i + 1].isEmpty()) {
+                                return null;
+                            }
+                            String v = args[++i];
+                            switch (a) {
+                                case "--model" -> r.model = Path.of(v);
+                                case "--samples" -> r.samples = Path.of(v);
+                                case "--samples-stream" -> r.samplesStream = Path.of(v);
+                                case "--objective" -> r.objective = v;
+                                case "--deadline" -> r.deadline = Double.valueOf(v);
+                                default -> r.top = digits(v);
+                            }
+                        }
+                        default -> {
+                            return null;
+                        }
+                    }
+                }
+            } catch (RuntimeException e) { // a value picocli would refuse (or convert otherwise): let it say so
+                return null;
+            }
+            return r.model == null ? null : r;
+        }
+
+        private static int digits(String v) {
+            if (v.length() > 9) {
+                throw new NumberFormatException(v);
+            }
+            for (int i = 0; i < v.length(); i++) {
+                if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                    throw new NumberFormatException(v);
+                }
+            }
+            return Integer.parseInt(v);
+        }
+
+        /** {@link #call()} as picocli's execute runs it: an exception is a failure (exit 1) with its trace. */
+        int callPlain() {
+            try {
+                return call();
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                return ExitCodes.FAILURE;
+            }
+        }
+
         @Override
         public Integer call() {
             StartupTiming.mark("command-line");
             long start = System.nanoTime();
+            boolean streaming = stream || samplesStream != null;
+            if (streaming && samples != null) {
+                return usage("--samples and --stream exclude each other (a stream line carries its samples)");
+            }
+            if (!streaming && samples == null) {
+                return usage("missing --samples FILE (or --stream)");
+            }
             Target t;
             try {
                 t = Target.parse(objective);
@@ -119,6 +220,18 @@ public final class ConfigSearchCommand extends GroupCommand {
                 } catch (IllegalArgumentException e) {
                     System.err.println("flash config-search recommend: model rejected: " + model + ": " + e.getMessage());
                     return ExitCodes.INVALID_MODEL;
+                }
+                StartupTiming.mark("model-params");
+                if (streaming) {
+                    // a model that cannot answer for the objective at all is the command's error, not every line's
+                    Recommender.check(params, t, deadline == null ? Double.NaN : deadline);
+                    try (BufferedReader in = samplesStream != null
+                            ? Files.newBufferedReader(samplesStream, StandardCharsets.UTF_8)
+                            : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                        RecommendStream server = new RecommendStream(m, params, t, deadline == null ? Double.NaN : deadline);
+                        int bad = server.serve(in, System.out, System.err);
+                        return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
+                    }
                 }
                 ConfigDataset s = ConfigDataReader.readSamples(samples, ConfigDataReader.Format.parse(params.format()));
                 if (!s.configColumns().equals(params.encoding().configColumns())) {
@@ -149,30 +262,7 @@ public final class ConfigSearchCommand extends GroupCommand {
         private void print(Recommender.Recommendation r, String workload, double ms) {
             String unit = r.objective() == Target.RUNTIME ? "s" : "";
             if (json) {
-                JsonObject o = new JsonObject();
-                o.addProperty("workload", workload);
-                o.addProperty("objective", r.objective().label());
-                if (deadline != null) {
-                    o.addProperty("deadline", deadline);
-                }
-                o.addProperty("samples_used", r.samplesUsed());
-                o.addProperty("recommended", r.best().key());
-                o.addProperty("measure_next", r.next() == null ? null : r.next().key());
-                JsonArray ranked = new JsonArray();
-                for (Recommender.Candidate c : r.ranked()) {
-                    JsonObject j = new JsonObject();
-                    j.addProperty("config", c.key());
-                    j.addProperty("measured", c.measured());
-                    j.addProperty("value", c.value());
-                    j.addProperty("low", c.value() * Math.exp(-c.logStd()));
-                    j.addProperty("high", c.value() * Math.exp(c.logStd()));
-                    if (!Double.isNaN(c.runtime())) {
-                        j.addProperty("runtime", c.runtime());
-                    }
-                    j.addProperty("meets_deadline", c.meetsDeadline());
-                    ranked.add(j);
-                }
-                o.add("ranked", ranked);
+                JsonObject o = json(r, workload, deadline == null ? Double.NaN : deadline);
                 o.addProperty("milliseconds", ms);
                 o.addProperty("model_load_milliseconds", loadMs);
                 System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -193,6 +283,35 @@ public final class ConfigSearchCommand extends GroupCommand {
             System.out.print(table);
             System.out.printf(Locale.ROOT, "recommended: %s%n", r.best().key());
             System.out.printf(Locale.ROOT, "measure next: %s%n", r.next() == null ? "(none left)" : r.next().key());
+        }
+
+        /** The answer for one workload as --json and --stream write it (without the timings). */
+        static JsonObject json(Recommender.Recommendation r, String workload, double deadline) {
+            JsonObject o = new JsonObject();
+            o.addProperty("workload", workload);
+            o.addProperty("objective", r.objective().label());
+            if (!Double.isNaN(deadline)) {
+                o.addProperty("deadline", deadline);
+            }
+            o.addProperty("samples_used", r.samplesUsed());
+            o.addProperty("recommended", r.best().key());
+            o.addProperty("measure_next", r.next() == null ? null : r.next().key());
+            JsonArray ranked = new JsonArray();
+            for (Recommender.Candidate c : r.ranked()) {
+                JsonObject j = new JsonObject();
+                j.addProperty("config", c.key());
+                j.addProperty("measured", c.measured());
+                j.addProperty("value", c.value());
+                j.addProperty("low", c.value() * Math.exp(-c.logStd()));
+                j.addProperty("high", c.value() * Math.exp(c.logStd()));
+                if (!Double.isNaN(c.runtime())) {
+                    j.addProperty("runtime", c.runtime());
+                }
+                j.addProperty("meets_deadline", c.meetsDeadline());
+                ranked.add(j);
+            }
+            o.add("ranked", ranked);
+            return o;
         }
 
         private static int usage(String message) {

@@ -63,7 +63,9 @@ public final class FlashMain implements Runnable {
 
     public static void main(String[] args) {
         StartupTiming.mainEntered();
-        System.exit(commandLine(args).execute(args));
+        // `config-search recommend` with a plain command line answers without picocli's set-up
+        ConfigSearchCommand.Recommend plain = ConfigSearchCommand.Recommend.plain(args);
+        System.exit(plain != null ? plain.callPlain() : commandLine(args).execute(args));
     }
 
     /**

@@ -13,12 +13,15 @@ import java.util.Locale;
  * commands that mark their phases print one line on standard error when they have written their
  * answer:
  *
- * <pre>flash: timing: command-line 41.2 ms, onnx-runtime 20.3 ms, ... answer 96.0 ms since main(); cpu 80 ms</pre>
+ * <pre>flash: timing: command-line 41.2 ms (cpu 30.1), onnx-runtime 20.3 ms (cpu 18.0), ... answer 96.0 ms since main(); cpu 80 ms; main-thread cpu 70.2 ms</pre>
  *
- * Each phase is wall time from the previous mark; {@code answer} is the total from main() entry;
- * {@code cpu} is the process's CPU time (all threads: JIT, GC; utime + stime from
- * {@code /proc/self/stat}, clock-tick resolution) over the same span. bench/recommend-latency.sh
- * reads this line. Off by default: nothing is recorded but the entry time.
+ * Each phase is wall time from the previous mark, with the CPU time of the thread that ran it
+ * (the main thread; from {@code /proc/thread-self/schedstat}, nanoseconds: on a loaded machine the
+ * wall time mostly measures the wait for a core, the thread's CPU time does not); {@code answer}
+ * is the total from main() entry; {@code cpu} is the process's CPU time (all threads: JIT, GC;
+ * utime + stime from {@code /proc/self/stat}, clock-tick resolution) over the same span;
+ * {@code main-thread cpu} the sum of the phases' CPU. bench/recommend-latency.sh reads this line.
+ * Off by default: nothing is recorded but the entry time.
  */
 final class StartupTiming {
     private StartupTiming() {
@@ -29,6 +32,8 @@ final class StartupTiming {
     private static long mainNanos = System.nanoTime();
     private static long mainCpuTicks = -1;
     private static long lastNanos = mainNanos;
+    private static long mainThreadCpu = -1;
+    private static long lastThreadCpu = -1;
     private static final List<String> phases = new ArrayList<>();
     private static boolean enabled;
 
@@ -39,6 +44,8 @@ final class StartupTiming {
         enabled = Boolean.getBoolean(PROPERTY);
         if (enabled) {
             mainCpuTicks = cpuTicks();
+            mainThreadCpu = threadCpuNanos();
+            lastThreadCpu = mainThreadCpu;
         }
     }
 
@@ -52,8 +59,12 @@ final class StartupTiming {
             return;
         }
         long now = System.nanoTime();
-        phases.add(String.format(Locale.ROOT, "%s %.1f ms", name, (now - lastNanos) / 1e6));
+        long cpu = threadCpuNanos();
+        phases.add(cpu >= 0 && lastThreadCpu >= 0
+                ? String.format(Locale.ROOT, "%s %.1f ms (cpu %.1f)", name, (now - lastNanos) / 1e6, (cpu - lastThreadCpu) / 1e6)
+                : String.format(Locale.ROOT, "%s %.1f ms", name, (now - lastNanos) / 1e6));
         lastNanos = now;
+        lastThreadCpu = cpu;
     }
 
     /** The answer is written: prints the line (when enabled). */
@@ -65,8 +76,23 @@ final class StartupTiming {
         long cpu = cpuTicks();
         String cpuPart = cpu >= 0 && mainCpuTicks >= 0
                 ? String.format(Locale.ROOT, "; cpu %d ms", (cpu - mainCpuTicks) * 10) : "";
+        long thread = threadCpuNanos();
+        if (thread >= 0 && mainThreadCpu >= 0) {
+            cpuPart += String.format(Locale.ROOT, "; main-thread cpu %.1f ms", (thread - mainThreadCpu) / 1e6);
+        }
         System.err.printf(Locale.ROOT, "flash: timing: %s%sanswer %.1f ms since main()%s%n", String.join(", ", phases),
                 phases.isEmpty() ? "" : ", ", (now - mainNanos) / 1e6, cpuPart);
+    }
+
+    /** CPU time of the calling thread in nanoseconds (first field of its schedstat), or -1. */
+    static long threadCpuNanos() {
+        try {
+            String s = Files.readString(Path.of("/proc/thread-self/schedstat"));
+            int sp = s.indexOf(' ');
+            return Long.parseLong(sp < 0 ? s.trim() : s.substring(0, sp));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** utime + stime of this process in clock ticks (USER_HZ, 100 on Linux), or -1. */

@@ -71,7 +71,21 @@ public final class ConfigDataReader {
      * one workload, any number of rows from one; failed runs are left out.
      */
     public static ConfigDataset readSamples(Path file, Format format) throws IOException, DataFormatException {
-        ConfigDataset d = read(file, format, false, 1);
+        return oneWorkload(file, read(file, format, false, 1));
+    }
+
+    /**
+     * The same from fields already split (one line of {@code config-search recommend --stream}):
+     * {@code header} names the columns, each row has one field per column ("" when empty); a
+     * message names sample {@code i} (1-based) as {@code source:i}.
+     */
+    public static ConfigDataset readSamples(Path source, List<String> header, List<List<String>> rows, Format format)
+            throws DataFormatException {
+        CsvTable t = CsvTable.of(source, header, rows);
+        return oneWorkload(source, parse(t, format, false, 1));
+    }
+
+    private static ConfigDataset oneWorkload(Path file, ConfigDataset d) throws DataFormatException {
         if (d.workloads().size() != 1) {
             throw new DataFormatException(file, 0, WORKLOAD, "samples of one workload expected, found "
                     + d.workloads().size() + ": " + d.workloads().stream().map(Workload::name).toList());
@@ -84,7 +98,12 @@ public final class ConfigDataReader {
 
     private static ConfigDataset read(Path file, Format format, boolean keepFailed, int minRows)
             throws IOException, DataFormatException {
-        CsvTable t = CsvTable.read(file);
+        return parse(CsvTable.read(file), format, keepFailed, minRows);
+    }
+
+    private static ConfigDataset parse(CsvTable t, Format format, boolean keepFailed, int minRows)
+            throws DataFormatException {
+        Path file = t.file;
         List<String> configColumns = new ArrayList<>();
         List<String> metricColumns = new ArrayList<>();
         List<Target> targets = new ArrayList<>();

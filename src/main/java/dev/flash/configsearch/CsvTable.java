@@ -34,6 +34,19 @@ final class CsvTable {
         }
     }
 
+    /**
+     * A table from fields already split (the samples of one line of a JSON stream): row {@code i}
+     * is "line" {@code i + 1}, so a message names the sample by its 1-based position in
+     * {@code source}.
+     */
+    static CsvTable of(Path source, List<String> header, List<List<String>> rows) {
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(new Row(i + 1, rows.get(i)));
+        }
+        return new CsvTable(source, header, out);
+    }
+
     static CsvTable read(Path file) throws IOException, DataFormatException {
         List<String> header = null;
         List<Row> rows = new ArrayList<>();

@@ -45,8 +45,11 @@ public final class Recommender {
         }
     }
 
-    public static Recommendation recommend(OnnxModel model, ModelParams params, List<Measurement> samples,
-                                           Target objective, double deadline) throws OrtException {
+    /**
+     * Whether the model can answer for {@code objective} and {@code deadline} (NaN: none) at all,
+     * whatever the samples; an IllegalArgumentException says why not.
+     */
+    public static void check(ModelParams params, Target objective, double deadline) {
         FewShotEncoding enc = params.encoding();
         if (objective != enc.target()) {
             throw new IllegalArgumentException("the model was trained for " + enc.target().label() + ", not "
@@ -55,6 +58,12 @@ public final class Recommender {
         if (!Double.isNaN(deadline) && !params.references().containsKey(Target.RUNTIME)) {
             throw new IllegalArgumentException("--deadline needs runtimes, and the model's data had none");
         }
+    }
+
+    public static Recommendation recommend(OnnxModel model, ModelParams params, List<Measurement> samples,
+                                           Target objective, double deadline) throws OrtException {
+        check(params, objective, deadline);
+        FewShotEncoding enc = params.encoding();
         for (Measurement s : samples) {
             if (!(s.target(objective) > 0)) {
                 throw new IllegalArgumentException("sample at line " + s.line() + " has no " + objective.column);

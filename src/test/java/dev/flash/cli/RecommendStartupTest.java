@@ -97,6 +97,11 @@ class RecommendStartupTest {
         assertTrue(p.out().contains("\"recommended\""), p.out());
         assertTrue(p.loaded().contains("ai.onnxruntime.OrtSession"), "the class log is read");
         assertEquals(List.of(), heavy(p.loaded()));
+        // a plain command line answers without setting picocli up (ConfigSearchCommand.Recommend#plain):
+        // only picocli.CommandLine itself is loaded (not initialised), because the java launcher
+        // looks at the signatures of FlashMain's methods
+        assertEquals(List.of(), p.loaded().stream().filter(c -> c.startsWith("picocli.")
+                && !c.equals("picocli.CommandLine")).toList());
     }
 
     @Test
