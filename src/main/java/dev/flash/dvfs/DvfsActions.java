@@ -115,27 +115,38 @@ public final class DvfsActions {
 
     /**
      * The policy's frequency table inside its hardware range, ascending, when it has two or more
-     * entries and is ascending; else null (the kHz range is used). Not copied when already so:
-     * this runs for every policy on every tick.
+     * entries; else null (the kHz range is used). The kernel's own list (ascending, or
+     * descending as acpi-cpufreq writes it) is used as it is or reversed; only an odd one
+     * (unordered, or with entries outside cpuinfo_min..max) is filtered and sorted. This runs for
+     * every policy on every tick.
      */
     private static long[] table(PolicySample p) {
         long[] t = p.availableKhz();
         if (t == null || t.length < 2) {
             return null;
         }
+        boolean ascending = true;
+        boolean descending = true;
         for (int i = 1; i < t.length; i++) {
-            if (t[i] <= t[i - 1]) {
-                long[] sorted = java.util.Arrays.stream(t).filter(k -> k >= p.cpuinfoMinKhz() && k <= p.cpuinfoMaxKhz())
-                        .sorted().distinct().toArray();
-                return sorted.length < 2 ? null : sorted;
+            ascending &= t[i] > t[i - 1];
+            descending &= t[i] < t[i - 1];
+        }
+        long lowest = ascending ? t[0] : t[t.length - 1];
+        long highest = ascending ? t[t.length - 1] : t[0];
+        boolean inside = lowest >= p.cpuinfoMinKhz() && highest <= p.cpuinfoMaxKhz();
+        if (ascending && inside) {
+            return t;
+        }
+        if (descending && inside) {
+            long[] r = new long[t.length];
+            for (int i = 0; i < t.length; i++) {
+                r[i] = t[t.length - 1 - i];
             }
+            return r;
         }
-        if (t[0] < p.cpuinfoMinKhz() || t[t.length - 1] > p.cpuinfoMaxKhz()) {
-            long[] inside = java.util.Arrays.stream(t).filter(k -> k >= p.cpuinfoMinKhz() && k <= p.cpuinfoMaxKhz())
-                    .toArray();
-            return inside.length < 2 ? null : inside;
-        }
-        return t;
+        long[] kept = java.util.Arrays.stream(t).filter(k -> k >= p.cpuinfoMinKhz() && k <= p.cpuinfoMaxKhz())
+                .sorted().distinct().toArray();
+        return kept.length < 2 ? null : kept;
     }
 
     /** Target frequency for an action taken at the policy's current frequency. */
