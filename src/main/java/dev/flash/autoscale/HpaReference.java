@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
  * manager runs it with its defaults (kubernetes.io, "Horizontal Pod Autoscaling", algorithm
  * details):
  * <ul>
- *   <li>ratio = utilization / target, utilization = usage / request over ready pods
- *       (request = the CPU limit here, Guaranteed QoS); target {@value #DEFAULT_TARGET};</li>
+ *   <li>ratio = utilization / target, utilization = usage / request over ready pods; the request
+ *       is the CPU limit unless the operator set it lower ({@link #setRequestShare}: {@link
+ *       OperatorRun} sets it to the cores a replica can burn under its limit); target
+ *       {@value #DEFAULT_TARGET};</li>
  *   <li>no change while |ratio - 1| &lt;= tolerance ({@value #DEFAULT_TOLERANCE});</li>
  *   <li>scaling up with pods not yet ready, those count as using 0%, and the ratio is computed
  *       again (the change is dropped if it then falls within the tolerance or reverses);</li>
@@ -31,6 +33,8 @@ public class HpaReference implements Autoscaler {
     private final double target;
     private final double tolerance;
     private final int windowSteps;
+    /** The pods' CPU request over their limit, in (0, 1]: what utilization is measured against. */
+    private double requestShare = 1;
     /** Desired replica counts of the last decisions, newest last. */
     private final ArrayDeque<Integer> recommendations = new ArrayDeque<>();
 
@@ -47,6 +51,23 @@ public class HpaReference implements Autoscaler {
     @Override
     public String name() {
         return "hpa";
+    }
+
+    /**
+     * The operator's CPU request as a share of the limit (Kubernetes allows a request below the
+     * limit; HPA's utilization is usage over the request). Kept across {@link #reset()}: it is
+     * part of the workload's set-up, not learned.
+     */
+    public void setRequestShare(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("request share must be in (0, 1]: " + share);
+        }
+        this.requestShare = share;
+    }
+
+    /** Usage over the request, what HPA compares with its target. */
+    protected double utilization(StepMetrics last) {
+        return last.cpuUtilization() / requestShare;
     }
 
     @Override
@@ -80,13 +101,13 @@ public class HpaReference implements Autoscaler {
         if (ready <= 0 || current <= 0) {
             return current; // no metrics: HPA holds
         }
-        double ratio = last.cpuUtilization() / target;
+        double ratio = utilization(last) / target;
         if (Math.abs(ratio - 1) <= tolerance) {
             return current;
         }
         int notReady = Math.max(0, last.replicas() - ready);
         if (ratio > 1 && notReady > 0) {
-            double usage = last.cpuUtilization() * ready;
+            double usage = utilization(last) * ready;
             double newRatio = usage / (ready + notReady) / target;
             if (newRatio <= 1 + tolerance) {
                 return current;

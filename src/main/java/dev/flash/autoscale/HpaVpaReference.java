@@ -38,6 +38,11 @@ public final class HpaVpaReference extends HpaReference {
     }
 
     @Override
+    public void setRequestShare(double share) {
+        // the recommender sets the limit from the usage itself; the request stays the limit
+    }
+
+    @Override
     public Allocation decide(StepMetrics last, Allocation now, Bounds bounds) {
         int replicas = replicas(last, now.replicas(), bounds);
         if (last.readyReplicas() > 0) {

@@ -27,12 +27,18 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
      * Runs {@code autoscaler} on {@code spec} for the whole of {@code load}, starting from what an
      * operator would set up for HPA: the per-replica CPU limit ({@link #operatorLimit}) that lets
      * the maximum replicas carry the trace's peak at 70% utilization, and the replicas the first
-     * step needs at 70%. The service's randomness comes from {@code seed}: two autoscalers run
+     * step needs at 70%, HPA's CPU request set to the cores a replica can burn under that limit
+     * ({@link HpaReference#setRequestShare}). The service's randomness comes from {@code seed}: two autoscalers run
      * with the same seed see the same requests.
      */
     public static OperatorRun run(Autoscaler autoscaler, ServiceSpec spec, LoadTrace load, long seed) {
         Bounds bounds = Bounds.of(spec.maxReplicas());
         double limit = operatorLimit(spec, load.peak());
+        if (autoscaler instanceof HpaReference hpa) {
+            // the operator's CPU request: what a saturated replica burns under the limit (a load
+            // test shows it), so HPA's 70% target is reachable when the service cannot use it all
+            hpa.setRequestShare(Math.min(1, spec.effectiveCores(limit) / limit));
+        }
         double need = load.rate(0) * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         Allocation now = bounds.clamp(new Allocation((int) Math.ceil(need), limit));
         SimulatedService service = new SimulatedService(spec, now, seed);

@@ -73,7 +73,7 @@ public enum ScalingAction {
         if (this != SCALE_IN || last == null || last.readyReplicas() <= 0) {
             return apply(now, bounds);
         }
-        double busy = Math.max(0, last.cpuUtilization()) * last.readyReplicas();
+        double busy = UtilizationGuard.busyShare(last) * last.readyReplicas(); // busy share, not usage/limit
         int target = (int) Math.ceil(busy / SCALE_IN_TARGET - 1e-9);
         return bounds.clamp(new Allocation(Math.max(1, Math.min(now.replicas() - 1, target)), now.cpuLimit()));
     }

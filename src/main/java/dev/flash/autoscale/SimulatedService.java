@@ -10,6 +10,11 @@ import java.util.Random;
  * after {@link ServiceSpec#startupSteps()} steps but cost cores from the step they are created;
  * removed replicas go at once. A request's mean demand moves from step to step by a log-normal
  * factor of sigma {@link #DEMAND_DRIFT} (the request mix changes).
+ *
+ * <p>CPU usage is reported as metrics-server would: the cores a replica burns, {@code rho x
+ * c(limit)} ({@code rho} its busy share, {@code c} the cores its parallel efficiency turns the
+ * limit into), so a limit the service cannot use shows as idle; utilization is that over the
+ * limit (what HPA reads). The queue itself runs on {@code rho}.
  */
 public final class SimulatedService {
 
@@ -87,7 +92,10 @@ public final class SimulatedService {
             double inFlight = served / STEP_SECONDS / ready * mean;
             double memory = spec.memoryBaseMib() + spec.memoryPerRequestMib() * inFlight;
             double misses = Math.max(0, offered - preservation * offered);
-            m = new StepMetrics(arrivalRate, rho, rho * cpuLimit, Math.min(memory / spec.memoryLimitMib(), 2.0),
+            // what metrics-server reports: the cores a replica burns, its busy share times the cores
+            // its parallelism turns the limit into (never the idle rest of the limit)
+            double usage = rho * spec.effectiveCores(cpuLimit);
+            m = new StepMetrics(arrivalRate, usage / cpuLimit, usage, Math.min(memory / spec.memoryLimitMib(), 2.0),
                     preservation, QueueingModel.quantile(mean, 0.5), QueueingModel.quantile(mean, 0.95),
                     QueueingModel.quantile(mean, 0.99), replicas, ready, cpuLimit, offered, misses,
                     replicas * cpuLimit * STEP_SECONDS);

@@ -5,8 +5,10 @@ package dev.flash.autoscale;
  * (or Prometheus) report, and what the step cost.
  *
  * @param arrivalRate      requests per second offered this step
- * @param cpuUtilization   CPU used / CPU limit, mean over ready replicas (what HPA reads), can exceed 0.95 only by backlog
- * @param cpuUsageCores    cores used per ready replica
+ * @param cpuUtilization   CPU used / CPU limit, mean over ready replicas (what HPA reads); below the replicas'
+ *                         busy share when the limit is above one core and the service's parallel efficiency below 1
+ * @param cpuUsageCores    cores used (burned) per ready replica, as metrics-server reports: at most the cores the
+ *                         service's parallelism can use under its limit
  * @param memoryUtilization memory used / memory limit, mean over ready replicas
  * @param sloPreservation  share of this step's requests answered within the SLO (dropped ones count as missed)
  * @param latencyP50       seconds

@@ -13,6 +13,8 @@ import dev.flash.autoscale.ScalingAction.Bounds;
  * <p>The prediction uses only what the policy and HPA see: the last step's utilization of the
  * ready replicas, their CPU limit, the replicas and the arrival rate of the last two steps.
  * <ul>
+ *   <li>Busy share of the ready replicas: {@code u = utilization x L / c(L)} (usage over the cores
+ *       the limit works like; utilization itself when {@code L <= 1}).</li>
  *   <li>Work in the last step, in cores: {@code u * ready * c(L)}, where
  *       {@code c(L) = min(L, 1) + 0.5 * max(0, L - 1)} counts a core beyond the first as half a
  *       core (a service's parallel efficiency is unknown; one half errs toward more replicas
@@ -80,9 +82,23 @@ public final class UtilizationGuard {
         if (previousRate > 0 && last.arrivalRate() > 0) {
             growth = Math.max(1, Math.min(2, last.arrivalRate() / previousRate));
         }
-        double u = last.cpuUtilization();
+        double u = busyShare(last);
         double saturation = u >= SATURATED ? SATURATION_FACTOR : 1;
         return u * last.readyReplicas() * cores(last.cpuLimit()) * growth * saturation;
+    }
+
+    /**
+     * The ready replicas' busy share as the guard estimates it from what is measured: usage
+     * (utilization x limit) over the cores the limit is taken to work like ({@link #cores}). At
+     * or below one core it is the measured utilization; above, usage no longer counts the part of
+     * the limit a service's parallelism leaves idle, so utilization alone would hide saturation.
+     */
+    public static double busyShare(StepMetrics last) {
+        double limit = last.cpuLimit();
+        if (limit <= 0) {
+            return 0;
+        }
+        return Math.max(0, last.cpuUtilization()) * limit / cores(limit);
     }
 
     static double predicted(double work, Allocation a) {

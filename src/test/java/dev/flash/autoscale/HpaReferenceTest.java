@@ -1,6 +1,7 @@
 package dev.flash.autoscale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.autoscale.ScalingAction.Allocation;
 import dev.flash.autoscale.ScalingAction.Bounds;
@@ -54,6 +55,43 @@ class HpaReferenceTest {
         }
         // the fifth low recommendation pushes the 8 out of the 5-step window
         assertEquals(4, hpa.decide(at(0.35, 8, 8, 1), now, BOUNDS).replicas());
+    }
+
+    @Test
+    void utilizationIsUsageOverTheRequest() {
+        // a 4-core limit of which the service can burn 2 cores: the operator requested 2 cores
+        HpaReference hpa = new HpaReference();
+        hpa.setRequestShare(0.5);
+        hpa.reset(); // the request is set-up, not state
+        // 1.8 cores burned per replica = 0.45 of the limit = 0.9 of the request: ceil(4 x 0.9 / 0.7) = 6
+        assertEquals(6, hpa.decide(at(0.45, 4, 4, 4), new Allocation(4, 4), BOUNDS).replicas());
+        // with the request at the limit the same usage reads 0.45: HPA scales in (after its window)
+        assertEquals(3, new HpaReference().desired(at(0.45, 4, 4, 4), 4));
+    }
+
+    @Test
+    void theOperatorRequestsWhatAReplicaCanBurn() {
+        // efficiency 0.3, 20 replicas: the operator's limit is above one core, so the request is below it
+        ServiceSpec s = new ServiceSpec("svc-r", ServiceSpec.TEST, 0.2, 0.5, 0.3, 200, 2, 600, 0, 2.0, 20,
+                new ServiceSpec.LoadShape(200, 0.5, 60, 0, 1, 2, 0));
+        double limit = OperatorRun.operatorLimit(s, 200);
+        assertTrue(limit > 1, "limit " + limit);
+        HpaReference hpa = new HpaReference() {
+            double share = 1;
+
+            @Override
+            public void setRequestShare(double x) {
+                share = x;
+                super.setRequestShare(x);
+            }
+
+            @Override
+            public String name() {
+                return "probe " + share;
+            }
+        };
+        OperatorRun.run(hpa, s, LoadTrace.synthetic(s.load(), 5, 1), 1);
+        assertEquals("probe " + s.effectiveCores(limit) / limit, hpa.name());
     }
 
     @Test

@@ -40,6 +40,31 @@ class SimulatedServiceTest {
     }
 
     @Test
+    void usageIsTheCoresTheServiceBurnsNotItsLimit() {
+        ServiceSpec s = spec(0); // efficiency 0.5: a 3-core replica works like 2 cores
+        // 1 replica, 3 cores, 10 req/s of 0.1 core-s: S = 0.05 s, busy half the time, burning 1 core of 3
+        StepMetrics m = new SimulatedService(s, new Allocation(1, 3.0), 1).step(10);
+        assertEquals(10 * 0.1, m.cpuUsageCores(), 0.05 * 3); // the work done, within the demand drift
+        assertEquals(m.cpuUsageCores() / 3.0, m.cpuUtilization(), 1e-12);
+        assertTrue(m.cpuUtilization() < 0.4, "utilization " + m.cpuUtilization());
+        // the reward and HPA read the same honest usage: two of the three cores count as idle
+        assertEquals(m.cpuUsageCores() / 3.0, AutoscaleReward.allocatedUtilization(m), 1e-12);
+        // the guard's busy share (it assumes efficiency 0.5, this service's) recovers the queue's rho
+        double rho = m.cpuUsageCores() / s.effectiveCores(3.0);
+        assertEquals(rho, UtilizationGuard.busyShare(m), 1e-12);
+
+        // saturated: usage stops at the cores the parallelism can use, far below the limit
+        StepMetrics hot = new SimulatedService(s, new Allocation(1, 3.0), 2).step(100);
+        assertTrue(hot.cpuUsageCores() <= QueueingModel.RHO_MAX * s.effectiveCores(3.0) + 1e-9);
+        assertTrue(hot.cpuUsageCores() >= 0.9 * s.effectiveCores(3.0));
+        assertTrue(UtilizationGuard.busyShare(hot) >= UtilizationGuard.SATURATED);
+
+        // at or below one core usage is utilization x limit, as before
+        StepMetrics small = new SimulatedService(s, new Allocation(4, 0.5), 3).step(10);
+        assertEquals(small.cpuUtilization() * 0.5, small.cpuUsageCores(), 1e-12);
+    }
+
+    @Test
     void overloadQueuesThenDropsAndMissesTheSlo() {
         SimulatedService svc = new SimulatedService(spec(0), new Allocation(1, 1.0), 3);
         StepMetrics m = svc.step(30); // capacity 9.5 req/s

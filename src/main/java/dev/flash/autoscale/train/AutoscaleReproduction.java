@@ -55,7 +55,7 @@ public final class AutoscaleReproduction {
      * Part of every expert's cache key, with the feature names and the reward's definition: bump it
      * when the simulated service or the environment changes what a service's episodes look like.
      */
-    public static final String SIMULATOR_VERSION = "autoscale-sim/2026-12-07";
+    public static final String SIMULATOR_VERSION = "autoscale-sim/2026-12-07b";
 
     /** The paper's case II figures (Sec 5.2): reward gap at start, transfer learning and FLASH; cost ratio. */
     public static final double PAPER_GAP_TRANSFER = 0.37;
