@@ -214,7 +214,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             Files.createDirectories(out);
             staging = Files.createTempDirectory(out, ".reproduce-");
             double load0 = loadAverage();
-            Bar bar = new Bar(!json || System.console() != null);
+            PhaseBars bar = new PhaseBars(!json || System.console() != null);
             AutoscaleReproduction.Result r = AutoscaleReproduction.run(population, plan, model, load, staging,
                     new ExpertCache(expertDir, rebuildExperts), bar);
             bar.close();
@@ -254,7 +254,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             }
             return ExitCodes.FAILURE;
         } finally {
-            deleteQuietly(staging);
+            PhaseBars.deleteQuietly(staging);
         }
     }
 
@@ -415,50 +415,6 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             o.addProperty(key, Math.round(v * 1e6) / 1e6);
         } else {
             o.add(key, JsonNull.INSTANCE);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(files.toList());
-            java.util.Collections.reverse(all);
-            for (Path f : all) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException ignored) {
-            // a leftover hidden staging directory is harmless
-        }
-    }
-
-    /** Progress on stderr, one bar per phase. */
-    private static final class Bar implements AutoscaleReproduction.Listener {
-        private final boolean enabled;
-        private ProgressBar bar;
-
-        Bar(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public synchronized void phase(String name, int total) {
-            close();
-            bar = new ProgressBar(System.err, name, total, enabled);
-        }
-
-        @Override
-        public synchronized void step(String detail) {
-            if (bar != null) {
-                bar.step(detail);
-            }
-        }
-
-        synchronized void close() {
-            if (bar != null) {
-                bar.finish();
-            }
         }
     }
 }

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -208,7 +207,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             try {
                 Files.createDirectories(out);
                 staging = Files.createTempDirectory(out, ".reproduce-");
-                BarListener bar = new BarListener(!json || System.console() != null);
+                PhaseBars bar = new PhaseBars(!json || System.console() != null);
                 int n = processes != null ? processes : Math.min(2, Runtime.getRuntime().availableProcessors());
                 YardstickReproduction.Result r = YardstickReproduction.run(population, plan, staging,
                         new ExpertCache(expertDir, rebuildExperts), bar, n);
@@ -243,7 +242,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 }
                 return ExitCodes.FAILURE;
             } finally {
-                deleteQuietly(staging);
+                PhaseBars.deleteQuietly(staging);
             }
         }
     }
@@ -344,49 +343,5 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     private static String x(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1fx", v) : "n/a";
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(files.toList());
-            java.util.Collections.reverse(all);
-            for (Path f : all) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException ignored) {
-            // a leftover hidden staging directory is harmless
-        }
-    }
-
-    /** Progress on stderr, one bar per phase. */
-    private static final class BarListener implements Reproduction.Listener {
-        private final boolean enabled;
-        private ProgressBar bar;
-
-        BarListener(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public synchronized void phase(String name, int total) {
-            close();
-            bar = new ProgressBar(System.err, name, total, enabled);
-        }
-
-        @Override
-        public synchronized void step(String detail) {
-            if (bar != null) {
-                bar.step(detail);
-            }
-        }
-
-        synchronized void close() {
-            if (bar != null) {
-                bar.finish();
-            }
-        }
     }
 }

@@ -17,6 +17,7 @@ import dev.flash.meta.PpoTrainer;
 import dev.flash.meta.yardstick.Budget;
 import dev.flash.meta.yardstick.Contestant;
 import dev.flash.meta.yardstick.ExpertCache;
+import dev.flash.meta.yardstick.PhaseListener;
 import dev.flash.meta.yardstick.FineTuneSweep;
 import dev.flash.meta.yardstick.HistoryStacking;
 import dev.flash.meta.yardstick.PlateauRule;
@@ -61,13 +62,6 @@ public final class AutoscaleReproduction {
     public static final double PAPER_GAP_TRANSFER = 0.37;
     public static final double PAPER_GAP_FLASH = 0.105;
     public static final double PAPER_COST_RATIO = 5.5;
-
-    /** Progress: one phase at a time, steps within it. */
-    public interface Listener {
-        void phase(String name, int total);
-
-        void step(String detail);
-    }
 
     /**
      * What to run.
@@ -175,7 +169,7 @@ public final class AutoscaleReproduction {
      * @param modelDir    where a FLASH model trained here is written ({@code autoscale-flash.onnx})
      */
     public static Result run(List<ServiceSpec> population, Plan plan, Path flashModel, LoadTrace trace, Path modelDir,
-                             ExpertCache cache, Listener progress) throws IOException, ModelRejectedException {
+                             ExpertCache cache, PhaseListener progress) throws IOException, ModelRejectedException {
         long start = System.nanoTime();
         double cpu0 = processCpuSeconds();
         Djl.init();
@@ -296,7 +290,7 @@ public final class AutoscaleReproduction {
         return 0;
     }
 
-    private static PpoTrainer.Progress bar(Listener progress, String who) {
+    private static PpoTrainer.Progress bar(PhaseListener progress, String who) {
         return (m, total) -> progress.step(String.format(Locale.ROOT, "%s it %d reward/step %.3f", who,
                 m.iteration(), m.stepRewardMean()));
     }

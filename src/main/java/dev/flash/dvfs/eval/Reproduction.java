@@ -173,10 +173,8 @@ public final class Reproduction {
     }
 
     /** Progress callbacks: phase name, step, total. */
-    public interface Listener {
-        void phase(String name, int total);
-
-        void step(String detail);
+    /** Case III's name for the core's {@link dev.flash.meta.yardstick.PhaseListener}. */
+    public interface Listener extends dev.flash.meta.yardstick.PhaseListener {
     }
 
     /** Runs everything in this process; writes the two ONNX models into {@code modelDir}. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AutoscaleReproductionTest {
 
-    private static final AutoscaleReproduction.Listener QUIET = new AutoscaleReproduction.Listener() {
+    private static final dev.flash.meta.yardstick.PhaseListener QUIET = new dev.flash.meta.yardstick.PhaseListener() {
         @Override
         public void phase(String name, int total) {
         }
