@@ -72,7 +72,11 @@ public final class DvfsActions {
 
     /** The ladder level nearest to the policy's current frequency. */
     public static int currentLevel(PolicySample p, int levels) {
-        double f = ladderPosition(p);
+        return currentLevel(p, table(p), levels);
+    }
+
+    private static int currentLevel(PolicySample p, long[] table, int levels) {
+        double f = ladderPosition(p, table);
         if (Double.isNaN(f)) {
             return levels - 1;
         }
@@ -84,8 +88,11 @@ public final class DvfsActions {
      * one, else a point of the kHz range (which the actuator snaps and clamps).
      */
     public static long levelKhz(PolicySample p, int level, int levels) {
+        return levelKhz(p, table(p), level, levels);
+    }
+
+    private static long levelKhz(PolicySample p, long[] table, int level, int levels) {
         double frac = levels <= 1 ? 1.0 : (double) level / (levels - 1);
-        long[] table = table(p);
         if (table != null) {
             return table[(int) Math.round(frac * (table.length - 1))];
         }
@@ -96,8 +103,7 @@ public final class DvfsActions {
      * Where the current frequency sits on the ladder, 0..1: the rank of the nearest table entry
      * over the table's last rank, or the normalised frequency without a table; NaN when unknown.
      */
-    static double ladderPosition(PolicySample p) {
-        long[] table = table(p);
+    static double ladderPosition(PolicySample p, long[] table) {
         if (table == null) {
             return p.normalizedFrequency();
         }
@@ -151,6 +157,7 @@ public final class DvfsActions {
 
     /** Target frequency for an action taken at the policy's current frequency. */
     public static long targetKhz(String action, PolicySample p, int levels) {
-        return levelKhz(p, levelAfter(action, currentLevel(p, levels), levels), levels);
+        long[] table = table(p); // once per decision: it may be a reversed copy of the kernel's list
+        return levelKhz(p, table, levelAfter(action, currentLevel(p, table, levels), levels), levels);
     }
 }
