@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `flash status` as a non-root member of group flash against a daemon laid out as the unit lays it
 # out (issue 23): the daemon runs as root with group flash and umask 0027 in a 0750 root:flash
-# runtime directory; user nobody with the supplementary group flash must read the status (exit 0),
-# and without it must get exit 4 with the fix. Needs root, setpriv, user nobody and group flash;
+# runtime directory; user nobody with the supplementary group flash must read the status (exit 0)
+# but not act (`flash resume`: exit 4, refused by the daemon from the socket's peer credentials),
+# and without the group must get exit 4 with the fix. Needs root, setpriv, user nobody and group flash;
 # run after `mvn test` (uses target/classes). Exits non-zero on a failed check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,4 +54,12 @@ set -e
 if [ "$code" != 4 ] || ! grep -q 'usermod -aG flash' <<<"$denied"; then
   echo "$denied"; echo "ci: a user outside group flash got exit $code, expected 4 with the fix"; exit 1
 fi
-echo "ci: flash status as a member of group flash: ok; outside it: exit 4 with the fix"
+resume=(java -cp "$work/client/classes:$work/client/lib/*" dev.flash.cli.FlashMain resume --socket "$run/flashd.sock")
+set +e
+refused=$(setpriv --reuid nobody --regid nogroup --groups flash "${resume[@]}" 2>&1)
+code=$?
+set -e
+if [ "$code" != 4 ] || ! grep -q 'may read the status, not act' <<<"$refused"; then
+  echo "$refused"; echo "ci: a member of group flash got exit $code from flash resume, expected 4 (refused)"; exit 1
+fi
+echo "ci: flash status as a member of group flash: ok; its flash resume: refused (exit 4); outside the group: exit 4 with the fix"

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
             "  flash resume 2               take policy2 back",
             "  flash resume                 take every such policy back",
             "",
-            "Exit 5 when no daemon answers on the socket.",
+            "Only root (or the daemon's own user) may resume: members of group flash may read the",
+            "status, not act. Exit 4 when the daemon refuses the caller, 5 when no daemon answers.",
             "", ExitCodes.HELP})
 public final class ResumeCommand implements Callable<Integer> {
 
@@ -80,6 +81,10 @@ public final class ResumeCommand implements Callable<Integer> {
             o = e.isJsonObject() ? e.getAsJsonObject() : null;
         } catch (RuntimeException e) {
             o = null;
+        }
+        if (o != null && o.has("denied") && o.get("denied").getAsBoolean()) {
+            err.println("flash resume: refused: " + o.get("error").getAsString() + ". Run it as root (sudo flash resume).");
+            return ExitCodes.PERMISSION;
         }
         if (o == null || !o.has("resumed") || !o.get("resumed").isJsonArray()) {
             String why = o != null && o.has("error") ? o.get("error").toString() : "an answer that is not a resume reply";

@@ -25,6 +25,12 @@ import java.util.function.Supplier;
  * takes policies back from another tool ({@code {"resumed": [ids]}}); anything else gets
  * {@code {"error": ...}}. One daemon thread serves clients one at a time: a request costs one
  * snapshot, and a slow client is cut off after {@link #CLIENT_TIMEOUT_MS}.
+ *
+ * <p>Reading is for the group, acting is not: {@code resume} overrides another tool's cpufreq
+ * value, which only root may write, so the server asks the kernel who is on the other end
+ * ({@code SO_PEERCRED}) and answers {@code resume} only for root or the daemon's own user
+ * ({@code {"error": ..., "denied": true}} otherwise). Group membership lets an operator watch
+ * flashd, not take the CPUs from a tool root put in charge.
  */
 public final class StatusServer implements AutoCloseable {
     static final int CLIENT_TIMEOUT_MS = 2000;
@@ -135,7 +141,8 @@ public final class StatusServer implements AutoCloseable {
         } else if (request.equals("status") || request.isEmpty()) {
             answer = gson.toJson(status.get());
         } else if (resume != null && (request.equals("resume") || request.startsWith("resume "))) {
-            answer = resume(request.substring("resume".length()).trim());
+            String refusal = refusalToAct(peer(client));
+            answer = refusal != null ? denied(refusal) : resume(request.substring("resume".length()).trim());
         } else {
             answer = error("unknown request '" + request + "' (send: status" + (resume == null ? "" : ", resume [POLICY]") + ")");
         }
@@ -161,6 +168,37 @@ public final class StatusServer implements AutoCloseable {
         }
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         o.add("resumed", gson.toJsonTree(resume.apply(id)));
+        return o.toString();
+    }
+
+    /** The connecting process's user, from the kernel ({@code SO_PEERCRED}); null if it cannot tell. */
+    private static String peer(SocketChannel client) {
+        try {
+            return client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why {@code peerUser} may not change what flashd acts on, or null when it may: root and the
+     * daemon's own user may; anyone else (a member of group flash, who may only read) may not, nor
+     * a peer the kernel could not name.
+     */
+    static String refusalToAct(String peerUser) {
+        String owner = System.getProperty("user.name");
+        if (peerUser != null && (peerUser.equals("root") || peerUser.equals(owner))) {
+            return null;
+        }
+        return "only root" + ("root".equals(owner) ? "" : " or " + owner) + " may resume policies"
+                + (peerUser == null ? " (the kernel did not name the caller)" : "; you are " + peerUser)
+                + ": group " + GROUP + " may read the status, not act";
+    }
+
+    private static String denied(String message) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("error", message);
+        o.addProperty("denied", true);
         return o.toString();
     }
 
