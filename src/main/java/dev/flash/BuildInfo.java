@@ -7,7 +7,7 @@ import java.util.Properties;
 
 /**
  * What this build of flash was made from. {@code mvn package} records the git commit it built
- * (git-commit-id-maven-plugin writes {@value #RESOURCE} into the jar), so a model's provenance
+ * (the git command line, from maven-antrun-plugin, writes {@value #RESOURCE} into the jar), so a model's provenance
  * names the code that trained it wherever the jar is run from, not whatever repository the
  * working directory happens to be in. A build outside a git checkout records nothing.
  */
