@@ -310,16 +310,16 @@ public final class FewShotEvaluation {
                 }
                 fit.removeAll(validation);
             }
-            // FLASH's reference: attention over the training workloads, temperatures chosen by
+            // FLASH's reference: attention over the training workloads, temperatures weighted by
             // leave-one-workload-out on them; while training, each workload's reference is fitted
             // without it, as it will be for a new one.
-            fm.attention = NeighbourReference.fitSelected(train, s.target(), s.shots(), 4, seed);
+            fm.attention = NeighbourReference.fitWeighted(train, s.target(), s.shots(),
+                    NeighbourReference.selectionDraws(train.size()), seed);
             Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {
                 List<Workload> rest = new ArrayList<>(train);
                 rest.remove(w);
-                leaveOneOut.put(w, NeighbourReference.fit(rest, s.target(), fm.attention.tauShape(),
-                        fm.attention.tauLevel()));
+                leaveOneOut.put(w, fm.attention.refit(rest));
             }
             for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
                 FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
