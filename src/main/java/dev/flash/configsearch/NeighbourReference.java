@@ -394,6 +394,10 @@ public final class NeighbourReference implements LogPredictor {
         return Double.isFinite(t) ? t : -1;
     }
 
+    private static boolean validTau(double t) {
+        return t == -1 || (t > 0 && Double.isFinite(t));
+    }
+
     private static double decodeTau(double t) {
         return t < 0 ? Double.POSITIVE_INFINITY : t;
     }
@@ -406,10 +410,17 @@ public final class NeighbourReference implements LogPredictor {
         Target t = Target.parse(o.get("target").getAsString());
         List<Member> members = new ArrayList<>();
         if (o.has("members")) {
-            for (var e : o.getAsJsonArray("members")) {
-                JsonArray m = e.getAsJsonArray();
-                members.add(new Member(decodeTau(m.get(0).getAsDouble()), decodeTau(m.get(1).getAsDouble()),
-                        m.get(2).getAsDouble()));
+            JsonArray ms = o.getAsJsonArray("members");
+            for (int i = 0; i < ms.size(); i++) {
+                JsonArray m = ms.get(i).getAsJsonArray();
+                double ts = m.get(0).getAsDouble();
+                double tl = m.get(1).getAsDouble();
+                double w = m.get(2).getAsDouble();
+                if (m.size() != 3 || !validTau(ts) || !validTau(tl) || !(w > 0) || !Double.isFinite(w)) {
+                    throw new IllegalArgumentException("attention.members[" + i + "]: want [tau shape, tau level, "
+                            + "weight] with temperatures > 0 (or -1: off) and a weight > 0, got " + m);
+                }
+                members.add(new Member(decodeTau(ts), decodeTau(tl), w));
             }
         }
         if (members.isEmpty()) {

@@ -104,6 +104,11 @@ class NeighbourReferenceTest {
         NeighbourReference back = NeighbourReference.fromJson(mix.toJson(), RatioReference.fit(train, Target.RUNTIME));
         assertEquals(mix.predictLog(shots, "c4"), back.predictLog(shots, "c4"), 1e-9);
         assertEquals(mix.describe(), back.describe());
+        com.google.gson.JsonObject bad = mix.toJson();
+        bad.getAsJsonArray("members").get(1).getAsJsonArray().set(2, new com.google.gson.JsonPrimitive(-1));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NeighbourReference.fromJson(bad, RatioReference.fit(train, Target.RUNTIME)));
+        assertTrue(e.getMessage().contains("attention.members[1]"), e.getMessage());
         NeighbourReference fewer = mix.refit(train.subList(1, train.size()));
         assertEquals(mix.members(), fewer.members());
     }
