@@ -402,7 +402,7 @@ public final class FewShotEvaluation {
     static final class FoldModels {
         final Settings settings;
         final RatioReference reference;
-        /** FLASH's attention over the fold's training workloads (temperatures chosen on them). */
+        /** FLASH's attention over the fold's training workloads (temperature pairs weighted on them). */
         NeighbourReference attention;
         /** Transfer learning's fine-tuning, chosen by the sweep. */
         SupervisedFineTuneSweep.Setting transfer;
