@@ -33,6 +33,13 @@ import picocli.CommandLine.Option;
             "drawn at random as the measured shots (the same for every method); each method predicts",
             "the other configurations. MAPE is over those unmeasured configurations, in original units;",
             "regret is the true target of the configuration a method would pick over the best one.",
+            "Cost under a deadline (runtime target, data with both targets): the deadline is the median",
+            "of the workload's true runtimes; the pick is the cheapest shot or prediction (cost =",
+            "predicted runtime x the configuration's price, cost / runtime on training workloads) whose",
+            "runtime meets it; regret = its true cost over the cheapest that truly meets it, minus 1",
+            "(floored at 0), and the share of picks that miss the deadline. Adaptive shots: the first",
+            "measured at random, the next chosen by the searcher (flash, flash-optimistic, reference);",
+            "the regret of the pick after k of them is reported apart (regret_adaptive).",
             "Figures are the mean over every test workload, then mean +- spread over the seeds.",
             "",
             "Methods:",
@@ -41,7 +48,8 @@ import picocli.CommandLine.Option;
             "               fits two held-out training workloads",
             "  flash-attention  FLASH's attention over the training workloads alone: each votes the",
             "               shots scaled by its own ratios, weighted by how much it behaves like the",
-            "               shots (temperatures chosen leave-one-workload-out on training workloads)",
+            "               shots (every pair of temperatures weighted by its leave-one-workload-out",
+            "               likelihood on training workloads)",
             "  flash-plain  the paper's design: shot encoder + base MLP predicting the log target",
             "  baseline     no encoder (Sizeless-style): query and one shot in, log target out;",
             "               k shots: the mean of the k predictions",
@@ -167,6 +175,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 o.addProperty("seeds", seeds);
                 o.addProperty("failed_rows_left_out", test.failedRows());
                 o.addProperty("seconds", seconds);
+                // 0 when a configuration's cost / runtime is the same for every workload (its price):
+                // the cost-under-deadline figures take cost = predicted runtime x price.
+                o.addProperty("price_log_spread", dev.flash.configsearch.PriceTable.fit(all.workloads()).spread());
                 com.google.gson.JsonArray trained = new com.google.gson.JsonArray();
                 scores.training().forEach(trained::add);
                 o.add("fold_training", trained);

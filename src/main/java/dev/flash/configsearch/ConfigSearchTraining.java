@@ -61,14 +61,15 @@ public final class ConfigSearchTraining implements AutoCloseable {
             validation.add(usable.get(order[1]));
             fit.removeAll(validation);
         }
-        // The attention's temperatures by leave-one-workload-out on the training workloads; while
-        // training, each workload's reference is fitted without it, as it will be for a new one.
-        NeighbourReference attention = NeighbourReference.fitSelected(usable, target, cfg.shots(), 4, cfg.seed());
+        // The attention's temperatures weighted by leave-one-workload-out on the training workloads;
+        // while training, each workload's reference is fitted without it, as it will be for a new one.
+        NeighbourReference attention = NeighbourReference.fitWeighted(usable, target, cfg.shots(),
+                NeighbourReference.selectionDraws(usable.size()), cfg.seed());
         Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
         for (Workload w : usable) {
             List<Workload> rest = new ArrayList<>(usable);
             rest.remove(w);
-            leaveOneOut.put(w, NeighbourReference.fit(rest, target, attention.tauShape(), attention.tauLevel()));
+            leaveOneOut.put(w, attention.refit(rest));
         }
         FewShotEncoding enc = FewShotEncoding.fit(FewShotEncoding.Mode.FLASH, target, maxShots, data, usable);
         NDManager manager = NDManager.newBaseManager(Djl.ENGINE);

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Table 2 of an evaluation: per method and k, the MAPE and the regret as mean and spread over
  * the seeds; as JSON with flat keys ({@code flash.mape.1}, {@code flash.mape.1.std},
- * {@code reference.regret.3}, ...) and as text with the paper's numbers beside ours.
+ * {@code reference.regret.3}, the cost-under-deadline choice {@code flash.regret_cost_deadline.3}
+ * and {@code flash.deadline_miss.3}, the regret after adaptive shots
+ * {@code flash.regret_adaptive.3}, ...) and as text with the paper's numbers beside ours.
  */
 public final class EvaluationReport {
     private EvaluationReport() {
@@ -24,6 +26,19 @@ public final class EvaluationReport {
                 o.addProperty(m + ".mape." + k + ".std", std(mape));
                 o.addProperty(m + ".regret." + k, mean(regret));
                 o.addProperty(m + ".regret." + k + ".std", std(regret));
+                double[] cost = s.costRegret().get(m).get(k);
+                double[] miss = s.deadlineMiss().get(m).get(k);
+                o.addProperty(m + ".regret_cost_deadline." + k, mean(cost));
+                o.addProperty(m + ".regret_cost_deadline." + k + ".std", std(cost));
+                o.addProperty(m + ".deadline_miss." + k, mean(miss));
+                o.addProperty(m + ".deadline_miss." + k + ".std", std(miss));
+            }
+        }
+        // Regret after k measurements the searcher chose (the first at random): not the random-shot regret above.
+        for (Map.Entry<String, Map<Integer, double[]>> e : s.adaptiveRegret().entrySet()) {
+            for (int k : shots) {
+                o.addProperty(e.getKey() + ".regret_adaptive." + k, mean(e.getValue().get(k)));
+                o.addProperty(e.getKey() + ".regret_adaptive." + k + ".std", std(e.getValue().get(k)));
             }
         }
         for (Map.Entry<String, double[]> e : s.search().entrySet()) {
@@ -61,16 +76,27 @@ public final class EvaluationReport {
         for (int k : shots) {
             b.append(String.format(Locale.ROOT, "  %-16s", k + " shot" + (k == 1 ? "" : "s")));
         }
-        b.append(String.format(Locale.ROOT, "  regret at k=%d%n", shots[shots.length - 1]));
+        int last = shots[shots.length - 1];
+        b.append(String.format(Locale.ROOT, "  regret at k=%d  cost regret under deadline (missed)%n", last));
         for (String m : FewShotEvaluation.METHODS) {
             b.append(String.format(Locale.ROOT, "%-12s", m));
             for (int k : shots) {
                 double[] v = s.mape().get(m).get(k);
                 b.append(String.format(Locale.ROOT, "  %5.3f +- %-7.3f", mean(v), std(v)));
             }
-            double[] r = s.regret().get(m).get(shots[shots.length - 1]);
-            b.append(String.format(Locale.ROOT, "  %5.1f%%%n", 100 * mean(r)));
+            double[] r = s.regret().get(m).get(last);
+            b.append(String.format(Locale.ROOT, "  %5.1f%%       ", 100 * mean(r)));
+            double[] c = s.costRegret().get(m).get(last);
+            b.append(Double.isNaN(mean(c)) ? String.format(Locale.ROOT, "  -%n") : String.format(Locale.ROOT,
+                    "  %5.1f%% (%.0f%%)%n", 100 * mean(c), 100 * mean(s.deadlineMiss().get(m).get(last))));
         }
+        b.append(String.format(Locale.ROOT, "regret at k=%d from adaptive shots (the first random, the next chosen "
+                + "by the searcher):", last));
+        for (Map.Entry<String, Map<Integer, double[]>> e : s.adaptiveRegret().entrySet()) {
+            double[] v = e.getValue().get(last);
+            b.append(String.format(Locale.ROOT, " %s %.1f%% +- %.1f", e.getKey(), 100 * mean(v), 100 * std(v)));
+        }
+        b.append(String.format(Locale.ROOT, "%n"));
         for (String m : List.of("baseline", "flash")) {
             if (!Double.isNaN(PaperNumbers.of(paperDataset, m, 1))) {
                 b.append(String.format(Locale.ROOT, "%-12s", "paper " + m));

@@ -64,15 +64,20 @@ public final class FewShotEvaluation {
     public record Fold(List<Workload> train, List<Workload> test) {
     }
 
-    /** Per method and k: the per-seed means over every test workload of every fold. */
     /**
      * Per method and k: the per-seed means over every test workload of every fold. {@code search}:
      * per searcher ({@link #SEARCHERS}), the per-seed mean number of measurements until the best
-     * measured configuration is within 5% of the workload's best.
+     * measured configuration is within 5% of the workload's best. {@code costRegret} and
+     * {@code deadlineMiss}: the cost-under-deadline choice ({@link #costUnderDeadline}) from the
+     * same random shots, NaN when the data lacks a target. {@code adaptiveRegret}: per searcher but
+     * random, and k, the regret of the pick after k measurements the searcher chose itself (the
+     * first at random) ({@link FoldModels#adaptiveRegret}).
      */
     public record Scores(Map<String, Map<Integer, double[]>> mape, Map<String, Map<Integer, double[]>> regret,
                          Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training,
-                         Map<String, double[]> search) {
+                         Map<String, double[]> search, Map<String, Map<Integer, double[]>> costRegret,
+                         Map<String, Map<Integer, double[]>> deadlineMiss,
+                         Map<String, Map<Integer, double[]>> adaptiveRegret) {
     }
 
     /**
@@ -81,6 +86,9 @@ public final class FewShotEvaluation {
      * the reference's predictions, and random search.
      */
     public static final List<String> SEARCHERS = List.of("flash", "flash-optimistic", "reference", "random");
+
+    /** The searchers whose k chosen measurements are scored by the regret of the pick they lead to. */
+    public static final List<String> ADAPTIVE_SEARCHERS = List.of("flash", "flash-optimistic", "reference");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -128,6 +136,10 @@ public final class FewShotEvaluation {
         Djl.init();
         Map<String, Map<Integer, double[]>> mape = new LinkedHashMap<>();
         Map<String, Map<Integer, double[]>> regret = new LinkedHashMap<>();
+        Map<String, Map<Integer, double[]>> costRegret = perMethod(METHODS, s);
+        Map<String, Map<Integer, double[]>> deadlineMiss = perMethod(METHODS, s);
+        Map<String, Map<Integer, double[]>> adaptiveRegret = perMethod(ADAPTIVE_SEARCHERS, s);
+        boolean bothTargets = true;
         Map<Integer, Integer> skipped = new LinkedHashMap<>();
         Map<Integer, Integer> evaluated = new LinkedHashMap<>();
         Map<Integer, int[]> counts = new HashMap<>();
@@ -150,11 +162,17 @@ public final class FewShotEvaluation {
             search.put(m, new double[s.seeds()]);
         }
         int searched = 0;
+        Map<Integer, int[]> adaptiveCounts = new HashMap<>();
+        for (int k : s.shots()) {
+            adaptiveCounts.put(k, new int[s.seeds()]);
+        }
         int foldNo = 0;
         for (Fold fold : folds) {
             try (NDManager manager = NDManager.newBaseManager(Djl.ENGINE)) {
                 long foldSeed = s.seed() * 1000 + foldNo;
                 FoldModels models = FoldModels.train(data, fold.train(), s, foldSeed, manager);
+                PriceTable prices = PriceTable.fit(fold.train());
+                bothTargets &= !prices.isEmpty();
                 training.add(models.describe());
                 List<Workload> tests = s.maxTestPerFold() > 0 && fold.test().size() > s.maxTestPerFold()
                         ? fold.test().subList(0, s.maxTestPerFold()) : fold.test();
@@ -177,6 +195,11 @@ public final class FewShotEvaluation {
                                 double[] pred = predictions.get(m);
                                 mape.get(m).get(k)[seed] += mape(w, draw, pred, s.target());
                                 regret.get(m).get(k)[seed] += regret(w, draw, pred, s.target());
+                                if (s.target() == Target.RUNTIME && !prices.isEmpty()) {
+                                    double[] cd = costUnderDeadline(w, draw, pred, prices);
+                                    costRegret.get(m).get(k)[seed] += cd[0];
+                                    deadlineMiss.get(m).get(k)[seed] += cd[1];
+                                }
                             }
                             counts.get(k)[seed]++;
                         }
@@ -193,6 +216,16 @@ public final class FewShotEvaluation {
                             }
                         }
                         search.get("random")[seed] += expectedRandomSearch(w, s.target());
+                        for (int k : s.shots()) {
+                            if (w.size() < k + 1) {
+                                continue;
+                            }
+                            for (String searcher : ADAPTIVE_SEARCHERS) {
+                                adaptiveRegret.get(searcher).get(k)[seed] += models.adaptiveRegret(w, first, k,
+                                        searcher, s.target());
+                            }
+                            adaptiveCounts.get(k)[seed]++;
+                        }
                         if (seed == 0) {
                             searched++;
                         }
@@ -208,6 +241,16 @@ public final class FewShotEvaluation {
                     int n = Math.max(1, counts.get(k)[seed]);
                     mape.get(m).get(k)[seed] /= n;
                     regret.get(m).get(k)[seed] /= n;
+                    boolean cost = bothTargets && s.target() == Target.RUNTIME;
+                    costRegret.get(m).get(k)[seed] = cost ? costRegret.get(m).get(k)[seed] / n : Double.NaN;
+                    deadlineMiss.get(m).get(k)[seed] = cost ? deadlineMiss.get(m).get(k)[seed] / n : Double.NaN;
+                }
+            }
+        }
+        for (String m : ADAPTIVE_SEARCHERS) {
+            for (int k : s.shots()) {
+                for (int seed = 0; seed < s.seeds(); seed++) {
+                    adaptiveRegret.get(m).get(k)[seed] /= Math.max(1, adaptiveCounts.get(k)[seed]);
                 }
             }
         }
@@ -216,7 +259,81 @@ public final class FewShotEvaluation {
                 v[seed] /= Math.max(1, searched);
             }
         }
-        return new Scores(mape, regret, skipped, evaluated, training, search);
+        return new Scores(mape, regret, skipped, evaluated, training, search, costRegret, deadlineMiss,
+                adaptiveRegret);
+    }
+
+    private static Map<String, Map<Integer, double[]>> perMethod(List<String> methods, Settings s) {
+        Map<String, Map<Integer, double[]>> out = new LinkedHashMap<>();
+        for (String m : methods) {
+            out.put(m, new LinkedHashMap<>());
+            for (int k : s.shots()) {
+                out.get(m).put(k, new double[s.seeds()]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The cost-under-deadline choice from a method's runtime predictions: the deadline is the
+     * median of the workload's true runtimes over its configurations (half of them meet it); the
+     * pick is the cheapest of the measured shots (true runtime and cost) and the predicted
+     * queries (predicted runtime, and cost = predicted runtime times the configuration's
+     * {@link PriceTable price}) whose runtime meets the deadline, or the fastest if none does; a
+     * query without a price is not a candidate. Returns {regret, missed}: the pick's true cost
+     * over the cheapest true cost among the configurations whose true runtime meets the
+     * deadline, minus 1, floored at 0 (a pick that misses the deadline gains nothing by being
+     * cheap), and 1 if the pick's true runtime misses the deadline.
+     */
+    static double[] costUnderDeadline(Workload w, ShotDraw draw, double[] logRuntime, PriceTable prices) {
+        double deadline = deadline(w);
+        double cheapest = Double.POSITIVE_INFINITY;
+        for (Measurement m : w.measurements()) {
+            if (m.runtime() <= deadline) {
+                cheapest = Math.min(cheapest, m.cost());
+            }
+        }
+        int n = draw.shots().length + draw.queries().length;
+        int[] idx = new int[n];
+        double[] runtime = new double[n];
+        double[] cost = new double[n];
+        for (int i = 0; i < draw.shots().length; i++) {
+            Measurement m = w.get(draw.shots()[i]);
+            idx[i] = draw.shots()[i];
+            runtime[i] = m.runtime();
+            cost[i] = m.cost();
+        }
+        for (int i = 0; i < draw.queries().length; i++) {
+            int at = draw.shots().length + i;
+            idx[at] = draw.queries()[i];
+            runtime[at] = Math.exp(logRuntime[i]);
+            cost[at] = Math.exp(logRuntime[i] + prices.logPrice(w.get(idx[at]).configKey()));
+        }
+        int pick = -1;
+        int fastest = -1;
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(cost[i])) {
+                continue;
+            }
+            if (fastest < 0 || runtime[i] < runtime[fastest]) {
+                fastest = i;
+            }
+            if (runtime[i] <= deadline && (pick < 0 || cost[i] < cost[pick])) {
+                pick = i;
+            }
+        }
+        Measurement chosen = w.get(idx[pick >= 0 ? pick : fastest]);
+        return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+    }
+
+    /** The deadline of the cost-under-deadline choice: the median of the workload's true runtimes. */
+    static double deadline(Workload w) {
+        double[] r = new double[w.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = w.get(i).runtime();
+        }
+        java.util.Arrays.sort(r);
+        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
 
     /** Mean |prediction - truth| / truth over the queries (original units). */
@@ -285,7 +402,7 @@ public final class FewShotEvaluation {
     static final class FoldModels {
         final Settings settings;
         final RatioReference reference;
-        /** FLASH's attention over the fold's training workloads (temperatures chosen on them). */
+        /** FLASH's attention over the fold's training workloads (temperature pairs weighted on them). */
         NeighbourReference attention;
         /** Transfer learning's fine-tuning, chosen by the sweep. */
         SupervisedFineTuneSweep.Setting transfer;
@@ -310,16 +427,16 @@ public final class FewShotEvaluation {
                 }
                 fit.removeAll(validation);
             }
-            // FLASH's reference: attention over the training workloads, temperatures chosen by
+            // FLASH's reference: attention over the training workloads, temperatures weighted by
             // leave-one-workload-out on them; while training, each workload's reference is fitted
             // without it, as it will be for a new one.
-            fm.attention = NeighbourReference.fitSelected(train, s.target(), s.shots(), 4, seed);
+            fm.attention = NeighbourReference.fitWeighted(train, s.target(), s.shots(),
+                    NeighbourReference.selectionDraws(train.size()), seed);
             Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {
                 List<Workload> rest = new ArrayList<>(train);
                 rest.remove(w);
-                leaveOneOut.put(w, NeighbourReference.fit(rest, s.target(), fm.attention.tauShape(),
-                        fm.attention.tauLevel()));
+                leaveOneOut.put(w, fm.attention.refit(rest));
             }
             for (FewShotEncoding.Mode mode : FewShotEncoding.Mode.values()) {
                 FewShotEncoding enc = FewShotEncoding.fit(mode, s.target(), s.maxShots(), data, train);
@@ -448,46 +565,99 @@ public final class FewShotEvaluation {
             }
             List<Integer> measured = new ArrayList<>(List.of(first));
             double bestMeasured = w.get(first).target(t);
-            int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
-            boolean flash = searcher.startsWith("flash");
             while (bestMeasured > best * (1 + SEARCH_TOLERANCE) && measured.size() < w.size()) {
-                List<Integer> open = new ArrayList<>();
-                for (int i = 0; i < w.size(); i++) {
-                    if (!measured.contains(i)) {
-                        open.add(i);
-                    }
-                }
-                List<Measurement> queries = pick(w, open.stream().mapToInt(Integer::intValue).toArray());
-                List<Integer> byValue = new ArrayList<>(measured);
-                byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
-                List<Measurement> all = pick(w, byValue.stream().mapToInt(Integer::intValue).toArray());
-                double[] pred = new double[queries.size()];
-                if (flash) {
-                    LogPredictor overAll = (shots, q) -> attention.predictLog(all, q);
-                    pred = predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH),
-                            all.subList(0, Math.min(context, all.size())), queries, overAll);
-                    if (searcher.equals("flash-optimistic")) {
-                        for (int i = 0; i < pred.length; i++) {
-                            double spread = attention.predict(all, queries.get(i).configKey())[1];
-                            pred[i] -= Double.isNaN(spread) ? 0 : spread;
-                        }
-                    }
-                } else {
-                    for (int i = 0; i < pred.length; i++) {
-                        pred[i] = reference.predictLog(all, queries.get(i).configKey());
-                    }
-                }
-                int pickAt = 0;
-                for (int i = 1; i < pred.length; i++) {
-                    if (pred[i] < pred[pickAt]) {
-                        pickAt = i;
-                    }
-                }
-                int chosen = open.get(pickAt);
+                int chosen = next(w, measured, searcher, t);
                 measured.add(chosen);
                 bestMeasured = Math.min(bestMeasured, w.get(chosen).target(t));
             }
             return measured.size();
+        }
+
+        /**
+         * Adaptive shots: from the measured configuration {@code first}, the searcher chooses what
+         * to measure next ({@link #search}'s rule) until {@code k} are measured; then the pick is
+         * the lowest of the measured values and the searcher's predictions from them. Returns its
+         * true target over the workload's best, minus 1 (as {@link #regret} for random shots).
+         */
+        double adaptiveRegret(Workload w, int first, int k, String searcher, Target t) {
+            double best = Double.POSITIVE_INFINITY;
+            for (Measurement m : w.measurements()) {
+                best = Math.min(best, m.target(t));
+            }
+            List<Integer> measured = new ArrayList<>(List.of(first));
+            while (measured.size() < k) {
+                measured.add(next(w, measured, searcher, t));
+            }
+            List<Integer> open = open(w, measured);
+            double[] pred = predictOpen(w, measured, open, searcher, t);
+            double pickedValue = Double.POSITIVE_INFINITY;
+            double pickedTruth = Double.NaN;
+            for (int i : measured) {
+                if (w.get(i).target(t) < pickedValue) {
+                    pickedValue = w.get(i).target(t);
+                    pickedTruth = pickedValue;
+                }
+            }
+            for (int i = 0; i < pred.length; i++) {
+                if (Math.exp(pred[i]) < pickedValue) {
+                    pickedValue = Math.exp(pred[i]);
+                    pickedTruth = w.get(open.get(i)).target(t);
+                }
+            }
+            return pickedTruth / best - 1;
+        }
+
+        /** The unmeasured configuration of the lowest prediction (the searcher's). */
+        private int next(Workload w, List<Integer> measured, String searcher, Target t) {
+            List<Integer> open = open(w, measured);
+            double[] pred = predictOpen(w, measured, open, searcher, t);
+            if (searcher.equals("flash-optimistic")) {
+                List<Measurement> all = pick(w, measured.stream().mapToInt(Integer::intValue).toArray());
+                for (int i = 0; i < pred.length; i++) {
+                    double spread = attention.predict(all, w.get(open.get(i)).configKey())[1];
+                    pred[i] -= Double.isNaN(spread) ? 0 : spread;
+                }
+            }
+            int pickAt = 0;
+            for (int i = 1; i < pred.length; i++) {
+                if (pred[i] < pred[pickAt]) {
+                    pickAt = i;
+                }
+            }
+            return open.get(pickAt);
+        }
+
+        private static List<Integer> open(Workload w, List<Integer> measured) {
+            List<Integer> open = new ArrayList<>();
+            for (int i = 0; i < w.size(); i++) {
+                if (!measured.contains(i)) {
+                    open.add(i);
+                }
+            }
+            return open;
+        }
+
+        /**
+         * Log predictions of the {@code open} configurations from the {@code measured} ones:
+         * FLASH's (both flash searchers) or the reference's.
+         */
+        private double[] predictOpen(Workload w, List<Integer> measured, List<Integer> open, String searcher,
+                                     Target t) {
+            List<Measurement> queries = pick(w, open.stream().mapToInt(Integer::intValue).toArray());
+            List<Integer> byValue = new ArrayList<>(measured);
+            byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
+            List<Measurement> all = pick(w, byValue.stream().mapToInt(Integer::intValue).toArray());
+            double[] pred = new double[queries.size()];
+            if (searcher.startsWith("flash")) {
+                int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
+                LogPredictor overAll = (shots, q) -> attention.predictLog(all, q);
+                return predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH),
+                        all.subList(0, Math.min(context, all.size())), queries, overAll);
+            }
+            for (int i = 0; i < pred.length; i++) {
+                pred[i] = reference.predictLog(all, queries.get(i).configKey());
+            }
+            return pred;
         }
 
         /** The members' mean log prediction. */

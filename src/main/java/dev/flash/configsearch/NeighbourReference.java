@@ -25,8 +25,11 @@ import java.util.Map;
  * {@code c_j^2} the difference of absolute levels (workloads of a similar size scale alike) and
  * missing_j the shots j did not measure. With both temperatures infinite it is the mean
  * configuration-to-configuration ratio of every training workload; small temperatures pick the
- * workloads that behave like the shots and borrow their ratios. The temperatures are chosen by
- * {@link #fitSelected}: leave-one-workload-out on the training workloads only.
+ * workloads that behave like the shots and borrow their ratios. The temperatures are not chosen as one
+ * pair: {@link #fitWeighted} keeps every pair of the grid weighted by its leave-one-workload-out
+ * likelihood on the training workloads only (an average over temperatures, so that a choice made
+ * on ten workloads does not swing with the draws), and predicts the weighted mean of the pairs'
+ * log predictions.
  *
  * <p>A query no training workload measured together with a shot falls back to the
  * {@link RatioReference}. Works in log space: {@link #predictLog} returns log(target).
@@ -36,26 +39,47 @@ public final class NeighbourReference implements LogPredictor {
     /** The temperatures a fit chooses from; infinity switches a term off. */
     public static final double[] TAU_GRID = {0.15, 0.3, 0.6, 1.2, Double.POSITIVE_INFINITY};
 
+    /** Pairs of the grid lighter than this share of the heaviest are dropped (they change nothing). */
+    static final double MIN_RELATIVE_WEIGHT = 1e-2;
+
     private static final double MISSING_PENALTY = 4.0;
+
+    /** One pair of temperatures and its weight in the average. */
+    public record Member(double tauShape, double tauLevel, double weight) {
+    }
 
     private final Target target;
     private final RatioReference fallback;
     /** Per training workload: configuration key -> log target. */
     private final List<Map<String, Double>> tables;
-    private final double tauShape;
-    private final double tauLevel;
+    /** Heaviest first; weights sum to 1. */
+    private final List<Member> members;
 
     private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
-                               double tauShape, double tauLevel) {
+                               List<Member> members) {
         this.target = target;
         this.fallback = fallback;
         this.tables = tables;
-        this.tauShape = tauShape;
-        this.tauLevel = tauLevel;
+        List<Member> sorted = new ArrayList<>(members);
+        sorted.sort((a, b) -> Double.compare(b.weight(), a.weight()));
+        double total = 0;
+        for (Member m : sorted) {
+            total += m.weight();
+        }
+        List<Member> norm = new ArrayList<>();
+        for (Member m : sorted) {
+            norm.add(new Member(m.tauShape(), m.tauLevel(), m.weight() / total));
+        }
+        this.members = List.copyOf(norm);
     }
 
     /** Fits on {@code training} with the given temperatures. */
     public static NeighbourReference fit(List<Workload> training, Target target, double tauShape, double tauLevel) {
+        return fit(training, target, List.of(new Member(tauShape, tauLevel, 1)));
+    }
+
+    /** Fits on {@code training} with the given weighted temperature pairs. */
+    public static NeighbourReference fit(List<Workload> training, Target target, List<Member> members) {
         List<Map<String, Double>> tables = new ArrayList<>();
         for (Workload w : training) {
             Map<String, Double> t = new HashMap<>();
@@ -66,38 +90,71 @@ public final class NeighbourReference implements LogPredictor {
                 tables.add(t);
             }
         }
-        return new NeighbourReference(target, RatioReference.fit(training, target), tables, tauShape, tauLevel);
+        return new NeighbourReference(target, RatioReference.fit(training, target), tables, members);
+    }
+
+    /** The same temperatures and weights over other training workloads (leave-one-out while training). */
+    public NeighbourReference refit(List<Workload> training) {
+        return fit(training, target, members);
     }
 
     /**
-     * Fits on {@code training} with the temperatures of the lowest leave-one-workload-out error
-     * on {@code training} itself: each workload in turn is predicted by a reference fitted on the
-     * others, from {@code draws} random draws of k shots for every k of {@code shots}; the error is
-     * the mean absolute percentage error in original units over the unmeasured configurations.
+     * Leave-one-workload-out draws per k for {@code workloads} training workloads: enough that
+     * about 160 held-out draws score each pair (16 per workload on the multi-cloud half's ten),
+     * at least 4 (large synthetic sets, where the selection's cost grows with the square of the
+     * workloads).
      */
-    public static NeighbourReference fitSelected(List<Workload> training, Target target, int[] shots, int draws,
-                                                 long seed) {
-        double bestErr = Double.POSITIVE_INFINITY;
-        double[] best = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
-        for (double ts : TAU_GRID) {
-            for (double tl : TAU_GRID) {
-                double err = looError(training, target, shots, draws, seed, ts, tl);
-                if (err < bestErr - 1e-12) {
-                    bestErr = err;
-                    best = new double[] {ts, tl};
-                }
-            }
-        }
-        return fit(training, target, best[0], best[1]);
+    public static int selectionDraws(int workloads) {
+        return Math.max(4, (int) Math.ceil(160.0 / Math.max(1, workloads)));
     }
 
-    static double looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
-                           double tauShape, double tauLevel) {
+    /**
+     * Fits on {@code training} with every pair of {@link #TAU_GRID} weighted by its
+     * leave-one-workload-out likelihood on {@code training} itself: each workload in turn is
+     * predicted by a reference fitted on the others, from {@code draws} random draws of k shots for
+     * every k of {@code shots}; the log errors are taken as Gaussian with the pair's mean squared
+     * log error s^2 and one independent unit per held-out workload (its draws share its
+     * behaviour), so a pair's weight is {@code s^-W} for W held-out workloads. A pair much worse
+     * than the best gets almost nothing; pairs that the training workloads cannot tell apart share
+     * the weight instead of one of them winning by the luck of the draws.
+     */
+    public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
+                                                 long seed) {
+        List<double[]> scored = new ArrayList<>();
+        double best = Double.NEGATIVE_INFINITY;
+        for (double ts : TAU_GRID) {
+            for (double tl : TAU_GRID) {
+                double[] e = looError(training, target, shots, draws, seed, ts, tl);
+                double logLik = -e[2] / 2 * Math.log(Math.max(e[1], 1e-12));
+                scored.add(new double[] {ts, tl, logLik});
+                best = Math.max(best, logLik);
+            }
+        }
+        List<Member> members = new ArrayList<>();
+        for (double[] p : scored) {
+            double w = Math.exp(p[2] - best);
+            if (w >= MIN_RELATIVE_WEIGHT) {
+                members.add(new Member(p[0], p[1], w));
+            }
+        }
+        return fit(training, target, members);
+    }
+
+    /**
+     * Leave-one-workload-out error of one pair on {@code training}: {mean absolute percentage
+     * error in original units, mean squared log error, held-out workloads}, over the unmeasured
+     * configurations of every draw.
+     */
+    static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
+                             double tauShape, double tauLevel) {
         double sum = 0;
+        double sq = 0;
         int n = 0;
+        int units = 0;
         for (Workload held : training) {
             NeighbourReference r = fit(without(training, held), target, tauShape, tauLevel);
             java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
+            boolean used = false;
             for (int k : shots) {
                 if (held.size() < k + 1) {
                     continue;
@@ -106,17 +163,24 @@ public final class NeighbourReference implements LogPredictor {
                     dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
                     List<Measurement> s = FewShotEvaluation.pick(held, draw.shots());
                     double e = 0;
+                    double e2 = 0;
                     for (int q : draw.queries()) {
                         Measurement m = held.get(q);
                         double y = m.target(target);
-                        e += Math.abs(Math.exp(r.predictLog(s, m.configKey())) - y) / y;
+                        double p = r.predictLog(s, m.configKey());
+                        e += Math.abs(Math.exp(p) - y) / y;
+                        e2 += (p - Math.log(y)) * (p - Math.log(y));
                     }
                     sum += e / draw.queries().length;
+                    sq += e2 / draw.queries().length;
                     n++;
+                    used = true;
                 }
             }
+            units += used ? 1 : 0;
         }
-        return n == 0 ? Double.POSITIVE_INFINITY : sum / n;
+        return n == 0 ? new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
+                : new double[] {sum / n, sq / n, units};
     }
 
     private static List<Workload> without(List<Workload> all, Workload left) {
@@ -129,16 +193,34 @@ public final class NeighbourReference implements LogPredictor {
         return target;
     }
 
-    public double tauShape() {
-        return tauShape;
+    /** The weighted temperature pairs, heaviest first. */
+    public List<Member> members() {
+        return members;
     }
 
+    /** The heaviest pair's shape temperature. */
+    public double tauShape() {
+        return members.get(0).tauShape();
+    }
+
+    /** The heaviest pair's level temperature. */
     public double tauLevel() {
-        return tauLevel;
+        return members.get(0).tauLevel();
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "tau shape %s, level %s", tau(tauShape), tau(tauLevel));
+        if (members.size() == 1) {
+            return String.format(Locale.ROOT, "tau shape %s, level %s", tau(tauShape()), tau(tauLevel()));
+        }
+        StringBuilder b = new StringBuilder("tau shape/level");
+        for (int i = 0; i < Math.min(3, members.size()); i++) {
+            Member m = members.get(i);
+            b.append(String.format(Locale.ROOT, " %s/%s %.2f", tau(m.tauShape()), tau(m.tauLevel()), m.weight()));
+        }
+        if (members.size() > 3) {
+            b.append(String.format(Locale.ROOT, " (+%d pairs)", members.size() - 3));
+        }
+        return b.toString();
     }
 
     private static String tau(double t) {
@@ -152,7 +234,8 @@ public final class NeighbourReference implements LogPredictor {
 
     /**
      * {log prediction, weighted spread of the votes in log space, effective number of voters}:
-     * the spread says how much the workloads that resemble the shots disagree about the query.
+     * the spread says how much the workloads that resemble the shots disagree about the query
+     * (over the weighted pairs: the spread of their mixture).
      */
     public double[] predict(List<Measurement> shots, String query) {
         int k = shots.size();
@@ -161,10 +244,12 @@ public final class NeighbourReference implements LogPredictor {
             ly[s] = Math.log(shots.get(s).target(target));
         }
         int n = tables.size();
-        double[] score = new double[n];
         double[] vote = new double[n];
+        double[] level = new double[n];
+        double[] shape = new double[n];
+        int[] missing = new int[n];
         boolean[] ok = new boolean[n];
-        double maxScore = Double.NEGATIVE_INFINITY;
+        boolean any = false;
         for (int j = 0; j < n; j++) {
             Map<String, Double> t = tables.get(j);
             Double q = t.get(query);
@@ -187,26 +272,50 @@ public final class NeighbourReference implements LogPredictor {
                 continue;
             }
             double c = sum / seen;
-            double dev = Math.max(0, sq / seen - c * c);
-            double sc = 0;
-            if (Double.isFinite(tauShape)) {
-                sc -= dev * seen / (2 * tauShape * tauShape);
-            }
-            if (Double.isFinite(tauLevel)) {
-                sc -= c * c / (2 * tauLevel * tauLevel);
-            }
-            sc -= (k - seen) * MISSING_PENALTY;
-            score[j] = sc;
+            shape[j] = Math.max(0, sq / seen - c * c) * seen;
+            level[j] = c * c;
+            missing[j] = k - seen;
             vote[j] = q + c;
             ok[j] = true;
-            maxScore = Math.max(maxScore, sc);
+            any = true;
         }
-        if (maxScore == Double.NEGATIVE_INFINITY) {
+        if (!any) {
             return new double[] {fallback.predictLog(shots, query), Double.NaN, 0};
         }
-        double wsum = 0;
         double mean = 0;
-        double w2 = 0;
+        double second = 0;
+        double voters = 0;
+        for (Member m : members) {
+            double[] one = attend(m, vote, level, shape, missing, ok);
+            mean += m.weight() * one[0];
+            second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
+            voters += m.weight() * one[2];
+        }
+        return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
+    }
+
+    /** One pair's softmax over the voters: {weighted mean vote, weighted spread, effective voters}. */
+    private static double[] attend(Member m, double[] vote, double[] level, double[] shape, int[] missing,
+                                   boolean[] ok) {
+        int n = vote.length;
+        double[] score = new double[n];
+        double maxScore = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            if (!ok[j]) {
+                continue;
+            }
+            double sc = 0;
+            if (Double.isFinite(m.tauShape())) {
+                sc -= shape[j] / (2 * m.tauShape() * m.tauShape());
+            }
+            if (Double.isFinite(m.tauLevel())) {
+                sc -= level[j] / (2 * m.tauLevel() * m.tauLevel());
+            }
+            sc -= missing[j] * MISSING_PENALTY;
+            score[j] = sc;
+            maxScore = Math.max(maxScore, sc);
+        }
+        double wsum = 0;
         double[] w = new double[n];
         for (int j = 0; j < n; j++) {
             if (ok[j]) {
@@ -214,6 +323,8 @@ public final class NeighbourReference implements LogPredictor {
                 wsum += w[j];
             }
         }
+        double mean = 0;
+        double w2 = 0;
         for (int j = 0; j < n; j++) {
             if (ok[j]) {
                 w[j] /= wsum;
@@ -231,12 +342,25 @@ public final class NeighbourReference implements LogPredictor {
         return new double[] {mean, Math.sqrt(var), 1 / w2};
     }
 
-    /** The training tables and temperatures as JSON (configs, one row of log targets per workload, null where unmeasured). */
+    /**
+     * The training tables and temperatures as JSON (configs, one row of log targets per workload,
+     * null where unmeasured; {@code tau_shape}/{@code tau_level} the heaviest pair, -1 for off,
+     * {@code members} every pair with its weight).
+     */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("target", target.label());
-        o.addProperty("tau_shape", Double.isFinite(tauShape) ? tauShape : -1);
-        o.addProperty("tau_level", Double.isFinite(tauLevel) ? tauLevel : -1);
+        o.addProperty("tau_shape", encodeTau(tauShape()));
+        o.addProperty("tau_level", encodeTau(tauLevel()));
+        JsonArray ms = new JsonArray();
+        for (Member m : members) {
+            JsonArray row = new JsonArray();
+            row.add(encodeTau(m.tauShape()));
+            row.add(encodeTau(m.tauLevel()));
+            row.add(m.weight());
+            ms.add(row);
+        }
+        o.add("members", ms);
         List<String> keys = new ArrayList<>();
         Map<String, Integer> idx = new HashMap<>();
         for (Map<String, Double> t : tables) {
@@ -266,11 +390,43 @@ public final class NeighbourReference implements LogPredictor {
         return o;
     }
 
-    /** Reads what {@link #toJson} wrote; {@code fallback} is the ratio reference of the same target. */
+    private static double encodeTau(double t) {
+        return Double.isFinite(t) ? t : -1;
+    }
+
+    private static boolean validTau(double t) {
+        return t == -1 || (t > 0 && Double.isFinite(t));
+    }
+
+    private static double decodeTau(double t) {
+        return t < 0 ? Double.POSITIVE_INFINITY : t;
+    }
+
+    /**
+     * Reads what {@link #toJson} wrote (a file without {@code members}, from before the weighted
+     * pairs, is its one pair); {@code fallback} is the ratio reference of the same target.
+     */
     public static NeighbourReference fromJson(JsonObject o, RatioReference fallback) {
         Target t = Target.parse(o.get("target").getAsString());
-        double ts = o.get("tau_shape").getAsDouble();
-        double tl = o.get("tau_level").getAsDouble();
+        List<Member> members = new ArrayList<>();
+        if (o.has("members")) {
+            JsonArray ms = o.getAsJsonArray("members");
+            for (int i = 0; i < ms.size(); i++) {
+                JsonArray m = ms.get(i).getAsJsonArray();
+                double ts = m.get(0).getAsDouble();
+                double tl = m.get(1).getAsDouble();
+                double w = m.get(2).getAsDouble();
+                if (m.size() != 3 || !validTau(ts) || !validTau(tl) || !(w > 0) || !Double.isFinite(w)) {
+                    throw new IllegalArgumentException("attention.members[" + i + "]: want [tau shape, tau level, "
+                            + "weight] with temperatures > 0 (or -1: off) and a weight > 0, got " + m);
+                }
+                members.add(new Member(decodeTau(ts), decodeTau(tl), w));
+            }
+        }
+        if (members.isEmpty()) {
+            members.add(new Member(decodeTau(o.get("tau_shape").getAsDouble()),
+                    decodeTau(o.get("tau_level").getAsDouble()), 1));
+        }
         List<String> keys = new ArrayList<>();
         o.getAsJsonArray("configs").forEach(e -> keys.add(e.getAsString()));
         List<Map<String, Double>> tables = new ArrayList<>();
@@ -284,7 +440,6 @@ public final class NeighbourReference implements LogPredictor {
             }
             tables.add(m);
         }
-        return new NeighbourReference(t, fallback, tables, ts < 0 ? Double.POSITIVE_INFINITY : ts,
-                tl < 0 ? Double.POSITIVE_INFINITY : tl);
+        return new NeighbourReference(t, fallback, tables, members);
     }
 }

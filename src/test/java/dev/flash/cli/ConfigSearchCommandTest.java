@@ -124,8 +124,19 @@ class ConfigSearchCommandTest {
                 double mape = o.get(m + ".mape." + k).getAsDouble();
                 assertTrue(mape >= 0 && Double.isFinite(mape), m + " k=" + k + ": " + mape);
                 assertTrue(o.get(m + ".regret." + k).getAsDouble() >= 0);
+                // cost under the median-runtime deadline: a regret >= 0 and a share of missed picks
+                double cost = o.get(m + ".regret_cost_deadline." + k).getAsDouble();
+                double miss = o.get(m + ".deadline_miss." + k).getAsDouble();
+                assertTrue(cost >= 0 && Double.isFinite(cost), m + " k=" + k + ": " + cost);
+                assertTrue(miss >= 0 && miss <= 1, m + " k=" + k + ": " + miss);
             }
         }
+        for (String searcher : List.of("flash", "flash-optimistic", "reference")) {
+            for (int k = 1; k <= 3; k++) {
+                assertTrue(o.get(searcher + ".regret_adaptive." + k).getAsDouble() >= 0, searcher + " k=" + k);
+            }
+        }
+        assertTrue(o.has("price_log_spread"));
         assertEquals(6, o.get("workloads.1").getAsInt());
         // the fixture's runtimes are nearly a workload scale times a configuration speed: what the
         // ratio reference assumes, so it must be far better than predicting from the shots alone

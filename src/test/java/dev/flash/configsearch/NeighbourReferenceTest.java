@@ -63,15 +63,54 @@ class NeighbourReferenceTest {
     }
 
     @Test
-    void choosesItsTemperaturesOnTheTrainingWorkloadsAndBeatsTheFlatMeanThere() {
+    void weighsItsTemperaturesOnTheTrainingWorkloadsAndBeatsTheFlatMeanThere() {
         List<Workload> train = twoKinds(4, 5);
         int[] shots = {1, 2, 3};
-        NeighbourReference chosen = NeighbourReference.fitSelected(train, Target.RUNTIME, shots, 3, 9);
-        double chosenErr = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, chosen.tauShape(),
-                chosen.tauLevel());
-        double flatErr = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, INF, INF);
-        assertTrue(Double.isFinite(chosen.tauShape()), chosen.describe());
-        assertTrue(chosenErr < flatErr / 2, chosenErr + " vs " + flatErr);
+        NeighbourReference weighted = NeighbourReference.fitWeighted(train, Target.RUNTIME, shots, 3, 9);
+        double total = 0;
+        for (NeighbourReference.Member m : weighted.members()) {
+            total += m.weight();
+            assertTrue(m.weight() <= weighted.members().get(0).weight(), "heaviest first: " + weighted.describe());
+        }
+        assertEquals(1, total, 1e-9);
+        assertTrue(Double.isFinite(weighted.tauShape()), weighted.describe());
+        // the heaviest pair has the lowest leave-one-out squared log error of the grid
+        double heaviest = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, weighted.tauShape(),
+                weighted.tauLevel())[1];
+        for (double ts : NeighbourReference.TAU_GRID) {
+            for (double tl : NeighbourReference.TAU_GRID) {
+                double e = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, ts, tl)[1];
+                assertTrue(heaviest <= e + 1e-12, ts + "/" + tl + ": " + e + " < " + heaviest);
+            }
+        }
+        double heaviestMape = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, weighted.tauShape(),
+                weighted.tauLevel())[0];
+        double flatMape = NeighbourReference.looError(train, Target.RUNTIME, shots, 3, 9, INF, INF)[0];
+        assertTrue(heaviestMape < flatMape / 2, heaviestMape + " vs " + flatMape);
+    }
+
+    @Test
+    void theWeightedPairsPredictTheirWeightedMeanAndRefitKeepsThem() {
+        List<Workload> train = twoKinds(3, 11);
+        List<NeighbourReference.Member> pairs = List.of(new NeighbourReference.Member(0.3, INF, 3),
+                new NeighbourReference.Member(INF, 0.6, 1));
+        NeighbourReference mix = NeighbourReference.fit(train, Target.RUNTIME, pairs);
+        assertEquals(0.75, mix.members().get(0).weight(), 1e-12);
+        Workload test = twoKinds(1, 12).get(0);
+        List<Measurement> shots = List.of(test.get(0), test.get(2));
+        double a = NeighbourReference.fit(train, Target.RUNTIME, 0.3, INF).predictLog(shots, "c4");
+        double b = NeighbourReference.fit(train, Target.RUNTIME, INF, 0.6).predictLog(shots, "c4");
+        assertEquals(0.75 * a + 0.25 * b, mix.predictLog(shots, "c4"), 1e-9);
+        NeighbourReference back = NeighbourReference.fromJson(mix.toJson(), RatioReference.fit(train, Target.RUNTIME));
+        assertEquals(mix.predictLog(shots, "c4"), back.predictLog(shots, "c4"), 1e-9);
+        assertEquals(mix.describe(), back.describe());
+        com.google.gson.JsonObject bad = mix.toJson();
+        bad.getAsJsonArray("members").get(1).getAsJsonArray().set(2, new com.google.gson.JsonPrimitive(-1));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NeighbourReference.fromJson(bad, RatioReference.fit(train, Target.RUNTIME)));
+        assertTrue(e.getMessage().contains("attention.members[1]"), e.getMessage());
+        NeighbourReference fewer = mix.refit(train.subList(1, train.size()));
+        assertEquals(mix.members(), fewer.members());
     }
 
     @Test
