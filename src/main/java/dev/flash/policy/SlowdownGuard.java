@@ -15,12 +15,18 @@ import java.util.List;
  * <p>Because it snaps to the real table, the step just below the maximum is reachable (2.9 GHz
  * under a 3.0 GHz maximum, where a ten-level ladder's first step down is 2.8 GHz).
  *
- * <p>The guard sets the frequency the last tick's demand needs at once, whatever the ladder of
- * the model's actions: when a phase turns busy (the CPU saturates at a low clock), the next tick
- * runs at the step below the maximum, not one ladder step up. A low target is let through only
- * while the measured load is low, so a floor is safe exactly while the application idles; the
- * first second of a spike after idle is lost at the floor, as for any policy deciding once a
- * second.
+ * <p>The guard sets the frequency the demand needs at once, whatever the ladder of the model's
+ * actions: when a phase turns busy (the CPU saturates at a low clock), the next tick runs at the
+ * step below the maximum, not one ladder step up. The demand it serves is the last tick's or the
+ * mean of the last {@link #MEAN_TICKS}, whichever is higher, so one quiet second of a noisy load
+ * does not buy a deep step (on a node with a boost bin, the step from the bin to base is 35%).
+ *
+ * <p>It learns from its own misses, per application: a tick that saturates although the guard
+ * expected it not to (a jump: a burst, a spike after idle) is charged to the budget account with
+ * the loss the run queue measured (the CPU-bound loss at its clock without schedstat), and the
+ * rate of such jumps, weighted by how much of that loss they had, keeps the clock high enough
+ * that the next jump's expected loss fits the budget ({@link #JUMP_RESERVE}). An application
+ * that never jumps pays nothing for this.
  *
  * <p>With counters, the guard learns a lower bound on the phase's stalled share
  * ({@link StallShare}); to learn it when it has pinned a saturated phase near the maximum, it
@@ -30,8 +36,8 @@ public final class SlowdownGuard implements FrequencyPolicy {
 
     /**
      * The budget holds for an application's total, not for every second: the guard keeps an
-     * account per policy of the work asked for and the work its estimate says was lost, over an
-     * exponential window of this many ticks (a minute at the default 1 s period, so an hour of
+     * account per policy of the work asked for and the work its estimate says was lost (what
+     * the run queue measured, on a jump), over an exponential window of this many ticks (a minute at the default 1 s period, so an hour of
      * idle does not buy a long slow stretch), and lets a tick spend part of what the window left unspent.
      */
     public static final int WINDOW_TICKS = 60;
@@ -39,6 +45,23 @@ public final class SlowdownGuard implements FrequencyPolicy {
     public static final double SLACK_USE = 0.5;
     /** Most a single tick may spend, in budgets (3: 15% for a 5% budget). */
     public static final double MAX_TICK_BUDGET = 3;
+    /** Least a single tick may spend, in budgets, when the window overspent. */
+    public static final double MIN_TICK_BUDGET = 0.5;
+    /**
+     * Window of the jump rate, ticks: two minutes, so that a server saturating once every
+     * minute or two is still remembered as one that does.
+     */
+    public static final int JUMP_WINDOW_TICKS = 120;
+    /**
+     * How much of the budget the expected loss of jumps may take, in budgets: the guard keeps
+     * the clock high enough that (jump rate x loss if the next tick saturates) stays within
+     * this many budgets of the window's mean work per tick. Above 1 because the budget account
+     * charges the jumps that happen anyway, so the ticks after one make up for it; 2 was chosen
+     * on training applications (1, 2 and 4 tried; docs/log/2026-12-07-dvfs-guard.md).
+     */
+    public static final double JUMP_RESERVE = 2;
+    /** Window of the demand's mean, ticks (see {@link Track#servedDemand}). */
+    public static final int MEAN_TICKS = 10;
 
     /**
      * Depth of the probe below the CPU-bound safe frequency, as a share of fmax: one tick per
@@ -119,15 +142,17 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 tracks[i] = track;
             }
             track.update(p, record);
-            long safe = safeKhz(p, track.demand, track.stalled, track.tickBudget(budget));
+            long safe = Math.max(safeKhz(p, track.servedDemand(), track.stalled, track.tickBudget(budget)),
+                    safeKhz(p, 1, 0, track.jumpAllowance(budget)));
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe()) {
                 // One tick a little lower, once per phase, so the counters see how the work responds.
                 safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
                 track.probedAtMpki = p.mpki();
             }
-            long set = Math.max(safe, effectiveKhz(p.availableKhz(), d.targetKhz()));
-            track.account(SlowdownEstimator.slowdown(track.demand, track.stalled, (double) set / p.cpuinfoMaxKhz()));
-            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe) {
+            long asked = effectiveKhz(p.availableKhz(), d.targetKhz());
+            long set = Math.max(safe, asked);
+            track.expect((double) set / p.cpuinfoMaxKhz());
+            if (asked < safe) {
                 raised++;
                 if (out == decisions) {
                     out = new ArrayList<>(decisions);
@@ -146,27 +171,64 @@ public final class SlowdownGuard implements FrequencyPolicy {
         double demand = Double.NaN;
         double stalled;
         double probedAtMpki = Double.NaN;
-        /** Work asked for and work estimated lost, over a window of about {@link #WINDOW_TICKS} ticks. */
+        /**
+         * Work asked for and work lost, over a window of about {@link #WINDOW_TICKS} ticks: what
+         * the guard expected of each tick at the clock it set, except for a jump, which is
+         * charged with what it lost by the run queue's measure.
+         */
         double work;
         double lost;
+        /**
+         * Rate of jumps (ticks that saturated although the guard predicted they would not), each
+         * weighted by the share of the CPU-bound loss at its clock it had: noise that just
+         * tips a tick over counts little, a burst at the floor counts fully.
+         */
+        double jumpRate;
+        /** The same average of 1: divides the jump rate so that its first minutes are not read low. */
+        double jumpTicks;
+        /** The utilization the guard predicted, at the clock it set, for the tick now ending; NaN before one. */
+        double predictedUtilization = Double.NaN;
+        /** Exponential mean of the demand over about {@link #MEAN_TICKS} ticks. */
+        double meanDemand;
+
+        /**
+         * The demand the coming tick's clock must serve: the last tick's, or the recent mean
+         * when that is higher (a noisy load's low second says little about the next one).
+         */
+        double servedDemand() {
+            return Math.max(demand, meanDemand);
+        }
+
+        /** Demand and loss the guard expected of the tick now ending, at the clock it set. */
+        double predictedDemand;
+        double predictedLoss;
 
         /**
          * This tick's budget: the configured one plus {@link #SLACK_USE} of what the window's
-         * estimated losses left unspent, per unit of this tick's demand; between half and
-         * {@link #MAX_TICK_BUDGET} times the budget.
+         * losses left unspent (or minus what they overspent), per unit of this tick's demand;
+         * between {@link #MIN_TICK_BUDGET} and {@link #MAX_TICK_BUDGET} times the budget.
          */
         double tickBudget(double budget) {
             if (!(demand > 0)) {
                 return budget;
             }
             double slack = budget * work - lost;
-            return Math.max(0.5 * budget, Math.min(MAX_TICK_BUDGET * budget, budget + SLACK_USE * slack / demand));
+            return Math.max(MIN_TICK_BUDGET * budget,
+                    Math.min(MAX_TICK_BUDGET * budget, budget + SLACK_USE * slack / demand));
         }
 
-        void account(double slowdown) {
-            double keep = 1 - 1.0 / WINDOW_TICKS;
-            work = keep * work + demand;
-            lost = keep * lost + demand * slowdown;
+        /**
+         * The slowdown a jump to saturation next tick may cost at most: jumps come at
+         * {@link #jumpRate} per tick, and their expected loss must stay within
+         * {@link #JUMP_RESERVE} of the budget of the window's mean work per tick. 1 (no limit)
+         * before any jump was seen.
+         */
+        double jumpAllowance(double budget) {
+            if (!(jumpRate > 1e-6)) {
+                return 1;
+            }
+            double meanWork = work / WINDOW_TICKS;
+            return Math.min(1, JUMP_RESERVE * budget * meanWork / (jumpRate / jumpTicks));
         }
 
         Track(int policyId) {
@@ -180,12 +242,42 @@ public final class SlowdownGuard implements FrequencyPolicy {
                     && (Double.isNaN(probedAtMpki) || !StallShare.samePhase(probedAtMpki, mpki));
         }
 
-        /** Demand at fmax for the coming tick, from the tick that just ended. */
+        /**
+         * Demand at fmax for the coming tick, from the tick that just ended; and that tick's
+         * own account: the work it asked for and the work it lost at the clock it ran at.
+         */
         void update(PolicySample p, TelemetryRecord record) {
             double u = p.busiestUtilization(record.cpuUtilization());
             double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
             stalled = stallShare.update(cur, p.ipc(), p.mpki());
             demand = SlowdownEstimator.demandAtFmax(u, p.runWaitShare(), cur, stalled);
+            meanDemand += (demand - meanDemand) / MEAN_TICKS;
+            if (Double.isNaN(predictedUtilization)) {
+                return;
+            }
+            boolean jumped = demand >= 1 && predictedUtilization < SlowdownEstimator.SATURATED;
+            double keep = 1 - 1.0 / WINDOW_TICKS;
+            // A jump lost at most the CPU-bound loss at its clock (the whole CPU asked for); the
+            // run queue says how much work waited, which is the work lost when the demand
+            // exceeds the clock. Without schedstat, the most.
+            double worst = Double.isNaN(cur) ? 0 : SlowdownEstimator.slowdown(1, stalled, cur);
+            double w = p.runWaitShare();
+            double jumpLoss = Double.isNaN(w) ? worst : Math.min(worst, Math.max(0, w));
+            // Work asked for in the jump: what the clock did, plus what waited (never more than a CPU).
+            double jumpWork = Math.min(1, (1 - worst) / (1 - jumpLoss));
+            work = keep * work + (jumped ? jumpWork : predictedDemand);
+            lost = keep * lost + (jumped ? jumpWork * jumpLoss : predictedDemand * predictedLoss);
+            double keepJumps = 1 - 1.0 / JUMP_WINDOW_TICKS;
+            double severity = jumped && worst > 0 ? jumpLoss / worst : 0;
+            jumpRate = keepJumps * jumpRate + (1 - keepJumps) * severity;
+            jumpTicks = keepJumps * jumpTicks + (1 - keepJumps);
+        }
+
+        /** Remembers what the guard expects of the coming tick at {@code ratio} = f / fmax. */
+        void expect(double ratio) {
+            predictedDemand = demand;
+            predictedLoss = SlowdownEstimator.slowdown(demand, stalled, ratio);
+            predictedUtilization = demand >= 1 ? 1 : demand * SlowdownEstimator.timePerWork(stalled, Math.min(1, ratio));
         }
     }
 

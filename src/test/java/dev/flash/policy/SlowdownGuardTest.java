@@ -170,7 +170,102 @@ class SlowdownGuardTest {
         assertEquals(0, s.update(1.0, Double.NaN, Double.NaN), "no counters: CPU-bound");
     }
 
+    // ---- learning from its own misses, noise, the boost bin ------------------------
+
+    /** An intel_pstate-like part: 800-2400 MHz in 25 MHz steps, then the boost bin at 3700. */
+    static final long BOOST_MAX = 3_700_000;
+    static final long[] BOOST_TABLE = LongStream.concat(
+            LongStream.rangeClosed(32, 96).map(k -> k * 25_000), LongStream.of(BOOST_MAX)).toArray();
+
+    @Test
+    void aStepFromTheBoostBinToBaseIsRefusedWhenItBreaksTheBudget() {
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        // Saturated in the boost bin: base (2.4 GHz) is 35% slower on CPU-bound work; nothing between.
+        PolicyDecision d = guard.apply(record(boostSample(BOOST_MAX, 1.0, 0.0)), List.of(decision(2_400_000))).get(0);
+        assertEquals(BOOST_MAX, d.targetKhz());
+        // Half busy in the boost bin asks 1.85 GHz: base serves it without loss and is let through.
+        SlowdownGuard quiet = new SlowdownGuard(BUDGET);
+        PolicyDecision asked = decision(2_400_000);
+        assertSame(asked, quiet.apply(record(boostSample(BOOST_MAX, 0.5, 0.0)), List.of(asked)).get(0));
+    }
+
+    @Test
+    void oneQuietSecondOfANoisyLoadDoesNotBuyADeepStep() {
+        SlowdownGuard steady = new SlowdownGuard(BUDGET);
+        SlowdownGuard noisy = new SlowdownGuard(BUDGET);
+        for (int t = 0; t < 20; t++) {
+            steady.apply(record(boostSample(BOOST_MAX, 0.5, 0.0)), List.of(decision(BOOST_MAX)));
+            noisy.apply(record(boostSample(BOOST_MAX, t % 2 == 0 ? 1.0 : 0.5, 0.0)), List.of(decision(BOOST_MAX)));
+        }
+        // The same reading (half busy in the boost bin) and the same request (1.6 GHz).
+        long afterSteady = steady.apply(record(boostSample(BOOST_MAX, 0.5, 0.0)), List.of(decision(1_600_000)))
+                .get(0).targetKhz();
+        long afterNoisy = noisy.apply(record(boostSample(BOOST_MAX, 0.5, 0.0)), List.of(decision(1_600_000)))
+                .get(0).targetKhz();
+        assertEquals(1_600_000, afterSteady, "a steady half load (1.85 GHz of work) may lose a little at 1.6 GHz");
+        assertTrue(afterNoisy >= 2_000_000, "a load that saturates every other second is served at its mean: "
+                + afterNoisy);
+    }
+
+    @Test
+    void spikesAfterIdleAreLearntAndKeepTheIdleClockHigherOnlyWhereTheyHappen() {
+        SlowdownGuard calm = new SlowdownGuard(BUDGET);
+        SlowdownGuard spiky = new SlowdownGuard(BUDGET);
+        long calmIdle = 0;
+        long spikyIdle = 0;
+        // Cycles of 15 idle seconds and a 5 s CPU-bound saturation; the model always asks for the floor.
+        long cur = MIN;
+        for (int cycle = 0; cycle < 4; cycle++) {
+            for (int t = 0; t < 20; t++) {
+                boolean busy = t >= 15;
+                calmIdle = calm.apply(record(sampleWithWait(MIN, 0.05, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+                double waiting = busy ? 1 - (double) cur / MAX : 0; // the work the clock could not serve waits
+                long set = spiky.apply(record(sampleWithWait(cur, busy ? 1.0 : 0.05, waiting)),
+                        List.of(decision(MIN))).get(0).targetKhz();
+                if (!busy) {
+                    spikyIdle = set;
+                }
+                cur = set;
+            }
+        }
+        assertEquals(MIN, calmIdle, "an application that never jumps keeps the floor while idle");
+        assertTrue(spikyIdle > MIN, "after jumps at the floor the idle clock is kept higher: " + spikyIdle);
+    }
+
+    @Test
+    void withoutSchedstatAJumpIsChargedAtTheMostItCanHaveLost() {
+        SlowdownGuard withWait = new SlowdownGuard(BUDGET);
+        SlowdownGuard blind = new SlowdownGuard(BUDGET);
+        long measured = 0;
+        long conservative = 0;
+        for (int t = 0; t < 12; t++) {
+            boolean jump = t == 6; // one second saturated at the floor, with 5% of runnable time waiting
+            long cur = jump ? MIN : MAX;
+            double u = jump ? 1.0 : 0.3;
+            withWait.apply(record(sampleWithWait(cur, u, jump ? 0.05 : 0.0)), List.of(decision(MIN)));
+            blind.apply(record(sampleWithWait(cur, u, Double.NaN)), List.of(decision(MIN)));
+        }
+        // Then a saturated second at fmax; the model asks for the floor.
+        measured = withWait.apply(record(sampleWithWait(MAX, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+        conservative = blind.apply(record(sampleWithWait(MAX, 1.0, Double.NaN)), List.of(decision(MIN))).get(0)
+                .targetKhz();
+        assertTrue(conservative >= measured, conservative + " < " + measured);
+        assertTrue(conservative > measured || conservative == MAX,
+                "the jump's full loss at the floor leaves less budget: " + conservative + " vs " + measured);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
+
+    static PolicySample boostSample(long curKhz, double util, double runWait) {
+        return new PolicySample(0, new int[] {0}, "intel_pstate", "userspace", List.of("userspace"), 800_000, BOOST_MAX,
+                800_000, BOOST_MAX, curKhz, BOOST_TABLE, util, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, runWait);
+    }
+
+    static PolicySample sampleWithWait(long curKhz, double util, double runWait) {
+        return new PolicySample(0, new int[] {0}, "acpi-cpufreq", "userspace", List.of("userspace"), MIN, MAX, MIN,
+                MAX, curKhz, TABLE, util, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, runWait);
+    }
 
     static PolicyDecision decision(long khz) {
         return new PolicyDecision(0, 2, "down1", khz, new float[0], Double.NaN);
