@@ -88,13 +88,12 @@ public final class Evaluator {
     private static void check(OnnxFile.Node n) throws UnsupportedModelException {
         String op = n.opType();
         Set<String> allowed = OPS.get(op);
-        String where = "node '" + n.name() + "'";
         if (allowed == null) {
-            throw new UnsupportedModelException("operator " + op + " in " + where);
+            throw new UnsupportedModelException("operator " + op + " in " + where(n));
         }
         for (OnnxFile.Attribute a : n.attributes().values()) {
             if (!allowed.contains(a.name())) {
-                throw new UnsupportedModelException("attribute '" + a.name() + "' of " + op + " in " + where);
+                throw new UnsupportedModelException("attribute '" + a.name() + "' of " + op + " in " + where(n));
             }
         }
         int in = n.inputs().size();
@@ -108,10 +107,10 @@ public final class Evaluator {
             default -> new int[] {1, Integer.MAX_VALUE}; // Max, Concat
         };
         if (in < inputs[0] || in > inputs[1] || n.inputs().subList(0, Math.min(in, inputs[0])).contains("")) {
-            throw new UnsupportedModelException(op + " with " + in + " inputs " + n.inputs() + " in " + where);
+            throw new UnsupportedModelException(op + " with " + in + " inputs " + n.inputs() + " in " + where(n));
         }
         if (op.equals("GRU") ? out < 1 || out > 2 : out != 1) {
-            throw new UnsupportedModelException(op + " with " + out + " outputs in " + where);
+            throw new UnsupportedModelException(op + " with " + out + " outputs in " + where(n));
         }
         switch (op) {
             case "Concat" -> intAttr(n, "axis", null);
@@ -124,24 +123,29 @@ public final class Evaluator {
             case "Transpose" -> {
                 OnnxFile.Attribute p = n.attributes().get("perm");
                 if (p != null && p.type() != OnnxFile.Attribute.INTS) {
-                    throw new UnsupportedModelException("perm of type " + p.type() + " in " + where);
+                    throw new UnsupportedModelException("perm of type " + p.type() + " in " + where(n));
                 }
             }
             case "GRU" -> {
                 only(n, "layout", 0);
                 only(n, "linear_before_reset", 0, 1);
                 if (intAttr(n, "hidden_size", null) < 1) {
-                    throw new UnsupportedModelException("GRU hidden_size < 1 in " + where);
+                    throw new UnsupportedModelException("GRU hidden_size < 1 in " + where(n));
                 }
                 OnnxFile.Attribute d = n.attributes().get("direction");
                 if (d != null && (d.type() != OnnxFile.Attribute.STRING
                         || !Set.of("forward", "bidirectional").contains(d.s()))) {
-                    throw new UnsupportedModelException("GRU direction " + (d.s() == null ? "?" : d.s()) + " in " + where);
+                    throw new UnsupportedModelException("GRU direction " + (d.s() == null ? "?" : d.s()) + " in " + where(n));
                 }
             }
             default -> {
             }
         }
+    }
+
+    /** Built only for a message: string concatenation's first use costs milliseconds at start-up. */
+    private static String where(OnnxFile.Node n) {
+        return "node '" + n.name() + "'";
     }
 
     private static long intAttr(OnnxFile.Node n, String name, Long fallback) throws UnsupportedModelException {

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.flash.onnx.lite.Evaluator;
@@ -173,7 +174,7 @@ public final class OnnxModel implements AutoCloseable {
      */
     public static OnnxModel loadBuiltin(Path file) throws ModelRejectedException, UnsupportedModelException {
         byte[] bytes = read(file, DEFAULT_MAX_BYTES);
-        String sha256 = sha256(bytes);
+        String sha256 = Sha256.hex(bytes); // the same digest, without the JDK's VarHandle start-up
         Evaluator evaluator = Evaluator.of(bytes);
         try {
             ModelDescription description = describe(file, sha256, evaluator.metadata(),
@@ -350,8 +351,11 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelRejectedException(file, ModelContract.META_EXPECTED_REWARD_STD + " is negative: "
                     + expectedRewardStd);
         }
-        String provenance = jsonObject(file, meta, ModelContract.META_PROVENANCE);
-        String params = jsonObject(file, meta, ModelContract.META_PARAMS);
+        String provenance = meta.get(ModelContract.META_PROVENANCE).trim();
+        jsonObject(file, ModelContract.META_PROVENANCE, provenance);
+        String params = meta.get(ModelContract.META_PARAMS).trim();
+        // kept parsed: a config-search model's params are most of its file (every configuration)
+        JsonObject paramsObject = jsonObject(file, ModelContract.META_PARAMS, params);
         SignalNeeds signals;
         try {
             signals = SignalNeeds.parse(meta.get(ModelContract.META_REQUIRED_SIGNALS),
@@ -423,7 +427,8 @@ public final class OnnxModel implements AutoCloseable {
 
         return new ModelDescription(file, sha256, agent, kind, features, actions, contextLength,
                 contextColumns, embeddingSize, reward, expectedReward, expectedRewardStd, provenance,
-                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize, signals);
+                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize, signals,
+                paramsObject);
     }
 
     /** Checks float32 type and shape; -1 in {@code expected} marks the symbolic batch dimension. */
@@ -504,14 +509,13 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private static String jsonObject(Path file, Map<String, String> meta, String key) throws ModelRejectedException {
-        String value = meta.get(key).trim();
+    private static JsonObject jsonObject(Path file, String key, String value) throws ModelRejectedException {
         try {
             JsonElement json = JsonParser.parseString(value);
             if (!json.isJsonObject()) {
                 throw new ModelRejectedException(file, key + " is not a JSON object: '" + abbreviate(value) + "'");
             }
-            return value;
+            return json.getAsJsonObject();
         } catch (JsonParseException e) {
             throw new ModelRejectedException(file, key + " is not valid JSON: '" + abbreviate(value) + "'");
         }
