@@ -78,8 +78,8 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "Examples:",
                 "  flash config-search recommend --model models/configsearch-multicloud.onnx --samples new.csv",
                 "  flash config-search recommend --model m.onnx --samples-stream jobs.jsonl > answers.jsonl",
-                "  flash config-search recommend --model cost.onnx --samples new.csv --objective cost --deadline 600 --json",
                 "  flash config-search recommend --model m.onnx --samples new.csv --engine ort --verbose",
+                "  flash config-search recommend --model cost.onnx --samples new.csv --objective cost --deadline 600 --json",
                 "", ExitCodes.HELP})
     static final class Recommend implements Callable<Integer> {
 
