@@ -9,6 +9,7 @@ import dev.flash.configsearch.DataFormatException;
 import dev.flash.configsearch.ModelParams;
 import dev.flash.configsearch.Recommender;
 import dev.flash.configsearch.Target;
+import dev.flash.onnx.lite.UnsupportedModelException;
 import dev.flash.policy.ModelContract;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
@@ -64,12 +65,20 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "\"milliseconds\". A bad line gets {\"line\", \"workload\", \"error\"} (the error names the",
                 "field) and a message on standard error; the stream goes on (exit 2 at the end if any line",
                 "was bad).",
+                "",
+                "--engine chooses what runs the model: ort (ONNX Runtime), builtin (flash's own evaluator",
+                "of its exported graphs, in Java: no native library to load, so a one-shot answer comes",
+                "sooner) or auto (default): builtin for one answer when it reads the file, otherwise ONNX",
+                "Runtime (which also gives the verdict on a file the built-in reading refuses); ONNX Runtime",
+                "for --stream, which pays its start once. Both engines make the same checks of the file",
+                "and give the same predictions to 1e-5 (docs/model-contract.md). --json names the engine.",
                 ""},
             footer = {
                 "",
                 "Examples:",
                 "  flash config-search recommend --model models/configsearch-multicloud.onnx --samples new.csv",
                 "  flash config-search recommend --model m.onnx --samples-stream jobs.jsonl > answers.jsonl",
+                "  flash config-search recommend --model m.onnx --samples new.csv --engine ort --verbose",
                 "  flash config-search recommend --model cost.onnx --samples new.csv --objective cost --deadline 600 --json",
                 "", ExitCodes.HELP})
     static final class Recommend implements Callable<Integer> {
@@ -98,6 +107,13 @@ public final class ConfigSearchCommand extends GroupCommand {
         @Option(names = "--stream",
                 description = "Serve many workloads: one JSON line per workload in (standard input), one JSON line out.")
         boolean stream;
+
+        @Option(names = "--engine", paramLabel = "auto|ort|builtin", defaultValue = "auto",
+                description = "What runs the model (default: ${DEFAULT-VALUE}: builtin for one answer, ONNX Runtime for --stream).")
+        String engine = "auto";
+
+        @Option(names = "--verbose", description = "Say on standard error which engine ran the model and why.")
+        boolean verbose;
 
         @Option(names = "--samples-stream", paramLabel = "FILE",
                 description = "Read the --stream lines from FILE instead of standard input (implies --stream).")
@@ -134,7 +150,9 @@ public final class ConfigSearchCommand extends GroupCommand {
                     switch (a) {
                         case "--json" -> r.json = true;
                         case "--stream" -> r.stream = true;
-                        case "--model", "--samples", "--samples-stream", "--objective", "--deadline", "--top" -> {
+                        case "--verbose" -> r.verbose = true;
+                        case "--model", "--samples", "--samples-stream", "--objective", "--deadline", "--top",
+                             "--engine" -> {
                             if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].startsWith("@")
                                     || args[i + 1].isEmpty()) {
                                 return null;
@@ -145,6 +163,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                                 case "--samples" -> r.samples = Path.of(v);
                                 case "--samples-stream" -> r.samplesStream = Path.of(v);
                                 case "--objective" -> r.objective = v;
+                                case "--engine" -> r.engine = v;
                                 case "--deadline" -> r.deadline = Double.valueOf(v);
                                 default -> r.top = digits(v);
                             }
@@ -202,11 +221,21 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (deadline != null && !(deadline > 0)) {
                 return usage("--deadline must be > 0 seconds, got " + deadline);
             }
-            if (StartupTiming.enabled()) {
-                OnnxModel.environment();
-                StartupTiming.mark("onnx-runtime");
+            if (!ENGINES.contains(engine)) {
+                return usage("--engine must be one of " + String.join(", ", ENGINES) + ", got '" + engine + "'");
             }
-            try (OnnxModel m = OnnxModel.load(model)) {
+            OnnxModel opened;
+            try {
+                opened = open(streaming);
+            } catch (ModelRejectedException e) {
+                System.err.println("flash config-search recommend: model rejected: " + e.getMessage());
+                return ExitCodes.INVALID_MODEL;
+            } catch (UnsupportedModelException e) {
+                System.err.println("flash config-search recommend: --engine builtin: " + model + ": " + e.getMessage()
+                        + "; --engine ort or auto runs it with ONNX Runtime");
+                return ExitCodes.FAILURE;
+            }
+            try (OnnxModel m = opened) {
                 loadMs = (System.nanoTime() - start) / 1e6;
                 StartupTiming.mark("model");
                 if (!ModelContract.AGENT_CONFIG_SEARCH.equals(m.description().agent())) {
@@ -243,14 +272,11 @@ public final class ConfigSearchCommand extends GroupCommand {
                         deadline == null ? Double.NaN : deadline);
                 StartupTiming.mark("ranking");
                 double ms = (System.nanoTime() - start) / 1e6;
-                print(r, s.workloads().get(0).name(), ms);
+                print(r, s.workloads().get(0).name(), ms, m.engine());
                 System.out.flush();
                 StartupTiming.mark("output");
                 StartupTiming.answered();
                 return ExitCodes.OK;
-            } catch (ModelRejectedException e) {
-                System.err.println("flash config-search recommend: model rejected: " + e.getMessage());
-                return ExitCodes.INVALID_MODEL;
             } catch (DataFormatException | IllegalArgumentException e) {
                 return usage(e.getMessage());
             } catch (IOException | ai.onnxruntime.OrtException e) {
@@ -259,12 +285,54 @@ public final class ConfigSearchCommand extends GroupCommand {
             }
         }
 
-        private void print(Recommender.Recommendation r, String workload, double ms) {
+        static final List<String> ENGINES = List.of("auto", "ort", "builtin");
+
+        /** Why auto fell back to ONNX Runtime (for --verbose); null when it did not. */
+        private String fallback;
+
+        /**
+         * The model, read by the engine {@link #engine} names. auto: the built-in evaluator for one
+         * answer, ONNX Runtime for a stream, and ONNX Runtime again whenever the built-in reading
+         * refuses or rejects the file, so that a file it cannot read still runs and a rejection is
+         * the same verdict, with the same reason, as before the built-in engine existed.
+         */
+        private OnnxModel open(boolean streaming) throws ModelRejectedException, UnsupportedModelException {
+            OnnxModel m;
+            if (engine.equals("ort") || (engine.equals("auto") && streaming)) {
+                m = loadOrt();
+            } else if (engine.equals("builtin")) {
+                m = OnnxModel.loadBuiltin(model);
+            } else {
+                try {
+                    m = OnnxModel.loadBuiltin(model);
+                } catch (UnsupportedModelException | ModelRejectedException e) {
+                    fallback = e.getMessage();
+                    m = loadOrt();
+                }
+            }
+            if (verbose) {
+                System.err.println("flash config-search recommend: engine " + m.engine() + " (--engine " + engine
+                        + (fallback != null ? "; the built-in evaluator did not take the file: " + fallback
+                        : streaming && engine.equals("auto") ? "; --stream" : "") + ")");
+            }
+            return m;
+        }
+
+        private OnnxModel loadOrt() throws ModelRejectedException {
+            if (StartupTiming.enabled()) {
+                OnnxModel.environment();
+                StartupTiming.mark("onnx-runtime");
+            }
+            return OnnxModel.load(model);
+        }
+
+        private void print(Recommender.Recommendation r, String workload, double ms, String engineUsed) {
             String unit = r.objective() == Target.RUNTIME ? "s" : "";
             if (json) {
                 JsonObject o = json(r, workload, deadline == null ? Double.NaN : deadline);
                 o.addProperty("milliseconds", ms);
                 o.addProperty("model_load_milliseconds", loadMs);
+                o.addProperty("engine", engineUsed);
                 System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                         .serializeNulls().create().toJson(o));
                 return;

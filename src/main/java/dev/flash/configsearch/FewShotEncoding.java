@@ -355,7 +355,7 @@ public final class FewShotEncoding {
     private static double[] doubles(JsonArray a) {
         double[] out = new double[a.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsDouble();
+            out[i] = JsonNumbers.asDouble(a.get(i));
         }
         return out;
     }

@@ -435,7 +435,7 @@ public final class NeighbourReference implements LogPredictor {
             Map<String, Double> m = new HashMap<>();
             for (int i = 0; i < keys.size(); i++) {
                 if (!r.get(i).isJsonNull()) {
-                    m.put(keys.get(i), r.get(i).getAsDouble());
+                    m.put(keys.get(i), JsonNumbers.asDouble(r.get(i)));
                 }
             }
             tables.add(m);

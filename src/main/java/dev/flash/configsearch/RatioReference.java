@@ -167,13 +167,13 @@ public final class RatioReference implements LogPredictor {
             JsonArray r = rows.get(a).getAsJsonArray();
             for (int b = 0; b < n; b++) {
                 JsonElement e = r.get(b);
-                ratio[a][b] = e.isJsonNull() ? Double.NaN : e.getAsDouble();
+                ratio[a][b] = e.isJsonNull() ? Double.NaN : JsonNumbers.asDouble(e);
             }
         }
         double[] lv = new double[n];
         JsonArray la = o.getAsJsonArray("level");
         for (int i = 0; i < n; i++) {
-            lv[i] = la.get(i).getAsDouble();
+            lv[i] = JsonNumbers.asDouble(la.get(i));
         }
         return new RatioReference(t, cs, ratio, lv);
     }

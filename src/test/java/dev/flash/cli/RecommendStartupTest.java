@@ -95,13 +95,36 @@ class RecommendStartupTest {
                 "--model", "models/configsearch-multicloud.onnx", "--samples", samples().toString(), "--json");
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().contains("\"recommended\""), p.out());
-        assertTrue(p.loaded().contains("ai.onnxruntime.OrtSession"), "the class log is read");
+        // one answer: the built-in evaluator, and ONNX Runtime's native side is never started
+        assertTrue(p.out().contains("\"engine\": \"builtin\""), p.out());
+        assertTrue(p.loaded().contains("dev.flash.onnx.lite.Evaluator"), "the class log is read");
+        assertEquals(List.of(), p.loaded().stream().filter(c -> c.equals("ai.onnxruntime.OnnxRuntime")
+                || c.equals("ai.onnxruntime.OrtSession")).toList());
         assertEquals(List.of(), heavy(p.loaded()));
         // a plain command line answers without setting picocli up (ConfigSearchCommand.Recommend#plain):
         // only picocli.CommandLine itself is loaded (not initialised), because the java launcher
         // looks at the signatures of FlashMain's methods
         assertEquals(List.of(), p.loaded().stream().filter(c -> c.startsWith("picocli.")
                 && !c.equals("picocli.CommandLine")).toList());
+    }
+
+    /**
+     * With ONNX Runtime (what the daemon uses through the same OnnxModel) none of the built-in
+     * evaluator's classes is loaded: the daemon's start-up is what it was.
+     */
+    @Test
+    void theOnnxRuntimeEngineLoadsNothingOfTheBuiltinOne() throws Exception {
+        Proc p = flash(System.getProperty("java.class.path"), null, "config-search", "recommend",
+                "--model", "models/configsearch-multicloud.onnx", "--samples", samples().toString(), "--json",
+                "--engine", "ort");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("\"engine\": \"onnxruntime\""), p.out());
+        assertTrue(p.loaded().contains("ai.onnxruntime.OrtSession"), "the class log is read");
+        // only the exception the command catches (the verifier loads the types of catch clauses)
+        assertEquals(List.of(), p.loaded().stream().filter(c -> c.startsWith("dev.flash.onnx.lite.")
+                && !c.equals("dev.flash.onnx.lite.UnsupportedModelException")
+                || c.equals("dev.flash.policy.onnx.Sha256")).toList());
+        assertEquals(List.of(), heavy(p.loaded()));
     }
 
     @Test

@@ -142,9 +142,10 @@ class RecommendStreamTest {
             assertEquals(ids.get(i), o.get("workload").getAsString());
             assertEquals(lineNumbers[i], o.get("line").getAsInt());
             assertEquals(shots.get(i).size(), o.get("samples_used").getAsInt());
-            // the same answer as the one-shot command on the same samples as a file
+            // the same answer as the one-shot command on the same samples as a file, with the same
+            // engine (--stream runs on ONNX Runtime; RecommendEngineTest compares the engines)
             Run one = run("config-search", "recommend", "--model", MODEL, "--samples", csv(shots.get(i)).toString(),
-                    "--json");
+                    "--json", "--engine", "ort");
             assertEquals(ExitCodes.OK, one.code(), one.err());
             JsonObject single = JsonParser.parseString(one.out()).getAsJsonObject();
             assertEquals(single.get("recommended"), o.get("recommended"), ids.get(i));
@@ -211,7 +212,8 @@ class RecommendStreamTest {
 
     /** The fields a parse filled. */
     private static List<Object> fields(ConfigSearchCommand.Recommend r) {
-        return Arrays.asList(r.model, r.samples, r.objective, r.deadline, r.top, r.json, r.stream, r.samplesStream);
+        return Arrays.asList(r.model, r.samples, r.objective, r.deadline, r.top, r.json, r.stream, r.samplesStream,
+                r.engine, r.verbose);
     }
 
     @Test
@@ -222,7 +224,9 @@ class RecommendStreamTest {
                 new String[] {"--model", "m.onnx", "--samples", "s.csv", "--objective", "cost", "--deadline", "600.5"},
                 new String[] {"--model", "m.onnx", "--stream"},
                 new String[] {"--model", "m.onnx", "--samples-stream", "in.jsonl", "--objective", "COST"},
-                new String[] {"--model", "m.onnx", "--samples", "s.csv", "--deadline", "1e3", "--top", "0"});
+                new String[] {"--model", "m.onnx", "--samples", "s.csv", "--deadline", "1e3", "--top", "0"},
+                new String[] {"--model", "m.onnx", "--samples", "s.csv", "--engine", "ort", "--verbose"},
+                new String[] {"--engine", "bogus", "--model", "m.onnx", "--samples", "s.csv"});
         for (String[] a : plain) {
             String[] args = concat(a);
             ConfigSearchCommand.Recommend fast = ConfigSearchCommand.Recommend.plain(args);

@@ -29,6 +29,7 @@ import java.util.List;
  * @param contextEncoding   rows or row-codes ({@link ModelContract#META_CONTEXT_ENCODING})
  * @param rowCodeSize       H, the width of a row's code (row-codes only; 0 otherwise)
  * @param signals           the signal groups it requires and tolerates missing
+ * @param paramsObject      {@code params} as the check parsed it (shared: read it, do not change it)
  */
 public record ModelDescription(
         Path file,
@@ -48,7 +49,8 @@ public record ModelDescription(
         boolean hasValue,
         String contextEncoding,
         int rowCodeSize,
-        SignalNeeds signals) {
+        SignalNeeds signals,
+        JsonObject paramsObject) {
 
     public ModelDescription {
         features = List.copyOf(features);
@@ -85,8 +87,12 @@ public record ModelDescription(
         return contextColumns.size();
     }
 
+    /**
+     * The params, parsed once when the file was checked (a config-search model's are most of the
+     * file, and parsing them twice was a tenth of a one-shot answer's CPU). Shared: do not change it.
+     */
     public JsonObject paramsJson() {
-        return JsonParser.parseString(params).getAsJsonObject();
+        return paramsObject;
     }
 
     public JsonObject provenanceJson() {

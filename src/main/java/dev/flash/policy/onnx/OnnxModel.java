@@ -9,8 +9,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.flash.onnx.lite.Evaluator;
+import dev.flash.onnx.lite.OnnxFile;
+import dev.flash.onnx.lite.Tensor;
+import dev.flash.onnx.lite.UnsupportedModelException;
 import dev.flash.policy.ModelContract;
 import dev.flash.policy.SignalNeeds;
 import java.io.IOException;
@@ -47,6 +52,11 @@ import java.util.Random;
  * for a model of a few thousand parameters run once a second that is both the fastest and the
  * cheapest setting (see {@code runtime-facts.md}).
  *
+ * <p>Two engines read the same file through the same checks: ONNX Runtime ({@link #load}, the
+ * daemon's, with the batches below) and flash's built-in evaluator of its own graphs
+ * ({@link #loadBuiltin}, {@code dev.flash.onnx.lite}: no native library to load, which is most
+ * of a one-shot command's start-up). A builtin model runs the same {@link Batch}es on heap arrays.
+ *
  * <p>Per tick, {@link #batch(int)} hands out a reusable {@link Batch}: the caller fills its
  * arrays, {@link #run(Batch)} copies them into direct buffers that back the input tensors and
  * lets ONNX Runtime write the outputs into pinned direct-buffer tensors, so a steady-state tick
@@ -62,13 +72,26 @@ public final class OnnxModel implements AutoCloseable {
     private static volatile OrtEnvironment environment;
 
     private final ModelDescription description;
+    /** ONNX Runtime's session; null for a model run by the built-in evaluator. */
     private final OrtSession session;
+    /** The built-in evaluator; null for an ONNX Runtime model. */
+    private final Evaluator builtin;
     private Batch cached;
     private long inferences;
 
-    private OnnxModel(ModelDescription description, OrtSession session) {
+    private OnnxModel(ModelDescription description, OrtSession session, Evaluator builtin) {
         this.description = description;
         this.session = session;
+        this.builtin = builtin;
+    }
+
+    /** Engine names, as {@code --json} and {@code --verbose} print them. */
+    public static final String ENGINE_ORT = "onnxruntime";
+    public static final String ENGINE_BUILTIN = "builtin";
+
+    /** Which engine runs this model: {@link #ENGINE_ORT} or {@link #ENGINE_BUILTIN}. */
+    public String engine() {
+        return session != null ? ENGINE_ORT : ENGINE_BUILTIN;
     }
 
     /** The one ONNX Runtime environment of this process. */
@@ -117,6 +140,55 @@ public final class OnnxModel implements AutoCloseable {
      * stops one byte past the limit (a file growing meanwhile cannot run the heap out either).
      */
     public static OnnxModel load(Path file, long maxBytes) throws ModelRejectedException {
+        byte[] bytes = read(file, maxBytes);
+        String sha256 = sha256(bytes);
+
+        OrtSession session;
+        try (OrtSession.SessionOptions options = sessionOptions()) {
+            session = environment().createSession(bytes, options);
+        } catch (OrtException e) {
+            throw new ModelRejectedException(file, "not a loadable ONNX model (truncated or corrupt?): "
+                    + firstLine(e.getMessage()), e);
+        }
+        try {
+            ModelDescription description = describe(file, sha256, session.getMetadata().getCustomMetadata(),
+                    ortSignature(session.getInputInfo()), ortSignature(session.getOutputInfo()));
+            OnnxModel model = new OnnxModel(description, session, null);
+            model.trialInference(file);
+            return model;
+        } catch (ModelRejectedException e) {
+            closeQuietly(session);
+            throw e;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw new ModelRejectedException(file, "validation failed: " + firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /**
+     * Reads and validates a model file as {@link #load} does (the same size limit, metadata,
+     * signature and trial-inference checks), but runs it with the built-in evaluator instead of
+     * ONNX Runtime, whose native library is then never loaded. A file the evaluator cannot read
+     * (an operator, attribute, data type or protobuf field flash's exports do not write) is an
+     * {@link UnsupportedModelException}; ONNX Runtime may still run it.
+     */
+    public static OnnxModel loadBuiltin(Path file) throws ModelRejectedException, UnsupportedModelException {
+        byte[] bytes = read(file, DEFAULT_MAX_BYTES);
+        String sha256 = Sha256.hex(bytes); // the same digest, without the JDK's VarHandle start-up
+        Evaluator evaluator = Evaluator.of(bytes);
+        try {
+            ModelDescription description = describe(file, sha256, evaluator.metadata(),
+                    builtinSignature(evaluator.inputs()), builtinSignature(evaluator.outputs()));
+            OnnxModel model = new OnnxModel(description, null, evaluator);
+            model.trialInference(file);
+            return model;
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelRejectedException(file, "validation failed: " + firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** The file's bytes: its size is checked before reading, and the read stops one byte past the limit. */
+    private static byte[] read(Path file, long maxBytes) throws ModelRejectedException {
         byte[] bytes;
         try {
             long size = Files.size(file);
@@ -137,27 +209,7 @@ public final class OnnxModel implements AutoCloseable {
         if (bytes.length == 0) {
             throw new ModelRejectedException(file, "file is empty");
         }
-        String sha256 = sha256(bytes);
-
-        OrtSession session;
-        try (OrtSession.SessionOptions options = sessionOptions()) {
-            session = environment().createSession(bytes, options);
-        } catch (OrtException e) {
-            throw new ModelRejectedException(file, "not a loadable ONNX model (truncated or corrupt?): "
-                    + firstLine(e.getMessage()), e);
-        }
-        try {
-            ModelDescription description = describe(file, sha256, session);
-            OnnxModel model = new OnnxModel(description, session);
-            model.trialInference(file);
-            return model;
-        } catch (ModelRejectedException e) {
-            closeQuietly(session);
-            throw e;
-        } catch (OrtException | RuntimeException e) {
-            closeQuietly(session);
-            throw new ModelRejectedException(file, "validation failed: " + firstLine(String.valueOf(e.getMessage())), e);
-        }
+        return bytes;
     }
 
     private static ModelRejectedException tooLarge(Path file, long size, long maxBytes) {
@@ -176,9 +228,41 @@ public final class OnnxModel implements AutoCloseable {
 
     // ---- metadata and signature -------------------------------------------------------------
 
-    private static ModelDescription describe(Path file, String sha256, OrtSession session)
-            throws OrtException, ModelRejectedException {
-        Map<String, String> meta = session.getMetadata().getCustomMetadata();
+    /**
+     * A graph's inputs or outputs as ONNX Runtime declares them, by name: the shape (-1 for a
+     * symbolic dimension) of a float32 tensor, or the text of what is wrong with it (a String).
+     */
+    private static Map<String, Object> ortSignature(Map<String, NodeInfo> infos) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> e : infos.entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo tensor)) {
+                out.put(e.getKey(), "is not a tensor");
+            } else if (tensor.type != OnnxJavaType.FLOAT) {
+                out.put(e.getKey(), "has type " + tensor.onnxType + ", the contract needs float32");
+            } else {
+                out.put(e.getKey(), tensor.getShape());
+            }
+        }
+        return out;
+    }
+
+    /** The same for the built-in evaluator's reading of the file. */
+    private static Map<String, Object> builtinSignature(List<OnnxFile.ValueInfo> infos) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (OnnxFile.ValueInfo v : infos) {
+            out.put(v.name(), v.elemType() == 1 ? v.dims()
+                    : "has ONNX data type " + v.elemType() + ", the contract needs float32");
+        }
+        return out;
+    }
+
+    /**
+     * The contract's checks of the metadata and of the inputs and outputs (signatures as
+     * {@link #ortSignature} gives them), whichever engine read the file.
+     */
+    private static ModelDescription describe(Path file, String sha256, Map<String, String> meta,
+                                             Map<String, Object> inputs, Map<String, Object> outputs)
+            throws ModelRejectedException {
         for (String key : ModelContract.REQUIRED_KEYS) {
             if (!meta.containsKey(key)) {
                 throw new ModelRejectedException(file, "missing metadata key " + key);
@@ -267,8 +351,11 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelRejectedException(file, ModelContract.META_EXPECTED_REWARD_STD + " is negative: "
                     + expectedRewardStd);
         }
-        String provenance = jsonObject(file, meta, ModelContract.META_PROVENANCE);
-        String params = jsonObject(file, meta, ModelContract.META_PARAMS);
+        String provenance = meta.get(ModelContract.META_PROVENANCE).trim();
+        jsonObject(file, ModelContract.META_PROVENANCE, provenance);
+        String params = meta.get(ModelContract.META_PARAMS).trim();
+        // kept parsed: a config-search model's params are most of its file (every configuration)
+        JsonObject paramsObject = jsonObject(file, ModelContract.META_PARAMS, params);
         SignalNeeds signals;
         try {
             signals = SignalNeeds.parse(meta.get(ModelContract.META_REQUIRED_SIGNALS),
@@ -278,7 +365,6 @@ public final class OnnxModel implements AutoCloseable {
         }
 
         // Signature: inputs.
-        Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, long[]> expectedInputs = new LinkedHashMap<>();
         expectedInputs.put(ModelContract.IN_STATE, new long[] {-1, features.size()});
         if (rowCodes) {
@@ -298,15 +384,14 @@ public final class OnnxModel implements AutoCloseable {
             }
         }
         for (Map.Entry<String, long[]> e : expectedInputs.entrySet()) {
-            NodeInfo info = inputs.get(e.getKey());
+            Object info = inputs.get(e.getKey());
             if (info == null) {
                 throw new ModelRejectedException(file, "missing input '" + e.getKey() + "'");
             }
-            checkTensor(file, "input", info, e.getValue());
+            checkTensor(file, "input", e.getKey(), info, e.getValue());
         }
 
         // Signature: outputs.
-        Map<String, NodeInfo> outputs = session.getOutputInfo();
         String primary = rl ? ModelContract.OUT_ACTION_PROBS : ModelContract.OUT_PREDICTION;
         Map<String, long[]> allowedOutputs = new LinkedHashMap<>();
         allowedOutputs.put(primary, new long[] {-1, rl ? actions.size() : 1});
@@ -328,7 +413,7 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelRejectedException(file, "missing output '" + ModelContract.OUT_EMBEDDING + "' ("
                     + ModelContract.META_EMBEDDING_SIZE + " is " + embeddingSize + ")");
         }
-        for (Map.Entry<String, NodeInfo> e : outputs.entrySet()) {
+        for (Map.Entry<String, Object> e : outputs.entrySet()) {
             long[] expected = allowedOutputs.get(e.getKey());
             if (expected == null) {
                 String hint = ModelContract.OUT_EMBEDDING.equals(e.getKey())
@@ -336,27 +421,23 @@ public final class OnnxModel implements AutoCloseable {
                 throw new ModelRejectedException(file, "unexpected output '" + e.getKey() + "'" + hint
                         + "; allowed: " + allowedOutputs.keySet());
             }
-            checkTensor(file, "output", e.getValue(), expected);
+            checkTensor(file, "output", e.getKey(), e.getValue(), expected);
         }
         boolean hasValue = outputs.containsKey(ModelContract.OUT_VALUE);
 
         return new ModelDescription(file, sha256, agent, kind, features, actions, contextLength,
                 contextColumns, embeddingSize, reward, expectedReward, expectedRewardStd, provenance,
-                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize, signals);
+                params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize, signals,
+                paramsObject);
     }
 
     /** Checks float32 type and shape; -1 in {@code expected} marks the symbolic batch dimension. */
-    private static void checkTensor(Path file, String role, NodeInfo info, long[] expected)
+    private static void checkTensor(Path file, String role, String name, Object info, long[] expected)
             throws ModelRejectedException {
-        String name = info.getName();
-        if (!(info.getInfo() instanceof TensorInfo tensor)) {
-            throw new ModelRejectedException(file, role + " '" + name + "' is not a tensor");
+        if (info instanceof String problem) {
+            throw new ModelRejectedException(file, role + " '" + name + "' " + problem);
         }
-        if (tensor.type != OnnxJavaType.FLOAT) {
-            throw new ModelRejectedException(file, role + " '" + name + "' has type " + tensor.onnxType
-                    + ", the contract needs float32");
-        }
-        long[] shape = tensor.getShape();
+        long[] shape = (long[]) info;
         String want = shapeText(expected);
         if (shape.length != expected.length) {
             throw new ModelRejectedException(file, role + " '" + name + "' has shape " + shapeText(shape)
@@ -428,14 +509,13 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private static String jsonObject(Path file, Map<String, String> meta, String key) throws ModelRejectedException {
-        String value = meta.get(key).trim();
+    private static JsonObject jsonObject(Path file, String key, String value) throws ModelRejectedException {
         try {
             JsonElement json = JsonParser.parseString(value);
             if (!json.isJsonObject()) {
                 throw new ModelRejectedException(file, key + " is not a JSON object: '" + abbreviate(value) + "'");
             }
-            return value;
+            return json.getAsJsonObject();
         } catch (JsonParseException e) {
             throw new ModelRejectedException(file, key + " is not valid JSON: '" + abbreviate(value) + "'");
         }
@@ -598,6 +678,10 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private void runBatch(Batch batch) throws OrtException {
+        if (builtin != null) {
+            runBuiltin(batch);
+            return;
+        }
         batch.stateBuffer.clear();
         batch.stateBuffer.put(batch.state).flip();
         Map<String, OnnxTensor> inputs = batch.inputs;
@@ -633,6 +717,53 @@ public final class OnnxModel implements AutoCloseable {
             copyOut(t.codesBuffer, t.codes);
             feed.accept(full, t.codes);
         }
+    }
+
+    /** {@link #runBatch} on the built-in evaluator: the batch's arrays are the tensors. */
+    private void runBuiltin(Batch batch) {
+        ModelDescription d = description;
+        int n = batch.size;
+        int c = d.contextLength();
+        int w = d.contextWidth();
+        Map<String, Tensor> inputs = new HashMap<>();
+        inputs.put(ModelContract.IN_STATE, Tensor.of(batch.state, n, d.features().size()));
+        RowCodeFeed feed = batch.feed;
+        boolean full = false;
+        int k = 0;
+        if (feed != null) {
+            full = feed.prepare(batch.context, batch.mask);
+            k = full ? c : RowCodeFeed.STEADY_ROWS;
+            inputs.put(ModelContract.IN_CONTEXT_CODE_SUM, Tensor.of(feed.codeSum, n, d.rowCodeSize()));
+            inputs.put(ModelContract.IN_CONTEXT_COUNT, Tensor.of(feed.count, n, 1));
+            inputs.put(ModelContract.IN_CONTEXT_NEW, Tensor.of(full ? feed.fullRows : feed.steadyRows, n, k, 2, w));
+            inputs.put(ModelContract.IN_CONTEXT_NEW_MASK, Tensor.of(full ? feed.fullMask : feed.steadyMask, n, k, 2));
+        } else if (c > 0) {
+            inputs.put(ModelContract.IN_CONTEXT, Tensor.of(batch.context, n, c, w));
+            inputs.put(ModelContract.IN_CONTEXT_MASK, Tensor.of(batch.mask, n, c));
+        }
+        Map<String, Tensor> outputs = builtin.run(inputs);
+        copyOut(outputs, d.primaryOutput(), batch.primary, n, d.primaryWidth());
+        if (d.hasValue()) {
+            copyOut(outputs, ModelContract.OUT_VALUE, batch.value, n, 1);
+        }
+        if (d.embeddingSize() > 0) {
+            copyOut(outputs, ModelContract.OUT_EMBEDDING, batch.embedding, n, d.embeddingSize());
+        }
+        if (feed != null) {
+            float[] codes = new float[n * k * d.rowCodeSize()];
+            copyOut(outputs, ModelContract.OUT_CONTEXT_NEW_CODES, codes, n, k, d.rowCodeSize());
+            feed.accept(full, codes);
+        }
+    }
+
+    /** Copies output {@code name} into {@code to}, checking it has the shape ONNX Runtime's pinned tensor would. */
+    private static void copyOut(Map<String, Tensor> outputs, String name, float[] to, int... shape) {
+        Tensor t = outputs.get(name);
+        if (t == null || !Arrays.equals(t.shape(), shape)) {
+            throw new IllegalStateException("output '" + name + "' is " + t + ", expected float32"
+                    + Arrays.toString(shape));
+        }
+        System.arraycopy(t.floats(), 0, to, 0, to.length);
     }
 
     private static void put(FloatBuffer to, float[] from) {
@@ -683,7 +814,6 @@ public final class OnnxModel implements AutoCloseable {
 
         private Batch(int n) throws OrtException {
             ModelDescription d = description;
-            OrtEnvironment env = environment();
             int f = d.features().size();
             int c = d.contextLength();
             int w = d.contextWidth();
@@ -699,6 +829,20 @@ public final class OnnxModel implements AutoCloseable {
             }
             boolean rowCodes = d.rowCodes();
             this.feed = rowCodes ? new RowCodeFeed(n, c, w, d.rowCodeSize()) : null;
+            if (session == null) { // the built-in evaluator reads the arrays themselves
+                stateBuffer = null;
+                contextBuffer = null;
+                maskBuffer = null;
+                primaryBuffer = null;
+                valueBuffer = null;
+                embeddingBuffer = null;
+                codeSumBuffer = null;
+                countBuffer = null;
+                steadyCodes = null;
+                fullCodes = null;
+                return;
+            }
+            OrtEnvironment env = environment();
             try {
                 stateBuffer = direct(state.length);
                 inputs.put(ModelContract.IN_STATE, OnnxTensor.createTensor(env, stateBuffer, new long[] {n, f}));
@@ -827,7 +971,9 @@ public final class OnnxModel implements AutoCloseable {
             cached.close();
             cached = null;
         }
-        closeQuietly(session);
+        if (session != null) {
+            closeQuietly(session);
+        }
     }
 
     // ---- helpers ----------------------------------------------------------------------------
