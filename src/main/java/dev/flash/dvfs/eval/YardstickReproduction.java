@@ -484,6 +484,12 @@ public final class YardstickReproduction {
                 failedOracleNoRoom++;
             }
         }
+        // Per application, the two references beside its expert (the same evaluation episodes).
+        JsonArray rows = o.getAsJsonArray("per_app");
+        for (int i = 0; i < apps.size(); i++) {
+            Json.put(rows.get(i).getAsJsonObject(), "clairvoyant_bound_reward_per_step", bounds[i]);
+            Json.put(rows.get(i).getAsJsonObject(), "budget_oracle_reward_per_step", oracle[i]);
+        }
         // How far the converged experts stay below what no policy on the ladder can pass, and
         // below the clairvoyant budget oracle (apps with an expert only).
         Json.put(o, "expert_gap_to_clairvoyant_bound", Spread.of(expertGaps).mean());
