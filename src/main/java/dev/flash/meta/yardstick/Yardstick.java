@@ -227,6 +227,12 @@ public final class Yardstick {
             return apps.stream().filter(a -> a.expert().converged()).count();
         }
 
+        /** Applications with an expert where the do-nothing level is within the cost's 5% band of it. */
+        public long doNothingWithinBand() {
+            return measured().stream().filter(a -> AdaptationCost.withinBand(a.expert().doNothingReward(),
+                    a.expert().rewardPerStep())).count();
+        }
+
         /** Experts that needed a retry (a remedy) to beat doing nothing, or failed after every remedy. */
         public long expertsRetried() {
             return apps.stream().filter(a -> a.expert().attempts() > 1).count();
@@ -259,6 +265,9 @@ public final class Yardstick {
             expertsFailed().forEach(failed::add);
             o.add("experts_failed_apps", failed);
             o.addProperty("experts_retried", expertsRetried());
+            // where the do-nothing policy itself sits within 5% of the expert, a cost of 0 is
+            // within reach of doing nothing: the cost there does not show adaptation
+            o.addProperty("apps_where_do_nothing_is_within_cost_band", doNothingWithinBand());
             put(o, "point_noise_reward_per_step", pointNoise());
             JsonObject def = new JsonObject();
             def.addProperty("online_budget_steps", budget.onlineSteps());
@@ -292,6 +301,8 @@ public final class Yardstick {
                 r.addProperty("expert_failed", a.expert().failed());
                 r.addProperty("expert_attempts", a.expert().attempts());
                 put(r, "do_nothing_reward_per_step", a.expert().doNothingReward());
+                r.addProperty("do_nothing_within_cost_band", AdaptationCost.withinBand(a.expert().doNothingReward(),
+                        a.expert().rewardPerStep()));
                 for (String c : contestants) {
                     put(r, "start_reward_per_step_" + c, a.starts().get(c));
                     put(r, "reward_gap_" + c, a.gaps().get(c));

@@ -158,7 +158,8 @@ class ConvergedExpertTest {
         Budget budget = new Budget(64, 32, 32, 2);
         long[] points = budget.points();
         EvaluatedCurve curve = EvaluatedCurve.of(points, new double[] {0.1, 0.2, 0.2});
-        ConvergedExpert.Expert good = new ConvergedExpert.Expert(0.2, true, 640, 0, curve, 0, 1, false);
+        // beats its do-nothing level of 0.195 (a margin of 0.005 would pass) but that level is inside the 5% band
+        ConvergedExpert.Expert good = new ConvergedExpert.Expert(0.2, true, 640, 0, curve, 0.195, 1, false);
         ConvergedExpert.Expert failed = new ConvergedExpert.Expert(0, false, 640, 0,
                 EvaluatedCurve.of(new long[] {0, 640}, new double[2]), 0, 3, true);
         Map<String, EvaluatedCurve> curves = Map.of("flash", curve);
@@ -182,6 +183,12 @@ class ConvergedExpertTest {
         assertEquals(1, json.get("apps_measured_against_expert").getAsInt());
         assertEquals(2, json.get("apps").getAsInt());
         assertEquals(1, json.get("experts_retried").getAsInt());
+        assertEquals(1, json.get("apps_where_do_nothing_is_within_cost_band").getAsInt(),
+                "doing nothing would cost 0 there: flagged");
+        assertTrue(json.getAsJsonArray("per_app").get(0).getAsJsonObject().get("do_nothing_within_cost_band")
+                .getAsBoolean());
+        assertFalse(AdaptationCost.withinBand(0, 0.2));
+        assertFalse(AdaptationCost.withinBand(Double.NaN, 0.2));
         JsonObject rowB = json.getAsJsonArray("per_app").get(1).getAsJsonObject();
         assertTrue(rowB.get("expert_failed").getAsBoolean());
         assertTrue(rowB.get("adaptation_cost_flash_steps").isJsonNull());
