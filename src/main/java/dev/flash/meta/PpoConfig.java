@@ -100,6 +100,12 @@ public record PpoConfig(
                 topEpisodes, contextResetProbability, sampling);
     }
 
+    public PpoConfig withEntropyCoef(double c) {
+        return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, gaeLambda, learningRate, annealLr,
+                epochs, minibatches, clip, c, valueCoef, maxGradNorm, normalizeAdvantages, contextMode,
+                topEpisodes, contextResetProbability, sampling);
+    }
+
     public PpoConfig withContext(ContextBuffer.Mode mode, int m, double resetProbability) {
         return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, gamma, gaeLambda, learningRate, annealLr,
                 epochs, minibatches, clip, entropyCoef, valueCoef, maxGradNorm, normalizeAdvantages, mode,

@@ -16,6 +16,7 @@ import dev.flash.meta.PpoConfig;
 import dev.flash.meta.PpoTrainer;
 import dev.flash.meta.yardstick.Budget;
 import dev.flash.meta.yardstick.Contestant;
+import dev.flash.meta.yardstick.DoNothing;
 import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.PhaseListener;
 import dev.flash.meta.yardstick.FineTuneSweep;
@@ -57,6 +58,13 @@ public final class AutoscaleReproduction {
      * when the simulated service or the environment changes what a service's episodes look like.
      */
     public static final String SIMULATOR_VERSION = "autoscale-sim/2026-12-07b";
+
+    /**
+     * Case II's do-nothing policy, which a converged expert has to beat clearly: {@code no-op}
+     * every step, the allocation left as the episode starts it.
+     */
+    public static final DoNothing DO_NOTHING = new DoNothing(dev.flash.autoscale.ScalingAction.NO_OP.ordinal(),
+            0.005, "no-op every step (the starting allocation kept)");
 
     /** The paper's case II figures (Sec 5.2): reward gap at start, transfer learning and FLASH; cost ratio. */
     public static final double PAPER_GAP_TRANSFER = 0.37;
@@ -239,8 +247,8 @@ public final class AutoscaleReproduction {
             String env = String.join(",", AutoscaleFeatures.NAMES) + "|" + AutoscaleReward.DEFINITION;
             List<ServiceSpec> held = apps.services(Split.TEST);
             Yardstick.Experts experts = Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIMULATOR_VERSION,
-                    env, serviceContent(held.get(i)), config), expertNet, expertPpo, plateau, budget, plan.seed(),
-                    manager, progress::step);
+                    env, serviceContent(held.get(i)), config), expertNet, expertPpo, plateau, DO_NOTHING, budget,
+                    plan.seed(), manager, progress::step);
             List<Contestant> contestants = List.of(
                     Contestant.flash(flash, rule, plan.episodeSteps()),
                     Contestant.transfer(base, rule),

@@ -3,6 +3,7 @@ package dev.flash.dvfs.eval;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.flash.dvfs.DvfsActions;
 import dev.flash.dvfs.train.DvfsApplications;
 import dev.flash.dvfs.train.DvfsEnvironment;
 import dev.flash.dvfs.train.DvfsTrainer;
@@ -15,6 +16,8 @@ import dev.flash.meta.PpoConfig;
 import dev.flash.meta.PpoTrainer;
 import dev.flash.meta.yardstick.Budget;
 import dev.flash.meta.yardstick.Contestant;
+import dev.flash.meta.yardstick.ConvergedExpert;
+import dev.flash.meta.yardstick.DoNothing;
 import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.FineTuneSweep;
 import dev.flash.meta.yardstick.HistoryStacking;
@@ -59,6 +62,15 @@ public final class YardstickReproduction {
      * changes what an application's episodes look like, so no expert of an older simulator is read.
      */
     public static final String SIMULATOR_VERSION = "dvfs-sim/2026-12-06";
+
+    /**
+     * DVFS's do-nothing policy: {@code max} every step, the performance governor. The reward is
+     * saving minus the overrun penalty against fmax, so it scores 0 by construction (measured on
+     * the evaluation episodes all the same). An expert has to beat it by 0.005 per step (half a
+     * percent of energy net of penalties) and by twice the noise of its points.
+     */
+    public static final DoNothing DO_NOTHING = new DoNothing(DvfsActions.DEFAULT.indexOf("max"), 0.005,
+            "performance governor (max every step)");
 
     /**
      * What to run.
@@ -321,8 +333,8 @@ public final class YardstickReproduction {
                 plan.settings().env().toString(), "eval=" + budget.evalEpisodes(), "seed=" + plan.seed());
         String node = apps.node().toString();
         return Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIMULATOR_VERSION, node,
-                appContent(apps.app(Split.TEST, i)), config), expertNet, expertPpo, plateau, budget, plan.seed(),
-                manager, progress::step);
+                appContent(apps.app(Split.TEST, i)), config), expertNet, expertPpo, plateau, DO_NOTHING, budget,
+                plan.seed(), manager, progress::step);
     }
 
     /** One share of the held-out applications: experts, every contestant, the hidden-state references. */
@@ -451,15 +463,39 @@ public final class YardstickReproduction {
         }
         o.add("hidden_state_references", HiddenStateReferences.toJson(r.references(),
                 r.yardstick().starts("flash"), r.yardstick().starts("transfer")));
-        double[] expertRewards = r.yardstick().apps().stream().mapToDouble(a -> a.expert().rewardPerStep())
-                .toArray();
+        List<Yardstick.AppResult> apps = r.yardstick().apps();
         double[] bounds = HiddenStateReferences.perStep(r.references(), HiddenStateReferences.CLAIRVOYANT);
-        double[] expertGaps = new double[expertRewards.length];
-        for (int i = 0; i < expertRewards.length; i++) {
-            expertGaps[i] = RewardGap.of(bounds[i], expertRewards[i]);
+        double[] oracle = HiddenStateReferences.perStep(r.references(), HiddenStateReferences.BUDGET_ORACLE);
+        double[] expertGaps = new double[apps.size()];
+        double[] expertOracleGaps = new double[apps.size()];
+        int failedNoRoom = 0;
+        int failedOracleNoRoom = 0;
+        for (int i = 0; i < apps.size(); i++) {
+            ConvergedExpert.Expert e = apps.get(i).expert();
+            expertGaps[i] = e.failed() ? Double.NaN : RewardGap.of(bounds[i], e.rewardPerStep());
+            expertOracleGaps[i] = e.failed() ? Double.NaN : RewardGap.of(oracle[i], e.rewardPerStep());
+            // a failed expert where even the clairvoyant bound (best ladder level per step in
+            // hindsight) does not clear the do-nothing margin: no policy on the ladder could; and
+            // where the budget oracle (full frequency table) does not either
+            if (e.failed() && bounds[i] - e.doNothingReward() <= DO_NOTHING.margin()) {
+                failedNoRoom++;
+            }
+            if (e.failed() && oracle[i] - e.doNothingReward() <= DO_NOTHING.margin()) {
+                failedOracleNoRoom++;
+            }
         }
-        // How far the converged experts stay below what no policy on the ladder can pass.
+        // Per application, the two references beside its expert (the same evaluation episodes).
+        JsonArray rows = o.getAsJsonArray("per_app");
+        for (int i = 0; i < apps.size(); i++) {
+            Json.put(rows.get(i).getAsJsonObject(), "clairvoyant_bound_reward_per_step", bounds[i]);
+            Json.put(rows.get(i).getAsJsonObject(), "budget_oracle_reward_per_step", oracle[i]);
+        }
+        // How far the converged experts stay below what no policy on the ladder can pass, and
+        // below the clairvoyant budget oracle (apps with an expert only).
         Json.put(o, "expert_gap_to_clairvoyant_bound", Spread.of(expertGaps).mean());
+        Json.put(o, "expert_gap_to_budget_oracle", Spread.of(expertOracleGaps).mean());
+        o.addProperty("experts_failed_where_clairvoyant_bound_is_within_margin", failedNoRoom);
+        o.addProperty("experts_failed_where_budget_oracle_is_within_margin", failedOracleNoRoom);
         JsonObject paper = new JsonObject();
         paper.addProperty("reward_gap_flash", Reproduction.PAPER_GAP_FLASH);
         paper.addProperty("reward_gap_transfer", Reproduction.PAPER_GAP_TRANSFER);
@@ -484,6 +520,11 @@ public final class YardstickReproduction {
         experts.addProperty("from_cache", r.expertsCached());
         Json.put(experts, "build_seconds", r.expertSeconds());
         experts.addProperty("simulator_version", SIMULATOR_VERSION);
+        experts.addProperty("rule_version", ConvergedExpert.RULE_VERSION);
+        experts.addProperty("do_nothing_policy", DO_NOTHING.policy());
+        experts.addProperty("do_nothing_margin_reward_per_step", DO_NOTHING.margin());
+        experts.addProperty("failed", r.yardstick().expertsFailed().size());
+        experts.addProperty("retried", r.yardstick().expertsRetried());
         o.add("experts", experts);
         JsonObject plan = new JsonObject();
         plan.addProperty("plan", r.plan().label());

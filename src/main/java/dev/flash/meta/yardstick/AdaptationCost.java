@@ -43,6 +43,14 @@ public record AdaptationCost(long steps, boolean censored, long budget) implemen
         return new AdaptationCost(Math.max(s[first], fillSteps), false, budget);
     }
 
+    /**
+     * Whether {@code reward} is within the band around {@code expert}: a policy scoring it would
+     * cost 0. Read with the do-nothing level, it says the cost could be met by doing nothing.
+     */
+    public static boolean withinBand(double reward, double expert) {
+        return Double.isFinite(reward) && Double.isFinite(expert) && reward >= expert - TOLERANCE * Math.abs(expert);
+    }
+
     /** "128" or "&gt; 6400". */
     public String label() {
         return censored ? "> " + budget : Long.toString(steps);

@@ -113,8 +113,12 @@ public final class ExpertCache {
                 throw new JsonParseException("no expert in it");
             }
             // Re-validated through the record's constructor; the training time was paid earlier.
+            if (e.attempts() < 1) {
+                throw new JsonParseException("no attempt count (an expert of an older rule?)");
+            }
             return new ConvergedExpert.Expert(e.rewardPerStep(), e.converged(), e.steps(), 0,
-                    new EvaluatedCurve(e.curve().steps(), e.curve().reward(), e.curve().standardError()));
+                    new EvaluatedCurve(e.curve().steps(), e.curve().reward(), e.curve().standardError()),
+                    e.doNothingReward(), e.attempts(), e.failed());
         } catch (JsonParseException | IllegalStateException | NullPointerException e) {
             throw new IOException(file + ": not a valid cached expert (" + e.getMessage()
                     + "); delete it or rebuild the experts", e);

@@ -41,7 +41,8 @@ public final class Yardstick {
 
     /**
      * One held-out application: its expert, and per contestant its curve, its reward at start
-     * ({@link Contestant.Run#startReward}), gap at start and cost.
+     * ({@link Contestant.Run#startReward}), gap at start and cost. When the expert failed
+     * ({@link ConvergedExpert.Expert#failed}) the gaps are NaN and {@code costs} is empty.
      */
     public record AppResult(String app, ConvergedExpert.Expert expert, Map<String, EvaluatedCurve> curves,
                             Map<String, Double> starts, Map<String, Double> gaps, Map<String, AdaptationCost> costs)
@@ -64,25 +65,43 @@ public final class Yardstick {
      * Experts of the held-out applications from a cache, trained on a miss with the same
      * evaluation episodes as the contestants.
      *
-     * @param keyOf   the cache key of application {@code index} ({@link ExpertCache#key} over the
-     *                simulator version, the application's content hash and the training config)
-     * @param network the base agent's network (no context)
-     * @param ppo     the expert's PPO settings (constant learning rate)
+     * @param keyOf     the cache key of application {@code index} ({@link ExpertCache#key} over the
+     *                  simulator version, the application's content hash and the training config);
+     *                  {@link ConvergedExpert#RULE_VERSION} is added to it here
+     * @param network   the base agent's network (no context)
+     * @param ppo       the expert's PPO settings (constant learning rate)
+     * @param doNothing the case's do-nothing policy, which an expert has to beat clearly
      */
     public static Experts cachedExperts(ApplicationSet apps, ExpertCache cache, IntFunction<String> keyOf,
-                                        NetworkConfig network, PpoConfig ppo, PlateauRule rule, Budget budget,
-                                        long seed, NDManager manager, Progress progress) {
+                                        NetworkConfig network, PpoConfig ppo, PlateauRule rule, DoNothing doNothing,
+                                        Budget budget, long seed, NDManager manager, Progress progress) {
         return index -> {
             String app = apps.name(Split.TEST, index);
-            return cache.get(keyOf.apply(index), app, () -> {
+            String key = ExpertCache.key(ConvergedExpert.RULE_VERSION, doNothing.toString(), keyOf.apply(index));
+            return cache.get(key, app, () -> {
                 ConvergedExpert.Expert e = ConvergedExpert.train(
                         s -> apps.environment(Split.TEST, index, s),
                         evaluationEpisodes(apps, Split.TEST, index, seed), budget.evalEpisodes(),
                         budget.episodeSteps(), network, ppo.withSeed(experienceSeed(seed, Split.TEST, index)), rule,
-                        manager, null);
+                        doNothing, manager, new ConvergedExpert.Progress() {
+                            @Override
+                            public void evaluated(long steps, double rewardPerStep) {
+                            }
+
+                            @Override
+                            public void retrying(int attempt, ConvergedExpert.Remedy remedy, String why) {
+                                if (progress != null) {
+                                    progress.step(app + ": expert " + why + "; attempt " + attempt + ": "
+                                            + remedy.name());
+                                }
+                            }
+                        });
                 if (progress != null) {
-                    progress.step(String.format(java.util.Locale.ROOT, "%s: expert %.4f/step after %d steps%s",
-                            app, e.rewardPerStep(), e.steps(), e.converged() ? "" : " (not converged)"));
+                    progress.step(String.format(java.util.Locale.ROOT,
+                            "%s: expert %.4f/step (do-nothing %.4f) after %d steps, %d attempt(s)%s", app,
+                            e.rewardPerStep(), e.doNothingReward(), e.steps(), e.attempts(),
+                            e.failed() ? " FAILED: never beat doing nothing, counted apart"
+                                    : e.converged() ? "" : " (not converged)"));
                 }
                 return e;
             });
@@ -125,11 +144,19 @@ public final class Yardstick {
             Map<String, Double> gaps = new LinkedHashMap<>();
             Map<String, AdaptationCost> costs = new LinkedHashMap<>();
             StringBuilder line = new StringBuilder(apps.name(Split.TEST, i));
+            if (expert.failed()) {
+                line.append(" (expert failed: no gap or cost)");
+            }
             for (Contestant c : contestants) {
                 Contestant.Run run = run(c, apps, Split.TEST, i, budget, seed, manager);
                 EvaluatedCurve curve = run.curve();
                 curves.put(c.name(), curve);
                 starts.put(c.name(), run.startReward());
+                if (expert.failed()) {
+                    // no reference: the curve and the start stay (for references that exist), nothing is measured against it
+                    gaps.put(c.name(), Double.NaN);
+                    continue;
+                }
                 double gap = RewardGap.of(expert.rewardPerStep(), run.startReward());
                 gaps.put(c.name(), gap);
                 AdaptationCost cost = AdaptationCost.of(curve, expert.rewardPerStep(), c.fillSteps());
@@ -165,13 +192,24 @@ public final class Yardstick {
             return apps.stream().mapToDouble(a -> a.starts().get(contestant)).toArray();
         }
 
-        /** Reward gaps at start of one contestant over applications. */
-        public Spread gap(String contestant) {
-            return Spread.of(apps.stream().mapToDouble(a -> a.gaps().get(contestant)).toArray());
+        /** The applications whose expert beat doing nothing: the ones gaps and costs are measured on. */
+        public List<AppResult> measured() {
+            return apps.stream().filter(a -> !a.expert().failed()).toList();
         }
 
+        /** Applications whose expert never beat doing nothing, counted apart. */
+        public List<String> expertsFailed() {
+            return apps.stream().filter(a -> a.expert().failed()).map(AppResult::app).toList();
+        }
+
+        /** Reward gaps at start of one contestant over the applications with an expert. */
+        public Spread gap(String contestant) {
+            return Spread.of(measured().stream().mapToDouble(a -> a.gaps().get(contestant)).toArray());
+        }
+
+        /** Costs of one contestant over the applications with an expert. */
         public AdaptationCost.Summary cost(String contestant) {
-            return AdaptationCost.Summary.of(apps.stream().map(a -> a.costs().get(contestant)).toList());
+            return AdaptationCost.Summary.of(measured().stream().map(a -> a.costs().get(contestant)).toList());
         }
 
         /** {@code slower}'s mean cost over {@code faster}'s (censored at the budget, counts beside). */
@@ -187,6 +225,17 @@ public final class Yardstick {
 
         public long expertsConverged() {
             return apps.stream().filter(a -> a.expert().converged()).count();
+        }
+
+        /** Applications with an expert where the do-nothing level is within the cost's 5% band of it. */
+        public long doNothingWithinBand() {
+            return measured().stream().filter(a -> AdaptationCost.withinBand(a.expert().doNothingReward(),
+                    a.expert().rewardPerStep())).count();
+        }
+
+        /** Experts that needed a retry (a remedy) to beat doing nothing, or failed after every remedy. */
+        public long expertsRetried() {
+            return apps.stream().filter(a -> a.expert().attempts() > 1).count();
         }
 
         /**
@@ -208,7 +257,17 @@ public final class Yardstick {
                 o.addProperty("censored_" + c, s.censored());
             }
             o.addProperty("apps", apps.size());
+            // gaps and costs are over the apps whose expert beat doing nothing; the others apart
+            o.addProperty("apps_measured_against_expert", measured().size());
             o.addProperty("experts_converged", expertsConverged());
+            o.addProperty("experts_failed", expertsFailed().size());
+            JsonArray failed = new JsonArray();
+            expertsFailed().forEach(failed::add);
+            o.add("experts_failed_apps", failed);
+            o.addProperty("experts_retried", expertsRetried());
+            // where the do-nothing policy itself sits within 5% of the expert, a cost of 0 is
+            // within reach of doing nothing: the cost there does not show adaptation
+            o.addProperty("apps_where_do_nothing_is_within_cost_band", doNothingWithinBand());
             put(o, "point_noise_reward_per_step", pointNoise());
             JsonObject def = new JsonObject();
             def.addProperty("online_budget_steps", budget.onlineSteps());
@@ -223,8 +282,14 @@ public final class Yardstick {
                     + "weights as deployed: FLASH's after one episode of context (before any online update), the "
                     + "others' at 0 steps");
             def.addProperty("expert", "base agent trained from scratch on the app alone until the last quarter of "
-                    + "its evaluated curve gains < 1% on the quarter before, after at least "
-                    + PlateauRule.BUDGET_MULTIPLE + "x the online budget; its reward is the last quarter's mean");
+                    + "its evaluated curve gains < 1% on the quarter before and beats the do-nothing policy by "
+                    + "more than max(margin, " + DoNothing.NOISE_MULTIPLE + " x the standard error of its points), "
+                    + "after at least " + PlateauRule.BUDGET_MULTIPLE + "x the online budget; its reward is the "
+                    + "last quarter's mean. Stuck at doing nothing, it is retrained with remedies ("
+                    + ConvergedExpert.REMEDIES.stream().skip(1).map(ConvergedExpert.Remedy::name)
+                            .collect(java.util.stream.Collectors.joining("; then "))
+                    + "); if none beats doing nothing the expert failed and its app is counted apart "
+                    + "(experts_failed), with no gap or cost");
             o.add("definitions", def);
             JsonArray rows = new JsonArray();
             for (AppResult a : apps) {
@@ -233,12 +298,22 @@ public final class Yardstick {
                 put(r, "expert_reward_per_step", a.expert().rewardPerStep());
                 r.addProperty("expert_converged", a.expert().converged());
                 r.addProperty("expert_steps", a.expert().steps());
+                r.addProperty("expert_failed", a.expert().failed());
+                r.addProperty("expert_attempts", a.expert().attempts());
+                put(r, "do_nothing_reward_per_step", a.expert().doNothingReward());
+                r.addProperty("do_nothing_within_cost_band", AdaptationCost.withinBand(a.expert().doNothingReward(),
+                        a.expert().rewardPerStep()));
                 for (String c : contestants) {
                     put(r, "start_reward_per_step_" + c, a.starts().get(c));
                     put(r, "reward_gap_" + c, a.gaps().get(c));
                     AdaptationCost cost = a.costs().get(c);
-                    r.addProperty("adaptation_cost_" + c + "_steps", cost.steps());
-                    r.addProperty("censored_" + c, cost.censored());
+                    if (cost == null) { // failed expert: no reference to measure against
+                        r.add("adaptation_cost_" + c + "_steps", com.google.gson.JsonNull.INSTANCE);
+                        r.add("censored_" + c, com.google.gson.JsonNull.INSTANCE);
+                    } else {
+                        r.addProperty("adaptation_cost_" + c + "_steps", cost.steps());
+                        r.addProperty("censored_" + c, cost.censored());
+                    }
                     EvaluatedCurve curve = a.curves().get(c);
                     JsonArray pts = new JsonArray();
                     for (int k = 0; k < curve.steps().length; k++) {

@@ -20,9 +20,11 @@
  *         Contestant.history(historyNet, contextRows, rule));        // raw history stacked, no encoder
  * // 3. converged experts, cached on disk by simulator version + application hash + config
  * ExpertCache cache = new ExpertCache(dir, rebuild);
+ * // the case's do-nothing policy as a constant action (DVFS: max, the performance governor)
+ * DoNothing doNothing = new DoNothing(maxAction, 0.005, "performance governor (max every step)");
  * Yardstick.Experts experts = Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIM_VERSION,
  *         hashOf(app i), expertConfig), baseNetworkConfig, expertPpo, PlateauRule.forBudget(onlineSteps),
- *         budget, seed, manager, progress);
+ *         doNothing, budget, seed, manager, progress);
  * // 4. measure
  * Yardstick.Report r = Yardstick.measure(apps, count, contestants, experts, budget, seed, manager, progress);
  * r.gap("flash"); r.cost("transfer"); r.costRatio("transfer", "flash"); r.starts("flash"); r.toJson();
@@ -44,8 +46,11 @@
  *       per step and its standard error.</li>
  *   <li>{@link ConvergedExpert}: the base agent trained from scratch on the application alone
  *       until {@link PlateauRule} (less than 1% gain of the last quarter over the one before,
- *       after at least 10x the online budget; at most 40x, then marked not converged). Never
- *       a point of a contestant's curve.</li>
+ *       after at least 10x the online budget, at a level that clearly beats the case's
+ *       {@link DoNothing} policy; at most 40x, then marked not converged). Stuck at the
+ *       do-nothing level it is retrained with {@link ConvergedExpert#REMEDIES}; if none helps it
+ *       is failed and its application is counted apart, with no gap or cost. Never a point of
+ *       a contestant's curve.</li>
  *   <li>{@link RewardGap}: {@code (R_expert - R_start) / |R_expert|}, sign kept; {@link Spread}
  *       over applications. R_start is read with the weights as deployed
  *       ({@link Contestant.Run#startReward}): FLASH after one episode of context, before its

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.flash.meta.yardstick.ConvergedExpert;
 import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.sim.AppPopulation;
@@ -61,6 +62,16 @@ class YardstickReproductionTest {
                 "FLASH's context-filling steps count");
         assertEquals(2, j.getAsJsonArray("per_app").size());
         assertTrue(j.has("reward_gap_flash_vs_budget_oracle"));
+        // experts that never beat the performance governor are counted apart; every row names its references
+        assertEquals(j.get("apps").getAsInt(), j.get("apps_measured_against_expert").getAsInt()
+                + j.get("experts_failed").getAsInt());
+        assertEquals(ConvergedExpert.RULE_VERSION, j.getAsJsonObject("experts").get("rule_version").getAsString());
+        for (var row : j.getAsJsonArray("per_app")) {
+            JsonObject o = row.getAsJsonObject();
+            assertEquals(0, o.get("do_nothing_reward_per_step").getAsDouble(), 1e-9, "fmax scores 0 by construction");
+            assertTrue(o.get("budget_oracle_reward_per_step").isJsonPrimitive());
+            assertTrue(o.get("expert_attempts").getAsInt() >= 1);
+        }
         // No policy on the ladder passes the clairvoyant bound of the same episodes: nor can the expert.
         for (int i = 0; i < 2; i++) {
             double bound = r.references().get(i).perStep().get(HiddenStateReferences.CLAIRVOYANT);

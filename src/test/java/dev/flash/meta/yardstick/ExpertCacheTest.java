@@ -17,7 +17,7 @@ class ExpertCacheTest {
 
     private static ConvergedExpert.Expert expert(double r) {
         return new ConvergedExpert.Expert(r, true, 640, 1.5, EvaluatedCurve.of(new long[] {0, 320, 640},
-                new double[] {0.1, r, r}));
+                new double[] {0.1, r, r}), 0, 1, false);
     }
 
     @Test

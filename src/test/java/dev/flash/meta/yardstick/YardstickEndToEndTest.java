@@ -34,6 +34,9 @@ class YardstickEndToEndTest {
     static final int ACTIONS = HiddenTargetEnvironment.ACTIONS;
     static final int EPISODE = HiddenTargetEnvironment.EPISODE_STEPS;
 
+    /** Action 0 every step: never a held-out application's target, so it scores 0. */
+    static final DoNothing DO_NOTHING = new DoNothing(0, 0.05, "action 0");
+
     static ApplicationSet population() {
         return HiddenTargetEnvironment.applications(6, 2);
     }
@@ -90,7 +93,7 @@ class YardstickEndToEndTest {
             PpoConfig expertPpo = training(1).withLearningRate(3e-3, false);
             ExpertCache cache = new ExpertCache(dir, false);
             Yardstick.Experts experts = Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key("toy", "" + i),
-                    baseCfg, expertPpo, plateau, budget, 5, m, null);
+                    baseCfg, expertPpo, plateau, DO_NOTHING, budget, 5, m, null);
             Yardstick.Report r = Yardstick.measure(apps, 5, contestants, experts, budget, 5, m, null);
 
             assertEquals(2, r.apps().size(), "no more applications than the held-out split has");
@@ -99,6 +102,8 @@ class YardstickEndToEndTest {
                 ConvergedExpert.Expert e = a.expert();
                 assertTrue(e.steps() >= plateau.minSteps() || !e.converged());
                 assertTrue(e.steps() <= plateau.maxSteps());
+                assertFalse(e.failed(), "the hidden action is learnable: the expert beats doing nothing");
+                assertEquals(0, e.doNothingReward(), 1e-12);
                 for (Contestant c : contestants) {
                     AdaptationCost cost = a.costs().get(c.name());
                     EvaluatedCurve curve = a.curves().get(c.name());
@@ -126,7 +131,7 @@ class YardstickEndToEndTest {
 
             ExpertCache again = new ExpertCache(dir, false);
             Yardstick.Experts cached = Yardstick.cachedExperts(apps, again, i -> ExpertCache.key("toy", "" + i),
-                    baseCfg, expertPpo, plateau, budget, 5, m, null);
+                    baseCfg, expertPpo, plateau, DO_NOTHING, budget, 5, m, null);
             assertEquals(r.apps().get(1).expert().rewardPerStep(), cached.of(1).rewardPerStep());
             assertEquals(0, again.builds());
             assertEquals(1, again.hits());

@@ -125,11 +125,12 @@ class YardstickMathTest {
     void plateauNeedsTheMinimumBudgetAndLessThanOnePercentGain() {
         PlateauRule rule = new PlateauRule(0.01, 200, 800, 32);
         EvaluatedCurve rising = curve(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7);
-        assertFalse(rule.plateaued(rising));
+        DoNothing.Level zero = new DoNothing.Level(0, 0.005);
+        assertFalse(rule.plateaued(rising, zero));
         EvaluatedCurve flat = curve(0.1, 0.5, 0.9, 1.0, 1.0, 1.001, 1.0);
-        assertTrue(rule.plateaued(flat));
+        assertTrue(rule.plateaued(flat, zero));
         assertEquals(1.0005, PlateauRule.plateauReward(flat), 1e-9);
-        assertFalse(new PlateauRule(0.01, 1000, 2000, 32).plateaued(flat), "not before the minimum budget");
+        assertFalse(new PlateauRule(0.01, 1000, 2000, 32).plateaued(flat, zero), "not before the minimum budget");
         PlateauRule forBudget = PlateauRule.forBudget(640);
         assertEquals(6400, forBudget.minSteps());
         assertTrue(forBudget.maxSteps() > forBudget.minSteps());
