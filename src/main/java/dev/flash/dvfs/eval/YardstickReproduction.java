@@ -93,6 +93,24 @@ public final class YardstickReproduction {
                     List.of(new FineTuneSweep.Setting(1e-3, false), new FineTuneSweep.Setting(3e-3, true)), 2);
         }
 
+        /** The same plan with {@code n} training iterations for every contestant (label gains "-iN"). */
+        public Plan withIterations(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("iterations must be at least 1, not " + n);
+            }
+            return new Plan(label + "-i" + n, settings.withIterations(n), testApps, onlineEpisodes, evalEpisodes,
+                    operatorEpisodes, sweepApps, grid, expertEnvs);
+        }
+
+        /** The same plan on the first {@code n} held-out applications (label gains "-aN"). */
+        public Plan withTestApps(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("held-out applications must be at least 1, not " + n);
+            }
+            return new Plan(label + "-a" + n, settings, n, onlineEpisodes, evalEpisodes, operatorEpisodes, sweepApps,
+                    grid, expertEnvs);
+        }
+
         public long seed() {
             return settings.seed();
         }
