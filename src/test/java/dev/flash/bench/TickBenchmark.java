@@ -170,7 +170,7 @@ public class TickBenchmark {
             throw new IllegalArgumentException("metrics: off or scraped, got " + metrics);
         }
         // Fill every context: the daemon appends one completed transition per policy per tick.
-        for (int i = 0; i < contextLength + 2; i++) {
+        for (int i = 0; i < model.description().contextLayout().horizon() + 2; i++) { // C, or a window layout's horizon
             daemon.tick();
         }
         if (daemon.state() != FlashDaemon.State.RUNNING) {
