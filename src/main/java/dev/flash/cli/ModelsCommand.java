@@ -57,6 +57,9 @@ public final class ModelsCommand extends GroupCommand {
         o.add("features", new GsonBuilder().create().toJsonTree(d.features()));
         o.add("actions", new GsonBuilder().create().toJsonTree(d.actions()));
         o.addProperty("context_length", d.contextLength());
+        if (!d.contextLayout().isFlat()) { // flash.context_windows; absent for the flat layout, as before
+            o.addProperty("context_windows", d.contextLayout().key());
+        }
         o.addProperty("context_width", d.contextWidth());
         o.addProperty("context_encoding", d.contextEncoding());
         if (d.rowCodes()) {

@@ -105,6 +105,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "  flash reproduce dvfs --quick                  (a few minutes on 2 cores)",
                 "  flash reproduce dvfs --processes 1            (one JVM, one core)",
                 "  flash reproduce dvfs --rebuild-experts        (retrain every expert, report its time)",
+                "  flash reproduce dvfs --quick --iterations 300 --test-apps 12   (between quick and full)",
+                "  flash reproduce dvfs --context-windows 1,1,2,4,8,16,32   (FLASH and history on a 64-step horizon)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
                 "", ExitCodes.HELP})
@@ -115,6 +117,22 @@ public final class ReproduceCommand implements Callable<Integer> {
 
         @Option(names = "--quick", description = "Smaller run: fewer training iterations, held-out apps and episodes")
         boolean quick;
+
+        @Option(names = "--iterations", paramLabel = "N",
+                description = "Training iterations of every contestant instead of the size's (60 with --quick, "
+                        + "2000 full): a size between the two on a loaded machine")
+        Integer iterations;
+
+        @Option(names = "--test-apps", paramLabel = "N",
+                description = "Measure the first N held-out applications instead of the size's (5 with --quick, "
+                        + "40 full)")
+        Integer testApps;
+
+        @Option(names = "--context-windows", paramLabel = "W,W,...",
+                description = "FLASH's context, and the rows the history baseline stacks, as windows of recent "
+                        + "transitions, newest first, each row the mean of its window (as `flash train dvfs "
+                        + "--context-windows`); default: the last C transitions, one per row")
+        String contextWindows;
 
         @Option(names = "--apps", paramLabel = "FILE",
                 description = "Applications file (flash-apps/1, from `flash sim apps`) with train and test splits "
@@ -170,6 +188,22 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: --processes must be at least 1, not " + processes);
                 return ExitCodes.USAGE;
             }
+            if (iterations != null && iterations < 1) {
+                err.println("flash reproduce dvfs: --iterations must be at least 1, not " + iterations);
+                return ExitCodes.USAGE;
+            }
+            if (testApps != null && testApps < 1) {
+                err.println("flash reproduce dvfs: --test-apps must be at least 1, not " + testApps);
+                return ExitCodes.USAGE;
+            }
+            if (contextWindows != null) {
+                try {
+                    dev.flash.policy.ContextLayout.parse(contextWindows);
+                } catch (IllegalArgumentException e) {
+                    err.println("flash reproduce dvfs: --context-windows: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+            }
             List<AppSpec> population;
             try {
                 population = EvalApps.load(apps, seed);
@@ -209,6 +243,15 @@ public final class ReproduceCommand implements Callable<Integer> {
         private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population, Path expertDir) {
             YardstickReproduction.Plan plan = quick ? YardstickReproduction.Plan.quick(seed)
                     : YardstickReproduction.Plan.full(seed);
+            if (iterations != null) {
+                plan = plan.withIterations(iterations);
+            }
+            if (testApps != null) {
+                plan = plan.withTestApps(testApps);
+            }
+            if (contextWindows != null) {
+                plan = plan.withContextLayout(dev.flash.policy.ContextLayout.parse(contextWindows));
+            }
             Path staging = null;
             try {
                 Files.createDirectories(out);

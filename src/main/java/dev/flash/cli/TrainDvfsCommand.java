@@ -7,6 +7,7 @@ import dev.flash.dvfs.eval.IdleHostCheck;
 import dev.flash.dvfs.train.DvfsTrainJob;
 import dev.flash.dvfs.train.DvfsTrainer;
 import dev.flash.meta.NetworkConfig;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.sim.SpecException;
 import java.io.IOException;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
             "  flash train dvfs --seed 7 --out models/dvfs-flash.onnx",
             "  flash sim apps --out apps.json && flash train dvfs --apps apps.json --encoder gru",
             "  flash train dvfs --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
+            "  flash train dvfs --context-windows 1,1,2,4,8,16,32 --out /tmp/windows.onnx",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainDvfsCommand implements Callable<Integer> {
@@ -86,6 +88,13 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                     + "(default: " + DvfsTrainer.DEFAULT_CONTEXT_LENGTH + "; --quick: 8).")
     Integer contextLength;
 
+    @Option(names = "--context-windows", paramLabel = "W,W,...",
+            description = "The context as windows of recent transitions, newest first, each row the mean of its "
+                    + "window (e.g. 1,1,2,4,8,16,32: the last two transitions, then the mean of the 2, 4, ... 32 "
+                    + "before them, a 64-step horizon in 7 rows). The model states it in flash.context_windows and "
+                    + "is exported with the rows encoding. Default: the last C transitions, one per row.")
+    String contextWindows;
+
     @Option(names = "--signal-dropout", paramLabel = "P",
             description = "Chance, per training episode and per signal group a node commonly lacks (pmu, rapl, "
                     + "schedstat), that the episode runs without it, reported as a real node reports it; the model "
@@ -121,6 +130,9 @@ public final class TrainDvfsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
+    /** {@link #contextWindows} parsed by {@link #call}. */
+    private ContextLayout layout;
+
     /** Accepts set-delta/set/gru in any case; picocli names the option when the value is not one of them. */
     static final class EncoderConverter implements CommandLine.ITypeConverter<NetworkConfig.EncoderType> {
         @Override
@@ -140,6 +152,17 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         }
         if (iterations != null && iterations < 1) {
             return usage("--iterations must be >= 1, got " + iterations);
+        }
+        if (contextWindows != null) {
+            try {
+                layout = ContextLayout.parse(contextWindows);
+            } catch (IllegalArgumentException e) {
+                return usage("--context-windows: " + e.getMessage());
+            }
+            if (contextLength != null && contextLength != layout.rows()) {
+                return usage("--context-length " + contextLength + " and --context-windows " + contextWindows
+                        + " (" + layout.rows() + " rows) disagree; give one");
+            }
         }
         if (signalDropout != null && !(signalDropout >= 0 && signalDropout <= 1)) {
             return usage("--signal-dropout must be in [0, 1], got " + signalDropout);
@@ -168,7 +191,8 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         TerminalProgress bar = new TerminalProgress(System.err, TerminalProgress.stderrIsTerminal());
         DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update, List.of(new IdleHostCheck()));
         DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
-                quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"), overBudgetTarget);
+                quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"), overBudgetTarget,
+                layout);
         DvfsTrainJob.Outcome outcome;
         try {
             outcome = job.run(req);

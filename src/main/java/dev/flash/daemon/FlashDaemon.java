@@ -205,9 +205,12 @@ public final class FlashDaemon {
         }
     }
 
-    /** The built-in context buffer sized from the model's metadata. */
+    /** The built-in context buffer laid out as the model's metadata says. */
     public static TrajectoryRecorder defaultRecorder(PolicyProvider.Selection s) {
         int actions = s.actionCount() > 0 ? s.actionCount() : DvfsActions.DEFAULT.size();
+        if (s.contextLength() > 0 && !s.contextLayout().isFlat()) {
+            return new TrajectoryBuffer(s.contextLayout(), DvfsFeatures.COUNT, actions);
+        }
         return new TrajectoryBuffer(Math.max(1, s.contextLength()), DvfsFeatures.COUNT, actions);
     }
 

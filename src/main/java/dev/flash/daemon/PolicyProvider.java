@@ -1,5 +1,6 @@
 package dev.flash.daemon;
 
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.FrequencyPolicy;
 import dev.flash.policy.SignalNeeds;
 import dev.flash.policy.onnx.ModelDescription;
@@ -73,10 +74,25 @@ public interface PolicyProvider extends AutoCloseable {
      * @param sha256            of the model file ("" for none or unknown)
      * @param signals           the signal groups the model requires; the daemon runs the fallback
      *                          while the node lacks one
+     * @param contextLayout     which transitions the context rows hold (the flat layout of
+     *                          {@code contextLength} rows unless the model states windows)
      */
     record Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
                      int actionCount, double expectedReward, double expectedRewardStd, String reason,
-                     String sha256, SignalNeeds signals) {
+                     String sha256, SignalNeeds signals, ContextLayout contextLayout) {
+
+        public Selection {
+            if (contextLayout == null) {
+                contextLayout = ContextLayout.flat(Math.max(0, contextLength));
+            }
+        }
+
+        public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
+                         int actionCount, double expectedReward, double expectedRewardStd, String reason,
+                         String sha256, SignalNeeds signals) {
+            this(policy, modelName, agent, contextLength, actionCount, expectedReward, expectedRewardStd, reason,
+                    sha256, signals, null);
+        }
 
         public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
                          int actionCount, double expectedReward, double expectedRewardStd, String reason,
@@ -93,7 +109,7 @@ public interface PolicyProvider extends AutoCloseable {
         /** A model that passed validation, described by its own metadata. */
         public static Selection of(FrequencyPolicy policy, ModelDescription d, String name) {
             return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
-                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256(), d.signals());
+                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256(), d.signals(), d.contextLayout());
         }
 
         public static Selection none(String reason) {

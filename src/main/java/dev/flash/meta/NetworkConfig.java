@@ -1,5 +1,6 @@
 package dev.flash.meta;
 
+import dev.flash.policy.ContextLayout;
 import java.util.List;
 
 /**
@@ -16,6 +17,8 @@ import java.util.List;
  * @param embeddingSize  E, embedding width (FLASH/AWARE use 32..64)
  * @param hidden         hidden layer widths of the base MLPs (actor, critic, regression head)
  * @param activation     activation of the base MLPs' hidden layers
+ * @param contextLayout  which transitions the C rows hold ({@link ContextLayout}); the flat layout
+ *                       (the last C as they were) unless stated
  */
 public record NetworkConfig(
         Kind kind,
@@ -27,7 +30,8 @@ public record NetworkConfig(
         int encoderHidden,
         int embeddingSize,
         List<Integer> hidden,
-        Activation activation) {
+        Activation activation,
+        ContextLayout contextLayout) {
 
     public enum Kind { RL, REGRESSION }
 
@@ -43,8 +47,19 @@ public record NetworkConfig(
     /** Number of GRU layers (AWARE: 2). */
     public static final int GRU_LAYERS = 2;
 
+    /** The flat context layout: the last C transitions, one per row. */
+    public NetworkConfig(Kind kind, int stateSize, int actionCount, int contextLength, int contextWidth,
+                         EncoderType encoder, int encoderHidden, int embeddingSize, List<Integer> hidden,
+                         Activation activation) {
+        this(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden, embeddingSize, hidden,
+                activation, contextLength >= 0 ? ContextLayout.flat(contextLength) : null);
+    }
+
     public NetworkConfig {
         hidden = List.copyOf(hidden);
+        require(contextLayout != null, "contextLength must be >= 0, got " + contextLength);
+        require(contextLayout.rows() == contextLength, "the context layout " + contextLayout + " has "
+                + contextLayout.rows() + " rows, contextLength is " + contextLength);
         require(stateSize > 0, "stateSize must be > 0, got " + stateSize);
         require(kind != Kind.RL || actionCount >= 2, "actionCount must be >= 2 for RL, got " + actionCount);
         require(contextLength >= 0, "contextLength must be >= 0, got " + contextLength);
@@ -81,19 +96,39 @@ public record NetworkConfig(
         return stateSize + (hasContext() ? embeddingSize : 0);
     }
 
+    /** C rows in the flat layout. */
     public NetworkConfig withContextLength(int c) {
         return new NetworkConfig(kind, stateSize, actionCount, c, contextWidth, encoder, encoderHidden,
                 embeddingSize, hidden, activation);
     }
 
+    /** The context as {@code layout}'s rows (C = its row count). */
+    public NetworkConfig withContextLayout(ContextLayout layout) {
+        return new NetworkConfig(kind, stateSize, actionCount, layout.rows(), contextWidth, encoder, encoderHidden,
+                embeddingSize, hidden, activation, layout);
+    }
+
     public NetworkConfig withEncoder(EncoderType type, int encHidden, int embSize) {
         return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, type, encHidden,
-                embSize, hidden, activation);
+                embSize, hidden, activation, contextLayout);
     }
 
     public NetworkConfig withHidden(List<Integer> widths) {
         return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden,
-                embeddingSize, widths, activation);
+                embeddingSize, widths, activation, contextLayout);
+    }
+
+    /**
+     * The record's usual text, with the layout only when it is not flat: the text of every
+     * network made before layouts existed stays the same (the expert cache keys on it).
+     */
+    @Override
+    public String toString() {
+        return "NetworkConfig[kind=" + kind + ", stateSize=" + stateSize + ", actionCount=" + actionCount
+                + ", contextLength=" + contextLength + ", contextWidth=" + contextWidth + ", encoder=" + encoder
+                + ", encoderHidden=" + encoderHidden + ", embeddingSize=" + embeddingSize + ", hidden=" + hidden
+                + ", activation=" + activation + (contextLayout.isFlat() ? "" : ", contextLayout=" + contextLayout.key())
+                + "]";
     }
 
     private static void require(boolean ok, String message) {

@@ -96,10 +96,10 @@ public final class OnnxExport {
     /**
      * Row codes for the SET encoders (each row coded on its own, so a reader codes only new rows:
      * the daemon's tick at 256 CPUs depends on it), rows for the GRU (a row's state depends on
-     * every row before it).
+     * every row before it) and for a context of windows (its rows change every tick).
      */
     public static String defaultEncoding(NetworkConfig c) {
-        return c.hasContext() && c.encoder() != NetworkConfig.EncoderType.GRU
+        return c.hasContext() && c.encoder() != NetworkConfig.EncoderType.GRU && c.contextLayout().isFlat()
                 ? ModelContract.ENCODING_ROW_CODES : ModelContract.ENCODING_ROWS;
     }
 
@@ -111,6 +111,10 @@ public final class OnnxExport {
                     + ModelContract.ENCODINGS + ")");
         }
         boolean rowCodes = c.hasContext() && ModelContract.ENCODING_ROW_CODES.equals(encoding);
+        if (rowCodes && !c.contextLayout().isFlat()) {
+            throw new IllegalArgumentException("a context of windows (" + c.contextLayout() + ") cannot be exported as"
+                    + " row codes: its rows change every tick");
+        }
         if (rowCodes && c.encoder() == NetworkConfig.EncoderType.GRU) {
             throw new IllegalArgumentException("a GRU encoder cannot be exported as row codes: a row's state"
                     + " depends on every row before it");
@@ -198,6 +202,9 @@ public final class OnnxExport {
         }
         md.put(ModelContract.META_CONTEXT_LENGTH, Integer.toString(c.contextLength()));
         md.put(ModelContract.META_CONTEXT_COLUMNS, c.hasContext() ? String.join(",", m.contextColumns()) : "");
+        if (!c.contextLayout().isFlat()) { // absent means flat: files of flat models stay as they were
+            md.put(ModelContract.META_CONTEXT_WINDOWS, c.contextLayout().key());
+        }
         md.put(ModelContract.META_EMBEDDING_SIZE, Integer.toString(c.hasContext() ? c.embeddingSize() : 0));
         md.put(ModelContract.META_REWARD, m.reward());
         md.put(ModelContract.META_EXPECTED_REWARD, Double.toString(m.expectedReward()));

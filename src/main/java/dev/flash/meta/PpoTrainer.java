@@ -425,7 +425,7 @@ public final class PpoTrainer {
 
     /** An empty context buffer shaped for this network and configured as the PPO config says. */
     public ContextBuffer newContext() {
-        return new ContextBuffer(netCfg.contextLength(), netCfg.stateSize(), netCfg.actionCount(),
+        return new ContextBuffer(netCfg.contextLayout(), netCfg.stateSize(), netCfg.actionCount(),
                 cfg.contextMode(), cfg.topEpisodes());
     }
 

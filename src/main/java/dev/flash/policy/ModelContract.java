@@ -97,6 +97,15 @@ public final class ModelContract {
      * {@code context} and {@code context_mask} inputs) or {@link #ENCODING_ROW_CODES}.
      */
     public static final String META_CONTEXT_ENCODING = "flash.context_encoding";
+    /**
+     * Optional: which transitions the C context rows hold, as comma-separated window lengths,
+     * newest first ({@link ContextLayout}): {@code 1,1,2,4,8,16,32} gives the last two transitions
+     * as they were, then the mean of the 2, 4, 8, 16 and 32 before them. Absent: every window is
+     * one transition (the last C as they were), the layout of every model made before the key
+     * existed. Its count must equal {@link #META_CONTEXT_LENGTH}; a layout with a longer window
+     * changes its rows every tick, so it needs the {@link #ENCODING_ROWS} encoding.
+     */
+    public static final String META_CONTEXT_WINDOWS = "flash.context_windows";
     /** H, the width of one row's code (row-codes encoding only). */
     public static final String META_ROW_CODE_SIZE = "flash.row_code_size";
     /**

@@ -6,38 +6,54 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The daemon's FLASH context: per cpufreq policy, a ring of the last {@code capacity} steps,
- * each a row of {@code featureCount + actionCount + 1} floats: the state features, the action
- * taken as a one-hot vector, and the reward that followed.
+ * The daemon's FLASH context: per cpufreq policy, the transitions of the model's
+ * {@link ContextLayout} (the last C steps for today's flat layout, a horizon of windows for a
+ * layout stating {@link ModelContract#META_CONTEXT_WINDOWS}), each a row of
+ * {@code featureCount + actionCount + 1} floats: the state features, the action taken as a
+ * one-hot vector, and the reward that followed.
  *
- * <p>{@link #copyInto} writes the newest rows right-aligned (newest last) with zero padding on the
- * left and the matching mask, which is the layout the models are trained on. The ring for a
- * policy is allocated on its first {@link #record}; after that a tick allocates nothing.
+ * <p>{@link #copyInto} writes the layout's rows right-aligned (newest last) with zero padding on
+ * the left and the matching mask, which is the layout the models are trained on: the rows come
+ * from {@link ContextRing}, the same code the trainer's context uses. The ring for a policy is
+ * allocated on its first {@link #record}; after that a tick allocates nothing.
  * Not thread-safe: the daemon loop owns it.
  */
 public final class TrajectoryBuffer implements TrajectoryRecorder {
 
-    private final int capacity;
+    private final ContextLayout layout;
     private final int featureCount;
     private final int actionCount;
     private final int width;
-    private final Map<Integer, Ring> rings = new HashMap<>();
+    private final Map<Integer, ContextRing> rings = new HashMap<>();
     /**
      * The same rings indexed by policy id (ids are CPU numbers, small and non-negative), so the
      * per-tick {@link #append} and {@link #copyInto} of 256 policies box no Integer.
      */
-    private Ring[] byId = new Ring[0];
+    private ContextRing[] byId = new ContextRing[0];
     static final int MAX_INDEXED_ID = 1 << 16;
 
+    /** The flat layout: the last {@code capacity} steps. */
     public TrajectoryBuffer(int capacity, int featureCount, int actionCount) {
-        if (capacity < 1 || featureCount < 1 || actionCount < 1) {
+        this(flatLayout(capacity, featureCount, actionCount), featureCount, actionCount);
+    }
+
+    public TrajectoryBuffer(ContextLayout layout, int featureCount, int actionCount) {
+        if (layout.rows() < 1 || featureCount < 1 || actionCount < 1) {
             throw new IllegalArgumentException("capacity, featureCount and actionCount must be >= 1, got "
-                    + capacity + ", " + featureCount + ", " + actionCount);
+                    + layout.rows() + ", " + featureCount + ", " + actionCount);
         }
-        this.capacity = capacity;
+        this.layout = layout;
         this.featureCount = featureCount;
         this.actionCount = actionCount;
         this.width = featureCount + actionCount + 1;
+    }
+
+    private static ContextLayout flatLayout(int capacity, int featureCount, int actionCount) {
+        if (capacity < 1 || capacity > ContextLayout.MAX_ROWS) {
+            throw new IllegalArgumentException("capacity, featureCount and actionCount must be >= 1, got "
+                    + capacity + ", " + featureCount + ", " + actionCount);
+        }
+        return ContextLayout.flat(capacity);
     }
 
     /** Row width W = features + actions + 1. */
@@ -45,8 +61,13 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
         return width;
     }
 
+    /** C, rows of the context written. */
     public int capacity() {
-        return capacity;
+        return layout.rows();
+    }
+
+    public ContextLayout layout() {
+        return layout;
     }
 
     /**
@@ -62,37 +83,28 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
         if (action < -1 || action >= actionCount) {
             throw new IllegalArgumentException("action index " + action + " outside 0.." + (actionCount - 1));
         }
-        Ring ring = ring(policyId);
+        ContextRing ring = ring(policyId);
         if (ring == null) {
-            ring = new Ring(capacity * width);
+            ring = new ContextRing(layout, featureCount, actionCount);
             rings.put(policyId, ring);
             index(policyId, ring);
         }
-        int base = ring.next * width;
-        System.arraycopy(state, 0, ring.rows, base, featureCount);
-        Arrays.fill(ring.rows, base + featureCount, base + featureCount + actionCount, 0f);
-        if (action >= 0) {
-            ring.rows[base + featureCount + action] = 1f;
-        }
-        ring.rows[base + width - 1] = reward;
-        ring.next = (ring.next + 1) % capacity;
-        ring.filled = Math.min(capacity, ring.filled + 1);
+        ring.add(state, action, reward);
     }
 
     /** Forgets a policy's trajectory (application changed, policy restarted). */
     @Override
     public void reset(int policyId) {
-        Ring ring = ring(policyId);
+        ContextRing ring = ring(policyId);
         if (ring != null) {
-            ring.next = 0;
-            ring.filled = 0;
+            ring.reset();
         }
     }
 
     @Override
     public void clear() {
         rings.clear();
-        byId = new Ring[0];
+        byId = new ContextRing[0];
     }
 
     /** Drops the rings of policies that went away (CPU hotplug). */
@@ -105,14 +117,14 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
         }
     }
 
-    private Ring ring(int policyId) {
+    private ContextRing ring(int policyId) {
         if (policyId >= 0 && policyId < byId.length) {
             return byId[policyId];
         }
         return policyId >= 0 && policyId < MAX_INDEXED_ID ? null : rings.get(policyId);
     }
 
-    private void index(int policyId, Ring ring) {
+    private void index(int policyId, ContextRing ring) {
         if (policyId < 0 || policyId >= MAX_INDEXED_ID) {
             return; // unusual id: the map alone holds it
         }
@@ -124,8 +136,8 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
 
     @Override
     public int filled(int policyId) {
-        Ring ring = ring(policyId);
-        return ring == null ? 0 : ring.filled;
+        ContextRing ring = ring(policyId);
+        return ring == null ? 0 : Math.min(ring.rowsFilled(), layout.rows());
     }
 
     @Override
@@ -134,59 +146,29 @@ public final class TrajectoryBuffer implements TrajectoryRecorder {
             throw new IllegalArgumentException("context width " + rowWidth + " requested, the buffer's rows are "
                     + width + " wide");
         }
-        Ring ring = ring(policyId);
-        int n = ring == null ? 0 : Math.min(ring.filled, capacityRows);
-        int padding = capacityRows - n;
-        Arrays.fill(rows, offsetRows * width, (offsetRows + padding) * width, 0f);
-        Arrays.fill(mask, offsetRows, offsetRows + padding, 0f);
-        if (n == 0) {
-            return;
+        ContextRing ring = ring(policyId);
+        if (ring == null) {
+            Arrays.fill(rows, offsetRows * width, (offsetRows + capacityRows) * width, 0f);
+            Arrays.fill(mask, offsetRows, offsetRows + capacityRows, 0f);
+        } else if (layout.isFlat()) {
+            ring.copyLatestInto(rows, mask, offsetRows, capacityRows);
+        } else if (capacityRows == layout.rows()) {
+            ring.copyInto(rows, mask, offsetRows);
+        } else {
+            throw new IllegalArgumentException("context of " + capacityRows + " rows requested, the buffer's layout ("
+                    + layout + ") has " + layout.rows());
         }
-        // The n most recent rows, oldest first: at most two contiguous runs of the ring.
-        int first = Math.floorMod(ring.next - n, capacity);
-        int head = Math.min(n, capacity - first);
-        int target = offsetRows + padding;
-        System.arraycopy(ring.rows, first * width, rows, target * width, head * width);
-        System.arraycopy(ring.rows, 0, rows, (target + head) * width, (n - head) * width);
-        Arrays.fill(mask, target, target + n, 1f);
     }
 
-    /** Mean reward over the rows held for the policy; NaN when it has none. */
+    /** Mean reward over the transitions held for the policy; NaN when it has none. */
     public double recentRewardMean(int policyId) {
-        Ring ring = ring(policyId);
-        if (ring == null || ring.filled == 0) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (int i = 0; i < ring.filled; i++) {
-            sum += ring.rows[i * width + width - 1];
-        }
-        return sum / ring.filled;
+        ContextRing ring = ring(policyId);
+        return ring == null ? Double.NaN : ring.rewardMean();
     }
 
     /** Population standard deviation of the rewards held for the policy; NaN when it has none. */
     public double recentRewardStd(int policyId) {
-        double mean = recentRewardMean(policyId);
-        if (Double.isNaN(mean)) {
-            return Double.NaN;
-        }
-        Ring ring = ring(policyId);
-        double sq = 0;
-        for (int i = 0; i < ring.filled; i++) {
-            double d = ring.rows[i * width + width - 1] - mean;
-            sq += d * d;
-        }
-        return Math.sqrt(sq / ring.filled);
-    }
-
-    /** One policy's ring: rows stored by slot; {@code next} is the slot the next row goes to. */
-    private static final class Ring {
-        final float[] rows;
-        int next;
-        int filled;
-
-        Ring(int floats) {
-            this.rows = new float[floats];
-        }
+        ContextRing ring = ring(policyId);
+        return ring == null ? Double.NaN : ring.rewardStd();
     }
 }

@@ -143,12 +143,13 @@ public class TickBenchmark {
         actuator = new CpufreqActuator(root, new StateStore(dir.resolve("state")), false);
         model = OnnxDvfsPolicy.load(modelOverride != null ? modelOverride : modelFile(dir));
         int contextLength = model.description().contextLength();
-        buffer = new TrajectoryBuffer(Math.max(1, contextLength), DvfsFeatures.COUNT,
-                model.description().actions().size());
+        // The model's context layout, as the daemon keeps it (windows of transitions when it states them).
+        PolicyProvider.Selection selection = new PolicyProvider.Selection(model, model.name(), "dvfs",
+                contextLength, model.description().actions().size(), Double.NaN, Double.NaN, null, "",
+                dev.flash.policy.SignalNeeds.UNDECLARED, model.description().contextLayout());
+        buffer = (TrajectoryBuffer) FlashDaemon.defaultRecorder(selection);
 
         // The daemon with the same parts; its context is the TrajectoryBuffer above.
-        PolicyProvider.Selection selection = new PolicyProvider.Selection(model, model.name(), "dvfs",
-                contextLength, model.description().actions().size(), Double.NaN, Double.NaN, null);
         PolicyProvider provider = PolicyProvider.fixed(selection, fallback);
         daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(source, actuator, false, "fake " + layout),
                 provider, s -> new BufferRecorder(buffer), DaemonLog.silent(), new SdNotify(null), System::nanoTime);
@@ -169,7 +170,7 @@ public class TickBenchmark {
             throw new IllegalArgumentException("metrics: off or scraped, got " + metrics);
         }
         // Fill every context: the daemon appends one completed transition per policy per tick.
-        for (int i = 0; i < contextLength + 2; i++) {
+        for (int i = 0; i < model.description().contextLayout().horizon() + 2; i++) { // C, or a window layout's horizon
             daemon.tick();
         }
         if (daemon.state() != FlashDaemon.State.RUNNING) {

@@ -67,6 +67,13 @@ class ReproduceCommandTest {
         assertEquals(ExitCodes.USAGE, experts.code());
         assertTrue(experts.err().contains("--experts"), experts.err());
 
+        for (String[] opt : new String[][] {{"--context-windows", "1,,2"}, {"--iterations", "0"},
+                {"--test-apps", "0"}}) {
+            EvaluateCommandTest.Run r = run("reproduce", "dvfs", "--quick", opt[0], opt[1], "--out", out.toString());
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", opt) + "\n" + r.err());
+            assertTrue(r.err().contains(opt[0]), r.err());
+        }
+
         assertFalse(Files.exists(out), "nothing written on bad input");
     }
 

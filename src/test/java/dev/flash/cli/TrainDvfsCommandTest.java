@@ -165,6 +165,21 @@ class TrainDvfsCommandTest {
     }
 
     @Test
+    void badContextWindowsAreAUsageErrorNamingTheOption() {
+        Run bad = run("train", "dvfs", "--context-windows", "1,x,4", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, bad.code());
+        assertTrue(bad.err().contains("--context-windows") && bad.err().contains("'x'"), bad.err());
+        Run zero = run("train", "dvfs", "--context-windows", "1,0", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, zero.code());
+        assertTrue(zero.err().contains("--context-windows"), zero.err());
+        Run clash = run("train", "dvfs", "--context-length", "3", "--context-windows", "1,1,2,4", "--out",
+                dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, clash.code());
+        assertTrue(clash.err().contains("disagree"), clash.err());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
     void badSignalDropoutOrConstraintIsAUsageErrorNamingTheOption() {
         Run drop = run("train", "dvfs", "--signal-dropout", "1.5", "--out", dir.resolve("m.onnx").toString());
         assertEquals(ExitCodes.USAGE, drop.code());

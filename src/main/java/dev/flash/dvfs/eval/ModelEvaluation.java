@@ -64,8 +64,8 @@ public final class ModelEvaluation {
                                                      OperatorEvaluation.Progress progress) {
         Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();
         agents.put(MODEL_AGENT, n -> policy);
-        int c = policy.description().contextLength();
-        Map<String, Integer> contexts = new LinkedHashMap<>(Map.of(MODEL_AGENT, c));
+        dev.flash.policy.ContextLayout c = policy.description().contextLayout();
+        Map<String, dev.flash.policy.ContextLayout> contexts = new LinkedHashMap<>(Map.of(MODEL_AGENT, c));
         if (guard) {
             agents.put(GUARDED_AGENT, n -> new SlowdownGuard(policy, OperatorEvaluation.SLOWDOWN_BUDGET));
             contexts.put(GUARDED_AGENT, c);

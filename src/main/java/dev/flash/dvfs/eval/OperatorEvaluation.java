@@ -6,6 +6,7 @@ import dev.flash.policy.DecisionException;
 import dev.flash.policy.FallbackController;
 import dev.flash.policy.FrequencyPolicy;
 import dev.flash.policy.PolicyDecision;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.TrajectoryBuffer;
 import dev.flash.policy.TrajectoryContexts;
 import dev.flash.sim.AppSpec;
@@ -132,13 +133,23 @@ public final class OperatorEvaluation {
     /** {@link #run} calling {@code trace} (when not null) once per tick with policy 0's decision. */
     public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
                                long seed, int contextLength, int actionCount, Trace trace) {
+        return run(agentName, agent, nodeSpec, app, seconds, seed, ContextLayout.flat(Math.max(0, contextLength)),
+                actionCount, trace);
+    }
+
+    /**
+     * {@link #run} with the context kept as {@code context} says (the model's
+     * {@code ModelDescription.contextLayout()}; 0 rows: none kept), as the daemon keeps it.
+     */
+    public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
+                               long seed, ContextLayout context, int actionCount, Trace trace) {
         SimulatedNode node = new SimulatedNode(nodeSpec, List.of(app), seed);
         FrequencyPolicy policy = agent.create(node);
         FallbackController fallback = new FallbackController();
         TrajectoryContexts contexts = TrajectoryContexts.EMPTY;
         TrajectoryBuffer buffer = null;
-        if (contextLength > 0) {
-            buffer = new TrajectoryBuffer(contextLength, DvfsFeatures.COUNT, actionCount);
+        if (context.rows() > 0) {
+            buffer = new TrajectoryBuffer(context, DvfsFeatures.COUNT, actionCount);
             contexts = buffer;
         }
         int n = node.policyCount();
@@ -288,9 +299,9 @@ public final class OperatorEvaluation {
      * Runs every agent (the given ones first, then {@link #referenceAgents()}) on every
      * application for {@code seconds} each and compares each with the performance governor.
      *
-     * @param contextLengths rows of context per agent name (absent: 0)
+     * @param contextLayouts the context each agent reads, by agent name (absent: none)
      */
-    public static Report evaluate(Map<String, Agent> agents, Map<String, Integer> contextLengths, int actionCount,
+    public static Report evaluate(Map<String, Agent> agents, Map<String, ContextLayout> contextLayouts, int actionCount,
                                   NodeSpec node, List<AppSpec> apps, double seconds, long seed, Progress progress) {
         if (apps.isEmpty()) {
             throw new IllegalArgumentException("no applications to evaluate on");
@@ -302,7 +313,7 @@ public final class OperatorEvaluation {
             List<RunStats> list = new ArrayList<>();
             for (int i = 0; i < apps.size(); i++) {
                 list.add(run(e.getKey(), e.getValue(), node, apps.get(i), seconds, appSeed(seed, i),
-                        contextLengths.getOrDefault(e.getKey(), 0), actionCount));
+                        contextLayouts.getOrDefault(e.getKey(), ContextLayout.flat(0)), actionCount, null));
                 if (progress != null) {
                     progress.onRun(e.getKey(), apps.get(i).name());
                 }

@@ -308,7 +308,7 @@ public final class Reproduction {
             agents.put("transfer-pretrained", n -> bp);
             NodeSpec node = dev.flash.sim.SimSpec.embeddedDefault().node();
             double seconds = episodes * flashSettings.env().episodeSteps() * DvfsEnvironment.STEP_SECONDS;
-            int c = fp.description().contextLength();
+            dev.flash.policy.ContextLayout c = fp.description().contextLayout();
             return OperatorEvaluation.evaluate(agents, Map.of("flash", c, ModelEvaluation.GUARDED_AGENT, c),
                     fp.description().actions().size(), node, heldOut, seconds, seed,
                     (agent, app) -> progress.step(agent + " on " + app));
@@ -574,8 +574,7 @@ public final class Reproduction {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long seed = DvfsApplications.episodeSeed(plan.seed(), Split.TEST, index);
         int[] ks = AdaptationMetrics.schedule(plan.adaptEpisodes());
-        ContextBuffer ctx = new ContextBuffer(flash.config().contextLength(), flash.config().stateSize(),
-                flash.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
+        ContextBuffer ctx = ContextBuffer.latest(flash.config());
         RlEnvironment flashEnv = apps.environment(Split.TEST, index, seed);
         List<ContextBuffer> contexts = new ArrayList<>();
         List<Double> flashEpisodes = new ArrayList<>();

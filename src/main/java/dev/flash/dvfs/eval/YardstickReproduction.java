@@ -21,6 +21,7 @@ import dev.flash.meta.yardstick.DoNothing;
 import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.FineTuneSweep;
 import dev.flash.meta.yardstick.HistoryStacking;
+import dev.flash.policy.ContextLayout;
 import dev.flash.meta.yardstick.PlateauRule;
 import dev.flash.meta.yardstick.RewardGap;
 import dev.flash.meta.yardstick.Spread;
@@ -105,6 +106,33 @@ public final class YardstickReproduction {
                     List.of(new FineTuneSweep.Setting(1e-3, false), new FineTuneSweep.Setting(3e-3, true)), 2);
         }
 
+        /** The same plan with {@code n} training iterations for every contestant (label gains "-iN"). */
+        public Plan withIterations(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("iterations must be at least 1, not " + n);
+            }
+            return new Plan(label + "-i" + n, settings.withIterations(n), testApps, onlineEpisodes, evalEpisodes,
+                    operatorEpisodes, sweepApps, grid, expertEnvs);
+        }
+
+        /**
+         * The same plan with FLASH's context, and the history baseline's stacked rows, laid out as
+         * {@code layout} (label gains "-w" and the windows).
+         */
+        public Plan withContextLayout(ContextLayout layout) {
+            return new Plan(label + "-w" + layout.key().replace(',', '.'), settings.withContextLayout(layout), testApps,
+                    onlineEpisodes, evalEpisodes, operatorEpisodes, sweepApps, grid, expertEnvs);
+        }
+
+        /** The same plan on the first {@code n} held-out applications (label gains "-aN"). */
+        public Plan withTestApps(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("held-out applications must be at least 1, not " + n);
+            }
+            return new Plan(label + "-a" + n, settings, n, onlineEpisodes, evalEpisodes, operatorEpisodes, sweepApps,
+                    grid, expertEnvs);
+        }
+
         public long seed() {
             return settings.seed();
         }
@@ -167,8 +195,8 @@ public final class YardstickReproduction {
     }
 
     /** The population with each environment wrapped in the history baseline's stacking. */
-    static ApplicationSet stacked(DvfsApplications apps, int rows) {
-        return HistoryStacking.training(apps, rows);
+    static ApplicationSet stacked(DvfsApplications apps, ContextLayout layout) {
+        return HistoryStacking.training(apps, layout);
     }
 
     /** Runs everything in this process; writes the ONNX models into {@code modelDir}. */
@@ -293,9 +321,9 @@ public final class YardstickReproduction {
 
     static FlashAgentNetwork trainHistory(DvfsApplications apps, Plan plan, NDManager manager,
                                           Reproduction.Listener progress) {
-        int rows = plan.settings().contextLength();
         FlashAgentNetwork history = FlashAgentNetwork.create(historyNetwork(plan.settings()), manager, plan.seed());
-        new PpoTrainer(history, plan.settings().withContextLength(0).ppo()).train(stacked(apps, rows),
+        new PpoTrainer(history, plan.settings().withContextLength(0).ppo()).train(
+                stacked(apps, plan.settings().contextLayout()),
                 bar(progress, "history"));
         return history;
     }
@@ -317,7 +345,7 @@ public final class YardstickReproduction {
         return List.of(
                 Contestant.flash(flash, rule, plan.episodeSteps()),
                 Contestant.transfer(base, rule),
-                Contestant.history(history, plan.settings().contextLength(), rule),
+                Contestant.history(history, plan.settings().contextLayout(), rule),
                 Contestant.frozenFlash(flash, rule, plan.episodeSteps()));
     }
 
@@ -531,6 +559,7 @@ public final class YardstickReproduction {
         plan.addProperty("seed", r.plan().seed());
         plan.addProperty("train_iterations", r.plan().settings().iterations());
         plan.addProperty("context_length", r.plan().settings().contextLength());
+        plan.addProperty("context_windows", r.plan().settings().contextLayout().key());
         plan.addProperty("test_apps", r.yardstick().apps().size());
         plan.addProperty("online_episodes", r.plan().onlineEpisodes());
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());

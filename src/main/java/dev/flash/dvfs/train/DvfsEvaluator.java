@@ -73,8 +73,7 @@ public final class DvfsEvaluator {
     public static List<EpisodeStats> run(DvfsEnvironment env, FlashAgentNetwork net, int episodes, long seed,
                                          boolean greedy) {
         int before = env.completedEpisodes().size();
-        ContextBuffer context = new ContextBuffer(net.config().contextLength(), net.config().stateSize(),
-                net.config().actionCount(), ContextBuffer.Mode.LATEST, 1);
+        ContextBuffer context = ContextBuffer.latest(net.config());
         PpoTrainer.adaptFrozen(net, env, episodes, greedy, context, seed);
         List<EpisodeStats> all = env.completedEpisodes();
         return all.subList(before, all.size());

@@ -10,6 +10,7 @@ import dev.flash.meta.Djl;
 import dev.flash.meta.IterationMetrics;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.PpoTrainer;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppPopulation;
@@ -55,10 +56,20 @@ public final class DvfsTrainJob {
      *                      ({@link SlowdownConstraint}) instead of the fixed penalty kappa
      * @param overBudgetTarget with {@code lagrangian}: share of training episodes allowed over the
      *                      budget (null: {@link SlowdownConstraint.Config#defaults()}'s)
+     * @param contextWindows the context as windows of transitions ({@link ContextLayout}), or null for
+     *                      the flat layout of {@code contextLength} rows
      */
     public record Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                           Integer contextLength, boolean quick, boolean compare, String commandLine,
-                          Double signalDropout, boolean lagrangian, Double overBudgetTarget) {
+                          Double signalDropout, boolean lagrangian, Double overBudgetTarget,
+                          ContextLayout contextWindows) {
+        public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
+                       Integer contextLength, boolean quick, boolean compare, String commandLine,
+                       Double signalDropout, boolean lagrangian, Double overBudgetTarget) {
+            this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, signalDropout,
+                    lagrangian, overBudgetTarget, null);
+        }
+
         public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                        Integer contextLength, boolean quick, boolean compare, String commandLine) {
             this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, null, false,
@@ -120,6 +131,13 @@ public final class DvfsTrainJob {
         s = s.withEncoder(req.encoder());
         if (req.contextLength() != null) {
             s = s.withContextLength(req.contextLength());
+        }
+        if (req.contextWindows() != null) {
+            if (req.contextLength() != null && req.contextLength() != req.contextWindows().rows()) {
+                throw new IllegalArgumentException("--context-length " + req.contextLength() + " and --context-windows "
+                        + req.contextWindows().key() + " (" + req.contextWindows().rows() + " rows) disagree");
+            }
+            s = s.withContextLayout(req.contextWindows());
         }
         if (req.signalDropout() != null) {
             s = s.withSignalDropout(req.signalDropout());
@@ -311,6 +329,7 @@ public final class DvfsTrainJob {
         p.addProperty("iterations", s.iterations());
         p.addProperty("encoder", s.encoder().name());
         p.addProperty("context_length", s.contextLength());
+        p.addProperty("context_windows", s.contextLayout().key());
         p.addProperty("signal_dropout", s.env().signalDropout());
         p.addProperty("constraint", s.constraint() == null ? "fixed penalty kappa " + s.env().kappa()
                 : s.constraint().describe(s.env().budget()));
@@ -459,6 +478,7 @@ public final class DvfsTrainJob {
         o.addProperty("iterations", s.iterations());
         o.addProperty("encoder", s.encoder().name());
         o.addProperty("context_length", s.contextLength());
+        o.addProperty("context_windows", s.contextLayout().key());
         o.addProperty("embedding_size", s.embeddingSize());
         o.addProperty("encoder_hidden", s.encoderHidden());
         o.addProperty("num_envs", s.numEnvs());

@@ -6,6 +6,7 @@ import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.meta.ApplicationSampling;
 import dev.flash.meta.ApplicationSet.Split;
 import dev.flash.meta.ContextBuffer;
+import dev.flash.policy.ContextLayout;
 import dev.flash.meta.Djl;
 import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.IterationMetrics;
@@ -97,16 +98,26 @@ public final class DvfsTrainer {
      * @param sampling       which training applications each rollout steps
      * @param constraint     the slowdown budget as a constraint with a learned multiplier
      *                       ({@link SlowdownConstraint}); null: the fixed penalty kappa of {@code env}
+     * @param contextLayout  which transitions the C rows hold ({@link ContextLayout}); null: the flat
+     *                       layout of {@code contextLength} rows, as before layouts existed
      */
     public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
                            int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
                            int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
                            DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden,
-                           ApplicationSampling sampling, SlowdownConstraint.Config constraint)
+                           ApplicationSampling sampling, SlowdownConstraint.Config constraint,
+                           ContextLayout contextLayout)
             implements java.io.Serializable {
 
         public Settings {
             baseHidden = List.copyOf(baseHidden);
+            if (contextLayout == null) {
+                contextLayout = ContextLayout.flat(contextLength);
+            }
+            if (contextLayout.rows() != contextLength) {
+                throw new IllegalArgumentException("context layout " + contextLayout + " has " + contextLayout.rows()
+                        + " rows, the context length is " + contextLength);
+            }
         }
 
         /**
@@ -134,13 +145,14 @@ public final class DvfsTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, DEFAULT_ROLLOUT_STEPS, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
-                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null);
+                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null, null);
         }
 
         /** Seconds instead of minutes: for smoke tests, not for a model anyone should deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, NetworkConfig.EncoderType.SET_DELTA, 8, 8, 16, 4, 32, 2, 1, 1e-3, 0.01, 0.95, 1,
-                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null);
+                    DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null,
+                    null);
         }
 
         public Settings withSeed(long s) {
@@ -159,8 +171,20 @@ public final class DvfsTrainer {
             return edit(b -> b.encoderHidden = h);
         }
 
+        /** C rows in the flat layout (the last C transitions). */
         public Settings withContextLength(int c) {
-            return edit(b -> b.contextLength = c);
+            return edit(b -> {
+                b.contextLength = c;
+                b.contextLayout = null;
+            });
+        }
+
+        /** The context as {@code layout}'s rows ({@code flash train dvfs --context-windows}). */
+        public Settings withContextLayout(ContextLayout layout) {
+            return edit(b -> {
+                b.contextLength = layout.rows();
+                b.contextLayout = layout;
+            });
         }
 
         public Settings withEntropyCoef(double c) {
@@ -220,7 +244,8 @@ public final class DvfsTrainer {
             change.accept(b);
             return new Settings(b.seed, b.iterations, b.encoder, b.contextLength, b.embeddingSize, b.encoderHidden,
                     b.numEnvs, b.rolloutSteps, b.minibatches, b.epochs, b.learningRate, b.entropyCoef, b.gamma,
-                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden, b.sampling, b.constraint);
+                    b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden, b.sampling, b.constraint,
+                    b.contextLayout);
         }
 
         /** The record's fields, mutable, for {@link #edit}. */
@@ -244,6 +269,7 @@ public final class DvfsTrainer {
             List<Integer> baseHidden;
             ApplicationSampling sampling;
             SlowdownConstraint.Config constraint;
+            ContextLayout contextLayout;
 
             Editable(Settings s) {
                 seed = s.seed;
@@ -265,13 +291,15 @@ public final class DvfsTrainer {
                 baseHidden = s.baseHidden;
                 sampling = s.sampling;
                 constraint = s.constraint;
+                contextLayout = s.contextLayout;
             }
         }
 
         public NetworkConfig network() {
             NetworkConfig base = NetworkConfig.rl(DvfsFeatures.COUNT, DvfsActions.DEFAULT.size(), contextLength,
                     encoder, embeddingSize);
-            return base.withEncoder(encoder, encoderHidden, embeddingSize).withHidden(baseHidden);
+            NetworkConfig net = base.withEncoder(encoder, encoderHidden, embeddingSize).withHidden(baseHidden);
+            return contextLayout.isFlat() ? net : net.withContextLayout(contextLayout);
         }
 
         public PpoConfig ppo() {
@@ -283,7 +311,8 @@ public final class DvfsTrainer {
 
         /** "SET, C=32" or "no context". */
         public String label() {
-            return contextLength == 0 ? "PPO without context (C=0)" : encoder + " encoder, C=" + contextLength;
+            return contextLength == 0 ? "PPO without context (C=0)" : encoder + " encoder, C=" + contextLength
+                    + (contextLayout.isFlat() ? "" : ", windows " + contextLayout.key());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.PpoConfig;
 import dev.flash.meta.PpoTrainer;
 import dev.flash.meta.RlEnvironment;
+import dev.flash.policy.ContextLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -23,29 +24,30 @@ import java.util.function.IntFunction;
  * @param online         online PPO settings (learning rate, schedule, rollout = the budget's)
  * @param learnsOnline   update the weights after each rollout
  * @param freezeEncoder  leave the context encoder as meta-trained (FLASH after deployment)
- * @param historyRows    C rows of raw history stacked into the input ({@link HistoryStacking}), 0 for none
+ * @param history        the rows of raw history stacked into the input ({@link HistoryStacking}): the same
+ *                       layout as FLASH's context; null for none
  * @param startSteps     where its reward gap at start is read: FLASH after one episode of context,
  *                       the others at 0
  */
 public record Contestant(String name, FlashAgentNetwork network, PpoConfig online, boolean learnsOnline,
-                         boolean freezeEncoder, int historyRows, long startSteps) {
+                         boolean freezeEncoder, ContextLayout history, long startSteps) {
 
     /** FLASH: context fills from its own trajectory; encoder frozen, base learner keeps learning. */
     public static Contestant flash(FlashAgentNetwork net, PpoConfig online, int episodeSteps) {
         requireContext(net, true);
-        return new Contestant("flash", net, online, true, true, 0, episodeSteps);
+        return new Contestant("flash", net, online, true, true, null, episodeSteps);
     }
 
     /** FLASH as the paper deploys it: nothing learns online, only the context adapts. */
     public static Contestant frozenFlash(FlashAgentNetwork net, PpoConfig online, int episodeSteps) {
         requireContext(net, true);
-        return new Contestant("flash-frozen", net, online, false, true, 0, episodeSteps);
+        return new Contestant("flash-frozen", net, online, false, true, null, episodeSteps);
     }
 
     /** Transfer learning: the pre-trained base agent without context, fine-tuned online. */
     public static Contestant transfer(FlashAgentNetwork net, PpoConfig online) {
         requireContext(net, false);
-        return new Contestant("transfer", net, online, true, false, 0, 0);
+        return new Contestant("transfer", net, online, true, false, null, 0);
     }
 
     /**
@@ -54,13 +56,29 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
      */
     public static Contestant base(FlashAgentNetwork net, PpoConfig online) {
         requireContext(net, false);
-        return new Contestant("ppo", net, online, false, false, 0, 0);
+        return new Contestant("ppo", net, online, false, false, null, 0);
     }
 
-    /** The history baseline: a base agent trained on {@link HistoryStacking} inputs, fine-tuned online like TL. */
+    /**
+     * The history baseline: a base agent trained on {@link HistoryStacking} inputs of the last
+     * {@code historyRows} transitions (the flat layout), fine-tuned online like TL.
+     */
     public static Contestant history(FlashAgentNetwork net, int historyRows, PpoConfig online) {
+        return history(net, ContextLayout.flat(historyRows), online);
+    }
+
+    /** The history baseline stacking {@code layout}'s rows (FLASH's context layout, for a fair ablation). */
+    public static Contestant history(FlashAgentNetwork net, ContextLayout layout, PpoConfig online) {
         requireContext(net, false);
-        return new Contestant("history", net, online, true, false, historyRows, 0);
+        if (layout.rows() < 1) {
+            throw new IllegalArgumentException("the history baseline needs at least one row, got " + layout);
+        }
+        return new Contestant("history", net, online, true, false, layout, 0);
+    }
+
+    /** Rows of raw history stacked into the input, 0 for none. */
+    public int historyRows() {
+        return history == null ? 0 : history.rows();
     }
 
     private static void requireContext(FlashAgentNetwork net, boolean wanted) {
@@ -70,9 +88,12 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
         }
     }
 
-    /** Steps before its context can be full: C for FLASH and the history baseline, 0 otherwise. */
+    /**
+     * Steps before its context can be full: the layout's horizon for FLASH and the history
+     * baseline (C for the flat layout), 0 otherwise.
+     */
     public long fillSteps() {
-        return Math.max(network.config().contextLength(), historyRows);
+        return Math.max(network.config().contextLayout().horizon(), history == null ? 0 : history.horizon());
     }
 
     /**
@@ -98,8 +119,8 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
             throw new IllegalArgumentException(name + ": online rollouts of " + online.rolloutSteps()
                     + " steps, the budget's are " + budget.rolloutSteps());
         }
-        RlEnvironment env = historyRows > 0 ? new HistoryStacking(experience, historyRows) : experience;
-        IntFunction<RlEnvironment> eval = historyRows > 0 ? HistoryStacking.episodes(evaluation, historyRows) : evaluation;
+        RlEnvironment env = history != null ? new HistoryStacking(experience, history) : experience;
+        IntFunction<RlEnvironment> eval = history != null ? HistoryStacking.episodes(evaluation, history) : evaluation;
         long[] points = budget.points();
         double[] reward = new double[points.length];
         double[] error = new double[points.length];

@@ -4,14 +4,16 @@ import dev.flash.meta.ApplicationSet;
 import dev.flash.meta.ContextBuffer;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.RlEnvironment;
+import dev.flash.policy.ContextLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
  * The history baseline's input: the application's observation with the same raw recent history
- * FLASH's context holds (the last C rows of state, one-hot action and context reward, exactly
- * the rows of a {@link ContextBuffer}) stacked behind it, plus one filled flag per row. No
+ * FLASH's context holds (the C rows of state, one-hot action and context reward of the same
+ * {@link ContextLayout}, exactly the rows of a {@link ContextBuffer}) stacked behind it, plus one
+ * filled flag per row. No
  * encoder and no meta-training objective: a plain base agent trained with PPO on these
  * observations answers whether FLASH's learned embedding adds anything beyond having the history.
  *
@@ -26,15 +28,28 @@ public final class HistoryStacking implements RlEnvironment {
     private final float[] mask;
     private float[] lastObservation;
 
+    /** The last {@code historyRows} transitions (the flat layout). */
     public HistoryStacking(RlEnvironment inner, int historyRows) {
+        this(inner, flat(historyRows));
+    }
+
+    /** The rows of {@code layout}: give it FLASH's layout so both see the same history. */
+    public HistoryStacking(RlEnvironment inner, ContextLayout layout) {
+        if (layout.rows() < 1) {
+            throw new IllegalArgumentException("the history baseline needs at least one row, got " + layout);
+        }
+        this.inner = inner;
+        this.history = new ContextBuffer(layout, inner.observationSize(), inner.actionCount(),
+                ContextBuffer.Mode.LATEST, 1);
+        this.rows = new float[layout.rows() * history.width()];
+        this.mask = new float[layout.rows()];
+    }
+
+    private static ContextLayout flat(int historyRows) {
         if (historyRows < 1) {
             throw new IllegalArgumentException("the history baseline needs at least one row, got " + historyRows);
         }
-        this.inner = inner;
-        this.history = new ContextBuffer(historyRows, inner.observationSize(), inner.actionCount(),
-                ContextBuffer.Mode.LATEST, 1);
-        this.rows = new float[historyRows * history.width()];
-        this.mask = new float[historyRows];
+        return ContextLayout.flat(historyRows);
     }
 
     /** Observation width of a wrapped environment: F + C (F + A + 1) + C. */
@@ -61,17 +76,27 @@ public final class HistoryStacking implements RlEnvironment {
      * history baseline trains on it; it has no held-out split).
      */
     public static ApplicationSet training(ApplicationSet apps, int historyRows) {
+        return training(apps, flat(historyRows));
+    }
+
+    /** The training split of {@code apps}, each environment stacking {@code layout}'s rows. */
+    public static ApplicationSet training(ApplicationSet apps, ContextLayout layout) {
         List<String> train = new ArrayList<>();
         for (int i = 0; i < apps.size(ApplicationSet.Split.TRAIN); i++) {
             train.add(apps.name(ApplicationSet.Split.TRAIN, i));
         }
         return ApplicationSet.of(train, List.of(), (split, index, seed) ->
-                new HistoryStacking(apps.environment(split, index, seed), historyRows));
+                new HistoryStacking(apps.environment(split, index, seed), layout));
     }
 
     /** Each evaluation episode wrapped afresh. */
     public static IntFunction<RlEnvironment> episodes(IntFunction<RlEnvironment> episodes, int historyRows) {
-        return j -> new HistoryStacking(episodes.apply(j), historyRows);
+        return episodes(episodes, flat(historyRows));
+    }
+
+    /** Each evaluation episode wrapped afresh, stacking {@code layout}'s rows. */
+    public static IntFunction<RlEnvironment> episodes(IntFunction<RlEnvironment> episodes, ContextLayout layout) {
+        return j -> new HistoryStacking(episodes.apply(j), layout);
     }
 
     @Override

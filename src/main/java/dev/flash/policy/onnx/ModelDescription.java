@@ -2,6 +2,7 @@ package dev.flash.policy.onnx;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.ModelContract;
 import dev.flash.policy.SignalNeeds;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import java.util.List;
  * @param rowCodeSize       H, the width of a row's code (row-codes only; 0 otherwise)
  * @param signals           the signal groups it requires and tolerates missing
  * @param paramsObject      {@code params} as the check parsed it (shared: read it, do not change it)
+ * @param contextLayout     which transitions the context rows hold ({@link ModelContract#META_CONTEXT_WINDOWS};
+ *                          the flat layout of C rows when the key is absent)
  */
 public record ModelDescription(
         Path file,
@@ -50,7 +53,8 @@ public record ModelDescription(
         String contextEncoding,
         int rowCodeSize,
         SignalNeeds signals,
-        JsonObject paramsObject) {
+        JsonObject paramsObject,
+        ContextLayout contextLayout) {
 
     public ModelDescription {
         features = List.copyOf(features);

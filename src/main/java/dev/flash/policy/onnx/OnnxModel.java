@@ -16,6 +16,7 @@ import dev.flash.onnx.lite.Evaluator;
 import dev.flash.onnx.lite.OnnxFile;
 import dev.flash.onnx.lite.Tensor;
 import dev.flash.onnx.lite.UnsupportedModelException;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.ModelContract;
 import dev.flash.policy.SignalNeeds;
 import java.io.IOException;
@@ -343,6 +344,7 @@ public final class OnnxModel implements AutoCloseable {
                 throw new ModelRejectedException(file, ModelContract.META_ROW_CODE_SIZE + " must be at least 1");
             }
         }
+        ContextLayout layout = contextLayout(file, meta, contextLength, encoding);
         int embeddingSize = nonNegativeInt(file, meta, ModelContract.META_EMBEDDING_SIZE);
         String reward = meta.get(ModelContract.META_REWARD);
         double expectedReward = finiteDouble(file, meta, ModelContract.META_EXPECTED_REWARD);
@@ -428,7 +430,40 @@ public final class OnnxModel implements AutoCloseable {
         return new ModelDescription(file, sha256, agent, kind, features, actions, contextLength,
                 contextColumns, embeddingSize, reward, expectedReward, expectedRewardStd, provenance,
                 params, hasValue, contextLength > 0 ? encoding : ModelContract.ENCODING_ROWS, rowCodeSize, signals,
-                paramsObject);
+                paramsObject, layout);
+    }
+
+    /**
+     * The layout {@link ModelContract#META_CONTEXT_WINDOWS} states, or the flat layout of C rows
+     * when the key is absent (every model made before it existed).
+     */
+    private static ContextLayout contextLayout(Path file, Map<String, String> meta, int contextLength,
+                                               String encoding) throws ModelRejectedException {
+        String key = ModelContract.META_CONTEXT_WINDOWS;
+        String text = meta.get(key);
+        if (text == null) {
+            return ContextLayout.flat(Math.min(contextLength, ContextLayout.MAX_ROWS));
+        }
+        if (contextLength == 0) {
+            throw new ModelRejectedException(file, key + " is '" + text + "' but " + ModelContract.META_CONTEXT_LENGTH
+                    + " is 0 (no context to lay out)");
+        }
+        ContextLayout layout;
+        try {
+            layout = ContextLayout.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ModelRejectedException(file, "bad " + key + " '" + text + "': " + e.getMessage());
+        }
+        if (layout.rows() != contextLength) {
+            throw new ModelRejectedException(file, key + " '" + text + "' has " + layout.rows() + " windows, "
+                    + ModelContract.META_CONTEXT_LENGTH + " is " + contextLength);
+        }
+        if (!layout.isFlat() && ModelContract.ENCODING_ROW_CODES.equals(encoding)) {
+            throw new ModelRejectedException(file, key + " '" + text + "' has windows longer than one transition, "
+                    + "whose rows change every tick: " + ModelContract.META_CONTEXT_ENCODING + " must be "
+                    + ModelContract.ENCODING_ROWS + ", not " + encoding);
+        }
+        return layout;
     }
 
     /** Checks float32 type and shape; -1 in {@code expected} marks the symbolic batch dimension. */

@@ -90,6 +90,35 @@ class YardstickReproductionTest {
     }
 
     /**
+     * With a context of windows, FLASH and the history baseline both read its rows, the exported
+     * FLASH states the layout and runs in the operator view as flashd runs it, and the experts
+     * are the flat run's (no contestant's layout is part of an expert's key).
+     */
+    @Test
+    void windowedContextRunsEndToEndWithTheSameExperts(@TempDir Path dir) throws Exception {
+        List<AppSpec> population = AppPopulation.sample(12, 3, 0.25);
+        dev.flash.policy.ContextLayout layout = dev.flash.policy.ContextLayout.parse("1,1,2");
+        YardstickReproduction.Plan flat = YardstickReproduction.Plan.tiny(3);
+        YardstickReproduction.Plan plan = flat.withContextLayout(layout);
+        assertEquals(layout, plan.settings().contextLayout());
+        Path experts = dir.resolve("experts");
+        YardstickReproduction.Result r = YardstickReproduction.run(population, plan, dir,
+                new ExpertCache(experts, false), QUIET);
+        assertEquals(2, r.expertsBuilt());
+        try (dev.flash.policy.onnx.OnnxDvfsPolicy p =
+                     dev.flash.policy.onnx.OnnxDvfsPolicy.load(dir.resolve("flash-dvfs.onnx"))) {
+            assertEquals(layout, p.description().contextLayout());
+        }
+        JsonObject j = YardstickReproduction.toJson(r);
+        assertEquals("1,1,2", j.getAsJsonObject("plan").get("context_windows").getAsString());
+        assertTrue(j.has("reward_gap_history"));
+        YardstickReproduction.Result f = YardstickReproduction.run(population, flat,
+                Files.createDirectories(dir.resolve("flat")),
+                new ExpertCache(experts, false), QUIET);
+        assertEquals(0, f.expertsBuilt(), "the flat run reads the experts the windowed run built");
+    }
+
+    /**
      * Two JVMs (a real worker process: the transfer base and the sweep, then half the held-out
      * apps with their experts) compute exactly what one computes.
      */

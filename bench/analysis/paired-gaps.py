@@ -1,0 +1,69 @@
+"""Side by side figures of `flash reproduce dvfs --json` runs, with paired per-application differences.
+
+usage: python3 bench/analysis/paired-gaps.py LABEL=reproduce.json [LABEL=reproduce.json]
+With two runs of the same held-out apps, also the second minus the first, per contestant.
+"""
+import json, math, sys
+
+C = ["flash", "flash-frozen", "transfer", "history"]
+
+def mean_sd(v):
+    n = len(v)
+    m = sum(v) / n
+    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (n - 1)) if n > 1 else float("nan")
+    return m, sd
+
+def paired(a, b):
+    d = [x - y for x, y in zip(a, b)]
+    m, sd = mean_sd(d)
+    se = sd / math.sqrt(len(d))
+    wins = sum(1 for x in d if x < -1e-12)
+    return m, se, wins, len(d)
+
+runs = {}
+for arg in sys.argv[1:]:
+    label, path = arg.split("=", 1)
+    runs[label] = json.load(open(path))
+
+for label, j in runs.items():
+    pa = j["per_app"]
+    print(f"== {label}: plan {j['plan']}, {len(pa)} apps, point noise {j['point_noise_reward_per_step']:.4f}/step, "
+          f"train {j['train_seconds']:.0f} s, total {j['total_seconds']:.0f} s wall, {j['cpu_seconds']:.0f} s CPU")
+    gaps = {c: [a["reward_gap_" + c] for a in pa] for c in C}
+    starts = {c: [a["start_reward_per_step_" + c] for a in pa] for c in C}
+    for c in C:
+        m, sd = mean_sd(gaps[c])
+        sm, ssd = mean_sd(starts[c])
+        cost = j.get(f"adaptation_cost_{c}_steps")
+        cens = j.get(f"censored_{c}")
+        print(f"  {c:13s} gap {100*m:6.1f}% (sd {100*sd:5.1f})  start reward {sm:.4f}/step  "
+              f"cost {cost:6.1f} steps (censored {cens}/{len(pa)})")
+    for other in ["history", "transfer"]:
+        m, se, wins, n = paired(gaps["flash"], gaps[other])
+        print(f"  paired gap FLASH - {other:8s}: {100*m:+6.2f} pts (SE {100*se:.2f}; {m/se if se else float('nan'):+.2f} SE), "
+              f"FLASH lower on {wins}/{n}")
+    print(f"  cost ratio transfer/FLASH {j['adaptation_cost_ratio']:.2f}x; experts converged {j['experts_converged']}/{len(pa)}")
+    print(f"  operator: within budget {j['apps_within_budget_count']}/{j['apps_operator_view']} "
+          f"(guard {j['apps_within_budget_guard']*j['apps_operator_view']:.0f}), in-budget share "
+          f"{100*j['in_budget_share_of_oracle_saving']:.1f}% (guard {100*j['in_budget_share_of_oracle_saving_guard']:.1f}%), "
+          f"saving {100*j['energy_saving_vs_performance']:.1f}%, slowdown {100*j['slowdown_vs_performance']:.2f}%")
+    for name, a in j["operator"]["agents"].items():
+        print(f"    {name:20s} within budget {a['apps_within_budget']:2d}/{len(pa)}  in-budget share "
+              f"{100*a['in_budget_share_of_oracle_saving']:5.1f}%  saving {100*a['energy_saving_vs_performance']:5.1f}%  "
+              f"slowdown {100*a['slowdown_vs_performance']:5.2f}%")
+
+labels = list(runs)
+if len(labels) == 2:
+    a, b = (runs[l] for l in labels)
+    apps_a = [x["app"] for x in a["per_app"]]
+    apps_b = [x["app"] for x in b["per_app"]]
+    assert apps_a == apps_b, "different held-out apps"
+    print(f"== {labels[1]} - {labels[0]}, paired per app (gap, lower is better)")
+    for c in C:
+        ga = [x["reward_gap_" + c] for x in a["per_app"]]
+        gb = [x["reward_gap_" + c] for x in b["per_app"]]
+        m, se, wins, n = paired(gb, ga)
+        print(f"  {c:13s} {100*m:+6.2f} pts (SE {100*se:.2f}), {labels[1]} lower on {wins}/{n}")
+    ea = [x["expert_reward_per_step"] for x in a["per_app"]]
+    eb = [x["expert_reward_per_step"] for x in b["per_app"]]
+    print("  same experts:", ea == eb)
