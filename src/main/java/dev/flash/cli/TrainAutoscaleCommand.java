@@ -189,6 +189,20 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             curve.add(p);
         }
         report.add("curve", curve);
+        settings.addProperty("reward", dev.flash.autoscale.AutoscaleReward.DEFINITION);
+        settings.addProperty("core_budget", r.settings().coreBudget() == null ? "none"
+                : dev.flash.autoscale.CoreBudget.describe(r.settings().coreBudget()));
+        JsonArray budget = new JsonArray();
+        for (double[] b : r.budgetHistory()) {
+            JsonObject p = new JsonObject();
+            p.addProperty("core_seconds_vs_hpa", b[0]);
+            p.addProperty("slo_violation_share", b[1]);
+            p.addProperty("hpa_slo_violation_share", b[2]);
+            p.addProperty("core_price", b[3]);
+            p.addProperty("episodes", (int) b[4]);
+            budget.add(p);
+        }
+        report.add("core_budget", budget);
         report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(heldOut));
         return report;
     }
@@ -206,8 +220,30 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "- training: %.0f s, %d PPO iterations of %d services x %d steps, context %d rows%n",
                 p.get("training_seconds").getAsDouble(), s.get("iterations").getAsInt(), s.get("num_envs").getAsInt(),
                 s.get("rollout_steps").getAsInt(), s.get("context_length").getAsInt()));
-        md.append(String.format(Locale.ROOT, "- last iteration's mean reward per step: %.4f%n%n",
+        md.append(String.format(Locale.ROOT, "- last iteration's mean reward per step: %.4f%n",
                 report.get("expected_reward_per_step").getAsDouble()));
+        md.append("- reward: ").append(s.get("reward").getAsString()).append("\n");
+        md.append("- core budget: ").append(s.get("core_budget").getAsString()).append("\n");
+        JsonArray budget = report.getAsJsonArray("core_budget");
+        if (budget != null && !budget.isEmpty()) {
+            int n = budget.size();
+            int from = Math.max(0, n - 10);
+            double ratio = 0;
+            double miss = 0;
+            double hpaMiss = 0;
+            for (int i = from; i < n; i++) {
+                JsonObject b = budget.get(i).getAsJsonObject();
+                ratio += b.get("core_seconds_vs_hpa").getAsDouble();
+                miss += b.get("slo_violation_share").getAsDouble();
+                hpaMiss += b.get("hpa_slo_violation_share").getAsDouble();
+            }
+            int k = n - from;
+            md.append(String.format(Locale.ROOT, "- training episodes of the last %d iterations: core-seconds %.3fx"
+                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final core price %.3f%n",
+                    k, ratio / k, 100 * miss / k, 100 * hpaMiss / k,
+                    budget.get(n - 1).getAsJsonObject().get("core_price").getAsDouble()));
+        }
+        md.append("\n");
         md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",
                 h.getAsJsonArray("services").size(), s.get("eval_steps").getAsInt()));
         md.append("| autoscaler | requests missing the SLO | core-hours | reward / step |\n|---|---|---|---|\n");
