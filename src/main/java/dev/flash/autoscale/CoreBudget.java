@@ -11,9 +11,16 @@ import java.util.List;
  * <pre>
  *   minimise  E[missed requests x price]   subject to   agent core-seconds / HPA core-seconds &lt;= target
  *   reward_t = -(lambda x cores_t + missed_cores_t) / reference_cores        ({@link AutoscaleReward})
- *   after every PPO iteration:  lambda &lt;- clip(lambda + rate x (ratio - target), 0, max)
+ *   after every PPO iteration:  ln lambda &lt;- clip(ln lambda + rate x (ratio - target), ln MIN_PRICE, ln max)
  *   ratio = sum of the iteration's finished training episodes' core-seconds over HPA's on the same episodes
  * </pre>
+ *
+ * The dual ascent runs on the logarithm of the price ({@link LagrangeMultiplier} on {@code
+ * ln(lambda / MIN_PRICE)}): a price is a ratio, and an additive step either crawls at the
+ * operator's rate (1) or, sized to climb to tens in a few iterations, takes as many to come back
+ * down once the agent is under budget (a first run with an additive step of 5 x (ratio - 0.95)
+ * drove the episode return from -80 to -830 within 20 iterations: the price sat at its cap while
+ * the policy had already moved; it was stopped at iteration 28 and is not reported).
  *
  * HPA is a rule, not a contestant: every constrained training episode runs it beside the agent on
  * the same load, noise and starting allocation ({@link AutoscaleEnvironment#constrainWith}), so
@@ -26,22 +33,38 @@ import java.util.List;
  */
 public final class CoreBudget {
 
+    /** The lowest core price: a twentieth of the operator's rate. */
+    public static final double MIN_PRICE = 0.05;
+
     /**
-     * Start at the operator's rate (1) for 10 iterations (the policy is near random), then move
-     * lambda by 5 x (ratio - 0.95) per iteration, at most 50. The 5% margin under HPA's cores
-     * stands for the difference between 60-step training episodes from random allocations and an
-     * operator's long run from HPA's set-up; it was chosen before any run, not tuned.
+     * Start at the operator's rate (1) for 5 iterations (the policy is near random), then move
+     * ln lambda by 0.5 x (ratio - 0.95) per iteration (a ratio of 2 multiplies the price by 1.7,
+     * one of 0.8 by 0.93), lambda in [0.05, 20]. The 5% margin under HPA's cores stands for the
+     * difference between 60-step training episodes from random allocations and an operator's long
+     * run from HPA's set-up. Chosen before the run, not tuned on any service.
      */
     public static LagrangeMultiplier.Config defaults() {
-        return new LagrangeMultiplier.Config(1.0, 5.0, 0.95, 50.0, 10);
+        return logConfig(1.0, 0.5, 0.95, 20.0, 5);
+    }
+
+    /** The config of the multiplier on {@code ln(lambda / MIN_PRICE)} for a price starting at {@code initial}. */
+    public static LagrangeMultiplier.Config logConfig(double initial, double rate, double target, double max,
+                                                      int warmUp) {
+        return new LagrangeMultiplier.Config(Math.log(initial / MIN_PRICE), rate, target, Math.log(max / MIN_PRICE),
+                warmUp);
     }
 
     public static String describe(LagrangeMultiplier.Config c) {
         return "core-seconds <= " + c.target() + " x HPA's on the same training episode; core price lambda by dual"
-                + " ascent (start " + c.initial() + ", rate " + c.rate() + ", max " + c.max() + ", after "
-                + c.warmUp() + " iterations)";
+                + " ascent on ln lambda (start " + price(c.initial()) + ", rate " + c.rate() + ", lambda in ["
+                + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp() + " iterations)";
     }
 
+    private static double price(double logValue) {
+        return Math.round(MIN_PRICE * Math.exp(logValue) * 1e6) / 1e6;
+    }
+
+    /** ln(lambda / MIN_PRICE): the multiplier the dual ascent moves. */
     private final LagrangeMultiplier lambda;
     private double agentCores;
     private double hpaCores;
@@ -61,7 +84,7 @@ public final class CoreBudget {
 
     /** The current price of a core (1: the operator's rate). */
     public double lambda() {
-        return lambda.value();
+        return MIN_PRICE * Math.exp(lambda.value());
     }
 
     /** Counts one finished training episode: the agent's and HPA's core-seconds and misses on it. */
@@ -81,8 +104,8 @@ public final class CoreBudget {
             lambda.step(Double.NaN);
         } else {
             double ratio = agentCores / hpaCores;
-            double next = lambda.step(ratio);
-            history.add(new double[] {ratio, share(agentMisses), share(hpaMisses), next, episodes});
+            lambda.step(ratio);
+            history.add(new double[] {ratio, share(agentMisses), share(hpaMisses), lambda(), episodes});
         }
         episodes = 0;
         agentCores = 0;
@@ -90,7 +113,7 @@ public final class CoreBudget {
         agentMisses = 0;
         hpaMisses = 0;
         requests = 0;
-        return lambda.value();
+        return lambda();
     }
 
     private double share(double misses) {
