@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
             "up or down (CPU limit per replica x1.25 or /1.25); a guard then keeps the predicted",
             "utilization at or below 0.8 (docs/autoscale.md). The reward is minus the operator's bill:",
             "allocated cores plus missed requests, a miss priced at 100x the cores that serve a request",
-            "at 70% (an operator promising 99% counts 1% missed as a doubled bill). Training constrains",
+            "at 70%% (an operator promising 99%% counts 1%% missed as a doubled bill). Training constrains",
             "each episode's core-seconds to 0.95x those of HPA run on the same episode (PPO-Lagrangian:",
             "a learned core price), so the agent minimises misses within HPA's cores. PPO trains the",
             "agent and its context encoder together across the training services, so the frozen model",
