@@ -12,8 +12,9 @@ import java.util.Random;
  * so that the agent learns to correct a badly sized workload as well as to follow its load. Every
  * move goes through the {@link UtilizationGuard}, as it does when the model is deployed. The
  * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
- * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load, noise and
- * starting allocation, and allocated cores are priced by the {@link CoreBudget}'s multiplier.
+ * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
+ * set up as an operator sets it up ({@link OperatorRun}), and allocated cores are priced by the
+ * {@link CoreBudget}'s multiplier.
  */
 public final class AutoscaleEnvironment implements RlEnvironment {
 
@@ -92,11 +93,18 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         hpaMisses = 0;
         offered = 0;
         if (budget != null) {
-            // HPA as OperatorRun sets it up: its CPU request what a replica can burn under the limit
+            // HPA as an operator sets it up (OperatorRun): the limit with which the maximum replicas
+            // carry the load's peak at 70%, the replicas the load needs, the CPU request what a
+            // replica can burn under the limit. Not the agent's random start: HPA never changes the
+            // limit, so from a limit too small for the load it stays starved (a first constrained run
+            // gave it 30-60% missed on training episodes, and a budget of starved cores)
+            double hpaLimit = OperatorRun.operatorLimit(spec, trace.peak());
             hpa = new HpaReference();
-            hpa.setRequestShare(Math.min(1, spec.effectiveCores(limit) / limit));
+            hpa.setRequestShare(Math.min(1, spec.effectiveCores(hpaLimit) / hpaLimit));
             hpa.reset();
-            hpaService = new SimulatedService(spec, initial, noise);
+            double hpaNeed = rate * spec.serviceSeconds(hpaLimit) / HpaReference.DEFAULT_TARGET;
+            hpaService = new SimulatedService(spec, bounds.clamp(new Allocation((int) Math.ceil(hpaNeed), hpaLimit)),
+                    noise);
             hpaLast = hpaService.step(rate);
         }
         float[] obs = AutoscaleFeatures.of(warm, previousRate, spec.sloSeconds(), bounds);

@@ -23,8 +23,10 @@ import java.util.List;
  * the policy had already moved; it was stopped at iteration 28 and is not reported).
  *
  * HPA is a rule, not a contestant: every constrained training episode runs it beside the agent on
- * the same load, noise and starting allocation ({@link AutoscaleEnvironment#constrainWith}), so
- * its core-seconds are the budget of that very episode. lambda is the price of a core relative to
+ * the same load and noise, set up as an operator sets it up ({@link OperatorRun}: the limit that
+ * carries the peak, the replicas the first step needs; {@link AutoscaleEnvironment#constrainWith}),
+ * so its core-seconds are the budget of that very episode. The agent starts from its random
+ * allocation and has to correct it within the budget. lambda is the price of a core relative to
  * the operator's rate (1): it starts there and rises while the agent allocates more than HPA,
  * falls while it allocates less. The goal is a dominance over HPA (fewer misses at no more
  * cores), so the cores are the constraint and the misses the objective; the other way round
