@@ -54,6 +54,7 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --seed 7 --out models/autoscale-flash.onnx",
             "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
+            "  flash train autoscale --no-core-budget --out /tmp/price-only.onnx   (the cost reward alone)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -81,6 +82,10 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A few iterations on a few services: checks the pipeline in seconds.")
     boolean quick;
+
+    @Option(names = "--no-core-budget",
+            description = "Train on the operator's cost at the fixed core price, without HPA's core-seconds as a constraint.")
+    boolean noCoreBudget;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -121,6 +126,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         AutoscaleTrainer.Settings s = quick ? AutoscaleTrainer.Settings.quick(seed) : AutoscaleTrainer.Settings.defaults(seed);
         if (iterations != null) {
             s = s.withIterations(iterations);
+        }
+        if (noCoreBudget) {
+            s = s.withCoreBudget(null);
         }
         if (context != null) {
             s = s.withContextLength(context);
