@@ -41,11 +41,11 @@ import picocli.CommandLine.Spec;
             "up or down (CPU limit per replica x1.25 or /1.25); a guard then keeps the predicted",
             "utilization at or below 0.8 (docs/autoscale.md). The reward is minus the operator's bill:",
             "allocated cores plus missed requests, a miss priced at 100x the cores that serve a request",
-            "at 70%% (an operator promising 99%% counts 1%% missed as a doubled bill). Training constrains",
-            "each episode's core-seconds to 0.95x those of HPA run on the same episode (PPO-Lagrangian:",
-            "a learned core price), so the agent minimises misses within HPA's cores. PPO trains the",
-            "agent and its context encoder together across the training services, so the frozen model",
-            "adapts to a new service from its recent steps.",
+            "at 70%% (an operator promising 99%% counts 1%% missed as a doubled bill). --core-budget",
+            "constrains each episode's core-seconds to 0.95x those of HPA run on the same episode",
+            "(PPO-Lagrangian: a learned core price). PPO trains the agent and its context encoder",
+            "together across the training services, so the frozen model adapts to a new service from",
+            "its recent steps.",
             "",
             "The model is validated with the ONNX loader before it replaces --out; <out>.report.json",
             "holds the command, seed, curve and the held-out services against HPA and HPA+VPA.",
@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --seed 7 --out models/autoscale-flash.onnx",
             "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
-            "  flash train autoscale --no-core-budget --out /tmp/price-only.onnx   (the cost reward alone)",
+            "  flash train autoscale --core-budget --out /tmp/budget.onnx   (HPA's cores as a constraint)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -83,9 +83,11 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A few iterations on a few services: checks the pipeline in seconds.")
     boolean quick;
 
-    @Option(names = "--no-core-budget",
-            description = "Train on the operator's cost at the fixed core price, without HPA's core-seconds as a constraint.")
-    boolean noCoreBudget;
+    @Option(names = "--core-budget", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Constrain each training episode's core-seconds to 0.95x HPA's on the same episode "
+                    + "(a learned core price; off by default: through the utilization guard the budget is not "
+                    + "reachable and the policy collapses, docs/log/2026-12-07-autoscale-constraint.md).")
+    boolean coreBudget;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -127,8 +129,8 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (iterations != null) {
             s = s.withIterations(iterations);
         }
-        if (noCoreBudget) {
-            s = s.withCoreBudget(null);
+        if (coreBudget) {
+            s = s.withCoreBudget(dev.flash.autoscale.CoreBudget.defaults());
         }
         if (context != null) {
             s = s.withContextLength(context);

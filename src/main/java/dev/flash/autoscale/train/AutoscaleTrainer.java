@@ -36,8 +36,10 @@ import java.util.function.Function;
  * {@link AutoscaleFeatures} with AWARE's five moves; FLASH adds a context encoder over the
  * workload's recent (state, move, reward) rows, trained jointly through the PPO loss across the
  * training services of a population. With {@code contextLength = 0} it trains the plain PPO
- * base agent. The reward is the operator's cost ({@link AutoscaleReward}); by default the
- * allocated core-seconds are constrained to HPA's on each training episode ({@link CoreBudget}).
+ * base agent. The reward is the operator's cost ({@link AutoscaleReward}); with a core budget
+ * ({@link Settings#withCoreBudget}) the allocated core-seconds are constrained to HPA's on each
+ * training episode ({@link CoreBudget}). Off by default: through the utilization guard HPA's
+ * cores are not reachable and the constrained policy collapsed to one move (docs/log).
  */
 public final class AutoscaleTrainer {
     private AutoscaleTrainer() {
@@ -65,13 +67,12 @@ public final class AutoscaleTrainer {
          * (about 1.5 s of CPU per iteration), not tuned: see docs/autoscale.md.
          */
         public static Settings defaults(long seed) {
-            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480,
-                    CoreBudget.defaults());
+            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
-            return new Settings(seed, 3, 8, 4, 20, 20, 40, CoreBudget.defaults());
+            return new Settings(seed, 3, 8, 4, 20, 20, 40, null);
         }
 
         public Settings withIterations(int n) {
