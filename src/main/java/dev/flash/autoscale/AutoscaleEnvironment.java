@@ -10,7 +10,11 @@ import java.util.Random;
  * steps of the service's load from a random point of its trace, starting from a random
  * allocation (half to twice what its load needs at 70% utilization on one of 0.25 to 8 cores),
  * so that the agent learns to correct a badly sized workload as well as to follow its load. Every
- * move goes through the {@link UtilizationGuard}, as it does when the model is deployed.
+ * move goes through the {@link UtilizationGuard}, as it does when the model is deployed. The
+ * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
+ * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
+ * set up as an operator sets it up ({@link OperatorRun}), and allocated cores are priced by the
+ * {@link CoreBudget}'s multiplier.
  */
 public final class AutoscaleEnvironment implements RlEnvironment {
 
@@ -32,6 +36,16 @@ public final class AutoscaleEnvironment implements RlEnvironment {
     private double previousRate;
     private StepMetrics last;
     private double rateBeforeLast;
+    private CoreBudget budget;
+    /** HPA beside the agent in a constrained episode: its own copy of the service. */
+    private HpaReference hpa;
+    private SimulatedService hpaService;
+    private StepMetrics hpaLast;
+    private double agentCoreSeconds;
+    private double hpaCoreSeconds;
+    private double agentMisses;
+    private double hpaMisses;
+    private double offered;
 
     public AutoscaleEnvironment(ServiceSpec spec, LoadTrace trace, int episodeSteps, long seed) {
         this.spec = spec;
@@ -69,9 +83,30 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         double need = rate * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         double factor = Math.exp(Math.log(0.5) + random.nextDouble() * Math.log(4));
         Allocation initial = bounds.clamp(new Allocation((int) Math.ceil(need * factor), limit));
-        service = new SimulatedService(spec, initial, random.nextLong());
+        long noise = random.nextLong();
+        service = new SimulatedService(spec, initial, noise);
         previousRate = trace.rate(start - 2);
         StepMetrics warm = service.step(rate); // the step before the episode: what the agent first sees
+        agentCoreSeconds = 0;
+        hpaCoreSeconds = 0;
+        agentMisses = 0;
+        hpaMisses = 0;
+        offered = 0;
+        if (budget != null) {
+            // HPA as an operator sets it up (OperatorRun): the limit with which the maximum replicas
+            // carry the load's peak at 70%, the replicas the load needs, the CPU request what a
+            // replica can burn under the limit. Not the agent's random start: HPA never changes the
+            // limit, so from a limit too small for the load it stays starved (a first constrained run
+            // gave it 30-60% missed on training episodes, and a budget of starved cores)
+            double hpaLimit = OperatorRun.operatorLimit(spec, trace.peak());
+            hpa = new HpaReference();
+            hpa.setRequestShare(Math.min(1, spec.effectiveCores(hpaLimit) / hpaLimit));
+            hpa.reset();
+            double hpaNeed = rate * spec.serviceSeconds(hpaLimit) / HpaReference.DEFAULT_TARGET;
+            hpaService = new SimulatedService(spec, bounds.clamp(new Allocation((int) Math.ceil(hpaNeed), hpaLimit)),
+                    noise);
+            hpaLast = hpaService.step(rate);
+        }
         float[] obs = AutoscaleFeatures.of(warm, previousRate, spec.sloSeconds(), bounds);
         last = warm;
         rateBeforeLast = previousRate;
@@ -91,7 +126,37 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         rateBeforeLast = previousRate;
         previousRate = rate;
         t++;
-        float reward = (float) AutoscaleReward.of(m);
-        return new Step(obs, reward, reward, t >= episodeSteps);
+        agentCoreSeconds += m.coreSeconds();
+        agentMisses += m.sloMisses();
+        offered += m.requests();
+        boolean done = t >= episodeSteps;
+        double reward;
+        if (budget != null) {
+            stepHpa(rate);
+            reward = AutoscaleReward.of(m, spec, budget.lambda());
+            if (done) {
+                budget.record(agentCoreSeconds, hpaCoreSeconds, agentMisses, hpaMisses, offered);
+            }
+        } else {
+            reward = AutoscaleReward.of(m, spec);
+        }
+        return new Step(obs, (float) reward, (float) AutoscaleReward.context(m), done);
+    }
+
+    private void stepHpa(double rate) {
+        Allocation next = bounds.clamp(hpa.decide(hpaLast, hpaService.allocation(), bounds));
+        hpaService.allocate(next);
+        hpaLast = hpaService.step(rate);
+        hpaCoreSeconds += hpaLast.coreSeconds();
+        hpaMisses += hpaLast.sloMisses();
+    }
+
+    /**
+     * Prices cores by {@code b}'s multiplier and reports every finished episode's core-seconds
+     * and HPA's on the same episode to it (PPO-Lagrangian training, {@link CoreBudget}); takes
+     * effect from the next {@link #reset()}.
+     */
+    public void constrainWith(CoreBudget b) {
+        this.budget = b;
     }
 }

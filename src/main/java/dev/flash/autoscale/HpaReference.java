@@ -65,6 +65,11 @@ public class HpaReference implements Autoscaler {
         this.requestShare = share;
     }
 
+    /** The pods' CPU request over their limit. */
+    protected double requestShare() {
+        return requestShare;
+    }
+
     /** Usage over the request, what HPA compares with its target. */
     protected double utilization(StepMetrics last) {
         return last.cpuUtilization() / requestShare;

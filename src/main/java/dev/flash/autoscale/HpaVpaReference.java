@@ -14,6 +14,14 @@ import java.util.Arrays;
  * margin), and at most once per {@value #MIN_STEPS_BETWEEN_UPDATES} steps (an eviction is not
  * free). Usage is throttled at the limit, so a saturated service's recommendation grows by the
  * margin per update, as VPA's does.
+ *
+ * <p>VPA recommends the CPU <em>request</em>; with its default {@code controlledValues:
+ * RequestsAndLimits} it sets the request to the recommendation and scales the limit with it,
+ * keeping the pod's limit-to-request ratio. So here the operator's request share (the same as
+ * HPA's, {@link #setRequestShare}) stays, the recommendation is compared with and becomes the
+ * request, and the limit is the request over that share. (Until 2026-12-07 the recommendation
+ * was set as the limit, the request kept equal to it: where the operator's request is below the
+ * limit, that shrank each replica's capacity by the share.)
  */
 public final class HpaVpaReference extends HpaReference {
 
@@ -38,11 +46,6 @@ public final class HpaVpaReference extends HpaReference {
     }
 
     @Override
-    public void setRequestShare(double share) {
-        // the recommender sets the limit from the usage itself; the request stays the limit
-    }
-
-    @Override
     public Allocation decide(StepMetrics last, Allocation now, Bounds bounds) {
         int replicas = replicas(last, now.replicas(), bounds);
         if (last.readyReplicas() > 0) {
@@ -53,12 +56,13 @@ public final class HpaVpaReference extends HpaReference {
         }
         sinceUpdate++;
         double limit = now.cpuLimit();
+        double request = limit * requestShare();
         if (!usage.isEmpty() && sinceUpdate >= MIN_STEPS_BETWEEN_UPDATES) {
             double[] u = usage.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double lower = percentile(u, 50) * (1 + MARGIN);
             double upper = percentile(u, 95) * (1 + MARGIN);
-            if (limit < lower || limit > upper) {
-                limit = percentile(u, PERCENTILE) * (1 + MARGIN);
+            if (request < lower || request > upper) {
+                limit = percentile(u, PERCENTILE) * (1 + MARGIN) / requestShare();
                 sinceUpdate = 0;
             }
         }

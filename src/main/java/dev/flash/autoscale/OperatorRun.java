@@ -60,7 +60,7 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
             requests += last.requests();
             misses += last.sloMisses();
             cores += last.coreSeconds();
-            reward += AutoscaleReward.of(last);
+            reward += AutoscaleReward.of(last, spec);
         }
         int steps = Math.max(1, load.steps() - 1);
         return new OperatorRun(autoscaler.name(), steps, requests, misses, cores, reward / steps, moves);

@@ -34,7 +34,7 @@ public final class WorkloadTrajectory {
     public float[] observe(StepMetrics m, double sloSeconds, Bounds bounds) {
         float[] state = AutoscaleFeatures.of(m, previousRate, sloSeconds, bounds);
         if (lastState != null) {
-            context.add(lastState, lastAction, (float) AutoscaleReward.of(m));
+            context.add(lastState, lastAction, (float) AutoscaleReward.context(m));
         }
         previousRate = m.arrivalRate();
         return state;

@@ -125,6 +125,9 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
                 TrainAutoscaleCommand.printComparison(rows);
                 System.out.printf(Locale.ROOT, "flash vs hpa: SLO violations x%.3f, core-seconds x%.3f%n",
                         out.get("slo_violations_vs_hpa").getAsDouble(), out.get("core_seconds_vs_hpa").getAsDouble());
+                System.out.printf(Locale.ROOT, "services (%d): fewer misses than hpa %d, no more core-seconds %d, both %d%n",
+                        rows.size(), out.get("services_fewer_misses_than_hpa").getAsInt(),
+                        out.get("services_no_more_core_seconds_than_hpa").getAsInt(), out.get("services_both").getAsInt());
             }
             return ExitCodes.OK;
         } catch (ModelRejectedException e) {
@@ -148,7 +151,16 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
         JsonObject o = new JsonObject();
         JsonArray per = new JsonArray();
         double[][] sums = new double[3][4]; // requests, misses, core-seconds, reward
+        int fewerMisses = 0;
+        int noMoreCores = 0;
+        int both = 0;
         for (ServiceComparison r : rows) {
+            // the goal per service: fewer SLO misses than HPA and no more core-seconds
+            boolean fewer = r.agent().sloMisses() < r.hpa().sloMisses();
+            boolean cheaper = r.agent().coreSeconds() <= r.hpa().coreSeconds();
+            fewerMisses += fewer ? 1 : 0;
+            noMoreCores += cheaper ? 1 : 0;
+            both += fewer && cheaper ? 1 : 0;
             JsonObject s = new JsonObject();
             s.addProperty("service", r.service());
             OperatorRun[] runs = {r.agent(), r.hpa(), r.hpaVpa()};
@@ -170,6 +182,9 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
         o.add("totals", totals);
         o.addProperty("slo_violations_vs_hpa", sums[1][1] <= 0 ? Double.NaN : sums[0][1] / sums[1][1]);
         o.addProperty("core_seconds_vs_hpa", sums[1][2] <= 0 ? Double.NaN : sums[0][2] / sums[1][2]);
+        o.addProperty("services_fewer_misses_than_hpa", fewerMisses);
+        o.addProperty("services_no_more_core_seconds_than_hpa", noMoreCores);
+        o.addProperty("services_both", both);
         o.add("services", per);
         return o;
     }

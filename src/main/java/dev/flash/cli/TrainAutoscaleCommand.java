@@ -39,8 +39,11 @@ import picocli.CommandLine.Spec;
             "Every 60 s step the agent moves one service: no-op, scale out (a quarter of its replicas,",
             "at least one), scale in (to the replicas that would have run the last step at 60%%), scale",
             "up or down (CPU limit per replica x1.25 or /1.25); a guard then keeps the predicted",
-            "utilization at or below 0.8 (docs/autoscale.md). The reward trades the share of requests",
-            "within the SLO against idle allocated cores. PPO trains the agent and its context encoder",
+            "utilization at or below 0.8 (docs/autoscale.md). The reward is minus the operator's bill:",
+            "allocated cores plus missed requests, a miss priced at 100x the cores that serve a request",
+            "at 70%% (an operator promising 99%% counts 1%% missed as a doubled bill). --core-budget",
+            "constrains each episode's core-seconds to 0.95x those of HPA run on the same episode",
+            "(PPO-Lagrangian: a learned core price). PPO trains the agent and its context encoder",
             "together across the training services, so the frozen model adapts to a new service from",
             "its recent steps.",
             "",
@@ -51,6 +54,7 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --seed 7 --out models/autoscale-flash.onnx",
             "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
+            "  flash train autoscale --core-budget --out /tmp/budget.onnx   (HPA's cores as a constraint)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -78,6 +82,12 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A few iterations on a few services: checks the pipeline in seconds.")
     boolean quick;
+
+    @Option(names = "--core-budget", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Constrain each training episode's core-seconds to 0.95x HPA's on the same episode "
+                    + "(a learned core price; off by default: through the utilization guard the budget is not "
+                    + "reachable and the policy collapses, docs/log/2026-12-07-autoscale-constraint.md).")
+    boolean coreBudget;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -118,6 +128,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         AutoscaleTrainer.Settings s = quick ? AutoscaleTrainer.Settings.quick(seed) : AutoscaleTrainer.Settings.defaults(seed);
         if (iterations != null) {
             s = s.withIterations(iterations);
+        }
+        if (coreBudget) {
+            s = s.withCoreBudget(dev.flash.autoscale.CoreBudget.defaults());
         }
         if (context != null) {
             s = s.withContextLength(context);
@@ -189,6 +202,20 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             curve.add(p);
         }
         report.add("curve", curve);
+        settings.addProperty("reward", dev.flash.autoscale.AutoscaleReward.DEFINITION);
+        settings.addProperty("core_budget", r.settings().coreBudget() == null ? "none"
+                : dev.flash.autoscale.CoreBudget.describe(r.settings().coreBudget()));
+        JsonArray budget = new JsonArray();
+        for (double[] b : r.budgetHistory()) {
+            JsonObject p = new JsonObject();
+            p.addProperty("core_seconds_vs_hpa", b[0]);
+            p.addProperty("slo_violation_share", b[1]);
+            p.addProperty("hpa_slo_violation_share", b[2]);
+            p.addProperty("core_price", b[3]);
+            p.addProperty("episodes", (int) b[4]);
+            budget.add(p);
+        }
+        report.add("core_budget", budget);
         report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(heldOut));
         return report;
     }
@@ -206,8 +233,30 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "- training: %.0f s, %d PPO iterations of %d services x %d steps, context %d rows%n",
                 p.get("training_seconds").getAsDouble(), s.get("iterations").getAsInt(), s.get("num_envs").getAsInt(),
                 s.get("rollout_steps").getAsInt(), s.get("context_length").getAsInt()));
-        md.append(String.format(Locale.ROOT, "- last iteration's mean reward per step: %.4f%n%n",
+        md.append(String.format(Locale.ROOT, "- last iteration's mean reward per step: %.4f%n",
                 report.get("expected_reward_per_step").getAsDouble()));
+        md.append("- reward: ").append(s.get("reward").getAsString()).append("\n");
+        md.append("- core budget: ").append(s.get("core_budget").getAsString()).append("\n");
+        JsonArray budget = report.getAsJsonArray("core_budget");
+        if (budget != null && !budget.isEmpty()) {
+            int n = budget.size();
+            int from = Math.max(0, n - 10);
+            double ratio = 0;
+            double miss = 0;
+            double hpaMiss = 0;
+            for (int i = from; i < n; i++) {
+                JsonObject b = budget.get(i).getAsJsonObject();
+                ratio += b.get("core_seconds_vs_hpa").getAsDouble();
+                miss += b.get("slo_violation_share").getAsDouble();
+                hpaMiss += b.get("hpa_slo_violation_share").getAsDouble();
+            }
+            int k = n - from;
+            md.append(String.format(Locale.ROOT, "- training episodes of the last %d iterations: core-seconds %.3fx"
+                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final core price %.3f%n",
+                    k, ratio / k, 100 * miss / k, 100 * hpaMiss / k,
+                    budget.get(n - 1).getAsJsonObject().get("core_price").getAsDouble()));
+        }
+        md.append("\n");
         md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",
                 h.getAsJsonArray("services").size(), s.get("eval_steps").getAsInt()));
         md.append("| autoscaler | requests missing the SLO | core-hours | reward / step |\n|---|---|---|---|\n");

@@ -117,6 +117,16 @@ class HpaReferenceTest {
     }
 
     @Test
+    void vpaSetsTheRequestAndScalesTheLimitWithIt() {
+        HpaVpaReference both = new HpaVpaReference();
+        both.setRequestShare(0.5); // the operator's request is half the limit
+        // usage 0.7 cores per replica at a 2-core limit (request 1 core): P90 x 1.15 = 0.805 is
+        // outside [P50, P95] x 1.15 of the request -> request 0.805, limit 0.805 / 0.5 = 1.61
+        Allocation next = both.decide(at(0.35, 4, 4, 2.0), new Allocation(4, 2.0), BOUNDS);
+        assertEquals(1.6, next.cpuLimit(), 0.026);
+    }
+
+    @Test
     void percentileIsNearestRank() {
         double[] v = HpaVpaReference.sorted(5, 1, 4, 2, 3, 6, 7, 8, 9, 10);
         assertEquals(9, HpaVpaReference.percentile(v, 90));

@@ -92,8 +92,8 @@ class SimulatedServiceTest {
         StepMetrics loose = new SimulatedService(s, new Allocation(12, 1.0), 1).step(14);
         StepMetrics starved = new SimulatedService(s, new Allocation(1, 1.0), 1).step(14);
         assertTrue(loose.sloPreservation() > tight.sloPreservation());
-        assertTrue(AutoscaleReward.of(tight) > AutoscaleReward.of(loose), "idle cores cost");
-        assertTrue(AutoscaleReward.of(tight) > AutoscaleReward.of(starved), "missed requests cost");
+        assertTrue(AutoscaleReward.context(tight) > AutoscaleReward.context(loose), "idle cores cost");
+        assertTrue(AutoscaleReward.context(tight) > AutoscaleReward.context(starved), "missed requests cost");
     }
 
     @Test

@@ -226,8 +226,8 @@ public final class AutoscaleReproduction {
             int rows = settings.contextLength();
             FlashAgentNetwork history = FlashAgentNetwork.create(HistoryStacking.network(baseSettings.network(), rows),
                     manager, plan.seed());
-            new PpoTrainer(history, baseSettings.ppo()).train(HistoryStacking.training(apps, rows),
-                    bar(progress, "history"));
+            AutoscaleTrainer.trainConstrained(new PpoTrainer(history, baseSettings.ppo()), apps, baseSettings,
+                    a -> HistoryStacking.training(a, rows), bar(progress, "history"));
             double trainSeconds = (System.nanoTime() - start) / 1e9;
 
             // 2. Transfer learning's online rule, on training services only.

@@ -1,6 +1,7 @@
 package dev.flash.autoscale.train;
 
 import dev.flash.autoscale.AutoscaleEnvironment;
+import dev.flash.autoscale.CoreBudget;
 import dev.flash.autoscale.ServicePopulation;
 import dev.flash.autoscale.ServiceSpec;
 import dev.flash.meta.ApplicationSet;
@@ -13,11 +14,27 @@ public final class AutoscaleServices implements ApplicationSet {
     private final List<ServiceSpec> train;
     private final List<ServiceSpec> test;
     private final int episodeSteps;
+    /** Constrains the training environments (null: the operator's cost at a fixed core price). */
+    private final CoreBudget budget;
 
     public AutoscaleServices(List<ServiceSpec> all, int episodeSteps) {
-        this.train = ServicePopulation.split(all, ServiceSpec.TRAIN);
-        this.test = ServicePopulation.split(all, ServiceSpec.TEST);
+        this(ServicePopulation.split(all, ServiceSpec.TRAIN), ServicePopulation.split(all, ServiceSpec.TEST),
+                episodeSteps, null);
+    }
+
+    private AutoscaleServices(List<ServiceSpec> train, List<ServiceSpec> test, int episodeSteps, CoreBudget budget) {
+        this.train = train;
+        this.test = test;
         this.episodeSteps = episodeSteps;
+        this.budget = budget;
+    }
+
+    /**
+     * The same services whose training environments run HPA beside the agent and price cores by
+     * {@code b} ({@link AutoscaleEnvironment#constrainWith}); held-out ones keep the operator's cost.
+     */
+    public AutoscaleServices constrainTrainingWith(CoreBudget b) {
+        return new AutoscaleServices(train, test, episodeSteps, b);
     }
 
     public List<ServiceSpec> services(Split split) {
@@ -36,6 +53,10 @@ public final class AutoscaleServices implements ApplicationSet {
 
     @Override
     public RlEnvironment environment(Split split, int index, long seed) {
-        return new AutoscaleEnvironment(services(split).get(index), null, episodeSteps, seed);
+        AutoscaleEnvironment env = new AutoscaleEnvironment(services(split).get(index), null, episodeSteps, seed);
+        if (budget != null && split == Split.TRAIN) {
+            env.constrainWith(budget);
+        }
+        return env;
     }
 }

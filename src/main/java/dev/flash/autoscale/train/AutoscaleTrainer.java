@@ -5,6 +5,7 @@ import dev.flash.autoscale.AutoscaleEnvironment;
 import dev.flash.autoscale.AutoscaleFeatures;
 import dev.flash.autoscale.AutoscaleReward;
 import dev.flash.autoscale.Autoscaler;
+import dev.flash.autoscale.CoreBudget;
 import dev.flash.autoscale.HpaReference;
 import dev.flash.autoscale.HpaVpaReference;
 import dev.flash.autoscale.LoadTrace;
@@ -16,6 +17,7 @@ import dev.flash.meta.ContextBuffer;
 import dev.flash.meta.Djl;
 import dev.flash.meta.FlashAgentNetwork;
 import dev.flash.meta.IterationMetrics;
+import dev.flash.meta.LagrangeMultiplier;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.OnnxExport;
 import dev.flash.meta.PpoConfig;
@@ -34,7 +36,10 @@ import java.util.function.Function;
  * {@link AutoscaleFeatures} with AWARE's five moves; FLASH adds a context encoder over the
  * workload's recent (state, move, reward) rows, trained jointly through the PPO loss across the
  * training services of a population. With {@code contextLength = 0} it trains the plain PPO
- * base agent.
+ * base agent. The reward is the operator's cost ({@link AutoscaleReward}); with a core budget
+ * ({@link Settings#withCoreBudget}) the allocated core-seconds are constrained to HPA's on each
+ * training episode ({@link CoreBudget}). Off by default: through the utilization guard HPA's
+ * cores are not reachable and the constrained policy collapsed to one move (docs/log).
  */
 public final class AutoscaleTrainer {
     private AutoscaleTrainer() {
@@ -50,9 +55,11 @@ public final class AutoscaleTrainer {
      * @param rolloutSteps  steps per service per rollout
      * @param episodeSteps  steps per training episode
      * @param evalSteps     steps of held-out load each autoscaler is evaluated on
+     * @param coreBudget    HPA's core-seconds as a constraint with a learned core price
+     *                      ({@link CoreBudget}); null: the operator's cost at the fixed rate
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
-                           int episodeSteps, int evalSteps) {
+                           int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget) {
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -60,20 +67,25 @@ public final class AutoscaleTrainer {
          * (about 1.5 s of CPU per iteration), not tuned: see docs/autoscale.md.
          */
         public static Settings defaults(long seed) {
-            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480);
+            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
-            return new Settings(seed, 3, 8, 4, 20, 20, 40);
+            return new Settings(seed, 3, 8, 4, 20, 20, 40, null);
         }
 
         public Settings withIterations(int n) {
-            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps);
+            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget);
+        }
+
+        /** The core budget's multiplier settings; null trains on the operator's cost alone. */
+        public Settings withCoreBudget(LagrangeMultiplier.Config c) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c);
         }
 
         public Settings withContextLength(int c) {
-            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps);
+            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget);
         }
 
         public NetworkConfig network() {
@@ -89,8 +101,39 @@ public final class AutoscaleTrainer {
         }
     }
 
-    /** A trained network and its training curve. */
-    public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds) {
+    /**
+     * A trained network and its training curve.
+     *
+     * @param budgetHistory per iteration {@link CoreBudget#history()} (empty when unconstrained)
+     */
+    public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds,
+                         List<double[]> budgetHistory) {
+    }
+
+    /**
+     * PPO on {@code services} under {@code s}'s core budget: the training environments run HPA
+     * beside the agent and price cores by the budget's multiplier, moved after every iteration.
+     * Every network the reproduction compares (FLASH, the transfer base, the history baseline) is
+     * trained through this, so all face the same problem.
+     *
+     * @param wrap turns the (constrained) services into what the trainer steps, e.g. history stacking
+     * @return the budget's history (empty when {@code s} has none)
+     */
+    public static List<double[]> trainConstrained(PpoTrainer trainer, AutoscaleServices services, Settings s,
+                                                  Function<AutoscaleServices, dev.flash.meta.ApplicationSet> wrap,
+                                                  PpoTrainer.Progress progress) {
+        if (s.coreBudget() == null) {
+            trainer.train(wrap.apply(services), progress);
+            return List.of();
+        }
+        CoreBudget budget = new CoreBudget(s.coreBudget());
+        trainer.train(wrap.apply(services.constrainTrainingWith(budget)), (m, total) -> {
+            budget.dualStep();
+            if (progress != null) {
+                progress.onIteration(m, total);
+            }
+        });
+        return budget.history();
     }
 
     /** One held-out service: the agent, HPA and HPA+VPA on the same load and seed. */
@@ -102,8 +145,14 @@ public final class AutoscaleTrainer {
         Djl.init();
         long start = System.nanoTime();
         FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
-        List<IterationMetrics> curve = new PpoTrainer(net, s.ppo()).train(services, progress);
-        return new Result(s, net, curve, (System.nanoTime() - start) / 1e9);
+        List<IterationMetrics> curve = new ArrayList<>();
+        List<double[]> budget = trainConstrained(new PpoTrainer(net, s.ppo()), services, s, x -> x, (m, total) -> {
+            curve.add(m);
+            if (progress != null) {
+                progress.onIteration(m, total);
+            }
+        });
+        return new Result(s, net, curve, (System.nanoTime() - start) / 1e9, budget);
     }
 
     /**
@@ -134,7 +183,9 @@ public final class AutoscaleTrainer {
                 "{\"period_s\":" + SimulatedService.STEP_SECONDS + ",\"horizontal_share\":" + ScalingAction.HORIZONTAL_SHARE
                         + ",\"vertical_factor\":" + ScalingAction.VERTICAL_FACTOR + ",\"cpu_step\":" + ScalingAction.CPU_STEP
                         + ",\"min_cpu\":" + ScalingAction.MIN_CPU_LIMIT + ",\"max_cpu\":" + ScalingAction.MAX_CPU_LIMIT
-                        + ",\"kappa\":" + AutoscaleReward.KAPPA + "}");
+                        + ",\"kappa\":" + AutoscaleReward.KAPPA + ",\"miss_price\":" + AutoscaleReward.MISS_PRICE
+                        + ",\"core_budget\":\"" + (s.coreBudget() == null ? "none" : CoreBudget.describe(s.coreBudget()))
+                        + "\"}");
     }
 
     /**

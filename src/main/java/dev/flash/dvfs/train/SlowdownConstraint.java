@@ -1,5 +1,6 @@
 package dev.flash.dvfs.train;
 
+import dev.flash.meta.LagrangeMultiplier;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +21,8 @@ import java.util.List;
  * advantage minus lambda times the cost advantage of PPO-Lagrangian (Ray et al. 2019) with one
  * critic for the combined return; lambda moves slowly against the critic's learning rate, so the
  * critic follows it. Dual ascent raises lambda while too many episodes break the budget and
- * lowers it (more saving) while fewer do.
+ * lowers it (more saving) while fewer do. The multiplier itself is the core's
+ * {@link LagrangeMultiplier} (case II's core budget uses the same).
  */
 public final class SlowdownConstraint {
 
@@ -67,7 +69,7 @@ public final class SlowdownConstraint {
 
     private final Config config;
     private final double budget;
-    private volatile double lambda;
+    private final LagrangeMultiplier lambda;
     private int episodes;
     private int over;
     private double slowdownSum;
@@ -77,7 +79,8 @@ public final class SlowdownConstraint {
     public SlowdownConstraint(Config config, double budget) {
         this.config = config;
         this.budget = budget;
-        this.lambda = config.initial();
+        this.lambda = new LagrangeMultiplier(new LagrangeMultiplier.Config(config.initial(), config.rate(),
+                config.targetOverShare(), config.max(), config.warmUp()));
     }
 
     public Config config() {
@@ -90,7 +93,7 @@ public final class SlowdownConstraint {
 
     /** The current multiplier: the weight of one unit of per-step overrun in the reward. */
     public double lambda() {
-        return lambda;
+        return lambda.value();
     }
 
     /** Counts one completed training episode. */
@@ -107,19 +110,16 @@ public final class SlowdownConstraint {
      * returns the new lambda.
      */
     public synchronized double dualStep() {
-        steps++;
-        if (episodes > 0) {
+        if (episodes == 0) {
+            lambda.step(Double.NaN);
+        } else {
             double share = (double) over / episodes;
-            if (steps > config.warmUp()) {
-                lambda = Math.max(0, Math.min(config.max(),
-                        lambda + config.rate() * (share - config.targetOverShare())));
-            }
-            history.add(new double[] {share, slowdownSum / episodes, lambda});
+            history.add(new double[] {share, slowdownSum / episodes, lambda.step(share)});
         }
         episodes = 0;
         over = 0;
         slowdownSum = 0;
-        return lambda;
+        return lambda.value();
     }
 
     /** Per dual step: {share of episodes over budget, mean episode slowdown, lambda after the step}. */

@@ -1,0 +1,132 @@
+package dev.flash.autoscale;
+
+import dev.flash.meta.LagrangeMultiplier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * HPA's core-seconds as the budget of the training problem (PPO-Lagrangian, {@link
+ * LagrangeMultiplier}):
+ *
+ * <pre>
+ *   minimise  E[missed requests x price]   subject to   agent core-seconds / HPA core-seconds &lt;= target
+ *   reward_t = -(lambda x cores_t + missed_cores_t) / reference_cores        ({@link AutoscaleReward})
+ *   after every PPO iteration:  ln lambda &lt;- clip(ln lambda + rate x (ratio - target), ln MIN_PRICE, ln max)
+ *   ratio = sum of the iteration's finished training episodes' core-seconds over HPA's on the same episodes
+ * </pre>
+ *
+ * The dual ascent runs on the logarithm of the price ({@link LagrangeMultiplier} on {@code
+ * ln(lambda / MIN_PRICE)}): a price is a ratio, and an additive step either crawls at the
+ * operator's rate (1) or, sized to climb to tens in a few iterations, takes as many to come back
+ * down once the agent is under budget (a first run with an additive step of 5 x (ratio - 0.95)
+ * drove the episode return from -80 to -830 within 20 iterations: the price sat at its cap while
+ * the policy had already moved; it was stopped at iteration 28 and is not reported).
+ *
+ * HPA is a rule, not a contestant: every constrained training episode runs it beside the agent on
+ * the same load and noise, set up as an operator sets it up ({@link OperatorRun}: the limit that
+ * carries the peak, the replicas the first step needs; {@link AutoscaleEnvironment#constrainWith}),
+ * so its core-seconds are the budget of that very episode. The agent starts from its random
+ * allocation and has to correct it within the budget. lambda is the price of a core relative to
+ * the operator's rate (1): it starts there and rises while the agent allocates more than HPA,
+ * falls while it allocates less. The goal is a dominance over HPA (fewer misses at no more
+ * cores), so the cores are the constraint and the misses the objective; the other way round
+ * (misses &lt;= HPA's, minimise cores) would stop at HPA's miss rate, which is what an operator
+ * wants to get below.
+ */
+public final class CoreBudget {
+
+    /** The lowest core price: a twentieth of the operator's rate. */
+    public static final double MIN_PRICE = 0.05;
+
+    /**
+     * Start at the operator's rate (1) for 5 iterations (the policy is near random), then move
+     * ln lambda by 0.5 x (ratio - 0.95) per iteration (a ratio of 2 multiplies the price by 1.7,
+     * one of 0.8 by 0.93), lambda in [0.05, 20]. The 5% margin under HPA's cores stands for the
+     * difference between 60-step training episodes from random allocations and an operator's long
+     * run from HPA's set-up. Chosen before the run, not tuned on any service.
+     */
+    public static LagrangeMultiplier.Config defaults() {
+        return logConfig(1.0, 0.5, 0.95, 20.0, 5);
+    }
+
+    /** The config of the multiplier on {@code ln(lambda / MIN_PRICE)} for a price starting at {@code initial}. */
+    public static LagrangeMultiplier.Config logConfig(double initial, double rate, double target, double max,
+                                                      int warmUp) {
+        return new LagrangeMultiplier.Config(Math.log(initial / MIN_PRICE), rate, target, Math.log(max / MIN_PRICE),
+                warmUp);
+    }
+
+    public static String describe(LagrangeMultiplier.Config c) {
+        return "core-seconds <= " + c.target() + " x HPA's on the same training episode; core price lambda by dual"
+                + " ascent on ln lambda (start " + price(c.initial()) + ", rate " + c.rate() + ", lambda in ["
+                + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp() + " iterations)";
+    }
+
+    private static double price(double logValue) {
+        return Math.round(MIN_PRICE * Math.exp(logValue) * 1e6) / 1e6;
+    }
+
+    /** ln(lambda / MIN_PRICE): the multiplier the dual ascent moves. */
+    private final LagrangeMultiplier lambda;
+    private double agentCores;
+    private double hpaCores;
+    private double agentMisses;
+    private double hpaMisses;
+    private double requests;
+    private int episodes;
+    private final List<double[]> history = new ArrayList<>();
+
+    public CoreBudget(LagrangeMultiplier.Config config) {
+        this.lambda = new LagrangeMultiplier(config);
+    }
+
+    public LagrangeMultiplier.Config config() {
+        return lambda.config();
+    }
+
+    /** The current price of a core (1: the operator's rate). */
+    public double lambda() {
+        return MIN_PRICE * Math.exp(lambda.value());
+    }
+
+    /** Counts one finished training episode: the agent's and HPA's core-seconds and misses on it. */
+    public synchronized void record(double agentCoreSeconds, double hpaCoreSeconds, double agentSloMisses,
+                                    double hpaSloMisses, double offered) {
+        episodes++;
+        agentCores += agentCoreSeconds;
+        hpaCores += hpaCoreSeconds;
+        agentMisses += agentSloMisses;
+        hpaMisses += hpaSloMisses;
+        requests += offered;
+    }
+
+    /** One dual step from the episodes counted since the last one (none: lambda stays); the new lambda. */
+    public synchronized double dualStep() {
+        if (episodes == 0 || hpaCores <= 0) {
+            lambda.step(Double.NaN);
+        } else {
+            double ratio = agentCores / hpaCores;
+            lambda.step(ratio);
+            history.add(new double[] {ratio, share(agentMisses), share(hpaMisses), lambda(), episodes});
+        }
+        episodes = 0;
+        agentCores = 0;
+        hpaCores = 0;
+        agentMisses = 0;
+        hpaMisses = 0;
+        requests = 0;
+        return lambda();
+    }
+
+    private double share(double misses) {
+        return requests > 0 ? misses / requests : 0;
+    }
+
+    /**
+     * Per dual step: {core-seconds over HPA's, agent's missed share, HPA's missed share, lambda
+     * after the step, episodes counted}.
+     */
+    public synchronized List<double[]> history() {
+        return List.copyOf(history);
+    }
+}
