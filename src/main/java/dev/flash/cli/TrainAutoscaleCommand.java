@@ -103,6 +103,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (context != null && (context < 0 || context > 256)) {
             return usage("--context must be in [0, 256], got " + context);
         }
+        if (services != null && !java.nio.file.Files.isRegularFile(services)) {
+            return usage("--services: no such file: " + services);
+        }
         return TrainingStack.withStack("flash train autoscale",
                 spec.root().commandLine().getParseResult().originalArgs(), this::trainReporting);
     }

@@ -1,6 +1,7 @@
 package dev.flash.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -84,10 +85,15 @@ class AutoscaleCommandsTest {
                     "--trace", trace.toString(), "--out", dir.resolve("r").toString()));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
                     "--model", dir.resolve("missing.onnx").toString(), "--out", dir.resolve("r").toString()));
+            // train autoscale names a missing services file, before the training stack loads
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--services", dir.resolve("missing-services.json").toString()));
         } finally {
             System.setErr(oldErr);
         }
         assertTrue(reproErr.toString().contains("t.txt:2:3: negative count -5"), reproErr.toString());
         assertTrue(reproErr.toString().contains("missing.onnx: no such file"), reproErr.toString());
+        assertTrue(reproErr.toString().contains("--services: no such file"), reproErr.toString());
+        assertFalse(reproErr.toString().contains("Exception"), reproErr.toString());
     }
 }
