@@ -37,19 +37,21 @@ public final class SlowdownConstraint {
     public record Config(double initial, double rate, double targetOverShare, double max, int warmUp)
             implements java.io.Serializable {
         public Config {
-            if (!(initial >= 0 && initial <= max)) {
-                throw new IllegalArgumentException("initial multiplier must be in [0, max], got " + initial);
-            }
-            if (warmUp < 0) {
-                throw new IllegalArgumentException("warm-up must be >= 0, got " + warmUp);
-            }
-            if (!(rate > 0)) {
-                throw new IllegalArgumentException("dual rate must be > 0, got " + rate);
-            }
+            multiplier(initial, rate, targetOverShare, max, warmUp); // the multiplier's own checks
             if (!(targetOverShare >= 0 && targetOverShare < 1)) {
                 throw new IllegalArgumentException("target share over budget must be in [0, 1), got "
                         + targetOverShare);
             }
+        }
+
+        /** The multiplier these settings drive: its target is the share of episodes over budget. */
+        LagrangeMultiplier.Config multiplier() {
+            return multiplier(initial, rate, targetOverShare, max, warmUp);
+        }
+
+        private static LagrangeMultiplier.Config multiplier(double initial, double rate, double targetOverShare,
+                                                            double max, int warmUp) {
+            return new LagrangeMultiplier.Config(initial, rate, targetOverShare, max, warmUp);
         }
 
         /**
@@ -79,8 +81,7 @@ public final class SlowdownConstraint {
     public SlowdownConstraint(Config config, double budget) {
         this.config = config;
         this.budget = budget;
-        this.lambda = new LagrangeMultiplier(new LagrangeMultiplier.Config(config.initial(), config.rate(),
-                config.targetOverShare(), config.max(), config.warmUp()));
+        this.lambda = new LagrangeMultiplier(config.multiplier());
     }
 
     public Config config() {
