@@ -245,14 +245,64 @@ public final class LoadTrace {
         }
     }
 
-    /** bzip2 through commons-compress, which the training stack brings (not flash.jar). */
+    /**
+     * bzip2 through commons-compress, which the training stack brings (train-lib/ beside flash.jar,
+     * not flash.jar itself). Loaded by reflection: a direct reference made the JVM's verifier look
+     * for the class when this code was linked, so a run from flash.jar failed with a
+     * NoClassDefFoundError before any catch could say what to do.
+     */
     private static final class Bzip2 {
+        private static final String STREAM = "org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream";
+
         static InputStream open(InputStream raw, Path file) throws IOException {
+            Class<?> stream = streamClass();
+            if (stream == null) {
+                throw new IOException(file + ": reading .bz2 needs commons-compress (train-lib/ beside flash.jar, "
+                        + "from `mvn package`); or decompress it first (bzcat " + file + " > trace.txt)");
+            }
             try {
-                return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(raw, true);
-            } catch (NoClassDefFoundError e) {
-                throw new IOException(file + ": reading .bz2 needs commons-compress (train-lib/); decompress it first"
-                        + " (bzcat " + file + " > trace.txt)");
+                return (InputStream) stream.getConstructor(InputStream.class, boolean.class).newInstance(raw, true);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof IOException io ? io : new IOException(file + ": " + cause, cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IOException(file + ": cannot open bzip2 with commons-compress: " + e, e);
+            }
+        }
+
+        private static java.net.URL url(Path jar) {
+            try {
+                return jar.toUri().toURL();
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The class on the class path, else from train-lib/'s commons-compress jar; null if neither. */
+        private static Class<?> streamClass() {
+            try {
+                return Class.forName(STREAM);
+            } catch (ClassNotFoundException e) {
+                // not on the class path: look beside the code
+            }
+            try {
+                Path code = Path.of(LoadTrace.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path lib = code.getParent().resolve("train-lib");
+                if (!java.nio.file.Files.isDirectory(lib)) {
+                    return null;
+                }
+                // commons-compress and the Apache Commons jars it needs (commons-io, commons-lang3)
+                java.net.URL[] jars;
+                try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(lib)) {
+                    jars = list.filter(j -> j.getFileName().toString().matches("commons-.*\\.jar"))
+                            .map(Bzip2::url).toArray(java.net.URL[]::new);
+                }
+                if (jars.length == 0) {
+                    return null;
+                }
+                return Class.forName(STREAM, true, new java.net.URLClassLoader(jars, LoadTrace.class.getClassLoader()));
+            } catch (Exception | LinkageError e) {
+                return null;
             }
         }
     }
