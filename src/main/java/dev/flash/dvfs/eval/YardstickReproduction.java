@@ -529,20 +529,7 @@ public final class YardstickReproduction {
         paper.addProperty("reward_gap_transfer", Reproduction.PAPER_GAP_TRANSFER);
         paper.addProperty("adaptation_cost_ratio", Reproduction.PAPER_COST_RATIO);
         o.add("paper", paper);
-        JsonObject sweep = new JsonObject();
-        sweep.addProperty("chosen_learning_rate", r.sweep().chosen().learningRate());
-        sweep.addProperty("chosen_anneal", r.sweep().chosen().anneal());
-        sweep.addProperty("training_apps", r.sweep().trainApps());
-        JsonArray cands = new JsonArray();
-        for (int i = 0; i < r.sweep().candidates().size(); i++) {
-            JsonObject c = new JsonObject();
-            c.addProperty("learning_rate", r.sweep().candidates().get(i).learningRate());
-            c.addProperty("anneal", r.sweep().candidates().get(i).anneal());
-            Json.put(c, "mean_evaluated_reward_per_step", r.sweep().scores()[i]);
-            cands.add(c);
-        }
-        sweep.add("candidates", cands);
-        o.add("fine_tune_sweep", sweep);
+        o.add("fine_tune_sweep", r.sweep().toJson("training_apps"));
         JsonObject experts = new JsonObject();
         experts.addProperty("built", r.expertsBuilt());
         experts.addProperty("from_cache", r.expertsCached());

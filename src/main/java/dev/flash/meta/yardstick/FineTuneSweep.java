@@ -29,6 +29,28 @@ public final class FineTuneSweep {
     /** Every candidate's score (mean evaluated reward per step over points and apps) and the winner. */
     public record Result(Setting chosen, List<Setting> candidates, double[] scores, int trainApps)
             implements java.io.Serializable {
+
+        /**
+         * The sweep as a reproduction reports it ({@code fine_tune_sweep}): the chosen setting, how
+         * many training applications it was chosen on (under {@code trainingKey}, each case's word
+         * for them), and every candidate's score.
+         */
+        public com.google.gson.JsonObject toJson(String trainingKey) {
+            com.google.gson.JsonObject sweep = new com.google.gson.JsonObject();
+            sweep.addProperty("chosen_learning_rate", chosen.learningRate());
+            sweep.addProperty("chosen_anneal", chosen.anneal());
+            sweep.addProperty(trainingKey, trainApps);
+            com.google.gson.JsonArray cands = new com.google.gson.JsonArray();
+            for (int i = 0; i < candidates.size(); i++) {
+                com.google.gson.JsonObject c = new com.google.gson.JsonObject();
+                c.addProperty("learning_rate", candidates.get(i).learningRate());
+                c.addProperty("anneal", candidates.get(i).anneal());
+                Yardstick.put(c, "mean_evaluated_reward_per_step", scores[i]);
+                cands.add(c);
+            }
+            sweep.add("candidates", cands);
+            return sweep;
+        }
     }
 
     /** The default grid: 1e-4, 3e-4, 1e-3, 3e-3, each constant and annealed. */
