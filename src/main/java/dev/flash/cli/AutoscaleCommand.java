@@ -141,15 +141,7 @@ public final class AutoscaleCommand extends GroupCommand {
                 out.println(json(r));
             } catch (InvalidInputException ex) {
                 bad++;
-                JsonObject o = new JsonObject();
-                o.addProperty("line", lineNo);
-                if (workload != null) {
-                    o.addProperty("workload", workload);
-                }
-                o.addProperty("error", ex.getMessage());
-                out.println(o);
-                err.println("flash autoscale recommend: line " + lineNo + (workload != null ? " (" + workload + ")" : "")
-                        + ": " + ex.getMessage());
+                BadLineReport.report("flash autoscale recommend", lineNo, workload, ex.getMessage(), out, err);
             }
         }
         out.flush();

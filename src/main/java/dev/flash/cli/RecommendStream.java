@@ -89,15 +89,7 @@ final class RecommendStream {
                 out.println(answer);
             } catch (BadLine | DataFormatException | IllegalArgumentException | ai.onnxruntime.OrtException e) {
                 bad++;
-                JsonObject o = new JsonObject();
-                o.addProperty("line", lineNo);
-                if (workload != null) {
-                    o.addProperty("workload", workload);
-                }
-                o.addProperty("error", e.getMessage());
-                out.println(o);
-                err.println("flash config-search recommend: line " + lineNo + (workload != null ? " (" + workload + ")" : "")
-                        + ": " + e.getMessage());
+                BadLineReport.report("flash config-search recommend", lineNo, workload, e.getMessage(), out, err);
             }
             out.flush();
         }
