@@ -286,8 +286,7 @@ public final class LoadTrace {
                 // not on the class path: look beside the code
             }
             try {
-                Path code = Path.of(LoadTrace.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                Path lib = code.getParent().resolve("train-lib");
+                Path lib = dev.flash.CodeLocation.beside("train-lib");
                 if (!java.nio.file.Files.isDirectory(lib)) {
                     return null;
                 }

@@ -52,7 +52,7 @@ final class KubernetesStack {
     static Path lib() {
         String set = System.getProperty(PROPERTY);
         return set != null && !set.isBlank() ? Path.of(set)
-                : TrainingStack.codeLocation().toAbsolutePath().getParent().resolve("k8s-lib");
+                : dev.flash.CodeLocation.beside("k8s-lib");
     }
 
     /** The jars of {@code lib}; empty when the client is not among them. */

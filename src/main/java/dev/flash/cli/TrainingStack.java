@@ -3,7 +3,6 @@ package dev.flash.cli;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,17 +36,12 @@ final class TrainingStack {
 
     /** Where flash.jar (or the classes directory) lives. */
     static Path codeLocation() {
-        try {
-            return Path.of(FlashMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("cannot locate flash.jar: " + e.getMessage(), e);
-        }
+        return dev.flash.CodeLocation.code();
     }
 
     /** {@code train-lib/} beside flash.jar (target/train-lib for target/flash.jar or target/classes). */
     static Path trainLib() {
-        Path here = codeLocation().toAbsolutePath();
-        return here.getParent().resolve("train-lib");
+        return dev.flash.CodeLocation.beside("train-lib");
     }
 
     /**
