@@ -13,7 +13,6 @@ import dev.flash.autoscale.train.AutoscaleTrainer.ServiceComparison;
 import dev.flash.meta.yardstick.AdaptationCost;
 import dev.flash.meta.yardstick.ConvergedExpert;
 import dev.flash.meta.yardstick.RewardGap;
-import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.Spread;
 import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.policy.onnx.ModelRejectedException;
@@ -125,15 +124,8 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             description = "Where adaptation.png and reproduce.json go (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--experts", paramLabel = "DIR",
-            description = "Cache of converged experts (default: $XDG_CACHE_HOME/flash/experts or "
-                    + "~/.cache/flash/experts); reused while the simulator version, the service and the "
-                    + "expert's config are unchanged")
-    Path experts;
-
-    @Option(names = "--rebuild-experts",
-            description = "Train every expert again (overwriting the cache) and report how long it took")
-    boolean rebuildExperts;
+    @picocli.CommandLine.Mixin
+    ExpertCacheOptions expertCache;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table")
     boolean json;
@@ -193,9 +185,8 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             err.println("flash reproduce autoscale: --out " + out + " exists and is not a directory");
             return ExitCodes.USAGE;
         }
-        Path expertDir = experts != null ? experts : ReproduceCommand.Dvfs.defaultExpertDir();
-        if (Files.exists(expertDir) && !Files.isDirectory(expertDir)) {
-            err.println("flash reproduce autoscale: --experts " + expertDir + " exists and is not a directory");
+        Path expertDir = expertCache.dir("flash reproduce autoscale", err);
+        if (expertDir == null) {
             return ExitCodes.USAGE;
         }
         List<ServiceSpec> population = all;
@@ -216,7 +207,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             double load0 = loadAverage();
             PhaseBars bar = new PhaseBars(!json || System.console() != null);
             AutoscaleReproduction.Result r = AutoscaleReproduction.run(population, plan, model, load, staging,
-                    new ExpertCache(expertDir, rebuildExperts), bar);
+                    expertCache.cache(expertDir), bar);
             bar.close();
             JsonObject o = toJson(r);
             JsonObject machine = new JsonObject();

@@ -8,7 +8,6 @@ import dev.flash.dvfs.eval.Reproduction;
 import dev.flash.dvfs.eval.YardstickReproduction;
 import dev.flash.meta.yardstick.AdaptationCost;
 import dev.flash.meta.yardstick.EvaluatedCurve;
-import dev.flash.meta.yardstick.ExpertCache;
 import dev.flash.meta.yardstick.Spread;
 import dev.flash.meta.yardstick.Yardstick;
 import dev.flash.policy.onnx.ModelRejectedException;
@@ -154,15 +153,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 description = "Where adaptation.png, reproduce.json and the models go (default ${DEFAULT-VALUE})")
         Path out;
 
-        @Option(names = "--experts", paramLabel = "DIR",
-                description = "Cache of converged experts (default: $XDG_CACHE_HOME/flash/experts or "
-                        + "~/.cache/flash/experts); an expert is reused while the simulator version, the "
-                        + "application and the expert's config are unchanged")
-        Path experts;
-
-        @Option(names = "--rebuild-experts",
-                description = "Train every expert again (overwriting the cache) and report how long it took")
-        boolean rebuildExperts;
+        @picocli.CommandLine.Mixin
+        ExpertCacheOptions expertCache;
 
         @Option(names = "--processes", paramLabel = "N",
                 description = "JVMs sharing the work (default: 2, or 1 on a single CPU). DJL trains on one thread "
@@ -220,9 +212,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 err.println("flash reproduce dvfs: --out " + out + " exists and is not a directory");
                 return ExitCodes.USAGE;
             }
-            Path expertDir = experts != null ? experts : defaultExpertDir();
-            if (Files.exists(expertDir) && !Files.isDirectory(expertDir)) {
-                err.println("flash reproduce dvfs: --experts " + expertDir + " exists and is not a directory");
+            Path expertDir = expertCache.dir("flash reproduce dvfs", err);
+            if (expertDir == null) {
                 return ExitCodes.USAGE;
             }
             // Started as `java -jar flash.jar`: DJL lives in train-lib/; run again with it.
@@ -230,14 +221,6 @@ public final class ReproduceCommand implements Callable<Integer> {
             return TrainingStack.withStack("flash reproduce dvfs",
                     spec.root().commandLine().getParseResult().originalArgs(), err::println,
                     () -> reproduce(stdout, err, apps, expertDir));
-        }
-
-        /** $XDG_CACHE_HOME/flash/experts, or ~/.cache/flash/experts. */
-        static Path defaultExpertDir() {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                    : Path.of(System.getProperty("user.home"), ".cache");
-            return base.resolve("flash").resolve("experts");
         }
 
         private int reproduce(PrintWriter stdout, PrintWriter err, List<AppSpec> population, Path expertDir) {
@@ -259,7 +242,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 PhaseBars bar = new PhaseBars(!json || System.console() != null);
                 int n = processes != null ? processes : Math.min(2, Runtime.getRuntime().availableProcessors());
                 YardstickReproduction.Result r = YardstickReproduction.run(population, plan, staging,
-                        new ExpertCache(expertDir, rebuildExperts), bar, n);
+                        expertCache.cache(expertDir), bar, n);
                 bar.close();
                 String jsonText = Json.PRETTY.toJson(YardstickReproduction.toJson(r));
                 Files.writeString(staging.resolve("reproduce.json"), jsonText + "\n", StandardCharsets.UTF_8);
