@@ -56,6 +56,13 @@ if [ -d "$(dirname "$jar")/k8s-lib" ]; then
         [ -e "$f" ] && install -m 0644 "$f" "$DESTDIR$libdir/k8s-lib/"
     done
 fi
+# the class lists of the one-shot answers (AppCDS; the launcher makes the archives from them)
+if [ -d "$(dirname "$jar")/cds" ]; then
+    install -d -m 0755 "$DESTDIR$libdir/cds"
+    for f in "$(dirname "$jar")"/cds/*.classlist; do
+        [ -e "$f" ] && install -m 0644 "$f" "$DESTDIR$libdir/cds/"
+    done
+fi
 if [ "$training" -eq 1 ]; then
     [ -d "$(dirname "$jar")/train-lib" ] || die "--with-training: no $(dirname "$jar")/train-lib (built by 'mvn -B package')"
     install -d -m 0755 "$DESTDIR$libdir/train-lib"

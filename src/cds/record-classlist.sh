@@ -1,0 +1,36 @@
+#!/bin/sh
+# src/cds/record-classlist.sh JAVA FLASH_JAR OUT: the class list of a one-shot
+# `flash config-search recommend` (docs/config-search.md, "Latency").
+#
+# Run by `mvn package` (after flash.jar is built; about two seconds, no training): answers twice on
+# the shipped models/configsearch-multicloud.onnx and the two measured configurations in
+# config-search-samples.csv (a workload of the test fixture), once as text and once with --json,
+# with -XX:DumpLoadedClassList, and writes the union of the two lists to OUT
+# (target/cds/config-search.classlist; in the Debian package /usr/share/flash/cds/).
+# A class list is text and names classes only: unlike an archive it does not depend on the Java
+# runtime that reads it. The launcher (systemd/flash) turns it into an AppCDS archive with
+# -Xshare:dump for the runtime it finds, on the first answer or at install time
+# (`flash --prepare-cds`, the package's postinst). The native-library cache is off: nothing
+# is written outside the build directory.
+set -eu
+[ $# = 3 ] || { echo "usage: $0 JAVA FLASH_JAR OUT" >&2; exit 2; }
+java=$1
+jar=$2
+out=$3
+here=$(dirname "$0")
+work=$(mktemp -d "${TMPDIR:-/tmp}/flash-classlist.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+for mode in text json; do
+    json=
+    [ "$mode" = text ] || json=--json
+    # shellcheck disable=SC2086
+    "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dflash.native.cache=none \
+        "-XX:DumpLoadedClassList=$work/$mode.classlist" -jar "$jar" config-search recommend \
+        --model "$here/../../models/configsearch-multicloud.onnx" --samples "$here/config-search-samples.csv" $json \
+        > "$work/$mode.out" 2> "$work/$mode.err" || { cat "$work/$mode.err" >&2; exit 1; }
+done
+mkdir -p "$(dirname "$out")"
+# the union, in the order the classes were first loaded (this JDK's lists carry no ids)
+grep -hv '^#' "$work/text.classlist" "$work/json.classlist" | awk '!seen[$0]++' > "$out.tmp"
+[ -s "$out.tmp" ] || { echo "$0: empty class list" >&2; exit 1; }
+mv -f "$out.tmp" "$out"
