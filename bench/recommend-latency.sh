@@ -1,105 +1,126 @@
 #!/bin/sh
-# bench/recommend-latency.sh: how soon `flash config-search recommend` answers (issue 21).
+# bench/recommend-latency.sh: how soon a one-shot `flash config-search recommend` answers (issue 21).
 #
-#   bench/recommend-latency.sh            # 15 runs per variant
+#   bench/recommend-latency.sh            # 15 runs per variant and pass
 #   RUNS=30 bench/recommend-latency.sh
-#   BEFORE_JAR=/path/to/old/flash.jar bench/recommend-latency.sh   # adds that jar's runs, side by side
-#   TASKSET=0 bench/recommend-latency.sh  # also each engine pinned to CPU 0 (taskset -c 0)
-#   VARIANTS="builtin ort" bench/recommend-latency.sh               # a subset
+#   BEFORE_JAR=old/flash.jar BEFORE_LAUNCHER=old/flash bench/recommend-latency.sh  # adds "before"
+#   VARIANTS="builtin builtin-no-cds" bench/recommend-latency.sh                   # a subset
+#   OPTS="-Xmn16m" bench/recommend-latency.sh   # adds "builtin-opts": the launcher + these JVM flags
 #
 # Runs the launcher (systemd/flash, its small-JVM flags) on target/flash.jar with the shipped
-# models/configsearch-multicloud.onnx and two measured configurations of one workload of the
-# test fixture, --json. Per run it records, from the line -Dflash.timing=true prints
-# (cli/StartupTiming):
-#   answer   wall ms from main() entry to the answer written and flushed
-#   cpu      the process's CPU ms (all threads; utime + stime, 10 ms ticks) over the same span
-#   process  wall ms of the whole process, exec of the launcher to exit (JVM start and exit
-#            included), measured here
-# and prints median and p90 of each, with the load average before and after, and the median CPU of
-# the main thread per phase (the "(cpu N)" of each phase in that line). Variants, each with the
-# launcher as installed (ONNX Runtime's libraries from flash's cache, the launcher's AppCDS archive of
-# this command; one unrecorded run per engine fills both, an archive per engine):
-#   builtin     --engine builtin: flash's own evaluator (what auto picks for one answer)
-#   ort         --engine ort: ONNX Runtime
-#   builtin-no-cds, ort-no-cds   the same without an AppCDS archive (FLASH_CDS_DIR=none)
-#   before      BEFORE_JAR's flash.jar (no --engine option: ONNX Runtime), when given
-#   builtin-cpu0, ort-cpu0       with TASKSET=0: the launcher under taskset -c 0 (one core)
-# The machine is shared: read the figures with the load they were taken at.
+# models/configsearch-multicloud.onnx and the two measured configurations of
+# src/cds/config-search-samples.csv, --json, through bench/first_answer.py, and prints per variant
+# the median and p90 of:
+#   exec->last byte   wall from the exec of the launcher to the answer's last byte read from its
+#                     stdout (pipe)
+#   exec->exit        wall from the exec of the launcher to its exit
+#   process cpu       CPU of the whole process tree (JVM: all threads; the launcher's shell and
+#                     its commands), wait4's rusage (scheduler nanoseconds, not 10 ms ticks)
+#   JVM start->last byte  wall from the JVM's own start (HotSpot's os::init; RuntimeMXBean
+#                     uptime) to the answer's last byte
+#   main-thread cpu   CPU of the main thread from main() to the answer (per phase too)
+# The first three come from runs without -Dflash.timing (the "plain" pass: what a user runs); the
+# last two from a second pass with -Dflash.timing=true (the uptime is read after the answer, so
+# it costs that pass's exit, not its answer). The variants' runs are interleaved (one run of each
+# in turn) so that a change of load reaches all of them alike. Variants:
+#   builtin         the launcher as installed: the AppCDS archive made from flash.jar's class list
+#                   (target/cds/config-search.classlist, made once before the runs)
+#   builtin-dynamic the same without the class list: the archive the launcher records at the
+#                   first run's exit (-XX:ArchiveClassesAtExit), as before the class lists
+#   builtin-no-cds  no AppCDS archive (FLASH_CDS_DIR=none; the JDK's own default archive only)
+#   ort             --engine ort (ONNX Runtime, with the class-list archive)
+#   before          BEFORE_JAR with BEFORE_LAUNCHER (default: this launcher), its archive as that
+#                   launcher makes it, when BEFORE_JAR is given
+#   builtin-opts    the launcher + OPTS (FLASH_JAVA_OPTS), when OPTS is given
+# The machine is shared: read the figures with the load printed before and after.
 set -eu
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-15}"
 [ -s target/flash.jar ] || mvn -B -q package -DskipTests -Ddeb.skip=true
+[ -s target/cds/config-search.classlist ] || sh src/cds/record-classlist.sh java target/flash.jar target/cds/config-search.classlist
 W=$(mktemp -d /tmp/flash-recommend.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-fixture=src/test/resources/configsearch/multicloud-fixture.csv
-sed -n '1,3p' "$fixture" > "$W/samples.csv"
-ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples $W/samples.csv --json"
-VARIANTS="${VARIANTS:-builtin ort builtin-no-cds ort-no-cds}"
-[ -z "${BEFORE_JAR:-}" ] || { mkdir -p "$W/before" && cp "$BEFORE_JAR" "$W/before/flash.jar"; VARIANTS="before $VARIANTS"; }
-[ -z "${TASKSET:-}" ] || VARIANTS="$VARIANTS builtin-cpu$TASKSET ort-cpu$TASKSET"
+ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples src/cds/config-search-samples.csv --json"
+VARIANTS="${VARIANTS:-builtin builtin-dynamic builtin-no-cds ort}"
+[ -z "${BEFORE_JAR:-}" ] || VARIANTS="before $VARIANTS"
+[ -z "${OPTS:-}" ] || VARIANTS="$VARIANTS builtin-opts"
 
-run() { # variant, extra JVM options, FLASH_CDS_DIR, engine (empty: the jar's default), FLASH_HOME, prefix
-    name=$1
-    opts=$2
-    cds=$3
-    engine=${4:+--engine $4}
-    home=$5
-    prefix=$6
-    : > "$W/$name.txt"
-    : > "$W/$name.lines"
-    i=0
-    while [ "$i" -lt "$RUNS" ]; do
-        t0=$(date +%s%N)
-        # shellcheck disable=SC2086
-        FLASH_HOME="$home" FLASH_CDS_DIR="$cds" FLASH_JAVA_OPTS="-Dflash.timing=true $opts" $prefix sh systemd/flash $ARGS $engine \
-            >/dev/null 2>"$W/err.txt"
-        t1=$(date +%s%N)
-        line=$(grep '^flash: timing:' "$W/err.txt") || { cat "$W/err.txt" >&2; exit 1; }
-        answer=$(echo "$line" | sed -n 's/.*answer \([0-9.]*\) ms since main().*/\1/p')
-        cpu=$(echo "$line" | sed -n 's/.*; cpu \([0-9]*\) ms.*/\1/p')
-        echo "$answer $cpu $(( (t1 - t0) / 1000000 ))" >> "$W/$name.txt"
-        echo "$line" >> "$W/$name.lines"
-        i=$((i + 1))
-    done
-    python3 - "$name" "$W/$name.txt" <<'EOF'
-import sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
-def q(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]
-cols = list(zip(*rows))
-print("%-14s runs %2d  answer (main->answer) median %6.0f ms p90 %6.0f | cpu median %4.0f ms p90 %4.0f | process median %6.0f ms p90 %6.0f"
-      % (sys.argv[1], len(rows), q(cols[0], .5), q(cols[0], .9), q(cols[1], .5), q(cols[1], .9), q(cols[2], .5), q(cols[2], .9)))
-import re
-phases = {}
-for l in open(sys.argv[2].replace(".txt", ".lines")):
-    for name, cpu in re.findall(r"([a-z-]+) [0-9.]+ ms \(cpu ([0-9.]+)\)", l):
-        phases.setdefault(name, []).append(float(cpu))
-    m = re.search(r"main-thread cpu ([0-9.]+) ms", l)
-    if m:
-        phases.setdefault("main thread total", []).append(float(m.group(1)))
-print("               main-thread cpu per phase, median: " + ", ".join("%s %.1f" % (k, q(v, .5)) for k, v in phases.items()))
-EOF
-}
+# FLASH_HOMEs: the build as it is, and a copy without its class list (same jar: hard link)
+mkdir -p "$W/home-list/cds" "$W/home-nolist" "$W/before"
+ln target/flash.jar "$W/home-list/flash.jar" 2>/dev/null || cp -p target/flash.jar "$W/home-list/flash.jar"
+cp target/cds/config-search.classlist "$W/home-list/cds/"
+ln "$W/home-list/flash.jar" "$W/home-nolist/flash.jar" 2>/dev/null || cp -p target/flash.jar "$W/home-nolist/flash.jar"
+[ -z "${BEFORE_JAR:-}" ] || cp -p "$BEFORE_JAR" "$W/before/flash.jar"
+BEFORE_LAUNCHER="${BEFORE_LAUNCHER:-systemd/flash}"
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant"
-warm() { # engine, FLASH_HOME, CDS dir: fill the library cache and let the launcher write its AppCDS archive
-    # shellcheck disable=SC2086
-    FLASH_HOME="$2" FLASH_CDS_DIR="$3" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache" \
-        sh systemd/flash $ARGS ${1:+--engine $1} >/dev/null 2>&1
-    ls "$3"/*.jsa >/dev/null 2>&1 || { echo "the launcher wrote no AppCDS archive in $3" >&2; exit 1; }
-}
-for v in $VARIANTS; do
-    case "$v" in
-        before) warm "" "$W/before" "$W/cds-before"
-                run before "-Dflash.native.cache=$W/cache" "$W/cds-before" "" "$W/before" "" ;;
-        builtin|ort) warm "$v" "$PWD/target" "$W/cds-$v"
-                run "$v" "-Dflash.native.cache=$W/cache" "$W/cds-$v" "$v" "$PWD/target" "" ;;
-        *-no-cds) run "$v" "-Dflash.native.cache=$W/cache" none "${v%-no-cds}" "$PWD/target" "" ;;
-        *-cpu*) e=${v%-cpu*}
-                [ -d "$W/cds-$e" ] || warm "$e" "$PWD/target" "$W/cds-$e"
-                run "$v" "-Dflash.native.cache=$W/cache" "$W/cds-$e" "$e" "$PWD/target" "taskset -c ${v##*-cpu}" ;;
-        *) echo "unknown variant $v" >&2; exit 2 ;;
+# variant -> "FLASH_HOME FLASH_CDS_DIR launcher extra-args"
+setup() {
+    case "$1" in
+        builtin) echo "$W/home-list $W/cds-list systemd/flash --engine builtin" ;;
+        builtin-dynamic) echo "$W/home-nolist $W/cds-nolist systemd/flash --engine builtin" ;;
+        builtin-no-cds) echo "$W/home-list none systemd/flash --engine builtin" ;;
+        ort) echo "$W/home-list $W/cds-list systemd/flash --engine ort" ;;
+        before) echo "$W/before $W/cds-before $BEFORE_LAUNCHER" ;;
+        builtin-opts) echo "$W/home-list $W/cds-list systemd/flash --engine builtin" ;;
+        *) echo "unknown variant $1" >&2; exit 2 ;;
     esac
+}
+one() { # variant, pass (plain|timing), out file
+    # shellcheck disable=SC2046
+    set -- "$1" "$2" "$3" $(setup "$1")
+    opts="-Dflash.native.cache=$W/native"
+    [ "$1" != builtin-opts ] || opts="$opts $OPTS"
+    [ "$2" = plain ] || opts="$opts -Dflash.timing=true"
+    # shellcheck disable=SC2086
+    FLASH_HOME="$4" FLASH_CDS_DIR="$5" FLASH_JAVA_OPTS="$opts" \
+        python3 bench/first_answer.py 1 "$W/one.tsv" -- sh "$6" $ARGS ${7:+$7 $8}
+    cat "$W/one.tsv" >> "$3"
+    [ ! -s "$W/one.tsv.timing" ] || cat "$W/one.tsv.timing" >> "$3.timing"
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant and pass"
+# The archives, made as a user's first runs make them (the first answer, then the archive).
+for v in $VARIANTS; do
+    one "$v" plain "$W/warm.tsv"
+done
+for v in $VARIANTS; do
+    : > "$W/$v.plain"; : > "$W/$v.timing"; : > "$W/$v.timing.timing"
+done
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+    for v in $VARIANTS; do one "$v" plain "$W/$v.plain"; done
+    for v in $VARIANTS; do one "$v" timing "$W/$v.timing"; done
+    i=$((i + 1))
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+ls "$W"/cds-* 2>/dev/null | sed 's/^/archives: /' | tr '\n' ' '; echo
+python3 - "$W" $VARIANTS <<'EOF'
+import re, sys
+w, variants = sys.argv[1], sys.argv[2:]
+def q(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))] if xs else float("nan")
+def col(path, i):
+    return [float(l.split("\t")[i]) for l in open(path) if l.strip() and l.split("\t")[i] != "-"]
+print("%-16s %19s %19s %19s %19s %10s %10s" % ("variant (ms)", "exec->last byte", "exec->exit", "process cpu",
+                                               "JVM start->last", "main cpu", "cpu main()"))
+phases = {}
+for v in variants:
+    plain, timing = "%s/%s.plain" % (w, v), "%s/%s.timing" % (w, v)
+    lines = [l for l in open(timing + ".timing")]
+    main = [float(m.group(1)) for l in lines for m in [re.search(r"main-thread cpu ([0-9.]+) ms", l)] if m]
+    since = [float(m.group(1)) for l in lines for m in [re.search(r"; cpu ([0-9]+) ms", l)] if m]
+    f = lambda xs: "%7.0f / %7.0f" % (q(xs, .5), q(xs, .9))
+    print("%-16s %19s %19s %19s %19s %10.1f %10.0f" % (v, f(col(plain, 0)), f(col(plain, 1)), f(col(plain, 2)),
+                                                      f(col(timing, 3)), q(main, .5), q(since, .5)))
+    per = {}
+    for l in lines:
+        for name, cpu in re.findall(r"([a-z-]+) [0-9.]+ ms \(cpu ([0-9.]+)\)", l):
+            per.setdefault(name, []).append(float(cpu))
+    phases[v] = ", ".join("%s %.1f" % (k, q(x, .5)) for k, x in per.items())
+print("(median / p90; 'main cpu': the main thread's CPU from main() to the answer, median; 'cpu main()':")
+print(" the process's CPU over the same span, 10 ms ticks, median; JVM start->last and both cpu columns from")
+print(" the -Dflash.timing pass, the rest from the plain pass)")
+for v in variants:
+    print("%-16s main-thread cpu per phase, median: %s" % (v, phases[v]))
+EOF

@@ -2,10 +2,12 @@
 # src/cds/record-classlist.sh JAVA FLASH_JAR OUT: the class list of a one-shot
 # `flash config-search recommend` (docs/config-search.md, "Latency").
 #
-# Run by `mvn package` (after flash.jar is built; about two seconds, no training): answers twice on
-# the shipped models/configsearch-multicloud.onnx and the two measured configurations in
-# config-search-samples.csv (a workload of the test fixture), once as text and once with --json,
-# with -XX:DumpLoadedClassList, and writes the union of the two lists to OUT
+# Run by `mvn package` (after flash.jar is built; a few seconds, no training): answers three times
+# on the shipped models/configsearch-multicloud.onnx and the two measured configurations in
+# config-search-samples.csv (a workload of the test fixture): as text and with --json on the
+# built-in evaluator (what a one-shot answer uses), and with --engine ort (ONNX Runtime's Java
+# classes; its native library is not part of an archive), each with -XX:DumpLoadedClassList, and
+# writes the union of the lists to OUT
 # (target/cds/config-search.classlist; in the Debian package /usr/share/flash/cds/).
 # A class list is text and names classes only: unlike an archive it does not depend on the Java
 # runtime that reads it. The launcher (systemd/flash) turns it into an AppCDS archive with
@@ -20,9 +22,12 @@ out=$3
 here=$(dirname "$0")
 work=$(mktemp -d "${TMPDIR:-/tmp}/flash-classlist.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-for mode in text json; do
-    json=
-    [ "$mode" = text ] || json=--json
+for mode in text json ort; do
+    case "$mode" in
+        text) json= ;;
+        json) json=--json ;;
+        ort) json="--json --engine ort" ;;
+    esac
     # shellcheck disable=SC2086
     "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dflash.native.cache=none \
         "-XX:DumpLoadedClassList=$work/$mode.classlist" -jar "$jar" config-search recommend \
@@ -31,6 +36,6 @@ for mode in text json; do
 done
 mkdir -p "$(dirname "$out")"
 # the union, in the order the classes were first loaded (this JDK's lists carry no ids)
-grep -hv '^#' "$work/text.classlist" "$work/json.classlist" | awk '!seen[$0]++' > "$out.tmp"
+grep -hv '^#' "$work/text.classlist" "$work/json.classlist" "$work/ort.classlist" | awk '!seen[$0]++' > "$out.tmp"
 [ -s "$out.tmp" ] || { echo "$0: empty class list" >&2; exit 1; }
 mv -f "$out.tmp" "$out"
