@@ -17,16 +17,18 @@
 #   process cpu       CPU of the whole process tree (JVM: all threads; the launcher's shell and
 #                     its commands), wait4's rusage (scheduler nanoseconds, not 10 ms ticks)
 #   JVM start->last byte  wall from the JVM's own start (HotSpot's os::init; RuntimeMXBean
-#                     uptime) to the answer's last byte
+#                     uptime) to the answer's last byte; split below the table into exec->JVM
+#                     start (launcher script, java launcher, libjvm), JVM start->main() (creating
+#                     the VM, opening flash.jar, loading the main class) and main()->answer
 #   main-thread cpu   CPU of the main thread from main() to the answer (per phase too)
 # The first three come from runs without -Dflash.timing (the "plain" pass: what a user runs); the
 # last two from a second pass with -Dflash.timing=true (the uptime is read after the answer, so
 # it costs that pass's exit, not its answer). The variants' runs are interleaved (one run of each
 # in turn) so that a change of load reaches all of them alike. Variants:
-#   builtin         the launcher as installed: the AppCDS archive made from flash.jar's class list
-#                   (target/cds/config-search.classlist, made once before the runs)
-#   builtin-dynamic the same without the class list: the archive the launcher records at the
-#                   first run's exit (-XX:ArchiveClassesAtExit), as before the class lists
+#   builtin         as the Debian package installs it: the AppCDS archive `flash --prepare-cds`
+#                   made from flash.jar's class list (target/cds/config-search.classlist)
+#   builtin-dynamic the archive the launcher records at a user's first run's exit when there is
+#                   none (-XX:ArchiveClassesAtExit)
 #   builtin-no-cds  no AppCDS archive (FLASH_CDS_DIR=none; the JDK's own default archive only)
 #   ort             --engine ort (ONNX Runtime, with the class-list archive)
 #   before          BEFORE_JAR with BEFORE_LAUNCHER (default: this launcher), its archive as that
@@ -79,9 +81,13 @@ one() { # variant, pass (plain|timing), out file
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant and pass"
-# The archives, made as a user's first runs make them (the first answer, then the archive).
+# The archives: --prepare-cds (the package's postinst) for the class-list ones, else a first run.
 for v in $VARIANTS; do
-    one "$v" plain "$W/warm.tsv"
+    case "$v" in
+        builtin|ort|builtin-opts)
+            [ -d "$W/cds-list" ] || FLASH_HOME="$W/home-list" FLASH_CDS_DIR="$W/cds-list" sh systemd/flash --prepare-cds ;;
+        *) one "$v" plain "$W/warm.tsv" ;;
+    esac
 done
 for v in $VARIANTS; do
     : > "$W/$v.plain"; : > "$W/$v.timing"; : > "$W/$v.timing.timing"
@@ -93,7 +99,7 @@ while [ "$i" -lt "$RUNS" ]; do
     i=$((i + 1))
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-ls "$W"/cds-* 2>/dev/null | sed 's/^/archives: /' | tr '\n' ' '; echo
+for d in "$W"/cds-*; do echo "archive: ${d##*/}/$(ls "$d")"; done
 python3 - "$W" $VARIANTS <<'EOF'
 import re, sys
 w, variants = sys.argv[1], sys.argv[2:]
@@ -118,9 +124,21 @@ for v in variants:
         for name, cpu in re.findall(r"([a-z-]+) [0-9.]+ ms \(cpu ([0-9.]+)\)", l):
             per.setdefault(name, []).append(float(cpu))
     phases[v] = ", ".join("%s %.1f" % (k, q(x, .5)) for k, x in per.items())
+split = {}
+for v in variants:
+    timing = "%s/%s.timing" % (w, v)
+    rows = [l.split("\t") for l in open(timing) if l.strip()]
+    lines = [l for l in open(timing + ".timing")]
+    since_main = [float(m.group(1)) for l in lines for m in [re.search(r"answer ([0-9.]+) ms since main", l)] if m]
+    since_jvm = [float(m.group(1)) for l in lines for m in [re.search(r"answer ([0-9.]+) ms since JVM start", l)] if m]
+    split[v] = "exec->JVM start %.0f, JVM start->main() %.0f, main()->answer written %.0f" % (
+        q([float(r[4]) for r in rows if r[4] != "-"], .5), q([j - m for j, m in zip(since_jvm, since_main)], .5),
+        q(since_main, .5))
 print("(median / p90; 'main cpu': the main thread's CPU from main() to the answer, median; 'cpu main()':")
 print(" the process's CPU over the same span, 10 ms ticks, median; JVM start->last and both cpu columns from")
 print(" the -Dflash.timing pass, the rest from the plain pass)")
+for v in variants:
+    print("%-16s wall, median ms: %s" % (v, split[v]))
 for v in variants:
     print("%-16s main-thread cpu per phase, median: %s" % (v, phases[v]))
 EOF

@@ -268,75 +268,65 @@ class SystemdFilesTest {
     }
 
     @Test
-    void launcherMakesTheArchiveFromTheJarsClassListAfterTheFirstAnswerAndForEveryUserAtInstall() throws Exception {
+    void prepareCdsMakesTheArchivesFromTheJarsClassListsWhichTheOneShotAnswersThenMap() throws Exception {
         // a fake runtime: -Xshare:dump writes the archive it is asked for (fails with DUMP_FAILS=1),
-        // anything else prints its arguments
+        // every call's arguments go to $CALLS
         Path fake = dir.resolve("listjdk/bin/java");
         Files.createDirectories(fake.getParent());
         Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = -version ] && exit 99\necho \"$@\" >> \"$CALLS\"\n"
                 + "case \"$*\" in *-Xshare:dump*) [ \"$DUMP_FAILS\" = 1 ] && exit 1\n"
                 + "  for a in \"$@\"; do case \"$a\" in -XX:SharedArchiveFile=*) echo archive > \"${a#*=}\" ;; esac; done ;; esac\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo archive > \"${a#*=}\" ;; esac; done\nexit 0\n");
+                + "exit 0\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(dir.resolve("listjdk/release"), "JAVA_VERSION=\"17.0.15\"\nJAVA_RUNTIME_VERSION=\"17.0.15+6\"\n");
-        Path home = Files.createDirectories(dir.resolve("listhome/cds"));
-        Files.writeString(home.resolveSibling("flash.jar"), "jar");
-        Path list = home.resolve("config-search.classlist");
+        Path home = Files.createDirectories(dir.resolve("listhome/cds")).getParent();
+        Files.writeString(home.resolve("flash.jar"), "jar");
+        Path list = home.resolve("cds/config-search.classlist");
         Files.writeString(list, "java/lang/Object\n");
         Path calls = dir.resolve("calls.txt");
-        Path cds = dir.resolve("listcds");
+        Path cds = dir.resolve("prepared");
         Path cwd = Path.of("").toAbsolutePath();
-        Map<String, String> env = new java.util.HashMap<>(Map.of("JAVA", fake.toString(), "FLASH_HOME", home.getParent().toString(),
+        Map<String, String> env = new java.util.HashMap<>(Map.of("JAVA", fake.toString(), "FLASH_HOME", home.toString(),
                 "FLASH_CDS_DIR", cds.toString(), "CALLS", calls.toString()));
-        String[] recommend = {"sh", "systemd/flash", "config-search", "recommend", "--samples", "s.csv"};
 
-        // first answer: run without an archive, then -Xshare:dump from the class list
-        assertEquals(0, run(cwd, env, recommend).code);
+        Result ok = run(cwd, env, "sh", "systemd/flash", "--prepare-cds");
+        assertEquals(0, ok.code, ok.output);
         List<String> lines = Files.readAllLines(calls);
-        assertEquals(2, lines.size(), lines.toString());
-        assertTrue(lines.get(0).endsWith("-jar " + home.resolveSibling("flash.jar") + " config-search recommend --samples s.csv"),
-                lines.get(0));
-        assertFalse(lines.get(0).contains("Archive"), lines.get(0));
-        assertTrue(lines.get(1).contains("-Xshare:dump -XX:SharedClassListFile=" + list + " -XX:SharedArchiveFile=" + cds), lines.get(1));
-        assertTrue(lines.get(1).contains("-cp " + home.resolveSibling("flash.jar")), lines.get(1));
+        assertEquals(1, lines.size(), "one dump per class list, nothing answered: " + lines);
+        assertTrue(lines.get(0).contains("-XX:+UseSerialGC"), lines.get(0));
+        assertTrue(lines.get(0).contains("-Xshare:dump -XX:SharedClassListFile=" + list + " -XX:SharedArchiveFile=" + cds), lines.get(0));
+        assertTrue(lines.get(0).endsWith("-cp " + home.resolve("flash.jar")), lines.get(0));
         Path archive;
         try (var files = Files.list(cds)) {
             archive = files.collect(Collectors.toList()).stream().findFirst().orElseThrow();
         }
         assertTrue(archive.getFileName().toString().matches("config-search-3-[0-9]+-17.0.15_6.jsa"), archive.toString());
+
         Files.delete(calls);
+        String[] recommend = {"sh", "systemd/flash", "config-search", "recommend", "--samples", "s.csv"};
         assertEquals(0, run(cwd, env, recommend).code);
         lines = Files.readAllLines(calls);
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off -Xlog:cds+dynamic=off"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("-jar " + home.resolve("flash.jar") + " config-search recommend --samples s.csv"), lines.get(0));
 
-        // a class list this runtime cannot dump: a mark, and later runs record their own classes
-        Files.delete(archive);
-        Files.delete(calls);
-        env.put("DUMP_FAILS", "1");
-        assertEquals(0, run(cwd, env, recommend).code, "the answer's exit code, not the dump's");
-        assertTrue(Files.exists(Path.of(archive + ".failed")));
-        assertFalse(Files.exists(archive));
-        assertEquals(0, run(cwd, env, recommend).code);
-        assertTrue(Files.readString(calls).contains("-XX:ArchiveClassesAtExit=" + archive + ".tmp."), Files.readString(calls));
-        assertTrue(Files.exists(archive));
-
-        // --prepare-cds (the package's postinst): every class list, for this user, without answering
-        Path prepared = dir.resolve("prepared");
-        env.put("FLASH_CDS_DIR", prepared.toString());
-        env.remove("DUMP_FAILS");
-        Result ok = run(cwd, env, "sh", "systemd/flash", "--prepare-cds");
-        assertEquals(0, ok.code, ok.output);
-        try (var files = Files.list(prepared)) {
-            assertEquals(List.of(archive.getFileName().toString()),
-                    files.map(f -> f.getFileName().toString()).collect(Collectors.toList()));
-        }
         env.put("DUMP_FAILS", "1");
         Result failed = run(cwd, env, "sh", "systemd/flash", "--prepare-cds");
         assertEquals(1, failed.code, failed.output);
         assertTrue(failed.output.contains("no archive written"), failed.output);
+        assertTrue(Files.exists(archive), "a failed dump leaves the archive in place");
+        try (var files = Files.list(cds)) {
+            assertEquals(1, files.count(), "nothing half-written left");
+        }
+        env.remove("DUMP_FAILS");
         env.put("FLASH_CDS_DIR", "none");
-        assertEquals(1, run(cwd, env, "sh", "systemd/flash", "--prepare-cds").code);
+        Result off = run(cwd, env, "sh", "systemd/flash", "--prepare-cds");
+        assertEquals(1, off.code, off.output);
+        assertTrue(off.output.contains("no writable archive directory"), off.output);
+        Files.delete(list);
+        env.put("FLASH_CDS_DIR", dir.resolve("nolist").toString());
+        Result noList = run(cwd, env, "sh", "systemd/flash", "--prepare-cds");
+        assertEquals(1, noList.code, "no class list, no archive: " + noList.output);
     }
 
     @Test
