@@ -91,6 +91,10 @@ fi
 
 if [ -z "$DESTDIR" ]; then
     getent group flash >/dev/null 2>&1 || groupadd --system flash
+    # the AppCDS archives of the one-shot answers for every user, as the package's postinst
+    # (best effort; docs/install.md)
+    rm -f /var/cache/flash/cds/*.jsa
+    "$bindir/flash" --prepare-cds >/dev/null 2>&1 || true
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
         systemctl daemon-reload
         if [ "$enable" -eq 1 ]; then
