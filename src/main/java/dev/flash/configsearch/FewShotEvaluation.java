@@ -477,7 +477,7 @@ public final class FewShotEvaluation {
             // leave-one-workload-out on them; while training, each workload's reference is fitted
             // without it, as it will be for a new one.
             fm.attention = NeighbourReference.fitWeighted(train, s.target(), s.shots(),
-                    NeighbourReference.selectionDraws(train.size()), seed, NeighbourReference.SLOPE_SHRINK);
+                    NeighbourReference.selectionDraws(train.size()), seed);
             Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {
                 List<Workload> rest = new ArrayList<>(train);

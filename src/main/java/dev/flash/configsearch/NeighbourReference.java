@@ -31,14 +31,6 @@ import java.util.Map;
  * on ten workloads does not swing with the draws), and predicts the weighted mean of the pairs'
  * log predictions.
  *
- * <p>With two shots or more, j may also scale differently: its log targets are mapped onto the
- * shots' by a line {@code log y = c + b (log y_j - mean)} whose slope b is shrunk toward 1 (the
- * pure offset) with the weight {@link #slopeShrink} (least squares with a prior: {@code b =
- * (Sxy + lambda) / (Sxx + lambda)}, kept in [1/3, 3]); D_j is then the squared residual of that
- * line. A workload whose runtimes spread twice as widely across configurations as the shots'
- * (a heavier job that gains more from a larger cluster) is still a good neighbour, its ratios
- * compressed. {@code slopeShrink} infinite is the offset alone (models from before it).
- *
  * <p>A query no training workload measured together with a shot falls back to the
  * {@link RatioReference}. Works in log space: {@link #predictLog} returns log(target).
  */
@@ -52,16 +44,6 @@ public final class NeighbourReference implements LogPredictor {
 
     private static final double MISSING_PENALTY = 4.0;
 
-    /**
-     * The slope's prior weight (lambda above): 0.3 of a squared log unit, chosen among {0.1, 0.3,
-     * 1, 3, off} by leave-one-data-set-out inside the training part of each data-set fold of the
-     * multi-cloud half (log/2026-12-07-config-search-3.md).
-     */
-    public static final double SLOPE_SHRINK = 0.3;
-
-    private static final double MIN_SLOPE = 1.0 / 3;
-    private static final double MAX_SLOPE = 3;
-
     /** One pair of temperatures and its weight in the average. */
     public record Member(double tauShape, double tauLevel, double weight) {
     }
@@ -72,13 +54,10 @@ public final class NeighbourReference implements LogPredictor {
     private final List<Map<String, Double>> tables;
     /** Heaviest first; weights sum to 1. */
     private final List<Member> members;
-    /** The slope's prior weight; infinite: offset only. */
-    private final double slopeShrink;
 
     private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
-                               List<Member> members, double slopeShrink) {
+                               List<Member> members) {
         this.target = target;
-        this.slopeShrink = slopeShrink;
         this.fallback = fallback;
         this.tables = tables;
         List<Member> sorted = new ArrayList<>(members);
@@ -99,14 +78,8 @@ public final class NeighbourReference implements LogPredictor {
         return fit(training, target, List.of(new Member(tauShape, tauLevel, 1)));
     }
 
-    /** Fits on {@code training} with the given weighted temperature pairs (offset only). */
+    /** Fits on {@code training} with the given weighted temperature pairs. */
     public static NeighbourReference fit(List<Workload> training, Target target, List<Member> members) {
-        return fit(training, target, members, Double.POSITIVE_INFINITY);
-    }
-
-    /** The same with the slope's prior weight {@code slopeShrink} (infinite: offset only). */
-    public static NeighbourReference fit(List<Workload> training, Target target, List<Member> members,
-                                         double slopeShrink) {
         List<Map<String, Double>> tables = new ArrayList<>();
         for (Workload w : training) {
             Map<String, Double> t = new HashMap<>();
@@ -117,12 +90,12 @@ public final class NeighbourReference implements LogPredictor {
                 tables.add(t);
             }
         }
-        return new NeighbourReference(target, RatioReference.fit(training, target), tables, members, slopeShrink);
+        return new NeighbourReference(target, RatioReference.fit(training, target), tables, members);
     }
 
-    /** The same temperatures, weights and slope over other training workloads (leave-one-out while training). */
+    /** The same temperatures and weights over other training workloads (leave-one-out while training). */
     public NeighbourReference refit(List<Workload> training) {
-        return fit(training, target, members, slopeShrink);
+        return fit(training, target, members);
     }
 
     /**
@@ -147,18 +120,11 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
                                                  long seed) {
-        return fitWeighted(training, target, shots, draws, seed, Double.POSITIVE_INFINITY);
-    }
-
-    /** {@link #fitWeighted} with the slope's prior weight (every pair scored with it). */
-    public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
-                                                 long seed, double slopeShrink) {
         List<double[]> scored = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
         for (double ts : TAU_GRID) {
             for (double tl : TAU_GRID) {
-                double[] e = looError(training, target, shots, draws, seed, List.of(new Member(ts, tl, 1)),
-                        slopeShrink);
+                double[] e = looError(training, target, shots, draws, seed, ts, tl);
                 double logLik = -e[2] / 2 * Math.log(Math.max(e[1], 1e-12));
                 scored.add(new double[] {ts, tl, logLik});
                 best = Math.max(best, logLik);
@@ -171,7 +137,7 @@ public final class NeighbourReference implements LogPredictor {
                 members.add(new Member(p[0], p[1], w));
             }
         }
-        return fit(training, target, members, slopeShrink);
+        return fit(training, target, members);
     }
 
     /**
@@ -181,19 +147,12 @@ public final class NeighbourReference implements LogPredictor {
      */
     static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
                              double tauShape, double tauLevel) {
-        return looError(training, target, shots, draws, seed, List.of(new Member(tauShape, tauLevel, 1)),
-                Double.POSITIVE_INFINITY);
-    }
-
-    /** {@link #looError} of weighted pairs with the slope's prior weight. */
-    static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
-                             List<Member> pairs, double slopeShrink) {
         double sum = 0;
         double sq = 0;
         int n = 0;
         int units = 0;
         for (Workload held : training) {
-            NeighbourReference r = fit(without(training, held), target, pairs, slopeShrink);
+            NeighbourReference r = fit(without(training, held), target, tauShape, tauLevel);
             java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
             boolean used = false;
             for (int k : shots) {
@@ -237,11 +196,6 @@ public final class NeighbourReference implements LogPredictor {
     /** The weighted temperature pairs, heaviest first. */
     public List<Member> members() {
         return members;
-    }
-
-    /** The slope's prior weight; infinite when only the offset aligns a workload to the shots. */
-    public double slopeShrink() {
-        return slopeShrink;
     }
 
     /** The heaviest pair's shape temperature. */
@@ -302,47 +256,26 @@ public final class NeighbourReference implements LogPredictor {
             if (q == null) {
                 continue;
             }
-            double sumX = 0;
-            double sumY = 0;
+            double sum = 0;
+            double sq = 0;
             int seen = 0;
             for (int s = 0; s < k; s++) {
                 Double v = t.get(shots.get(s).configKey());
                 if (v != null) {
-                    sumX += v;
-                    sumY += ly[s];
+                    double d = ly[s] - v;
+                    sum += d;
+                    sq += d * d;
                     seen++;
                 }
             }
             if (seen == 0) {
                 continue;
             }
-            double mx = sumX / seen;
-            double my = sumY / seen;
-            // the line through the shots: offset c = my - mx, slope b (1 with one shot or offset only)
-            double sxx = 0;
-            double sxy = 0;
-            for (int s = 0; s < k; s++) {
-                Double v = t.get(shots.get(s).configKey());
-                if (v != null) {
-                    sxx += (v - mx) * (v - mx);
-                    sxy += (v - mx) * (ly[s] - my);
-                }
-            }
-            double b = seen < 2 || Double.isInfinite(slopeShrink) ? 1
-                    : Math.max(MIN_SLOPE, Math.min(MAX_SLOPE, (sxy + slopeShrink) / (sxx + slopeShrink)));
-            double residual = 0;
-            for (int s = 0; s < k; s++) {
-                Double v = t.get(shots.get(s).configKey());
-                if (v != null) {
-                    double r = ly[s] - my - b * (v - mx);
-                    residual += r * r;
-                }
-            }
-            double c = my - mx;
-            shape[j] = residual;
+            double c = sum / seen;
+            shape[j] = Math.max(0, sq / seen - c * c) * seen;
             level[j] = c * c;
             missing[j] = k - seen;
-            vote[j] = my + b * (q - mx);
+            vote[j] = q + c;
             ok[j] = true;
             any = true;
         }
@@ -428,9 +361,6 @@ public final class NeighbourReference implements LogPredictor {
             ms.add(row);
         }
         o.add("members", ms);
-        if (Double.isFinite(slopeShrink)) {
-            o.addProperty("slope_shrink", slopeShrink);
-        }
         List<String> keys = new ArrayList<>();
         Map<String, Integer> idx = new HashMap<>();
         for (Map<String, Double> t : tables) {
@@ -510,13 +440,6 @@ public final class NeighbourReference implements LogPredictor {
             }
             tables.add(m);
         }
-        double slopeShrink = Double.POSITIVE_INFINITY;
-        if (o.has("slope_shrink")) {
-            slopeShrink = JsonNumbers.asDouble(o.get("slope_shrink"));
-            if (!(slopeShrink >= 0) || Double.isInfinite(slopeShrink)) {
-                throw new IllegalArgumentException("attention.slope_shrink: want a number >= 0, got " + o.get("slope_shrink"));
-            }
-        }
-        return new NeighbourReference(t, fallback, tables, members, slopeShrink);
+        return new NeighbourReference(t, fallback, tables, members);
     }
 }

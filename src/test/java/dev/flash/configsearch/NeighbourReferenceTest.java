@@ -128,46 +128,4 @@ class NeighbourReferenceTest {
         RatioReference ratio = RatioReference.fit(train, Target.RUNTIME);
         assertEquals(ratio.predictLog(List.of(unseen), "c2"), nn.predictLog(List.of(unseen), "c2"), 1e-12);
     }
-
-    @Test
-    void theSlopeLetsAWorkloadThatScalesMoreSteeplyBorrowTheShapeOfItsNeighbours() {
-        // training workloads: log y = a + p(c), p = 0, -0.5, -1, -1.5, -2, -2.5 (faster along c);
-        // the new workload gains twice as much: log y = 3 + 2 p(c)
-        List<Workload> train = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            List<Measurement> ms = new ArrayList<>();
-            for (int c = 0; c < 6; c++) {
-                double y = Math.exp(1 + w * 0.2 - 0.5 * c);
-                ms.add(new Measurement("c" + c, new float[] {c}, new float[0], y, y, 1, c + 2));
-            }
-            train.add(new Workload("t" + w, ms));
-        }
-        List<Measurement> shots = new ArrayList<>();
-        for (int c = 0; c < 3; c++) {
-            double y = Math.exp(3 - 1.0 * c);
-            shots.add(new Measurement("c" + c, new float[] {c}, new float[0], y, y, 1, c + 2));
-        }
-        double truth = 3 - 1.0 * 5;
-        List<NeighbourReference.Member> flat = List.of(new NeighbourReference.Member(INF, INF, 1));
-        double offset = NeighbourReference.fit(train, Target.RUNTIME, flat).predictLog(shots, "c5");
-        NeighbourReference sloped = NeighbourReference.fit(train, Target.RUNTIME, flat, NeighbourReference.SLOPE_SHRINK);
-        double slope = sloped.predictLog(shots, "c5");
-        // offset only: the shots' mean (2) plus the neighbours' drop from there to c5 (-2): 0, truth -2 ...
-        assertEquals(2 - 2.0, offset, 1e-9);
-        // ... the slope (shrunk toward 1 by 0.3 against the shots' spread of 0.5) recovers most of it
-        double b = (2 * 0.5 + 0.3) / (0.5 + 0.3);
-        assertEquals(2 - b * 2, slope, 1e-9);
-        assertTrue(Math.abs(slope - truth) < Math.abs(offset - truth) / 2, slope + " vs " + offset);
-        // with one shot there is no slope to fit: the offset alone
-        assertEquals(NeighbourReference.fit(train, Target.RUNTIME, flat).predictLog(shots.subList(0, 1), "c5"),
-                sloped.predictLog(shots.subList(0, 1), "c5"), 1e-12);
-        // the weight survives the model file and a refit; a file without it is the offset alone
-        NeighbourReference back = NeighbourReference.fromJson(sloped.toJson(), RatioReference.fit(train, Target.RUNTIME));
-        assertEquals(slope, back.predictLog(shots, "c5"), 1e-9);
-        assertEquals(slope, sloped.refit(train).predictLog(shots, "c5"), 1e-9);
-        com.google.gson.JsonObject old = sloped.toJson();
-        old.remove("slope_shrink");
-        assertEquals(offset, NeighbourReference.fromJson(old, RatioReference.fit(train, Target.RUNTIME))
-                .predictLog(shots, "c5"), 1e-9);
-    }
 }
