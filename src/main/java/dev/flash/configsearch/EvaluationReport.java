@@ -45,6 +45,18 @@ public final class EvaluationReport {
             o.addProperty("search." + e.getKey() + ".measurements", mean(e.getValue()));
             o.addProperty("search." + e.getKey() + ".measurements.std", std(e.getValue()));
         }
+        // Regret after k measurements all chosen, the first by the training workloads' prior; and
+        // the search loop from that first measurement.
+        for (Map.Entry<String, Map<Integer, double[]>> e : s.chosenRegret().entrySet()) {
+            for (int k : shots) {
+                o.addProperty(e.getKey() + ".regret_chosen." + k, mean(e.getValue().get(k)));
+                o.addProperty(e.getKey() + ".regret_chosen." + k + ".std", std(e.getValue().get(k)));
+            }
+        }
+        for (Map.Entry<String, double[]> e : s.searchChosen().entrySet()) {
+            o.addProperty("search_chosen." + e.getKey() + ".measurements", mean(e.getValue()));
+            o.addProperty("search_chosen." + e.getKey() + ".measurements.std", std(e.getValue()));
+        }
         // > 1: random search needs that many times FLASH's measurements to get within 5% of the best.
         o.addProperty("search.random_over_flash", mean(s.search().get("random")) / mean(s.search().get("flash")));
         o.addProperty("search.random_over_flash_optimistic",
@@ -97,6 +109,18 @@ public final class EvaluationReport {
             b.append(String.format(Locale.ROOT, " %s %.1f%% +- %.1f", e.getKey(), 100 * mean(v), 100 * std(v)));
         }
         b.append(String.format(Locale.ROOT, "%n"));
+        b.append("regret from chosen shots (the first by the training workloads' prior), k =");
+        for (int k : shots) {
+            b.append(' ').append(k);
+        }
+        b.append(':');
+        for (Map.Entry<String, Map<Integer, double[]>> e : s.chosenRegret().entrySet()) {
+            b.append(' ').append(e.getKey());
+            for (int k : shots) {
+                b.append(String.format(Locale.ROOT, " %.1f%%", 100 * mean(e.getValue().get(k))));
+            }
+        }
+        b.append(String.format(Locale.ROOT, "%n"));
         for (String m : List.of("baseline", "flash")) {
             if (!Double.isNaN(PaperNumbers.of(paperDataset, m, 1))) {
                 b.append(String.format(Locale.ROOT, "%-12s", "paper " + m));
@@ -112,6 +136,11 @@ public final class EvaluationReport {
                 + "random start):", 100 * FewShotEvaluation.SEARCH_TOLERANCE));
         for (Map.Entry<String, double[]> e : s.search().entrySet()) {
             b.append(String.format(Locale.ROOT, " %s %.1f +- %.1f", e.getKey(), mean(e.getValue()), std(e.getValue())));
+        }
+        b.append(String.format(Locale.ROOT, "%n"));
+        b.append("search loop from the prior's first measurement:");
+        for (Map.Entry<String, double[]> e : s.searchChosen().entrySet()) {
+            b.append(String.format(Locale.ROOT, " %s %.1f", e.getKey(), mean(e.getValue())));
         }
         b.append(String.format(Locale.ROOT, "%n"));
         b.append("workloads evaluated per k:");

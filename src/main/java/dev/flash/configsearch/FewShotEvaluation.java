@@ -71,13 +71,19 @@ public final class FewShotEvaluation {
      * {@code deadlineMiss}: the cost-under-deadline choice ({@link #costUnderDeadline}) from the
      * same random shots, NaN when the data lacks a target. {@code adaptiveRegret}: per searcher but
      * random, and k, the regret of the pick after k measurements the searcher chose itself (the
-     * first at random) ({@link FoldModels#adaptiveRegret}).
+     * first at random) ({@link FoldModels#adaptiveRegret}). {@code chosenRegret}: per
+     * {@link #CHOSEN_SEARCHERS chosen-shot searcher} and k, the regret of the pick after k
+     * measurements chosen from the start, the first by the training workloads'
+     * {@link ConfigurationPrior}, the pick the lowest measured ({@code portfolio}: the prior's k
+     * configurations measured blind).
+     * {@code searchChosen}: the search loop from that first measurement instead of a random one.
      */
     public record Scores(Map<String, Map<Integer, double[]>> mape, Map<String, Map<Integer, double[]>> regret,
                          Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training,
                          Map<String, double[]> search, Map<String, Map<Integer, double[]>> costRegret,
                          Map<String, Map<Integer, double[]>> deadlineMiss,
-                         Map<String, Map<Integer, double[]>> adaptiveRegret) {
+                         Map<String, Map<Integer, double[]>> adaptiveRegret,
+                         Map<String, Map<Integer, double[]>> chosenRegret, Map<String, double[]> searchChosen) {
     }
 
     /**
@@ -88,7 +94,22 @@ public final class FewShotEvaluation {
     public static final List<String> SEARCHERS = List.of("flash", "flash-optimistic", "reference", "random");
 
     /** The searchers whose k chosen measurements are scored by the regret of the pick they lead to. */
-    public static final List<String> ADAPTIVE_SEARCHERS = List.of("flash", "flash-optimistic", "reference");
+    public static final List<String> ADAPTIVE_SEARCHERS = List.of("flash", "flash-optimistic", "baseline",
+            "reference");
+
+    /**
+     * Chosen shots: the adaptive searchers with their first measurement chosen too (the
+     * configuration the training workloads' {@link ConfigurationPrior} puts closest to the best),
+     * and {@code portfolio}, a non-learned reference: the prior's k configurations that together
+     * came closest to the training workloads' best, measured without looking at the results; its
+     * pick is the lowest measured.
+     */
+    public static final List<String> CHOSEN_SEARCHERS = List.of("flash", "flash-optimistic", "baseline",
+            "reference", "portfolio");
+
+    /** The search loop's contestants from the prior's first measurement. */
+    public static final List<String> CHOSEN_START_SEARCHERS = List.of("flash", "flash-optimistic", "reference",
+            "portfolio");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -139,6 +160,11 @@ public final class FewShotEvaluation {
         Map<String, Map<Integer, double[]>> costRegret = perMethod(METHODS, s);
         Map<String, Map<Integer, double[]>> deadlineMiss = perMethod(METHODS, s);
         Map<String, Map<Integer, double[]>> adaptiveRegret = perMethod(ADAPTIVE_SEARCHERS, s);
+        Map<String, Map<Integer, double[]>> chosenRegret = perMethod(CHOSEN_SEARCHERS, s);
+        Map<String, double[]> searchChosen = new LinkedHashMap<>();
+        for (String m : CHOSEN_START_SEARCHERS) {
+            searchChosen.put(m, new double[s.seeds()]);
+        }
         boolean bothTargets = true;
         Map<Integer, Integer> skipped = new LinkedHashMap<>();
         Map<Integer, Integer> evaluated = new LinkedHashMap<>();
@@ -224,7 +250,16 @@ public final class FewShotEvaluation {
                                 adaptiveRegret.get(searcher).get(k)[seed] += models.adaptiveRegret(w, first, k,
                                         searcher, s.target());
                             }
+                            for (String searcher : CHOSEN_SEARCHERS) {
+                                chosenRegret.get(searcher).get(k)[seed] += models.chosenRegret(w, k, searcher,
+                                        s.target());
+                            }
                             adaptiveCounts.get(k)[seed]++;
+                        }
+                        for (String searcher : CHOSEN_START_SEARCHERS) {
+                            searchChosen.get(searcher)[seed] += searcher.equals("portfolio")
+                                    ? models.portfolioSearch(w, s.target())
+                                    : models.search(w, models.prior.first(w), searcher, s.target());
                         }
                         if (seed == 0) {
                             searched++;
@@ -247,11 +282,18 @@ public final class FewShotEvaluation {
                 }
             }
         }
-        for (String m : ADAPTIVE_SEARCHERS) {
-            for (int k : s.shots()) {
-                for (int seed = 0; seed < s.seeds(); seed++) {
-                    adaptiveRegret.get(m).get(k)[seed] /= Math.max(1, adaptiveCounts.get(k)[seed]);
+        for (Map<String, Map<Integer, double[]>> byK : List.of(adaptiveRegret, chosenRegret)) {
+            for (Map<Integer, double[]> perK : byK.values()) {
+                for (int k : s.shots()) {
+                    for (int seed = 0; seed < s.seeds(); seed++) {
+                        perK.get(k)[seed] /= Math.max(1, adaptiveCounts.get(k)[seed]);
+                    }
                 }
+            }
+        }
+        for (double[] v : searchChosen.values()) {
+            for (int seed = 0; seed < v.length; seed++) {
+                v[seed] /= Math.max(1, searched);
             }
         }
         for (double[] v : search.values()) {
@@ -260,7 +302,7 @@ public final class FewShotEvaluation {
             }
         }
         return new Scores(mape, regret, skipped, evaluated, training, search, costRegret, deadlineMiss,
-                adaptiveRegret);
+                adaptiveRegret, chosenRegret, searchChosen);
     }
 
     private static Map<String, Map<Integer, double[]>> perMethod(List<String> methods, Settings s) {
@@ -402,6 +444,8 @@ public final class FewShotEvaluation {
     static final class FoldModels {
         final Settings settings;
         final RatioReference reference;
+        /** Where the training workloads were near their best: the chosen shots' first measurement. */
+        final ConfigurationPrior prior;
         /** FLASH's attention over the fold's training workloads (temperature pairs weighted on them). */
         NeighbourReference attention;
         /** Transfer learning's fine-tuning, chosen by the sweep. */
@@ -410,13 +454,15 @@ public final class FewShotEvaluation {
         final Map<FewShotEncoding.Mode, List<FlashAgentNetwork>> nets = new LinkedHashMap<>();
         final Map<FewShotEncoding.Mode, List<SupervisedTrainer.Result>> results = new LinkedHashMap<>();
 
-        private FoldModels(Settings settings, RatioReference reference) {
+        private FoldModels(Settings settings, RatioReference reference, ConfigurationPrior prior) {
             this.settings = settings;
             this.reference = reference;
+            this.prior = prior;
         }
 
         static FoldModels train(ConfigDataset data, List<Workload> train, Settings s, long seed, NDManager manager) {
-            FoldModels fm = new FoldModels(s, RatioReference.fit(train, s.target()));
+            FoldModels fm = new FoldModels(s, RatioReference.fit(train, s.target()),
+                    ConfigurationPrior.fit(train, s.target()));
             // Two training workloads watch for over-fitting; the rest train.
             List<Workload> fit = new ArrayList<>(train);
             List<Workload> validation = new ArrayList<>();
@@ -580,6 +626,16 @@ public final class FewShotEvaluation {
          * true target over the workload's best, minus 1 (as {@link #regret} for random shots).
          */
         double adaptiveRegret(Workload w, int first, int k, String searcher, Target t) {
+            return adaptiveRegret(w, first, k, searcher, t, true);
+        }
+
+        /**
+         * {@link #adaptiveRegret}; with {@code trustPredictions} false the pick is the lowest
+         * measured only: a searcher that chose its measurements has already measured what it
+         * predicted lowest, and an unmeasured configuration it predicts lower still is the one it
+         * would measure next, not one to recommend blind.
+         */
+        double adaptiveRegret(Workload w, int first, int k, String searcher, Target t, boolean trustPredictions) {
             double best = Double.POSITIVE_INFINITY;
             for (Measurement m : w.measurements()) {
                 best = Math.min(best, m.target(t));
@@ -589,7 +645,7 @@ public final class FewShotEvaluation {
                 measured.add(next(w, measured, searcher, t));
             }
             List<Integer> open = open(w, measured);
-            double[] pred = predictOpen(w, measured, open, searcher, t);
+            double[] pred = trustPredictions ? predictOpen(w, measured, open, searcher, t) : new double[0];
             double pickedValue = Double.POSITIVE_INFINITY;
             double pickedTruth = Double.NaN;
             for (int i : measured) {
@@ -605,6 +661,50 @@ public final class FewShotEvaluation {
                 }
             }
             return pickedTruth / best - 1;
+        }
+
+        /**
+         * Chosen shots: {@link #adaptiveRegret} from the prior's first configuration instead of a
+         * random one, the pick the lowest measured (chosen on the training part: log
+         * 2026-12-07-config-search-3); {@code portfolio}: the prior's k configurations, the pick
+         * the lowest measured.
+         */
+        double chosenRegret(Workload w, int k, String searcher, Target t) {
+            if (!searcher.equals("portfolio")) {
+                return adaptiveRegret(w, prior.first(w), k, searcher, t, false);
+            }
+            double best = Double.POSITIVE_INFINITY;
+            for (Measurement m : w.measurements()) {
+                best = Math.min(best, m.target(t));
+            }
+            double picked = Double.POSITIVE_INFINITY;
+            for (int i : prior.portfolio(w, k)) {
+                picked = Math.min(picked, w.get(i).target(t));
+            }
+            return picked / best - 1;
+        }
+
+        /**
+         * The search loop for the non-learned portfolio: its configurations in the greedy order
+         * (then the rest in the workload's order) until one is within 5% of the best.
+         */
+        int portfolioSearch(Workload w, Target t) {
+            double best = Double.POSITIVE_INFINITY;
+            for (Measurement m : w.measurements()) {
+                best = Math.min(best, m.target(t));
+            }
+            List<Integer> order = new ArrayList<>(prior.portfolio(w, w.size()));
+            for (int i = 0; i < w.size(); i++) {
+                if (!order.contains(i)) {
+                    order.add(i);
+                }
+            }
+            for (int n = 0; n < order.size(); n++) {
+                if (w.get(order.get(n)).target(t) <= best * (1 + SEARCH_TOLERANCE)) {
+                    return n + 1;
+                }
+            }
+            return order.size();
         }
 
         /** The unmeasured configuration of the lowest prediction (the searcher's). */
@@ -639,7 +739,8 @@ public final class FewShotEvaluation {
 
         /**
          * Log predictions of the {@code open} configurations from the {@code measured} ones:
-         * FLASH's (both flash searchers) or the reference's.
+         * FLASH's (both flash searchers), the baseline's (the mean of its per-measurement
+         * predictions) or the reference's.
          */
         private double[] predictOpen(Workload w, List<Integer> measured, List<Integer> open, String searcher,
                                      Target t) {
@@ -653,6 +754,9 @@ public final class FewShotEvaluation {
                 LogPredictor overAll = (shots, q) -> attention.predictLog(all, q);
                 return predict(FewShotEncoding.Mode.FLASH, nets.get(FewShotEncoding.Mode.FLASH),
                         all.subList(0, Math.min(context, all.size())), queries, overAll);
+            }
+            if (searcher.equals("baseline")) {
+                return predict(FewShotEncoding.Mode.BASELINE, nets.get(FewShotEncoding.Mode.BASELINE), all, queries);
             }
             for (int i = 0; i < pred.length; i++) {
                 pred[i] = reference.predictLog(all, queries.get(i).configKey());
