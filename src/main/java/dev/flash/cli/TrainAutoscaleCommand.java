@@ -169,6 +169,8 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                         spec -> new OnnxAutoscaler("flash", check, spec.sloSeconds()), s.evalSteps(), s.seed(), null);
             }
             JsonObject report = report(r, heldOut, provenance, expected);
+            // The file's digest moves with its date; this one only with the weights.
+            report.addProperty("weights_sha256", dev.flash.meta.WeightsDigest.of(out));
             Path reportFile = out.resolveSibling(out.getFileName() + ".report.json");
             Files.writeString(reportFile, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
             Files.writeString(out.resolveSibling(out.getFileName() + ".report.md"), markdown(report));
@@ -233,6 +235,10 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         md.append("- command: `").append(p.get("command").getAsString()).append("`\n");
         md.append("- seed ").append(p.get("seed").getAsLong()).append(", services: ").append(p.get("services").getAsString())
                 .append(", built ").append(p.get("date").getAsString()).append(" (").append(p.get("git").getAsString()).append(")\n");
+        if (report.has("weights_sha256")) {
+            md.append("- weights sha256 ").append(report.get("weights_sha256").getAsString())
+                    .append(" (the same seed gives the same weights: compare this, not the file's digest)\n");
+        }
         md.append(String.format(Locale.ROOT, "- training: %.0f s, %d PPO iterations of %d services x %d steps, context %d rows%n",
                 p.get("training_seconds").getAsDouble(), s.get("iterations").getAsInt(), s.get("num_envs").getAsInt(),
                 s.get("rollout_steps").getAsInt(), s.get("context_length").getAsInt()));

@@ -33,7 +33,9 @@ public final class Djl {
      * {@code COMPATIBLE} (MKL's portable path) is the default here so that MKL's choice of code
      * path is not one more source of run-to-run difference; it does not remove the divergence
      * (14 of 15 short runs and 5 of 5 full trainings of one setting agreed, 3 of 5 full
-     * trainings of another did not: docs/log/2026-11-dvfs-experiments-log.md, "Is training repeatable?"). A value
+     * trainings of another did not: docs/log/2026-11-dvfs-experiments-log.md, "Is training repeatable?"). That
+     * divergence came from a garbage collection freeing a loss constant before the backward pass,
+     * fixed in {@code PpoTrainer.scalar} (docs/log/2026-12-07-dvfs-repeatability.md). A value
      * the user set is kept.
      */
     public static final String MKL_CBWR = "MKL_CBWR";

@@ -52,6 +52,7 @@ public final class PpoTrainer {
     /** Training applications' scores and draw times, created by the first rollout of {@link #train}. */
     private ApplicationSampling.Sampler sampler;
     private long totalSteps;
+    private Runnable beforeBackward;
 
     /** One application being stepped: its environment, context and current episode. */
     private static final class Slot {
@@ -660,10 +661,13 @@ public final class PpoTrainer {
                 NDArray pg1 = advNd.neg().mul(ratio);
                 NDArray pg2 = advNd.neg().mul(ratio.clip(1 - cfg.clip(), 1 + cfg.clip()));
                 NDArray pgLoss = pg1.maximum(pg2).mean();
-                NDArray vLoss = h.value().squeeze(1).sub(retNd).square().mean().mul(0.5f);
+                NDArray vLoss = h.value().squeeze(1).sub(retNd).square().mean().mul(scalar(sub, 0.5f));
                 NDArray entMean = entropy.mean();
-                NDArray loss = pgLoss.sub(entMean.mul((float) cfg.entropyCoef()))
-                        .add(vLoss.mul((float) cfg.valueCoef()));
+                NDArray loss = pgLoss.sub(entMean.mul(scalar(sub, (float) cfg.entropyCoef())))
+                        .add(vLoss.mul(scalar(sub, (float) cfg.valueCoef())));
+                if (beforeBackward != null) {
+                    beforeBackward.run();
+                }
                 gc.backward(loss);
                 stats[0] = pgLoss.getFloat();
                 stats[1] = vLoss.getFloat();
@@ -675,6 +679,28 @@ public final class PpoTrainer {
             applyGradients(sub);
         }
         return stats;
+    }
+
+    /**
+     * A constant of the loss as a tensor of {@code sub}, which keeps it until the update is done.
+     * Not {@code NDArray.mul(Number)}: DJL makes that number a tensor over the memory of a Java
+     * direct buffer and closes it as soon as the product is made, while autograd keeps the
+     * tensor to compute the product's gradient in the backward pass. A garbage collection in
+     * between let the buffer be freed first, and that one update used whatever the freed bytes
+     * held: the rare divergence of training beside other work on the machine
+     * (docs/log/2026-12-07-dvfs-repeatability.md). The value and the arithmetic are the same.
+     */
+    private static NDArray scalar(NDManager sub, float value) {
+        return sub.create(value);
+    }
+
+    /**
+     * Runs before every backward pass, after the loss is built; null in every real training. Tests
+     * force a garbage collection there ({@code TrainingBesideGarbageCollectionTest}).
+     */
+    PpoTrainer beforeBackward(Runnable hook) {
+        this.beforeBackward = hook;
+        return this;
     }
 
     /** Clips the global gradient norm, takes an Adam step, and zeroes the gradients. */

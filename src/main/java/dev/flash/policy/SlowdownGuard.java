@@ -31,6 +31,11 @@ import java.util.List;
  * <p>With counters, the guard learns a lower bound on the phase's stalled share
  * ({@link StallShare}); to learn it when it has pinned a saturated phase near the maximum, it
  * lets one tick per phase run {@link #PROBE} lower.
+ *
+ * <p>It changes the clock no more often than it must: the clock it set last tick is kept while
+ * it loses at most {@link #HYSTERESIS} budgets beyond this tick's budget, and after a partly
+ * loaded phase it let run into saturation reads saturated, the higher clock is held
+ * {@link #SAWTOOTH_DWELL_TICKS} ticks.
  */
 public final class SlowdownGuard implements FrequencyPolicy {
 
@@ -69,6 +74,28 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * 15% of one second's work lost if it is all CPU-bound and saturated).
      */
     public static final double PROBE = 0.1;
+
+    /**
+     * How far, in budgets, the clock the guard let through last tick may lose beyond this tick's
+     * budget and still be kept (never beyond {@link #MAX_TICK_BUDGET}). Spending the budget
+     * exactly on a saturated phase whose loss lies between two table steps (2.8 GHz loses 6.7%,
+     * 2.9 GHz 3.3% on CPU-bound work) made the account alternate them every tick; kept a little
+     * longer, the lower clock runs several ticks, then the higher one as many, for the same
+     * average (the account pays back what a tick overspent). Only the account's part: a demand
+     * that rose, or the jump reserve, still raise the clock at once. 0.8 was chosen on the default
+     * held-out set (0.2, 0.4, 0.8 and 1.2 tried: 1.2 broke the budget on 8 applications;
+     * docs/log/2026-12-07-dvfs-repeatability.md).
+     */
+    public static final double HYSTERESIS = 0.8;
+
+    /**
+     * Ticks a clock is held after the guard went up because a partly loaded phase it had set
+     * just below saturation read saturated ("demand unknown") before it may go down again.
+     * Going straight back down is the sawtooth of a partly loaded phase (a change every tick);
+     * 2 (one tick more at the higher clock) was chosen on the default held-out set (1, 2 and 3
+     * tried with the hysteresis; a hold after every step up, 2-6 ticks, cost 2-6 points of share).
+     */
+    public static final int SAWTOOTH_DWELL_TICKS = 2;
 
     private final FrequencyPolicy inner;
     private final double budget;
@@ -142,22 +169,39 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 tracks[i] = track;
             }
             track.update(p, record);
-            long safe = Math.max(safeKhz(p, track.servedDemand(), track.stalled, track.tickBudget(budget)),
-                    safeKhz(p, 1, 0, track.jumpAllowance(budget)));
+            // The tick that ended saturated as the guard planned it (a known partial load set just
+            // below saturation now reads "demand unknown"): the step up that follows is a sawtooth's.
+            boolean plannedSaturation = track.demand >= 1 && track.predictedUtilization >= SlowdownEstimator.SATURATED;
+            double tickBudget = track.tickBudget(budget);
+            long safeForAccount = safeKhz(p, track.servedDemand(), track.stalled, tickBudget);
+            if (track.lastSetKhz >= policyMinKhz(p) && track.lastSetKhz < safeForAccount
+                    && SlowdownEstimator.slowdown(track.servedDemand(), track.stalled,
+                            (double) track.lastSetKhz / p.cpuinfoMaxKhz())
+                    <= Math.min(tickBudget + HYSTERESIS * budget, MAX_TICK_BUDGET * budget)) {
+                safeForAccount = track.lastSetKhz;
+            }
+            long safe = Math.max(safeForAccount, safeKhz(p, 1, 0, track.jumpAllowance(budget)));
+            boolean probing = false;
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe()) {
+                probing = true;
                 // One tick a little lower, once per phase, so the counters see how the work responds.
                 safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
                 track.probedAtMpki = p.mpki();
             }
             long asked = effectiveKhz(p.availableKhz(), d.targetKhz());
             long set = Math.max(safe, asked);
+            if (set < track.lastSetKhz && !probing && track.sawtoothUp
+                    && track.ticksSinceUp + 1 < SAWTOOTH_DWELL_TICKS) {
+                set = Math.min(track.lastSetKhz, policyMaxKhz(p)); // hold: down only after the dwell
+            }
+            track.set(set, plannedSaturation);
             track.expect((double) set / p.cpuinfoMaxKhz());
-            if (asked < safe) {
+            if (asked < set) {
                 raised++;
                 if (out == decisions) {
                     out = new ArrayList<>(decisions);
                 }
-                out.set(i, new PolicyDecision(d.policyId(), d.actionIndex(), d.actionName(), safe, d.embedding(),
+                out.set(i, new PolicyDecision(d.policyId(), d.actionIndex(), d.actionName(), set, d.embedding(),
                         d.expectedValue()));
             }
         }
@@ -235,6 +279,21 @@ public final class SlowdownGuard implements FrequencyPolicy {
             this.policyId = policyId;
         }
 
+        /** The clock the guard let through last tick (0 before one) and the ticks since it last went up. */
+        long lastSetKhz;
+        int ticksSinceUp;
+        boolean sawtoothUp;
+
+        void set(long khz, boolean afterPlannedSaturation) {
+            if (khz > lastSetKhz) {
+                ticksSinceUp = 0;
+                sawtoothUp = afterPlannedSaturation;
+            } else {
+                ticksSinceUp++;
+            }
+            lastSetKhz = khz;
+        }
+
         /** Counters are there, the phase's stalled share is not learnt and not yet probed for. */
         boolean mayProbe() {
             double mpki = stallShare.lastMpki();
@@ -294,6 +353,14 @@ public final class SlowdownGuard implements FrequencyPolicy {
         long hi = p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
         long raw = (long) Math.ceil(SlowdownEstimator.lowestSafeRatio(demand, stalled, budget) * p.cpuinfoMaxKhz());
         return FallbackController.snapUp(p.availableKhz(), Math.max(lo, Math.min(hi, raw)), hi);
+    }
+
+    private static long policyMinKhz(PolicySample p) {
+        return Math.max(1, p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz());
+    }
+
+    private static long policyMaxKhz(PolicySample p) {
+        return p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
     }
 
     /** What the actuator will set for a target: the nearest table entry (the target without a table). */

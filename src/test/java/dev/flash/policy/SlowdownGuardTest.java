@@ -102,13 +102,16 @@ class SlowdownGuardTest {
         long atMostThreeBudgets = (long) Math.ceil((1 - SlowdownGuard.MAX_TICK_BUDGET * BUDGET) * MAX);
         assertTrue(d.targetKhz() < 2_900_000, "the window's slack is used: " + d.targetKhz());
         assertTrue(d.targetKhz() >= atMostThreeBudgets, d.targetKhz() + " loses more than 3 budgets");
-        // Spent: after a run of saturated ticks at the guard's frequency the slack is gone and 2.9 GHz is back.
+        // Spent: after a run of saturated ticks at the guard's frequency the slack is gone and 2.9 GHz
+        // is back (between spells of 2.8 GHz, which the account pays for: see the hysteresis).
         long last = 0;
-        for (int t = 0; t < 40; t++) {
+        long highest = 0;
+        for (int t = 0; t < 60; t++) {
             last = guard.apply(record(sample(last == 0 ? d.targetKhz() : last, 1.0, Double.NaN, Double.NaN, TABLE)),
                     List.of(decision(MIN))).get(0).targetKhz();
+            highest = t >= 40 ? Math.max(highest, last) : highest;
         }
-        assertTrue(last >= 2_900_000, "slack spent: " + last);
+        assertTrue(highest >= 2_900_000, "slack spent: " + highest);
     }
 
     @Test
@@ -252,6 +255,51 @@ class SlowdownGuardTest {
         assertTrue(conservative >= measured, conservative + " < " + measured);
         assertTrue(conservative > measured || conservative == MAX,
                 "the jump's full loss at the floor leaves less budget: " + conservative + " vs " + measured);
+    }
+
+    @Test
+    void spendingTheBudgetBetweenTwoTableStepsAlternatesEveryFewTicksNotEveryTick() {
+        // Saturated CPU-bound work, no counters: 2.9 GHz loses 3.3%, 2.8 GHz 6.7%; the account
+        // spends the 5% budget by alternating them. The model always asks for the floor.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = MAX;
+        int changes = 0;
+        double lost = 0;
+        int ticks = 240;
+        for (int t = 0; t < ticks; t++) {
+            long next = guard.apply(record(sample(cur, 1.0, Double.NaN, Double.NaN, TABLE)), List.of(decision(MIN)))
+                    .get(0).targetKhz();
+            if (t >= 60) {
+                changes += next != cur ? 1 : 0;
+                lost += 1 - (double) next / MAX;
+            }
+            cur = next;
+        }
+        int counted = ticks - 60;
+        assertTrue(changes <= counted / 3, changes + " changes in " + counted + " ticks");
+        assertEquals(BUDGET, lost / counted, 0.01, "the budget is still what is spent on average");
+    }
+
+    @Test
+    void aKnownPartLoadThatTheGuardLetSaturateIsNotRevisitedAtOnce() {
+        // 87% of a CPU at fmax, CPU-bound: the guard lets it run just below saturation (its loss
+        // within budget); the next tick reads saturated ("demand unknown") and goes up. It then
+        // holds the higher clock one tick more before going down again.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = MAX;
+        java.util.List<Long> set = new java.util.ArrayList<>();
+        for (int t = 0; t < 40; t++) {
+            double demand = 0.87;
+            double util = Math.min(1, demand * MAX / cur);
+            cur = guard.apply(record(sample(cur, util, Double.NaN, Double.NaN, TABLE)), List.of(decision(MIN)))
+                    .get(0).targetKhz();
+            set.add(cur);
+        }
+        for (int t = 2; t < set.size(); t++) {
+            boolean wentDown = set.get(t) < set.get(t - 1);
+            boolean wentUpJustBefore = set.get(t - 1) > set.get(t - 2);
+            assertTrue(!(wentDown && wentUpJustBefore), "down right after an up at tick " + t + ": " + set);
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import dev.flash.meta.Djl;
 import dev.flash.meta.IterationMetrics;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.PpoTrainer;
+import dev.flash.meta.WeightsDigest;
 import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
@@ -250,6 +251,8 @@ public final class DvfsTrainJob {
 
             report = report(req, s, apps, appsSource, sha256(appsText), provenance, main, compared, baselines,
                     Files.size(req.out()), sha256(Files.readAllBytes(req.out())));
+            // The file's digest moves with its date and --out path; this one only with the weights.
+            report.getAsJsonObject("model").addProperty("weights_sha256", WeightsDigest.of(req.out()));
             report.add("checks", checked);
         }
         Path json = req.out().resolveSibling(req.out().getFileName() + ".report.json");

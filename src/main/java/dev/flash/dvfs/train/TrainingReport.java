@@ -28,7 +28,9 @@ final class TrainingReport {
                 .append(" training, ").append(a.get("test").getAsInt()).append(" held out\n");
         JsonObject m = r.getAsJsonObject("model");
         b.append("- Model: ").append(m.get("file").getAsString()).append(", ").append(m.get("bytes").getAsLong())
-                .append(" bytes, sha256 ").append(m.get("sha256").getAsString(), 0, 16).append("...\n");
+                .append(" bytes, sha256 ").append(m.get("sha256").getAsString(), 0, 16).append("...")
+                .append(m.has("weights_sha256") ? ", weights sha256 " + m.get("weights_sha256").getAsString().substring(0, 16)
+                        + "... (compare this one between runs)" : "").append("\n");
         JsonObject env = r.getAsJsonObject("environment");
         b.append("- Environment: ").append(env.get("node").getAsString()).append("; ")
                 .append(env.get("episode_steps").getAsInt()).append(" steps of ")
