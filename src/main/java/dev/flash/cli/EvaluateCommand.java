@@ -274,7 +274,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         OperatorEvaluation.RunStats stats = OperatorEvaluation.run(
                 guard ? ModelEvaluation.GUARDED_AGENT : ModelEvaluation.MODEL_AGENT, agent,
                 nodeSpec, test.get(index), seconds, OperatorEvaluation.appSeed(seed, index),
-                policy.description().contextLayout(), policy.description().actions().size(), rows::add);
+                policy.description().contextLayout(), policy.featureSet(), policy.description().actions().size(),
+                rows::add);
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("model", model);

@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
             "  flash sim apps --out apps.json && flash train dvfs --apps apps.json --encoder gru",
             "  flash train dvfs --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
             "  flash train dvfs --context-windows 1,1,2,4,8,16,32 --out /tmp/windows.onnx",
+            "  flash train dvfs --signal-dropout 0.3 --signal-mask --out /tmp/vm.onnx   (for nodes without PMU/RAPL)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainDvfsCommand implements Callable<Integer> {
@@ -101,6 +102,13 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                     + "then states in flash.tolerated_missing that it runs without them (default: 0, every signal "
                     + "present).")
     Double signalDropout;
+
+    @Option(names = "--signal-mask",
+            description = "Tell the model which signal groups the node lacks: three more state features "
+                    + "(missing_pmu, missing_rapl, missing_schedstat), 1 when the node reports the group "
+                    + "unavailable. Meant with --signal-dropout, without which they are always 0 in training. "
+                    + "flashd and flash evaluate dvfs fill them from what the node reports missing.")
+    boolean signalMask;
 
     @Option(names = "--constraint", paramLabel = "penalty|lagrangian", defaultValue = "penalty",
             description = "How training treats the 5%% slowdown budget: penalty (reward = saving - 6 * overrun) or "
@@ -192,7 +200,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update, List.of(new IdleHostCheck()));
         DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
                 quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"), overBudgetTarget,
-                layout);
+                layout, signalMask);
         DvfsTrainJob.Outcome outcome;
         try {
             outcome = job.run(req);

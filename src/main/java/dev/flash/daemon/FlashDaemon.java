@@ -5,6 +5,7 @@ import dev.flash.actuate.ActuationMode;
 import dev.flash.actuate.ForeignChange;
 import dev.flash.actuate.ForeignChangeException;
 import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatureSet;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.dvfs.DvfsReward;
 import dev.flash.policy.DecisionException;
@@ -153,9 +154,10 @@ public final class FlashDaemon {
     /** Per cpufreq policy: what the loop remembers between ticks. Allocated on hotplug only. */
     private static final class PolicyState {
         final int id;
-        final float[] features = new float[DvfsFeatures.COUNT];
+        /** This tick's state in the chosen model's layout ({@link PolicyProvider.Selection#features()}). */
+        float[] features = new float[DvfsFeatures.COUNT];
         /** Features of the previous tick: the state in which {@link #lastActionIndex} was taken. */
-        final float[] previousFeatures = new float[DvfsFeatures.COUNT];
+        float[] previousFeatures = new float[DvfsFeatures.COUNT];
         final float[] embeddingHead = new float[EMBEDDING_HEAD];
         final DriftDetector drift = new DriftDetector();
         PolicySample sample;
@@ -209,9 +211,9 @@ public final class FlashDaemon {
     public static TrajectoryRecorder defaultRecorder(PolicyProvider.Selection s) {
         int actions = s.actionCount() > 0 ? s.actionCount() : DvfsActions.DEFAULT.size();
         if (s.contextLength() > 0 && !s.contextLayout().isFlat()) {
-            return new TrajectoryBuffer(s.contextLayout(), DvfsFeatures.COUNT, actions);
+            return new TrajectoryBuffer(s.contextLayout(), s.features().count(), actions);
         }
-        return new TrajectoryBuffer(Math.max(1, s.contextLength()), DvfsFeatures.COUNT, actions);
+        return new TrajectoryBuffer(Math.max(1, s.contextLength()), s.features().count(), actions);
     }
 
     public void setTickListener(TickListener listener) {
@@ -465,14 +467,20 @@ public final class FlashDaemon {
     /** Appends each policy's completed transition to its FLASH context. */
     private void extendContexts(TelemetryRecord record) {
         List<PolicySample> present = record.policies();
+        DvfsFeatureSet layout = selection == null ? DvfsFeatureSet.PLAIN : selection.features();
         for (int i = 0; i < present.size(); i++) {
             PolicySample p = present.get(i);
             PolicyState ps = byIndex[i];
+            if (ps.features.length != layout.count()) { // another model's layout: only on a model change
+                ps.features = new float[layout.count()];
+                ps.previousFeatures = new float[layout.count()];
+                ps.hasPrevious = false;
+            }
             // The row is the transition that just completed: (state in which last tick's action
             // was taken, that action, the context reward of the interval it governed), exactly
             // what the trainer's ContextBuffer.add(state, action, contextReward) records.
             System.arraycopy(ps.features, 0, ps.previousFeatures, 0, ps.features.length);
-            DvfsFeatures.extract(p, record, ps.features, 0);
+            layout.extract(p, record, ps.features, 0);
             float reward = DvfsReward.of(p, record);
             if (ps.hasPrevious && record.intervalSeconds() > 0) {
                 recorder.append(p.id(), ps.previousFeatures, ps.lastActionIndex, reward);

@@ -1,5 +1,6 @@
 package dev.flash.daemon;
 
+import dev.flash.dvfs.DvfsFeatureSet;
 import dev.flash.policy.ContextLayout;
 import dev.flash.policy.FrequencyPolicy;
 import dev.flash.policy.SignalNeeds;
@@ -76,15 +77,27 @@ public interface PolicyProvider extends AutoCloseable {
      *                          while the node lacks one
      * @param contextLayout     which transitions the context rows hold (the flat layout of
      *                          {@code contextLength} rows unless the model states windows)
+     * @param features          the state layout the model reads, and so the state part of its
+     *                          context rows (null: {@link DvfsFeatureSet#PLAIN})
      */
     record Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
                      int actionCount, double expectedReward, double expectedRewardStd, String reason,
-                     String sha256, SignalNeeds signals, ContextLayout contextLayout) {
+                     String sha256, SignalNeeds signals, ContextLayout contextLayout, DvfsFeatureSet features) {
 
         public Selection {
             if (contextLayout == null) {
                 contextLayout = ContextLayout.flat(Math.max(0, contextLength));
             }
+            if (features == null) {
+                features = DvfsFeatureSet.PLAIN;
+            }
+        }
+
+        public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
+                         int actionCount, double expectedReward, double expectedRewardStd, String reason,
+                         String sha256, SignalNeeds signals, ContextLayout contextLayout) {
+            this(policy, modelName, agent, contextLength, actionCount, expectedReward, expectedRewardStd, reason,
+                    sha256, signals, contextLayout, null);
         }
 
         public Selection(FrequencyPolicy policy, String modelName, String agent, int contextLength,
@@ -109,7 +122,8 @@ public interface PolicyProvider extends AutoCloseable {
         /** A model that passed validation, described by its own metadata. */
         public static Selection of(FrequencyPolicy policy, ModelDescription d, String name) {
             return new Selection(policy, name, d.agent(), d.contextLength(), d.actions().size(),
-                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256(), d.signals(), d.contextLayout());
+                    d.expectedReward(), d.expectedRewardStd(), null, d.sha256(), d.signals(), d.contextLayout(),
+                    DvfsFeatureSet.of(d.features()));
         }
 
         public static Selection none(String reason) {

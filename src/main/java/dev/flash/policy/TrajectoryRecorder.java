@@ -14,7 +14,7 @@ public interface TrajectoryRecorder extends TrajectoryContexts {
     /**
      * Appends one row for the policy. Must not allocate (called every tick).
      *
-     * @param state       features of the state the action was taken in ({@code DvfsFeatures.COUNT} floats)
+     * @param state       features of the state the action was taken in (the model's feature count: {@code DvfsFeatureSet.count()})
      * @param actionIndex index of that action, -1 when unknown (all-zero one-hot)
      * @param reward      {@code DvfsReward.of(...)} for the interval that just ended
      */

@@ -198,14 +198,15 @@ class TrainDvfsCommandTest {
     }
 
     @Test
-    void aModelTrainedWithDropoutAndTheConstraintSaysSo() throws Exception {
+    void aModelTrainedWithDropoutTheMaskAndTheConstraintSaysSo() throws Exception {
         Path model = dir.resolve("c/dvfs.onnx");
         Run r = run("train", "dvfs", "--quick", "--iterations", "2", "--seed", "3", "--apps",
                 smallPopulation().toString(), "--out", model.toString(), "--json", "--signal-dropout", "0.5",
-                "--constraint", "lagrangian", "--over-budget-target", "0.07");
+                "--signal-mask", "--constraint", "lagrangian", "--over-budget-target", "0.07");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         JsonObject env = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("environment");
         assertEquals(0.5, env.get("signal_dropout").getAsDouble(), 0);
+        assertTrue(env.get("signal_mask").getAsBoolean(), env.toString());
         String method = env.getAsJsonObject("constraint").get("method").getAsString();
         assertTrue(method.contains("Lagrangian") && method.contains("0.07"), env.toString());
         try (OnnxModel loaded = OnnxModel.load(model)) {
@@ -213,6 +214,7 @@ class TrainDvfsCommandTest {
             assertTrue(d.reward().contains("Lagrangian"), d.reward());
             assertTrue(d.signals().tolerated().containsAll(dev.flash.telemetry.SignalGroups.DROPPABLE),
                     "tolerates every dropped group: " + d.signals());
+            assertEquals(dev.flash.dvfs.DvfsFeatureSet.WITH_MASK.names(), d.features());
         }
     }
 

@@ -45,6 +45,13 @@ public final class TestModels {
         float nanAboveFeature = Float.NaN;
         int preferredAction = -1;
         long seed = 1;
+        List<String> features = FEATURES;
+
+        /** State features (and so the state part of a context row) other than {@link #FEATURES}. */
+        public Spec features(List<String> names) {
+            features = List.copyOf(names);
+            return this;
+        }
 
         public Spec metadata(String key, String value) {
             metadataOverrides.put(key, value);
@@ -125,7 +132,12 @@ public final class TestModels {
 
     /** The contract metadata of the valid DVFS model. */
     public static Map<String, String> dvfsMetadata() {
-        List<String> columns = new ArrayList<>(FEATURES);
+        return dvfsMetadata(FEATURES);
+    }
+
+    /** The contract metadata of a valid DVFS model reading {@code features}. */
+    public static Map<String, String> dvfsMetadata(List<String> features) {
+        List<String> columns = new ArrayList<>(features);
         for (String a : ACTIONS) {
             columns.add("action_" + a);
         }
@@ -134,7 +146,7 @@ public final class TestModels {
         m.put(ModelContract.META_CONTRACT_VERSION, ModelContract.VERSION);
         m.put(ModelContract.META_AGENT, ModelContract.AGENT_DVFS);
         m.put(ModelContract.META_KIND, ModelContract.KIND_RL);
-        m.put(ModelContract.META_FEATURES, String.join(",", FEATURES));
+        m.put(ModelContract.META_FEATURES, String.join(",", features));
         m.put(ModelContract.META_ACTIONS, String.join(",", ACTIONS));
         m.put(ModelContract.META_CONTEXT_LENGTH, Integer.toString(CONTEXT_LENGTH));
         m.put(ModelContract.META_CONTEXT_COLUMNS, String.join(",", columns));
@@ -148,7 +160,7 @@ public final class TestModels {
     }
 
     static OnnxGraphBuilder builder(Spec spec) {
-        int f = FEATURES.size();
+        int f = spec.features.size();
         int a = spec.declaredActionWidth == null ? ACTIONS.size() : spec.declaredActionWidth;
         int w = f + ACTIONS.size() + 1;
         int c = CONTEXT_LENGTH;
@@ -220,7 +232,7 @@ public final class TestModels {
         g.node("MatMul").inputs("head_h", "value_w").outputs("value_xw");
         g.node("Add").inputs("value_xw", "value_b").outputs(ModelContract.OUT_VALUE);
 
-        Map<String, String> meta = dvfsMetadata();
+        Map<String, String> meta = dvfsMetadata(spec.features);
         meta.putAll(spec.metadataOverrides);
         spec.removedKeys.forEach(meta::remove);
         g.metadata(meta);

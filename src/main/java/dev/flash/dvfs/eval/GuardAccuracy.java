@@ -52,7 +52,7 @@ public final class GuardAccuracy {
             List<Double> expected = new ArrayList<>();
             long[] table = node.frequencyTable();
             OperatorEvaluation.run(ModelEvaluation.GUARDED_AGENT, n -> guard, node, apps.get(i), seconds,
-                    OperatorEvaluation.appSeed(seed, i), policy.description().contextLayout(),
+                    OperatorEvaluation.appSeed(seed, i), policy.description().contextLayout(), policy.featureSet(),
                     policy.description().actions().size(), row -> {
                         rows.add(row);
                         long set = SlowdownGuard.effectiveKhz(table, row.targetKhz());

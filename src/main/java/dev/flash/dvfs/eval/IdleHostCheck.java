@@ -49,7 +49,7 @@ public final class IdleHostCheck implements DvfsTrainJob.ModelCheck {
         int actions = model.description().actions().size();
         long seed = OperatorEvaluation.appSeed(SEED, 0);
         OperatorEvaluation.RunStats own = OperatorEvaluation.run(ModelEvaluation.MODEL_AGENT, n -> model, node, APP,
-                SECONDS, seed, model.description().contextLayout(), actions, null);
+                SECONDS, seed, model.description().contextLayout(), model.featureSet(), actions, null);
         OperatorEvaluation.RunStats perf = OperatorEvaluation.run("performance", refs.get("performance"), node, APP,
                 SECONDS, seed, 0, actions);
         OperatorEvaluation.RunStats oracle = OperatorEvaluation.run("oracle", refs.get("oracle"), node, APP,

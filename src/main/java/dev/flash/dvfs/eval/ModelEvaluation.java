@@ -77,7 +77,7 @@ public final class ModelEvaluation {
                 return agent.create(n);
             });
         }
-        return OperatorEvaluation.evaluate(agents, contexts, policy.description().actions().size(),
+        return OperatorEvaluation.evaluate(agents, contexts, policy.featureSet(), policy.description().actions().size(),
                 node, apps, seconds, seed, progress);
     }
 

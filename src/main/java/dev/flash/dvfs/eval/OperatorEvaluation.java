@@ -1,6 +1,6 @@
 package dev.flash.dvfs.eval;
 
-import dev.flash.dvfs.DvfsFeatures;
+import dev.flash.dvfs.DvfsFeatureSet;
 import dev.flash.dvfs.DvfsReward;
 import dev.flash.policy.DecisionException;
 import dev.flash.policy.FallbackController;
@@ -143,20 +143,30 @@ public final class OperatorEvaluation {
      */
     public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
                                long seed, ContextLayout context, int actionCount, Trace trace) {
+        return run(agentName, agent, nodeSpec, app, seconds, seed, context, DvfsFeatureSet.PLAIN, actionCount, trace);
+    }
+
+    /**
+     * {@link #run} with context rows whose state part is in {@code features}' layout (the model's
+     * {@code OnnxDvfsPolicy.featureSet()}), as the daemon writes them for that model.
+     */
+    public static RunStats run(String agentName, Agent agent, NodeSpec nodeSpec, AppSpec app, double seconds,
+                               long seed, ContextLayout context, DvfsFeatureSet features, int actionCount,
+                               Trace trace) {
         SimulatedNode node = new SimulatedNode(nodeSpec, List.of(app), seed);
         FrequencyPolicy policy = agent.create(node);
         FallbackController fallback = new FallbackController();
         TrajectoryContexts contexts = TrajectoryContexts.EMPTY;
         TrajectoryBuffer buffer = null;
         if (context.rows() > 0) {
-            buffer = new TrajectoryBuffer(context, DvfsFeatures.COUNT, actionCount);
+            buffer = new TrajectoryBuffer(context, features.count(), actionCount);
             contexts = buffer;
         }
         int n = node.policyCount();
         int[] lastAction = new int[n];
         java.util.Arrays.fill(lastAction, -1);
-        float[][] previousFeatures = new float[n][DvfsFeatures.COUNT];
-        float[] features = new float[DvfsFeatures.COUNT];
+        float[][] previousFeatures = new float[n][features.count()];
+        float[] state = new float[features.count()];
         int ticks = (int) Math.round(seconds / TICK_SECONDS);
         double energy = 0;
         double work = 0;
@@ -187,11 +197,11 @@ public final class OperatorEvaluation {
                 // taken, that action, the reward of the interval it governed).
                 for (PolicySample p : record.policies()) {
                     int a = lastAction[p.id()];
-                    DvfsFeatures.extract(p, record, features, 0);
+                    features.extract(p, record, state, 0);
                     if (a >= 0 && record.intervalSeconds() > 0) {
                         buffer.append(p.id(), previousFeatures[p.id()], a, DvfsReward.of(p, record));
                     }
-                    System.arraycopy(features, 0, previousFeatures[p.id()], 0, features.length);
+                    System.arraycopy(state, 0, previousFeatures[p.id()], 0, state.length);
                 }
             }
             List<PolicyDecision> decisions;
@@ -303,6 +313,16 @@ public final class OperatorEvaluation {
      */
     public static Report evaluate(Map<String, Agent> agents, Map<String, ContextLayout> contextLayouts, int actionCount,
                                   NodeSpec node, List<AppSpec> apps, double seconds, long seed, Progress progress) {
+        return evaluate(agents, contextLayouts, DvfsFeatureSet.PLAIN, actionCount, node, apps, seconds, seed, progress);
+    }
+
+    /**
+     * {@link #evaluate} with the agents that keep a context writing its rows in {@code features}'
+     * layout (the model's).
+     */
+    public static Report evaluate(Map<String, Agent> agents, Map<String, ContextLayout> contextLayouts,
+                                  DvfsFeatureSet features, int actionCount, NodeSpec node, List<AppSpec> apps,
+                                  double seconds, long seed, Progress progress) {
         if (apps.isEmpty()) {
             throw new IllegalArgumentException("no applications to evaluate on");
         }
@@ -313,7 +333,8 @@ public final class OperatorEvaluation {
             List<RunStats> list = new ArrayList<>();
             for (int i = 0; i < apps.size(); i++) {
                 list.add(run(e.getKey(), e.getValue(), node, apps.get(i), seconds, appSeed(seed, i),
-                        contextLayouts.getOrDefault(e.getKey(), ContextLayout.flat(0)), actionCount, null));
+                        contextLayouts.getOrDefault(e.getKey(), ContextLayout.flat(0)), features, actionCount,
+                        null));
                 if (progress != null) {
                     progress.onRun(e.getKey(), apps.get(i).name());
                 }

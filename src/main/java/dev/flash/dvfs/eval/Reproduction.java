@@ -310,7 +310,7 @@ public final class Reproduction {
             double seconds = episodes * flashSettings.env().episodeSteps() * DvfsEnvironment.STEP_SECONDS;
             dev.flash.policy.ContextLayout c = fp.description().contextLayout();
             return OperatorEvaluation.evaluate(agents, Map.of("flash", c, ModelEvaluation.GUARDED_AGENT, c),
-                    fp.description().actions().size(), node, heldOut, seconds, seed,
+                    fp.featureSet(), fp.description().actions().size(), node, heldOut, seconds, seed,
                     (agent, app) -> progress.step(agent + " on " + app));
         }
     }

@@ -2,6 +2,7 @@ package dev.flash.dvfs.train;
 
 import dev.flash.actuate.ActuationException;
 import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatureSet;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.dvfs.DvfsReward;
 import dev.flash.meta.RlEnvironment;
@@ -35,7 +36,8 @@ import java.util.SplittableRandom;
  * ({@code util_avg}, {@code util_dev}) has seen the application by then, as a running daemon's
  * has. Then {@link Options#episodeSteps()} steps of {@link #STEP_SECONDS}.
  *
- * <p><b>Step.</b> Observation = {@link DvfsFeatures#extract} of the policy's record. Action i =
+ * <p><b>Step.</b> Observation = {@link DvfsFeatures#extract} of the policy's record (followed by
+ * the missing-signal mask with {@link Options#signalMask()}, {@link DvfsFeatureSet}). Action i =
  * {@link DvfsActions#DEFAULT}[i] on the {@link DvfsActions#DEFAULT_LEVELS}-level ladder, turned
  * into a frequency by {@link DvfsActions#targetKhz} and written through the node's actuator,
  * exactly as {@code OnnxDvfsPolicy} does in the daemon. The context reward is
@@ -84,13 +86,21 @@ public final class DvfsEnvironment implements RlEnvironment {
      *                               ({@link SignalGroups#DROPPABLE}), that the episode runs without
      *                               it, reported as a real node reports it (0: never; the random
      *                               stream is then the one without the option)
+     * @param signalMask             observations in the {@link DvfsFeatureSet#WITH_MASK} layout: the
+     *                               model is told which groups the episode runs without
      */
     public record Options(int episodeSteps, double budget, double kappa, double randomStartProbability,
-                          int levels, double switchPenalty, double signalDropout) implements java.io.Serializable {
+                          int levels, double switchPenalty, double signalDropout, boolean signalMask)
+            implements java.io.Serializable {
 
         public Options(int episodeSteps, double budget, double kappa, double randomStartProbability, int levels,
                        double switchPenalty) {
             this(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty, 0);
+        }
+
+        public Options(int episodeSteps, double budget, double kappa, double randomStartProbability, int levels,
+                       double switchPenalty, double signalDropout) {
+            this(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty, signalDropout, false);
         }
 
         public Options {
@@ -123,23 +133,37 @@ public final class DvfsEnvironment implements RlEnvironment {
         }
 
         public Options withEpisodeSteps(int steps) {
-            return new Options(steps, budget, kappa, randomStartProbability, levels, switchPenalty, signalDropout);
+            return new Options(steps, budget, kappa, randomStartProbability, levels, switchPenalty, signalDropout,
+                    signalMask);
         }
 
         public Options withKappa(double k) {
-            return new Options(episodeSteps, budget, k, randomStartProbability, levels, switchPenalty, signalDropout);
+            return new Options(episodeSteps, budget, k, randomStartProbability, levels, switchPenalty, signalDropout,
+                    signalMask);
         }
 
         public Options withRandomStartProbability(double p) {
-            return new Options(episodeSteps, budget, kappa, p, levels, switchPenalty, signalDropout);
+            return new Options(episodeSteps, budget, kappa, p, levels, switchPenalty, signalDropout, signalMask);
         }
 
         public Options withSignalDropout(double p) {
-            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty, p);
+            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty, p,
+                    signalMask);
+        }
+
+        public Options withSignalMask(boolean mask) {
+            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, switchPenalty,
+                    signalDropout, mask);
         }
 
         public Options withSwitchPenalty(double p) {
-            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, p, signalDropout);
+            return new Options(episodeSteps, budget, kappa, randomStartProbability, levels, p, signalDropout,
+                    signalMask);
+        }
+
+        /** The state layout of the observations (and so of the model's feature names). */
+        public DvfsFeatureSet features() {
+            return signalMask ? DvfsFeatureSet.WITH_MASK : DvfsFeatureSet.PLAIN;
         }
     }
 
@@ -205,7 +229,7 @@ public final class DvfsEnvironment implements RlEnvironment {
 
     @Override
     public int observationSize() {
-        return DvfsFeatures.COUNT;
+        return options.features().count();
     }
 
     @Override
@@ -362,6 +386,6 @@ public final class DvfsEnvironment implements RlEnvironment {
     }
 
     private float[] observation() {
-        return DvfsFeatures.extract(policy(), record);
+        return options.features().extract(policy(), record);
     }
 }

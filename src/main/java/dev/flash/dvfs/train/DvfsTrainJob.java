@@ -59,11 +59,21 @@ public final class DvfsTrainJob {
      *                      budget (null: {@link SlowdownConstraint.Config#defaults()}'s)
      * @param contextWindows the context as windows of transitions ({@link ContextLayout}), or null for
      *                      the flat layout of {@code contextLength} rows
+     * @param signalMask    observations with the missing-signal mask
+     *                      ({@link dev.flash.dvfs.DvfsFeatureSet#WITH_MASK})
      */
     public record Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                           Integer contextLength, boolean quick, boolean compare, String commandLine,
                           Double signalDropout, boolean lagrangian, Double overBudgetTarget,
-                          ContextLayout contextWindows) {
+                          ContextLayout contextWindows, boolean signalMask) {
+        public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
+                       Integer contextLength, boolean quick, boolean compare, String commandLine,
+                       Double signalDropout, boolean lagrangian, Double overBudgetTarget,
+                       ContextLayout contextWindows) {
+            this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, signalDropout,
+                    lagrangian, overBudgetTarget, contextWindows, false);
+        }
+
         public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                        Integer contextLength, boolean quick, boolean compare, String commandLine,
                        Double signalDropout, boolean lagrangian, Double overBudgetTarget) {
@@ -142,6 +152,9 @@ public final class DvfsTrainJob {
         }
         if (req.signalDropout() != null) {
             s = s.withSignalDropout(req.signalDropout());
+        }
+        if (req.signalMask()) {
+            s = s.withSignalMask(true);
         }
         if (req.lagrangian()) {
             SlowdownConstraint.Config c = SlowdownConstraint.Config.defaults();
@@ -334,6 +347,7 @@ public final class DvfsTrainJob {
         p.addProperty("context_length", s.contextLength());
         p.addProperty("context_windows", s.contextLayout().key());
         p.addProperty("signal_dropout", s.env().signalDropout());
+        p.addProperty("signal_mask", s.env().signalMask());
         p.addProperty("constraint", s.constraint() == null ? "fixed penalty kappa " + s.env().kappa()
                 : s.constraint().describe(s.env().budget()));
         p.addProperty("trainer", "PPO (CleanRL-style) + FLASH context encoder, DJL " + Djl.ENGINE + " "
@@ -372,6 +386,7 @@ public final class DvfsTrainJob {
         env.addProperty("kappa", s.env().kappa());
         env.addProperty("reward", DvfsEnvironment.rewardDefinition(s.env()));
         env.addProperty("signal_dropout", s.env().signalDropout());
+        env.addProperty("signal_mask", s.env().signalMask());
         if (s.constraint() != null) {
             JsonObject c = new JsonObject();
             c.addProperty("method", s.constraint().describe(s.env().budget()));

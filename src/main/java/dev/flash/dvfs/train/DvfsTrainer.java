@@ -221,6 +221,11 @@ public final class DvfsTrainer {
             return withEnv(env.withSignalDropout(p));
         }
 
+        /** Observations with the missing-signal mask ({@link DvfsEnvironment.Options#signalMask}). */
+        public Settings withSignalMask(boolean mask) {
+            return withEnv(env.withSignalMask(mask));
+        }
+
         public Settings withContextResetProbability(double p) {
             return edit(b -> b.contextResetProbability = p);
         }
@@ -296,7 +301,7 @@ public final class DvfsTrainer {
         }
 
         public NetworkConfig network() {
-            NetworkConfig base = NetworkConfig.rl(DvfsFeatures.COUNT, DvfsActions.DEFAULT.size(), contextLength,
+            NetworkConfig base = NetworkConfig.rl(env.features().count(), DvfsActions.DEFAULT.size(), contextLength,
                     encoder, embeddingSize);
             NetworkConfig net = base.withEncoder(encoder, encoderHidden, embeddingSize).withHidden(baseHidden);
             return contextLayout.isFlat() ? net : net.withContextLayout(contextLayout);
@@ -399,13 +404,16 @@ public final class DvfsTrainer {
 
     /** The contract metadata of a DVFS model trained with {@code s}. */
     public static OnnxExport.Metadata metadata(Settings s, double[] contextReward, String provenanceJson) {
-        return new OnnxExport.Metadata(ModelContract.AGENT_DVFS, DvfsFeatures.NAMES, DvfsActions.DEFAULT,
-                OnnxExport.rlContextColumns(DvfsFeatures.NAMES, DvfsActions.DEFAULT),
+        List<String> features = s.env().features().names();
+        return new OnnxExport.Metadata(ModelContract.AGENT_DVFS, features, DvfsActions.DEFAULT,
+                OnnxExport.rlContextColumns(features, DvfsActions.DEFAULT),
                 DvfsEnvironment.rewardDefinition(s.env())
                         + (s.constraint() == null ? "" : "; overrun weight: " + s.constraint().describe(s.env().budget()))
                         + (s.env().signalDropout() > 0 ? "; trained with signal dropout " + s.env().signalDropout()
                                 + " per episode and group (" + String.join(",", dev.flash.telemetry.SignalGroups.DROPPABLE)
-                                + ")" : ""),
+                                + ")" : "")
+                        + (s.env().signalMask() ? "; told which groups are missing (" + String.join(",",
+                                features.subList(DvfsFeatures.COUNT, features.size())) + ")" : ""),
                 contextReward[0], contextReward[1], provenanceJson,
                 "{\"levels\":" + s.env().levels() + ",\"budget\":" + s.env().budget() + ",\"kappa\":"
                         + s.env().kappa() + ",\"period_s\":" + DvfsEnvironment.STEP_SECONDS + "}",

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.flash.dvfs.DvfsActions;
+import dev.flash.dvfs.DvfsFeatureSet;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.policy.DecisionException;
 import dev.flash.policy.FrequencyPolicy;
@@ -23,8 +24,10 @@ import java.util.List;
  * buffer), the most probable action of each row (deterministic argmax; ties go to the first
  * action), and its target frequency on the model's ladder via {@link DvfsActions#targetKhz}.
  *
- * <p>At construction the model must match this environment: its feature names must equal
- * {@link DvfsFeatures#NAMES} in order, and every action must be a known DVFS move; the ladder
+ * <p>At construction the model must match this environment: its feature names must equal one of
+ * the {@link DvfsFeatureSet} layouts in order ({@link DvfsFeatures#NAMES}, or those followed by
+ * the missing-signal mask), which then decides the state it is fed, and every action must be a
+ * known DVFS move; the ladder
  * size comes from {@code flash.params} key {@code levels} (default
  * {@link DvfsActions#DEFAULT_LEVELS}). A mismatch is a {@link ModelRejectedException} naming the
  * feature or action. Non-finite outputs at run time are a {@link DecisionException}, and the
@@ -35,6 +38,7 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
     private final OnnxModel model;
     private final ModelDescription description;
     private final int levels;
+    private final DvfsFeatureSet features;
 
     /** Takes ownership of {@code model} (closes it on reject and on {@link #close()}). */
     public OnnxDvfsPolicy(OnnxModel model) throws ModelRejectedException {
@@ -42,6 +46,7 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
         this.description = model.description();
         try {
             this.levels = checkAgainstEnvironment(description);
+            this.features = DvfsFeatureSet.of(description.features());
         } catch (ModelRejectedException e) {
             model.close();
             throw e;
@@ -68,15 +73,8 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
             throw new ModelRejectedException(file, "a DVFS model must be of kind " + ModelContract.KIND_RL
                     + ", this one is " + d.kind());
         }
-        List<String> expected = DvfsFeatures.NAMES;
-        for (int i = 0; i < Math.max(expected.size(), d.features().size()); i++) {
-            String want = i < expected.size() ? expected.get(i) : null;
-            String got = i < d.features().size() ? d.features().get(i) : null;
-            if (want == null || !want.equals(got)) {
-                throw new ModelRejectedException(file, "feature mismatch at position " + i + ": model has '"
-                        + (got == null ? "(none)" : got) + "', this flash computes '"
-                        + (want == null ? "(none)" : want) + "' (expected " + String.join(",", expected) + ")");
-            }
+        if (DvfsFeatureSet.of(d.features()) == null) {
+            throw new ModelRejectedException(file, featureMismatch(d.features()));
         }
         int levels = DvfsActions.DEFAULT_LEVELS;
         JsonObject params = d.paramsJson();
@@ -102,6 +100,39 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
         return levels;
     }
 
+    /**
+     * Names the first position where {@code got} leaves the layout it is closest to (the one
+     * sharing the longest prefix; the plain one on a tie) and lists the layouts this flash reads.
+     */
+    private static String featureMismatch(List<String> got) {
+        DvfsFeatureSet closest = DvfsFeatureSet.PLAIN;
+        int closestPrefix = -1;
+        for (DvfsFeatureSet s : DvfsFeatureSet.values()) {
+            int prefix = commonPrefix(s.names(), got);
+            if (prefix > closestPrefix) {
+                closest = s;
+                closestPrefix = prefix;
+            }
+        }
+        List<String> want = closest.names();
+        int i = closestPrefix;
+        String w = i < want.size() ? want.get(i) : null;
+        String g = i < got.size() ? got.get(i) : null;
+        return "feature mismatch at position " + i + ": model has '" + (g == null ? "(none)" : g)
+                + "', this flash computes '" + (w == null ? "(none)" : w) + "' (expected "
+                + String.join(",", DvfsFeatureSet.PLAIN.names()) + ", or that followed by "
+                + String.join(",", DvfsFeatureSet.WITH_MASK.names().subList(DvfsFeatures.COUNT,
+                        DvfsFeatureSet.MAX_COUNT)) + ")";
+    }
+
+    private static int commonPrefix(List<String> a, List<String> b) {
+        int i = 0;
+        while (i < a.size() && i < b.size() && a.get(i).equals(b.get(i))) {
+            i++;
+        }
+        return i;
+    }
+
     @Override
     public String name() {
         return description.name();
@@ -109,6 +140,11 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
 
     public ModelDescription description() {
         return description;
+    }
+
+    /** The state layout the model reads (its feature names decide). */
+    public DvfsFeatureSet featureSet() {
+        return features;
     }
 
     /** Frequency ladder size the model was trained with. */
@@ -138,7 +174,7 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
             batch = model.batch(n);
             for (int i = 0; i < n; i++) {
                 PolicySample p = policies.get(i);
-                DvfsFeatures.extract(p, record, batch.state, i * f);
+                features.extract(p, record, batch.state, i * f);
                 if (c > 0) {
                     contexts.copyInto(p.id(), batch.context, batch.mask, i * c, c, w);
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.flash.dvfs.DvfsFeatureSet;
 import dev.flash.dvfs.DvfsFeatures;
 import dev.flash.meta.Djl;
 import dev.flash.meta.ApplicationSet.Split;
@@ -78,6 +79,37 @@ class SignalDropoutTest {
         try (OnnxModel model = OnnxModel.load(file)) {
             assertEquals(Set.copyOf(SignalGroups.DROPPABLE), model.description().signals().tolerated());
             assertEquals(Set.of(SignalGroups.CPUFREQ), model.description().signals().required());
+        }
+    }
+
+    /**
+     * With the mask the exported model names the masked layout, loads as one, and runs on a node
+     * without pmu and rapl as {@code flash evaluate dvfs --drop-signals} runs it.
+     */
+    @Test
+    void aTinyTrainingWithTheMaskExportsAModelThatReadsIt(@TempDir Path dir) throws Exception {
+        DvfsTrainer.Settings s = DvfsTrainer.Settings.quick(7).withIterations(1).withSignalDropout(0.5)
+                .withSignalMask(true);
+        DvfsApplications apps = new DvfsApplications(dev.flash.sim.AppPopulation.sample(6, 7, 0.34),
+                DvfsEnvironment.defaultNode(), s.env());
+        Path file = dir.resolve("mask.onnx");
+        try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
+            DvfsTrainer.Result r = DvfsTrainer.train(apps, s, m, (it, total) -> { });
+            assertEquals(DvfsFeatureSet.MAX_COUNT, r.settings().network().stateSize());
+            DvfsTrainer.export(r, "{}", file);
+        }
+        try (dev.flash.policy.onnx.OnnxDvfsPolicy policy = dev.flash.policy.onnx.OnnxDvfsPolicy.load(file)) {
+            assertEquals(DvfsFeatureSet.WITH_MASK.names(), policy.description().features());
+            assertEquals(DvfsFeatureSet.WITH_MASK, policy.featureSet());
+            assertTrue(policy.description().reward().contains("missing_pmu"), policy.description().reward());
+            var d = policy.description();
+            dev.flash.dvfs.eval.OperatorEvaluation.RunStats run = dev.flash.dvfs.eval.OperatorEvaluation.run("flash",
+                    n -> {
+                        n.dropSignals(Set.of(SignalGroups.PMU, SignalGroups.RAPL), "test");
+                        return policy;
+                    }, dev.flash.sim.SimSpec.embeddedDefault().node(), apps.app(Split.TEST, 0), 10, 3,
+                    d.contextLayout(), policy.featureSet(), d.actions().size(), null);
+            assertEquals(0, run.fallbackTicks(), "the model decides every tick");
         }
     }
 }
