@@ -40,7 +40,8 @@ import java.util.function.Function;
  * base agent. The reward is the operator's cost ({@link AutoscaleReward}); with a core budget
  * ({@link Settings#withCoreBudget}) the allocated core-seconds are constrained to HPA's on each
  * training episode ({@link CoreBudget}). Off by default: through the utilization guard HPA's
- * cores are not reachable and the constrained policy collapsed to one move (docs/log).
+ * cores were not reachable and the constrained policy collapsed to one move; behind the HPA
+ * floor ({@link Settings#guard}) they are, but the policy collapsed again (docs/log).
  */
 public final class AutoscaleTrainer {
     private AutoscaleTrainer() {
