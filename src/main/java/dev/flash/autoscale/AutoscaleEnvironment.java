@@ -10,7 +10,7 @@ import java.util.Random;
  * steps of the service's load from a random point of its trace, starting from a random
  * allocation (half to twice what its load needs at 70% utilization on one of 0.25 to 8 cores),
  * so that the agent learns to correct a badly sized workload as well as to follow its load. Every
- * move goes through the {@link UtilizationGuard}, as it does when the model is deployed. The
+ * move goes through the {@link MoveGuard} the model is trained and deployed behind. The
  * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
  * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
  * set up as an operator sets it up ({@link OperatorRun}), and allocated cores are priced by the
@@ -37,6 +37,7 @@ public final class AutoscaleEnvironment implements RlEnvironment {
     private StepMetrics last;
     private double rateBeforeLast;
     private CoreBudget budget;
+    private MoveGuard guard = MoveGuard.DEFAULT;
     /** HPA beside the agent in a constrained episode: its own copy of the service. */
     private HpaReference hpa;
     private SimulatedService hpaService;
@@ -116,7 +117,7 @@ public final class AutoscaleEnvironment implements RlEnvironment {
 
     @Override
     public Step step(int action) {
-        Allocation next = UtilizationGuard.apply(last, rateBeforeLast,
+        Allocation next = guard.apply(last, rateBeforeLast,
                 ScalingAction.of(action).apply(last, service.allocation(), bounds), bounds);
         service.allocate(next);
         double rate = trace.rate(start + t);
@@ -149,6 +150,11 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         hpaLast = hpaService.step(rate);
         hpaCoreSeconds += hpaLast.coreSeconds();
         hpaMisses += hpaLast.sloMisses();
+    }
+
+    /** Every move passes {@code g} (default {@link MoveGuard#DEFAULT}). */
+    public void guardWith(MoveGuard g) {
+        this.guard = g;
     }
 
     /**

@@ -49,6 +49,11 @@ public final class CoreBudget {
         return logConfig(1.0, 0.5, 0.95, 20.0, 5);
     }
 
+    /** {@link #defaults()} with the budget at {@code ratio} x HPA's core-seconds instead of 0.95. */
+    public static LagrangeMultiplier.Config withRatio(double ratio) {
+        return logConfig(1.0, 0.5, ratio, 20.0, 5);
+    }
+
     /** The config of the multiplier on {@code ln(lambda / MIN_PRICE)} for a price starting at {@code initial}. */
     public static LagrangeMultiplier.Config logConfig(double initial, double rate, double target, double max,
                                                       int warmUp) {

@@ -6,7 +6,7 @@ import dev.flash.autoscale.ScalingAction.Bounds;
 /**
  * An autoscaler driven by a FLASH policy network (DJL in training, ONNX Runtime when deployed):
  * it keeps the workload's trajectory and takes the most probable action, through the
- * {@link UtilizationGuard}.
+ * {@link MoveGuard} the model was trained behind.
  */
 public abstract class LearnedAutoscaler implements Autoscaler {
 
@@ -16,9 +16,11 @@ public abstract class LearnedAutoscaler implements Autoscaler {
     private final int contextLength;
     private final float[] ctx;
     private final float[] mask;
+    private final MoveGuard guard;
 
-    protected LearnedAutoscaler(String name, double sloSeconds, int contextLength) {
+    protected LearnedAutoscaler(String name, double sloSeconds, int contextLength, MoveGuard guard) {
         this.name = name;
+        this.guard = guard;
         this.sloSeconds = sloSeconds;
         this.contextLength = contextLength;
         this.trajectory = new WorkloadTrajectory(contextLength);
@@ -49,7 +51,7 @@ public abstract class LearnedAutoscaler implements Autoscaler {
         }
         int action = argmax(probabilities(state, ctx, mask));
         trajectory.acted(state, action);
-        return UtilizationGuard.apply(last, previousRate, ScalingAction.of(action).apply(last, now, bounds), bounds);
+        return guard.apply(last, previousRate, ScalingAction.of(action).apply(last, now, bounds), bounds);
     }
 
     static int argmax(float[] p) {

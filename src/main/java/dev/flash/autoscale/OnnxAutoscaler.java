@@ -27,7 +27,15 @@ public final class OnnxAutoscaler extends LearnedAutoscaler {
      *                   workload is
      */
     public OnnxAutoscaler(String name, OnnxModel model, double sloSeconds, boolean useContext) {
-        super(name, sloSeconds, model.description().contextLength());
+        this(name, model, sloSeconds, useContext, MoveGuard.ofCheckedModel(model.description()));
+    }
+
+    /**
+     * @param guard the safety layer its moves pass: the one the model was trained behind
+     *              ({@link MoveGuard#ofModel}) unless an evaluation asks what another one does
+     */
+    public OnnxAutoscaler(String name, OnnxModel model, double sloSeconds, boolean useContext, MoveGuard guard) {
+        super(name, sloSeconds, model.description().contextLength(), guard);
         this.model = model;
         this.useContext = useContext;
         this.emptyMask = new float[model.description().contextLength()];
@@ -45,6 +53,7 @@ public final class OnnxAutoscaler extends LearnedAutoscaler {
         if (!d.actions().equals(ScalingAction.NAMES)) {
             throw new ModelRejectedException(d.file(), "actions " + d.actions() + " are not " + ScalingAction.NAMES);
         }
+        MoveGuard.ofModel(d);
     }
 
     @Override

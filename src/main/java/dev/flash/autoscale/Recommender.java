@@ -41,8 +41,12 @@ public final class Recommender {
     private final Map<String, Workload> workloads = new HashMap<>();
     private final List<Known> known = new ArrayList<>();
 
+    /** The safety layer the model was trained behind. */
+    private final MoveGuard guard;
+
     public Recommender(OnnxModel model) {
         this.model = model;
+        this.guard = MoveGuard.ofCheckedModel(model.description());
         this.contextLength = model.description().contextLength();
     }
 
@@ -66,7 +70,7 @@ public final class Recommender {
         }
         for (ServiceSpec spec : services) {
             float[][] last = new float[1][];
-            LearnedAutoscaler probe = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), contextLength) {
+            LearnedAutoscaler probe = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), contextLength, guard) {
                 @Override
                 protected float[] probabilities(float[] state, float[] context, float[] mask) {
                     OnnxModel.Batch b = OnnxAutoscaler.infer(model, state, context, mask);
@@ -106,7 +110,7 @@ public final class Recommender {
         w.trajectory.acted(state, action);
         ScalingAction a = ScalingAction.of(action);
         Allocation now = m.allocation();
-        Allocation next = m.bounds().clamp(now, UtilizationGuard.apply(step, previousRate, a.apply(step, now, m.bounds()), m.bounds()));
+        Allocation next = m.bounds().clamp(now, guard.apply(step, previousRate, a.apply(step, now, m.bounds()), m.bounds()));
         int rows = contextLength > 0 ? w.trajectory.context().filled() : 0;
         if (!explain) {
             return new Recommendation(m.workload(), a, next, rows, null, null);

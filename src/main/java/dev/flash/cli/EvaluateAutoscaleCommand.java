@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.flash.autoscale.InvalidInputException;
 import dev.flash.autoscale.LoadTrace;
+import dev.flash.autoscale.MoveGuard;
 import dev.flash.autoscale.OnnxAutoscaler;
 import dev.flash.autoscale.OperatorRun;
 import dev.flash.autoscale.ServicePopulation;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Option;
             "  flash evaluate autoscale --model models/autoscale-flash.onnx",
             "  flash evaluate autoscale --model m.onnx --trace nasa.txt.bz2 --interval 1 --json",
             "  flash evaluate autoscale --model m.onnx --without-context   (what the context is worth)",
+            "  flash evaluate autoscale --model m.onnx --guard utilization (the model behind another guard)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class EvaluateAutoscaleCommand implements Callable<Integer> {
@@ -84,6 +86,11 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
                     + "adaptation), to measure what the context is worth.")
     boolean withoutContext;
 
+    @Option(names = "--guard", paramLabel = "ID",
+            description = "Serve the model behind this guard instead of the one it was trained behind (its params' "
+                    + "'guard'; 'utilization' for models without it): hpa-floor or utilization. An ablation.")
+    String guard;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -107,11 +114,20 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
                     load = load.window(0, steps);
                 }
             }
+            MoveGuard g;
+            try {
+                g = guard == null ? MoveGuard.ofModel(m.description()) : MoveGuard.of(guard);
+            } catch (IllegalArgumentException e) {
+                System.err.println("flash evaluate autoscale: --guard: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             List<ServiceComparison> rows = AutoscaleTrainer.compare(test,
-                    spec -> new OnnxAutoscaler("flash", m, spec.sloSeconds(), !withoutContext), steps == 0 ? 480 : steps, seed, load);
+                    spec -> new OnnxAutoscaler("flash", m, spec.sloSeconds(), !withoutContext, g), steps == 0 ? 480 : steps,
+                    seed, load);
             JsonObject out = comparisonJson(rows);
             out.addProperty("model", model.toString());
             out.addProperty("load", load == null ? "synthetic per service" : load.source());
+            out.addProperty("guard", g.id() + (guard == null ? "" : " (--guard; not the model's own)"));
             out.addProperty("context", withoutContext ? "empty at every step (ablation)" : "the workload's last steps");
             if (json) {
                 System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(out));

@@ -38,12 +38,14 @@ import picocli.CommandLine.Spec;
             "",
             "Every 60 s step the agent moves one service: no-op, scale out (a quarter of its replicas,",
             "at least one), scale in (to the replicas that would have run the last step at 60%%), scale",
-            "up or down (CPU limit per replica x1.25 or /1.25); a guard then keeps the predicted",
-            "utilization at or below 0.8 (docs/autoscale.md). The reward is minus the operator's bill:",
+            "up or down (CPU limit per replica x1.25 or /1.25); a guard then raises the replicas to",
+            "what HPA would set on the same step when HPA would scale out (--guard hpa-floor, the",
+            "default; docs/autoscale.md). The guard's id is written to the model, which is served behind",
+            "it. The reward is minus the operator's bill:",
             "allocated cores plus missed requests, a miss priced at 100x the cores that serve a request",
             "at 70%% (an operator promising 99%% counts 1%% missed as a doubled bill). --core-budget",
-            "constrains each episode's core-seconds to 0.95x those of HPA run on the same episode",
-            "(PPO-Lagrangian: a learned core price). PPO trains the agent and its context encoder",
+            "constrains each episode's core-seconds to --core-budget-ratio x those of HPA run on the same",
+            "episode (PPO-Lagrangian: a learned core price). PPO trains the agent and its context encoder",
             "together across the training services, so the frozen model adapts to a new service from",
             "its recent steps.",
             "",
@@ -55,6 +57,7 @@ import picocli.CommandLine.Spec;
             "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
             "  flash train autoscale --core-budget --out /tmp/budget.onnx   (HPA's cores as a constraint)",
+            "  flash train autoscale --guard utilization --out /tmp/u.onnx  (the guard before 2026-12-07 night)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -84,10 +87,19 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--core-budget", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "Constrain each training episode's core-seconds to 0.95x HPA's on the same episode "
-                    + "(a learned core price; off by default: through the utilization guard the budget is not "
-                    + "reachable and the policy collapses, docs/log/2026-12-07-autoscale-constraint.md).")
+            description = "Constrain each training episode's core-seconds to --core-budget-ratio x HPA's on the same "
+                    + "episode (a learned core price; off by default, docs/autoscale.md).")
     boolean coreBudget;
+
+    @Option(names = "--core-budget-ratio", paramLabel = "R",
+            description = "The budget as a share of HPA's core-seconds, in (0, 2] (default: 0.95).")
+    Double coreBudgetRatio;
+
+    @Option(names = "--guard", paramLabel = "ID", defaultValue = "hpa-floor",
+            description = "The safety layer every move passes, in training and when served: hpa-floor (never fewer "
+                    + "replicas than HPA would set when it scales out) or utilization (predicted utilization <= 0.8, "
+                    + "the guard before 2026-12-07 night) (default: ${DEFAULT-VALUE}).")
+    String guard;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -102,6 +114,15 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (context != null && (context < 0 || context > 256)) {
             return usage("--context must be in [0, 256], got " + context);
+        }
+        if (coreBudgetRatio != null && !(coreBudgetRatio > 0 && coreBudgetRatio <= 2)) {
+            return usage("--core-budget-ratio must be in (0, 2], got " + coreBudgetRatio);
+        }
+        if (coreBudgetRatio != null && !coreBudget) {
+            return usage("--core-budget-ratio needs --core-budget");
+        }
+        if (!dev.flash.autoscale.MoveGuard.IDS.contains(guard)) {
+            return usage("--guard must be one of " + dev.flash.autoscale.MoveGuard.IDS + ", got '" + guard + "'");
         }
         if (services != null && !java.nio.file.Files.isRegularFile(services)) {
             return usage("--services: no such file: " + services);
@@ -133,8 +154,10 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             s = s.withIterations(iterations);
         }
         if (coreBudget) {
-            s = s.withCoreBudget(dev.flash.autoscale.CoreBudget.defaults());
+            s = s.withCoreBudget(coreBudgetRatio == null ? dev.flash.autoscale.CoreBudget.defaults()
+                    : dev.flash.autoscale.CoreBudget.withRatio(coreBudgetRatio));
         }
+        s = s.withGuard(dev.flash.autoscale.MoveGuard.of(guard));
         if (context != null) {
             s = s.withContextLength(context);
         }
@@ -207,6 +230,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             curve.add(p);
         }
         report.add("curve", curve);
+        settings.addProperty("guard", r.settings().guard().id() + ": " + r.settings().guard().definition());
         settings.addProperty("reward", dev.flash.autoscale.AutoscaleReward.DEFINITION);
         settings.addProperty("core_budget", r.settings().coreBudget() == null ? "none"
                 : dev.flash.autoscale.CoreBudget.describe(r.settings().coreBudget()));

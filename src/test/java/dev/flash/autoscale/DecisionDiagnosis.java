@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Reads a model's decisions against HPA's on TRAINING services: how often it takes each move,
- * the utilization and CPU limit it runs at, with or without the guard. Run:
+ * the utilization and CPU limit it runs at, with or without the guard it was trained behind. Run:
  * java -cp ... dev.flash.autoscale.DecisionDiagnosis MODEL.onnx [services] [raw|guarded|capped]
  */
 public final class DecisionDiagnosis {
@@ -22,6 +22,7 @@ public final class DecisionDiagnosis {
         List<ServiceSpec> train = ServicePopulation.split(ServicePopulation.sample(200, 7, 0.2), ServiceSpec.TRAIN);
         try (OnnxModel model = OnnxModel.load(Path.of(args[0]))) {
             int c = model.description().contextLength();
+            MoveGuard guard = MoveGuard.ofModel(model.description());
             double[] totals = new double[6];
             for (int i = 0; i < n; i++) {
                 ServiceSpec spec = train.get(i);
@@ -61,7 +62,7 @@ public final class DecisionDiagnosis {
                                 && now.replicas() < bounds.maxReplicas()) {
                             move = now;
                         }
-                        return UtilizationGuard.apply(last, prev, move, bounds);
+                        return guard.apply(last, prev, move, bounds);
                     }
                 };
                 OperatorRun f = OperatorRun.run(agent, spec, load, 1000 + i);

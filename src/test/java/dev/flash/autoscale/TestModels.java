@@ -23,6 +23,14 @@ public final class TestModels {
      * actor's last bias makes that action win whatever the input.
      */
     public static Path write(Path dir, int c, int favoured) throws IOException {
+        return write(dir, c, favoured, MoveGuard.DEFAULT.id());
+    }
+
+    /**
+     * As {@link #write(Path, int, int)}, the model's params naming {@code guard} as the guard it
+     * was trained behind (null: no such key, as in every model made before there was a choice).
+     */
+    public static Path write(Path dir, int c, int favoured, String guard) throws IOException {
         Djl.init();
         try (NDManager manager = NDManager.newBaseManager()) {
             AutoscaleTrainer.Settings s = AutoscaleTrainer.Settings.quick(3).withContextLength(c);
@@ -34,9 +42,13 @@ public final class TestModels {
                 b[favoured] = 50f;
                 bias.set(b);
             }
-            Path file = dir.resolve("autoscale-test-" + c + "-" + favoured + ".onnx");
-            Files.write(file, OnnxExport.toBytes(net, AutoscaleTrainer.metadata(s, 0.5, "{\"command\":\"test\"}"),
-                    ModelContract.ENCODING_ROWS));
+            Path file = dir.resolve("autoscale-test-" + c + "-" + favoured + "-" + guard + ".onnx");
+            OnnxExport.Metadata m = AutoscaleTrainer.metadata(s, 0.5, "{\"command\":\"test\"}");
+            String own = ",\"" + MoveGuard.PARAM + "\":\"" + s.guard().id() + "\"";
+            String params = m.paramsJson().replace(own, guard == null ? "" : ",\"" + MoveGuard.PARAM + "\":\"" + guard + "\"");
+            m = new OnnxExport.Metadata(m.agent(), m.features(), m.actions(), m.contextColumns(), m.reward(),
+                    m.expectedReward(), m.expectedRewardStd(), m.provenanceJson(), params, m.signals());
+            Files.write(file, OnnxExport.toBytes(net, m, ModelContract.ENCODING_ROWS));
             return file;
         }
     }

@@ -50,6 +50,12 @@ class AutoscaleCommandsTest {
         assertTrue(e.get("core_seconds_vs_hpa").getAsDouble() > 0);
         JsonObject hpa = e.getAsJsonObject("totals").getAsJsonObject("hpa");
         assertTrue(hpa.get("requests").getAsLong() > 0);
+        assertEquals("hpa-floor", e.get("guard").getAsString(), "served behind the guard it was trained behind");
+        java.io.ByteArrayOutputStream ablation = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(ablation, "evaluate", "autoscale", "--model", model.toString(), "--services",
+                services.toString(), "--steps", "30", "--guard", "utilization", "--json"), ablation.toString());
+        assertTrue(JsonParser.parseString(ablation.toString()).getAsJsonObject().get("guard").getAsString()
+                .startsWith("utilization (--guard"), ablation.toString());
     }
 
     @Test
@@ -85,6 +91,12 @@ class AutoscaleCommandsTest {
                     "--trace", trace.toString(), "--out", dir.resolve("r").toString()));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
                     "--model", dir.resolve("missing.onnx").toString(), "--out", dir.resolve("r").toString()));
+            // an unknown guard, or a budget ratio without the budget, before anything is trained
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale", "--guard", "hope"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--core-budget-ratio", "1"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model",
+                    model.toString(), "--guard", "hope"));
             // train autoscale names a missing services file, before the training stack loads
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
                     "--services", dir.resolve("missing-services.json").toString()));

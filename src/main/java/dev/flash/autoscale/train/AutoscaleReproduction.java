@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.flash.autoscale.AutoscaleFeatures;
 import dev.flash.autoscale.AutoscaleReward;
 import dev.flash.autoscale.LoadTrace;
+import dev.flash.autoscale.MoveGuard;
 import dev.flash.autoscale.OnnxAutoscaler;
 import dev.flash.autoscale.ServiceSpec;
 import dev.flash.autoscale.train.AutoscaleTrainer.ServiceComparison;
@@ -54,7 +55,7 @@ public final class AutoscaleReproduction {
     }
 
     /**
-     * Part of every expert's cache key, with the feature names and the reward's definition: bump it
+     * Part of every expert's cache key, with the feature names, the reward's and the guard's definitions: bump it
      * when the simulated service or the environment changes what a service's episodes look like.
      */
     public static final String SIMULATOR_VERSION = "autoscale-sim/2026-12-07b";
@@ -182,7 +183,14 @@ public final class AutoscaleReproduction {
         double cpu0 = processCpuSeconds();
         Djl.init();
         AutoscaleTrainer.Settings settings = plan.settings();
-        AutoscaleServices apps = new AutoscaleServices(population, plan.episodeSteps());
+        if (flashModel != null) {
+            // every contestant and expert moves behind the guard the measured model was trained behind
+            try (OnnxModel m = OnnxModel.load(flashModel)) {
+                OnnxAutoscaler.check(m.description());
+                settings = settings.withGuard(MoveGuard.ofModel(m.description()));
+            }
+        }
+        AutoscaleServices apps = new AutoscaleServices(population, plan.episodeSteps()).guardedBy(settings.guard());
         int tests = Math.min(plan.testServices(), apps.size(Split.TEST));
         if (tests == 0) {
             throw new IllegalArgumentException("no held-out (\"test\") services");
@@ -244,7 +252,8 @@ public final class AutoscaleReproduction {
             String config = String.join("|", expertNet.toString(), expertPpo.withSeed(0).toString(),
                     plateau.toString(), "episode=" + plan.episodeSteps(), "eval=" + budget.evalEpisodes(),
                     "seed=" + plan.seed());
-            String env = String.join(",", AutoscaleFeatures.NAMES) + "|" + AutoscaleReward.DEFINITION;
+            String env = String.join(",", AutoscaleFeatures.NAMES) + "|" + AutoscaleReward.DEFINITION + "|guard="
+                    + settings.guard().definition();
             List<ServiceSpec> held = apps.services(Split.TEST);
             Yardstick.Experts experts = Yardstick.cachedExperts(apps, cache, i -> ExpertCache.key(SIMULATOR_VERSION,
                     env, serviceContent(held.get(i)), config), expertNet, expertPpo, plateau, DO_NOTHING, budget,

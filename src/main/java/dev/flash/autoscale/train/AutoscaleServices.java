@@ -2,6 +2,7 @@ package dev.flash.autoscale.train;
 
 import dev.flash.autoscale.AutoscaleEnvironment;
 import dev.flash.autoscale.CoreBudget;
+import dev.flash.autoscale.MoveGuard;
 import dev.flash.autoscale.ServicePopulation;
 import dev.flash.autoscale.ServiceSpec;
 import dev.flash.meta.ApplicationSet;
@@ -16,17 +17,31 @@ public final class AutoscaleServices implements ApplicationSet {
     private final int episodeSteps;
     /** Constrains the training environments (null: the operator's cost at a fixed core price). */
     private final CoreBudget budget;
+    /** The safety layer every environment's moves pass. */
+    private final MoveGuard guard;
 
+    /** Every service of {@code all}, behind {@link MoveGuard#DEFAULT}. */
     public AutoscaleServices(List<ServiceSpec> all, int episodeSteps) {
         this(ServicePopulation.split(all, ServiceSpec.TRAIN), ServicePopulation.split(all, ServiceSpec.TEST),
-                episodeSteps, null);
+                episodeSteps, null, MoveGuard.DEFAULT);
     }
 
-    private AutoscaleServices(List<ServiceSpec> train, List<ServiceSpec> test, int episodeSteps, CoreBudget budget) {
+    private AutoscaleServices(List<ServiceSpec> train, List<ServiceSpec> test, int episodeSteps, CoreBudget budget,
+                              MoveGuard guard) {
         this.train = train;
         this.test = test;
         this.episodeSteps = episodeSteps;
         this.budget = budget;
+        this.guard = guard;
+    }
+
+    /** The same services, every environment's moves behind {@code g}. */
+    public AutoscaleServices guardedBy(MoveGuard g) {
+        return new AutoscaleServices(train, test, episodeSteps, budget, g);
+    }
+
+    public MoveGuard guard() {
+        return guard;
     }
 
     /**
@@ -34,7 +49,7 @@ public final class AutoscaleServices implements ApplicationSet {
      * {@code b} ({@link AutoscaleEnvironment#constrainWith}); held-out ones keep the operator's cost.
      */
     public AutoscaleServices constrainTrainingWith(CoreBudget b) {
-        return new AutoscaleServices(train, test, episodeSteps, b);
+        return new AutoscaleServices(train, test, episodeSteps, b, guard);
     }
 
     public List<ServiceSpec> services(Split split) {
@@ -54,6 +69,7 @@ public final class AutoscaleServices implements ApplicationSet {
     @Override
     public RlEnvironment environment(Split split, int index, long seed) {
         AutoscaleEnvironment env = new AutoscaleEnvironment(services(split).get(index), null, episodeSteps, seed);
+        env.guardWith(guard);
         if (budget != null && split == Split.TRAIN) {
             env.constrainWith(budget);
         }

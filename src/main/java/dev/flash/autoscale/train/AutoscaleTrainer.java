@@ -9,6 +9,7 @@ import dev.flash.autoscale.CoreBudget;
 import dev.flash.autoscale.HpaReference;
 import dev.flash.autoscale.HpaVpaReference;
 import dev.flash.autoscale.LoadTrace;
+import dev.flash.autoscale.MoveGuard;
 import dev.flash.autoscale.OperatorRun;
 import dev.flash.autoscale.ScalingAction;
 import dev.flash.autoscale.ServiceSpec;
@@ -39,7 +40,8 @@ import java.util.function.Function;
  * base agent. The reward is the operator's cost ({@link AutoscaleReward}); with a core budget
  * ({@link Settings#withCoreBudget}) the allocated core-seconds are constrained to HPA's on each
  * training episode ({@link CoreBudget}). Off by default: through the utilization guard HPA's
- * cores are not reachable and the constrained policy collapsed to one move (docs/log).
+ * cores were not reachable and the constrained policy collapsed to one move; behind the HPA
+ * floor ({@link Settings#guard}) they are, but the policy collapsed again (docs/log).
  */
 public final class AutoscaleTrainer {
     private AutoscaleTrainer() {
@@ -57,9 +59,11 @@ public final class AutoscaleTrainer {
      * @param evalSteps     steps of held-out load each autoscaler is evaluated on
      * @param coreBudget    HPA's core-seconds as a constraint with a learned core price
      *                      ({@link CoreBudget}); null: the operator's cost at the fixed rate
+     * @param guard         the safety layer every move passes, in training and wherever the model
+     *                      is served (written to the model's params)
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
-                           int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget) {
+                           int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard) {
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -67,25 +71,32 @@ public final class AutoscaleTrainer {
          * (about 1.5 s of CPU per iteration), not tuned: see docs/autoscale.md.
          */
         public static Settings defaults(long seed) {
-            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null);
+            return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null,
+                    MoveGuard.DEFAULT);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
-            return new Settings(seed, 3, 8, 4, 20, 20, 40, null);
+            return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT);
         }
 
         public Settings withIterations(int n) {
-            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget);
+            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard);
         }
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
         public Settings withCoreBudget(LagrangeMultiplier.Config c) {
-            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c);
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard);
         }
 
         public Settings withContextLength(int c) {
-            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget);
+            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard);
+        }
+
+        /** Trains (and serves) behind {@code g}. */
+        public Settings withGuard(MoveGuard g) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
+                    coreBudget, g);
         }
 
         public NetworkConfig network() {
@@ -122,6 +133,7 @@ public final class AutoscaleTrainer {
     public static List<double[]> trainConstrained(PpoTrainer trainer, AutoscaleServices services, Settings s,
                                                   Function<AutoscaleServices, dev.flash.meta.ApplicationSet> wrap,
                                                   PpoTrainer.Progress progress) {
+        services = services.guardedBy(s.guard());
         if (s.coreBudget() == null) {
             trainer.train(wrap.apply(services), progress);
             return List.of();
@@ -185,7 +197,7 @@ public final class AutoscaleTrainer {
                         + ",\"min_cpu\":" + ScalingAction.MIN_CPU_LIMIT + ",\"max_cpu\":" + ScalingAction.MAX_CPU_LIMIT
                         + ",\"kappa\":" + AutoscaleReward.KAPPA + ",\"miss_price\":" + AutoscaleReward.MISS_PRICE
                         + ",\"core_budget\":\"" + (s.coreBudget() == null ? "none" : CoreBudget.describe(s.coreBudget()))
-                        + "\"}");
+                        + "\",\"" + MoveGuard.PARAM + "\":\"" + s.guard().id() + "\"}");
     }
 
     /**

@@ -1,0 +1,102 @@
+package dev.flash.autoscale;
+
+import dev.flash.autoscale.ScalingAction.Allocation;
+import dev.flash.autoscale.ScalingAction.Bounds;
+
+/**
+ * The safety layer whose floor is HPA itself: a learned move may not leave fewer replicas than
+ * the Kubernetes HPA would set on the same observation, and it is free everywhere else. The
+ * operator's goal is fewer missed requests than HPA at no more core-seconds; the earlier
+ * {@link UtilizationGuard} (rate extrapolation, x1.5 on saturation, the limit grown at the
+ * maximum replicas) allocated more than HPA on its own, so no policy behind it could meet it
+ * (docs/log/2026-12-07-autoscale-constraint.md).
+ *
+ * <p>HPA is a rule with no state beyond its scale-down stabilization window, so what it would
+ * desire after one step is computed from that step alone ({@link HpaReference#desired}'s rule):
+ * <pre>
+ *   u       = busy share of the ready replicas ({@link UtilizationGuard#busyShare}: utilization over
+ *             a CPU request of c(L) = min(L, 1) + 0.5 x max(0, L - 1) cores, the limit itself at or below one core)
+ *   ratio   = u x c(L) / c(L') / 0.7                   HPA's ratio at the proposed limit L'
+ *   HPA scales out when ratio &gt; 1.1 (its tolerance), pods not yet ready counted at 0% (the
+ *   scale-out dropped when that brings the ratio within the tolerance), to ceil(replicas x ratio)
+ *   floor   = that count when HPA scales out; otherwise ceil(u x ready x c(L) / (0.77 x c(L'))),
+ *             the fewest replicas HPA would not scale out of at the next step
+ * </pre>
+ * So when HPA would scale out the move gets at least HPA's replicas, and a learned scale-in goes
+ * through as far as HPA's own band allows, without HPA's five-minute wait. What it never does:
+ * extrapolate the rate, inflate a saturated step's work, or grow the CPU limit (HPA does none of
+ * these; the policy may, and pays for it in the reward). A cut of the CPU limit that the maximum
+ * replicas cannot carry in HPA's band is refused (the limit stays). Without a ready replica (no
+ * utilization to read) a move may not remove replicas, as HPA holds without metrics.
+ *
+ * <p>For a limit above one core HPA's utilization is usage over the operator's CPU request, which
+ * the guard does not see; it takes the request as c(L) (a core beyond the first as half a core),
+ * so above one core its floor is HPA's for a service of parallel efficiency 0.5. At or below one
+ * core it is HPA's exactly.
+ */
+public final class HpaFloorGuard {
+    private HpaFloorGuard() {
+    }
+
+    /** HPA's target utilization. */
+    public static final double TARGET = HpaReference.DEFAULT_TARGET;
+    /** HPA's tolerance: no scale-out while the ratio is within 1 + this. */
+    public static final double TOLERANCE = HpaReference.DEFAULT_TOLERANCE;
+
+    public static final String DEFINITION = "replicas >= what HPA (target " + TARGET + ", tolerance " + TOLERANCE
+            + ", request c(limit), pods not ready at 0%) would set on the same step when it scales out, else the fewest"
+            + " it would not scale out of (busy <= " + TARGET * (1 + TOLERANCE) + "); no limit cut the maximum replicas"
+            + " cannot carry; nothing removed without a ready replica";
+
+    /** {@code proposed}, raised to HPA's floor on {@code last} when below it, within {@code bounds}. */
+    public static Allocation apply(StepMetrics last, Allocation proposed, Bounds bounds) {
+        Allocation p = bounds.clamp(proposed);
+        int ready = last.readyReplicas();
+        if (ready <= 0) {
+            return p.replicas() >= last.replicas() ? p
+                    : bounds.clamp(new Allocation(last.replicas(), p.cpuLimit()));
+        }
+        double limit = p.cpuLimit();
+        if (limit < last.cpuLimit() && floor(last, limit) > bounds.maxReplicas()) {
+            limit = last.cpuLimit(); // a cut the maximum replicas cannot carry: refused
+        }
+        int floor = floor(last, limit);
+        if (p.replicas() >= floor && limit == p.cpuLimit()) {
+            return p;
+        }
+        return bounds.clamp(new Allocation(Math.max(p.replicas(), floor), limit));
+    }
+
+    /** The fewest replicas at CPU limit {@code limit} the guard allows after {@code last} (see the class comment). */
+    static int floor(StepMetrics last, double limit) {
+        double work = UtilizationGuard.busyShare(last) * last.readyReplicas() * UtilizationGuard.cores(last.cpuLimit());
+        int hpa = hpaScaleOut(last, work, limit);
+        if (hpa > 0) {
+            return hpa;
+        }
+        return (int) Math.ceil(work / (TARGET * (1 + TOLERANCE) * UtilizationGuard.cores(limit)) - 1e-9);
+    }
+
+    /**
+     * The replicas HPA would scale out to after {@code last} at CPU limit {@code limit}, or 0 when
+     * it would not scale out ({@link HpaReference#desired}: ratio over the ready pods' mean, the
+     * not-ready pods counted at 0% when scaling out).
+     */
+    static int hpaScaleOut(StepMetrics last, double work, double limit) {
+        int ready = last.readyReplicas();
+        int current = last.replicas();
+        double capacity = TARGET * UtilizationGuard.cores(limit);
+        double ratio = work / ready / capacity;
+        if (ratio <= 1 + TOLERANCE) {
+            return 0;
+        }
+        int notReady = Math.max(0, current - ready);
+        if (notReady > 0) {
+            ratio = work / current / capacity;
+            if (ratio <= 1 + TOLERANCE) {
+                return 0;
+            }
+        }
+        return (int) Math.ceil(current * ratio - 1e-9);
+    }
+}
