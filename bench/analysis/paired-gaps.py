@@ -1,7 +1,9 @@
 """Side by side figures of `flash reproduce dvfs --json` runs, with paired per-application differences.
 
-usage: python3 bench/analysis/paired-gaps.py LABEL=reproduce.json [LABEL=reproduce.json]
-With two runs of the same held-out apps, also the second minus the first, per contestant.
+usage: python3 bench/analysis/paired-gaps.py LABEL=reproduce.json [LABEL=reproduce.json ...]
+With several runs of the same held-out apps, also every later run minus every earlier one, per
+contestant, and FLASH of each run against the history baseline and plain PPO of every other run.
+"Transfer" at its start (0 steps) is the pre-trained base network: plain PPO without context.
 """
 import json, math, sys
 
@@ -41,7 +43,7 @@ for label, j in runs.items():
     for other in ["history", "transfer"]:
         m, se, wins, n = paired(gaps["flash"], gaps[other])
         print(f"  paired gap FLASH - {other:8s}: {100*m:+6.2f} pts (SE {100*se:.2f}; {m/se if se else float('nan'):+.2f} SE), "
-              f"FLASH lower on {wins}/{n}")
+              f"FLASH lower on {wins}/{n}" + ("  [transfer at 0 steps = plain PPO without context]" if other == "transfer" else ""))
     print(f"  cost ratio transfer/FLASH {j['adaptation_cost_ratio']:.2f}x; experts converged {j['experts_converged']}/{len(pa)}")
     print(f"  operator: within budget {j['apps_within_budget_count']}/{j['apps_operator_view']} "
           f"(guard {j['apps_within_budget_guard']*j['apps_operator_view']:.0f}), in-budget share "
@@ -53,17 +55,30 @@ for label, j in runs.items():
               f"slowdown {100*a['slowdown_vs_performance']:5.2f}%")
 
 labels = list(runs)
-if len(labels) == 2:
-    a, b = (runs[l] for l in labels)
-    apps_a = [x["app"] for x in a["per_app"]]
-    apps_b = [x["app"] for x in b["per_app"]]
-    assert apps_a == apps_b, "different held-out apps"
-    print(f"== {labels[1]} - {labels[0]}, paired per app (gap, lower is better)")
-    for c in C:
-        ga = [x["reward_gap_" + c] for x in a["per_app"]]
-        gb = [x["reward_gap_" + c] for x in b["per_app"]]
-        m, se, wins, n = paired(gb, ga)
-        print(f"  {c:13s} {100*m:+6.2f} pts (SE {100*se:.2f}), {labels[1]} lower on {wins}/{n}")
-    ea = [x["expert_reward_per_step"] for x in a["per_app"]]
-    eb = [x["expert_reward_per_step"] for x in b["per_app"]]
-    print("  same experts:", ea == eb)
+
+def column(run, c):
+    return [x["reward_gap_" + c] for x in run["per_app"]]
+
+def verdict(m, se):
+    return "beyond 2 SE" if se and abs(m) > 2 * se else "within 2 SE"
+
+for i in range(len(labels)):
+    for k in range(i + 1, len(labels)):
+        a, b = runs[labels[i]], runs[labels[k]]
+        apps_a = [x["app"] for x in a["per_app"]]
+        apps_b = [x["app"] for x in b["per_app"]]
+        if apps_a != apps_b:
+            print(f"== {labels[k]} vs {labels[i]}: different held-out apps, not paired")
+            continue
+        print(f"== {labels[k]} - {labels[i]}, paired per app (gap, lower is better)")
+        for c in C:
+            m, se, wins, n = paired(column(b, c), column(a, c))
+            print(f"  {c:13s} {100*m:+6.2f} pts (SE {100*se:.2f}, {verdict(m, se)}), {labels[k]} lower on {wins}/{n}")
+        for x, y in ((labels[k], labels[i]), (labels[i], labels[k])):
+            for other in ["history", "transfer"]:
+                m, se, wins, n = paired(column(runs[x], "flash"), column(runs[y], other))
+                print(f"  FLASH of {x} - {other} of {y}: {100*m:+6.2f} pts (SE {100*se:.2f}, {verdict(m, se)}), "
+                      f"FLASH lower on {wins}/{n}")
+        ea = [x["expert_reward_per_step"] for x in a["per_app"]]
+        eb = [x["expert_reward_per_step"] for x in b["per_app"]]
+        print("  same experts:", ea == eb)
