@@ -106,7 +106,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "  flash reproduce dvfs --rebuild-experts        (retrain every expert, report its time)",
                 "  flash reproduce dvfs --quick --iterations 300 --test-apps 12   (between quick and full)",
                 "  flash reproduce dvfs --context-windows 1,1,2,4,8,16,32   (FLASH and history on a 64-step horizon)",
-                "  flash reproduce dvfs --context-windows 1,1,2,4,8,16,32 --context-positions   (FLASH's encoder knows each row's window)",
+                "  flash reproduce dvfs --context-windows 1,1,2,4,8,16,32 --context-positions   (rows told apart)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
                 "", ExitCodes.HELP})
