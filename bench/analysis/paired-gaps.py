@@ -1,6 +1,6 @@
 """Side by side figures of `flash reproduce dvfs --json` runs, with paired per-application differences.
 
-usage: python3 bench/analysis/paired-gaps.py LABEL=reproduce.json [LABEL=reproduce.json ...]
+usage: python3 bench/analysis/paired-gaps.py [--converged-only] LABEL=reproduce.json [LABEL=reproduce.json ...]
 With several runs of the same held-out apps, also every later run minus every earlier one, per
 contestant, and FLASH of each run against the history baseline and plain PPO of every other run.
 "Transfer" at its start (0 steps) is the pre-trained base network: plain PPO without context.
@@ -22,10 +22,19 @@ def paired(a, b):
     wins = sum(1 for x in d if x < -1e-12)
     return m, se, wins, len(d)
 
+# --converged-only: also leave out apps whose expert did not pass the plateau rule (a robustness check).
+converged_only = "--converged-only" in sys.argv
 runs = {}
-for arg in sys.argv[1:]:
+for arg in [a for a in sys.argv[1:] if a != "--converged-only"]:
     label, path = arg.split("=", 1)
     runs[label] = json.load(open(path))
+    # An app whose expert failed (expert_failed) has no reward gap: it is left out of every mean and pair.
+    every = runs[label]["per_app"]
+    runs[label]["per_app"] = [a for a in every if "reward_gap_flash" in a
+                              and (a.get("expert_converged", True) or not converged_only)]
+    left = [a["app"] for a in every if "reward_gap_flash" not in a]
+    if left:
+        print(f"({label}: {len(left)} app(s) without a reward gap, expert failed, left out: {', '.join(left)})")
 
 for label, j in runs.items():
     pa = j["per_app"]
@@ -50,7 +59,7 @@ for label, j in runs.items():
           f"{100*j['in_budget_share_of_oracle_saving']:.1f}% (guard {100*j['in_budget_share_of_oracle_saving_guard']:.1f}%), "
           f"saving {100*j['energy_saving_vs_performance']:.1f}%, slowdown {100*j['slowdown_vs_performance']:.2f}%")
     for name, a in j["operator"]["agents"].items():
-        print(f"    {name:20s} within budget {a['apps_within_budget']:2d}/{len(pa)}  in-budget share "
+        print(f"    {name:20s} within budget {a['apps_within_budget']:2d}/{j['apps_operator_view']}  in-budget share "
               f"{100*a['in_budget_share_of_oracle_saving']:5.1f}%  saving {100*a['energy_saving_vs_performance']:5.1f}%  "
               f"slowdown {100*a['slowdown_vs_performance']:5.2f}%")
 
