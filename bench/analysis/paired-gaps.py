@@ -45,8 +45,8 @@ for label, j in runs.items():
     for c in C:
         m, sd = mean_sd(gaps[c])
         sm, ssd = mean_sd(starts[c])
-        cost = j.get(f"adaptation_cost_{c}_steps")
-        cens = j.get(f"censored_{c}")
+        cost = sum(a[f"adaptation_cost_{c}_steps"] for a in pa) / len(pa)  # censored apps at the budget
+        cens = sum(1 for a in pa if a[f"censored_{c}"])
         print(f"  {c:13s} gap {100*m:6.1f}% (sd {100*sd:5.1f})  start reward {sm:.4f}/step  "
               f"cost {cost:6.1f} steps (censored {cens}/{len(pa)})")
     for other in ["history", "transfer"]:
