@@ -15,6 +15,12 @@ def mean_sd(v):
     sd = math.sqrt(sum((x - m) ** 2 for x in v) / (n - 1)) if n > 1 else float("nan")
     return m, sd
 
+def sign_test(up, down):
+    n = up + down
+    k = min(up, down)
+    p = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+    return min(1.0, 2 * p)
+
 def paired(a, b):
     d = [x - y for x, y in zip(a, b)]
     m, sd = mean_sd(d)
@@ -53,6 +59,14 @@ for label, j in runs.items():
         m, se, wins, n = paired(gaps["flash"], gaps[other])
         print(f"  paired gap FLASH - {other:8s}: {100*m:+6.2f} pts (SE {100*se:.2f}; {m/se if se else float('nan'):+.2f} SE), "
               f"FLASH lower on {wins}/{n}" + ("  [transfer at 0 steps = plain PPO without context]" if other == "transfer" else ""))
+        # The same pair in reward per step, not divided by the expert's reward (no weak-expert outliers);
+        # the sign test counts apps where FLASH starts higher, two-sided, ties dropped.
+        d = [x - y for x, y in zip(starts["flash"], starts[other])]
+        dm, dsd = mean_sd(d)
+        up = sum(1 for x in d if x > 1e-12)
+        down = sum(1 for x in d if x < -1e-12)
+        print(f"    start reward FLASH - {other}: {dm:+.4f}/step (SE {dsd/math.sqrt(len(d)):.4f}); "
+              f"FLASH higher on {up}, lower on {down}, sign test p = {sign_test(up, down):.3f}")
     print(f"  cost ratio transfer/FLASH {j['adaptation_cost_ratio']:.2f}x; experts converged {j['experts_converged']}/{len(pa)}")
     print(f"  operator: within budget {j['apps_within_budget_count']}/{j['apps_operator_view']} "
           f"(guard {j['apps_within_budget_guard']*j['apps_operator_view']:.0f}), in-budget share "
@@ -88,6 +102,13 @@ for i in range(len(labels)):
                 m, se, wins, n = paired(column(runs[x], "flash"), column(runs[y], other))
                 print(f"  FLASH of {x} - {other} of {y}: {100*m:+6.2f} pts (SE {100*se:.2f}, {verdict(m, se)}), "
                       f"FLASH lower on {wins}/{n}")
+                d = [p["start_reward_per_step_flash"] - q["start_reward_per_step_" + other]
+                     for p, q in zip(runs[x]["per_app"], runs[y]["per_app"])]
+                dm, dsd = mean_sd(d)
+                up = sum(1 for v in d if v > 1e-12)
+                down = sum(1 for v in d if v < -1e-12)
+                print(f"    start reward: {dm:+.4f}/step (SE {dsd/math.sqrt(len(d)):.4f}); higher on {up}, lower on "
+                      f"{down}, sign test p = {sign_test(up, down):.3f}")
         ea = [x["expert_reward_per_step"] for x in a["per_app"]]
         eb = [x["expert_reward_per_step"] for x in b["per_app"]]
         print("  same experts:", ea == eb)
