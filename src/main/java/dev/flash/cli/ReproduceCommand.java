@@ -106,6 +106,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 "  flash reproduce dvfs --rebuild-experts        (retrain every expert, report its time)",
                 "  flash reproduce dvfs --quick --iterations 300 --test-apps 12   (between quick and full)",
                 "  flash reproduce dvfs --context-windows 1,1,2,4,8,16,32   (FLASH and history on a 64-step horizon)",
+                "  flash reproduce dvfs --context-windows 1,1,2,4,8,16,32 --context-positions   (rows told apart)",
                 "  flash reproduce dvfs --seed 3 --out /tmp/case3 --json",
                 "  flash reproduce dvfs --held-out bench/apps/foreign-apps.json --out /tmp/f",
                 "", ExitCodes.HELP})
@@ -132,6 +133,11 @@ public final class ReproduceCommand implements Callable<Integer> {
                         + "transitions, newest first, each row the mean of its window (as `flash train dvfs "
                         + "--context-windows`); default: the last C transitions, one per row")
         String contextWindows;
+
+        @Option(names = "--context-positions",
+                description = "FLASH's encoder learns which row is which window (as `flash train dvfs "
+                        + "--context-positions`); the history baseline stacks its rows in order, so it is unchanged")
+        boolean contextPositions;
 
         @Option(names = "--apps", paramLabel = "FILE",
                 description = "Applications file (flash-apps/1, from `flash sim apps`) with train and test splits "
@@ -234,6 +240,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
             if (contextWindows != null) {
                 plan = plan.withContextLayout(dev.flash.policy.ContextLayout.parse(contextWindows));
+            }
+            if (contextPositions) {
+                plan = plan.withContextPositions();
             }
             Path staging = null;
             try {

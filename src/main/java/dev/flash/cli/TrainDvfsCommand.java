@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
             "  flash sim apps --out apps.json && flash train dvfs --apps apps.json --encoder gru",
             "  flash train dvfs --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
             "  flash train dvfs --context-windows 1,1,2,4,8,16,32 --out /tmp/windows.onnx",
+            "  flash train dvfs --context-windows 1,1,2,4,8,16,32 --context-positions --out /tmp/pos.onnx",
             "  flash train dvfs --signal-dropout 0.3 --signal-mask --out /tmp/vm.onnx   (for nodes without PMU/RAPL)",
             ""},
         footer = {"", ExitCodes.HELP})
@@ -95,6 +96,13 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                     + "before them, a 64-step horizon in 7 rows). The model states it in flash.context_windows and "
                     + "is exported with the rows encoding. Default: the last C transitions, one per row.")
     String contextWindows;
+
+    @Option(names = "--context-positions",
+            description = "Tell the encoder which row is which (each row's first-layer output gains a learned "
+                    + "vector of its position, as if a one-hot window index were appended to the row), so a mean "
+                    + "over rows can weigh the newest transition and a 32-transition window differently. For the "
+                    + "set encoders; exported with the rows encoding. Default: off (rows are interchangeable).")
+    boolean contextPositions;
 
     @Option(names = "--signal-dropout", paramLabel = "P",
             description = "Chance, per training episode and per signal group a node commonly lacks (pmu, rapl, "
@@ -172,6 +180,10 @@ public final class TrainDvfsCommand implements Callable<Integer> {
                         + " (" + layout.rows() + " rows) disagree; give one");
             }
         }
+        if (contextPositions && encoder == NetworkConfig.EncoderType.GRU) {
+            return usage("--context-positions is for the set encoders (set-delta, set): a GRU reads the rows in order"
+                    + " already");
+        }
         if (signalDropout != null && !(signalDropout >= 0 && signalDropout <= 1)) {
             return usage("--signal-dropout must be in [0, 1], got " + signalDropout);
         }
@@ -200,7 +212,7 @@ public final class TrainDvfsCommand implements Callable<Integer> {
         DvfsTrainJob job = new DvfsTrainJob(System.err, bar::update, List.of(new IdleHostCheck()));
         DvfsTrainJob.Request req = new DvfsTrainJob.Request(apps, seed, out, iterations, encoder, contextLength,
                 quick, compare != null ? compare : !quick, commandLine, signalDropout, constraint.equals("lagrangian"), overBudgetTarget,
-                layout, signalMask);
+                layout, signalMask, contextPositions);
         DvfsTrainJob.Outcome outcome;
         try {
             outcome = job.run(req);

@@ -19,6 +19,11 @@ import java.util.List;
  * @param activation     activation of the base MLPs' hidden layers
  * @param contextLayout  which transitions the C rows hold ({@link ContextLayout}); the flat layout
  *                       (the last C as they were) unless stated
+ * @param rowPositions   the SET encoders also learn which row is which: row i's first-layer
+ *                       output gains a learned vector of its own (the same as appending a one-hot
+ *                       code of i, its window in the layout, to the row). Without it the encoder
+ *                       is a mean over rows and cannot tell a 1-transition row from a 32-transition
+ *                       window's mean. Ignored without a context; the GRU knows the order already
  */
 public record NetworkConfig(
         Kind kind,
@@ -31,7 +36,8 @@ public record NetworkConfig(
         int embeddingSize,
         List<Integer> hidden,
         Activation activation,
-        ContextLayout contextLayout) {
+        ContextLayout contextLayout,
+        boolean rowPositions) {
 
     public enum Kind { RL, REGRESSION }
 
@@ -52,7 +58,15 @@ public record NetworkConfig(
                          EncoderType encoder, int encoderHidden, int embeddingSize, List<Integer> hidden,
                          Activation activation) {
         this(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden, embeddingSize, hidden,
-                activation, contextLength >= 0 ? ContextLayout.flat(contextLength) : null);
+                activation, contextLength >= 0 ? ContextLayout.flat(contextLength) : null, false);
+    }
+
+    /** Rows in {@code contextLayout}, without row positions (every network before they existed). */
+    public NetworkConfig(Kind kind, int stateSize, int actionCount, int contextLength, int contextWidth,
+                         EncoderType encoder, int encoderHidden, int embeddingSize, List<Integer> hidden,
+                         Activation activation, ContextLayout contextLayout) {
+        this(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden, embeddingSize, hidden,
+                activation, contextLayout, false);
     }
 
     public NetworkConfig {
@@ -71,6 +85,8 @@ public record NetworkConfig(
         for (int h : hidden) {
             require(h > 0, "hidden sizes must be > 0, got " + hidden);
         }
+        require(!rowPositions || encoder != EncoderType.GRU, "row positions are for the SET encoders (a GRU reads"
+                + " the rows in order already)");
     }
 
     /** RL network with CleanRL's base MLP (64, 64, tanh) and a context of RL rows (F + A + 1). */
@@ -99,28 +115,40 @@ public record NetworkConfig(
     /** C rows in the flat layout. */
     public NetworkConfig withContextLength(int c) {
         return new NetworkConfig(kind, stateSize, actionCount, c, contextWidth, encoder, encoderHidden,
-                embeddingSize, hidden, activation);
+                embeddingSize, hidden, activation, c >= 0 ? ContextLayout.flat(c) : null, rowPositions);
     }
 
     /** The context as {@code layout}'s rows (C = its row count). */
     public NetworkConfig withContextLayout(ContextLayout layout) {
         return new NetworkConfig(kind, stateSize, actionCount, layout.rows(), contextWidth, encoder, encoderHidden,
-                embeddingSize, hidden, activation, layout);
+                embeddingSize, hidden, activation, layout, rowPositions);
+    }
+
+    /** The same network with (or without) {@link #rowPositions}. */
+    public NetworkConfig withRowPositions(boolean positions) {
+        return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden,
+                embeddingSize, hidden, activation, contextLayout, positions);
+    }
+
+    /** True when the encoder is given each row's position: {@link #rowPositions} with a context. */
+    public boolean positional() {
+        return rowPositions && hasContext();
     }
 
     public NetworkConfig withEncoder(EncoderType type, int encHidden, int embSize) {
         return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, type, encHidden,
-                embSize, hidden, activation, contextLayout);
+                embSize, hidden, activation, contextLayout, rowPositions);
     }
 
     public NetworkConfig withHidden(List<Integer> widths) {
         return new NetworkConfig(kind, stateSize, actionCount, contextLength, contextWidth, encoder, encoderHidden,
-                embeddingSize, widths, activation, contextLayout);
+                embeddingSize, widths, activation, contextLayout, rowPositions);
     }
 
     /**
-     * The record's usual text, with the layout only when it is not flat: the text of every
-     * network made before layouts existed stays the same (the expert cache keys on it).
+     * The record's usual text, with the layout only when it is not flat and row positions only
+     * when the encoder uses them: the text of every network made before either existed stays the
+     * same (the expert cache keys on it).
      */
     @Override
     public String toString() {
@@ -128,7 +156,7 @@ public record NetworkConfig(
                 + ", contextLength=" + contextLength + ", contextWidth=" + contextWidth + ", encoder=" + encoder
                 + ", encoderHidden=" + encoderHidden + ", embeddingSize=" + embeddingSize + ", hidden=" + hidden
                 + ", activation=" + activation + (contextLayout.isFlat() ? "" : ", contextLayout=" + contextLayout.key())
-                + "]";
+                + (positional() ? ", rowPositions=true" : "") + "]";
     }
 
     private static void require(boolean ok, String message) {

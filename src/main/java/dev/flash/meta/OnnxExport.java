@@ -21,7 +21,8 @@ import java.util.Map;
  * contract's metadata keys.
  *
  * <p>Operators: MatMul/Add/Relu/Tanh for the MLPs; the SET encoder adds Unsqueeze/Mul/ReduceSum/
- * Max/Div (the masked mean), SET_DELTA also Slice/Sub/Concat (the row differences); the GRU encoder uses ONNX GRU nodes (one per layer, bidirectional),
+ * Max/Div (the masked mean), SET_DELTA also Slice/Sub/Concat (the row differences), row positions a
+ * Reshape/Add/Reshape after the first row layer; the GRU encoder uses ONNX GRU nodes (one per layer, bidirectional),
  * with PyTorch's gate order (r, z, n) rewritten to ONNX's (z, r, h), {@code linear_before_reset=1}
  * and the biases stacked as (input, recurrent). Parameters are read from the DJL block.
  */
@@ -96,11 +97,12 @@ public final class OnnxExport {
     /**
      * Row codes for the SET encoders (each row coded on its own, so a reader codes only new rows:
      * the daemon's tick at 256 CPUs depends on it), rows for the GRU (a row's state depends on
-     * every row before it) and for a context of windows (its rows change every tick).
+     * every row before it), for a context of windows (its rows change every tick) and for an
+     * encoder with row positions (a row's code changes as it moves down the context).
      */
     public static String defaultEncoding(NetworkConfig c) {
         return c.hasContext() && c.encoder() != NetworkConfig.EncoderType.GRU && c.contextLayout().isFlat()
-                ? ModelContract.ENCODING_ROW_CODES : ModelContract.ENCODING_ROWS;
+                && !c.positional() ? ModelContract.ENCODING_ROW_CODES : ModelContract.ENCODING_ROWS;
     }
 
     static OnnxGraphBuilder build(FlashAgentNetwork net, Metadata meta, String encoding) {
@@ -114,6 +116,10 @@ public final class OnnxExport {
         if (rowCodes && !c.contextLayout().isFlat()) {
             throw new IllegalArgumentException("a context of windows (" + c.contextLayout() + ") cannot be exported as"
                     + " row codes: its rows change every tick");
+        }
+        if (rowCodes && c.positional()) {
+            throw new IllegalArgumentException("an encoder with row positions cannot be exported as row codes: a"
+                    + " row's code changes as it moves down the context");
         }
         if (rowCodes && c.encoder() == NetworkConfig.EncoderType.GRU) {
             throw new IllegalArgumentException("a GRU encoder cannot be exported as row codes: a row's state"
@@ -262,11 +268,31 @@ public final class OnnxExport {
         int i = 0;
         for (Linear layer : enc.rowLayers()) {
             String pre = linear(g, "enc_row" + i, layer, h);
+            if (i == 0 && enc.positions().isPresent()) {
+                pre = rowPositions(g, enc, pre);
+            }
             h = "enc_row" + i + "_relu";
             g.node("Relu").inputs(pre).outputs(h);
             i++;
         }
         return h;
+    }
+
+    /**
+     * The first row layer's output [N*C, H] plus row i's learned position [C, H], as
+     * {@link SetContextEncoder} adds it: viewed as [N, C, H] for the broadcast Add, then flat again
+     * for the next Gemm. Rows encoding only ({@link #build} refuses row codes for such a network).
+     */
+    private static String rowPositions(OnnxGraphBuilder g, SetContextEncoder enc, String pre) {
+        int c = enc.config().contextLength();
+        int hidden = enc.config().encoderHidden();
+        g.floatInitializer("enc_positions", enc.positions().orElseThrow().getArray().toFloatArray(), c, hidden);
+        g.int64Initializer("enc_pos_rows_shape", new long[] {-1, c, hidden}, 3);
+        g.int64Initializer("enc_pos_flat_shape", new long[] {-1, hidden}, 2);
+        g.node("Reshape").inputs(pre, "enc_pos_rows_shape").outputs("enc_row0_rows");
+        g.node("Add").inputs("enc_row0_rows", "enc_positions").outputs("enc_row0_pos");
+        g.node("Reshape").inputs("enc_row0_pos", "enc_pos_flat_shape").outputs("enc_row0_posflat");
+        return "enc_row0_posflat";
     }
 
     /** sum / max(count, 1): the masked mean of the SET encoders, empty contexts included. */

@@ -50,11 +50,38 @@ public final class OnnxImport {
                 load(file, init, "enc_row" + i, set.rowLayers().get(i));
             }
             load(file, init, "enc_out", set.output());
+            positions(file, init, set);
         }
         boolean rl = c.kind() == NetworkConfig.Kind.RL;
         layers(file, init, rl ? "actor" : "head", net.actorLayers());
         if (rl) {
             layers(file, init, "critic", net.criticLayers());
+        }
+    }
+
+    /** The learned row positions when the network has them; a file with them for a network without is refused. */
+    private static void positions(Path file, Map<String, OnnxMl.TensorProto> init, SetContextEncoder set)
+            throws IOException {
+        OnnxMl.TensorProto t = init.get("enc_positions");
+        if (set.positions().isEmpty()) {
+            if (t != null) {
+                throw new IOException(file + ": the model's encoder has row positions (enc_positions), the network"
+                        + " has none");
+            }
+            return;
+        }
+        NDArray a = set.positions().get().getArray();
+        if (t == null) {
+            throw new IOException(file + ": no initializer enc_positions (the network's encoder has row positions)");
+        }
+        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        float[] values = floats(t);
+        if (!new Shape(dims).equals(a.getShape()) || values.length != a.getShape().size()) {
+            throw new IOException(file + ": initializer enc_positions is " + new Shape(dims) + ", the network's is "
+                    + a.getShape());
+        }
+        try (NDArray loaded = a.getManager().create(values, a.getShape())) {
+            loaded.copyTo(a);
         }
     }
 

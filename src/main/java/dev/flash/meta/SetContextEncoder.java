@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Permutation-invariant encoder: a per-row MLP (two Linear + ReLU layers of {@code encoderHidden}),
@@ -29,6 +31,13 @@ import java.util.List;
  *   m   = sum_i mask_i h_i / max(1, sum_i mask_i)
  *   e   = relu(Wo m + bo)
  * </pre>
+ *
+ * <p>With {@link NetworkConfig#rowPositions} the first layer also adds a learned vector of the
+ * row's own, {@code relu(W1 x_i + b1 + p_i)}: the same as appending a one-hot code of the row's
+ * index to {@code x_i}. The mean then knows which row is which window of the context layout (the
+ * newest transition or the mean of the 32 before the last 32), and the rows are no longer
+ * interchangeable. A network with positions cannot be fed as row codes (a row's code would change
+ * every tick as it moves down the context), so it is exported in the rows encoding.
  */
 public final class SetContextEncoder extends ContextEncoder {
 
@@ -37,6 +46,8 @@ public final class SetContextEncoder extends ContextEncoder {
 
     private final List<Linear> rowLayers = new ArrayList<>();
     private final Linear output;
+    /** [C, H] added to the first layer's output of row i (rows right-aligned, newest last); null without positions. */
+    private final Parameter positions;
 
     SetContextEncoder(NetworkConfig config) {
         super(config);
@@ -44,6 +55,16 @@ public final class SetContextEncoder extends ContextEncoder {
             rowLayers.add(addChildBlock("row" + i, Linear.builder().setUnits(config.encoderHidden()).build()));
         }
         output = addChildBlock("out", Linear.builder().setUnits(config.embeddingSize()).build());
+        // A BIAS parameter: FlashAgentNetwork starts every bias at 0, so an untrained positional
+        // encoder computes what the plain one does.
+        positions = config.positional() ? addParameter(Parameter.builder().setName("positions")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(config.contextLength(), config.encoderHidden())).build()) : null;
+    }
+
+    /** The learned [C, H] row positions (for export), empty without {@link NetworkConfig#rowPositions}. */
+    public Optional<Parameter> positions() {
+        return Optional.ofNullable(positions);
     }
 
     /** True when each row is fed with its difference to the previous row (SET_DELTA). */
@@ -74,8 +95,12 @@ public final class SetContextEncoder extends ContextEncoder {
         if (deltas()) {
             h = withDeltas(h, mask);
         }
-        for (Linear layer : rowLayers) {
-            h = Activation.relu(layer.forward(ps, new NDList(h), training).singletonOrThrow());
+        for (int i = 0; i < rowLayers.size(); i++) {
+            NDArray pre = rowLayers.get(i).forward(ps, new NDList(h), training).singletonOrThrow();
+            if (i == 0 && positions != null) {
+                pre = pre.add(ps.getValue(positions, pre.getDevice(), training)); // [N, C, H] + [C, H]
+            }
+            h = Activation.relu(pre);
         }
         NDArray sum = h.mul(mask.expandDims(2)).sum(new int[] {1});
         NDArray count = mask.sum(new int[] {1}, true).maximum(1f);

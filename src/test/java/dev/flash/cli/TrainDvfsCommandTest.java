@@ -176,6 +176,10 @@ class TrainDvfsCommandTest {
                 dir.resolve("m.onnx").toString());
         assertEquals(ExitCodes.USAGE, clash.code());
         assertTrue(clash.err().contains("disagree"), clash.err());
+        Run gru = run("train", "dvfs", "--encoder", "gru", "--context-positions", "--out",
+                dir.resolve("m.onnx").toString());
+        assertEquals(ExitCodes.USAGE, gru.code());
+        assertTrue(gru.err().contains("--context-positions") && gru.err().contains("GRU"), gru.err());
         assertFalse(Files.exists(dir.resolve("m.onnx")));
     }
 

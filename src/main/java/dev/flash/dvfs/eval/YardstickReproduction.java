@@ -124,6 +124,16 @@ public final class YardstickReproduction {
                     onlineEpisodes, evalEpisodes, operatorEpisodes, sweepApps, grid, expertEnvs);
         }
 
+        /**
+         * The same plan with FLASH's encoder told which row is which window ({@link
+         * NetworkConfig#rowPositions}; label gains "-pos"). The history baseline stacks its rows in
+         * order, so it knows their positions already and does not change.
+         */
+        public Plan withContextPositions() {
+            return new Plan(label + "-pos", settings.withContextPositions(true), testApps, onlineEpisodes, evalEpisodes,
+                    operatorEpisodes, sweepApps, grid, expertEnvs);
+        }
+
         /** The same plan on the first {@code n} held-out applications (label gains "-aN"). */
         public Plan withTestApps(int n) {
             if (n < 1) {
@@ -547,6 +557,7 @@ public final class YardstickReproduction {
         plan.addProperty("train_iterations", r.plan().settings().iterations());
         plan.addProperty("context_length", r.plan().settings().contextLength());
         plan.addProperty("context_windows", r.plan().settings().contextLayout().key());
+        plan.addProperty("context_positions", r.plan().settings().contextPositions());
         plan.addProperty("test_apps", r.yardstick().apps().size());
         plan.addProperty("online_episodes", r.plan().onlineEpisodes());
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());

@@ -61,17 +61,18 @@ public final class DvfsTrainJob {
      *                      the flat layout of {@code contextLength} rows
      * @param signalMask    observations with the missing-signal mask
      *                      ({@link dev.flash.dvfs.DvfsFeatureSet#WITH_MASK})
+     * @param contextPositions the encoder learns which row is which window (SET encoders only)
      */
     public record Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                           Integer contextLength, boolean quick, boolean compare, String commandLine,
                           Double signalDropout, boolean lagrangian, Double overBudgetTarget,
-                          ContextLayout contextWindows, boolean signalMask) {
+                          ContextLayout contextWindows, boolean signalMask, boolean contextPositions) {
         public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
                        Integer contextLength, boolean quick, boolean compare, String commandLine,
                        Double signalDropout, boolean lagrangian, Double overBudgetTarget,
                        ContextLayout contextWindows) {
             this(appsFile, seed, out, iterations, encoder, contextLength, quick, compare, commandLine, signalDropout,
-                    lagrangian, overBudgetTarget, contextWindows, false);
+                    lagrangian, overBudgetTarget, contextWindows, false, false);
         }
 
         public Request(Path appsFile, long seed, Path out, Integer iterations, NetworkConfig.EncoderType encoder,
@@ -149,6 +150,13 @@ public final class DvfsTrainJob {
                         + req.contextWindows().key() + " (" + req.contextWindows().rows() + " rows) disagree");
             }
             s = s.withContextLayout(req.contextWindows());
+        }
+        if (req.contextPositions()) {
+            if (req.encoder() == NetworkConfig.EncoderType.GRU) {
+                throw new IllegalArgumentException("--context-positions is for the set encoders: a GRU reads the rows"
+                        + " in order already");
+            }
+            s = s.withContextPositions(true);
         }
         if (req.signalDropout() != null) {
             s = s.withSignalDropout(req.signalDropout());
@@ -294,7 +302,8 @@ public final class DvfsTrainJob {
         for (NetworkConfig.EncoderType type : NetworkConfig.EncoderType.values()) {
             int hidden = type == NetworkConfig.EncoderType.GRU ? GRU_COMPARISON_HIDDEN : setHidden;
             c.put("flash_" + type.name().toLowerCase(java.util.Locale.ROOT) + "@" + k,
-                    s.withIterations(k).withEncoder(type).withEncoderHidden(hidden));
+                    s.withIterations(k).withEncoder(type).withEncoderHidden(hidden)
+                            .withContextPositions(s.contextPositions() && type != NetworkConfig.EncoderType.GRU));
         }
         return c;
     }
@@ -346,6 +355,9 @@ public final class DvfsTrainJob {
         p.addProperty("encoder", s.encoder().name());
         p.addProperty("context_length", s.contextLength());
         p.addProperty("context_windows", s.contextLayout().key());
+        if (s.contextPositions()) { // absent: no row positions, as every model before them
+            p.addProperty("context_positions", true);
+        }
         p.addProperty("signal_dropout", s.env().signalDropout());
         p.addProperty("signal_mask", s.env().signalMask());
         p.addProperty("constraint", s.constraint() == null ? "fixed penalty kappa " + s.env().kappa()
@@ -497,6 +509,9 @@ public final class DvfsTrainJob {
         o.addProperty("encoder", s.encoder().name());
         o.addProperty("context_length", s.contextLength());
         o.addProperty("context_windows", s.contextLayout().key());
+        if (s.contextPositions()) {
+            o.addProperty("context_positions", true);
+        }
         o.addProperty("embedding_size", s.embeddingSize());
         o.addProperty("encoder_hidden", s.encoderHidden());
         o.addProperty("num_envs", s.numEnvs());

@@ -100,13 +100,14 @@ public final class DvfsTrainer {
      *                       ({@link SlowdownConstraint}); null: the fixed penalty kappa of {@code env}
      * @param contextLayout  which transitions the C rows hold ({@link ContextLayout}); null: the flat
      *                       layout of {@code contextLength} rows, as before layouts existed
+     * @param contextPositions the encoder learns which row is which window ({@link NetworkConfig#rowPositions})
      */
     public record Settings(long seed, int iterations, NetworkConfig.EncoderType encoder, int contextLength,
                            int embeddingSize, int encoderHidden, int numEnvs, int rolloutSteps, int minibatches,
                            int epochs, double learningRate, double entropyCoef, double gamma, int evalEpisodes,
                            DvfsEnvironment.Options env, double contextResetProbability, List<Integer> baseHidden,
                            ApplicationSampling sampling, SlowdownConstraint.Config constraint,
-                           ContextLayout contextLayout)
+                           ContextLayout contextLayout, boolean contextPositions)
             implements java.io.Serializable {
 
         public Settings {
@@ -145,14 +146,14 @@ public final class DvfsTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, DEFAULT_ITERATIONS, NetworkConfig.EncoderType.SET_DELTA, DEFAULT_CONTEXT_LENGTH, 16, 32, DEFAULT_NUM_ENVS, DEFAULT_ROLLOUT_STEPS, 8, 4, 1e-3, 0.003, DEFAULT_GAMMA, 3,
-                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null, null);
+                    DvfsEnvironment.Options.defaults(), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null, null, false);
         }
 
         /** Seconds instead of minutes: for smoke tests, not for a model anyone should deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, NetworkConfig.EncoderType.SET_DELTA, 8, 8, 16, 4, 32, 2, 1, 1e-3, 0.01, 0.95, 1,
                     DvfsEnvironment.Options.defaults().withEpisodeSteps(16), 0.25, DEFAULT_BASE_HIDDEN, DEFAULT_SAMPLING, null,
-                    null);
+                    null, false);
         }
 
         public Settings withSeed(long s) {
@@ -185,6 +186,11 @@ public final class DvfsTrainer {
                 b.contextLength = layout.rows();
                 b.contextLayout = layout;
             });
+        }
+
+        /** With (or without) row positions in the encoder ({@code --context-positions}). */
+        public Settings withContextPositions(boolean positions) {
+            return edit(b -> b.contextPositions = positions);
         }
 
         public Settings withEntropyCoef(double c) {
@@ -250,7 +256,7 @@ public final class DvfsTrainer {
             return new Settings(b.seed, b.iterations, b.encoder, b.contextLength, b.embeddingSize, b.encoderHidden,
                     b.numEnvs, b.rolloutSteps, b.minibatches, b.epochs, b.learningRate, b.entropyCoef, b.gamma,
                     b.evalEpisodes, b.env, b.contextResetProbability, b.baseHidden, b.sampling, b.constraint,
-                    b.contextLayout);
+                    b.contextLayout, b.contextPositions);
         }
 
         /** The record's fields, mutable, for {@link #edit}. */
@@ -275,6 +281,7 @@ public final class DvfsTrainer {
             ApplicationSampling sampling;
             SlowdownConstraint.Config constraint;
             ContextLayout contextLayout;
+            boolean contextPositions;
 
             Editable(Settings s) {
                 seed = s.seed;
@@ -297,6 +304,7 @@ public final class DvfsTrainer {
                 sampling = s.sampling;
                 constraint = s.constraint;
                 contextLayout = s.contextLayout;
+                contextPositions = s.contextPositions;
             }
         }
 
@@ -304,7 +312,8 @@ public final class DvfsTrainer {
             NetworkConfig base = NetworkConfig.rl(env.features().count(), DvfsActions.DEFAULT.size(), contextLength,
                     encoder, embeddingSize);
             NetworkConfig net = base.withEncoder(encoder, encoderHidden, embeddingSize).withHidden(baseHidden);
-            return contextLayout.isFlat() ? net : net.withContextLayout(contextLayout);
+            net = contextLayout.isFlat() ? net : net.withContextLayout(contextLayout);
+            return contextPositions ? net.withRowPositions(true) : net;
         }
 
         public PpoConfig ppo() {
@@ -317,7 +326,8 @@ public final class DvfsTrainer {
         /** "SET, C=32" or "no context". */
         public String label() {
             return contextLength == 0 ? "PPO without context (C=0)" : encoder + " encoder, C=" + contextLength
-                    + (contextLayout.isFlat() ? "" : ", windows " + contextLayout.key());
+                    + (contextLayout.isFlat() ? "" : ", windows " + contextLayout.key())
+                    + (contextPositions ? ", row positions" : "");
         }
     }
 

@@ -116,6 +116,16 @@ class YardstickReproductionTest {
                 Files.createDirectories(dir.resolve("flat")),
                 new ExpertCache(experts, false), QUIET);
         assertEquals(0, f.expertsBuilt(), "the flat run reads the experts the windowed run built");
+        YardstickReproduction.Plan positional = plan.withContextPositions();
+        assertTrue(positional.settings().network().positional());
+        YardstickReproduction.Result p = YardstickReproduction.run(population, positional,
+                Files.createDirectories(dir.resolve("positions")), new ExpertCache(experts, false), QUIET);
+        assertEquals(0, p.expertsBuilt(), "row positions are not part of an expert's key");
+        assertTrue(YardstickReproduction.toJson(p).getAsJsonObject("plan").get("context_positions").getAsBoolean());
+        try (dev.flash.policy.onnx.OnnxDvfsPolicy m =
+                     dev.flash.policy.onnx.OnnxDvfsPolicy.load(dir.resolve("positions").resolve("flash-dvfs.onnx"))) {
+            assertEquals(layout, m.description().contextLayout());
+        }
     }
 
     /**

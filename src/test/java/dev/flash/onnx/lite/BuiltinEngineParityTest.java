@@ -79,6 +79,15 @@ class BuiltinEngineParityTest {
                             OnnxExport.toBytes(net, meta, ModelContract.ENCODING_ROW_CODES)));
                 }
             }
+            // A context of windows with row positions: rows encoding, the positions added after the first row layer.
+            NetworkConfig positions = new NetworkConfig(NetworkConfig.Kind.RL, 3, 4, 5, 8,
+                    NetworkConfig.EncoderType.SET_DELTA, 8, 6, List.of(16, 16), NetworkConfig.Activation.TANH)
+                    .withContextLayout(dev.flash.policy.ContextLayout.parse("1,1,2,4,8")).withRowPositions(true);
+            out.add(write("dvfs-windows-positions", OnnxExport.toBytes(
+                    randomized(FlashAgentNetwork.create(positions, m, 23), 23),
+                    new OnnxExport.Metadata(ModelContract.AGENT_DVFS, features, actions,
+                            OnnxExport.rlContextColumns(features, actions), "test", 0.5, 0.1, "{\"command\":\"test\"}",
+                            "{\"levels\":10}"))));
             NetworkConfig noContext = NetworkConfig.rl(3, 4, 0, NetworkConfig.EncoderType.SET, 6);
             out.add(write("dvfs-no-context", OnnxExport.toBytes(randomized(FlashAgentNetwork.create(noContext, m, 5), 5),
                     new OnnxExport.Metadata(ModelContract.AGENT_DVFS, features, actions, List.of(), "test", 0.5, 0.1,
