@@ -52,11 +52,24 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "left out). The model (from `flash train config-search`) sees up to its context length",
                 "of them. Measured configurations keep their measured value; every other one gets the",
                 "model's prediction and an uncertainty (+-, one standard deviation: the model's",
-                "validation error combined with how much the samples disagree about it). The",
-                "recommendation is the lowest value; with --deadline (cost objective) only",
-                "configurations whose predicted runtime (ratio reference from the samples' runtimes)",
-                "meets the deadline count. Next to measure: the unmeasured configuration with the",
-                "lowest value one standard deviation down.",
+                "validation error combined with how much the samples disagree about it).",
+                "",
+                "The rule (the one `flash evaluate config-search` measures as the regret from chosen",
+                "shots): the recommendation is the best MEASURED configuration (best_measured); the",
+                "predicted ranking is shown beside it, and its lowest unmeasured configuration is the",
+                "one to measure next (measure_next), flagged when it is expected to beat the measured",
+                "best by more than its uncertainty (its value one standard deviation up is still lower:",
+                "predicted_beats_measured). Measure it, run recommend again, and stop when nothing is",
+                "expected to beat what is measured. With --deadline (cost objective) only configurations",
+                "whose runtime (measured, or predicted by the ratio reference from the samples'",
+                "runtimes) meets the deadline count, while any does.",
+                "",
+                "--first, or a --samples file with no rows (a header only), names the FIRST",
+                "configuration to measure for a workload with nothing measured: the one the model's",
+                "training workloads put closest to their own best (the mean of log y(c) - min log y",
+                "over the training workloads that ran c, at least half of them), rebuilt from the",
+                "training tables the model carries in flash.params ('attention'; a model without them",
+                "is refused, exit 2). Then measure what recommend names next.",
                 "",
                 "--stream serves many workloads with one start-up: each line of standard input (or",
                 "--samples-stream FILE) is one JSON object, {\"workload\": ID, \"samples\": [{COLUMN: VALUE, ...}, ...]},",
@@ -77,6 +90,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "",
                 "Examples:",
                 "  flash config-search recommend --model models/configsearch-multicloud.onnx --samples new.csv",
+                "  flash config-search recommend --model models/configsearch-multicloud.onnx --first --json",
                 "  flash config-search recommend --model m.onnx --samples-stream jobs.jsonl > answers.jsonl",
                 "  flash config-search recommend --model m.onnx --samples new.csv --engine ort --verbose",
                 "  flash config-search recommend --model cost.onnx --samples new.csv --objective cost --deadline 600 --json",
@@ -89,6 +103,10 @@ public final class ConfigSearchCommand extends GroupCommand {
         @Option(names = "--samples", paramLabel = "FILE",
                 description = "The new workload's measured configurations (required without --stream).")
         Path samples;
+
+        @Option(names = "--first",
+                description = "Name the first configuration to measure (nothing measured yet; no --samples needed).")
+        boolean first;
 
         @Option(names = "--objective", paramLabel = "runtime|cost", defaultValue = "runtime",
                 description = "What to minimise; the model must predict it (default: ${DEFAULT-VALUE}).")
@@ -151,6 +169,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                         case "--json" -> r.json = true;
                         case "--stream" -> r.stream = true;
                         case "--verbose" -> r.verbose = true;
+                        case "--first" -> r.first = true;
                         case "--model", "--samples", "--samples-stream", "--objective", "--deadline", "--top",
                              "--engine" -> {
                             if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].startsWith("@")
@@ -209,8 +228,11 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (streaming && samples != null) {
                 return usage("--samples and --stream exclude each other (a stream line carries its samples)");
             }
-            if (!streaming && samples == null) {
-                return usage("missing --samples FILE (or --stream)");
+            if (!streaming && samples == null && !first) {
+                return usage("missing --samples FILE (or --stream, or --first)");
+            }
+            if (streaming && first) {
+                return usage("--first and --stream exclude each other");
             }
             Target t;
             try {
@@ -261,6 +283,12 @@ public final class ConfigSearchCommand extends GroupCommand {
                         int bad = server.serve(in, System.out, System.err);
                         return bad == 0 ? ExitCodes.OK : ExitCodes.USAGE;
                     }
+                }
+                if (first || (samples != null && ConfigDataReader.hasNoRows(samples))) {
+                    Recommender.First f = Recommender.first(params, t, deadline == null ? Double.NaN : deadline);
+                    printFirst(f, (System.nanoTime() - start) / 1e6, m.engine());
+                    StartupTiming.answered();
+                    return ExitCodes.OK;
                 }
                 ConfigDataset s = ConfigDataReader.readSamples(samples, ConfigDataReader.Format.parse(params.format()));
                 if (!s.configColumns().equals(params.encoding().configColumns())) {
@@ -349,8 +377,36 @@ public final class ConfigSearchCommand extends GroupCommand {
                         c.meetsDeadline() ? "" : "misses deadline");
             }
             System.out.print(table);
-            System.out.printf(Locale.ROOT, "recommended: %s%n", r.best().key());
+            System.out.printf(Locale.ROOT, "recommended: %s (the best measured)%n", r.best().key());
+            if (r.predictedBest() != null) {
+                Recommender.Candidate p = r.predictedBest();
+                System.out.printf(Locale.ROOT, "predicted best: %s, %.4g%s +-%.0f%%: %s%n", p.key(), p.value(), unit,
+                        100 * (Math.exp(p.logStd()) - 1), r.predictedBeats()
+                                ? "expected to beat the measured best by more than its uncertainty: measure it"
+                                : "not expected to beat the measured best by more than its uncertainty");
+            }
             System.out.printf(Locale.ROOT, "measure next: %s%n", r.next() == null ? "(none left)" : r.next().key());
+        }
+
+        private void printFirst(Recommender.First f, double ms, String engineUsed) {
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("objective", f.objective().label());
+                o.addProperty("samples_used", 0);
+                o.addProperty("first_to_measure", f.key());
+                o.addProperty("prior_over_best", Math.exp(f.meanRelativeLog()));
+                o.add("recommended", com.google.gson.JsonNull.INSTANCE);
+                o.addProperty("measure_next", f.key());
+                o.addProperty("milliseconds", ms);
+                o.addProperty("model_load_milliseconds", loadMs);
+                o.addProperty("engine", engineUsed);
+                System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                        .serializeNulls().create().toJson(o));
+                return;
+            }
+            System.out.printf(Locale.ROOT, "nothing measured yet: measure first %s%n", f.key());
+            System.out.printf(Locale.ROOT, "(on the model's training workloads its %s was %.0f%% above their own best,"
+                    + " on average)%n", f.objective().label(), 100 * (Math.exp(f.meanRelativeLog()) - 1));
         }
 
         /** The answer for one workload as --json and --stream write it (without the timings). */
@@ -363,6 +419,10 @@ public final class ConfigSearchCommand extends GroupCommand {
             }
             o.addProperty("samples_used", r.samplesUsed());
             o.addProperty("recommended", r.best().key());
+            o.addProperty("best_measured", r.bestMeasured().key());
+            o.addProperty("best_measured_value", r.bestMeasured().value());
+            o.addProperty("predicted_best", r.predictedBest() == null ? null : r.predictedBest().key());
+            o.addProperty("predicted_beats_measured", r.predictedBeats());
             o.addProperty("measure_next", r.next() == null ? null : r.next().key());
             JsonArray ranked = new JsonArray();
             for (Recommender.Candidate c : r.ranked()) {

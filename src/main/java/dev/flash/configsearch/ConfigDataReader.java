@@ -85,6 +85,14 @@ public final class ConfigDataReader {
         return oneWorkload(source, parse(t, format, false, 1));
     }
 
+    /**
+     * Whether {@code file} is a CSV with a header and no data rows (a new workload with nothing
+     * measured yet: {@code recommend} then names the first configuration to measure).
+     */
+    public static boolean hasNoRows(Path file) throws IOException, DataFormatException {
+        return CsvTable.read(file).rows.isEmpty();
+    }
+
     private static ConfigDataset oneWorkload(Path file, ConfigDataset d) throws DataFormatException {
         if (d.workloads().size() != 1) {
             throw new DataFormatException(file, 0, WORKLOAD, "samples of one workload expected, found "

@@ -69,6 +69,30 @@ public final class ConfigurationPrior {
         return new ConfigurationPrior(relative);
     }
 
+    /**
+     * The prior of training workloads given as their log-target tables (configuration key -> log
+     * target; the attention's tables in a model's {@code flash.params}): the same prior
+     * {@link #fit} gives on those workloads, without the data file.
+     */
+    public static ConfigurationPrior fromLogTables(List<Map<String, Double>> logTables) {
+        List<Map<String, Double>> relative = new ArrayList<>();
+        for (Map<String, Double> t : logTables) {
+            if (t.isEmpty()) {
+                continue;
+            }
+            double lowest = Double.POSITIVE_INFINITY;
+            for (double v : t.values()) {
+                lowest = Math.min(lowest, v);
+            }
+            Map<String, Double> r = new HashMap<>();
+            for (Map.Entry<String, Double> e : t.entrySet()) {
+                r.put(e.getKey(), e.getValue() - lowest);
+            }
+            relative.add(r);
+        }
+        return new ConfigurationPrior(relative);
+    }
+
     /** The mean log target over each training workload's best; NaN for a configuration with too little support. */
     public double meanRelativeLog(String key) {
         Double v = meanRelative.get(key);
@@ -80,10 +104,26 @@ public final class ConfigurationPrior {
      * first configuration when none has support (a workload on configurations no training workload knows).
      */
     public int first(Workload w) {
+        List<String> keys = new ArrayList<>();
+        for (Measurement m : w.measurements()) {
+            keys.add(m.configKey());
+        }
+        return firstIndex(keys);
+    }
+
+    /**
+     * {@link #first} over configuration keys (a model's candidates): the key with the lowest
+     * {@link #meanRelativeLog}, the first key when none has support; null when {@code keys} is empty.
+     */
+    public String first(List<String> keys) {
+        return keys.isEmpty() ? null : keys.get(firstIndex(keys));
+    }
+
+    private int firstIndex(List<String> keys) {
         int pick = 0;
         double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < w.size(); i++) {
-            double v = meanRelativeLog(w.get(i).configKey());
+        for (int i = 0; i < keys.size(); i++) {
+            double v = meanRelativeLog(keys.get(i));
             if (v < best) {
                 best = v;
                 pick = i;

@@ -644,8 +644,15 @@ public final class FewShotEvaluation {
             while (measured.size() < k) {
                 measured.add(next(w, measured, searcher, t));
             }
+            if (!trustPredictions) { // the product's rule (RecommendationRule): the lowest measured
+                double[] values = new double[measured.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = w.get(measured.get(i)).target(t);
+                }
+                return values[RecommendationRule.recommend(values)] / best - 1;
+            }
             List<Integer> open = open(w, measured);
-            double[] pred = trustPredictions ? predictOpen(w, measured, open, searcher, t) : new double[0];
+            double[] pred = predictOpen(w, measured, open, searcher, t);
             double pickedValue = Double.POSITIVE_INFINITY;
             double pickedTruth = Double.NaN;
             for (int i : measured) {
@@ -718,13 +725,7 @@ public final class FewShotEvaluation {
                     pred[i] -= Double.isNaN(spread) ? 0 : spread;
                 }
             }
-            int pickAt = 0;
-            for (int i = 1; i < pred.length; i++) {
-                if (pred[i] < pred[pickAt]) {
-                    pickAt = i;
-                }
-            }
-            return open.get(pickAt);
+            return open.get(RecommendationRule.measureNext(pred));
         }
 
         private static List<Integer> open(Workload w, List<Integer> measured) {

@@ -26,6 +26,22 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
         return attention != null ? attention : references.get(encoding.target());
     }
 
+    /** The flash.params key whose training workloads' tables the {@link #prior} is rebuilt from. */
+    public static final String PRIOR_KEY = "attention";
+
+    /**
+     * What the training workloads say before anything of a new workload is measured (its first
+     * configuration to measure), rebuilt from the attention's tables; an IllegalArgumentException
+     * naming the key for a model written before the attention, which does not carry them.
+     */
+    public ConfigurationPrior prior() {
+        if (attention == null) {
+            throw new IllegalArgumentException("the model's flash.params has no '" + PRIOR_KEY + "' key (the training "
+                    + "workloads' tables the first configuration comes from); retrain it with flash train config-search");
+        }
+        return attention.prior();
+    }
+
     public ModelParams {
         references = Map.copyOf(references);
         configurations = new LinkedHashMap<>(configurations);

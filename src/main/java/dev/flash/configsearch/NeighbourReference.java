@@ -93,6 +93,11 @@ public final class NeighbourReference implements LogPredictor {
         return new NeighbourReference(target, RatioReference.fit(training, target), tables, members);
     }
 
+    /** The {@link ConfigurationPrior} of the training workloads this attention holds. */
+    public ConfigurationPrior prior() {
+        return ConfigurationPrior.fromLogTables(tables);
+    }
+
     /** The same temperatures and weights over other training workloads (leave-one-out while training). */
     public NeighbourReference refit(List<Workload> training) {
         return fit(training, target, members);

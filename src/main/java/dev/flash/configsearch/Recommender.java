@@ -18,9 +18,13 @@ import java.util.Set;
  *
  * <p>Uncertainty (log space, one standard deviation): the model's validation error combined
  * with the disagreement between the samples about the configuration (the spread of the
- * reference's per-sample predictions; 0 with one sample). Next to measure: among unmeasured
- * configurations that meet the deadline, the one with the lowest optimistic value (prediction
- * one standard deviation down), since it is the one most likely to beat what is known.
+ * reference's per-sample predictions; 0 with one sample). The recommendation and the next
+ * configuration to measure follow {@link RecommendationRule}, the rule the evaluation's
+ * chosen-shot regret measures: recommend the lowest measured configuration (among those that
+ * meet the deadline, if any does); measure next the unmeasured one with the lowest prediction
+ * that meets the deadline. The predicted best is reported beside, flagged when it is expected to
+ * beat the measured best by more than its uncertainty. With no samples, the first configuration
+ * to measure comes from the training workloads' {@link ConfigurationPrior} ({@link #first}).
  */
 public final class Recommender {
     private Recommender() {
@@ -38,11 +42,35 @@ public final class Recommender {
                             boolean meetsDeadline) {
     }
 
-    public record Recommendation(Target objective, List<Candidate> ranked, Candidate next, int samplesUsed,
+    /**
+     * @param ranked          every configuration, those meeting the deadline first, then by value
+     * @param bestMeasured    the recommendation: {@link RecommendationRule#recommend} over the measured ones
+     * @param predictedBest   the lowest predicted configuration (meeting the deadline); null when none
+     * @param predictedBeats  whether it is expected to beat {@code bestMeasured} by more than its uncertainty
+     * @param next            {@link RecommendationRule#measureNext} over the unmeasured ones; null when none
+     */
+    public record Recommendation(Target objective, List<Candidate> ranked, Candidate bestMeasured,
+                                 Candidate predictedBest, boolean predictedBeats, Candidate next, int samplesUsed,
                                  int samplesGiven) {
+        /** What is recommended: the best measured configuration. */
         public Candidate best() {
-            return ranked.get(0);
+            return bestMeasured;
         }
+    }
+
+    /**
+     * The first configuration to measure for a workload with no samples: the one the training
+     * workloads put closest to their best ({@link ConfigurationPrior#first}, from the model's
+     * {@code flash.params}), and its mean log target over their best.
+     */
+    public record First(Target objective, String key, double meanRelativeLog) {
+    }
+
+    public static First first(ModelParams params, Target objective, double deadline) {
+        check(params, objective, deadline);
+        ConfigurationPrior prior = params.prior();
+        String key = prior.first(params.keys());
+        return new First(objective, key, prior.meanRelativeLog(key));
     }
 
     /**
@@ -97,9 +125,20 @@ public final class Recommender {
             ranked.add(new Candidate(key, false, Math.exp(logPred[i]), std, rt, Double.isNaN(deadline) || rt <= deadline));
         }
         ranked.sort(Comparator.comparing((Candidate c) -> !c.meetsDeadline()).thenComparingDouble(Candidate::value));
-        Candidate next = ranked.stream().filter(c -> !c.measured() && c.meetsDeadline())
-                .min(Comparator.comparingDouble(c -> c.value() * Math.exp(-c.logStd()))).orElse(null);
-        return new Recommendation(objective, ranked, next, shots.size(), samples.size());
+        List<Candidate> measured = ranked.stream().filter(Candidate::measured).toList();
+        List<Candidate> measuredInTime = measured.stream().filter(Candidate::meetsDeadline).toList();
+        List<Candidate> among = measuredInTime.isEmpty() ? measured : measuredInTime;
+        Candidate bestMeasured = among.get(RecommendationRule.recommend(values(among)));
+        List<Candidate> open = ranked.stream().filter(c -> !c.measured() && c.meetsDeadline()).toList();
+        int nextAt = RecommendationRule.measureNext(values(open));
+        Candidate next = nextAt < 0 ? null : open.get(nextAt);
+        boolean beats = next != null && RecommendationRule.beatsBeyondUncertainty(next.value(), next.logStd(),
+                bestMeasured.value()) && bestMeasured.meetsDeadline();
+        return new Recommendation(objective, ranked, bestMeasured, next, beats, next, shots.size(), samples.size());
+    }
+
+    private static double[] values(List<Candidate> cs) {
+        return cs.stream().mapToDouble(Candidate::value).toArray();
     }
 
     /** The model's log predictions for {@code queries}: one batched inference. */

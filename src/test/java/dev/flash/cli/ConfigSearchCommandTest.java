@@ -91,8 +91,9 @@ class ConfigSearchCommandTest {
             previous = c.get("value").getAsDouble();
         }
         assertEquals(2, measured);
-        assertEquals(ranked.get(0).getAsJsonObject().get("config").getAsString(), o.get("recommended").getAsString());
+        assertTheRecommendationIsTheBestMeasured(o);
         assertTrue(!o.get("measure_next").isJsonNull());
+        assertFirstComesFromTheTrainingWorkloadsPrior(model);
 
         Run cost = run("config-search", "recommend", "--model", model.toString(), "--samples", samples(30).toString(),
                 "--objective", "cost");
@@ -103,6 +104,85 @@ class ConfigSearchCommandTest {
                 fixture("long-fixture.csv").toString());
         assertEquals(2, wrongColumns.code());
         assertTrue(wrongColumns.err().contains("long-fixture.csv:1 column 'provider': missing column"), wrongColumns.err());
+    }
+
+    /**
+     * The rule the chosen-shot regret measures (RecommendationRule): the recommendation is the
+     * lowest measured configuration, never one the model only predicts, and never a measured one
+     * slower than another measured one; the predicted best is the next to measure, flagged as
+     * beating the measured best exactly when its value one standard deviation up is still lower.
+     */
+    private static void assertTheRecommendationIsTheBestMeasured(JsonObject o) {
+        String recommended = o.get("recommended").getAsString();
+        assertEquals(recommended, o.get("best_measured").getAsString());
+        double bestMeasured = o.get("best_measured_value").getAsDouble();
+        JsonObject predicted = null;
+        for (JsonElement e : o.getAsJsonArray("ranked")) {
+            JsonObject c = e.getAsJsonObject();
+            if (c.get("measured").getAsBoolean()) {
+                assertTrue(c.get("value").getAsDouble() >= bestMeasured, c + " is measured lower than " + recommended);
+                if (c.get("config").getAsString().equals(recommended)) {
+                    assertEquals(bestMeasured, c.get("value").getAsDouble(), 0);
+                }
+            } else if (predicted == null) {
+                predicted = c;
+            }
+        }
+        assertEquals(predicted.get("config").getAsString(), o.get("predicted_best").getAsString());
+        assertEquals(predicted.get("config").getAsString(), o.get("measure_next").getAsString());
+        assertEquals(predicted.get("high").getAsDouble() < bestMeasured, o.get("predicted_beats_measured").getAsBoolean());
+    }
+
+    /**
+     * --first (and a samples file with a header only) names the configuration the training
+     * workloads put closest to their best: {@code ConfigurationPrior.first} fitted on the workloads
+     * the model trained on, rebuilt from the model's flash.params; a model without the training
+     * tables ('attention') is refused with exit 2 naming the key.
+     */
+    private void assertFirstComesFromTheTrainingWorkloadsPrior(Path model) throws Exception {
+        var data = dev.flash.configsearch.ConfigDataReader.read(fixture("multicloud-fixture.csv"),
+                dev.flash.configsearch.ConfigDataReader.Format.MULTICLOUD, false);
+        // train config-search fits on the workloads with more than --shots (1,2,3) measurements
+        var prior = dev.flash.configsearch.ConfigurationPrior.fit(data.usable(4), dev.flash.configsearch.Target.RUNTIME);
+        String expected = prior.first(new java.util.ArrayList<>(
+                dev.flash.configsearch.ModelParams.configurationsOf(data).keySet()));
+
+        Run first = run("config-search", "recommend", "--model", model.toString(), "--first", "--json");
+        assertEquals(0, first.code(), first.err());
+        JsonObject f = JsonParser.parseString(first.out()).getAsJsonObject();
+        assertEquals(expected, f.get("first_to_measure").getAsString());
+        assertEquals(expected, f.get("measure_next").getAsString());
+        assertTrue(f.get("recommended").isJsonNull(), "nothing measured, nothing to recommend");
+        assertEquals(Math.exp(prior.meanRelativeLog(expected)), f.get("prior_over_best").getAsDouble(), 1e-9);
+
+        Run headerOnly = run("config-search", "recommend", "--model", model.toString(), "--samples",
+                samples().toString());
+        assertEquals(0, headerOnly.code(), headerOnly.err());
+        assertTrue(headerOnly.out().contains("measure first " + expected), headerOnly.out());
+
+        Path old = withoutParamsKey(model, "attention");
+        Run refused = run("config-search", "recommend", "--model", old.toString(), "--first");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("no 'attention' key"), refused.err());
+        // the same old model still ranks from samples (its residual is over the ratio reference)
+        assertEquals(0, run("config-search", "recommend", "--model", old.toString(), "--samples",
+                samples(30, 40).toString()).code());
+    }
+
+    /** {@code model} with one key of its flash.params removed, as a model written before that key. */
+    private Path withoutParamsKey(Path model, String key) throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                Files.readAllBytes(model)).toBuilder();
+        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+            if (b.getMetadataProps(i).getKey().equals(dev.flash.policy.ModelContract.META_PARAMS)) {
+                JsonObject params = JsonParser.parseString(b.getMetadataProps(i).getValue()).getAsJsonObject();
+                assertTrue(params.remove(key) != null, key);
+                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(params.toString()));
+            }
+        }
+        Path file = dir.resolve("without-" + key + ".onnx");
+        Files.write(file, b.build().toByteArray());
+        return file;
     }
 
     @Test

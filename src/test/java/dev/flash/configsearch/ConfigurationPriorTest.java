@@ -68,4 +68,25 @@ class ConfigurationPriorTest {
         double[] fast = {Math.log(3.0), Math.log(1.5)};
         assertEquals(0, FewShotEvaluation.regret(w, draw, fast, Target.RUNTIME), 1e-12);
     }
+
+    /**
+     * A model carries the training workloads' log tables (the attention's, in flash.params); the
+     * prior rebuilt from them, through the JSON a model file stores, is the prior fitted on the
+     * workloads themselves: the same relative values and the same first configuration.
+     */
+    @Test
+    void thePriorRebuiltFromTheAttentionsTablesIsTheFittedOne() {
+        List<Workload> train = List.of(workload("small", 5.0, 1.2, 1.0, null), workload("large", 500.0, 100.0, 110.0, 90.0),
+                workload("mid", 40.0, 12.0, 9.5, 30.0));
+        ConfigurationPrior fitted = ConfigurationPrior.fit(train, Target.RUNTIME);
+        NeighbourReference attention = NeighbourReference.fit(train, Target.RUNTIME, 0.3, 0.6);
+        ConfigurationPrior rebuilt = NeighbourReference.fromJson(attention.toJson(),
+                RatioReference.fit(train, Target.RUNTIME)).prior();
+        for (String key : List.of("c0", "c1", "c2", "c3")) {
+            assertEquals(fitted.meanRelativeLog(key), rebuilt.meanRelativeLog(key), 1e-12, key);
+        }
+        List<String> keys = List.of("c0", "c1", "c2", "c3");
+        assertEquals(keys.get(fitted.first(workload("new", 7.0, 7.0, 7.0, 7.0))), rebuilt.first(keys));
+        assertEquals("c2", rebuilt.first(keys));
+    }
 }
