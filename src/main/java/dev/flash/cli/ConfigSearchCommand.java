@@ -49,9 +49,10 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "",
                 "--samples holds the new workload's measured configurations in the model's data format",
                 "(multicloud or long, the same columns as the training data; one workload; failed runs are",
-                "left out). The model (from `flash train config-search`) sees up to its context length",
-                "of them. Measured configurations keep their measured value; every other one gets the",
-                "model's prediction and an uncertainty (+-, one standard deviation: the model's",
+                "left out). The model (from `flash train config-search`) predicts from its attention over",
+                "every sample and its network's context of the lowest ones (up to its context length).",
+                "Measured configurations keep their measured value; every other one gets the model's",
+                "prediction and an uncertainty (+-, one standard deviation: the model's",
                 "validation error combined with how much the samples disagree about it).",
                 "",
                 "The rule (the one `flash evaluate config-search` measures as the regret from chosen",
@@ -367,7 +368,8 @@ public final class ConfigSearchCommand extends GroupCommand {
             }
             System.out.printf(Locale.ROOT, "%s: %d sample%s used, %s%n", workload, r.samplesUsed(),
                     r.samplesUsed() == 1 ? "" : "s", r.samplesGiven() > r.samplesUsed()
-                            ? "(" + r.samplesGiven() + " given; the model's context holds " + r.samplesUsed() + ")" : "");
+                            ? "(" + r.samplesGiven() + " given: the attention uses every one, the network's context the "
+                            + r.samplesUsed() + " lowest)" : "");
             TextTable table = new TextTable("rank", "configuration", r.objective().label(), "+-", "");
             List<Recommender.Candidate> ranked = r.ranked();
             for (int i = 0; i < Math.min(top, ranked.size()); i++) {

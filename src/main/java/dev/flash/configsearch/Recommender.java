@@ -97,7 +97,11 @@ public final class Recommender {
                 throw new IllegalArgumentException("sample at line " + s.line() + " has no " + objective.column);
             }
         }
-        List<Measurement> shots = samples.subList(0, Math.min(samples.size(), enc.contextLength()));
+        // as the evaluation's FLASH searcher predicts: the attention from every sample, the network's
+        // context the lowest ones it holds
+        List<Measurement> byValue = new ArrayList<>(samples);
+        byValue.sort(Comparator.comparingDouble(m -> m.target(objective)));
+        List<Measurement> shots = byValue.subList(0, Math.min(byValue.size(), enc.contextLength()));
         Set<String> measuredKeys = new HashSet<>();
         List<Candidate> ranked = new ArrayList<>();
         RatioReference runtimeRef = params.references().get(Target.RUNTIME);
@@ -115,7 +119,8 @@ public final class Recommender {
             }
         }
         RatioReference ref = params.references().get(objective);
-        double[] logPred = predict(model, enc, shots, queries, params.flashReference());
+        LogPredictor overAll = (ignored, q) -> params.flashReference().predictLog(samples, q);
+        double[] logPred = predict(model, enc, shots, queries, overAll);
         for (int i = 0; i < queries.size(); i++) {
             String key = queries.get(i).configKey();
             double rt = runtimeRef == null || samples.stream().anyMatch(s -> Double.isNaN(s.runtime())) ? Double.NaN

@@ -95,6 +95,24 @@ class ConfigSearchCommandTest {
         assertTrue(!o.get("measure_next").isJsonNull());
         assertFirstComesFromTheTrainingWorkloadsPrior(model);
 
+        // more samples than the context holds: the answer does not depend on their order (the
+        // network sees the 3 lowest, the attention every one, as the evaluation's searcher does)
+        JsonObject four = JsonParser.parseString(run("config-search", "recommend", "--model", model.toString(),
+                "--samples", samples(30, 32, 34, 36).toString(), "--json").out()).getAsJsonObject();
+        JsonObject reordered = JsonParser.parseString(run("config-search", "recommend", "--model", model.toString(),
+                "--samples", samples(36, 34, 32, 30).toString(), "--json").out()).getAsJsonObject();
+        assertEquals(3, four.get("samples_used").getAsInt());
+        for (String key : List.of("recommended", "measure_next", "predicted_beats_measured")) {
+            assertEquals(four.get(key), reordered.get(key), key);
+        }
+        JsonArray a = four.getAsJsonArray("ranked");
+        JsonArray b = reordered.getAsJsonArray("ranked");
+        for (int i = 0; i < a.size(); i++) { // the same to rounding (sums in another order)
+            double va = a.get(i).getAsJsonObject().get("value").getAsDouble();
+            assertEquals(va, b.get(i).getAsJsonObject().get("value").getAsDouble(), 1e-9 * va, "rank " + (i + 1));
+        }
+        assertTheRecommendationIsTheBestMeasured(four);
+
         Run cost = run("config-search", "recommend", "--model", model.toString(), "--samples", samples(30).toString(),
                 "--objective", "cost");
         assertEquals(2, cost.code());
