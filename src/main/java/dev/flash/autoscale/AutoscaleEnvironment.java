@@ -13,8 +13,8 @@ import java.util.Random;
  * move goes through the {@link MoveGuard} the model is trained and deployed behind. The
  * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
  * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
- * set up as an operator sets it up ({@link OperatorRun}), and allocated cores are priced by the
- * {@link CoreBudget}'s multiplier.
+ * set up as an operator sets it up ({@link OperatorRun}), and allocated cores (or, with a miss
+ * budget, missed requests) are priced by the {@link CoreBudget}'s multiplier.
  */
 public final class AutoscaleEnvironment implements RlEnvironment {
 
@@ -134,7 +134,7 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         double reward;
         if (budget != null) {
             stepHpa(rate);
-            reward = AutoscaleReward.of(m, spec, budget.lambda());
+            reward = AutoscaleReward.of(m, spec, budget.corePrice(), budget.missPrice());
             if (done) {
                 budget.record(agentCoreSeconds, hpaCoreSeconds, agentMisses, hpaMisses, offered);
             }

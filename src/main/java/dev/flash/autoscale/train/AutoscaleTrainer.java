@@ -61,9 +61,12 @@ public final class AutoscaleTrainer {
      *                      ({@link CoreBudget}); null: the operator's cost at the fixed rate
      * @param guard         the safety layer every move passes, in training and wherever the model
      *                      is served (written to the model's params)
+     * @param budgetOn      what {@code coreBudget} bounds against HPA's: cores (the name's) or
+     *                      missed requests ({@link #withMissBudget})
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
-                           int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard) {
+                           int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard,
+                           CoreBudget.Constrained budgetOn) {
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -72,31 +75,45 @@ public final class AutoscaleTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null,
-                    MoveGuard.DEFAULT);
+                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
-            return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT);
+            return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT, CoreBudget.Constrained.CORES);
         }
 
         public Settings withIterations(int n) {
-            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard);
+            return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
+                    budgetOn);
         }
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
         public Settings withCoreBudget(LagrangeMultiplier.Config c) {
-            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard);
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
+                    CoreBudget.Constrained.CORES);
+        }
+
+        /** Missed requests constrained to HPA's on each episode, cores minimised ({@link CoreBudget#missBudget}). */
+        public Settings withMissBudget(LagrangeMultiplier.Config c) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
+                    CoreBudget.Constrained.MISSES);
+        }
+
+        /** The budget in words, or "none". */
+        public String budgetDescription() {
+            return coreBudget == null ? "none" : CoreBudget.describe(budgetOn, coreBudget);
         }
 
         public Settings withContextLength(int c) {
-            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard);
+            return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
+                    budgetOn);
         }
 
         /** Trains (and serves) behind {@code g}. */
         public Settings withGuard(MoveGuard g) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, g);
+                    coreBudget, g, budgetOn);
         }
 
         public NetworkConfig network() {
@@ -138,7 +155,7 @@ public final class AutoscaleTrainer {
             trainer.train(wrap.apply(services), progress);
             return List.of();
         }
-        CoreBudget budget = new CoreBudget(s.coreBudget());
+        CoreBudget budget = new CoreBudget(s.budgetOn(), s.coreBudget());
         trainer.train(wrap.apply(services.constrainTrainingWith(budget)), (m, total) -> {
             budget.dualStep();
             if (progress != null) {
@@ -196,7 +213,7 @@ public final class AutoscaleTrainer {
                         + ",\"vertical_factor\":" + ScalingAction.VERTICAL_FACTOR + ",\"cpu_step\":" + ScalingAction.CPU_STEP
                         + ",\"min_cpu\":" + ScalingAction.MIN_CPU_LIMIT + ",\"max_cpu\":" + ScalingAction.MAX_CPU_LIMIT
                         + ",\"kappa\":" + AutoscaleReward.KAPPA + ",\"miss_price\":" + AutoscaleReward.MISS_PRICE
-                        + ",\"core_budget\":\"" + (s.coreBudget() == null ? "none" : CoreBudget.describe(s.coreBudget()))
+                        + ",\"core_budget\":\"" + s.budgetDescription()
                         + "\",\"" + MoveGuard.PARAM + "\":\"" + s.guard().id() + "\"}");
     }
 
