@@ -60,6 +60,7 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
             "  flash train autoscale --core-budget --out /tmp/budget.onnx   (HPA's cores as a constraint)",
             "  flash train autoscale --miss-budget-ratio 0.9 --out /tmp/m.onnx  (0.9 x HPA's misses as a constraint)",
+            "  flash train autoscale --miss-budget-ratio 0.9 --limit-change-price 5 --out /tmp/m5.onnx",
             "  flash train autoscale --guard utilization --out /tmp/u.onnx  (the guard before 2026-12-07 night)",
             ""},
         footer = {"", ExitCodes.HELP})
@@ -103,6 +104,11 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                     + "(0, 2] (a learned miss price, cores at the operator's rate; not with --core-budget).")
     Double missBudgetRatio;
 
+    @Option(names = "--limit-change-price", paramLabel = "STEPS",
+            description = "In training, a step whose CPU limit changes also pays STEPS x its allocated cores, in "
+                    + "[0, 100] (default 0: free; evaluation never pays it).")
+    Double limitChangePrice;
+
     @Option(names = "--guard", paramLabel = "ID", defaultValue = "hpa-floor",
             description = "The safety layer every move passes, in training and when served: hpa-floor (never fewer "
                     + "replicas than HPA would set when it scales out) or utilization (predicted utilization <= 0.8, "
@@ -134,6 +140,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (missBudgetRatio != null && coreBudget) {
             return usage("--miss-budget-ratio and --core-budget are mutually exclusive (one constraint at a time)");
+        }
+        if (limitChangePrice != null && !(limitChangePrice >= 0 && limitChangePrice <= 100)) {
+            return usage("--limit-change-price must be in [0, 100], got " + limitChangePrice);
         }
         if (!dev.flash.autoscale.MoveGuard.IDS.contains(guard)) {
             return usage("--guard must be one of " + dev.flash.autoscale.MoveGuard.IDS + ", got '" + guard + "'");
@@ -173,6 +182,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (missBudgetRatio != null) {
             s = s.withMissBudget(dev.flash.autoscale.CoreBudget.missBudget(missBudgetRatio));
+        }
+        if (limitChangePrice != null) {
+            s = s.withLimitChangePrice(limitChangePrice);
         }
         s = s.withGuard(dev.flash.autoscale.MoveGuard.of(guard));
         if (context != null) {
@@ -250,6 +262,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         settings.addProperty("guard", r.settings().guard().id() + ": " + r.settings().guard().definition());
         settings.addProperty("reward", dev.flash.autoscale.AutoscaleReward.DEFINITION);
         settings.addProperty("core_budget", r.settings().budgetDescription());
+        settings.addProperty("limit_change_price_steps", r.settings().limitChangePrice());
         JsonArray budget = new JsonArray();
         for (double[] b : r.budgetHistory()) {
             JsonObject p = new JsonObject();

@@ -1,6 +1,7 @@
 package dev.flash.autoscale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.autoscale.ScalingAction.Allocation;
@@ -130,5 +131,31 @@ class CoreBudgetTest {
         double reference = AutoscaleReward.referenceCores(s);
         assertEquals(-(4 + 3 * miss) / (10 * reference), AutoscaleReward.of(m, s, 1, 3), 1e-12);
         assertEquals(AutoscaleReward.of(m, s), AutoscaleReward.of(m, s, 1, 1), 0);
+    }
+
+    @Test
+    void aPricedLimitChangePaysItsStepsCoresOnceAndOnlyWhenTheLimitMoves() {
+        ServiceSpec s = SimulatedServiceTest.spec(1);
+        AutoscaleEnvironment free = new AutoscaleEnvironment(s, null, 12, 5);
+        AutoscaleEnvironment priced = new AutoscaleEnvironment(s, null, 12, 5);
+        priced.priceLimitChanges(5);
+        free.reset();
+        priced.reset();
+        int changed = 0;
+        for (int t = 0; t < 12; t++) {
+            int move = t % 4 == 1 ? ScalingAction.SCALE_UP.ordinal() : ScalingAction.NO_OP.ordinal();
+            RlEnvironment.Step f = free.step(move);
+            RlEnvironment.Step p = priced.step(move);
+            if (move == ScalingAction.NO_OP.ordinal()) {
+                assertEquals(f.reward(), p.reward(), 1e-6, "no limit change, no price: step " + t);
+            } else if (p.reward() < f.reward() - 1e-6) {
+                changed++;
+                // the step's cores paid five more times, and the free bill holds those cores once
+                assertTrue(f.reward() - p.reward() <= 5 * Math.abs(f.reward()) + 1e-6, "step " + t);
+            }
+            assertEquals(f.contextReward(), p.contextReward(), 1e-6, "the context reward never pays it");
+        }
+        assertTrue(changed >= 2, "scale-up moves that changed the limit paid: " + changed);
+        assertThrows(IllegalArgumentException.class, () -> priced.priceLimitChanges(-1));
     }
 }
