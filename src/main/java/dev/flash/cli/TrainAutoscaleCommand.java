@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
             "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
             "  flash train autoscale --core-budget --out /tmp/budget.onnx   (HPA's cores as a constraint)",
-            "  flash train autoscale --miss-budget-ratio 0.9 --out /tmp/m.onnx  (0.9 x HPA's misses as a constraint)",
+            "  flash train autoscale --miss-budget-ratio 0.9 --out /tmp/m.onnx  (misses <= 0.9 x HPA's)",
             "  flash train autoscale --miss-budget-ratio 0.9 --limit-change-price 5 --out /tmp/m5.onnx",
             "  flash train autoscale --guard utilization --out /tmp/u.onnx  (the guard before 2026-12-07 night)",
             ""},
