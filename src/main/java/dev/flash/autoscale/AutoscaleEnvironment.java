@@ -13,8 +13,8 @@ import java.util.Random;
  * move goes through the {@link MoveGuard} the model is trained and deployed behind. The
  * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
  * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
- * set up as an operator sets it up ({@link OperatorRun}), and allocated cores are priced by the
- * {@link CoreBudget}'s multiplier.
+ * set up as an operator sets it up ({@link OperatorRun}), and allocated cores (or, with a miss
+ * budget, missed requests) are priced by the {@link CoreBudget}'s multiplier.
  */
 public final class AutoscaleEnvironment implements RlEnvironment {
 
@@ -38,6 +38,8 @@ public final class AutoscaleEnvironment implements RlEnvironment {
     private double rateBeforeLast;
     private CoreBudget budget;
     private MoveGuard guard = MoveGuard.DEFAULT;
+    /** Steps of the step's allocated cores a change of the CPU limit costs in training (0: free). */
+    private double limitChangePrice;
     /** HPA beside the agent in a constrained episode: its own copy of the service. */
     private HpaReference hpa;
     private SimulatedService hpaService;
@@ -119,6 +121,7 @@ public final class AutoscaleEnvironment implements RlEnvironment {
     public Step step(int action) {
         Allocation next = guard.apply(last, rateBeforeLast,
                 ScalingAction.of(action).apply(last, service.allocation(), bounds), bounds);
+        boolean limitChanged = next.cpuLimit() != service.allocation().cpuLimit();
         service.allocate(next);
         double rate = trace.rate(start + t);
         StepMetrics m = service.step(rate);
@@ -134,12 +137,16 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         double reward;
         if (budget != null) {
             stepHpa(rate);
-            reward = AutoscaleReward.of(m, spec, budget.lambda());
+            reward = AutoscaleReward.of(m, spec, budget.corePrice(), budget.missPrice());
             if (done) {
                 budget.record(agentCoreSeconds, hpaCoreSeconds, agentMisses, hpaMisses, offered);
             }
         } else {
             reward = AutoscaleReward.of(m, spec);
+        }
+        if (limitChanged && limitChangePrice > 0) {
+            reward -= limitChangePrice * AutoscaleReward.cores(m) / (AutoscaleReward.UNIT_STEPS
+                    * AutoscaleReward.referenceCores(spec));
         }
         return new Step(obs, (float) reward, (float) AutoscaleReward.context(m), done);
     }
@@ -150,6 +157,19 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         hpaLast = hpaService.step(rate);
         hpaCoreSeconds += hpaLast.coreSeconds();
         hpaMisses += hpaLast.sloMisses();
+    }
+
+    /**
+     * A training price on changing the CPU limit: a step whose limit changed also pays {@code
+     * steps} x its allocated cores (a per-step price on the vertical lever; 0, the default, is free).
+     * Added after the miss-budget policy ratcheted the limit up and never down
+     * (docs/log/2026-12-07-autoscale-miss-budget.md); the held-out evaluation never pays it.
+     */
+    public void priceLimitChanges(double steps) {
+        if (!(steps >= 0 && Double.isFinite(steps))) {
+            throw new IllegalArgumentException("limit change price must be >= 0, got " + steps);
+        }
+        this.limitChangePrice = steps;
     }
 
     /** Every move passes {@code g} (default {@link MoveGuard#DEFAULT}). */

@@ -51,7 +51,15 @@ public final class AutoscaleReward {
      * {@link CoreBudget}: 1 is the operator's rate).
      */
     public static double of(StepMetrics m, ServiceSpec spec, double corePrice) {
-        return -(corePrice * cores(m) + missCores(m, spec)) / (UNIT_STEPS * referenceCores(spec));
+        return of(m, spec, corePrice, 1);
+    }
+
+    /**
+     * The same with missed requests also weighted by {@code missPrice} relative to {@link #MISS_PRICE}
+     * (the learned multiplier of {@link CoreBudget}'s miss budget).
+     */
+    public static double of(StepMetrics m, ServiceSpec spec, double corePrice, double missPrice) {
+        return -(corePrice * cores(m) + missPrice * missCores(m, spec)) / (UNIT_STEPS * referenceCores(spec));
     }
 
     /** Cores allocated during the step. */

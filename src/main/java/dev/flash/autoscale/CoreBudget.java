@@ -32,8 +32,23 @@ import java.util.List;
  * cores), so the cores are the constraint and the misses the objective; the other way round
  * (misses &lt;= HPA's, minimise cores) would stop at HPA's miss rate, which is what an operator
  * wants to get below.
+ *
+ * <p>{@link Constrained#MISSES} turns the constraint around ({@link #missBudget}): the episode's
+ * missed requests &lt;= target x HPA's on the same episode, missed requests priced by lambda and
+ * the cores at the operator's rate, so the policy minimises cores within a miss budget below HPA's.
+ * Same dual ascent on ln lambda, same bounds; an iteration in which HPA missed nothing measures
+ * nothing (no ratio to compare) and keeps lambda. Added after the core budget collapsed to "always
+ * scale in" at 1.5x HPA's misses (docs/log/2026-12-07-autoscale-miss-budget.md).
  */
 public final class CoreBudget {
+
+    /** What the budget bounds against HPA's on the same episode; lambda prices that quantity. */
+    public enum Constrained {
+        /** core-seconds &lt;= target x HPA's; lambda prices cores, misses at the operator's rate */
+        CORES,
+        /** missed requests &lt;= target x HPA's; lambda prices misses, cores at the operator's rate */
+        MISSES
+    }
 
     /** The lowest core price: a twentieth of the operator's rate. */
     public static final double MIN_PRICE = 0.05;
@@ -62,6 +77,16 @@ public final class CoreBudget {
     }
 
     public static String describe(LagrangeMultiplier.Config c) {
+        return describe(Constrained.CORES, c);
+    }
+
+    public static String describe(Constrained what, LagrangeMultiplier.Config c) {
+        if (what == Constrained.MISSES) {
+            return "missed requests <= " + c.target() + " x HPA's on the same training episode; miss price lambda"
+                    + " (x the operator's) by dual ascent on ln lambda (start " + price(c.initial()) + ", rate "
+                    + c.rate() + ", lambda in [" + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp()
+                    + " iterations)";
+        }
         return "core-seconds <= " + c.target() + " x HPA's on the same training episode; core price lambda by dual"
                 + " ascent on ln lambda (start " + price(c.initial()) + ", rate " + c.rate() + ", lambda in ["
                 + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp() + " iterations)";
@@ -71,8 +96,18 @@ public final class CoreBudget {
         return Math.round(MIN_PRICE * Math.exp(logValue) * 1e6) / 1e6;
     }
 
+    /**
+     * The miss budget: missed requests &lt;= {@code ratio} x HPA's on the same episode, the same
+     * dual ascent as {@link #defaults()} (price 1 for 5 iterations, ln lambda step 0.5 x (ratio of
+     * misses - target), lambda in [0.05, 20]). The step and bounds are the core budget's, not tuned.
+     */
+    public static LagrangeMultiplier.Config missBudget(double ratio) {
+        return logConfig(1.0, 0.5, ratio, 20.0, 5);
+    }
+
     /** ln(lambda / MIN_PRICE): the multiplier the dual ascent moves. */
     private final LagrangeMultiplier lambda;
+    private final Constrained constrained;
     private double agentCores;
     private double hpaCores;
     private double agentMisses;
@@ -81,15 +116,35 @@ public final class CoreBudget {
     private int episodes;
     private final List<double[]> history = new ArrayList<>();
 
+    /** A budget on core-seconds ({@link Constrained#CORES}). */
     public CoreBudget(LagrangeMultiplier.Config config) {
+        this(Constrained.CORES, config);
+    }
+
+    public CoreBudget(Constrained constrained, LagrangeMultiplier.Config config) {
+        this.constrained = constrained;
         this.lambda = new LagrangeMultiplier(config);
+    }
+
+    public Constrained constrained() {
+        return constrained;
+    }
+
+    /** The price of a core in the training reward (1: the operator's rate). */
+    public double corePrice() {
+        return constrained == Constrained.CORES ? lambda() : 1;
+    }
+
+    /** The price of a missed request in the training reward, relative to the operator's. */
+    public double missPrice() {
+        return constrained == Constrained.MISSES ? lambda() : 1;
     }
 
     public LagrangeMultiplier.Config config() {
         return lambda.config();
     }
 
-    /** The current price of a core (1: the operator's rate). */
+    /** The current multiplier: the price of what is constrained (1: the operator's rate). */
     public double lambda() {
         return MIN_PRICE * Math.exp(lambda.value());
     }
@@ -107,12 +162,12 @@ public final class CoreBudget {
 
     /** One dual step from the episodes counted since the last one (none: lambda stays); the new lambda. */
     public synchronized double dualStep() {
-        if (episodes == 0 || hpaCores <= 0) {
+        double hpa = constrained == Constrained.CORES ? hpaCores : hpaMisses;
+        if (episodes == 0 || hpa <= 0 || hpaCores <= 0) {
             lambda.step(Double.NaN);
         } else {
-            double ratio = agentCores / hpaCores;
-            lambda.step(ratio);
-            history.add(new double[] {ratio, share(agentMisses), share(hpaMisses), lambda(), episodes});
+            lambda.step((constrained == Constrained.CORES ? agentCores : agentMisses) / hpa);
+            history.add(new double[] {agentCores / hpaCores, share(agentMisses), share(hpaMisses), lambda(), episodes});
         }
         episodes = 0;
         agentCores = 0;
@@ -129,7 +184,7 @@ public final class CoreBudget {
 
     /**
      * Per dual step: {core-seconds over HPA's, agent's missed share, HPA's missed share, lambda
-     * after the step, episodes counted}.
+     * after the step (the price of what is constrained), episodes counted}.
      */
     public synchronized List<double[]> history() {
         return List.copyOf(history);

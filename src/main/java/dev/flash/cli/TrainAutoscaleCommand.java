@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
             "allocated cores plus missed requests, a miss priced at 100x the cores that serve a request",
             "at 70%% (an operator promising 99%% counts 1%% missed as a doubled bill). --core-budget",
             "constrains each episode's core-seconds to --core-budget-ratio x those of HPA run on the same",
-            "episode (PPO-Lagrangian: a learned core price). PPO trains the agent and its context encoder",
+            "episode (PPO-Lagrangian: a learned core price); --miss-budget-ratio M turns it around: each",
+            "episode's missed requests <= M x HPA's on it, a learned miss price, the cores minimised.",
+            "PPO trains the agent and its context encoder",
             "together across the training services, so the frozen model adapts to a new service from",
             "its recent steps.",
             "",
@@ -57,6 +59,8 @@ import picocli.CommandLine.Spec;
             "  flash sim services --sample 200 --seed 3 --out s.json && flash train autoscale --services s.json",
             "  flash train autoscale --quick --out /tmp/smoke.onnx      (seconds; a smoke test, not a model)",
             "  flash train autoscale --core-budget --out /tmp/budget.onnx   (HPA's cores as a constraint)",
+            "  flash train autoscale --miss-budget-ratio 0.9 --out /tmp/m.onnx  (misses <= 0.9 x HPA's)",
+            "  flash train autoscale --miss-budget-ratio 0.9 --limit-change-price 5 --out /tmp/m5.onnx",
             "  flash train autoscale --guard utilization --out /tmp/u.onnx  (the guard before 2026-12-07 night)",
             ""},
         footer = {"", ExitCodes.HELP})
@@ -95,6 +99,16 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             description = "The budget as a share of HPA's core-seconds, in (0, 2] (default: 0.95).")
     Double coreBudgetRatio;
 
+    @Option(names = "--miss-budget-ratio", paramLabel = "M",
+            description = "Constrain each training episode's missed requests to M x HPA's on the same episode, M in "
+                    + "(0, 2] (a learned miss price, cores at the operator's rate; not with --core-budget).")
+    Double missBudgetRatio;
+
+    @Option(names = "--limit-change-price", paramLabel = "STEPS",
+            description = "In training, a step whose CPU limit changes also pays STEPS x its allocated cores, in "
+                    + "[0, 100] (default 0: free; evaluation never pays it).")
+    Double limitChangePrice;
+
     @Option(names = "--guard", paramLabel = "ID", defaultValue = "hpa-floor",
             description = "The safety layer every move passes, in training and when served: hpa-floor (never fewer "
                     + "replicas than HPA would set when it scales out) or utilization (predicted utilization <= 0.8, "
@@ -120,6 +134,15 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (coreBudgetRatio != null && !coreBudget) {
             return usage("--core-budget-ratio needs --core-budget");
+        }
+        if (missBudgetRatio != null && !(missBudgetRatio > 0 && missBudgetRatio <= 2)) {
+            return usage("--miss-budget-ratio must be in (0, 2], got " + missBudgetRatio);
+        }
+        if (missBudgetRatio != null && coreBudget) {
+            return usage("--miss-budget-ratio and --core-budget are mutually exclusive (one constraint at a time)");
+        }
+        if (limitChangePrice != null && !(limitChangePrice >= 0 && limitChangePrice <= 100)) {
+            return usage("--limit-change-price must be in [0, 100], got " + limitChangePrice);
         }
         if (!dev.flash.autoscale.MoveGuard.IDS.contains(guard)) {
             return usage("--guard must be one of " + dev.flash.autoscale.MoveGuard.IDS + ", got '" + guard + "'");
@@ -156,6 +179,12 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (coreBudget) {
             s = s.withCoreBudget(coreBudgetRatio == null ? dev.flash.autoscale.CoreBudget.defaults()
                     : dev.flash.autoscale.CoreBudget.withRatio(coreBudgetRatio));
+        }
+        if (missBudgetRatio != null) {
+            s = s.withMissBudget(dev.flash.autoscale.CoreBudget.missBudget(missBudgetRatio));
+        }
+        if (limitChangePrice != null) {
+            s = s.withLimitChangePrice(limitChangePrice);
         }
         s = s.withGuard(dev.flash.autoscale.MoveGuard.of(guard));
         if (context != null) {
@@ -232,15 +261,17 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         report.add("curve", curve);
         settings.addProperty("guard", r.settings().guard().id() + ": " + r.settings().guard().definition());
         settings.addProperty("reward", dev.flash.autoscale.AutoscaleReward.DEFINITION);
-        settings.addProperty("core_budget", r.settings().coreBudget() == null ? "none"
-                : dev.flash.autoscale.CoreBudget.describe(r.settings().coreBudget()));
+        settings.addProperty("core_budget", r.settings().budgetDescription());
+        settings.addProperty("limit_change_price_steps", r.settings().limitChangePrice());
         JsonArray budget = new JsonArray();
         for (double[] b : r.budgetHistory()) {
             JsonObject p = new JsonObject();
             p.addProperty("core_seconds_vs_hpa", b[0]);
             p.addProperty("slo_violation_share", b[1]);
             p.addProperty("hpa_slo_violation_share", b[2]);
-            p.addProperty("core_price", b[3]);
+            // the price of what is constrained: cores (the core budget) or misses (the miss budget)
+            p.addProperty(r.settings().budgetOn() == dev.flash.autoscale.CoreBudget.Constrained.MISSES ? "miss_price"
+                    : "core_price", b[3]);
             p.addProperty("episodes", (int) b[4]);
             budget.add(p);
         }
@@ -284,10 +315,12 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                 hpaMiss += b.get("hpa_slo_violation_share").getAsDouble();
             }
             int k = n - from;
+            JsonObject last = budget.get(n - 1).getAsJsonObject();
             md.append(String.format(Locale.ROOT, "- training episodes of the last %d iterations: core-seconds %.3fx"
-                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final core price %.3f%n",
+                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final price %.3f (of %s)%n",
                     k, ratio / k, 100 * miss / k, 100 * hpaMiss / k,
-                    budget.get(n - 1).getAsJsonObject().get("core_price").getAsDouble()));
+                    last.has("miss_price") ? last.get("miss_price").getAsDouble() : last.get("core_price").getAsDouble(),
+                    last.has("miss_price") ? "misses" : "cores"));
         }
         md.append("\n");
         md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",

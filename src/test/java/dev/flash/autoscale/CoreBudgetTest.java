@@ -1,6 +1,7 @@
 package dev.flash.autoscale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.autoscale.ScalingAction.Allocation;
@@ -94,5 +95,67 @@ class CoreBudgetTest {
         assertTrue(h[0] > 0 && Double.isFinite(h[0]), "core-seconds over HPA's " + h[0]);
         assertTrue(h[0] > 1, "scaling out every third step allocates more than HPA: " + h[0]);
         assertEquals(Math.exp(0.5 * (h[0] - 0.95)), b.lambda(), 1e-9);
+    }
+
+    @Test
+    void theMissBudgetRaisesTheMissPriceWhileMissesExceedItAndLeavesCoresAtTheOperatorsRate() {
+        CoreBudget b = new CoreBudget(CoreBudget.Constrained.MISSES, CoreBudget.missBudget(0.9));
+        for (int i = 0; i < 5; i++) { // warm-up: the price stays at the operator's rate
+            b.record(900, 1000, 30, 20, 1000);
+            assertEquals(1, b.dualStep(), 1e-12);
+        }
+        double previous = b.lambda();
+        for (int i = 0; i < 4; i++) {
+            b.record(900, 1000, 30, 20, 1000); // 1.5 x HPA's misses, fewer cores: over the miss budget
+            double now = b.dualStep();
+            assertTrue(now > previous, "misses over the budget: the miss price rises, step " + i);
+            assertEquals(1, b.corePrice(), 0, "cores stay at the operator's rate");
+            assertEquals(now, b.missPrice(), 0);
+            previous = now;
+        }
+        assertEquals(Math.exp(4 * 0.5 * (1.5 - 0.9)), b.lambda(), 1e-9);
+        double[] h = b.history().get(b.history().size() - 1);
+        assertEquals(0.9, h[0], 1e-12, "the history keeps core-seconds over HPA's");
+        b.record(3000, 1000, 5, 20, 1000); // a quarter of HPA's misses at 3x its cores: under the budget
+        assertTrue(b.dualStep() < previous, "under the miss budget: the price falls, whatever the cores");
+        double held = b.lambda();
+        b.record(900, 1000, 30, 0, 1000); // HPA missed nothing: no ratio to compare
+        assertEquals(held, b.dualStep(), 0, "nothing measured: the price stays");
+    }
+
+    @Test
+    void aMissBudgetedEpisodePricesMissesNotCores() {
+        ServiceSpec s = SimulatedServiceTest.spec(0);
+        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1200, 12, 240);
+        double miss = AutoscaleReward.missCores(m, s);
+        double reference = AutoscaleReward.referenceCores(s);
+        assertEquals(-(4 + 3 * miss) / (10 * reference), AutoscaleReward.of(m, s, 1, 3), 1e-12);
+        assertEquals(AutoscaleReward.of(m, s), AutoscaleReward.of(m, s, 1, 1), 0);
+    }
+
+    @Test
+    void aPricedLimitChangePaysItsStepsCoresOnceAndOnlyWhenTheLimitMoves() {
+        ServiceSpec s = SimulatedServiceTest.spec(1);
+        AutoscaleEnvironment free = new AutoscaleEnvironment(s, null, 12, 5);
+        AutoscaleEnvironment priced = new AutoscaleEnvironment(s, null, 12, 5);
+        priced.priceLimitChanges(5);
+        free.reset();
+        priced.reset();
+        int changed = 0;
+        for (int t = 0; t < 12; t++) {
+            int move = t % 4 == 1 ? ScalingAction.SCALE_UP.ordinal() : ScalingAction.NO_OP.ordinal();
+            RlEnvironment.Step f = free.step(move);
+            RlEnvironment.Step p = priced.step(move);
+            if (move == ScalingAction.NO_OP.ordinal()) {
+                assertEquals(f.reward(), p.reward(), 1e-6, "no limit change, no price: step " + t);
+            } else if (p.reward() < f.reward() - 1e-6) {
+                changed++;
+                // the step's cores paid five more times, and the free bill holds those cores once
+                assertTrue(f.reward() - p.reward() <= 5 * Math.abs(f.reward()) + 1e-6, "step " + t);
+            }
+            assertEquals(f.contextReward(), p.contextReward(), 1e-6, "the context reward never pays it");
+        }
+        assertTrue(changed >= 2, "scale-up moves that changed the limit paid: " + changed);
+        assertThrows(IllegalArgumentException.class, () -> priced.priceLimitChanges(-1));
     }
 }

@@ -95,6 +95,11 @@ class AutoscaleCommandsTest {
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale", "--guard", "hope"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
                     "--core-budget-ratio", "1"));
+            // the two budgets are mutually exclusive; the miss budget's ratio is bounded
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--core-budget", "--miss-budget-ratio", "0.9"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--miss-budget-ratio", "0"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model",
                     model.toString(), "--guard", "hope"));
             // train autoscale names a missing services file, before the training stack loads
@@ -106,6 +111,8 @@ class AutoscaleCommandsTest {
         assertTrue(reproErr.toString().contains("t.txt:2:3: negative count -5"), reproErr.toString());
         assertTrue(reproErr.toString().contains("missing.onnx: no such file"), reproErr.toString());
         assertTrue(reproErr.toString().contains("--services: no such file"), reproErr.toString());
+        assertTrue(reproErr.toString().contains("--miss-budget-ratio and --core-budget are mutually exclusive"),
+                reproErr.toString());
         assertFalse(reproErr.toString().contains("Exception"), reproErr.toString());
     }
 }

@@ -19,25 +19,28 @@ public final class AutoscaleServices implements ApplicationSet {
     private final CoreBudget budget;
     /** The safety layer every environment's moves pass. */
     private final MoveGuard guard;
+    /** Training price of a CPU limit change in steps of allocated cores (0: free). */
+    private final double limitChangePrice;
 
     /** Every service of {@code all}, behind {@link MoveGuard#DEFAULT}. */
     public AutoscaleServices(List<ServiceSpec> all, int episodeSteps) {
         this(ServicePopulation.split(all, ServiceSpec.TRAIN), ServicePopulation.split(all, ServiceSpec.TEST),
-                episodeSteps, null, MoveGuard.DEFAULT);
+                episodeSteps, null, MoveGuard.DEFAULT, 0);
     }
 
     private AutoscaleServices(List<ServiceSpec> train, List<ServiceSpec> test, int episodeSteps, CoreBudget budget,
-                              MoveGuard guard) {
+                              MoveGuard guard, double limitChangePrice) {
         this.train = train;
         this.test = test;
         this.episodeSteps = episodeSteps;
         this.budget = budget;
         this.guard = guard;
+        this.limitChangePrice = limitChangePrice;
     }
 
     /** The same services, every environment's moves behind {@code g}. */
     public AutoscaleServices guardedBy(MoveGuard g) {
-        return new AutoscaleServices(train, test, episodeSteps, budget, g);
+        return new AutoscaleServices(train, test, episodeSteps, budget, g, limitChangePrice);
     }
 
     public MoveGuard guard() {
@@ -49,7 +52,12 @@ public final class AutoscaleServices implements ApplicationSet {
      * {@code b} ({@link AutoscaleEnvironment#constrainWith}); held-out ones keep the operator's cost.
      */
     public AutoscaleServices constrainTrainingWith(CoreBudget b) {
-        return new AutoscaleServices(train, test, episodeSteps, b, guard);
+        return new AutoscaleServices(train, test, episodeSteps, b, guard, limitChangePrice);
+    }
+
+    /** The same services whose training environments price CPU limit changes ({@link AutoscaleEnvironment#priceLimitChanges}). */
+    public AutoscaleServices pricingLimitChanges(double steps) {
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, steps);
     }
 
     public List<ServiceSpec> services(Split split) {
@@ -72,6 +80,9 @@ public final class AutoscaleServices implements ApplicationSet {
         env.guardWith(guard);
         if (budget != null && split == Split.TRAIN) {
             env.constrainWith(budget);
+        }
+        if (split == Split.TRAIN) {
+            env.priceLimitChanges(limitChangePrice);
         }
         return env;
     }
