@@ -358,12 +358,7 @@ public final class ConfigSearchCommand extends GroupCommand {
         private void print(Recommender.Recommendation r, String workload, double ms, String engineUsed) {
             String unit = r.objective() == Target.RUNTIME ? "s" : "";
             if (json) {
-                JsonObject o = json(r, workload, deadline == null ? Double.NaN : deadline);
-                o.addProperty("milliseconds", ms);
-                o.addProperty("model_load_milliseconds", loadMs);
-                o.addProperty("engine", engineUsed);
-                System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                        .serializeNulls().create().toJson(o));
+                printJson(json(r, workload, deadline == null ? Double.NaN : deadline), ms, engineUsed);
                 return;
             }
             System.out.printf(Locale.ROOT, "%s: %d sample%s used, %s%n", workload, r.samplesUsed(),
@@ -390,6 +385,15 @@ public final class ConfigSearchCommand extends GroupCommand {
             System.out.printf(Locale.ROOT, "measure next: %s%n", r.next() == null ? "(none left)" : r.next().key());
         }
 
+        /** One answer as pretty JSON, with how long it took and which engine served it. */
+        private void printJson(JsonObject o, double ms, String engineUsed) {
+            o.addProperty("milliseconds", ms);
+            o.addProperty("model_load_milliseconds", loadMs);
+            o.addProperty("engine", engineUsed);
+            System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                    .serializeNulls().create().toJson(o));
+        }
+
         private void printFirst(Recommender.First f, double ms, String engineUsed) {
             if (json) {
                 JsonObject o = new JsonObject();
@@ -399,11 +403,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                 o.addProperty("prior_over_best", Math.exp(f.meanRelativeLog()));
                 o.add("recommended", com.google.gson.JsonNull.INSTANCE);
                 o.addProperty("measure_next", f.key());
-                o.addProperty("milliseconds", ms);
-                o.addProperty("model_load_milliseconds", loadMs);
-                o.addProperty("engine", engineUsed);
-                System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                        .serializeNulls().create().toJson(o));
+                printJson(o, ms, engineUsed);
                 return;
             }
             System.out.printf(Locale.ROOT, "nothing measured yet: measure first %s%n", f.key());
