@@ -84,19 +84,7 @@ public final class HpaFloorGuard {
      */
     static int hpaScaleOut(StepMetrics last, double work, double limit) {
         int ready = last.readyReplicas();
-        int current = last.replicas();
-        double capacity = TARGET * UtilizationGuard.cores(limit);
-        double ratio = work / ready / capacity;
-        if (ratio <= 1 + TOLERANCE) {
-            return 0;
-        }
-        int notReady = Math.max(0, current - ready);
-        if (notReady > 0) {
-            ratio = work / current / capacity;
-            if (ratio <= 1 + TOLERANCE) {
-                return 0;
-            }
-        }
-        return (int) Math.ceil(current * ratio - 1e-9);
+        double ratio = work / ready / (TARGET * UtilizationGuard.cores(limit));
+        return HpaReference.scaleOut(ratio, ready, Math.max(0, last.replicas() - ready), last.replicas(), TOLERANCE);
     }
 }

@@ -110,14 +110,28 @@ public class HpaReference implements Autoscaler {
         if (Math.abs(ratio - 1) <= tolerance) {
             return current;
         }
-        int notReady = Math.max(0, last.replicas() - ready);
-        if (ratio > 1 && notReady > 0) {
-            double usage = utilization(last) * ready;
-            double newRatio = usage / (ready + notReady) / target;
-            if (newRatio <= 1 + tolerance) {
-                return current;
+        if (ratio < 1) {
+            return (int) Math.ceil(current * ratio - 1e-9);
+        }
+        int out = scaleOut(ratio, ready, Math.max(0, last.replicas() - ready), current, tolerance);
+        return out > 0 ? out : current;
+    }
+
+    /**
+     * HPA's scale-out: {@code ceil(current x ratio)}, where {@code ratio} is the ready pods' mean
+     * utilization over the target and, when pods are not ready, recomputed with them counted at
+     * 0%; 0 when HPA would not scale out (a ratio within the tolerance). The utilization guard of
+     * {@link HpaFloorGuard} asks the same rule at another CPU limit.
+     */
+    static int scaleOut(double ratio, int ready, int notReady, int current, double tolerance) {
+        if (ratio <= 1 + tolerance) {
+            return 0;
+        }
+        if (notReady > 0) {
+            ratio = ratio * ready / (ready + notReady);
+            if (ratio <= 1 + tolerance) {
+                return 0;
             }
-            ratio = newRatio;
         }
         return (int) Math.ceil(current * ratio - 1e-9);
     }

@@ -96,18 +96,8 @@ public enum DvfsFeatureSet {
      * policy per tick).
      */
     static void writeMask(Map<String, String> unavailable, float[] out, int offset) {
-        boolean none = unavailable == null || unavailable.isEmpty();
         for (int g = 0; g < MASKED_GROUPS.size(); g++) {
-            boolean missing = false;
-            if (!none) {
-                for (String signal : SignalGroups.SIGNALS.get(MASKED_GROUPS.get(g))) {
-                    if (unavailable.containsKey(signal)) {
-                        missing = true;
-                        break;
-                    }
-                }
-            }
-            out[offset + g] = missing ? 1f : 0f;
+            out[offset + g] = SignalGroups.isLacking(MASKED_GROUPS.get(g), unavailable) ? 1f : 0f;
         }
     }
 }

@@ -70,6 +70,22 @@ public final class SignalGroups {
     }
 
     /**
+     * Whether the node reports any signal of {@code group} unavailable. Allocation-free: the
+     * daemon asks it for every policy on every tick (the missing-signal mask).
+     */
+    public static boolean isLacking(String group, Map<String, String> unavailable) {
+        if (unavailable == null || unavailable.isEmpty()) {
+            return false;
+        }
+        for (String signal : SIGNALS.getOrDefault(group, List.of())) {
+            if (unavailable.containsKey(signal)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Of {@code groups}, those the node reports unavailable, each with its reasons as the record
      * gives them ("ipc: perf_event_open: ...; mpki: ..."); empty when the node provides them all.
      */
