@@ -61,7 +61,7 @@ public final class CoreBudget {
      * run from HPA's set-up. Chosen before the run, not tuned on any service.
      */
     public static LagrangeMultiplier.Config defaults() {
-        return logConfig(1.0, 0.5, 0.95, 20.0, 5);
+        return withRatio(0.95);
     }
 
     /** {@link #defaults()} with the budget at {@code ratio} x HPA's core-seconds instead of 0.95. */
@@ -81,15 +81,12 @@ public final class CoreBudget {
     }
 
     public static String describe(Constrained what, LagrangeMultiplier.Config c) {
-        if (what == Constrained.MISSES) {
-            return "missed requests <= " + c.target() + " x HPA's on the same training episode; miss price lambda"
-                    + " (x the operator's) by dual ascent on ln lambda (start " + price(c.initial()) + ", rate "
-                    + c.rate() + ", lambda in [" + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp()
-                    + " iterations)";
-        }
-        return "core-seconds <= " + c.target() + " x HPA's on the same training episode; core price lambda by dual"
-                + " ascent on ln lambda (start " + price(c.initial()) + ", rate " + c.rate() + ", lambda in ["
-                + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp() + " iterations)";
+        String budget = what == Constrained.MISSES
+                ? "missed requests <= " + c.target() + " x HPA's on the same training episode; miss price lambda"
+                        + " (x the operator's)"
+                : "core-seconds <= " + c.target() + " x HPA's on the same training episode; core price lambda";
+        return budget + " by dual ascent on ln lambda (start " + price(c.initial()) + ", rate " + c.rate()
+                + ", lambda in [" + MIN_PRICE + ", " + price(c.max()) + "], after " + c.warmUp() + " iterations)";
     }
 
     private static double price(double logValue) {
@@ -102,7 +99,7 @@ public final class CoreBudget {
      * misses - target), lambda in [0.05, 20]). The step and bounds are the core budget's, not tuned.
      */
     public static LagrangeMultiplier.Config missBudget(double ratio) {
-        return logConfig(1.0, 0.5, ratio, 20.0, 5);
+        return withRatio(ratio);
     }
 
     /** ln(lambda / MIN_PRICE): the multiplier the dual ascent moves. */
