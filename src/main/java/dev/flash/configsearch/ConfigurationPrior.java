@@ -51,22 +51,15 @@ public final class ConfigurationPrior {
 
     /** Fits on the training workloads' {@code target} (workloads without measurements are left out). */
     public static ConfigurationPrior fit(List<Workload> training, Target target) {
-        List<Map<String, Double>> relative = new ArrayList<>();
+        List<Map<String, Double>> logTables = new ArrayList<>();
         for (Workload w : training) {
-            if (w.size() == 0) {
-                continue;
-            }
-            double lowest = Double.POSITIVE_INFINITY;
-            for (Measurement m : w.measurements()) {
-                lowest = Math.min(lowest, Math.log(m.target(target)));
-            }
             Map<String, Double> t = new HashMap<>();
             for (Measurement m : w.measurements()) {
-                t.put(m.configKey(), Math.log(m.target(target)) - lowest);
+                t.put(m.configKey(), Math.log(m.target(target)));
             }
-            relative.add(t);
+            logTables.add(t);
         }
-        return new ConfigurationPrior(relative);
+        return fromLogTables(logTables);
     }
 
     /**
