@@ -133,7 +133,6 @@ public final class FlashDaemon {
     private double packageWatts = Double.NaN;
     private double firstJoules = Double.NaN;
     private double lastJoules = Double.NaN;
-    private final float[] scratchState = new float[DvfsFeatures.COUNT];
     /** The last record's unavailable signals and why (the record's own map, not a copy). */
     private Map<String, String> missingSignals = Map.of();
     private Instant selectedAt = Instant.now();

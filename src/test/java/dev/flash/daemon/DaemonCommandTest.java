@@ -273,7 +273,7 @@ class DaemonCommandTest {
 
     /** Stops in-process daemons the way the signal handler does: through the loop's stop flag. */
     private void stopAll(CompletableFuture<Integer> running) throws Exception {
-        sun.misc.Signal.raise(new sun.misc.Signal("INT"));
+        sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
         assertEquals(ExitCodes.OK, running.get(10, TimeUnit.SECONDS));
         assertFalse(Files.exists(socket()));
     }

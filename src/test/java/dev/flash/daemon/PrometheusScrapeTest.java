@@ -99,7 +99,7 @@ class PrometheusScrapeTest {
     }
 
     private void stop(CompletableFuture<Integer> running) throws Exception {
-        sun.misc.Signal.raise(new sun.misc.Signal("INT"));
+        sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
         assertEquals(ExitCodes.OK, running.get(30, TimeUnit.SECONDS), err.toString(StandardCharsets.UTF_8));
     }
 

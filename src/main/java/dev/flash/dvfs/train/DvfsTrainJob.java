@@ -450,7 +450,7 @@ public final class DvfsTrainJob {
         shipped.addProperty("iterations", s.iterations());
         shipped.addProperty("encoder", s.encoder().name());
         shipped.addProperty("training_seconds", Math.rint(main.seconds() * 10) / 10);
-        methods.add("flash_" + s.encoder().name().toLowerCase() + " (shipped)", shipped);
+        methods.add("flash_" + s.encoder().name().toLowerCase() + " (this model)", shipped);
         for (Map.Entry<String, DvfsTrainer.Result> e : compared.entrySet()) {
             JsonObject m = metrics(e.getValue().heldOut(), oracle);
             DvfsTrainer.Settings cs = e.getValue().settings();

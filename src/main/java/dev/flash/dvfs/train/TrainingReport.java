@@ -83,7 +83,7 @@ final class TrainingReport {
                 b.append("\n");
             }
         }
-        b.append("\n## Training curve (shipped model)\n\n");
+        b.append("\n## Training curve (this model)\n\n");
         b.append("| iteration | steps | episodes | mean episode reward | entropy | approx KL | seconds |\n");
         b.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         JsonArray curve = r.getAsJsonArray("curve");
