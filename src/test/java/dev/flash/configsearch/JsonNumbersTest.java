@@ -20,7 +20,7 @@ class JsonNumbersTest {
     @Test
     void randomFloatsAndDoublesAsGsonWritesThem() {
         Random r = new Random(9);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 120_000; i++) { // each text is now read as a float too
             double scale = Math.pow(10, r.nextInt(40) - 20);
             double d = r.nextGaussian() * scale;
             same(Double.toString(d));
@@ -38,7 +38,7 @@ class JsonNumbersTest {
     @Test
     void shortDecimalsNearTheFastPathsLimits() {
         Random r = new Random(11);
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 30_000; i++) {
             long m = switch (i % 4) {
                 case 0 -> (1L << 24) - 50 + r.nextInt(100);
                 case 1 -> (1L << 53) - 50 + r.nextInt(100);
