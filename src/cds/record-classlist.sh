@@ -2,11 +2,12 @@
 # src/cds/record-classlist.sh JAVA FLASH_JAR OUT: the class list of a one-shot
 # `flash config-search recommend` (docs/config-search.md, "Latency").
 #
-# Run by `mvn package` (after flash.jar is built; a few seconds, no training): answers three times
+# Run by `mvn package` (after flash.jar is built; a few seconds, no training): answers four times
 # on the shipped models/configsearch-multicloud.onnx and the two measured configurations in
 # config-search-samples.csv (a workload of the test fixture): as text and with --json on the
-# built-in evaluator (what a one-shot answer uses), and with --engine ort (ONNX Runtime's Java
-# classes; its native library is not part of an archive), each with -XX:DumpLoadedClassList, and
+# built-in evaluator (what a one-shot answer uses), with --engine ort (ONNX Runtime's Java
+# classes; its native library is not part of an archive), and with --first --json (nothing
+# measured yet: the configuration prior's classes), each with -XX:DumpLoadedClassList, and
 # writes the union of the lists to OUT
 # (target/cds/config-search.classlist; in the Debian package /usr/share/flash/cds/).
 # A class list is text and names classes only: unlike an archive it does not depend on the Java
@@ -22,20 +23,23 @@ out=$3
 here=$(dirname "$0")
 work=$(mktemp -d "${TMPDIR:-/tmp}/flash-classlist.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-for mode in text json ort; do
+for mode in text json ort first; do
+    # what the answer is given: the fixture's two measured configurations, or nothing yet
+    set -- --samples "$here/config-search-samples.csv"
     case "$mode" in
         text) json= ;;
         json) json=--json ;;
         ort) json="--json --engine ort" ;;
+        first) json=--json; set -- --first ;;
     esac
     # shellcheck disable=SC2086
     "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dflash.native.cache=none \
         "-XX:DumpLoadedClassList=$work/$mode.classlist" -jar "$jar" config-search recommend \
-        --model "$here/../../models/configsearch-multicloud.onnx" --samples "$here/config-search-samples.csv" $json \
+        --model "$here/../../models/configsearch-multicloud.onnx" "$@" $json \
         > "$work/$mode.out" 2> "$work/$mode.err" || { cat "$work/$mode.err" >&2; exit 1; }
 done
 mkdir -p "$(dirname "$out")"
 # the union, in the order the classes were first loaded (this JDK's lists carry no ids)
-grep -hv '^#' "$work/text.classlist" "$work/json.classlist" "$work/ort.classlist" | awk '!seen[$0]++' > "$out.tmp"
+grep -hv '^#' "$work/text.classlist" "$work/json.classlist" "$work/ort.classlist" "$work/first.classlist" | awk '!seen[$0]++' > "$out.tmp"
 [ -s "$out.tmp" ] || { echo "$0: empty class list" >&2; exit 1; }
 mv -f "$out.tmp" "$out"

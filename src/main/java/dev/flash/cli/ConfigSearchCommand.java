@@ -1,6 +1,5 @@
 package dev.flash.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.flash.configsearch.ConfigDataReader;
@@ -390,8 +389,7 @@ public final class ConfigSearchCommand extends GroupCommand {
             o.addProperty("milliseconds", ms);
             o.addProperty("model_load_milliseconds", loadMs);
             o.addProperty("engine", engineUsed);
-            System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                    .serializeNulls().create().toJson(o));
+            System.out.println(PrettyJson.toJson(o)); // Gson's pretty printing, without setting Gson up
         }
 
         private void printFirst(Recommender.First f, double ms, String engineUsed) {

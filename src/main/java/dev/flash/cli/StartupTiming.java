@@ -40,7 +40,12 @@ final class StartupTiming {
     private static long lastNanos = mainNanos;
     private static long mainThreadCpu = -1;
     private static long lastThreadCpu = -1;
-    private static final List<String> phases = new ArrayList<>();
+    // A phase's numbers are kept raw and formatted only once the answer is written: the first
+    // String.format of a process sets up Formatter and its regular expressions, about 20 ms of
+    // interpreted work that a phase would otherwise be charged for.
+    private static final List<String> phaseNames = new ArrayList<>();
+    private static long[] phaseWall = new long[16];
+    private static long[] phaseCpu = new long[16];
     private static boolean enabled;
 
     /** Called first thing in main(). */
@@ -66,9 +71,14 @@ final class StartupTiming {
         }
         long now = System.nanoTime();
         long cpu = threadCpuNanos();
-        phases.add(cpu >= 0 && lastThreadCpu >= 0
-                ? String.format(Locale.ROOT, "%s %.1f ms (cpu %.1f)", name, (now - lastNanos) / 1e6, (cpu - lastThreadCpu) / 1e6)
-                : String.format(Locale.ROOT, "%s %.1f ms", name, (now - lastNanos) / 1e6));
+        int i = phaseNames.size();
+        if (i == phaseWall.length) {
+            phaseWall = java.util.Arrays.copyOf(phaseWall, 2 * i);
+            phaseCpu = java.util.Arrays.copyOf(phaseCpu, 2 * i);
+        }
+        phaseNames.add(name);
+        phaseWall[i] = now - lastNanos;
+        phaseCpu[i] = cpu >= 0 && lastThreadCpu >= 0 ? cpu - lastThreadCpu : -1;
         lastNanos = now;
         lastThreadCpu = cpu;
     }
@@ -80,11 +90,17 @@ final class StartupTiming {
         }
         long now = System.nanoTime();
         long cpu = cpuTicks();
+        long thread = threadCpuNanos(); // before any formatting (see phaseNames)
         String cpuPart = cpu >= 0 && mainCpuTicks >= 0
                 ? String.format(Locale.ROOT, "; cpu %d ms", (cpu - mainCpuTicks) * 10) : "";
-        long thread = threadCpuNanos();
         if (thread >= 0 && mainThreadCpu >= 0) {
             cpuPart += String.format(Locale.ROOT, "; main-thread cpu %.1f ms", (thread - mainThreadCpu) / 1e6);
+        }
+        List<String> phases = new ArrayList<>();
+        for (int i = 0; i < phaseNames.size(); i++) {
+            phases.add(phaseCpu[i] >= 0
+                    ? String.format(Locale.ROOT, "%s %.1f ms (cpu %.1f)", phaseNames.get(i), phaseWall[i] / 1e6, phaseCpu[i] / 1e6)
+                    : String.format(Locale.ROOT, "%s %.1f ms", phaseNames.get(i), phaseWall[i] / 1e6));
         }
         // after the answer: the management classes are not on the answer's path
         long jvmStart = System.nanoTime() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;

@@ -232,7 +232,10 @@ public final class ConfigDataReader {
         Map<String, Integer> rowsPerWorkload = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new LinkedHashMap<>();
         for (Raw r : raws) {
-            rowsPerWorkload.merge(r.workload, 1, Integer::sum);
+            // plain map calls, not merge/computeIfAbsent with lambdas: a one-shot recommend reads its
+            // samples once, and each lambda's linkage (method handles, interpreted) costs more than the rows
+            Integer rows = rowsPerWorkload.get(r.workload);
+            rowsPerWorkload.put(r.workload, rows == null ? 1 : rows + 1);
             firstLine.putIfAbsent(r.workload, r.line);
         }
         for (Map.Entry<String, Integer> e : rowsPerWorkload.entrySet()) {
@@ -259,8 +262,17 @@ public final class ConfigDataReader {
                     throw new DataFormatException(file, r.line, target.column, "must be above 0 (its log is predicted)");
                 }
             }
-            grouped.computeIfAbsent(r.workload, w -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+            Map<String, List<Raw>> byKey = grouped.get(r.workload);
+            if (byKey == null) {
+                byKey = new LinkedHashMap<>();
+                grouped.put(r.workload, byKey);
+            }
+            List<Raw> runs = byKey.get(r.key);
+            if (runs == null) {
+                runs = new ArrayList<>();
+                byKey.put(r.key, runs);
+            }
+            runs.add(r);
         }
         List<Workload> workloads = new ArrayList<>();
         int merged = 0;

@@ -1,6 +1,7 @@
 package dev.flash.configsearch;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.flash.meta.Episode;
 import dev.flash.meta.NetworkConfig;
@@ -348,7 +349,9 @@ public final class FewShotEncoding {
 
     private static List<String> stringList(JsonArray a) {
         List<String> out = new ArrayList<>();
-        a.forEach(e -> out.add(e.getAsString()));
+        for (JsonElement e : a) { // a loop, not a lambda: see Recommender
+            out.add(e.getAsString());
+        }
         return out;
     }
 

@@ -3,21 +3,31 @@ package dev.flash.configsearch;
 import com.google.gson.JsonElement;
 
 /**
- * Numbers of a config-search model's {@code flash.params} (about 15,000 of them, most written
- * from floats, so 9 significant digits or fewer), read faster than {@code getAsDouble}: Gson
- * keeps each number as its text, and {@link Double#parseDouble}'s general path costs a one-shot
- * {@code recommend} tens of milliseconds before the JIT has compiled it.
+ * Numbers of a config-search model's {@code flash.params} (about 16,800 of them, most written
+ * from floats, so 9 significant digits or fewer), read faster than {@code getAsDouble} and
+ * {@code getAsFloat}: Gson keeps each number as its text, and the JDK's general parsing path
+ * ({@code FloatingDecimal}, a few thousand bytes of bytecode) costs a one-shot {@code recommend}
+ * milliseconds of interpretation and of C1 compiling it.
  *
- * <p>Exact: a decimal with at most 15 significant digits and a power of ten within 10^22 is a
- * long and a power of ten that doubles hold exactly, so one IEEE multiplication or division
- * rounds it correctly (Clinger's fast path, the one {@code Double.parseDouble} takes itself);
- * anything else goes to {@link Double#parseDouble}. {@code JsonNumbersTest} compares the two.
+ * <p>Exact: a plain decimal whose digits make an integer the binary type holds exactly (at most
+ * 2^53 for a double, 2^24 for a float) and whose power of ten the type holds exactly too (10^22,
+ * 10^10) is one correctly rounded IEEE multiplication or division of two exact numbers
+ * (Clinger's fast path, the one the JDK takes itself); anything else goes to
+ * {@link Double#parseDouble} or {@link Float#parseFloat}. {@code JsonNumbersTest} compares them.
  */
 final class JsonNumbers {
     private static final double[] POW10 = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     };
+    private static final float[] FLOAT_POW10 = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+
+    /** {@link #decimal}'s answer for a text it does not take apart: the JDK parses it. */
+    private static final long GENERAL = -1;
+    private static final int MANTISSA_BITS = 54; // up to 2^53 itself
+    private static final long MANTISSA_MASK = (1L << MANTISSA_BITS) - 1;
+    private static final int POWER_BIAS = 32; // powers -22..22 stored as 10..54 in six bits
+    private static final long NEGATIVE = 1L << 60;
 
     private JsonNumbers() {
     }
@@ -27,8 +37,58 @@ final class JsonNumbers {
         return parse(e.getAsString());
     }
 
+    /** {@code e.getAsFloat()}, the same value. */
+    static float asFloat(JsonElement e) {
+        return parseFloat(e.getAsString());
+    }
+
     /** {@link Double#parseDouble}'s value for {@code s}. */
     static double parse(String s) {
+        long d = decimal(s);
+        if (d == GENERAL) {
+            return Double.parseDouble(s);
+        }
+        long mantissa = d & MANTISSA_MASK;
+        int power = (int) ((d >>> MANTISSA_BITS) & 63) - POWER_BIAS;
+        double v;
+        if (mantissa == 0) {
+            v = 0;
+        } else if (power >= 0) {
+            v = mantissa * POW10[power];
+        } else {
+            v = mantissa / POW10[-power];
+        }
+        return (d & NEGATIVE) != 0 ? -v : v;
+    }
+
+    /** {@link Float#parseFloat}'s value for {@code s}. */
+    static float parseFloat(String s) {
+        long d = decimal(s);
+        long mantissa = d & MANTISSA_MASK;
+        int power = (int) ((d >>> MANTISSA_BITS) & 63) - POWER_BIAS;
+        if (d == GENERAL || mantissa > (1L << 24) || power > 10 || power < -10) {
+            return Float.parseFloat(s);
+        }
+        float v;
+        if (mantissa == 0) {
+            v = 0;
+        } else if (power >= 0) {
+            v = (float) mantissa * FLOAT_POW10[power]; // float operands: one float rounding, not two
+        } else {
+            v = (float) mantissa / FLOAT_POW10[-power];
+        }
+        return (d & NEGATIVE) != 0 ? -v : v;
+    }
+
+    /**
+     * {@code s} as a plain decimal ({@code -12.5}, {@code 3e-7}): its digits as an integer
+     * mantissa of at most 2^53, the power of ten to scale it by (within -22..22) and its sign,
+     * packed in one long (bits 0-53, 54-59 the power plus {@link #POWER_BIAS}, 60), so that the
+     * hot loop allocates nothing; {@link #GENERAL} for anything else (more digits, a larger
+     * power, NaN, hex, a type suffix, spaces, a malformed text), which the JDK then parses or
+     * refuses.
+     */
+    private static long decimal(String s) {
         int n = s.length();
         int i = 0;
         boolean negative = false;
@@ -37,7 +97,7 @@ final class JsonNumbers {
             i = 1;
         }
         long mantissa = 0;
-        int digits = 0; // significant digits kept in the mantissa
+        int digits = 0; // significant digits kept in the mantissa (18 fit in a long)
         int scale = 0; // digits after the point
         boolean point = false;
         boolean any = false;
@@ -51,8 +111,8 @@ final class JsonNumbers {
                     }
                     continue; // leading zeros are not significant
                 }
-                if (++digits > 15) {
-                    return Double.parseDouble(s);
+                if (++digits > 18) {
+                    return GENERAL;
                 }
                 mantissa = mantissa * 10 + (c - '0');
                 if (point) {
@@ -68,7 +128,7 @@ final class JsonNumbers {
         if (i < n) {
             char c = s.charAt(i);
             if ((c != 'e' && c != 'E') || !any || ++i >= n) {
-                return Double.parseDouble(s);
+                return GENERAL;
             }
             boolean negExp = false;
             if (s.charAt(i) == '-' || s.charAt(i) == '+') {
@@ -76,12 +136,12 @@ final class JsonNumbers {
                 i++;
             }
             if (i >= n || n - i > 3) {
-                return Double.parseDouble(s);
+                return GENERAL;
             }
             for (; i < n; i++) {
                 char d = s.charAt(i);
                 if (d < '0' || d > '9') {
-                    return Double.parseDouble(s);
+                    return GENERAL;
                 }
                 exponent = exponent * 10 + (d - '0');
             }
@@ -89,20 +149,13 @@ final class JsonNumbers {
                 exponent = -exponent;
             }
         }
-        if (!any) {
-            return Double.parseDouble(s);
-        }
         int power = exponent - scale;
-        double v;
-        if (mantissa == 0) {
-            v = 0;
-        } else if (power >= 0 && power <= 22) {
-            v = mantissa * POW10[power];
-        } else if (power < 0 && power >= -22) {
-            v = mantissa / POW10[-power];
-        } else {
-            return Double.parseDouble(s);
+        if (!any || mantissa > (1L << 53) || (mantissa != 0 && (power > 22 || power < -22))) {
+            return GENERAL;
         }
-        return negative ? -v : v;
+        if (mantissa == 0) {
+            power = 0;
+        }
+        return (negative ? NEGATIVE : 0) | ((long) (power + POWER_BIAS) << MANTISSA_BITS) | mantissa;
     }
 }

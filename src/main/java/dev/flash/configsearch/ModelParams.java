@@ -123,7 +123,7 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
                 JsonArray v = c.getAsJsonArray("config");
                 float[] f = new float[v.size()];
                 for (int i = 0; i < f.length; i++) {
-                    f[i] = v.get(i).getAsFloat();
+                    f[i] = JsonNumbers.asFloat(v.get(i));
                 }
                 configs.put(c.get("key").getAsString(), f);
             }

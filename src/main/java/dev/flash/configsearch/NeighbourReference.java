@@ -1,9 +1,11 @@
 package dev.flash.configsearch;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,13 +57,21 @@ public final class NeighbourReference implements LogPredictor {
     /** Heaviest first; weights sum to 1. */
     private final List<Member> members;
 
+    /** A class, not a lambda: a one-shot recommend builds one reference, and a lambda's linkage costs it more than the sort. */
+    private static final Comparator<Member> HEAVIEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Member a, Member b) {
+            return Double.compare(b.weight(), a.weight());
+        }
+    };
+
     private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
                                List<Member> members) {
         this.target = target;
         this.fallback = fallback;
         this.tables = tables;
         List<Member> sorted = new ArrayList<>(members);
-        sorted.sort((a, b) -> Double.compare(b.weight(), a.weight()));
+        sorted.sort(HEAVIEST_FIRST);
         double total = 0;
         for (Member m : sorted) {
             total += m.weight();
@@ -433,7 +443,9 @@ public final class NeighbourReference implements LogPredictor {
                     decodeTau(o.get("tau_level").getAsDouble()), 1));
         }
         List<String> keys = new ArrayList<>();
-        o.getAsJsonArray("configs").forEach(e -> keys.add(e.getAsString()));
+        for (JsonElement e : o.getAsJsonArray("configs")) { // a loop, not a lambda: see Recommender
+            keys.add(e.getAsString());
+        }
         List<Map<String, Double>> tables = new ArrayList<>();
         for (var row : o.getAsJsonArray("log_targets")) {
             JsonArray r = row.getAsJsonArray();

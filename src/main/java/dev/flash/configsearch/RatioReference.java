@@ -159,7 +159,9 @@ public final class RatioReference implements LogPredictor {
     public static RatioReference fromJson(JsonObject o) {
         Target t = Target.parse(o.get("target").getAsString());
         List<String> cs = new ArrayList<>();
-        o.getAsJsonArray("configs").forEach(e -> cs.add(e.getAsString()));
+        for (JsonElement e : o.getAsJsonArray("configs")) { // a loop, not a lambda: see Recommender
+            cs.add(e.getAsString());
+        }
         int n = cs.size();
         double[][] ratio = new double[n][n];
         JsonArray rows = o.getAsJsonArray("log_ratio");

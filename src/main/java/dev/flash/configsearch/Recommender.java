@@ -100,7 +100,7 @@ public final class Recommender {
         // as the evaluation's FLASH searcher predicts: the attention from every sample, the network's
         // context the lowest ones it holds
         List<Measurement> byValue = new ArrayList<>(samples);
-        byValue.sort(Comparator.comparingDouble(m -> m.target(objective)));
+        byValue.sort(new ByTarget(objective));
         List<Measurement> shots = byValue.subList(0, Math.min(byValue.size(), enc.contextLength()));
         Set<String> measuredKeys = new HashSet<>();
         List<Candidate> ranked = new ArrayList<>();
@@ -119,22 +119,35 @@ public final class Recommender {
             }
         }
         RatioReference ref = params.references().get(objective);
-        LogPredictor overAll = (ignored, q) -> params.flashReference().predictLog(samples, q);
+        LogPredictor overAll = new OverAll(params.flashReference(), samples);
         double[] logPred = predict(model, enc, shots, queries, overAll);
+        boolean runtimes = runtimeRef != null;
+        for (Measurement s : samples) {
+            runtimes &= !Double.isNaN(s.runtime());
+        }
         for (int i = 0; i < queries.size(); i++) {
             String key = queries.get(i).configKey();
-            double rt = runtimeRef == null || samples.stream().anyMatch(s -> Double.isNaN(s.runtime())) ? Double.NaN
-                    : Math.exp(runtimeRef.predictLog(samples, key));
+            double rt = runtimes ? Math.exp(runtimeRef.predictLog(samples, key)) : Double.NaN;
             double std = Math.sqrt(square(Double.isNaN(params.logRmse()) ? 0 : params.logRmse())
                     + disagreement(ref, samples, key));
             ranked.add(new Candidate(key, false, Math.exp(logPred[i]), std, rt, Double.isNaN(deadline) || rt <= deadline));
         }
-        ranked.sort(Comparator.comparing((Candidate c) -> !c.meetsDeadline()).thenComparingDouble(Candidate::value));
-        List<Candidate> measured = ranked.stream().filter(Candidate::measured).toList();
-        List<Candidate> measuredInTime = measured.stream().filter(Candidate::meetsDeadline).toList();
+        ranked.sort(IN_TIME_THEN_VALUE);
+        List<Candidate> measured = new ArrayList<>();
+        List<Candidate> measuredInTime = new ArrayList<>();
+        List<Candidate> open = new ArrayList<>();
+        for (Candidate c : ranked) {
+            if (c.measured()) {
+                measured.add(c);
+                if (c.meetsDeadline()) {
+                    measuredInTime.add(c);
+                }
+            } else if (c.meetsDeadline()) {
+                open.add(c);
+            }
+        }
         List<Candidate> among = measuredInTime.isEmpty() ? measured : measuredInTime;
         Candidate bestMeasured = among.get(RecommendationRule.recommend(values(among)));
-        List<Candidate> open = ranked.stream().filter(c -> !c.measured() && c.meetsDeadline()).toList();
         int nextAt = RecommendationRule.measureNext(values(open));
         Candidate next = nextAt < 0 ? null : open.get(nextAt);
         boolean beats = next != null && RecommendationRule.beatsBeyondUncertainty(next.value(), next.logStd(),
@@ -143,7 +156,56 @@ public final class Recommender {
     }
 
     private static double[] values(List<Candidate> cs) {
-        return cs.stream().mapToDouble(Candidate::value).toArray();
+        double[] v = new double[cs.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = cs.get(i).value();
+        }
+        return v;
+    }
+
+    // The answer's path is written without lambdas and streams: a one-shot answer runs it once,
+    // interpreted, and every lambda or stream call site costs its linkage (method handles, run
+    // interpreted too) and C1 compiles more of the stream machinery (docs/log/2026-12-07-recommend-latency-2.md).
+
+    /** Candidates meeting the deadline first, then by value ({@link Double#compare}); a stable sort keeps ties in order. */
+    private static final Comparator<Candidate> IN_TIME_THEN_VALUE = new Comparator<>() {
+        @Override
+        public int compare(Candidate a, Candidate b) {
+            if (a.meetsDeadline() != b.meetsDeadline()) {
+                return a.meetsDeadline() ? -1 : 1;
+            }
+            return Double.compare(a.value(), b.value());
+        }
+    };
+
+    /** Samples by their objective value ({@link Double#compare}). */
+    private static final class ByTarget implements Comparator<Measurement> {
+        private final Target objective;
+
+        ByTarget(Target objective) {
+            this.objective = objective;
+        }
+
+        @Override
+        public int compare(Measurement a, Measurement b) {
+            return Double.compare(a.target(objective), b.target(objective));
+        }
+    }
+
+    /** The FLASH reference's prediction from every sample (the network's context holds only the lowest). */
+    private static final class OverAll implements LogPredictor {
+        private final LogPredictor reference;
+        private final List<Measurement> samples;
+
+        OverAll(LogPredictor reference, List<Measurement> samples) {
+            this.reference = reference;
+            this.samples = samples;
+        }
+
+        @Override
+        public double predictLog(List<Measurement> ignored, String query) {
+            return reference.predictLog(samples, query);
+        }
     }
 
     /** The model's log predictions for {@code queries}: one batched inference. */

@@ -141,7 +141,12 @@ public record OnnxFile(long irVersion, long opset, Map<String, String> metadata,
             }
         }
         // Before IR version 4 initializers were listed as inputs too: they are weights, not inputs.
-        inputs.removeIf(v -> weights.containsKey(v.name()));
+        // (a loop, not removeIf with a lambda: the lambda's linkage cost a one-shot answer more than the loop)
+        for (java.util.Iterator<ValueInfo> it = inputs.iterator(); it.hasNext(); ) {
+            if (weights.containsKey(it.next().name())) {
+                it.remove();
+            }
+        }
         return new OnnxFile(0, 0, Map.of(), List.copyOf(inputs), List.copyOf(outputs),
                 Collections.unmodifiableMap(weights), List.copyOf(nodes));
     }

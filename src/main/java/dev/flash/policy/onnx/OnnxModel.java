@@ -950,8 +950,14 @@ public final class OnnxModel implements AutoCloseable {
             if (fullCodes != null) {
                 fullCodes.closeOwn();
             }
-            inputs.values().forEach(OnnxTensor::close);
-            pinnedOutputs.values().forEach(OnnxTensor::close);
+            // loops, not method references: a one-shot answer closes its batches once, and a
+            // method reference's first use links it through method handles, interpreted
+            for (OnnxTensor t : inputs.values()) {
+                t.close();
+            }
+            for (OnnxTensor t : pinnedOutputs.values()) {
+                t.close();
+            }
             inputs.clear();
             pinnedOutputs.clear();
         }
