@@ -67,9 +67,8 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * How much of the budget the expected loss of jumps may take, in budgets: the guard keeps
      * the clock high enough that (jump rate x loss if the next tick saturates) stays within
-     * this many budgets of the window's mean work per tick. Above 1 because the budget account
-     * charges the jumps that happen anyway. 1: the jumps' expected loss may take the whole
-     * budget and no more, because the ticks between jumps cannot be counted on to make up for
+     * this many budgets of the window's mean work per tick. 1: the jumps' expected loss may
+     * take the whole budget and no more, because the ticks between jumps cannot make up for
      * them (a quiet tick loses nothing at any clock, so it has nothing to give back). It was 2
      * until 2026-12-07 ("the ticks after a jump make up for it"), which let an application of
      * bursts after quiet seconds spend two budgets (docs/log/2026-12-07-dvfs-guard-4.md).
@@ -117,8 +116,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * How many usual misses (mean absolute error of the predicted utilization, about 0.8
      * standard deviations for a normal load) a rise must exceed to count: 3, about 2.4
-     * standard deviations (2 and 4 tried on the default held-out set: 75.2% and 77.3% of the
-     * oracle's saving against 76.7%; docs/log/2026-12-07-dvfs-guard-4.md).
+     * standard deviations (2 and 4 tried on the default held-out set with an earlier form of
+     * these rules: 75.2% and 77.3% of the oracle's saving against 76.7% for 3, all 200/200;
+     * docs/log/2026-12-07-dvfs-guard-4.md).
      */
     public static final double RISE_MISSES = 3;
     /**
