@@ -28,6 +28,13 @@ import java.util.List;
  * that the next jump's expected loss fits the budget ({@link #JUMP_RESERVE}). An application
  * that never jumps pays nothing for this.
  *
+ * <p>It trusts the run queue only once it has seen it report a wait: with one thread per CPU a
+ * saturated job waits for nobody however slow the clock, so until the queue has shown a wait (and
+ * again once clear surprise saturations show none) every jump is charged at the most it can
+ * have lost, and a tick whose utilization rose far beyond the guard's usual miss counts as one
+ * that saturated part of the time ({@link #RISE}). While the account is overspent it is paid
+ * back before anything else: no hysteresis hold, no probe, and no floor under the tick's budget.
+ *
  * <p>With counters, the guard learns a lower bound on the phase's stalled share
  * ({@link StallShare}); to learn it when it has pinned a saturated phase near the maximum, it
  * lets one tick per phase run {@link #PROBE} lower.
@@ -60,11 +67,13 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * How much of the budget the expected loss of jumps may take, in budgets: the guard keeps
      * the clock high enough that (jump rate x loss if the next tick saturates) stays within
-     * this many budgets of the window's mean work per tick. Above 1 because the budget account
-     * charges the jumps that happen anyway, so the ticks after one make up for it; 2 was chosen
-     * on training applications (1, 2 and 4 tried; docs/log/2026-12-07-dvfs-guard.md).
+     * this many budgets of the window's mean work per tick. 1: the jumps' expected loss may
+     * take the whole budget and no more, because the ticks between jumps cannot make up for
+     * them (a quiet tick loses nothing at any clock, so it has nothing to give back). It was 2
+     * until 2026-12-07 ("the ticks after a jump make up for it"), which let an application of
+     * bursts after quiet seconds spend two budgets (docs/log/2026-12-07-dvfs-guard-4.md).
      */
-    public static final double JUMP_RESERVE = 2;
+    public static final double JUMP_RESERVE = 1;
     /** Window of the demand's mean, ticks (see {@link Track#servedDemand}). */
     public static final int MEAN_TICKS = 10;
 
@@ -96,6 +105,29 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * tried with the hysteresis; a hold after every step up, 2-6 ticks, cost 2-6 points of share).
      */
     public static final int SAWTOOTH_DWELL_TICKS = 2;
+
+    /**
+     * Least rise of the busiest CPU's utilization beyond the one the guard predicted, while the
+     * run queue cannot be trusted, that counts as a jump (part of the tick saturated: a phase
+     * turned busy inside it); it must also exceed {@link #RISE_MISSES} of the guard's usual
+     * miss, so that a noisy load's ordinary seconds do not count.
+     */
+    public static final double RISE = 0.15;
+    /**
+     * How many usual misses (mean absolute error of the predicted utilization, about 0.8
+     * standard deviations for a normal load) a rise must exceed to count: 3, about 2.4
+     * standard deviations (2 and 4 tried on the default held-out set with an earlier form of
+     * these rules: 75.2% and 77.3% of the oracle's saving against 76.7% for 3, all 200/200;
+     * docs/log/2026-12-07-dvfs-guard-4.md).
+     */
+    public static final double RISE_MISSES = 3;
+    /**
+     * Pieces of evidence the run queue's trust is averaged over: a wait above twice
+     * {@link SlowdownEstimator#WAITING} shows that the queue reports waiting; a surprise
+     * saturation with no wait shows that it does not (one thread per CPU). The guard trusts
+     * the queue while the evidence leans its way, and starts undecided, not trusting it.
+     */
+    public static final int QUEUE_EVIDENCE_TICKS = 10;
 
     private final FrequencyPolicy inner;
     private final double budget;
@@ -174,7 +206,10 @@ public final class SlowdownGuard implements FrequencyPolicy {
             boolean plannedSaturation = track.demand >= 1 && track.predictedUtilization >= SlowdownEstimator.SATURATED;
             double tickBudget = track.tickBudget(budget);
             long safeForAccount = safeKhz(p, track.servedDemand(), track.stalled, tickBudget);
-            if (track.lastSetKhz >= policyMinKhz(p) && track.lastSetKhz < safeForAccount
+            boolean inDebt = track.inDebt(budget);
+            // Hysteresis trades a tick over the budget for one under it; an account overspent
+            // beyond what one such tick could have overspent (a jump's loss) pays back first.
+            if (!inDebt && track.lastSetKhz >= policyMinKhz(p) && track.lastSetKhz < safeForAccount
                     && SlowdownEstimator.slowdown(track.servedDemand(), track.stalled,
                             (double) track.lastSetKhz / p.cpuinfoMaxKhz())
                     <= Math.min(tickBudget + HYSTERESIS * budget, MAX_TICK_BUDGET * budget)) {
@@ -182,7 +217,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0, track.jumpAllowance(budget)));
             boolean probing = false;
-            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe()) {
+            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt) {
                 probing = true;
                 // One tick a little lower, once per phase, so the counters see how the work responds.
                 safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
@@ -250,14 +285,15 @@ public final class SlowdownGuard implements FrequencyPolicy {
         /**
          * This tick's budget: the configured one plus {@link #SLACK_USE} of what the window's
          * losses left unspent (or minus what they overspent), per unit of this tick's demand;
-         * between {@link #MIN_TICK_BUDGET} and {@link #MAX_TICK_BUDGET} times the budget.
+         * between {@link #MIN_TICK_BUDGET} and {@link #MAX_TICK_BUDGET} times the budget, and down
+         * to 0 while the window is overspent (the debt is paid back before the tick spends).
          */
         double tickBudget(double budget) {
             if (!(demand > 0)) {
                 return budget;
             }
             double slack = budget * work - lost;
-            return Math.max(MIN_TICK_BUDGET * budget,
+            return Math.max(slack < 0 ? 0 : MIN_TICK_BUDGET * budget,
                     Math.min(MAX_TICK_BUDGET * budget, budget + SLACK_USE * slack / demand));
         }
 
@@ -273,6 +309,33 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             double meanWork = work / WINDOW_TICKS;
             return Math.min(1, JUMP_RESERVE * budget * meanWork / (jumpRate / jumpTicks));
+        }
+
+        /**
+         * The window's losses exceed its budget by more than one tick held by the hysteresis
+         * could overspend ({@link #HYSTERESIS} budgets of a CPU's work): more than the
+         * account's own alternation between two steps, e.g. a jump's loss.
+         */
+        boolean inDebt(double budget) {
+            return lost - budget * work > HYSTERESIS * budget;
+        }
+
+        /**
+         * Evidence about the run queue, 0 (it reports waiting) .. 1 (it hides lost work), over
+         * about {@link #QUEUE_EVIDENCE_TICKS} pieces of evidence; 0.5 and above: not trusted.
+         */
+        double queueBlind = 0.5;
+        /**
+         * Mean absolute miss of the utilization the guard predicted, on ticks neither predicted
+         * nor found saturated, over about {@link #MEAN_TICKS} ticks; divided by
+         * {@link #missWeight} (the same average of 1) so that its first ticks are not read low.
+         */
+        double miss;
+        double missWeight;
+
+        /** The guard's usual miss of the utilization; 1 before any. */
+        double usualMiss() {
+            return missWeight > 0 ? miss / missWeight : 1;
         }
 
         Track(int policyId) {
@@ -309,27 +372,63 @@ public final class SlowdownGuard implements FrequencyPolicy {
             double u = p.busiestUtilization(record.cpuUtilization());
             double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
             stalled = stallShare.update(cur, p.ipc(), p.mpki());
-            demand = SlowdownEstimator.demandAtFmax(u, p.runWaitShare(), cur, stalled);
+            double w = p.runWaitShare();
+            demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled);
             meanDemand += (demand - meanDemand) / MEAN_TICKS;
+            boolean queueTrusted = trustQueue(u, w, cur);
             if (Double.isNaN(predictedUtilization)) {
                 return;
             }
+            // Part of the tick saturated, by the one measure left when the queue cannot tell: the
+            // utilization rose far beyond what the guard usually misses by. The share of the tick
+            // a saturated stretch explains (the rest ran as predicted) is charged as a jump, and
+            // the next tick is decided as for a saturated one (demand unknown).
+            double jumpShare = 1;
+            if (!queueTrusted && demand < 1 && !Double.isNaN(u)
+                    && u > predictedUtilization + Math.max(RISE, RISE_MISSES * usualMiss())) {
+                jumpShare = Math.min(1, (u - predictedUtilization) / Math.max(1e-9, 1 - predictedUtilization));
+                demand = 1;
+            } else if (!Double.isNaN(u) && u < SlowdownEstimator.SATURATED
+                    && predictedUtilization < SlowdownEstimator.SATURATED) {
+                miss += (Math.abs(u - predictedUtilization) - miss) / MEAN_TICKS;
+                missWeight += (1 - missWeight) / MEAN_TICKS;
+            }
             boolean jumped = demand >= 1 && predictedUtilization < SlowdownEstimator.SATURATED;
             double keep = 1 - 1.0 / WINDOW_TICKS;
-            // A jump lost at most the CPU-bound loss at its clock (the whole CPU asked for); the
-            // run queue says how much work waited, which is the work lost when the demand
-            // exceeds the clock. Without schedstat, the most.
+            // A jump lost at most the CPU-bound loss at its clock (the whole CPU asked for); a
+            // trusted run queue says how much work waited, which is the work lost when the demand
+            // exceeds the clock. Without schedstat, or with a queue that hides waiting, the most.
             double worst = Double.isNaN(cur) ? 0 : SlowdownEstimator.slowdown(1, stalled, cur);
-            double w = p.runWaitShare();
-            double jumpLoss = Double.isNaN(w) ? worst : Math.min(worst, Math.max(0, w));
+            double jumpLoss = queueTrusted ? Math.min(worst, Math.max(0, w)) : worst;
             // Work asked for in the jump: what the clock did, plus what waited (never more than a CPU).
             double jumpWork = Math.min(1, (1 - worst) / (1 - jumpLoss));
-            work = keep * work + (jumped ? jumpWork : predictedDemand);
-            lost = keep * lost + (jumped ? jumpWork * jumpLoss : predictedDemand * predictedLoss);
+            work = keep * work + (jumped ? jumpShare * jumpWork + (1 - jumpShare) * predictedDemand : predictedDemand);
+            lost = keep * lost + (jumped ? jumpShare * jumpWork * jumpLoss : predictedDemand * predictedLoss);
             double keepJumps = 1 - 1.0 / JUMP_WINDOW_TICKS;
-            double severity = jumped && worst > 0 ? jumpLoss / worst : 0;
+            double severity = jumped && worst > 0 ? jumpShare * jumpLoss / worst : 0;
             jumpRate = keepJumps * jumpRate + (1 - keepJumps) * severity;
             jumpTicks = keepJumps * jumpTicks + (1 - keepJumps);
+        }
+
+        /**
+         * Weighs this tick's evidence about the run queue and says whether to trust it: a wait
+         * above twice {@link SlowdownEstimator#WAITING} shows that it reports waiting; a tick
+         * that saturated below the maximum clock although the guard predicted it clearly below
+         * saturation (beyond twice its usual miss), with no wait, shows that it hides it.
+         * Without schedstat there is nothing to trust.
+         */
+        private boolean trustQueue(double u, double w, double cur) {
+            if (Double.isNaN(w)) {
+                return false;
+            }
+            boolean surprise = !Double.isNaN(u) && u >= SlowdownEstimator.SATURATED && cur < 0.99
+                    && predictedUtilization < SlowdownEstimator.SATURATED - 2 * usualMiss();
+            if (w > 2 * SlowdownEstimator.WAITING) {
+                queueBlind -= queueBlind / QUEUE_EVIDENCE_TICKS;
+            } else if (surprise && w <= SlowdownEstimator.WAITING) {
+                queueBlind += (1 - queueBlind) / QUEUE_EVIDENCE_TICKS;
+            }
+            return queueBlind < 0.5;
         }
 
         /** Remembers what the guard expects of the coming tick at {@code ratio} = f / fmax. */

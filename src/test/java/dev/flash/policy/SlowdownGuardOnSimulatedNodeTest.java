@@ -1,0 +1,74 @@
+package dev.flash.policy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flash.dvfs.eval.OperatorEvaluation;
+import dev.flash.sim.AppSpec;
+import dev.flash.sim.HiddenParams;
+import dev.flash.sim.NodeSpec;
+import dev.flash.sim.Phase;
+import dev.flash.sim.SimSpec;
+import dev.flash.telemetry.PolicySample;
+import dev.flash.telemetry.TelemetryRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The slowdown guard behind the worst model there is (one that always asks for the floor), on
+ * the simulated node, on the two shapes that broke its budget before 2026-12-07: spikes after a
+ * long idle stretch on a node whose run queue shows no wait (one thread per CPU), and short
+ * bursts after quiet seconds (on the default node). The guard must keep each application's
+ * total within the budget.
+ */
+class SlowdownGuardOnSimulatedNodeTest {
+
+    static final double BUDGET = 0.05;
+
+    /** Asks every policy for its lowest frequency. */
+    static final class Floor implements FrequencyPolicy {
+        @Override
+        public String name() {
+            return "floor";
+        }
+
+        @Override
+        public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) {
+            List<PolicyDecision> out = new ArrayList<>();
+            for (PolicySample p : record.policies()) {
+                out.add(new PolicyDecision(p.id(), 0, "floor", p.cpuinfoMinKhz(), new float[0], Double.NaN));
+            }
+            return out;
+        }
+    }
+
+    static double slowdown(NodeSpec node, AppSpec app) {
+        return OperatorEvaluation.run("floor+guard", n -> new SlowdownGuard(new Floor(), BUDGET), node, app, 320, 11,
+                0, 1).slowdown();
+    }
+
+    static AppSpec app(String name, Phase... phases) {
+        return new AppSpec(name, List.of(phases), HiddenParams.TYPICAL, "test");
+    }
+
+    @Test
+    void spikesAfterIdleStayWithinBudgetWhereTheRunQueueShowsNoWait() throws Exception {
+        NodeSpec threadsPerCpu = SimSpec.load(Path.of("bench/nodes/threads-per-cpu.toml")).node();
+        AppSpec spikes = app("idle-then-spike", new Phase(0.1, 0.03, 0.5, 47.3, 0.1, 0, 60),
+                new Phase(0.1, 1.8, 1.0, 9.6, 0.02, 0, 60));
+        double s = slowdown(threadsPerCpu, spikes);
+        assertTrue(s <= BUDGET, "slowdown " + s);
+        assertTrue(s > 0.005, "and it still saves by going low while idle: " + s);
+    }
+
+    @Test
+    void shortBurstsAfterQuietSecondsStayWithinBudget() {
+        // On the default node (the run queue shows the bursts' wait). With one thread per CPU the
+        // same application still loses 6-7%: docs/slowdown-guard.md, "What it still cannot do".
+        AppSpec bursts = app("quiet-then-burst", new Phase(0.35, 0.2, 0.6, 8.7, 0.15, 0, 60),
+                new Phase(0.1, 1.4, 1.0, 2.3, 0.02, 0, 60));
+        double s = slowdown(SimSpec.embeddedDefault().node(), bursts);
+        assertTrue(s <= BUDGET, "slowdown " + s);
+    }
+}
