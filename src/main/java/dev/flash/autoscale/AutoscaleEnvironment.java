@@ -2,6 +2,7 @@ package dev.flash.autoscale;
 
 import dev.flash.autoscale.ScalingAction.Allocation;
 import dev.flash.autoscale.ScalingAction.Bounds;
+import dev.flash.meta.Demonstrated;
 import dev.flash.meta.RlEnvironment;
 import java.util.Random;
 
@@ -14,9 +15,11 @@ import java.util.Random;
  * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
  * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
  * set up as an operator sets it up ({@link OperatorRun}), and allocated cores (or, with a miss
- * budget, missed requests) are priced by the {@link CoreBudget}'s multiplier.
+ * budget, missed requests) are priced by the {@link CoreBudget}'s multiplier. Taught
+ * ({@link #teachWith}), it also says on every step which move HPA would make from where the
+ * agent stands ({@link HpaTeacher}): the labels of behaviour cloning.
  */
-public final class AutoscaleEnvironment implements RlEnvironment {
+public final class AutoscaleEnvironment implements RlEnvironment, Demonstrated {
 
     /** Steps of one training episode (an hour at 60 s). */
     public static final int DEFAULT_EPISODE_STEPS = 60;
@@ -49,6 +52,9 @@ public final class AutoscaleEnvironment implements RlEnvironment {
     private double agentMisses;
     private double hpaMisses;
     private double offered;
+    /** HPA as a teacher watching the agent's own trajectory (null: no labels). */
+    private HpaTeacher teacher;
+    private int expertAction = -1;
 
     public AutoscaleEnvironment(ServiceSpec spec, LoadTrace trace, int episodeSteps, long seed) {
         this.spec = spec;
@@ -114,6 +120,10 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         last = warm;
         rateBeforeLast = previousRate;
         previousRate = rate;
+        if (teacher != null) {
+            teacher.reset();
+            teach();
+        }
         return obs;
     }
 
@@ -144,11 +154,32 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         } else {
             reward = AutoscaleReward.of(m, spec);
         }
+        if (teacher != null && !done) {
+            teach();
+        }
         if (limitChanged && limitChangePrice > 0) {
             reward -= limitChangePrice * AutoscaleReward.cores(m) / (AutoscaleReward.UNIT_STEPS
                     * AutoscaleReward.referenceCores(spec));
         }
         return new Step(obs, (float) reward, (float) AutoscaleReward.context(m), done);
+    }
+
+    /** HPA's move from where the episode stands now (exactly once per step: HPA's window moves with it). */
+    private void teach() {
+        expertAction = teacher.action(last, rateBeforeLast, service.allocation(), bounds);
+    }
+
+    @Override
+    public int expertAction() {
+        return teacher == null ? -1 : expertAction;
+    }
+
+    /**
+     * Labels every step with HPA's move ({@link HpaTeacher}, behind this environment's guard at
+     * the time of the call: set the guard first); takes effect from the next {@link #reset()}.
+     */
+    public void teachWith(HpaTeacher.Mapping mapping) {
+        this.teacher = new HpaTeacher(spec, guard, mapping);
     }
 
     private void stepHpa(double rate) {
