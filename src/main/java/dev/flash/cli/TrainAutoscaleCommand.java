@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
             "(out, in or no-op as HPA would scale out, in or hold on the same step) for",
             "--clone-iterations rounds, then PPO with a cross-entropy term to HPA's move weighted",
             "--clone-weight on its first iteration and --clone-weight-end on its last.",
-            "--iterations 0 with --init-from hpa exports the clone alone.",
+            "--iterations 0 with --init-from hpa exports the clone alone. --init-from FILE starts from",
+            "the weights of a model this command wrote (e.g. that clone) without cloning again.",
             "PPO trains the agent and its context encoder",
             "together across the training services, so the frozen model adapts to a new service from",
             "its recent steps.",
@@ -70,6 +71,7 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --init-from hpa --iterations 0 --out /tmp/clone.onnx  (HPA's clone)",
             "  flash train autoscale --init-from hpa --miss-budget-ratio 0.9 --clone-weight-end 0.1 \\",
             "      --out /tmp/bc.onnx       (from HPA's clone, PPO under the miss budget)",
+            "  flash train autoscale --init-from /tmp/clone.onnx --clone-weight 1 --out /tmp/bc2.onnx",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -125,8 +127,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     String guard;
 
     @Option(names = "--init-from", paramLabel = "RULE",
-            description = "Start from a rule by behaviour cloning before PPO: hpa (the Kubernetes HPA's move). "
-                    + "Default: random weights.")
+            description = "Start from a rule by behaviour cloning before PPO: hpa (the Kubernetes HPA's move); or "
+                    + "from the weights of FILE, a model this command wrote with the same --context (no cloning; "
+                    + "--clone-weight still holds PPO to HPA's move). Default: random weights.")
     String initFrom;
 
     @Option(names = "--clone-iterations", paramLabel = "N",
@@ -154,8 +157,15 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (initFrom != null && !initFrom.equals("hpa")) {
-            return usage("--init-from must be hpa, got '" + initFrom + "'");
+        Path startModel = initFrom == null || initFrom.equals("hpa") ? null : Path.of(initFrom);
+        if (startModel != null && !Files.isRegularFile(startModel)) {
+            return usage("--init-from must be hpa or a model file, got '" + initFrom + "' (no such file)");
+        }
+        if (startModel != null && cloneIterations != null) {
+            return usage("--clone-iterations needs --init-from hpa (a model file is not cloned again)");
+        }
+        if (startModel != null && (iterations != null && iterations == 0)) {
+            return usage("--iterations 0 with a model file would export it unchanged");
         }
         if (iterations != null && iterations < (initFrom != null ? 0 : 1)) {
             return usage("--iterations must be >= " + (initFrom != null ? "0" : "1") + ", got " + iterations);
@@ -236,9 +246,11 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             s = s.withLimitChangePrice(limitChangePrice);
         }
         s = s.withGuard(dev.flash.autoscale.MoveGuard.of(guard));
+        Path startModel = initFrom == null || initFrom.equals("hpa") ? null : Path.of(initFrom);
         if (initFrom != null) {
-            s = s.withImitation(new AutoscaleTrainer.Imitation(cloneIterations != null ? cloneIterations : quick ? 3 : 100,
-                    cloneWeight != null ? cloneWeight : 1, cloneWeightEnd != null ? cloneWeightEnd : 0));
+            int rounds = startModel != null ? 0 : cloneIterations != null ? cloneIterations : quick ? 3 : 100;
+            s = s.withImitation(new AutoscaleTrainer.Imitation(rounds, cloneWeight != null ? cloneWeight : 1,
+                    cloneWeightEnd != null ? cloneWeightEnd : 0));
         }
         if (episodeSteps != null) {
             s = s.withEpisodeSteps(episodeSteps);
@@ -257,7 +269,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             AutoscaleTrainer.Result r = AutoscaleTrainer.train(set, s, manager, (m, total) -> bar.update("ppo",
                     m.iteration(), total, m.episodes(), m.meanEpisodeReward(), (System.nanoTime() - t0) / 1e9),
                     (m, total) -> bar.update("clone", m.iteration(), total, m.episodes(), m.meanEpisodeReward(),
-                            (System.nanoTime() - t0) / 1e9));
+                            (System.nanoTime() - t0) / 1e9), startModel);
             double expected = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).stepRewardMean();
             JsonObject provenance = new JsonObject();
             provenance.addProperty("command", commandLine);
@@ -266,6 +278,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             provenance.addProperty("git", BuildInfo.describe("dev"));
             provenance.addProperty("training_seconds", Math.round(r.seconds() * 10) / 10.0);
             provenance.addProperty("services", services == null ? "sampled" : services.toString());
+            if (startModel != null) {
+                provenance.addProperty("start_weights_sha256", dev.flash.meta.WeightsDigest.of(startModel));
+            }
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);

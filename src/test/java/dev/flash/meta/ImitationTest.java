@@ -80,7 +80,7 @@ class ImitationTest {
     }
 
     static PpoConfig config(int iterations) {
-        return PpoConfig.defaults().withIterations(iterations).withRollout(4, 32, 2).withLearningRate(3e-3, false)
+        return PpoConfig.defaults().withIterations(iterations).withRollout(4, 32, 2).withLearningRate(1e-2, false)
                 .withSeed(5);
     }
 
@@ -110,7 +110,7 @@ class ImitationTest {
 
     @Test
     void cloningReproducesADeterministicTeachersActions() {
-        int rounds = 30;
+        int rounds = 20;
         try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
             FlashAgentNetwork net = FlashAgentNetwork.create(
                     NetworkConfig.rl(2, ACTIONS, 4, NetworkConfig.EncoderType.SET, 16), m, 5);
@@ -122,6 +122,7 @@ class ImitationTest {
             assertEquals(1.0, history.get(0)[2], 1e-9);
             assertEquals(1.0 - (rounds - 1.0) / rounds, history.get(rounds - 1)[2], 1e-9);
             assertTrue(history.get(rounds - 1)[0] < history.get(0)[0], "cross-entropy falls");
+            System.out.printf("agreement with the teacher: before %.3f, after cloning %.3f%n", before, after);
             assertTrue(after >= 0.9, "the clone takes the rule's action on " + after + " of the states (before " + before + ")");
         }
     }
@@ -133,16 +134,17 @@ class ImitationTest {
         try (NDManager m = NDManager.newBaseManager(Djl.ENGINE)) {
             NetworkConfig c = NetworkConfig.rl(2, ACTIONS, 0, NetworkConfig.EncoderType.SET, 16);
             FlashAgentNetwork a = FlashAgentNetwork.create(c, m, 5);
-            PpoTrainer ta = new PpoTrainer(a, config(30));
-            ta.imitate(apps(), 30, null);
+            PpoTrainer ta = new PpoTrainer(a, config(15));
+            ta.imitate(apps(), 15, null);
             FlashAgentNetwork b = a.copy(m);
             ta.imitationWeight(5, 5).train(apps(), null);
             held = agreement(a);
-            new PpoTrainer(b, config(30)).train(apps(), null);
+            new PpoTrainer(b, config(15)).train(apps(), null);
             free = agreement(b);
-            assertEquals(30 + 30, ta.imitationHistory().size(), "cloning rounds and PPO iterations with labels");
-            assertEquals(5.0, ta.imitationHistory().get(59)[3], 1e-9);
+            assertEquals(15 + 15, ta.imitationHistory().size(), "cloning rounds and PPO iterations with labels");
+            assertEquals(5.0, ta.imitationHistory().get(29)[3], 1e-9);
         }
+        System.out.printf("agreement with the teacher after PPO: held %.3f, let go %.3f%n", held, free);
         assertTrue(held > free + 0.2, "held to the teacher " + held + ", let go " + free);
         assertTrue(held >= 0.8, "held " + held);
     }

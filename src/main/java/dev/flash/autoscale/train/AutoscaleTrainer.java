@@ -164,18 +164,18 @@ public final class AutoscaleTrainer {
      */
     public record Imitation(int iterations, double firstWeight, double lastWeight) {
         public Imitation {
-            if (iterations < 1 || !(firstWeight >= 0) || !(lastWeight >= 0) || !Double.isFinite(firstWeight)
+            if (iterations < 0 || !(firstWeight >= 0) || !(lastWeight >= 0) || !Double.isFinite(firstWeight)
                     || !Double.isFinite(lastWeight)) {
-                throw new IllegalArgumentException("imitation: iterations >= 1 and finite weights >= 0, got "
+                throw new IllegalArgumentException("imitation: iterations >= 0 and finite weights >= 0, got "
                         + iterations + ", " + firstWeight + ", " + lastWeight);
             }
         }
 
         public String describe() {
-            return "behaviour cloning of HPA's move (out/in/no-op as HPA scales out/in/holds, behind the guard) for "
-                    + iterations + " iterations (DAgger: HPA acts on a share"
-                    + " falling from 1 to 0), then PPO with a cross-entropy term to HPA's move weighted " + firstWeight
-                    + " -> " + lastWeight;
+            String term = "PPO with a cross-entropy term to HPA's move (out/in/no-op as HPA scales out/in/holds, behind"
+                    + " the guard) weighted " + firstWeight + " -> " + lastWeight;
+            return iterations == 0 ? term : "behaviour cloning of HPA's move for " + iterations + " iterations (DAgger:"
+                    + " HPA acts on a share falling from 1 to 0), then " + term;
         }
     }
 
@@ -210,7 +210,9 @@ public final class AutoscaleTrainer {
         services = services.guardedBy(s.guard()).pricingLimitChanges(s.limitChangePrice());
         if (s.imitation() != null) {
             services = services.taughtByHpa();
-            trainer.imitate(wrap.apply(services), s.imitation().iterations(), cloning);
+            if (s.imitation().iterations() > 0) {
+                trainer.imitate(wrap.apply(services), s.imitation().iterations(), cloning);
+            }
             trainer.imitationWeight(s.imitation().firstWeight(), s.imitation().lastWeight());
             if (s.iterations() == 0) {
                 return List.of(); // the clone alone
@@ -242,9 +244,26 @@ public final class AutoscaleTrainer {
     /** {@link #train}, reporting the cloning rounds of {@link Settings#imitation} (if any) to {@code cloning}. */
     public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress,
                                PpoTrainer.Progress cloning) {
+        return train(services, s, manager, progress, cloning, null);
+    }
+
+    /**
+     * {@link #train}, starting from the weights of {@code start} (an exported model of the same
+     * network settings, e.g. HPA's clone, {@link OnnxImport}) instead of the seed's random ones
+     * when not null.
+     */
+    public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress,
+                               PpoTrainer.Progress cloning, Path start) {
         Djl.init();
         long start = System.nanoTime();
         FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
+        if (start != null) {
+            try {
+                dev.flash.meta.OnnxImport.readInto(net, start);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         List<IterationMetrics> curve = new ArrayList<>();
         PpoTrainer trainer = new PpoTrainer(net, s.ppo());
         List<double[]> budget = trainConstrained(trainer, services, s, x -> x,
