@@ -248,18 +248,18 @@ public final class AutoscaleTrainer {
     }
 
     /**
-     * {@link #train}, starting from the weights of {@code start} (an exported model of the same
+     * {@link #train}, starting from the weights of {@code startModel} (an exported model of the same
      * network settings, e.g. HPA's clone, {@link OnnxImport}) instead of the seed's random ones
      * when not null.
      */
     public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress,
-                               PpoTrainer.Progress cloning, Path start) {
+                               PpoTrainer.Progress cloning, Path startModel) {
         Djl.init();
         long start = System.nanoTime();
         FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
-        if (start != null) {
+        if (startModel != null) {
             try {
-                dev.flash.meta.OnnxImport.readInto(net, start);
+                dev.flash.meta.OnnxImport.readInto(net, startModel);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
