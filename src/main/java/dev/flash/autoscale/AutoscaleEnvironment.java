@@ -52,6 +52,8 @@ public final class AutoscaleEnvironment implements RlEnvironment, Demonstrated {
     private double agentMisses;
     private double hpaMisses;
     private double offered;
+    /** Episodes start from the operator's set-up ({@link OperatorRun}) instead of a random allocation. */
+    private boolean operatorStart;
     /** HPA as a teacher watching the agent's own trajectory (null: no labels). */
     private HpaTeacher teacher;
     private int expertAction = -1;
@@ -89,8 +91,13 @@ public final class AutoscaleEnvironment implements RlEnvironment, Demonstrated {
         t = 0;
         double limit = STARTING_LIMITS[random.nextInt(STARTING_LIMITS.length)];
         double rate = trace.rate(start - 1);
-        double need = rate * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         double factor = Math.exp(Math.log(0.5) + random.nextDouble() * Math.log(4));
+        if (operatorStart) {
+            // as the evaluation starts (the random draws above are still made: the same noise follows)
+            limit = OperatorRun.operatorLimit(spec, trace.peak());
+            factor = 1;
+        }
+        double need = rate * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         Allocation initial = bounds.clamp(new Allocation((int) Math.ceil(need * factor), limit));
         long noise = random.nextLong();
         service = new SimulatedService(spec, initial, noise);
@@ -201,6 +208,17 @@ public final class AutoscaleEnvironment implements RlEnvironment, Demonstrated {
             throw new IllegalArgumentException("limit change price must be >= 0, got " + steps);
         }
         this.limitChangePrice = steps;
+    }
+
+    /**
+     * Episodes start where an operator sets a workload up for HPA (the limit that carries the
+     * trace's peak at 70% on the maximum replicas, the replicas the first step needs: {@link
+     * OperatorRun}), as the evaluation starts, instead of half to twice the need on a random limit.
+     * HPA never changes the limit, so from a random one its clone is starved or wasteful where the
+     * evaluation never puts it. Takes effect from the next {@link #reset()}.
+     */
+    public void startAsOperator() {
+        this.operatorStart = true;
     }
 
     /** Every move passes {@code g} (default {@link MoveGuard#DEFAULT}). */

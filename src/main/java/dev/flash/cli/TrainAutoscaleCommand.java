@@ -72,6 +72,7 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --init-from hpa --miss-budget-ratio 0.9 --clone-weight-end 0.1 \\",
             "      --out /tmp/bc.onnx       (from HPA's clone, PPO under the miss budget)",
             "  flash train autoscale --init-from /tmp/clone.onnx --clone-weight 1 --out /tmp/bc2.onnx",
+            "  flash train autoscale --operator-start --episode-steps 480 --out /tmp/o.onnx  (as evaluated)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -148,6 +149,11 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     @Option(names = "--episode-steps", paramLabel = "N",
             description = "Steps of one training episode, in [10, 10000] (default: 60; the evaluation runs 480).")
     Integer episodeSteps;
+
+    @Option(names = "--operator-start",
+            description = "Start every training episode from the operator's set-up for HPA (the limit that carries the "
+                    + "peak, the replicas the first step needs), as the evaluation does, instead of a random allocation.")
+    boolean operatorStart;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -255,6 +261,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (episodeSteps != null) {
             s = s.withEpisodeSteps(episodeSteps);
         }
+        s = s.withOperatorStart(operatorStart);
         if (context != null) {
             s = s.withContextLength(context);
         }
@@ -320,6 +327,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         settings.addProperty("num_envs", r.settings().numEnvs());
         settings.addProperty("rollout_steps", r.settings().rolloutSteps());
         settings.addProperty("episode_steps", r.settings().episodeSteps());
+        settings.addProperty("episode_start", r.settings().operatorStart() ? "the operator's set-up" : "random allocation");
         settings.addProperty("eval_steps", r.settings().evalSteps());
         report.add("settings", settings);
         report.addProperty("expected_reward_per_step", expected);

@@ -24,15 +24,17 @@ public final class AutoscaleServices implements ApplicationSet {
     private final double limitChangePrice;
     /** Training environments label each step with HPA's move (behaviour cloning); false: no labels. */
     private final boolean taught;
+    /** Training episodes start from the operator's set-up ({@link AutoscaleEnvironment#startAsOperator}). */
+    private final boolean operatorStart;
 
     /** Every service of {@code all}, behind {@link MoveGuard#DEFAULT}. */
     public AutoscaleServices(List<ServiceSpec> all, int episodeSteps) {
         this(ServicePopulation.split(all, ServiceSpec.TRAIN), ServicePopulation.split(all, ServiceSpec.TEST),
-                episodeSteps, null, MoveGuard.DEFAULT, 0, false);
+                episodeSteps, null, MoveGuard.DEFAULT, 0, false, false);
     }
 
     private AutoscaleServices(List<ServiceSpec> train, List<ServiceSpec> test, int episodeSteps, CoreBudget budget,
-                              MoveGuard guard, double limitChangePrice, boolean taught) {
+                              MoveGuard guard, double limitChangePrice, boolean taught, boolean operatorStart) {
         this.train = train;
         this.test = test;
         this.episodeSteps = episodeSteps;
@@ -40,11 +42,12 @@ public final class AutoscaleServices implements ApplicationSet {
         this.guard = guard;
         this.limitChangePrice = limitChangePrice;
         this.taught = taught;
+        this.operatorStart = operatorStart;
     }
 
     /** The same services, every environment's moves behind {@code g}. */
     public AutoscaleServices guardedBy(MoveGuard g) {
-        return new AutoscaleServices(train, test, episodeSteps, budget, g, limitChangePrice, taught);
+        return new AutoscaleServices(train, test, episodeSteps, budget, g, limitChangePrice, taught, operatorStart);
     }
 
     public MoveGuard guard() {
@@ -56,12 +59,12 @@ public final class AutoscaleServices implements ApplicationSet {
      * {@code b} ({@link AutoscaleEnvironment#constrainWith}); held-out ones keep the operator's cost.
      */
     public AutoscaleServices constrainTrainingWith(CoreBudget b) {
-        return new AutoscaleServices(train, test, episodeSteps, b, guard, limitChangePrice, taught);
+        return new AutoscaleServices(train, test, episodeSteps, b, guard, limitChangePrice, taught, operatorStart);
     }
 
     /** The same services whose training environments price CPU limit changes ({@link AutoscaleEnvironment#priceLimitChanges}). */
     public AutoscaleServices pricingLimitChanges(double steps) {
-        return new AutoscaleServices(train, test, episodeSteps, budget, guard, steps, taught);
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, steps, taught, operatorStart);
     }
 
     /**
@@ -70,7 +73,12 @@ public final class AutoscaleServices implements ApplicationSet {
      * cloning's labels.
      */
     public AutoscaleServices taughtByHpa() {
-        return new AutoscaleServices(train, test, episodeSteps, budget, guard, limitChangePrice, true);
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, limitChangePrice, true, operatorStart);
+    }
+
+    /** The same services whose training episodes start from the operator's set-up, as the evaluation does. */
+    public AutoscaleServices startingAsOperator() {
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, limitChangePrice, taught, true);
     }
 
     public List<ServiceSpec> services(Split split) {
@@ -98,6 +106,9 @@ public final class AutoscaleServices implements ApplicationSet {
             env.priceLimitChanges(limitChangePrice);
             if (taught) {
                 env.teachWith(HpaTeacher.Mapping.DIRECTION);
+            }
+            if (operatorStart) {
+                env.startAsOperator();
             }
         }
         return env;

@@ -68,10 +68,13 @@ public final class AutoscaleTrainer {
      *                      cores (0: free; {@link AutoscaleEnvironment#priceLimitChanges})
      * @param imitation     start from HPA by behaviour cloning before PPO ({@link Imitation}); null: from
      *                      random weights
+     * @param operatorStart training episodes start from the operator's set-up, as the evaluation does
+     *                      ({@link AutoscaleEnvironment#startAsOperator}); false: a random allocation
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
                            int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard,
-                           CoreBudget.Constrained budgetOn, double limitChangePrice, Imitation imitation) {
+                           CoreBudget.Constrained budgetOn, double limitChangePrice, Imitation imitation,
+                           boolean operatorStart) {
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -80,48 +83,54 @@ public final class AutoscaleTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null,
-                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null);
+                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null, false);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0,
-                    null);
+                    null, false);
         }
 
         public Settings withIterations(int n) {
             return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice, imitation);
+                    budgetOn, limitChangePrice, imitation, operatorStart);
         }
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
         public Settings withCoreBudget(LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.CORES, limitChangePrice, imitation);
+                    CoreBudget.Constrained.CORES, limitChangePrice, imitation, operatorStart);
         }
 
         /** Missed requests constrained to HPA's on each episode, cores minimised ({@link CoreBudget#missBudget}). */
         public Settings withMissBudget(LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.MISSES, limitChangePrice, imitation);
+                    CoreBudget.Constrained.MISSES, limitChangePrice, imitation, operatorStart);
         }
 
         /** Training pays {@code steps} x a step's cores when the CPU limit changes (0: free). */
         public Settings withLimitChangePrice(double steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, steps, imitation);
+                    coreBudget, guard, budgetOn, steps, imitation, operatorStart);
         }
 
         /** Starts from HPA by behaviour cloning ({@link Imitation}); null: from random weights. */
         public Settings withImitation(Imitation i) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, i);
+                    coreBudget, guard, budgetOn, limitChangePrice, i, operatorStart);
         }
 
         /** Training episodes of {@code steps} steps (default {@link AutoscaleEnvironment#DEFAULT_EPISODE_STEPS}). */
         public Settings withEpisodeSteps(int steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, steps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, imitation);
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart);
+        }
+
+        /** Training episodes from the operator's set-up ({@link AutoscaleEnvironment#startAsOperator}). */
+        public Settings withOperatorStart(boolean b) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, b);
         }
 
         /** The budget in words, or "none". */
@@ -131,13 +140,13 @@ public final class AutoscaleTrainer {
 
         public Settings withContextLength(int c) {
             return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice, imitation);
+                    budgetOn, limitChangePrice, imitation, operatorStart);
         }
 
         /** Trains (and serves) behind {@code g}. */
         public Settings withGuard(MoveGuard g) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, g, budgetOn, limitChangePrice, imitation);
+                    coreBudget, g, budgetOn, limitChangePrice, imitation, operatorStart);
         }
 
         public NetworkConfig network() {
@@ -208,6 +217,9 @@ public final class AutoscaleTrainer {
                                                   Function<AutoscaleServices, dev.flash.meta.ApplicationSet> wrap,
                                                   PpoTrainer.Progress progress, PpoTrainer.Progress cloning) {
         services = services.guardedBy(s.guard()).pricingLimitChanges(s.limitChangePrice());
+        if (s.operatorStart()) {
+            services = services.startingAsOperator();
+        }
         if (s.imitation() != null) {
             services = services.taughtByHpa();
             if (s.imitation().iterations() > 0) {
