@@ -53,8 +53,13 @@ public final class PpoTrainer {
     private ApplicationSampling.Sampler sampler;
     private long totalSteps;
     private Runnable beforeBackward;
-    /** Each training application's slot, kept across {@link #imitate} and {@link #train} so contexts carry on. */
+    /**
+     * Each training application's slot (environment mid-episode, context). Every {@link #train}
+     * call starts fresh slots, as it always has (the converged experts train in chunks of calls),
+     * except the first call after {@link #imitate}, which carries the cloning rounds' slots on.
+     */
     private final Map<Long, Slot> known = new HashMap<>();
+    private boolean slotsFromImitation;
     /** Share of rollout steps on which a {@link Demonstrated} environment's expert acts (behaviour cloning). */
     private double expertActs;
     /** Weight of the imitation term (cross-entropy to the expert's action) in the loss. */
@@ -148,6 +153,10 @@ public final class PpoTrainer {
         if (appCount == 0) {
             throw new IllegalArgumentException("the application set has no training applications");
         }
+        if (!slotsFromImitation) {
+            known.clear();
+        }
+        slotsFromImitation = false;
         List<IterationMetrics> history = new ArrayList<>();
         for (int iter = 1; iter <= cfg.iterations(); iter++) {
             if (cfg.annealLr()) {
@@ -202,6 +211,7 @@ public final class PpoTrainer {
             surrogateWeight = 1;
             imitationWeight = weight;
         }
+        slotsFromImitation = true;
         return imitationHistory();
     }
 
