@@ -2,6 +2,7 @@ package dev.flash.autoscale;
 
 import dev.flash.autoscale.ScalingAction.Allocation;
 import dev.flash.autoscale.ScalingAction.Bounds;
+import dev.flash.meta.Demonstrated;
 import dev.flash.meta.RlEnvironment;
 import java.util.Random;
 
@@ -14,9 +15,11 @@ import java.util.Random;
  * reward is the operator's cost ({@link AutoscaleReward}); the context reward its measurable proxy.
  * Constrained ({@link #constrainWith}), each episode also runs HPA on the same load and noise,
  * set up as an operator sets it up ({@link OperatorRun}), and allocated cores (or, with a miss
- * budget, missed requests) are priced by the {@link CoreBudget}'s multiplier.
+ * budget, missed requests) are priced by the {@link CoreBudget}'s multiplier. Taught
+ * ({@link #teachWith}), it also says on every step which move HPA would make from where the
+ * agent stands ({@link HpaTeacher}): the labels of behaviour cloning.
  */
-public final class AutoscaleEnvironment implements RlEnvironment {
+public final class AutoscaleEnvironment implements RlEnvironment, Demonstrated {
 
     /** Steps of one training episode (an hour at 60 s). */
     public static final int DEFAULT_EPISODE_STEPS = 60;
@@ -49,6 +52,11 @@ public final class AutoscaleEnvironment implements RlEnvironment {
     private double agentMisses;
     private double hpaMisses;
     private double offered;
+    /** Episodes start from the operator's set-up ({@link OperatorRun}) instead of a random allocation. */
+    private boolean operatorStart;
+    /** HPA as a teacher watching the agent's own trajectory (null: no labels). */
+    private HpaTeacher teacher;
+    private int expertAction = -1;
 
     public AutoscaleEnvironment(ServiceSpec spec, LoadTrace trace, int episodeSteps, long seed) {
         this.spec = spec;
@@ -83,8 +91,13 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         t = 0;
         double limit = STARTING_LIMITS[random.nextInt(STARTING_LIMITS.length)];
         double rate = trace.rate(start - 1);
-        double need = rate * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         double factor = Math.exp(Math.log(0.5) + random.nextDouble() * Math.log(4));
+        if (operatorStart) {
+            // as the evaluation starts (the random draws above are still made: the same noise follows)
+            limit = OperatorRun.operatorLimit(spec, trace.peak());
+            factor = 1;
+        }
+        double need = rate * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         Allocation initial = bounds.clamp(new Allocation((int) Math.ceil(need * factor), limit));
         long noise = random.nextLong();
         service = new SimulatedService(spec, initial, noise);
@@ -114,6 +127,10 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         last = warm;
         rateBeforeLast = previousRate;
         previousRate = rate;
+        if (teacher != null) {
+            teacher.reset();
+            teach();
+        }
         return obs;
     }
 
@@ -144,11 +161,32 @@ public final class AutoscaleEnvironment implements RlEnvironment {
         } else {
             reward = AutoscaleReward.of(m, spec);
         }
+        if (teacher != null && !done) {
+            teach();
+        }
         if (limitChanged && limitChangePrice > 0) {
             reward -= limitChangePrice * AutoscaleReward.cores(m) / (AutoscaleReward.UNIT_STEPS
                     * AutoscaleReward.referenceCores(spec));
         }
         return new Step(obs, (float) reward, (float) AutoscaleReward.context(m), done);
+    }
+
+    /** HPA's move from where the episode stands now (exactly once per step: HPA's window moves with it). */
+    private void teach() {
+        expertAction = teacher.action(last, rateBeforeLast, service.allocation(), bounds);
+    }
+
+    @Override
+    public int expertAction() {
+        return teacher == null ? -1 : expertAction;
+    }
+
+    /**
+     * Labels every step with HPA's move ({@link HpaTeacher}, behind this environment's guard at
+     * the time of the call: set the guard first); takes effect from the next {@link #reset()}.
+     */
+    public void teachWith(HpaTeacher.Mapping mapping) {
+        this.teacher = new HpaTeacher(spec, guard, mapping);
     }
 
     private void stepHpa(double rate) {
@@ -170,6 +208,17 @@ public final class AutoscaleEnvironment implements RlEnvironment {
             throw new IllegalArgumentException("limit change price must be >= 0, got " + steps);
         }
         this.limitChangePrice = steps;
+    }
+
+    /**
+     * Episodes start where an operator sets a workload up for HPA (the limit that carries the
+     * trace's peak at 70% on the maximum replicas, the replicas the first step needs: {@link
+     * OperatorRun}), as the evaluation starts, instead of half to twice the need on a random limit.
+     * HPA never changes the limit, so from a random one its clone is starved or wasteful where the
+     * evaluation never puts it. Takes effect from the next {@link #reset()}.
+     */
+    public void startAsOperator() {
+        this.operatorStart = true;
     }
 
     /** Every move passes {@code g} (default {@link MoveGuard#DEFAULT}). */

@@ -47,6 +47,12 @@ import picocli.CommandLine.Spec;
             "constrains each episode's core-seconds to --core-budget-ratio x those of HPA run on the same",
             "episode (PPO-Lagrangian: a learned core price); --miss-budget-ratio M turns it around: each",
             "episode's missed requests <= M x HPA's on it, a learned miss price, the cores minimised.",
+            "--init-from hpa starts from HPA instead of random weights: behaviour cloning of HPA's move",
+            "(out, in or no-op as HPA would scale out, in or hold on the same step) for",
+            "--clone-iterations rounds, then PPO with a cross-entropy term to HPA's move weighted",
+            "--clone-weight on its first iteration and --clone-weight-end on its last.",
+            "--iterations 0 with --init-from hpa exports the clone alone. --init-from FILE starts from",
+            "the weights of a model this command wrote (e.g. that clone) without cloning again.",
             "PPO trains the agent and its context encoder",
             "together across the training services, so the frozen model adapts to a new service from",
             "its recent steps.",
@@ -62,6 +68,11 @@ import picocli.CommandLine.Spec;
             "  flash train autoscale --miss-budget-ratio 0.9 --out /tmp/m.onnx  (misses <= 0.9 x HPA's)",
             "  flash train autoscale --miss-budget-ratio 0.9 --limit-change-price 5 --out /tmp/m5.onnx",
             "  flash train autoscale --guard utilization --out /tmp/u.onnx  (the guard before 2026-12-07 night)",
+            "  flash train autoscale --init-from hpa --iterations 0 --out /tmp/clone.onnx  (HPA's clone)",
+            "  flash train autoscale --init-from hpa --miss-budget-ratio 0.9 --clone-weight-end 0.1 \\",
+            "      --out /tmp/bc.onnx       (from HPA's clone, PPO under the miss budget)",
+            "  flash train autoscale --init-from /tmp/clone.onnx --clone-weight 1 --out /tmp/bc2.onnx",
+            "  flash train autoscale --operator-start --episode-steps 480 --out /tmp/o.onnx  (as evaluated)",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -77,7 +88,8 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--iterations", paramLabel = "N", description = "PPO iterations (default: 150; --quick: 3).")
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "PPO iterations (default: 150; --quick: 3; 0 only with --init-from: the clone alone).")
     Integer iterations;
 
     @Option(names = "--context", paramLabel = "C", description = "Context rows (default: 8; 0 trains plain PPO, no FLASH).")
@@ -115,6 +127,34 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                     + "the guard before 2026-12-07 night) (default: ${DEFAULT-VALUE}).")
     String guard;
 
+    @Option(names = "--init-from", paramLabel = "RULE",
+            description = "Start from a rule by behaviour cloning before PPO: hpa (the Kubernetes HPA's move); or "
+                    + "from the weights of FILE, a model this command wrote with the same --context (no cloning; "
+                    + "--clone-weight still holds PPO to HPA's move). Default: random weights.")
+    String initFrom;
+
+    @Option(names = "--clone-iterations", paramLabel = "N",
+            description = "Behaviour-cloning rounds of --init-from, in [1, 10000] (default: 100; --quick: 3).")
+    Integer cloneIterations;
+
+    @Option(names = "--clone-weight", paramLabel = "W",
+            description = "Weight of the cross-entropy to the rule's move in PPO's loss on its first iteration, in "
+                    + "[0, 100] (default: 1).")
+    Double cloneWeight;
+
+    @Option(names = "--clone-weight-end", paramLabel = "W",
+            description = "The same weight on PPO's last iteration (linear in between), in [0, 100] (default: 0).")
+    Double cloneWeightEnd;
+
+    @Option(names = "--episode-steps", paramLabel = "N",
+            description = "Steps of one training episode, in [10, 10000] (default: 60; the evaluation runs 480).")
+    Integer episodeSteps;
+
+    @Option(names = "--operator-start",
+            description = "Start every training episode from the operator's set-up for HPA (the limit that carries the "
+                    + "peak, the replicas the first step needs), as the evaluation does, instead of a random allocation.")
+    boolean operatorStart;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -123,8 +163,33 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (iterations != null && iterations < 1) {
-            return usage("--iterations must be >= 1, got " + iterations);
+        Path startModel = initFrom == null || initFrom.equals("hpa") ? null : Path.of(initFrom);
+        if (startModel != null && !Files.isRegularFile(startModel)) {
+            return usage("--init-from must be hpa or a model file, got '" + initFrom + "' (no such file)");
+        }
+        if (startModel != null && cloneIterations != null) {
+            return usage("--clone-iterations needs --init-from hpa (a model file is not cloned again)");
+        }
+        if (startModel != null && (iterations != null && iterations == 0)) {
+            return usage("--iterations 0 with a model file would export it unchanged");
+        }
+        if (iterations != null && iterations < (initFrom != null ? 0 : 1)) {
+            return usage("--iterations must be >= " + (initFrom != null ? "0" : "1") + ", got " + iterations);
+        }
+        if (initFrom == null && (cloneIterations != null || cloneWeight != null || cloneWeightEnd != null)) {
+            return usage("--clone-iterations, --clone-weight and --clone-weight-end need --init-from");
+        }
+        if (cloneIterations != null && (cloneIterations < 1 || cloneIterations > 10000)) {
+            return usage("--clone-iterations must be in [1, 10000], got " + cloneIterations);
+        }
+        if (cloneWeight != null && !(cloneWeight >= 0 && cloneWeight <= 100)) {
+            return usage("--clone-weight must be in [0, 100], got " + cloneWeight);
+        }
+        if (cloneWeightEnd != null && !(cloneWeightEnd >= 0 && cloneWeightEnd <= 100)) {
+            return usage("--clone-weight-end must be in [0, 100], got " + cloneWeightEnd);
+        }
+        if (episodeSteps != null && (episodeSteps < 10 || episodeSteps > 10000)) {
+            return usage("--episode-steps must be in [10, 10000], got " + episodeSteps);
         }
         if (context != null && (context < 0 || context > 256)) {
             return usage("--context must be in [0, 256], got " + context);
@@ -187,6 +252,16 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             s = s.withLimitChangePrice(limitChangePrice);
         }
         s = s.withGuard(dev.flash.autoscale.MoveGuard.of(guard));
+        Path startModel = initFrom == null || initFrom.equals("hpa") ? null : Path.of(initFrom);
+        if (initFrom != null) {
+            int rounds = startModel != null ? 0 : cloneIterations != null ? cloneIterations : quick ? 3 : 100;
+            s = s.withImitation(new AutoscaleTrainer.Imitation(rounds, cloneWeight != null ? cloneWeight : 1,
+                    cloneWeightEnd != null ? cloneWeightEnd : 0));
+        }
+        if (episodeSteps != null) {
+            s = s.withEpisodeSteps(episodeSteps);
+        }
+        s = s.withOperatorStart(operatorStart);
         if (context != null) {
             s = s.withContextLength(context);
         }
@@ -199,7 +274,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             AutoscaleTrainer.Result r = AutoscaleTrainer.train(set, s, manager, (m, total) -> bar.update("ppo",
-                    m.iteration(), total, m.episodes(), m.meanEpisodeReward(), (System.nanoTime() - t0) / 1e9));
+                    m.iteration(), total, m.episodes(), m.meanEpisodeReward(), (System.nanoTime() - t0) / 1e9),
+                    (m, total) -> bar.update("clone", m.iteration(), total, m.episodes(), m.meanEpisodeReward(),
+                            (System.nanoTime() - t0) / 1e9), startModel);
             double expected = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).stepRewardMean();
             JsonObject provenance = new JsonObject();
             provenance.addProperty("command", commandLine);
@@ -208,6 +285,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             provenance.addProperty("git", BuildInfo.describe("dev"));
             provenance.addProperty("training_seconds", Math.round(r.seconds() * 10) / 10.0);
             provenance.addProperty("services", services == null ? "sampled" : services.toString());
+            if (startModel != null) {
+                provenance.addProperty("start_weights_sha256", dev.flash.meta.WeightsDigest.of(startModel));
+            }
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -247,6 +327,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         settings.addProperty("num_envs", r.settings().numEnvs());
         settings.addProperty("rollout_steps", r.settings().rolloutSteps());
         settings.addProperty("episode_steps", r.settings().episodeSteps());
+        settings.addProperty("episode_start", r.settings().operatorStart() ? "the operator's set-up" : "random allocation");
         settings.addProperty("eval_steps", r.settings().evalSteps());
         report.add("settings", settings);
         report.addProperty("expected_reward_per_step", expected);
@@ -263,6 +344,18 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         settings.addProperty("reward", dev.flash.autoscale.AutoscaleReward.DEFINITION);
         settings.addProperty("core_budget", r.settings().budgetDescription());
         settings.addProperty("limit_change_price_steps", r.settings().limitChangePrice());
+        settings.addProperty("init", r.settings().imitation() == null ? "random weights"
+                : r.settings().imitation().describe());
+        JsonArray imitation = new JsonArray();
+        for (double[] b : r.imitationHistory()) {
+            JsonObject p = new JsonObject();
+            p.addProperty("cross_entropy", b[0]);
+            p.addProperty("agreement", b[1]);
+            p.addProperty("expert_acts", b[2]);
+            p.addProperty("weight", b[3]);
+            imitation.add(p);
+        }
+        report.add("imitation", imitation);
         JsonArray budget = new JsonArray();
         for (double[] b : r.budgetHistory()) {
             JsonObject p = new JsonObject();
@@ -301,6 +394,18 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                 report.get("expected_reward_per_step").getAsDouble()));
         md.append("- reward: ").append(s.get("reward").getAsString()).append("\n");
         md.append("- core budget: ").append(s.get("core_budget").getAsString()).append("\n");
+        if (s.has("init")) {
+            md.append("- start: ").append(s.get("init").getAsString()).append("\n");
+        }
+        JsonArray imitation = report.getAsJsonArray("imitation");
+        if (imitation != null && !imitation.isEmpty()) {
+            JsonObject first = imitation.get(0).getAsJsonObject();
+            JsonObject last = imitation.get(imitation.size() - 1).getAsJsonObject();
+            md.append(String.format(Locale.ROOT, "- imitation: agreement with HPA's move %.3f on the first labelled"
+                            + " iteration, %.3f on the last (cross-entropy %.3f -> %.3f, %d iterations)%n",
+                    first.get("agreement").getAsDouble(), last.get("agreement").getAsDouble(),
+                    first.get("cross_entropy").getAsDouble(), last.get("cross_entropy").getAsDouble(), imitation.size()));
+        }
         JsonArray budget = report.getAsJsonArray("core_budget");
         if (budget != null && !budget.isEmpty()) {
             int n = budget.size();

@@ -53,6 +53,22 @@ public final class PpoTrainer {
     private ApplicationSampling.Sampler sampler;
     private long totalSteps;
     private Runnable beforeBackward;
+    /**
+     * Each training application's slot (environment mid-episode, context). Every {@link #train}
+     * call starts fresh slots, as it always has (the converged experts train in chunks of calls),
+     * except the first call after {@link #imitate}, which carries the cloning rounds' slots on.
+     */
+    private final Map<Long, Slot> known = new HashMap<>();
+    private boolean slotsFromImitation;
+    /** Share of rollout steps on which a {@link Demonstrated} environment's expert acts (behaviour cloning). */
+    private double expertActs;
+    /** Weight of the imitation term (cross-entropy to the expert's action) in the loss. */
+    private double imitationWeight;
+    /** Weight of the clipped surrogate in the loss: 1 in PPO, 0 while cloning. */
+    private double surrogateWeight = 1;
+    /** The imitation term's weight over {@link #train}'s iterations: {first, last} (linear); null: none. */
+    private double[] imitationSchedule;
+    private final List<double[]> imitationHistory = new ArrayList<>();
 
     /** One application being stepped: its environment, context and current episode. */
     private static final class Slot {
@@ -81,8 +97,13 @@ public final class PpoTrainer {
         final float[] values;
         final float[] rewards;
         final boolean[] dones;
+        /** The expert's action on each step ({@link Demonstrated}), -1 where there is none. */
+        final int[] expert;
         float[] advantages;
         float[] returns;
+        /** Labelled steps and those whose most probable action was the expert's. */
+        int labelled;
+        int agreed;
 
         Rollout(int steps, int slots, NetworkConfig c) {
             this.steps = steps;
@@ -96,6 +117,7 @@ public final class PpoTrainer {
             values = new float[n];
             rewards = new float[n];
             dones = new boolean[n];
+            expert = new int[n];
         }
     }
 
@@ -131,29 +153,120 @@ public final class PpoTrainer {
         if (appCount == 0) {
             throw new IllegalArgumentException("the application set has no training applications");
         }
-        Map<Long, Slot> known = new HashMap<>();
+        if (!slotsFromImitation) {
+            known.clear();
+        }
+        slotsFromImitation = false;
         List<IterationMetrics> history = new ArrayList<>();
         for (int iter = 1; iter <= cfg.iterations(); iter++) {
-            long start = System.nanoTime();
             if (cfg.annealLr()) {
                 currentLr = (float) (cfg.learningRate() * (1.0 - (iter - 1.0) / cfg.iterations()));
             }
-            List<Slot> slots = sampleSlots(apps, appCount, known);
-            List<Double> finished = new ArrayList<>();
-            Rollout ro = collect(slots, cfg.rolloutSteps(), finished);
-            scoreApplications(slots, ro);
-            double[] losses = update(ro);
-            double[] stepStats = meanStd(ro.rewards);
-            double meanEpisode = finished.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            IterationMetrics m = new IterationMetrics(iter, totalSteps, finished.size(), meanEpisode,
-                    stepStats[0], stepStats[1], losses[0], losses[1], losses[2], losses[3], losses[4], currentLr,
-                    (System.nanoTime() - start) / 1e9);
+            if (imitationSchedule != null) {
+                double f = cfg.iterations() <= 1 ? 0 : (iter - 1.0) / (cfg.iterations() - 1.0);
+                imitationWeight = imitationSchedule[0] + f * (imitationSchedule[1] - imitationSchedule[0]);
+            }
+            IterationMetrics m = iteration(apps, appCount, iter);
             history.add(m);
             if (progress != null) {
                 progress.onIteration(m, cfg.iterations());
             }
         }
+        imitationWeight = 0;
         return history;
+    }
+
+    /**
+     * Behaviour cloning before {@link #train}: {@code iterations} rounds of rollouts on the
+     * training split, as PPO's (same services, slots and contexts, which {@link #train} then
+     * carries on), whose environments are {@link Demonstrated}; the loss is the cross-entropy of
+     * the policy to the expert's action on every step plus the critic's loss to the rollout's
+     * returns (no surrogate, no entropy bonus). Who acts moves from the expert to the learner
+     * (DAgger): on iteration i of n the expert's action is taken on a share 1 - (i - 1) / n of the
+     * steps and the learner's sampled one on the rest, while the labels stay the expert's, so the
+     * clone also learns to come back from its own mistakes. The learning rate is constant.
+     *
+     * @return per iteration {cross-entropy, share of steps whose most probable action was the
+     *         expert's, share of steps the expert acted} ({@link #imitationHistory})
+     */
+    public List<double[]> imitate(ApplicationSet apps, int iterations, Progress progress) {
+        int appCount = apps.size(ApplicationSet.Split.TRAIN);
+        if (appCount == 0) {
+            throw new IllegalArgumentException("the application set has no training applications");
+        }
+        double weight = imitationWeight;
+        currentLr = (float) cfg.learningRate();
+        surrogateWeight = 0;
+        imitationWeight = 1;
+        try {
+            for (int iter = 1; iter <= iterations; iter++) {
+                expertActs = 1.0 - (iter - 1.0) / iterations;
+                IterationMetrics m = iteration(apps, appCount, iter);
+                if (progress != null) {
+                    progress.onIteration(m, iterations);
+                }
+            }
+        } finally {
+            expertActs = 0;
+            surrogateWeight = 1;
+            imitationWeight = weight;
+        }
+        slotsFromImitation = true;
+        return imitationHistory();
+    }
+
+    /**
+     * Keeps the imitation term in {@link #train}'s loss: {@code first} x the cross-entropy to the
+     * expert's action on the first iteration, moving linearly to {@code last} on the last (e.g. 1
+     * to 0: PPO starts held to the cloned rule and is let go). The expert only labels; the learner
+     * acts. Needs {@link Demonstrated} environments (steps without a label add nothing).
+     */
+    public PpoTrainer imitationWeight(double first, double last) {
+        if (!(first >= 0 && last >= 0 && Double.isFinite(first) && Double.isFinite(last))) {
+            throw new IllegalArgumentException("imitation weights must be finite and >= 0: " + first + ", " + last);
+        }
+        this.imitationSchedule = new double[] {first, last};
+        return this;
+    }
+
+    /**
+     * Per iteration that had labelled steps (cloning and PPO with the imitation term):
+     * {cross-entropy to the expert's action (last epoch), share of steps whose most probable action
+     * was the expert's (at collection), share of steps the expert acted, the term's weight}.
+     */
+    public List<double[]> imitationHistory() {
+        return List.copyOf(imitationHistory);
+    }
+
+    /** One rollout on sampled training applications and its update. */
+    private IterationMetrics iteration(ApplicationSet apps, int appCount, int iter) {
+        long start = System.nanoTime();
+        List<Slot> slots = sampleSlots(apps, appCount, known);
+        List<Double> finished = new ArrayList<>();
+        Rollout ro = collect(slots, cfg.rolloutSteps(), finished);
+        scoreApplications(slots, ro);
+        double[] losses = update(ro);
+        if (labelled(ro) > 0) {
+            imitationHistory.add(new double[] {losses[5], agreement(ro), expertActs, imitationWeight});
+        }
+        double[] stepStats = meanStd(ro.rewards);
+        double meanEpisode = finished.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return new IterationMetrics(iter, totalSteps, finished.size(), meanEpisode,
+                stepStats[0], stepStats[1], losses[0], losses[1], losses[2], losses[3], losses[4], currentLr,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static int labelled(Rollout ro) {
+        int n = 0;
+        for (int e : ro.expert) {
+            n += e >= 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Agreement of the policy's most probable action with the expert's, kept by {@link #collect} in {@code ro.agreed}. */
+    private static double agreement(Rollout ro) {
+        return ro.labelled == 0 ? Double.NaN : (double) ro.agreed / ro.labelled;
     }
 
     /**
@@ -498,8 +611,17 @@ public final class PpoTrainer {
                         (e + 1) * netCfg.actionCount());
                 int a = sample(probs, rng);
                 Slot s = slots.get(e);
-                RlEnvironment.Step step = s.env.step(a);
                 int i = base + e;
+                int label = s.env instanceof Demonstrated d ? d.expertAction() : -1;
+                ro.expert[i] = label;
+                if (label >= 0) {
+                    ro.labelled++;
+                    ro.agreed += argmax(probs) == label ? 1 : 0;
+                    if (expertActs > 0 && (expertActs >= 1 || rng.nextDouble() < expertActs)) {
+                        a = label;
+                    }
+                }
+                RlEnvironment.Step step = s.env.step(a);
                 ro.actions[i] = a;
                 ro.logProbs[i] = (float) Math.log(Math.max(probs[a], 1e-12f));
                 ro.values[i] = pv[1][e];
@@ -582,7 +704,7 @@ public final class PpoTrainer {
 
     // ---------------------------------------------------------------- update
 
-    /** PPO epochs over the rollout; returns the last epoch's mean {pg, v, entropy, kl, clipfrac}. */
+    /** PPO epochs over the rollout; returns the last epoch's mean {pg, v, entropy, kl, clipfrac, imitation}. */
     private double[] update(Rollout ro) {
         int batch = ro.steps * ro.slots;
         int minibatches = Math.min(cfg.minibatches(), batch);
@@ -591,7 +713,7 @@ public final class PpoTrainer {
         for (int i = 0; i < batch; i++) {
             idx[i] = i;
         }
-        double[] sums = new double[5];
+        double[] sums = new double[6];
         int counted = 0;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             shuffle(idx);
@@ -628,8 +750,14 @@ public final class PpoTrainer {
         float[] oldLogp = new float[m];
         float[] adv = new float[m];
         float[] ret = new float[m];
+        float[] expertHot = new float[m * a];
+        int labels = 0;
         for (int j = 0; j < m; j++) {
             int i = pick[j];
+            if (ro.expert[i] >= 0) {
+                expertHot[j * a + ro.expert[i]] = 1f;
+                labels++;
+            }
             System.arraycopy(ro.obs, i * f, obs, j * f, f);
             System.arraycopy(ro.ctx, i * cw, ctx, j * cw, cw);
             System.arraycopy(ro.mask, i * cl, mask, j * cl, cl);
@@ -644,7 +772,7 @@ public final class PpoTrainer {
                 adv[j] = (float) ((adv[j] - ms[0]) / (ms[1] + 1e-8));
             }
         }
-        double[] stats = new double[5];
+        double[] stats = new double[6];
         try (NDManager sub = manager.newSubManager()) {
             NDArray advNd = sub.create(adv);
             NDArray retNd = sub.create(ret);
@@ -663,8 +791,20 @@ public final class PpoTrainer {
                 NDArray pgLoss = pg1.maximum(pg2).mean();
                 NDArray vLoss = h.value().squeeze(1).sub(retNd).square().mean().mul(scalar(sub, 0.5f));
                 NDArray entMean = entropy.mean();
-                NDArray loss = pgLoss.sub(entMean.mul(scalar(sub, (float) cfg.entropyCoef())))
+                double entropyCoef = surrogateWeight > 0 ? cfg.entropyCoef() : 0;
+                NDArray loss = pgLoss.mul(scalar(sub, (float) surrogateWeight))
+                        .sub(entMean.mul(scalar(sub, (float) entropyCoef)))
                         .add(vLoss.mul(scalar(sub, (float) cfg.valueCoef())));
+                NDArray imitation = null;
+                if (labels > 0) {
+                    // cross-entropy to the expert's action, over the labelled steps only (measured
+                    // whenever there are labels, in the loss only with a weight)
+                    imitation = logAll.mul(sub.create(expertHot, new Shape(m, a))).sum().neg()
+                            .div(scalar(sub, labels));
+                    if (imitationWeight > 0) {
+                        loss = loss.add(imitation.mul(scalar(sub, (float) imitationWeight)));
+                    }
+                }
                 if (beforeBackward != null) {
                     beforeBackward.run();
                 }
@@ -675,6 +815,7 @@ public final class PpoTrainer {
                 stats[3] = ratio.sub(1f).sub(logRatio).mean().getFloat();
                 stats[4] = ratio.sub(1f).abs().gt(cfg.clip()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                         .mean().getFloat();
+                stats[5] = imitation == null ? Double.NaN : imitation.getFloat();
             }
             applyGradients(sub);
         }

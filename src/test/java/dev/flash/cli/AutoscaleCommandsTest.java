@@ -59,6 +59,31 @@ class AutoscaleCommandsTest {
     }
 
     @Test
+    void initFromHpaWithNoIterationsExportsTheCloneAlone(@TempDir Path dir) throws Exception {
+        Path services = dir.resolve("services.json");
+        StringWriter w = new StringWriter();
+        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
+        Files.writeString(services, w.toString());
+        Path model = dir.resolve("clone.onnx");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
+                "--init-from", "hpa", "--iterations", "0", "--out", model.toString()), out.toString());
+        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("clone.onnx.report.json"))).getAsJsonObject();
+        assertEquals(0, report.getAsJsonArray("curve").size(), "no PPO iteration");
+        assertEquals(3, report.getAsJsonArray("imitation").size(), "--quick: 3 cloning rounds");
+        assertTrue(report.getAsJsonObject("settings").get("init").getAsString().startsWith("behaviour cloning"));
+        // and PPO from that clone's weights, held to HPA's move
+        Path next = dir.resolve("next.onnx");
+        assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
+                "--init-from", model.toString(), "--iterations", "1", "--clone-weight", "2", "--out", next.toString()),
+                out.toString());
+        JsonObject second = JsonParser.parseString(Files.readString(dir.resolve("next.onnx.report.json"))).getAsJsonObject();
+        assertEquals(1, second.getAsJsonArray("imitation").size(), "one PPO iteration with HPA's labels");
+        assertEquals(2.0, second.getAsJsonArray("imitation").get(0).getAsJsonObject().get("weight").getAsDouble(), 1e-9);
+        assertTrue(second.getAsJsonObject("provenance").has("start_weights_sha256"));
+    }
+
+    @Test
     void badInputExitsTwoNamingTheProblem(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.txt");
         Files.writeString(trace, "1 2 3\n4 -5\n");
@@ -102,6 +127,23 @@ class AutoscaleCommandsTest {
                     "--miss-budget-ratio", "0"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model",
                     model.toString(), "--guard", "hope"));
+            // the start from HPA: its options alone, a missing model, 0 iterations without it, bounds
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--clone-iterations", "5"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--clone-weight", "1"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--init-from", dir.resolve("no-clone.onnx").toString()));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--iterations", "0"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--init-from", "hpa", "--clone-weight", "-1"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--init-from", "hpa", "--clone-iterations", "0"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--init-from", model.toString(), "--clone-iterations", "3"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--episode-steps", "5"));
             // train autoscale names a missing services file, before the training stack loads
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
                     "--services", dir.resolve("missing-services.json").toString()));
@@ -113,6 +155,8 @@ class AutoscaleCommandsTest {
         assertTrue(reproErr.toString().contains("--services: no such file"), reproErr.toString());
         assertTrue(reproErr.toString().contains("--miss-budget-ratio and --core-budget are mutually exclusive"),
                 reproErr.toString());
+        assertTrue(reproErr.toString().contains("need --init-from"), reproErr.toString());
+        assertTrue(reproErr.toString().contains("no-clone.onnx' (no such file)"), reproErr.toString());
         assertFalse(reproErr.toString().contains("Exception"), reproErr.toString());
     }
 }

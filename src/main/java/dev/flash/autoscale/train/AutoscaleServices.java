@@ -2,6 +2,7 @@ package dev.flash.autoscale.train;
 
 import dev.flash.autoscale.AutoscaleEnvironment;
 import dev.flash.autoscale.CoreBudget;
+import dev.flash.autoscale.HpaTeacher;
 import dev.flash.autoscale.MoveGuard;
 import dev.flash.autoscale.ServicePopulation;
 import dev.flash.autoscale.ServiceSpec;
@@ -21,26 +22,32 @@ public final class AutoscaleServices implements ApplicationSet {
     private final MoveGuard guard;
     /** Training price of a CPU limit change in steps of allocated cores (0: free). */
     private final double limitChangePrice;
+    /** Training environments label each step with HPA's move (behaviour cloning); false: no labels. */
+    private final boolean taught;
+    /** Training episodes start from the operator's set-up ({@link AutoscaleEnvironment#startAsOperator}). */
+    private final boolean operatorStart;
 
     /** Every service of {@code all}, behind {@link MoveGuard#DEFAULT}. */
     public AutoscaleServices(List<ServiceSpec> all, int episodeSteps) {
         this(ServicePopulation.split(all, ServiceSpec.TRAIN), ServicePopulation.split(all, ServiceSpec.TEST),
-                episodeSteps, null, MoveGuard.DEFAULT, 0);
+                episodeSteps, null, MoveGuard.DEFAULT, 0, false, false);
     }
 
     private AutoscaleServices(List<ServiceSpec> train, List<ServiceSpec> test, int episodeSteps, CoreBudget budget,
-                              MoveGuard guard, double limitChangePrice) {
+                              MoveGuard guard, double limitChangePrice, boolean taught, boolean operatorStart) {
         this.train = train;
         this.test = test;
         this.episodeSteps = episodeSteps;
         this.budget = budget;
         this.guard = guard;
         this.limitChangePrice = limitChangePrice;
+        this.taught = taught;
+        this.operatorStart = operatorStart;
     }
 
     /** The same services, every environment's moves behind {@code g}. */
     public AutoscaleServices guardedBy(MoveGuard g) {
-        return new AutoscaleServices(train, test, episodeSteps, budget, g, limitChangePrice);
+        return new AutoscaleServices(train, test, episodeSteps, budget, g, limitChangePrice, taught, operatorStart);
     }
 
     public MoveGuard guard() {
@@ -52,12 +59,26 @@ public final class AutoscaleServices implements ApplicationSet {
      * {@code b} ({@link AutoscaleEnvironment#constrainWith}); held-out ones keep the operator's cost.
      */
     public AutoscaleServices constrainTrainingWith(CoreBudget b) {
-        return new AutoscaleServices(train, test, episodeSteps, b, guard, limitChangePrice);
+        return new AutoscaleServices(train, test, episodeSteps, b, guard, limitChangePrice, taught, operatorStart);
     }
 
     /** The same services whose training environments price CPU limit changes ({@link AutoscaleEnvironment#priceLimitChanges}). */
     public AutoscaleServices pricingLimitChanges(double steps) {
-        return new AutoscaleServices(train, test, episodeSteps, budget, guard, steps);
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, steps, taught, operatorStart);
+    }
+
+    /**
+     * The same services whose training environments label every step with the move HPA would make
+     * there ({@link AutoscaleEnvironment#teachWith}, {@link HpaTeacher.Mapping#DIRECTION}): behaviour
+     * cloning's labels.
+     */
+    public AutoscaleServices taughtByHpa() {
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, limitChangePrice, true, operatorStart);
+    }
+
+    /** The same services whose training episodes start from the operator's set-up, as the evaluation does. */
+    public AutoscaleServices startingAsOperator() {
+        return new AutoscaleServices(train, test, episodeSteps, budget, guard, limitChangePrice, taught, true);
     }
 
     public List<ServiceSpec> services(Split split) {
@@ -83,6 +104,12 @@ public final class AutoscaleServices implements ApplicationSet {
         }
         if (split == Split.TRAIN) {
             env.priceLimitChanges(limitChangePrice);
+            if (taught) {
+                env.teachWith(HpaTeacher.Mapping.DIRECTION);
+            }
+            if (operatorStart) {
+                env.startAsOperator();
+            }
         }
         return env;
     }

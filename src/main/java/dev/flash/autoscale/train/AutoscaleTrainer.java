@@ -7,6 +7,7 @@ import dev.flash.autoscale.AutoscaleReward;
 import dev.flash.autoscale.Autoscaler;
 import dev.flash.autoscale.CoreBudget;
 import dev.flash.autoscale.HpaReference;
+import dev.flash.autoscale.HpaTeacher;
 import dev.flash.autoscale.HpaVpaReference;
 import dev.flash.autoscale.LoadTrace;
 import dev.flash.autoscale.MoveGuard;
@@ -65,10 +66,15 @@ public final class AutoscaleTrainer {
      *                      missed requests ({@link #withMissBudget})
      * @param limitChangePrice training price of a CPU limit change, in steps of the step's allocated
      *                      cores (0: free; {@link AutoscaleEnvironment#priceLimitChanges})
+     * @param imitation     start from HPA by behaviour cloning before PPO ({@link Imitation}); null: from
+     *                      random weights
+     * @param operatorStart training episodes start from the operator's set-up, as the evaluation does
+     *                      ({@link AutoscaleEnvironment#startAsOperator}); false: a random allocation
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
                            int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard,
-                           CoreBudget.Constrained budgetOn, double limitChangePrice) {
+                           CoreBudget.Constrained budgetOn, double limitChangePrice, Imitation imitation,
+                           boolean operatorStart) {
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -77,35 +83,54 @@ public final class AutoscaleTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null,
-                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0);
+                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null, false);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
-            return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0);
+            return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0,
+                    null, false);
         }
 
         public Settings withIterations(int n) {
             return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice);
+                    budgetOn, limitChangePrice, imitation, operatorStart);
         }
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
         public Settings withCoreBudget(LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.CORES, limitChangePrice);
+                    CoreBudget.Constrained.CORES, limitChangePrice, imitation, operatorStart);
         }
 
         /** Missed requests constrained to HPA's on each episode, cores minimised ({@link CoreBudget#missBudget}). */
         public Settings withMissBudget(LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.MISSES, limitChangePrice);
+                    CoreBudget.Constrained.MISSES, limitChangePrice, imitation, operatorStart);
         }
 
         /** Training pays {@code steps} x a step's cores when the CPU limit changes (0: free). */
         public Settings withLimitChangePrice(double steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, steps);
+                    coreBudget, guard, budgetOn, steps, imitation, operatorStart);
+        }
+
+        /** Starts from HPA by behaviour cloning ({@link Imitation}); null: from random weights. */
+        public Settings withImitation(Imitation i) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
+                    coreBudget, guard, budgetOn, limitChangePrice, i, operatorStart);
+        }
+
+        /** Training episodes of {@code steps} steps (default {@link AutoscaleEnvironment#DEFAULT_EPISODE_STEPS}). */
+        public Settings withEpisodeSteps(int steps) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, steps, evalSteps,
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart);
+        }
+
+        /** Training episodes from the operator's set-up ({@link AutoscaleEnvironment#startAsOperator}). */
+        public Settings withOperatorStart(boolean b) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, b);
         }
 
         /** The budget in words, or "none". */
@@ -115,13 +140,13 @@ public final class AutoscaleTrainer {
 
         public Settings withContextLength(int c) {
             return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice);
+                    budgetOn, limitChangePrice, imitation, operatorStart);
         }
 
         /** Trains (and serves) behind {@code g}. */
         public Settings withGuard(MoveGuard g) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, g, budgetOn, limitChangePrice);
+                    coreBudget, g, budgetOn, limitChangePrice, imitation, operatorStart);
         }
 
         public NetworkConfig network() {
@@ -131,9 +156,35 @@ public final class AutoscaleTrainer {
 
         public PpoConfig ppo() {
             PpoConfig d = PpoConfig.defaults();
-            return new PpoConfig(seed, iterations, numEnvs, rolloutSteps, 0.9, d.gaeLambda(), 1e-3, true, 4, 2,
+            // 0 iterations (the clone alone, --init-from) still needs a valid config for the cloning rounds
+            return new PpoConfig(seed, Math.max(1, iterations), numEnvs, rolloutSteps, 0.9, d.gaeLambda(), 1e-3, true, 4, 2,
                     d.clip(), 0.01, d.valueCoef(), d.maxGradNorm(), true, ContextBuffer.Mode.LATEST, d.topEpisodes(),
                     0.25, d.sampling());
+        }
+    }
+
+    /**
+     * The start from HPA: behaviour cloning of {@link HpaTeacher}'s move (the direction of HPA's
+     * replica change as one of AWARE's moves) for {@code iterations} rounds before PPO, the
+     * critic fitted to the same rollouts' returns ({@link PpoTrainer#imitate}); then PPO keeps a
+     * cross-entropy term to HPA's move in its loss, weighted {@code firstWeight} on its first
+     * iteration and {@code lastWeight} on its last (linear), so it starts held to HPA and is let go
+     * as far as the schedule says.
+     */
+    public record Imitation(int iterations, double firstWeight, double lastWeight) {
+        public Imitation {
+            if (iterations < 0 || !(firstWeight >= 0) || !(lastWeight >= 0) || !Double.isFinite(firstWeight)
+                    || !Double.isFinite(lastWeight)) {
+                throw new IllegalArgumentException("imitation: iterations >= 0 and finite weights >= 0, got "
+                        + iterations + ", " + firstWeight + ", " + lastWeight);
+            }
+        }
+
+        public String describe() {
+            String term = "PPO with a cross-entropy term to HPA's move (out/in/no-op as HPA scales out/in/holds, behind"
+                    + " the guard) weighted " + firstWeight + " -> " + lastWeight;
+            return iterations == 0 ? term : "behaviour cloning of HPA's move for " + iterations + " iterations (DAgger:"
+                    + " HPA acts on a share falling from 1 to 0), then " + term;
         }
     }
 
@@ -143,7 +194,7 @@ public final class AutoscaleTrainer {
      * @param budgetHistory per iteration {@link CoreBudget#history()} (empty when unconstrained)
      */
     public record Result(Settings settings, FlashAgentNetwork network, List<IterationMetrics> curve, double seconds,
-                         List<double[]> budgetHistory) {
+                         List<double[]> budgetHistory, List<double[]> imitationHistory) {
     }
 
     /**
@@ -158,7 +209,27 @@ public final class AutoscaleTrainer {
     public static List<double[]> trainConstrained(PpoTrainer trainer, AutoscaleServices services, Settings s,
                                                   Function<AutoscaleServices, dev.flash.meta.ApplicationSet> wrap,
                                                   PpoTrainer.Progress progress) {
+        return trainConstrained(trainer, services, s, wrap, progress, null);
+    }
+
+    /** {@link #trainConstrained}, reporting the cloning rounds of {@link Settings#imitation} to {@code cloning}. */
+    public static List<double[]> trainConstrained(PpoTrainer trainer, AutoscaleServices services, Settings s,
+                                                  Function<AutoscaleServices, dev.flash.meta.ApplicationSet> wrap,
+                                                  PpoTrainer.Progress progress, PpoTrainer.Progress cloning) {
         services = services.guardedBy(s.guard()).pricingLimitChanges(s.limitChangePrice());
+        if (s.operatorStart()) {
+            services = services.startingAsOperator();
+        }
+        if (s.imitation() != null) {
+            services = services.taughtByHpa();
+            if (s.imitation().iterations() > 0) {
+                trainer.imitate(wrap.apply(services), s.imitation().iterations(), cloning);
+            }
+            trainer.imitationWeight(s.imitation().firstWeight(), s.imitation().lastWeight());
+            if (s.iterations() == 0) {
+                return List.of(); // the clone alone
+            }
+        }
         if (s.coreBudget() == null) {
             trainer.train(wrap.apply(services), progress);
             return List.of();
@@ -179,17 +250,42 @@ public final class AutoscaleTrainer {
 
     /** Trains in {@code manager} (which owns the weights; keep it open while using the network). */
     public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress) {
+        return train(services, s, manager, progress, null);
+    }
+
+    /** {@link #train}, reporting the cloning rounds of {@link Settings#imitation} (if any) to {@code cloning}. */
+    public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress,
+                               PpoTrainer.Progress cloning) {
+        return train(services, s, manager, progress, cloning, null);
+    }
+
+    /**
+     * {@link #train}, starting from the weights of {@code startModel} (an exported model of the same
+     * network settings, e.g. HPA's clone, {@link OnnxImport}) instead of the seed's random ones
+     * when not null.
+     */
+    public static Result train(AutoscaleServices services, Settings s, NDManager manager, PpoTrainer.Progress progress,
+                               PpoTrainer.Progress cloning, Path startModel) {
         Djl.init();
         long start = System.nanoTime();
         FlashAgentNetwork net = FlashAgentNetwork.create(s.network(), manager, s.seed());
-        List<IterationMetrics> curve = new ArrayList<>();
-        List<double[]> budget = trainConstrained(new PpoTrainer(net, s.ppo()), services, s, x -> x, (m, total) -> {
-            curve.add(m);
-            if (progress != null) {
-                progress.onIteration(m, total);
+        if (startModel != null) {
+            try {
+                dev.flash.meta.OnnxImport.readInto(net, startModel);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        });
-        return new Result(s, net, curve, (System.nanoTime() - start) / 1e9, budget);
+        }
+        List<IterationMetrics> curve = new ArrayList<>();
+        PpoTrainer trainer = new PpoTrainer(net, s.ppo());
+        List<double[]> budget = trainConstrained(trainer, services, s, x -> x,
+                (m, total) -> {
+                    curve.add(m);
+                    if (progress != null) {
+                        progress.onIteration(m, total);
+                    }
+                }, cloning);
+        return new Result(s, net, curve, (System.nanoTime() - start) / 1e9, budget, trainer.imitationHistory());
     }
 
     /**
