@@ -53,8 +53,10 @@ import picocli.CommandLine.Option;
             "     least 10x the online budget and as many steps as the contestants' own",
             "     pre-training (144,000); cached by simulator version, service and config),",
             "     then FLASH (encoder frozen, base learner online), FLASH frozen, transfer",
-            "     learning, the history baseline and PPO without context (nothing learns), each",
-            "     evaluated at points of its online experience on the same fixed episodes;",
+            "     learning, the history baseline, PPO without context (nothing learns) and",
+            "     FLASH's network with an empty context (flash-no-context: the context's worth",
+            "     in the same weights), each evaluated at points of its online experience on",
+            "     the same fixed episodes;",
             "  4. the operator view: the FLASH model run with ONNX Runtime (as `flash autoscale",
             "     recommend` runs it) beside the Kubernetes HPA and HPA+VPA on each held-out",
             "     service's synthetic load, and on --trace when given, with the same seed.",
@@ -407,7 +409,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         PngPlot p = new PngPlot("Evaluated adaptation on held-out services (simulated autoscaling)",
                 "log2(1 + episodes of online experience)", "evaluated reward per step");
         Color[] colors = {new Color(200, 40, 40), new Color(40, 70, 200), new Color(0, 130, 60),
-            new Color(150, 90, 0), new Color(120, 120, 120)};
+            new Color(150, 90, 0), new Color(120, 120, 120), new Color(160, 60, 180)};
         int i = 0;
         for (String c : y.contestants()) {
             p.add(ReproduceCommand.series(c, colors[i++ % colors.length],

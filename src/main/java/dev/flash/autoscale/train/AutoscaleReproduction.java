@@ -43,8 +43,9 @@ import java.util.Locale;
  *       services ({@link FineTuneSweep}); every contestant that learns online does so by it;</li>
  *   <li>per held-out service: the converged expert (cached by simulator version, service and
  *       config), then FLASH (encoder frozen, base learner online), FLASH frozen, transfer
- *       learning, the history baseline and PPO without context (nothing learns), on the same
- *       fixed evaluation episodes;</li>
+ *       learning, the history baseline, PPO without context (nothing learns) and FLASH's network
+ *       with an empty context (nothing learns: the context's worth in the same weights), on the
+ *       same fixed evaluation episodes;</li>
  *   <li>the operator view: the FLASH model run with ONNX Runtime (as the recommend stream runs
  *       it) beside HPA and HPA+VPA on each held-out service's synthetic load, and on a real trace
  *       when given, with the same seed.</li>
@@ -312,7 +313,8 @@ public final class AutoscaleReproduction {
                     Contestant.transfer(base, rule),
                     Contestant.history(history, rows, rule),
                     Contestant.frozenFlash(flash, rule, plan.episodeSteps()),
-                    Contestant.base(base, rule));
+                    Contestant.base(base, rule),
+                    Contestant.blindFlash(flash, rule));
             progress.phase("held-out services: expert + contestants", tests);
             Yardstick.Report report = Yardstick.measure(apps, tests, contestants, experts, budget, plan.seed(),
                     manager, progress::step);
