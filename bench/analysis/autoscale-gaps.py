@@ -50,7 +50,10 @@ for arg in sys.argv[1:]:
         sm, _ = mean_sd(starts[c])
         cost = sum(a[f"adaptation_cost_{c}_steps"] for a in pa) / len(pa)
         cens = sum(1 for a in pa if a[f"censored_{c}"])
-        print(f"  {c:13s} gap {100*m:7.1f}% (sd {100*sd:6.1f}, se {100*sd/math.sqrt(len(pa)):5.1f})  start "
+        med = sorted(gaps[c])[len(pa) // 2] if len(pa) % 2 else sum(sorted(gaps[c])[len(pa) // 2 - 1:len(pa) // 2 + 1]) / 2
+        below = sum(1 for g in gaps[c] if g < 0)  # services where it starts better than the expert
+        print(f"  {c:16s} gap {100*m:7.1f}% (sd {100*sd:6.1f}, se {100*sd/math.sqrt(len(pa)):5.1f}, median {100*med:6.1f}, "
+              f"< 0 on {below:2d})  start "
               f"{sm:+.4f}/step  cost {cost:6.1f} steps (censored {cens}/{len(pa)})")
     print(f"  untrained policy gap {100*j['reward_gap_untrained']:.1f}%; expert mean "
           f"{mean_sd([a['expert_reward_per_step'] for a in pa])[0]:+.4f}/step; cost ratio transfer/FLASH "
