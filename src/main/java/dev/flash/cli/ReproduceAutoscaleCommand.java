@@ -53,8 +53,10 @@ import picocli.CommandLine.Option;
             "     least 10x the online budget and as many steps as the contestants' own",
             "     pre-training (144,000); cached by simulator version, service and config),",
             "     then FLASH (encoder frozen, base learner online), FLASH frozen, transfer",
-            "     learning, the history baseline and PPO without context (nothing learns), each",
-            "     evaluated at points of its online experience on the same fixed episodes;",
+            "     learning, the history baseline, PPO without context (nothing learns) and",
+            "     FLASH's network with an empty context (flash-no-context: the context's worth",
+            "     in the same weights), each evaluated at points of its online experience on",
+            "     the same fixed episodes;",
             "  4. the operator view: the FLASH model run with ONNX Runtime (as `flash autoscale",
             "     recommend` runs it) beside the Kubernetes HPA and HPA+VPA on each held-out",
             "     service's synthetic load, and on --trace when given, with the same seed.",
@@ -79,6 +81,7 @@ import picocli.CommandLine.Option;
             "  flash reproduce autoscale --quick --model models/autoscale-flash.onnx",
             "  flash reproduce autoscale --quick --trace nasa.txt.bz2 --interval 1 --steps 1440",
             "  flash reproduce autoscale --rebuild-experts --json   (retrain every expert, report its time)",
+            "  flash reproduce autoscale --iterations 600 --experts /tmp/experts --json",
             "", ExitCodes.HELP})
 public final class ReproduceAutoscaleCommand implements Callable<Integer> {
 
@@ -88,6 +91,17 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smaller run: 6 held-out services (full: 20), a budget of 8 episodes "
             + "(full: 12), 8 evaluation episodes, a sweep of 3 rates on 3 training services (full: 8 on 4)")
     boolean quick;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "PPO iterations of every network trained here: FLASH (without --model), the transfer "
+                    + "base and the history baseline alike (default: 150, as `flash train autoscale`); the "
+                    + "experts are unchanged (same cache)")
+    Integer iterations;
+
+    @Option(names = "--context-length", paramLabel = "C",
+            description = "Rows of FLASH's context (the last C transitions) and of the history baseline's stacked "
+                    + "history, trained here (default: 8, as `flash train autoscale`); not with --model")
+    Integer contextLength;
 
     @Option(names = "--model", paramLabel = "FILE",
             description = "Measure this autoscale model (ONNX, from `flash train autoscale`) as FLASH instead of "
@@ -141,6 +155,15 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (steps < 0 || !(interval > 0) || !(scale >= 0)) {
             err.println("flash reproduce autoscale: --steps must be >= 0, --interval > 0, --scale >= 0");
+            return ExitCodes.USAGE;
+        }
+        if (iterations != null && iterations < 1) {
+            err.println("flash reproduce autoscale: --iterations must be >= 1, got " + iterations);
+            return ExitCodes.USAGE;
+        }
+        if (contextLength != null && (contextLength < 1 || contextLength > 256 || model != null)) {
+            err.println("flash reproduce autoscale: --context-length must be 1..256, and not with --model (a model "
+                    + "keeps its own), got " + contextLength);
             return ExitCodes.USAGE;
         }
         if (model != null && !Files.isRegularFile(model)) {
@@ -200,6 +223,12 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
                           Path expertDir) {
         AutoscaleReproduction.Plan plan = quick ? AutoscaleReproduction.Plan.quick(seed)
                 : AutoscaleReproduction.Plan.full(seed);
+        if (iterations != null) {
+            plan = plan.withIterations(iterations);
+        }
+        if (contextLength != null) {
+            plan = plan.withContextLength(contextLength);
+        }
         Path staging = null;
         try {
             Files.createDirectories(out);
@@ -308,6 +337,9 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());
         plan.addProperty("operator_steps", r.plan().operatorSteps());
         o.add("plan", plan);
+        JsonObject tails = new JsonObject();
+        r.trainingRewardTail().forEach((k, v) -> putNum(tails, k, v));
+        o.add("training_reward_per_step_last_tenth", tails);
         putNum(o, "train_seconds", r.trainSeconds());
         putNum(o, "total_seconds", r.totalSeconds());
         putNum(o, "cpu_seconds", r.cpuSeconds());
@@ -377,7 +409,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         PngPlot p = new PngPlot("Evaluated adaptation on held-out services (simulated autoscaling)",
                 "log2(1 + episodes of online experience)", "evaluated reward per step");
         Color[] colors = {new Color(200, 40, 40), new Color(40, 70, 200), new Color(0, 130, 60),
-            new Color(150, 90, 0), new Color(120, 120, 120)};
+            new Color(150, 90, 0), new Color(120, 120, 120), new Color(160, 60, 180)};
         int i = 0;
         for (String c : y.contestants()) {
             p.add(ReproduceCommand.series(c, colors[i++ % colors.length],

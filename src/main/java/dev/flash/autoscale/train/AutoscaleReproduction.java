@@ -43,8 +43,9 @@ import java.util.Locale;
  *       services ({@link FineTuneSweep}); every contestant that learns online does so by it;</li>
  *   <li>per held-out service: the converged expert (cached by simulator version, service and
  *       config), then FLASH (encoder frozen, base learner online), FLASH frozen, transfer
- *       learning, the history baseline and PPO without context (nothing learns), on the same
- *       fixed evaluation episodes;</li>
+ *       learning, the history baseline, PPO without context (nothing learns) and FLASH's network
+ *       with an empty context (nothing learns: the context's worth in the same weights), on the
+ *       same fixed evaluation episodes;</li>
  *   <li>the operator view: the FLASH model run with ONNX Runtime (as the recommend stream runs
  *       it) beside HPA and HPA+VPA on each held-out service's synthetic load, and on a real trace
  *       when given, with the same seed.</li>
@@ -123,6 +124,32 @@ public final class AutoscaleReproduction {
             return settings.seed();
         }
 
+        /**
+         * The same plan with FLASH's context, and the history baseline's stacked rows, {@code c}
+         * rows long (flat: the last {@code c} transitions). A FLASH read from --model keeps its own.
+         */
+        public Plan withContextLength(int c) {
+            if (c < 1) {
+                throw new IllegalArgumentException("context length must be >= 1, got " + c);
+            }
+            return new Plan(label, settings.withContextLength(c), testServices, onlineEpisodes, evalEpisodes,
+                    operatorSteps, sweepApps, grid, expertEnvs, expertMinSteps);
+        }
+
+        /**
+         * The same plan with every network trained here (FLASH, the transfer base, the history
+         * baseline) trained for {@code n} iterations. The experts keep their minimum: they are the
+         * fixed reference of the gaps, so runs of different lengths are measured against the same
+         * (cached) experts, and each expert still trains until the plateau rule stops it.
+         */
+        public Plan withIterations(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("iterations must be >= 1, got " + n);
+            }
+            return new Plan(label, settings.withIterations(n), testServices, onlineEpisodes, evalEpisodes,
+                    operatorSteps, sweepApps, grid, expertEnvs, expertMinSteps);
+        }
+
         /** Environment steps of one training run of {@code s}: iterations x services x rollout. */
         public static long pretrainingSteps(AutoscaleTrainer.Settings s) {
             return (long) s.iterations() * s.numEnvs() * s.rolloutSteps();
@@ -142,9 +169,14 @@ public final class AutoscaleReproduction {
             return settings.withContextLength(0).ppo().withRollout(1, episodeSteps(), Math.min(4, episodeSteps()));
         }
 
-        /** The expert's PPO: the training settings at a constant rate, replicas of one service. */
+        /**
+         * The expert's PPO: the training settings at a constant rate, replicas of one service. Its
+         * iterations are those of {@code flash train autoscale} whatever {@link #withIterations} set:
+         * the expert's length comes from its plateau rule, and the count is part of its cache key.
+         */
         PpoConfig expertPpo() {
-            PpoConfig p = settings.withContextLength(0).ppo();
+            PpoConfig p = settings.withIterations(AutoscaleTrainer.Settings.defaults(seed()).iterations())
+                    .withContextLength(0).ppo();
             return p.withRollout(expertEnvs, settings.rolloutSteps(), Math.min(4, expertEnvs * settings.rolloutSteps()))
                     .withLearningRate(p.learningRate(), false);
         }
@@ -158,11 +190,16 @@ public final class AutoscaleReproduction {
      * @param trace            operator view on the real trace (null without one)
      * @param trainSeconds     wall time of training the networks
      * @param cpuSeconds       CPU time of this process over the whole run (every thread)
+     * @param trainingRewardTail per network trained here ("flash", "transfer", "history"): its training
+     *                         reward per step over the last tenth of its iterations, the same reward on
+     *                         the same training services (NaN for a FLASH read from --model): which
+     *                         network learned its training problem better, apart from adapting
      */
     public record Result(Plan plan, String flashSource, int flashContextLength, Yardstick.Report yardstick,
                          FineTuneSweep.Result sweep, List<ServiceComparison> synthetic, List<ServiceComparison> trace,
                          String traceSource, int expertsBuilt, int expertsCached, double expertSeconds,
-                         double trainSeconds, double totalSeconds, double cpuSeconds) {
+                         double trainSeconds, double totalSeconds, double cpuSeconds,
+                         java.util.Map<String, Double> trainingRewardTail) {
 
         public double costRatio() {
             return yardstick.costRatio("transfer", "flash");
@@ -206,7 +243,9 @@ public final class AutoscaleReproduction {
             int networks = flashModel == null ? 3 : 2;
             progress.phase((flashModel == null ? "train FLASH, " : "") + "transfer base, history baseline",
                     networks * settings.iterations());
+            java.util.Map<String, Double> tails = new java.util.LinkedHashMap<>();
             if (flashModel != null) {
+                tails.put("flash", Double.NaN);
                 int c;
                 try (OnnxModel m = OnnxModel.load(flashModel)) {
                     OnnxAutoscaler.check(m.description());
@@ -223,19 +262,30 @@ public final class AutoscaleReproduction {
             } else {
                 AutoscaleTrainer.Result r = AutoscaleTrainer.train(apps, settings, manager, bar(progress, "FLASH"));
                 flash = r.network();
+                tails.put("flash", tail(r.curve()));
                 onnx = modelDir.resolve("autoscale-flash.onnx");
                 double expected = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).stepRewardMean();
                 AutoscaleTrainer.export(r, expected, "{\"command\":\"flash reproduce autoscale"
-                        + (plan.label().equals("quick") ? " --quick" : "") + "\",\"seed\":" + plan.seed() + "}", onnx);
+                        + (plan.label().equals("quick") ? " --quick" : "") + " --iterations " + settings.iterations()
+                        + " --context-length " + settings.contextLength()
+                        + "\",\"seed\":" + plan.seed() + "}", onnx);
                 source = "trained here (" + settings.iterations() + " iterations)";
             }
             AutoscaleTrainer.Settings baseSettings = settings.withContextLength(0);
-            FlashAgentNetwork base = AutoscaleTrainer.train(apps, baseSettings, manager, bar(progress, "PPO")).network();
+            AutoscaleTrainer.Result baseRun = AutoscaleTrainer.train(apps, baseSettings, manager, bar(progress, "PPO"));
+            FlashAgentNetwork base = baseRun.network();
+            tails.put("transfer", tail(baseRun.curve()));
             int rows = settings.contextLength();
             FlashAgentNetwork history = FlashAgentNetwork.create(HistoryStacking.network(baseSettings.network(), rows),
                     manager, plan.seed());
+            List<dev.flash.meta.IterationMetrics> historyCurve = new java.util.ArrayList<>();
+            PpoTrainer.Progress historyBar = bar(progress, "history");
             AutoscaleTrainer.trainConstrained(new PpoTrainer(history, baseSettings.ppo()), apps, baseSettings,
-                    a -> HistoryStacking.training(a, rows), bar(progress, "history"));
+                    a -> HistoryStacking.training(a, rows), (m, total) -> {
+                        historyCurve.add(m);
+                        historyBar.onIteration(m, total);
+                    });
+            tails.put("history", tail(historyCurve));
             double trainSeconds = (System.nanoTime() - start) / 1e9;
 
             // 2. Transfer learning's online rule, on training services only.
@@ -263,7 +313,8 @@ public final class AutoscaleReproduction {
                     Contestant.transfer(base, rule),
                     Contestant.history(history, rows, rule),
                     Contestant.frozenFlash(flash, rule, plan.episodeSteps()),
-                    Contestant.base(base, rule));
+                    Contestant.base(base, rule),
+                    Contestant.blindFlash(flash, rule));
             progress.phase("held-out services: expert + contestants", tests);
             Yardstick.Report report = Yardstick.measure(apps, tests, contestants, experts, budget, plan.seed(),
                     manager, progress::step);
@@ -286,7 +337,7 @@ public final class AutoscaleReproduction {
             }
             return new Result(plan, source, rows, report, sweep, synthetic, onTrace,
                     trace == null ? null : trace.source(), cache.builds(), cache.hits(), cache.buildSeconds(),
-                    trainSeconds, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu0);
+                    trainSeconds, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu0, tails);
         }
     }
 
@@ -295,6 +346,16 @@ public final class AutoscaleReproduction {
         return new ServiceSpec("-", ServiceSpec.TEST, s.cpuPerRequest(), s.demandCv(), s.parallelEfficiency(),
                 s.memoryBaseMib(), s.memoryPerRequestMib(), s.memoryLimitMib(), s.startupSteps(), s.sloSeconds(),
                 s.maxReplicas(), s.load()).toString();
+    }
+
+    /** Mean training reward per step over the last tenth (at least one) of a run's iterations. */
+    static double tail(List<dev.flash.meta.IterationMetrics> curve) {
+        if (curve.isEmpty()) {
+            return Double.NaN;
+        }
+        int n = Math.max(1, curve.size() / 10);
+        return curve.subList(curve.size() - n, curve.size()).stream()
+                .mapToDouble(dev.flash.meta.IterationMetrics::stepRewardMean).average().orElse(Double.NaN);
     }
 
     /** CPU time of this process, every thread (0 when the JVM cannot tell). */

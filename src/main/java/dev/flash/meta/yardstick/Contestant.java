@@ -28,26 +28,39 @@ import java.util.function.IntFunction;
  *                       layout as FLASH's context; null for none
  * @param startSteps     where its reward gap at start is read: FLASH after one episode of context,
  *                       the others at 0
+ * @param blind          a FLASH network whose context stays empty at every step ({@link #blindFlash}): the
+ *                       context's worth inside the same weights
  */
 public record Contestant(String name, FlashAgentNetwork network, PpoConfig online, boolean learnsOnline,
-                         boolean freezeEncoder, ContextLayout history, long startSteps) {
+                         boolean freezeEncoder, ContextLayout history, long startSteps, boolean blind) {
 
     /** FLASH: context fills from its own trajectory; encoder frozen, base learner keeps learning. */
     public static Contestant flash(FlashAgentNetwork net, PpoConfig online, int episodeSteps) {
         requireContext(net, true);
-        return new Contestant("flash", net, online, true, true, null, episodeSteps);
+        return new Contestant("flash", net, online, true, true, null, episodeSteps, false);
     }
 
     /** FLASH as the paper deploys it: nothing learns online, only the context adapts. */
     public static Contestant frozenFlash(FlashAgentNetwork net, PpoConfig online, int episodeSteps) {
         requireContext(net, true);
-        return new Contestant("flash-frozen", net, online, false, true, null, episodeSteps);
+        return new Contestant("flash-frozen", net, online, false, true, null, episodeSteps, false);
+    }
+
+    /**
+     * FLASH's network deployed with an empty context at every step (the mask all 0, as at a new
+     * workload's first decision), nothing learning online: against {@link #frozenFlash} on the same
+     * episodes, what the context adds to the very same weights. Against PPO without context
+     * ({@link #base}) it is a different network, trained with contexts.
+     */
+    public static Contestant blindFlash(FlashAgentNetwork net, PpoConfig online) {
+        requireContext(net, true);
+        return new Contestant("flash-no-context", net, online, false, true, null, 0, true);
     }
 
     /** Transfer learning: the pre-trained base agent without context, fine-tuned online. */
     public static Contestant transfer(FlashAgentNetwork net, PpoConfig online) {
         requireContext(net, false);
-        return new Contestant("transfer", net, online, true, false, null, 0);
+        return new Contestant("transfer", net, online, true, false, null, 0, false);
     }
 
     /**
@@ -56,7 +69,7 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
      */
     public static Contestant base(FlashAgentNetwork net, PpoConfig online) {
         requireContext(net, false);
-        return new Contestant("ppo", net, online, false, false, null, 0);
+        return new Contestant("ppo", net, online, false, false, null, 0, false);
     }
 
     /**
@@ -73,7 +86,7 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
         if (layout.rows() < 1) {
             throw new IllegalArgumentException("the history baseline needs at least one row, got " + layout);
         }
-        return new Contestant("history", net, online, true, false, layout, 0);
+        return new Contestant("history", net, online, true, false, layout, 0, false);
     }
 
     /** Rows of raw history stacked into the input, 0 for none. */
@@ -93,7 +106,8 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
      * baseline (C for the flat layout), 0 otherwise.
      */
     public long fillSteps() {
-        return Math.max(network.config().contextLayout().horizon(), history == null ? 0 : history.horizon());
+        return Math.max(blind ? 0 : network.config().contextLayout().horizon(),
+                history == null ? 0 : history.horizon());
     }
 
     /**
@@ -130,7 +144,9 @@ public record Contestant(String name, FlashAgentNetwork network, PpoConfig onlin
             if (freezeEncoder) {
                 learner.freezeParameters(n -> n.contains("encoder"));
             }
-            ContextBuffer context = learner.newContext();
+            // blind: a buffer of no rows, which records nothing and leaves every row masked
+            ContextBuffer context = blind ? new ContextBuffer(0, copy.config().stateSize(),
+                    copy.config().actionCount(), ContextBuffer.Mode.LATEST, 1) : learner.newContext();
             int[] next = {0};
             double[] start = {Double.NaN};
             java.util.function.Supplier<double[]> evaluate = () -> EvaluatedCurve.point(PpoTrainer.evaluateGreedy(

@@ -44,7 +44,7 @@ class AutoscaleReproductionTest {
         Path model = dir.resolve("autoscale-flash.onnx");
         assertTrue(Files.exists(model), "FLASH trained here is written");
         Yardstick.Report y = r.yardstick();
-        assertEquals(List.of("flash", "transfer", "history", "flash-frozen", "ppo"), y.contestants());
+        assertEquals(List.of("flash", "transfer", "history", "flash-frozen", "ppo", "flash-no-context"), y.contestants());
         long budget = plan.budget().onlineSteps();
         // A tiny expert may not beat doing nothing (no-op every step): it is then counted apart as
         // failed, and no gap or cost is measured against it; otherwise every figure is a number.
