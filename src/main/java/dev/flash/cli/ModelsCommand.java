@@ -16,6 +16,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Parameters;
             ModelsCommand.ListCommand.class,
             ModelsCommand.ValidateCommand.class,
             ModelsCommand.ActivateCommand.class,
+            ModelsCommand.DigestCommand.class,
         })
 public final class ModelsCommand extends GroupCommand {
 
@@ -301,6 +303,82 @@ public final class ModelsCommand extends GroupCommand {
             } catch (IOException e) {
                 return e.toString();
             }
+        }
+    }
+
+    @Command(name = "digest",
+            description = {"SHA-256 of a model's weights alone, as the training reports give it (weights_sha256).",
+                "",
+                "Two trainings that learnt the same network write different files (a file also records the",
+                "date, the command with its --out path and the training time), so the file's sha256 cannot",
+                "tell whether a seed gave the same model; this digest can. It covers every graph initializer",
+                "(name, dimensions, bytes) in file order and nothing else. Use it on a model trained before",
+                "the reports had the field, or to check a model against a report.",
+                "",
+                "Needs the training stack (target/train-lib beside flash.jar) for the ONNX file's classes.",
+                "",
+                "Examples:",
+                "  flash models digest models/dvfs-flash.onnx",
+                "  flash models digest /tmp/a/dvfs-flash.onnx models/dvfs-flash.onnx --json",
+                "",
+                "Exit 0 when every file was read, 2 when a file is missing, not ONNX or has no weights,",
+                "1 when the training stack is missing."},
+            footer = {"", ExitCodes.HELP})
+    static final class DigestCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "The .onnx files.")
+        List<Path> files;
+
+        @Option(names = "--json", description = "Print JSON for machines: {\"models\": [{\"file\", \"weights_sha256\"}]}.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            for (Path f : files) {
+                if (!Files.isRegularFile(f)) {
+                    err.println("flash models digest: no such file: " + f);
+                    return ExitCodes.USAGE;
+                }
+            }
+            return TrainingStack.withStack("flash models digest",
+                    spec.root().commandLine().getParseResult().originalArgs(), err::println, this::digest);
+        }
+
+        /** Runs where the ONNX protobuf classes are on the class path (WeightsDigest needs them). */
+        private int digest() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            JsonArray array = new JsonArray();
+            StringBuilder text = new StringBuilder();
+            for (Path f : files) {
+                String sha;
+                try {
+                    sha = dev.flash.meta.WeightsDigest.of(f);
+                } catch (IOException e) {
+                    err.println("flash models digest: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+                JsonObject o = new JsonObject();
+                o.addProperty("file", f.toString());
+                o.addProperty("weights_sha256", sha);
+                array.add(o);
+                text.append(sha).append("  ").append(f).append(System.lineSeparator());
+            }
+            if (json) {
+                JsonObject root = new JsonObject();
+                root.add("models", array);
+                out.println(gson(root));
+            } else {
+                out.print(text);
+                out.flush();
+            }
+            return ExitCodes.OK;
         }
     }
 }

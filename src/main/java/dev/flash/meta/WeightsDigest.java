@@ -22,13 +22,20 @@ public final class WeightsDigest {
     private WeightsDigest() {
     }
 
-    /** Hex SHA-256 of the initializers of {@code onnxFile}; an IOException names a file that is not ONNX. */
+    /**
+     * Hex SHA-256 of the initializers of {@code onnxFile}; an IOException names a file that is not
+     * ONNX or has no initializers.
+     */
     public static String of(Path onnxFile) throws IOException {
         OnnxMl.ModelProto model;
         try (InputStream in = Files.newInputStream(onnxFile)) {
             model = OnnxMl.ModelProto.parseFrom(in);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IOException(onnxFile + ": not an ONNX model (" + e.getMessage() + ")", e);
+        }
+        if (model.getGraph().getInitializerCount() == 0) {
+            // An empty or foreign protobuf parses as a model without a graph: it has no weights to compare.
+            throw new IOException(onnxFile + ": no weights (the ONNX graph has no initializers)");
         }
         MessageDigest sha = sha256();
         for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {

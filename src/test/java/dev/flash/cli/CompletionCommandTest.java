@@ -67,7 +67,7 @@ class CompletionCommandTest {
         assertEquals(List.of("status"), complete(script, "flash", "sta"));
         assertEquals(List.of("completion"), complete(script, "flash", "comp"));
         assertEquals(List.of("--state-dir"), complete(script, "flash", "restore", "--st"));
-        assertEquals(List.of("activate", "list", "validate"), complete(script, "flash", "models", ""));
+        assertEquals(List.of("activate", "digest", "list", "validate"), complete(script, "flash", "models", ""));
         assertEquals(List.of("bash", "zsh"), complete(script, "flash", "completion", ""));
     }
 

@@ -114,4 +114,45 @@ class ModelsCommandTest {
         assertEquals(ExitCodes.PERMISSION, denied.exit(), denied.err());
         assertTrue(denied.err().contains("cannot write"), denied.err());
     }
+
+    @Test
+    void digestComparesWeightsNotFiles() throws Exception {
+        Path a = TestModels.spec().seed(3).write(dir, "a.onnx");
+        Path sameWeightsOtherDay = TestModels.spec().seed(3)
+                .metadata(ModelContract.META_PROVENANCE, "{\"date\":\"2026-12-08\"}").write(dir, "b.onnx");
+        Path otherSeed = TestModels.spec().seed(4).write(dir, "c.onnx");
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(sameWeightsOtherDay)),
+                "the files differ");
+
+        Run text = flash("models", "digest", a.toString(), sameWeightsOtherDay.toString(), otherSeed.toString());
+        assertEquals(ExitCodes.OK, text.exit(), text.err());
+        List<String> lines = text.out().lines().toList();
+        assertEquals(3, lines.size(), text.out());
+        String digest = dev.flash.meta.WeightsDigest.of(a);
+        assertEquals(digest + "  " + a, lines.get(0), "the digest the training reports write, then the file");
+        assertEquals(digest, lines.get(1).split(" ")[0], "metadata is not part of it");
+        assertTrue(!digest.equals(lines.get(2).split(" ")[0]), "other weights, other digest");
+
+        Run json = flash("models", "digest", a.toString(), "--json");
+        JsonObject m = JsonParser.parseString(json.out()).getAsJsonObject().getAsJsonArray("models").get(0).getAsJsonObject();
+        assertEquals(a.toString(), m.get("file").getAsString());
+        assertEquals(digest, m.get("weights_sha256").getAsString());
+    }
+
+    @Test
+    void digestNamesAFileWithoutWeights() throws Exception {
+        Run missing = flash("models", "digest", dir.resolve("nope.onnx").toString());
+        assertEquals(ExitCodes.USAGE, missing.exit());
+        assertTrue(missing.err().contains("no such file: " + dir.resolve("nope.onnx")), missing.err());
+
+        Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+        Run none = flash("models", "digest", empty.toString());
+        assertEquals(ExitCodes.USAGE, none.exit());
+        assertTrue(none.err().contains("empty.onnx: no weights"), none.err());
+
+        Path junk = TestModels.write(dir, "junk.onnx", TestModels.garbage());
+        Run garbage = flash("models", "digest", junk.toString());
+        assertEquals(ExitCodes.USAGE, garbage.exit());
+        assertTrue(garbage.err().contains("junk.onnx"), garbage.err());
+    }
 }

@@ -49,4 +49,12 @@ class WeightsDigestTest {
         IOException e = assertThrows(IOException.class, () -> WeightsDigest.of(junk));
         assertTrue(e.getMessage().contains("junk.onnx"), e.getMessage());
     }
+
+    @Test
+    void anEmptyFileHasNoWeights() throws IOException {
+        // An empty byte string is a valid, empty protobuf message: without this check it had a digest.
+        Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+        IOException e = assertThrows(IOException.class, () -> WeightsDigest.of(empty));
+        assertTrue(e.getMessage().contains("empty.onnx: no weights"), e.getMessage());
+    }
 }
