@@ -63,7 +63,7 @@ public final class ConfigSearchTraining implements AutoCloseable {
         }
         // The attention's temperatures weighted by leave-one-workload-out on the training workloads;
         // while training, each workload's reference is fitted without it, as it will be for a new one.
-        NeighbourReference attention = NeighbourReference.fitBlended(usable, target, cfg.shots(),
+        NeighbourReference attention = NeighbourReference.fitWeighted(usable, target, cfg.shots(),
                 NeighbourReference.selectionDraws(usable.size()), cfg.seed());
         Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
         for (Workload w : usable) {

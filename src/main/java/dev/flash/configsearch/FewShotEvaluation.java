@@ -476,7 +476,7 @@ public final class FewShotEvaluation {
             // FLASH's reference: attention over the training workloads, temperatures weighted by
             // leave-one-workload-out on them; while training, each workload's reference is fitted
             // without it, as it will be for a new one.
-            fm.attention = NeighbourReference.fitBlended(train, s.target(), s.shots(),
+            fm.attention = NeighbourReference.fitWeighted(train, s.target(), s.shots(),
                     NeighbourReference.selectionDraws(train.size()), seed);
             Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {

@@ -143,7 +143,9 @@ public final class NeighbourReference implements LogPredictor {
      * Fits as {@link #fitWeighted}, then blends in {@link WorkloadFactors} with a share chosen by
      * the same leave-one-workload-out draws on {@code training}: the inverse of each model's mean
      * squared log error, normalised (an ensemble weighted by inner-validation error: where the
-     * factors do no better than the attention they get half or less).
+     * factors do no better than the attention they get half or less). Not the default of
+     * {@code evaluate} and {@code train}: better across data sets, worse on the synthetic
+     * openwhisk set at 3 shots (docs/log/2026-12-07-config-search-4.md).
      */
     public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
                                                 long seed) {
