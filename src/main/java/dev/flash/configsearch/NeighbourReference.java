@@ -56,6 +56,10 @@ public final class NeighbourReference implements LogPredictor {
     private final List<Map<String, Double>> tables;
     /** Heaviest first; weights sum to 1. */
     private final List<Member> members;
+    /** The linear companion blended into the prediction, or null (files from before it). */
+    private final WorkloadFactors factors;
+    /** The factors' share of the blended log prediction, in [0, 1]. */
+    private final double factorWeight;
 
     /** A class, not a lambda: a one-shot recommend builds one reference, and a lambda's linkage costs it more than the sort. */
     private static final Comparator<Member> HEAVIEST_FIRST = new Comparator<>() {
@@ -67,9 +71,16 @@ public final class NeighbourReference implements LogPredictor {
 
     private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
                                List<Member> members) {
+        this(target, fallback, tables, members, null, 0);
+    }
+
+    private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
+                               List<Member> members, WorkloadFactors factors, double factorWeight) {
         this.target = target;
         this.fallback = fallback;
         this.tables = tables;
+        this.factors = factors;
+        this.factorWeight = factors == null ? 0 : factorWeight;
         List<Member> sorted = new ArrayList<>(members);
         sorted.sort(HEAVIEST_FIRST);
         double total = 0;
@@ -108,9 +119,54 @@ public final class NeighbourReference implements LogPredictor {
         return ConfigurationPrior.fromLogTables(tables);
     }
 
-    /** The same temperatures and weights over other training workloads (leave-one-out while training). */
+    /**
+     * The same temperatures and weights over other training workloads (leave-one-out while
+     * training); the factors, if any, refitted on them with the same share.
+     */
     public NeighbourReference refit(List<Workload> training) {
-        return fit(training, target, members);
+        NeighbourReference r = fit(training, target, members);
+        return factors == null ? r : r.withFactors(factorWeight);
+    }
+
+    /**
+     * This attention blended with {@link WorkloadFactors} fitted on its own training tables, the
+     * factors' log prediction weighted {@code weight} (0: the attention alone, as before).
+     */
+    public NeighbourReference withFactors(double weight) {
+        if (!(weight >= 0 && weight <= 1)) {
+            throw new IllegalArgumentException("factor weight must be in [0, 1], got " + weight);
+        }
+        return new NeighbourReference(target, fallback, tables, members, WorkloadFactors.fit(tables, target), weight);
+    }
+
+    /** The attention alone, without the factors. */
+    public NeighbourReference withoutFactors() {
+        return new NeighbourReference(target, fallback, tables, members);
+    }
+
+    /** The factors' share of the prediction (0 without factors). */
+    public double factorWeight() {
+        return factorWeight;
+    }
+
+    /**
+     * Fits as {@link #fitWeighted}, then blends in {@link WorkloadFactors} with a share chosen by
+     * the same leave-one-workload-out draws on {@code training}: the inverse of each model's mean
+     * squared log error, normalised (an ensemble weighted by inner-validation error: where the
+     * factors do no better than the attention they get half or less). Not the default of
+     * {@code evaluate} and {@code train}: better across data sets, worse on the synthetic
+     * openwhisk set at 3 shots (docs/log/2026-12-07-config-search-4.md).
+     */
+    public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed) {
+        NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
+        double[] ea = looError(training, target, shots, draws, seed, rest -> fit(rest, target, attention.members));
+        double[] ef = looError(training, target, shots, draws, seed,
+                rest -> fit(rest, target, attention.members).withFactors(1));
+        if (!(ea[1] > 0) || !(ef[1] > 0) || !Double.isFinite(ea[1]) || !Double.isFinite(ef[1])) {
+            return attention;
+        }
+        return attention.withFactors((1 / ef[1]) / (1 / ea[1] + 1 / ef[1]));
     }
 
     /**
@@ -162,12 +218,18 @@ public final class NeighbourReference implements LogPredictor {
      */
     static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
                              double tauShape, double tauLevel) {
+        return looError(training, target, shots, draws, seed, rest -> fit(rest, target, tauShape, tauLevel));
+    }
+
+    /** {@link #looError} of any predictor fitted on the other training workloads by {@code fitter}. */
+    static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
+                             java.util.function.Function<List<Workload>, LogPredictor> fitter) {
         double sum = 0;
         double sq = 0;
         int n = 0;
         int units = 0;
         for (Workload held : training) {
-            NeighbourReference r = fit(without(training, held), target, tauShape, tauLevel);
+            LogPredictor r = fitter.apply(without(training, held));
             java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
             boolean used = false;
             for (int k : shots) {
@@ -234,6 +296,9 @@ public final class NeighbourReference implements LogPredictor {
         }
         if (members.size() > 3) {
             b.append(String.format(Locale.ROOT, " (+%d pairs)", members.size() - 3));
+        }
+        if (factors != null) {
+            b.append(String.format(Locale.ROOT, "; factors %.2f", factorWeight));
         }
         return b.toString();
     }
@@ -305,6 +370,14 @@ public final class NeighbourReference implements LogPredictor {
             mean += m.weight() * one[0];
             second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
             voters += m.weight() * one[2];
+        }
+        if (factorWeight > 0) {
+            // the factors as one more point in the mixture: their share of the mean and of the spread
+            double f = factors.predictLog(shots, query);
+            if (Double.isFinite(f)) {
+                mean = (1 - factorWeight) * mean + factorWeight * f;
+                second = (1 - factorWeight) * second + factorWeight * f * f;
+            }
         }
         return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
     }
@@ -402,6 +475,11 @@ public final class NeighbourReference implements LogPredictor {
             rows.add(r);
         }
         o.add("log_targets", rows);
+        if (factors != null) {
+            JsonObject f = factors.toJson();
+            f.addProperty("weight", factorWeight);
+            o.add("factors", f);
+        }
         return o;
     }
 
@@ -457,6 +535,19 @@ public final class NeighbourReference implements LogPredictor {
             }
             tables.add(m);
         }
-        return new NeighbourReference(t, fallback, tables, members);
+        if (!o.has("factors")) {
+            return new NeighbourReference(t, fallback, tables, members);
+        }
+        JsonObject f = o.getAsJsonObject("factors");
+        double w = f.get("weight").getAsDouble();
+        if (!(w >= 0 && w <= 1)) {
+            throw new IllegalArgumentException("attention.factors.weight: want a share in [0, 1], got " + w);
+        }
+        WorkloadFactors factors = WorkloadFactors.fromJson(f);
+        if (factors.target() != t) {
+            throw new IllegalArgumentException("attention.factors.target: " + factors.target().label()
+                    + ", the attention's is " + t.label());
+        }
+        return new NeighbourReference(t, fallback, tables, members, factors, w);
     }
 }
