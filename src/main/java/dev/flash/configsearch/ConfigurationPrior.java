@@ -51,15 +51,7 @@ public final class ConfigurationPrior {
 
     /** Fits on the training workloads' {@code target} (workloads without measurements are left out). */
     public static ConfigurationPrior fit(List<Workload> training, Target target) {
-        List<Map<String, Double>> logTables = new ArrayList<>();
-        for (Workload w : training) {
-            Map<String, Double> t = new HashMap<>();
-            for (Measurement m : w.measurements()) {
-                t.put(m.configKey(), Math.log(m.target(target)));
-            }
-            logTables.add(t);
-        }
-        return fromLogTables(logTables);
+        return fromLogTables(Workload.logTables(training, target));
     }
 
     /**

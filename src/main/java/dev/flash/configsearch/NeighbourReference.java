@@ -101,16 +101,7 @@ public final class NeighbourReference implements LogPredictor {
 
     /** Fits on {@code training} with the given weighted temperature pairs. */
     public static NeighbourReference fit(List<Workload> training, Target target, List<Member> members) {
-        List<Map<String, Double>> tables = new ArrayList<>();
-        for (Workload w : training) {
-            Map<String, Double> t = new HashMap<>();
-            for (Measurement m : w.measurements()) {
-                t.put(m.configKey(), Math.log(m.target(target)));
-            }
-            if (!t.isEmpty()) {
-                tables.add(t);
-            }
-        }
+        List<Map<String, Double>> tables = Workload.logTables(training, target);
         return new NeighbourReference(target, RatioReference.fit(training, target), tables, members);
     }
 

@@ -1,7 +1,10 @@
 package dev.flash.configsearch;
 
 import dev.flash.meta.SupervisedTask;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One workload's measurements, one per configuration: a few-shot task of the FLASH core. */
 public record Workload(String name, List<Measurement> measurements) implements SupervisedTask {
@@ -22,5 +25,23 @@ public record Workload(String name, List<Measurement> measurements) implements S
     public String group() {
         int dash = name.indexOf('-');
         return dash > 0 ? name.substring(0, dash) : name;
+    }
+
+    /**
+     * Each workload's log target by configuration key, the tables the references, the prior and
+     * the factor model are fitted on; workloads without measurements are left out.
+     */
+    public static List<Map<String, Double>> logTables(List<Workload> workloads, Target target) {
+        List<Map<String, Double>> tables = new ArrayList<>();
+        for (Workload w : workloads) {
+            Map<String, Double> t = new HashMap<>();
+            for (Measurement m : w.measurements()) {
+                t.put(m.configKey(), Math.log(m.target(target)));
+            }
+            if (!t.isEmpty()) {
+                tables.add(t);
+            }
+        }
+        return tables;
     }
 }

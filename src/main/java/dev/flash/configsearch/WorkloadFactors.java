@@ -185,16 +185,7 @@ public final class WorkloadFactors implements LogPredictor {
 
     /** Fits on the workloads' measurements of {@code target}. */
     public static WorkloadFactors fitWorkloads(List<Workload> training, Target target) {
-        List<Map<String, Double>> tables = new ArrayList<>();
-        for (Workload w : training) {
-            Map<String, Double> t = new HashMap<>();
-            for (Measurement m : w.measurements()) {
-                t.put(m.configKey(), Math.log(m.target(target)));
-            }
-            if (!t.isEmpty()) {
-                tables.add(t);
-            }
-        }
+        List<Map<String, Double>> tables = Workload.logTables(training, target);
         return fit(tables, target);
     }
 
