@@ -207,7 +207,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         episodes * EPISODE_SECONDS, seed, dropped, !noGuard, (agent, app) -> bar.step(agent + " on " + app));
                 bar.finish();
                 GuardAccuracy.Result accuracy = noGuard ? null : GuardAccuracy.measure(policy, test,
-                        nodeSpec, episodes * EPISODE_SECONDS, seed);
+                        nodeSpec, episodes * EPISODE_SECONDS, seed, dropped);
                 if (json) {
                     JsonObject o = ModelEvaluation.toJson(report);
                     if (accuracy != null) {

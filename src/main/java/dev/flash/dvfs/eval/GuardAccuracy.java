@@ -44,14 +44,26 @@ public final class GuardAccuracy {
     /** Tolerance below which a too-low estimate does not count as an underestimate (half a point). */
     public static final double TOLERANCE = 0.005;
 
-    public static Result measure(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node, double seconds, long seed) {
+    /**
+     * The guard's estimate against the simulated truth on {@code apps}, on the node the evaluation
+     * ran on: with the {@code dropped} signal groups removed, as {@link ModelEvaluation#evaluate}
+     * removes them, so the error is that of the estimator the guard could use there.
+     */
+    public static Result measure(OnnxDvfsPolicy policy, List<AppSpec> apps, NodeSpec node, double seconds, long seed,
+                                 java.util.Set<String> dropped) {
         List<double[]> pairs = new ArrayList<>(); // {estimated, true}
         for (int i = 0; i < apps.size(); i++) {
             SlowdownGuard guard = new SlowdownGuard(policy, OperatorEvaluation.SLOWDOWN_BUDGET);
             List<OperatorEvaluation.TraceRow> rows = new ArrayList<>();
             List<Double> expected = new ArrayList<>();
             long[] table = node.frequencyTable();
-            OperatorEvaluation.run(ModelEvaluation.GUARDED_AGENT, n -> guard, node, apps.get(i), seconds,
+            OperatorEvaluation.Agent onReducedNode = n -> {
+                if (!dropped.isEmpty()) {
+                    n.dropSignals(dropped, ModelEvaluation.DROPPED_REASON);
+                }
+                return guard;
+            };
+            OperatorEvaluation.run(ModelEvaluation.GUARDED_AGENT, onReducedNode, node, apps.get(i), seconds,
                     OperatorEvaluation.appSeed(seed, i), policy.description().contextLayout(), policy.featureSet(),
                     policy.description().actions().size(), row -> {
                         rows.add(row);

@@ -35,6 +35,24 @@ class GuardEvaluationTest {
     }
 
     @Test
+    void theEstimatorIsMeasuredOnTheNodeWithoutTheDroppedSignals() throws Exception {
+        // Without schedstat the guard cannot read run-queue wait: its estimates, and so their
+        // errors, must be those of the reduced node, not of the full one.
+        List<AppSpec> apps = EvalApps.heldOut(EvalApps.load(null), null).subList(0, 3);
+        try (OnnxDvfsPolicy model = OnnxDvfsPolicy.load(Path.of("models/dvfs-flash.onnx"))) {
+            var node = SimSpec.embeddedDefault().node();
+            GuardAccuracy.Result full = GuardAccuracy.measure(model, apps, node, 32, 3, java.util.Set.of());
+            GuardAccuracy.Result again = GuardAccuracy.measure(model, apps, node, 32, 3, java.util.Set.of());
+            GuardAccuracy.Result reduced = GuardAccuracy.measure(model, apps, node, 32, 3,
+                    java.util.Set.of("schedstat"));
+            assertEquals(full, again, "deterministic for a seed");
+            assertEquals(full.intervals(), reduced.intervals());
+            assertTrue(full.meanAbsError() != reduced.meanAbsError() || full.p95AbsError() != reduced.p95AbsError(),
+                    "same errors without schedstat: " + full + " / " + reduced);
+        }
+    }
+
+    @Test
     void inBudgetShareCountsZeroOverBudgetAndCapsAtOne() {
         List<OperatorEvaluation.Row> rows = List.of(
                 row("a", "x", 0.10, true), row("oracle", "x", 0.20, true),      // half the oracle's saving
