@@ -286,7 +286,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                 }
                 if (first || (samples != null && ConfigDataReader.hasNoRows(samples))) {
                     Recommender.First f = Recommender.first(params, t, deadline == null ? Double.NaN : deadline);
-                    printFirst(f, (System.nanoTime() - start) / 1e6, m.engine());
+                    printFirst(f, deadline, (System.nanoTime() - start) / 1e6, m.engine());
                     StartupTiming.answered();
                     return ExitCodes.OK;
                 }
@@ -392,10 +392,22 @@ public final class ConfigSearchCommand extends GroupCommand {
             System.out.println(PrettyJson.toJson(o)); // Gson's pretty printing, without setting Gson up
         }
 
-        private void printFirst(Recommender.First f, double ms, String engineUsed) {
+        /**
+         * Why a deadline cannot shape the first pick: the prior knows how configurations rank
+         * relative to a workload's own best, not how long this workload runs; its first
+         * measurement gives that scale, and from then on the deadline filters the answers.
+         */
+        static final String DEADLINE_BEFORE_FIRST = "not applied to the first pick: nothing measured yet gives this "
+                + "workload's runtime; it applies from the first measurement on";
+
+        private void printFirst(Recommender.First f, Double deadline, double ms, String engineUsed) {
             if (json) {
                 JsonObject o = new JsonObject();
                 o.addProperty("objective", f.objective().label());
+                if (deadline != null) {
+                    o.addProperty("deadline", deadline);
+                    o.addProperty("deadline_note", DEADLINE_BEFORE_FIRST);
+                }
                 o.addProperty("samples_used", 0);
                 o.addProperty("first_to_measure", f.key());
                 o.addProperty("prior_over_best", Math.exp(f.meanRelativeLog()));
@@ -407,6 +419,9 @@ public final class ConfigSearchCommand extends GroupCommand {
             System.out.printf(Locale.ROOT, "nothing measured yet: measure first %s%n", f.key());
             System.out.printf(Locale.ROOT, "(on the model's training workloads its %s was %.0f%% above their own best,"
                     + " on average)%n", f.objective().label(), 100 * (Math.exp(f.meanRelativeLog()) - 1));
+            if (deadline != null) {
+                System.out.printf(Locale.ROOT, "deadline %s s: %s%n", deadline, DEADLINE_BEFORE_FIRST);
+            }
         }
 
         /** The answer for one workload as --json and --stream write it (without the timings). */

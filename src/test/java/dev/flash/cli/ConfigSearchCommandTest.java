@@ -173,6 +173,16 @@ class ConfigSearchCommandTest {
         assertTrue(f.get("recommended").isJsonNull(), "nothing measured, nothing to recommend");
         assertEquals(Math.exp(prior.meanRelativeLog(expected)), f.get("prior_over_best").getAsDouble(), 1e-9);
 
+        // A deadline cannot shape the first pick (no runtime measured yet): the same pick, and the
+        // answer says so instead of pretending to have applied it.
+        Run withDeadline = run("config-search", "recommend", "--model", model.toString(), "--first",
+                "--deadline", "600", "--json");
+        assertEquals(0, withDeadline.code(), withDeadline.err());
+        JsonObject d = JsonParser.parseString(withDeadline.out()).getAsJsonObject();
+        assertEquals(expected, d.get("first_to_measure").getAsString());
+        assertEquals(600.0, d.get("deadline").getAsDouble());
+        assertTrue(d.get("deadline_note").getAsString().contains("first measurement"), withDeadline.out());
+
         Run headerOnly = run("config-search", "recommend", "--model", model.toString(), "--samples",
                 samples().toString());
         assertEquals(0, headerOnly.code(), headerOnly.err());
