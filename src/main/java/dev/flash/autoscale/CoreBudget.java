@@ -111,6 +111,7 @@ public final class CoreBudget {
     private double hpaMisses;
     private double requests;
     private int episodes;
+    private boolean greedy;
     private final List<double[]> history = new ArrayList<>();
 
     /** A budget on core-seconds ({@link Constrained#CORES}). */
@@ -146,9 +147,34 @@ public final class CoreBudget {
         return MIN_PRICE * Math.exp(lambda.value());
     }
 
-    /** Counts one finished training episode: the agent's and HPA's core-seconds and misses on it. */
+    /**
+     * From now on the dual step compares only what {@link #recordGreedy} counts (the greedy
+     * policy's runs); the training episodes' {@link #record} calls are ignored. Off by default.
+     */
+    public synchronized CoreBudget measuredGreedily() {
+        greedy = true;
+        return this;
+    }
+
+    /** Counts one finished training episode (ignored when {@link #measuredGreedily}). */
     public synchronized void record(double agentCoreSeconds, double hpaCoreSeconds, double agentSloMisses,
                                     double hpaSloMisses, double offered) {
+        if (!greedy) {
+            count(agentCoreSeconds, hpaCoreSeconds, agentSloMisses, hpaSloMisses, offered);
+        }
+    }
+
+    /** Counts one run of the greedy policy beside HPA on the same load (only when {@link #measuredGreedily}). */
+    public synchronized void recordGreedy(double agentCoreSeconds, double hpaCoreSeconds, double agentSloMisses,
+                                          double hpaSloMisses, double offered) {
+        if (!greedy) {
+            throw new IllegalStateException("recordGreedy on a budget measured on the training episodes");
+        }
+        count(agentCoreSeconds, hpaCoreSeconds, agentSloMisses, hpaSloMisses, offered);
+    }
+
+    private void count(double agentCoreSeconds, double hpaCoreSeconds, double agentSloMisses, double hpaSloMisses,
+                       double offered) {
         episodes++;
         agentCores += agentCoreSeconds;
         hpaCores += hpaCoreSeconds;

@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
             "constrains each episode's core-seconds to --core-budget-ratio x those of HPA run on the same",
             "episode (PPO-Lagrangian: a learned core price); --miss-budget-ratio M turns it around: each",
             "episode's missed requests <= M x HPA's on it, a learned miss price, the cores minimised.",
+            "--budget-on greedy sets that price from the greedy policy (what evaluate runs) beside HPA",
+            "on 8 training services per iteration instead of from PPO's sampled training episodes.",
             "--init-from hpa starts from HPA instead of random weights: behaviour cloning of HPA's move",
             "(out, in or no-op as HPA would scale out, in or hold on the same step) for",
             "--clone-iterations rounds, then PPO with a cross-entropy term to HPA's move weighted",
@@ -73,6 +75,7 @@ import picocli.CommandLine.Spec;
             "      --out /tmp/bc.onnx       (from HPA's clone, PPO under the miss budget)",
             "  flash train autoscale --init-from /tmp/clone.onnx --clone-weight 1 --out /tmp/bc2.onnx",
             "  flash train autoscale --operator-start --episode-steps 480 --out /tmp/o.onnx  (as evaluated)",
+            "  flash train autoscale --miss-budget-ratio 0.9 --budget-on greedy --out /tmp/g.onnx",
             ""},
         footer = {"", ExitCodes.HELP})
 public final class TrainAutoscaleCommand implements Callable<Integer> {
@@ -115,6 +118,12 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             description = "Constrain each training episode's missed requests to M x HPA's on the same episode, M in "
                     + "(0, 2] (a learned miss price, cores at the operator's rate; not with --core-budget).")
     Double missBudgetRatio;
+
+    @Option(names = "--budget-on", paramLabel = "POLICY", defaultValue = "sampled",
+            description = "What the budget's dual step measures: sampled (PPO's training episodes, the default) or "
+                    + "greedy (the most probable move, as evaluated, beside HPA on 8 training services x the "
+                    + "evaluation's steps after every iteration). Needs --core-budget or --miss-budget-ratio.")
+    String budgetOn;
 
     @Option(names = "--limit-change-price", paramLabel = "STEPS",
             description = "In training, a step whose CPU limit changes also pays STEPS x its allocated cores, in "
@@ -206,6 +215,12 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (missBudgetRatio != null && coreBudget) {
             return usage("--miss-budget-ratio and --core-budget are mutually exclusive (one constraint at a time)");
         }
+        if (!budgetOn.equals("sampled") && !budgetOn.equals("greedy")) {
+            return usage("--budget-on must be sampled or greedy, got '" + budgetOn + "'");
+        }
+        if (budgetOn.equals("greedy") && !coreBudget && missBudgetRatio == null) {
+            return usage("--budget-on greedy needs a budget (--core-budget or --miss-budget-ratio)");
+        }
         if (limitChangePrice != null && !(limitChangePrice >= 0 && limitChangePrice <= 100)) {
             return usage("--limit-change-price must be in [0, 100], got " + limitChangePrice);
         }
@@ -247,6 +262,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (missBudgetRatio != null) {
             s = s.withMissBudget(dev.flash.autoscale.CoreBudget.missBudget(missBudgetRatio));
+        }
+        if (budgetOn.equals("greedy")) {
+            s = s.withGreedyBudget(true);
         }
         if (limitChangePrice != null) {
             s = s.withLimitChangePrice(limitChangePrice);

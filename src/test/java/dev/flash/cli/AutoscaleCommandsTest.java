@@ -59,6 +59,27 @@ class AutoscaleCommandsTest {
     }
 
     @Test
+    void aMissBudgetMeasuredOnTheGreedyPolicyProbesTrainingServicesEveryIteration(@TempDir Path dir) throws Exception {
+        Path services = dir.resolve("services.json");
+        StringWriter w = new StringWriter();
+        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
+        Files.writeString(services, w.toString());
+        Path model = dir.resolve("g.onnx");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
+                "--miss-budget-ratio", "0.9", "--budget-on", "greedy", "--out", model.toString()), out.toString());
+        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("g.onnx.report.json"))).getAsJsonObject();
+        assertTrue(report.getAsJsonObject("settings").get("core_budget").getAsString().contains("greedy policy"));
+        var budget = report.getAsJsonArray("core_budget");
+        assertEquals(3, budget.size(), "one greedy probe per iteration");
+        int train = ServicePopulation.split(ServicePopulation.sample(6, 5, 0.34), "train").size();
+        for (var b : budget) {
+            assertEquals(Math.min(8, train), b.getAsJsonObject().get("episodes").getAsInt(),
+                    "one probe run per training service (at most 8), not PPO's sampled episodes");
+        }
+    }
+
+    @Test
     void initFromHpaWithNoIterationsExportsTheCloneAlone(@TempDir Path dir) throws Exception {
         Path services = dir.resolve("services.json");
         StringWriter w = new StringWriter();
@@ -125,6 +146,11 @@ class AutoscaleCommandsTest {
                     "--core-budget", "--miss-budget-ratio", "0.9"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
                     "--miss-budget-ratio", "0"));
+            // the greedy measurement of a budget needs a budget, and names one of two policies
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--budget-on", "greedy"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--miss-budget-ratio", "0.9", "--budget-on", "best"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model",
                     model.toString(), "--guard", "hope"));
             // the start from HPA: its options alone, a missing model, 0 iterations without it, bounds

@@ -70,11 +70,13 @@ public final class AutoscaleTrainer {
      *                      random weights
      * @param operatorStart training episodes start from the operator's set-up, as the evaluation does
      *                      ({@link AutoscaleEnvironment#startAsOperator}); false: a random allocation
+     * @param greedyBudget  the budget's dual step measures the greedy policy beside HPA on training
+     *                      services ({@link GreedyBudgetProbe}); false: the sampled training episodes
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
                            int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard,
                            CoreBudget.Constrained budgetOn, double limitChangePrice, Imitation imitation,
-                           boolean operatorStart) {
+                           boolean operatorStart, boolean greedyBudget) {
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -83,70 +85,78 @@ public final class AutoscaleTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null,
-                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null, false);
+                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null, false, false);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0,
-                    null, false);
+                    null, false, false);
         }
 
         public Settings withIterations(int n) {
             return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice, imitation, operatorStart);
+                    budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
         public Settings withCoreBudget(LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.CORES, limitChangePrice, imitation, operatorStart);
+                    CoreBudget.Constrained.CORES, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         /** Missed requests constrained to HPA's on each episode, cores minimised ({@link CoreBudget#missBudget}). */
         public Settings withMissBudget(LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.MISSES, limitChangePrice, imitation, operatorStart);
+                    CoreBudget.Constrained.MISSES, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         /** Training pays {@code steps} x a step's cores when the CPU limit changes (0: free). */
         public Settings withLimitChangePrice(double steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, steps, imitation, operatorStart);
+                    coreBudget, guard, budgetOn, steps, imitation, operatorStart, greedyBudget);
         }
 
         /** Starts from HPA by behaviour cloning ({@link Imitation}); null: from random weights. */
         public Settings withImitation(Imitation i) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, i, operatorStart);
+                    coreBudget, guard, budgetOn, limitChangePrice, i, operatorStart, greedyBudget);
         }
 
         /** Training episodes of {@code steps} steps (default {@link AutoscaleEnvironment#DEFAULT_EPISODE_STEPS}). */
         public Settings withEpisodeSteps(int steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, steps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart);
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         /** Training episodes from the operator's set-up ({@link AutoscaleEnvironment#startAsOperator}). */
         public Settings withOperatorStart(boolean b) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, imitation, b);
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, b, greedyBudget);
+        }
+
+        /** The budget measured on the greedy policy ({@link GreedyBudgetProbe}) instead of the sampled episodes. */
+        public Settings withGreedyBudget(boolean b) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, b);
         }
 
         /** The budget in words, or "none". */
         public String budgetDescription() {
-            return coreBudget == null ? "none" : CoreBudget.describe(budgetOn, coreBudget);
+            return coreBudget == null ? "none" : CoreBudget.describe(budgetOn, coreBudget) + (greedyBudget
+                    ? "; measured on the greedy policy beside HPA on " + GreedyBudgetProbe.SERVICES_PER_ITERATION
+                            + " training services x " + evalSteps + " steps per iteration" : "");
         }
 
         public Settings withContextLength(int c) {
             return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice, imitation, operatorStart);
+                    budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         /** Trains (and serves) behind {@code g}. */
         public Settings withGuard(MoveGuard g) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, g, budgetOn, limitChangePrice, imitation, operatorStart);
+                    coreBudget, g, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         public NetworkConfig network() {
@@ -235,7 +245,17 @@ public final class AutoscaleTrainer {
             return List.of();
         }
         CoreBudget budget = new CoreBudget(s.budgetOn(), s.coreBudget());
+        GreedyBudgetProbe probe = null;
+        if (s.greedyBudget()) {
+            budget.measuredGreedily();
+            probe = new GreedyBudgetProbe(services.services(dev.flash.meta.ApplicationSet.Split.TRAIN), s.evalSteps(),
+                    s.seed());
+        }
+        GreedyBudgetProbe greedy = probe;
         trainer.train(wrap.apply(services.constrainTrainingWith(budget)), (m, total) -> {
+            if (greedy != null) {
+                greedy.measure(trainer.network(), s, budget);
+            }
             budget.dualStep();
             if (progress != null) {
                 progress.onIteration(m, total);
