@@ -188,20 +188,16 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (initFrom == null && (cloneIterations != null || cloneWeight != null || cloneWeightEnd != null)) {
             return usage("--clone-iterations, --clone-weight and --clone-weight-end need --init-from");
         }
-        if (cloneIterations != null && (cloneIterations < 1 || cloneIterations > 10000)) {
-            return usage("--clone-iterations must be in [1, 10000], got " + cloneIterations);
-        }
-        if (cloneWeight != null && !(cloneWeight >= 0 && cloneWeight <= 100)) {
-            return usage("--clone-weight must be in [0, 100], got " + cloneWeight);
-        }
-        if (cloneWeightEnd != null && !(cloneWeightEnd >= 0 && cloneWeightEnd <= 100)) {
-            return usage("--clone-weight-end must be in [0, 100], got " + cloneWeightEnd);
-        }
-        if (episodeSteps != null && (episodeSteps < 10 || episodeSteps > 10000)) {
-            return usage("--episode-steps must be in [10, 10000], got " + episodeSteps);
-        }
-        if (context != null && (context < 0 || context > 256)) {
-            return usage("--context must be in [0, 256], got " + context);
+        for (String outOfRange : new String[] {
+                notIn("--clone-iterations", cloneIterations, 1, 10000),
+                notIn("--clone-weight", cloneWeight, 0, 100),
+                notIn("--clone-weight-end", cloneWeightEnd, 0, 100),
+                notIn("--episode-steps", episodeSteps, 10, 10000),
+                notIn("--context", context, 0, 256),
+                notIn("--limit-change-price", limitChangePrice, 0, 100)}) {
+            if (outOfRange != null) {
+                return usage(outOfRange);
+            }
         }
         if (coreBudgetRatio != null && !(coreBudgetRatio > 0 && coreBudgetRatio <= 2)) {
             return usage("--core-budget-ratio must be in (0, 2], got " + coreBudgetRatio);
@@ -220,9 +216,6 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (budgetOn.equals("greedy") && !coreBudget && missBudgetRatio == null) {
             return usage("--budget-on greedy needs a budget (--core-budget or --miss-budget-ratio)");
-        }
-        if (limitChangePrice != null && !(limitChangePrice >= 0 && limitChangePrice <= 100)) {
-            return usage("--limit-change-price must be in [0, 100], got " + limitChangePrice);
         }
         if (!dev.flash.autoscale.MoveGuard.IDS.contains(guard)) {
             return usage("--guard must be one of " + dev.flash.autoscale.MoveGuard.IDS + ", got '" + guard + "'");
@@ -469,6 +462,14 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-8s %6.2f%%  %10.1f  %.3f%n", k, 100 * m.get("slo_violation_share").getAsDouble(),
                     m.get("core_seconds").getAsDouble() / 3600, m.get("reward_per_step").getAsDouble());
         }
+    }
+
+    /** "OPTION must be in [lo, hi], got V" when a given value lies outside; null when absent or inside. */
+    private static String notIn(String option, Number value, long lo, long hi) {
+        if (value == null || (value.doubleValue() >= lo && value.doubleValue() <= hi)) {
+            return null;
+        }
+        return option + " must be in [" + lo + ", " + hi + "], got " + value;
     }
 
     private int usage(String message) {
