@@ -56,8 +56,8 @@ public final class FallbackController implements FrequencyPolicy {
 
     /** The schedutil-like target for utilization {@code util}, clamped, snapped, with hysteresis. */
     public static long targetKhz(PolicySample p, double util) {
-        long lo = p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz();
-        long hi = p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
+        long lo = p.lowestAllowedKhz();
+        long hi = p.highestAllowedKhz();
         if (hi < lo) {
             hi = lo;
         }

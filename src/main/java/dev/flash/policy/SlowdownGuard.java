@@ -227,7 +227,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             long set = Math.max(safe, asked);
             if (set < track.lastSetKhz && !probing && track.sawtoothUp
                     && track.ticksSinceUp + 1 < SAWTOOTH_DWELL_TICKS) {
-                set = Math.min(track.lastSetKhz, policyMaxKhz(p)); // hold: down only after the dwell
+                set = Math.min(track.lastSetKhz, p.highestAllowedKhz()); // hold: down only after the dwell
             }
             track.set(set, plannedSaturation);
             track.expect((double) set / p.cpuinfoMaxKhz());
@@ -448,18 +448,14 @@ public final class SlowdownGuard implements FrequencyPolicy {
     }
 
     long safeKhz(PolicySample p, double demand, double stalled, double budget) {
-        long lo = p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz();
-        long hi = p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
+        long lo = p.lowestAllowedKhz();
+        long hi = p.highestAllowedKhz();
         long raw = (long) Math.ceil(SlowdownEstimator.lowestSafeRatio(demand, stalled, budget) * p.cpuinfoMaxKhz());
         return FallbackController.snapUp(p.availableKhz(), Math.max(lo, Math.min(hi, raw)), hi);
     }
 
     private static long policyMinKhz(PolicySample p) {
-        return Math.max(1, p.scalingMinKhz() > 0 ? p.scalingMinKhz() : p.cpuinfoMinKhz());
-    }
-
-    private static long policyMaxKhz(PolicySample p) {
-        return p.scalingMaxKhz() > 0 ? p.scalingMaxKhz() : p.cpuinfoMaxKhz();
+        return Math.max(1, p.lowestAllowedKhz());
     }
 
     /** What the actuator will set for a target: the nearest table entry (the target without a table). */

@@ -136,4 +136,14 @@ public record PolicySample(
         return withMeasurements(utilization, ipc, mpki, instructionsPerSecond, utilizationAverage,
                 utilizationDeviation, share);
     }
+
+    /** The lowest clock the policy may run at: its scaling_min_freq, or cpuinfo_min_freq where that reads 0. */
+    public long lowestAllowedKhz() {
+        return scalingMinKhz > 0 ? scalingMinKhz : cpuinfoMinKhz;
+    }
+
+    /** The highest clock the policy may run at: its scaling_max_freq, or cpuinfo_max_freq where that reads 0. */
+    public long highestAllowedKhz() {
+        return scalingMaxKhz > 0 ? scalingMaxKhz : cpuinfoMaxKhz;
+    }
 }
