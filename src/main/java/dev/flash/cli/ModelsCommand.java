@@ -315,14 +315,11 @@ public final class ModelsCommand extends GroupCommand {
                 "(name, dimensions, bytes) in file order and nothing else. Use it on a model trained before",
                 "the reports had the field, or to check a model against a report.",
                 "",
-                "Needs the training stack (target/train-lib beside flash.jar) for the ONNX file's classes.",
-                "",
                 "Examples:",
                 "  flash models digest models/dvfs-flash.onnx",
                 "  flash models digest /tmp/a/dvfs-flash.onnx models/dvfs-flash.onnx --json",
                 "",
-                "Exit 0 when every file was read, 2 when a file is missing, not ONNX or has no weights,",
-                "1 when the training stack is missing."},
+                "Exit 0 when every file was read, 2 when a file is missing, not ONNX or has no weights."},
             footer = {"", ExitCodes.HELP})
     static final class DigestCommand implements Callable<Integer> {
         @CommandLine.Spec
@@ -346,11 +343,9 @@ public final class ModelsCommand extends GroupCommand {
                     return ExitCodes.USAGE;
                 }
             }
-            return TrainingStack.withStack("flash models digest",
-                    spec.root().commandLine().getParseResult().originalArgs(), err::println, this::digest);
+            return digest();
         }
 
-        /** Runs where the ONNX protobuf classes are on the class path (WeightsDigest needs them). */
         private int digest() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -359,7 +354,7 @@ public final class ModelsCommand extends GroupCommand {
             for (Path f : files) {
                 String sha;
                 try {
-                    sha = dev.flash.meta.WeightsDigest.of(f);
+                    sha = dev.flash.onnx.lite.WeightsDigest.of(f);
                 } catch (IOException e) {
                     err.println("flash models digest: " + e.getMessage());
                     return ExitCodes.USAGE;

@@ -297,7 +297,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             provenance.addProperty("training_seconds", Math.round(r.seconds() * 10) / 10.0);
             provenance.addProperty("services", services == null ? "sampled" : services.toString());
             if (startModel != null) {
-                provenance.addProperty("start_weights_sha256", dev.flash.meta.WeightsDigest.of(startModel));
+                provenance.addProperty("start_weights_sha256", dev.flash.onnx.lite.WeightsDigest.of(startModel));
             }
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
@@ -313,7 +313,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             }
             JsonObject report = report(r, heldOut, provenance, expected);
             // The file's digest moves with its date; this one only with the weights.
-            report.addProperty("weights_sha256", dev.flash.meta.WeightsDigest.of(out));
+            report.addProperty("weights_sha256", dev.flash.onnx.lite.WeightsDigest.of(out));
             Path reportFile = out.resolveSibling(out.getFileName() + ".report.json");
             Files.writeString(reportFile, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
             Files.writeString(out.resolveSibling(out.getFileName() + ".report.md"), markdown(report));

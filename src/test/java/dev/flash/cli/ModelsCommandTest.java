@@ -128,7 +128,7 @@ class ModelsCommandTest {
         assertEquals(ExitCodes.OK, text.exit(), text.err());
         List<String> lines = text.out().lines().toList();
         assertEquals(3, lines.size(), text.out());
-        String digest = dev.flash.meta.WeightsDigest.of(a);
+        String digest = dev.flash.onnx.lite.WeightsDigest.of(a);
         assertEquals(digest + "  " + a, lines.get(0), "the digest the training reports write, then the file");
         assertEquals(digest, lines.get(1).split(" ")[0], "metadata is not part of it");
         assertTrue(!digest.equals(lines.get(2).split(" ")[0]), "other weights, other digest");

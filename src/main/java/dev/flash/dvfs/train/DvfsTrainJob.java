@@ -10,7 +10,7 @@ import dev.flash.meta.Djl;
 import dev.flash.meta.IterationMetrics;
 import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.PpoTrainer;
-import dev.flash.meta.WeightsDigest;
+import dev.flash.onnx.lite.WeightsDigest;
 import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
