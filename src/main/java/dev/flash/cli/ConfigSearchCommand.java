@@ -74,8 +74,8 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "--stream serves many workloads with one start-up: each line of standard input (or",
                 "--samples-stream FILE) is one JSON object, {\"workload\": ID, \"samples\": [{COLUMN: VALUE, ...}, ...]},",
                 "the samples keyed by the same columns as a --samples file (the workload column may be left",
-                "out); each gets one JSON line out, in order: what --json prints plus \"line\" and",
-                "\"milliseconds\". A bad line gets {\"line\", \"workload\", \"error\"} (the error names the",
+                "out; an empty array asks for the first configuration, as --first); each gets one JSON",
+                "line out, in order: what --json prints plus \"line\" and \"milliseconds\". A bad line gets {\"line\", \"workload\", \"error\"} (the error names the",
                 "field) and a message on standard error; the stream goes on (exit 2 at the end if any line",
                 "was bad).",
                 "",
@@ -402,18 +402,7 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         private void printFirst(Recommender.First f, Double deadline, double ms, String engineUsed) {
             if (json) {
-                JsonObject o = new JsonObject();
-                o.addProperty("objective", f.objective().label());
-                if (deadline != null) {
-                    o.addProperty("deadline", deadline);
-                    o.addProperty("deadline_note", DEADLINE_BEFORE_FIRST);
-                }
-                o.addProperty("samples_used", 0);
-                o.addProperty("first_to_measure", f.key());
-                o.addProperty("prior_over_best", Math.exp(f.meanRelativeLog()));
-                o.add("recommended", com.google.gson.JsonNull.INSTANCE);
-                o.addProperty("measure_next", f.key());
-                printJson(o, ms, engineUsed);
+                printJson(firstJson(f, deadline == null ? Double.NaN : deadline), ms, engineUsed);
                 return;
             }
             System.out.printf(Locale.ROOT, "nothing measured yet: measure first %s%n", f.key());
@@ -422,6 +411,22 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (deadline != null) {
                 System.out.printf(Locale.ROOT, "deadline %s s: %s%n", deadline, DEADLINE_BEFORE_FIRST);
             }
+        }
+
+        /** The first pick (nothing measured yet) as --json and --stream write it (without the timings). */
+        static JsonObject firstJson(Recommender.First f, double deadline) {
+            JsonObject o = new JsonObject();
+            o.addProperty("objective", f.objective().label());
+            if (!Double.isNaN(deadline)) {
+                o.addProperty("deadline", deadline);
+                o.addProperty("deadline_note", DEADLINE_BEFORE_FIRST);
+            }
+            o.addProperty("samples_used", 0);
+            o.addProperty("first_to_measure", f.key());
+            o.addProperty("prior_over_best", Math.exp(f.meanRelativeLog()));
+            o.add("recommended", com.google.gson.JsonNull.INSTANCE);
+            o.addProperty("measure_next", f.key());
+            return o;
         }
 
         /** The answer for one workload as --json and --stream write it (without the timings). */

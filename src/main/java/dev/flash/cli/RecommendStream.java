@@ -31,7 +31,8 @@ import java.util.Map;
  * the model's data format (those of a {@code --samples} file; a number or a string per field, null
  * or absent for an empty field; an integral number is written without a fraction, 2.0 as 2, since
  * labels and node counts name the configuration; the workload column may be left out: it is the line's
- * {@code workload}). Each answer is one line, in input order: the object {@code --json} prints
+ * {@code workload}; an empty array asks for the first configuration to measure, answered as
+ * {@code --first} answers). Each answer is one line, in input order: the object {@code --json} prints
  * (compact) plus {@code "line"} and {@code "milliseconds"} (from reading the line to the answer).
  * A bad line gets {@code {"line", "workload" (when readable), "error"}} on standard output and the
  * same on standard error; the stream goes on. Blank lines are skipped.
@@ -82,8 +83,7 @@ final class RecommendStream {
                     throw new BadLine("field 'workload': a non-empty string expected, got " + id);
                 }
                 workload = id.getAsString();
-                Recommender.Recommendation r = answer(workload, o);
-                JsonObject answer = ConfigSearchCommand.Recommend.json(r, workload, deadline);
+                JsonObject answer = answer(workload, o);
                 answer.addProperty("line", lineNo);
                 answer.addProperty("milliseconds", (System.nanoTime() - start) / 1e6);
                 out.println(answer);
@@ -111,7 +111,8 @@ final class RecommendStream {
         return e.getAsJsonObject();
     }
 
-    private Recommender.Recommendation answer(String workload, JsonObject o)
+    /** The answer's JSON: the first pick when nothing is measured yet (as --first), else the ranking. */
+    private JsonObject answer(String workload, JsonObject o)
             throws BadLine, DataFormatException, ai.onnxruntime.OrtException {
         JsonElement s = o.get("samples");
         if (s == null || !s.isJsonArray()) {
@@ -120,7 +121,13 @@ final class RecommendStream {
         }
         JsonArray array = s.getAsJsonArray();
         if (array.isEmpty()) {
-            throw new BadLine("field 'samples': empty (at least one measured configuration)");
+            JsonObject first = new JsonObject();
+            first.addProperty("workload", workload);
+            for (Map.Entry<String, JsonElement> e
+                    : ConfigSearchCommand.Recommend.firstJson(Recommender.first(params, objective, deadline), deadline).entrySet()) {
+                first.add(e.getKey(), e.getValue());
+            }
+            return first;
         }
         // columns in first-seen order; the workload column from the line when the samples leave it out
         Map<String, Integer> columns = new LinkedHashMap<>();
@@ -177,7 +184,9 @@ final class RecommendStream {
             throw new BadLine("field 'samples': configuration columns " + d.configColumns()
                     + " do not match the model's " + params.encoding().configColumns());
         }
-        return Recommender.recommend(model, params, d.workloads().get(0).measurements(), objective, deadline);
+        return ConfigSearchCommand.Recommend.json(
+                Recommender.recommend(model, params, d.workloads().get(0).measurements(), objective, deadline),
+                workload, deadline);
     }
 
     /**

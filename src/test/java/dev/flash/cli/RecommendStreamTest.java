@@ -155,6 +155,25 @@ class RecommendStreamTest {
     }
 
     @Test
+    void aWorkloadWithNothingMeasuredGetsTheFirstPickAsFirstGivesIt() throws Exception {
+        Files.write(dir.resolve("in.jsonl"), List.of("{\"workload\":\"new-job\",\"samples\":[]}"));
+        Run r = run("config-search", "recommend", "--model", MODEL, "--deadline", "600", "--samples-stream",
+                dir.resolve("in.jsonl").toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
+        assertEquals("new-job", o.get("workload").getAsString());
+        assertEquals(1, o.get("line").getAsInt());
+        assertEquals(0, o.get("samples_used").getAsInt());
+
+        Run one = run("config-search", "recommend", "--model", MODEL, "--first", "--deadline", "600", "--json");
+        assertEquals(ExitCodes.OK, one.code(), one.err());
+        JsonObject single = JsonParser.parseString(one.out()).getAsJsonObject();
+        for (String key : List.of("first_to_measure", "measure_next", "prior_over_best", "recommended", "deadline_note")) {
+            assertEquals(single.get(key), o.get(key), key);
+        }
+    }
+
+    @Test
     void aBadLineNamesLineAndFieldAndTheStreamGoesOn() throws Exception {
         var by = fixtureByWorkload();
         var first = by.entrySet().iterator().next();
