@@ -21,6 +21,10 @@
 #                     start (launcher script, java launcher, libjvm), JVM start->main() (creating
 #                     the VM, opening flash.jar, loading the main class) and main()->answer
 #   main-thread cpu   CPU of the main thread from main() to the answer (per phase too)
+#   cpu before main() the CPU spent before main() by the main thread (creating the VM, loading the
+#                     main class) and by the whole process (all live threads' schedstat, the java
+#                     launcher's included), and the process's CPU from exec to the answer written:
+#                     the JVM's start in CPU, robust to load (builds from 2026-12-07 13:00 print it)
 # The first three come from runs without -Dflash.timing (the "plain" pass: what a user runs); the
 # last two from a second pass with -Dflash.timing=true (the uptime is read after the answer, so
 # it costs that pass's exit, not its answer). The variants' runs are interleaved (one run of each
@@ -141,4 +145,16 @@ for v in variants:
     print("%-16s wall, median ms: %s" % (v, split[v]))
 for v in variants:
     print("%-16s main-thread cpu per phase, median: %s" % (v, phases[v]))
+# CPU before main() and to the answer (builds that print it; ns resolution from schedstat)
+for v in variants:
+    lines = [l for l in open("%s/%s.timing.timing" % (w, v))]
+    pre = [(float(m.group(1)), float(m.group(2)), float(m.group(3))) for l in lines
+           for m in [re.search(r"before main\(\) main-thread cpu ([0-9.]+) ms, process cpu ([0-9.]+) ms; process cpu to answer ([0-9.]+) ms", l)] if m]
+    if pre:
+        print("%-16s cpu, median / p90 ms: before main() main thread %.1f / %.1f, process %.1f / %.1f;"
+              " process exec->answer %.1f / %.1f" % (v, q([p[0] for p in pre], .5), q([p[0] for p in pre], .9),
+                                                     q([p[1] for p in pre], .5), q([p[1] for p in pre], .9),
+                                                     q([p[2] for p in pre], .5), q([p[2] for p in pre], .9)))
+    else:
+        print("%-16s cpu before main(): not printed by this build" % v)
 EOF
