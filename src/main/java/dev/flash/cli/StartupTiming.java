@@ -120,8 +120,13 @@ final class StartupTiming {
                     ? String.format(Locale.ROOT, "%s %.1f ms (cpu %.1f)", phaseNames.get(i), phaseWall[i] / 1e6, phaseCpu[i] / 1e6)
                     : String.format(Locale.ROOT, "%s %.1f ms", phaseNames.get(i), phaseWall[i] / 1e6));
         }
-        // after the answer: the management classes are not on the answer's path
-        long jvmStart = System.nanoTime() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        // after the answer: the management classes are not on the answer's path. The bean is made
+        // first and the clock read right before its uptime: reading the clock before making it
+        // (as this did until 2026-12-07) put the JVM's start earlier by the time the management
+        // classes took to load, which inflated "JVM start -> main()" by that much
+        java.lang.management.RuntimeMXBean runtime = java.lang.management.ManagementFactory.getRuntimeMXBean();
+        long clock = System.nanoTime();
+        long jvmStart = clock - runtime.getUptime() * 1_000_000L;
         System.err.printf(Locale.ROOT, "flash: timing: %s%sanswer %.1f ms since main()%s; answer %.1f ms since JVM start;"
                         + " jvm-start-monotonic-ns %d%n", String.join(", ", phases), phases.isEmpty() ? "" : ", ",
                 (now - mainNanos) / 1e6, cpuPart, (now - jvmStart) / 1e6, jvmStart);
