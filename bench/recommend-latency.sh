@@ -25,7 +25,7 @@
 #   cpu before main() the CPU spent before main() by the main thread (creating the VM, loading the
 #                     main class) and by the whole process (all live threads' schedstat, the java
 #                     launcher's included), and the process's CPU from exec to the answer written:
-#                     the JVM's start in CPU, robust to load (builds from 2026-12-07 13:00 print it)
+#                     the JVM's start in CPU, robust to load (builds from 2872a91 on print it)
 # The first three come from runs without -Dflash.timing (the "plain" pass: what a user runs); the
 # last two from a second pass with -Dflash.timing=true (the uptime is read after the answer, so
 # it costs that pass's exit, not its answer). The variants' runs are interleaved (one run of each
