@@ -4,6 +4,7 @@
 #   bench/recommend-latency.sh            # 15 runs per variant and pass
 #   RUNS=30 bench/recommend-latency.sh
 #   BEFORE_JAR=old/flash.jar BEFORE_LAUNCHER=old/flash bench/recommend-latency.sh  # adds "before"
+#   BEFORE_JAR=... BEFORE_LAUNCHER=... BEFORE_CLASSLIST=old/config-search.classlist ...  # its archive via --prepare-cds
 #   VARIANTS="builtin builtin-no-cds" bench/recommend-latency.sh                   # a subset
 #   OPTS="-Xmn16m" bench/recommend-latency.sh   # adds "builtin-opts": the launcher + these JVM flags
 #
@@ -21,6 +22,10 @@
 #                     start (launcher script, java launcher, libjvm), JVM start->main() (creating
 #                     the VM, opening flash.jar, loading the main class) and main()->answer
 #   main-thread cpu   CPU of the main thread from main() to the answer (per phase too)
+#   cpu before main() the CPU spent before main() by the main thread (creating the VM, loading the
+#                     main class) and by the whole process (all live threads' schedstat, the java
+#                     launcher's included), and the process's CPU from exec to the answer written:
+#                     the JVM's start in CPU, robust to load (builds from 2872a91 on print it)
 # The first three come from runs without -Dflash.timing (the "plain" pass: what a user runs); the
 # last two from a second pass with -Dflash.timing=true (the uptime is read after the answer, so
 # it costs that pass's exit, not its answer). The variants' runs are interleaved (one run of each
@@ -31,9 +36,15 @@
 #                   none (-XX:ArchiveClassesAtExit)
 #   builtin-no-cds  no AppCDS archive (FLASH_CDS_DIR=none; the JDK's own default archive only)
 #   ort             --engine ort (ONNX Runtime, with the class-list archive)
-#   before          BEFORE_JAR with BEFORE_LAUNCHER (default: this launcher), its archive as that
-#                   launcher makes it, when BEFORE_JAR is given
+#   before          BEFORE_JAR with BEFORE_LAUNCHER (default: this launcher), when BEFORE_JAR is
+#                   given; its archive from BEFORE_CLASSLIST with that launcher's --prepare-cds when
+#                   given, else as that launcher records it at a first run
 #   builtin-opts    the launcher + OPTS (FLASH_JAVA_OPTS), when OPTS is given
+#   hello           the JVM's floor: bench/hello/Hello.java (prints a line and the timing line)
+#                   from a jar of its own, with the launcher's JVM flags and an AppCDS archive of
+#                   its own classes made the same way (-Xshare:dump from its class list), no
+#                   launcher script: JVM start -> main() and the CPU before main() of a program
+#                   that does nothing
 # The machine is shared: read the figures with the load printed before and after.
 set -eu
 cd "$(dirname "$0")/.."
@@ -43,7 +54,7 @@ RUNS="${RUNS:-15}"
 W=$(mktemp -d /tmp/flash-recommend.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples src/cds/config-search-samples.csv --json"
-VARIANTS="${VARIANTS:-builtin builtin-dynamic builtin-no-cds ort}"
+VARIANTS="${VARIANTS:-builtin builtin-dynamic builtin-no-cds ort hello}"
 [ -z "${BEFORE_JAR:-}" ] || VARIANTS="before $VARIANTS"
 [ -z "${OPTS:-}" ] || VARIANTS="$VARIANTS builtin-opts"
 
@@ -64,6 +75,7 @@ setup() {
         ort) echo "$W/home-list $W/cds-list systemd/flash --engine ort" ;;
         before) echo "$W/before $W/cds-before $BEFORE_LAUNCHER" ;;
         builtin-opts) echo "$W/home-list $W/cds-list systemd/flash --engine builtin" ;;
+        hello) echo "- - -" ;;
         *) echo "unknown variant $1" >&2; exit 2 ;;
     esac
 }
@@ -73,6 +85,14 @@ one() { # variant, pass (plain|timing), out file
     opts="-Dflash.native.cache=$W/native"
     [ "$1" != builtin-opts ] || opts="$opts $OPTS"
     [ "$2" = plain ] || opts="$opts -Dflash.timing=true"
+    if [ "$1" = hello ]; then
+        # shellcheck disable=SC2086
+        python3 bench/first_answer.py 1 "$W/one.tsv" -- java $SMALL_JVM "-XX:SharedArchiveFile=$W/hello/hello.jsa" \
+            -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$W/hello/hello.jar" Hello
+        cat "$W/one.tsv" >> "$3"
+        [ ! -s "$W/one.tsv.timing" ] || cat "$W/one.tsv.timing" >> "$3.timing"
+        return
+    fi
     # shellcheck disable=SC2086
     FLASH_HOME="$4" FLASH_CDS_DIR="$5" FLASH_JAVA_OPTS="$opts" \
         python3 bench/first_answer.py 1 "$W/one.tsv" -- sh "$6" $ARGS ${7:+$7 $8}
@@ -80,12 +100,37 @@ one() { # variant, pass (plain|timing), out file
     [ ! -s "$W/one.tsv.timing" ] || cat "$W/one.tsv.timing" >> "$3.timing"
 }
 
+# the launcher's JVM flags, read from the script itself (one definition)
+SMALL_JVM=$(sed -n '/^SMALL_JVM="/,/"$/p' systemd/flash | tr -d '\\\n' | sed 's/^SMALL_JVM="//; s/"$//')
+case " $VARIANTS " in
+    *" hello "*)
+        mkdir -p "$W/hello/classes"
+        javac -d "$W/hello/classes" bench/hello/Hello.java
+        printf 'Main-Class: Hello\n' > "$W/hello/manifest"
+        jar cfm "$W/hello/hello.jar" "$W/hello/manifest" -C "$W/hello/classes" .
+        # shellcheck disable=SC2086
+        java $SMALL_JVM -Dhello.record=true "-XX:DumpLoadedClassList=$W/hello/hello.classlist" -cp "$W/hello/hello.jar" Hello >/dev/null 2>&1
+        # shellcheck disable=SC2086
+        java $SMALL_JVM -Xshare:dump "-XX:SharedClassListFile=$W/hello/hello.classlist" \
+            "-XX:SharedArchiveFile=$W/hello/hello.jsa" -cp "$W/hello/hello.jar" >/dev/null 2>&1
+        ;;
+esac
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant and pass"
 # The archives: --prepare-cds (the package's postinst) for the class-list ones, else a first run.
 for v in $VARIANTS; do
     case "$v" in
+        hello) ;;
         builtin|ort|builtin-opts)
             [ -d "$W/cds-list" ] || FLASH_HOME="$W/home-list" FLASH_CDS_DIR="$W/cds-list" sh systemd/flash --prepare-cds ;;
+        before)
+            # with BEFORE_CLASSLIST: its archive as the package makes it (--prepare-cds); else a first run
+            if [ -n "${BEFORE_CLASSLIST:-}" ]; then
+                mkdir -p "$W/before/cds"
+                cp "$BEFORE_CLASSLIST" "$W/before/cds/config-search.classlist"
+                FLASH_HOME="$W/before" FLASH_CDS_DIR="$W/cds-before" sh "$BEFORE_LAUNCHER" --prepare-cds
+            else
+                one "$v" plain "$W/warm.tsv"
+            fi ;;
         *) one "$v" plain "$W/warm.tsv" ;;
     esac
 done
@@ -141,4 +186,20 @@ for v in variants:
     print("%-16s wall, median ms: %s" % (v, split[v]))
 for v in variants:
     print("%-16s main-thread cpu per phase, median: %s" % (v, phases[v]))
+# CPU before main() and to the answer (builds that print it; ns resolution from schedstat)
+for v in variants:
+    lines = [l for l in open("%s/%s.timing.timing" % (w, v))]
+    pre = [(float(m.group(1)), float(m.group(2)), float(m.group(3))) for l in lines
+           for m in [re.search(r"before main\(\) main-thread cpu ([0-9.]+) ms, process cpu ([0-9.]+) ms; process cpu to answer ([0-9.]+) ms", l)] if m]
+    if pre:
+        print("%-16s cpu, median / p90 ms: before main() main thread %.1f / %.1f, process %.1f / %.1f;"
+              " process exec->answer %.1f / %.1f" % (v, q([p[0] for p in pre], .5), q([p[0] for p in pre], .9),
+                                                     q([p[1] for p in pre], .5), q([p[1] for p in pre], .9),
+                                                     q([p[2] for p in pre], .5), q([p[2] for p in pre], .9)))
+    else:
+        print("%-16s cpu before main(): not printed by this build" % v)
+    mx = [float(m.group(1)) for l in lines for m in [re.search(r"; mxbean ([0-9.]+) ms", l)] if m]
+    if mx:
+        print("%-16s making the RuntimeMXBean (after the answer), wall median / p90 ms: %.1f / %.1f"
+              % (v, q(mx, .5), q(mx, .9)))
 EOF

@@ -26,7 +26,11 @@ import java.util.Locale;
  * {@code jvm-start-monotonic-ns} that start on {@code System.nanoTime()}'s clock (CLOCK_MONOTONIC),
  * for a harness that times the answer's last byte from outside (bench/first_answer.py). The
  * management classes that give the uptime are loaded after the answer is written, so they cost
- * the process's exit, not the answer. bench/recommend-latency.sh reads this line.
+ * the process's exit, not the answer. {@code before main()} is the CPU spent before main() entry
+ * by the main thread (creating the VM, loading the main class) and by the whole process (every
+ * live thread's schedstat), and {@code process cpu to answer} the whole process's CPU from its
+ * exec to the answer written, both in nanoseconds: a loaded machine inflates the wall time of the
+ * JVM's start, not these. bench/recommend-latency.sh reads this line.
  * Off by default: nothing is recorded but the entry time.
  */
 final class StartupTiming {
@@ -47,6 +51,12 @@ final class StartupTiming {
     private static long[] phaseWall = new long[16];
     private static long[] phaseCpu = new long[16];
     private static boolean enabled;
+    // CPU spent before main() (nanoseconds, -1 unknown): by the main thread (libjli starts it to
+    // create the VM and load the main class) and by every thread of the process (the java
+    // launcher's primordial thread, the VM thread, C1, GC): "JVM start -> main()" in CPU, which a
+    // loaded machine does not inflate the way it does the wall time.
+    private static long preMainThreadCpu = -1;
+    private static long preMainProcessCpu = -1;
 
     /** Called first thing in main(). */
     static void mainEntered() {
@@ -54,7 +64,10 @@ final class StartupTiming {
         lastNanos = mainNanos;
         enabled = Boolean.getBoolean(PROPERTY);
         if (enabled) {
+            preMainThreadCpu = threadCpuNanos();
+            preMainProcessCpu = processCpuNanos();
             mainCpuTicks = cpuTicks();
+            // the phases start after these reads: their own cost is nobody's phase
             mainThreadCpu = threadCpuNanos();
             lastThreadCpu = mainThreadCpu;
         }
@@ -91,10 +104,15 @@ final class StartupTiming {
         long now = System.nanoTime();
         long cpu = cpuTicks();
         long thread = threadCpuNanos(); // before any formatting (see phaseNames)
+        long process = processCpuNanos();
         String cpuPart = cpu >= 0 && mainCpuTicks >= 0
                 ? String.format(Locale.ROOT, "; cpu %d ms", (cpu - mainCpuTicks) * 10) : "";
         if (thread >= 0 && mainThreadCpu >= 0) {
             cpuPart += String.format(Locale.ROOT, "; main-thread cpu %.1f ms", (thread - mainThreadCpu) / 1e6);
+        }
+        if (preMainThreadCpu >= 0 && preMainProcessCpu >= 0 && process >= 0) {
+            cpuPart += String.format(Locale.ROOT, "; before main() main-thread cpu %.1f ms, process cpu %.1f ms;"
+                    + " process cpu to answer %.1f ms", preMainThreadCpu / 1e6, preMainProcessCpu / 1e6, process / 1e6);
         }
         List<String> phases = new ArrayList<>();
         for (int i = 0; i < phaseNames.size(); i++) {
@@ -102,8 +120,13 @@ final class StartupTiming {
                     ? String.format(Locale.ROOT, "%s %.1f ms (cpu %.1f)", phaseNames.get(i), phaseWall[i] / 1e6, phaseCpu[i] / 1e6)
                     : String.format(Locale.ROOT, "%s %.1f ms", phaseNames.get(i), phaseWall[i] / 1e6));
         }
-        // after the answer: the management classes are not on the answer's path
-        long jvmStart = System.nanoTime() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        // after the answer: the management classes are not on the answer's path. The bean is made
+        // first and the clock read right before its uptime: reading the clock before making it
+        // (as this did until 2026-12-07) put the JVM's start earlier by the time the management
+        // classes took to load, which inflated "JVM start -> main()" by that much
+        java.lang.management.RuntimeMXBean runtime = java.lang.management.ManagementFactory.getRuntimeMXBean();
+        long clock = System.nanoTime();
+        long jvmStart = clock - runtime.getUptime() * 1_000_000L;
         System.err.printf(Locale.ROOT, "flash: timing: %s%sanswer %.1f ms since main()%s; answer %.1f ms since JVM start;"
                         + " jvm-start-monotonic-ns %d%n", String.join(", ", phases), phases.isEmpty() ? "" : ", ",
                 (now - mainNanos) / 1e6, cpuPart, (now - jvmStart) / 1e6, jvmStart);
@@ -115,6 +138,28 @@ final class StartupTiming {
             String s = Files.readString(Path.of("/proc/thread-self/schedstat"));
             int sp = s.indexOf(' ');
             return Long.parseLong(sp < 0 ? s.trim() : s.substring(0, sp));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * CPU time of every live thread of this process in nanoseconds (the sum of their schedstats),
+     * or -1. Threads that have already exited are not counted (the JVM's start keeps its threads).
+     */
+    static long processCpuNanos() {
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            long sum = 0;
+            for (Path task : tasks) {
+                try {
+                    String s = Files.readString(task.resolve("schedstat"));
+                    int sp = s.indexOf(' ');
+                    sum += Long.parseLong(sp < 0 ? s.trim() : s.substring(0, sp));
+                } catch (IOException e) {
+                    // the thread exited while we listed them: its time is lost either way
+                }
+            }
+            return sum;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

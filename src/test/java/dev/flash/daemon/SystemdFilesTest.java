@@ -244,6 +244,7 @@ class SystemdFilesTest {
         Result first = run(cwd, env, recommend);
         assertEquals(0, first.code, first.output);
         assertTrue(first.output.contains("-XX:+UseSerialGC"), first.output);
+        assertTrue(first.output.contains(" dev.flash.cli.FlashMain config-search recommend "), first.output);
         Path archive;
         try (var list = Files.list(cds)) {
             archive = list.collect(java.util.stream.Collectors.toList()).stream().findFirst().orElseThrow();
@@ -252,8 +253,9 @@ class SystemdFilesTest {
         Result second = run(cwd, env, recommend);
         assertTrue(second.output.contains("-XX:SharedArchiveFile=" + archive), second.output);
         assertFalse(second.output.contains("ArchiveClassesAtExit"), second.output);
-        assertTrue(second.output.trim().endsWith("-jar " + home.resolve("flash.jar") + " config-search recommend --model m.onnx --samples s.csv"),
-                second.output);
+        // with an archive: the class path and the main class, so that the jar is never opened
+        assertTrue(second.output.trim().endsWith("-cp " + home.resolve("flash.jar")
+                        + " dev.flash.cli.FlashMain config-search recommend --model m.onnx --samples s.csv"), second.output);
 
         Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-rw-"));
         Result writable = run(cwd, env, recommend);
@@ -308,7 +310,8 @@ class SystemdFilesTest {
         lines = Files.readAllLines(calls);
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off -Xlog:cds+dynamic=off"), lines.get(0));
-        assertTrue(lines.get(0).endsWith("-jar " + home.resolve("flash.jar") + " config-search recommend --samples s.csv"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("-cp " + home.resolve("flash.jar") + " dev.flash.cli.FlashMain config-search recommend --samples s.csv"),
+                lines.get(0));
 
         env.put("DUMP_FAILS", "1");
         Result failed = run(cwd, env, "sh", "systemd/flash", "--prepare-cds");

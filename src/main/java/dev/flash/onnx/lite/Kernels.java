@@ -22,24 +22,46 @@ final class Kernels {
         int[] out = broadcast(op.name(), a.shape, b.shape);
         int n = (int) Tensor.count(out);
         float[] r = new float[n];
-        float[] x = a.floats;
-        float[] y = b.floats;
-        if (Arrays.equals(a.shape, out) && Arrays.equals(b.shape, out)) {
-            for (int i = 0; i < n; i++) {
-                r[i] = apply(op, x[i], y[i]);
-            }
+        if (n == 0) {
             return Tensor.of(r, out);
         }
+        int rank = out.length;
         int[] sa = broadcastStrides(a.shape, out);
         int[] sb = broadcastStrides(b.shape, out);
-        int rank = out.length;
-        int[] idx = new int[rank];
+        int[] so = Tensor.strides(out);
+        // The trailing dimensions [split, rank) form runs of `inner` elements along which each
+        // operand either moves with the output (step 1) or stays put (step 0, broadcast): a bias
+        // [N, K] + [K] is N runs of K, equal shapes one run. One tight loop per run and operator
+        // instead of a multi-index step per element: a one-shot answer runs these kernels
+        // interpreted, where the per-element bookkeeping cost more than the arithmetic.
+        int stepA = -1;
+        int stepB = -1;
+        int split = rank;
+        int inner = 1;
+        for (int d = rank - 1; d >= 0; d--) {
+            if (out[d] != 1) {
+                int da = sa[d] == 0 ? 0 : sa[d] == so[d] ? 1 : -1;
+                int db = sb[d] == 0 ? 0 : sb[d] == so[d] ? 1 : -1;
+                if (da < 0 || db < 0 || (stepA >= 0 && (da != stepA || db != stepB))) {
+                    break;
+                }
+                stepA = da;
+                stepB = db;
+            }
+            split = d;
+            inner *= out[d];
+        }
+        if (stepA < 0) { // every trailing dimension has size 1
+            stepA = 1;
+            stepB = 1;
+        }
+        int[] idx = new int[split];
         int ia = 0;
         int ib = 0;
-        for (int i = 0; i < n; i++) {
-            r[i] = apply(op, x[ia], y[ib]);
-            // advance the multi-index (last dimension fastest) and both offsets
-            for (int d = rank - 1; d >= 0; d--) {
+        for (int ro = 0; ro < n; ro += inner) {
+            run(op, a.floats, ia, stepA, b.floats, ib, stepB, r, ro, inner);
+            // advance the multi-index of the outer dimensions (last fastest) and both offsets
+            for (int d = split - 1; d >= 0; d--) {
                 idx[d]++;
                 ia += sa[d];
                 ib += sb[d];
@@ -54,14 +76,38 @@ final class Kernels {
         return Tensor.of(r, out);
     }
 
-    private static float apply(Binary op, float x, float y) {
-        return switch (op) {
-            case ADD -> x + y;
-            case SUB -> x - y;
-            case MUL -> x * y;
-            case DIV -> x / y;
-            case MAX -> Float.isNaN(x) || Float.isNaN(y) ? Float.NaN : Math.max(x, y);
-        };
+    /** r[ro + i] = x[ia + i * sx] op y[ib + i * sy] for i < len (steps 0 or 1). */
+    private static void run(Binary op, float[] x, int ia, int sx, float[] y, int ib, int sy, float[] r, int ro, int len) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < len; i++) {
+                    r[ro + i] = x[ia + i * sx] + y[ib + i * sy];
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < len; i++) {
+                    r[ro + i] = x[ia + i * sx] - y[ib + i * sy];
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < len; i++) {
+                    r[ro + i] = x[ia + i * sx] * y[ib + i * sy];
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < len; i++) {
+                    r[ro + i] = x[ia + i * sx] / y[ib + i * sy];
+                }
+            }
+            case MAX -> {
+                for (int i = 0; i < len; i++) {
+                    float u = x[ia + i * sx];
+                    float v = y[ib + i * sy];
+                    r[ro + i] = Float.isNaN(u) || Float.isNaN(v) ? Float.NaN : Math.max(u, v);
+                }
+            }
+            default -> throw new IllegalStateException(op.name());
+        }
     }
 
     static Tensor relu(Tensor a) {
@@ -193,8 +239,54 @@ final class Kernels {
             kept[d] = reduce[d] ? 1 : a.shape[d];
             outRank += reduce[d] && !keepDims ? 0 : 1;
         }
-        int[] outStrides = Tensor.strides(kept);
         double[] sum = new double[(int) Tensor.count(kept)];
+        int lo = 0;
+        while (lo < a.rank() && !reduce[lo]) {
+            lo++;
+        }
+        int hi = lo;
+        while (hi < a.rank() && reduce[hi]) {
+            hi++;
+        }
+        int after = hi;
+        while (after < a.rank() && !reduce[after]) {
+            after++;
+        }
+        if (after == a.rank()) {
+            // the reduced axes are one block [lo, hi): outer x len x inner, each output summed in
+            // the same order as below (k increasing), without a multi-index per element
+            int outer = (int) Tensor.count(Arrays.copyOfRange(a.shape, 0, lo));
+            int len = (int) Tensor.count(Arrays.copyOfRange(a.shape, lo, hi));
+            int inner = (int) Tensor.count(Arrays.copyOfRange(a.shape, hi, a.rank()));
+            float[] x = a.floats;
+            for (int o = 0; o < outer; o++) {
+                for (int k = 0; k < len; k++) {
+                    int from = (o * len + k) * inner;
+                    int to = o * inner;
+                    for (int in = 0; in < inner; in++) {
+                        sum[to + in] += x[from + in];
+                    }
+                }
+            }
+        } else {
+            reduceSumAnyAxes(a, reduce, kept, sum);
+        }
+        float[] r = new float[sum.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) sum[i];
+        }
+        int[] out = new int[outRank];
+        for (int d = 0, j = 0; d < a.rank(); d++) {
+            if (!(reduce[d] && !keepDims)) {
+                out[j++] = kept[d];
+            }
+        }
+        return Tensor.of(r, out);
+    }
+
+    /** ReduceSum's general case: axes that are not one block, one multi-index step per element. */
+    private static void reduceSumAnyAxes(Tensor a, boolean[] reduce, int[] kept, double[] sum) {
+        int[] outStrides = Tensor.strides(kept);
         int[] idx = new int[a.rank()];
         for (int i = 0; i < a.size(); i++) {
             int o = 0;
@@ -209,17 +301,6 @@ final class Kernels {
                 idx[d] = 0;
             }
         }
-        float[] r = new float[sum.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = (float) sum[i];
-        }
-        int[] out = new int[outRank];
-        for (int d = 0, j = 0; d < a.rank(); d++) {
-            if (!(reduce[d] && !keepDims)) {
-                out[j++] = kept[d];
-            }
-        }
-        return Tensor.of(r, out);
     }
 
     // ---- shapes -----------------------------------------------------------------------------
