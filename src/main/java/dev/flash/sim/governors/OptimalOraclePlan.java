@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The budget-optimal clairvoyant plan: for one run of the simulated node, the clock of every
- * (cpufreq policy, second) that minimises the run's energy subject to the run's slowdown against
- * the performance governor staying within the budget. It is the most any policy deciding once a
+ * (cpufreq policy, second) that minimises the run's energy subject to each policy's slowdown
+ * against the performance governor (and so the run's) staying within the budget. It is the most any policy deciding once a
  * second could save on that run within the budget: an upper reference, not a policy one could
  * build.
  *
@@ -22,7 +22,7 @@ import java.util.List;
  * {@code OperatorEvaluation.run}) and reads, per (policy, second) and clock, the true energy and
  * the work lost against fmax. The plan then knows the realised noise as well as the phases.
  *
- * <p>How it chooses ({@link #choose}): a Lagrangian over the (policy, second) items. For a
+ * <p>How it chooses ({@link #choose}), per policy: a Lagrangian over its seconds. For a
  * multiplier lambda each item takes the clock minimising energy + lambda * lost work; lambda is
  * bisected to the smallest value whose plan keeps the budget, then the slack left is spent
  * greedily (the move saving the most energy per unit of lost work first). The Lagrangian alone is
@@ -58,21 +58,24 @@ public final class OptimalOraclePlan {
         long[] table = spec.frequencyTable();
         int policies = spec.policyCount();
         Costs c = costs(spec, apps, seed, ticks, tickSeconds);
-        double atFmax = c.workAtFmax();
-        double[][] energy = c.energy();
-        double[][] lost = c.lost();
-        int items = energy.length;
-        // A hair inside the budget: the evaluation sums the same figures in another order.
-        int[] choice = choose(energy, lost, slowdownBudget * atFmax * (1 - 1e-9));
         long[][] khz = new long[policies][ticks];
         double e = 0;
         double l = 0;
-        for (int item = 0; item < items; item++) {
-            khz[item / ticks][item % ticks] = table[choice[item]];
-            e += energy[item][choice[item]];
-            l += lost[item][choice[item]];
+        // The budget holds per cpufreq policy, not only summed over them: the run's slowdown sums
+        // every policy's work, and a joint allowance would let the plan park one policy's copy of
+        // the application far over budget while the others run at fmax.
+        for (int id = 0; id < policies; id++) {
+            double[][] energy = java.util.Arrays.copyOfRange(c.energy(), id * ticks, (id + 1) * ticks);
+            double[][] lost = java.util.Arrays.copyOfRange(c.lost(), id * ticks, (id + 1) * ticks);
+            // A hair inside the budget: the evaluation sums the same figures in another order.
+            int[] choice = choose(energy, lost, slowdownBudget * c.policyWorkAtFmax()[id] * (1 - 1e-9));
+            for (int t = 0; t < ticks; t++) {
+                khz[id][t] = table[choice[t]];
+                e += energy[t][choice[t]];
+                l += lost[t][choice[t]];
+            }
         }
-        return new OptimalOraclePlan(khz, e, l, atFmax);
+        return new OptimalOraclePlan(khz, e, l, c.workAtFmax());
     }
 
     /**
@@ -81,9 +84,14 @@ public final class OptimalOraclePlan {
      *
      * @param energy     joules of the item at each clock (its share of the static power included)
      * @param lost       work lost against fmax (0 at fmax)
-     * @param workAtFmax the work the whole run asks for, the same at every clock
+     * @param policyWorkAtFmax per policy, the work its copy of the run asks for (the same at every clock)
      */
-    public record Costs(double[][] energy, double[][] lost, double workAtFmax) {
+    public record Costs(double[][] energy, double[][] lost, double[] policyWorkAtFmax) {
+
+        /** The work the whole run asks for. */
+        public double workAtFmax() {
+            return java.util.Arrays.stream(policyWorkAtFmax).sum();
+        }
     }
 
     /** {@link Costs} of the run {@link #of} plans: one replay of the run per table frequency. */
@@ -93,10 +101,10 @@ public final class OptimalOraclePlan {
         int items = policies * ticks;
         double[][] energy = new double[items][table.length];
         double[][] lost = new double[items][table.length];
-        double atFmax = 0;
+        double[] atFmax = new double[policies];
         for (int j = 0; j < table.length; j++) {
             SimulatedNode node = new SimulatedNode(spec, apps, seed);
-            double runAtFmax = 0;
+            double[] runAtFmax = new double[policies];
             for (int t = 0; t <= ticks; t++) {
                 if (node.sample().intervalSeconds() > 0) {
                     for (int id = 0; id < policies; id++) {
@@ -104,7 +112,7 @@ public final class OptimalOraclePlan {
                         int item = id * ticks + (t - 1);
                         energy[item][j] = truth.energyJoules();
                         lost[item][j] = truth.workAtFmax() - truth.work();
-                        runAtFmax += truth.workAtFmax();
+                        runAtFmax[id] += truth.workAtFmax();
                     }
                 }
                 if (t == ticks) {

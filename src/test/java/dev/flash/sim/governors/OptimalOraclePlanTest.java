@@ -112,6 +112,25 @@ class OptimalOraclePlanTest {
     }
 
     @Test
+    void everyPolicyKeepsItsOwnBudgetNotOnlyTheirSum() {
+        NodeSpec node = NodeSpec.defaults();
+        AppSpec cpu = AppSpec.steady("cpu", 0.05, 1.2, 1.0); // identical policies: a joint allowance could park one
+        int ticks = 20;
+        OptimalOraclePlan plan = OptimalOraclePlan.of(node, List.of(cpu), 2, ticks, 1.0, BUDGET);
+        OptimalOraclePlan.Costs c = OptimalOraclePlan.costs(node, List.of(cpu), 2, ticks, 1.0);
+        long[] table = node.frequencyTable();
+        for (int id = 0; id < node.policyCount(); id++) {
+            double lost = 0;
+            for (int t = 0; t < ticks; t++) {
+                int j = java.util.Arrays.binarySearch(table, plan.khz(id, t));
+                lost += c.lost()[id * ticks + t][j];
+            }
+            assertTrue(lost <= BUDGET * c.policyWorkAtFmax()[id] + 1e-12, "policy " + id + " lost " + lost);
+        }
+        assertTrue(plan.slowdown() > BUDGET - 0.02, "and the budget is used: " + plan.slowdown());
+    }
+
+    @Test
     void itSavesAtLeastAsMuchAsTheOracleWhereverTheOracleKeepsTheBudget() {
         NodeSpec node = NodeSpec.defaults();
         List<AppSpec> apps = List.of(mixed(), AppSpec.steady("steady", 0.3, 0.7, 1.0),
