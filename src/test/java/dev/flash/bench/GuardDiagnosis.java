@@ -3,22 +3,15 @@ package dev.flash.bench;
 import dev.flash.dvfs.eval.EvalApps;
 import dev.flash.dvfs.eval.ModelEvaluation;
 import dev.flash.dvfs.eval.OperatorEvaluation;
-import dev.flash.policy.FrequencyPolicy;
-import dev.flash.policy.PolicyDecision;
 import dev.flash.policy.SlowdownGuard;
-import dev.flash.policy.TrajectoryContexts;
 import dev.flash.policy.onnx.OnnxDvfsPolicy;
 import dev.flash.sim.AppSpec;
 import dev.flash.sim.IntervalTruth;
 import dev.flash.sim.NodeSpec;
-import dev.flash.sim.Phase;
-import dev.flash.sim.Physics;
 import dev.flash.sim.SimSpec;
 import dev.flash.sim.SimulatedNode;
 import dev.flash.sim.governors.OraclePolicy;
-import dev.flash.telemetry.PolicySample;
 import dev.flash.telemetry.SignalGroups;
-import dev.flash.telemetry.TelemetryRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +27,9 @@ import java.util.Set;
  * set beside the simulator's truth. The work lost is split three ways: intervals in which a
  * phase boundary fell (transition), other intervals the estimate underestimated by more than
  * half a point (under), and the rest (planned: the guard spent the budget on purpose). Beside it
- * the per-tick budget oracle (blind to a phase that starts within the coming second) and a
- * look-ahead oracle that sees every phase of the coming second.
+ * the current-phase oracle used before 2026-12-07 (blind to a phase that starts within the coming
+ * second; column "oracle") and the project's oracle, which sees every phase of the coming second
+ * (column "lookahd"; {@link OraclePolicy}).
  *
  * <pre>
  *   java -cp target/test-classes:target/flash.jar dev.flash.bench.GuardDiagnosis \
@@ -95,10 +89,10 @@ public final class GuardDiagnosis {
                                 guardRef[0].expectedSlowdown(0, (double) set / node.maxKhz()), truth.work(),
                                 truth.workAtFmax()});
                         });
-                OperatorEvaluation.RunStats o = OperatorEvaluation.run("oracle", nd -> new OraclePolicy(nd, budget),
-                        node, app, seconds, appSeed, 0, 0);
-                OperatorEvaluation.RunStats l = OperatorEvaluation.run("lookahead",
-                        nd -> new LookAheadOracle(nd, budget), node, app, seconds, appSeed, 0, 0);
+                OperatorEvaluation.RunStats o = OperatorEvaluation.run("oracle-phase",
+                        nd -> OraclePolicy.currentPhase(nd, budget), node, app, seconds, appSeed, 0, 0);
+                OperatorEvaluation.RunStats l = OperatorEvaluation.run("oracle",
+                        nd -> new OraclePolicy(nd, budget), node, app, seconds, appSeed, 0, 0);
                 double total = 0;
                 double trans = 0;
                 double under = 0;
@@ -147,63 +141,6 @@ public final class GuardDiagnosis {
                     held, n, oracleHeld, n, lookHeld, n,
                     100 * allErr.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                     s.length == 0 ? Double.NaN : 100 * s[(int) Math.ceil(0.95 * s.length) - 1], s.length);
-        }
-    }
-
-    /**
-     * The per-tick budget oracle made to see phase boundaries: the lowest table frequency whose
-     * expected slowdown, summed over every phase segment of the coming second (each weighted by
-     * the work it asks for), stays within the budget.
-     */
-    static final class LookAheadOracle implements FrequencyPolicy {
-        private final SimulatedNode node;
-        private final double budget;
-
-        LookAheadOracle(SimulatedNode node, double budget) {
-            this.node = node;
-            this.budget = budget;
-        }
-
-        @Override
-        public String name() {
-            return "lookahead";
-        }
-
-        @Override
-        public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) {
-            List<PolicyDecision> out = new ArrayList<>();
-            long[] table = node.frequencyTable();
-            for (PolicySample p : record.policies()) {
-                AppSpec app = node.application(p.id());
-                int phase = node.phaseIndex(p.id());
-                double into = node.secondsIntoPhase(p.id());
-                List<double[]> segs = new ArrayList<>(); // load, noise, m, seconds
-                double left = 1.0;
-                while (left > 1e-9) {
-                    Phase ph = app.phases().get(phase);
-                    double span = Math.min(left, ph.durationSeconds() - into);
-                    segs.add(new double[] {ph.peakLoadBetween(into, into + span), ph.loadNoise(), ph.memoryBoundness(), span});
-                    left -= span;
-                    phase = (phase + 1) % app.phases().size();
-                    into = 0;
-                }
-                long chosen = table[table.length - 1];
-                for (long f : table) {
-                    double lost = 0;
-                    double work = 0;
-                    for (double[] sg : segs) {
-                        double w = Math.min(sg[0], 1) * sg[3];
-                        lost += w * Physics.expectedSlowdown(sg[0], sg[1], sg[2], (double) f / node.spec().maxKhz());
-                        work += w;
-                    }
-                    if (work <= 0 || lost / work <= budget + 1e-12) {
-                        chosen = f;
-                        break;
-                    }
-                }
-                out.add(new PolicyDecision(p.id(), -1, "lookahead", chosen, new float[0], Double.NaN));
-            }
-            return out;
         }
     }
 }

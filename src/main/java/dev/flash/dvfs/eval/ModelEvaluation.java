@@ -71,7 +71,7 @@ public final class ModelEvaluation {
             contexts.put(GUARDED_AGENT, c);
         }
         if (!dropped.isEmpty()) {
-            OperatorEvaluation.referenceAgents().forEach(agents::putIfAbsent);
+            OperatorEvaluation.referenceAgents(seconds).forEach(agents::putIfAbsent);
             agents.replaceAll((name, agent) -> n -> {
                 n.dropSignals(dropped, DROPPED_REASON);
                 return agent.create(n);
@@ -116,6 +116,12 @@ public final class ModelEvaluation {
             j.addProperty("apps_within_budget", report.appsWithinBudget(r.agent()));
             j.addProperty("apps_ahead_of_every_governor", report.appsAheadOfEveryGovernor(r.agent()));
             Json.put(j, "in_budget_share_of_oracle_saving", report.inBudgetShareOfOracleSaving(r.agent()));
+            // The same share against the upper reference and against the oracle used before
+            // 2026-12-07 (which broke the budget itself on short-phase sets).
+            Json.put(j, "in_budget_share_of_optimal_oracle_saving",
+                    report.inBudgetShareOf(r.agent(), OperatorEvaluation.OPTIMAL_ORACLE));
+            Json.put(j, "in_budget_share_of_phase_oracle_saving",
+                    report.inBudgetShareOf(r.agent(), OperatorEvaluation.PHASE_ORACLE));
         }
         Json.put(j, "share_of_oracle_saving", r.shareOfOracleSaving());
         j.addProperty("fallback_ticks", r.fallbackTicks());

@@ -13,6 +13,7 @@ import dev.flash.sim.AppSpec;
 import dev.flash.sim.IntervalTruth;
 import dev.flash.sim.NodeSpec;
 import dev.flash.sim.SimulatedNode;
+import dev.flash.sim.governors.OptimalOraclePolicy;
 import dev.flash.sim.governors.Governor;
 import dev.flash.sim.governors.OraclePolicy;
 import dev.flash.telemetry.PolicySample;
@@ -52,14 +53,36 @@ public final class OperatorEvaluation {
         FrequencyPolicy create(SimulatedNode node);
     }
 
-    /** The reference points, in report order: the governors, the daemon's fallback, the oracle. */
+    /** Report name of the project's oracle, the reference of {@link Report#inBudgetShareOfOracleSaving}. */
+    public static final String ORACLE = OraclePolicy.NAME;
+    /** Report name of the budget-optimal clairvoyant plan, the upper reference. */
+    public static final String OPTIMAL_ORACLE = OptimalOraclePolicy.NAME;
+    /** Report name of the current-phase oracle used before 2026-12-07. */
+    public static final String PHASE_ORACLE = OraclePolicy.CURRENT_PHASE_NAME;
+
+    /**
+     * The reference points that need no run length, in report order: the governors, the daemon's
+     * fallback, the oracle (per second, seeing the whole coming second) and the current-phase
+     * oracle used before 2026-12-07.
+     */
     public static Map<String, Agent> referenceAgents() {
         Map<String, Agent> m = new LinkedHashMap<>();
         for (String g : Governor.NAMES) {
             m.put(g, node -> Governor.byName(g));
         }
         m.put("fallback", node -> new FallbackController());
-        m.put("oracle", node -> new OraclePolicy(node, SLOWDOWN_BUDGET));
+        m.put(ORACLE, node -> new OraclePolicy(node, SLOWDOWN_BUDGET));
+        m.put(PHASE_ORACLE, node -> OraclePolicy.currentPhase(node, SLOWDOWN_BUDGET));
+        return m;
+    }
+
+    /**
+     * {@link #referenceAgents()} and the budget-optimal clairvoyant plan of runs of
+     * {@code seconds} ({@link OptimalOraclePolicy}): every reference an evaluation reports.
+     */
+    public static Map<String, Agent> referenceAgents(double seconds) {
+        Map<String, Agent> m = referenceAgents();
+        m.put(OPTIMAL_ORACLE, node -> new OptimalOraclePolicy(node, SLOWDOWN_BUDGET, seconds, TICK_SECONDS));
         return m;
     }
 
@@ -253,12 +276,23 @@ public final class OperatorEvaluation {
 
         /**
          * The operator figure of the yardsticks ({@link dev.flash.meta.yardstick.OracleShare}): per
-         * application {@code agent}'s saving over the oracle's, capped at 1, 0 where it broke the
-         * budget; the mean over applications. Running slower cannot raise it.
+         * application {@code agent}'s saving over the oracle's ({@link #ORACLE}), capped at 1, 0
+         * where it broke the budget; the mean over applications. Running slower cannot raise it.
          */
         public double inBudgetShareOfOracleSaving(String agent) {
+            return inBudgetShareOf(agent, ORACLE);
+        }
+
+        /**
+         * {@link #inBudgetShareOfOracleSaving} against another reference's saving (e.g.
+         * {@link #OPTIMAL_ORACLE}); NaN when the report did not run {@code reference}.
+         */
+        public double inBudgetShareOf(String agent, String referenceAgent) {
+            if (!agents.contains(referenceAgent)) {
+                return Double.NaN;
+            }
             List<Row> mine = perApp(agent);
-            List<Row> oracle = perApp("oracle");
+            List<Row> oracle = perApp(referenceAgent);
             double[] saving = new double[mine.size()];
             double[] reference = new double[mine.size()];
             boolean[] held = new boolean[mine.size()];
@@ -306,7 +340,7 @@ public final class OperatorEvaluation {
     }
 
     /**
-     * Runs every agent (the given ones first, then {@link #referenceAgents()}) on every
+     * Runs every agent (the given ones first, then {@link #referenceAgents(double)}) on every
      * application for {@code seconds} each and compares each with the performance governor.
      *
      * @param contextLayouts the context each agent reads, by agent name (absent: none)
@@ -327,7 +361,7 @@ public final class OperatorEvaluation {
             throw new IllegalArgumentException("no applications to evaluate on");
         }
         Map<String, Agent> all = new LinkedHashMap<>(agents);
-        referenceAgents().forEach(all::putIfAbsent);
+        referenceAgents(seconds).forEach(all::putIfAbsent);
         Map<String, List<RunStats>> runs = new LinkedHashMap<>();
         for (Map.Entry<String, Agent> e : all.entrySet()) {
             List<RunStats> list = new ArrayList<>();
@@ -342,7 +376,7 @@ public final class OperatorEvaluation {
             runs.put(e.getKey(), list);
         }
         List<RunStats> perf = runs.get("performance");
-        List<RunStats> oracle = runs.get("oracle");
+        List<RunStats> oracle = runs.get(ORACLE);
         List<Row> perApp = new ArrayList<>();
         List<Row> overall = new ArrayList<>();
         RunStats perfAll = total(perf);

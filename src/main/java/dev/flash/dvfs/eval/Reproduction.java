@@ -297,7 +297,7 @@ public final class Reproduction {
         Path baseModel = modelDir.resolve("transfer-pretrained-dvfs.onnx");
         OnnxExport.write(flash, DvfsTrainer.metadata(flashSettings, ctxReward, provenance), flashModel);
         OnnxExport.write(base, DvfsTrainer.metadata(baseSettings, ctxReward, provenance), baseModel);
-        progress.phase("operator view", heldOut.size() * (OperatorEvaluation.referenceAgents().size() + 3));
+        progress.phase("operator view", heldOut.size() * (OperatorEvaluation.referenceAgents(1).size() + 3));
         try (OnnxDvfsPolicy fp = OnnxDvfsPolicy.load(flashModel);
              OnnxDvfsPolicy bp = OnnxDvfsPolicy.load(baseModel)) {
             Map<String, OperatorEvaluation.Agent> agents = new LinkedHashMap<>();

@@ -495,6 +495,23 @@ public final class YardstickReproduction {
         Json.put(o, "energy_saving_vs_performance_guard", op.overall(guarded).energySaving());
         Json.put(o, "slowdown_vs_performance_guard", op.overall(guarded).slowdown());
         Json.put(o, "in_budget_share_of_oracle_saving_guard", op.inBudgetShareOfOracleSaving(guarded));
+        // The same shares against the upper reference (the budget-optimal clairvoyant plan) and
+        // against the current-phase oracle used before 2026-12-07; the oracles' own rows beside.
+        for (String[] ref : new String[][] {{OperatorEvaluation.OPTIMAL_ORACLE, "optimal_oracle"},
+                {OperatorEvaluation.PHASE_ORACLE, "phase_oracle"}}) {
+            Json.put(o, "in_budget_share_of_" + ref[1] + "_saving", op.inBudgetShareOf("flash", ref[0]));
+            Json.put(o, "in_budget_share_of_" + ref[1] + "_saving_guard", op.inBudgetShareOf(guarded, ref[0]));
+        }
+        JsonObject oracles = new JsonObject();
+        for (String ref : List.of(OperatorEvaluation.ORACLE, OperatorEvaluation.OPTIMAL_ORACLE,
+                OperatorEvaluation.PHASE_ORACLE)) {
+            JsonObject x = new JsonObject();
+            x.addProperty("apps_within_budget_count", op.appsWithinBudget(ref));
+            Json.put(x, "energy_saving_vs_performance", op.overall(ref).energySaving());
+            Json.put(x, "slowdown_vs_performance", op.overall(ref).slowdown());
+            oracles.add(ref, x);
+        }
+        o.add("oracles", oracles);
         for (String c : r.yardstick().contestants()) {
             Json.put(o, "reward_gap_" + c + "_vs_budget_oracle",
                     r.gapTo(HiddenStateReferences.BUDGET_ORACLE, c).mean());

@@ -7,6 +7,12 @@ package dev.flash.meta.yardstick;
  * cannot raise it by running slower (over budget scores 0), and a do-nothing policy (saving 0)
  * scores 0. Where the reference saves nothing, an agent in budget has nothing to earn: that
  * application counts 1 when the agent loses nothing (saving &gt;= 0) and 0 otherwise.
+ *
+ * <p>The reference must keep the budget itself: a reference that saves by breaking it credits
+ * savings no in-budget policy can reach and makes the share look low for the wrong reason (the
+ * DVFS current-phase oracle did, until 2026-12-07). Case III reports the share against the
+ * per-second oracle ({@code oracle}) and against the budget-optimal plan
+ * ({@code oracle-optimal}, the upper reference).
  */
 public final class OracleShare {
     private OracleShare() {
