@@ -108,6 +108,11 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
                     + "(iterations x services x rollout steps). Part of the experts' cache key")
     Long expertSteps;
 
+    @Option(names = "--test-services", paramLabel = "N",
+            description = "Measure only the first N held-out services (default: 20, --quick 6): the same services, "
+                    + "experts and cache entries as the full list's first N")
+    Integer testServices;
+
     @Option(names = "--context-length", paramLabel = "C",
             description = "Rows of FLASH's context (the last C transitions) and of the history baseline's stacked "
                     + "history, trained here (default: 8, as `flash train autoscale`); not with --model")
@@ -169,6 +174,10 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         }
         if (iterations != null && iterations < 1) {
             err.println("flash reproduce autoscale: --iterations must be >= 1, got " + iterations);
+            return ExitCodes.USAGE;
+        }
+        if (testServices != null && testServices < 1) {
+            err.println("flash reproduce autoscale: --test-services must be >= 1, got " + testServices);
             return ExitCodes.USAGE;
         }
         if (expertSteps != null && expertSteps < 1) {
@@ -245,6 +254,9 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         }
         if (expertSteps != null) {
             plan = plan.withExpertSteps(expertSteps);
+        }
+        if (testServices != null) {
+            plan = plan.withTestServices(testServices);
         }
         Path staging = null;
         try {

@@ -155,6 +155,18 @@ public final class AutoscaleReproduction {
         }
 
         /**
+         * The same plan measured on the first {@code n} held-out services only (the same services,
+         * experts and contestants as the full list's first {@code n}: a cut, for when time is short).
+         */
+        public Plan withTestServices(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("test services must be >= 1, got " + n);
+            }
+            return new Plan(label, settings, n, onlineEpisodes, evalEpisodes,
+                    operatorSteps, sweepApps, grid, expertEnvs, expertMinSteps);
+        }
+
+        /**
          * The same plan with the experts' minimum set to {@code steps} explicitly (the plateau rule
          * still raises it to {@link PlateauRule#BUDGET_MULTIPLE} x the online budget): for experts
          * longer than the contestants' pre-training, or, knowingly, shorter. Call after

@@ -53,6 +53,17 @@ class AutoscaleReproductionPlanTest {
     }
 
     @Test
+    void fewerTestServicesKeepEverythingElse() {
+        AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.full(7).withIterations(1500);
+        AutoscaleReproduction.Plan cut = full.withTestServices(12);
+        assertEquals(12, cut.testServices());
+        assertEquals(full.expertPlateau(), cut.expertPlateau());
+        assertEquals(full.settings(), cut.settings());
+        assertEquals(full.budget(), cut.budget());
+        assertThrows(IllegalArgumentException.class, () -> full.withTestServices(0));
+    }
+
+    @Test
     void aLongerContextKeepsTheExperts() {
         AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.quick(7);
         AutoscaleReproduction.Plan wide = full.withContextLength(32);
