@@ -124,6 +124,25 @@ def main():
     sd = math.sqrt(sum((x - m) ** 2 for x in d) / (len(d) - 1)) if len(d) > 1 else float("nan")
     print(f"new expert - run's expert: {m:+.4f}/step (SE {sd / math.sqrt(len(d)):.4f}), higher on "
           f"{sum(1 for x in d if x > 0)}/{len(d)}")
+    # How steady is each expert? Its level is the mean of its curve's last quarter; constant-rate PPO makes the
+    # greedy policy jitter from one evaluation to the next. The best evaluated point is picked on the same
+    # episodes it is scored on (errs high): a diagnostic bound, not a reference.
+    print("expert curves: last-quarter sd of the evaluated points; best point; starts above the best point")
+    sds, above_best = [], {c: 0 for c in ("flash", "transfer", "history")}
+    for r in out["per_app"]:
+        c = experts[r["app"]]["curve"]
+        last = [x for s, x in zip(c["steps"], c["reward"]) if s >= 0.75 * c["steps"][-1]]
+        m = sum(last) / len(last)
+        sd = math.sqrt(sum((x - m) ** 2 for x in last) / (len(last) - 1)) if len(last) > 1 else float("nan")
+        sds.append(sd)
+        best = max(c["reward"][1:])
+        reached = next(s for s, x in zip(c["steps"], c["reward"]) if s > 0 and x >= m - TOLERANCE * abs(m))
+        for k in above_best:
+            above_best[k] += r["start_reward_per_step_" + k] > best
+        print(f"  {r['app']:10s} level {m:+.4f} sd {sd:.4f} ({len(last)} points)  best {best:+.4f}  first within 5% "
+              f"of its level at {reached} steps")
+    print(f"  mean last-quarter sd {sum(sds) / len(sds):.4f}/step; starting above the expert's BEST point: "
+          + ", ".join(f"{k} {v}/{len(sds)}" for k, v in above_best.items()))
     if len(args) > 2:
         json.dump(out, open(args[2], "w"), indent=1)
         print("wrote", args[2])
