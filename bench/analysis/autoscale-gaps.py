@@ -39,6 +39,12 @@ for arg in sys.argv[1:]:
           f"{j['total_seconds']:.0f} s wall, {j['cpu_seconds']:.0f} s CPU; load {mach.get('load_average_start', float('nan')):.1f}"
           f" -> {mach.get('load_average_end', float('nan')):.1f}; experts built {j['experts']['built']}, cached "
           f"{j['experts']['from_cache']}")
+    steps = sorted(a["expert_steps"] for a in pa)
+    conv = sum(1 for a in pa if a.get("expert_converged"))
+    retried = sum(1 for a in pa if a.get("expert_attempts", 1) > 1)
+    print(f"  experts: min steps {p.get('expert_min_steps', 'n/a')}, contestants' pre-training "
+          f"{p.get('contestant_pretraining_steps', 'n/a')}; trained {steps[0]}..{steps[len(steps) // 2]}..{steps[-1]} "
+          f"steps (min..median..max); plateau reached on {conv}/{len(pa)}, retried {retried}")
     tails = j.get("training_reward_per_step_last_tenth")
     if tails:
         print("  training reward/step, last tenth: " + ", ".join(f"{k} {v:.4f}" if v is not None else f"{k} n/a"
@@ -58,6 +64,14 @@ for arg in sys.argv[1:]:
     print(f"  untrained policy gap {100*j['reward_gap_untrained']:.1f}%; expert mean "
           f"{mean_sd([a['expert_reward_per_step'] for a in pa])[0]:+.4f}/step; cost ratio transfer/FLASH "
           f"{j['adaptation_cost_ratio']:.2f}x")
+    budget = j["definitions"]["online_budget_steps"]
+    for other in [c for c in ["transfer", "history"] if c in C]:
+        # paired cost difference per service; a censored cost counts at the budget (a lower bound)
+        d = [a[f"adaptation_cost_{other}_steps"] - a["adaptation_cost_flash_steps"] for a in pa]
+        m, sd = mean_sd(d)
+        both = sum(1 for a in pa if a[f"censored_{other}"] and a["censored_flash"])
+        print(f"  cost {other} - FLASH {m:+7.1f} steps (SE {sd / math.sqrt(len(d)):5.1f}); FLASH cheaper on "
+              f"{sum(1 for x in d if x > 0)}, dearer on {sum(1 for x in d if x < 0)}; both censored at {budget} on {both}")
     for other in [c for c in ["transfer", "history", "ppo", "flash-no-context"] if c in C]:
         d = [x - y for x, y in zip(gaps["flash"], gaps[other])]
         m, sd = mean_sd(d)

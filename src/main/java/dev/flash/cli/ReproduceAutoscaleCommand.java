@@ -51,7 +51,9 @@ import picocli.CommandLine.Option;
             "  3. per held-out service: the converged expert (PPO from scratch on that service",
             "     alone until its evaluated reward gains < 1%% over the last quarter, after at",
             "     least 10x the online budget and as many steps as the contestants' own",
-            "     pre-training (144,000); cached by simulator version, service and config),",
+            "     pre-training (144,000 at 150 iterations, 1,440,000 at 1500; or",
+            "     --expert-steps); cached by simulator version, service and config, the",
+            "     minimum included),",
             "     then FLASH (encoder frozen, base learner online), FLASH frozen, transfer",
             "     learning, the history baseline, PPO without context (nothing learns) and",
             "     FLASH's network with an empty context (flash-no-context: the context's worth",
@@ -82,6 +84,8 @@ import picocli.CommandLine.Option;
             "  flash reproduce autoscale --quick --trace nasa.txt.bz2 --interval 1 --steps 1440",
             "  flash reproduce autoscale --rebuild-experts --json   (retrain every expert, report its time)",
             "  flash reproduce autoscale --iterations 600 --experts /tmp/experts --json",
+            "      (experts of at least 576,000 steps: 600 iterations x 16 services x 60)",
+            "  flash reproduce autoscale --quick --expert-steps 500000 --json",
             "", ExitCodes.HELP})
 public final class ReproduceAutoscaleCommand implements Callable<Integer> {
 
@@ -94,9 +98,20 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
 
     @Option(names = "--iterations", paramLabel = "N",
             description = "PPO iterations of every network trained here: FLASH (without --model), the transfer "
-                    + "base and the history baseline alike (default: 150, as `flash train autoscale`); the "
-                    + "experts are unchanged (same cache)")
+                    + "base and the history baseline alike (default: 150, as `flash train autoscale`); each "
+                    + "expert then trains at least as many steps as this pre-training (its own cache entries)")
     Integer iterations;
+
+    @Option(names = "--expert-steps", paramLabel = "N",
+            description = "Each expert trains at least N steps before its plateau rule may stop it (and at least "
+                    + "10x the online budget; at most 4x its minimum). Default: the contestants' pre-training "
+                    + "(iterations x services x rollout steps). Part of the experts' cache key")
+    Long expertSteps;
+
+    @Option(names = "--test-services", paramLabel = "N",
+            description = "Measure only the first N held-out services (default: 20, --quick 6): the same services, "
+                    + "experts and cache entries as the full list's first N")
+    Integer testServices;
 
     @Option(names = "--context-length", paramLabel = "C",
             description = "Rows of FLASH's context (the last C transitions) and of the history baseline's stacked "
@@ -159,6 +174,14 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         }
         if (iterations != null && iterations < 1) {
             err.println("flash reproduce autoscale: --iterations must be >= 1, got " + iterations);
+            return ExitCodes.USAGE;
+        }
+        if (testServices != null && testServices < 1) {
+            err.println("flash reproduce autoscale: --test-services must be >= 1, got " + testServices);
+            return ExitCodes.USAGE;
+        }
+        if (expertSteps != null && expertSteps < 1) {
+            err.println("flash reproduce autoscale: --expert-steps must be >= 1, got " + expertSteps);
             return ExitCodes.USAGE;
         }
         if (contextLength != null && (contextLength < 1 || contextLength > 256 || model != null)) {
@@ -228,6 +251,12 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         }
         if (contextLength != null) {
             plan = plan.withContextLength(contextLength);
+        }
+        if (expertSteps != null) {
+            plan = plan.withExpertSteps(expertSteps);
+        }
+        if (testServices != null) {
+            plan = plan.withTestServices(testServices);
         }
         Path staging = null;
         try {
@@ -333,7 +362,9 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         plan.addProperty("baseline_train_iterations", r.plan().settings().iterations());
         plan.addProperty("test_services", y.apps().size());
         plan.addProperty("online_episodes", r.plan().onlineEpisodes());
-        plan.addProperty("expert_min_steps", Math.max(10 * y.budget().onlineSteps(), r.plan().expertMinSteps()));
+        plan.addProperty("expert_min_steps", r.plan().expertPlateau().minSteps());
+        plan.addProperty("expert_max_steps", r.plan().expertPlateau().maxSteps());
+        plan.addProperty("contestant_pretraining_steps", r.plan().contestantPretrainingSteps());
         plan.addProperty("eval_episodes", r.plan().evalEpisodes());
         plan.addProperty("operator_steps", r.plan().operatorSteps());
         o.add("plan", plan);
@@ -355,17 +386,19 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
                 + "%.0f s wall, %.0f s CPU, load average %.1f at the start%n", r.plan().label(), r.flashSource(),
                 y.apps().size(), y.budget().onlineSteps(), r.plan().onlineEpisodes(), y.budget().evalEpisodes(),
                 r.totalSeconds(), r.cpuSeconds(), load));
-        sb.append(String.format(Locale.ROOT, "experts: %d trained (%.0f s), %d from the cache; plateau reached on "
-                + "%d/%d; online rule chosen on %d training services: learning rate %s%n%n", r.expertsBuilt(),
-                r.expertSeconds(), r.expertsCached(), y.expertsConverged(), y.apps().size(), r.sweep().trainApps(),
-                r.sweep().chosen().label()));
-        TextTable t = new TextTable("contestant", "reward gap (mean, sd)", "adaptation cost, steps", "censored");
+        sb.append(String.format(Locale.ROOT, "experts: %d trained (%.0f s), %d from the cache; at least %d steps "
+                + "each (contestants' pre-training %d); plateau reached on %d/%d; online rule chosen on %d training "
+                + "services: learning rate %s%n%n", r.expertsBuilt(), r.expertSeconds(), r.expertsCached(),
+                r.plan().expertPlateau().minSteps(), r.plan().contestantPretrainingSteps(), y.expertsConverged(),
+                y.apps().size(), r.sweep().trainApps(), r.sweep().chosen().label()));
+        TextTable t = new TextTable("contestant", "reward gap (mean, sd)", "adaptation cost, steps", "censored",
+                "starts above expert");
         for (String c : y.contestants()) {
             Spread g = y.gap(c);
             AdaptationCost.Summary s = y.cost(c);
             t.row(c, EvaluateCommand.pct(g.mean()) + " (" + EvaluateCommand.pct(g.std()) + ")",
                     String.format(Locale.ROOT, "%s%.0f", s.censored() > 0 ? ">= " : "", s.meanSteps()),
-                    s.censored() + "/" + s.apps());
+                    s.censored() + "/" + s.apps(), y.aboveExpertAtStart(c) + "/" + y.measured().size());
         }
         sb.append(t);
         sb.append(String.format(Locale.ROOT, "paper: gap FLASH %s, transfer %s, cost ratio %.1fx. Ours: cost ratio "
@@ -412,7 +445,10 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             new Color(150, 90, 0), new Color(120, 120, 120), new Color(160, 60, 180)};
         int i = 0;
         for (String c : y.contestants()) {
-            p.add(ReproduceCommand.series(c, colors[i++ % colors.length],
+            // where a contestant starts above its expert, the expert is no ceiling for it: said in the legend
+            String label = String.format(Locale.ROOT, "%s (above expert at start: %d/%d)", c, y.aboveExpertAtStart(c),
+                    y.measured().size());
+            p.add(ReproduceCommand.series(label, colors[i++ % colors.length],
                     y.apps().stream().map(a -> a.curves().get(c)).toList(), y.budget().episodeSteps()));
         }
         double expert = y.apps().stream().mapToDouble(a -> a.expert().rewardPerStep()).average().orElse(0);

@@ -137,6 +137,8 @@ class AutoscaleCommandsTest {
                     "--trace", trace.toString(), "--out", dir.resolve("r").toString()));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
                     "--model", dir.resolve("missing.onnx").toString(), "--out", dir.resolve("r").toString()));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
+                    "--expert-steps", "0", "--out", dir.resolve("r").toString()));
             // an unknown guard, or a budget ratio without the budget, before anything is trained
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale", "--guard", "hope"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",

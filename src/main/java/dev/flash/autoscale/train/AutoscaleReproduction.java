@@ -138,16 +138,59 @@ public final class AutoscaleReproduction {
 
         /**
          * The same plan with every network trained here (FLASH, the transfer base, the history
-         * baseline) trained for {@code n} iterations. The experts keep their minimum: they are the
-         * fixed reference of the gaps, so runs of different lengths are measured against the same
-         * (cached) experts, and each expert still trains until the plateau rule stops it.
+         * baseline) trained for {@code n} iterations. The experts' minimum rises to the new
+         * pre-training's steps when that is longer (never falls): an expert that saw fewer steps of
+         * its one service than the contestants saw across the training services is beaten by them
+         * at once and is no ceiling. The minimum is part of the experts' cache key (through the
+         * plateau rule), so experts of a shorter minimum are never read for a longer run; runs up
+         * to the default length share the default's experts.
          */
         public Plan withIterations(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("iterations must be >= 1, got " + n);
             }
-            return new Plan(label, settings.withIterations(n), testServices, onlineEpisodes, evalEpisodes,
+            AutoscaleTrainer.Settings longer = settings.withIterations(n);
+            return new Plan(label, longer, testServices, onlineEpisodes, evalEpisodes,
+                    operatorSteps, sweepApps, grid, expertEnvs, Math.max(expertMinSteps, pretrainingSteps(longer)));
+        }
+
+        /**
+         * The same plan measured on the first {@code n} held-out services only (the same services,
+         * experts and contestants as the full list's first {@code n}: a cut, for when time is short).
+         */
+        public Plan withTestServices(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("test services must be >= 1, got " + n);
+            }
+            return new Plan(label, settings, n, onlineEpisodes, evalEpisodes,
                     operatorSteps, sweepApps, grid, expertEnvs, expertMinSteps);
+        }
+
+        /**
+         * The same plan with the experts' minimum set to {@code steps} explicitly (the plateau rule
+         * still raises it to {@link PlateauRule#BUDGET_MULTIPLE} x the online budget): for experts
+         * longer than the contestants' pre-training, or, knowingly, shorter. Call after
+         * {@link #withIterations}, which would raise it again.
+         */
+        public Plan withExpertSteps(long steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("expert steps must be >= 1, got " + steps);
+            }
+            return new Plan(label, settings, testServices, onlineEpisodes, evalEpisodes,
+                    operatorSteps, sweepApps, grid, expertEnvs, steps);
+        }
+
+        /**
+         * The plateau rule of this plan's experts: at least {@link #expertMinSteps} and 10x the online
+         * budget, the larger; part of the experts' cache key.
+         */
+        public PlateauRule expertPlateau() {
+            return PlateauRule.forBudget(budget().onlineSteps(), expertMinSteps);
+        }
+
+        /** Steps of the longest pre-training of a contestant trained here (all train alike). */
+        public long contestantPretrainingSteps() {
+            return pretrainingSteps(settings);
         }
 
         /** Environment steps of one training run of {@code s}: iterations x services x rollout. */
@@ -298,7 +341,7 @@ public final class AutoscaleReproduction {
             // 3. Experts, then every contestant on every held-out service.
             NetworkConfig expertNet = baseSettings.network();
             PpoConfig expertPpo = plan.expertPpo();
-            PlateauRule plateau = PlateauRule.forBudget(budget.onlineSteps(), plan.expertMinSteps());
+            PlateauRule plateau = plan.expertPlateau();
             String config = String.join("|", expertNet.toString(), expertPpo.withSeed(0).toString(),
                     plateau.toString(), "episode=" + plan.episodeSteps(), "eval=" + budget.evalEpisodes(),
                     "seed=" + plan.seed());

@@ -233,6 +233,18 @@ public final class Yardstick {
                     a.expert().rewardPerStep())).count();
         }
 
+        /**
+         * Applications where {@code contestant} starts above the expert (a negative gap): there the
+         * expert is no ceiling for it, its gap is flattered and its cost is 0 by construction. Many
+         * of these mean the experts trained too little against the contestants' pre-training.
+         */
+        public long aboveExpertAtStart(String contestant) {
+            return measured().stream().filter(a -> {
+                Double g = a.gaps().get(contestant);
+                return g != null && g < 0;
+            }).count();
+        }
+
         /** Experts that needed a retry (a remedy) to beat doing nothing, or failed after every remedy. */
         public long expertsRetried() {
             return apps.stream().filter(a -> a.expert().attempts() > 1).count();
@@ -255,6 +267,7 @@ public final class Yardstick {
                 put(o, "adaptation_cost_" + c + "_steps", s.meanSteps());
                 put(o, "adaptation_cost_" + c + "_steps_uncensored", s.meanUncensored());
                 o.addProperty("censored_" + c, s.censored());
+                o.addProperty("above_expert_at_start_" + c, aboveExpertAtStart(c));
             }
             o.addProperty("apps", apps.size());
             // gaps and costs are over the apps whose expert beat doing nothing; the others apart

@@ -1,28 +1,66 @@
 package dev.flash.autoscale.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * Training the contestants longer (or with a longer context) must not move the reference: the
- * experts' minimum and their PPO settings (part of the expert cache key) stay those of the
- * default plan, so runs of different lengths are measured against the same cached experts.
+ * The experts must stay a ceiling: an expert trains at least as many steps as the longest
+ * contestant's pre-training (and 10x the online budget), so training the contestants longer
+ * raises the experts' minimum, and with it their cache key. A longer context does not move them.
  */
 class AutoscaleReproductionPlanTest {
 
     @Test
-    void moreIterationsTrainEveryContestantLongerAndKeepTheExperts() {
+    void moreIterationsTrainEveryContestantLongerAndTheExpertsAtLeastAsLong() {
         AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.full(7);
         AutoscaleReproduction.Plan longer = full.withIterations(1500);
         assertEquals(1500, longer.settings().iterations());
         assertEquals(full.settings().withIterations(1500), longer.settings(), "only the iterations change");
-        assertEquals(full.expertMinSteps(), longer.expertMinSteps());
-        assertEquals(full.expertPpo().toString(), longer.expertPpo().toString(), "the expert cache key");
+        long pretraining = 1500L * full.settings().numEnvs() * full.settings().rolloutSteps();
+        assertEquals(pretraining, longer.contestantPretrainingSteps());
+        assertEquals(10 * full.contestantPretrainingSteps(), longer.contestantPretrainingSteps());
+        assertEquals(pretraining, longer.expertMinSteps());
+        assertEquals(pretraining, longer.expertPlateau().minSteps());
+        assertEquals(4 * pretraining, longer.expertPlateau().maxSteps());
+        assertTrue(longer.expertPlateau().minSteps() >= 10 * longer.budget().onlineSteps());
+        assertNotEquals(full.expertPlateau().toString(), longer.expertPlateau().toString(),
+                "the plateau rule is part of the expert cache key: a 150-iteration expert is not read at 1500");
+        assertEquals(full.expertPpo().toString(), longer.expertPpo().toString(), "the expert's PPO is unchanged");
         assertEquals(full.online().learningRate(), longer.online().learningRate(), 0);
         assertEquals(full.budget(), longer.budget());
         assertThrows(IllegalArgumentException.class, () -> full.withIterations(0));
+    }
+
+    @Test
+    void fewerIterationsKeepTheDefaultExperts() {
+        AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.full(7);
+        AutoscaleReproduction.Plan shorter = full.withIterations(50);
+        assertEquals(full.expertMinSteps(), shorter.expertMinSteps(), "the minimum never falls below the default's");
+        assertEquals(full.expertPlateau(), shorter.expertPlateau(), "same cache entries as the default run");
+    }
+
+    @Test
+    void explicitExpertStepsSetTheMinimumButNotBelowTenOnlineBudgets() {
+        AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.full(7).withIterations(1500);
+        assertEquals(3_000_000L, full.withExpertSteps(3_000_000L).expertPlateau().minSteps());
+        long floor = 10 * full.budget().onlineSteps();
+        assertEquals(floor, full.withExpertSteps(1).expertPlateau().minSteps(), "10x the online budget at least");
+        assertThrows(IllegalArgumentException.class, () -> full.withExpertSteps(0));
+    }
+
+    @Test
+    void fewerTestServicesKeepEverythingElse() {
+        AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.full(7).withIterations(1500);
+        AutoscaleReproduction.Plan cut = full.withTestServices(12);
+        assertEquals(12, cut.testServices());
+        assertEquals(full.expertPlateau(), cut.expertPlateau());
+        assertEquals(full.settings(), cut.settings());
+        assertEquals(full.budget(), cut.budget());
+        assertThrows(IllegalArgumentException.class, () -> full.withTestServices(0));
     }
 
     @Test

@@ -193,4 +193,30 @@ class ConvergedExpertTest {
         assertTrue(rowB.get("expert_failed").getAsBoolean());
         assertTrue(rowB.get("adaptation_cost_flash_steps").isJsonNull());
     }
+
+    @Test
+    void contestantsStartingAboveTheirExpertAreCountedPerContestant() {
+        Budget budget = new Budget(64, 32, 32, 2);
+        EvaluatedCurve curve = EvaluatedCurve.of(budget.points(), new double[] {0.3, 0.3, 0.3});
+        ConvergedExpert.Expert expert = new ConvergedExpert.Expert(0.2, true, 640, 0, curve, 0.0, 1, false);
+        ConvergedExpert.Expert failed = new ConvergedExpert.Expert(0, false, 640, 0,
+                EvaluatedCurve.of(new long[] {0, 640}, new double[2]), 0, 3, true);
+        Map<String, EvaluatedCurve> curves = Map.of("flash", curve, "transfer", curve);
+        Map<String, Double> starts = Map.of("flash", 0.3, "transfer", 0.1);
+        Map<String, AdaptationCost> costs = Map.of("flash", AdaptationCost.of(curve, 0.2, 0),
+                "transfer", AdaptationCost.of(curve, 0.2, 0));
+        // flash starts above the expert (gap -0.5), transfer below (+0.5)
+        Yardstick.AppResult a = new Yardstick.AppResult("a", expert, curves, starts,
+                Map.of("flash", -0.5, "transfer", 0.5), costs);
+        // a failed expert's app is no reference: not counted, whatever its gaps say
+        Yardstick.AppResult b = new Yardstick.AppResult("b", failed, curves, starts,
+                Map.of("flash", -1.0, "transfer", -1.0), Map.of());
+        Yardstick.Report r = new Yardstick.Report(budget, List.of("flash", "transfer"),
+                Map.of("flash", 32L, "transfer", 0L), List.of(a, b));
+        assertEquals(1, r.aboveExpertAtStart("flash"));
+        assertEquals(0, r.aboveExpertAtStart("transfer"));
+        JsonObject json = r.toJson();
+        assertEquals(1, json.get("above_expert_at_start_flash").getAsInt());
+        assertEquals(0, json.get("above_expert_at_start_transfer").getAsInt());
+    }
 }
