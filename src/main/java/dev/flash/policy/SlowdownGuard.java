@@ -65,15 +65,27 @@ public final class SlowdownGuard implements FrequencyPolicy {
      */
     public static final int JUMP_WINDOW_TICKS = 120;
     /**
-     * How much of the budget the expected loss of jumps may take, in budgets: the guard keeps
-     * the clock high enough that (jump rate x loss if the next tick saturates) stays within
-     * this many budgets of the window's mean work per tick. 1: the jumps' expected loss may
-     * take the whole budget and no more, because the ticks between jumps cannot make up for
-     * them (a quiet tick loses nothing at any clock, so it has nothing to give back). It was 2
-     * until 2026-12-07 ("the ticks after a jump make up for it"), which let an application of
-     * bursts after quiet seconds spend two budgets (docs/log/2026-12-07-dvfs-guard-4.md).
+     * How much of the budget the expected loss of jumps may take, in budgets, where the run
+     * queue is trusted: the guard keeps the clock high enough that (jump rate x loss if the next
+     * tick saturates) stays within this many budgets of the window's mean work per tick. Less
+     * than 1 because the account may already have planned to spend the whole budget on the
+     * ticks around the jumps (the tick after a request starts, the tick after a burst), and the
+     * ticks between jumps cannot make up for them (a quiet tick loses nothing at any clock): with
+     * 1, applications whose work is all in short requests spent the budget twice and ended 5.1-5.6%
+     * slow. 2 until the morning of 2026-12-07, 1 until its afternoon; 0.5, 0.75 and 1 tried on
+     * foreign-apps-4 (2, 1 and 2-3 applications over budget) and the default held-out set
+     * (share of the oracle's saving 72.4%, 74.2%, 75.2%; docs/log/2026-12-07-dvfs-guard-5.md).
      */
-    public static final double JUMP_RESERVE = 1;
+    public static final double JUMP_RESERVE = 0.75;
+    /**
+     * {@link #JUMP_RESERVE} while the run queue is not trusted (one thread per CPU, no
+     * schedstat, or not yet seen to report a wait): half the budget. There a jump's loss is only
+     * bounded (the far-rise share of the tick at the CPU-bound loss), not measured, and the account
+     * learns of it a tick late and may already have planned to spend the whole budget on the
+     * ticks around it. 0.5, 0.75 and 1 tried on foreign-apps-3/-4 with one thread per CPU (1-2,
+     * 3-4 and 4-5 applications over budget; docs/log/2026-12-07-dvfs-guard-5.md).
+     */
+    public static final double JUMP_RESERVE_BLIND_QUEUE = 0.5;
     /** Window of the demand's mean, ticks (see {@link Track#servedDemand}). */
     public static final int MEAN_TICKS = 10;
 
@@ -215,9 +227,10 @@ public final class SlowdownGuard implements FrequencyPolicy {
                     <= Math.min(tickBudget + HYSTERESIS * budget, MAX_TICK_BUDGET * budget)) {
                 safeForAccount = track.lastSetKhz;
             }
-            long safe = Math.max(safeForAccount, safeKhz(p, 1, 0, track.jumpAllowance(budget)));
+            long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
+                    track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
             boolean probing = false;
-            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt) {
+            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt && !track.jumped) {
                 probing = true;
                 // One tick a little lower, once per phase, so the counters see how the work responds.
                 safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
@@ -303,12 +316,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * {@link #JUMP_RESERVE} of the budget of the window's mean work per tick. 1 (no limit)
          * before any jump was seen.
          */
-        double jumpAllowance(double budget) {
+        double jumpAllowance(double reserve, double budget) {
             if (!(jumpRate > 1e-6)) {
                 return 1;
             }
             double meanWork = work / WINDOW_TICKS;
-            return Math.min(1, JUMP_RESERVE * budget * meanWork / (jumpRate / jumpTicks));
+            return Math.min(1, reserve * budget * meanWork / (jumpRate / jumpTicks));
         }
 
         /**
@@ -325,6 +338,15 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * about {@link #QUEUE_EVIDENCE_TICKS} pieces of evidence; 0.5 and above: not trusted.
          */
         double queueBlind = 0.5;
+        /** Whether the run queue was trusted at the last tick ({@link #trustQueue}). */
+        boolean queueTrusted;
+        /**
+         * The tick that just ended was a jump. A phase that has just begun is not probed: a
+         * burst of a second or two (a request after think time) would spend the probe's loss
+         * on its only other tick and end before the learnt share is used; a phase that lasts
+         * is probed on its next tick.
+         */
+        boolean jumped;
         /**
          * Mean absolute miss of the utilization the guard predicted, on ticks neither predicted
          * nor found saturated, over about {@link #MEAN_TICKS} ticks; divided by
@@ -375,7 +397,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             double w = p.runWaitShare();
             demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled);
             meanDemand += (demand - meanDemand) / MEAN_TICKS;
-            boolean queueTrusted = trustQueue(u, w, cur);
+            queueTrusted = trustQueue(u, w, cur);
             if (Double.isNaN(predictedUtilization)) {
                 return;
             }
@@ -393,7 +415,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 miss += (Math.abs(u - predictedUtilization) - miss) / MEAN_TICKS;
                 missWeight += (1 - missWeight) / MEAN_TICKS;
             }
-            boolean jumped = demand >= 1 && predictedUtilization < SlowdownEstimator.SATURATED;
+            jumped = demand >= 1 && predictedUtilization < SlowdownEstimator.SATURATED;
             double keep = 1 - 1.0 / WINDOW_TICKS;
             // A jump lost at most the CPU-bound loss at its clock (the whole CPU asked for); a
             // trusted run queue says how much work waited, which is the work lost when the demand

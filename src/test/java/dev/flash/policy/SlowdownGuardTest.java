@@ -368,6 +368,57 @@ class SlowdownGuardTest {
         assertTrue(set.subList(30, set.size()).stream().allMatch(k -> k < 2_900_000), set.toString());
     }
 
+    @Test
+    void whereTheQueueCannotTellJumpsMayTakeHalfTheBudgetNotThreeQuarters() {
+        // The same history for two guards: 15 quiet seconds, then 5 saturated ones at the clock
+        // the guard set, the model asking for the floor. One node's queue reports the work the
+        // clock could not serve as waiting (w = the CPU-bound loss, so both accounts charge the
+        // same loss); the other's shows no wait (one thread per CPU). Only the reserve differs:
+        // the blind guard keeps the quiet clock higher (jumps may take half the budget, not 3/4).
+        SlowdownGuard trusting = new SlowdownGuard(BUDGET);
+        SlowdownGuard doubting = new SlowdownGuard(BUDGET);
+        long curT = MIN;
+        long curD = MIN;
+        long quietT = 0;
+        long quietD = 0;
+        for (int cycle = 0; cycle < 4; cycle++) {
+            for (int t = 0; t < 20; t++) {
+                boolean busy = t >= 15;
+                double u = busy ? 1.0 : 0.05;
+                curT = trusting.apply(record(sampleWithWait(curT, u, busy ? 1 - (double) curT / MAX : 0)),
+                        List.of(decision(MIN))).get(0).targetKhz();
+                curD = doubting.apply(record(sampleWithWait(curD, u, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+                if (t == 14) {
+                    quietT = curT;
+                    quietD = curD;
+                }
+            }
+        }
+        assertTrue(quietD > quietT, "blind queue " + quietD + " <= trusted queue " + quietT);
+        assertEquals(0.5, SlowdownGuard.JUMP_RESERVE_BLIND_QUEUE / 1.0, 1e-12);
+        assertTrue(SlowdownGuard.JUMP_RESERVE < 1, "jumps share the budget with the account's plan");
+    }
+
+    @Test
+    void aPhaseThatJustBeganIsNotProbedOnTheTickAfterItsJump() {
+        // Counters present, a quiet phase (5% of a CPU, MPKI 2; little slack in the account) for 30 s at the clocks the guard sets, then a
+        // saturated CPU-bound phase (MPKI 8) begins: its first tick is a jump. The tick after it
+        // is not spent on the probe (10% of fmax below the CPU-bound safe 2.9 GHz: 2.6 GHz, what
+        // the guard set there before this rule).
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        guard.apply(record(sampleWithCounters(MAX, 1.0, 0.3)), List.of(decision(MAX))); // the queue reports waits
+        long cur = MAX;
+        for (int t = 0; t < 30; t++) {
+            cur = guard.apply(record(sampleWithCounters(cur, Math.min(1, 0.05 * MAX / cur), 0.0, 1.5, 2)),
+                    List.of(decision(MIN))).get(0).targetKhz();
+        }
+        // The queue measured a small loss (3%), so the account is not in debt (no probe in debt).
+        long afterJump = guard.apply(record(sampleWithCounters(cur, 1.0, 0.03, 1.5, 8)),
+                List.of(decision(MIN))).get(0).targetKhz();
+        long probeClock = 2_900_000 - MAX / 10;
+        assertTrue(afterJump > probeClock, "no probe on the tick after the jump: " + afterJump);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     static PolicySample boostSample(long curKhz, double util, double runWait) {
@@ -379,6 +430,15 @@ class SlowdownGuardTest {
     static PolicySample sampleWithWait(long curKhz, double util, double runWait) {
         return new PolicySample(0, new int[] {0}, "acpi-cpufreq", "userspace", List.of("userspace"), MIN, MAX, MIN,
                 MAX, curKhz, TABLE, util, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, runWait);
+    }
+
+    static PolicySample sampleWithCounters(long curKhz, double util, double runWait) {
+        return sampleWithCounters(curKhz, util, runWait, 1.5, 2);
+    }
+
+    static PolicySample sampleWithCounters(long curKhz, double util, double runWait, double ipc, double mpki) {
+        return new PolicySample(0, new int[] {0}, "acpi-cpufreq", "userspace", List.of("userspace"), MIN, MAX, MIN,
+                MAX, curKhz, TABLE, util, ipc, mpki, Double.NaN, Double.NaN, Double.NaN, runWait);
     }
 
     static PolicyDecision decision(long khz) {
