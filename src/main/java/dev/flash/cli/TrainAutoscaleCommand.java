@@ -119,10 +119,15 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                     + "(0, 2] (a learned miss price, cores at the operator's rate; not with --core-budget).")
     Double missBudgetRatio;
 
+    @Option(names = "--two-sided-budget", paramLabel = "R",
+            description = "Constrain each training episode's core-seconds AND missed requests to R x HPA's on the same "
+                    + "episode, R in (0, 2] (two learned prices; not with --core-budget or --miss-budget-ratio).")
+    Double twoSidedBudget;
+
     @Option(names = "--budget-on", paramLabel = "POLICY", defaultValue = "sampled",
             description = "What the budget's dual step measures: sampled (PPO's training episodes, the default) or "
                     + "greedy (the most probable move, as evaluated, beside HPA on 8 training services x the "
-                    + "evaluation's steps after every iteration). Needs --core-budget or --miss-budget-ratio.")
+                    + "evaluation's steps after every iteration). Needs a budget option.")
     String budgetOn;
 
     @Option(names = "--limit-change-price", paramLabel = "STEPS",
@@ -211,11 +216,17 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (missBudgetRatio != null && coreBudget) {
             return usage("--miss-budget-ratio and --core-budget are mutually exclusive (one constraint at a time)");
         }
+        if (twoSidedBudget != null && !(twoSidedBudget > 0 && twoSidedBudget <= 2)) {
+            return usage("--two-sided-budget must be in (0, 2], got " + twoSidedBudget);
+        }
+        if (twoSidedBudget != null && (coreBudget || missBudgetRatio != null)) {
+            return usage("--two-sided-budget already bounds cores and misses: not with --core-budget or --miss-budget-ratio");
+        }
         if (!budgetOn.equals("sampled") && !budgetOn.equals("greedy")) {
             return usage("--budget-on must be sampled or greedy, got '" + budgetOn + "'");
         }
-        if (budgetOn.equals("greedy") && !coreBudget && missBudgetRatio == null) {
-            return usage("--budget-on greedy needs a budget (--core-budget or --miss-budget-ratio)");
+        if (budgetOn.equals("greedy") && !coreBudget && missBudgetRatio == null && twoSidedBudget == null) {
+            return usage("--budget-on greedy needs a budget (--core-budget, --miss-budget-ratio or --two-sided-budget)");
         }
         if (!dev.flash.autoscale.MoveGuard.IDS.contains(guard)) {
             return usage("--guard must be one of " + dev.flash.autoscale.MoveGuard.IDS + ", got '" + guard + "'");
@@ -255,6 +266,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (missBudgetRatio != null) {
             s = s.withMissBudget(dev.flash.autoscale.CoreBudget.missBudget(missBudgetRatio));
+        }
+        if (twoSidedBudget != null) {
+            s = s.withTwoSidedBudget(dev.flash.autoscale.CoreBudget.twoSided(twoSidedBudget));
         }
         if (budgetOn.equals("greedy")) {
             s = s.withGreedyBudget(true);
@@ -377,6 +391,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             p.addProperty(r.settings().budgetOn() == dev.flash.autoscale.CoreBudget.Constrained.MISSES ? "miss_price"
                     : "core_price", b[3]);
             p.addProperty("episodes", (int) b[4]);
+            if (b.length > 5) {
+                p.addProperty("miss_price", b[5]); // the two-sided budget's second price
+            }
             budget.add(p);
         }
         report.add("core_budget", budget);
