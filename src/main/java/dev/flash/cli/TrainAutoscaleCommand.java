@@ -401,6 +401,16 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         return report;
     }
 
+    /** The last dual step's price(s): of cores, of misses, or both (the two-sided budget). */
+    private static String finalPrices(JsonObject last) {
+        if (last.has("miss_price") && last.has("core_price")) {
+            return String.format(Locale.ROOT, "%.3f of cores and %.3f of misses", last.get("core_price").getAsDouble(),
+                    last.get("miss_price").getAsDouble());
+        }
+        return last.has("miss_price") ? String.format(Locale.ROOT, "%.3f (of misses)", last.get("miss_price").getAsDouble())
+                : String.format(Locale.ROOT, "%.3f (of cores)", last.get("core_price").getAsDouble());
+    }
+
     /** The report for people: how the model was made and the held-out view against HPA. */
     static String markdown(JsonObject report) {
         JsonObject p = report.getAsJsonObject("provenance");
@@ -450,10 +460,8 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             int k = n - from;
             JsonObject last = budget.get(n - 1).getAsJsonObject();
             md.append(String.format(Locale.ROOT, "- training episodes of the last %d iterations: core-seconds %.3fx"
-                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final price %.3f (of %s)%n",
-                    k, ratio / k, 100 * miss / k, 100 * hpaMiss / k,
-                    last.has("miss_price") ? last.get("miss_price").getAsDouble() : last.get("core_price").getAsDouble(),
-                    last.has("miss_price") ? "misses" : "cores"));
+                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final price %s%n",
+                    k, ratio / k, 100 * miss / k, 100 * hpaMiss / k, finalPrices(last)));
         }
         md.append("\n");
         md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",

@@ -76,6 +76,8 @@ class AutoscaleCommandsTest {
         for (var b : budget) {
             assertTrue(b.getAsJsonObject().has("core_price") && b.getAsJsonObject().has("miss_price"), b.toString());
         }
+        String md = Files.readString(dir.resolve("b.onnx.report.md"));
+        assertTrue(md.contains(" of cores and ") && md.contains(" of misses"), md);
     }
 
     @Test
