@@ -145,50 +145,45 @@ public final class HpaFrontierExperiment {
     /** HPA at its defaults first (the reference), then its family, plain and behind the HPA floor. */
     static List<Variant> variants() {
         List<Variant> v = new ArrayList<>();
+        List<Variant> floored = new ArrayList<>();
         v.add(new Variant("hpa", HpaReference::new));
+        floored.add(new Variant("floor:hpa", () -> new Floored(0.7, 0.1, 300)));
+        List<double[]> grid = new ArrayList<>();
         for (double target : new double[] {0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9}) {
             for (double window : new double[] {60, 120, 180, 300, 600}) {
-                if (target == 0.7 && window == 300) {
-                    continue;
+                if (!(target == 0.7 && window == 300)) {
+                    grid.add(new double[] {target, 0.1, window});
                 }
-                v.add(new Variant(String.format(Locale.ROOT, "hpa t%.2f w%.0f", target, window),
-                        () -> new HpaReference(target, 0.1, window, SimulatedService.STEP_SECONDS)));
             }
         }
         for (double tol : new double[] {0.0, 0.05, 0.2}) {
-            v.add(new Variant(String.format(Locale.ROOT, "hpa t0.70 w300 tol%.2f", tol),
-                    () -> new HpaReference(0.7, tol, 300, SimulatedService.STEP_SECONDS)));
+            grid.add(new double[] {0.7, tol, 300});
+        }
+        for (double[] g : grid) {
+            String name = String.format(Locale.ROOT, "hpa t%.2f w%.0f", g[0], g[2])
+                    + (g[1] == 0.1 ? "" : String.format(Locale.ROOT, " tol%.2f", g[1]));
+            v.add(new Variant(name, () -> new HpaReference(g[0], g[1], g[2], SimulatedService.STEP_SECONDS)));
+            floored.add(new Variant("floor:" + name, () -> new Floored(g[0], g[1], g[2])));
         }
         v.add(new Variant("hpa+vpa", HpaVpaReference::new));
-        int plain = v.size();
-        for (int k = 0; k < plain; k++) {
-            Variant base = v.get(k);
-            if (base.name().equals("hpa+vpa")) {
-                continue;
-            }
-            v.add(new Variant("floor:" + base.name(), () -> floored(base.make().get())));
-        }
+        v.addAll(floored);
         return v;
     }
 
-    /** {@code inner}'s allocation raised to the HPA floor, as a learned policy's move is. */
-    static Autoscaler floored(Autoscaler inner) {
-        return new Autoscaler() {
-            @Override
-            public String name() {
-                return "floor:" + inner.name();
-            }
+    /**
+     * An HPA variant whose allocation is raised to the HPA floor, as a learned policy's move is. An
+     * {@link HpaReference} itself, so that {@link OperatorRun} gives it the operator's CPU request
+     * as it gives HPA (a wrapper would measure utilization against the limit).
+     */
+    static final class Floored extends HpaReference {
+        Floored(double target, double tolerance, double windowSeconds) {
+            super(target, tolerance, windowSeconds, SimulatedService.STEP_SECONDS);
+        }
 
-            @Override
-            public void reset() {
-                inner.reset();
-            }
-
-            @Override
-            public Allocation decide(StepMetrics last, Allocation now, Bounds bounds) {
-                return MoveGuard.HPA_FLOOR.apply(last, Double.NaN, inner.decide(last, now, bounds), bounds);
-            }
-        };
+        @Override
+        public Allocation decide(StepMetrics last, Allocation now, Bounds bounds) {
+            return MoveGuard.HPA_FLOOR.apply(last, Double.NaN, super.decide(last, now, bounds), bounds);
+        }
     }
 
     /**

@@ -50,9 +50,14 @@ public final class FrontierPlot {
                 || p.variant().equals("hpa")) && p.cores() >= 0.75 && p.cores() <= 2.0).toList());
         plot.add(series("HPA, 300 s window, targets 0.5-0.85", new Color(0x666666), window300));
         for (Point p : rows) {
-            if (p.variant().equals("hpa+vpa") || p.variant().startsWith("per-service all (")) {
-                point(plot, p.variant().startsWith("per") ? "per-service best variant, hindsight" : "HPA+VPA",
-                        p.variant().startsWith("per") ? new Color(0x555500) : Color.GRAY, p.cores(), p.missed());
+            if (p.variant().equals("hpa+vpa")) {
+                point(plot, "HPA+VPA", Color.GRAY, p.cores(), p.missed());
+            } else if (p.variant().startsWith("per-service all (")) {
+                // on set A the pick is made there (hindsight); elsewhere "chosen on A" is A's pick carried over
+                boolean carried = !args[3].equals("A") && p.variant().contains("chosen on A");
+                point(plot, carried ? "per-service best variant on the synthetic load, carried over"
+                        : "per-service best variant, hindsight on this load", carried ? new Color(0xbcbd22)
+                        : new Color(0x555500), p.cores(), p.missed());
             }
         }
         double xMax = 1.4;
