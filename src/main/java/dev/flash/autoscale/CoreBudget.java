@@ -39,6 +39,15 @@ import java.util.List;
  * Same dual ascent on ln lambda, same bounds; an iteration in which HPA missed nothing measures
  * nothing (no ratio to compare) and keeps lambda. Added after the core budget collapsed to "always
  * scale in" at 1.5x HPA's misses (docs/log/2026-12-07-autoscale-miss-budget.md).
+ *
+ * <p>{@link Constrained#BOTH} is the operator's goal written as two constraints ({@link #twoSided}):
+ * core-seconds &lt;= target x HPA's <em>and</em> missed requests &lt;= target x HPA's, each priced by
+ * its own multiplier with the same dual ascent. Where both can be met the prices settle where they
+ * are; where the policy's trade-off passes above that point both rise, and their ratio moves by
+ * 0.5 x (miss ratio - core ratio) per iteration, so the policy is pushed to the point of its curve
+ * where it exceeds HPA by the same share on both counts, the nearest it gets to dominance. Either
+ * one-sided budget instead pins one count and lets the other go (the greedy-priced core budget of
+ * 0.95 ended at 1.00x HPA's misses and 1.08x its cores held out; docs/log/2026-12-07-autoscale-greedy-budget.md).
  */
 public final class CoreBudget {
 
@@ -47,7 +56,9 @@ public final class CoreBudget {
         /** core-seconds &lt;= target x HPA's; lambda prices cores, misses at the operator's rate */
         CORES,
         /** missed requests &lt;= target x HPA's; lambda prices misses, cores at the operator's rate */
-        MISSES
+        MISSES,
+        /** both at once: core-seconds and missed requests &lt;= target x HPA's, each with its own price */
+        BOTH
     }
 
     /** The lowest core price: a twentieth of the operator's rate. */
@@ -81,7 +92,10 @@ public final class CoreBudget {
     }
 
     public static String describe(Constrained what, LagrangeMultiplier.Config c) {
-        String budget = what == Constrained.MISSES
+        String budget = what == Constrained.BOTH
+                ? "core-seconds <= " + c.target() + " x HPA's and missed requests <= " + c.target() + " x HPA's on the"
+                        + " same training episode; a core price and a miss price (x the operator's), each"
+                : what == Constrained.MISSES
                 ? "missed requests <= " + c.target() + " x HPA's on the same training episode; miss price lambda"
                         + " (x the operator's)"
                 : "core-seconds <= " + c.target() + " x HPA's on the same training episode; core price lambda";
@@ -102,8 +116,18 @@ public final class CoreBudget {
         return withRatio(ratio);
     }
 
+    /**
+     * The two-sided budget's multiplier settings (both prices): cores and misses &lt;= {@code ratio} x
+     * HPA's, each price as {@link #defaults()} (1 for 5 iterations, ln step 0.5, in [0.05, 20]).
+     */
+    public static LagrangeMultiplier.Config twoSided(double ratio) {
+        return withRatio(ratio);
+    }
+
     /** ln(lambda / MIN_PRICE): the multiplier the dual ascent moves. */
     private final LagrangeMultiplier lambda;
+    /** {@link Constrained#BOTH} only: ln(miss price / MIN_PRICE); null otherwise. */
+    private final LagrangeMultiplier missLambda;
     private final Constrained constrained;
     private double agentCores;
     private double hpaCores;
@@ -122,6 +146,7 @@ public final class CoreBudget {
     public CoreBudget(Constrained constrained, LagrangeMultiplier.Config config) {
         this.constrained = constrained;
         this.lambda = new LagrangeMultiplier(config);
+        this.missLambda = constrained == Constrained.BOTH ? new LagrangeMultiplier(config) : null;
     }
 
     public Constrained constrained() {
@@ -130,12 +155,16 @@ public final class CoreBudget {
 
     /** The price of a core in the training reward (1: the operator's rate). */
     public double corePrice() {
-        return constrained == Constrained.CORES ? lambda() : 1;
+        return constrained != Constrained.MISSES ? lambda() : 1;
     }
 
     /** The price of a missed request in the training reward, relative to the operator's. */
     public double missPrice() {
-        return constrained == Constrained.MISSES ? lambda() : 1;
+        return switch (constrained) {
+            case MISSES -> lambda();
+            case BOTH -> MIN_PRICE * Math.exp(missLambda.value());
+            case CORES -> 1;
+        };
     }
 
     public LagrangeMultiplier.Config config() {
@@ -185,12 +214,23 @@ public final class CoreBudget {
 
     /** One dual step from the episodes counted since the last one (none: lambda stays); the new lambda. */
     public synchronized double dualStep() {
-        double hpa = constrained == Constrained.CORES ? hpaCores : hpaMisses;
-        if (episodes == 0 || hpa <= 0 || hpaCores <= 0) {
-            lambda.step(Double.NaN);
+        if (constrained == Constrained.BOTH) {
+            boolean cores = episodes > 0 && hpaCores > 0;
+            boolean misses = cores && hpaMisses > 0;
+            lambda.step(cores ? agentCores / hpaCores : Double.NaN);
+            missLambda.step(misses ? agentMisses / hpaMisses : Double.NaN);
+            if (cores) {
+                history.add(new double[] {agentCores / hpaCores, share(agentMisses), share(hpaMisses), lambda(), episodes,
+                    missPrice()});
+            }
         } else {
-            lambda.step((constrained == Constrained.CORES ? agentCores : agentMisses) / hpa);
-            history.add(new double[] {agentCores / hpaCores, share(agentMisses), share(hpaMisses), lambda(), episodes});
+            double hpa = constrained == Constrained.CORES ? hpaCores : hpaMisses;
+            if (episodes == 0 || hpa <= 0 || hpaCores <= 0) {
+                lambda.step(Double.NaN);
+            } else {
+                lambda.step((constrained == Constrained.CORES ? agentCores : agentMisses) / hpa);
+                history.add(new double[] {agentCores / hpaCores, share(agentMisses), share(hpaMisses), lambda(), episodes});
+            }
         }
         episodes = 0;
         agentCores = 0;
@@ -207,7 +247,8 @@ public final class CoreBudget {
 
     /**
      * Per dual step: {core-seconds over HPA's, agent's missed share, HPA's missed share, lambda
-     * after the step (the price of what is constrained), episodes counted}.
+     * after the step (the price of what is constrained; {@link Constrained#BOTH}: the core price),
+     * episodes counted}, and for {@link Constrained#BOTH} a sixth: the miss price after the step.
      */
     public synchronized List<double[]> history() {
         return List.copyOf(history);

@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  flash evaluate autoscale --model models/autoscale-flash.onnx",
             "  flash evaluate autoscale --model m.onnx --trace nasa.txt.bz2 --interval 1 --json",
+            "  flash evaluate autoscale --model m.onnx --trace nasa.txt.bz2 --from 1440 --steps 1440",
             "  flash evaluate autoscale --model m.onnx --without-context   (what the context is worth)",
             "  flash evaluate autoscale --model m.onnx --guard utilization (the model behind another guard)",
             ""},
@@ -78,6 +79,11 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
                     + "(0: the whole trace) (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--from", paramLabel = "STEP", defaultValue = "0",
+            description = "Start --trace at this step (60 s steps: 1440 is the start of its second day) (default: "
+                    + "${DEFAULT-VALUE}).")
+    int from;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -96,8 +102,12 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (steps < 0 || !(interval > 0) || !(scale >= 0)) {
-            System.err.println("flash evaluate autoscale: --steps must be >= 0, --interval > 0, --scale >= 0");
+        if (steps < 0 || !(interval > 0) || !(scale >= 0) || from < 0) {
+            System.err.println("flash evaluate autoscale: --steps and --from must be >= 0, --interval > 0, --scale >= 0");
+            return ExitCodes.USAGE;
+        }
+        if (from > 0 && trace == null) {
+            System.err.println("flash evaluate autoscale: --from needs --trace");
             return ExitCodes.USAGE;
         }
         try (OnnxModel m = OnnxModel.load(model)) {
@@ -110,8 +120,13 @@ public final class EvaluateAutoscaleCommand implements Callable<Integer> {
             LoadTrace load = null;
             if (trace != null) {
                 load = LoadTrace.read(trace, interval, scale);
-                if (steps > 0 && steps < load.steps()) {
-                    load = load.window(0, steps);
+                if (from >= load.steps()) {
+                    throw new InvalidInputException(trace + ": --from " + from + " is past the trace's end ("
+                            + load.steps() + " steps)");
+                }
+                int n = steps > 0 ? Math.min(steps, load.steps() - from) : load.steps() - from;
+                if (from > 0 || n < load.steps()) {
+                    load = load.window(from, n);
                 }
             }
             MoveGuard g;

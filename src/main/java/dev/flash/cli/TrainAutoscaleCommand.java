@@ -119,10 +119,15 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                     + "(0, 2] (a learned miss price, cores at the operator's rate; not with --core-budget).")
     Double missBudgetRatio;
 
+    @Option(names = "--two-sided-budget", paramLabel = "R",
+            description = "Constrain each training episode's core-seconds AND missed requests to R x HPA's on the same "
+                    + "episode, R in (0, 2] (two learned prices; not with --core-budget or --miss-budget-ratio).")
+    Double twoSidedBudget;
+
     @Option(names = "--budget-on", paramLabel = "POLICY", defaultValue = "sampled",
             description = "What the budget's dual step measures: sampled (PPO's training episodes, the default) or "
                     + "greedy (the most probable move, as evaluated, beside HPA on 8 training services x the "
-                    + "evaluation's steps after every iteration). Needs --core-budget or --miss-budget-ratio.")
+                    + "evaluation's steps after every iteration). Needs a budget option.")
     String budgetOn;
 
     @Option(names = "--limit-change-price", paramLabel = "STEPS",
@@ -211,11 +216,17 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (missBudgetRatio != null && coreBudget) {
             return usage("--miss-budget-ratio and --core-budget are mutually exclusive (one constraint at a time)");
         }
+        if (twoSidedBudget != null && !(twoSidedBudget > 0 && twoSidedBudget <= 2)) {
+            return usage("--two-sided-budget must be in (0, 2], got " + twoSidedBudget);
+        }
+        if (twoSidedBudget != null && (coreBudget || missBudgetRatio != null)) {
+            return usage("--two-sided-budget already bounds cores and misses: not with --core-budget or --miss-budget-ratio");
+        }
         if (!budgetOn.equals("sampled") && !budgetOn.equals("greedy")) {
             return usage("--budget-on must be sampled or greedy, got '" + budgetOn + "'");
         }
-        if (budgetOn.equals("greedy") && !coreBudget && missBudgetRatio == null) {
-            return usage("--budget-on greedy needs a budget (--core-budget or --miss-budget-ratio)");
+        if (budgetOn.equals("greedy") && !coreBudget && missBudgetRatio == null && twoSidedBudget == null) {
+            return usage("--budget-on greedy needs a budget (--core-budget, --miss-budget-ratio or --two-sided-budget)");
         }
         if (!dev.flash.autoscale.MoveGuard.IDS.contains(guard)) {
             return usage("--guard must be one of " + dev.flash.autoscale.MoveGuard.IDS + ", got '" + guard + "'");
@@ -255,6 +266,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         }
         if (missBudgetRatio != null) {
             s = s.withMissBudget(dev.flash.autoscale.CoreBudget.missBudget(missBudgetRatio));
+        }
+        if (twoSidedBudget != null) {
+            s = s.withTwoSidedBudget(dev.flash.autoscale.CoreBudget.twoSided(twoSidedBudget));
         }
         if (budgetOn.equals("greedy")) {
             s = s.withGreedyBudget(true);
@@ -377,11 +391,24 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             p.addProperty(r.settings().budgetOn() == dev.flash.autoscale.CoreBudget.Constrained.MISSES ? "miss_price"
                     : "core_price", b[3]);
             p.addProperty("episodes", (int) b[4]);
+            if (b.length > 5) {
+                p.addProperty("miss_price", b[5]); // the two-sided budget's second price
+            }
             budget.add(p);
         }
         report.add("core_budget", budget);
         report.add("held_out", EvaluateAutoscaleCommand.comparisonJson(heldOut));
         return report;
+    }
+
+    /** The last dual step's price(s): of cores, of misses, or both (the two-sided budget). */
+    private static String finalPrices(JsonObject last) {
+        if (last.has("miss_price") && last.has("core_price")) {
+            return String.format(Locale.ROOT, "%.3f of cores and %.3f of misses", last.get("core_price").getAsDouble(),
+                    last.get("miss_price").getAsDouble());
+        }
+        return last.has("miss_price") ? String.format(Locale.ROOT, "%.3f (of misses)", last.get("miss_price").getAsDouble())
+                : String.format(Locale.ROOT, "%.3f (of cores)", last.get("core_price").getAsDouble());
     }
 
     /** The report for people: how the model was made and the held-out view against HPA. */
@@ -433,10 +460,8 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
             int k = n - from;
             JsonObject last = budget.get(n - 1).getAsJsonObject();
             md.append(String.format(Locale.ROOT, "- training episodes of the last %d iterations: core-seconds %.3fx"
-                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final price %.3f (of %s)%n",
-                    k, ratio / k, 100 * miss / k, 100 * hpaMiss / k,
-                    last.has("miss_price") ? last.get("miss_price").getAsDouble() : last.get("core_price").getAsDouble(),
-                    last.has("miss_price") ? "misses" : "cores"));
+                            + " HPA's on the same episodes, missed %.2f%% (HPA %.2f%%), final price %s%n",
+                    k, ratio / k, 100 * miss / k, 100 * hpaMiss / k, finalPrices(last)));
         }
         md.append("\n");
         md.append(String.format(Locale.ROOT, "Held-out services (%d), %d steps of each one's synthetic load, same seed for all:%n%n",

@@ -158,4 +158,42 @@ class CoreBudgetTest {
         assertTrue(changed >= 2, "scale-up moves that changed the limit paid: " + changed);
         assertThrows(IllegalArgumentException.class, () -> priced.priceLimitChanges(-1));
     }
+
+    @Test
+    void theTwoSidedBudgetPricesCoresAndMissesEachByItsOwnRatio() {
+        CoreBudget b = new CoreBudget(CoreBudget.Constrained.BOTH, CoreBudget.logConfig(1, 0.5, 0.95, 20, 0));
+        assertEquals(1, b.corePrice(), 1e-12);
+        assertEquals(1, b.missPrice(), 1e-12);
+        // cores 1.35x HPA's, misses 0.5x: the core price rises, the miss price falls
+        b.record(1350, 1000, 15, 30, 1000);
+        b.dualStep();
+        assertEquals(Math.exp(0.5 * (1.35 - 0.95)), b.corePrice(), 1e-12);
+        assertEquals(Math.exp(0.5 * (0.5 - 0.95)), b.missPrice(), 1e-12);
+        double[] h = b.history().get(0);
+        assertEquals(6, h.length, "the miss price is the sixth column");
+        assertEquals(b.corePrice(), h[3], 1e-12);
+        assertEquals(b.missPrice(), h[5], 1e-12);
+        // over on both: both rise, and their ratio moves by 0.5 x (miss ratio - core ratio)
+        double ratio = b.missPrice() / b.corePrice();
+        b.record(1100, 1000, 60, 30, 1000);
+        b.dualStep();
+        assertEquals(ratio * Math.exp(0.5 * (2.0 - 1.1)), b.missPrice() / b.corePrice(), 1e-9);
+        // HPA missed nothing: the miss price holds, the core price still moves
+        double miss = b.missPrice();
+        double core = b.corePrice();
+        b.record(500, 1000, 3, 0, 1000);
+        b.dualStep();
+        assertEquals(miss, b.missPrice(), 1e-12);
+        assertTrue(b.corePrice() < core);
+    }
+
+    @Test
+    void aTwoSidedEpisodePaysBothPricesInItsReward() {
+        ServiceSpec s = SimulatedServiceTest.spec(0);
+        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1200, 12, 240);
+        CoreBudget b = new CoreBudget(CoreBudget.Constrained.BOTH, CoreBudget.logConfig(2, 0.5, 0.95, 20, 0));
+        assertEquals(AutoscaleReward.of(m, s, 2, 2), AutoscaleReward.of(m, s, b.corePrice(), b.missPrice()), 1e-12);
+        assertEquals(2 * AutoscaleReward.of(m, s), AutoscaleReward.of(m, s, b.corePrice(), b.missPrice()), 1e-12,
+                "both prices at 2: twice the operator's bill");
+    }
 }

@@ -59,6 +59,28 @@ class AutoscaleCommandsTest {
     }
 
     @Test
+    void aTwoSidedBudgetReportsBothPricesPerIteration(@TempDir Path dir) throws Exception {
+        Path services = dir.resolve("services.json");
+        StringWriter w = new StringWriter();
+        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
+        Files.writeString(services, w.toString());
+        Path model = dir.resolve("b.onnx");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
+                "--two-sided-budget", "0.95", "--budget-on", "greedy", "--out", model.toString()), out.toString());
+        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("b.onnx.report.json"))).getAsJsonObject();
+        String settings = report.getAsJsonObject("settings").get("core_budget").getAsString();
+        assertTrue(settings.contains("core-seconds <= 0.95") && settings.contains("missed requests <= 0.95"), settings);
+        var budget = report.getAsJsonArray("core_budget");
+        assertEquals(3, budget.size(), "one greedy probe per iteration");
+        for (var b : budget) {
+            assertTrue(b.getAsJsonObject().has("core_price") && b.getAsJsonObject().has("miss_price"), b.toString());
+        }
+        String md = Files.readString(dir.resolve("b.onnx.report.md"));
+        assertTrue(md.contains(" of cores and ") && md.contains(" of misses"), md);
+    }
+
+    @Test
     void aMissBudgetMeasuredOnTheGreedyPolicyProbesTrainingServicesEveryIteration(@TempDir Path dir) throws Exception {
         Path services = dir.resolve("services.json");
         StringWriter w = new StringWriter();
@@ -105,6 +127,41 @@ class AutoscaleCommandsTest {
     }
 
     @Test
+    void evaluateStartsATraceAtFrom(@TempDir Path dir) throws Exception {
+        Path services = dir.resolve("services.json");
+        StringWriter w = new StringWriter();
+        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
+        Files.writeString(services, w.toString());
+        StringBuilder counts = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            counts.append(600 + 6 * i).append('\n');
+        }
+        Path trace = dir.resolve("day.txt");
+        Files.writeString(trace, counts);
+        Path model = dev.flash.autoscale.TestModels.write(dir, 4, -1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(out, "evaluate", "autoscale", "--model", model.toString(), "--services",
+                services.toString(), "--trace", trace.toString(), "--interval", "60", "--from", "100", "--steps", "50",
+                "--json"), out.toString());
+        JsonObject e = JsonParser.parseString(out.toString()).getAsJsonObject();
+        assertTrue(e.get("load").getAsString().endsWith("[100, 150)"), e.get("load").getAsString());
+        PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model",
+                    model.toString(), "--services", services.toString(), "--trace", trace.toString(), "--interval", "60",
+                    "--from", "200"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "evaluate", "autoscale", "--model",
+                    model.toString(), "--from", "5"));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(err.toString().contains("--from 200 is past the trace's end (200 steps)"), err.toString());
+        assertTrue(err.toString().contains("--from needs --trace"), err.toString());
+    }
+
+    @Test
     void badInputExitsTwoNamingTheProblem(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.txt");
         Files.writeString(trace, "1 2 3\n4 -5\n");
@@ -148,6 +205,11 @@ class AutoscaleCommandsTest {
                     "--core-budget", "--miss-budget-ratio", "0.9"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
                     "--miss-budget-ratio", "0"));
+            // the two-sided budget is bounded and replaces both one-sided ones
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--two-sided-budget", "3"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--two-sided-budget", "1", "--core-budget"));
             // the greedy measurement of a budget needs a budget, and names one of two policies
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
                     "--budget-on", "greedy"));
@@ -184,6 +246,7 @@ class AutoscaleCommandsTest {
         assertTrue(reproErr.toString().contains("--miss-budget-ratio and --core-budget are mutually exclusive"),
                 reproErr.toString());
         assertTrue(reproErr.toString().contains("need --init-from"), reproErr.toString());
+        assertTrue(reproErr.toString().contains("--two-sided-budget already bounds cores and misses"), reproErr.toString());
         assertTrue(reproErr.toString().contains("no-clone.onnx' (no such file)"), reproErr.toString());
         assertFalse(reproErr.toString().contains("Exception"), reproErr.toString());
     }

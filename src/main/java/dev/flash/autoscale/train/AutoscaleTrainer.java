@@ -111,6 +111,12 @@ public final class AutoscaleTrainer {
                     CoreBudget.Constrained.MISSES, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
+        /** Cores and missed requests both constrained to HPA's, each with its own price ({@link CoreBudget#twoSided}). */
+        public Settings withTwoSidedBudget(LagrangeMultiplier.Config c) {
+            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
+                    CoreBudget.Constrained.BOTH, limitChangePrice, imitation, operatorStart, greedyBudget);
+        }
+
         /** Training pays {@code steps} x a step's cores when the CPU limit changes (0: free). */
         public Settings withLimitChangePrice(double steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
