@@ -157,7 +157,8 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 foldList = FewShotEvaluation.groupedFolds(test.workloads(), k, data.seed);
             }
             FewShotEvaluation.Settings settings = new FewShotEvaluation.Settings(t, ks, seeds,
-                    data.trainerConfig(), SupervisedFineTuneSweep.defaultGrid(), ensemble, maxTest, data.seed);
+                    data.trainerConfig(), SupervisedFineTuneSweep.defaultGrid(), ensemble, maxTest, data.seed,
+                    data.parsedBlend());
             System.err.printf("%s: %d workloads, %d measurements (%d failed runs left out, %d repeats merged), "
                     + "%d folds%n", dataset, test.workloads().size(), test.measurementCount(), test.failedRows(),
                     test.repeatsMerged(), foldList.size());

@@ -88,7 +88,7 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, "train", data.steps, !json);
             long start = System.nanoTime();
             try (ConfigSearchTraining training = ConfigSearchTraining.train(measurements, t, cfg,
-                    step -> bar.advanceTo(step, ""))) {
+                    data.parsedBlend(), step -> bar.advanceTo(step, ""))) {
                 bar.advanceTo(data.steps, "early stop at " + training.result().stepsRun());
                 bar.finish();
                 double seconds = (System.nanoTime() - start) / 1e9;
