@@ -39,14 +39,14 @@ final class ConfigSearchOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--blend", paramLabel = "MEMBERS", defaultValue = "attention",
+    @Option(names = "--blend", paramLabel = "MEMBERS", defaultValue = ReferenceBlend.DEFAULT_MEMBERS,
             description = "FLASH's reference, which its network corrects: attention (over the training "
                     + "workloads), attention+factors (with the low-rank factor model) or attention+factors+ratio "
                     + "(also the ratio reference); shares from leave-one-workload-out error on the training "
                     + "workloads (default: ${DEFAULT-VALUE}).")
     String blend;
 
-    @Option(names = "--blend-weights", paramLabel = "likelihood|inverse", defaultValue = "likelihood",
+    @Option(names = "--blend-weights", paramLabel = "likelihood|inverse", defaultValue = ReferenceBlend.DEFAULT_WEIGHTS,
             description = "How --blend's shares follow each member's held-out mean squared log error s^2: "
                     + "likelihood, s^-W for W held-out workloads (a clearly worse member gets ~nothing), or "
                     + "inverse, 1/s^2 (default: ${DEFAULT-VALUE}).")

@@ -16,14 +16,18 @@ import java.util.Locale;
  */
 public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood) {
 
-    /** The attention alone (the default before log 5). */
-    public static final ReferenceBlend ATTENTION = new ReferenceBlend(false, false, true);
-
-    /** What {@code evaluate}, {@code train} and {@code reproduce} use unless told otherwise. */
-    public static final ReferenceBlend DEFAULT = ATTENTION;
-
     /** The member lists {@link #parse} accepts, in the order the options' help names them. */
     public static final List<String> MEMBERS = List.of("attention", "attention+factors", "attention+factors+ratio");
+
+    /** The attention alone. */
+    public static final ReferenceBlend ATTENTION = new ReferenceBlend(false, false, true);
+
+    /** The default's {@code --blend} and {@code --blend-weights} (constants: picocli's defaults name them). */
+    public static final String DEFAULT_MEMBERS = "attention";
+    public static final String DEFAULT_WEIGHTS = "likelihood";
+
+    /** What {@code evaluate}, {@code train} and {@code reproduce} use unless told otherwise. */
+    public static final ReferenceBlend DEFAULT = parse(DEFAULT_MEMBERS, DEFAULT_WEIGHTS);
 
     public ReferenceBlend {
         if (ratio && !factors) {
