@@ -46,10 +46,12 @@ final class ConfigSearchOptions {
                     + "workloads (default: ${DEFAULT-VALUE}).")
     String blend;
 
-    @Option(names = "--blend-weights", paramLabel = "likelihood|inverse", defaultValue = ReferenceBlend.DEFAULT_WEIGHTS,
+    @Option(names = "--blend-weights", paramLabel = "likelihood|inverse|stacked",
+            defaultValue = ReferenceBlend.DEFAULT_WEIGHTS,
             description = "How --blend's shares follow each member's held-out mean squared log error s^2: "
-                    + "likelihood, s^-W for W held-out workloads (a clearly worse member gets ~nothing), or "
-                    + "inverse, 1/s^2 (default: ${DEFAULT-VALUE}).")
+                    + "likelihood, s^-W for W held-out workloads (a clearly worse member gets ~nothing), "
+                    + "inverse, 1/s^2, or stacked, the shares (in tenths) with the lowest held-out error of the "
+                    + "blend itself (default: ${DEFAULT-VALUE}).")
     String blendWeights;
 
     @Option(names = "--keep-failed", description = "Keep runs whose status is not ok (left out and counted by default).")

@@ -216,6 +216,62 @@ public final class NeighbourReference implements LogPredictor {
     }
 
     /**
+     * Fits as {@link #fitWeighted}, then blends in {@link WorkloadFactors} and (with {@code
+     * withRatio}) the {@link RatioReference} with the shares, on a grid of tenths, whose blended
+     * log prediction has the lowest leave-one-workload-out mean squared log error on {@code
+     * training} (stacking: it scores the blend, so two members that err differently can earn a
+     * share neither would by its own error).
+     */
+    public static NeighbourReference fitStacked(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean withRatio) {
+        NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
+        NeighbourReference all = attention.withBlend(0, 0);
+        // per held-out query: {attention, factors, ratio, truth} in log space, on looError's draws
+        List<double[]> rows = new ArrayList<>();
+        for (Workload held : training) {
+            NeighbourReference r = fit(without(training, held), target, attention.members).withBlend(0, 0);
+            java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
+            for (int k : shots) {
+                if (held.size() < k + 1) {
+                    continue;
+                }
+                for (int d = 0; d < draws; d++) {
+                    dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
+                    List<Measurement> s = FewShotEvaluation.pick(held, draw.shots());
+                    for (int q : draw.queries()) {
+                        Measurement m = held.get(q);
+                        double a = r.predictLog(s, m.configKey());
+                        double f = r.factors.predictLog(s, m.configKey());
+                        double rr = r.fallback.predictLog(s, m.configKey());
+                        rows.add(new double[] {a, Double.isFinite(f) ? f : a, rr, Math.log(m.target(target)),
+                                draw.queries().length});
+                    }
+                }
+            }
+        }
+        double bestErr = Double.POSITIVE_INFINITY;
+        double bestF = 0;
+        double bestR = 0;
+        for (int fi = 0; fi <= 10; fi++) {
+            for (int ri = 0; ri <= (withRatio ? 10 - fi : 0); ri++) {
+                double wf = fi / 10.0;
+                double wr = ri / 10.0;
+                double err = 0;
+                for (double[] row : rows) {
+                    double p = (1 - wf - wr) * row[0] + wf * row[1] + wr * row[2];
+                    err += (p - row[3]) * (p - row[3]) / row[4];
+                }
+                if (err < bestErr - 1e-12) {
+                    bestErr = err;
+                    bestF = wf;
+                    bestR = wr;
+                }
+            }
+        }
+        return rows.isEmpty() ? attention : attention.withBlend(bestF, bestR);
+    }
+
+    /**
      * Leave-one-workload-out draws per k for {@code workloads} training workloads: enough that
      * about 160 held-out draws score each pair (16 per workload on the multi-cloud half's ten),
      * at least 4 (large synthetic sets, where the selection's cost grows with the square of the

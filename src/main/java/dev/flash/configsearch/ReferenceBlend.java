@@ -13,14 +13,15 @@ import java.util.Locale;
  * @param factors    blend in the low-rank factor model
  * @param ratio      blend in the ratio reference
  * @param likelihood shares proportional to {@code s^-W} (W held-out training workloads), else to {@code 1/s^2}
+ * @param stacked    shares that minimise the blend's own leave-one-workload-out error (then {@code likelihood} is unused)
  */
-public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood) {
+public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood, boolean stacked) {
 
     /** The member lists {@link #parse} accepts, in the order the options' help names them. */
     public static final List<String> MEMBERS = List.of("attention", "attention+factors", "attention+factors+ratio");
 
     /** The attention alone. */
-    public static final ReferenceBlend ATTENTION = new ReferenceBlend(false, false, true);
+    public static final ReferenceBlend ATTENTION = new ReferenceBlend(false, false, true, false);
 
     /** The default's {@code --blend} and {@code --blend-weights} (constants: picocli's defaults name them). */
     public static final String DEFAULT_MEMBERS = "attention";
@@ -47,10 +48,11 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood)
                     + members + "'");
         }
         String w = weights.trim().toLowerCase(Locale.ROOT);
-        if (!w.equals("likelihood") && !w.equals("inverse")) {
-            throw new IllegalArgumentException("--blend-weights: want likelihood or inverse, got '" + weights + "'");
+        if (!w.equals("likelihood") && !w.equals("inverse") && !w.equals("stacked")) {
+            throw new IllegalArgumentException("--blend-weights: want likelihood, inverse or stacked, got '" + weights
+                    + "'");
         }
-        return new ReferenceBlend(i >= 1, i >= 2, w.equals("likelihood"));
+        return new ReferenceBlend(i >= 1, i >= 2, w.equals("likelihood"), w.equals("stacked"));
     }
 
     /** FLASH's reference on {@code training}, temperatures and shares chosen on it alone. */
@@ -58,11 +60,14 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood)
         if (!factors) {
             return NeighbourReference.fitWeighted(training, target, shots, draws, seed);
         }
+        if (stacked) {
+            return NeighbourReference.fitStacked(training, target, shots, draws, seed, ratio);
+        }
         return NeighbourReference.fitBlended(training, target, shots, draws, seed, likelihood, ratio);
     }
 
     public String label() {
-        return MEMBERS.get(ratio ? 2 : factors ? 1 : 0) + (factors ? (likelihood ? ", likelihood" : ", inverse")
-                + " weights" : "");
+        return MEMBERS.get(ratio ? 2 : factors ? 1 : 0) + (factors ? (stacked ? ", stacked" : likelihood
+                ? ", likelihood" : ", inverse") + " weights" : "");
     }
 }

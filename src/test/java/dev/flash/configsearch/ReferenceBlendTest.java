@@ -73,6 +73,20 @@ class ReferenceBlendTest {
         assertTrue(total <= 1 + 1e-12, likelihood.describe());
     }
 
+    /** Stacking scores the blend itself: shares in tenths, and the ratio reference left out where it only adds error. */
+    @Test
+    void stackedSharesAreTenthsChosenByTheBlendsHeldOutError() {
+        assertTrue(ReferenceBlend.parse("attention+factors+ratio", "stacked").stacked());
+        List<Workload> train = WorkloadFactorsTest.family(10, 28, 0.0);
+        NeighbourReference stacked = ReferenceBlend.parse("attention+factors+ratio", "stacked")
+                .fit(train, Target.RUNTIME, SHOTS, 2, 7);
+        double f = stacked.factorWeight() * 10;
+        double r = stacked.ratioWeight() * 10;
+        assertEquals(Math.rint(f), f, 1e-9, stacked.describe());
+        assertEquals(Math.rint(r), r, 1e-9, stacked.describe());
+        assertEquals(0, stacked.ratioWeight(), stacked.describe());
+    }
+
     @Test
     void theRatioShareSurvivesTheJsonAndARefitAndAnOldFileReadsWithout() {
         List<Workload> train = WorkloadFactorsTest.family(10, 26, 0.05);
