@@ -3,6 +3,7 @@ package dev.flash.cli;
 import dev.flash.configsearch.ConfigDataReader;
 import dev.flash.configsearch.ConfigDataset;
 import dev.flash.configsearch.DataFormatException;
+import dev.flash.configsearch.ReferenceBlend;
 import dev.flash.configsearch.Target;
 import dev.flash.meta.SupervisedTrainer;
 import java.io.IOException;
@@ -38,6 +39,21 @@ final class ConfigSearchOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--blend", paramLabel = "MEMBERS", defaultValue = ReferenceBlend.DEFAULT_MEMBERS,
+            description = "FLASH's reference, which its network corrects: attention (over the training "
+                    + "workloads), attention+factors (with the low-rank factor model) or attention+factors+ratio "
+                    + "(also the ratio reference); shares from leave-one-workload-out error on the training "
+                    + "workloads (default: ${DEFAULT-VALUE}).")
+    String blend;
+
+    @Option(names = "--blend-weights", paramLabel = "likelihood|inverse|stacked",
+            defaultValue = ReferenceBlend.DEFAULT_WEIGHTS,
+            description = "How --blend's shares follow each member's held-out mean squared log error s^2: "
+                    + "likelihood, s^-W for W held-out workloads (a clearly worse member gets ~nothing), "
+                    + "inverse, 1/s^2, or stacked, the shares (in tenths) with the lowest held-out error of the "
+                    + "blend itself (default: ${DEFAULT-VALUE}).")
+    String blendWeights;
+
     @Option(names = "--keep-failed", description = "Keep runs whose status is not ok (left out and counted by default).")
     boolean keepFailed;
 
@@ -49,6 +65,11 @@ final class ConfigSearchOptions {
         int[] ks = shots.clone();
         Arrays.sort(ks);
         return ks;
+    }
+
+    /** --blend and --blend-weights; an IllegalArgumentException names a bad value. */
+    ReferenceBlend parsedBlend() {
+        return ReferenceBlend.parse(blend, blendWeights);
     }
 
     ConfigDataReader.Format parsedFormat() {

@@ -7,6 +7,7 @@ import dev.flash.configsearch.ConfigDataset;
 import dev.flash.configsearch.DataFormatException;
 import dev.flash.configsearch.EvaluationReport;
 import dev.flash.configsearch.FewShotEvaluation;
+import dev.flash.configsearch.ReferenceBlend;
 import dev.flash.configsearch.Target;
 import dev.flash.configsearch.Workload;
 import dev.flash.meta.yardstick.SupervisedFineTuneSweep;
@@ -72,6 +73,7 @@ import picocli.CommandLine.Option;
             "  flash evaluate config-search --dataset multi-cloud.csv --format multicloud",
             "  flash evaluate config-search --dataset multi-cloud.csv --folds dataset --json",
             "  flash evaluate config-search --dataset b.csv --train-dataset a.csv --shots 1,3 --seeds 10",
+            "  flash evaluate config-search --dataset multi-cloud.csv --folds dataset --blend attention --json",
             "", ExitCodes.HELP})
 public final class EvaluateConfigSearchCommand implements Callable<Integer> {
 
@@ -124,6 +126,7 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
     private int evaluate() {
         try {
             int[] ks = data.checkedShots();
+            ReferenceBlend blend = data.parsedBlend();
             if (seeds < 1 || ensemble < 1) {
                 return usage("--seeds and --ensemble must be >= 1");
             }
@@ -157,7 +160,8 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 foldList = FewShotEvaluation.groupedFolds(test.workloads(), k, data.seed);
             }
             FewShotEvaluation.Settings settings = new FewShotEvaluation.Settings(t, ks, seeds,
-                    data.trainerConfig(), SupervisedFineTuneSweep.defaultGrid(), ensemble, maxTest, data.seed);
+                    data.trainerConfig(), SupervisedFineTuneSweep.defaultGrid(), ensemble, maxTest, data.seed,
+                    blend);
             System.err.printf("%s: %d workloads, %d measurements (%d failed runs left out, %d repeats merged), "
                     + "%d folds%n", dataset, test.workloads().size(), test.measurementCount(), test.failedRows(),
                     test.repeatsMerged(), foldList.size());

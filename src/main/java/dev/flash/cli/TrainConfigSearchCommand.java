@@ -7,6 +7,7 @@ import dev.flash.BuildInfo;
 import dev.flash.configsearch.ConfigDataReader;
 import dev.flash.configsearch.ConfigDataset;
 import dev.flash.configsearch.ConfigSearchTraining;
+import dev.flash.configsearch.ReferenceBlend;
 import dev.flash.configsearch.DataFormatException;
 import dev.flash.configsearch.Target;
 import dev.flash.meta.SupervisedTrainer;
@@ -80,6 +81,7 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
         String commandLine = "flash " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         try {
             SupervisedTrainer.Config cfg = data.trainerConfig();
+            ReferenceBlend blend = data.parsedBlend();
             ConfigDataReader.Format fmt = data.parsedFormat();
             Target t = data.parsedTarget();
             Path dataset = data.dataset;
@@ -88,7 +90,7 @@ public final class TrainConfigSearchCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, "train", data.steps, !json);
             long start = System.nanoTime();
             try (ConfigSearchTraining training = ConfigSearchTraining.train(measurements, t, cfg,
-                    step -> bar.advanceTo(step, ""))) {
+                    blend, step -> bar.advanceTo(step, ""))) {
                 bar.advanceTo(data.steps, "early stop at " + training.result().stepsRun());
                 bar.finish();
                 double seconds = (System.nanoTime() - start) / 1e9;

@@ -43,6 +43,12 @@ public final class ConfigSearchTraining implements AutoCloseable {
     /** Trains on {@code data}'s workloads with at least {@code maxShots + 1} measurements. */
     public static ConfigSearchTraining train(ConfigDataset data, Target target, SupervisedTrainer.Config cfg,
                                              IntConsumer progress) {
+        return train(data, target, cfg, ReferenceBlend.DEFAULT, progress);
+    }
+
+    /** Trains as above with FLASH's reference made as {@code blend} says. */
+    public static ConfigSearchTraining train(ConfigDataset data, Target target, SupervisedTrainer.Config cfg,
+                                             ReferenceBlend blend, IntConsumer progress) {
         Djl.init();
         int maxShots = 0;
         for (int k : cfg.shots()) {
@@ -63,7 +69,7 @@ public final class ConfigSearchTraining implements AutoCloseable {
         }
         // The attention's temperatures weighted by leave-one-workload-out on the training workloads;
         // while training, each workload's reference is fitted without it, as it will be for a new one.
-        NeighbourReference attention = NeighbourReference.fitWeighted(usable, target, cfg.shots(),
+        NeighbourReference attention = blend.fit(usable, target, cfg.shots(),
                 NeighbourReference.selectionDraws(usable.size()), cfg.seed());
         Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
         for (Workload w : usable) {

@@ -46,10 +46,17 @@ public final class FewShotEvaluation {
      */
     public record Settings(Target target, int[] shots, int seeds, SupervisedTrainer.Config trainer,
                            List<SupervisedFineTuneSweep.Setting> transferGrid, int ensemble, int maxTestPerFold,
-                           long seed) {
+                           long seed, ReferenceBlend blend) {
         public Settings {
             shots = shots.clone();
             transferGrid = List.copyOf(transferGrid);
+        }
+
+        /** With FLASH's reference the {@link ReferenceBlend#DEFAULT}. */
+        public Settings(Target target, int[] shots, int seeds, SupervisedTrainer.Config trainer,
+                        List<SupervisedFineTuneSweep.Setting> transferGrid, int ensemble, int maxTestPerFold,
+                        long seed) {
+            this(target, shots, seeds, trainer, transferGrid, ensemble, maxTestPerFold, seed, ReferenceBlend.DEFAULT);
         }
 
         public int maxShots() {
@@ -476,7 +483,7 @@ public final class FewShotEvaluation {
             // FLASH's reference: attention over the training workloads, temperatures weighted by
             // leave-one-workload-out on them; while training, each workload's reference is fitted
             // without it, as it will be for a new one.
-            fm.attention = NeighbourReference.fitWeighted(train, s.target(), s.shots(),
+            fm.attention = s.blend().fit(train, s.target(), s.shots(),
                     NeighbourReference.selectionDraws(train.size()), seed);
             Map<Workload, NeighbourReference> leaveOneOut = new HashMap<>();
             for (Workload w : train) {

@@ -60,6 +60,8 @@ public final class NeighbourReference implements LogPredictor {
     private final WorkloadFactors factors;
     /** The factors' share of the blended log prediction, in [0, 1]. */
     private final double factorWeight;
+    /** The ratio reference's share of the blended log prediction; factorWeight + ratioWeight <= 1. */
+    private final double ratioWeight;
 
     /** A class, not a lambda: a one-shot recommend builds one reference, and a lambda's linkage costs it more than the sort. */
     private static final Comparator<Member> HEAVIEST_FIRST = new Comparator<>() {
@@ -71,16 +73,18 @@ public final class NeighbourReference implements LogPredictor {
 
     private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
                                List<Member> members) {
-        this(target, fallback, tables, members, null, 0);
+        this(target, fallback, tables, members, null, 0, 0);
     }
 
     private NeighbourReference(Target target, RatioReference fallback, List<Map<String, Double>> tables,
-                               List<Member> members, WorkloadFactors factors, double factorWeight) {
+                               List<Member> members, WorkloadFactors factors, double factorWeight,
+                               double ratioWeight) {
         this.target = target;
         this.fallback = fallback;
         this.tables = tables;
         this.factors = factors;
         this.factorWeight = factors == null ? 0 : factorWeight;
+        this.ratioWeight = ratioWeight;
         List<Member> sorted = new ArrayList<>(members);
         sorted.sort(HEAVIEST_FIRST);
         double total = 0;
@@ -112,11 +116,12 @@ public final class NeighbourReference implements LogPredictor {
 
     /**
      * The same temperatures and weights over other training workloads (leave-one-out while
-     * training); the factors, if any, refitted on them with the same share.
+     * training); the factors and the ratio reference, if blended in, refitted on them with the
+     * same shares.
      */
     public NeighbourReference refit(List<Workload> training) {
         NeighbourReference r = fit(training, target, members);
-        return factors == null ? r : r.withFactors(factorWeight);
+        return factors == null && ratioWeight == 0 ? r : r.withBlend(factorWeight, ratioWeight);
     }
 
     /**
@@ -124,13 +129,29 @@ public final class NeighbourReference implements LogPredictor {
      * factors' log prediction weighted {@code weight} (0: the attention alone, as before).
      */
     public NeighbourReference withFactors(double weight) {
-        if (!(weight >= 0 && weight <= 1)) {
-            throw new IllegalArgumentException("factor weight must be in [0, 1], got " + weight);
-        }
-        return new NeighbourReference(target, fallback, tables, members, WorkloadFactors.fit(tables, target), weight);
+        return withBlend(weight, 0);
     }
 
-    /** The attention alone, without the factors. */
+    /**
+     * This attention blended with {@link WorkloadFactors} fitted on its own training tables (share
+     * {@code factorWeight}) and with its own {@link RatioReference} (share {@code ratioWeight}); the
+     * attention keeps the rest.
+     */
+    public NeighbourReference withBlend(double factorWeight, double ratioWeight) {
+        checkShares(factorWeight, ratioWeight, "blend");
+        return new NeighbourReference(target, fallback, tables, members, WorkloadFactors.fit(tables, target),
+                factorWeight, ratioWeight);
+    }
+
+    private static void checkShares(double factorWeight, double ratioWeight, String key) {
+        if (!(factorWeight >= 0 && factorWeight <= 1) || !(ratioWeight >= 0 && ratioWeight <= 1)
+                || !(factorWeight + ratioWeight <= 1 + 1e-9)) {
+            throw new IllegalArgumentException(key + ": want shares in [0, 1] summing to at most 1, got factors "
+                    + factorWeight + ", ratio " + ratioWeight);
+        }
+    }
+
+    /** The attention alone, without the factors or the ratio reference. */
     public NeighbourReference withoutFactors() {
         return new NeighbourReference(target, fallback, tables, members);
     }
@@ -140,24 +161,114 @@ public final class NeighbourReference implements LogPredictor {
         return factorWeight;
     }
 
+    /** The ratio reference's share of the prediction (0 unless blended in). */
+    public double ratioWeight() {
+        return ratioWeight;
+    }
+
     /**
      * Fits as {@link #fitWeighted}, then blends in {@link WorkloadFactors} with a share chosen by
      * the same leave-one-workload-out draws on {@code training}: the inverse of each model's mean
-     * squared log error, normalised (an ensemble weighted by inner-validation error: where the
-     * factors do no better than the attention they get half or less). Not the default of
-     * {@code evaluate} and {@code train}: better across data sets, worse on the synthetic
-     * openwhisk set at 3 shots (docs/log/2026-12-07-config-search-4.md).
+     * squared log error, normalised (log 4's rule: where the factors do no better than the
+     * attention they get half or less). {@link ReferenceBlend} chooses among the blends.
      */
     public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
                                                 long seed) {
+        return fitBlended(training, target, shots, draws, seed, false, false);
+    }
+
+    /**
+     * Fits as {@link #fitWeighted}, then blends in {@link WorkloadFactors} and, with {@code
+     * withRatio}, the {@link RatioReference}, each member's share from its leave-one-workload-out
+     * mean squared log error s^2 on {@code training} (the same draws that weigh the temperature
+     * pairs). {@code likelihood}: shares proportional to {@code s^-W} for W held-out workloads, the
+     * rule that weighs the temperature pairs (a member clearly worse than the best gets almost
+     * nothing once many workloads say so; with few they are blended); otherwise proportional to
+     * {@code 1 / s^2}.
+     */
+    public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean likelihood, boolean withRatio) {
         NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
-        double[] ea = looError(training, target, shots, draws, seed, rest -> fit(rest, target, attention.members));
-        double[] ef = looError(training, target, shots, draws, seed,
-                rest -> fit(rest, target, attention.members).withFactors(1));
-        if (!(ea[1] > 0) || !(ef[1] > 0) || !Double.isFinite(ea[1]) || !Double.isFinite(ef[1])) {
-            return attention;
+        List<double[]> errors = new ArrayList<>();
+        errors.add(looError(training, target, shots, draws, seed, rest -> fit(rest, target, attention.members)));
+        errors.add(looError(training, target, shots, draws, seed,
+                rest -> fit(rest, target, attention.members).withFactors(1)));
+        if (withRatio) {
+            errors.add(looError(training, target, shots, draws, seed, rest -> RatioReference.fit(rest, target)));
         }
-        return attention.withFactors((1 / ef[1]) / (1 / ea[1] + 1 / ef[1]));
+        double[] logShare = new double[errors.size()];
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < errors.size(); i++) {
+            double[] e = errors.get(i);
+            if (!(e[1] > 0) || !Double.isFinite(e[1])) {
+                return attention;
+            }
+            logShare[i] = likelihood ? -e[2] / 2 * Math.log(e[1]) : -Math.log(e[1]);
+            best = Math.max(best, logShare[i]);
+        }
+        double total = 0;
+        double[] share = new double[errors.size()];
+        for (int i = 0; i < share.length; i++) {
+            share[i] = Math.exp(logShare[i] - best);
+            total += share[i];
+        }
+        return attention.withBlend(share[1] / total, withRatio ? share[2] / total : 0);
+    }
+
+    /**
+     * Fits as {@link #fitWeighted}, then blends in {@link WorkloadFactors} and (with {@code
+     * withRatio}) the {@link RatioReference} with the shares, on a grid of tenths, whose blended
+     * log prediction has the lowest leave-one-workload-out mean squared log error on {@code
+     * training} (stacking: it scores the blend, so two members that err differently can earn a
+     * share neither would by its own error).
+     */
+    public static NeighbourReference fitStacked(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean withRatio) {
+        NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
+        NeighbourReference all = attention.withBlend(0, 0);
+        // per held-out query: {attention, factors, ratio, truth} in log space, on looError's draws
+        List<double[]> rows = new ArrayList<>();
+        for (Workload held : training) {
+            NeighbourReference r = fit(without(training, held), target, attention.members).withBlend(0, 0);
+            java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
+            for (int k : shots) {
+                if (held.size() < k + 1) {
+                    continue;
+                }
+                for (int d = 0; d < draws; d++) {
+                    dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
+                    List<Measurement> s = FewShotEvaluation.pick(held, draw.shots());
+                    for (int q : draw.queries()) {
+                        Measurement m = held.get(q);
+                        double a = r.predictLog(s, m.configKey());
+                        double f = r.factors.predictLog(s, m.configKey());
+                        double rr = r.fallback.predictLog(s, m.configKey());
+                        rows.add(new double[] {a, Double.isFinite(f) ? f : a, rr, Math.log(m.target(target)),
+                                draw.queries().length});
+                    }
+                }
+            }
+        }
+        double bestErr = Double.POSITIVE_INFINITY;
+        double bestF = 0;
+        double bestR = 0;
+        for (int fi = 0; fi <= 10; fi++) {
+            for (int ri = 0; ri <= (withRatio ? 10 - fi : 0); ri++) {
+                double wf = fi / 10.0;
+                double wr = ri / 10.0;
+                double err = 0;
+                for (double[] row : rows) {
+                    double p = (1 - wf - wr) * row[0] + wf * row[1] + wr * row[2];
+                    err += (p - row[3]) * (p - row[3]) / row[4];
+                }
+                if (err < bestErr - 1e-12) {
+                    bestErr = err;
+                    bestF = wf;
+                    bestR = wr;
+                }
+            }
+        }
+        return rows.isEmpty() ? attention : attention.withBlend(bestF, bestR);
     }
 
     /**
@@ -291,6 +402,9 @@ public final class NeighbourReference implements LogPredictor {
         if (factors != null) {
             b.append(String.format(Locale.ROOT, "; factors %.2f", factorWeight));
         }
+        if (ratioWeight > 0) {
+            b.append(String.format(Locale.ROOT, "; ratio reference %.2f", ratioWeight));
+        }
         return b.toString();
     }
 
@@ -362,13 +476,16 @@ public final class NeighbourReference implements LogPredictor {
             second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
             voters += m.weight() * one[2];
         }
-        if (factorWeight > 0) {
-            // the factors as one more point in the mixture: their share of the mean and of the spread
-            double f = factors.predictLog(shots, query);
-            if (Double.isFinite(f)) {
-                mean = (1 - factorWeight) * mean + factorWeight * f;
-                second = (1 - factorWeight) * second + factorWeight * f * f;
-            }
+        if (factorWeight > 0 || ratioWeight > 0) {
+            // the factors and the ratio reference as more points in the mixture: their shares of the
+            // mean and of the spread (a member with no prediction here leaves its share to the rest)
+            double f = factorWeight > 0 ? factors.predictLog(shots, query) : Double.NaN;
+            double r = ratioWeight > 0 ? fallback.predictLog(shots, query) : Double.NaN;
+            double wf = Double.isFinite(f) ? factorWeight : 0;
+            double wr = Double.isFinite(r) ? ratioWeight : 0;
+            double wa = 1 - wf - wr;
+            mean = wa * mean + (wf > 0 ? wf * f : 0) + (wr > 0 ? wr * r : 0);
+            second = wa * second + (wf > 0 ? wf * f * f : 0) + (wr > 0 ? wr * r * r : 0);
         }
         return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
     }
@@ -471,6 +588,9 @@ public final class NeighbourReference implements LogPredictor {
             f.addProperty("weight", factorWeight);
             o.add("factors", f);
         }
+        if (ratioWeight > 0) {
+            o.addProperty("ratio_weight", ratioWeight);
+        }
         return o;
     }
 
@@ -526,19 +646,27 @@ public final class NeighbourReference implements LogPredictor {
             }
             tables.add(m);
         }
+        double rw = o.has("ratio_weight") ? o.get("ratio_weight").getAsDouble() : 0;
+        if (!(rw >= 0 && rw <= 1)) {
+            throw new IllegalArgumentException("attention.ratio_weight: want a share in [0, 1], got " + rw);
+        }
         if (!o.has("factors")) {
-            return new NeighbourReference(t, fallback, tables, members);
+            return new NeighbourReference(t, fallback, tables, members, null, 0, rw);
         }
         JsonObject f = o.getAsJsonObject("factors");
         double w = f.get("weight").getAsDouble();
         if (!(w >= 0 && w <= 1)) {
             throw new IllegalArgumentException("attention.factors.weight: want a share in [0, 1], got " + w);
         }
+        if (!(w + rw <= 1 + 1e-9)) {
+            throw new IllegalArgumentException("attention.factors.weight + attention.ratio_weight: want at most 1, got "
+                    + (w + rw));
+        }
         WorkloadFactors factors = WorkloadFactors.fromJson(f);
         if (factors.target() != t) {
             throw new IllegalArgumentException("attention.factors.target: " + factors.target().label()
                     + ", the attention's is " + t.label());
         }
-        return new NeighbourReference(t, fallback, tables, members, factors, w);
+        return new NeighbourReference(t, fallback, tables, members, factors, w, rw);
     }
 }

@@ -262,5 +262,12 @@ class ConfigSearchCommandTest {
         assertEquals(2, run("evaluate", "config-search", "--dataset", bad.toString(), "--format", "wide").code());
         assertEquals(2, run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
                 "--folds", "one").code());
+        Run blend = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--blend", "factors");
+        assertEquals(2, blend.code());
+        assertTrue(blend.err().contains("--blend: want one of attention, attention+factors, attention+factors+ratio"),
+                blend.err());
+        assertEquals(2, run("train", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--blend-weights", "equal", "--out", dir.resolve("never.onnx").toString()).code());
     }
 }
