@@ -228,27 +228,17 @@ public final class NeighbourReference implements LogPredictor {
         NeighbourReference all = attention.withBlend(0, 0);
         // per held-out query: {attention, factors, ratio, truth} in log space, on looError's draws
         List<double[]> rows = new ArrayList<>();
-        for (Workload held : training) {
-            NeighbourReference r = fit(without(training, held), target, attention.members).withBlend(0, 0);
-            java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
-            for (int k : shots) {
-                if (held.size() < k + 1) {
-                    continue;
-                }
-                for (int d = 0; d < draws; d++) {
-                    dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
-                    List<Measurement> s = FewShotEvaluation.pick(held, draw.shots());
-                    for (int q : draw.queries()) {
+        forEachHeldOutDraw(training, shots, draws, seed,
+                rest -> fit(rest, target, attention.members).withBlend(0, 0), (held, r, s, queries) -> {
+                    for (int q : queries) {
                         Measurement m = held.get(q);
                         double a = r.predictLog(s, m.configKey());
                         double f = r.factors.predictLog(s, m.configKey());
                         double rr = r.fallback.predictLog(s, m.configKey());
                         rows.add(new double[] {a, Double.isFinite(f) ? f : a, rr, Math.log(m.target(target)),
-                                draw.queries().length});
+                                queries.length});
                     }
-                }
-            }
-        }
+                });
         double bestErr = Double.POSITIVE_INFINITY;
         double bestF = 0;
         double bestR = 0;
@@ -326,12 +316,43 @@ public final class NeighbourReference implements LogPredictor {
     /** {@link #looError} of any predictor fitted on the other training workloads by {@code fitter}. */
     static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
                              java.util.function.Function<List<Workload>, LogPredictor> fitter) {
-        double sum = 0;
-        double sq = 0;
-        int n = 0;
+        double[] sums = new double[3]; // absolute percentage error, squared log error, draws
+        int units = forEachHeldOutDraw(training, shots, draws, seed, fitter, (held, r, s, queries) -> {
+            double e = 0;
+            double e2 = 0;
+            for (int q : queries) {
+                Measurement m = held.get(q);
+                double y = m.target(target);
+                double p = r.predictLog(s, m.configKey());
+                e += Math.abs(Math.exp(p) - y) / y;
+                e2 += (p - Math.log(y)) * (p - Math.log(y));
+            }
+            sums[0] += e / queries.length;
+            sums[1] += e2 / queries.length;
+            sums[2]++;
+        });
+        double n = sums[2];
+        return n == 0 ? new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
+                : new double[] {sums[0] / n, sums[1] / n, units};
+    }
+
+    /** One leave-one-workload-out draw, as {@link #forEachHeldOutDraw} hands it over. */
+    interface HeldOutDraw<P> {
+        void score(Workload held, P fitted, List<Measurement> shots, int[] queries);
+    }
+
+    /**
+     * Every leave-one-workload-out draw on {@code training}: per workload, the predictor
+     * {@code fitter} fits on the others, then per k (where the workload keeps a configuration to
+     * query) {@code draws} shot sets from a generator seeded by {@code seed} and the workload's
+     * name. {@link #looError} and {@link #fitStacked} score the same draws through it. Returns the
+     * number of workloads that gave at least one draw.
+     */
+    static <P> int forEachHeldOutDraw(List<Workload> training, int[] shots, int draws, long seed,
+                                      java.util.function.Function<List<Workload>, P> fitter, HeldOutDraw<P> visitor) {
         int units = 0;
         for (Workload held : training) {
-            LogPredictor r = fitter.apply(without(training, held));
+            P fitted = fitter.apply(without(training, held));
             java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
             boolean used = false;
             for (int k : shots) {
@@ -340,26 +361,13 @@ public final class NeighbourReference implements LogPredictor {
                 }
                 for (int d = 0; d < draws; d++) {
                     dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
-                    List<Measurement> s = FewShotEvaluation.pick(held, draw.shots());
-                    double e = 0;
-                    double e2 = 0;
-                    for (int q : draw.queries()) {
-                        Measurement m = held.get(q);
-                        double y = m.target(target);
-                        double p = r.predictLog(s, m.configKey());
-                        e += Math.abs(Math.exp(p) - y) / y;
-                        e2 += (p - Math.log(y)) * (p - Math.log(y));
-                    }
-                    sum += e / draw.queries().length;
-                    sq += e2 / draw.queries().length;
-                    n++;
+                    visitor.score(held, fitted, FewShotEvaluation.pick(held, draw.shots()), draw.queries());
                     used = true;
                 }
             }
             units += used ? 1 : 0;
         }
-        return n == 0 ? new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
-                : new double[] {sum / n, sq / n, units};
+        return units;
     }
 
     private static List<Workload> without(List<Workload> all, Workload left) {
