@@ -27,12 +27,18 @@ class AutoscaleCommandsTest {
         }
     }
 
-    @Test
-    void trainExportsAModelThatEvaluateRunsAgainstHpa(@TempDir Path dir) throws Exception {
+    /** Six services (five for training), seed 5: small enough for --quick runs in a test. */
+    private static Path smallServices(Path dir) throws java.io.IOException {
         Path services = dir.resolve("services.json");
         StringWriter w = new StringWriter();
         ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
         Files.writeString(services, w.toString());
+        return services;
+    }
+
+    @Test
+    void trainExportsAModelThatEvaluateRunsAgainstHpa(@TempDir Path dir) throws Exception {
+        Path services = smallServices(dir);
         Path model = dir.resolve("m.onnx");
         java.io.ByteArrayOutputStream trainOut = new java.io.ByteArrayOutputStream();
         assertEquals(ExitCodes.OK, run(trainOut, "train", "autoscale", "--quick", "--services", services.toString(),
@@ -60,10 +66,7 @@ class AutoscaleCommandsTest {
 
     @Test
     void aTwoSidedBudgetReportsBothPricesPerIteration(@TempDir Path dir) throws Exception {
-        Path services = dir.resolve("services.json");
-        StringWriter w = new StringWriter();
-        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
-        Files.writeString(services, w.toString());
+        Path services = smallServices(dir);
         Path model = dir.resolve("b.onnx");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
@@ -82,10 +85,7 @@ class AutoscaleCommandsTest {
 
     @Test
     void aMissBudgetMeasuredOnTheGreedyPolicyProbesTrainingServicesEveryIteration(@TempDir Path dir) throws Exception {
-        Path services = dir.resolve("services.json");
-        StringWriter w = new StringWriter();
-        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
-        Files.writeString(services, w.toString());
+        Path services = smallServices(dir);
         Path model = dir.resolve("g.onnx");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
@@ -103,10 +103,7 @@ class AutoscaleCommandsTest {
 
     @Test
     void initFromHpaWithNoIterationsExportsTheCloneAlone(@TempDir Path dir) throws Exception {
-        Path services = dir.resolve("services.json");
-        StringWriter w = new StringWriter();
-        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
-        Files.writeString(services, w.toString());
+        Path services = smallServices(dir);
         Path model = dir.resolve("clone.onnx");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
@@ -128,10 +125,7 @@ class AutoscaleCommandsTest {
 
     @Test
     void evaluateStartsATraceAtFrom(@TempDir Path dir) throws Exception {
-        Path services = dir.resolve("services.json");
-        StringWriter w = new StringWriter();
-        ServicePopulation.write(ServicePopulation.sample(6, 5, 0.34), w);
-        Files.writeString(services, w.toString());
+        Path services = smallServices(dir);
         StringBuilder counts = new StringBuilder();
         for (int i = 0; i < 200; i++) {
             counts.append(600 + 6 * i).append('\n');
