@@ -36,6 +36,17 @@ class AutoscaleCommandsTest {
         return services;
     }
 
+    /** {@code train autoscale --quick} on {@link #smallServices} with {@code options}; its JSON report. */
+    private static JsonObject trainQuick(Path dir, String name, String... options) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "autoscale", "--quick",
+                "--services", smallServices(dir).toString()));
+        args.addAll(java.util.List.of(options));
+        args.addAll(java.util.List.of("--out", dir.resolve(name + ".onnx").toString()));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, run(out, args.toArray(new String[0])), out.toString());
+        return JsonParser.parseString(Files.readString(dir.resolve(name + ".onnx.report.json"))).getAsJsonObject();
+    }
+
     @Test
     void trainExportsAModelThatEvaluateRunsAgainstHpa(@TempDir Path dir) throws Exception {
         Path services = smallServices(dir);
@@ -66,12 +77,7 @@ class AutoscaleCommandsTest {
 
     @Test
     void aTwoSidedBudgetReportsBothPricesPerIteration(@TempDir Path dir) throws Exception {
-        Path services = smallServices(dir);
-        Path model = dir.resolve("b.onnx");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
-                "--two-sided-budget", "0.95", "--budget-on", "greedy", "--out", model.toString()), out.toString());
-        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("b.onnx.report.json"))).getAsJsonObject();
+        JsonObject report = trainQuick(dir, "b", "--two-sided-budget", "0.95", "--budget-on", "greedy");
         String settings = report.getAsJsonObject("settings").get("core_budget").getAsString();
         assertTrue(settings.contains("core-seconds <= 0.95") && settings.contains("missed requests <= 0.95"), settings);
         var budget = report.getAsJsonArray("core_budget");
@@ -85,12 +91,7 @@ class AutoscaleCommandsTest {
 
     @Test
     void aMissBudgetMeasuredOnTheGreedyPolicyProbesTrainingServicesEveryIteration(@TempDir Path dir) throws Exception {
-        Path services = smallServices(dir);
-        Path model = dir.resolve("g.onnx");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        assertEquals(ExitCodes.OK, run(out, "train", "autoscale", "--quick", "--services", services.toString(),
-                "--miss-budget-ratio", "0.9", "--budget-on", "greedy", "--out", model.toString()), out.toString());
-        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("g.onnx.report.json"))).getAsJsonObject();
+        JsonObject report = trainQuick(dir, "g", "--miss-budget-ratio", "0.9", "--budget-on", "greedy");
         assertTrue(report.getAsJsonObject("settings").get("core_budget").getAsString().contains("greedy policy"));
         var budget = report.getAsJsonArray("core_budget");
         assertEquals(3, budget.size(), "one greedy probe per iteration");

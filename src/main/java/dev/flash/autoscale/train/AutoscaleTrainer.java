@@ -101,20 +101,22 @@ public final class AutoscaleTrainer {
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
         public Settings withCoreBudget(LagrangeMultiplier.Config c) {
-            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.CORES, limitChangePrice, imitation, operatorStart, greedyBudget);
+            return withBudget(CoreBudget.Constrained.CORES, c);
         }
 
         /** Missed requests constrained to HPA's on each episode, cores minimised ({@link CoreBudget#missBudget}). */
         public Settings withMissBudget(LagrangeMultiplier.Config c) {
-            return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.MISSES, limitChangePrice, imitation, operatorStart, greedyBudget);
+            return withBudget(CoreBudget.Constrained.MISSES, c);
         }
 
         /** Cores and missed requests both constrained to HPA's, each with its own price ({@link CoreBudget#twoSided}). */
         public Settings withTwoSidedBudget(LagrangeMultiplier.Config c) {
+            return withBudget(CoreBudget.Constrained.BOTH, c);
+        }
+
+        private Settings withBudget(CoreBudget.Constrained which, LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    CoreBudget.Constrained.BOTH, limitChangePrice, imitation, operatorStart, greedyBudget);
+                    which, limitChangePrice, imitation, operatorStart, greedyBudget);
         }
 
         /** Training pays {@code steps} x a step's cores when the CPU limit changes (0: free). */
