@@ -7,16 +7,20 @@
 #   BEFORE_JAR=... BEFORE_LAUNCHER=... BEFORE_CLASSLIST=old/config-search.classlist ...  # its archive via --prepare-cds
 #   VARIANTS="builtin builtin-no-cds" bench/recommend-latency.sh                   # a subset
 #   OPTS="-Xmn16m" bench/recommend-latency.sh   # adds "builtin-opts": the launcher + these JVM flags
+#   ANSWER=text bench/recommend-latency.sh      # the text answer (the default output) instead of --json
+#   JLINK_JAVA=/tmp/rt/bin/java bench/recommend-latency.sh  # adds "jlink": the launcher on that runtime
 #
 # Runs the launcher (systemd/flash, its small-JVM flags) on target/flash.jar with the shipped
 # models/configsearch-multicloud.onnx and the two measured configurations of
-# src/cds/config-search-samples.csv, --json, through bench/first_answer.py, and prints per variant
-# the median and p90 of:
+# src/cds/config-search-samples.csv, --json (ANSWER=text: without), through bench/first_answer.py,
+# and prints per variant the median and p90 of:
 #   exec->last byte   wall from the exec of the launcher to the answer's last byte read from its
 #                     stdout (pipe)
 #   exec->exit        wall from the exec of the launcher to its exit
 #   process cpu       CPU of the whole process tree (JVM: all threads; the launcher's shell and
 #                     its commands), wait4's rusage (scheduler nanoseconds, not 10 ms ticks)
+#   main()->last byte wall from main() entry to the answer's last byte (JVM start->last byte less
+#                     the JVM start->main() the timing line reports)
 #   JVM start->last byte  wall from the JVM's own start (HotSpot's os::init; RuntimeMXBean
 #                     uptime) to the answer's last byte; split below the table into exec->JVM
 #                     start (launcher script, java launcher, libjvm), JVM start->main() (creating
@@ -40,6 +44,8 @@
 #                   given; its archive from BEFORE_CLASSLIST with that launcher's --prepare-cds when
 #                   given, else as that launcher records it at a first run
 #   builtin-opts    the launcher + OPTS (FLASH_JAVA_OPTS), when OPTS is given
+#   jlink           JLINK_JAVA (a runtime jlink made, with JAVA_RUNTIME_VERSION in its release file)
+#                   as the launcher's JAVA, with its own archive from the class list (--prepare-cds)
 #   hello           the JVM's floor: bench/hello/Hello.java (prints a line and the timing line)
 #                   from a jar of its own, with the launcher's JVM flags and an AppCDS archive of
 #                   its own classes made the same way (-Xshare:dump from its class list), no
@@ -53,9 +59,11 @@ RUNS="${RUNS:-15}"
 [ -s target/cds/config-search.classlist ] || sh src/cds/record-classlist.sh java target/flash.jar target/cds/config-search.classlist
 W=$(mktemp -d /tmp/flash-recommend.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples src/cds/config-search-samples.csv --json"
+ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples src/cds/config-search-samples.csv"
+[ "${ANSWER:-json}" = text ] || ARGS="$ARGS --json"
 VARIANTS="${VARIANTS:-builtin builtin-dynamic builtin-no-cds ort hello}"
 [ -z "${BEFORE_JAR:-}" ] || VARIANTS="before $VARIANTS"
+[ -z "${JLINK_JAVA:-}" ] || VARIANTS="$VARIANTS jlink"
 [ -z "${OPTS:-}" ] || VARIANTS="$VARIANTS builtin-opts"
 
 # FLASH_HOMEs: the build as it is, and a copy without its class list (same jar: hard link)
@@ -75,6 +83,7 @@ setup() {
         ort) echo "$W/home-list $W/cds-list systemd/flash --engine ort" ;;
         before) echo "$W/before $W/cds-before $BEFORE_LAUNCHER" ;;
         builtin-opts) echo "$W/home-list $W/cds-list systemd/flash --engine builtin" ;;
+        jlink) echo "$W/home-list $W/cds-jlink systemd/flash --engine builtin" ;;
         hello) echo "- - -" ;;
         *) echo "unknown variant $1" >&2; exit 2 ;;
     esac
@@ -93,8 +102,10 @@ one() { # variant, pass (plain|timing), out file
         [ ! -s "$W/one.tsv.timing" ] || cat "$W/one.tsv.timing" >> "$3.timing"
         return
     fi
+    java=${JAVA:-java}
+    [ "$1" != jlink ] || java=$JLINK_JAVA
     # shellcheck disable=SC2086
-    FLASH_HOME="$4" FLASH_CDS_DIR="$5" FLASH_JAVA_OPTS="$opts" \
+    JAVA="$java" FLASH_HOME="$4" FLASH_CDS_DIR="$5" FLASH_JAVA_OPTS="$opts" \
         python3 bench/first_answer.py 1 "$W/one.tsv" -- sh "$6" $ARGS ${7:+$7 $8}
     cat "$W/one.tsv" >> "$3"
     [ ! -s "$W/one.tsv.timing" ] || cat "$W/one.tsv.timing" >> "$3.timing"
@@ -115,13 +126,15 @@ case " $VARIANTS " in
             "-XX:SharedArchiveFile=$W/hello/hello.jsa" -cp "$W/hello/hello.jar" >/dev/null 2>&1
         ;;
 esac
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant and pass"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant and pass; answer: ${ANSWER:-json}"
 # The archives: --prepare-cds (the package's postinst) for the class-list ones, else a first run.
 for v in $VARIANTS; do
     case "$v" in
         hello) ;;
         builtin|ort|builtin-opts)
             [ -d "$W/cds-list" ] || FLASH_HOME="$W/home-list" FLASH_CDS_DIR="$W/cds-list" sh systemd/flash --prepare-cds ;;
+        jlink)
+            JAVA="$JLINK_JAVA" FLASH_HOME="$W/home-list" FLASH_CDS_DIR="$W/cds-jlink" sh systemd/flash --prepare-cds ;;
         before)
             # with BEFORE_CLASSLIST: its archive as the package makes it (--prepare-cds); else a first run
             if [ -n "${BEFORE_CLASSLIST:-}" ]; then
@@ -153,17 +166,25 @@ def q(xs, p):
     return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))] if xs else float("nan")
 def col(path, i):
     return [float(l.split("\t")[i]) for l in open(path) if l.strip() and l.split("\t")[i] != "-"]
-print("%-16s %19s %19s %19s %19s %10s %10s" % ("variant (ms)", "exec->last byte", "exec->exit", "process cpu",
-                                               "JVM start->last", "main cpu", "cpu main()"))
+print("%-16s %19s %19s %19s %19s %19s %10s %10s" % ("variant (ms)", "exec->last byte", "exec->exit", "process cpu",
+                                               "JVM start->last", "main()->last", "main cpu", "cpu main()"))
 phases = {}
+medians = {}
 for v in variants:
     plain, timing = "%s/%s.plain" % (w, v), "%s/%s.timing" % (w, v)
     lines = [l for l in open(timing + ".timing")]
     main = [float(m.group(1)) for l in lines for m in [re.search(r"main-thread cpu ([0-9.]+) ms", l)] if m]
     since = [float(m.group(1)) for l in lines for m in [re.search(r"; cpu ([0-9]+) ms", l)] if m]
+    # main() -> last byte, per run: JVM start -> last byte less JVM start -> main() (the timing line's
+    # "since JVM start" - "since main()"; one timing line per run, in the runs' order)
+    rows = [l.split("\t") for l in open(timing) if l.strip()]
+    pairs = [(float(m.group(1)), float(m.group(2))) for l in lines
+             for m in [re.search(r"answer ([0-9.]+) ms since main\(\).*answer ([0-9.]+) ms since JVM start", l)] if m]
+    main_last = [float(r[3]) - (j - mm) for r, (mm, j) in zip(rows, pairs) if r[3] != "-"]
     f = lambda xs: "%7.0f / %7.0f" % (q(xs, .5), q(xs, .9))
-    print("%-16s %19s %19s %19s %19s %10.1f %10.0f" % (v, f(col(plain, 0)), f(col(plain, 1)), f(col(plain, 2)),
-                                                      f(col(timing, 3)), q(main, .5), q(since, .5)))
+    medians[v] = (q(col(timing, 3), .5), q(main_last, .5), q(col(plain, 2), .5))
+    print("%-16s %19s %19s %19s %19s %19s %10.1f %10.0f" % (v, f(col(plain, 0)), f(col(plain, 1)), f(col(plain, 2)),
+                                                      f(col(timing, 3)), f(main_last), q(main, .5), q(since, .5)))
     per = {}
     for l in lines:
         for name, cpu in re.findall(r"([a-z-]+) [0-9.]+ ms \(cpu ([0-9.]+)\)", l):
@@ -179,6 +200,11 @@ for v in variants:
     split[v] = "exec->JVM start %.0f, JVM start->main() %.0f, main()->answer written %.0f" % (
         q([float(r[4]) for r in rows if r[4] != "-"], .5), q([j - m for j, m in zip(since_jvm, since_main)], .5),
         q(since_main, .5))
+if "hello" in medians:
+    h = medians["hello"]
+    for v in variants:
+        if v != "hello":
+            print("%-16s / hello, medians: JVM start->last byte %.2f, process cpu %.2f" % (v, medians[v][0] / h[0], medians[v][2] / h[2]))
 print("(median / p90; 'main cpu': the main thread's CPU from main() to the answer, median; 'cpu main()':")
 print(" the process's CPU over the same span, 10 ms ticks, median; JVM start->last and both cpu columns from")
 print(" the -Dflash.timing pass, the rest from the plain pass)")

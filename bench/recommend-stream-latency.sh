@@ -4,6 +4,7 @@
 #
 #   bench/recommend-stream-latency.sh          # LINES=500
 #   LINES=2000 bench/recommend-stream-latency.sh
+#   FLASH_HOME=old/ bench/recommend-stream-latency.sh   # another build's flash.jar (default: target/)
 #
 # Writes LINES JSON lines, each one workload of the test fixture with one, two or three measured
 # configurations (cycling), and runs the launcher (systemd/flash: its small-JVM flags, the library
@@ -39,7 +40,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $LIN
 run() { # input, output -> "wall_s cpu_s" on stdout
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    /usr/bin/time -f '%U %S' -o "$W/time.txt" env FLASH_HOME="$PWD/target" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache" \
+    /usr/bin/time -f '%U %S' -o "$W/time.txt" env FLASH_HOME="${FLASH_HOME:-$PWD/target}" FLASH_JAVA_OPTS="-Dflash.native.cache=$W/cache" \
         sh systemd/flash $ARGS "$1" > "$2"
     t1=$(date +%s%N)
     awk -v w=$(( (t1 - t0) / 1000000 )) '{printf "%d %.0f\n", w, ($1 + $2) * 1000}' "$W/time.txt"

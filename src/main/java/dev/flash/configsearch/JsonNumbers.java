@@ -1,6 +1,8 @@
 package dev.flash.configsearch;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonPrimitive;
+import dev.flash.policy.onnx.JsonDecimal;
 
 /**
  * Numbers of a config-search model's {@code flash.params} (about 16,800 of them, most written
@@ -32,13 +34,22 @@ final class JsonNumbers {
     private JsonNumbers() {
     }
 
-    /** {@code e.getAsDouble()}, the same value. */
+    /**
+     * {@code e.getAsDouble()}, the same value. A number of a tree the model's loading read
+     * ({@link JsonDecimal}) has it already, from the digits that reading went over.
+     */
     static double asDouble(JsonElement e) {
+        if (e instanceof JsonPrimitive p && p.isNumber() && p.getAsNumber() instanceof JsonDecimal d) {
+            return d.doubleValue();
+        }
         return parse(e.getAsString());
     }
 
-    /** {@code e.getAsFloat()}, the same value. */
+    /** {@code e.getAsFloat()}, the same value (see {@link #asDouble}). */
     static float asFloat(JsonElement e) {
+        if (e instanceof JsonPrimitive p && p.isNumber() && p.getAsNumber() instanceof JsonDecimal d) {
+            return d.floatValue();
+        }
         return parseFloat(e.getAsString());
     }
 

@@ -109,6 +109,21 @@ class RecommendStartupTest {
     }
 
     /**
+     * The text answer (the default) prints its numbers with {@link NumberText}: java.util.Formatter
+     * (its set-up, and about 290 JDK classes the AppCDS archive would otherwise hold for every
+     * answer) is not loaded.
+     */
+    @Test
+    void theTextAnswerLoadsNoFormatter() throws Exception {
+        Proc p = flash(System.getProperty("java.class.path"), null, "config-search", "recommend",
+                "--model", "models/configsearch-multicloud.onnx", "--samples", samples().toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("measure next: "), p.out());
+        assertTrue(p.loaded().contains("dev.flash.cli.NumberText"), "the class log is read");
+        assertEquals(List.of(), p.loaded().stream().filter(c -> c.startsWith("java.util.Formatter")).toList());
+    }
+
+    /**
      * With ONNX Runtime (what the daemon uses through the same OnnxModel) none of the built-in
      * evaluator's classes is loaded: the daemon's start-up is what it was.
      */

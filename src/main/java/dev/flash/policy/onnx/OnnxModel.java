@@ -11,7 +11,6 @@ import ai.onnxruntime.TensorInfo;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.flash.onnx.lite.Evaluator;
 import dev.flash.onnx.lite.OnnxFile;
 import dev.flash.onnx.lite.Tensor;
@@ -546,7 +545,7 @@ public final class OnnxModel implements AutoCloseable {
 
     private static JsonObject jsonObject(Path file, String key, String value) throws ModelRejectedException {
         try {
-            JsonElement json = JsonParser.parseString(value);
+            JsonElement json = JsonTree.parse(value); // JsonParser.parseString's tree, faster (180 KB of params)
             if (!json.isJsonObject()) {
                 throw new ModelRejectedException(file, key + " is not a JSON object: '" + abbreviate(value) + "'");
             }
