@@ -116,7 +116,7 @@ public final class AutoscaleEnvironment implements RlEnvironment, Demonstrated {
             // gave it 30-60% missed on training episodes, and a budget of starved cores)
             double hpaLimit = OperatorRun.operatorLimit(spec, trace.peak());
             hpa = new HpaReference();
-            hpa.setRequestShare(Math.min(1, spec.effectiveCores(hpaLimit) / hpaLimit));
+            hpa.setRequestShare(OperatorRun.operatorRequest(spec, hpaLimit) / hpaLimit);
             hpa.reset();
             double hpaNeed = rate * spec.serviceSeconds(hpaLimit) / HpaReference.DEFAULT_TARGET;
             hpaService = new SimulatedService(spec, bounds.clamp(new Allocation((int) Math.ceil(hpaNeed), hpaLimit)),

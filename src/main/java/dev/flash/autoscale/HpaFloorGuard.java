@@ -12,27 +12,30 @@ import dev.flash.autoscale.ScalingAction.Bounds;
  * (docs/log/2026-12-07-autoscale-constraint.md).
  *
  * <p>HPA is a rule with no state beyond its scale-down stabilization window, so what it would
- * desire after one step is computed from that step alone ({@link HpaReference#desired}'s rule):
+ * desire after one step is computed from that step alone ({@link HpaReference#desired}'s rule).
+ * HPA's utilization is usage over the pods' CPU request, and the guard reads the same request from
+ * the step ({@link StepMetrics#cpuRequest}: the pod spec's, as the controller reads it from the
+ * Deployment and the simulator reports it, the same for every autoscaler on a service):
  * <pre>
- *   u       = busy share of the ready replicas ({@link UtilizationGuard#busyShare}: utilization over
- *             a CPU request of c(L) = min(L, 1) + 0.5 x max(0, L - 1) cores, the limit itself at or below one core)
- *   ratio   = u x c(L) / c(L') / 0.7                   HPA's ratio at the proposed limit L'
+ *   work    = usage per ready replica x ready            cores burned in the last step
+ *   r(L')   = min(request, L')                           the request after a move to limit L' (a
+ *                                                        request may not exceed its limit; the controller lowers it)
+ *   ratio   = work / ready / (0.7 x r(L'))               HPA's ratio at the proposed limit
  *   HPA scales out when ratio &gt; 1.1 (its tolerance), pods not yet ready counted at 0% (the
  *   scale-out dropped when that brings the ratio within the tolerance), to ceil(replicas x ratio)
- *   floor   = that count when HPA scales out; otherwise ceil(u x ready x c(L) / (0.77 x c(L'))),
+ *   floor   = that count when HPA scales out; otherwise ceil(work / (0.77 x r(L'))),
  *             the fewest replicas HPA would not scale out of at the next step
  * </pre>
- * So when HPA would scale out the move gets at least HPA's replicas, and a learned scale-in goes
- * through as far as HPA's own band allows, without HPA's five-minute wait. What it never does:
- * extrapolate the rate, inflate a saturated step's work, or grow the CPU limit (HPA does none of
- * these; the policy may, and pays for it in the reward). A cut of the CPU limit that the maximum
- * replicas cannot carry in HPA's band is refused (the limit stays). Without a ready replica (no
- * utilization to read) a move may not remove replicas, as HPA holds without metrics.
+ * So when HPA would scale out the move gets exactly HPA's replicas at least, and a learned
+ * scale-in goes through as far as HPA's own band allows, without HPA's five-minute wait. What it
+ * never does: extrapolate the rate, inflate a saturated step's work, or grow the CPU limit (HPA
+ * does none of these; the policy may, and pays for it in the reward). A cut of the CPU limit that
+ * the maximum replicas cannot carry in HPA's band is refused (the limit stays). Without a ready
+ * replica (no utilization to read) a move may not remove replicas, as HPA holds without metrics.
  *
- * <p>For a limit above one core HPA's utilization is usage over the operator's CPU request, which
- * the guard does not see; it takes the request as c(L) (a core beyond the first as half a core),
- * so above one core its floor is HPA's for a service of parallel efficiency 0.5. At or below one
- * core it is HPA's exactly.
+ * <p>Until 2026-12-07 evening the guard took the request as c(L) = min(L, 1) + 0.5 x max(0, L - 1)
+ * (it did not see the pod spec), so above one core its floor was HPA's only for a service of
+ * parallel efficiency 0.5 (docs/log/2026-12-07-autoscale-request.md).
  */
 public final class HpaFloorGuard {
     private HpaFloorGuard() {
@@ -44,8 +47,9 @@ public final class HpaFloorGuard {
     public static final double TOLERANCE = HpaReference.DEFAULT_TOLERANCE;
 
     public static final String DEFINITION = "replicas >= what HPA (target " + TARGET + ", tolerance " + TOLERANCE
-            + ", request c(limit), pods not ready at 0%) would set on the same step when it scales out, else the fewest"
-            + " it would not scale out of (busy <= " + TARGET * (1 + TOLERANCE) + "); no limit cut the maximum replicas"
+            + ", utilization = usage over the pod's CPU request, pods not ready at 0%) would set on the same step when it"
+            + " scales out, else the fewest it would not scale out of (utilization <= " + TARGET * (1 + TOLERANCE)
+            + "); no limit cut the maximum replicas"
             + " cannot carry; nothing removed without a ready replica";
 
     /** {@code proposed}, raised to HPA's floor on {@code last} when below it, within {@code bounds}. */
@@ -69,22 +73,29 @@ public final class HpaFloorGuard {
 
     /** The fewest replicas at CPU limit {@code limit} the guard allows after {@code last} (see the class comment). */
     static int floor(StepMetrics last, double limit) {
-        double work = UtilizationGuard.busyShare(last) * last.readyReplicas() * UtilizationGuard.cores(last.cpuLimit());
-        int hpa = hpaScaleOut(last, work, limit);
+        double work = Math.max(0, last.cpuUsageCores()) * last.readyReplicas();
+        double request = request(last, limit);
+        int hpa = hpaScaleOut(last, work, request);
         if (hpa > 0) {
             return hpa;
         }
-        return (int) Math.ceil(work / (TARGET * (1 + TOLERANCE) * UtilizationGuard.cores(limit)) - 1e-9);
+        return (int) Math.ceil(work / (TARGET * (1 + TOLERANCE) * request) - 1e-9);
+    }
+
+    /** The pods' CPU request after a move to {@code limit}: the step's, lowered to the limit when above it. */
+    static double request(StepMetrics last, double limit) {
+        double r = last.cpuRequest() > 0 ? last.cpuRequest() : last.cpuLimit();
+        return Math.min(r, limit);
     }
 
     /**
-     * The replicas HPA would scale out to after {@code last} at CPU limit {@code limit}, or 0 when
-     * it would not scale out ({@link HpaReference#desired}: ratio over the ready pods' mean, the
+     * The replicas HPA would scale out to after {@code last} with CPU request {@code request}, or 0
+     * when it would not scale out ({@link HpaReference#desired}: ratio over the ready pods' mean, the
      * not-ready pods counted at 0% when scaling out).
      */
-    static int hpaScaleOut(StepMetrics last, double work, double limit) {
+    static int hpaScaleOut(StepMetrics last, double work, double request) {
         int ready = last.readyReplicas();
-        double ratio = work / ready / (TARGET * UtilizationGuard.cores(limit));
+        double ratio = work / ready / (TARGET * request);
         return HpaReference.scaleOut(ratio, ready, Math.max(0, last.replicas() - ready), last.replicas(), TOLERANCE);
     }
 }

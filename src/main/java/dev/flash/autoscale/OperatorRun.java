@@ -27,21 +27,22 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
      * Runs {@code autoscaler} on {@code spec} for the whole of {@code load}, starting from what an
      * operator would set up for HPA: the per-replica CPU limit ({@link #operatorLimit}) that lets
      * the maximum replicas carry the trace's peak at 70% utilization, and the replicas the first
-     * step needs at 70%, HPA's CPU request set to the cores a replica can burn under that limit
-     * ({@link HpaReference#setRequestShare}). The service's randomness comes from {@code seed}: two autoscalers run
-     * with the same seed see the same requests.
+     * step needs at 70%, and the pods' CPU request ({@link #operatorRequest}). The request is part
+     * of the pod spec, the same whichever autoscaler runs: the service reports it in every step (the
+     * HPA-floor guard reads it there), and HPA measures its utilization against it ({@link
+     * HpaReference#setRequestShare}). The service's randomness comes from {@code seed}: two
+     * autoscalers run with the same seed see the same requests.
      */
     public static OperatorRun run(Autoscaler autoscaler, ServiceSpec spec, LoadTrace load, long seed) {
         Bounds bounds = Bounds.of(spec.maxReplicas());
         double limit = operatorLimit(spec, load.peak());
+        double request = operatorRequest(spec, limit);
         if (autoscaler instanceof HpaReference hpa) {
-            // the operator's CPU request: what a saturated replica burns under the limit (a load
-            // test shows it), so HPA's 70% target is reachable when the service cannot use it all
-            hpa.setRequestShare(Math.min(1, spec.effectiveCores(limit) / limit));
+            hpa.setRequestShare(request / limit);
         }
         double need = load.rate(0) * spec.serviceSeconds(limit) / HpaReference.DEFAULT_TARGET;
         Allocation now = bounds.clamp(new Allocation((int) Math.ceil(need), limit));
-        SimulatedService service = new SimulatedService(spec, now, seed);
+        SimulatedService service = new SimulatedService(spec, now, request, seed);
         autoscaler.reset();
         StepMetrics last = service.step(load.rate(0));
         double requests = 0;
@@ -64,6 +65,15 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
         }
         int steps = Math.max(1, load.steps() - 1);
         return new OperatorRun(autoscaler.name(), steps, requests, misses, cores, reward / steps, moves);
+    }
+
+    /**
+     * The CPU request an operator sets with limit {@code limit}: what a saturated replica burns
+     * under it (a load test shows it), so that HPA's 70% target is reachable when the service
+     * cannot use the whole limit; the limit itself at or below one core.
+     */
+    public static double operatorRequest(ServiceSpec spec, double limit) {
+        return Math.min(limit, spec.effectiveCores(limit));
     }
 
     /**

@@ -14,7 +14,12 @@ import java.util.Random;
  * <p>CPU usage is reported as metrics-server would: the cores a replica burns, {@code rho x
  * c(limit)} ({@code rho} its busy share, {@code c} the cores its parallel efficiency turns the
  * limit into), so a limit the service cannot use shows as idle; utilization is that over the
- * limit (what HPA reads). The queue itself runs on {@code rho}.
+ * limit. The queue itself runs on {@code rho}.
+ *
+ * <p>The pod spec also carries a CPU request per replica, reported in every step: what HPA's
+ * utilization is measured against. An operator sets it to what a replica can burn under its limit
+ * ({@link OperatorRun#operatorRequest}); a new limit below it lowers it to the limit, as the
+ * controller does when it sets a limit (a request may not exceed its limit), and never raises it.
  */
 public final class SimulatedService {
 
@@ -27,15 +32,26 @@ public final class SimulatedService {
     private final Random random;
     private int replicas;
     private double cpuLimit;
+    private double cpuRequest;
     /** Steps until each starting replica serves, oldest first. */
     private final ArrayDeque<Integer> starting = new ArrayDeque<>();
     private double backlog;
 
+    /** Starts at {@code initial} with the operator's CPU request for its limit ({@link OperatorRun#operatorRequest}). */
     public SimulatedService(ServiceSpec spec, Allocation initial, long seed) {
+        this(spec, initial, OperatorRun.operatorRequest(spec, initial.cpuLimit()), seed);
+    }
+
+    /** Starts at {@code initial} with CPU request {@code cpuRequest} per replica (cores, capped at the limit). */
+    public SimulatedService(ServiceSpec spec, Allocation initial, double cpuRequest, long seed) {
+        if (!(cpuRequest > 0)) {
+            throw new IllegalArgumentException("CPU request must be positive: " + cpuRequest);
+        }
         this.spec = spec;
         this.random = new Random(seed);
         this.replicas = initial.replicas();
         this.cpuLimit = initial.cpuLimit();
+        this.cpuRequest = Math.min(cpuRequest, cpuLimit);
     }
 
     public ServiceSpec spec() {
@@ -61,6 +77,12 @@ public final class SimulatedService {
         }
         replicas = next.replicas();
         cpuLimit = next.cpuLimit();
+        cpuRequest = Math.min(cpuRequest, cpuLimit);
+    }
+
+    /** The pods' CPU request per replica, cores. */
+    public double cpuRequest() {
+        return cpuRequest;
     }
 
     /** Serves {@code arrivalRate} requests per second for one step. */
@@ -75,7 +97,7 @@ public final class SimulatedService {
         if (ready <= 0) {
             backlog = 0; // nothing serves: every request times out
             m = new StepMetrics(arrivalRate, 0, 0, 0, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-                    Double.POSITIVE_INFINITY, replicas, 0, cpuLimit, offered, offered, replicas * cpuLimit * STEP_SECONDS);
+                    Double.POSITIVE_INFINITY, replicas, 0, cpuLimit, cpuRequest, offered, offered, replicas * cpuLimit * STEP_SECONDS);
         } else {
             double capacity = ready * QueueingModel.RHO_MAX / service * STEP_SECONDS; // requests this step
             double served = Math.min(requests, capacity);
@@ -97,7 +119,7 @@ public final class SimulatedService {
             double usage = rho * spec.effectiveCores(cpuLimit);
             m = new StepMetrics(arrivalRate, usage / cpuLimit, usage, Math.min(memory / spec.memoryLimitMib(), 2.0),
                     preservation, QueueingModel.quantile(mean, 0.5), QueueingModel.quantile(mean, 0.95),
-                    QueueingModel.quantile(mean, 0.99), replicas, ready, cpuLimit, offered, misses,
+                    QueueingModel.quantile(mean, 0.99), replicas, ready, cpuLimit, cpuRequest, offered, misses,
                     replicas * cpuLimit * STEP_SECONDS);
         }
         advanceStartup();

@@ -17,12 +17,14 @@ package dev.flash.autoscale;
  * @param replicas         replicas allocated (ready and starting)
  * @param readyReplicas    replicas serving
  * @param cpuLimit         CPU limit per replica, cores
+ * @param cpuRequest       CPU request per replica, cores, as the pod spec sets it (at most the limit): what HPA's
+ *                         utilization is measured against, and so what {@link HpaFloorGuard} reads
  * @param requests         requests offered this step
  * @param sloMisses        requests of this step not answered within the SLO (late or dropped)
  * @param coreSeconds      cores allocated times the step length
  */
 public record StepMetrics(double arrivalRate, double cpuUtilization, double cpuUsageCores, double memoryUtilization,
                           double sloPreservation, double latencyP50, double latencyP95, double latencyP99,
-                          int replicas, int readyReplicas, double cpuLimit, double requests, double sloMisses,
+                          int replicas, int readyReplicas, double cpuLimit, double cpuRequest, double requests, double sloMisses,
                           double coreSeconds) {
 }

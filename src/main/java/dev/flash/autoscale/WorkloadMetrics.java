@@ -13,6 +13,8 @@ import dev.flash.autoscale.ScalingAction.Bounds;
  * @param replicas           replicas the workload has (ready and starting)
  * @param readyReplicas      replicas serving
  * @param cpuLimit           CPU limit per replica, cores
+ * @param cpuRequest         CPU request per replica, cores (the pod spec's; the limit when it sets none, as
+ *                           Kubernetes defaults it): what HPA's utilization, and so the HPA-floor guard, divides by
  * @param cpuUsageCores      CPU used per ready replica, cores (mean over the period)
  * @param memoryUtilization  memory used / limit per replica, mean
  * @param requestRate        requests per second over the period
@@ -21,7 +23,8 @@ import dev.flash.autoscale.ScalingAction.Bounds;
  * @param latencyP95Seconds  95th percentile latency over the period
  * @param bounds             what the autoscaler may do to the workload
  */
-public record WorkloadMetrics(String workload, int replicas, int readyReplicas, double cpuLimit, double cpuUsageCores,
+public record WorkloadMetrics(String workload, int replicas, int readyReplicas, double cpuLimit, double cpuRequest,
+                              double cpuUsageCores,
                               double memoryUtilization, double requestRate, double sloSeconds, double sloPreservation,
                               double latencyP95Seconds, Bounds bounds) {
 
@@ -38,13 +41,13 @@ public record WorkloadMetrics(String workload, int replicas, int readyReplicas, 
         double mean = latencyP95Seconds / -Math.log(0.05);
         return new StepMetrics(requestRate, util, cpuUsageCores, memoryUtilization, sloPreservation,
                 QueueingModel.quantile(mean, 0.5), latencyP95Seconds, QueueingModel.quantile(mean, 0.99), replicas,
-                readyReplicas, cpuLimit, requestRate * SimulatedService.STEP_SECONDS, 0,
+                readyReplicas, cpuLimit, cpuRequest, requestRate * SimulatedService.STEP_SECONDS, 0,
                 replicas * cpuLimit * SimulatedService.STEP_SECONDS);
     }
 
     /**
      * Reads one line's object; every problem names the field. Optional: ready_replicas
-     * (default replicas), memory_utilization (0), min_replicas (1), min_cpu / max_cpu
+     * (default replicas), cpu_request (default cpu_limit, at most cpu_limit), memory_utilization (0), min_replicas (1), min_cpu / max_cpu
      * (the model's range), max_step (0, none), and {@code agent}, which must be "autoscale".
      */
     public static WorkloadMetrics parse(JsonObject o) throws InvalidInputException {
@@ -56,6 +59,7 @@ public record WorkloadMetrics(String workload, int replicas, int readyReplicas, 
         int replicas = integer(o, "replicas", 0, 100_000, null);
         int ready = integer(o, "ready_replicas", 0, replicas, replicas);
         double limit = number(o, "cpu_limit", 1e-3, 1024, null);
+        double request = number(o, "cpu_request", 1e-3, limit, limit);
         double usage = number(o, "cpu_usage_cores", 0, 1024, null);
         double memory = number(o, "memory_utilization", 0, 100, 0.0);
         double rate = number(o, "request_rate", 0, 1e9, null);
@@ -67,7 +71,7 @@ public record WorkloadMetrics(String workload, int replicas, int readyReplicas, 
         double minCpu = number(o, "min_cpu", ScalingAction.MIN_CPU_LIMIT, ScalingAction.MAX_CPU_LIMIT, ScalingAction.MIN_CPU_LIMIT);
         double maxCpu = number(o, "max_cpu", minCpu, ScalingAction.MAX_CPU_LIMIT, ScalingAction.MAX_CPU_LIMIT);
         int maxStep = integer(o, "max_step", 0, 100_000, 0);
-        return new WorkloadMetrics(workload, replicas, ready, limit, usage, memory, rate, slo, preservation, p95,
+        return new WorkloadMetrics(workload, replicas, ready, limit, request, usage, memory, rate, slo, preservation, p95,
                 new Bounds(minReplicas, maxReplicas, minCpu, maxCpu, maxStep));
     }
 

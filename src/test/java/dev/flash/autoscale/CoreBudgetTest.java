@@ -19,7 +19,7 @@ class CoreBudgetTest {
         ServiceSpec s = SimulatedServiceTest.spec(0); // 0.1 core-s per request, peak 50 req/s
         double reference = 50 * 0.1 / 0.7;
         assertEquals(reference, AutoscaleReward.referenceCores(s), 1e-12);
-        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1200, 12, 240);
+        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1.0, 1200, 12, 240);
         // 4 cores; 12 missed requests x 100 x 0.1 core-s / 0.7 / 60 s = 2.857 cores
         double miss = 12 * 100 * 0.1 / 0.7 / 60;
         assertEquals(miss, AutoscaleReward.missCores(m, s), 1e-12);
@@ -27,7 +27,7 @@ class CoreBudgetTest {
         assertEquals(-(2 * 4 + miss) / (10 * reference), AutoscaleReward.of(m, s, 2), 1e-12, "cores at twice the price");
         // at the promise's edge (1% missed) misses cost what serving every request at 70% costs
         double served = 1200 * 0.1 / 0.7 / 60;
-        StepMetrics edge = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1200, 12, 240);
+        StepMetrics edge = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1.0, 1200, 12, 240);
         assertEquals(served, AutoscaleReward.missCores(edge, s), 1e-12);
     }
 
@@ -126,7 +126,7 @@ class CoreBudgetTest {
     @Test
     void aMissBudgetedEpisodePricesMissesNotCores() {
         ServiceSpec s = SimulatedServiceTest.spec(0);
-        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1200, 12, 240);
+        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1.0, 1200, 12, 240);
         double miss = AutoscaleReward.missCores(m, s);
         double reference = AutoscaleReward.referenceCores(s);
         assertEquals(-(4 + 3 * miss) / (10 * reference), AutoscaleReward.of(m, s, 1, 3), 1e-12);
@@ -190,7 +190,7 @@ class CoreBudgetTest {
     @Test
     void aTwoSidedEpisodePaysBothPricesInItsReward() {
         ServiceSpec s = SimulatedServiceTest.spec(0);
-        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1200, 12, 240);
+        StepMetrics m = new StepMetrics(20, 0.5, 0.5, 0.3, 0.99, 0.1, 0.2, 0.3, 4, 4, 1.0, 1.0, 1200, 12, 240);
         CoreBudget b = new CoreBudget(CoreBudget.Constrained.BOTH, CoreBudget.logConfig(2, 0.5, 0.95, 20, 0));
         assertEquals(AutoscaleReward.of(m, s, 2, 2), AutoscaleReward.of(m, s, b.corePrice(), b.missPrice()), 1e-12);
         assertEquals(2 * AutoscaleReward.of(m, s), AutoscaleReward.of(m, s, b.corePrice(), b.missPrice()), 1e-12,

@@ -14,7 +14,7 @@ class HpaReferenceTest {
 
     /** Metrics of a step with {@code replicas} of which {@code ready} serve at {@code util}. */
     static StepMetrics at(double util, int replicas, int ready, double limit) {
-        return new StepMetrics(10, util, util * limit, 0.3, 1, 0.1, 0.2, 0.3, replicas, ready, limit, 600, 0, 60);
+        return new StepMetrics(10, util, util * limit, 0.3, 1, 0.1, 0.2, 0.3, replicas, ready, limit, limit, 600, 0, 60);
     }
 
     @Test

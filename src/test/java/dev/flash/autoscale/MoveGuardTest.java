@@ -54,6 +54,20 @@ class MoveGuardTest {
         }
     }
 
+    @Test
+    void theRecommendStreamsFloorReadsThePodsCpuRequest() throws Exception {
+        // 10 pods of 4 cores burning 1.4 each: against a request of 1.6 HPA sees 0.875 and scales out to
+        // ceil(10 x 1.25) = 13; with no request (Kubernetes takes the limit) it sees 0.35 and holds
+        String line = "{\"workload\":\"w\",\"replicas\":10,\"cpu_limit\":4,\"cpu_request\":1.6,\"cpu_usage_cores\":1.4,"
+                + "\"request_rate\":100,\"slo_seconds\":0.3,\"slo_preservation\":1,\"latency_p95_seconds\":0.1,"
+                + "\"max_replicas\":40}";
+        try (OnnxModel floor = OnnxModel.load(TestModels.write(dir, 4, ScalingAction.NO_OP.ordinal(), "hpa-floor"))) {
+            assertEquals(new Allocation(13, 4), decide(new Recommender(floor), line, line));
+            String noRequest = line.replace("\"cpu_request\":1.6,", "");
+            assertEquals(new Allocation(10, 4), decide(new Recommender(floor), noRequest, noRequest));
+        }
+    }
+
     private static Allocation decide(Recommender r, String first, String second) throws InvalidInputException {
         r.recommend(WorkloadMetrics.parse(JsonParser.parseString(first).getAsJsonObject()), false);
         return r.recommend(WorkloadMetrics.parse(JsonParser.parseString(second).getAsJsonObject()), false).next();

@@ -74,13 +74,14 @@ class RecommenderTest {
                     + line("b", 4, 0.9).replace("\"slo_preservation\":0.9", "\"slo_preservation\":1.7") + "\n"
                     + line("c", 4, 0.9).replace(",\"max_replicas\":10", "") + "\n"
                     + line("d", 4, 0.9).replace("{", "{\"agent\":\"dvfs\",") + "\n"
+                    + line("e", 4, 0.9).replace("{", "{\"cpu_request\":1.5,") + "\n"
                     + line("a", 4, 0.9) + "\n";
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             int bad = dev.flash.cli.AutoscaleCommandAccess.serve(r, in, out, err, true);
-            assertEquals(4, bad);
+            assertEquals(5, bad);
             String[] lines = out.toString().split("\n");
-            assertEquals(6, lines.length, out.toString());
+            assertEquals(7, lines.length, out.toString());
             JsonObject first = obj(lines[0]);
             assertEquals("a", first.get("workload").getAsString());
             assertEquals(5, first.getAsJsonObject("probabilities").size());
@@ -89,7 +90,8 @@ class RecommenderTest {
             assertTrue(lines[2].contains("slo_preservation: 1.7 is out of range"), lines[2]);
             assertTrue(lines[3].contains("max_replicas: missing") && lines[3].contains("\"workload\":\"c\""), lines[3]);
             assertTrue(lines[4].contains("agent:"), lines[4]);
-            assertEquals(1, obj(lines[5]).get("context_rows").getAsInt(), "a's second line closed its first decision");
+            assertTrue(lines[5].contains("cpu_request: 1.5 is out of range [0.001, 1.0]"), "above the limit: " + lines[5]);
+            assertEquals(1, obj(lines[6]).get("context_rows").getAsInt(), "a's second line closed its first decision");
             assertTrue(err.toString().contains("line 3 (b): slo_preservation"), err.toString());
         }
     }

@@ -65,6 +65,22 @@ class SimulatedServiceTest {
     }
 
     @Test
+    void reportsThePodsCpuRequestWhichALimitCutLowersAndNothingRaises() {
+        ServiceSpec s = spec(0); // efficiency 0.5: the operator's request under 3 cores is c(3) = 2
+        SimulatedService svc = new SimulatedService(s, new Allocation(2, 3.0), 1);
+        assertEquals(2.0, svc.step(10).cpuRequest(), 1e-12, "the operator's request: what a replica can burn");
+        assertEquals(2.0, OperatorRun.operatorRequest(s, 3.0), 1e-12);
+        assertEquals(0.5, OperatorRun.operatorRequest(s, 0.5), 1e-12, "the limit itself at or below one core");
+        svc.allocate(new Allocation(2, 4.0));
+        assertEquals(2.0, svc.step(10).cpuRequest(), 1e-12, "a larger limit keeps the request");
+        svc.allocate(new Allocation(2, 1.5));
+        assertEquals(1.5, svc.step(10).cpuRequest(), 1e-12, "a limit below the request lowers it to the limit");
+        svc.allocate(new Allocation(2, 3.0));
+        assertEquals(1.5, svc.step(10).cpuRequest(), 1e-12, "and raising the limit again does not raise it");
+        assertEquals(1.0, new SimulatedService(s, new Allocation(2, 3.0), 1.0, 1).step(10).cpuRequest(), 1e-12);
+    }
+
+    @Test
     void overloadQueuesThenDropsAndMissesTheSlo() {
         SimulatedService svc = new SimulatedService(spec(0), new Allocation(1, 1.0), 3);
         StepMetrics m = svc.step(30); // capacity 9.5 req/s

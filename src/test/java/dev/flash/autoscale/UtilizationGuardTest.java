@@ -14,7 +14,7 @@ class UtilizationGuardTest {
 
     /** A step at {@code rate} req/s with {@code ready} of {@code replicas} serving at {@code util}. */
     static StepMetrics at(double rate, double util, int replicas, int ready, double limit) {
-        return new StepMetrics(rate, util, util * limit, 0.3, 1, 0.1, 0.2, 0.3, replicas, ready, limit, rate * 60, 0, 60);
+        return new StepMetrics(rate, util, util * limit, 0.3, 1, 0.1, 0.2, 0.3, replicas, ready, limit, limit, rate * 60, 0, 60);
     }
 
     /** Predicted utilization of {@code a} after {@code last}, as the guard computes it. */

@@ -170,9 +170,11 @@ public final class AutoscaleController implements AutoCloseable {
         Map<String, String> annotations = d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations();
         WorkloadAnnotations.Settings settings;
         double limit;
+        double request;
         try {
             settings = WorkloadAnnotations.parse(annotations);
             limit = cpuLimit(d);
+            request = cpuRequest(d, limit);
         } catch (InvalidInputException e) {
             reportInvalid(d, e.getMessage());
             return new Outcome(id, "invalid", e.getMessage());
@@ -181,7 +183,7 @@ public final class AutoscaleController implements AutoCloseable {
             annotate(ns, name, WorkloadAnnotations.ERROR, null);
         }
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        WorkloadMetrics m = measure(d, id, replicas, limit, settings);
+        WorkloadMetrics m = measure(d, id, replicas, limit, request, settings);
         Recommender.Recommendation r = recommender.recommend(m, false);
         Allocation now = new Allocation(replicas, limit);
         JsonObject decision = new JsonObject();
@@ -292,7 +294,8 @@ public final class AutoscaleController implements AutoCloseable {
     }
 
     /** The workload's metrics now: pod CPU from metrics.k8s.io, the rest from {@link ServiceSignals}. */
-    private WorkloadMetrics measure(Deployment d, String id, int replicas, double limit, WorkloadAnnotations.Settings s) {
+    private WorkloadMetrics measure(Deployment d, String id, int replicas, double limit, double request,
+                                    WorkloadAnnotations.Settings s) {
         String ns = d.getMetadata().getNamespace();
         Map<String, String> labels = d.getSpec().getSelector().getMatchLabels();
         List<Pod> pods = client.pods().inNamespace(ns).withLabels(labels).list().getItems();
@@ -318,7 +321,8 @@ public final class AutoscaleController implements AutoCloseable {
         double rate = sig.map(ServiceSignals::requestRate).orElse(perPod * ready.size());
         double preservation = sig.map(ServiceSignals::sloPreservation).orElse(1.0);
         double p95 = sig.map(ServiceSignals::latencyP95Seconds).orElse(0.0);
-        return new WorkloadMetrics(id, replicas, Math.min(replicas, ready.size()), limit, perPod, 0, rate, s.sloSeconds(),
+        return new WorkloadMetrics(id, replicas, Math.min(replicas, ready.size()), limit, request, perPod, 0, rate,
+                s.sloSeconds(),
                 preservation, p95, s.bounds());
     }
 
@@ -352,6 +356,22 @@ public final class AutoscaleController implements AutoCloseable {
             throw new InvalidInputException("container " + c.getName() + " has no CPU limit or request");
         }
         return q.getNumericalAmount().doubleValue();
+    }
+
+    /**
+     * The first container's CPU request, cores: what HPA measures utilization against, so what the
+     * HPA-floor guard must divide by to hold HPA's floor. The limit when the pod spec sets no request
+     * (Kubernetes defaults it to the limit); never above the limit.
+     */
+    static double cpuRequest(Deployment d, double limit) {
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, Quantity> requests = c.getResources().getRequests();
+        Quantity q = requests == null ? null : requests.get("cpu");
+        if (q == null) {
+            return limit;
+        }
+        double r = q.getNumericalAmount().doubleValue();
+        return r > 0 ? Math.min(r, limit) : limit;
     }
 
     private boolean cooling(String lastApplied, Duration cooldown) {

@@ -235,4 +235,18 @@ class AutoscaleControllerTest {
         assertEquals(1.25, cpu(get("cart")), 1e-9);
         assertEquals("payments", get("cart").getMetadata().getLabels().get("team"), "their change kept");
     }
+
+    @Test
+    void theFloorReadsThePodSpecsCpuRequestTheLimitWhenItHasNone() {
+        Deployment d = new DeploymentBuilder().withNewSpec().withNewTemplate().withNewSpec().addNewContainer()
+                .withName("main").withNewResources().withLimits(Map.of("cpu", new Quantity("4")))
+                .withRequests(Map.of("cpu", new Quantity("1600m"))).endResources().endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        assertEquals(1.6, AutoscaleController.cpuRequest(d, 4), 1e-12);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().setRequests(null);
+        assertEquals(4, AutoscaleController.cpuRequest(d, 4), 1e-12, "Kubernetes defaults the request to the limit");
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+                .setRequests(Map.of("cpu", new Quantity("6")));
+        assertEquals(4, AutoscaleController.cpuRequest(d, 4), 1e-12, "never above the limit");
+    }
 }
