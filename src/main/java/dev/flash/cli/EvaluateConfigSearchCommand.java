@@ -72,6 +72,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  flash evaluate config-search --dataset multi-cloud.csv --format multicloud",
             "  flash evaluate config-search --dataset multi-cloud.csv --folds dataset --json",
+            "  flash evaluate config-search --dataset multi-cloud.csv --folds algorithm --json",
             "  flash evaluate config-search --dataset b.csv --train-dataset a.csv --shots 1,3 --seeds 10",
             "  flash evaluate config-search --dataset multi-cloud.csv --folds dataset --blend attention --json",
             "", ExitCodes.HELP})
@@ -87,9 +88,10 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             description = "Train on this file and test on all of --dataset (same configuration columns).")
     Path trainDataset;
 
-    @Option(names = "--folds", paramLabel = "K|dataset", defaultValue = "5",
-            description = "Grouped folds over workloads, or `dataset`: one fold per data set (the part of a "
-                    + "workload's name before its first dash) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--folds", paramLabel = "K|dataset|algorithm", defaultValue = "5",
+            description = "Grouped folds over workloads; `dataset`: one fold per data set (the part of a "
+                    + "workload's name before its first dash); `algorithm`: one fold per algorithm (the part "
+                    + "after it: buzz-X, creditcard-X, santander-X held out together) (default: ${DEFAULT-VALUE}).")
     String folds;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "5",
@@ -147,12 +149,14 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 all = merged(train, test);
             } else if (folds.equals("dataset")) {
                 foldList = FewShotEvaluation.groupFolds(test.workloads());
+            } else if (folds.equals("algorithm")) {
+                foldList = FewShotEvaluation.algorithmFolds(test.workloads());
             } else {
                 int k;
                 try {
                     k = Integer.parseInt(folds);
                 } catch (NumberFormatException e) {
-                    return usage("--folds must be a number >= 2 or `dataset`, got '" + folds + "'");
+                    return usage("--folds must be a number >= 2, `dataset` or `algorithm`, got '" + folds + "'");
                 }
                 if (k < 2) {
                     return usage("--folds must be >= 2, got " + k);

@@ -7,9 +7,11 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Attention over the training workloads: a soft nearest-neighbour predictor of a new workload's
@@ -188,13 +190,26 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
                                                 long seed, boolean likelihood, boolean withRatio) {
+        return fitBlended(training, target, shots, draws, seed, likelihood, withRatio, null);
+    }
+
+    /**
+     * {@link #fitBlended} with the members scored by leaving out whole groups of {@code training}
+     * ({@code holdOut}'s value; null: one workload at a time, as above). The temperature pairs
+     * are weighted by leave-one-workload-out either way.
+     */
+    public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean likelihood, boolean withRatio,
+                                                Function<Workload, String> holdOut) {
         NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
         List<double[]> errors = new ArrayList<>();
-        errors.add(looError(training, target, shots, draws, seed, rest -> fit(rest, target, attention.members)));
-        errors.add(looError(training, target, shots, draws, seed,
+        errors.add(looError(training, holdOut, target, shots, draws, seed,
+                rest -> fit(rest, target, attention.members)));
+        errors.add(looError(training, holdOut, target, shots, draws, seed,
                 rest -> fit(rest, target, attention.members).withFactors(1)));
         if (withRatio) {
-            errors.add(looError(training, target, shots, draws, seed, rest -> RatioReference.fit(rest, target)));
+            errors.add(looError(training, holdOut, target, shots, draws, seed,
+                    rest -> RatioReference.fit(rest, target)));
         }
         double[] logShare = new double[errors.size()];
         double best = Double.NEGATIVE_INFINITY;
@@ -224,11 +239,19 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitStacked(List<Workload> training, Target target, int[] shots, int draws,
                                                 long seed, boolean withRatio) {
+        return fitStacked(training, target, shots, draws, seed, withRatio, null);
+    }
+
+    /**
+     * {@link #fitStacked} with the blend scored by leaving out whole groups of {@code training}
+     * ({@code holdOut}'s value; null: one workload at a time).
+     */
+    public static NeighbourReference fitStacked(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean withRatio, Function<Workload, String> holdOut) {
         NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
-        NeighbourReference all = attention.withBlend(0, 0);
         // per held-out query: {attention, factors, ratio, truth} in log space, on looError's draws
         List<double[]> rows = new ArrayList<>();
-        forEachHeldOutDraw(training, shots, draws, seed,
+        forEachHeldOutDraw(training, holdOut, shots, draws, seed,
                 rest -> fit(rest, target, attention.members).withBlend(0, 0), (held, r, s, queries) -> {
                     for (int q : queries) {
                         Measurement m = held.get(q);
@@ -315,9 +338,18 @@ public final class NeighbourReference implements LogPredictor {
 
     /** {@link #looError} of any predictor fitted on the other training workloads by {@code fitter}. */
     static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
-                             java.util.function.Function<List<Workload>, LogPredictor> fitter) {
+                             Function<List<Workload>, LogPredictor> fitter) {
+        return looError(training, null, target, shots, draws, seed, fitter);
+    }
+
+    /**
+     * {@link #looError} with whole groups held out ({@code holdOut}'s value; null: one workload at
+     * a time); the third figure still counts held-out workloads.
+     */
+    static double[] looError(List<Workload> training, Function<Workload, String> holdOut, Target target,
+                             int[] shots, int draws, long seed, Function<List<Workload>, LogPredictor> fitter) {
         double[] sums = new double[3]; // absolute percentage error, squared log error, draws
-        int units = forEachHeldOutDraw(training, shots, draws, seed, fitter, (held, r, s, queries) -> {
+        int units = forEachHeldOutDraw(training, holdOut, shots, draws, seed, fitter, (held, r, s, queries) -> {
             double e = 0;
             double e2 = 0;
             for (int q : queries) {
@@ -349,31 +381,57 @@ public final class NeighbourReference implements LogPredictor {
      * number of workloads that gave at least one draw.
      */
     static <P> int forEachHeldOutDraw(List<Workload> training, int[] shots, int draws, long seed,
-                                      java.util.function.Function<List<Workload>, P> fitter, HeldOutDraw<P> visitor) {
+                                      Function<List<Workload>, P> fitter, HeldOutDraw<P> visitor) {
+        return forEachHeldOutDraw(training, null, shots, draws, seed, fitter, visitor);
+    }
+
+    /**
+     * {@link #forEachHeldOutDraw} holding out a whole group at a time: per value of {@code
+     * holdOut} (in the order the values first appear), {@code fitter} fits on the other groups and
+     * every workload of the group is scored on the same draws as when held out alone. With one
+     * workload per group (or a null {@code holdOut}) it is leave-one-workload-out, draw for draw.
+     */
+    static <P> int forEachHeldOutDraw(List<Workload> training, Function<Workload, String> holdOut, int[] shots,
+                                      int draws, long seed, Function<List<Workload>, P> fitter,
+                                      HeldOutDraw<P> visitor) {
+        Map<String, List<Workload>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < training.size(); i++) {
+            Workload w = training.get(i);
+            groups.computeIfAbsent(holdOut == null ? "#" + i : holdOut.apply(w), g -> new ArrayList<>()).add(w);
+        }
         int units = 0;
-        for (Workload held : training) {
-            P fitted = fitter.apply(without(training, held));
-            java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
-            boolean used = false;
-            for (int k : shots) {
-                if (held.size() < k + 1) {
-                    continue;
+        for (List<Workload> group : groups.values()) {
+            List<Workload> rest = new ArrayList<>(training);
+            rest.removeAll(group);
+            P fitted = fitter.apply(rest);
+            for (Workload held : group) {
+                java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
+                boolean used = false;
+                for (int k : shots) {
+                    if (held.size() < k + 1) {
+                        continue;
+                    }
+                    for (int d = 0; d < draws; d++) {
+                        dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
+                        visitor.score(held, fitted, FewShotEvaluation.pick(held, draw.shots()), draw.queries());
+                        used = true;
+                    }
                 }
-                for (int d = 0; d < draws; d++) {
-                    dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
-                    visitor.score(held, fitted, FewShotEvaluation.pick(held, draw.shots()), draw.queries());
-                    used = true;
-                }
+                units += used ? 1 : 0;
             }
-            units += used ? 1 : 0;
         }
         return units;
     }
 
-    private static List<Workload> without(List<Workload> all, Workload left) {
-        List<Workload> rest = new ArrayList<>(all);
-        rest.remove(left);
-        return rest;
+    /**
+     * What {@code --blend-holdout dataset} holds out when scoring a blend's members: a whole data
+     * set ({@link Workload#group()}) when {@code training} spans two or more, so that the shares
+     * measure extrapolation to workloads unlike the training ones; else one workload at a time
+     * (null). A name without a dash is its own group, so on the synthetic sets this is
+     * leave-one-workload-out.
+     */
+    public static Function<Workload, String> dataSetHoldOut(List<Workload> training) {
+        return training.stream().map(Workload::group).distinct().count() >= 2 ? Workload::group : null;
     }
 
     public Target target() {

@@ -36,6 +36,25 @@ public final class RecommendationRule {
         return predicted * Math.exp(logStd) < measuredBest;
     }
 
+    /**
+     * The consensus of a learned and the non-learned searcher's log predictions, which {@code
+     * flash-consensus} ranks by (measure next its lowest): their mean, so that a configuration only
+     * one of them predicts low is pulled back toward what the other says (a hedge against the
+     * learned model's errors on workloads unlike its training ones). Measured beside the greedy
+     * rule in the evaluation (log 2026-12-07-config-search-6); the product does not use it yet.
+     */
+    public static double[] consensus(double[] learnedLog, double[] referenceLog) {
+        if (learnedLog.length != referenceLog.length) {
+            throw new IllegalArgumentException("consensus: " + learnedLog.length + " learned predictions, "
+                    + referenceLog.length + " reference predictions");
+        }
+        double[] out = new double[learnedLog.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = 0.5 * (learnedLog[i] + referenceLog[i]);
+        }
+        return out;
+    }
+
     private static int lowest(double[] v) {
         int pick = -1;
         for (int i = 0; i < v.length; i++) {
