@@ -252,6 +252,26 @@ class ConfigSearchCommandTest {
         assertTrue(o.get("paper.flash.mape.2").getAsDouble() > 0);
     }
 
+    /** One fold per job (alpha-X and beta-X held out together), the blend scored across data sets. */
+    @Test
+    void evaluatesLeaveOneAlgorithmOutWithTheBlendScoredAcrossDataSets() throws Exception {
+        Run r = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--folds", "algorithm", "--shots", "1,2", "--seeds", "1", "--steps", "20", "--json",
+                "--blend", "attention+factors+ratio", "--blend-weights", "stacked", "--blend-holdout", "dataset");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(3, o.get("folds").getAsInt(), "join, scan, sort");
+        assertEquals(6, o.get("workloads.1").getAsInt());
+        for (JsonElement f : o.getAsJsonArray("fold_training")) {
+            assertTrue(f.getAsString().contains("factors"), f.toString());
+        }
+        for (int k = 1; k <= 2; k++) {
+            assertTrue(o.get("flash-consensus.regret_chosen." + k).getAsDouble() >= 0);
+            assertTrue(o.get("flash-consensus.regret_adaptive." + k).getAsDouble() >= 0);
+        }
+        assertTrue(o.get("search_chosen.flash-consensus.measurements").getAsDouble() >= 1);
+    }
+
     @Test
     void refusesBadInputWithExitTwo() throws Exception {
         Path bad = dir.resolve("bad.csv");
@@ -262,6 +282,10 @@ class ConfigSearchCommandTest {
         assertEquals(2, run("evaluate", "config-search", "--dataset", bad.toString(), "--format", "wide").code());
         assertEquals(2, run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
                 "--folds", "one").code());
+        Run holdout = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--blend-holdout", "fold");
+        assertEquals(2, holdout.code());
+        assertTrue(holdout.err().contains("--blend-holdout: want workload or dataset, got 'fold'"), holdout.err());
         Run blend = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
                 "--blend", "factors");
         assertEquals(2, blend.code());
