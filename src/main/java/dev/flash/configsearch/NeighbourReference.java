@@ -306,15 +306,19 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
                                                  long seed) {
+        double[][] pairs = new double[TAU_GRID.length * TAU_GRID.length][];
+        for (int i = 0; i < TAU_GRID.length; i++) {
+            for (int j = 0; j < TAU_GRID.length; j++) {
+                pairs[i * TAU_GRID.length + j] = new double[] {TAU_GRID[i], TAU_GRID[j]};
+            }
+        }
+        double[][] errors = looErrorEachPair(training, target, shots, draws, seed, pairs);
         List<double[]> scored = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
-        for (double ts : TAU_GRID) {
-            for (double tl : TAU_GRID) {
-                double[] e = looError(training, target, shots, draws, seed, ts, tl);
-                double logLik = -e[2] / 2 * Math.log(Math.max(e[1], 1e-12));
-                scored.add(new double[] {ts, tl, logLik});
-                best = Math.max(best, logLik);
-            }
+        for (int p = 0; p < pairs.length; p++) {
+            double logLik = -errors[p][2] / 2 * Math.log(Math.max(errors[p][1], 1e-12));
+            scored.add(new double[] {pairs[p][0], pairs[p][1], logLik});
+            best = Math.max(best, logLik);
         }
         List<Member> members = new ArrayList<>();
         for (double[] p : scored) {
@@ -324,6 +328,43 @@ public final class NeighbourReference implements LogPredictor {
             }
         }
         return fit(training, target, members);
+    }
+
+    /**
+     * {@link #looError} of every pair of temperatures at once, the same draws and sums as one call
+     * per pair (so the same figures to the last bit), but each held-out workload's fit on the
+     * others (its tables and ratio reference, which the temperatures do not change) made once
+     * instead of once per pair, and each query's votes counted once for all pairs.
+     */
+    static double[][] looErrorEachPair(List<Workload> training, Target target, int[] shots, int draws, long seed,
+                                       double[][] pairs) {
+        double[][] sums = new double[pairs.length][3]; // absolute percentage error, squared log error, draws
+        int units = forEachHeldOutDraw(training, shots, draws, seed,
+                rest -> fit(rest, target, TAU_GRID[0], TAU_GRID[0]), (held, r, s, queries) -> {
+                    double[] e = new double[pairs.length];
+                    double[] e2 = new double[pairs.length];
+                    for (int q : queries) {
+                        Measurement m = held.get(q);
+                        double y = m.target(target);
+                        double[] each = r.predictEachPair(s, m.configKey(), pairs);
+                        for (int i = 0; i < pairs.length; i++) {
+                            e[i] += Math.abs(Math.exp(each[i]) - y) / y;
+                            e2[i] += (each[i] - Math.log(y)) * (each[i] - Math.log(y));
+                        }
+                    }
+                    for (int i = 0; i < pairs.length; i++) {
+                        sums[i][0] += e[i] / queries.length;
+                        sums[i][1] += e2[i] / queries.length;
+                        sums[i][2]++;
+                    }
+                });
+        double[][] out = new double[pairs.length][];
+        for (int i = 0; i < pairs.length; i++) {
+            double n = sums[i][2];
+            out[i] = n == 0 ? new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
+                    : new double[] {sums[i][0] / n, sums[i][1] / n, units};
+        }
+        return out;
     }
 
     /**
@@ -489,6 +530,39 @@ public final class NeighbourReference implements LogPredictor {
      * (over the weighted pairs: the spread of their mixture).
      */
     public double[] predict(List<Measurement> shots, String query) {
+        Votes v = votes(shots, query);
+        if (v == null) {
+            return new double[] {fallback.predictLog(shots, query), Double.NaN, 0};
+        }
+        double mean = 0;
+        double second = 0;
+        double voters = 0;
+        for (Member m : members) {
+            double[] one = attend(m, v.vote, v.level, v.shape, v.missing, v.ok);
+            mean += m.weight() * one[0];
+            second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
+            voters += m.weight() * one[2];
+        }
+        if (factorWeight > 0 || ratioWeight > 0) {
+            // the factors and the ratio reference as more points in the mixture: their shares of the
+            // mean and of the spread (a member with no prediction here leaves its share to the rest)
+            double f = factorWeight > 0 ? factors.predictLog(shots, query) : Double.NaN;
+            double r = ratioWeight > 0 ? fallback.predictLog(shots, query) : Double.NaN;
+            double wf = Double.isFinite(f) ? factorWeight : 0;
+            double wr = Double.isFinite(r) ? ratioWeight : 0;
+            double wa = 1 - wf - wr;
+            mean = wa * mean + (wf > 0 ? wf * f : 0) + (wr > 0 ? wr * r : 0);
+            second = wa * second + (wf > 0 ? wf * f * f : 0) + (wr > 0 ? wr * r * r : 0);
+        }
+        return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
+    }
+
+    /** Every training workload's vote for one query and how much it resembles the shots. */
+    private record Votes(double[] vote, double[] level, double[] shape, int[] missing, boolean[] ok) {
+    }
+
+    /** The votes of {@link #predict}; null when no training workload measured the query with a shot. */
+    private Votes votes(List<Measurement> shots, String query) {
         int k = shots.size();
         double[] ly = new double[k];
         for (int s = 0; s < k; s++) {
@@ -530,30 +604,22 @@ public final class NeighbourReference implements LogPredictor {
             ok[j] = true;
             any = true;
         }
-        if (!any) {
-            return new double[] {fallback.predictLog(shots, query), Double.NaN, 0};
+        return any ? new Votes(vote, level, shape, missing, ok) : null;
+    }
+
+    /**
+     * Each pair's own log prediction of {@code query} over this reference's training tables (what
+     * a reference fitted with that pair alone predicts, to the last bit): the votes are counted
+     * once for all pairs.
+     */
+    private double[] predictEachPair(List<Measurement> shots, String query, double[][] pairs) {
+        double[] out = new double[pairs.length];
+        Votes v = votes(shots, query);
+        for (int p = 0; p < pairs.length; p++) {
+            out[p] = v == null ? fallback.predictLog(shots, query)
+                    : attend(new Member(pairs[p][0], pairs[p][1], 1), v.vote, v.level, v.shape, v.missing, v.ok)[0];
         }
-        double mean = 0;
-        double second = 0;
-        double voters = 0;
-        for (Member m : members) {
-            double[] one = attend(m, vote, level, shape, missing, ok);
-            mean += m.weight() * one[0];
-            second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
-            voters += m.weight() * one[2];
-        }
-        if (factorWeight > 0 || ratioWeight > 0) {
-            // the factors and the ratio reference as more points in the mixture: their shares of the
-            // mean and of the spread (a member with no prediction here leaves its share to the rest)
-            double f = factorWeight > 0 ? factors.predictLog(shots, query) : Double.NaN;
-            double r = ratioWeight > 0 ? fallback.predictLog(shots, query) : Double.NaN;
-            double wf = Double.isFinite(f) ? factorWeight : 0;
-            double wr = Double.isFinite(r) ? ratioWeight : 0;
-            double wa = 1 - wf - wr;
-            mean = wa * mean + (wf > 0 ? wf * f : 0) + (wr > 0 ? wr * r : 0);
-            second = wa * second + (wf > 0 ? wf * f * f : 0) + (wr > 0 ? wr * r * r : 0);
-        }
-        return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
+        return out;
     }
 
     /** One pair's softmax over the voters: {weighted mean vote, weighted spread, effective voters}. */

@@ -140,6 +140,28 @@ class HeldOutGroupsTest {
         assertTrue(stacked.factorWeight() + stacked.ratioWeight() <= 1 + 1e-9, stacked.describe());
     }
 
+    /**
+     * fitWeighted scores the 25 temperature pairs in one pass (one fit per held-out workload, the
+     * votes counted once per query): the same errors, to the last bit, as one looError per pair.
+     */
+    @Test
+    void scoringEveryPairInOnePassGivesEachPairsOwnErrorsExactly() {
+        List<Workload> train = WorkloadFactorsTest.family(9, 39, 0.08);
+        double[][] pairs = new double[NeighbourReference.TAU_GRID.length * NeighbourReference.TAU_GRID.length][];
+        int i = 0;
+        for (double ts : NeighbourReference.TAU_GRID) {
+            for (double tl : NeighbourReference.TAU_GRID) {
+                pairs[i++] = new double[] {ts, tl};
+            }
+        }
+        int[] shots = {1, 2, 3};
+        double[][] once = NeighbourReference.looErrorEachPair(train, Target.RUNTIME, shots, 4, 17, pairs);
+        for (int p = 0; p < pairs.length; p++) {
+            assertArrayEquals(NeighbourReference.looError(train, Target.RUNTIME, shots, 4, 17, pairs[p][0],
+                    pairs[p][1]), once[p], 0, "pair " + p);
+        }
+    }
+
     @Test
     void theHoldoutOptionParsesAndABadValueIsNamed() {
         assertFalse(ReferenceBlend.parse("attention+factors", "stacked").byDataSet());
