@@ -10,8 +10,9 @@ package dev.flash.configsearch;
  * predicted lowest, and an unmeasured configuration predicted lower still is the one to measure
  * next, not one to recommend blind (chosen on the training part, log
  * 2026-12-07-config-search-3: level or better than trusting the prediction in every probe row).
- * Measure next the unmeasured configuration with the lowest prediction (FLASH's greedy searcher).
- * Ties go to the first.
+ * Measure next the unmeasured configuration with the lowest prediction; the product ranks by the
+ * {@link #consensus} of FLASH's and the ratio reference's (log 2026-12-07-config-search-6), the
+ * evaluation's {@code flash} searcher by FLASH's alone. Ties go to the first.
  */
 public final class RecommendationRule {
     private RecommendationRule() {
@@ -40,8 +41,9 @@ public final class RecommendationRule {
      * The consensus of a learned and the non-learned searcher's log predictions, which {@code
      * flash-consensus} ranks by (measure next its lowest): their mean, so that a configuration only
      * one of them predicts low is pulled back toward what the other says (a hedge against the
-     * learned model's errors on workloads unlike its training ones). Measured beside the greedy
-     * rule in the evaluation (log 2026-12-07-config-search-6); the product does not use it yet.
+     * learned model's errors on workloads unlike its training ones). {@link Recommender}'s next
+     * measurement; the evaluation measures it as {@code flash-consensus} beside the greedy rule
+     * (log 2026-12-07-config-search-6).
      */
     public static double[] consensus(double[] learnedLog, double[] referenceLog) {
         if (learnedLog.length != referenceLog.length) {
