@@ -54,6 +54,13 @@ final class ConfigSearchOptions {
                     + "blend itself (default: ${DEFAULT-VALUE}).")
     String blendWeights;
 
+    @Option(names = "--blend-holdout", paramLabel = "workload|dataset", defaultValue = ReferenceBlend.DEFAULT_HOLDOUT,
+            description = "What is held out when --blend-weights scores the members on the training workloads: "
+                    + "one workload at a time, or a whole data set (the part of a name before its first dash) "
+                    + "when they span several, so that the shares measure extrapolation to another data set "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String blendHoldout;
+
     @Option(names = "--keep-failed", description = "Keep runs whose status is not ok (left out and counted by default).")
     boolean keepFailed;
 
@@ -67,9 +74,9 @@ final class ConfigSearchOptions {
         return ks;
     }
 
-    /** --blend and --blend-weights; an IllegalArgumentException names a bad value. */
+    /** --blend, --blend-weights and --blend-holdout; an IllegalArgumentException names a bad value. */
     ReferenceBlend parsedBlend() {
-        return ReferenceBlend.parse(blend, blendWeights);
+        return ReferenceBlend.parse(blend, blendWeights, blendHoldout);
     }
 
     ConfigDataReader.Format parsedFormat() {

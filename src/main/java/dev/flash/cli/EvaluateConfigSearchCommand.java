@@ -39,8 +39,9 @@ import picocli.CommandLine.Option;
             "predicted runtime x the configuration's price, cost / runtime on training workloads) whose",
             "runtime meets it; regret = its true cost over the cheapest that truly meets it, minus 1",
             "(floored at 0), and the share of picks that miss the deadline. Adaptive shots: the first",
-            "measured at random, the next chosen by the searcher (flash, flash-optimistic, baseline,",
-            "reference); the regret of the pick after k of them is reported apart (regret_adaptive).",
+            "measured at random, the next chosen by the searcher (flash, flash-optimistic, flash-consensus:",
+            "the lowest mean of FLASH's and the reference's log predictions, baseline, reference); the",
+            "regret of the pick after k of them is reported apart (regret_adaptive).",
             "Chosen shots (regret_chosen): the same searchers with the first measurement chosen too,",
             "the configuration closest to the best on the training workloads on average (relative to",
             "each one's best), the pick the lowest measured; beside them `portfolio`, not learned: the",
@@ -72,6 +73,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  flash evaluate config-search --dataset multi-cloud.csv --format multicloud",
             "  flash evaluate config-search --dataset multi-cloud.csv --folds dataset --json",
+            "  flash evaluate config-search --dataset multi-cloud.csv --folds algorithm --json",
             "  flash evaluate config-search --dataset b.csv --train-dataset a.csv --shots 1,3 --seeds 10",
             "  flash evaluate config-search --dataset multi-cloud.csv --folds dataset --blend attention --json",
             "", ExitCodes.HELP})
@@ -87,9 +89,10 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             description = "Train on this file and test on all of --dataset (same configuration columns).")
     Path trainDataset;
 
-    @Option(names = "--folds", paramLabel = "K|dataset", defaultValue = "5",
-            description = "Grouped folds over workloads, or `dataset`: one fold per data set (the part of a "
-                    + "workload's name before its first dash) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--folds", paramLabel = "K|dataset|algorithm", defaultValue = "5",
+            description = "Grouped folds over workloads; `dataset`: one fold per data set (the part of a "
+                    + "workload's name before its first dash); `algorithm`: one fold per algorithm (the part "
+                    + "after it: buzz-X, creditcard-X, santander-X held out together) (default: ${DEFAULT-VALUE}).")
     String folds;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "5",
@@ -147,12 +150,14 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                 all = merged(train, test);
             } else if (folds.equals("dataset")) {
                 foldList = FewShotEvaluation.groupFolds(test.workloads());
+            } else if (folds.equals("algorithm")) {
+                foldList = FewShotEvaluation.algorithmFolds(test.workloads());
             } else {
                 int k;
                 try {
                     k = Integer.parseInt(folds);
                 } catch (NumberFormatException e) {
-                    return usage("--folds must be a number >= 2 or `dataset`, got '" + folds + "'");
+                    return usage("--folds must be a number >= 2, `dataset` or `algorithm`, got '" + folds + "'");
                 }
                 if (k < 2) {
                     return usage("--folds must be >= 2, got " + k);

@@ -101,8 +101,8 @@ public final class FewShotEvaluation {
     public static final List<String> SEARCHERS = List.of("flash", "flash-optimistic", "reference", "random");
 
     /** The searchers whose k chosen measurements are scored by the regret of the pick they lead to. */
-    public static final List<String> ADAPTIVE_SEARCHERS = List.of("flash", "flash-optimistic", "baseline",
-            "reference");
+    public static final List<String> ADAPTIVE_SEARCHERS = List.of("flash", "flash-optimistic", "flash-consensus",
+            "baseline", "reference");
 
     /**
      * Chosen shots: the adaptive searchers with their first measurement chosen too (the
@@ -111,12 +111,12 @@ public final class FewShotEvaluation {
      * came closest to the training workloads' best, measured without looking at the results; its
      * pick is the lowest measured.
      */
-    public static final List<String> CHOSEN_SEARCHERS = List.of("flash", "flash-optimistic", "baseline",
-            "reference", "portfolio");
+    public static final List<String> CHOSEN_SEARCHERS = List.of("flash", "flash-optimistic", "flash-consensus",
+            "baseline", "reference", "portfolio");
 
     /** The search loop's contestants from the prior's first measurement. */
-    public static final List<String> CHOSEN_START_SEARCHERS = List.of("flash", "flash-optimistic", "reference",
-            "portfolio");
+    public static final List<String> CHOSEN_START_SEARCHERS = List.of("flash", "flash-optimistic",
+            "flash-consensus", "reference", "portfolio");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -143,12 +143,33 @@ public final class FewShotEvaluation {
 
     /** One fold per data-set group ({@link Workload#group()}): train on the other groups. */
     public static List<Fold> groupFolds(List<Workload> workloads) {
+        return foldsBy(workloads, Workload::group);
+    }
+
+    /**
+     * One fold per algorithm ({@link Workload#algorithm()}: {@code buzz-xgboost}, {@code
+     * creditcard-xgboost} and {@code santander-xgboost} held out together), train on the others:
+     * new jobs on the data sets seen in training, the closest stand-in for another half of the
+     * multi-cloud workloads.
+     */
+    public static List<Fold> algorithmFolds(List<Workload> workloads) {
+        return foldsBy(workloads, Workload::algorithm);
+    }
+
+    /**
+     * One fold per value of {@code key}, in the order the values first appear; train on the rest.
+     * A group with no measurement (every run failed: santander-spectral_clustering) gives no fold.
+     */
+    static List<Fold> foldsBy(List<Workload> workloads, java.util.function.Function<Workload, String> key) {
         Map<String, List<Workload>> groups = new LinkedHashMap<>();
         for (Workload w : workloads) {
-            groups.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
+            groups.computeIfAbsent(key.apply(w), g -> new ArrayList<>()).add(w);
         }
         List<Fold> out = new ArrayList<>();
         for (List<Workload> test : groups.values()) {
+            if (test.stream().allMatch(w -> w.size() == 0)) {
+                continue;
+            }
             List<Workload> train = new ArrayList<>(workloads);
             train.removeAll(test);
             out.add(new Fold(train, test));
@@ -748,7 +769,8 @@ public final class FewShotEvaluation {
         /**
          * Log predictions of the {@code open} configurations from the {@code measured} ones:
          * FLASH's (both flash searchers), the baseline's (the mean of its per-measurement
-         * predictions) or the reference's.
+         * predictions), the reference's, or ({@code flash-consensus}) the mean of FLASH's and the
+         * reference's ({@link RecommendationRule#consensus}).
          */
         private double[] predictOpen(Workload w, List<Integer> measured, List<Integer> open, String searcher,
                                      Target t) {
@@ -757,6 +779,10 @@ public final class FewShotEvaluation {
             byValue.sort(java.util.Comparator.comparingDouble(i -> w.get(i).target(t)));
             List<Measurement> all = pick(w, byValue.stream().mapToInt(Integer::intValue).toArray());
             double[] pred = new double[queries.size()];
+            if (searcher.equals("flash-consensus")) {
+                return RecommendationRule.consensus(predictOpen(w, measured, open, "flash", t),
+                        predictOpen(w, measured, open, "reference", t));
+            }
             if (searcher.startsWith("flash")) {
                 int context = encodings.get(FewShotEncoding.Mode.FLASH).contextLength();
                 LogPredictor overAll = (shots, q) -> attention.predictLog(all, q);

@@ -7,9 +7,11 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Attention over the training workloads: a soft nearest-neighbour predictor of a new workload's
@@ -188,13 +190,26 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
                                                 long seed, boolean likelihood, boolean withRatio) {
+        return fitBlended(training, target, shots, draws, seed, likelihood, withRatio, null);
+    }
+
+    /**
+     * {@link #fitBlended} with the members scored by leaving out whole groups of {@code training}
+     * ({@code holdOut}'s value; null: one workload at a time, as above). The temperature pairs
+     * are weighted by leave-one-workload-out either way.
+     */
+    public static NeighbourReference fitBlended(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean likelihood, boolean withRatio,
+                                                Function<Workload, String> holdOut) {
         NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
         List<double[]> errors = new ArrayList<>();
-        errors.add(looError(training, target, shots, draws, seed, rest -> fit(rest, target, attention.members)));
-        errors.add(looError(training, target, shots, draws, seed,
+        errors.add(looError(training, holdOut, target, shots, draws, seed,
+                rest -> fit(rest, target, attention.members)));
+        errors.add(looError(training, holdOut, target, shots, draws, seed,
                 rest -> fit(rest, target, attention.members).withFactors(1)));
         if (withRatio) {
-            errors.add(looError(training, target, shots, draws, seed, rest -> RatioReference.fit(rest, target)));
+            errors.add(looError(training, holdOut, target, shots, draws, seed,
+                    rest -> RatioReference.fit(rest, target)));
         }
         double[] logShare = new double[errors.size()];
         double best = Double.NEGATIVE_INFINITY;
@@ -224,11 +239,19 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitStacked(List<Workload> training, Target target, int[] shots, int draws,
                                                 long seed, boolean withRatio) {
+        return fitStacked(training, target, shots, draws, seed, withRatio, null);
+    }
+
+    /**
+     * {@link #fitStacked} with the blend scored by leaving out whole groups of {@code training}
+     * ({@code holdOut}'s value; null: one workload at a time).
+     */
+    public static NeighbourReference fitStacked(List<Workload> training, Target target, int[] shots, int draws,
+                                                long seed, boolean withRatio, Function<Workload, String> holdOut) {
         NeighbourReference attention = fitWeighted(training, target, shots, draws, seed);
-        NeighbourReference all = attention.withBlend(0, 0);
         // per held-out query: {attention, factors, ratio, truth} in log space, on looError's draws
         List<double[]> rows = new ArrayList<>();
-        forEachHeldOutDraw(training, shots, draws, seed,
+        forEachHeldOutDraw(training, holdOut, shots, draws, seed,
                 rest -> fit(rest, target, attention.members).withBlend(0, 0), (held, r, s, queries) -> {
                     for (int q : queries) {
                         Measurement m = held.get(q);
@@ -283,15 +306,19 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
                                                  long seed) {
+        double[][] pairs = new double[TAU_GRID.length * TAU_GRID.length][];
+        for (int i = 0; i < TAU_GRID.length; i++) {
+            for (int j = 0; j < TAU_GRID.length; j++) {
+                pairs[i * TAU_GRID.length + j] = new double[] {TAU_GRID[i], TAU_GRID[j]};
+            }
+        }
+        double[][] errors = looErrorEachPair(training, target, shots, draws, seed, pairs);
         List<double[]> scored = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
-        for (double ts : TAU_GRID) {
-            for (double tl : TAU_GRID) {
-                double[] e = looError(training, target, shots, draws, seed, ts, tl);
-                double logLik = -e[2] / 2 * Math.log(Math.max(e[1], 1e-12));
-                scored.add(new double[] {ts, tl, logLik});
-                best = Math.max(best, logLik);
-            }
+        for (int p = 0; p < pairs.length; p++) {
+            double logLik = -errors[p][2] / 2 * Math.log(Math.max(errors[p][1], 1e-12));
+            scored.add(new double[] {pairs[p][0], pairs[p][1], logLik});
+            best = Math.max(best, logLik);
         }
         List<Member> members = new ArrayList<>();
         for (double[] p : scored) {
@@ -301,6 +328,43 @@ public final class NeighbourReference implements LogPredictor {
             }
         }
         return fit(training, target, members);
+    }
+
+    /**
+     * {@link #looError} of every pair of temperatures at once, the same draws and sums as one call
+     * per pair (so the same figures to the last bit), but each held-out workload's fit on the
+     * others (its tables and ratio reference, which the temperatures do not change) made once
+     * instead of once per pair, and each query's votes counted once for all pairs.
+     */
+    static double[][] looErrorEachPair(List<Workload> training, Target target, int[] shots, int draws, long seed,
+                                       double[][] pairs) {
+        double[][] sums = new double[pairs.length][3]; // absolute percentage error, squared log error, draws
+        int units = forEachHeldOutDraw(training, shots, draws, seed,
+                rest -> fit(rest, target, TAU_GRID[0], TAU_GRID[0]), (held, r, s, queries) -> {
+                    double[] e = new double[pairs.length];
+                    double[] e2 = new double[pairs.length];
+                    for (int q : queries) {
+                        Measurement m = held.get(q);
+                        double y = m.target(target);
+                        double[] each = r.predictEachPair(s, m.configKey(), pairs);
+                        for (int i = 0; i < pairs.length; i++) {
+                            e[i] += Math.abs(Math.exp(each[i]) - y) / y;
+                            e2[i] += (each[i] - Math.log(y)) * (each[i] - Math.log(y));
+                        }
+                    }
+                    for (int i = 0; i < pairs.length; i++) {
+                        sums[i][0] += e[i] / queries.length;
+                        sums[i][1] += e2[i] / queries.length;
+                        sums[i][2]++;
+                    }
+                });
+        double[][] out = new double[pairs.length][];
+        for (int i = 0; i < pairs.length; i++) {
+            double n = sums[i][2];
+            out[i] = n == 0 ? new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
+                    : new double[] {sums[i][0] / n, sums[i][1] / n, units};
+        }
+        return out;
     }
 
     /**
@@ -315,9 +379,18 @@ public final class NeighbourReference implements LogPredictor {
 
     /** {@link #looError} of any predictor fitted on the other training workloads by {@code fitter}. */
     static double[] looError(List<Workload> training, Target target, int[] shots, int draws, long seed,
-                             java.util.function.Function<List<Workload>, LogPredictor> fitter) {
+                             Function<List<Workload>, LogPredictor> fitter) {
+        return looError(training, null, target, shots, draws, seed, fitter);
+    }
+
+    /**
+     * {@link #looError} with whole groups held out ({@code holdOut}'s value; null: one workload at
+     * a time); the third figure still counts held-out workloads.
+     */
+    static double[] looError(List<Workload> training, Function<Workload, String> holdOut, Target target,
+                             int[] shots, int draws, long seed, Function<List<Workload>, LogPredictor> fitter) {
         double[] sums = new double[3]; // absolute percentage error, squared log error, draws
-        int units = forEachHeldOutDraw(training, shots, draws, seed, fitter, (held, r, s, queries) -> {
+        int units = forEachHeldOutDraw(training, holdOut, shots, draws, seed, fitter, (held, r, s, queries) -> {
             double e = 0;
             double e2 = 0;
             for (int q : queries) {
@@ -349,31 +422,57 @@ public final class NeighbourReference implements LogPredictor {
      * number of workloads that gave at least one draw.
      */
     static <P> int forEachHeldOutDraw(List<Workload> training, int[] shots, int draws, long seed,
-                                      java.util.function.Function<List<Workload>, P> fitter, HeldOutDraw<P> visitor) {
+                                      Function<List<Workload>, P> fitter, HeldOutDraw<P> visitor) {
+        return forEachHeldOutDraw(training, null, shots, draws, seed, fitter, visitor);
+    }
+
+    /**
+     * {@link #forEachHeldOutDraw} holding out a whole group at a time: per value of {@code
+     * holdOut} (in the order the values first appear), {@code fitter} fits on the other groups and
+     * every workload of the group is scored on the same draws as when held out alone. With one
+     * workload per group (or a null {@code holdOut}) it is leave-one-workload-out, draw for draw.
+     */
+    static <P> int forEachHeldOutDraw(List<Workload> training, Function<Workload, String> holdOut, int[] shots,
+                                      int draws, long seed, Function<List<Workload>, P> fitter,
+                                      HeldOutDraw<P> visitor) {
+        Map<String, List<Workload>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < training.size(); i++) {
+            Workload w = training.get(i);
+            groups.computeIfAbsent(holdOut == null ? "#" + i : holdOut.apply(w), g -> new ArrayList<>()).add(w);
+        }
         int units = 0;
-        for (Workload held : training) {
-            P fitted = fitter.apply(without(training, held));
-            java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
-            boolean used = false;
-            for (int k : shots) {
-                if (held.size() < k + 1) {
-                    continue;
+        for (List<Workload> group : groups.values()) {
+            List<Workload> rest = new ArrayList<>(training);
+            rest.removeAll(group);
+            P fitted = fitter.apply(rest);
+            for (Workload held : group) {
+                java.util.Random rng = new java.util.Random(seed + held.name().hashCode());
+                boolean used = false;
+                for (int k : shots) {
+                    if (held.size() < k + 1) {
+                        continue;
+                    }
+                    for (int d = 0; d < draws; d++) {
+                        dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
+                        visitor.score(held, fitted, FewShotEvaluation.pick(held, draw.shots()), draw.queries());
+                        used = true;
+                    }
                 }
-                for (int d = 0; d < draws; d++) {
-                    dev.flash.meta.ShotDraw draw = dev.flash.meta.ShotSampler.draw(held.size(), k, 0, rng);
-                    visitor.score(held, fitted, FewShotEvaluation.pick(held, draw.shots()), draw.queries());
-                    used = true;
-                }
+                units += used ? 1 : 0;
             }
-            units += used ? 1 : 0;
         }
         return units;
     }
 
-    private static List<Workload> without(List<Workload> all, Workload left) {
-        List<Workload> rest = new ArrayList<>(all);
-        rest.remove(left);
-        return rest;
+    /**
+     * What {@code --blend-holdout dataset} holds out when scoring a blend's members: a whole data
+     * set ({@link Workload#group()}) when {@code training} spans two or more, so that the shares
+     * measure extrapolation to workloads unlike the training ones; else one workload at a time
+     * (null). A name without a dash is its own group, so on the synthetic sets this is
+     * leave-one-workload-out.
+     */
+    public static Function<Workload, String> dataSetHoldOut(List<Workload> training) {
+        return training.stream().map(Workload::group).distinct().count() >= 2 ? Workload::group : null;
     }
 
     public Target target() {
@@ -431,6 +530,39 @@ public final class NeighbourReference implements LogPredictor {
      * (over the weighted pairs: the spread of their mixture).
      */
     public double[] predict(List<Measurement> shots, String query) {
+        Votes v = votes(shots, query);
+        if (v == null) {
+            return new double[] {fallback.predictLog(shots, query), Double.NaN, 0};
+        }
+        double mean = 0;
+        double second = 0;
+        double voters = 0;
+        for (Member m : members) {
+            double[] one = attend(m, v.vote, v.level, v.shape, v.missing, v.ok);
+            mean += m.weight() * one[0];
+            second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
+            voters += m.weight() * one[2];
+        }
+        if (factorWeight > 0 || ratioWeight > 0) {
+            // the factors and the ratio reference as more points in the mixture: their shares of the
+            // mean and of the spread (a member with no prediction here leaves its share to the rest)
+            double f = factorWeight > 0 ? factors.predictLog(shots, query) : Double.NaN;
+            double r = ratioWeight > 0 ? fallback.predictLog(shots, query) : Double.NaN;
+            double wf = Double.isFinite(f) ? factorWeight : 0;
+            double wr = Double.isFinite(r) ? ratioWeight : 0;
+            double wa = 1 - wf - wr;
+            mean = wa * mean + (wf > 0 ? wf * f : 0) + (wr > 0 ? wr * r : 0);
+            second = wa * second + (wf > 0 ? wf * f * f : 0) + (wr > 0 ? wr * r * r : 0);
+        }
+        return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
+    }
+
+    /** Every training workload's vote for one query and how much it resembles the shots. */
+    private record Votes(double[] vote, double[] level, double[] shape, int[] missing, boolean[] ok) {
+    }
+
+    /** The votes of {@link #predict}; null when no training workload measured the query with a shot. */
+    private Votes votes(List<Measurement> shots, String query) {
         int k = shots.size();
         double[] ly = new double[k];
         for (int s = 0; s < k; s++) {
@@ -472,30 +604,22 @@ public final class NeighbourReference implements LogPredictor {
             ok[j] = true;
             any = true;
         }
-        if (!any) {
-            return new double[] {fallback.predictLog(shots, query), Double.NaN, 0};
+        return any ? new Votes(vote, level, shape, missing, ok) : null;
+    }
+
+    /**
+     * Each pair's own log prediction of {@code query} over this reference's training tables (what
+     * a reference fitted with that pair alone predicts, to the last bit): the votes are counted
+     * once for all pairs.
+     */
+    private double[] predictEachPair(List<Measurement> shots, String query, double[][] pairs) {
+        double[] out = new double[pairs.length];
+        Votes v = votes(shots, query);
+        for (int p = 0; p < pairs.length; p++) {
+            out[p] = v == null ? fallback.predictLog(shots, query)
+                    : attend(new Member(pairs[p][0], pairs[p][1], 1), v.vote, v.level, v.shape, v.missing, v.ok)[0];
         }
-        double mean = 0;
-        double second = 0;
-        double voters = 0;
-        for (Member m : members) {
-            double[] one = attend(m, vote, level, shape, missing, ok);
-            mean += m.weight() * one[0];
-            second += m.weight() * (one[1] * one[1] + one[0] * one[0]);
-            voters += m.weight() * one[2];
-        }
-        if (factorWeight > 0 || ratioWeight > 0) {
-            // the factors and the ratio reference as more points in the mixture: their shares of the
-            // mean and of the spread (a member with no prediction here leaves its share to the rest)
-            double f = factorWeight > 0 ? factors.predictLog(shots, query) : Double.NaN;
-            double r = ratioWeight > 0 ? fallback.predictLog(shots, query) : Double.NaN;
-            double wf = Double.isFinite(f) ? factorWeight : 0;
-            double wr = Double.isFinite(r) ? ratioWeight : 0;
-            double wa = 1 - wf - wr;
-            mean = wa * mean + (wf > 0 ? wf * f : 0) + (wr > 0 ? wr * r : 0);
-            second = wa * second + (wf > 0 ? wf * f * f : 0) + (wr > 0 ? wr * r * r : 0);
-        }
-        return new double[] {mean, Math.sqrt(Math.max(0, second - mean * mean)), voters};
+        return out;
     }
 
     /** One pair's softmax over the voters: {weighted mean vote, weighted spread, effective voters}. */

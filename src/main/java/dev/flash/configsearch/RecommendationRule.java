@@ -10,8 +10,9 @@ package dev.flash.configsearch;
  * predicted lowest, and an unmeasured configuration predicted lower still is the one to measure
  * next, not one to recommend blind (chosen on the training part, log
  * 2026-12-07-config-search-3: level or better than trusting the prediction in every probe row).
- * Measure next the unmeasured configuration with the lowest prediction (FLASH's greedy searcher).
- * Ties go to the first.
+ * Measure next the unmeasured configuration with the lowest prediction; the product ranks by the
+ * {@link #consensus} of FLASH's and the ratio reference's (log 2026-12-07-config-search-6), the
+ * evaluation's {@code flash} searcher by FLASH's alone. Ties go to the first.
  */
 public final class RecommendationRule {
     private RecommendationRule() {
@@ -34,6 +35,26 @@ public final class RecommendationRule {
      */
     public static boolean beatsBeyondUncertainty(double predicted, double logStd, double measuredBest) {
         return predicted * Math.exp(logStd) < measuredBest;
+    }
+
+    /**
+     * The consensus of a learned and the non-learned searcher's log predictions, which {@code
+     * flash-consensus} ranks by (measure next its lowest): their mean, so that a configuration only
+     * one of them predicts low is pulled back toward what the other says (a hedge against the
+     * learned model's errors on workloads unlike its training ones). {@link Recommender}'s next
+     * measurement; the evaluation measures it as {@code flash-consensus} beside the greedy rule
+     * (log 2026-12-07-config-search-6).
+     */
+    public static double[] consensus(double[] learnedLog, double[] referenceLog) {
+        if (learnedLog.length != referenceLog.length) {
+            throw new IllegalArgumentException("consensus: " + learnedLog.length + " learned predictions, "
+                    + referenceLog.length + " reference predictions");
+        }
+        double[] out = new double[learnedLog.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = 0.5 * (learnedLog[i] + referenceLog[i]);
+        }
+        return out;
     }
 
     private static int lowest(double[] v) {

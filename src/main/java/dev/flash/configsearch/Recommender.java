@@ -21,9 +21,10 @@ import java.util.Set;
  * reference's per-sample predictions; 0 with one sample). The recommendation and the next
  * configuration to measure follow {@link RecommendationRule}, the rule the evaluation's
  * chosen-shot regret measures: recommend the lowest measured configuration (among those that
- * meet the deadline, if any does); measure next the unmeasured one with the lowest prediction
- * that meets the deadline. The predicted best is reported beside, flagged when it is expected to
- * beat the measured best by more than its uncertainty. With no samples, the first configuration
+ * meet the deadline, if any does); measure next the unmeasured one, meeting the deadline, with
+ * the lowest consensus of the model's and the ratio reference's predictions
+ * ({@link RecommendationRule#consensus}). The predicted best (the model's lowest) is reported
+ * beside, flagged when it is expected to beat the measured best by more than its uncertainty. With no samples, the first configuration
  * to measure comes from the training workloads' {@link ConfigurationPrior} ({@link #first}).
  */
 public final class Recommender {
@@ -47,7 +48,7 @@ public final class Recommender {
      * @param bestMeasured    the recommendation: {@link RecommendationRule#recommend} over the measured ones
      * @param predictedBest   the lowest predicted configuration (meeting the deadline); null when none
      * @param predictedBeats  whether it is expected to beat {@code bestMeasured} by more than its uncertainty
-     * @param next            {@link RecommendationRule#measureNext} over the unmeasured ones; null when none
+     * @param next            {@link RecommendationRule#measureNext} over the consensus of the unmeasured ones; null when none
      */
     public record Recommendation(Target objective, List<Candidate> ranked, Candidate bestMeasured,
                                  Candidate predictedBest, boolean predictedBeats, Candidate next, int samplesUsed,
@@ -148,11 +149,22 @@ public final class Recommender {
         }
         List<Candidate> among = measuredInTime.isEmpty() ? measured : measuredInTime;
         Candidate bestMeasured = among.get(RecommendationRule.recommend(values(among)));
-        int nextAt = RecommendationRule.measureNext(values(open));
+        int predictedAt = RecommendationRule.measureNext(values(open));
+        Candidate predictedBest = predictedAt < 0 ? null : open.get(predictedAt);
+        boolean beats = predictedBest != null && RecommendationRule.beatsBeyondUncertainty(predictedBest.value(),
+                predictedBest.logStd(), bestMeasured.value()) && bestMeasured.meetsDeadline();
+        // measure next: the consensus of FLASH's and the ratio reference's predictions, the searcher
+        // the chosen-shot regret measures as flash-consensus
+        double[] learned = new double[open.size()];
+        double[] reference = new double[open.size()];
+        for (int i = 0; i < learned.length; i++) {
+            learned[i] = Math.log(open.get(i).value());
+            reference[i] = ref.predictLog(samples, open.get(i).key());
+        }
+        int nextAt = RecommendationRule.measureNext(RecommendationRule.consensus(learned, reference));
         Candidate next = nextAt < 0 ? null : open.get(nextAt);
-        boolean beats = next != null && RecommendationRule.beatsBeyondUncertainty(next.value(), next.logStd(),
-                bestMeasured.value()) && bestMeasured.meetsDeadline();
-        return new Recommendation(objective, ranked, bestMeasured, next, beats, next, shots.size(), samples.size());
+        return new Recommendation(objective, ranked, bestMeasured, predictedBest, beats, next, shots.size(),
+                samples.size());
     }
 
     private static double[] values(List<Candidate> cs) {

@@ -14,21 +14,24 @@ import java.util.Locale;
  * @param ratio      blend in the ratio reference
  * @param likelihood shares proportional to {@code s^-W} (W held-out training workloads), else to {@code 1/s^2}
  * @param stacked    shares that minimise the blend's own leave-one-workload-out error (then {@code likelihood} is unused)
+ * @param byDataSet  score the members by leaving out a whole data set when the training workloads span
+ *                   several ({@link NeighbourReference#dataSetHoldOut}), else one workload at a time
  */
-public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood, boolean stacked) {
+public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood, boolean stacked, boolean byDataSet) {
 
     /** The member lists {@link #parse} accepts, in the order the options' help names them. */
     public static final List<String> MEMBERS = List.of("attention", "attention+factors", "attention+factors+ratio");
 
     /** The attention alone. */
-    public static final ReferenceBlend ATTENTION = new ReferenceBlend(false, false, true, false);
+    public static final ReferenceBlend ATTENTION = new ReferenceBlend(false, false, true, false, false);
 
     /** The default's {@code --blend} and {@code --blend-weights} (constants: picocli's defaults name them). */
     public static final String DEFAULT_MEMBERS = "attention";
     public static final String DEFAULT_WEIGHTS = "likelihood";
+    public static final String DEFAULT_HOLDOUT = "workload";
 
     /** What {@code evaluate}, {@code train} and {@code reproduce} use unless told otherwise. */
-    public static final ReferenceBlend DEFAULT = parse(DEFAULT_MEMBERS, DEFAULT_WEIGHTS);
+    public static final ReferenceBlend DEFAULT = parse(DEFAULT_MEMBERS, DEFAULT_WEIGHTS, DEFAULT_HOLDOUT);
 
     public ReferenceBlend {
         if (ratio && !factors) {
@@ -41,6 +44,15 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood,
      * An IllegalArgumentException names the bad value and the choices.
      */
     public static ReferenceBlend parse(String members, String weights) {
+        return parse(members, weights, DEFAULT_HOLDOUT);
+    }
+
+    /** {@link #parse(String, String)} and {@code holdOut}: {@code workload} or {@code dataset}. */
+    public static ReferenceBlend parse(String members, String weights, String holdOut) {
+        String h = holdOut.trim().toLowerCase(Locale.ROOT);
+        if (!h.equals("workload") && !h.equals("dataset")) {
+            throw new IllegalArgumentException("--blend-holdout: want workload or dataset, got '" + holdOut + "'");
+        }
         String m = members.trim().toLowerCase(Locale.ROOT);
         int i = MEMBERS.indexOf(m);
         if (i < 0) {
@@ -52,7 +64,7 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood,
             throw new IllegalArgumentException("--blend-weights: want likelihood, inverse or stacked, got '" + weights
                     + "'");
         }
-        return new ReferenceBlend(i >= 1, i >= 2, w.equals("likelihood"), w.equals("stacked"));
+        return new ReferenceBlend(i >= 1, i >= 2, w.equals("likelihood"), w.equals("stacked"), h.equals("dataset"));
     }
 
     /** FLASH's reference on {@code training}, temperatures and shares chosen on it alone. */
@@ -60,14 +72,15 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood,
         if (!factors) {
             return NeighbourReference.fitWeighted(training, target, shots, draws, seed);
         }
+        var holdOut = byDataSet ? NeighbourReference.dataSetHoldOut(training) : null;
         if (stacked) {
-            return NeighbourReference.fitStacked(training, target, shots, draws, seed, ratio);
+            return NeighbourReference.fitStacked(training, target, shots, draws, seed, ratio, holdOut);
         }
-        return NeighbourReference.fitBlended(training, target, shots, draws, seed, likelihood, ratio);
+        return NeighbourReference.fitBlended(training, target, shots, draws, seed, likelihood, ratio, holdOut);
     }
 
     public String label() {
         return MEMBERS.get(ratio ? 2 : factors ? 1 : 0) + (factors ? (stacked ? ", stacked" : likelihood
-                ? ", likelihood" : ", inverse") + " weights" : "");
+                ? ", likelihood" : ", inverse") + " weights" + (byDataSet ? ", data sets held out" : "") : "");
     }
 }

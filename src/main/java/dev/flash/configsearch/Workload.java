@@ -28,6 +28,15 @@ public record Workload(String name, List<Measurement> measurements) implements S
     }
 
     /**
+     * The algorithm part of a workload name ({@code xgboost} of {@code buzz-xgboost}): what the
+     * workloads of different data sets that ran the same job share; the name without a dash.
+     */
+    public String algorithm() {
+        int dash = name.indexOf('-');
+        return dash > 0 ? name.substring(dash + 1) : name;
+    }
+
+    /**
      * Each workload's log target by configuration key, the tables the references, the prior and
      * the factor model are fitted on; workloads without measurements are left out.
      */
