@@ -28,6 +28,12 @@ import java.util.List;
  * that the next jump's expected loss fits the budget ({@link #JUMP_RESERVE}). An application
  * that never jumps pays nothing for this.
  *
+ * <p>Before it has seen a jump it still covers one: the clock stays high enough that a coming
+ * tick which saturates unforeseen cannot take the application's whole life so far over budget
+ * ({@link #COVER_SECONDS}); the cover falls as the life's work grows. Where the run queue
+ * measures the jumps' loss, what the life left unspent may pay for them as well
+ * ({@link #LIFE_RELEASE_TICKS}).
+ *
  * <p>It trusts the run queue only once it has seen it report a wait: with one thread per CPU a
  * saturated job waits for nobody however slow the clock, so until the queue has shown a wait (and
  * again once clear surprise saturations show none) every jump is charged at the most it can
@@ -141,8 +147,37 @@ public final class SlowdownGuard implements FrequencyPolicy {
      */
     public static final int QUEUE_EVIDENCE_TICKS = 10;
 
+    /**
+     * The cover against the first unforeseen jump, in CPU-seconds at fmax: the guard keeps the
+     * clock high enough that a coming tick which saturates unforeseen, asking for this much work,
+     * cannot take the application's whole life so far over budget (its work counted):
+     * {@code (1 - 1/t(r)) x COVER_SECONDS <= budget x (life's work + COVER_SECONDS) - life's loss}.
+     * Before any jump the jump reserve costs nothing, so a near-idle host whose work is all in a
+     * rare spike (a cron job after 59 quiet seconds) met its first spike at the floor and lost two
+     * thirds of it, more than the whole run's budget; the cover is what a guard that has seen
+     * nothing yet can promise. It falls as the life's work grows (two minutes at a third of a CPU
+     * release it). A whole second: half a second (a spike starting mid-tick) left 3 of 40
+     * applications of foreign-apps-4 over budget, a whole one 1 (docs/log/2026-12-07-dvfs-guard-6.md).
+     */
+    public static final double COVER_SECONDS = 1;
+    /**
+     * Where the run queue is trusted (it measures a jump's loss), what the whole life left
+     * unspent of its budget is released to the jumps over this many ticks: their expected loss
+     * may take {@link #JUMP_RESERVE} budgets of the window's mean work plus the life's unspent
+     * budget / this. 60 (a minute); 30 left foreign-apps-4 on the boost node at 37/40
+     * (docs/log/2026-12-07-dvfs-guard-6.md).
+     */
+    public static final double LIFE_RELEASE_TICKS = 60;
+    /**
+     * {@link #LIFE_RELEASE_TICKS} where the run queue is not trusted: 0, no release. There a
+     * jump's loss is only bounded, not measured; released over 240 ticks it won 3-5 points of
+     * share with one thread per CPU but let foreign-apps-5 fall from 36 to 31 of 40 there.
+     */
+    public static final double LIFE_RELEASE_TICKS_BLIND_QUEUE = 0;
+
     private final FrequencyPolicy inner;
     private final double budget;
+    private final double coverSeconds;
     private Track[] tracks = new Track[0];
     private long raised;
 
@@ -151,11 +186,20 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * @param budget allowed slowdown against the maximum frequency, 0 .. 1
      */
     public SlowdownGuard(FrequencyPolicy inner, double budget) {
+        this(inner, budget, COVER_SECONDS);
+    }
+
+    /**
+     * A guard whose cover against the first jump is {@code coverSeconds} CPU-seconds (0: none);
+     * for tests that isolate another rule.
+     */
+    SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds) {
         if (!(budget >= 0 && budget < 1)) {
             throw new IllegalArgumentException("slowdown budget must be in [0, 1), got " + budget);
         }
         this.inner = inner;
         this.budget = budget;
+        this.coverSeconds = coverSeconds;
     }
 
     /** A guard used through {@link #apply} (the daemon keeps its own model selection). */
@@ -228,12 +272,20 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 safeForAccount = track.lastSetKhz;
             }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
-                    track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
+                    track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget,
+                            track.queueTrusted ? LIFE_RELEASE_TICKS : LIFE_RELEASE_TICKS_BLIND_QUEUE)));
+            // The next unforeseen jump must not take the whole life over budget (CPU-bound: m = 0).
+            if (coverSeconds > 0) {
+                safe = Math.max(safe, safeKhz(p, 1, 0, track.coverAllowance(budget, coverSeconds)));
+            }
             boolean probing = false;
-            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt && !track.jumped) {
+            long probeKhz = safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz());
+            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt && !track.jumped
+                    && track.lifeSlack(budget) >= SlowdownEstimator.slowdown(1, 0, (double) probeKhz / p.cpuinfoMaxKhz())) {
                 probing = true;
-                // One tick a little lower, once per phase, so the counters see how the work responds.
-                safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
+                // One tick a little lower, once per phase, so the counters see how the work responds;
+                // paid from what the whole life left unspent (a saturated CPU-bound second's loss there).
+                safe = Math.max(d.targetKhz(), probeKhz);
                 track.probedAtMpki = p.mpki();
             }
             long asked = effectiveKhz(p.availableKhz(), d.targetKhz());
@@ -316,12 +368,37 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * {@link #JUMP_RESERVE} of the budget of the window's mean work per tick. 1 (no limit)
          * before any jump was seen.
          */
-        double jumpAllowance(double reserve, double budget) {
+        double jumpAllowance(double reserve, double budget, double releaseTicks) {
             if (!(jumpRate > 1e-6)) {
                 return 1;
             }
             double meanWork = work / WINDOW_TICKS;
-            return Math.min(1, reserve * budget * meanWork / (jumpRate / jumpTicks));
+            // What the whole life left unspent may pay for jumps too, spread over releaseTicks.
+            double extra = releaseTicks > 0 ? Math.max(0, lifeSlack(budget)) / releaseTicks : 0;
+            return Math.min(1, (reserve * budget * meanWork + extra) / (jumpRate / jumpTicks));
+        }
+
+        /**
+         * Work asked for and lost over the application's whole life on this policy, charged as
+         * the window's account is (what the guard expected of each tick; a jump by what it lost).
+         * The budget is the whole run's; the window only keeps an hour of idle from buying a long
+         * slow stretch.
+         */
+        double lifeWork;
+        double lifeLost;
+
+        /** What the whole life left unspent of its budget, CPU-seconds at fmax (negative: overspent). */
+        double lifeSlack(double budget) {
+            return budget * lifeWork - lifeLost;
+        }
+
+        /**
+         * The most the coming tick may lose, as a share of its work, if it saturates unforeseen
+         * ({@link #COVER_SECONDS} of work asked for): what keeps the whole life within budget with
+         * that work counted; 0 while the life is overspent by more than that work's budget.
+         */
+        double coverAllowance(double budget, double coverSeconds) {
+            return Math.max(0, Math.min(1, (lifeSlack(budget) + budget * coverSeconds) / coverSeconds));
         }
 
         /**
@@ -424,8 +501,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
             double jumpLoss = queueTrusted ? Math.min(worst, Math.max(0, w)) : worst;
             // Work asked for in the jump: what the clock did, plus what waited (never more than a CPU).
             double jumpWork = Math.min(1, (1 - worst) / (1 - jumpLoss));
-            work = keep * work + (jumped ? jumpShare * jumpWork + (1 - jumpShare) * predictedDemand : predictedDemand);
-            lost = keep * lost + (jumped ? jumpShare * jumpWork * jumpLoss : predictedDemand * predictedLoss);
+            double tickWork = jumped ? jumpShare * jumpWork + (1 - jumpShare) * predictedDemand : predictedDemand;
+            double tickLost = jumped ? jumpShare * jumpWork * jumpLoss : predictedDemand * predictedLoss;
+            work = keep * work + tickWork;
+            lost = keep * lost + tickLost;
+            lifeWork += tickWork;
+            lifeLost += tickLost;
             double keepJumps = 1 - 1.0 / JUMP_WINDOW_TICKS;
             double severity = jumped && worst > 0 ? jumpShare * jumpLoss / worst : 0;
             jumpRate = keepJumps * jumpRate + (1 - keepJumps) * severity;
