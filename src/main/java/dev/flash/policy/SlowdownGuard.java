@@ -30,9 +30,8 @@ import java.util.List;
  *
  * <p>Before it has seen a jump it still covers one: the clock stays high enough that a coming
  * tick which saturates unforeseen cannot take the application's whole life so far over budget
- * ({@link #COVER_SECONDS}); the cover falls as the life's work grows. Where the run queue
- * measures the jumps' loss, what the life left unspent may pay for them as well
- * ({@link #LIFE_RELEASE_TICKS}).
+ * ({@link #COVER_SECONDS}); the cover falls as the life's work grows. A probe (below) is paid
+ * from what the life left unspent.
  *
  * <p>It trusts the run queue only once it has seen it report a wait: with one thread per CPU a
  * saturated job waits for nobody however slow the clock, so until the queue has shown a wait (and
@@ -98,7 +97,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * Depth of the probe below the CPU-bound safe frequency, as a share of fmax: one tick per
      * phase at most, when the counters can tell how much of the work ignores the clock (about
-     * 15% of one second's work lost if it is all CPU-bound and saturated).
+     * 15% of one second's work lost if it is all CPU-bound and saturated), and only while what
+     * the whole life left unspent covers that loss (with the cover of {@link #COVER_SECONDS} a
+     * fresh guard probed the tail of every 2.3 s burst of a test application and ended at 5.6%).
      */
     public static final double PROBE = 0.1;
 
@@ -157,24 +158,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * thirds of it, more than the whole run's budget; the cover is what a guard that has seen
      * nothing yet can promise. It falls as the life's work grows (two minutes at a third of a CPU
      * release it). A whole second: half a second (a spike starting mid-tick) left 3 of 40
-     * applications of foreign-apps-4 over budget, a whole one 1 (docs/log/2026-12-07-dvfs-guard-6.md).
+     * applications of foreign-apps-4 over budget, a whole one none; kept while jumps are seen,
+     * not only before the first (dropping it after the first left 3 of foreign-apps-4 over, with
+     * a release of the life's slack to the jumps that was tried and not kept;
+     * docs/log/2026-12-07-dvfs-guard-6.md).
      */
     public static final double COVER_SECONDS = 1;
-    /**
-     * Where the run queue is trusted (it measures a jump's loss), what the whole life left
-     * unspent of its budget is released to the jumps over this many ticks: their expected loss
-     * may take {@link #JUMP_RESERVE} budgets of the window's mean work plus the life's unspent
-     * budget / this. 60 (a minute); 30 left foreign-apps-4 on the boost node at 37/40
-     * (docs/log/2026-12-07-dvfs-guard-6.md).
-     */
-    public static final double LIFE_RELEASE_TICKS = 60;
-    /**
-     * {@link #LIFE_RELEASE_TICKS} where the run queue is not trusted: 0, no release. There a
-     * jump's loss is only bounded, not measured; released over 240 ticks it won 3-5 points of
-     * share with one thread per CPU but let foreign-apps-5 fall from 36 to 31 of 40 there.
-     */
-    public static final double LIFE_RELEASE_TICKS_BLIND_QUEUE = 0;
-
     private final FrequencyPolicy inner;
     private final double budget;
     private final double coverSeconds;
@@ -272,8 +261,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 safeForAccount = track.lastSetKhz;
             }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
-                    track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget,
-                            track.queueTrusted ? LIFE_RELEASE_TICKS : LIFE_RELEASE_TICKS_BLIND_QUEUE)));
+                    track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
             // The next unforeseen jump must not take the whole life over budget (CPU-bound: m = 0).
             if (coverSeconds > 0) {
                 safe = Math.max(safe, safeKhz(p, 1, 0, track.coverAllowance(budget, coverSeconds)));
@@ -368,14 +356,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * {@link #JUMP_RESERVE} of the budget of the window's mean work per tick. 1 (no limit)
          * before any jump was seen.
          */
-        double jumpAllowance(double reserve, double budget, double releaseTicks) {
+        double jumpAllowance(double reserve, double budget) {
             if (!(jumpRate > 1e-6)) {
                 return 1;
             }
             double meanWork = work / WINDOW_TICKS;
-            // What the whole life left unspent may pay for jumps too, spread over releaseTicks.
-            double extra = releaseTicks > 0 ? Math.max(0, lifeSlack(budget)) / releaseTicks : 0;
-            return Math.min(1, (reserve * budget * meanWork + extra) / (jumpRate / jumpTicks));
+            return Math.min(1, reserve * budget * meanWork / (jumpRate / jumpTicks));
         }
 
         /**

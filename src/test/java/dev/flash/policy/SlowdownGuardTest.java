@@ -441,40 +441,6 @@ class SlowdownGuardTest {
         assertTrue(cur < 1_500_000, "the cover is released as the life's work grows: " + cur);
     }
 
-    @Test
-    void aLongLifeWellWithinBudgetReleasesTheJumpReserveWhereTheQueueMeasuresTheLoss() {
-        // Two guards see the same cycles of 15 quiet seconds and 5 saturated ones (the queue
-        // reports the work the clock could not serve as waiting), the model asking for the floor.
-        // One of them ran five minutes at half a CPU before, losing nothing: its life has 7.5
-        // CPU-seconds of budget unspent, and the jumps' expected loss may draw on it, so it keeps
-        // the quiet clock lower than the guard without that history.
-        SlowdownGuard fresh = new SlowdownGuard(BUDGET);
-        SlowdownGuard seasoned = new SlowdownGuard(BUDGET);
-        for (int t = 0; t < 300; t++) {
-            seasoned.apply(record(sampleWithWait(MAX, 0.5, t == 0 ? 0.2 : 0.0)), List.of(decision(MAX)));
-        }
-        fresh.apply(record(sampleWithWait(MAX, 1.0, 0.2)), List.of(decision(MAX)));
-        long curF = MIN;
-        long curS = MIN;
-        long quietF = 0;
-        long quietS = 0;
-        for (int cycle = 0; cycle < 4; cycle++) {
-            for (int t = 0; t < 20; t++) {
-                boolean busy = t >= 15;
-                double u = busy ? 1.0 : 0.05;
-                curF = fresh.apply(record(sampleWithWait(curF, u, busy ? 1 - (double) curF / MAX : 0)),
-                        List.of(decision(MIN))).get(0).targetKhz();
-                curS = seasoned.apply(record(sampleWithWait(curS, u, busy ? 1 - (double) curS / MAX : 0)),
-                        List.of(decision(MIN))).get(0).targetKhz();
-                if (t == 14) {
-                    quietF = curF;
-                    quietS = curS;
-                }
-            }
-        }
-        assertTrue(quietS < quietF, "life slack " + quietS + " >= fresh " + quietF);
-    }
-
     // ---- helpers ------------------------------------------------------------------------------
 
     /**
