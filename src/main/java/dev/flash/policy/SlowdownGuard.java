@@ -263,12 +263,16 @@ public final class SlowdownGuard implements FrequencyPolicy {
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
                     track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
             // The next unforeseen jump must not take the whole life over budget (CPU-bound: m = 0).
-            if (coverSeconds > 0) {
-                safe = Math.max(safe, safeKhz(p, 1, 0, track.coverAllowance(budget, coverSeconds)));
+            double cover = coverSeconds > 0 ? track.coverAllowance(budget, coverSeconds) : 1;
+            if (cover < 1) { // at 1 any clock is covered
+                safe = Math.max(safe, safeKhz(p, 1, 0, cover));
             }
             boolean probing = false;
-            long probeKhz = safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz());
-            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt && !track.jumped
+            long probeKhz = 0;
+            if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt && !track.jumped) {
+                probeKhz = safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz());
+            }
+            if (probeKhz > 0
                     && track.lifeSlack(budget) >= SlowdownEstimator.slowdown(1, 0, (double) probeKhz / p.cpuinfoMaxKhz())) {
                 probing = true;
                 // One tick a little lower, once per phase, so the counters see how the work responds;
