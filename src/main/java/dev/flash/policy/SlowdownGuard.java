@@ -28,6 +28,11 @@ import java.util.List;
  * that the next jump's expected loss fits the budget ({@link #JUMP_RESERVE}). An application
  * that never jumps pays nothing for this.
  *
+ * <p>Before it has seen a jump it still covers one: the clock stays high enough that a coming
+ * tick which saturates unforeseen cannot take the application's whole life so far over budget
+ * ({@link #COVER_SECONDS}); the cover falls as the life's work grows. A probe (below) is paid
+ * from what the life left unspent.
+ *
  * <p>It trusts the run queue only once it has seen it report a wait: with one thread per CPU a
  * saturated job waits for nobody however slow the clock, so until the queue has shown a wait (and
  * again once clear surprise saturations show none) every jump is charged at the most it can
@@ -92,7 +97,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * Depth of the probe below the CPU-bound safe frequency, as a share of fmax: one tick per
      * phase at most, when the counters can tell how much of the work ignores the clock (about
-     * 15% of one second's work lost if it is all CPU-bound and saturated).
+     * 15% of one second's work lost if it is all CPU-bound and saturated), and only while what
+     * the whole life left unspent covers that loss (with the cover of {@link #COVER_SECONDS} a
+     * fresh guard probed the tail of every 2.3 s burst of a test application and ended at 5.6%).
      */
     public static final double PROBE = 0.1;
 
@@ -141,8 +148,25 @@ public final class SlowdownGuard implements FrequencyPolicy {
      */
     public static final int QUEUE_EVIDENCE_TICKS = 10;
 
+    /**
+     * The cover against the first unforeseen jump, in CPU-seconds at fmax: the guard keeps the
+     * clock high enough that a coming tick which saturates unforeseen, asking for this much work,
+     * cannot take the application's whole life so far over budget (its work counted):
+     * {@code (1 - 1/t(r)) x COVER_SECONDS <= budget x (life's work + COVER_SECONDS) - life's loss}.
+     * Before any jump the jump reserve costs nothing, so a near-idle host whose work is all in a
+     * rare spike (a cron job after 59 quiet seconds) met its first spike at the floor and lost two
+     * thirds of it, more than the whole run's budget; the cover is what a guard that has seen
+     * nothing yet can promise. It falls as the life's work grows (two minutes at a third of a CPU
+     * release it). A whole second: half a second (a spike starting mid-tick) left 3 of 40
+     * applications of foreign-apps-4 over budget, a whole one none; kept while jumps are seen,
+     * not only before the first (dropping it after the first left 3 of foreign-apps-4 over, with
+     * a release of the life's slack to the jumps that was tried and not kept;
+     * docs/log/2026-12-07-dvfs-guard-6.md).
+     */
+    public static final double COVER_SECONDS = 1;
     private final FrequencyPolicy inner;
     private final double budget;
+    private final double coverSeconds;
     private Track[] tracks = new Track[0];
     private long raised;
 
@@ -151,11 +175,20 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * @param budget allowed slowdown against the maximum frequency, 0 .. 1
      */
     public SlowdownGuard(FrequencyPolicy inner, double budget) {
+        this(inner, budget, COVER_SECONDS);
+    }
+
+    /**
+     * A guard whose cover against the first jump is {@code coverSeconds} CPU-seconds (0: none);
+     * for tests that isolate another rule.
+     */
+    SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds) {
         if (!(budget >= 0 && budget < 1)) {
             throw new IllegalArgumentException("slowdown budget must be in [0, 1), got " + budget);
         }
         this.inner = inner;
         this.budget = budget;
+        this.coverSeconds = coverSeconds;
     }
 
     /** A guard used through {@link #apply} (the daemon keeps its own model selection). */
@@ -229,11 +262,22 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
                     track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
+            // The next unforeseen jump must not take the whole life over budget (CPU-bound: m = 0).
+            double cover = coverSeconds > 0 ? track.coverAllowance(budget, coverSeconds) : 1;
+            if (cover < 1) { // at 1 any clock is covered
+                safe = Math.max(safe, safeKhz(p, 1, 0, cover));
+            }
             boolean probing = false;
+            long probeKhz = 0;
             if (effectiveKhz(p.availableKhz(), d.targetKhz()) < safe && track.mayProbe() && !inDebt && !track.jumped) {
+                probeKhz = safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz());
+            }
+            if (probeKhz > 0
+                    && track.lifeSlack(budget) >= SlowdownEstimator.slowdown(1, 0, (double) probeKhz / p.cpuinfoMaxKhz())) {
                 probing = true;
-                // One tick a little lower, once per phase, so the counters see how the work responds.
-                safe = Math.max(d.targetKhz(), safeKhz(p, 1, 0) - Math.round(PROBE * p.cpuinfoMaxKhz()));
+                // One tick a little lower, once per phase, so the counters see how the work responds;
+                // paid from what the whole life left unspent (a saturated CPU-bound second's loss there).
+                safe = Math.max(d.targetKhz(), probeKhz);
                 track.probedAtMpki = p.mpki();
             }
             long asked = effectiveKhz(p.availableKhz(), d.targetKhz());
@@ -322,6 +366,29 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             double meanWork = work / WINDOW_TICKS;
             return Math.min(1, reserve * budget * meanWork / (jumpRate / jumpTicks));
+        }
+
+        /**
+         * Work asked for and lost over the application's whole life on this policy, charged as
+         * the window's account is (what the guard expected of each tick; a jump by what it lost).
+         * The budget is the whole run's; the window only keeps an hour of idle from buying a long
+         * slow stretch.
+         */
+        double lifeWork;
+        double lifeLost;
+
+        /** What the whole life left unspent of its budget, CPU-seconds at fmax (negative: overspent). */
+        double lifeSlack(double budget) {
+            return budget * lifeWork - lifeLost;
+        }
+
+        /**
+         * The most the coming tick may lose, as a share of its work, if it saturates unforeseen
+         * ({@link #COVER_SECONDS} of work asked for): what keeps the whole life within budget with
+         * that work counted; 0 while the life is overspent by more than that work's budget.
+         */
+        double coverAllowance(double budget, double coverSeconds) {
+            return Math.max(0, Math.min(1, (lifeSlack(budget) + budget * coverSeconds) / coverSeconds));
         }
 
         /**
@@ -424,8 +491,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
             double jumpLoss = queueTrusted ? Math.min(worst, Math.max(0, w)) : worst;
             // Work asked for in the jump: what the clock did, plus what waited (never more than a CPU).
             double jumpWork = Math.min(1, (1 - worst) / (1 - jumpLoss));
-            work = keep * work + (jumped ? jumpShare * jumpWork + (1 - jumpShare) * predictedDemand : predictedDemand);
-            lost = keep * lost + (jumped ? jumpShare * jumpWork * jumpLoss : predictedDemand * predictedLoss);
+            double tickWork = jumped ? jumpShare * jumpWork + (1 - jumpShare) * predictedDemand : predictedDemand;
+            double tickLost = jumped ? jumpShare * jumpWork * jumpLoss : predictedDemand * predictedLoss;
+            work = keep * work + tickWork;
+            lost = keep * lost + tickLost;
+            lifeWork += tickWork;
+            lifeLost += tickLost;
             double keepJumps = 1 - 1.0 / JUMP_WINDOW_TICKS;
             double severity = jumped && worst > 0 ? jumpShare * jumpLoss / worst : 0;
             jumpRate = keepJumps * jumpRate + (1 - keepJumps) * severity;

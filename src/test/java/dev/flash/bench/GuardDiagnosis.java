@@ -33,8 +33,13 @@ import java.util.Set;
  *
  * <pre>
  *   java -cp target/test-classes:target/flash.jar dev.flash.bench.GuardDiagnosis \
- *       apps=bench/apps/foreign-apps-3.json [node=bench/nodes/N.toml] [drop=pmu,rapl] [prefix=f3-io] [rows=APP]
+ *       apps=bench/apps/foreign-apps-3.json [node=bench/nodes/N.toml] [drop=pmu,rapl] [prefix=f3-io] [rows=APP] [summary=1]
  * </pre>
+ * Column "share": the guard's energy saving over the oracle's (both against the performance
+ * governor on the same load), capped at 1, 0 where the guard broke the budget
+ * ({@link dev.flash.meta.yardstick.OracleShare}); the last line has its mean, the set's in-budget
+ * share of the oracle's saving as {@code flash evaluate dvfs} reports it. {@code summary=1} prints
+ * the last line only (for a held-out set whose rows are not to be read).
  * Diagnosis only (reads the simulator's ground truth); not part of the product.
  */
 public final class GuardDiagnosis {
@@ -57,10 +62,14 @@ public final class GuardDiagnosis {
         long seed = Long.parseLong(a.getOrDefault("seed", "7"));
         String prefix = a.getOrDefault("prefix", "");
         String rowsFor = a.get("rows");
+        boolean summaryOnly = "1".equals(a.get("summary"));
         double budget = OperatorEvaluation.SLOWDOWN_BUDGET;
         try (OnnxDvfsPolicy policy = OnnxDvfsPolicy.load(model)) {
-            System.out.printf(Locale.ROOT, "%-22s %7s %5s %7s %7s | %6s %6s %6s | %6s %6s %5s%n", "app", "guard", "held",
-                    "oracle", "lookahd", "trans", "under", "plan", "mErr", "p95", "jumps");
+            if (!summaryOnly) {
+                System.out.printf(Locale.ROOT, "%-22s %7s %5s %7s %7s | %6s %6s %6s | %6s %6s %5s | %6s %6s%n", "app", "guard",
+                        "held", "oracle", "lookahd", "trans", "under", "plan", "mErr", "p95", "jumps", "saving", "share");
+            }
+            List<Double> shares = new ArrayList<>();
             int held = 0;
             int oracleHeld = 0;
             int lookHeld = 0;
@@ -93,6 +102,12 @@ public final class GuardDiagnosis {
                         nd -> OraclePolicy.currentPhase(nd, budget), node, app, seconds, appSeed, 0, 0);
                 OperatorEvaluation.RunStats l = OperatorEvaluation.run("oracle",
                         nd -> new OraclePolicy(nd, budget), node, app, seconds, appSeed, 0, 0);
+                OperatorEvaluation.RunStats perf = OperatorEvaluation.run("performance",
+                        nd -> dev.flash.sim.governors.Governor.byName("performance"), node, app, seconds, appSeed, 0, 0);
+                double saving = 1 - g.energyJoules() / perf.energyJoules();
+                double share = dev.flash.meta.yardstick.OracleShare.perApp(saving,
+                        1 - l.energyJoules() / perf.energyJoules(), g.slowdown() <= budget + 1e-9);
+                shares.add(share);
                 double total = 0;
                 double trans = 0;
                 double under = 0;
@@ -117,7 +132,7 @@ public final class GuardDiagnosis {
                     } else {
                         plan += lost;
                     }
-                    if (app.name().equals(rowsFor)) {
+                    if (app.name().equals(rowsFor) && !summaryOnly) {
                         System.out.printf(Locale.ROOT, "  t=%3d ph=%d u=%.2f w=%.3f cur=%4d set=%4d exp=%5.1f%% true=%5.1f%%%n",
                                 t, (int) next[0], next[1], next[2], (long) now[3] / 1000, (long) now[4] / 1000,
                                 100 * e, 100 * trueS);
@@ -132,13 +147,16 @@ public final class GuardDiagnosis {
                 oracleHeld += o.slowdown() <= budget + 1e-9 ? 1 : 0;
                 lookHeld += l.slowdown() <= budget + 1e-9 ? 1 : 0;
                 n++;
-                System.out.printf(Locale.ROOT, "%-22s %6.2f%% %5s %6.2f%% %6.2f%% | %5.2f %5.2f %5.2f | %5.2f%% %5.2f%% %5d%n",
-                        app.name(), 100 * g.slowdown(), h ? "yes" : "NO", 100 * o.slowdown(), 100 * l.slowdown(),
-                        100 * trans / total, 100 * under / total, 100 * plan / total, 100 * mean, 100 * p95, jumps);
+                if (!summaryOnly) {
+                    System.out.printf(Locale.ROOT, "%-22s %6.2f%% %5s %6.2f%% %6.2f%% | %5.2f %5.2f %5.2f | %5.2f%% %5.2f%% %5d | %5.1f%% %5.1f%%%n",
+                            app.name(), 100 * g.slowdown(), h ? "yes" : "NO", 100 * o.slowdown(), 100 * l.slowdown(),
+                            100 * trans / total, 100 * under / total, 100 * plan / total, 100 * mean, 100 * p95, jumps,
+                            100 * saving, 100 * share);
+                }
             }
             double[] s = allErr.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "held %d/%d, oracle %d/%d, look-ahead oracle %d/%d; policy-0 estimator mean %.2f%% p95 %.2f%% over %d intervals%n",
-                    held, n, oracleHeld, n, lookHeld, n,
+            System.out.printf(Locale.ROOT, "held %d/%d, oracle-phase %d/%d, oracle %d/%d; in-budget share of the oracle's saving %.1f%%; policy-0 estimator mean %.2f%% p95 %.2f%% over %d intervals%n",
+                    held, n, oracleHeld, n, lookHeld, n, 100 * shares.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                     100 * allErr.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                     s.length == 0 ? Double.NaN : 100 * s[(int) Math.ceil(0.95 * s.length) - 1], s.length);
         }

@@ -163,10 +163,11 @@ class EvaluateCommandTest {
         // The trace's own frequencies account for the reported change rate, a mean over the node's
         // policies, which all run this application (the last decision's change is not seen by a
         // later tick). Each policy draws its own load noise and the guard keeps its own state per
-        // policy (run-queue trust, jump rate), so policy 0 may differ from the mean by a change or
-        // two (1.2 with the guard of 2026-12-07 afternoon).
+        // policy (run-queue trust, jump rate, the life's account), so policy 0 may differ from the
+        // mean by a few changes (1.2 with the guard of 2026-12-07 afternoon; 3.25 with its evening
+        // cover, whose clock in a 32 s trace follows each policy's own first seconds of work).
         double perMinute = o.get("frequency_changes_per_minute").getAsDouble();
-        assertTrue(Math.abs(perMinute * 32 / 60 - changes) <= 2.0 + 1e-9, perMinute + " vs " + changes);
+        assertTrue(Math.abs(perMinute * 32 / 60 - changes) <= 4.0 + 1e-9, perMinute + " vs " + changes);
         Run text = run("evaluate", "dvfs", "--model", model.toString(), "--apps", apps.toString(), "--episodes", "1",
                 "--trace", app);
         assertTrue(text.out().contains("oracle MHz") && text.out().contains(" wait ")

@@ -45,7 +45,8 @@ class TickAllocationTest {
                 ps.add(new PolicySample(id, new int[] {id}, "fake", "userspace", List.of("userspace"), 800_000,
                         3_000_000, 800_000, 3_000_000, 2_000_000, new long[0], 0.5, 1.2, 3, 1e9));
             }
-            records.add(new TelemetryRecord(i + 1, 0, 0.05, ps, new double[4],
+            // Every CPU half busy, as the policies report (the guard's state is then a steady one).
+            records.add(new TelemetryRecord(i + 1, 0, 0.05, ps, new double[] {0.5, 0.5, 0.5, 0.5},
                     List.of(new PowerZoneSample("package-0", "fake", i, 20)), 40, Map.of()));
         }
         List<PolicyDecision> decisions = new ArrayList<>();

@@ -103,26 +103,35 @@ class ShippedModelAdaptsTest {
      */
     @Test
     void parksOnAnIdleHostInsteadOfHunting() throws Exception {
+        // The model's own decisions (guard off) park near the floor. Behind the guard (on by
+        // default) an idle host's life has done almost no work, so the guard's cover against an
+        // unforeseen saturated second holds the clock near the maximum until it has (2026-12-07
+        // evening, docs/slowdown-guard.md). Either way the clock must not hunt.
         SimSpec spec = SimSpec.embeddedDefault();
         AppSpec idle = IdleHostCheck.APP;
-        SimulatedNode sim = new SimSpec(spec.node(), List.of(idle), spec.seed(), 1, 0, false, "test").build();
-        OnnxDvfsPolicy onnx = OnnxDvfsPolicy.load(SHIPPED);
-        AtomicLong clock = new AtomicLong();
-        FlashDaemon daemon = daemon(sim, onnx, onnx.description(), clock);
-        try {
-            List<Double> targets = run(daemon, sim, clock, idle, 90, 60).stream().map(s -> s.targetMhz).toList();
-            assertEquals(FlashDaemon.State.RUNNING, daemon.state(), daemon.stateReason());
-            int changes = 0;
-            for (int i = 1; i < targets.size(); i++) {
-                changes += targets.get(i).equals(targets.get(i - 1)) ? 0 : 1;
+        for (double budget : new double[] {1, 0.05}) {
+            SimulatedNode sim = new SimSpec(spec.node(), List.of(idle), spec.seed(), 1, 0, false, "test").build();
+            OnnxDvfsPolicy onnx = OnnxDvfsPolicy.load(SHIPPED);
+            AtomicLong clock = new AtomicLong();
+            FlashDaemon daemon = daemon(sim, onnx, onnx.description(), clock,
+                    DaemonConfig.defaults().withSlowdownBudget(budget));
+            try {
+                List<Double> targets = run(daemon, sim, clock, idle, 90, 60).stream().map(s -> s.targetMhz).toList();
+                assertEquals(FlashDaemon.State.RUNNING, daemon.state(), daemon.stateReason());
+                int changes = 0;
+                for (int i = 1; i < targets.size(); i++) {
+                    changes += targets.get(i).equals(targets.get(i - 1)) ? 0 : 1;
+                }
+                assertTrue(changes <= 2, changes + " target changes in 60 idle seconds: " + targets);
+                if (budget == 1) {
+                    double lowest = spec.node().minKhz() / 1000.0;
+                    double quarter = lowest + (spec.node().maxKhz() - spec.node().minKhz()) / 4000.0;
+                    double mean = targets.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                    assertTrue(mean <= quarter, "parked near the floor (" + lowest + " MHz): mean target " + mean + " MHz");
+                }
+            } finally {
+                daemon.shutdown();
             }
-            assertTrue(changes <= 2, changes + " target changes in 60 idle seconds: " + targets);
-            double lowest = spec.node().minKhz() / 1000.0;
-            double quarter = lowest + (spec.node().maxKhz() - spec.node().minKhz()) / 4000.0;
-            double mean = targets.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-            assertTrue(mean <= quarter, "parked near the floor (" + lowest + " MHz): mean target " + mean + " MHz");
-        } finally {
-            daemon.shutdown();
         }
     }
 

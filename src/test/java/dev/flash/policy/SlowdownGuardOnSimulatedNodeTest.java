@@ -83,4 +83,15 @@ class SlowdownGuardOnSimulatedNodeTest {
         double s = slowdown(SimSpec.embeddedDefault().node(), requests);
         assertTrue(s <= BUDGET, "slowdown " + s);
     }
+
+    @Test
+    void aRareSpikeAfterMinutesOfNearIdleStaysWithinBudget() {
+        // 0.4% of a CPU for 52 s, then 0.8 s at 1.2 CPUs, on the default node: nearly all the work
+        // is in the spikes, and the first one comes before the guard has seen any. Before the
+        // cover of 2026-12-07 evening the first spike ran at the floor and lost two thirds of its work.
+        AppSpec rare = app("near-idle-rare-spike", new Phase(0.05, 0.004, 1.0, 52, 0.2, 0, 60),
+                new Phase(0.05, 1.2, 1.0, 0.8, 0, 0, 60));
+        double s = slowdown(SimSpec.embeddedDefault().node(), rare);
+        assertTrue(s <= BUDGET, "slowdown " + s);
+    }
 }
