@@ -139,8 +139,10 @@ public class TickBenchmark {
         FakePowercap.intelTwoPackages(dir, 120_000_000L);
         SysfsRoot root = tree.sysfs();
 
-        source = telemetry(root, dir, cpus);
-        actuator = new CpufreqActuator(root, new StateStore(dir.resolve("state")), false);
+        CpufreqReader reader = new CpufreqReader(root);
+        source = telemetry(root, reader, dir, cpus);
+        // wired as DaemonWiring does: the actuator compares the reader's readings of governor and limits
+        actuator = new CpufreqActuator(root, new StateStore(dir.resolve("state")), false, reader);
         model = OnnxDvfsPolicy.load(modelOverride != null ? modelOverride : modelFile(dir));
         int contextLength = model.description().contextLength();
         // The model's context layout, as the daemon keeps it (windows of transitions when it states them).
@@ -192,7 +194,7 @@ public class TickBenchmark {
     }
 
     /** The production telemetry source over the fake trees and a fake /proc/stat of {@code cpus} lines. */
-    static LinuxTelemetrySource telemetry(SysfsRoot root, Path dir, int cpus) throws IOException {
+    static LinuxTelemetrySource telemetry(SysfsRoot root, CpufreqReader reader, Path dir, int cpus) throws IOException {
         Path proc = dir.resolve("proc");
         Files.createDirectories(proc);
         StringBuilder stat = new StringBuilder("cpu  1000 0 1000 50000 10 0 5 0 0 0\n");
@@ -216,7 +218,6 @@ public class TickBenchmark {
         if (runQueue.problem() != null) {
             throw new IllegalStateException("fake /proc/schedstat not read: " + runQueue.problem());
         }
-        CpufreqReader reader = new CpufreqReader(root);
         return new LinuxTelemetrySource(root, reader::read, load,
                 CounterMeter.unavailable("no PMU in this VM (benchmark on fake trees)"), EnergyMeters.detect(root),
                 runQueue, System::nanoTime);
