@@ -77,7 +77,8 @@ public final class DaemonWiring {
                     + " and simulate = never: nothing to manage (a virtual machine? try --simulate)");
         }
         LinuxTelemetrySource source = LinuxTelemetrySource.open(root, reader::read);
-        FrequencyActuator actuator = new CpufreqActuator(root, new StateStore(config.stateDir()), config.dryRun());
+        // the actuator compares the reader's readings of governor and limits instead of reading them again
+        FrequencyActuator actuator = new CpufreqActuator(root, new StateStore(config.stateDir()), config.dryRun(), reader);
         return new Node(source, actuator, false, "linux cpufreq (" + reader.driverSummary() + ") under " + root);
     }
 

@@ -467,6 +467,7 @@ public final class FlashDaemon {
     private void extendContexts(TelemetryRecord record) {
         List<PolicySample> present = record.policies();
         DvfsFeatureSet layout = selection == null ? DvfsFeatureSet.PLAIN : selection.features();
+        double packageWatts = record.packageWatts(); // once per record, not per policy
         for (int i = 0; i < present.size(); i++) {
             PolicySample p = present.get(i);
             PolicyState ps = byIndex[i];
@@ -479,8 +480,8 @@ public final class FlashDaemon {
             // was taken, that action, the context reward of the interval it governed), exactly
             // what the trainer's ContextBuffer.add(state, action, contextReward) records.
             System.arraycopy(ps.features, 0, ps.previousFeatures, 0, ps.features.length);
-            layout.extract(p, record, ps.features, 0);
-            float reward = DvfsReward.of(p, record);
+            layout.extract(p, record, packageWatts, ps.features, 0);
+            float reward = DvfsReward.of(p, record, packageWatts);
             if (ps.hasPrevious && record.intervalSeconds() > 0) {
                 recorder.append(p.id(), ps.previousFeatures, ps.lastActionIndex, reward);
                 ps.drift.add(reward);

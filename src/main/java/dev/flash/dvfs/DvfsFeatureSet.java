@@ -78,7 +78,16 @@ public enum DvfsFeatureSet {
 
     /** Writes the features of one policy into {@code out[offset .. offset + count())}. */
     public void extract(PolicySample p, TelemetryRecord record, float[] out, int offset) {
-        DvfsFeatures.extract(p, record, out, offset);
+        extract(p, record, record.packageWatts(), out, offset);
+    }
+
+    /**
+     * The same with the record's {@link TelemetryRecord#packageWatts()} computed once by the
+     * caller: a loop over every policy of a record (the daemon's tick) would otherwise sum the
+     * power zones once per policy.
+     */
+    public void extract(PolicySample p, TelemetryRecord record, double packageWatts, float[] out, int offset) {
+        DvfsFeatures.extract(p, record, packageWatts, out, offset);
         if (this == WITH_MASK) {
             writeMask(record.unavailable(), out, offset + DvfsFeatures.COUNT);
         }

@@ -30,11 +30,16 @@ public final class DvfsReward {
 
     /** The proxy reward for the interval that ended with {@code record}; 0 when unknowable. */
     public static float of(PolicySample p, TelemetryRecord record) {
+        return of(p, record, record.packageWatts());
+    }
+
+    /** The same with {@code packageWatts} = {@code record.packageWatts()} computed once per record by the caller. */
+    public static float of(PolicySample p, TelemetryRecord record, double packageWatts) {
         double ips = p.instructionsPerSecond();
         int cpus = Math.max(1, p.cpus().length);
         double fmaxHz = p.cpuinfoMaxKhz() * 1000.0;
         double ipsNorm = (Double.isNaN(ips) || fmaxHz <= 0) ? 0 : ips / (cpus * fmaxHz * DvfsFeatures.IPC_SCALE);
-        double powerNorm = record.packageWatts() / record.powerReferenceWatts();
+        double powerNorm = packageWatts / record.powerReferenceWatts();
         if (Double.isNaN(powerNorm) || Double.isInfinite(powerNorm)) {
             powerNorm = 0;
         }

@@ -127,6 +127,11 @@ public class TickBenchmark {
     private final FallbackController fallback = new FallbackController();
     /** The model to run instead of {@link #modelFile}'s (IdleTreeWrites sets it). */
     Path modelOverride;
+    /**
+     * The telemetry's and the daemon's clock: the real one, or (TickDecisionTrace) one that moves a
+     * whole period per tick, so that intervals, power and utilization history repeat from run to run.
+     */
+    java.util.function.LongSupplier clock = System::nanoTime;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -139,8 +144,10 @@ public class TickBenchmark {
         FakePowercap.intelTwoPackages(dir, 120_000_000L);
         SysfsRoot root = tree.sysfs();
 
-        source = telemetry(root, dir, cpus);
-        actuator = new CpufreqActuator(root, new StateStore(dir.resolve("state")), false);
+        CpufreqReader reader = new CpufreqReader(root);
+        source = telemetry(root, reader, dir, cpus, clock);
+        // wired as DaemonWiring does: the actuator compares the reader's readings of governor and limits
+        actuator = new CpufreqActuator(root, new StateStore(dir.resolve("state")), false, reader);
         model = OnnxDvfsPolicy.load(modelOverride != null ? modelOverride : modelFile(dir));
         int contextLength = model.description().contextLength();
         // The model's context layout, as the daemon keeps it (windows of transitions when it states them).
@@ -152,7 +159,7 @@ public class TickBenchmark {
         // The daemon with the same parts; its context is the TrajectoryBuffer above.
         PolicyProvider provider = PolicyProvider.fixed(selection, fallback);
         daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(source, actuator, false, "fake " + layout),
-                provider, s -> new BufferRecorder(buffer), DaemonLog.silent(), new SdNotify(null), System::nanoTime);
+                provider, s -> new BufferRecorder(buffer), DaemonLog.silent(), new SdNotify(null), clock);
         if ("scraped".equals(metrics)) {
             exporter = new MetricsExporter().start(MetricsExporter.Address.parse("127.0.0.1:0"));
             daemon.setObserver(exporter);
@@ -192,7 +199,8 @@ public class TickBenchmark {
     }
 
     /** The production telemetry source over the fake trees and a fake /proc/stat of {@code cpus} lines. */
-    static LinuxTelemetrySource telemetry(SysfsRoot root, Path dir, int cpus) throws IOException {
+    static LinuxTelemetrySource telemetry(SysfsRoot root, CpufreqReader reader, Path dir, int cpus,
+                                          java.util.function.LongSupplier clock) throws IOException {
         Path proc = dir.resolve("proc");
         Files.createDirectories(proc);
         StringBuilder stat = new StringBuilder("cpu  1000 0 1000 50000 10 0 5 0 0 0\n");
@@ -216,10 +224,9 @@ public class TickBenchmark {
         if (runQueue.problem() != null) {
             throw new IllegalStateException("fake /proc/schedstat not read: " + runQueue.problem());
         }
-        CpufreqReader reader = new CpufreqReader(root);
         return new LinuxTelemetrySource(root, reader::read, load,
                 CounterMeter.unavailable("no PMU in this VM (benchmark on fake trees)"), EnergyMeters.detect(root),
-                runQueue, System::nanoTime);
+                runQueue, clock);
     }
 
     /**
@@ -244,6 +251,11 @@ public class TickBenchmark {
     /** The fake trees' root directory (IdleTreeWrites reads the written files). */
     Path dir() {
         return dir;
+    }
+
+    /** The daemon's context buffer (TickDecisionTrace reads it back). */
+    TrajectoryBuffer buffer() {
+        return buffer;
     }
 
     /** The daemon after set-up: its context is full and it is running. */

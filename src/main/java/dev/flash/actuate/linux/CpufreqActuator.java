@@ -9,6 +9,7 @@ import dev.flash.actuate.RestoreReport;
 import dev.flash.actuate.SavedPolicy;
 import dev.flash.actuate.StateStore;
 import dev.flash.sysfs.KeptOpenFile;
+import dev.flash.sysfs.LimitReadings;
 import dev.flash.sysfs.SysfsException;
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.sysfs.SysfsWriter;
@@ -56,6 +57,11 @@ import java.util.TreeMap;
  * {@link #resume}. Nothing is re-written to win the policy back: that would be a fight.
  * {@code scaling_setspeed} is not compared: the kernel shows the current frequency there, which
  * hardware moves on its own.
+ *
+ * <p>Given the telemetry's {@link LimitReadings} (the daemon's cpufreq reader reads the governor
+ * and both limits of each policy every few ticks), the actuator compares each reading taken
+ * after its own last write to the policy instead of reading the files again, and reads them
+ * itself only when no such reading came within {@link #VERIFY_EVERY} calls.
  */
 public final class CpufreqActuator implements FrequencyActuator {
     /** An unchanged target is not written; the policy is read back after this many calls. */
@@ -68,6 +74,8 @@ public final class CpufreqActuator implements FrequencyActuator {
     private final SysfsRoot root;
     private final StateStore store;
     private final boolean dryRun;
+    /** Another reader's readings of the governor and limits; null: the actuator reads them itself. */
+    private final LimitReadings readings;
     private final Map<Integer, Control> controls = new TreeMap<>();
     /** The same controls indexed by policy id, so a tick's 256 look-ups box no Integer. */
     private Control[] byId = new Control[0];
@@ -77,9 +85,18 @@ public final class CpufreqActuator implements FrequencyActuator {
     private final Map<Integer, SavedPolicy> carriedOriginals = new HashMap<>();
 
     public CpufreqActuator(SysfsRoot root, StateStore store, boolean dryRun) {
+        this(root, store, dryRun, null);
+    }
+
+    /**
+     * @param readings the telemetry's readings of the same policies' governor and limits (the
+     *                 daemon's {@code CpufreqReader}), used on the loop thread; null to read them here
+     */
+    public CpufreqActuator(SysfsRoot root, StateStore store, boolean dryRun, LimitReadings readings) {
         this.root = root;
         this.store = store;
         this.dryRun = dryRun;
+        this.readings = readings;
     }
 
     public boolean dryRun() {
@@ -151,9 +168,7 @@ public final class CpufreqActuator implements FrequencyActuator {
      */
     private long applySetspeed(Control c, long target) throws ActuationException {
         saveOnce(c);
-        if (c.verifyDue()) {
-            checkForeignChanges(c);
-        }
+        verifyWhenDue(c);
         if (c.unchanged(target)) {
             return c.lastApplied;
         }
@@ -163,6 +178,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             write(c.file(GOVERNOR), USERSPACE);
             c.userspaceAttached = true;
             c.expectedGovernor = USERSPACE;
+            c.expectationsNanos = System.nanoTime(); // older readings show the governor before the write
             store.ours(root, c.id, GOVERNOR, USERSPACE);
         }
         try {
@@ -190,9 +206,7 @@ public final class CpufreqActuator implements FrequencyActuator {
      */
     private long applyCap(Control c, long target) throws ActuationException {
         saveOnce(c);
-        if (c.verifyDue()) {
-            checkForeignChanges(c);
-        }
+        verifyWhenDue(c);
         if (c.unchanged(target)) {
             return c.lastApplied;
         }
@@ -220,6 +234,7 @@ public final class CpufreqActuator implements FrequencyActuator {
             store.alsoOurs(root, c.id, MAX, Long.toString(back)); // the kernel showed its own value
         }
         c.expectedMax = back;
+        c.expectationsNanos = System.nanoTime(); // older readings show the cap before the write
         return c.applied(target, back);
     }
 
@@ -251,15 +266,39 @@ public final class CpufreqActuator implements FrequencyActuator {
      * follows names it if it is gone).
      */
     private void checkForeignChanges(Control c) throws ForeignChangeException {
-        c.callsSinceVerify = 0;
         String governor;
         try {
             governor = c.governor.readText(); // the same String while the file is unchanged
         } catch (java.io.IOException e) {
             governor = ""; // unreadable: not evidence of another tool
         }
-        long min = readBack(c.min);
-        long max = readBack(c.max);
+        compareWithExpected(c, governor, readBack(c.min), readBack(c.max));
+    }
+
+    /**
+     * Compares the governor and limits with what flash expects: at each new telemetry reading
+     * taken after flash's last write to the policy (no system call; the reader takes one every
+     * few ticks), and from the files when {@link #VERIFY_EVERY} calls passed without one.
+     */
+    private void verifyWhenDue(Control c) throws ForeignChangeException {
+        c.callsSinceVerify++;
+        if (readings != null) {
+            long at = readings.readNanos(c.id);
+            // strictly after: a reading from before a write shows the value the write replaced
+            if (at != LimitReadings.NEVER && at - c.expectationsNanos > 0 && at != c.comparedReadingNanos) {
+                c.comparedReadingNanos = at;
+                compareWithExpected(c, readings.governor(c.id), readings.minKhz(c.id), readings.maxKhz(c.id));
+                return;
+            }
+        }
+        if (c.callsSinceVerify >= VERIFY_EVERY) {
+            checkForeignChanges(c);
+        }
+    }
+
+    /** Steps back from the policy and throws when a value is not what flash wrote or found there. */
+    private void compareWithExpected(Control c, String governor, long min, long max) throws ForeignChangeException {
+        c.callsSinceVerify = 0;
         boolean governorChanged = !governor.isEmpty() && !governor.equals(c.expectedGovernor);
         boolean minChanged = min >= 0 && min != c.expectedMin;
         boolean maxChanged = max >= 0 && max != c.expectedMax;
@@ -503,6 +542,8 @@ public final class CpufreqActuator implements FrequencyActuator {
             c.expectedGovernor = governor;
             c.expectedMin = SysfsRoot.requireLong(dir.resolve(MIN));
             c.expectedMax = SysfsRoot.requireLong(dir.resolve(MAX));
+            c.expectationsNanos = System.nanoTime(); // what a reading before this one saw is not expected
+
             Optional<SavedPolicy> earlier = dryRun ? Optional.empty() : store.saved(root, id);
             SavedPolicy carried = carriedOriginals.remove(id);
             if (earlier.isPresent()) {
@@ -603,6 +644,10 @@ public final class CpufreqActuator implements FrequencyActuator {
         long expectedMax;
         /** Calls since the files were last read back (starts with a head start, see firstContact). */
         int callsSinceVerify;
+        /** When the expected values were last set (first contact, or a write of the governor or cap). */
+        long expectationsNanos;
+        /** The {@link LimitReadings} reading last compared, so one reading is compared once. */
+        long comparedReadingNanos = LimitReadings.NEVER;
 
         Control(int id, Path dir) {
             this.id = id;
@@ -617,11 +662,6 @@ public final class CpufreqActuator implements FrequencyActuator {
         /** True when the value was written and read back before: the write is skipped. */
         boolean unchanged(long value) {
             return lastApplied >= 0 && value == lastWritten;
-        }
-
-        /** True once every {@link #VERIFY_EVERY} calls: time to read the policy back. */
-        boolean verifyDue() {
-            return ++callsSinceVerify >= VERIFY_EVERY;
         }
 
         long applied(long written, long back) {

@@ -235,7 +235,7 @@ public final class SoakRun {
                 CounterMeter.unavailable("no PMU in the soak"), EnergyMeters.detect(sysfs),
                 new RunQueueMeter(workload.schedstat(), kernel.cpus()),
                 () -> tick < stalledUntil ? frozenSourceNanos : now);
-        CpufreqActuator actuator = new CpufreqActuator(sysfs, new StateStore(stateDir), false);
+        CpufreqActuator actuator = new CpufreqActuator(sysfs, new StateStore(stateDir), false, reader); // as DaemonWiring
         node = new Node(source, actuator, false, "soak (" + reader.driverSummary() + ") under " + root);
         provider = DaemonWiring.policyProvider().open(config, node);
         daemon = new FlashDaemon(config, node, provider, FlashDaemon::defaultRecorder, settings.log(),

@@ -172,9 +172,10 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
         OnnxModel.Batch batch;
         try {
             batch = model.batch(n);
+            double packageWatts = record.packageWatts(); // once per record, not per policy
             for (int i = 0; i < n; i++) {
                 PolicySample p = policies.get(i);
-                features.extract(p, record, batch.state, i * f);
+                features.extract(p, record, packageWatts, batch.state, i * f);
                 if (c > 0) {
                     contexts.copyInto(p.id(), batch.context, batch.mask, i * c, c, w);
                 }

@@ -1,6 +1,7 @@
 package dev.flash.telemetry.linux;
 
 import dev.flash.sysfs.KeptOpenFile;
+import dev.flash.sysfs.LimitReadings;
 import dev.flash.sysfs.SysfsException;
 import dev.flash.sysfs.SysfsRoot;
 import dev.flash.telemetry.PolicySample;
@@ -35,8 +36,11 @@ import java.util.TreeMap;
  * Hotplug never raises: a policy whose files vanish or whose {@code affected_cpus} is empty is
  * left out of the tick. Counter-derived fields of the samples are NaN; other code fills them
  * with {@link PolicySample#withCounters}. Not thread-safe: one loop owns a reader.
+ *
+ * <p>The slow group's readings are also {@link LimitReadings} for the actuator, which would
+ * otherwise read the same three files again to notice another tool.
  */
-public final class CpufreqReader implements AutoCloseable {
+public final class CpufreqReader implements AutoCloseable, LimitReadings {
     /** Dynamic limits and the governor are re-read for every policy once per this many ticks. */
     public static final int DEFAULT_SLOW_EVERY = 8;
     /**
@@ -53,6 +57,8 @@ public final class CpufreqReader implements AutoCloseable {
     private final ByteBuffer scratch = KeptOpenFile.newScratch();
     private final KeptOpenFile onlineCpus;
     private final TreeMap<Integer, PolicyHandle> handles = new TreeMap<>();
+    /** The same handles by policy id, so the actuator's look-ups box no Integer. */
+    private PolicyHandle[] byId = new PolicyHandle[0];
     private String lastOnline;
     private long tick;
     /** Policy ids from the last directory listing (ascending); null before the first. */
@@ -285,6 +291,45 @@ public final class CpufreqReader implements AutoCloseable {
                 handles.put(id, h);
             }
         }
+        indexHandles();
+    }
+
+    private void indexHandles() {
+        int size = handles.isEmpty() ? 0 : Math.min(handles.lastKey(), 1 << 16) + 1;
+        byId = new PolicyHandle[size];
+        for (PolicyHandle h : handles.values()) {
+            if (h.id < size) {
+                byId[h.id] = h;
+            }
+        }
+    }
+
+    private PolicyHandle handle(int policyId) {
+        return policyId >= 0 && policyId < byId.length ? byId[policyId] : null;
+    }
+
+    @Override
+    public long readNanos(int policyId) {
+        PolicyHandle h = handle(policyId);
+        return h == null || h.broken ? NEVER : h.limitsReadNanos;
+    }
+
+    @Override
+    public String governor(int policyId) {
+        PolicyHandle h = handle(policyId);
+        return h == null ? "" : h.governor;
+    }
+
+    @Override
+    public long minKhz(int policyId) {
+        PolicyHandle h = handle(policyId);
+        return h == null ? -1 : h.scalingMin;
+    }
+
+    @Override
+    public long maxKhz(int policyId) {
+        PolicyHandle h = handle(policyId);
+        return h == null ? -1 : h.scalingMax;
     }
 
     private void closeAll() {
@@ -292,6 +337,7 @@ public final class CpufreqReader implements AutoCloseable {
             h.close();
         }
         handles.clear();
+        byId = new PolicyHandle[0];
     }
 
     /** One policy: memoized static values plus kept-open files for the dynamic ones. */
@@ -318,6 +364,8 @@ public final class CpufreqReader implements AutoCloseable {
         long scalingMin = -1;
         long scalingMax = -1;
         long curKhz = -1;
+        /** When governor and both limits were last read together ({@link LimitReadings#readNanos}). */
+        long limitsReadNanos = LimitReadings.NEVER;
         /** The last sample handed out; handed out again while nothing in it changed. */
         PolicySample last;
 
@@ -346,6 +394,7 @@ public final class CpufreqReader implements AutoCloseable {
                     SysfsRoot.readWords(dir.resolve("scaling_available_governors")));
             availableKhz = SysfsRoot.readLongs(dir.resolve("scaling_available_frequencies"));
             last = null; // static values may have changed: the next sample is built afresh
+            limitsReadNanos = LimitReadings.NEVER;
             broken = false;
             needsSlowRead = true;
             return true;
@@ -356,9 +405,11 @@ public final class CpufreqReader implements AutoCloseable {
             try {
                 curKhz = cur.readLong();
                 if (slow) {
+                    limitsReadNanos = LimitReadings.NEVER; // until all three are read
                     governor = governorFile.readText();
                     scalingMin = minFile.readLong();
                     scalingMax = maxFile.readLong();
+                    limitsReadNanos = System.nanoTime();
                     needsSlowRead = false;
                 }
                 return true;

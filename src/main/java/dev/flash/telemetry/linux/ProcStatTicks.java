@@ -30,6 +30,8 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
 
     private final KeptOpenProcFile file;
     private long[][] ticks;
+    /** The file's bytes of the last reading, copied out of the direct buffer in one go. */
+    private byte[] bytes = new byte[INITIAL_BYTES];
 
     /**
      * @param file {@code /proc/stat} (or a fake tree's copy)
@@ -83,22 +85,35 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
         return -1;
     }
 
-    /** Fills {@link #ticks} from the {@code cpuN} lines (the aggregate {@code cpu} line is skipped). */
-    void parse(ByteBuffer b) {
-        int n = b.limit();
+    /**
+     * Fills {@link #ticks} from the {@code cpuN} lines (the aggregate {@code cpu} line is
+     * skipped). The bytes are copied out of the direct buffer first, in one bulk copy: under C1
+     * (the daemon's compiler) every {@code ByteBuffer.get(i)} is a call with its checks, and the
+     * parser reads each byte of the cpu lines at least once (as {@link RunQueueMeter} does).
+     */
+    void parse(ByteBuffer buffer) {
+        int n = buffer.limit();
+        if (bytes.length < n) {
+            bytes = new byte[buffer.capacity()];
+        }
+        buffer.get(0, bytes, 0, n);
+        parse(bytes, n);
+    }
+
+    private void parse(byte[] b, int n) {
         int i = 0;
         while (i < n) {
             int lineEnd = i;
-            while (lineEnd < n && b.get(lineEnd) != '\n') {
+            while (lineEnd < n && b[lineEnd] != '\n') {
                 lineEnd++;
             }
-            if (lineEnd - i > 3 && b.get(i) == 'c' && b.get(i + 1) == 'p' && b.get(i + 2) == 'u') {
+            if (lineEnd - i > 3 && b[i] == 'c' && b[i + 1] == 'p' && b[i + 2] == 'u') {
                 int p = i + 3;
                 int cpu = 0;
                 int digits = 0;
-                while (p < lineEnd && b.get(p) >= '0' && b.get(p) <= '9') {
+                while (p < lineEnd && b[p] >= '0' && b[p] <= '9') {
                     if (cpu < 1 << 20) { // beyond it the line is skipped; an int must not wrap negative
-                        cpu = cpu * 10 + (b.get(p) - '0');
+                        cpu = cpu * 10 + (b[p] - '0');
                     }
                     digits++;
                     p++;
@@ -126,15 +141,15 @@ public final class ProcStatTicks implements CpuLoadMeter.TickSource {
     }
 
     /** Up to {@link #FIELDS} decimal numbers; a missing or malformed one is 0, as in OSHI. */
-    private static void parseRow(ByteBuffer b, int p, int end, long[] out) {
+    private static void parseRow(byte[] b, int p, int end, long[] out) {
         for (int field = 0; field < FIELDS; field++) {
-            while (p < end && b.get(p) == ' ') {
+            while (p < end && b[p] == ' ') {
                 p++;
             }
             long value = 0;
             boolean ok = p < end;
-            while (p < end && b.get(p) != ' ') {
-                byte c = b.get(p++);
+            while (p < end && b[p] != ' ') {
+                byte c = b[p++];
                 if (c >= '0' && c <= '9' && value <= (Long.MAX_VALUE - 9) / 10) {
                     value = value * 10 + (c - '0');
                 } else {
