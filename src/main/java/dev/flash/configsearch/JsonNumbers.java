@@ -14,16 +14,11 @@ import dev.flash.policy.onnx.JsonDecimal;
  * <p>Exact: a plain decimal whose digits make an integer the binary type holds exactly (at most
  * 2^53 for a double, 2^24 for a float) and whose power of ten the type holds exactly too (10^22,
  * 10^10) is one correctly rounded IEEE multiplication or division of two exact numbers
- * (Clinger's fast path, the one the JDK takes itself); anything else goes to
+ * (Clinger's fast path, the one the JDK takes itself; {@link JsonDecimal#exactDouble} holds it for
+both readers); anything else goes to
  * {@link Double#parseDouble} or {@link Float#parseFloat}. {@code JsonNumbersTest} compares them.
  */
 final class JsonNumbers {
-    private static final double[] POW10 = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    };
-    private static final float[] FLOAT_POW10 = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
-
     /** {@link #decimal}'s answer for a text it does not take apart: the JDK parses it. */
     private static final long GENERAL = -1;
     private static final int MANTISSA_BITS = 54; // up to 2^53 itself
@@ -59,36 +54,17 @@ final class JsonNumbers {
         if (d == GENERAL) {
             return Double.parseDouble(s);
         }
-        long mantissa = d & MANTISSA_MASK;
-        int power = (int) ((d >>> MANTISSA_BITS) & 63) - POWER_BIAS;
-        double v;
-        if (mantissa == 0) {
-            v = 0;
-        } else if (power >= 0) {
-            v = mantissa * POW10[power];
-        } else {
-            v = mantissa / POW10[-power];
-        }
-        return (d & NEGATIVE) != 0 ? -v : v;
+        // decimal() kept the mantissa and the power within the fast path's range: never NaN here
+        return JsonDecimal.exactDouble(d & MANTISSA_MASK, (int) ((d >>> MANTISSA_BITS) & 63) - POWER_BIAS,
+                (d & NEGATIVE) != 0);
     }
 
     /** {@link Float#parseFloat}'s value for {@code s}. */
     static float parseFloat(String s) {
         long d = decimal(s);
-        long mantissa = d & MANTISSA_MASK;
-        int power = (int) ((d >>> MANTISSA_BITS) & 63) - POWER_BIAS;
-        if (d == GENERAL || mantissa > (1L << 24) || power > 10 || power < -10) {
-            return Float.parseFloat(s);
-        }
-        float v;
-        if (mantissa == 0) {
-            v = 0;
-        } else if (power >= 0) {
-            v = (float) mantissa * FLOAT_POW10[power]; // float operands: one float rounding, not two
-        } else {
-            v = (float) mantissa / FLOAT_POW10[-power];
-        }
-        return (d & NEGATIVE) != 0 ? -v : v;
+        float v = d == GENERAL ? Float.NaN : JsonDecimal.exactFloat(d & MANTISSA_MASK,
+                (int) ((d >>> MANTISSA_BITS) & 63) - POWER_BIAS, (d & NEGATIVE) != 0);
+        return Float.isNaN(v) ? Float.parseFloat(s) : v;
     }
 
     /**

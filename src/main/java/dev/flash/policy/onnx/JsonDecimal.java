@@ -51,17 +51,34 @@ public final class JsonDecimal extends Number {
 
     @Override
     public double doubleValue() {
-        if (digits > 18 || mantissa > (1L << 53) || power > 22 || power < -22) {
-            return Double.parseDouble(toString());
+        double v = digits > 18 ? Double.NaN : exactDouble(mantissa, power, negative);
+        return Double.isNaN(v) ? Double.parseDouble(toString()) : v;
+    }
+
+    @Override
+    public float floatValue() {
+        float v = digits > 18 ? Float.NaN : exactFloat(mantissa, power, negative);
+        return Float.isNaN(v) ? Float.parseFloat(toString()) : v;
+    }
+
+    /**
+     * +-mantissa x 10^power by Clinger's fast path, {@link Double#parseDouble}'s value, when the
+     * mantissa (at most 2^53) and the power of ten (within +-22) are both exact doubles; NaN
+     * otherwise (no decimal text means NaN), for the caller to parse the text. Also the fast path
+     * of the config-search params' own number reading.
+     */
+    public static double exactDouble(long mantissa, int power, boolean negative) {
+        if (mantissa > (1L << 53) || power > 22 || power < -22) {
+            return Double.NaN;
         }
         double v = mantissa == 0 ? 0 : power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
         return negative ? -v : v;
     }
 
-    @Override
-    public float floatValue() {
-        if (digits > 18 || mantissa > (1L << 24) || power > 10 || power < -10) {
-            return Float.parseFloat(toString());
+    /** The same for a float ({@link Float#parseFloat}'s value): mantissa at most 2^24, power within +-10. */
+    public static float exactFloat(long mantissa, int power, boolean negative) {
+        if (mantissa > (1L << 24) || power > 10 || power < -10) {
+            return Float.NaN;
         }
         // float operands: one float rounding, not a double's then a float's
         float v = mantissa == 0 ? 0 : power >= 0 ? (float) mantissa * FLOAT_POW10[power]
