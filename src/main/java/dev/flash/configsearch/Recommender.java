@@ -5,6 +5,7 @@ import dev.flash.meta.Episode;
 import dev.flash.policy.onnx.OnnxModel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,9 +127,15 @@ public final class Recommender {
         for (Measurement s : samples) {
             runtimes &= !Double.isNaN(s.runtime());
         }
+        // the ratio reference's log prediction of each query: the consensus's second member below,
+        // and the runtime itself when the objective is runtime (one prediction, not two)
+        Map<String, Double> referenceLog = new HashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             String key = queries.get(i).configKey();
-            double rt = runtimes ? Math.exp(runtimeRef.predictLog(samples, key)) : Double.NaN;
+            double refLog = ref.predictLog(samples, key);
+            referenceLog.put(key, refLog);
+            double rt = !runtimes ? Double.NaN
+                    : Math.exp(ref == runtimeRef ? refLog : runtimeRef.predictLog(samples, key));
             double std = Math.sqrt(square(Double.isNaN(params.logRmse()) ? 0 : params.logRmse())
                     + disagreement(ref, samples, key));
             ranked.add(new Candidate(key, false, Math.exp(logPred[i]), std, rt, Double.isNaN(deadline) || rt <= deadline));
@@ -159,7 +166,7 @@ public final class Recommender {
         double[] reference = new double[open.size()];
         for (int i = 0; i < learned.length; i++) {
             learned[i] = Math.log(open.get(i).value());
-            reference[i] = ref.predictLog(samples, open.get(i).key());
+            reference[i] = referenceLog.get(open.get(i).key());
         }
         int nextAt = RecommendationRule.measureNext(RecommendationRule.consensus(learned, reference));
         Candidate next = nextAt < 0 ? null : open.get(nextAt);
