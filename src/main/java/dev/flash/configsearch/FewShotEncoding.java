@@ -315,12 +315,7 @@ public final class FewShotEncoding {
     }
 
     public static FewShotEncoding fromJson(JsonObject o) {
-        Mode mode = null;
-        for (Mode m : Mode.values()) {
-            if (m.label().equals(o.get("mode").getAsString())) {
-                mode = m;
-            }
-        }
+        Mode mode = mode(o.get("mode").getAsString());
         if (mode == null) {
             throw new IllegalArgumentException("unknown encoding mode " + o.get("mode"));
         }
@@ -331,6 +326,25 @@ public final class FewShotEncoding {
                 doubles(o.getAsJsonArray("metric_std")), o.get("log_target_mean").getAsDouble(),
                 o.get("log_target_std").getAsDouble(),
                 o.has("residual_scale") ? o.get("residual_scale").getAsDouble() : 1);
+    }
+
+    /** The mode of this label ({@link Mode#label}), or null. */
+    static Mode mode(String label) {
+        Mode mode = null;
+        for (Mode m : Mode.values()) {
+            if (m.label().equals(label)) {
+                mode = m;
+            }
+        }
+        return mode;
+    }
+
+    /** The encoding {@link #fromJson} reads, from its parts (what the model's params reader makes from the text). */
+    static FewShotEncoding of(Mode mode, Target target, int contextLength, List<String> configColumns,
+                              List<String> metricColumns, double[] configMean, double[] configStd,
+                              double[] metricMean, double[] metricStd, double mu, double sd, double residualScale) {
+        return new FewShotEncoding(mode, target, contextLength, configColumns, metricColumns, configMean, configStd,
+                metricMean, metricStd, mu, sd, residualScale);
     }
 
     private static JsonArray strings(List<String> values) {

@@ -98,7 +98,11 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
      * disagrees.
      */
     public static ModelParams of(dev.flash.policy.onnx.ModelDescription d) {
-        ModelParams p = fromJson(d.paramsJson());
+        // from the text without a tree when it is as toJson writes it; else the tree's answer
+        ModelParams p = ParamsReader.read(d.params());
+        if (p == null) {
+            p = fromJson(d.paramsJson());
+        }
         FewShotEncoding e = p.encoding();
         if (!e.stateFeatures().equals(d.features()) || e.contextLength() != d.contextLength()
                 || (d.contextLength() > 0 && !e.contextColumns().equals(d.contextColumns()))) {

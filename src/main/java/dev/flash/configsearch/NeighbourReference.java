@@ -730,11 +730,11 @@ public final class NeighbourReference implements LogPredictor {
         return Double.isFinite(t) ? t : -1;
     }
 
-    private static boolean validTau(double t) {
+    static boolean validTau(double t) {
         return t == -1 || (t > 0 && Double.isFinite(t));
     }
 
-    private static double decodeTau(double t) {
+    static double decodeTau(double t) {
         return t < 0 ? Double.POSITIVE_INFINITY : t;
     }
 
@@ -779,13 +779,21 @@ public final class NeighbourReference implements LogPredictor {
             tables.add(m);
         }
         double rw = o.has("ratio_weight") ? o.get("ratio_weight").getAsDouble() : 0;
+        return of(t, fallback, members, tables, rw, o.has("factors") ? o.getAsJsonObject("factors") : null);
+    }
+
+    /**
+     * The reference {@link #fromJson} reads, from its parts ({@code f}: the factors' JSON, or null
+     * for none); also what the model's params reader ({@link ParamsReader}) makes from the text.
+     */
+    static NeighbourReference of(Target t, RatioReference fallback, List<Member> members,
+                                 List<Map<String, Double>> tables, double rw, JsonObject f) {
         if (!(rw >= 0 && rw <= 1)) {
             throw new IllegalArgumentException("attention.ratio_weight: want a share in [0, 1], got " + rw);
         }
-        if (!o.has("factors")) {
+        if (f == null) {
             return new NeighbourReference(t, fallback, tables, members, null, 0, rw);
         }
-        JsonObject f = o.getAsJsonObject("factors");
         double w = f.get("weight").getAsDouble();
         if (!(w >= 0 && w <= 1)) {
             throw new IllegalArgumentException("attention.factors.weight: want a share in [0, 1], got " + w);

@@ -180,6 +180,11 @@ public final class RatioReference implements LogPredictor {
         return new RatioReference(t, cs, ratio, lv);
     }
 
+    /** The reference of these medians (n configurations, an n x n log-ratio matrix, n levels), as {@link #fromJson} makes it. */
+    static RatioReference of(Target t, List<String> configs, double[][] logRatio, double[] level) {
+        return new RatioReference(t, configs, logRatio, level);
+    }
+
     static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(v);

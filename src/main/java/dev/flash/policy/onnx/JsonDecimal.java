@@ -62,6 +62,23 @@ public final class JsonDecimal extends Number {
     }
 
     /**
+     * {@link #doubleValue} of the number these arguments describe (as the constructor's), without
+     * making it: {@link JsonCursor} reads numbers straight into a reader's arrays.
+     */
+    static double doubleOf(byte[] source, int start, int length, long mantissa, int digits, int power,
+                           boolean negative) {
+        double v = digits > 18 ? Double.NaN : exactDouble(mantissa, power, negative);
+        return Double.isNaN(v) ? Double.parseDouble(new String(source, start, length, StandardCharsets.ISO_8859_1)) : v;
+    }
+
+    /** {@link #floatValue} of the number these arguments describe, without making it. */
+    static float floatOf(byte[] source, int start, int length, long mantissa, int digits, int power,
+                         boolean negative) {
+        float v = digits > 18 ? Float.NaN : exactFloat(mantissa, power, negative);
+        return Float.isNaN(v) ? Float.parseFloat(new String(source, start, length, StandardCharsets.ISO_8859_1)) : v;
+    }
+
+    /**
      * +-mantissa x 10^power by Clinger's fast path, {@link Double#parseDouble}'s value, when the
      * mantissa (at most 2^53) and the power of ten (within +-22) are both exact doubles; NaN
      * otherwise (no decimal text means NaN), for the caller to parse the text. Also the fast path

@@ -30,7 +30,7 @@ import java.util.List;
  * @param contextEncoding   rows or row-codes ({@link ModelContract#META_CONTEXT_ENCODING})
  * @param rowCodeSize       H, the width of a row's code (row-codes only; 0 otherwise)
  * @param signals           the signal groups it requires and tolerates missing
- * @param paramsObject      {@code params} as the check parsed it (shared: read it, do not change it)
+ * @param paramsObject      {@code params}' tree, made on first use ({@link #paramsJson})
  * @param contextLayout     which transitions the context rows hold ({@link ModelContract#META_CONTEXT_WINDOWS};
  *                          the flat layout of C rows when the key is absent)
  */
@@ -53,7 +53,7 @@ public record ModelDescription(
         String contextEncoding,
         int rowCodeSize,
         SignalNeeds signals,
-        JsonObject paramsObject,
+        LazyJsonObject paramsObject,
         ContextLayout contextLayout) {
 
     public ModelDescription {
@@ -92,11 +92,11 @@ public record ModelDescription(
     }
 
     /**
-     * The params, parsed once when the file was checked (a config-search model's are most of the
-     * file, and parsing them twice was a tenth of a one-shot answer's CPU). Shared: do not change it.
+     * The params' tree, made once on first use (a config-search model's are most of the file:
+     * its reader takes them from {@link #params}' text instead). Shared: do not change it.
      */
     public JsonObject paramsJson() {
-        return paramsObject;
+        return paramsObject.get();
     }
 
     public JsonObject provenanceJson() {

@@ -353,10 +353,14 @@ public final class OnnxModel implements AutoCloseable {
                     + expectedRewardStd);
         }
         String provenance = meta.get(ModelContract.META_PROVENANCE).trim();
-        jsonObject(file, ModelContract.META_PROVENANCE, provenance);
+        if (!JsonCursor.isStrictObject(provenance)) { // strict JSON is checked without a tree; the rest is Gson's
+            jsonObject(file, ModelContract.META_PROVENANCE, provenance);
+        }
         String params = meta.get(ModelContract.META_PARAMS).trim();
-        // kept parsed: a config-search model's params are most of its file (every configuration)
-        JsonObject paramsObject = jsonObject(file, ModelContract.META_PARAMS, params);
+        // the tree only when asked for: a config-search model's params are most of its file, and its
+        // reader takes them from the text (docs/log/2026-12-07-recommend-latency-5.md)
+        LazyJsonObject paramsObject = new LazyJsonObject(params, JsonCursor.isStrictObject(params) ? null
+                : jsonObject(file, ModelContract.META_PARAMS, params));
         SignalNeeds signals;
         try {
             signals = SignalNeeds.parse(meta.get(ModelContract.META_REQUIRED_SIGNALS),

@@ -23,7 +23,7 @@ class JsonTreeTest {
         "123456789012345678901234567890", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
         "0.30000000000000004", "1.0E-45", "3.4028235E38", "1.7976931348623157E308", "4.9E-324", "10", "100.000"};
 
-    private static void space(StringBuilder sb, Random r) {
+    static void space(StringBuilder sb, Random r) {
         int n = r.nextInt(4) == 0 ? r.nextInt(3) : 0;
         for (int i = 0; i < n; i++) {
             sb.append(" \n\r\t".charAt(r.nextInt(4)));
@@ -47,7 +47,7 @@ class JsonTreeTest {
         sb.append('"');
     }
 
-    private static void value(StringBuilder sb, Random r, int depth) {
+    static void value(StringBuilder sb, Random r, int depth) {
         int kind = depth > 4 ? 2 + r.nextInt(5) : r.nextInt(7);
         switch (kind) {
             case 0 -> {
