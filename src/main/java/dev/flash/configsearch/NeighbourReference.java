@@ -530,7 +530,25 @@ public final class NeighbourReference implements LogPredictor {
      * (over the weighted pairs: the spread of their mixture).
      */
     public double[] predict(List<Measurement> shots, String query) {
-        Votes v = votes(shots, query);
+        return predict(shots, new Shots(shots), query);
+    }
+
+    /**
+     * {@link #predictLog} of each of {@code queries} from the same shots, to the bit: the shots'
+     * logs and their rows in the training tables are looked up once, not once per query (a
+     * recommendation predicts every configuration the model knows).
+     */
+    public double[] predictLogAll(List<Measurement> shots, List<String> queries) {
+        Shots s = new Shots(shots);
+        double[] out = new double[queries.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = predict(shots, s, queries.get(i))[0];
+        }
+        return out;
+    }
+
+    private double[] predict(List<Measurement> shots, Shots s, String query) {
+        Votes v = votes(s, query);
         if (v == null) {
             return new double[] {fallback.predictLog(shots, query), Double.NaN, 0};
         }
@@ -561,13 +579,38 @@ public final class NeighbourReference implements LogPredictor {
     private record Votes(double[] vote, double[] level, double[] shape, int[] missing, boolean[] ok) {
     }
 
+    /**
+     * The shots as every query's votes use them: their log targets and, per training workload, its
+     * log target at each shot's configuration (null: not measured there).
+     */
+    private final class Shots {
+        final double[] ly;
+        final Double[][] atShot;
+
+        Shots(List<Measurement> shots) {
+            int k = shots.size();
+            ly = new double[k];
+            for (int s = 0; s < k; s++) {
+                ly[s] = Math.log(shots.get(s).target(target));
+            }
+            atShot = new Double[tables.size()][k];
+            for (int j = 0; j < atShot.length; j++) {
+                Map<String, Double> t = tables.get(j);
+                for (int s = 0; s < k; s++) {
+                    atShot[j][s] = t.get(shots.get(s).configKey());
+                }
+            }
+        }
+    }
+
     /** The votes of {@link #predict}; null when no training workload measured the query with a shot. */
     private Votes votes(List<Measurement> shots, String query) {
-        int k = shots.size();
-        double[] ly = new double[k];
-        for (int s = 0; s < k; s++) {
-            ly[s] = Math.log(shots.get(s).target(target));
-        }
+        return votes(new Shots(shots), query);
+    }
+
+    private Votes votes(Shots shots, String query) {
+        double[] ly = shots.ly;
+        int k = ly.length;
         int n = tables.size();
         double[] vote = new double[n];
         double[] level = new double[n];
@@ -584,8 +627,9 @@ public final class NeighbourReference implements LogPredictor {
             double sum = 0;
             double sq = 0;
             int seen = 0;
+            Double[] atShot = shots.atShot[j];
             for (int s = 0; s < k; s++) {
-                Double v = t.get(shots.get(s).configKey());
+                Double v = atShot[s];
                 if (v != null) {
                     double d = ly[s] - v;
                     sum += d;
@@ -628,16 +672,21 @@ public final class NeighbourReference implements LogPredictor {
         int n = vote.length;
         double[] score = new double[n];
         double maxScore = Double.NEGATIVE_INFINITY;
+        // the pair's terms once, not per voter (the same values: the loop runs interpreted at first)
+        boolean byShape = Double.isFinite(m.tauShape());
+        boolean byLevel = Double.isFinite(m.tauLevel());
+        double shapeScale = 2 * m.tauShape() * m.tauShape();
+        double levelScale = 2 * m.tauLevel() * m.tauLevel();
         for (int j = 0; j < n; j++) {
             if (!ok[j]) {
                 continue;
             }
             double sc = 0;
-            if (Double.isFinite(m.tauShape())) {
-                sc -= shape[j] / (2 * m.tauShape() * m.tauShape());
+            if (byShape) {
+                sc -= shape[j] / shapeScale;
             }
-            if (Double.isFinite(m.tauLevel())) {
-                sc -= level[j] / (2 * m.tauLevel() * m.tauLevel());
+            if (byLevel) {
+                sc -= level[j] / levelScale;
             }
             sc -= missing[j] * MISSING_PENALTY;
             score[j] = sc;

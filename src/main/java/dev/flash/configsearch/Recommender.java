@@ -121,7 +121,7 @@ public final class Recommender {
             }
         }
         RatioReference ref = params.references().get(objective);
-        LogPredictor overAll = new OverAll(params.flashReference(), samples);
+        LogPredictor overAll = new OverAll(params.flashReference(), samples, queries);
         double[] logPred = predict(model, enc, shots, queries, overAll);
         boolean runtimes = runtimeRef != null;
         for (Measurement s : samples) {
@@ -211,19 +211,42 @@ public final class Recommender {
         }
     }
 
-    /** The FLASH reference's prediction from every sample (the network's context holds only the lowest). */
+    /**
+     * The FLASH reference's prediction from every sample (the network's context holds only the
+     * lowest), made once per query up front: the episode and the decoding both ask for each
+     * query's, and the attention predicts all queries from one look-up of the samples
+     * ({@link NeighbourReference#predictLogAll}, the same bits).
+     */
     private static final class OverAll implements LogPredictor {
         private final LogPredictor reference;
         private final List<Measurement> samples;
+        private final Map<String, Double> known = new HashMap<>();
 
-        OverAll(LogPredictor reference, List<Measurement> samples) {
+        OverAll(LogPredictor reference, List<Measurement> samples, List<Measurement> queries) {
             this.reference = reference;
             this.samples = samples;
+            List<String> keys = new ArrayList<>(queries.size());
+            for (Measurement q : queries) {
+                keys.add(q.configKey());
+            }
+            double[] p;
+            if (reference instanceof NeighbourReference attention) {
+                p = attention.predictLogAll(samples, keys);
+            } else {
+                p = new double[keys.size()];
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = reference.predictLog(samples, keys.get(i));
+                }
+            }
+            for (int i = 0; i < p.length; i++) {
+                known.put(keys.get(i), p[i]);
+            }
         }
 
         @Override
         public double predictLog(List<Measurement> ignored, String query) {
-            return reference.predictLog(samples, query);
+            Double p = known.get(query);
+            return p != null ? p : reference.predictLog(samples, query);
         }
     }
 
