@@ -35,7 +35,13 @@ public final class ConfigurationPrior {
         Map<String, double[]> sums = new HashMap<>();
         for (Map<String, Double> t : relative) {
             for (Map.Entry<String, Double> e : t.entrySet()) {
-                double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[2]);
+                // not computeIfAbsent's lambda: `recommend --first` runs this once, and a lambda's
+                // linkage loaded 71 java.lang.invoke and ASM classes into every answer's class list
+                double[] s = sums.get(e.getKey());
+                if (s == null) {
+                    s = new double[2];
+                    sums.put(e.getKey(), s);
+                }
                 s[0] += e.getValue();
                 s[1]++;
             }
