@@ -13,7 +13,7 @@ import java.util.List;
  * file's identity. Produced only by {@link OnnxModel#load}, so every field has been checked.
  *
  * @param file              the file it was loaded from
- * @param sha256            hex SHA-256 of the exact bytes that were validated
+ * @param digest            hex SHA-256 of the exact bytes that were validated ({@link #sha256}), computed when first asked for
  * @param agent             dvfs, config-search or autoscale
  * @param kind              rl or regression
  * @param features          ordered state feature names (F of them)
@@ -36,7 +36,7 @@ import java.util.List;
  */
 public record ModelDescription(
         Path file,
-        String sha256,
+        Sha256.Lazy digest,
         String agent,
         String kind,
         List<String> features,
@@ -60,6 +60,11 @@ public record ModelDescription(
         features = List.copyOf(features);
         actions = List.copyOf(actions);
         contextColumns = List.copyOf(contextColumns);
+    }
+
+    /** Hex SHA-256 of the exact bytes that were validated. */
+    public String sha256() {
+        return digest.hex();
     }
 
     /** The file name, which is how status output and {@code flash models} name a model. */

@@ -151,7 +151,7 @@ public final class OnnxModel implements AutoCloseable {
                     + firstLine(e.getMessage()), e);
         }
         try {
-            ModelDescription description = describe(file, sha256, session.getMetadata().getCustomMetadata(),
+            ModelDescription description = describe(file, Sha256.Lazy.of(sha256), session.getMetadata().getCustomMetadata(),
                     ortSignature(session.getInputInfo()), ortSignature(session.getOutputInfo()));
             OnnxModel model = new OnnxModel(description, session, null);
             model.trialInference(file);
@@ -174,7 +174,8 @@ public final class OnnxModel implements AutoCloseable {
      */
     public static OnnxModel loadBuiltin(Path file) throws ModelRejectedException, UnsupportedModelException {
         byte[] bytes = read(file, DEFAULT_MAX_BYTES);
-        String sha256 = Sha256.hex(bytes); // the same digest, without the JDK's VarHandle start-up
+        // the same digest, without the JDK's VarHandle start-up, and only when asked for
+        Sha256.Lazy sha256 = new Sha256.Lazy(bytes);
         Evaluator evaluator = Evaluator.of(bytes);
         try {
             ModelDescription description = describe(file, sha256, evaluator.metadata(),
@@ -260,7 +261,7 @@ public final class OnnxModel implements AutoCloseable {
      * The contract's checks of the metadata and of the inputs and outputs (signatures as
      * {@link #ortSignature} gives them), whichever engine read the file.
      */
-    private static ModelDescription describe(Path file, String sha256, Map<String, String> meta,
+    private static ModelDescription describe(Path file, Sha256.Lazy sha256, Map<String, String> meta,
                                              Map<String, Object> inputs, Map<String, Object> outputs)
             throws ModelRejectedException {
         for (String key : ModelContract.REQUIRED_KEYS) {

@@ -9,7 +9,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** {@link Sha256} gives the JDK's digest: known vectors, every tail length, the shipped models. */
+/**
+ * {@link Sha256} gives the JDK's digest: known vectors, every tail length, the shipped models; and a
+ * model loaded with either engine reports it (the built-in engine's computed when first asked for).
+ */
 class Sha256Test {
 
     @Test
@@ -41,6 +44,17 @@ class Sha256Test {
                 byte[] b = Files.readAllBytes(p);
                 assertEquals(OnnxModel.sha256(b), Sha256.hex(b), p.toString());
             }
+        }
+    }
+
+    @Test
+    void bothEnginesDescriptionsCarryTheFilesDigest() throws Exception {
+        Path p = Path.of("models", "configsearch-multicloud.onnx");
+        String jdk = OnnxModel.sha256(Files.readAllBytes(p));
+        try (OnnxModel builtin = OnnxModel.loadBuiltin(p); OnnxModel ort = OnnxModel.load(p)) {
+            assertEquals(jdk, builtin.description().sha256());
+            assertEquals(jdk, builtin.description().sha256()); // once computed, kept
+            assertEquals(jdk, ort.description().sha256());
         }
     }
 }
