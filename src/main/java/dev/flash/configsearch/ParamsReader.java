@@ -153,23 +153,17 @@ final class ParamsReader {
         in.beginArray();
         for (int a = 0; a < n; a++) {
             element();
-            double[] row = ratio[a];
-            in.beginArray();
-            for (int b = 0; b < n; b++) {
-                element();
-                row[b] = in.nextNull() ? Double.NaN : in.nextDouble();
-            }
-            in.endArray();
+            in.nextDoubles(ratio[a]); // null: NaN, a pair no training workload measured
         }
         in.endArray();
         member("level");
         double[] level = new double[n];
-        in.beginArray();
-        for (int i = 0; i < n; i++) {
-            element();
-            level[i] = in.nextDouble();
+        in.nextDoubles(level);
+        for (double v : level) {
+            if (Double.isNaN(v)) { // a null: the tree's reading refuses it
+                throw unhandled();
+            }
         }
-        in.endArray();
         in.endObject();
         return RatioReference.of(t, configs, ratio, level);
     }
@@ -222,17 +216,16 @@ final class ParamsReader {
         List<String> keys = strings();
         member("log_targets");
         List<Map<String, Double>> tables = new ArrayList<>();
+        double[] row = new double[keys.size()];
         in.beginArray();
         while (in.hasNext()) {
             Map<String, Double> m = new HashMap<>();
-            in.beginArray();
-            for (int i = 0; i < keys.size(); i++) {
-                element();
-                if (!in.nextNull()) {
-                    m.put(keys.get(i), in.nextDouble());
+            in.nextDoubles(row); // null (NaN here): not measured; JSON has no NaN of its own
+            for (int i = 0; i < row.length; i++) {
+                if (!Double.isNaN(row[i])) {
+                    m.put(keys.get(i), row[i]);
                 }
             }
-            in.endArray();
             tables.add(m);
         }
         in.endArray();

@@ -97,7 +97,7 @@ class ParamsReaderTest {
         Random r = new Random(12);
         String base = paramsOf("configsearch-multicloud.onnx");
         int read = 0;
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 10; i++) {
             JsonObject o = JsonParser.parseString(base).getAsJsonObject();
             List<JsonArray> arrays = new ArrayList<>();
             numberArrays(o, arrays);
@@ -117,7 +117,7 @@ class ParamsReaderTest {
             read += agrees(o.toString()) ? 1 : 0;
         }
         // most stay valid params (a number that breaks a check, e.g. a weight of 0, is the tree's to refuse)
-        assertTrue(read > 5, "read " + read + " of 16");
+        assertTrue(read > 3, "read " + read + " of 10");
     }
 
     private static void numberArrays(JsonElement e, List<JsonArray> out) {
@@ -163,7 +163,7 @@ class ParamsReaderTest {
             new JsonPrimitive(0.25), new JsonPrimitive(-1), new JsonPrimitive(3), new JsonArray(), new JsonObject(),
             new JsonPrimitive("runtime"), new JsonPrimitive("cost"), new JsonPrimitive("flash")};
         int read = 0;
-        int n = 300;
+        int n = 150;
         for (int i = 0; i < n; i++) {
             JsonObject o = JsonParser.parseString(base).getAsJsonObject();
             List<JsonElement> cs = new ArrayList<>();
@@ -204,7 +204,7 @@ class ParamsReaderTest {
             }
             read += agrees(o.toString()) ? 1 : 0;
         }
-        assertTrue(read > 15 && read < n, "read " + read + " of " + n);
+        assertTrue(read > 8 && read < n, "read " + read + " of " + n);
         // a repeated key, in the text (a tree cannot hold one): never the reader's
         for (String key : new String[] {"\"format\"", "\"mode\"", "\"runtime\"", "\"tau_shape\"", "\"key\""}) {
             int at = base.indexOf(key);

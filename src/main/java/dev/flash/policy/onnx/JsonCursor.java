@@ -181,6 +181,47 @@ public class JsonCursor {
         return (int) v;
     }
 
+    /**
+     * An array of exactly {@code out.length} numbers (or nulls, which read as NaN: JSON has no NaN
+     * of its own) into {@code out}, each {@link #nextDouble}'s bits; anything else is
+     * {@link Unhandled}. One call per array, the elements inline: a config-search model's params
+     * are mostly such rows (two 82 x 82 matrices), read interpreted at first.
+     */
+    public void nextDoubles(double[] out) throws Unhandled {
+        beginArray();
+        byte[] b = c;
+        for (int i = 0; i < out.length; i++) {
+            if (pos < b.length && b[pos] <= ' ') {
+                space();
+            }
+            if (i > 0) {
+                if (pos >= b.length || b[pos] != ',') {
+                    throw UNHANDLED;
+                }
+                pos++;
+                if (pos < b.length && b[pos] <= ' ') {
+                    space();
+                }
+            }
+            if (pos >= b.length) {
+                throw UNHANDLED;
+            }
+            int ch = b[pos];
+            if (ch == 'n') {
+                literal("null");
+                out[i] = Double.NaN;
+            } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+                scanNumber();
+                double v = numDigits > 18 ? Double.NaN : JsonDecimal.exactDouble(numMantissa, numPower, numNegative);
+                out[i] = v == v ? v : JsonDecimal.doubleOf(b, numStart, pos - numStart, numMantissa, numDigits,
+                        numPower, numNegative);
+            } else {
+                throw UNHANDLED;
+            }
+        }
+        endArray();
+    }
+
     /** Consumes a {@code null} and says true, or says false and consumes nothing. */
     public boolean nextNull() throws Unhandled {
         space();
@@ -215,8 +256,40 @@ public class JsonCursor {
             }
             case '[' -> {
                 beginArray();
-                while (hasNext()) {
-                    skipValue();
+                // the elements inline, a number without a call per element: the params' matrices
+                // are most of a model's text, and this loop runs interpreted at first
+                byte[] b = c;
+                boolean first = true;
+                while (true) {
+                    if (pos < b.length && b[pos] <= ' ') {
+                        space();
+                    }
+                    if (pos >= b.length) {
+                        throw UNHANDLED;
+                    }
+                    int ch = b[pos];
+                    if (ch == ']') {
+                        break;
+                    }
+                    if (!first) {
+                        if (ch != ',') {
+                            throw UNHANDLED;
+                        }
+                        pos++;
+                        if (pos < b.length && b[pos] <= ' ') {
+                            space();
+                        }
+                        if (pos >= b.length) {
+                            throw UNHANDLED;
+                        }
+                        ch = b[pos];
+                    }
+                    first = false;
+                    if (ch == '-' || (ch >= '0' && ch <= '9')) {
+                        scanNumber();
+                    } else {
+                        skipValue();
+                    }
                 }
                 endArray();
             }

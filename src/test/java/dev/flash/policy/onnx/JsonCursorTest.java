@@ -113,6 +113,29 @@ class JsonCursorTest {
             c.endArray();
             c.endDocument();
         }
+        // a row at once (nextDoubles): Gson's bits, null as NaN; a row of another length is not read
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder sb = new StringBuilder("[");
+            int n = 1 + r.nextInt(20);
+            for (int k = 0; k < n; k++) {
+                sb.append(k == 0 ? "" : r.nextBoolean() ? "," : " , ").append(r.nextInt(8) == 0 ? "null"
+                        : Double.toString(r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20)));
+            }
+            String text = sb.append(']').toString();
+            com.google.gson.JsonArray g = JsonParser.parseString(text).getAsJsonArray();
+            double[] row = new double[n];
+            JsonCursor c = new JsonCursor(text);
+            c.nextDoubles(row);
+            c.endDocument();
+            for (int k = 0; k < n; k++) {
+                double want = g.get(k).isJsonNull() ? Double.NaN : g.get(k).getAsDouble();
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(row[k]), text);
+            }
+            assertThrows(JsonCursor.Unhandled.class, () -> new JsonCursor(text).nextDoubles(new double[n + 1]));
+            if (n > 1) {
+                assertThrows(JsonCursor.Unhandled.class, () -> new JsonCursor(text).nextDoubles(new double[n - 1]));
+            }
+        }
         for (String t : new String[] {"0", "-0", "7", "-12", "2147483647", "-2147483648"}) {
             JsonCursor c = new JsonCursor(t);
             assertEquals(JsonParser.parseString(t).getAsInt(), c.nextInt(), t);
