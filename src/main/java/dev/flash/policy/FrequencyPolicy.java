@@ -15,7 +15,9 @@ public interface FrequencyPolicy extends AutoCloseable {
 
     /**
      * One decision per policy in the record, in the record's order. Called once per tick with
-     * all policies, so a model runs one batched inference.
+     * all policies, so a model runs one batched inference. The decisions' embedding arrays may be
+     * reused by the next call (the ONNX policy does, to keep the tick free of garbage): copy what
+     * you keep longer.
      *
      * @param contexts per-policy trajectories; a rule controller ignores them
      * @throws DecisionException when the model fails or produces non-finite output

@@ -83,18 +83,20 @@ import org.openjdk.jmh.infra.Blackhole;
  * with one line per CPU, read by the same reader the daemon uses ({@code CpuLoadMeter.procStat},
  * which {@code CpuLoadMeter.linux()} points at /proc/stat).
  *
- * <p>The model is {@code -Dflash.bench.model=FILE} when given (e.g. models/dvfs-flash.onnx), else
+ * <p>The model is {@code -Dflash.bench.model=FILE} or the environment's {@code FLASH_BENCH_MODEL} when
+ * given (e.g. models/dvfs-flash.onnx), else
  * the small real ONNX model of {@link TestModels}. Run with {@code bench/tick.sh}, or
  * {@code java -cp target/test-classes:target/classes:$(cat target/bench-cp.txt)
  * org.openjdk.jmh.Main TickBenchmark}. The forks run with the launcher's daemon JVM flags
- * (C1 only, serial GC), because that is how flashd runs.
+ * (C1 only, serial GC, its heap and young generation: SMALL_JVM and DAEMON_HEAP of systemd/flash),
+ * because that is how flashd runs. A {@code -jvmArgsAppend} on JMH's command line replaces them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-Xss512k",
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms24m", "-Xmn16m", "-Xmx64m", "-Xss512k",
     "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=64m",
     "-XX:CICompilerCount=1"})
 public class TickBenchmark {
@@ -241,7 +243,9 @@ public class TickBenchmark {
     }
 
     static Path modelFile(Path dir) throws IOException {
-        String given = System.getProperty("flash.bench.model");
+        // the property (TickCpuTime, TickDecisionTrace), else the environment (bench/tick.sh: a JMH
+        // fork inherits it, where a -jvmArgsAppend would replace the @Fork flags below)
+        String given = System.getProperty("flash.bench.model", System.getenv("FLASH_BENCH_MODEL"));
         if (given != null && !given.isBlank()) {
             return Path.of(given);
         }

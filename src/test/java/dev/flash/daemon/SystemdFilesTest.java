@@ -200,6 +200,12 @@ class SystemdFilesTest {
         assertTrue(daemon.output.contains("-Xmx64m"), daemon.output);
         assertTrue(daemon.output.contains("--enable-native-access=ALL-UNNAMED"), daemon.output);
         assertTrue(daemon.output.trim().endsWith("-jar /opt/f/flash.jar status --json"), daemon.output);
+        assertTrue(!daemon.output.contains("-Xmn"), "only the daemon gets the sized young generation: " + daemon.output);
+        // the daemon's young generation (out of the tick's p99), with a start heap that holds it
+        Result flashd = run(cwd, env, "sh", "systemd/flash", "daemon", "--help");
+        assertTrue(flashd.output.contains("-Xmx64m -Xss512k"), flashd.output);
+        assertTrue(flashd.output.contains("-Xms24m -Xmn16m"), flashd.output);
+        assertTrue(flashd.output.trim().endsWith("-jar /opt/f/flash.jar daemon --help"), flashd.output);
         Result train = run(cwd, env, "sh", "systemd/flash", "train", "--help");
         assertTrue(train.output.contains("/opt/f/flash.jar:/opt/f/train-lib/*"), train.output);
         assertTrue(train.output.contains("--enable-native-access=ALL-UNNAMED"), train.output);

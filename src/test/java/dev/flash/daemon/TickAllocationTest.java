@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The loop's own work per tick must not allocate: the records and decisions are built before
  * the measurement (stand-ins for a real source and model, which allocate their own), so what is
- * counted is the daemon's bookkeeping alone.
+ * counted is the daemon's bookkeeping alone. TickGarbageTest (bench) covers the whole tick with the
+ * Linux telemetry source, the shipped model and the guard.
  */
 class TickAllocationTest {
     static final int WARMUP = 20_000;
@@ -107,7 +108,8 @@ class TickAllocationTest {
             d.tick();
         }
         double perTick = (double) (mx.getThreadAllocatedBytes(tid) - before) / TICKS;
-        assertTrue(perTick < 64, "the loop allocates " + perTick + " bytes per tick");
+        // 0 measured (2026-12-07); under 16 bytes means not one object per tick, even amortized
+        assertTrue(perTick < 16, "the loop allocates " + perTick + " bytes per tick");
         assertTrue(d.state() == FlashDaemon.State.RUNNING);
     }
 }

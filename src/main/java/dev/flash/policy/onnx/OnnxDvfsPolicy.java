@@ -39,6 +39,13 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
     private final ModelDescription description;
     private final int levels;
     private final DvfsFeatureSet features;
+    /**
+     * One embedding array per batch row, reused by every call: a copy per policy per tick was a
+     * quarter of the daemon tick's garbage at 256 CPUs (docs/log/2026-12-07-tick-2.md). The
+     * decisions of a call carry these arrays, so they hold that call's embeddings only until the
+     * next call; the daemon copies what it keeps (norm and head) within the tick.
+     */
+    private float[][] embeddings = new float[0][];
 
     /** Takes ownership of {@code model} (closes it on reject and on {@link #close()}). */
     public OnnxDvfsPolicy(OnnxModel model) throws ModelRejectedException {
@@ -157,6 +164,12 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
         return model.inferences();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each decision's {@link PolicyDecision#embedding()} is an array this policy reuses: valid
+     * until the next call, so a caller that keeps an embedding longer copies it.
+     */
     @Override
     public List<PolicyDecision> decide(TelemetryRecord record, TrajectoryContexts contexts) throws DecisionException {
         List<PolicySample> policies = record.policies();
@@ -199,7 +212,8 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
                     best = k;
                 }
             }
-            float[] embedding = Arrays.copyOfRange(batch.embedding, i * e, (i + 1) * e);
+            float[] embedding = embeddingRow(i, e);
+            System.arraycopy(batch.embedding, i * e, embedding, 0, e);
             for (float v : embedding) {
                 if (!Float.isFinite(v)) {
                     throw new DecisionException("model " + name() + " gave a non-finite embedding for policy " + p.id());
@@ -215,6 +229,19 @@ public final class OnnxDvfsPolicy implements FrequencyPolicy {
             decisions.add(new PolicyDecision(p.id(), best, action, target, embedding, value));
         }
         return decisions;
+    }
+
+    /** Batch row {@code i}'s reused embedding array of {@code e} floats. */
+    private float[] embeddingRow(int i, int e) {
+        if (i >= embeddings.length) {
+            embeddings = Arrays.copyOf(embeddings, Math.max(i + 1, embeddings.length * 2));
+        }
+        float[] row = embeddings[i];
+        if (row == null || row.length != e) {
+            row = new float[e];
+            embeddings[i] = row;
+        }
+        return row;
     }
 
     @Override

@@ -54,10 +54,12 @@ class OnnxDvfsPolicyTest {
                 assertEquals(TestModels.EMBEDDING_SIZE, d.embedding().length);
                 assertTrue(Double.isFinite(d.expectedValue()));
             }
-            // The context matters: an empty context changes the embedding.
+            // The context matters: an empty context changes the embedding (copied: the next call
+            // reuses the arrays).
+            float[] withContext = decisions.get(0).embedding().clone();
             List<PolicyDecision> noContext = policy.decide(record, TrajectoryContexts.EMPTY);
             assertEquals(2, policy.inferences());
-            assertTrue(!java.util.Arrays.equals(decisions.get(0).embedding(), noContext.get(0).embedding()));
+            assertTrue(!java.util.Arrays.equals(withContext, noContext.get(0).embedding()));
         }
     }
 
