@@ -164,6 +164,31 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * docs/log/2026-12-07-dvfs-guard-6.md).
      */
     public static final double COVER_SECONDS = 1;
+
+    /**
+     * Horizon of the life account, ticks (an hour at the default 1 s period), exponential: the
+     * budget is a promise about an operator's run, not about everything since the daemon started,
+     * so a month of unspent budget does not excuse a bad hour, and a busy morning does not release
+     * the cover for good.
+     */
+    public static final int LIFE_TICKS = 3600;
+    /**
+     * Work the cover counts per tick of the life beyond its first {@link #IDLE_FLOOR_AFTER_TICKS},
+     * on top of the work asked for, in CPUs at fmax: the cover promises that the life loses at
+     * most the budget of (its work + this much a tick), i.e. 5% of the work plus 0.05% of a CPU's
+     * time (at most 1.7 CPU-seconds an hour). Without it a host that does nothing accrues no work
+     * and was held near the maximum for ever (40 minutes at 0.5% of a CPU); with 1% of a CPU a
+     * host at 0.1% is let down to the floor after about 25 minutes
+     * (docs/log/2026-12-07-dvfs-idle.md).
+     */
+    public static final double IDLE_FLOOR = 0.01;
+    /**
+     * Ticks of the life (as {@link #LIFE_TICKS} counts them) before the idle floor counts: the
+     * jump window, so a spike within the first two minutes of near idle meets the whole-run
+     * cover as before (a floor from the first tick let the first spike after 52 s at 0.4% of a
+     * CPU run at 2.8 GHz, and that application end 5.2% slow).
+     */
+    public static final int IDLE_FLOOR_AFTER_TICKS = JUMP_WINDOW_TICKS;
     private final FrequencyPolicy inner;
     private final double budget;
     private final double coverSeconds;
@@ -376,6 +401,8 @@ public final class SlowdownGuard implements FrequencyPolicy {
          */
         double lifeWork;
         double lifeLost;
+        /** Ticks of the life, counted over the same horizon ({@link #LIFE_TICKS}). */
+        double lifeTicks;
 
         /** What the whole life left unspent of its budget, CPU-seconds at fmax (negative: overspent). */
         double lifeSlack(double budget) {
@@ -388,7 +415,8 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * that work counted; 0 while the life is overspent by more than that work's budget.
          */
         double coverAllowance(double budget, double coverSeconds) {
-            return Math.max(0, Math.min(1, (lifeSlack(budget) + budget * coverSeconds) / coverSeconds));
+            double floor = IDLE_FLOOR * Math.max(0, lifeTicks - IDLE_FLOOR_AFTER_TICKS);
+            return Math.max(0, Math.min(1, (lifeSlack(budget) + budget * (floor + coverSeconds)) / coverSeconds));
         }
 
         /**
@@ -495,8 +523,10 @@ public final class SlowdownGuard implements FrequencyPolicy {
             double tickLost = jumped ? jumpShare * jumpWork * jumpLoss : predictedDemand * predictedLoss;
             work = keep * work + tickWork;
             lost = keep * lost + tickLost;
-            lifeWork += tickWork;
-            lifeLost += tickLost;
+            double keepLife = 1 - 1.0 / LIFE_TICKS;
+            lifeWork = keepLife * lifeWork + tickWork;
+            lifeLost = keepLife * lifeLost + tickLost;
+            lifeTicks = keepLife * lifeTicks + 1;
             double keepJumps = 1 - 1.0 / JUMP_WINDOW_TICKS;
             double severity = jumped && worst > 0 ? jumpShare * jumpLoss / worst : 0;
             jumpRate = keepJumps * jumpRate + (1 - keepJumps) * severity;

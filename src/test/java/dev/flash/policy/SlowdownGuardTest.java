@@ -425,6 +425,7 @@ class SlowdownGuardTest {
         // 0.3 CPU-seconds at fmax; a next second that saturates unforeseen (a cron job) asks for a
         // whole one. What it may lose is what keeps the life within 5%: 5% of 1.3 CPU-seconds,
         // so at most 6.5% of CPU-bound work: 2.9 GHz (3.3%), not the floor (67%) or 2.8 GHz (6.7%).
+        // (The idle floor counts only after two minutes: next test.)
         SlowdownGuard guard = new SlowdownGuard(BUDGET);
         long cur = MAX;
         for (int t = 0; t < 59; t++) {
@@ -439,6 +440,59 @@ class SlowdownGuardTest {
                     .get(0).targetKhz();
         }
         assertTrue(cur < 1_500_000, "the cover is released as the life's work grows: " + cur);
+    }
+
+    @Test
+    void anIdleHostIsLetDownToTheFloorWithinHalfAnHour() {
+        // 0.1% of a CPU, the model asking for the floor. The life accrues almost no work, so
+        // without the idle floor the cover held the clock near the maximum for ever. With it the
+        // cover counts 1% of a CPU a tick after the first two minutes: after ten minutes the clock
+        // is on its way down, and within half an hour the host is parked where the model asked.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = MAX;
+        long atTenMinutes = 0;
+        for (int t = 1; t <= 1800; t++) {
+            cur = guard.apply(record(sampleWithWait(cur, 0.001 * MAX / cur, 0.0)), List.of(decision(MIN))).get(0)
+                    .targetKhz();
+            if (t == 60) {
+                assertTrue(cur >= 2_800_000, "a minute in, still covered: " + cur);
+            }
+            if (t == 600) {
+                atTenMinutes = cur;
+            }
+        }
+        assertTrue(atTenMinutes < 2_500_000, "ten minutes in, the cover has come down: " + atTenMinutes);
+        assertEquals(MIN, cur, "parked at the floor the model asked for after half an hour");
+    }
+
+    @Test
+    void theLifeIsAnHourSoRareSpikesThatLoseMoreThanItsFloorRaiseTheIdleClockAgain() {
+        // Three hours at 0.1% of a CPU (parked at the floor), then a saturated second every 15
+        // minutes, met at the clock the guard let the idle host run at. The life counts the last
+        // hour (LIFE_TICKS), so its floor is at most 35 CPU-seconds (5%: 1.7 lost); four spikes at
+        // the floor within an hour lose 2.7 CPU-seconds, which brings the cover back and holds the
+        // idle clock above the floor at the end of a gap (when the jump reserve has forgotten the
+        // spike). A life since boot counts 108 idle CPU-seconds after three hours and more every
+        // hour, and would never raise it again.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = MAX;
+        for (int t = 0; t < 3 * 3600; t++) {
+            cur = guard.apply(record(sampleWithWait(cur, 0.001 * MAX / cur, 0.0)), List.of(decision(MIN))).get(0)
+                    .targetKhz();
+        }
+        assertEquals(MIN, cur, "parked after three idle hours");
+        long highestIdleClock = 0;
+        for (int spike = 0; spike < 6; spike++) {
+            cur = guard.apply(record(sampleWithWait(cur, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+            for (int t = 0; t < 900; t++) {
+                cur = guard.apply(record(sampleWithWait(cur, Math.min(1, 0.001 * MAX / cur), 0.0)),
+                        List.of(decision(MIN))).get(0).targetKhz();
+                if (t == 880) {
+                    highestIdleClock = Math.max(highestIdleClock, cur);
+                }
+            }
+        }
+        assertTrue(highestIdleClock > MIN, "the hour's losses re-arm the cover: idle clock " + highestIdleClock);
     }
 
     // ---- helpers ------------------------------------------------------------------------------
