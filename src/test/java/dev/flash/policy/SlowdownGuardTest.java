@@ -466,33 +466,46 @@ class SlowdownGuardTest {
     }
 
     @Test
-    void theLifeIsAnHourSoRareSpikesThatLoseMoreThanItsFloorRaiseTheIdleClockAgain() {
-        // Three hours at 0.1% of a CPU (parked at the floor), then a saturated second every 15
-        // minutes, met at the clock the guard let the idle host run at. The life counts the last
-        // hour (LIFE_TICKS), so its floor is at most 35 CPU-seconds (5%: 1.7 lost); four spikes at
-        // the floor within an hour lose 2.7 CPU-seconds, which brings the cover back and holds the
-        // idle clock above the floor at the end of a gap (when the jump reserve has forgotten the
-        // spike). A life since boot counts 108 idle CPU-seconds after three hours and more every
-        // hour, and would never raise it again.
+    void aSpikeAfterHoursParkedCoversTheIdleHostAgain() {
+        // Three hours at 0.1% of a CPU (parked at the floor), then one saturated second met at
+        // the floor. The idle floor counts quiet ticks only, so the cover is back at once: a
+        // quarter of an hour later (the jump reserve has forgotten the spike) the idle clock is
+        // still held above the floor; once the host has been quiet for half an hour again it
+        // is parked. Counting every tick of the life, the spike's loss (0.67 CPU-seconds) fit
+        // the hour's floor and the host went straight back to the floor.
         SlowdownGuard guard = new SlowdownGuard(BUDGET);
-        long cur = MAX;
-        for (int t = 0; t < 3 * 3600; t++) {
-            cur = guard.apply(record(sampleWithWait(cur, 0.001 * MAX / cur, 0.0)), List.of(decision(MIN))).get(0)
-                    .targetKhz();
-        }
+        long cur = idle(guard, MAX, 3 * 3600, 0.001);
         assertEquals(MIN, cur, "parked after three idle hours");
-        long highestIdleClock = 0;
-        for (int spike = 0; spike < 6; spike++) {
-            cur = guard.apply(record(sampleWithWait(cur, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
-            for (int t = 0; t < 900; t++) {
-                cur = guard.apply(record(sampleWithWait(cur, Math.min(1, 0.001 * MAX / cur), 0.0)),
-                        List.of(decision(MIN))).get(0).targetKhz();
-                if (t == 880) {
-                    highestIdleClock = Math.max(highestIdleClock, cur);
-                }
-            }
+        cur = guard.apply(record(sampleWithWait(cur, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+        cur = idle(guard, cur, 880, 0.001);
+        assertTrue(cur > MIN, "covered again a quarter of an hour after the spike: " + cur);
+        cur = idle(guard, cur, 1800 - 880, 0.001);
+        assertEquals(MIN, cur, "parked again after half an hour of quiet");
+    }
+
+    @Test
+    void theLifeIsTheLastHourSoABusyPastDoesNotReleaseTheCoverForGood() {
+        // Two hours at 30% of a CPU (2,160 CPU-seconds), six hours at 0.1%, then a spike met at
+        // the floor. The life counts the last hour (LIFE_TICKS): the busy hours are forgotten, and
+        // a quarter of an hour after the spike the cover holds the idle clock above the floor.
+        // A life since boot would still count the busy hours' 108 CPU-seconds of unspent budget
+        // and leave the host at the floor.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = idle(guard, MAX, 2 * 3600, 0.3);
+        cur = idle(guard, cur, 6 * 3600, 0.001);
+        assertEquals(MIN, cur, "parked after six idle hours");
+        cur = guard.apply(record(sampleWithWait(cur, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+        cur = idle(guard, cur, 880, 0.001);
+        assertTrue(cur > MIN, "covered again after the spike: " + cur);
+    }
+
+    /** {@code ticks} ticks at {@code load} CPUs at fmax, the model asking for the floor; the last clock set. */
+    private static long idle(SlowdownGuard guard, long cur, int ticks, double load) {
+        for (int t = 0; t < ticks; t++) {
+            cur = guard.apply(record(sampleWithWait(cur, Math.min(1, load * MAX / cur), 0.0)), List.of(decision(MIN)))
+                    .get(0).targetKhz();
         }
-        assertTrue(highestIdleClock > MIN, "the hour's losses re-arm the cover: idle clock " + highestIdleClock);
+        return cur;
     }
 
     // ---- helpers ------------------------------------------------------------------------------
