@@ -29,9 +29,10 @@ import java.util.List;
  * that never jumps pays nothing for this.
  *
  * <p>Before it has seen a jump it still covers one: the clock stays high enough that a coming
- * tick which saturates unforeseen cannot take the application's whole life so far over budget
- * ({@link #COVER_SECONDS}); the cover falls as the life's work grows. A probe (below) is paid
- * from what the life left unspent.
+ * tick which saturates unforeseen cannot take the application's last hour over budget
+ * ({@link #COVER_SECONDS}, {@link #LIFE_TICKS}); the cover falls as the hour's work grows, and on
+ * a host that stays quiet as the idle floor grows ({@link #IDLE_FLOOR}), so an idle host is
+ * parked within about half an hour. A probe (below) is paid from what the hour left unspent.
  *
  * <p>It trusts the run queue only once it has seen it report a wait: with one thread per CPU a
  * saturated job waits for nobody however slow the clock, so until the queue has shown a wait (and
@@ -151,8 +152,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
     /**
      * The cover against the first unforeseen jump, in CPU-seconds at fmax: the guard keeps the
      * clock high enough that a coming tick which saturates unforeseen, asking for this much work,
-     * cannot take the application's whole life so far over budget (its work counted):
-     * {@code (1 - 1/t(r)) x COVER_SECONDS <= budget x (life's work + COVER_SECONDS) - life's loss}.
+     * cannot take the application's last hour ({@link #LIFE_TICKS}) over budget (its work counted):
+     * {@code (1 - 1/t(r)) x COVER_SECONDS <= budget x (life's work + idle floor + COVER_SECONDS)
+     * - life's loss}.
      * Before any jump the jump reserve costs nothing, so a near-idle host whose work is all in a
      * rare spike (a cron job after 59 quiet seconds) met its first spike at the floor and lost two
      * thirds of it, more than the whole run's budget; the cover is what a guard that has seen
@@ -290,7 +292,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
                     track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
-            // The next unforeseen jump must not take the whole life over budget (CPU-bound: m = 0).
+            // The next unforeseen jump must not take the last hour over budget (CPU-bound: m = 0).
             double cover = coverSeconds > 0 ? track.coverAllowance(budget, coverSeconds) : 1;
             if (cover < 1) { // at 1 any clock is covered
                 safe = Math.max(safe, safeKhz(p, 1, 0, cover));
@@ -397,10 +399,10 @@ public final class SlowdownGuard implements FrequencyPolicy {
         }
 
         /**
-         * Work asked for and lost over the application's whole life on this policy, charged as
-         * the window's account is (what the guard expected of each tick; a jump by what it lost).
-         * The budget is the whole run's; the window only keeps an hour of idle from buying a long
-         * slow stretch.
+         * Work asked for and lost over the application's last hour on this policy
+         * ({@link #LIFE_TICKS}, exponential), charged as the window's account is (what the guard
+         * expected of each tick; a jump by what it lost): the "life" the cover and the probe
+         * answer to. The window only plans the next minute.
          */
         double lifeWork;
         double lifeLost;
@@ -410,14 +412,14 @@ public final class SlowdownGuard implements FrequencyPolicy {
          */
         int quietTicks;
 
-        /** What the whole life left unspent of its budget, CPU-seconds at fmax (negative: overspent). */
+        /** What the last hour left unspent of its budget, CPU-seconds at fmax (negative: overspent). */
         double lifeSlack(double budget) {
             return budget * lifeWork - lifeLost;
         }
 
         /**
          * The most the coming tick may lose, as a share of its work, if it saturates unforeseen
-         * ({@link #COVER_SECONDS} of work asked for): what keeps the whole life within budget with
+         * ({@link #COVER_SECONDS} of work asked for): what keeps the last hour within budget with
          * that work counted; 0 while the life is overspent by more than that work's budget.
          */
         double coverAllowance(double budget, double coverSeconds) {
