@@ -103,10 +103,12 @@ class ShippedModelAdaptsTest {
      */
     @Test
     void parksOnAnIdleHostInsteadOfHunting() throws Exception {
-        // The model's own decisions (guard off) park near the floor. Behind the guard (on by
-        // default) an idle host's life has done almost no work, so the guard's cover against an
-        // unforeseen saturated second holds the clock near the maximum until it has (2026-12-07
-        // evening, docs/slowdown-guard.md). Either way the clock must not hunt.
+        // The model's own decisions (guard off) park near the floor within a minute and a half.
+        // Behind the guard (on by default) an idle host's life has done almost no work, so the
+        // guard's cover against an unforeseen saturated second holds the clock near the maximum
+        // at first; since the cover counts 1% of a CPU a tick after two minutes and a life of an
+        // hour (2026-12-07, docs/slowdown-guard.md) it lets this host (1% of a CPU) down within
+        // about 12 minutes, so the guarded run is checked after 20. Either way it must not hunt.
         SimSpec spec = SimSpec.embeddedDefault();
         AppSpec idle = IdleHostCheck.APP;
         for (double budget : new double[] {1, 0.05}) {
@@ -116,19 +118,19 @@ class ShippedModelAdaptsTest {
             FlashDaemon daemon = daemon(sim, onnx, onnx.description(), clock,
                     DaemonConfig.defaults().withSlowdownBudget(budget));
             try {
-                List<Double> targets = run(daemon, sim, clock, idle, 90, 60).stream().map(s -> s.targetMhz).toList();
+                int ticks = budget == 1 ? 90 : 1200;
+                List<Double> targets = run(daemon, sim, clock, idle, ticks, 60).stream().map(s -> s.targetMhz).toList();
                 assertEquals(FlashDaemon.State.RUNNING, daemon.state(), daemon.stateReason());
                 int changes = 0;
                 for (int i = 1; i < targets.size(); i++) {
                     changes += targets.get(i).equals(targets.get(i - 1)) ? 0 : 1;
                 }
                 assertTrue(changes <= 2, changes + " target changes in 60 idle seconds: " + targets);
-                if (budget == 1) {
-                    double lowest = spec.node().minKhz() / 1000.0;
-                    double quarter = lowest + (spec.node().maxKhz() - spec.node().minKhz()) / 4000.0;
-                    double mean = targets.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-                    assertTrue(mean <= quarter, "parked near the floor (" + lowest + " MHz): mean target " + mean + " MHz");
-                }
+                double lowest = spec.node().minKhz() / 1000.0;
+                double quarter = lowest + (spec.node().maxKhz() - spec.node().minKhz()) / 4000.0;
+                double mean = targets.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                assertTrue(mean <= quarter, "budget " + budget + ": parked near the floor (" + lowest
+                        + " MHz): mean target " + mean + " MHz");
             } finally {
                 daemon.shutdown();
             }

@@ -1,5 +1,6 @@
 package dev.flash.policy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flash.dvfs.eval.OperatorEvaluation;
@@ -93,5 +94,23 @@ class SlowdownGuardOnSimulatedNodeTest {
                 new Phase(0.05, 1.2, 1.0, 0.8, 0, 0, 60));
         double s = slowdown(SimSpec.embeddedDefault().node(), rare);
         assertTrue(s <= BUDGET, "slowdown " + s);
+    }
+
+    @Test
+    void anIdleHostIsNoLongerHeldAtTheTopClockAfterHalfAnHour() {
+        // 0.2% of a CPU for 40 minutes behind the floor model, on the default node. The whole-run
+        // cover held such a host near the maximum until its life had done about 12 CPU-seconds
+        // (two and a half hours here); with the idle floor it is parked at the floor model's clock
+        // for the last ten minutes, and what it lost stays within the budget.
+        AppSpec idle = app("idle", new Phase(0.1, 0.002, 1.0, 2400, 0.3, 0, 60));
+        NodeSpec node = SimSpec.embeddedDefault().node();
+        List<OperatorEvaluation.TraceRow> rows = new ArrayList<>();
+        double s = OperatorEvaluation.run("floor+guard", n -> new SlowdownGuard(new Floor(), BUDGET), node, idle, 2400,
+                11, 0, 1, rows::add).slowdown();
+        assertTrue(s <= BUDGET, "slowdown " + s);
+        assertTrue(rows.get(60).targetKhz() >= node.maxKhz() * 0.9, "covered in its first minute: " + rows.get(60));
+        for (OperatorEvaluation.TraceRow r : rows.subList(1800, rows.size())) {
+            assertEquals(node.minKhz(), r.targetKhz(), "parked after 30 minutes: " + r);
+        }
     }
 }

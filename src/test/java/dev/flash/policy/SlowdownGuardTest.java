@@ -425,6 +425,7 @@ class SlowdownGuardTest {
         // 0.3 CPU-seconds at fmax; a next second that saturates unforeseen (a cron job) asks for a
         // whole one. What it may lose is what keeps the life within 5%: 5% of 1.3 CPU-seconds,
         // so at most 6.5% of CPU-bound work: 2.9 GHz (3.3%), not the floor (67%) or 2.8 GHz (6.7%).
+        // (The idle floor counts only after two minutes: next test.)
         SlowdownGuard guard = new SlowdownGuard(BUDGET);
         long cur = MAX;
         for (int t = 0; t < 59; t++) {
@@ -439,6 +440,72 @@ class SlowdownGuardTest {
                     .get(0).targetKhz();
         }
         assertTrue(cur < 1_500_000, "the cover is released as the life's work grows: " + cur);
+    }
+
+    @Test
+    void anIdleHostIsLetDownToTheFloorWithinHalfAnHour() {
+        // 0.1% of a CPU, the model asking for the floor. The life accrues almost no work, so
+        // without the idle floor the cover held the clock near the maximum for ever. With it the
+        // cover counts 1% of a CPU a tick after the first two minutes: after ten minutes the clock
+        // is on its way down, and within half an hour the host is parked where the model asked.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = MAX;
+        long atTenMinutes = 0;
+        for (int t = 1; t <= 1800; t++) {
+            cur = guard.apply(record(sampleWithWait(cur, 0.001 * MAX / cur, 0.0)), List.of(decision(MIN))).get(0)
+                    .targetKhz();
+            if (t == 60) {
+                assertTrue(cur >= 2_800_000, "a minute in, still covered: " + cur);
+            }
+            if (t == 600) {
+                atTenMinutes = cur;
+            }
+        }
+        assertTrue(atTenMinutes < 2_500_000, "ten minutes in, the cover has come down: " + atTenMinutes);
+        assertEquals(MIN, cur, "parked at the floor the model asked for after half an hour");
+    }
+
+    @Test
+    void aSpikeAfterHoursParkedCoversTheIdleHostAgain() {
+        // Three hours at 0.1% of a CPU (parked at the floor), then one saturated second met at
+        // the floor. The idle floor counts quiet ticks only, so the cover is back at once: a
+        // quarter of an hour later (the jump reserve has forgotten the spike) the idle clock is
+        // still held above the floor; once the host has been quiet for half an hour again it
+        // is parked. Counting every tick of the life, the spike's loss (0.67 CPU-seconds) fit
+        // the hour's floor and the host went straight back to the floor.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = idle(guard, MAX, 3 * 3600, 0.001);
+        assertEquals(MIN, cur, "parked after three idle hours");
+        cur = guard.apply(record(sampleWithWait(cur, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+        cur = idle(guard, cur, 880, 0.001);
+        assertTrue(cur > MIN, "covered again a quarter of an hour after the spike: " + cur);
+        cur = idle(guard, cur, 1800 - 880, 0.001);
+        assertEquals(MIN, cur, "parked again after half an hour of quiet");
+    }
+
+    @Test
+    void theLifeIsTheLastHourSoABusyPastDoesNotReleaseTheCoverForGood() {
+        // Two hours at 30% of a CPU (2,160 CPU-seconds), six hours at 0.1%, then a spike met at
+        // the floor. The life counts the last hour (LIFE_TICKS): the busy hours are forgotten, and
+        // a quarter of an hour after the spike the cover holds the idle clock above the floor.
+        // A life since boot would still count the busy hours' 108 CPU-seconds of unspent budget
+        // and leave the host at the floor.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = idle(guard, MAX, 2 * 3600, 0.3);
+        cur = idle(guard, cur, 6 * 3600, 0.001);
+        assertEquals(MIN, cur, "parked after six idle hours");
+        cur = guard.apply(record(sampleWithWait(cur, 1.0, 0.0)), List.of(decision(MIN))).get(0).targetKhz();
+        cur = idle(guard, cur, 880, 0.001);
+        assertTrue(cur > MIN, "covered again after the spike: " + cur);
+    }
+
+    /** {@code ticks} ticks at {@code load} CPUs at fmax, the model asking for the floor; the last clock set. */
+    private static long idle(SlowdownGuard guard, long cur, int ticks, double load) {
+        for (int t = 0; t < ticks; t++) {
+            cur = guard.apply(record(sampleWithWait(cur, Math.min(1, load * MAX / cur), 0.0)), List.of(decision(MIN)))
+                    .get(0).targetKhz();
+        }
+        return cur;
     }
 
     // ---- helpers ------------------------------------------------------------------------------
