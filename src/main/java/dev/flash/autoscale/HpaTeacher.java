@@ -6,8 +6,9 @@ import dev.flash.autoscale.ScalingAction.Bounds;
 /**
  * The Kubernetes HPA ({@link HpaReference}, its defaults) as a teacher for the learned policy:
  * on each step it asks HPA for the replica count it would set on the workload as it stands (the
- * learner's own trajectory, so HPA's scale-down window follows what really ran; the CPU request
- * the operator would set for the current limit, {@link ServiceSpec#effectiveCores}) and answers
+ * learner's own trajectory, so HPA's scale-down window follows what really ran; HPA's utilization
+ * measured against the pod's CPU request, {@link StepMetrics#cpuRequest}, as {@link HpaFloorGuard}
+ * reads it) and answers
  * with one of AWARE's horizontal moves (HPA never touches the limit):
  * <pre>
  *   DIRECTION (the teacher's rule): out when HPA scales out, in when it scales in, no-op when it holds
@@ -72,7 +73,10 @@ public final class HpaTeacher implements Autoscaler {
      * @param previousRate the arrival rate of the step before {@code last} (NaN when unknown), for the guard
      */
     public int action(StepMetrics last, double previousRate, Allocation now, Bounds bounds) {
-        hpa.setRequestShare(Math.min(1, spec.effectiveCores(now.cpuLimit()) / now.cpuLimit()));
+        // the pod's request, as the step reports it (HpaFloorGuard's reading): until 2026-12-07 this took the
+        // request an operator would set for the learner's current limit, which the pod does not carry
+        // once the learner has moved the limit away from the operator's
+        hpa.setRequestShare(HpaFloorGuard.request(last, now.cpuLimit()) / now.cpuLimit());
         int target = hpa.decide(last, now, bounds).replicas();
         if (mapping != Mapping.NEAREST) {
             ScalingAction a = target > now.replicas()

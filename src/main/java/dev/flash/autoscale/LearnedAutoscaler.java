@@ -2,6 +2,7 @@ package dev.flash.autoscale;
 
 import dev.flash.autoscale.ScalingAction.Allocation;
 import dev.flash.autoscale.ScalingAction.Bounds;
+import dev.flash.policy.ContextLayout;
 
 /**
  * An autoscaler driven by a FLASH policy network (DJL in training, ONNX Runtime when deployed):
@@ -18,12 +19,18 @@ public abstract class LearnedAutoscaler implements Autoscaler {
     private final float[] mask;
     private final MoveGuard guard;
 
+    /** A context of the last {@code contextLength} transitions (the flat layout). */
     protected LearnedAutoscaler(String name, double sloSeconds, int contextLength, MoveGuard guard) {
+        this(name, sloSeconds, ContextLayout.flat(contextLength), guard);
+    }
+
+    /** A context of {@code layout}'s rows: the model's own ({@code ModelDescription.contextLayout()}). */
+    protected LearnedAutoscaler(String name, double sloSeconds, ContextLayout layout, MoveGuard guard) {
         this.name = name;
         this.guard = guard;
         this.sloSeconds = sloSeconds;
-        this.contextLength = contextLength;
-        this.trajectory = new WorkloadTrajectory(contextLength);
+        this.contextLength = layout.rows();
+        this.trajectory = new WorkloadTrajectory(layout);
         int w = AutoscaleFeatures.COUNT + ScalingAction.values().length + 1;
         this.ctx = new float[contextLength * w];
         this.mask = new float[contextLength];

@@ -35,7 +35,7 @@ public final class OnnxAutoscaler extends LearnedAutoscaler {
      *              ({@link MoveGuard#ofModel}) unless an evaluation asks what another one does
      */
     public OnnxAutoscaler(String name, OnnxModel model, double sloSeconds, boolean useContext, MoveGuard guard) {
-        super(name, sloSeconds, model.description().contextLength(), guard);
+        super(name, sloSeconds, model.description().contextLayout(), guard);
         this.model = model;
         this.useContext = useContext;
         this.emptyMask = new float[model.description().contextLength()];

@@ -2,6 +2,7 @@ package dev.flash.autoscale;
 
 import ai.onnxruntime.OrtException;
 import dev.flash.autoscale.ScalingAction.Allocation;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.OnnxModel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,13 +32,15 @@ public final class Recommender {
     private static final class Workload {
         final WorkloadTrajectory trajectory;
 
-        Workload(int contextLength) {
-            trajectory = new WorkloadTrajectory(contextLength);
+        Workload(ContextLayout layout) {
+            trajectory = new WorkloadTrajectory(layout);
         }
     }
 
     private final OnnxModel model;
     private final int contextLength;
+    /** The model's context rows (its {@code ModelDescription.contextLayout()}): every workload keeps them. */
+    private final ContextLayout layout;
     private final Map<String, Workload> workloads = new HashMap<>();
     private final List<Known> known = new ArrayList<>();
 
@@ -48,6 +51,7 @@ public final class Recommender {
         this.model = model;
         this.guard = MoveGuard.ofCheckedModel(model.description());
         this.contextLength = model.description().contextLength();
+        this.layout = model.description().contextLayout();
     }
 
     /** Workloads whose trajectory is kept. */
@@ -70,7 +74,7 @@ public final class Recommender {
         }
         for (ServiceSpec spec : services) {
             float[][] last = new float[1][];
-            LearnedAutoscaler probe = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), contextLength, guard) {
+            LearnedAutoscaler probe = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), layout, guard) {
                 @Override
                 protected float[] probabilities(float[] state, float[] context, float[] mask) {
                     OnnxModel.Batch b = OnnxAutoscaler.infer(model, state, context, mask);
@@ -91,7 +95,7 @@ public final class Recommender {
      * @param explain also return the action probabilities and the 3 nearest known services
      */
     public Recommendation recommend(WorkloadMetrics m, boolean explain) {
-        Workload w = workloads.computeIfAbsent(m.workload(), k -> new Workload(contextLength));
+        Workload w = workloads.computeIfAbsent(m.workload(), k -> new Workload(layout));
         StepMetrics step = m.toStep();
         double previousRate = w.trajectory.previousRate();
         float[] state = w.trajectory.observe(step, m.sloSeconds(), m.bounds());

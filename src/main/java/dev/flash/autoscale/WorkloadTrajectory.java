@@ -2,6 +2,7 @@ package dev.flash.autoscale;
 
 import dev.flash.autoscale.ScalingAction.Bounds;
 import dev.flash.meta.ContextBuffer;
+import dev.flash.policy.ContextLayout;
 
 /**
  * One workload's FLASH context as a deployed autoscaler keeps it: each new step's metrics become
@@ -16,9 +17,20 @@ public final class WorkloadTrajectory {
     private int lastAction = -1;
     private double previousRate = Double.NaN;
 
+    /** The last {@code contextLength} transitions (the flat layout). */
     public WorkloadTrajectory(int contextLength) {
         this.context = new ContextBuffer(contextLength, AutoscaleFeatures.COUNT, ScalingAction.values().length,
                 ContextBuffer.Mode.LATEST, 1);
+    }
+
+    /**
+     * The rows of {@code layout} (the model's {@code ModelDescription.contextLayout()}): the same
+     * rows the trainer's context of that layout holds.
+     */
+    public WorkloadTrajectory(ContextLayout layout) {
+        this.context = layout.rows() == 0 ? new WorkloadTrajectory(0).context
+                : new ContextBuffer(layout, AutoscaleFeatures.COUNT, ScalingAction.values().length,
+                        ContextBuffer.Mode.LATEST, 1);
     }
 
     public ContextBuffer context() {

@@ -15,6 +15,7 @@ import dev.flash.meta.yardstick.ConvergedExpert;
 import dev.flash.meta.yardstick.RewardGap;
 import dev.flash.meta.yardstick.Spread;
 import dev.flash.meta.yardstick.Yardstick;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.ModelRejectedException;
 import java.awt.Color;
 import java.io.IOException;
@@ -86,6 +87,8 @@ import picocli.CommandLine.Option;
             "  flash reproduce autoscale --iterations 600 --experts /tmp/experts --json",
             "      (experts of at least 576,000 steps: 600 iterations x 16 services x 60)",
             "  flash reproduce autoscale --quick --expert-steps 500000 --json",
+            "  flash reproduce autoscale --iterations 1500 --context-windows 1,1,1,1,1,1,1,1,8,16,32,64 --json",
+            "      (FLASH and the history baseline read the last 8 steps and means over the 120 before)",
             "", ExitCodes.HELP})
 public final class ReproduceAutoscaleCommand implements Callable<Integer> {
 
@@ -117,6 +120,16 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
             description = "Rows of FLASH's context (the last C transitions) and of the history baseline's stacked "
                     + "history, trained here (default: 8, as `flash train autoscale`); not with --model")
     Integer contextLength;
+
+    @Option(names = "--context-windows", paramLabel = "W1,W2,...",
+            description = "FLASH's context, and the history baseline's stacked rows, as windows of transitions, "
+                    + "newest first, each row the mean of its window: e.g. 1,1,1,1,1,1,1,1,8,16,32,64 (the last 8 "
+                    + "transitions, then means over the 8, 16, 32 and 64 before them). Trained here; not with "
+                    + "--model or --context-length")
+    String contextWindows;
+
+    /** {@link #contextWindows} parsed (null: the flat context of --context-length). */
+    private ContextLayout windows;
 
     @Option(names = "--model", paramLabel = "FILE",
             description = "Measure this autoscale model (ONNX, from `flash train autoscale`) as FLASH instead of "
@@ -189,6 +202,19 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
                     + "keeps its own), got " + contextLength);
             return ExitCodes.USAGE;
         }
+        if (contextWindows != null) {
+            try {
+                windows = ContextLayout.parse(contextWindows);
+            } catch (IllegalArgumentException e) {
+                err.println("flash reproduce autoscale: --context-windows: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (model != null || contextLength != null || windows.rows() > 256) {
+                err.println("flash reproduce autoscale: --context-windows takes at most 256 windows, and not with "
+                        + "--model (a model keeps its own) or --context-length, got " + contextWindows);
+                return ExitCodes.USAGE;
+            }
+        }
         if (model != null && !Files.isRegularFile(model)) {
             err.println("flash reproduce autoscale: --model " + model + ": no such file");
             return ExitCodes.USAGE;
@@ -251,6 +277,9 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         }
         if (contextLength != null) {
             plan = plan.withContextLength(contextLength);
+        }
+        if (windows != null) {
+            plan = plan.withContextLayout(windows);
         }
         if (expertSteps != null) {
             plan = plan.withExpertSteps(expertSteps);
@@ -359,6 +388,7 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         plan.addProperty("seed", r.plan().seed());
         plan.addProperty("flash", r.flashSource());
         plan.addProperty("context_length", r.flashContextLength());
+        plan.addProperty("context_windows", r.flashContext().key());
         plan.addProperty("baseline_train_iterations", r.plan().settings().iterations());
         plan.addProperty("test_services", y.apps().size());
         plan.addProperty("online_episodes", r.plan().onlineEpisodes());

@@ -75,6 +75,8 @@ import picocli.CommandLine.Spec;
             "      --out /tmp/bc.onnx       (from HPA's clone, PPO under the miss budget)",
             "  flash train autoscale --init-from /tmp/clone.onnx --clone-weight 1 --out /tmp/bc2.onnx",
             "  flash train autoscale --operator-start --episode-steps 480 --out /tmp/o.onnx  (as evaluated)",
+            "  flash train autoscale --context-windows 1,1,1,1,1,1,1,1,8,16,32,64 --out /tmp/w.onnx",
+            "      (the last 8 steps and means over the 120 before them: a context of two time scales)",
             "  flash train autoscale --miss-budget-ratio 0.9 --budget-on greedy --out /tmp/g.onnx",
             ""},
         footer = {"", ExitCodes.HELP})
@@ -97,6 +99,12 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
 
     @Option(names = "--context", paramLabel = "C", description = "Context rows (default: 8; 0 trains plain PPO, no FLASH).")
     Integer context;
+
+    @Option(names = "--context-windows", paramLabel = "W1,W2,...",
+            description = "The context as windows of transitions, newest first, each row the mean of its window "
+                    + "(e.g. 1,1,1,1,1,1,1,1,8,16,32,64: the last 8 steps and means over the 120 before them); "
+                    + "recorded in the model, which the recommend stream and the controller rebuild. Not with --context.")
+    String contextWindows;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "autoscale-flash.onnx",
             description = "Where the model goes (default: ${DEFAULT-VALUE}).")
@@ -204,6 +212,17 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
                 return usage(outOfRange);
             }
         }
+        if (contextWindows != null) {
+            try {
+                dev.flash.policy.ContextLayout w = dev.flash.policy.ContextLayout.parse(contextWindows);
+                if (context != null || w.rows() > 256) {
+                    return usage("--context-windows takes at most 256 windows and not with --context, got "
+                            + contextWindows);
+                }
+            } catch (IllegalArgumentException e) {
+                return usage("--context-windows: " + e.getMessage());
+            }
+        }
         if (coreBudgetRatio != null && !(coreBudgetRatio > 0 && coreBudgetRatio <= 2)) {
             return usage("--core-budget-ratio must be in (0, 2], got " + coreBudgetRatio);
         }
@@ -290,6 +309,9 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         if (context != null) {
             s = s.withContextLength(context);
         }
+        if (contextWindows != null) {
+            s = s.withContextLayout(dev.flash.policy.ContextLayout.parse(contextWindows));
+        }
         AutoscaleServices set = new AutoscaleServices(all, s.episodeSteps());
         if (set.size(dev.flash.meta.ApplicationSet.Split.TRAIN) == 0) {
             throw new InvalidInputException((services == null ? "the sample" : services) + ": no \"train\" services");
@@ -349,6 +371,7 @@ public final class TrainAutoscaleCommand implements Callable<Integer> {
         JsonObject settings = new JsonObject();
         settings.addProperty("iterations", r.settings().iterations());
         settings.addProperty("context_length", r.settings().contextLength());
+        settings.addProperty("context_windows", r.settings().contextLayout().key());
         settings.addProperty("num_envs", r.settings().numEnvs());
         settings.addProperty("rollout_steps", r.settings().rolloutSteps());
         settings.addProperty("episode_steps", r.settings().episodeSteps());

@@ -60,7 +60,7 @@ public final class ContextProbe {
         int w = AutoscaleFeatures.COUNT + ScalingAction.values().length + 1;
         double[] stateSum = new double[AutoscaleFeatures.COUNT];
         int[] seen = {0};
-        LearnedAutoscaler a = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), c,
+        LearnedAutoscaler a = new LearnedAutoscaler(spec.name(), spec.sloSeconds(), model.description().contextLayout(),
                 MoveGuard.ofCheckedModel(model.description())) {
             @Override
             protected float[] probabilities(float[] state, float[] context, float[] mask) {

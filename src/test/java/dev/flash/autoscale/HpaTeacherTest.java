@@ -23,13 +23,23 @@ class HpaTeacherTest {
         HpaReference hpa = new HpaReference();
         int[] seen = new int[ScalingAction.values().length];
         int replicas = 10;
+        int differsFromTheOperatorsRequest = 0;
+        HpaReference operators = new HpaReference(); // the request an operator would set for the limit (before the fix)
         for (int i = 0; i < 600; i++) {
-            double limit = (10 + 5 * random.nextInt(19)) / 100.0;
+            double limit = (10 + 5 * random.nextInt(19)) / 100.0 * (random.nextBoolean() ? 1 : 8);
             int ready = random.nextInt(5) == 0 ? random.nextInt(replicas + 1) : replicas;
-            StepMetrics last = HpaFloorGuardTest.at(100, random.nextDouble(), replicas, ready, limit);
+            // the pod's request, below its limit as an operator may set it: HPA reads usage over it
+            double request = limit * (0.3 + 0.7 * random.nextDouble());
+            // usage over the request uniform in [0, 1], as the test drew it before requests below the limit
+            StepMetrics last = withRequest(HpaFloorGuardTest.at(100, random.nextDouble() * request / limit, replicas,
+                    ready, limit), request);
             Allocation now = new Allocation(replicas, limit);
-            hpa.setRequestShare(Math.min(1, SPEC.effectiveCores(limit) / limit));
+            hpa.setRequestShare(request / limit);
+            operators.setRequestShare(Math.min(1, SPEC.effectiveCores(limit) / limit));
             int target = hpa.decide(last, now, bounds).replicas();
+            if (operators.decide(last, now, bounds).replicas() != target) {
+                differsFromTheOperatorsRequest++;
+            }
             int action = teacher.action(last, Double.NaN, now, bounds);
             ScalingAction expected = target > replicas ? ScalingAction.SCALE_OUT
                     : target < replicas ? ScalingAction.SCALE_IN : ScalingAction.NO_OP;
@@ -40,6 +50,15 @@ class HpaTeacherTest {
         assertTrue(seen[0] > 30 && seen[1] > 30 && seen[2] > 30, "every horizontal move checked: "
                 + java.util.Arrays.toString(seen));
         assertEquals(0, seen[3] + seen[4], "HPA never touches the CPU limit");
+        assertTrue(differsFromTheOperatorsRequest > 30, "the pod's request matters: on "
+                + differsFromTheOperatorsRequest + " steps the limit's operator request gives another count");
+    }
+
+    /** {@code m} with the pod's CPU request {@code request}. */
+    static StepMetrics withRequest(StepMetrics m, double request) {
+        return new StepMetrics(m.arrivalRate(), m.cpuUtilization(), m.cpuUsageCores(), m.memoryUtilization(),
+                m.sloPreservation(), m.latencyP50(), m.latencyP95(), m.latencyP99(), m.replicas(), m.readyReplicas(),
+                m.cpuLimit(), request, m.requests(), m.sloMisses(), m.coreSeconds());
     }
 
     @Test

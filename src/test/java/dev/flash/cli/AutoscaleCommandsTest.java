@@ -191,6 +191,15 @@ class AutoscaleCommandsTest {
                     "--model", dir.resolve("missing.onnx").toString(), "--out", dir.resolve("r").toString()));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
                     "--expert-steps", "0", "--out", dir.resolve("r").toString()));
+            // context windows: not a number, with --context-length, and training's twin
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
+                    "--context-windows", "1,x,4", "--out", dir.resolve("r").toString()));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "reproduce", "autoscale", "--quick",
+                    "--context-windows", "1,1,4", "--context-length", "3", "--out", dir.resolve("r").toString()));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--context-windows", "1,0,4"));
+            assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",
+                    "--context-windows", "1,1,4", "--context", "3"));
             // an unknown guard, or a budget ratio without the budget, before anything is trained
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale", "--guard", "hope"));
             assertEquals(ExitCodes.USAGE, run(new java.io.ByteArrayOutputStream(), "train", "autoscale",

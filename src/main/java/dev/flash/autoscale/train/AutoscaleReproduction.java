@@ -24,6 +24,7 @@ import dev.flash.meta.yardstick.FineTuneSweep;
 import dev.flash.meta.yardstick.HistoryStacking;
 import dev.flash.meta.yardstick.PlateauRule;
 import dev.flash.meta.yardstick.Yardstick;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
 import java.io.IOException;
@@ -137,6 +138,17 @@ public final class AutoscaleReproduction {
         }
 
         /**
+         * The same plan with FLASH's context, and the history baseline's stacked rows, as
+         * {@code layout}'s rows: the recent transitions plus means over longer windows. The history
+         * baseline stacks exactly the rows FLASH's encoder reads, so both get the same raw
+         * information (the yardstick's fairness). A FLASH read from --model keeps its own.
+         */
+        public Plan withContextLayout(ContextLayout layout) {
+            return new Plan(label, settings.withContextLayout(layout), testServices, onlineEpisodes, evalEpisodes,
+                    operatorSteps, sweepApps, grid, expertEnvs, expertMinSteps);
+        }
+
+        /**
          * The same plan with every network trained here (FLASH, the transfer base, the history
          * baseline) trained for {@code n} iterations. The experts' minimum rises to the new
          * pre-training's steps when that is longer (never falls): an expert that saw fewer steps of
@@ -237,8 +249,9 @@ public final class AutoscaleReproduction {
      *                         reward per step over the last tenth of its iterations, the same reward on
      *                         the same training services (NaN for a FLASH read from --model): which
      *                         network learned its training problem better, apart from adapting
+     * @param flashContext     the rows of FLASH's context, which the history baseline stacked too
      */
-    public record Result(Plan plan, String flashSource, int flashContextLength, Yardstick.Report yardstick,
+    public record Result(Plan plan, String flashSource, ContextLayout flashContext, Yardstick.Report yardstick,
                          FineTuneSweep.Result sweep, List<ServiceComparison> synthetic, List<ServiceComparison> trace,
                          String traceSource, int expertsBuilt, int expertsCached, double expertSeconds,
                          double trainSeconds, double totalSeconds, double cpuSeconds,
@@ -246,6 +259,11 @@ public final class AutoscaleReproduction {
 
         public double costRatio() {
             return yardstick.costRatio("transfer", "flash");
+        }
+
+        /** C, the rows of FLASH's context. */
+        public int flashContextLength() {
+            return flashContext.rows();
         }
     }
 
@@ -289,15 +307,15 @@ public final class AutoscaleReproduction {
             java.util.Map<String, Double> tails = new java.util.LinkedHashMap<>();
             if (flashModel != null) {
                 tails.put("flash", Double.NaN);
-                int c;
+                ContextLayout c;
                 try (OnnxModel m = OnnxModel.load(flashModel)) {
                     OnnxAutoscaler.check(m.description());
-                    c = m.description().contextLength();
+                    c = m.description().contextLayout();
                 }
-                if (c < 1) {
+                if (c.rows() < 1) {
                     throw new IllegalArgumentException(flashModel + ": a model without context (C = 0) is not FLASH");
                 }
-                settings = settings.withContextLength(c);
+                settings = settings.withContextLayout(c);
                 flash = FlashAgentNetwork.create(settings.network(), manager, plan.seed());
                 OnnxImport.readInto(flash, flashModel);
                 onnx = flashModel;
@@ -310,7 +328,8 @@ public final class AutoscaleReproduction {
                 double expected = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).stepRewardMean();
                 AutoscaleTrainer.export(r, expected, "{\"command\":\"flash reproduce autoscale"
                         + (plan.label().equals("quick") ? " --quick" : "") + " --iterations " + settings.iterations()
-                        + " --context-length " + settings.contextLength()
+                        + (settings.contextLayout().isFlat() ? " --context-length " + settings.contextLength()
+                                : " --context-windows " + settings.contextLayout().key())
                         + "\",\"seed\":" + plan.seed() + "}", onnx);
                 source = "trained here (" + settings.iterations() + " iterations)";
             }
@@ -318,8 +337,10 @@ public final class AutoscaleReproduction {
             AutoscaleTrainer.Result baseRun = AutoscaleTrainer.train(apps, baseSettings, manager, bar(progress, "PPO"));
             FlashAgentNetwork base = baseRun.network();
             tails.put("transfer", tail(baseRun.curve()));
-            int rows = settings.contextLength();
-            FlashAgentNetwork history = FlashAgentNetwork.create(HistoryStacking.network(baseSettings.network(), rows),
+            // the history baseline stacks the rows FLASH's encoder reads: the same layout, no encoder
+            ContextLayout rows = settings.contextLayout();
+            FlashAgentNetwork history = FlashAgentNetwork.create(HistoryStacking.network(baseSettings.network(),
+                            rows.rows()),
                     manager, plan.seed());
             List<dev.flash.meta.IterationMetrics> historyCurve = new java.util.ArrayList<>();
             PpoTrainer.Progress historyBar = bar(progress, "history");

@@ -24,6 +24,7 @@ import dev.flash.meta.NetworkConfig;
 import dev.flash.meta.OnnxExport;
 import dev.flash.meta.PpoConfig;
 import dev.flash.meta.PpoTrainer;
+import dev.flash.policy.ContextLayout;
 import dev.flash.policy.ModelContract;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,11 +73,21 @@ public final class AutoscaleTrainer {
      *                      ({@link AutoscaleEnvironment#startAsOperator}); false: a random allocation
      * @param greedyBudget  the budget's dual step measures the greedy policy beside HPA on training
      *                      services ({@link GreedyBudgetProbe}); false: the sampled training episodes
+     * @param contextWindows which transitions the {@code contextLength} rows hold ({@link ContextLayout}:
+     *                      recent rows plus means over longer windows); null: the flat layout, the last
+     *                      {@code contextLength} transitions (every model before windows existed)
      */
     public record Settings(long seed, int iterations, int contextLength, int numEnvs, int rolloutSteps,
                            int episodeSteps, int evalSteps, LagrangeMultiplier.Config coreBudget, MoveGuard guard,
                            CoreBudget.Constrained budgetOn, double limitChangePrice, Imitation imitation,
-                           boolean operatorStart, boolean greedyBudget) {
+                           boolean operatorStart, boolean greedyBudget, ContextLayout contextWindows) {
+
+        public Settings {
+            if (contextWindows != null && contextWindows.rows() != contextLength) {
+                throw new IllegalArgumentException("context windows " + contextWindows.key() + " have "
+                        + contextWindows.rows() + " rows, the context length is " + contextLength);
+            }
+        }
 
         /**
          * What {@code flash train autoscale} uses: 16 services x 60 steps per iteration, 150
@@ -85,18 +96,18 @@ public final class AutoscaleTrainer {
          */
         public static Settings defaults(long seed) {
             return new Settings(seed, 150, 8, 16, 60, AutoscaleEnvironment.DEFAULT_EPISODE_STEPS, 480, null,
-                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null, false, false);
+                    MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0, null, false, false, null);
         }
 
         /** Seconds: a smoke test, not a model to deploy. */
         public static Settings quick(long seed) {
             return new Settings(seed, 3, 8, 4, 20, 20, 40, null, MoveGuard.DEFAULT, CoreBudget.Constrained.CORES, 0,
-                    null, false, false);
+                    null, false, false, null);
         }
 
         public Settings withIterations(int n) {
             return new Settings(seed, n, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
+                    budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget, contextWindows);
         }
 
         /** The core budget's multiplier settings; null trains on the operator's cost alone. */
@@ -116,37 +127,37 @@ public final class AutoscaleTrainer {
 
         private Settings withBudget(CoreBudget.Constrained which, LagrangeMultiplier.Config c) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps, c, guard,
-                    which, limitChangePrice, imitation, operatorStart, greedyBudget);
+                    which, limitChangePrice, imitation, operatorStart, greedyBudget, contextWindows);
         }
 
         /** Training pays {@code steps} x a step's cores when the CPU limit changes (0: free). */
         public Settings withLimitChangePrice(double steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, steps, imitation, operatorStart, greedyBudget);
+                    coreBudget, guard, budgetOn, steps, imitation, operatorStart, greedyBudget, contextWindows);
         }
 
         /** Starts from HPA by behaviour cloning ({@link Imitation}); null: from random weights. */
         public Settings withImitation(Imitation i) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, i, operatorStart, greedyBudget);
+                    coreBudget, guard, budgetOn, limitChangePrice, i, operatorStart, greedyBudget, contextWindows);
         }
 
         /** Training episodes of {@code steps} steps (default {@link AutoscaleEnvironment#DEFAULT_EPISODE_STEPS}). */
         public Settings withEpisodeSteps(int steps) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, steps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget, contextWindows);
         }
 
         /** Training episodes from the operator's set-up ({@link AutoscaleEnvironment#startAsOperator}). */
         public Settings withOperatorStart(boolean b) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, imitation, b, greedyBudget);
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, b, greedyBudget, contextWindows);
         }
 
         /** The budget measured on the greedy policy ({@link GreedyBudgetProbe}) instead of the sampled episodes. */
         public Settings withGreedyBudget(boolean b) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, b);
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, b, contextWindows);
         }
 
         /** The budget in words, or "none". */
@@ -158,18 +169,38 @@ public final class AutoscaleTrainer {
 
         public Settings withContextLength(int c) {
             return new Settings(seed, iterations, c, numEnvs, rolloutSteps, episodeSteps, evalSteps, coreBudget, guard,
-                    budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
+                    budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget, null);
+        }
+
+        /**
+         * The context as {@code layout}'s rows (C = its rows): the recent transitions plus means over
+         * longer windows ({@code flash train autoscale --context-windows}). The flat layout is the
+         * plain {@link #withContextLength}.
+         */
+        public Settings withContextLayout(ContextLayout layout) {
+            if (layout.isFlat()) {
+                return withContextLength(layout.rows());
+            }
+            return new Settings(seed, iterations, layout.rows(), numEnvs, rolloutSteps, episodeSteps, evalSteps,
+                    coreBudget, guard, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget, layout);
+        }
+
+        /** The rows of FLASH's context: {@link #contextWindows}, or the last {@code contextLength} transitions. */
+        public ContextLayout contextLayout() {
+            return contextWindows != null ? contextWindows : ContextLayout.flat(contextLength);
         }
 
         /** Trains (and serves) behind {@code g}. */
         public Settings withGuard(MoveGuard g) {
             return new Settings(seed, iterations, contextLength, numEnvs, rolloutSteps, episodeSteps, evalSteps,
-                    coreBudget, g, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget);
+                    coreBudget, g, budgetOn, limitChangePrice, imitation, operatorStart, greedyBudget, contextWindows);
         }
 
         public NetworkConfig network() {
-            return NetworkConfig.rl(AutoscaleFeatures.COUNT, ScalingAction.values().length, contextLength,
+            NetworkConfig n = NetworkConfig.rl(AutoscaleFeatures.COUNT, ScalingAction.values().length, contextLength,
                     NetworkConfig.EncoderType.SET_DELTA, 16).withEncoder(NetworkConfig.EncoderType.SET_DELTA, 32, 16);
+            // flat: the config (and its toString, part of cache keys) exactly as before windows existed
+            return contextWindows == null ? n : n.withContextLayout(contextWindows);
         }
 
         public PpoConfig ppo() {

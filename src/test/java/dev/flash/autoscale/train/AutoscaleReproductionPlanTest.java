@@ -74,4 +74,23 @@ class AutoscaleReproductionPlanTest {
                 "the experts' and the transfer base's network");
         assertThrows(IllegalArgumentException.class, () -> full.withContextLength(0));
     }
+
+    @Test
+    void aContextOfWindowsKeepsTheExpertsAndGivesTheHistoryBaselineItsRows() {
+        AutoscaleReproduction.Plan full = AutoscaleReproduction.Plan.full(7).withIterations(1500);
+        dev.flash.policy.ContextLayout layout = dev.flash.policy.ContextLayout.parse("1,1,1,1,8,16,32");
+        AutoscaleReproduction.Plan windows = full.withContextLayout(layout);
+        assertEquals(layout, windows.settings().contextLayout());
+        assertEquals(7, windows.settings().contextLength());
+        assertEquals(layout, windows.settings().network().contextLayout(), "FLASH's network reads the windows");
+        assertEquals(full.expertPpo().toString(), windows.expertPpo().toString());
+        assertEquals(full.expertPlateau(), windows.expertPlateau());
+        assertEquals(full.settings().withContextLength(0).network().toString(),
+                windows.settings().withContextLength(0).network().toString(),
+                "the experts' and the transfer base's network (the experts' cache key)");
+        assertEquals(full.withContextLength(7).settings().contextLayout().rows(),
+                windows.settings().contextLayout().rows(), "the history baseline stacks as many rows as FLASH reads");
+        assertEquals(dev.flash.policy.ContextLayout.flat(8),
+                windows.withContextLength(8).settings().contextLayout(), "--context-length is flat again");
+    }
 }
