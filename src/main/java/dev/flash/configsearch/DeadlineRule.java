@@ -35,6 +35,83 @@ public final class DeadlineRule {
         return pick;
     }
 
+    /**
+     * Measure next where the expected saving on what will be run is largest (the constrained
+     * expected improvement): a configuration of price p and log runtime ~ N(mu, sigma^2) lowers the
+     * cost of the cheapest measured on-time configuration B when it meets the deadline D and costs
+     * less; the expectation of {@code (B - p r) 1(r <= min(D, B / p))} is {@code B Phi(z) - p
+     * exp(mu + sigma^2 / 2) Phi(z - sigma)}, z = (ln min(D, B/p) - mu) / sigma. With nothing
+     * measured on time, B is the predicted cost of the cheapest configuration that is on time with
+     * probability >= 95% (a safe bet), or the dearest predicted when none is. When no
+     * configuration promises a saving, the cheapest predicted on time ({@link #measureNext}); -1
+     * when none is.
+     *
+     * @param runtimeLog    predicted log runtime of each unmeasured configuration
+     * @param logPrice      its log cost per second (cost = runtime x price)
+     * @param sigma         the predictions' log-space standard deviation (0: taken as exact)
+     * @param bestOnTime    the cost of the cheapest measured configuration that met the deadline; +inf when none did
+     */
+    public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double sigma, double deadline,
+                                          double bestOnTime) {
+        int n = runtimeLog.length;
+        double[] costLog = new double[n];
+        for (int i = 0; i < n; i++) {
+            costLog[i] = runtimeLog[i] + logPrice[i];
+        }
+        double b = bestOnTime;
+        if (Double.isInfinite(b)) {
+            b = Double.POSITIVE_INFINITY;
+            double dearest = 0;
+            for (int i = 0; i < n; i++) {
+                dearest = Math.max(dearest, Math.exp(costLog[i]));
+                if (probabilityOnTime(runtimeLog[i], sigma, deadline) >= 0.95) {
+                    b = Math.min(b, Math.exp(costLog[i]));
+                }
+            }
+            if (Double.isInfinite(b)) {
+                b = dearest;
+            }
+        }
+        int pick = -1;
+        double pickSaving = 0;
+        for (int i = 0; i < n; i++) {
+            double saving = expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b);
+            if (saving > pickSaving) {
+                pick = i;
+                pickSaving = saving;
+            }
+        }
+        return pick >= 0 ? pick : measureNext(runtimeLog, new double[n], deadline, costLog);
+    }
+
+    /** {@code E[(b - p r) 1(r <= min(D, b / p))]} for log r ~ N(mu, sigma^2), p = exp(logPrice). */
+    static double expectedSaving(double mu, double logPrice, double sigma, double deadline, double b) {
+        double p = Math.exp(logPrice);
+        double lnU = Math.min(Math.log(deadline), Math.log(b) - logPrice);
+        if (sigma <= 0) {
+            return mu <= lnU ? b - p * Math.exp(mu) : 0;
+        }
+        double z = (lnU - mu) / sigma;
+        return Math.max(0, b * phi(z) - p * Math.exp(mu + sigma * sigma / 2) * phi(z - sigma));
+    }
+
+    /** P(runtime <= deadline) for log runtime ~ N(mu, sigma^2). */
+    static double probabilityOnTime(double mu, double sigma, double deadline) {
+        if (sigma <= 0) {
+            return mu <= Math.log(deadline) ? 1 : 0;
+        }
+        return phi((Math.log(deadline) - mu) / sigma);
+    }
+
+    /** The standard normal distribution function (Abramowitz and Stegun 7.1.26, error < 1.5e-7). */
+    static double phi(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                + t * 1.061405429)))) * Math.exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+    }
+
     /** Whether a predicted log runtime, raised by the margin, meets the deadline (seconds). */
     public static boolean onTime(double runtimeLog, double marginLog, double deadline) {
         return runtimeLog + marginLog <= Math.log(deadline);

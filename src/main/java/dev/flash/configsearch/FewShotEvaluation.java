@@ -132,10 +132,12 @@ public final class FewShotEvaluation {
      * attention's spread added to the predicted log runtime; {@code -rt}: on time by the consensus
      * of FLASH's and the reference's runtime; {@code reference}: the ratio reference alone;
      * {@code portfolio}: {@link DeadlinePortfolio}'s k configurations, measured blind;
-     * {@code random}: the k random shots of the MAPE draw.
+     * {@code random}: the k random shots of the MAPE draw. {@code flash-saving} (round 2, log 7):
+     * on time by {@code -rt}'s runtime, next where the expected saving on what will be run is
+     * largest ({@link DeadlineRule#measureNextBySaving}, sigma FLASH's validation log RMSE).
      */
     public static final List<String> COST_SEARCHERS = List.of("flash-consensus", "flash-consensus-margin",
-            "flash-consensus-rt", "flash-consensus-rt-margin", "reference", "portfolio", "random");
+            "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "reference", "portfolio", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -524,6 +526,8 @@ public final class FewShotEvaluation {
          * {@code flash.params} carries), and the non-learned portfolio.
          */
         PriceTable prices;
+        /** FLASH's log-space validation RMSE, as a trained model's {@code log_rmse} (NaN: no validation workloads). */
+        double logRmse = Double.NaN;
         RatioReference costReference;
         ConfigurationPrior costPrior;
         DeadlinePortfolio deadlinePortfolio;
@@ -580,8 +584,11 @@ public final class FewShotEvaluation {
                 }
                 if (mode == FewShotEncoding.Mode.FLASH && !validation.isEmpty()) {
                     // How much of the residual to trust: fitted on the early-stopping workloads.
-                    fm.encodings.put(mode, enc.withResidualScale(residualScale(fm.nets.get(mode), validation,
-                            s.trainer().withSeed(seed + 977), builder)));
+                    double scale = residualScale(fm.nets.get(mode), validation, s.trainer().withSeed(seed + 977),
+                            builder);
+                    fm.encodings.put(mode, enc.withResidualScale(scale));
+                    fm.logRmse = validationLogRmse(fm.nets.get(mode), validation, s.trainer().withSeed(seed + 977),
+                            builder, scale, enc);
                 }
             }
             fm.transfer = sweepTransfer(fm, validation.isEmpty() ? fit : validation, s, seed);
@@ -593,6 +600,33 @@ public final class FewShotEvaluation {
                 fm.deadlinePortfolio = DeadlinePortfolio.fit(train);
             }
             return fm;
+        }
+
+        /**
+         * The log-space RMSE of the members' mean output, scaled, on {@code tasks}: what {@code flash
+         * train config-search} records as the model's {@code log_rmse} (ConfigSearchTraining).
+         */
+        static double validationLogRmse(List<FlashAgentNetwork> members, List<Workload> tasks,
+                                        SupervisedTrainer.Config cfg, EpisodeBuilder<Workload> builder, double scale,
+                                        FewShotEncoding enc) {
+            List<Episode> episodes = SupervisedTrainer.validationEpisodes(tasks, cfg, builder);
+            double sum = 0;
+            long rows = 0;
+            for (Episode e : episodes) {
+                float[] mean = new float[e.rows()];
+                for (FlashAgentNetwork net : members) {
+                    float[] p = SupervisedTrainer.predict(net, e);
+                    for (int i = 0; i < mean.length; i++) {
+                        mean[i] += p[i] / members.size();
+                    }
+                }
+                for (int q = 0; q < e.rows(); q++) {
+                    double d = e.target()[q] - scale * mean[q];
+                    sum += d * d;
+                }
+                rows += e.rows();
+            }
+            return rows == 0 ? Double.NaN : Math.sqrt(sum / rows) * enc.logTargetStd();
         }
 
         /** {@link SupervisedTrainer#outputShrinkage} of the members' mean output on {@code tasks}. */
@@ -801,8 +835,11 @@ public final class FewShotEvaluation {
             while (measured.size() < k) {
                 List<Integer> open = priced(w, open(w, measured));
                 DeadlineRule.Predicted p = predictUnderDeadline(w, measured, open, searcher);
-                int at = DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, nextScore(w, measured,
-                        open, searcher, p));
+                int at = searcher.equals("flash-saving")
+                        ? DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open),
+                                Double.isNaN(logRmse) ? 0 : logRmse, deadline, bestOnTime(w, measured, deadline))
+                        : DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, nextScore(w, measured,
+                                open, searcher, p));
                 if (at < 0) {
                     break;
                 }
@@ -832,6 +869,25 @@ public final class FewShotEvaluation {
                 }
             }
             return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+        }
+
+        private double[] logPrices(Workload w, List<Integer> open) {
+            double[] out = new double[open.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = prices.logPrice(w.get(open.get(i)).configKey());
+            }
+            return out;
+        }
+
+        /** The cost of the cheapest measured configuration that met the deadline; +inf when none did. */
+        private static double bestOnTime(Workload w, List<Integer> measured, double deadline) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int i : measured) {
+                if (w.get(i).runtime() <= deadline) {
+                    best = Math.min(best, w.get(i).cost());
+                }
+            }
+            return best;
         }
 
         /** The configurations a cost model would rank: those with a price (a training workload measured them). */
@@ -877,7 +933,7 @@ public final class FewShotEvaluation {
             for (int i = 0; i < open.size(); i++) {
                 cost[i] = flashRuntime[i] + prices.logPrice(w.get(open.get(i)).configKey());
             }
-            double[] runtime = searcher.startsWith("flash-consensus-rt")
+            double[] runtime = searcher.startsWith("flash-consensus-rt") || searcher.equals("flash-saving")
                     ? RecommendationRule.consensus(flashRuntime, refRuntime) : refRuntime;
             return new DeadlineRule.Predicted(runtime, margin, cost);
         }
