@@ -63,6 +63,7 @@ public final class EvaluationReport {
                 o.addProperty(e.getKey() + ".cost_regret_chosen." + k + ".std", std(e.getValue().get(k)));
                 o.addProperty(e.getKey() + ".deadline_missed_chosen." + k, mean(miss));
                 o.addProperty(e.getKey() + ".deadline_missed_chosen." + k + ".std", std(miss));
+                o.addProperty(e.getKey() + ".cost_near_chosen." + k, mean(s.nearChosen().get(e.getKey()).get(k)));
             }
         }
         for (Map.Entry<String, double[]> e : s.searchChosen().entrySet()) {
@@ -134,7 +135,7 @@ public final class EvaluationReport {
         }
         b.append(String.format(Locale.ROOT, "%n"));
         if (!s.costChosen().isEmpty() && !Double.isNaN(mean(s.costChosen().values().iterator().next().get(last)))) {
-            b.append("cost under the median-runtime deadline from chosen shots, regret (missed), k =");
+            b.append("cost under the median-runtime deadline from chosen shots, regret (missed, on time within 5%), k =");
             for (int k : shots) {
                 b.append(' ').append(k);
             }
@@ -142,8 +143,9 @@ public final class EvaluationReport {
             for (Map.Entry<String, Map<Integer, double[]>> e : s.costChosen().entrySet()) {
                 b.append(' ').append(e.getKey());
                 for (int k : shots) {
-                    b.append(String.format(Locale.ROOT, " %.1f%% (%.0f%%)", 100 * mean(e.getValue().get(k)),
-                            100 * mean(s.missedChosen().get(e.getKey()).get(k))));
+                    b.append(String.format(Locale.ROOT, " %.1f%% (%.0f%%, %.0f%%)", 100 * mean(e.getValue().get(k)),
+                            100 * mean(s.missedChosen().get(e.getKey()).get(k)),
+                            100 * mean(s.nearChosen().get(e.getKey()).get(k))));
                 }
             }
             b.append(String.format(Locale.ROOT, "%n"));

@@ -86,7 +86,9 @@ public final class FewShotEvaluation {
      * {@code searchChosen}: the search loop from that first measurement instead of a random one.
      * {@code costChosen} and {@code missedChosen}: per {@link #COST_SEARCHERS cost searcher} and k,
      * cost under the median-runtime deadline after k measurements the searcher chose
-     * ({@link FoldModels#chosenCostUnderDeadline}); NaN when the data lacks a target.
+     * ({@link FoldModels#chosenCostUnderDeadline}); {@code nearChosen}: the share of those picks
+     * on time and within 5% of the cheapest on time (the mean regret is dominated by a few
+     * workloads); NaN when the data lacks a target.
      */
     public record Scores(Map<String, Map<Integer, double[]>> mape, Map<String, Map<Integer, double[]>> regret,
                          Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training,
@@ -95,7 +97,8 @@ public final class FewShotEvaluation {
                          Map<String, Map<Integer, double[]>> adaptiveRegret,
                          Map<String, Map<Integer, double[]>> chosenRegret, Map<String, double[]> searchChosen,
                          Map<String, Map<Integer, double[]>> costChosen,
-                         Map<String, Map<Integer, double[]>> missedChosen) {
+                         Map<String, Map<Integer, double[]>> missedChosen,
+                         Map<String, Map<Integer, double[]>> nearChosen) {
     }
 
     /**
@@ -212,6 +215,7 @@ public final class FewShotEvaluation {
         Map<String, Map<Integer, double[]>> chosenRegret = perMethod(CHOSEN_SEARCHERS, s);
         Map<String, Map<Integer, double[]>> costChosen = perMethod(COST_SEARCHERS, s);
         Map<String, Map<Integer, double[]>> missedChosen = perMethod(COST_SEARCHERS, s);
+        Map<String, Map<Integer, double[]>> nearChosen = perMethod(COST_SEARCHERS, s);
         Map<String, double[]> searchChosen = new LinkedHashMap<>();
         for (String m : CHOSEN_START_SEARCHERS) {
             searchChosen.put(m, new double[s.seeds()]);
@@ -282,6 +286,7 @@ public final class FewShotEvaluation {
                                 double[] cd = models.pickUnderDeadline(w, draw.shots(), null);
                                 costChosen.get("random").get(k)[seed] += cd[0];
                                 missedChosen.get("random").get(k)[seed] += cd[1];
+                                nearChosen.get("random").get(k)[seed] += near(cd);
                             }
                             counts.get(k)[seed]++;
                         }
@@ -315,6 +320,7 @@ public final class FewShotEvaluation {
                                     double[] cd = models.chosenCostUnderDeadline(w, k, searcher);
                                     costChosen.get(searcher).get(k)[seed] += cd[0];
                                     missedChosen.get(searcher).get(k)[seed] += cd[1];
+                                    nearChosen.get(searcher).get(k)[seed] += near(cd);
                                 }
                             }
                             adaptiveCounts.get(k)[seed]++;
@@ -346,7 +352,7 @@ public final class FewShotEvaluation {
             }
         }
         boolean costs = bothTargets && s.target() == Target.RUNTIME;
-        for (Map<String, Map<Integer, double[]>> byK : List.of(costChosen, missedChosen)) {
+        for (Map<String, Map<Integer, double[]>> byK : List.of(costChosen, missedChosen, nearChosen)) {
             for (Map<Integer, double[]> perK : byK.values()) {
                 for (int k : s.shots()) {
                     if (!costs) {
@@ -356,7 +362,7 @@ public final class FewShotEvaluation {
             }
         }
         for (Map<String, Map<Integer, double[]>> byK : List.of(adaptiveRegret, chosenRegret, costChosen,
-                missedChosen)) {
+                missedChosen, nearChosen)) {
             for (Map<Integer, double[]> perK : byK.values()) {
                 for (int k : s.shots()) {
                     for (int seed = 0; seed < s.seeds(); seed++) {
@@ -376,7 +382,12 @@ public final class FewShotEvaluation {
             }
         }
         return new Scores(mape, regret, skipped, evaluated, training, search, costRegret, deadlineMiss,
-                adaptiveRegret, chosenRegret, searchChosen, costChosen, missedChosen);
+                adaptiveRegret, chosenRegret, searchChosen, costChosen, missedChosen, nearChosen);
+    }
+
+    /** 1 when a {regret, missed} pick is on time and within {@link #SEARCH_TOLERANCE} of the cheapest on time. */
+    static double near(double[] regretMissed) {
+        return regretMissed[1] == 0 && regretMissed[0] <= SEARCH_TOLERANCE ? 1 : 0;
     }
 
     private static Map<String, Map<Integer, double[]>> perMethod(List<String> methods, Settings s) {

@@ -259,6 +259,8 @@ class ConfigSearchCommandTest {
                 double miss = o.get(searcher + ".deadline_missed_chosen." + k).getAsDouble();
                 assertTrue(cost >= 0 && Double.isFinite(cost), searcher + " k=" + k + ": " + cost);
                 assertTrue(miss >= 0 && miss <= 1, searcher + " k=" + k + ": " + miss);
+                double near = o.get(searcher + ".cost_near_chosen." + k).getAsDouble();
+                assertTrue(near >= 0 && near <= 1 - miss + 1e-9, searcher + " k=" + k + ": " + near);
             }
         }
         assertTrue(o.has("price_log_spread"));
