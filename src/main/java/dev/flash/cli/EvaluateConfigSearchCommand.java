@@ -54,7 +54,7 @@ import picocli.CommandLine.Option;
             "beside them `portfolio` (k configurations that served the training workloads at their own",
             "median deadline, measured blind) and `random` (the k random shots); variants: -margin,",
             "-rt, -rt-margin, flash-saving (docs/log/2026-12-07-config-search-7.md). cost_near_chosen:",
-            "the share of picks on time and within 5% of the cheapest on time.",
+            "the share of picks on time and within 5%% of the cheapest on time.",
             "Figures are the mean over every test workload, then mean +- spread over the seeds.",
             "",
             "Methods:",
