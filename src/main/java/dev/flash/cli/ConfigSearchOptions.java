@@ -57,7 +57,8 @@ final class ConfigSearchOptions {
     @Option(names = "--blend-holdout", paramLabel = "workload|dataset", defaultValue = ReferenceBlend.DEFAULT_HOLDOUT,
             description = "What is held out when --blend-weights scores the members on the training workloads: "
                     + "one workload at a time, or a whole data set (the part of a name before its first dash) "
-                    + "when they span several, so that the shares measure extrapolation to another data set "
+                    + "when they span several, so that the shares measure extrapolation to another data set; "
+                    + "with --blend attention, what is held out when its temperature pairs are weighted "
                     + "(default: ${DEFAULT-VALUE}).")
     String blendHoldout;
 

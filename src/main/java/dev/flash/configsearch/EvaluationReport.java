@@ -10,7 +10,9 @@ import java.util.Map;
  * the seeds; as JSON with flat keys ({@code flash.mape.1}, {@code flash.mape.1.std},
  * {@code reference.regret.3}, the cost-under-deadline choice {@code flash.regret_cost_deadline.3}
  * and {@code flash.deadline_miss.3}, the regret after adaptive shots
- * {@code flash.regret_adaptive.3}, ...) and as text with the paper's numbers beside ours.
+ * {@code flash.regret_adaptive.3}, cost under a deadline from chosen shots
+ * {@code flash-consensus.cost_regret_chosen.3} and {@code flash-consensus.deadline_missed_chosen.3},
+ * ...) and as text with the paper's numbers beside ours.
  */
 public final class EvaluationReport {
     private EvaluationReport() {
@@ -51,6 +53,17 @@ public final class EvaluationReport {
             for (int k : shots) {
                 o.addProperty(e.getKey() + ".regret_chosen." + k, mean(e.getValue().get(k)));
                 o.addProperty(e.getKey() + ".regret_chosen." + k + ".std", std(e.getValue().get(k)));
+            }
+        }
+        // Cost under the median-runtime deadline after k measurements the searcher chose (DeadlineRule).
+        for (Map.Entry<String, Map<Integer, double[]>> e : s.costChosen().entrySet()) {
+            for (int k : shots) {
+                double[] miss = s.missedChosen().get(e.getKey()).get(k);
+                o.addProperty(e.getKey() + ".cost_regret_chosen." + k, mean(e.getValue().get(k)));
+                o.addProperty(e.getKey() + ".cost_regret_chosen." + k + ".std", std(e.getValue().get(k)));
+                o.addProperty(e.getKey() + ".deadline_missed_chosen." + k, mean(miss));
+                o.addProperty(e.getKey() + ".deadline_missed_chosen." + k + ".std", std(miss));
+                o.addProperty(e.getKey() + ".cost_near_chosen." + k, mean(s.nearChosen().get(e.getKey()).get(k)));
             }
         }
         for (Map.Entry<String, double[]> e : s.searchChosen().entrySet()) {
@@ -121,6 +134,22 @@ public final class EvaluationReport {
             }
         }
         b.append(String.format(Locale.ROOT, "%n"));
+        if (!s.costChosen().isEmpty() && !Double.isNaN(mean(s.costChosen().values().iterator().next().get(last)))) {
+            b.append("cost under the median-runtime deadline from chosen shots, regret (missed, on time within 5%), k =");
+            for (int k : shots) {
+                b.append(' ').append(k);
+            }
+            b.append(':');
+            for (Map.Entry<String, Map<Integer, double[]>> e : s.costChosen().entrySet()) {
+                b.append(' ').append(e.getKey());
+                for (int k : shots) {
+                    b.append(String.format(Locale.ROOT, " %.1f%% (%.0f%%, %.0f%%)", 100 * mean(e.getValue().get(k)),
+                            100 * mean(s.missedChosen().get(e.getKey()).get(k)),
+                            100 * mean(s.nearChosen().get(e.getKey()).get(k))));
+                }
+            }
+            b.append(String.format(Locale.ROOT, "%n"));
+        }
         for (String m : List.of("baseline", "flash")) {
             if (!Double.isNaN(PaperNumbers.of(paperDataset, m, 1))) {
                 b.append(String.format(Locale.ROOT, "%-12s", "paper " + m));

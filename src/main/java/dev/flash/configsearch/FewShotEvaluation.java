@@ -84,13 +84,21 @@ public final class FewShotEvaluation {
      * {@link ConfigurationPrior}, the pick the lowest measured ({@code portfolio}: the prior's k
      * configurations measured blind).
      * {@code searchChosen}: the search loop from that first measurement instead of a random one.
+     * {@code costChosen} and {@code missedChosen}: per {@link #COST_SEARCHERS cost searcher} and k,
+     * cost under the median-runtime deadline after k measurements the searcher chose
+     * ({@link FoldModels#chosenCostUnderDeadline}); {@code nearChosen}: the share of those picks
+     * on time and within 5% of the cheapest on time (the mean regret is dominated by a few
+     * workloads); NaN when the data lacks a target.
      */
     public record Scores(Map<String, Map<Integer, double[]>> mape, Map<String, Map<Integer, double[]>> regret,
                          Map<Integer, Integer> skipped, Map<Integer, Integer> evaluated, List<String> training,
                          Map<String, double[]> search, Map<String, Map<Integer, double[]>> costRegret,
                          Map<String, Map<Integer, double[]>> deadlineMiss,
                          Map<String, Map<Integer, double[]>> adaptiveRegret,
-                         Map<String, Map<Integer, double[]>> chosenRegret, Map<String, double[]> searchChosen) {
+                         Map<String, Map<Integer, double[]>> chosenRegret, Map<String, double[]> searchChosen,
+                         Map<String, Map<Integer, double[]>> costChosen,
+                         Map<String, Map<Integer, double[]>> missedChosen,
+                         Map<String, Map<Integer, double[]>> nearChosen) {
     }
 
     /**
@@ -117,6 +125,22 @@ public final class FewShotEvaluation {
     /** The search loop's contestants from the prior's first measurement. */
     public static final List<String> CHOSEN_START_SEARCHERS = List.of("flash", "flash-optimistic",
             "flash-consensus", "reference", "portfolio");
+
+    /**
+     * Cost under a runtime deadline from chosen shots ({@link DeadlineRule}): the first measurement
+     * the cost prior's ({@code recommend --first} of a cost model), the next ones the searcher's
+     * lowest cost among the configurations predicted on time. {@code flash-consensus}: what {@code
+     * recommend --objective cost --deadline S} does (on time by the ratio reference's runtime, next
+     * by the consensus of FLASH's and the reference's cost); {@code -margin}: on time only with the
+     * attention's spread added to the predicted log runtime; {@code -rt}: on time by the consensus
+     * of FLASH's and the reference's runtime; {@code reference}: the ratio reference alone;
+     * {@code portfolio}: {@link DeadlinePortfolio}'s k configurations, measured blind;
+     * {@code random}: the k random shots of the MAPE draw. {@code flash-saving} (round 2, log 7):
+     * on time by {@code -rt}'s runtime, next where the expected saving on what will be run is
+     * largest ({@link DeadlineRule#measureNextBySaving}, sigma FLASH's validation log RMSE).
+     */
+    public static final List<String> COST_SEARCHERS = List.of("flash-consensus", "flash-consensus-margin",
+            "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "reference", "portfolio", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -189,6 +213,9 @@ public final class FewShotEvaluation {
         Map<String, Map<Integer, double[]>> deadlineMiss = perMethod(METHODS, s);
         Map<String, Map<Integer, double[]>> adaptiveRegret = perMethod(ADAPTIVE_SEARCHERS, s);
         Map<String, Map<Integer, double[]>> chosenRegret = perMethod(CHOSEN_SEARCHERS, s);
+        Map<String, Map<Integer, double[]>> costChosen = perMethod(COST_SEARCHERS, s);
+        Map<String, Map<Integer, double[]>> missedChosen = perMethod(COST_SEARCHERS, s);
+        Map<String, Map<Integer, double[]>> nearChosen = perMethod(COST_SEARCHERS, s);
         Map<String, double[]> searchChosen = new LinkedHashMap<>();
         for (String m : CHOSEN_START_SEARCHERS) {
             searchChosen.put(m, new double[s.seeds()]);
@@ -255,6 +282,12 @@ public final class FewShotEvaluation {
                                     deadlineMiss.get(m).get(k)[seed] += cd[1];
                                 }
                             }
+                            if (models.costReady()) {
+                                double[] cd = models.pickUnderDeadline(w, draw.shots(), null);
+                                costChosen.get("random").get(k)[seed] += cd[0];
+                                missedChosen.get("random").get(k)[seed] += cd[1];
+                                nearChosen.get("random").get(k)[seed] += near(cd);
+                            }
                             counts.get(k)[seed]++;
                         }
                     }
@@ -281,6 +314,14 @@ public final class FewShotEvaluation {
                             for (String searcher : CHOSEN_SEARCHERS) {
                                 chosenRegret.get(searcher).get(k)[seed] += models.chosenRegret(w, k, searcher,
                                         s.target());
+                            }
+                            for (String searcher : COST_SEARCHERS) {
+                                if (models.costReady() && !searcher.equals("random")) {
+                                    double[] cd = models.chosenCostUnderDeadline(w, k, searcher);
+                                    costChosen.get(searcher).get(k)[seed] += cd[0];
+                                    missedChosen.get(searcher).get(k)[seed] += cd[1];
+                                    nearChosen.get(searcher).get(k)[seed] += near(cd);
+                                }
                             }
                             adaptiveCounts.get(k)[seed]++;
                         }
@@ -310,7 +351,18 @@ public final class FewShotEvaluation {
                 }
             }
         }
-        for (Map<String, Map<Integer, double[]>> byK : List.of(adaptiveRegret, chosenRegret)) {
+        boolean costs = bothTargets && s.target() == Target.RUNTIME;
+        for (Map<String, Map<Integer, double[]>> byK : List.of(costChosen, missedChosen, nearChosen)) {
+            for (Map<Integer, double[]> perK : byK.values()) {
+                for (int k : s.shots()) {
+                    if (!costs) {
+                        java.util.Arrays.fill(perK.get(k), Double.NaN);
+                    }
+                }
+            }
+        }
+        for (Map<String, Map<Integer, double[]>> byK : List.of(adaptiveRegret, chosenRegret, costChosen,
+                missedChosen, nearChosen)) {
             for (Map<Integer, double[]> perK : byK.values()) {
                 for (int k : s.shots()) {
                     for (int seed = 0; seed < s.seeds(); seed++) {
@@ -330,7 +382,12 @@ public final class FewShotEvaluation {
             }
         }
         return new Scores(mape, regret, skipped, evaluated, training, search, costRegret, deadlineMiss,
-                adaptiveRegret, chosenRegret, searchChosen);
+                adaptiveRegret, chosenRegret, searchChosen, costChosen, missedChosen, nearChosen);
+    }
+
+    /** 1 when a {regret, missed} pick is on time and within {@link #SEARCH_TOLERANCE} of the cheapest on time. */
+    static double near(double[] regretMissed) {
+        return regretMissed[1] == 0 && regretMissed[0] <= SEARCH_TOLERANCE ? 1 : 0;
     }
 
     private static Map<String, Map<Integer, double[]>> perMethod(List<String> methods, Settings s) {
@@ -474,6 +531,17 @@ public final class FewShotEvaluation {
         final RatioReference reference;
         /** Where the training workloads were near their best: the chosen shots' first measurement. */
         final ConfigurationPrior prior;
+        /**
+         * Cost under a deadline from chosen shots (runtime target, data with costs; else null): the
+         * configurations' prices, the ratio reference and the prior on cost (what a cost model's
+         * {@code flash.params} carries), and the non-learned portfolio.
+         */
+        PriceTable prices;
+        /** FLASH's log-space validation RMSE, as a trained model's {@code log_rmse} (NaN: no validation workloads). */
+        double logRmse = Double.NaN;
+        RatioReference costReference;
+        ConfigurationPrior costPrior;
+        DeadlinePortfolio deadlinePortfolio;
         /** FLASH's attention over the fold's training workloads (temperature pairs weighted on them). */
         NeighbourReference attention;
         /** Transfer learning's fine-tuning, chosen by the sweep. */
@@ -527,12 +595,49 @@ public final class FewShotEvaluation {
                 }
                 if (mode == FewShotEncoding.Mode.FLASH && !validation.isEmpty()) {
                     // How much of the residual to trust: fitted on the early-stopping workloads.
-                    fm.encodings.put(mode, enc.withResidualScale(residualScale(fm.nets.get(mode), validation,
-                            s.trainer().withSeed(seed + 977), builder)));
+                    double scale = residualScale(fm.nets.get(mode), validation, s.trainer().withSeed(seed + 977),
+                            builder);
+                    fm.encodings.put(mode, enc.withResidualScale(scale));
+                    fm.logRmse = validationLogRmse(fm.nets.get(mode), validation, s.trainer().withSeed(seed + 977),
+                            builder, scale, enc);
                 }
             }
             fm.transfer = sweepTransfer(fm, validation.isEmpty() ? fit : validation, s, seed);
+            PriceTable prices = PriceTable.fit(train);
+            if (s.target() == Target.RUNTIME && !prices.isEmpty()) {
+                fm.prices = prices;
+                fm.costReference = RatioReference.fit(train, Target.COST);
+                fm.costPrior = ConfigurationPrior.fit(train, Target.COST);
+                fm.deadlinePortfolio = DeadlinePortfolio.fit(train);
+            }
             return fm;
+        }
+
+        /**
+         * The log-space RMSE of the members' mean output, scaled, on {@code tasks}: what {@code flash
+         * train config-search} records as the model's {@code log_rmse} (ConfigSearchTraining).
+         */
+        static double validationLogRmse(List<FlashAgentNetwork> members, List<Workload> tasks,
+                                        SupervisedTrainer.Config cfg, EpisodeBuilder<Workload> builder, double scale,
+                                        FewShotEncoding enc) {
+            List<Episode> episodes = SupervisedTrainer.validationEpisodes(tasks, cfg, builder);
+            double sum = 0;
+            long rows = 0;
+            for (Episode e : episodes) {
+                float[] mean = new float[e.rows()];
+                for (FlashAgentNetwork net : members) {
+                    float[] p = SupervisedTrainer.predict(net, e);
+                    for (int i = 0; i < mean.length; i++) {
+                        mean[i] += p[i] / members.size();
+                    }
+                }
+                for (int q = 0; q < e.rows(); q++) {
+                    double d = e.target()[q] - scale * mean[q];
+                    sum += d * d;
+                }
+                rows += e.rows();
+            }
+            return rows == 0 ? Double.NaN : Math.sqrt(sum / rows) * enc.logTargetStd();
         }
 
         /** {@link SupervisedTrainer#outputShrinkage} of the members' mean output on {@code tasks}. */
@@ -717,6 +822,145 @@ public final class FewShotEvaluation {
                 picked = Math.min(picked, w.get(i).target(t));
             }
             return picked / best - 1;
+        }
+
+        /** Whether {@link #chosenCostUnderDeadline} can be scored (runtime target, data with costs). */
+        boolean costReady() {
+            return prices != null;
+        }
+
+        /**
+         * Cost under the median-runtime deadline after {@code k} measurements chosen by {@code
+         * searcher} ({@link #COST_SEARCHERS}): from the cost prior's first configuration, each next
+         * one by {@link DeadlineRule#measureNext} (measuring stops early when nothing unmeasured is
+         * predicted on time); the run-it pick by {@link DeadlineRule#pick}. Returns {regret,
+         * missed} as {@link FewShotEvaluation#costUnderDeadline} scores a pick.
+         */
+        double[] chosenCostUnderDeadline(Workload w, int k, String searcher) {
+            double deadline = deadline(w);
+            if (searcher.equals("portfolio")) {
+                return pickUnderDeadline(w, deadlinePortfolio.choose(w, k).stream().mapToInt(Integer::intValue)
+                        .toArray(), null);
+            }
+            List<Integer> measured = new ArrayList<>(List.of(costPrior.first(w)));
+            while (measured.size() < k) {
+                List<Integer> open = priced(w, open(w, measured));
+                DeadlineRule.Predicted p = predictUnderDeadline(w, measured, open, searcher);
+                int at = searcher.equals("flash-saving")
+                        ? DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open),
+                                Double.isNaN(logRmse) ? 0 : logRmse, deadline, bestOnTime(w, measured, deadline))
+                        : DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, nextScore(w, measured,
+                                open, searcher, p));
+                if (at < 0) {
+                    break;
+                }
+                measured.add(open.get(at));
+            }
+            return pickUnderDeadline(w, measured.stream().mapToInt(Integer::intValue).toArray(), searcher);
+        }
+
+        /**
+         * {regret, missed} of {@link DeadlineRule#pick} after measuring {@code measured}; {@code
+         * searcher} null: no predictions (the portfolio, random shots).
+         */
+        double[] pickUnderDeadline(Workload w, int[] measured, String searcher) {
+            double deadline = deadline(w);
+            List<Integer> measuredList = new ArrayList<>();
+            for (int i : measured) {
+                measuredList.add(i);
+            }
+            List<Integer> open = priced(w, open(w, measuredList));
+            DeadlineRule.Predicted p = searcher == null ? null : predictUnderDeadline(w, measuredList, open, searcher);
+            int at = DeadlineRule.pick(pick(w, measured), p, deadline);
+            Measurement chosen = w.get(at >= 0 ? measured[at] : open.get(-1 - at));
+            double cheapest = Double.POSITIVE_INFINITY;
+            for (Measurement m : w.measurements()) {
+                if (m.runtime() <= deadline) {
+                    cheapest = Math.min(cheapest, m.cost());
+                }
+            }
+            return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+        }
+
+        private double[] logPrices(Workload w, List<Integer> open) {
+            double[] out = new double[open.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = prices.logPrice(w.get(open.get(i)).configKey());
+            }
+            return out;
+        }
+
+        /** The cost of the cheapest measured configuration that met the deadline; +inf when none did. */
+        private static double bestOnTime(Workload w, List<Integer> measured, double deadline) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int i : measured) {
+                if (w.get(i).runtime() <= deadline) {
+                    best = Math.min(best, w.get(i).cost());
+                }
+            }
+            return best;
+        }
+
+        /** The configurations a cost model would rank: those with a price (a training workload measured them). */
+        private List<Integer> priced(Workload w, List<Integer> open) {
+            List<Integer> out = new ArrayList<>();
+            for (int i : open) {
+                if (!Double.isNaN(prices.logPrice(w.get(i).configKey()))) {
+                    out.add(i);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * A cost searcher's predictions of the {@code open} configurations from the {@code
+         * measured} ones: log runtime for the deadline (the ratio reference's, or with {@code -rt}
+         * the consensus of FLASH's and the reference's), its margin ({@code -margin}: the
+         * attention's spread of votes; else 0), and the searcher's own log cost (FLASH's runtime
+         * times the price for the flash searchers, as a cost model's prediction; the cost ratio
+         * reference's for {@code reference}).
+         */
+        private DeadlineRule.Predicted predictUnderDeadline(Workload w, List<Integer> measured, List<Integer> open,
+                                                            String searcher) {
+            List<Measurement> all = pick(w, measured.stream().mapToInt(Integer::intValue).toArray());
+            double[] refRuntime = new double[open.size()];
+            double[] margin = new double[open.size()];
+            double[] cost = new double[open.size()];
+            for (int i = 0; i < open.size(); i++) {
+                String key = w.get(open.get(i)).configKey();
+                refRuntime[i] = reference.predictLog(all, key);
+                if (searcher.endsWith("-margin")) {
+                    double spread = attention.predict(all, key)[1];
+                    margin[i] = Double.isNaN(spread) ? 0 : spread;
+                }
+            }
+            if (searcher.equals("reference")) {
+                for (int i = 0; i < open.size(); i++) {
+                    cost[i] = costReference.predictLog(all, w.get(open.get(i)).configKey());
+                }
+                return new DeadlineRule.Predicted(refRuntime, margin, cost);
+            }
+            double[] flashRuntime = predictOpen(w, measured, open, "flash", Target.RUNTIME);
+            for (int i = 0; i < open.size(); i++) {
+                cost[i] = flashRuntime[i] + prices.logPrice(w.get(open.get(i)).configKey());
+            }
+            double[] runtime = searcher.startsWith("flash-consensus-rt") || searcher.equals("flash-saving")
+                    ? RecommendationRule.consensus(flashRuntime, refRuntime) : refRuntime;
+            return new DeadlineRule.Predicted(runtime, margin, cost);
+        }
+
+        /** What the next measurement minimises: the flash searchers the consensus of FLASH's and the reference's log cost. */
+        private double[] nextScore(Workload w, List<Integer> measured, List<Integer> open, String searcher,
+                                   DeadlineRule.Predicted p) {
+            if (searcher.equals("reference")) {
+                return p.costLog();
+            }
+            List<Measurement> all = pick(w, measured.stream().mapToInt(Integer::intValue).toArray());
+            double[] refCost = new double[open.size()];
+            for (int i = 0; i < open.size(); i++) {
+                refCost[i] = costReference.predictLog(all, w.get(open.get(i)).configKey());
+            }
+            return RecommendationRule.consensus(p.costLog(), refCost);
         }
 
         /**

@@ -306,13 +306,23 @@ public final class NeighbourReference implements LogPredictor {
      */
     public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
                                                  long seed) {
+        return fitWeighted(training, target, shots, draws, seed, null);
+    }
+
+    /**
+     * {@link #fitWeighted} with the pairs scored by holding out whole groups ({@code holdOut}'s
+     * value, {@link #dataSetHoldOut}; null: one workload at a time): {@code --blend attention
+     * --blend-holdout dataset} (log 2026-12-07-config-search-7). W still counts held-out workloads.
+     */
+    public static NeighbourReference fitWeighted(List<Workload> training, Target target, int[] shots, int draws,
+                                                 long seed, Function<Workload, String> holdOut) {
         double[][] pairs = new double[TAU_GRID.length * TAU_GRID.length][];
         for (int i = 0; i < TAU_GRID.length; i++) {
             for (int j = 0; j < TAU_GRID.length; j++) {
                 pairs[i * TAU_GRID.length + j] = new double[] {TAU_GRID[i], TAU_GRID[j]};
             }
         }
-        double[][] errors = looErrorEachPair(training, target, shots, draws, seed, pairs);
+        double[][] errors = looErrorEachPair(training, holdOut, target, shots, draws, seed, pairs);
         List<double[]> scored = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
         for (int p = 0; p < pairs.length; p++) {
@@ -338,8 +348,14 @@ public final class NeighbourReference implements LogPredictor {
      */
     static double[][] looErrorEachPair(List<Workload> training, Target target, int[] shots, int draws, long seed,
                                        double[][] pairs) {
+        return looErrorEachPair(training, null, target, shots, draws, seed, pairs);
+    }
+
+    /** {@link #looErrorEachPair} with whole groups held out ({@code holdOut}; null: one workload at a time). */
+    static double[][] looErrorEachPair(List<Workload> training, Function<Workload, String> holdOut, Target target,
+                                       int[] shots, int draws, long seed, double[][] pairs) {
         double[][] sums = new double[pairs.length][3]; // absolute percentage error, squared log error, draws
-        int units = forEachHeldOutDraw(training, shots, draws, seed,
+        int units = forEachHeldOutDraw(training, holdOut, shots, draws, seed,
                 rest -> fit(rest, target, TAU_GRID[0], TAU_GRID[0]), (held, r, s, queries) -> {
                     double[] e = new double[pairs.length];
                     double[] e2 = new double[pairs.length];

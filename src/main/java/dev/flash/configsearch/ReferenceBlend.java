@@ -14,8 +14,9 @@ import java.util.Locale;
  * @param ratio      blend in the ratio reference
  * @param likelihood shares proportional to {@code s^-W} (W held-out training workloads), else to {@code 1/s^2}
  * @param stacked    shares that minimise the blend's own leave-one-workload-out error (then {@code likelihood} is unused)
- * @param byDataSet  score the members by leaving out a whole data set when the training workloads span
- *                   several ({@link NeighbourReference#dataSetHoldOut}), else one workload at a time
+ * @param byDataSet  score the members (the attention alone: its temperature pairs) by leaving out a
+ *                   whole data set when the training workloads span several
+ *                   ({@link NeighbourReference#dataSetHoldOut}), else one workload at a time
  */
 public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood, boolean stacked, boolean byDataSet) {
 
@@ -69,10 +70,11 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood,
 
     /** FLASH's reference on {@code training}, temperatures and shares chosen on it alone. */
     public NeighbourReference fit(List<Workload> training, Target target, int[] shots, int draws, long seed) {
-        if (!factors) {
-            return NeighbourReference.fitWeighted(training, target, shots, draws, seed);
-        }
         var holdOut = byDataSet ? NeighbourReference.dataSetHoldOut(training) : null;
+        if (!factors) {
+            // the attention alone: the data sets held out score its temperature pairs (log 7)
+            return NeighbourReference.fitWeighted(training, target, shots, draws, seed, holdOut);
+        }
         if (stacked) {
             return NeighbourReference.fitStacked(training, target, shots, draws, seed, ratio, holdOut);
         }
@@ -81,6 +83,6 @@ public record ReferenceBlend(boolean factors, boolean ratio, boolean likelihood,
 
     public String label() {
         return MEMBERS.get(ratio ? 2 : factors ? 1 : 0) + (factors ? (stacked ? ", stacked" : likelihood
-                ? ", likelihood" : ", inverse") + " weights" + (byDataSet ? ", data sets held out" : "") : "");
+                ? ", likelihood" : ", inverse") + " weights" : "") + (byDataSet ? ", data sets held out" : "");
     }
 }

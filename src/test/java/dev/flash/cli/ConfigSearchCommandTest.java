@@ -252,6 +252,17 @@ class ConfigSearchCommandTest {
                 assertTrue(o.get(searcher + ".regret_adaptive." + k).getAsDouble() >= 0, searcher + " k=" + k);
             }
         }
+        // cost under the deadline from chosen shots: every cost searcher, a regret >= 0 and a share of missed picks
+        for (String searcher : dev.flash.configsearch.FewShotEvaluation.COST_SEARCHERS) {
+            for (int k = 1; k <= 3; k++) {
+                double cost = o.get(searcher + ".cost_regret_chosen." + k).getAsDouble();
+                double miss = o.get(searcher + ".deadline_missed_chosen." + k).getAsDouble();
+                assertTrue(cost >= 0 && Double.isFinite(cost), searcher + " k=" + k + ": " + cost);
+                assertTrue(miss >= 0 && miss <= 1, searcher + " k=" + k + ": " + miss);
+                double near = o.get(searcher + ".cost_near_chosen." + k).getAsDouble();
+                assertTrue(near >= 0 && near <= 1 - miss + 1e-9, searcher + " k=" + k + ": " + near);
+            }
+        }
         assertTrue(o.has("price_log_spread"));
         assertEquals(6, o.get("workloads.1").getAsInt());
         // the fixture's runtimes are nearly a workload scale times a configuration speed: what the

@@ -162,6 +162,33 @@ class HeldOutGroupsTest {
         }
     }
 
+    /**
+     * {@code --blend attention --blend-holdout dataset}: the temperature pairs scored with whole
+     * data sets held out, each pair's errors those of its own grouped looError; with one workload
+     * per group (the synthetic sets) the attention is the default's, weight for weight.
+     */
+    @Test
+    void theAttentionsPairsCanBeScoredWithDataSetsHeldOut() {
+        List<Workload> train = new ArrayList<>(named("a", 4, 40, 0.05));
+        train.addAll(named("b", 4, 41, 0.05));
+        var byGroup = NeighbourReference.dataSetHoldOut(train);
+        double[][] pairs = {{0.3, 0.3}, {0.15, Double.POSITIVE_INFINITY}};
+        double[][] once = NeighbourReference.looErrorEachPair(train, byGroup, Target.RUNTIME, SHOTS, 3, 19, pairs);
+        for (int p = 0; p < pairs.length; p++) {
+            double ts = pairs[p][0];
+            double tl = pairs[p][1];
+            assertArrayEquals(NeighbourReference.looError(train, byGroup, Target.RUNTIME, SHOTS, 3, 19,
+                    rest -> NeighbourReference.fit(rest, Target.RUNTIME, ts, tl)), once[p], 0, "pair " + p);
+        }
+        List<Workload> synthetic = WorkloadFactorsTest.family(7, 42, 0.05);
+        assertEquals(ReferenceBlend.parse("attention", "likelihood").fit(synthetic, Target.RUNTIME, SHOTS, 3, 19)
+                        .describe(),
+                ReferenceBlend.parse("attention", "likelihood", "dataset").fit(synthetic, Target.RUNTIME, SHOTS, 3, 19)
+                        .describe());
+        assertTrue(ReferenceBlend.parse("attention", "likelihood", "dataset").label().contains("data sets held out"));
+        assertEquals("attention", ReferenceBlend.DEFAULT.label());
+    }
+
     @Test
     void theHoldoutOptionParsesAndABadValueIsNamed() {
         assertFalse(ReferenceBlend.parse("attention+factors", "stacked").byDataSet());

@@ -1,0 +1,157 @@
+package dev.flash.configsearch;
+
+import java.util.List;
+
+/**
+ * Cost under a runtime deadline when the user chooses what to measure: which unmeasured
+ * configuration to measure next, and which configuration to run in the end. The evaluation's
+ * {@code cost_regret_chosen} scores these rules (log 2026-12-07-config-search-7).
+ *
+ * <p>Measure next: among the unmeasured configurations whose predicted runtime, raised by a margin
+ * (log space, 0 for none), meets the deadline, the one of the lowest score (the searcher's log cost
+ * prediction; {@code recommend}'s the {@link RecommendationRule#consensus}); none when no
+ * configuration is predicted on time.
+ *
+ * <p>Run: the cheapest <em>measured</em> configuration whose measured runtime met the deadline
+ * (what a user would run: it is known to be on time); else the cheapest predicted on time (the
+ * searcher's own cost prediction, the same on-time test as for the next measurement); else the
+ * fastest measured (nothing is expected to meet the deadline: run what is known to be fastest).
+ */
+public final class DeadlineRule {
+    private DeadlineRule() {
+    }
+
+    /**
+     * The index among the unmeasured of the configuration to measure next: the lowest {@code
+     * score} among those with {@code runtimeLog + marginLog <= log(deadline)}; -1 when none.
+     */
+    public static int measureNext(double[] runtimeLog, double[] marginLog, double deadline, double[] score) {
+        int pick = -1;
+        for (int i = 0; i < score.length; i++) {
+            if (onTime(runtimeLog[i], marginLog[i], deadline) && (pick < 0 || score[i] < score[pick])) {
+                pick = i;
+            }
+        }
+        return pick;
+    }
+
+    /**
+     * Measure next where the expected saving on what will be run is largest (the constrained
+     * expected improvement): a configuration of price p and log runtime ~ N(mu, sigma^2) lowers the
+     * cost of the cheapest measured on-time configuration B when it meets the deadline D and costs
+     * less; the expectation of {@code (B - p r) 1(r <= min(D, B / p))} is {@code B Phi(z) - p
+     * exp(mu + sigma^2 / 2) Phi(z - sigma)}, z = (ln min(D, B/p) - mu) / sigma. With nothing
+     * measured on time, B is the predicted cost of the cheapest configuration that is on time with
+     * probability >= 95% (a safe bet), or the dearest predicted when none is. When no
+     * configuration promises a saving, the cheapest predicted on time ({@link #measureNext}); -1
+     * when none is.
+     *
+     * @param runtimeLog    predicted log runtime of each unmeasured configuration
+     * @param logPrice      its log cost per second (cost = runtime x price)
+     * @param sigma         the predictions' log-space standard deviation (0: taken as exact)
+     * @param bestOnTime    the cost of the cheapest measured configuration that met the deadline; +inf when none did
+     */
+    public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double sigma, double deadline,
+                                          double bestOnTime) {
+        int n = runtimeLog.length;
+        double[] costLog = new double[n];
+        for (int i = 0; i < n; i++) {
+            costLog[i] = runtimeLog[i] + logPrice[i];
+        }
+        double b = bestOnTime;
+        if (Double.isInfinite(b)) {
+            b = Double.POSITIVE_INFINITY;
+            double dearest = 0;
+            for (int i = 0; i < n; i++) {
+                dearest = Math.max(dearest, Math.exp(costLog[i]));
+                if (probabilityOnTime(runtimeLog[i], sigma, deadline) >= 0.95) {
+                    b = Math.min(b, Math.exp(costLog[i]));
+                }
+            }
+            if (Double.isInfinite(b)) {
+                b = dearest;
+            }
+        }
+        int pick = -1;
+        double pickSaving = 0;
+        for (int i = 0; i < n; i++) {
+            double saving = expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b);
+            if (saving > pickSaving) {
+                pick = i;
+                pickSaving = saving;
+            }
+        }
+        return pick >= 0 ? pick : measureNext(runtimeLog, new double[n], deadline, costLog);
+    }
+
+    /** {@code E[(b - p r) 1(r <= min(D, b / p))]} for log r ~ N(mu, sigma^2), p = exp(logPrice). */
+    static double expectedSaving(double mu, double logPrice, double sigma, double deadline, double b) {
+        double p = Math.exp(logPrice);
+        double lnU = Math.min(Math.log(deadline), Math.log(b) - logPrice);
+        if (sigma <= 0) {
+            return mu <= lnU ? b - p * Math.exp(mu) : 0;
+        }
+        double z = (lnU - mu) / sigma;
+        return Math.max(0, b * phi(z) - p * Math.exp(mu + sigma * sigma / 2) * phi(z - sigma));
+    }
+
+    /** P(runtime <= deadline) for log runtime ~ N(mu, sigma^2). */
+    static double probabilityOnTime(double mu, double sigma, double deadline) {
+        if (sigma <= 0) {
+            return mu <= Math.log(deadline) ? 1 : 0;
+        }
+        return phi((Math.log(deadline) - mu) / sigma);
+    }
+
+    /** The standard normal distribution function (Abramowitz and Stegun 7.1.26, error < 1.5e-7). */
+    static double phi(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                + t * 1.061405429)))) * Math.exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+    }
+
+    /** Whether a predicted log runtime, raised by the margin, meets the deadline (seconds). */
+    public static boolean onTime(double runtimeLog, double marginLog, double deadline) {
+        return runtimeLog + marginLog <= Math.log(deadline);
+    }
+
+    /**
+     * What is run in the end.
+     *
+     * @param measured   the measured configurations (true runtime and cost)
+     * @param predicted  the unmeasured configurations' predictions (null when the searcher has none)
+     * @return the measured one ({@code measured.get(i)}) or, as {@code -1 - j}, the unmeasured {@code j}
+     */
+    public static int pick(List<Measurement> measured, Predicted predicted, double deadline) {
+        int cheapestOnTime = -1;
+        int fastest = -1;
+        for (int i = 0; i < measured.size(); i++) {
+            Measurement m = measured.get(i);
+            if (m.runtime() <= deadline && (cheapestOnTime < 0 || m.cost() < measured.get(cheapestOnTime).cost())) {
+                cheapestOnTime = i;
+            }
+            if (fastest < 0 || m.runtime() < measured.get(fastest).runtime()) {
+                fastest = i;
+            }
+        }
+        if (cheapestOnTime >= 0) {
+            return cheapestOnTime;
+        }
+        if (predicted != null) {
+            int j = measureNext(predicted.runtimeLog(), predicted.marginLog(), deadline, predicted.costLog());
+            if (j >= 0) {
+                return -1 - j;
+            }
+        }
+        return fastest;
+    }
+
+    /**
+     * A searcher's predictions of the unmeasured configurations, log space: runtime (for the
+     * deadline), its margin, and cost (the searcher's own prediction, for the run-it pick).
+     */
+    public record Predicted(double[] runtimeLog, double[] marginLog, double[] costLog) {
+    }
+}

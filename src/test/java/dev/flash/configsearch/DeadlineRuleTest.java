@@ -1,0 +1,86 @@
+package dev.flash.configsearch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeadlineRuleTest {
+
+    private static Measurement m(String key, double runtime, double cost) {
+        return new Measurement(key, new float[] {0}, new float[0], runtime, cost, 1, 2);
+    }
+
+    @Test
+    void measuresNextTheLowestScoreAmongThosePredictedOnTime() {
+        double[] runtime = {Math.log(10), Math.log(40), Math.log(25), Math.log(29)};
+        double[] none = new double[4];
+        double[] score = {3, 1, 2, 2.5};
+        // deadline 30 s: index 1 (40 s) is out, the lowest score of the rest is index 2
+        assertEquals(2, DeadlineRule.measureNext(runtime, none, 30, score));
+        // a margin of log 1.25 pushes 25 s to 31.25 s and 29 s out: only index 0 is left
+        double[] margin = {Math.log(1.25), Math.log(1.25), Math.log(1.25), Math.log(1.25)};
+        assertEquals(0, DeadlineRule.measureNext(runtime, margin, 30, score));
+        // nothing on time: nothing to measure
+        assertEquals(-1, DeadlineRule.measureNext(runtime, none, 5, score));
+        // exactly on the deadline counts as on time
+        assertEquals(0, DeadlineRule.measureNext(new double[] {Math.log(30)}, new double[1], 30, new double[] {0}));
+    }
+
+    @Test
+    void theExpectedSavingIsTheLognormalPartialExpectation() {
+        // Monte Carlo with a fixed generator: E[(b - p r) 1(r <= min(D, b/p))], log r ~ N(mu, sigma^2)
+        double mu = Math.log(25);
+        double sigma = 0.3;
+        double logPrice = Math.log(2);
+        java.util.Random rng = new java.util.Random(5);
+        double sum = 0;
+        int n = 400_000;
+        for (int i = 0; i < n; i++) {
+            double r = Math.exp(mu + sigma * rng.nextGaussian());
+            if (r <= 30 && 2 * r < 56) {
+                sum += 56 - 2 * r;
+            }
+        }
+        assertEquals(sum / n, DeadlineRule.expectedSaving(mu, logPrice, sigma, 30, 56), 0.05);
+        // exact predictions: the saving if on time and cheaper, else none
+        assertEquals(6, DeadlineRule.expectedSaving(mu, logPrice, 0, 30, 56), 1e-9);
+        assertEquals(0, DeadlineRule.expectedSaving(Math.log(31), logPrice, 0, 30, 100), 0);
+        assertEquals(0.5, DeadlineRule.phi(0), 1e-7);
+        assertEquals(0.975, DeadlineRule.phi(1.959964), 1e-6);
+    }
+
+    @Test
+    void measuresNextWhereTheExpectedSavingIsLargest() {
+        // c0 cheapest per second but predicted a little late (33 s, cost 29.7), c1 dearer and on time
+        // (20 s, cost 32), c2 very cheap per second and surely late (60 s); nothing measured on time yet
+        double[] runtime = {Math.log(33), Math.log(20), Math.log(60)};
+        double[] price = {Math.log(0.9), Math.log(1.6), Math.log(0.2)};
+        // exact predictions: only c1 is on time, so it is measured (no saving over itself: the fallback)
+        assertEquals(1, DeadlineRule.measureNextBySaving(runtime, price, 0, 30, Double.POSITIVE_INFINITY));
+        // sigma 0.4: c0 is on time 41% of the time and then cheaper than c1's 32: expected saving
+        // 4.57 against c1's 4.06 and c2's 1.1
+        assertEquals(0, DeadlineRule.measureNextBySaving(runtime, price, 0.4, 30, Double.POSITIVE_INFINITY));
+        // c1 already measured on time at 32: exact predictions promise nothing, and nothing
+        // unmeasured is predicted on time
+        assertEquals(-1, DeadlineRule.measureNextBySaving(new double[] {Math.log(33), Math.log(60)},
+                new double[] {Math.log(0.9), Math.log(0.2)}, 0, 30, 32));
+    }
+
+    @Test
+    void runsTheCheapestMeasuredOnTimeElseTheCheapestPredictedOnTimeElseTheFastestMeasured() {
+        DeadlineRule.Predicted p = new DeadlineRule.Predicted(new double[] {Math.log(20), Math.log(28)},
+                new double[2], new double[] {Math.log(9), Math.log(7)});
+        // two measured on time (costs 8 and 6): the cheaper, whatever the predictions say
+        List<Measurement> measured = List.of(m("a", 50, 1), m("b", 30, 8), m("c", 12, 6));
+        assertEquals(2, DeadlineRule.pick(measured, p, 30));
+        // none measured on time: the cheapest predicted on time (the second unmeasured, cost 7)
+        List<Measurement> late = List.of(m("a", 50, 1), m("d", 35, 3));
+        assertEquals(-1 - 1, DeadlineRule.pick(late, p, 30));
+        // nothing predicted on time either (or no predictions): the fastest measured
+        DeadlineRule.Predicted slow = new DeadlineRule.Predicted(new double[] {Math.log(40), Math.log(41)},
+                new double[2], new double[] {Math.log(1), Math.log(1)});
+        assertEquals(1, DeadlineRule.pick(late, slow, 30));
+        assertEquals(1, DeadlineRule.pick(late, null, 30));
+    }
+}
