@@ -624,13 +624,7 @@ public final class FewShotEvaluation {
             double sum = 0;
             long rows = 0;
             for (Episode e : episodes) {
-                float[] mean = new float[e.rows()];
-                for (FlashAgentNetwork net : members) {
-                    float[] p = SupervisedTrainer.predict(net, e);
-                    for (int i = 0; i < mean.length; i++) {
-                        mean[i] += p[i] / members.size();
-                    }
-                }
+                float[] mean = membersMean(members, e);
                 for (int q = 0; q < e.rows(); q++) {
                     double d = e.target()[q] - scale * mean[q];
                     sum += d * d;
@@ -640,19 +634,25 @@ public final class FewShotEvaluation {
             return rows == 0 ? Double.NaN : Math.sqrt(sum / rows) * enc.logTargetStd();
         }
 
+        /** The members' mean output on one episode (an ensemble's prediction, before any scale). */
+        private static float[] membersMean(List<FlashAgentNetwork> members, Episode e) {
+            float[] mean = new float[e.rows()];
+            for (FlashAgentNetwork net : members) {
+                float[] p = SupervisedTrainer.predict(net, e);
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += p[i] / members.size();
+                }
+            }
+            return mean;
+        }
+
         /** {@link SupervisedTrainer#outputShrinkage} of the members' mean output on {@code tasks}. */
         static double residualScale(List<FlashAgentNetwork> members, List<Workload> tasks, SupervisedTrainer.Config cfg,
                                     EpisodeBuilder<Workload> builder) {
             List<Episode> episodes = SupervisedTrainer.validationEpisodes(tasks, cfg, builder);
             List<float[]> outputs = new ArrayList<>();
             for (Episode e : episodes) {
-                float[] mean = new float[e.rows()];
-                for (FlashAgentNetwork net : members) {
-                    float[] p = SupervisedTrainer.predict(net, e);
-                    for (int i = 0; i < mean.length; i++) {
-                        mean[i] += p[i] / members.size();
-                    }
-                }
+                float[] mean = membersMean(members, e);
                 outputs.add(mean);
             }
             return SupervisedTrainer.outputShrinkage(episodes, outputs);
