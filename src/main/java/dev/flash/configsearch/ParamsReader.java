@@ -5,11 +5,9 @@ import dev.flash.policy.onnx.JsonCursor;
 import dev.flash.policy.onnx.JsonCursor.Unhandled;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A model's {@code flash.params} read from its text straight into the arrays of
@@ -50,13 +48,9 @@ final class ParamsReader {
         Map<String, float[]> configs = null;
         double logRmse = Double.NaN;
         boolean hasLogRmse = false;
-        Set<String> names = new HashSet<>();
         in.beginObject();
         while (in.hasNext()) {
             String name = in.nextName();
-            if (!names.add(name)) {
-                throw unhandled();
-            }
             switch (name) {
                 case "format" -> format = in.nextString();
                 case "encoding" -> enc = encoding();
@@ -92,13 +86,9 @@ final class ParamsReader {
         Double mu = null;
         Double sd = null;
         double residualScale = 1;
-        Set<String> names = new HashSet<>();
         in.beginObject();
         while (in.hasNext()) {
             String name = in.nextName();
-            if (!names.add(name)) {
-                throw unhandled();
-            }
             switch (name) {
                 case "mode" -> mode = in.nextString();
                 case "target" -> target = in.nextString();
@@ -128,13 +118,9 @@ final class ParamsReader {
 
     private Map<Target, RatioReference> references() throws Unhandled {
         Map<Target, RatioReference> refs = new LinkedHashMap<>();
-        Set<String> names = new HashSet<>();
         in.beginObject();
         while (in.hasNext()) {
             String name = in.nextName();
-            if (!names.add(name)) {
-                throw unhandled();
-            }
             refs.put(Target.parse(name), ratioReference());
         }
         in.endObject();
@@ -231,12 +217,8 @@ final class ParamsReader {
         in.endArray();
         JsonObject factors = null;
         double rw = 0;
-        Set<String> names = new HashSet<>();
         while (in.hasNext()) {
             String name = in.nextName();
-            if (!names.add(name)) {
-                throw unhandled();
-            }
             switch (name) {
                 case "factors" -> {
                     com.google.gson.JsonElement f = in.nextTree();

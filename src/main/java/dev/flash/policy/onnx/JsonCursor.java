@@ -60,6 +60,8 @@ public class JsonCursor {
 
     /** Per open container: how many values it has had so far (for the commas). */
     private int[] counts = new int[8];
+    /** Per open container: the names an object has had so far (null until its first). */
+    private final java.util.ArrayList<Set<String>> names = new java.util.ArrayList<>();
     private int depth;
 
     public JsonCursor(String text) {
@@ -106,7 +108,7 @@ public class JsonCursor {
 
     /**
      * Whether the open object or array has another member or element; consumes the comma before
-     * it. (A name's uniqueness is the reader's to check: see {@link #nextName}.)
+     * it. (A repeated name is refused by {@link #nextName}.)
      */
     public boolean hasNext() throws Unhandled {
         space();
@@ -128,13 +130,24 @@ public class JsonCursor {
         return true;
     }
 
-    /** A member's name and its colon. A reader must treat a name it has seen in this object as {@link Unhandled}. */
+    /**
+     * A member's name and its colon; {@link Unhandled} for a name this object has had already
+     * (strict JSON leaves a repeated name to the parser; Gson's verdict is the one given).
+     */
     public String nextName() throws Unhandled {
         space();
         if (pos >= c.length || c[pos] != '"') {
             throw UNHANDLED;
         }
         String name = string();
+        Set<String> seen = names.get(depth - 1);
+        if (seen == null) {
+            seen = new HashSet<>();
+            names.set(depth - 1, seen);
+        }
+        if (!seen.add(name)) {
+            throw UNHANDLED;
+        }
         space();
         if (pos >= c.length || c[pos] != ':') {
             throw UNHANDLED;
@@ -241,15 +254,8 @@ public class JsonCursor {
         switch (c[pos]) {
             case '{' -> {
                 beginObject();
-                Set<String> names = null;
                 while (hasNext()) {
-                    String name = nextName();
-                    if (names == null) {
-                        names = new HashSet<>();
-                    }
-                    if (!names.add(name)) {
-                        throw UNHANDLED;
-                    }
+                    nextName();
                     skipValue();
                 }
                 endObject();
@@ -325,6 +331,11 @@ public class JsonCursor {
         pos++;
         if (depth == counts.length) {
             counts = java.util.Arrays.copyOf(counts, 2 * depth);
+        }
+        if (depth == names.size()) {
+            names.add(null);
+        } else {
+            names.set(depth, null);
         }
         counts[depth++] = 0;
     }
