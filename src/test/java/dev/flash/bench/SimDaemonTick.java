@@ -96,6 +96,8 @@ public final class SimDaemonTick {
             long[] cpu = new long[ticks];
             long bytes0 = mx.getThreadAllocatedBytes(tid);
             policies.decideNanos = 0;
+            policies.pollNanos = 0;
+            policies.polls = 0;
             for (int i = 0; i < ticks; i++) {
                 if (sleepMs > 0) {
                     Thread.sleep(sleepMs);
@@ -109,9 +111,11 @@ public final class SimDaemonTick {
             double mean = Arrays.stream(cpu).average().orElse(0) / 1e3;
             Arrays.sort(cpu);
             System.out.printf(Locale.ROOT, "sim tick model=%s guard=%s warmup=%d sleep=%d ms: thread CPU us p50 %.0f p90 %.0f"
-                            + " mean %.0f, of which the decider %.0f; %.0f bytes a tick (%d ticks; state %s)%n",
+                            + " mean %.0f, of which the decider %.0f and the model"
+                            + " directory's poll %.0f (%.0f a poll, %d polls); %.0f bytes a tick (%d ticks; state %s)%n",
                     model, guard ? "on" : "off", warmup, sleepMs, cpu[ticks / 2] / 1e3, cpu[ticks * 9 / 10] / 1e3, mean,
-                    policies.decideNanos / 1e3 / ticks, (double) bytes / ticks, ticks, daemon.state());
+                    policies.decideNanos / 1e3 / ticks, policies.pollNanos / 1e3 / ticks,
+                    policies.pollNanos / 1e3 / Math.max(1, policies.polls), policies.polls, (double) bytes / ticks, ticks, daemon.state());
         } finally {
             daemon.shutdown();
         }
@@ -126,6 +130,8 @@ public final class SimDaemonTick {
         private Selection wrapped;
         private dev.flash.policy.FrequencyPolicy fallback;
         long decideNanos;
+        long pollNanos;
+        long polls;
 
         Timed(PolicyProvider inner) {
             this.inner = inner;
@@ -153,7 +159,10 @@ public final class SimDaemonTick {
 
         @Override
         public Selection poll() {
+            long t0 = mx.getCurrentThreadCpuTime();
             Selection s = inner.poll();
+            pollNanos += mx.getCurrentThreadCpuTime() - t0;
+            polls++;
             if (s != seen) {
                 seen = s;
                 wrapped = s.policy() == null ? s : new Selection(timed(s.policy()), s.modelName(), s.agent(),
