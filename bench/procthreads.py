@@ -18,7 +18,7 @@ import re
 import sys
 import time
 
-HZ = os.sysconf("SC_CLK_TCK")
+from procstat import HZ, stat, status  # this directory's: /proc/PID/stat and /proc/PID/status
 
 
 def threads(pid):
@@ -38,28 +38,17 @@ def threads(pid):
 
 
 def proc_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        text = f.read()
-    fields = text[text.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
+    return stat(pid)[0]
 
 
 def since_start(pid):
-    """(CPU seconds, age seconds) of pid since it started (utime + stime, starttime)."""
+    """(CPU seconds, age seconds) of pid since it started (utime + stime; starttime, field 22)."""
     with open(f"/proc/{pid}/stat") as f:
         text = f.read()
-    fields = text[text.rindex(")") + 2:].split()
+    start = int(text[text.rindex(")") + 2:].split()[19])
     with open("/proc/uptime") as f:
         uptime = float(f.read().split()[0])
-    return (int(fields[11]) + int(fields[12])) / HZ, uptime - int(fields[19]) / HZ
-
-
-def status(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
+    return stat(pid)[0] / HZ, uptime - start / HZ
 
 
 def main():

@@ -80,8 +80,8 @@ public final class SimDaemonTick {
         PolicyProvider wired = DaemonWiring.policyProvider().open(config, node);
         Timed policies = new Timed(switch (model) {
             case "builtin" -> wired;
-            case "java" -> new JavaEvaluated(wired, Path.of("models/dvfs-flash.onnx"));
-            default -> new NoModel(wired);
+            case "java" -> new Fixed(wired, Path.of("models/dvfs-flash.onnx"));
+            default -> new Fixed(wired, null);
         });
         long period = config.periodNanos();
         FlashDaemon daemon = new FlashDaemon(config, node, policies, FlashDaemon::defaultRecorder,
@@ -192,19 +192,25 @@ public final class SimDaemonTick {
     }
 
     /**
-     * The shipped model run by flash's built-in Java evaluator ({@code OnnxModel.loadBuiltin}, as
-     * {@code config-search recommend} runs its model) instead of ONNX Runtime: what the tick would
-     * cost without the native library. Not bit-identical to ONNX Runtime (its sums add in double).
+     * The wiring's provider answering one fixed selection: with {@code javaModel} the shipped model
+     * run by flash's built-in Java evaluator ({@code OnnxModel.loadBuiltin}, as {@code config-search
+     * recommend} runs its model) instead of ONNX Runtime, what the tick would cost without the native
+     * library (not bit-identical to ONNX Runtime: its sums add in double); without, no model, so the
+     * rule controller decides. The fallback and closing are the wiring's.
      */
-    private static final class JavaEvaluated implements PolicyProvider {
+    private static final class Fixed implements PolicyProvider {
         private final PolicyProvider inner;
         private final Selection selection;
 
-        JavaEvaluated(PolicyProvider inner, Path file) throws Exception {
+        Fixed(PolicyProvider inner, Path javaModel) throws Exception {
             this.inner = inner;
-            dev.flash.policy.onnx.OnnxModel m = dev.flash.policy.onnx.OnnxModel.loadBuiltin(file);
-            this.selection = Selection.of(new dev.flash.policy.onnx.OnnxDvfsPolicy(m), m.description(),
-                    "dvfs-flash.onnx (java evaluator)");
+            if (javaModel == null) {
+                selection = Selection.none("model=none");
+            } else {
+                dev.flash.policy.onnx.OnnxModel m = dev.flash.policy.onnx.OnnxModel.loadBuiltin(javaModel);
+                selection = Selection.of(new dev.flash.policy.onnx.OnnxDvfsPolicy(m), m.description(),
+                        "dvfs-flash.onnx (java evaluator)");
+            }
         }
 
         @Override
@@ -215,36 +221,6 @@ public final class SimDaemonTick {
         @Override
         public dev.flash.policy.FrequencyPolicy fallback() {
             return inner.fallback();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
-    /** The wiring's provider with the model taken away: the rule controller decides. */
-    private static final class NoModel implements PolicyProvider {
-        private final PolicyProvider inner;
-        private final Selection none = Selection.none("model=none");
-
-        NoModel(PolicyProvider inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Selection poll() {
-            return none;
-        }
-
-        @Override
-        public dev.flash.policy.FrequencyPolicy fallback() {
-            return inner.fallback();
-        }
-
-        @Override
-        public java.util.List<Rejected> rejected() {
-            return java.util.List.of();
         }
 
         @Override
