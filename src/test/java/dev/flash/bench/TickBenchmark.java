@@ -98,7 +98,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms24m", "-Xmn16m", "-Xmx64m", "-Xss512k",
     "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=64m",
-    "-XX:CICompilerCount=1"})
+    "-XX:CICompilerCount=1", "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=60000",
+    "-XX:AsyncDeflationInterval=60000"})
 public class TickBenchmark {
 
     @Param({"2", "64", "256"})

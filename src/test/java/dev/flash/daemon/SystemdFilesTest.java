@@ -205,6 +205,10 @@ class SystemdFilesTest {
         Result flashd = run(cwd, env, "sh", "systemd/flash", "daemon", "--help");
         assertTrue(flashd.output.contains("-Xmx64m -Xss512k"), flashd.output);
         assertTrue(flashd.output.contains("-Xms24m -Xmn16m"), flashd.output);
+        // the JVM's housekeeping wakes the daemon once a minute, not five times a second
+        assertTrue(flashd.output.contains("-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=60000"
+                + " -XX:AsyncDeflationInterval=60000"), flashd.output);
+        assertTrue(!daemon.output.contains("GuaranteedSafepointInterval"), "the daemon's alone: " + daemon.output);
         assertTrue(flashd.output.trim().endsWith("-jar /opt/f/flash.jar daemon --help"), flashd.output);
         Result train = run(cwd, env, "sh", "systemd/flash", "train", "--help");
         assertTrue(train.output.contains("/opt/f/flash.jar:/opt/f/train-lib/*"), train.output);
