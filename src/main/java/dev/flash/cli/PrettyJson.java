@@ -102,14 +102,14 @@ final class PrettyJson {
         }
     }
 
-    private static void newline(StringBuilder out, int depth) {
+    static void newline(StringBuilder out, int depth) {
         out.append('\n');
         for (int i = 0; i < depth; i++) {
             out.append(INDENT);
         }
     }
 
-    private static void string(StringBuilder out, String s) {
+    static void string(StringBuilder out, String s) {
         out.append('"');
         int last = 0;
         for (int i = 0; i < s.length(); i++) {
