@@ -410,7 +410,33 @@ public final class ConfigSearchCommand extends GroupCommand {
             o.number("milliseconds", ms);
             o.number("model_load_milliseconds", loadMs);
             o.string("engine", engineUsed);
-            System.out.println(o.text());
+            String text = o.text();
+            if (o.ascii() && asciiStdout()) {
+                // the bytes println would write, without its charset encoder (first use: a
+                // character-by-character loop over the ~20 KB answer, interpreted)
+                byte[] bytes = (text + System.lineSeparator()).getBytes(StandardCharsets.ISO_8859_1);
+                System.out.write(bytes, 0, bytes.length);
+                System.out.flush();
+            } else {
+                System.out.println(text);
+            }
+        }
+
+        /**
+         * Whether System.out writes ASCII as one byte per character: its charset (the JVM's
+         * {@code sun.stdout.encoding}, else its default charset, as {@code System} chose it) is
+         * UTF-8, US-ASCII or ISO-8859-1.
+         */
+        static boolean asciiStdout() {
+            String name = System.getProperty("sun.stdout.encoding");
+            java.nio.charset.Charset cs;
+            try {
+                cs = name == null ? java.nio.charset.Charset.defaultCharset() : java.nio.charset.Charset.forName(name);
+            } catch (RuntimeException e) {
+                return false;
+            }
+            return cs.equals(StandardCharsets.UTF_8) || cs.equals(StandardCharsets.US_ASCII)
+                    || cs.equals(StandardCharsets.ISO_8859_1);
         }
 
         /**

@@ -128,6 +128,8 @@ interface JsonOut {
      */
     final class Pretty implements JsonOut {
         private final StringBuilder out;
+        /** Whether every character written so far is ASCII (names and strings may not be). */
+        private boolean ascii = true;
         private int depth = 1;
         /** Whether the container open at each depth has nothing in it yet. */
         private boolean[] empty = new boolean[8];
@@ -156,9 +158,16 @@ interface JsonOut {
             PrettyJson.newline(out, depth);
         }
 
+        /** Whether the text is ASCII only (then its bytes are its characters in any ASCII-based charset). */
+        boolean ascii() {
+            return ascii;
+        }
+
         private StringBuilder name(String name) {
             next();
-            PrettyJson.string(out, name);
+            if (!PrettyJson.string(out, name)) {
+                ascii = false;
+            }
             return out.append(": ");
         }
 
@@ -184,7 +193,10 @@ interface JsonOut {
             if (value == null) {
                 return nullValue(name);
             }
-            PrettyJson.string(name(name), value);
+            StringBuilder at = name(name); // before the value: name() may clear ascii
+            if (!PrettyJson.string(at, value)) {
+                ascii = false;
+            }
             return this;
         }
 

@@ -109,9 +109,11 @@ final class PrettyJson {
         }
     }
 
-    static void string(StringBuilder out, String s) {
+    /** Writes {@code s} quoted and escaped; true when what it wrote is ASCII only. */
+    static boolean string(StringBuilder out, String s) {
         out.append('"');
         int last = 0;
+        boolean ascii = true;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             String escape;
@@ -122,6 +124,7 @@ final class PrettyJson {
             } else if (c == '\u2029') {
                 escape = "\\u2029";
             } else {
+                ascii = false;
                 continue;
             }
             if (escape != null) {
@@ -130,5 +133,6 @@ final class PrettyJson {
             }
         }
         out.append(s, last, s.length()).append('"');
+        return ascii;
     }
 }

@@ -105,6 +105,7 @@ class JsonOutTest {
             String text = pretty.text();
             assertEquals(PrettyJson.toJson(tree.root()), text, "case " + i);
             assertEquals(GSON.toJson(tree.root()), text, "case " + i);
+            assertEquals(text.chars().allMatch(c -> c < 128), pretty.ascii(), "case " + i);
         }
     }
 
