@@ -9,6 +9,7 @@
 #   OPTS="-Xmn16m" bench/recommend-latency.sh   # adds "builtin-opts": the launcher + these JVM flags
 #   ANSWER=text bench/recommend-latency.sh      # the text answer (the default output) instead of --json
 #   JLINK_JAVA=/tmp/rt/bin/java bench/recommend-latency.sh  # adds "jlink": the launcher on that runtime
+#   KEEP=/tmp/runs bench/recommend-latency.sh   # keeps every run's figures and timing lines there
 #
 # Runs the launcher (systemd/flash, its small-JVM flags) on target/flash.jar with the shipped
 # models/configsearch-multicloud.onnx and the two measured configurations of
@@ -61,7 +62,8 @@ RUNS="${RUNS:-15}"
 [ -s target/flash.jar ] || mvn -B -q package -DskipTests -Ddeb.skip=true
 [ -s target/cds/config-search.classlist ] || sh src/cds/record-classlist.sh java target/flash.jar target/cds/config-search.classlist
 W=$(mktemp -d /tmp/flash-recommend.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+# KEEP=DIR keeps every run's rows and timing lines (VARIANT.plain, VARIANT.timing, VARIANT.timing.timing)
+trap '[ -z "${KEEP:-}" ] || { mkdir -p "$KEEP" && cp "$W"/*.plain "$W"/*.timing* "$KEEP"/ 2>/dev/null; }; rm -rf "$W"' EXIT
 ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples src/cds/config-search-samples.csv"
 [ "${ANSWER:-json}" = text ] || ARGS="$ARGS --json"
 VARIANTS="${VARIANTS:-builtin builtin-dynamic builtin-no-cds ort hello}"
