@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.flash.configsearch.ConfigDataReader;
 import dev.flash.configsearch.ModelParams;
@@ -25,18 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class JsonOutTest {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .serializeNulls().create();
-
-    /** Characters Gson escapes or might, and others. */
-    private static final String TRICKY = "\"\\/\b\f\n\r\t\u0000\u001f\u007f<>&='`\u2028\u2029\u00e9\u20ac\ud83d\ude00 ab-_.:";
+    private static final Gson GSON = PrettyJsonTest.GSON;
 
     private static String string(Random r) {
-        StringBuilder b = new StringBuilder();
-        for (int i = r.nextInt(6); i > 0; i--) {
-            b.append(r.nextInt(3) == 0 ? (char) r.nextInt(0x3000) : TRICKY.charAt(r.nextInt(TRICKY.length())));
-        }
-        return b.toString();
+        return PrettyJsonTest.string(r);
     }
 
     private static double number(Random r) {
