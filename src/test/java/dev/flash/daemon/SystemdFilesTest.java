@@ -216,6 +216,9 @@ class SystemdFilesTest {
         assertTrue(oneShot.output.contains("-XX:+UseG1GC -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 -Xms8m -Xmx64m"),
                 oneShot.output);
         assertFalse(oneShot.output.contains("UseSerialGC") || oneShot.output.contains("enable-native-access"), oneShot.output);
+        Result stream = run(cwd, env, "sh", "systemd/flash", "config-search", "recommend", "--model", "m.onnx", "--stream");
+        assertTrue(stream.output.contains("-XX:+UseSerialGC") && stream.output.contains("--enable-native-access=ALL-UNNAMED"),
+                "a stream keeps its flags: " + stream.output);
         Result group = run(cwd, env, "sh", "systemd/flash", "config-search", "--help");
         assertTrue(group.output.contains("-XX:+UseSerialGC") && group.output.contains("--enable-native-access=ALL-UNNAMED"),
                 group.output);
