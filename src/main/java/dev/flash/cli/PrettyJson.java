@@ -13,7 +13,9 @@ import java.util.Map;
  * instance and initialising {@code JsonWriter} (whose static initialiser compiles a regular
  * expression, interpreted) cost it 10-15 ms of its main thread's CPU, more than writing the answer
  * (docs/log/2026-12-07-recommend-latency-2.md). {@code PrettyJsonTest} compares the two on
- * random trees.
+ * random trees. Since 2026-12-07 the answer is written field by field without a tree
+ * ({@link JsonOut.Pretty}, which takes its escapes and line breaks from here); {@link #toJson} is
+ * the tree's text that {@code JsonOutTest} holds it to.
  *
  * <p>Gson's rules, as this writes them: two spaces per level, {@code ": "} after a name, each
  * member and element on its own line, empty arrays and objects as {@code []} and {@code {}};
