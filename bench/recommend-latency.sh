@@ -9,6 +9,7 @@
 #   OPTS="-Xmn16m" bench/recommend-latency.sh   # adds "builtin-opts": the launcher + these JVM flags
 #   ANSWER=text bench/recommend-latency.sh      # the text answer (the default output) instead of --json
 #   JLINK_JAVA=/tmp/rt/bin/java bench/recommend-latency.sh  # adds "jlink": the launcher on that runtime
+#   KEEP=/tmp/runs bench/recommend-latency.sh   # keeps every run's figures and timing lines there
 #
 # Runs the launcher (systemd/flash, its small-JVM flags) on target/flash.jar with the shipped
 # models/configsearch-multicloud.onnx and the two measured configurations of
@@ -47,10 +48,13 @@
 #   jlink           JLINK_JAVA (a runtime jlink made, with JAVA_RUNTIME_VERSION in its release file)
 #                   as the launcher's JAVA, with its own archive from the class list (--prepare-cds)
 #   hello           the JVM's floor: bench/hello/Hello.java (prints a line and the timing line)
-#                   from a jar of its own, with the launcher's JVM flags and an AppCDS archive of
+#                   from a jar of its own, with the launcher's JVM flags for a one-shot answer
+#                   (ONESHOT_JVM; SMALL_JVM for a launcher without it) and an AppCDS archive of
 #                   its own classes made the same way (-Xshare:dump from its class list), no
 #                   launcher script: JVM start -> main() and the CPU before main() of a program
 #                   that does nothing
+#   hello-serial    the same with SMALL_JVM (the serial collector: the one-shot answers' flags
+#                   until 2026-12-07, docs/log/2026-12-07-recommend-latency-6.md)
 # The machine is shared: read the figures with the load printed before and after.
 set -eu
 cd "$(dirname "$0")/.."
@@ -58,7 +62,8 @@ RUNS="${RUNS:-15}"
 [ -s target/flash.jar ] || mvn -B -q package -DskipTests -Ddeb.skip=true
 [ -s target/cds/config-search.classlist ] || sh src/cds/record-classlist.sh java target/flash.jar target/cds/config-search.classlist
 W=$(mktemp -d /tmp/flash-recommend.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+# KEEP=DIR keeps every run's rows and timing lines (VARIANT.plain, VARIANT.timing, VARIANT.timing.timing)
+trap '[ -z "${KEEP:-}" ] || { mkdir -p "$KEEP" && cp "$W"/*.plain "$W"/*.timing* "$KEEP"/ 2>/dev/null; }; rm -rf "$W"' EXIT
 ARGS="config-search recommend --model models/configsearch-multicloud.onnx --samples src/cds/config-search-samples.csv"
 [ "${ANSWER:-json}" = text ] || ARGS="$ARGS --json"
 VARIANTS="${VARIANTS:-builtin builtin-dynamic builtin-no-cds ort hello}"
@@ -84,7 +89,7 @@ setup() {
         before) echo "$W/before $W/cds-before $BEFORE_LAUNCHER" ;;
         builtin-opts) echo "$W/home-list $W/cds-list systemd/flash --engine builtin" ;;
         jlink) echo "$W/home-list $W/cds-jlink systemd/flash --engine builtin" ;;
-        hello) echo "- - -" ;;
+        hello|hello-serial) echo "- - -" ;;
         *) echo "unknown variant $1" >&2; exit 2 ;;
     esac
 }
@@ -94,9 +99,11 @@ one() { # variant, pass (plain|timing), out file
     opts="-Dflash.native.cache=$W/native"
     [ "$1" != builtin-opts ] || opts="$opts $OPTS"
     [ "$2" = plain ] || opts="$opts -Dflash.timing=true"
-    if [ "$1" = hello ]; then
+    if [ "$1" = hello ] || [ "$1" = hello-serial ]; then
+        jvm=$HELLO_JVM
+        [ "$1" = hello ] || jvm=$SMALL_JVM
         # shellcheck disable=SC2086
-        python3 bench/first_answer.py 1 "$W/one.tsv" -- java $SMALL_JVM "-XX:SharedArchiveFile=$W/hello/hello.jsa" \
+        python3 bench/first_answer.py 1 "$W/one.tsv" -- java $jvm "-XX:SharedArchiveFile=$W/$1/hello.jsa" \
             -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$W/hello/hello.jar" Hello
         cat "$W/one.tsv" >> "$3"
         [ ! -s "$W/one.tsv.timing" ] || cat "$W/one.tsv.timing" >> "$3.timing"
@@ -113,24 +120,34 @@ one() { # variant, pass (plain|timing), out file
 
 # the launcher's JVM flags, read from the script itself (one definition)
 SMALL_JVM=$(sed -n '/^SMALL_JVM="/,/"$/p' systemd/flash | tr -d '\\\n' | sed 's/^SMALL_JVM="//; s/"$//')
+# and a one-shot answer's (ONESHOT_JVM: ONESHOT_GC in place of the serial collector)
+ONESHOT_GC=$(sed -n 's/^ONESHOT_GC="\(.*\)"$/\1/p' systemd/flash)
+HELLO_JVM=$SMALL_JVM
+[ -z "$ONESHOT_GC" ] || HELLO_JVM="$ONESHOT_GC ${SMALL_JVM#-XX:+UseSerialGC }"
 case " $VARIANTS " in
-    *" hello "*)
+    *" hello "*|*" hello-serial "*)
         mkdir -p "$W/hello/classes"
         javac -d "$W/hello/classes" bench/hello/Hello.java
         printf 'Main-Class: Hello\n' > "$W/hello/manifest"
         jar cfm "$W/hello/hello.jar" "$W/hello/manifest" -C "$W/hello/classes" .
-        # shellcheck disable=SC2086
-        java $SMALL_JVM -Dhello.record=true "-XX:DumpLoadedClassList=$W/hello/hello.classlist" -cp "$W/hello/hello.jar" Hello >/dev/null 2>&1
-        # shellcheck disable=SC2086
-        java $SMALL_JVM -Xshare:dump "-XX:SharedClassListFile=$W/hello/hello.classlist" \
-            "-XX:SharedArchiveFile=$W/hello/hello.jsa" -cp "$W/hello/hello.jar" >/dev/null 2>&1
+        # its class list and archive with the flags it runs with
+        for h in hello hello-serial; do
+            jvm=$HELLO_JVM
+            [ "$h" = hello ] || jvm=$SMALL_JVM
+            mkdir -p "$W/$h"
+            # shellcheck disable=SC2086
+            java $jvm -Dhello.record=true "-XX:DumpLoadedClassList=$W/$h/hello.classlist" -cp "$W/hello/hello.jar" Hello >/dev/null 2>&1
+            # shellcheck disable=SC2086
+            java $jvm -Xshare:dump "-XX:SharedClassListFile=$W/$h/hello.classlist" \
+                "-XX:SharedArchiveFile=$W/$h/hello.jsa" -cp "$W/hello/hello.jar" >/dev/null 2>&1
+        done
         ;;
 esac
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $RUNS runs per variant and pass; answer: ${ANSWER:-json}"
 # The archives: --prepare-cds (the package's postinst) for the class-list ones, else a first run.
 for v in $VARIANTS; do
     case "$v" in
-        hello) ;;
+        hello|hello-serial) ;;
         builtin|ort|builtin-opts)
             [ -d "$W/cds-list" ] || FLASH_HOME="$W/home-list" FLASH_CDS_DIR="$W/cds-list" sh systemd/flash --prepare-cds ;;
         jlink)
@@ -158,6 +175,8 @@ while [ "$i" -lt "$RUNS" ]; do
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 for d in "$W"/cds-*; do echo "archive: ${d##*/}/$(ls "$d")"; done
+echo "one-shot JVM flags: $HELLO_JVM"
+
 python3 - "$W" $VARIANTS <<'EOF'
 import re, sys
 w, variants = sys.argv[1], sys.argv[2:]
@@ -224,6 +243,13 @@ for v in variants:
                                                      q([p[2] for p in pre], .5), q([p[2] for p in pre], .9)))
     else:
         print("%-16s cpu before main(): not printed by this build" % v)
+    if pre:
+        print("%-16s spread, p25 - p75 ms: %s" % (v, "; ".join("%s %.1f - %.1f" % (n, q(x, .25), q(x, .75)) for n, x in [
+            ("main-thread cpu from main()", [float(m.group(1)) for l in lines
+                                             for m in [re.search(r"main-thread cpu ([0-9.]+) ms;", l)] if m]),
+            ("before main() main thread", [p[0] for p in pre]), ("process exec->answer", [p[2] for p in pre]),
+            ("JVM start->last byte", col("%s/%s.timing" % (w, v), 3)),
+            ("process cpu to exit (plain)", col("%s/%s.plain" % (w, v), 2))])))
     mx = [float(m.group(1)) for l in lines for m in [re.search(r"; mxbean ([0-9.]+) ms", l)] if m]
     if mx:
         print("%-16s making the RuntimeMXBean (after the answer), wall median / p90 ms: %.1f / %.1f"

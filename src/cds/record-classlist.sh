@@ -16,8 +16,9 @@
 # A class list is text and names classes only: unlike an archive it does not depend on the Java
 # runtime that reads it. The launcher (systemd/flash) turns it into an AppCDS archive with
 # -Xshare:dump for the runtime it finds, on the first answer or at install time
-# (`flash --prepare-cds`, the package's postinst). The native-library cache is off: nothing
-# is written outside the build directory.
+# (`flash --prepare-cds`, the package's postinst). The answers run under G1, as the launcher runs
+# them (its ONESHOT_GC: G1 loads a few classes the serial collector does not, and the other way
+# round). The native-library cache is off: nothing is written outside the build directory.
 set -eu
 [ $# = 3 ] || { echo "usage: $0 JAVA FLASH_JAR OUT" >&2; exit 2; }
 java=$1
@@ -35,7 +36,7 @@ for mode in text json first; do
         first) json=--json; set -- --first ;;
     esac
     # shellcheck disable=SC2086
-    "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dflash.native.cache=none \
+    "$java" -XX:+UseG1GC -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 -XX:TieredStopAtLevel=1 -Dflash.native.cache=none \
         "-XX:DumpLoadedClassList=$work/$mode.classlist" -jar "$jar" config-search recommend \
         --model "$here/../../models/configsearch-multicloud.onnx" "$@" $json \
         > "$work/$mode.out" 2> "$work/$mode.err" || { cat "$work/$mode.err" >&2; exit 1; }

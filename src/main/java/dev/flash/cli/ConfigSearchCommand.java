@@ -1,6 +1,5 @@
 package dev.flash.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.flash.configsearch.ConfigDataReader;
 import dev.flash.configsearch.ConfigDataset;
@@ -355,7 +354,9 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         private void print(Recommender.Recommendation r, String workload, double ms, String engineUsed) {
             if (json) {
-                printJson(json(r, workload, deadline == null ? Double.NaN : deadline), ms, engineUsed);
+                JsonOut.Pretty out = new JsonOut.Pretty(32 * 1024);
+                answer(r, workload, deadline == null ? Double.NaN : deadline, out);
+                printJson(out, ms, engineUsed);
                 return;
             }
             System.out.print(text(r, workload, top));
@@ -401,12 +402,41 @@ public final class ConfigSearchCommand extends GroupCommand {
             return NumberText.fixed(100 * (Math.exp(logStd) - 1), 0) + "%";
         }
 
-        /** One answer as pretty JSON, with how long it took and which engine served it. */
-        private void printJson(JsonObject o, double ms, String engineUsed) {
-            o.addProperty("milliseconds", ms);
-            o.addProperty("model_load_milliseconds", loadMs);
-            o.addProperty("engine", engineUsed);
-            System.out.println(PrettyJson.toJson(o)); // Gson's pretty printing, without setting Gson up
+        /**
+         * One answer as pretty JSON (the text Gson's pretty printing gives the tree
+         * {@link JsonOut.Tree} would hold), with how long it took and which engine served it.
+         */
+        private void printJson(JsonOut.Pretty o, double ms, String engineUsed) {
+            o.number("milliseconds", ms);
+            o.number("model_load_milliseconds", loadMs);
+            o.string("engine", engineUsed);
+            String text = o.text();
+            if (o.ascii() && asciiStdout()) {
+                // the bytes println would write, without its charset encoder (first use: a
+                // character-by-character loop over the ~20 KB answer, interpreted)
+                byte[] bytes = (text + System.lineSeparator()).getBytes(StandardCharsets.ISO_8859_1);
+                System.out.write(bytes, 0, bytes.length);
+                System.out.flush();
+            } else {
+                System.out.println(text);
+            }
+        }
+
+        /**
+         * Whether System.out writes ASCII as one byte per character: its charset (the JVM's
+         * {@code sun.stdout.encoding}, else its default charset, as {@code System} chose it) is
+         * UTF-8, US-ASCII or ISO-8859-1.
+         */
+        static boolean asciiStdout() {
+            String name = System.getProperty("sun.stdout.encoding");
+            java.nio.charset.Charset cs;
+            try {
+                cs = name == null ? java.nio.charset.Charset.defaultCharset() : java.nio.charset.Charset.forName(name);
+            } catch (RuntimeException e) {
+                return false;
+            }
+            return cs.equals(StandardCharsets.UTF_8) || cs.equals(StandardCharsets.US_ASCII)
+                    || cs.equals(StandardCharsets.ISO_8859_1);
         }
 
         /**
@@ -419,7 +449,9 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         private void printFirst(Recommender.First f, Double deadline, double ms, String engineUsed) {
             if (json) {
-                printJson(firstJson(f, deadline == null ? Double.NaN : deadline), ms, engineUsed);
+                JsonOut.Pretty out = new JsonOut.Pretty(1024);
+                first(f, deadline == null ? Double.NaN : deadline, out);
+                printJson(out, ms, engineUsed);
                 return;
             }
             System.out.print(firstText(f, deadline));
@@ -441,51 +473,64 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         /** The first pick (nothing measured yet) as --json and --stream write it (without the timings). */
         static JsonObject firstJson(Recommender.First f, double deadline) {
-            JsonObject o = new JsonObject();
-            o.addProperty("objective", f.objective().label());
+            JsonOut.Tree t = new JsonOut.Tree();
+            first(f, deadline, t);
+            return t.root();
+        }
+
+        /** The first pick's fields, in order, for either form of the JSON answer. */
+        static void first(Recommender.First f, double deadline, JsonOut o) {
+            o.string("objective", f.objective().label());
             if (!Double.isNaN(deadline)) {
-                o.addProperty("deadline", deadline);
-                o.addProperty("deadline_note", DEADLINE_BEFORE_FIRST);
+                o.number("deadline", deadline);
+                o.string("deadline_note", DEADLINE_BEFORE_FIRST);
             }
-            o.addProperty("samples_used", 0);
-            o.addProperty("first_to_measure", f.key());
-            o.addProperty("prior_over_best", Math.exp(f.meanRelativeLog()));
-            o.add("recommended", com.google.gson.JsonNull.INSTANCE);
-            o.addProperty("measure_next", f.key());
-            return o;
+            o.number("samples_used", 0);
+            o.string("first_to_measure", f.key());
+            o.number("prior_over_best", Math.exp(f.meanRelativeLog()));
+            o.nullValue("recommended");
+            o.string("measure_next", f.key());
         }
 
         /** The answer for one workload as --json and --stream write it (without the timings). */
         static JsonObject json(Recommender.Recommendation r, String workload, double deadline) {
-            JsonObject o = new JsonObject();
-            o.addProperty("workload", workload);
-            o.addProperty("objective", r.objective().label());
+            JsonOut.Tree t = new JsonOut.Tree();
+            answer(r, workload, deadline, t);
+            return t.root();
+        }
+
+        /**
+         * The answer's fields, in order, for either form of the JSON answer: Gson's tree
+         * ({@link #json}, {@code --stream}) or the pretty text written as they come ({@code --json}).
+         */
+        static void answer(Recommender.Recommendation r, String workload, double deadline, JsonOut o) {
+            o.string("workload", workload);
+            o.string("objective", r.objective().label());
             if (!Double.isNaN(deadline)) {
-                o.addProperty("deadline", deadline);
+                o.number("deadline", deadline);
             }
-            o.addProperty("samples_used", r.samplesUsed());
-            o.addProperty("recommended", r.best().key());
-            o.addProperty("best_measured", r.bestMeasured().key());
-            o.addProperty("best_measured_value", r.bestMeasured().value());
-            o.addProperty("predicted_best", r.predictedBest() == null ? null : r.predictedBest().key());
-            o.addProperty("predicted_beats_measured", r.predictedBeats());
-            o.addProperty("measure_next", r.next() == null ? null : r.next().key());
-            JsonArray ranked = new JsonArray();
+            o.number("samples_used", r.samplesUsed());
+            o.string("recommended", r.best().key());
+            o.string("best_measured", r.bestMeasured().key());
+            o.number("best_measured_value", r.bestMeasured().value());
+            o.string("predicted_best", r.predictedBest() == null ? null : r.predictedBest().key());
+            o.bool("predicted_beats_measured", r.predictedBeats());
+            o.string("measure_next", r.next() == null ? null : r.next().key());
+            o.beginArray("ranked");
             for (Recommender.Candidate c : r.ranked()) {
-                JsonObject j = new JsonObject();
-                j.addProperty("config", c.key());
-                j.addProperty("measured", c.measured());
-                j.addProperty("value", c.value());
-                j.addProperty("low", c.value() * Math.exp(-c.logStd()));
-                j.addProperty("high", c.value() * Math.exp(c.logStd()));
+                o.beginObject();
+                o.string("config", c.key());
+                o.bool("measured", c.measured());
+                o.number("value", c.value());
+                o.number("low", c.value() * Math.exp(-c.logStd()));
+                o.number("high", c.value() * Math.exp(c.logStd()));
                 if (!Double.isNaN(c.runtime())) {
-                    j.addProperty("runtime", c.runtime());
+                    o.number("runtime", c.runtime());
                 }
-                j.addProperty("meets_deadline", c.meetsDeadline());
-                ranked.add(j);
+                o.bool("meets_deadline", c.meetsDeadline());
+                o.endObject();
             }
-            o.add("ranked", ranked);
-            return o;
+            o.endArray();
         }
 
         private static int usage(String message) {

@@ -13,7 +13,9 @@ import java.util.Map;
  * instance and initialising {@code JsonWriter} (whose static initialiser compiles a regular
  * expression, interpreted) cost it 10-15 ms of its main thread's CPU, more than writing the answer
  * (docs/log/2026-12-07-recommend-latency-2.md). {@code PrettyJsonTest} compares the two on
- * random trees.
+ * random trees. Since 2026-12-07 the answer is written field by field without a tree
+ * ({@link JsonOut.Pretty}, which takes its escapes and line breaks from here); {@link #toJson} is
+ * the tree's text that {@code JsonOutTest} holds it to.
  *
  * <p>Gson's rules, as this writes them: two spaces per level, {@code ": "} after a name, each
  * member and element on its own line, empty arrays and objects as {@code []} and {@code {}};
@@ -102,16 +104,18 @@ final class PrettyJson {
         }
     }
 
-    private static void newline(StringBuilder out, int depth) {
+    static void newline(StringBuilder out, int depth) {
         out.append('\n');
         for (int i = 0; i < depth; i++) {
             out.append(INDENT);
         }
     }
 
-    private static void string(StringBuilder out, String s) {
+    /** Writes {@code s} quoted and escaped; true when what it wrote is ASCII only. */
+    static boolean string(StringBuilder out, String s) {
         out.append('"');
         int last = 0;
+        boolean ascii = true;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             String escape;
@@ -122,6 +126,7 @@ final class PrettyJson {
             } else if (c == '\u2029') {
                 escape = "\\u2029";
             } else {
+                ascii = false;
                 continue;
             }
             if (escape != null) {
@@ -130,5 +135,6 @@ final class PrettyJson {
             }
         }
         out.append(s, last, s.length()).append('"');
+        return ascii;
     }
 }

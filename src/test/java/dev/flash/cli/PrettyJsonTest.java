@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 /** {@link PrettyJson} writes what the Gson that {@code recommend --json} used to build writes, character for character. */
 class PrettyJsonTest {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .serializeNulls().create();
 
     /** Characters that Gson escapes or might: quotes, backslash, controls, HTML, separators, non-ASCII, surrogates. */
     private static final String TRICKY = "\"\\/\b\f\n\r\t\u0000\u0001\u001f\u007f<>&='`\u2028\u2029\u00e9\u20ac\ud83d\ude00\ud800 ab-_.:/ ";
 
-    private static String string(Random r) {
+    static String string(Random r) {
         StringBuilder b = new StringBuilder();
         int n = r.nextInt(8);
         for (int i = 0; i < n; i++) {

@@ -214,6 +214,22 @@ class SystemdFilesTest {
         assertTrue(train.output.contains("/opt/f/flash.jar:/opt/f/train-lib/*"), train.output);
         assertTrue(train.output.contains("--enable-native-access=ALL-UNNAMED"), train.output);
         assertTrue(train.output.trim().endsWith("dev.flash.cli.FlashMain train --help"), train.output);
+        // a one-shot answer: G1 (the archived module graph), and on JDK 17 no --enable-native-access,
+        // which would turn that graph off; the group's other commands keep the small serial JVM
+        Result oneShot = run(cwd, env, "sh", "systemd/flash", "config-search", "recommend", "--help");
+        assertTrue(oneShot.output.contains("-XX:+UseG1GC -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 -Xms8m -Xmx64m"),
+                oneShot.output);
+        assertFalse(oneShot.output.contains("UseSerialGC") || oneShot.output.contains("enable-native-access"), oneShot.output);
+        Result stream = run(cwd, env, "sh", "systemd/flash", "config-search", "recommend", "--model", "m.onnx", "--stream");
+        assertTrue(stream.output.contains("-XX:+UseSerialGC") && stream.output.contains("--enable-native-access=ALL-UNNAMED"),
+                "a stream keeps its flags: " + stream.output);
+        Result group = run(cwd, env, "sh", "systemd/flash", "config-search", "--help");
+        assertTrue(group.output.contains("-XX:+UseSerialGC") && group.output.contains("--enable-native-access=ALL-UNNAMED"),
+                group.output);
+        Result newer = run(cwd, Map.of("JAVA", fakeJava("22.0.1").toString(), "FLASH_HOME", "/opt/f"),
+                "sh", "systemd/flash", "autoscale", "recommend", "--help");
+        assertTrue(newer.output.contains("-XX:+UseG1GC") && newer.output.contains("--enable-native-access=ALL-UNNAMED"),
+                newer.output);
     }
 
     @Test
@@ -253,7 +269,7 @@ class SystemdFilesTest {
         env.remove("FAIL");
         Result first = run(cwd, env, recommend);
         assertEquals(0, first.code, first.output);
-        assertTrue(first.output.contains("-XX:+UseSerialGC"), first.output);
+        assertTrue(first.output.contains("-XX:+UseG1GC"), first.output);
         assertTrue(first.output.contains(" dev.flash.cli.FlashMain config-search recommend "), first.output);
         Path archive;
         try (var list = Files.list(cds)) {
@@ -305,7 +321,7 @@ class SystemdFilesTest {
         assertEquals(0, ok.code, ok.output);
         List<String> lines = Files.readAllLines(calls);
         assertEquals(1, lines.size(), "one dump per class list, nothing answered: " + lines);
-        assertTrue(lines.get(0).contains("-XX:+UseSerialGC"), lines.get(0));
+        assertTrue(lines.get(0).contains("-XX:+UseG1GC"), lines.get(0)); // the one-shot answers' flags: heap objects archived
         assertTrue(lines.get(0).contains("-Xshare:dump -XX:SharedClassListFile=" + list + " -XX:SharedArchiveFile=" + cds), lines.get(0));
         assertTrue(lines.get(0).endsWith("-cp " + home.resolve("flash.jar")), lines.get(0));
         Path archive;
