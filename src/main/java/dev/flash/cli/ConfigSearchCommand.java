@@ -61,7 +61,10 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "predicted_beats_measured). Measure it, run recommend again, and stop when nothing is",
                 "expected to beat what is measured. With --deadline (cost objective) only configurations",
                 "whose runtime (measured, or predicted by the ratio reference from the samples'",
-                "runtimes) meets the deadline count, while any does.",
+                "runtimes) meets the deadline count, while any does; if no MEASURED one met it, the",
+                "recommendation is the best one PREDICTED to meet it, unmeasured (recommended_measured",
+                "false, recommended_basis predicted_on_time), or if none is, the fastest measured, late",
+                "(fastest_measured): what `flash evaluate config-search` scores as the cost under a deadline.",
                 "",
                 "--first, or a --samples file with no rows (a header only), names the FIRST",
                 "configuration to measure for a workload with nothing measured: the one the model's",
@@ -384,7 +387,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                         c.meetsDeadline() ? "" : "misses deadline");
             }
             out.append(table);
-            out.append("recommended: ").append(r.best().key()).append(" (the best measured)").append(nl);
+            out.append("recommended: ").append(r.best().key()).append(" (").append(r.basis().text).append(")").append(nl);
             if (r.predictedBest() != null) {
                 Recommender.Candidate p = r.predictedBest();
                 out.append("predicted best: ").append(p.key()).append(", ").append(NumberText.general(p.value(), 4))
@@ -465,6 +468,8 @@ public final class ConfigSearchCommand extends GroupCommand {
             }
             o.addProperty("samples_used", r.samplesUsed());
             o.addProperty("recommended", r.best().key());
+            o.addProperty("recommended_measured", r.best().measured());
+            o.addProperty("recommended_basis", r.basis().name().toLowerCase(java.util.Locale.ROOT));
             o.addProperty("best_measured", r.bestMeasured().key());
             o.addProperty("best_measured_value", r.bestMeasured().value());
             o.addProperty("predicted_best", r.predictedBest() == null ? null : r.predictedBest().key());

@@ -125,14 +125,36 @@ public final class DeadlineRule {
      * @return the measured one ({@code measured.get(i)}) or, as {@code -1 - j}, the unmeasured {@code j}
      */
     public static int pick(List<Measurement> measured, Predicted predicted, double deadline) {
+        double[] runtime = new double[measured.size()];
+        double[] cost = new double[measured.size()];
+        for (int i = 0; i < runtime.length; i++) {
+            runtime[i] = measured.get(i).runtime();
+            cost[i] = measured.get(i).cost();
+        }
+        return pick(runtime, cost, predicted, deadline);
+    }
+
+    /**
+     * {@link #pick(List, Predicted, double)} over the measured configurations' runtimes and
+     * objective values (cost; {@code recommend} passes its objective's): what {@code recommend
+     * --deadline} recommends ({@link Recommender}) and what the evaluation's cost under a deadline
+     * scores, one method. Ties go to the first.
+     *
+     * @param measuredRuntime at least one measured configuration
+     * @return the measured {@code i} or, as {@code -1 - j}, the unmeasured {@code j}
+     */
+    public static int pick(double[] measuredRuntime, double[] measuredValue, Predicted predicted, double deadline) {
+        if (measuredRuntime.length == 0) {
+            throw new IllegalArgumentException("pick: nothing measured");
+        }
         int cheapestOnTime = -1;
         int fastest = -1;
-        for (int i = 0; i < measured.size(); i++) {
-            Measurement m = measured.get(i);
-            if (m.runtime() <= deadline && (cheapestOnTime < 0 || m.cost() < measured.get(cheapestOnTime).cost())) {
+        for (int i = 0; i < measuredRuntime.length; i++) {
+            if (measuredRuntime[i] <= deadline
+                    && (cheapestOnTime < 0 || measuredValue[i] < measuredValue[cheapestOnTime])) {
                 cheapestOnTime = i;
             }
-            if (fastest < 0 || m.runtime() < measured.get(fastest).runtime()) {
+            if (fastest < 0 || measuredRuntime[i] < measuredRuntime[fastest]) {
                 fastest = i;
             }
         }

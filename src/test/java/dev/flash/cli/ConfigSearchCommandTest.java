@@ -125,6 +125,84 @@ class ConfigSearchCommandTest {
     }
 
     /**
+     * Under a deadline recommend runs what the evaluation's cost under a deadline scores
+     * (DeadlineRule.pick): the cheapest measured configuration that met it; if none did, the
+     * cheapest predicted to meet it, unmeasured, and the answer says so; if none is, the fastest
+     * measured. A cost model on the fixture, the two slowest configurations of alpha-sort measured,
+     * deadlines placed from the answer's own runtimes.
+     */
+    @Test
+    void recommendsUnderADeadlineWhatTheEvaluationScores() throws Exception {
+        Path model = dir.resolve("cost.onnx");
+        Run train = run("train", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--target", "cost", "--steps", "20", "--seed", "3", "--out", model.toString());
+        assertEquals(0, train.code(), train.err());
+        List<String> lines = Files.readAllLines(fixture("multicloud-fixture.csv"));
+        List<Integer> sort = new java.util.ArrayList<>();
+        for (int l = 2; l <= lines.size(); l++) {
+            if (lines.get(l - 1).contains(",alpha-sort,")) {
+                sort.add(l);
+            }
+        }
+        sort.sort(java.util.Comparator.comparingDouble(l -> -Double.parseDouble(lines.get(l - 1).split(",")[12])));
+        Path slowest = samples(sort.get(0), sort.get(1));
+
+        JsonObject any = recommendCost(model, slowest, "1e9");
+        assertEquals(any.get("best_measured"), any.get("recommended"), "everything on time: the best measured");
+        assertTrue(any.get("recommended_measured").getAsBoolean());
+        assertEquals("best_measured", any.get("recommended_basis").getAsString());
+        double fastestMeasured = Double.POSITIVE_INFINITY;
+        String fastest = null;
+        double fastestPredicted = Double.POSITIVE_INFINITY;
+        for (JsonElement e : any.getAsJsonArray("ranked")) {
+            JsonObject c = e.getAsJsonObject();
+            double rt = c.get("runtime").getAsDouble();
+            if (c.get("measured").getAsBoolean() && rt < fastestMeasured) {
+                fastestMeasured = rt;
+                fastest = c.get("config").getAsString();
+            } else if (!c.get("measured").getAsBoolean()) {
+                fastestPredicted = Math.min(fastestPredicted, rt);
+            }
+        }
+        assertTrue(fastestPredicted < fastestMeasured, "the fixture's case: something predicted faster than measured");
+
+        // nothing measured meets the deadline, something is predicted to: the cheapest of those, unmeasured
+        double deadline = Math.sqrt(fastestPredicted * fastestMeasured);
+        JsonObject predicted = recommendCost(model, slowest, Double.toString(deadline));
+        String cheapestPredictedOnTime = null;
+        double cheapest = Double.POSITIVE_INFINITY;
+        for (JsonElement e : any.getAsJsonArray("ranked")) {
+            JsonObject c = e.getAsJsonObject();
+            if (!c.get("measured").getAsBoolean() && c.get("runtime").getAsDouble() <= deadline
+                    && c.get("value").getAsDouble() < cheapest) {
+                cheapest = c.get("value").getAsDouble();
+                cheapestPredictedOnTime = c.get("config").getAsString();
+            }
+        }
+        assertEquals(cheapestPredictedOnTime, predicted.get("recommended").getAsString());
+        assertEquals(predicted.get("predicted_best"), predicted.get("recommended"));
+        assertTrue(!predicted.get("recommended_measured").getAsBoolean());
+        assertEquals("predicted_on_time", predicted.get("recommended_basis").getAsString());
+        Run text = run("config-search", "recommend", "--model", model.toString(), "--samples", slowest.toString(),
+                "--objective", "cost", "--deadline", Double.toString(deadline));
+        assertTrue(text.out().contains("recommended: " + cheapestPredictedOnTime + " (not measured: nothing measured"
+                + " met the deadline"), text.out());
+
+        // nothing measured or predicted meets it: the fastest measured, late
+        JsonObject late = recommendCost(model, slowest, Double.toString(fastestPredicted / 2));
+        assertEquals(fastest, late.get("recommended").getAsString());
+        assertTrue(late.get("recommended_measured").getAsBoolean());
+        assertEquals("fastest_measured", late.get("recommended_basis").getAsString());
+    }
+
+    private JsonObject recommendCost(Path model, Path samples, String deadline) {
+        Run r = run("config-search", "recommend", "--model", model.toString(), "--samples", samples.toString(),
+                "--objective", "cost", "--deadline", deadline, "--json");
+        assertEquals(0, r.code(), r.err());
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
+    /**
      * The rule the chosen-shot regret measures (RecommendationRule): the recommendation is the
      * lowest measured configuration, never one the model only predicts, and never a measured one
      * slower than another measured one; the predicted best is the lowest unmeasured prediction,

@@ -83,4 +83,17 @@ class DeadlineRuleTest {
         assertEquals(1, DeadlineRule.pick(late, slow, 30));
         assertEquals(1, DeadlineRule.pick(late, null, 30));
     }
+
+    @Test
+    void theArraysPickIsTheMeasurementsPickAndRefusesNothingMeasured() {
+        DeadlineRule.Predicted p = new DeadlineRule.Predicted(new double[] {Math.log(20), Math.log(28)},
+                new double[2], new double[] {Math.log(9), Math.log(7)});
+        // recommend passes runtimes and its objective's values: the same answers as from measurements
+        assertEquals(2, DeadlineRule.pick(new double[] {50, 30, 12}, new double[] {1, 8, 6}, p, 30));
+        assertEquals(-1 - 1, DeadlineRule.pick(new double[] {50, 35}, new double[] {1, 3}, p, 30));
+        // ties go to the first
+        assertEquals(0, DeadlineRule.pick(new double[] {10, 12}, new double[] {5, 5}, p, 30));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DeadlineRule.pick(new double[0], new double[0], p, 30));
+    }
 }
