@@ -96,4 +96,20 @@ class DeadlineRuleTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> DeadlineRule.pick(new double[0], new double[0], p, 30));
     }
+
+    @Test
+    void measuresNextWhereTheOnTimeProbabilityTimesTheSavingIsLargest() {
+        // c0: predicted 33 s against a 30 s deadline, cost 29.7; c1: 20 s, cost 32; the best measured on time costs 40
+        double[] runtime = {Math.log(33), Math.log(20)};
+        double[] price = {Math.log(0.9), Math.log(1.6)};
+        double[] cost = {Math.log(29.7), Math.log(32)};
+        // exact predictions: c0 is late (P = 0), c1 on time saves 8
+        assertEquals(1, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0, 30, 40));
+        // sigma 0.4: c0 on time with P = Phi(ln(30/33) / 0.4) = 0.405, x 10.3 = 4.2; c1 P = 0.845, x 8 = 6.8
+        assertEquals(1, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0.4, 30, 40));
+        // against a best of 30: only c0 promises a saving (0.3 x 0.405)
+        assertEquals(0, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0.4, 30, 30));
+        // against 20: nothing does, so the cheapest predicted on time (c1)
+        assertEquals(1, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0.4, 30, 20));
+    }
 }
