@@ -53,25 +53,7 @@ public final class DeadlineRule {
      */
     public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double sigma, double deadline,
                                           double bestOnTime) {
-        int n = runtimeLog.length;
-        double[] costLog = new double[n];
-        for (int i = 0; i < n; i++) {
-            costLog[i] = runtimeLog[i] + logPrice[i];
-        }
-        double b = bestOnTime;
-        if (Double.isInfinite(b)) {
-            b = safeBet(runtimeLog, costLog, sigma, deadline);
-        }
-        int pick = -1;
-        double pickSaving = 0;
-        for (int i = 0; i < n; i++) {
-            double saving = expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b);
-            if (saving > pickSaving) {
-                pick = i;
-                pickSaving = saving;
-            }
-        }
-        return pick >= 0 ? pick : measureNext(runtimeLog, new double[n], deadline, costLog);
+        return largestSaving(runtimeLog, logPrice, null, sigma, deadline, bestOnTime);
     }
 
     /**
@@ -84,25 +66,35 @@ public final class DeadlineRule {
      */
     public static int measureNextByOnTimeSaving(double[] runtimeLog, double[] logPrice, double[] costLog, double sigma,
                                                 double deadline, double bestOnTime) {
+        return largestSaving(runtimeLog, logPrice, costLog, sigma, deadline, bestOnTime);
+    }
+
+    /**
+     * The two above: the expected saving ({@code pointCostLog} null) or P(on time) x (B - the
+     * point prediction {@code pointCostLog}).
+     */
+    private static int largestSaving(double[] runtimeLog, double[] logPrice, double[] pointCostLog, double sigma,
+                                     double deadline, double bestOnTime) {
         int n = runtimeLog.length;
-        double[] priceCostLog = new double[n];
+        double[] costLog = new double[n];
         for (int i = 0; i < n; i++) {
-            priceCostLog[i] = runtimeLog[i] + logPrice[i];
+            costLog[i] = runtimeLog[i] + logPrice[i];
         }
         double b = bestOnTime;
         if (Double.isInfinite(b)) {
-            b = safeBet(runtimeLog, priceCostLog, sigma, deadline);
+            b = safeBet(runtimeLog, costLog, sigma, deadline);
         }
         int pick = -1;
-        double pickValue = 0;
+        double pickSaving = 0;
         for (int i = 0; i < n; i++) {
-            double value = probabilityOnTime(runtimeLog[i], sigma, deadline) * (b - Math.exp(costLog[i]));
-            if (value > pickValue) {
+            double saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b)
+                    : probabilityOnTime(runtimeLog[i], sigma, deadline) * (b - Math.exp(pointCostLog[i]));
+            if (saving > pickSaving) {
                 pick = i;
-                pickValue = value;
+                pickSaving = saving;
             }
         }
-        return pick >= 0 ? pick : measureNext(runtimeLog, new double[n], deadline, priceCostLog);
+        return pick >= 0 ? pick : measureNext(runtimeLog, new double[n], deadline, costLog);
     }
 
     /**
