@@ -9,8 +9,9 @@ import java.util.List;
  *
  * <p>Measure next: among the unmeasured configurations whose predicted runtime, raised by a margin
  * (log space, 0 for none), meets the deadline, the one of the lowest score (the searcher's log cost
- * prediction; {@code recommend}'s the {@link RecommendationRule#consensus}); none when no
- * configuration is predicted on time.
+ * prediction); none when no configuration is predicted on time. {@code recommend
+ * --objective cost --deadline} measures next by {@link #measureNextBySaving} (log
+ * 2026-12-07-config-search-8) and runs what {@link #pick} names.
  *
  * <p>Run: the cheapest <em>measured</em> configuration whose measured runtime met the deadline
  * (what a user would run: it is known to be on time); else the cheapest predicted on time (the

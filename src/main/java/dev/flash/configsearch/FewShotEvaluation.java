@@ -130,14 +130,15 @@ public final class FewShotEvaluation {
      * Cost under a runtime deadline from chosen shots ({@link DeadlineRule}): the first measurement
      * the cost prior's ({@code recommend --first} of a cost model), the next ones the searcher's
      * lowest cost among the configurations predicted on time. {@code flash-consensus}: what {@code
-     * recommend --objective cost --deadline S} does (on time by the ratio reference's runtime, next
-     * by the consensus of FLASH's and the reference's cost); {@code -margin}: on time only with the
+     * recommend --objective cost --deadline S} did until log 8 (on time by the ratio reference's
+     * runtime, next by the consensus of FLASH's and the reference's cost); {@code -margin}: on time only with the
      * attention's spread added to the predicted log runtime; {@code -rt}: on time by the consensus
      * of FLASH's and the reference's runtime; {@code reference}: the ratio reference alone;
      * {@code portfolio}: {@link DeadlinePortfolio}'s k configurations, measured blind;
      * {@code random}: the k random shots of the MAPE draw. {@code flash-saving} (round 2, log 7):
      * on time by {@code -rt}'s runtime, next where the expected saving on what will be run is
-     * largest ({@link DeadlineRule#measureNextBySaving}, sigma FLASH's validation log RMSE). Log 8:
+     * largest ({@link DeadlineRule#measureNextBySaving}, sigma FLASH's validation log RMSE): what
+     * {@code recommend --objective cost --deadline S} does since log 8, which adopted it. Log 8:
      * {@code flash-saving-p} next where P(on time) x (B - FLASH's predicted cost) is largest ({@link
      * DeadlineRule#measureNextByOnTimeSaving}); {@code flash-saving-confirm} while nothing measured
      * met the deadline measures what {@link DeadlineRule#pick} would run, then as {@code flash-saving}.

@@ -24,7 +24,10 @@ import java.util.Set;
  * chosen-shot regret measures: recommend the lowest measured configuration; with a deadline, what
  * the evaluation's cost under a deadline runs ({@link DeadlineRule#pick}, one method): the lowest
  * measured that met it, else the lowest predicted to meet it (unmeasured, and the answer says so),
- * else the fastest measured; measure next the unmeasured one, meeting the deadline, with
+ * else the fastest measured; for cost under a deadline, measure next where the expected saving on
+ * what will be run is largest and count a configuration on time by the mean of FLASH's and the
+ * ratio reference's log runtime (the evaluation's {@code flash-saving}, log 8); otherwise measure
+ * next the unmeasured one, meeting the deadline, with
  * the lowest consensus of the model's and the ratio reference's predictions
  * ({@link RecommendationRule#consensus}). The predicted best (the model's lowest) is reported
  * beside, flagged when it is expected to beat the measured best by more than its uncertainty. With no samples, the first configuration
@@ -71,7 +74,8 @@ public final class Recommender {
      * @param bestMeasured    {@link RecommendationRule#recommend} over the measured ones (those that met the deadline, if any did)
      * @param predictedBest   the lowest predicted configuration (meeting the deadline); null when none
      * @param predictedBeats  whether it is expected to beat {@code bestMeasured} by more than its uncertainty
-     * @param next            {@link RecommendationRule#measureNext} over the consensus of the unmeasured ones; null when none
+     * @param next            {@link RecommendationRule#measureNext} over the consensus of the unmeasured ones (for
+     *                        cost under a deadline {@link DeadlineRule#measureNextBySaving}); null when none
      * @param recommended     what is recommended: {@code bestMeasured} without a deadline, {@link DeadlineRule#pick} with one
      * @param basis           why
      */
@@ -162,6 +166,12 @@ public final class Recommender {
         for (Measurement s : samples) {
             runtimes &= !Double.isNaN(s.runtime());
         }
+        // cost under a deadline (log 8): on time by the consensus of FLASH's and the ratio
+        // reference's log runtime, FLASH's runtime from the cost model's prediction less the log
+        // price (the cost reference's log prediction less the runtime reference's: exact where a
+        // configuration's price is fixed, as on the data sets the rule was measured on)
+        boolean bySaving = !Double.isNaN(deadline) && objective == Target.COST && runtimes;
+        Map<String, Double> logPriceOf = new HashMap<>();
         // the ratio reference's log prediction of each query: the consensus's second member below,
         // and the runtime itself when the objective is runtime (one prediction, not two)
         Map<String, Double> referenceLog = new HashMap<>();
@@ -169,8 +179,13 @@ public final class Recommender {
             String key = queries.get(i).configKey();
             double refLog = ref.predictLog(samples, key);
             referenceLog.put(key, refLog);
-            double rt = !runtimes ? Double.NaN
-                    : Math.exp(ref == runtimeRef ? refLog : runtimeRef.predictLog(samples, key));
+            double rtLog = !runtimes ? Double.NaN : ref == runtimeRef ? refLog : runtimeRef.predictLog(samples, key);
+            if (bySaving) {
+                double logPrice = refLog - rtLog;
+                logPriceOf.put(key, logPrice);
+                rtLog = RecommendationRule.consensus(new double[] {logPred[i] - logPrice}, new double[] {rtLog})[0];
+            }
+            double rt = Math.exp(rtLog);
             double std = Math.sqrt(square(Double.isNaN(params.logRmse()) ? 0 : params.logRmse())
                     + disagreement(ref, samples, key));
             // on time by the test DeadlineRule.pick makes below
@@ -207,6 +222,9 @@ public final class Recommender {
         }
         int nextAt = RecommendationRule.measureNext(RecommendationRule.consensus(learned, reference));
         Candidate next = nextAt < 0 ? null : open.get(nextAt);
+        if (bySaving) {
+            next = nextBySaving(ranked, logPriceOf, Double.isNaN(params.logRmse()) ? 0 : params.logRmse(), deadline);
+        }
         Candidate recommended = bestMeasured;
         Basis basis = Basis.BEST_MEASURED;
         if (!Double.isNaN(deadline)) {
@@ -216,6 +234,33 @@ public final class Recommender {
         }
         return new Recommendation(objective, ranked, bestMeasured, predictedBest, beats, next, shots.size(),
                 samples.size(), recommended, basis);
+    }
+
+    /**
+     * Cost under a deadline, measure next (log 8's {@code flash-saving}): where the expected saving
+     * on what will be run is largest ({@link DeadlineRule#measureNextBySaving}), over every
+     * unmeasured candidate (its runtime the consensus above), sigma the model's validation log
+     * RMSE, against the cheapest measured cost that met the deadline; null when none is worth it.
+     */
+    private static Candidate nextBySaving(List<Candidate> ranked, Map<String, Double> logPriceOf, double sigma,
+                                          double deadline) {
+        List<Candidate> unmeasured = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (Candidate c : ranked) {
+            if (!c.measured()) {
+                unmeasured.add(c);
+            } else if (c.meetsDeadline()) {
+                best = Math.min(best, c.value());
+            }
+        }
+        double[] runtimeLog = new double[unmeasured.size()];
+        double[] logPrice = new double[unmeasured.size()];
+        for (int j = 0; j < runtimeLog.length; j++) {
+            runtimeLog[j] = Math.log(unmeasured.get(j).runtime());
+            logPrice[j] = logPriceOf.get(unmeasured.get(j).key());
+        }
+        int at = DeadlineRule.measureNextBySaving(runtimeLog, logPrice, sigma, deadline, best);
+        return at < 0 ? null : unmeasured.get(at);
     }
 
     /**

@@ -193,6 +193,60 @@ class ConfigSearchCommandTest {
         assertEquals(fastest, late.get("recommended").getAsString());
         assertTrue(late.get("recommended_measured").getAsBoolean());
         assertEquals("fastest_measured", late.get("recommended_basis").getAsString());
+
+        // measure next by the expected saving under the deadline (log 8), for each deadline above
+        // and one between the two measured runtimes (one measured on time)
+        double slowMeasured = Double.parseDouble(lines.get(sort.get(0) - 1).split(",")[12]);
+        for (double d : new double[] {1e9, deadline, fastestPredicted / 2, Math.sqrt(fastestMeasured * slowMeasured)}) {
+            assertMeasuresNextBySaving(model, slowest, d, recommendCost(model, slowest, Double.toString(d)));
+        }
+    }
+
+    /**
+     * recommend's next measurement for cost under a deadline is DeadlineRule.measureNextBySaving's
+     * (the evaluation's flash-saving) over the unmeasured configurations: runtime the mean of
+     * FLASH's log runtime (the cost model's log prediction less the log price, the cost ratio
+     * reference's log prediction less the runtime one's) and the runtime reference's, as the
+     * answer's runtimes say; sigma the model's log RMSE; against the cheapest measured cost on time.
+     */
+    private static void assertMeasuresNextBySaving(Path model, Path samples, double deadline, JsonObject answer)
+            throws Exception {
+        try (dev.flash.policy.onnx.OnnxModel m = dev.flash.policy.onnx.OnnxModel.loadBuiltin(model)) {
+            var params = dev.flash.configsearch.ModelParams.of(m.description());
+            var measured = dev.flash.configsearch.ConfigDataReader.readSamples(samples,
+                    dev.flash.configsearch.ConfigDataReader.Format.MULTICLOUD).workloads().get(0).measurements();
+            var costRef = params.references().get(dev.flash.configsearch.Target.COST);
+            var runtimeRef = params.references().get(dev.flash.configsearch.Target.RUNTIME);
+            List<String> keys = new java.util.ArrayList<>();
+            List<Double> runtimeLog = new java.util.ArrayList<>();
+            List<Double> logPrice = new java.util.ArrayList<>();
+            double best = Double.POSITIVE_INFINITY;
+            for (JsonElement e : answer.getAsJsonArray("ranked")) {
+                JsonObject c = e.getAsJsonObject();
+                if (c.get("measured").getAsBoolean()) {
+                    if (c.get("meets_deadline").getAsBoolean()) {
+                        best = Math.min(best, c.get("value").getAsDouble());
+                    }
+                    continue;
+                }
+                String key = c.get("config").getAsString();
+                double refRt = runtimeRef.predictLog(measured, key);
+                double price = costRef.predictLog(measured, key) - refRt;
+                double rt = 0.5 * (Math.log(c.get("value").getAsDouble()) - price + refRt);
+                assertEquals(rt, Math.log(c.get("runtime").getAsDouble()), 1e-9, key);
+                assertEquals(rt <= Math.log(deadline), c.get("meets_deadline").getAsBoolean(), key);
+                keys.add(key);
+                runtimeLog.add(rt);
+                logPrice.add(price);
+            }
+            int at = dev.flash.configsearch.DeadlineRule.measureNextBySaving(
+                    runtimeLog.stream().mapToDouble(Double::doubleValue).toArray(),
+                    logPrice.stream().mapToDouble(Double::doubleValue).toArray(),
+                    Double.isNaN(params.logRmse()) ? 0 : params.logRmse(), deadline, best);
+            assertEquals(at < 0 ? null : keys.get(at),
+                    answer.get("measure_next").isJsonNull() ? null : answer.get("measure_next").getAsString(),
+                    "deadline " + deadline);
+        }
     }
 
     private JsonObject recommendCost(Path model, Path samples, String deadline) {
