@@ -60,7 +60,15 @@ public final class ConfigSearchCommand extends GroupCommand {
                 "predicted_beats_measured). Measure it, run recommend again, and stop when nothing is",
                 "expected to beat what is measured. With --deadline (cost objective) only configurations",
                 "whose runtime (measured, or predicted by the ratio reference from the samples'",
-                "runtimes) meets the deadline count, while any does.",
+                "runtimes) meets the deadline count, while any does; if no MEASURED one met it, the",
+                "recommendation is the best one PREDICTED to meet it, unmeasured (recommended_measured",
+                "false, recommended_basis predicted_on_time), or if none is, the fastest measured, late",
+                "(fastest_measured): what `flash evaluate config-search` scores as the cost under a deadline.",
+                "For cost under a deadline a configuration's runtime is the mean (in logs) of the model's",
+                "(its cost less the configuration's price, from the ratio references) and the ratio",
+                "reference's, and measure_next is where the expected saving on what will be run is largest",
+                "(the evaluation's flash-saving): under a lognormal runtime with the model's validation",
+                "error, the expected cost saved below the cheapest measured configuration on time.",
                 "",
                 "--first, or a --samples file with no rows (a header only), names the FIRST",
                 "configuration to measure for a workload with nothing measured: the one the model's",
@@ -385,7 +393,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                         c.meetsDeadline() ? "" : "misses deadline");
             }
             out.append(table);
-            out.append("recommended: ").append(r.best().key()).append(" (the best measured)").append(nl);
+            out.append("recommended: ").append(r.best().key()).append(" (").append(r.basis().text).append(")").append(nl);
             if (r.predictedBest() != null) {
                 Recommender.Candidate p = r.predictedBest();
                 out.append("predicted best: ").append(p.key()).append(", ").append(NumberText.general(p.value(), 4))
@@ -511,6 +519,8 @@ public final class ConfigSearchCommand extends GroupCommand {
             }
             o.number("samples_used", r.samplesUsed());
             o.string("recommended", r.best().key());
+            o.bool("recommended_measured", r.best().measured());
+            o.string("recommended_basis", r.basis().name().toLowerCase(java.util.Locale.ROOT));
             o.string("best_measured", r.bestMeasured().key());
             o.number("best_measured_value", r.bestMeasured().value());
             o.string("predicted_best", r.predictedBest() == null ? null : r.predictedBest().key());

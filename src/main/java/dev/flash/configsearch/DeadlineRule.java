@@ -9,8 +9,9 @@ import java.util.List;
  *
  * <p>Measure next: among the unmeasured configurations whose predicted runtime, raised by a margin
  * (log space, 0 for none), meets the deadline, the one of the lowest score (the searcher's log cost
- * prediction; {@code recommend}'s the {@link RecommendationRule#consensus}); none when no
- * configuration is predicted on time.
+ * prediction); none when no configuration is predicted on time. {@code recommend
+ * --objective cost --deadline} measures next by {@link #measureNextBySaving} (log
+ * 2026-12-07-config-search-8) and runs what {@link #pick} names.
  *
  * <p>Run: the cheapest <em>measured</em> configuration whose measured runtime met the deadline
  * (what a user would run: it is known to be on time); else the cheapest predicted on time (the
@@ -53,6 +54,28 @@ public final class DeadlineRule {
      */
     public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double sigma, double deadline,
                                           double bestOnTime) {
+        return largestSaving(runtimeLog, logPrice, null, sigma, deadline, bestOnTime);
+    }
+
+    /**
+     * Measure next where P(on time) x saving is largest (log 8's {@code flash-saving-p}): P(on time)
+     * = Phi((ln D - mu) / sigma), saving = B minus the configuration's predicted cost ({@code
+     * costLog}), counted only when positive; B as {@link #measureNextBySaving} (the cheapest measured
+     * on time; with none, the cheapest on time with probability >= 95% by {@code runtimeLog +
+     * logPrice}, or the dearest). When none promises a saving, the cheapest predicted on time by
+     * {@code runtimeLog + logPrice}; -1 when none is.
+     */
+    public static int measureNextByOnTimeSaving(double[] runtimeLog, double[] logPrice, double[] costLog, double sigma,
+                                                double deadline, double bestOnTime) {
+        return largestSaving(runtimeLog, logPrice, costLog, sigma, deadline, bestOnTime);
+    }
+
+    /**
+     * The two above: the expected saving ({@code pointCostLog} null) or P(on time) x (B - the
+     * point prediction {@code pointCostLog}).
+     */
+    private static int largestSaving(double[] runtimeLog, double[] logPrice, double[] pointCostLog, double sigma,
+                                     double deadline, double bestOnTime) {
         int n = runtimeLog.length;
         double[] costLog = new double[n];
         for (int i = 0; i < n; i++) {
@@ -60,28 +83,35 @@ public final class DeadlineRule {
         }
         double b = bestOnTime;
         if (Double.isInfinite(b)) {
-            b = Double.POSITIVE_INFINITY;
-            double dearest = 0;
-            for (int i = 0; i < n; i++) {
-                dearest = Math.max(dearest, Math.exp(costLog[i]));
-                if (probabilityOnTime(runtimeLog[i], sigma, deadline) >= 0.95) {
-                    b = Math.min(b, Math.exp(costLog[i]));
-                }
-            }
-            if (Double.isInfinite(b)) {
-                b = dearest;
-            }
+            b = safeBet(runtimeLog, costLog, sigma, deadline);
         }
         int pick = -1;
         double pickSaving = 0;
         for (int i = 0; i < n; i++) {
-            double saving = expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b);
+            double saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b)
+                    : probabilityOnTime(runtimeLog[i], sigma, deadline) * (b - Math.exp(pointCostLog[i]));
             if (saving > pickSaving) {
                 pick = i;
                 pickSaving = saving;
             }
         }
         return pick >= 0 ? pick : measureNext(runtimeLog, new double[n], deadline, costLog);
+    }
+
+    /**
+     * The cost to beat with nothing measured on time: the cheapest predicted cost on time with
+     * probability >= 95%, or the dearest predicted when none is.
+     */
+    private static double safeBet(double[] runtimeLog, double[] costLog, double sigma, double deadline) {
+        double b = Double.POSITIVE_INFINITY;
+        double dearest = 0;
+        for (int i = 0; i < runtimeLog.length; i++) {
+            dearest = Math.max(dearest, Math.exp(costLog[i]));
+            if (probabilityOnTime(runtimeLog[i], sigma, deadline) >= 0.95) {
+                b = Math.min(b, Math.exp(costLog[i]));
+            }
+        }
+        return Double.isInfinite(b) ? dearest : b;
     }
 
     /** {@code E[(b - p r) 1(r <= min(D, b / p))]} for log r ~ N(mu, sigma^2), p = exp(logPrice). */
@@ -125,14 +155,36 @@ public final class DeadlineRule {
      * @return the measured one ({@code measured.get(i)}) or, as {@code -1 - j}, the unmeasured {@code j}
      */
     public static int pick(List<Measurement> measured, Predicted predicted, double deadline) {
+        double[] runtime = new double[measured.size()];
+        double[] cost = new double[measured.size()];
+        for (int i = 0; i < runtime.length; i++) {
+            runtime[i] = measured.get(i).runtime();
+            cost[i] = measured.get(i).cost();
+        }
+        return pick(runtime, cost, predicted, deadline);
+    }
+
+    /**
+     * {@link #pick(List, Predicted, double)} over the measured configurations' runtimes and
+     * objective values (cost; {@code recommend} passes its objective's): what {@code recommend
+     * --deadline} recommends ({@link Recommender}) and what the evaluation's cost under a deadline
+     * scores, one method. Ties go to the first.
+     *
+     * @param measuredRuntime at least one measured configuration
+     * @return the measured {@code i} or, as {@code -1 - j}, the unmeasured {@code j}
+     */
+    public static int pick(double[] measuredRuntime, double[] measuredValue, Predicted predicted, double deadline) {
+        if (measuredRuntime.length == 0) {
+            throw new IllegalArgumentException("pick: nothing measured");
+        }
         int cheapestOnTime = -1;
         int fastest = -1;
-        for (int i = 0; i < measured.size(); i++) {
-            Measurement m = measured.get(i);
-            if (m.runtime() <= deadline && (cheapestOnTime < 0 || m.cost() < measured.get(cheapestOnTime).cost())) {
+        for (int i = 0; i < measuredRuntime.length; i++) {
+            if (measuredRuntime[i] <= deadline
+                    && (cheapestOnTime < 0 || measuredValue[i] < measuredValue[cheapestOnTime])) {
                 cheapestOnTime = i;
             }
-            if (fastest < 0 || m.runtime() < measured.get(fastest).runtime()) {
+            if (fastest < 0 || measuredRuntime[i] < measuredRuntime[fastest]) {
                 fastest = i;
             }
         }

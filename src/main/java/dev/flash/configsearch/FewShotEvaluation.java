@@ -130,17 +130,22 @@ public final class FewShotEvaluation {
      * Cost under a runtime deadline from chosen shots ({@link DeadlineRule}): the first measurement
      * the cost prior's ({@code recommend --first} of a cost model), the next ones the searcher's
      * lowest cost among the configurations predicted on time. {@code flash-consensus}: what {@code
-     * recommend --objective cost --deadline S} does (on time by the ratio reference's runtime, next
-     * by the consensus of FLASH's and the reference's cost); {@code -margin}: on time only with the
+     * recommend --objective cost --deadline S} did until log 8 (on time by the ratio reference's
+     * runtime, next by the consensus of FLASH's and the reference's cost); {@code -margin}: on time only with the
      * attention's spread added to the predicted log runtime; {@code -rt}: on time by the consensus
      * of FLASH's and the reference's runtime; {@code reference}: the ratio reference alone;
      * {@code portfolio}: {@link DeadlinePortfolio}'s k configurations, measured blind;
      * {@code random}: the k random shots of the MAPE draw. {@code flash-saving} (round 2, log 7):
      * on time by {@code -rt}'s runtime, next where the expected saving on what will be run is
-     * largest ({@link DeadlineRule#measureNextBySaving}, sigma FLASH's validation log RMSE).
+     * largest ({@link DeadlineRule#measureNextBySaving}, sigma FLASH's validation log RMSE): what
+     * {@code recommend --objective cost --deadline S} does since log 8, which adopted it. Log 8:
+     * {@code flash-saving-p} next where P(on time) x (B - FLASH's predicted cost) is largest ({@link
+     * DeadlineRule#measureNextByOnTimeSaving}); {@code flash-saving-confirm} while nothing measured
+     * met the deadline measures what {@link DeadlineRule#pick} would run, then as {@code flash-saving}.
      */
     public static final List<String> COST_SEARCHERS = List.of("flash-consensus", "flash-consensus-margin",
-            "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "reference", "portfolio", "random");
+            "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "flash-saving-p", "flash-saving-confirm",
+            "reference", "portfolio", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -846,11 +851,22 @@ public final class FewShotEvaluation {
             while (measured.size() < k) {
                 List<Integer> open = priced(w, open(w, measured));
                 DeadlineRule.Predicted p = predictUnderDeadline(w, measured, open, searcher);
-                int at = searcher.equals("flash-saving")
-                        ? DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open),
-                                Double.isNaN(logRmse) ? 0 : logRmse, deadline, bestOnTime(w, measured, deadline))
-                        : DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, nextScore(w, measured,
-                                open, searcher, p));
+                double sigma = Double.isNaN(logRmse) ? 0 : logRmse;
+                double best = bestOnTime(w, measured, deadline);
+                int at;
+                if (searcher.equals("flash-saving-p")) {
+                    at = DeadlineRule.measureNextByOnTimeSaving(p.runtimeLog(), logPrices(w, open), p.costLog(), sigma,
+                            deadline, best);
+                } else if (searcher.startsWith("flash-saving")) {
+                    at = searcher.equals("flash-saving-confirm") && Double.isInfinite(best)
+                            ? DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, p.costLog()) : -1;
+                    if (at < 0) {
+                        at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), sigma, deadline, best);
+                    }
+                } else {
+                    at = DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, nextScore(w, measured,
+                            open, searcher, p));
+                }
                 if (at < 0) {
                     break;
                 }
@@ -944,7 +960,7 @@ public final class FewShotEvaluation {
             for (int i = 0; i < open.size(); i++) {
                 cost[i] = flashRuntime[i] + prices.logPrice(w.get(open.get(i)).configKey());
             }
-            double[] runtime = searcher.startsWith("flash-consensus-rt") || searcher.equals("flash-saving")
+            double[] runtime = searcher.startsWith("flash-consensus-rt") || searcher.startsWith("flash-saving")
                     ? RecommendationRule.consensus(flashRuntime, refRuntime) : refRuntime;
             return new DeadlineRule.Predicted(runtime, margin, cost);
         }

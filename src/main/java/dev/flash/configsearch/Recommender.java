@@ -21,8 +21,13 @@ import java.util.Set;
  * with the disagreement between the samples about the configuration (the spread of the
  * reference's per-sample predictions; 0 with one sample). The recommendation and the next
  * configuration to measure follow {@link RecommendationRule}, the rule the evaluation's
- * chosen-shot regret measures: recommend the lowest measured configuration (among those that
- * meet the deadline, if any does); measure next the unmeasured one, meeting the deadline, with
+ * chosen-shot regret measures: recommend the lowest measured configuration; with a deadline, what
+ * the evaluation's cost under a deadline runs ({@link DeadlineRule#pick}, one method): the lowest
+ * measured that met it, else the lowest predicted to meet it (unmeasured, and the answer says so),
+ * else the fastest measured; for cost under a deadline, measure next where the expected saving on
+ * what will be run is largest and count a configuration on time by the mean of FLASH's and the
+ * ratio reference's log runtime (the evaluation's {@code flash-saving}, log 8); otherwise measure
+ * next the unmeasured one, meeting the deadline, with
  * the lowest consensus of the model's and the ratio reference's predictions
  * ({@link RecommendationRule#consensus}). The predicted best (the model's lowest) is reported
  * beside, flagged when it is expected to beat the measured best by more than its uncertainty. With no samples, the first configuration
@@ -45,18 +50,48 @@ public final class Recommender {
     }
 
     /**
+     * Why the recommended configuration is the one: the text says it in brackets, {@code --json}
+     * in {@code recommended_basis} (beside {@code recommended_measured}).
+     */
+    public enum Basis {
+        /** The lowest measured (with a deadline: the lowest measured that met it). */
+        BEST_MEASURED("the best measured"),
+        /** Nothing measured met the deadline: the lowest predicted to meet it, not measured. */
+        PREDICTED_ON_TIME("not measured: nothing measured met the deadline, and it is the best predicted to meet it"),
+        /** Nothing measured met the deadline and nothing is predicted to: the fastest measured, late. */
+        FASTEST_MEASURED("the fastest measured: nothing measured met the deadline and nothing is predicted to");
+
+        /** The answer's words for it. */
+        public final String text;
+
+        Basis(String text) {
+            this.text = text;
+        }
+    }
+
+    /**
      * @param ranked          every configuration, those meeting the deadline first, then by value
-     * @param bestMeasured    the recommendation: {@link RecommendationRule#recommend} over the measured ones
+     * @param bestMeasured    {@link RecommendationRule#recommend} over the measured ones (those that met the deadline, if any did)
      * @param predictedBest   the lowest predicted configuration (meeting the deadline); null when none
      * @param predictedBeats  whether it is expected to beat {@code bestMeasured} by more than its uncertainty
-     * @param next            {@link RecommendationRule#measureNext} over the consensus of the unmeasured ones; null when none
+     * @param next            {@link RecommendationRule#measureNext} over the consensus of the unmeasured ones (for
+     *                        cost under a deadline {@link DeadlineRule#measureNextBySaving}); null when none
+     * @param recommended     what is recommended: {@code bestMeasured} without a deadline, {@link DeadlineRule#pick} with one
+     * @param basis           why
      */
     public record Recommendation(Target objective, List<Candidate> ranked, Candidate bestMeasured,
                                  Candidate predictedBest, boolean predictedBeats, Candidate next, int samplesUsed,
-                                 int samplesGiven) {
-        /** What is recommended: the best measured configuration. */
+                                 int samplesGiven, Candidate recommended, Basis basis) {
+        /** An answer whose recommendation is the best measured configuration. */
+        public Recommendation(Target objective, List<Candidate> ranked, Candidate bestMeasured, Candidate predictedBest,
+                              boolean predictedBeats, Candidate next, int samplesUsed, int samplesGiven) {
+            this(objective, ranked, bestMeasured, predictedBest, predictedBeats, next, samplesUsed, samplesGiven,
+                    bestMeasured, Basis.BEST_MEASURED);
+        }
+
+        /** What is recommended. */
         public Candidate best() {
-            return bestMeasured;
+            return recommended;
         }
     }
 
@@ -98,6 +133,10 @@ public final class Recommender {
             if (!(s.target(objective) > 0)) {
                 throw new IllegalArgumentException("sample at line " + s.line() + " has no " + objective.column);
             }
+            if (!Double.isNaN(deadline) && !(s.runtime() > 0)) {
+                throw new IllegalArgumentException("--deadline needs the samples' runtimes: sample at line " + s.line()
+                        + " has no " + Target.RUNTIME.column);
+            }
         }
         // as the evaluation's FLASH searcher predicts: the attention from every sample, the network's
         // context the lowest ones it holds
@@ -127,6 +166,12 @@ public final class Recommender {
         for (Measurement s : samples) {
             runtimes &= !Double.isNaN(s.runtime());
         }
+        // cost under a deadline (log 8): on time by the consensus of FLASH's and the ratio
+        // reference's log runtime, FLASH's runtime from the cost model's prediction less the log
+        // price (the cost reference's log prediction less the runtime reference's: exact where a
+        // configuration's price is fixed, as on the data sets the rule was measured on)
+        boolean bySaving = !Double.isNaN(deadline) && objective == Target.COST && runtimes;
+        Map<String, Double> logPriceOf = new HashMap<>();
         // the ratio reference's log prediction of each query: the consensus's second member below,
         // and the runtime itself when the objective is runtime (one prediction, not two)
         Map<String, Double> referenceLog = new HashMap<>();
@@ -134,11 +179,18 @@ public final class Recommender {
             String key = queries.get(i).configKey();
             double refLog = ref.predictLog(samples, key);
             referenceLog.put(key, refLog);
-            double rt = !runtimes ? Double.NaN
-                    : Math.exp(ref == runtimeRef ? refLog : runtimeRef.predictLog(samples, key));
+            double rtLog = !runtimes ? Double.NaN : ref == runtimeRef ? refLog : runtimeRef.predictLog(samples, key);
+            if (bySaving) {
+                double logPrice = refLog - rtLog;
+                logPriceOf.put(key, logPrice);
+                rtLog = RecommendationRule.consensus(new double[] {logPred[i] - logPrice}, new double[] {rtLog})[0];
+            }
+            double rt = Math.exp(rtLog);
             double std = Math.sqrt(square(Double.isNaN(params.logRmse()) ? 0 : params.logRmse())
                     + disagreement(ref, samples, key));
-            ranked.add(new Candidate(key, false, Math.exp(logPred[i]), std, rt, Double.isNaN(deadline) || rt <= deadline));
+            // on time by the test DeadlineRule.pick makes below
+            ranked.add(new Candidate(key, false, Math.exp(logPred[i]), std, rt,
+                    Double.isNaN(deadline) || DeadlineRule.onTime(Math.log(rt), 0, deadline)));
         }
         ranked.sort(IN_TIME_THEN_VALUE);
         List<Candidate> measured = new ArrayList<>();
@@ -170,8 +222,73 @@ public final class Recommender {
         }
         int nextAt = RecommendationRule.measureNext(RecommendationRule.consensus(learned, reference));
         Candidate next = nextAt < 0 ? null : open.get(nextAt);
+        if (bySaving) {
+            next = nextBySaving(ranked, logPriceOf, Double.isNaN(params.logRmse()) ? 0 : params.logRmse(), deadline);
+        }
+        Candidate recommended = bestMeasured;
+        Basis basis = Basis.BEST_MEASURED;
+        if (!Double.isNaN(deadline)) {
+            recommended = pickUnderDeadline(ranked, deadline);
+            basis = !recommended.measured() ? Basis.PREDICTED_ON_TIME
+                    : recommended.meetsDeadline() ? Basis.BEST_MEASURED : Basis.FASTEST_MEASURED;
+        }
         return new Recommendation(objective, ranked, bestMeasured, predictedBest, beats, next, shots.size(),
-                samples.size());
+                samples.size(), recommended, basis);
+    }
+
+    /**
+     * Cost under a deadline, measure next (log 8's {@code flash-saving}): where the expected saving
+     * on what will be run is largest ({@link DeadlineRule#measureNextBySaving}), over every
+     * unmeasured candidate (its runtime the consensus above), sigma the model's validation log
+     * RMSE, against the cheapest measured cost that met the deadline; null when none is worth it.
+     */
+    private static Candidate nextBySaving(List<Candidate> ranked, Map<String, Double> logPriceOf, double sigma,
+                                          double deadline) {
+        List<Candidate> unmeasured = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (Candidate c : ranked) {
+            if (!c.measured()) {
+                unmeasured.add(c);
+            } else if (c.meetsDeadline()) {
+                best = Math.min(best, c.value());
+            }
+        }
+        double[] runtimeLog = new double[unmeasured.size()];
+        double[] logPrice = new double[unmeasured.size()];
+        for (int j = 0; j < runtimeLog.length; j++) {
+            runtimeLog[j] = Math.log(unmeasured.get(j).runtime());
+            logPrice[j] = logPriceOf.get(unmeasured.get(j).key());
+        }
+        int at = DeadlineRule.measureNextBySaving(runtimeLog, logPrice, sigma, deadline, best);
+        return at < 0 ? null : unmeasured.get(at);
+    }
+
+    /**
+     * What to run under the deadline: {@link DeadlineRule#pick}, the method the evaluation's cost
+     * under a deadline scores, over the measured candidates (runtime, objective value) and the
+     * unmeasured ones (predicted log runtime, no margin, the model's log prediction), in ranked order.
+     */
+    private static Candidate pickUnderDeadline(List<Candidate> ranked, double deadline) {
+        List<Candidate> measured = new ArrayList<>();
+        List<Candidate> unmeasured = new ArrayList<>();
+        for (Candidate c : ranked) {
+            (c.measured() ? measured : unmeasured).add(c);
+        }
+        double[] runtime = new double[measured.size()];
+        double[] value = new double[measured.size()];
+        for (int i = 0; i < runtime.length; i++) {
+            runtime[i] = measured.get(i).runtime();
+            value[i] = measured.get(i).value();
+        }
+        double[] runtimeLog = new double[unmeasured.size()];
+        double[] valueLog = new double[unmeasured.size()];
+        for (int j = 0; j < runtimeLog.length; j++) {
+            runtimeLog[j] = Math.log(unmeasured.get(j).runtime());
+            valueLog[j] = Math.log(unmeasured.get(j).value());
+        }
+        int at = DeadlineRule.pick(runtime, value,
+                new DeadlineRule.Predicted(runtimeLog, new double[runtimeLog.length], valueLog), deadline);
+        return at >= 0 ? measured.get(at) : unmeasured.get(-1 - at);
     }
 
     private static double[] values(List<Candidate> cs) {

@@ -125,6 +125,138 @@ class ConfigSearchCommandTest {
     }
 
     /**
+     * Under a deadline recommend runs what the evaluation's cost under a deadline scores
+     * (DeadlineRule.pick): the cheapest measured configuration that met it; if none did, the
+     * cheapest predicted to meet it, unmeasured, and the answer says so; if none is, the fastest
+     * measured. A cost model on the fixture, the two slowest configurations of alpha-sort measured,
+     * deadlines placed from the answer's own runtimes.
+     */
+    @Test
+    void recommendsUnderADeadlineWhatTheEvaluationScores() throws Exception {
+        Path model = dir.resolve("cost.onnx");
+        Run train = run("train", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--target", "cost", "--steps", "20", "--seed", "3", "--out", model.toString());
+        assertEquals(0, train.code(), train.err());
+        List<String> lines = Files.readAllLines(fixture("multicloud-fixture.csv"));
+        List<Integer> sort = new java.util.ArrayList<>();
+        for (int l = 2; l <= lines.size(); l++) {
+            if (lines.get(l - 1).contains(",alpha-sort,")) {
+                sort.add(l);
+            }
+        }
+        sort.sort(java.util.Comparator.comparingDouble(l -> -Double.parseDouble(lines.get(l - 1).split(",")[12])));
+        Path slowest = samples(sort.get(0), sort.get(1));
+
+        JsonObject any = recommendCost(model, slowest, "1e9");
+        assertEquals(any.get("best_measured"), any.get("recommended"), "everything on time: the best measured");
+        assertTrue(any.get("recommended_measured").getAsBoolean());
+        assertEquals("best_measured", any.get("recommended_basis").getAsString());
+        double fastestMeasured = Double.POSITIVE_INFINITY;
+        String fastest = null;
+        double fastestPredicted = Double.POSITIVE_INFINITY;
+        for (JsonElement e : any.getAsJsonArray("ranked")) {
+            JsonObject c = e.getAsJsonObject();
+            double rt = c.get("runtime").getAsDouble();
+            if (c.get("measured").getAsBoolean() && rt < fastestMeasured) {
+                fastestMeasured = rt;
+                fastest = c.get("config").getAsString();
+            } else if (!c.get("measured").getAsBoolean()) {
+                fastestPredicted = Math.min(fastestPredicted, rt);
+            }
+        }
+        assertTrue(fastestPredicted < fastestMeasured, "the fixture's case: something predicted faster than measured");
+
+        // nothing measured meets the deadline, something is predicted to: the cheapest of those, unmeasured
+        double deadline = Math.sqrt(fastestPredicted * fastestMeasured);
+        JsonObject predicted = recommendCost(model, slowest, Double.toString(deadline));
+        String cheapestPredictedOnTime = null;
+        double cheapest = Double.POSITIVE_INFINITY;
+        for (JsonElement e : any.getAsJsonArray("ranked")) {
+            JsonObject c = e.getAsJsonObject();
+            if (!c.get("measured").getAsBoolean() && c.get("runtime").getAsDouble() <= deadline
+                    && c.get("value").getAsDouble() < cheapest) {
+                cheapest = c.get("value").getAsDouble();
+                cheapestPredictedOnTime = c.get("config").getAsString();
+            }
+        }
+        assertEquals(cheapestPredictedOnTime, predicted.get("recommended").getAsString());
+        assertEquals(predicted.get("predicted_best"), predicted.get("recommended"));
+        assertTrue(!predicted.get("recommended_measured").getAsBoolean());
+        assertEquals("predicted_on_time", predicted.get("recommended_basis").getAsString());
+        Run text = run("config-search", "recommend", "--model", model.toString(), "--samples", slowest.toString(),
+                "--objective", "cost", "--deadline", Double.toString(deadline));
+        assertTrue(text.out().contains("recommended: " + cheapestPredictedOnTime + " (not measured: nothing measured"
+                + " met the deadline"), text.out());
+
+        // nothing measured or predicted meets it: the fastest measured, late
+        JsonObject late = recommendCost(model, slowest, Double.toString(fastestPredicted / 2));
+        assertEquals(fastest, late.get("recommended").getAsString());
+        assertTrue(late.get("recommended_measured").getAsBoolean());
+        assertEquals("fastest_measured", late.get("recommended_basis").getAsString());
+
+        // measure next by the expected saving under the deadline (log 8), for each deadline above
+        // and one between the two measured runtimes (one measured on time)
+        double slowMeasured = Double.parseDouble(lines.get(sort.get(0) - 1).split(",")[12]);
+        for (double d : new double[] {1e9, deadline, fastestPredicted / 2, Math.sqrt(fastestMeasured * slowMeasured)}) {
+            assertMeasuresNextBySaving(model, slowest, d, recommendCost(model, slowest, Double.toString(d)));
+        }
+    }
+
+    /**
+     * recommend's next measurement for cost under a deadline is DeadlineRule.measureNextBySaving's
+     * (the evaluation's flash-saving) over the unmeasured configurations: runtime the mean of
+     * FLASH's log runtime (the cost model's log prediction less the log price, the cost ratio
+     * reference's log prediction less the runtime one's) and the runtime reference's, as the
+     * answer's runtimes say; sigma the model's log RMSE; against the cheapest measured cost on time.
+     */
+    private static void assertMeasuresNextBySaving(Path model, Path samples, double deadline, JsonObject answer)
+            throws Exception {
+        try (dev.flash.policy.onnx.OnnxModel m = dev.flash.policy.onnx.OnnxModel.loadBuiltin(model)) {
+            var params = dev.flash.configsearch.ModelParams.of(m.description());
+            var measured = dev.flash.configsearch.ConfigDataReader.readSamples(samples,
+                    dev.flash.configsearch.ConfigDataReader.Format.MULTICLOUD).workloads().get(0).measurements();
+            var costRef = params.references().get(dev.flash.configsearch.Target.COST);
+            var runtimeRef = params.references().get(dev.flash.configsearch.Target.RUNTIME);
+            List<String> keys = new java.util.ArrayList<>();
+            List<Double> runtimeLog = new java.util.ArrayList<>();
+            List<Double> logPrice = new java.util.ArrayList<>();
+            double best = Double.POSITIVE_INFINITY;
+            for (JsonElement e : answer.getAsJsonArray("ranked")) {
+                JsonObject c = e.getAsJsonObject();
+                if (c.get("measured").getAsBoolean()) {
+                    if (c.get("meets_deadline").getAsBoolean()) {
+                        best = Math.min(best, c.get("value").getAsDouble());
+                    }
+                    continue;
+                }
+                String key = c.get("config").getAsString();
+                double refRt = runtimeRef.predictLog(measured, key);
+                double price = costRef.predictLog(measured, key) - refRt;
+                double rt = 0.5 * (Math.log(c.get("value").getAsDouble()) - price + refRt);
+                assertEquals(rt, Math.log(c.get("runtime").getAsDouble()), 1e-9, key);
+                assertEquals(rt <= Math.log(deadline), c.get("meets_deadline").getAsBoolean(), key);
+                keys.add(key);
+                runtimeLog.add(rt);
+                logPrice.add(price);
+            }
+            int at = dev.flash.configsearch.DeadlineRule.measureNextBySaving(
+                    runtimeLog.stream().mapToDouble(Double::doubleValue).toArray(),
+                    logPrice.stream().mapToDouble(Double::doubleValue).toArray(),
+                    Double.isNaN(params.logRmse()) ? 0 : params.logRmse(), deadline, best);
+            assertEquals(at < 0 ? null : keys.get(at),
+                    answer.get("measure_next").isJsonNull() ? null : answer.get("measure_next").getAsString(),
+                    "deadline " + deadline);
+        }
+    }
+
+    private JsonObject recommendCost(Path model, Path samples, String deadline) {
+        Run r = run("config-search", "recommend", "--model", model.toString(), "--samples", samples.toString(),
+                "--objective", "cost", "--deadline", deadline, "--json");
+        assertEquals(0, r.code(), r.err());
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
+    /**
      * The rule the chosen-shot regret measures (RecommendationRule): the recommendation is the
      * lowest measured configuration, never one the model only predicts, and never a measured one
      * slower than another measured one; the predicted best is the lowest unmeasured prediction,

@@ -107,7 +107,11 @@ class JsonOutTest {
         assertThrows(IllegalStateException.class, p::text);
     }
 
-    /** The --json answer as main built it up to 2026-12-07: Gson's tree, then PrettyJson (without the timings). */
+    /**
+     * The --json answer as main built it up to 2026-12-07 (Gson's tree, then PrettyJson, without the
+     * timings), with the two fields the deadline rule added that evening (recommended_measured,
+     * recommended_basis) where that code put them.
+     */
     static JsonObject treeAnswer(Recommender.Recommendation r, String workload, double deadline) {
         JsonObject o = new JsonObject();
         o.addProperty("workload", workload);
@@ -117,6 +121,8 @@ class JsonOutTest {
         }
         o.addProperty("samples_used", r.samplesUsed());
         o.addProperty("recommended", r.best().key());
+        o.addProperty("recommended_measured", r.best().measured());
+        o.addProperty("recommended_basis", r.basis().name().toLowerCase(java.util.Locale.ROOT));
         o.addProperty("best_measured", r.bestMeasured().key());
         o.addProperty("best_measured_value", r.bestMeasured().value());
         o.addProperty("predicted_best", r.predictedBest() == null ? null : r.predictedBest().key());
@@ -214,8 +220,11 @@ class JsonOutTest {
             Recommender.Candidate predicted = size > 0 && rnd.nextBoolean() ? ranked.get(rnd.nextInt(size)) : null;
             Recommender.Candidate next = size > 0 && rnd.nextBoolean() ? ranked.get(rnd.nextInt(size)) : null;
             int used = 1 + rnd.nextInt(3);
-            Recommender.Recommendation r = new Recommender.Recommendation(objective, ranked, best, predicted,
-                    rnd.nextBoolean(), next, used, used + rnd.nextInt(3));
+            Recommender.Recommendation r = predicted != null && rnd.nextBoolean()
+                    ? new Recommender.Recommendation(objective, ranked, best, predicted, rnd.nextBoolean(), next, used,
+                            used + rnd.nextInt(3), predicted, Recommender.Basis.PREDICTED_ON_TIME)
+                    : new Recommender.Recommendation(objective, ranked, best, predicted, rnd.nextBoolean(), next, used,
+                            used + rnd.nextInt(3));
             double deadline = rnd.nextBoolean() ? Double.NaN : number(rnd);
             String workload = "w" + n + string(rnd);
             assertEquals(PrettyJson.toJson(treeAnswer(r, workload, deadline)), pretty(r, workload, deadline), "answer " + n);

@@ -41,7 +41,8 @@ class RecommendTextTest {
                     c.meetsDeadline() ? "" : "misses deadline");
         }
         out.print(table);
-        out.printf(Locale.ROOT, "recommended: %s (the best measured)%n", r.best().key());
+        // since log 8 the bracket says why (BEST_MEASURED: "the best measured", as before)
+        out.printf(Locale.ROOT, "recommended: %s (%s)%n", r.best().key(), r.basis().text);
         if (r.predictedBest() != null) {
             Recommender.Candidate p = r.predictedBest();
             out.printf(Locale.ROOT, "predicted best: %s, %.4g%s +-%.0f%%: %s%n", p.key(), p.value(), unit,
@@ -113,8 +114,10 @@ class RecommendTextTest {
             Recommender.Candidate predicted = rnd.nextBoolean() ? ranked.get(rnd.nextInt(size)) : null;
             Recommender.Candidate next = rnd.nextBoolean() ? ranked.get(rnd.nextInt(size)) : null;
             int used = 1 + rnd.nextInt(3);
+            Recommender.Basis basis = Recommender.Basis.values()[rnd.nextInt(Recommender.Basis.values().length)];
             Recommender.Recommendation r = new Recommender.Recommendation(objective, ranked, best, predicted,
-                    rnd.nextBoolean(), next, used, used + (rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(3)));
+                    rnd.nextBoolean(), next, used, used + (rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(3)),
+                    ranked.get(rnd.nextInt(size)), basis);
             int top = 1 + rnd.nextInt(20);
             assertEquals(printfText(r, "w" + n, top), ConfigSearchCommand.Recommend.text(r, "w" + n, top), "answer " + n);
             Recommender.First f = new Recommender.First(objective, "cfg", rnd.nextGaussian());

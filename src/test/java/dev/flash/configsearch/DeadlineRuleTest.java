@@ -83,4 +83,33 @@ class DeadlineRuleTest {
         assertEquals(1, DeadlineRule.pick(late, slow, 30));
         assertEquals(1, DeadlineRule.pick(late, null, 30));
     }
+
+    @Test
+    void theArraysPickIsTheMeasurementsPickAndRefusesNothingMeasured() {
+        DeadlineRule.Predicted p = new DeadlineRule.Predicted(new double[] {Math.log(20), Math.log(28)},
+                new double[2], new double[] {Math.log(9), Math.log(7)});
+        // recommend passes runtimes and its objective's values: the same answers as from measurements
+        assertEquals(2, DeadlineRule.pick(new double[] {50, 30, 12}, new double[] {1, 8, 6}, p, 30));
+        assertEquals(-1 - 1, DeadlineRule.pick(new double[] {50, 35}, new double[] {1, 3}, p, 30));
+        // ties go to the first
+        assertEquals(0, DeadlineRule.pick(new double[] {10, 12}, new double[] {5, 5}, p, 30));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DeadlineRule.pick(new double[0], new double[0], p, 30));
+    }
+
+    @Test
+    void measuresNextWhereTheOnTimeProbabilityTimesTheSavingIsLargest() {
+        // c0: predicted 33 s against a 30 s deadline, cost 29.7; c1: 20 s, cost 32; the best measured on time costs 40
+        double[] runtime = {Math.log(33), Math.log(20)};
+        double[] price = {Math.log(0.9), Math.log(1.6)};
+        double[] cost = {Math.log(29.7), Math.log(32)};
+        // exact predictions: c0 is late (P = 0), c1 on time saves 8
+        assertEquals(1, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0, 30, 40));
+        // sigma 0.4: c0 on time with P = Phi(ln(30/33) / 0.4) = 0.405, x 10.3 = 4.2; c1 P = 0.845, x 8 = 6.8
+        assertEquals(1, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0.4, 30, 40));
+        // against a best of 30: only c0 promises a saving (0.3 x 0.405)
+        assertEquals(0, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0.4, 30, 30));
+        // against 20: nothing does, so the cheapest predicted on time (c1)
+        assertEquals(1, DeadlineRule.measureNextByOnTimeSaving(runtime, price, cost, 0.4, 30, 20));
+    }
 }
