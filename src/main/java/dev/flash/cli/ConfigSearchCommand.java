@@ -380,9 +380,9 @@ public final class ConfigSearchCommand extends GroupCommand {
             String nl = System.lineSeparator();
             StringBuilder out = new StringBuilder(2048);
             out.append(workload).append(": ").append(r.samplesUsed()).append(" sample")
-                    .append(r.samplesUsed() == 1 ? "" : "s").append(" used, ")
+                    .append(r.samplesUsed() == 1 ? "" : "s").append(" used")
                     .append(r.samplesGiven() > r.samplesUsed()
-                            ? "(" + r.samplesGiven() + " given: the attention uses every one, the network's context the "
+                            ? ", (" + r.samplesGiven() + " given: the attention uses every one, the network's context the "
                             + r.samplesUsed() + " lowest)" : "").append(nl);
             TextTable table = new TextTable("rank", "configuration", r.objective().label(), "+-", "");
             List<Recommender.Candidate> ranked = r.ranked();

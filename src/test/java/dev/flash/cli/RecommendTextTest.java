@@ -23,14 +23,17 @@ import org.junit.jupiter.api.Test;
  */
 class RecommendTextTest {
 
-    /** The text answer as main wrote it up to 2026-12-07 (ConfigSearchCommand.Recommend#print). */
+    /**
+     * The text answer as main wrote it up to 2026-12-07 (ConfigSearchCommand.Recommend#print), less
+     * the ", " it left at the end of the first line when every sample given was used.
+     */
     static String printfText(Recommender.Recommendation r, String workload, int top) {
         java.io.StringWriter sw = new java.io.StringWriter();
         java.io.PrintWriter out = new java.io.PrintWriter(sw);
         String unit = r.objective() == Target.RUNTIME ? "s" : "";
-        out.printf(Locale.ROOT, "%s: %d sample%s used, %s%n", workload, r.samplesUsed(),
+        out.printf(Locale.ROOT, "%s: %d sample%s used%s%n", workload, r.samplesUsed(),
                 r.samplesUsed() == 1 ? "" : "s", r.samplesGiven() > r.samplesUsed()
-                        ? "(" + r.samplesGiven() + " given: the attention uses every one, the network's context the "
+                        ? ", (" + r.samplesGiven() + " given: the attention uses every one, the network's context the "
                         + r.samplesUsed() + " lowest)" : "");
         TextTable table = new TextTable("rank", "configuration", r.objective().label(), "+-", "");
         List<Recommender.Candidate> ranked = r.ranked();
