@@ -554,7 +554,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             }
             boolean surprise = !Double.isNaN(u) && u >= SlowdownEstimator.SATURATED && cur < 0.99
                     && predictedUtilization < SlowdownEstimator.SATURATED - 2 * usualMiss();
-            if (w > 2 * SlowdownEstimator.WAITING) {
+            if (w > 2 * SlowdownEstimator.WAITING && SlowdownEstimator.queueing(u, w)) {
                 queueBlind -= queueBlind / QUEUE_EVIDENCE_TICKS;
             } else if (surprise && w <= SlowdownEstimator.WAITING) {
                 queueBlind += (1 - queueBlind) / QUEUE_EVIDENCE_TICKS;

@@ -1,6 +1,7 @@
 package dev.flash.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -463,6 +464,35 @@ class SlowdownGuardTest {
         }
         assertTrue(atTenMinutes < 2_500_000, "ten minutes in, the cover has come down: " + atTenMinutes);
         assertEquals(MIN, cur, "parked at the floor the model asked for after half an hour");
+    }
+
+    @Test
+    void anIdleHostWhoseWaitShareIsNoiseIsParkedAsAQuietOne() {
+        // One thread per CPU: on a CPU 0.1% busy the run-queue wait share is kernel noise of
+        // 0-3% (every 7th tick 3%, above WAITING). Read as queueing, each such tick was a jump
+        // charged a whole CPU-second and the host was held near the maximum for ever; the wait
+        // of an idle CPU is microseconds, so it is not evidence: parked within half an hour.
+        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        long cur = MAX;
+        for (int t = 1; t <= 1800; t++) {
+            double wait = t % 7 == 0 ? 0.03 : (t % 3) * 0.005;
+            cur = guard.apply(record(sampleWithWait(cur, 0.001 * MAX / cur, wait)), List.of(decision(MIN))).get(0)
+                    .targetKhz();
+        }
+        assertEquals(MIN, cur, "parked at the floor the model asked for after half an hour");
+    }
+
+    @Test
+    void aWaitShareIsQueueingOnlyWhenTheTasksWaitedRealTime() {
+        // 3% of the runnable time waiting: noise on a CPU 0.1% busy, queueing on one 60% busy.
+        assertFalse(SlowdownEstimator.queueing(0.001, 0.03));
+        assertTrue(SlowdownEstimator.queueing(0.6, 0.03));
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.6, 0.03, 1, 0), 1e-12);
+        assertEquals(0.001, SlowdownEstimator.demandAtFmax(0.001, 0.03, 1, 0), 1e-12);
+        // A 25 ms burst at twice the capacity on an otherwise idle CPU waited 25 ms: queueing.
+        assertTrue(SlowdownEstimator.queueing(0.03, 0.45));
+        assertFalse(SlowdownEstimator.queueing(0.6, 0.01));
+        assertFalse(SlowdownEstimator.queueing(0.6, Double.NaN));
     }
 
     @Test
