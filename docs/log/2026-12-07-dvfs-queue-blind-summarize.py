@@ -12,9 +12,10 @@ import sys
 
 
 def cell(path):
-    if not os.path.exists(path):
+    try:
+        d = json.load(open(path))
+    except (OSError, ValueError):  # absent, or a run still writing it
         return None
-    d = json.load(open(path))
     g = d["agents"]["flash+guard"]
     n = len(d["apps"])
     s = "%d/%d, %.1f / %.1f%%" % (g["apps_within_budget"], n, 100 * g["in_budget_share_of_oracle_saving"],
@@ -34,6 +35,8 @@ def main():
     for path in sorted(glob.glob(os.path.join(a, "*.json"))):
         name = os.path.basename(path)[:-5]
         ca = cell(path)
+        if ca is None:
+            continue
         line = "| %s | %s | %s" % (name.rsplit(".", 1)[0], name.rsplit(".", 1)[1], ca[1])
         if b:
             cb = cell(os.path.join(b, name + ".json"))

@@ -194,6 +194,29 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * spike after 52 s at 0.4% of a CPU run at 2.8 GHz, and that application end 5.2% slow).
      */
     public static final int IDLE_FLOOR_AFTER_TICKS = JUMP_WINDOW_TICKS;
+    /**
+     * System property that switches on the capped-share rule (experimental, off by default: it
+     * did not meet its adoption rule; docs/log/2026-12-07-dvfs-queue-blind.md): {@code
+     * -Dflash.guard.capped-share=true}. Where the run queue is not trusted, the guard fits how
+     * the demand it measures moves with the clock ({@link #CAPPED_PAIRS}): work that arrives in
+     * saturated stretches shorter than a tick is served at the clock's capacity, so a step down
+     * serves less of it and the guard, reading the served work as the demand, follows it down.
+     */
+    public static final String CAPPED_SHARE_PROPERTY = "flash.guard.capped-share";
+    /**
+     * Pairs of consecutive unsaturated ticks whose clock changed (by {@link #CAPPED_MIN_STEP} of
+     * the capacity or more) that the capped share's least squares is averaged over
+     * (exponential).
+     */
+    public static final double CAPPED_PAIRS = 30;
+    /** Least change of the capacity 1/t(r) between two ticks that counts as a pair. */
+    public static final double CAPPED_MIN_STEP = 0.02;
+    /**
+     * A pair whose measured demand moved by more than the capacity plus this much is a phase
+     * change, not capping (capped work moves at most as much as the capacity).
+     */
+    public static final double CAPPED_MARGIN = 0.05;
+    private final boolean cappedShare;
     private final FrequencyPolicy inner;
     private final double budget;
     private final double coverSeconds;
@@ -213,12 +236,18 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * for tests that isolate another rule.
      */
     SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds) {
+        this(inner, budget, coverSeconds, Boolean.getBoolean(CAPPED_SHARE_PROPERTY));
+    }
+
+    /** A guard with the capped-share rule on or off ({@link #CAPPED_SHARE_PROPERTY}); for tests. */
+    SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds, boolean cappedShare) {
         if (!(budget >= 0 && budget < 1)) {
             throw new IllegalArgumentException("slowdown budget must be in [0, 1), got " + budget);
         }
         this.inner = inner;
         this.budget = budget;
         this.coverSeconds = coverSeconds;
+        this.cappedShare = cappedShare;
     }
 
     /** A guard used through {@link #apply} (the daemon keeps its own model selection). */
@@ -290,6 +319,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
                     <= Math.min(tickBudget + HYSTERESIS * budget, MAX_TICK_BUDGET * budget)) {
                 safeForAccount = track.lastSetKhz;
             }
+            if (track.cappedApplies(cappedShare)) {
+                safeForAccount = Math.max(safeForAccount, track.cappedSafeKhz(p, tickBudget));
+            }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
                     track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
             // The next unforeseen jump must not take the last hour over budget (CPU-bound: m = 0).
@@ -317,7 +349,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 set = Math.min(track.lastSetKhz, p.highestAllowedKhz()); // hold: down only after the dwell
             }
             track.set(set, plannedSaturation);
-            track.expect((double) set / p.cpuinfoMaxKhz());
+            track.expect((double) set / p.cpuinfoMaxKhz(), cappedShare);
             if (asked < set) {
                 raised++;
                 if (out == decisions) {
@@ -363,6 +395,76 @@ public final class SlowdownGuard implements FrequencyPolicy {
          */
         double servedDemand() {
             return Math.max(demand, meanDemand);
+        }
+
+        /**
+         * The capped share phi: least squares of the change of the demand measured on the change
+         * of the capacity 1/t(r), over pairs of consecutive unsaturated ticks whose clock changed
+         * ({@link #CAPPED_PAIRS}), one standard error low. A load the clock serves in full measures
+         * the same demand at any clock (phi = 0); work that comes in saturated stretches shorter
+         * than a tick is served at the capacity, L(r) = a + phi / t(r), phi the share of the tick
+         * the stretches take.
+         */
+        double capSxy;
+        double capSxx;
+        double capSyy;
+        double capN;
+        double capped;
+        double lastMeasured = Double.NaN;
+        double lastCapacity = Double.NaN;
+        double lastRatio = 1;
+
+        /** The capped-share rule decides this tick: switched on, phi learnt, unsaturated, queue not trusted. */
+        boolean cappedApplies(boolean on) {
+            return on && capped > 0 && demand < 1 && !queueTrusted;
+        }
+
+        /** Work the coming tick asks for at fmax under the capped model: a + phi. */
+        double cappedWork() {
+            double free = Math.max(0, servedDemand() - capped / SlowdownEstimator.timePerWork(stalled, Math.min(1, lastRatio)));
+            return Math.min(1, free + capped);
+        }
+
+        /** Loss at {@code r} under the capped model, a share of the work at fmax: phi (1 - 1/t(r)) / (a + phi). */
+        double cappedLoss(double r) {
+            double work = cappedWork();
+            return work > 0 ? Math.max(0, capped * (1 - 1 / SlowdownEstimator.timePerWork(stalled, Math.min(1, r))) / work) : 0;
+        }
+
+        /** The lowest clock whose capped loss fits {@code tickBudget}. */
+        long cappedSafeKhz(PolicySample p, double tickBudget) {
+            double c = 1 - tickBudget * cappedWork() / capped;
+            double r = c <= 0 ? 0 : Math.min(1, (1 - stalled) / (1 / c - stalled));
+            long hi = p.highestAllowedKhz();
+            long raw = (long) Math.ceil(r * p.cpuinfoMaxKhz());
+            return FallbackController.snapUp(p.availableKhz(), Math.max(p.lowestAllowedKhz(), Math.min(hi, raw)), hi);
+        }
+
+        /** One tick's evidence for the capped share (every tick, whether the rule is on or not). */
+        void learnCapped(double u, double w, double cur) {
+            boolean unsat = !Double.isNaN(u) && u < SlowdownEstimator.SATURATED && !SlowdownEstimator.queueing(u, w)
+                    && !Double.isNaN(cur);
+            double capacity = unsat ? 1 / SlowdownEstimator.timePerWork(stalled, Math.min(1, cur)) : Double.NaN;
+            double measured = unsat ? demand : Double.NaN;
+            if (unsat && !Double.isNaN(lastMeasured)) {
+                double dc = capacity - lastCapacity;
+                double dl = measured - lastMeasured;
+                if (Math.abs(dc) >= CAPPED_MIN_STEP && Math.abs(dl) <= Math.abs(dc) + CAPPED_MARGIN) {
+                    double k = 1 - 1 / CAPPED_PAIRS;
+                    capSxy = k * capSxy + dl * dc;
+                    capSxx = k * capSxx + dc * dc;
+                    capSyy = k * capSyy + dl * dl;
+                    capN = k * capN + 1;
+                    double slope = capSxy / capSxx;
+                    double se = Math.sqrt(Math.max(0, capSyy - slope * capSxy) / Math.max(1, capN - 1) / capSxx);
+                    capped = capN >= 3 ? Math.max(0, Math.min(1, slope - se)) : 0;
+                }
+            }
+            lastMeasured = measured;
+            lastCapacity = capacity;
+            if (!Double.isNaN(cur)) {
+                lastRatio = cur;
+            }
         }
 
         /** Demand and loss the guard expected of the tick now ending, at the clock it set. */
@@ -501,6 +603,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled);
             meanDemand += (demand - meanDemand) / MEAN_TICKS;
             queueTrusted = trustQueue(u, w, cur);
+            learnCapped(u, w, cur);
             if (Double.isNaN(predictedUtilization)) {
                 return;
             }
@@ -563,10 +666,20 @@ public final class SlowdownGuard implements FrequencyPolicy {
         }
 
         /** Remembers what the guard expects of the coming tick at {@code ratio} = f / fmax. */
-        void expect(double ratio) {
+        void expect(double ratio, boolean cappedShare) {
             predictedDemand = demand;
             predictedLoss = SlowdownEstimator.slowdown(demand, stalled, ratio);
             predictedUtilization = demand >= 1 ? 1 : demand * SlowdownEstimator.timePerWork(stalled, Math.min(1, ratio));
+            if (cappedApplies(cappedShare)) {
+                double work = cappedWork();
+                double loss = cappedLoss(ratio);
+                if (loss * work > predictedLoss * predictedDemand) {
+                    predictedDemand = work;
+                    predictedLoss = loss;
+                }
+                predictedUtilization = Math.min(1,
+                        Math.max(0, work - capped) * SlowdownEstimator.timePerWork(stalled, Math.min(1, ratio)) + capped);
+            }
         }
     }
 

@@ -496,6 +496,34 @@ class SlowdownGuardTest {
     }
 
     @Test
+    void theCappedShareRuleLearnsWorkThatIsServedAtTheClocksCapacity() {
+        // Half a CPU of smooth work plus a saturated stretch of 0.2 s a tick, one thread per CPU
+        // (no wait): the work measured is 0.5 + 0.2 r. Without the rule the guard follows it
+        // down; with it the clock stays where the stretch loses at most the budget.
+        long[] ends = new long[2];
+        double[] losses = new double[2];
+        for (int k = 0; k < 2; k++) {
+            SlowdownGuard guard = new SlowdownGuard(null, BUDGET, SlowdownGuard.COVER_SECONDS, k == 1);
+            long cur = MAX;
+            double lost = 0;
+            double work = 0;
+            for (int t = 1; t <= 600; t++) {
+                double r = (double) cur / MAX;
+                double served = 0.5 + 0.2 * r;
+                cur = guard.apply(record(sampleWithWait(cur, Math.min(0.94, 0.5 / r + 0.2), 0.0)), List.of(decision(MIN)))
+                        .get(0).targetKhz();
+                lost += 0.7 - served;
+                work += 0.7;
+            }
+            ends[k] = cur;
+            losses[k] = lost / work;
+        }
+        assertTrue(losses[0] > BUDGET, "without the rule the stretch's work is lost: " + losses[0]);
+        assertTrue(losses[1] <= BUDGET, "with it within budget: " + losses[1]);
+        assertTrue(ends[1] > ends[0], "held higher: " + ends[1] + " vs " + ends[0]);
+    }
+
+    @Test
     void aSpikeAfterHoursParkedCoversTheIdleHostAgain() {
         // Three hours at 0.1% of a CPU (parked at the floor), then one saturated second met at
         // the floor. The idle floor counts quiet ticks only, so the cover is back at once: a
