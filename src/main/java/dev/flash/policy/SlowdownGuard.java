@@ -204,6 +204,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
      */
     public static final String CAPPED_SHARE_PROPERTY = "flash.guard.capped-share";
     /**
+     * System property that makes the guard read a run-queue wait share as queueing only when the
+     * tasks waited {@link SlowdownEstimator#MIN_WAIT_SECONDS} at least (experimental, off by
+     * default: it did not meet its adoption rule; docs/log/2026-12-07-dvfs-queue-blind.md).
+     */
+    public static final String IDLE_WAIT_PROPERTY = "flash.guard.idle-wait-is-noise";
+    /**
      * Pairs of consecutive unsaturated ticks whose clock changed (by {@link #CAPPED_MIN_STEP} of
      * the capacity or more) that the capped share's least squares is averaged over
      * (exponential).
@@ -217,6 +223,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
      */
     public static final double CAPPED_MARGIN = 0.05;
     private final boolean cappedShare;
+    private final double minWaitSeconds;
     private final FrequencyPolicy inner;
     private final double budget;
     private final double coverSeconds;
@@ -236,11 +243,14 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * for tests that isolate another rule.
      */
     SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds) {
-        this(inner, budget, coverSeconds, Boolean.getBoolean(CAPPED_SHARE_PROPERTY));
+        this(inner, budget, coverSeconds, Boolean.getBoolean(CAPPED_SHARE_PROPERTY), Boolean.getBoolean(IDLE_WAIT_PROPERTY));
     }
 
-    /** A guard with the capped-share rule on or off ({@link #CAPPED_SHARE_PROPERTY}); for tests. */
-    SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds, boolean cappedShare) {
+    /**
+     * A guard with the capped-share rule ({@link #CAPPED_SHARE_PROPERTY}) and the idle-wait rule
+     * ({@link #IDLE_WAIT_PROPERTY}) on or off; for tests.
+     */
+    SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds, boolean cappedShare, boolean idleWaitIsNoise) {
         if (!(budget >= 0 && budget < 1)) {
             throw new IllegalArgumentException("slowdown budget must be in [0, 1), got " + budget);
         }
@@ -248,6 +258,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
         this.budget = budget;
         this.coverSeconds = coverSeconds;
         this.cappedShare = cappedShare;
+        this.minWaitSeconds = idleWaitIsNoise ? SlowdownEstimator.MIN_WAIT_SECONDS : 0;
     }
 
     /** A guard used through {@link #apply} (the daemon keeps its own model selection). */
@@ -304,7 +315,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 track = new Track(p.id());
                 tracks[i] = track;
             }
-            track.update(p, record);
+            track.update(p, record, minWaitSeconds);
             // The tick that ended saturated as the guard planned it (a known partial load set just
             // below saturation now reads "demand unknown"): the step up that follows is a sawtooth's.
             boolean plannedSaturation = track.demand >= 1 && track.predictedUtilization >= SlowdownEstimator.SATURATED;
@@ -441,8 +452,8 @@ public final class SlowdownGuard implements FrequencyPolicy {
         }
 
         /** One tick's evidence for the capped share (every tick, whether the rule is on or not). */
-        void learnCapped(double u, double w, double cur) {
-            boolean unsat = !Double.isNaN(u) && u < SlowdownEstimator.SATURATED && !SlowdownEstimator.queueing(u, w)
+        void learnCapped(double u, double w, double cur, double minWait) {
+            boolean unsat = !Double.isNaN(u) && u < SlowdownEstimator.SATURATED && !SlowdownEstimator.queueing(u, w, minWait)
                     && !Double.isNaN(cur);
             double capacity = unsat ? 1 / SlowdownEstimator.timePerWork(stalled, Math.min(1, cur)) : Double.NaN;
             double measured = unsat ? demand : Double.NaN;
@@ -595,15 +606,15 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * Demand at fmax for the coming tick, from the tick that just ended; and that tick's
          * own account: the work it asked for and the work it lost at the clock it ran at.
          */
-        void update(PolicySample p, TelemetryRecord record) {
+        void update(PolicySample p, TelemetryRecord record, double minWait) {
             double u = p.busiestUtilization(record.cpuUtilization());
             double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
             stalled = stallShare.update(cur, p.ipc(), p.mpki());
             double w = p.runWaitShare();
-            demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled);
+            demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled, minWait);
             meanDemand += (demand - meanDemand) / MEAN_TICKS;
-            queueTrusted = trustQueue(u, w, cur);
-            learnCapped(u, w, cur);
+            queueTrusted = trustQueue(u, w, cur, minWait);
+            learnCapped(u, w, cur, minWait);
             if (Double.isNaN(predictedUtilization)) {
                 return;
             }
@@ -651,13 +662,13 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * saturation (beyond twice its usual miss), with no wait, shows that it hides it.
          * Without schedstat there is nothing to trust.
          */
-        private boolean trustQueue(double u, double w, double cur) {
+        private boolean trustQueue(double u, double w, double cur, double minWait) {
             if (Double.isNaN(w)) {
                 return false;
             }
             boolean surprise = !Double.isNaN(u) && u >= SlowdownEstimator.SATURATED && cur < 0.99
                     && predictedUtilization < SlowdownEstimator.SATURATED - 2 * usualMiss();
-            if (w > 2 * SlowdownEstimator.WAITING && SlowdownEstimator.queueing(u, w)) {
+            if (w > 2 * SlowdownEstimator.WAITING && SlowdownEstimator.queueing(u, w, minWait)) {
                 queueBlind -= queueBlind / QUEUE_EVIDENCE_TICKS;
             } else if (surprise && w <= SlowdownEstimator.WAITING) {
                 queueBlind += (1 - queueBlind) / QUEUE_EVIDENCE_TICKS;

@@ -63,9 +63,9 @@ class SlowdownGuardOnSimulatedNodeTest {
         AppSpec frames = app("frames", new Phase(0.05, 1.6, 1.0, 0.12, 0, 0, 60),
                 new Phase(0.20, 0.85, 1.0, 0.30, 0, 0, 60), new Phase(0.30, 0.55, 1.0, 0.55, 0, 0, 60));
         double off = OperatorEvaluation.run("floor+guard", n -> new SlowdownGuard(new Floor(), BUDGET,
-                SlowdownGuard.COVER_SECONDS, false), threadsPerCpu, frames, 320, 11, 0, 1).slowdown();
+                SlowdownGuard.COVER_SECONDS, false, false), threadsPerCpu, frames, 320, 11, 0, 1).slowdown();
         double on = OperatorEvaluation.run("floor+guard", n -> new SlowdownGuard(new Floor(), BUDGET,
-                SlowdownGuard.COVER_SECONDS, true), threadsPerCpu, frames, 320, 11, 0, 1).slowdown();
+                SlowdownGuard.COVER_SECONDS, true, false), threadsPerCpu, frames, 320, 11, 0, 1).slowdown();
         System.out.println("frames: capped-share off " + off + ", on " + on);
         assertTrue(on <= BUDGET, "within budget with the capped-share rule: " + on);
         assertTrue(on < off, "the rule holds more of the work than without it: " + on + " vs " + off);

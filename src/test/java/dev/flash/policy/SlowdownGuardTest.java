@@ -471,8 +471,9 @@ class SlowdownGuardTest {
         // One thread per CPU: on a CPU 0.1% busy the run-queue wait share is kernel noise of
         // 0-3% (every 7th tick 3%, above WAITING). Read as queueing, each such tick was a jump
         // charged a whole CPU-second and the host was held near the maximum for ever; the wait
-        // of an idle CPU is microseconds, so it is not evidence: parked within half an hour.
-        SlowdownGuard guard = new SlowdownGuard(BUDGET);
+        // of an idle CPU is microseconds, so it is not evidence: parked within half an hour with
+        // the idle-wait rule (off by default).
+        SlowdownGuard guard = new SlowdownGuard(null, BUDGET, SlowdownGuard.COVER_SECONDS, false, true);
         long cur = MAX;
         for (int t = 1; t <= 1800; t++) {
             double wait = t % 7 == 0 ? 0.03 : (t % 3) * 0.005;
@@ -485,14 +486,18 @@ class SlowdownGuardTest {
     @Test
     void aWaitShareIsQueueingOnlyWhenTheTasksWaitedRealTime() {
         // 3% of the runnable time waiting: noise on a CPU 0.1% busy, queueing on one 60% busy.
-        assertFalse(SlowdownEstimator.queueing(0.001, 0.03));
-        assertTrue(SlowdownEstimator.queueing(0.6, 0.03));
-        assertEquals(1, SlowdownEstimator.demandAtFmax(0.6, 0.03, 1, 0), 1e-12);
-        assertEquals(0.001, SlowdownEstimator.demandAtFmax(0.001, 0.03, 1, 0), 1e-12);
+        double least = SlowdownEstimator.MIN_WAIT_SECONDS;
+        assertFalse(SlowdownEstimator.queueing(0.001, 0.03, least));
+        assertTrue(SlowdownEstimator.queueing(0.6, 0.03, least));
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.6, 0.03, 1, 0, least), 1e-12);
+        assertEquals(0.001, SlowdownEstimator.demandAtFmax(0.001, 0.03, 1, 0, least), 1e-12);
         // A 25 ms burst at twice the capacity on an otherwise idle CPU waited 25 ms: queueing.
-        assertTrue(SlowdownEstimator.queueing(0.03, 0.45));
-        assertFalse(SlowdownEstimator.queueing(0.6, 0.01));
-        assertFalse(SlowdownEstimator.queueing(0.6, Double.NaN));
+        assertTrue(SlowdownEstimator.queueing(0.03, 0.45, least));
+        assertFalse(SlowdownEstimator.queueing(0.6, 0.01, least));
+        assertFalse(SlowdownEstimator.queueing(0.6, Double.NaN, least));
+        // The default (0): any share above WAITING, as before the rule.
+        assertTrue(SlowdownEstimator.queueing(0.001, 0.03, 0));
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.001, 0.03, 1, 0), 1e-12);
     }
 
     @Test
@@ -503,7 +508,7 @@ class SlowdownGuardTest {
         long[] ends = new long[2];
         double[] losses = new double[2];
         for (int k = 0; k < 2; k++) {
-            SlowdownGuard guard = new SlowdownGuard(null, BUDGET, SlowdownGuard.COVER_SECONDS, k == 1);
+            SlowdownGuard guard = new SlowdownGuard(null, BUDGET, SlowdownGuard.COVER_SECONDS, k == 1, false);
             long cur = MAX;
             double lost = 0;
             double work = 0;
