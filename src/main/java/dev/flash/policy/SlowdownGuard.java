@@ -222,6 +222,12 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * change, not capping (capped work moves at most as much as the capacity).
      */
     public static final double CAPPED_MARGIN = 0.05;
+    /**
+     * How many standard errors low the capped share is taken: 2.5. One standard error cost 2.6
+     * points of share on the default set on the default node (a load the clock follows over
+     * seconds reads as capped); 2.5 cost 0.7 (screening, docs/log/2026-12-07-dvfs-queue-blind.md).
+     */
+    public static final double CAPPED_STANDARD_ERRORS = 2.5;
     private final boolean cappedShare;
     private final double minWaitSeconds;
     private final FrequencyPolicy inner;
@@ -411,7 +417,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
         /**
          * The capped share phi: least squares of the change of the demand measured on the change
          * of the capacity 1/t(r), over pairs of consecutive unsaturated ticks whose clock changed
-         * ({@link #CAPPED_PAIRS}), one standard error low. A load the clock serves in full measures
+         * ({@link #CAPPED_PAIRS}), {@link #CAPPED_STANDARD_ERRORS} standard errors low. A load the clock serves in full measures
          * the same demand at any clock (phi = 0); work that comes in saturated stretches shorter
          * than a tick is served at the capacity, L(r) = a + phi / t(r), phi the share of the tick
          * the stretches take.
@@ -468,7 +474,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                     capN = k * capN + 1;
                     double slope = capSxy / capSxx;
                     double se = Math.sqrt(Math.max(0, capSyy - slope * capSxy) / Math.max(1, capN - 1) / capSxx);
-                    capped = capN >= 3 ? Math.max(0, Math.min(1, slope - se)) : 0;
+                    capped = capN >= 3 ? Math.max(0, Math.min(1, slope - CAPPED_STANDARD_ERRORS * se)) : 0;
                 }
             }
             lastMeasured = measured;
