@@ -1,6 +1,6 @@
 #!/bin/sh
-# Screening rows for a variant (never foreign-apps-7): two at a time, nice 5.
-#   JAVA_OPTS="-Dg.x=y" docs/log/2026-12-07-dvfs-queue-blind-screen.sh JAR OUTDIR [ROW...]
+# Rows of a variant, two at a time, nice 5 (screening: never foreign-apps-7; the matrix script passes its rows).
+#   [JAVA_OPTS="-Dflash.guard.capped-share=true"] docs/log/2026-12-07-dvfs-queue-blind-screen.sh JAR OUTDIR [SET:NODE...]
 # Default rows: foreign-5/-6 with one thread per CPU and without schedstat (the criterion), the
 # default set and foreign-4 on the default node, foreign-3 with one thread per CPU.
 jar=$1; out=$2; shift 2
