@@ -194,6 +194,42 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * spike after 52 s at 0.4% of a CPU run at 2.8 GHz, and that application end 5.2% slow).
      */
     public static final int IDLE_FLOOR_AFTER_TICKS = JUMP_WINDOW_TICKS;
+    /**
+     * System property that switches on the capped-share rule (experimental, off by default: it
+     * did not meet its adoption rule; docs/log/2026-12-07-dvfs-queue-blind.md): {@code
+     * -Dflash.guard.capped-share=true}. Where the run queue is not trusted, the guard fits how
+     * the demand it measures moves with the clock ({@link #CAPPED_PAIRS}): work that arrives in
+     * saturated stretches shorter than a tick is served at the clock's capacity, so a step down
+     * serves less of it and the guard, reading the served work as the demand, follows it down.
+     */
+    public static final String CAPPED_SHARE_PROPERTY = "flash.guard.capped-share";
+    /**
+     * System property that makes the guard read a run-queue wait share as queueing only when the
+     * tasks waited {@link SlowdownEstimator#MIN_WAIT_SECONDS} at least (experimental, off by
+     * default: it did not meet its adoption rule; docs/log/2026-12-07-dvfs-queue-blind.md).
+     */
+    public static final String IDLE_WAIT_PROPERTY = "flash.guard.idle-wait-is-noise";
+    /**
+     * Pairs of consecutive unsaturated ticks whose clock changed (by {@link #CAPPED_MIN_STEP} of
+     * the capacity or more) that the capped share's least squares is averaged over
+     * (exponential).
+     */
+    public static final double CAPPED_PAIRS = 30;
+    /** Least change of the capacity 1/t(r) between two ticks that counts as a pair. */
+    public static final double CAPPED_MIN_STEP = 0.02;
+    /**
+     * A pair whose measured demand moved by more than the capacity plus this much is a phase
+     * change, not capping (capped work moves at most as much as the capacity).
+     */
+    public static final double CAPPED_MARGIN = 0.05;
+    /**
+     * How many standard errors low the capped share is taken: 2.5. One standard error cost 2.6
+     * points of share on the default set on the default node (a load the clock follows over
+     * seconds reads as capped); 2.5 cost 0.7 (screening, docs/log/2026-12-07-dvfs-queue-blind.md).
+     */
+    public static final double CAPPED_STANDARD_ERRORS = 2.5;
+    private final boolean cappedShare;
+    private final double minWaitSeconds;
     private final FrequencyPolicy inner;
     private final double budget;
     private final double coverSeconds;
@@ -213,12 +249,22 @@ public final class SlowdownGuard implements FrequencyPolicy {
      * for tests that isolate another rule.
      */
     SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds) {
+        this(inner, budget, coverSeconds, Boolean.getBoolean(CAPPED_SHARE_PROPERTY), Boolean.getBoolean(IDLE_WAIT_PROPERTY));
+    }
+
+    /**
+     * A guard with the capped-share rule ({@link #CAPPED_SHARE_PROPERTY}) and the idle-wait rule
+     * ({@link #IDLE_WAIT_PROPERTY}) on or off; for tests.
+     */
+    SlowdownGuard(FrequencyPolicy inner, double budget, double coverSeconds, boolean cappedShare, boolean idleWaitIsNoise) {
         if (!(budget >= 0 && budget < 1)) {
             throw new IllegalArgumentException("slowdown budget must be in [0, 1), got " + budget);
         }
         this.inner = inner;
         this.budget = budget;
         this.coverSeconds = coverSeconds;
+        this.cappedShare = cappedShare;
+        this.minWaitSeconds = idleWaitIsNoise ? SlowdownEstimator.MIN_WAIT_SECONDS : 0;
     }
 
     /** A guard used through {@link #apply} (the daemon keeps its own model selection). */
@@ -275,7 +321,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 track = new Track(p.id());
                 tracks[i] = track;
             }
-            track.update(p, record);
+            track.update(p, record, minWaitSeconds);
             // The tick that ended saturated as the guard planned it (a known partial load set just
             // below saturation now reads "demand unknown"): the step up that follows is a sawtooth's.
             boolean plannedSaturation = track.demand >= 1 && track.predictedUtilization >= SlowdownEstimator.SATURATED;
@@ -289,6 +335,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
                             (double) track.lastSetKhz / p.cpuinfoMaxKhz())
                     <= Math.min(tickBudget + HYSTERESIS * budget, MAX_TICK_BUDGET * budget)) {
                 safeForAccount = track.lastSetKhz;
+            }
+            if (track.cappedApplies(cappedShare)) {
+                safeForAccount = Math.max(safeForAccount, track.cappedSafeKhz(p, tickBudget));
             }
             long safe = Math.max(safeForAccount, safeKhz(p, 1, 0,
                     track.jumpAllowance(track.queueTrusted ? JUMP_RESERVE : JUMP_RESERVE_BLIND_QUEUE, budget)));
@@ -317,7 +366,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 set = Math.min(track.lastSetKhz, p.highestAllowedKhz()); // hold: down only after the dwell
             }
             track.set(set, plannedSaturation);
-            track.expect((double) set / p.cpuinfoMaxKhz());
+            track.expect((double) set / p.cpuinfoMaxKhz(), cappedShare);
             if (asked < set) {
                 raised++;
                 if (out == decisions) {
@@ -363,6 +412,76 @@ public final class SlowdownGuard implements FrequencyPolicy {
          */
         double servedDemand() {
             return Math.max(demand, meanDemand);
+        }
+
+        /**
+         * The capped share phi: least squares of the change of the demand measured on the change
+         * of the capacity 1/t(r), over pairs of consecutive unsaturated ticks whose clock changed
+         * ({@link #CAPPED_PAIRS}), {@link #CAPPED_STANDARD_ERRORS} standard errors low. A load the clock serves in full measures
+         * the same demand at any clock (phi = 0); work that comes in saturated stretches shorter
+         * than a tick is served at the capacity, L(r) = a + phi / t(r), phi the share of the tick
+         * the stretches take.
+         */
+        double capSxy;
+        double capSxx;
+        double capSyy;
+        double capN;
+        double capped;
+        double lastMeasured = Double.NaN;
+        double lastCapacity = Double.NaN;
+        double lastRatio = 1;
+
+        /** The capped-share rule decides this tick: switched on, phi learnt, unsaturated, queue not trusted. */
+        boolean cappedApplies(boolean on) {
+            return on && capped > 0 && demand < 1 && !queueTrusted;
+        }
+
+        /** Work the coming tick asks for at fmax under the capped model: a + phi. */
+        double cappedWork() {
+            double free = Math.max(0, servedDemand() - capped / SlowdownEstimator.timePerWork(stalled, Math.min(1, lastRatio)));
+            return Math.min(1, free + capped);
+        }
+
+        /** Loss at {@code r} under the capped model, a share of the work at fmax: phi (1 - 1/t(r)) / (a + phi). */
+        double cappedLoss(double r) {
+            double work = cappedWork();
+            return work > 0 ? Math.max(0, capped * (1 - 1 / SlowdownEstimator.timePerWork(stalled, Math.min(1, r))) / work) : 0;
+        }
+
+        /** The lowest clock whose capped loss fits {@code tickBudget}. */
+        long cappedSafeKhz(PolicySample p, double tickBudget) {
+            double c = 1 - tickBudget * cappedWork() / capped;
+            double r = c <= 0 ? 0 : Math.min(1, (1 - stalled) / (1 / c - stalled));
+            long hi = p.highestAllowedKhz();
+            long raw = (long) Math.ceil(r * p.cpuinfoMaxKhz());
+            return FallbackController.snapUp(p.availableKhz(), Math.max(p.lowestAllowedKhz(), Math.min(hi, raw)), hi);
+        }
+
+        /** One tick's evidence for the capped share (every tick, whether the rule is on or not). */
+        void learnCapped(double u, double w, double cur, double minWait) {
+            boolean unsat = !Double.isNaN(u) && u < SlowdownEstimator.SATURATED && !SlowdownEstimator.queueing(u, w, minWait)
+                    && !Double.isNaN(cur);
+            double capacity = unsat ? 1 / SlowdownEstimator.timePerWork(stalled, Math.min(1, cur)) : Double.NaN;
+            double measured = unsat ? demand : Double.NaN;
+            if (unsat && !Double.isNaN(lastMeasured)) {
+                double dc = capacity - lastCapacity;
+                double dl = measured - lastMeasured;
+                if (Math.abs(dc) >= CAPPED_MIN_STEP && Math.abs(dl) <= Math.abs(dc) + CAPPED_MARGIN) {
+                    double k = 1 - 1 / CAPPED_PAIRS;
+                    capSxy = k * capSxy + dl * dc;
+                    capSxx = k * capSxx + dc * dc;
+                    capSyy = k * capSyy + dl * dl;
+                    capN = k * capN + 1;
+                    double slope = capSxy / capSxx;
+                    double se = Math.sqrt(Math.max(0, capSyy - slope * capSxy) / Math.max(1, capN - 1) / capSxx);
+                    capped = capN >= 3 ? Math.max(0, Math.min(1, slope - CAPPED_STANDARD_ERRORS * se)) : 0;
+                }
+            }
+            lastMeasured = measured;
+            lastCapacity = capacity;
+            if (!Double.isNaN(cur)) {
+                lastRatio = cur;
+            }
         }
 
         /** Demand and loss the guard expected of the tick now ending, at the clock it set. */
@@ -493,14 +612,15 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * Demand at fmax for the coming tick, from the tick that just ended; and that tick's
          * own account: the work it asked for and the work it lost at the clock it ran at.
          */
-        void update(PolicySample p, TelemetryRecord record) {
+        void update(PolicySample p, TelemetryRecord record, double minWait) {
             double u = p.busiestUtilization(record.cpuUtilization());
             double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
             stalled = stallShare.update(cur, p.ipc(), p.mpki());
             double w = p.runWaitShare();
-            demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled);
+            demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled, minWait);
             meanDemand += (demand - meanDemand) / MEAN_TICKS;
-            queueTrusted = trustQueue(u, w, cur);
+            queueTrusted = trustQueue(u, w, cur, minWait);
+            learnCapped(u, w, cur, minWait);
             if (Double.isNaN(predictedUtilization)) {
                 return;
             }
@@ -548,13 +668,13 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * saturation (beyond twice its usual miss), with no wait, shows that it hides it.
          * Without schedstat there is nothing to trust.
          */
-        private boolean trustQueue(double u, double w, double cur) {
+        private boolean trustQueue(double u, double w, double cur, double minWait) {
             if (Double.isNaN(w)) {
                 return false;
             }
             boolean surprise = !Double.isNaN(u) && u >= SlowdownEstimator.SATURATED && cur < 0.99
                     && predictedUtilization < SlowdownEstimator.SATURATED - 2 * usualMiss();
-            if (w > 2 * SlowdownEstimator.WAITING) {
+            if (w > 2 * SlowdownEstimator.WAITING && SlowdownEstimator.queueing(u, w, minWait)) {
                 queueBlind -= queueBlind / QUEUE_EVIDENCE_TICKS;
             } else if (surprise && w <= SlowdownEstimator.WAITING) {
                 queueBlind += (1 - queueBlind) / QUEUE_EVIDENCE_TICKS;
@@ -563,10 +683,20 @@ public final class SlowdownGuard implements FrequencyPolicy {
         }
 
         /** Remembers what the guard expects of the coming tick at {@code ratio} = f / fmax. */
-        void expect(double ratio) {
+        void expect(double ratio, boolean cappedShare) {
             predictedDemand = demand;
             predictedLoss = SlowdownEstimator.slowdown(demand, stalled, ratio);
             predictedUtilization = demand >= 1 ? 1 : demand * SlowdownEstimator.timePerWork(stalled, Math.min(1, ratio));
+            if (cappedApplies(cappedShare)) {
+                double work = cappedWork();
+                double loss = cappedLoss(ratio);
+                if (loss * work > predictedLoss * predictedDemand) {
+                    predictedDemand = work;
+                    predictedLoss = loss;
+                }
+                predictedUtilization = Math.min(1,
+                        Math.max(0, work - capped) * SlowdownEstimator.timePerWork(stalled, Math.min(1, ratio)) + capped);
+            }
         }
     }
 

@@ -54,6 +54,24 @@ class SlowdownGuardOnSimulatedNodeTest {
     }
 
     @Test
+    void theCappedShareRuleHoldsFramesShorterThanATickWhereTheRunQueueShowsNoWait() throws Exception {
+        // A frame pipeline: a saturated key frame of 0.12 s, then 0.85 and 0.55 of a CPU; one
+        // thread per CPU, so nothing waits. The utilization reads a partial load, each step down
+        // serves less of the key frames and the guard followed the served work down. The
+        // capped-share rule (off by default) learns how the work measured moves with the clock.
+        NodeSpec threadsPerCpu = SimSpec.load(Path.of("bench/nodes/threads-per-cpu.toml")).node();
+        AppSpec frames = app("frames", new Phase(0.05, 1.6, 1.0, 0.12, 0, 0, 60),
+                new Phase(0.20, 0.85, 1.0, 0.30, 0, 0, 60), new Phase(0.30, 0.55, 1.0, 0.55, 0, 0, 60));
+        double off = OperatorEvaluation.run("floor+guard", n -> new SlowdownGuard(new Floor(), BUDGET,
+                SlowdownGuard.COVER_SECONDS, false, false), threadsPerCpu, frames, 320, 11, 0, 1).slowdown();
+        double on = OperatorEvaluation.run("floor+guard", n -> new SlowdownGuard(new Floor(), BUDGET,
+                SlowdownGuard.COVER_SECONDS, true, false), threadsPerCpu, frames, 320, 11, 0, 1).slowdown();
+        System.out.println("frames: capped-share off " + off + ", on " + on);
+        assertTrue(on <= BUDGET, "within budget with the capped-share rule: " + on);
+        assertTrue(on < off, "the rule holds more of the work than without it: " + on + " vs " + off);
+    }
+
+    @Test
     void spikesAfterIdleStayWithinBudgetWhereTheRunQueueShowsNoWait() throws Exception {
         NodeSpec threadsPerCpu = SimSpec.load(Path.of("bench/nodes/threads-per-cpu.toml")).node();
         AppSpec spikes = app("idle-then-spike", new Phase(0.1, 0.03, 0.5, 47.3, 0.1, 0, 60),

@@ -1,6 +1,7 @@
 package dev.flash.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -463,6 +464,68 @@ class SlowdownGuardTest {
         }
         assertTrue(atTenMinutes < 2_500_000, "ten minutes in, the cover has come down: " + atTenMinutes);
         assertEquals(MIN, cur, "parked at the floor the model asked for after half an hour");
+    }
+
+    @Test
+    void anIdleHostWhoseWaitShareIsNoiseIsParkedAsAQuietOne() {
+        // One thread per CPU: on a CPU 0.1% busy the run-queue wait share is kernel noise of
+        // 0-3% (every 7th tick 3%, above WAITING). Read as queueing, each such tick was a jump
+        // charged a whole CPU-second and the host was held near the maximum for ever; the wait
+        // of an idle CPU is microseconds, so it is not evidence: parked within half an hour with
+        // the idle-wait rule (off by default).
+        SlowdownGuard guard = new SlowdownGuard(null, BUDGET, SlowdownGuard.COVER_SECONDS, false, true);
+        long cur = MAX;
+        for (int t = 1; t <= 1800; t++) {
+            double wait = t % 7 == 0 ? 0.03 : (t % 3) * 0.005;
+            cur = guard.apply(record(sampleWithWait(cur, 0.001 * MAX / cur, wait)), List.of(decision(MIN))).get(0)
+                    .targetKhz();
+        }
+        assertEquals(MIN, cur, "parked at the floor the model asked for after half an hour");
+    }
+
+    @Test
+    void aWaitShareIsQueueingOnlyWhenTheTasksWaitedRealTime() {
+        // 3% of the runnable time waiting: noise on a CPU 0.1% busy, queueing on one 60% busy.
+        double least = SlowdownEstimator.MIN_WAIT_SECONDS;
+        assertFalse(SlowdownEstimator.queueing(0.001, 0.03, least));
+        assertTrue(SlowdownEstimator.queueing(0.6, 0.03, least));
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.6, 0.03, 1, 0, least), 1e-12);
+        assertEquals(0.001, SlowdownEstimator.demandAtFmax(0.001, 0.03, 1, 0, least), 1e-12);
+        // A 25 ms burst at twice the capacity on an otherwise idle CPU waited 25 ms: queueing.
+        assertTrue(SlowdownEstimator.queueing(0.03, 0.45, least));
+        assertFalse(SlowdownEstimator.queueing(0.6, 0.01, least));
+        assertFalse(SlowdownEstimator.queueing(0.6, Double.NaN, least));
+        // The default (0): any share above WAITING, as before the rule.
+        assertTrue(SlowdownEstimator.queueing(0.001, 0.03, 0));
+        assertEquals(1, SlowdownEstimator.demandAtFmax(0.001, 0.03, 1, 0), 1e-12);
+    }
+
+    @Test
+    void theCappedShareRuleLearnsWorkThatIsServedAtTheClocksCapacity() {
+        // Half a CPU of smooth work plus a saturated stretch of 0.2 s a tick, one thread per CPU
+        // (no wait): the work measured is 0.5 + 0.2 r. Without the rule the guard follows it
+        // down; with it the clock stays where the stretch loses at most the budget.
+        long[] ends = new long[2];
+        double[] losses = new double[2];
+        for (int k = 0; k < 2; k++) {
+            SlowdownGuard guard = new SlowdownGuard(null, BUDGET, SlowdownGuard.COVER_SECONDS, k == 1, false);
+            long cur = MAX;
+            double lost = 0;
+            double work = 0;
+            for (int t = 1; t <= 600; t++) {
+                double r = (double) cur / MAX;
+                double served = 0.5 + 0.2 * r;
+                cur = guard.apply(record(sampleWithWait(cur, Math.min(0.94, 0.5 / r + 0.2), 0.0)), List.of(decision(MIN)))
+                        .get(0).targetKhz();
+                lost += 0.7 - served;
+                work += 0.7;
+            }
+            ends[k] = cur;
+            losses[k] = lost / work;
+        }
+        assertTrue(losses[0] > BUDGET, "without the rule the stretch's work is lost: " + losses[0]);
+        assertTrue(losses[1] <= BUDGET, "with it within budget: " + losses[1]);
+        assertTrue(ends[1] > ends[0], "held higher: " + ends[1] + " vs " + ends[0]);
     }
 
     @Test
