@@ -321,7 +321,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
                 track = new Track(p.id());
                 tracks[i] = track;
             }
-            track.update(p, record, minWaitSeconds);
+            track.update(p, record, minWaitSeconds, cappedShare);
             // The tick that ended saturated as the guard planned it (a known partial load set just
             // below saturation now reads "demand unknown"): the step up that follows is a sawtooth's.
             boolean plannedSaturation = track.demand >= 1 && track.predictedUtilization >= SlowdownEstimator.SATURATED;
@@ -457,7 +457,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
             return FallbackController.snapUp(p.availableKhz(), Math.max(p.lowestAllowedKhz(), Math.min(hi, raw)), hi);
         }
 
-        /** One tick's evidence for the capped share (every tick, whether the rule is on or not). */
+        /** One tick's evidence for the capped share (every tick while the rule is on). */
         void learnCapped(double u, double w, double cur, double minWait) {
             boolean unsat = !Double.isNaN(u) && u < SlowdownEstimator.SATURATED && !SlowdownEstimator.queueing(u, w, minWait)
                     && !Double.isNaN(cur);
@@ -612,7 +612,7 @@ public final class SlowdownGuard implements FrequencyPolicy {
          * Demand at fmax for the coming tick, from the tick that just ended; and that tick's
          * own account: the work it asked for and the work it lost at the clock it ran at.
          */
-        void update(PolicySample p, TelemetryRecord record, double minWait) {
+        void update(PolicySample p, TelemetryRecord record, double minWait, boolean cappedShare) {
             double u = p.busiestUtilization(record.cpuUtilization());
             double cur = p.curKhz() > 0 ? (double) p.curKhz() / p.cpuinfoMaxKhz() : Double.NaN;
             stalled = stallShare.update(cur, p.ipc(), p.mpki());
@@ -620,7 +620,9 @@ public final class SlowdownGuard implements FrequencyPolicy {
             demand = SlowdownEstimator.demandAtFmax(u, w, cur, stalled, minWait);
             meanDemand += (demand - meanDemand) / MEAN_TICKS;
             queueTrusted = trustQueue(u, w, cur, minWait);
-            learnCapped(u, w, cur, minWait);
+            if (cappedShare) { // its evidence is read only by the rule: no work on the tick while it is off
+                learnCapped(u, w, cur, minWait);
+            }
             if (Double.isNaN(predictedUtilization)) {
                 return;
             }
