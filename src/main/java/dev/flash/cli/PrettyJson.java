@@ -1,10 +1,5 @@
 package dev.flash.cli;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
-import java.util.Map;
 
 /**
  * A JSON tree as {@code new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -14,8 +9,9 @@ import java.util.Map;
  * expression, interpreted) cost it 10-15 ms of its main thread's CPU, more than writing the answer
  * (docs/log/2026-12-07-recommend-latency-2.md). {@code PrettyJsonTest} compares the two on
  * random trees. Since 2026-12-07 the answer is written field by field without a tree
- * ({@link JsonOut.Pretty}, which takes its escapes and line breaks from here); {@link #toJson} is
- * the tree's text that {@code JsonOutTest} holds it to.
+ * ({@link JsonOut.Pretty}, which takes its escapes and line breaks from here); the tree's text
+ * that {@code JsonOutTest} holds it to is written by the test sources' {@code PrettyJsonTree}
+ * with these rules.
  *
  * <p>Gson's rules, as this writes them: two spaces per level, {@code ": "} after a name, each
  * member and element on its own line, empty arrays and objects as {@code []} and {@code {}};
@@ -49,59 +45,6 @@ final class PrettyJson {
         ESCAPES['&'] = "\\u0026";
         ESCAPES['='] = "\\u003d";
         ESCAPES['\''] = "\\u0027";
-    }
-
-    static String toJson(JsonElement tree) {
-        StringBuilder out = new StringBuilder(4096);
-        write(out, tree, 0);
-        return out.toString();
-    }
-
-    private static void write(StringBuilder out, JsonElement e, int depth) {
-        if (e == null || e.isJsonNull()) {
-            out.append("null");
-        } else if (e.isJsonPrimitive()) {
-            JsonPrimitive p = e.getAsJsonPrimitive();
-            if (p.isString()) {
-                string(out, p.getAsString());
-            } else if (p.isBoolean()) {
-                out.append(p.getAsBoolean() ? "true" : "false");
-            } else {
-                out.append(p.getAsNumber().toString());
-            }
-        } else if (e.isJsonArray()) {
-            JsonArray a = e.getAsJsonArray();
-            out.append('[');
-            for (int i = 0; i < a.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                newline(out, depth + 1);
-                write(out, a.get(i), depth + 1);
-            }
-            if (!a.isEmpty()) {
-                newline(out, depth);
-            }
-            out.append(']');
-        } else {
-            JsonObject o = e.getAsJsonObject();
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, JsonElement> m : o.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                newline(out, depth + 1);
-                string(out, m.getKey());
-                out.append(": ");
-                write(out, m.getValue(), depth + 1);
-            }
-            if (!first) {
-                newline(out, depth);
-            }
-            out.append('}');
-        }
     }
 
     static void newline(StringBuilder out, int depth) {

@@ -94,7 +94,7 @@ class JsonOutTest {
             JsonOut.Pretty pretty = new JsonOut.Pretty(16);
             members(r, 0, tree, pretty);
             String text = pretty.text();
-            assertEquals(PrettyJson.toJson(tree.root()), text, "case " + i);
+            assertEquals(PrettyJsonTree.toJson(tree.root()), text, "case " + i);
             assertEquals(GSON.toJson(tree.root()), text, "case " + i);
             assertEquals(text.chars().allMatch(c -> c < 128), pretty.ascii(), "case " + i);
         }
@@ -185,7 +185,7 @@ class JsonOutTest {
                     for (double deadline : new double[] {Double.NaN, 30}) {
                         Recommender.Recommendation r = Recommender.recommend(m, params, w.measurements().subList(0, k),
                                 Target.RUNTIME, deadline);
-                        assertEquals(PrettyJson.toJson(treeAnswer(r, w.name(), deadline)), pretty(r, w.name(), deadline),
+                        assertEquals(PrettyJsonTree.toJson(treeAnswer(r, w.name(), deadline)), pretty(r, w.name(), deadline),
                                 w.name() + " k=" + k);
                         assertEquals(treeAnswer(r, w.name(), deadline), ConfigSearchCommand.Recommend.json(r, w.name(), deadline));
                         answers++;
@@ -195,7 +195,7 @@ class JsonOutTest {
             assertEquals(true, answers >= 8, "answers checked: " + answers);
             for (double deadline : new double[] {Double.NaN, 20}) {
                 Recommender.First f = Recommender.first(params, Target.RUNTIME, deadline);
-                assertEquals(PrettyJson.toJson(treeFirst(f, deadline)), prettyFirst(f, deadline));
+                assertEquals(PrettyJsonTree.toJson(treeFirst(f, deadline)), prettyFirst(f, deadline));
                 assertEquals(treeFirst(f, deadline), ConfigSearchCommand.Recommend.firstJson(f, deadline));
             }
         }
@@ -227,9 +227,9 @@ class JsonOutTest {
                             used + rnd.nextInt(3));
             double deadline = rnd.nextBoolean() ? Double.NaN : number(rnd);
             String workload = "w" + n + string(rnd);
-            assertEquals(PrettyJson.toJson(treeAnswer(r, workload, deadline)), pretty(r, workload, deadline), "answer " + n);
+            assertEquals(PrettyJsonTree.toJson(treeAnswer(r, workload, deadline)), pretty(r, workload, deadline), "answer " + n);
             Recommender.First f = new Recommender.First(objective, "cfg" + string(rnd), rnd.nextGaussian());
-            assertEquals(PrettyJson.toJson(treeFirst(f, deadline)), prettyFirst(f, deadline), "first " + n);
+            assertEquals(PrettyJsonTree.toJson(treeFirst(f, deadline)), prettyFirst(f, deadline), "first " + n);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.math.BigInteger;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link PrettyJson} writes what the Gson that {@code recommend --json} used to build writes, character for character. */
+/** {@link PrettyJsonTree} (with {@link PrettyJson}'s escapes and line breaks) writes what the Gson that {@code recommend --json} used to build writes, character for character. */
 class PrettyJsonTest {
 
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -77,7 +77,7 @@ class PrettyJsonTest {
         Random r = new Random(21);
         for (int i = 0; i < 20_000; i++) {
             JsonElement t = tree(r, 0);
-            assertEquals(GSON.toJson(t), PrettyJson.toJson(t), () -> "tree " + t);
+            assertEquals(GSON.toJson(t), PrettyJsonTree.toJson(t), () -> "tree " + t);
         }
     }
 
@@ -86,7 +86,7 @@ class PrettyJsonTest {
         for (String json : new String[] {"{}", "[]", "[[]]", "{\"a\":{}}", "{\"a\":[],\"b\":null,\"c\":[{}]}", "null", "\"x\"",
             "[1,2.5,-0.0,1e300]", "{\"ranked\":[{\"config\":\"A/0/0/-/-/-/-/-/4\",\"measured\":true,\"value\":27.7}]}"}) {
             JsonElement t = JsonParser.parseString(json);
-            assertEquals(GSON.toJson(t), PrettyJson.toJson(t), json);
+            assertEquals(GSON.toJson(t), PrettyJsonTree.toJson(t), json);
         }
     }
 }
