@@ -17,9 +17,10 @@ import java.util.Map;
  *   bound NASA.bz2 N OUT.tsv      step 1: the greedy per-segment hindsight bound on the TRAINING
  *                                 services' sets A, B and NASA day 1; writes every segment's
  *                                 trajectory features and hindsight label (the selector's training set)
- *   select NASA.bz2 N EX.tsv TAUS closed loop with the classifier fitted on EX.tsv (training
- *                                 services' A, B, NASA day 1), one run per confidence threshold
- *   heldout NASA.bz2 EX.tsv TAU   the held-out read: 40 HELD-OUT services, evaluate autoscale --seed 7's
+ *   select NASA.bz2 N EX.tsv SPECS closed loop with selectors fitted on EX.tsv (training
+ *                                 services' A, B, NASA day 1), one run per selector spec
+ *                                 (softmax:TAU or knn:K:MU:MARGIN, comma-separated), each service left out
+ *   heldout NASA.bz2 EX.tsv SPEC  the held-out read: 40 HELD-OUT services, evaluate autoscale --seed 7's
  *                                 synthetic loads and NASA days 1-4; the training services on days 2-4
  * </pre>
  * Run: java -cp target/test-classes:target/classes:target/flash.jar dev.flash.autoscale.HpaSelectExperiment MODE ...
@@ -68,12 +69,13 @@ public final class HpaSelectExperiment {
 
     /** Misses and core-seconds over steps [from, to) of a run, stopping the run there. */
     static double[] window(Autoscaler a, ServiceSpec spec, LoadTrace load, long seed, int from, int to) {
-        double[] sum = new double[2];
+        double[] sum = new double[3];
         try {
             OperatorRun.run(a, spec, load, seed, (t, m) -> {
                 if (t >= from) {
                     sum[0] += m.sloMisses();
                     sum[1] += m.coreSeconds();
+                    sum[2] += m.requests();
                 }
                 if (t >= to - 1) {
                     throw STOP;
@@ -181,13 +183,13 @@ public final class HpaSelectExperiment {
         switch (mode) {
             case "bound" -> bound(nasa, train, Integer.parseInt(args[2]), Path.of(args[3]));
             case "select" -> select(nasa, train, Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
-            case "heldout" -> heldout(nasa, train, Path.of(args[2]), Double.parseDouble(args[3]));
+            case "heldout" -> heldout(nasa, train, Path.of(args[2]), args[3]);
             default -> throw new IllegalArgumentException("mode: bound, select or heldout, not " + mode);
         }
     }
 
     static void bound(LoadTrace nasa, List<ServiceSpec> train, int n, Path out) throws IOException {
-        StringBuilder tsv = new StringBuilder("set\tservice\tsegment\tlabel");
+        StringBuilder tsv = new StringBuilder("set\tservice\tsegment\tlabel\trequests");
         for (int v = 0; v < HpaSelect.SETTINGS.size(); v++) {
             tsv.append("\tmiss").append(v).append("\tcores").append(v);
         }
@@ -207,7 +209,8 @@ public final class HpaSelectExperiment {
                 t.add(h.run(), OperatorRun.run(new HpaReference(), spec, load, seed));
                 for (int s = 0; s < h.schedule().length; s++) {
                     labels[h.schedule()[s]]++;
-                    tsv.append(e.getKey()).append('\t').append(i).append('\t').append(s).append('\t').append(h.schedule()[s]);
+                    tsv.append(e.getKey()).append('\t').append(i).append('\t').append(s).append('\t').append(h.schedule()[s])
+                            .append(String.format(Locale.ROOT, "\t%.1f", h.outcomes()[s][0][2]));
                     for (double[] o : h.outcomes()[s]) {
                         tsv.append(String.format(Locale.ROOT, "\t%.3f\t%.1f", o[0], o[1]));
                     }
@@ -223,20 +226,46 @@ public final class HpaSelectExperiment {
         Files.writeString(out, tsv);
     }
 
-    static void select(LoadTrace nasa, List<ServiceSpec> train, int n, Path examples, String taus) throws IOException {
-        SegmentClassifier c = SegmentClassifier.fit(examples);
-        for (String tau : taus.split(",")) {
-            double threshold = Double.parseDouble(tau);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "tau %.2f", threshold));
+    /**
+     * A selector from its spec: {@code softmax:TAU} ({@link SegmentClassifier}) or
+     * {@code knn:K:MU:MARGIN} ({@link SegmentValue}; {@code exclude} the training service to leave out, or null).
+     */
+    interface SelectorFactory {
+        HpaSelect.Selector make(String exclude);
+    }
+
+    static SelectorFactory selector(String spec, Path examples) throws IOException {
+        String[] p = spec.split(":");
+        switch (p[0]) {
+            case "softmax" -> {
+                SegmentClassifier c = SegmentClassifier.fit(examples);
+                double tau = Double.parseDouble(p[1]);
+                return exclude -> c.selector(tau);
+            }
+            case "knn" -> {
+                SegmentValue v = SegmentValue.fit(examples, Integer.parseInt(p[1]));
+                double mu = Double.parseDouble(p[2]);
+                double margin = Double.parseDouble(p[3]);
+                return exclude -> v.selector(mu, margin, exclude);
+            }
+            default -> throw new IllegalArgumentException("selector spec softmax:TAU or knn:K:MU:MARGIN, not " + spec);
+        }
+    }
+
+    /** Closed loop on the training services' A, B and NASA day 1, each service left out of its own kNN neighbours. */
+    static void select(LoadTrace nasa, List<ServiceSpec> train, int n, Path examples, String specs) throws IOException {
+        for (String spec : specs.split(",")) {
+            SelectorFactory f = selector(spec, examples);
+            StringBuilder line = new StringBuilder(spec);
             for (Map.Entry<String, LoadSet> e : trainingSets(nasa, true, 1, 1).entrySet()) {
                 Tally t = new Tally();
                 long[] acted = new long[HpaSelect.SETTINGS.size()];
                 for (int i = 0; i < n; i++) {
-                    ServiceSpec spec = train.get(i);
-                    LoadTrace load = e.getValue().load(spec, i);
-                    HpaSelect sel = new HpaSelect(HpaSelect.SETTINGS, SEGMENT, c.selector(threshold));
-                    t.add(OperatorRun.run(sel, spec, load, e.getValue().seed(i)),
-                            OperatorRun.run(new HpaReference(), spec, load, e.getValue().seed(i)));
+                    ServiceSpec s = train.get(i);
+                    LoadTrace load = e.getValue().load(s, i);
+                    HpaSelect sel = new HpaSelect(HpaSelect.SETTINGS, SEGMENT, f.make(String.valueOf(i)));
+                    t.add(OperatorRun.run(sel, s, load, e.getValue().seed(i)),
+                            OperatorRun.run(new HpaReference(), s, load, e.getValue().seed(i)));
                     int[] a = sel.actingSteps();
                     for (int v = 0; v < a.length; v++) {
                         acted[v] += a[v];
@@ -248,8 +277,9 @@ public final class HpaSelectExperiment {
         }
     }
 
-    static void heldout(LoadTrace nasa, List<ServiceSpec> train, Path examples, double threshold) throws IOException {
-        SegmentClassifier c = SegmentClassifier.fit(examples);
+    static void heldout(LoadTrace nasa, List<ServiceSpec> train, Path examples, String spec) throws IOException {
+        SelectorFactory c = selector(spec, examples);
+        System.out.println("selector " + spec);
         List<ServiceSpec> test = ServicePopulation.split(ServicePopulation.sample(200, 7, 0.2), ServiceSpec.TEST);
         Map<String, LoadSet> sets = new LinkedHashMap<>();
         // evaluate autoscale --seed 7's loads and seeds (EvaluateAutoscaleCommand)
@@ -260,16 +290,16 @@ public final class HpaSelectExperiment {
                     i -> 7 * 7919 + i));
         }
         for (Map.Entry<String, LoadSet> e : sets.entrySet()) {
-            report(e.getKey(), e.getValue(), test, c, threshold);
+            report(e.getKey(), e.getValue(), test, i -> c.make(null));
         }
         for (Map.Entry<String, LoadSet> e : trainingSets(nasa, false, 2, 4).entrySet()) {
             if (!e.getKey().equals("A")) {
-                report("training " + e.getKey(), e.getValue(), train, c, threshold);
+                report("training " + e.getKey(), e.getValue(), train, i -> c.make(String.valueOf(i)));
             }
         }
     }
 
-    static void report(String name, LoadSet set, List<ServiceSpec> services, SegmentClassifier c, double threshold) {
+    static void report(String name, LoadSet set, List<ServiceSpec> services, java.util.function.IntFunction<HpaSelect.Selector> c) {
         Tally select = new Tally();
         Tally fixed = new Tally();
         Tally vpa = new Tally();
@@ -278,7 +308,7 @@ public final class HpaSelectExperiment {
             LoadTrace load = set.load(spec, i);
             long seed = set.seed(i);
             OperatorRun hpa = OperatorRun.run(new HpaReference(), spec, load, seed);
-            select.add(OperatorRun.run(new HpaSelect(HpaSelect.SETTINGS, SEGMENT, c.selector(threshold)), spec, load, seed), hpa);
+            select.add(OperatorRun.run(new HpaSelect(HpaSelect.SETTINGS, SEGMENT, c.apply(i)), spec, load, seed), hpa);
             fixed.add(OperatorRun.run(HpaSelect.SETTINGS.get(1).make(), spec, load, seed), hpa);
             vpa.add(OperatorRun.run(new HpaVpaReference(), spec, load, seed), hpa);
         }

@@ -27,13 +27,13 @@ final class SegmentClassifier {
         this.w = w;
     }
 
-    /** Fits on the bound's examples TSV (columns: set, service, segment, label, K x (miss, cores), features). */
+    /** Fits on the bound's examples TSV (columns: set, service, segment, label, requests, K x (miss, cores), features). */
     static SegmentClassifier fit(Path examples) throws IOException {
         List<String> lines = Files.readAllLines(examples);
         String[] head = lines.get(0).split("\t");
         int k = HpaSelect.SETTINGS.size();
         int nf = TrajectoryFeatures.NAMES.size();
-        int first = 4 + 2 * k;
+        int first = 5 + 2 * k;
         if (head.length != first + nf) {
             throw new IOException(examples + ": line 1: " + head.length + " columns, expected " + (first + nf));
         }
