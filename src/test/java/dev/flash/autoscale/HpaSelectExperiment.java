@@ -228,7 +228,7 @@ public final class HpaSelectExperiment {
 
     /**
      * A selector from its spec: {@code softmax:TAU} ({@link SegmentClassifier}) or
-     * {@code knn:K:MU:MARGIN} ({@link SegmentValue}; {@code exclude} the training service to leave out, or null).
+     * {@code knn:K:MU:MARGIN[:VARIANTS]} ({@link SegmentValue}, VARIANTS the digits of those allowed to act; {@code exclude} the training service to leave out, or null).
      */
     interface SelectorFactory {
         HpaSelect.Selector make(String exclude);
@@ -246,7 +246,8 @@ public final class HpaSelectExperiment {
                 SegmentValue v = SegmentValue.fit(examples, Integer.parseInt(p[1]));
                 double mu = Double.parseDouble(p[2]);
                 double margin = Double.parseDouble(p[3]);
-                return exclude -> v.selector(mu, margin, exclude);
+                String variants = p.length > 4 ? p[4] : null;
+                return exclude -> v.selector(mu, margin, variants, exclude);
             }
             default -> throw new IllegalArgumentException("selector spec softmax:TAU or knn:K:MU:MARGIN, not " + spec);
         }

@@ -151,10 +151,13 @@ final class SegmentValue {
     }
 
     /** The variant to act given the estimate (see the class comment). */
-    static int choose(double[][] est, double mu, double margin) {
+    static int choose(double[][] est, double mu, double margin, String variants) {
         int best = 0;
         double bestScore = -margin;
         for (int v = 1; v < est[0].length; v++) {
+            if (variants != null && variants.indexOf(Character.forDigit(v, 10)) < 0) {
+                continue;
+            }
             double score = est[0][v] + mu * est[1][v];
             if (est[0][v] < 0 && est[1][v] <= 0 && score < bestScore) {
                 best = v;
@@ -164,9 +167,10 @@ final class SegmentValue {
         return best;
     }
 
-    HpaSelect.Selector selector(double mu, double margin, String exclude) {
+    /** {@code variants}: the digits of the variants allowed to act besides HPA (null: all). */
+    HpaSelect.Selector selector(double mu, double margin, String variants, String exclude) {
         return (segment, recent, proposals, now, bounds) -> choose(
-                estimate(TrajectoryFeatures.of(recent, proposals, now, bounds), exclude), mu, margin);
+                estimate(TrajectoryFeatures.of(recent, proposals, now, bounds), exclude), mu, margin, variants);
     }
 
     /** Examples held. */
