@@ -20,6 +20,8 @@ import java.util.Map;
  *   select NASA.bz2 N EX.tsv SPECS closed loop with selectors fitted on EX.tsv (training
  *                                 services' A, B, NASA day 1), one run per selector spec
  *                                 (softmax:TAU or knn:K:MU:MARGIN, comma-separated), each service left out
+ *   heldout-bound NASA.bz2        the bound on the held-out sets (hindsight on the very load: how much
+ *                                 room there was, after the held-out read; nothing chosen from it)
  *   heldout NASA.bz2 EX.tsv SPEC  the held-out read: 40 HELD-OUT services, evaluate autoscale --seed 7's
  *                                 synthetic loads and NASA days 1-4; the training services on days 2-4
  * </pre>
@@ -184,6 +186,7 @@ public final class HpaSelectExperiment {
             case "bound" -> bound(nasa, train, Integer.parseInt(args[2]), Path.of(args[3]));
             case "select" -> select(nasa, train, Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
             case "heldout" -> heldout(nasa, train, Path.of(args[2]), args[3]);
+            case "heldout-bound" -> heldoutBound(nasa);
             default -> throw new IllegalArgumentException("mode: bound, select or heldout, not " + mode);
         }
     }
@@ -278,19 +281,37 @@ public final class HpaSelectExperiment {
         }
     }
 
-    static void heldout(LoadTrace nasa, List<ServiceSpec> train, Path examples, String spec) throws IOException {
-        SelectorFactory c = selector(spec, examples);
-        System.out.println("selector " + spec);
-        List<ServiceSpec> test = ServicePopulation.split(ServicePopulation.sample(200, 7, 0.2), ServiceSpec.TEST);
+    static Map<String, LoadSet> heldoutSets(LoadTrace nasa) {
         Map<String, LoadSet> sets = new LinkedHashMap<>();
-        // evaluate autoscale --seed 7's loads and seeds (EvaluateAutoscaleCommand)
+        // evaluate autoscale --seed 7's loads and seeds (AutoscaleTrainer.compare)
         sets.put("heldout synthetic", set((s, i) -> LoadTrace.synthetic(s.load(), 480, 7 * 7919 + i), i -> 7 * 7919 + i));
         for (int d = 1; d <= 4; d++) {
             int day = d;
             sets.put("heldout nasa" + d, set((s, i) -> nasa.window((day - 1) * 1440, 1440).scaledToPeak(s.load().peakRate()),
                     i -> 7 * 7919 + i));
         }
-        for (Map.Entry<String, LoadSet> e : sets.entrySet()) {
+        return sets;
+    }
+
+    static void heldoutBound(LoadTrace nasa) {
+        List<ServiceSpec> test = ServicePopulation.split(ServicePopulation.sample(200, 7, 0.2), ServiceSpec.TEST);
+        for (Map.Entry<String, LoadSet> e : heldoutSets(nasa).entrySet()) {
+            Tally t = new Tally();
+            for (int i = 0; i < test.size(); i++) {
+                ServiceSpec spec = test.get(i);
+                LoadTrace load = e.getValue().load(spec, i);
+                long seed = e.getValue().seed(i);
+                t.add(hindsight(spec, load, seed).run(), OperatorRun.run(new HpaReference(), spec, load, seed));
+            }
+            System.out.printf(Locale.ROOT, "bound %-20s %s%n", e.getKey(), t);
+        }
+    }
+
+    static void heldout(LoadTrace nasa, List<ServiceSpec> train, Path examples, String spec) throws IOException {
+        SelectorFactory c = selector(spec, examples);
+        System.out.println("selector " + spec);
+        List<ServiceSpec> test = ServicePopulation.split(ServicePopulation.sample(200, 7, 0.2), ServiceSpec.TEST);
+        for (Map.Entry<String, LoadSet> e : heldoutSets(nasa).entrySet()) {
             report(e.getKey(), e.getValue(), test, i -> c.make(null));
         }
         for (Map.Entry<String, LoadSet> e : trainingSets(nasa, false, 2, 4).entrySet()) {
