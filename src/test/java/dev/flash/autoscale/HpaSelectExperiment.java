@@ -26,12 +26,15 @@ import java.util.Map;
  *                                 synthetic loads and NASA days 1-4; the training services on days 2-4
  * </pre>
  * Run: java -cp target/test-classes:target/classes:target/flash.jar dev.flash.autoscale.HpaSelectExperiment MODE ...
- * (the log: docs/log/2026-12-07-autoscale-hpa-select.md). Segment {@code -Dsegment} (30), lookahead {@code -Dlookahead} (10).
+ * (the log: docs/log/2026-12-07-autoscale-hpa-select.md). Segment {@code -Dsegment} (30), lookahead {@code -Dlookahead} (10);
+ * {@code -Dtimeout=H}: select leaves out the same set's segments within H of the current one, every service's.
  */
 public final class HpaSelectExperiment {
 
     static final int SEGMENT = Integer.getInteger("segment", 30);
     static final int LOOKAHEAD = Integer.getInteger("lookahead", 10);
+    /** select: also leave out the same set's segments within this many of the current one, every service's (-1: no). */
+    static final int TIME_OUT = Integer.getInteger("timeout", -1);
 
     /** A set: a load and a seed per service. */
     interface LoadSet {
@@ -235,6 +238,11 @@ public final class HpaSelectExperiment {
      */
     interface SelectorFactory {
         HpaSelect.Selector make(String exclude);
+
+        /** Leaving out also {@code set}'s segments within {@code hours} of the current one (kNN only). */
+        default HpaSelect.Selector make(String exclude, String set, int hours) {
+            return make(exclude);
+        }
     }
 
     static SelectorFactory selector(String spec, Path examples) throws IOException {
@@ -250,7 +258,17 @@ public final class HpaSelectExperiment {
                 double mu = Double.parseDouble(p[2]);
                 double margin = Double.parseDouble(p[3]);
                 String variants = p.length > 4 ? p[4] : null;
-                return exclude -> v.selector(mu, margin, variants, exclude);
+                return new SelectorFactory() {
+                    @Override
+                    public HpaSelect.Selector make(String exclude) {
+                        return v.selector(mu, margin, variants, exclude);
+                    }
+
+                    @Override
+                    public HpaSelect.Selector make(String exclude, String set, int hours) {
+                        return v.selector(mu, margin, variants, exclude, set, hours);
+                    }
+                };
             }
             default -> throw new IllegalArgumentException("selector spec softmax:TAU or knn:K:MU:MARGIN, not " + spec);
         }
@@ -267,7 +285,7 @@ public final class HpaSelectExperiment {
                 for (int i = 0; i < n; i++) {
                     ServiceSpec s = train.get(i);
                     LoadTrace load = e.getValue().load(s, i);
-                    HpaSelect sel = new HpaSelect(HpaSelect.SETTINGS, SEGMENT, f.make(String.valueOf(i)));
+                    HpaSelect sel = new HpaSelect(HpaSelect.SETTINGS, SEGMENT, f.make(String.valueOf(i), e.getKey(), TIME_OUT));
                     t.add(OperatorRun.run(sel, s, load, e.getValue().seed(i)),
                             OperatorRun.run(new HpaReference(), s, load, e.getValue().seed(i)));
                     int[] a = sel.actingSteps();

@@ -24,12 +24,17 @@ final class SegmentValue {
     final double[][] dm;     // [example][variant]
     final double[][] dc;
     final String[] group;    // the training service's index
+    final String[] set;      // the training set (A, B, nasa1)
+    final int[] segment;     // the segment's index in its run
     final double[] mean;
     final double[] std;
     final int neighbours;
 
-    private SegmentValue(double[][] z, double[][] dm, double[][] dc, String[] group, double[] mean, double[] std, int neighbours) {
+    private SegmentValue(double[][] z, double[][] dm, double[][] dc, String[] group, String[] set, int[] segment, double[] mean,
+                         double[] std, int neighbours) {
         this.z = z;
+        this.set = set;
+        this.segment = segment;
         this.dm = dm;
         this.dc = dc;
         this.group = group;
@@ -53,12 +58,16 @@ final class SegmentValue {
         double[][] dm = new double[n][k];
         double[][] dc = new double[n][k];
         String[] group = new String[n];
+        String[] set = new String[n];
+        int[] segment = new int[n];
         for (int i = 0; i < n; i++) {
             String[] c = lines.get(i + 1).split("\t");
             if (c.length != head.length) {
                 throw new IOException(examples + ": line " + (i + 2) + ": " + c.length + " columns, expected " + head.length);
             }
             group[i] = c[1];
+            set[i] = c[0];
+            segment[i] = Integer.parseInt(c[2]);
             double req = Math.max(1e-9, Double.parseDouble(c[4]));
             double m0 = Double.parseDouble(c[5]);
             double c0 = Math.max(1e-9, Double.parseDouble(c[6]));
@@ -85,7 +94,7 @@ final class SegmentValue {
         for (int j = 0; j < nf; j++) {
             std[j] = Math.sqrt(std[j]) + 1e-9;
         }
-        SegmentValue v = new SegmentValue(new double[n][], dm, dc, group, mean, std, neighbours);
+        SegmentValue v = new SegmentValue(new double[n][], dm, dc, group, set, segment, mean, std, neighbours);
         for (int i = 0; i < n; i++) {
             v.z[i] = v.standardize(x[i]);
         }
@@ -100,8 +109,17 @@ final class SegmentValue {
         return out;
     }
 
-    /** Mean dm and dc per variant over the nearest neighbours, skipping examples of {@code exclude} (null: none). */
+    /** Mean dm and dc per variant over the nearest neighbours, skipping examples of service {@code exclude} (null: none). */
     double[][] estimate(double[] features, String exclude) {
+        return estimate(features, exclude, null, 0, -1);
+    }
+
+    /**
+     * The same, also skipping, when {@code hours >= 0}, every service's examples of set
+     * {@code inSet} within {@code hours} segments of {@code atSegment}: on a shared trace (NASA day 1)
+     * the other services' segments at the same moment are the same load, scaled.
+     */
+    double[][] estimate(double[] features, String exclude, String inSet, int atSegment, int hours) {
         double[] q = standardize(features);
         int n = z.length;
         int kk = Math.min(neighbours, n);
@@ -112,6 +130,9 @@ final class SegmentValue {
         java.util.Arrays.fill(bestI, -1);
         for (int i = 0; i < n; i++) {
             if (exclude != null && exclude.equals(group[i])) {
+                continue;
+            }
+            if (hours >= 0 && set[i].equals(inSet) && Math.abs(segment[i] - atSegment) <= hours) {
                 continue;
             }
             double d = 0;
@@ -169,8 +190,13 @@ final class SegmentValue {
 
     /** {@code variants}: the digits of the variants allowed to act besides HPA (null: all). */
     HpaSelect.Selector selector(double mu, double margin, String variants, String exclude) {
-        return (segment, recent, proposals, now, bounds) -> choose(
-                estimate(TrajectoryFeatures.of(recent, proposals, now, bounds), exclude), mu, margin, variants);
+        return selector(mu, margin, variants, exclude, null, -1);
+    }
+
+    /** The same, leaving out {@code inSet}'s segments within {@code hours} of the current one too (see {@link #estimate}). */
+    HpaSelect.Selector selector(double mu, double margin, String variants, String exclude, String inSet, int hours) {
+        return (seg, recent, proposals, now, bounds) -> choose(
+                estimate(TrajectoryFeatures.of(recent, proposals, now, bounds), exclude, inSet, seg, hours), mu, margin, variants);
     }
 
     /** Examples held. */
