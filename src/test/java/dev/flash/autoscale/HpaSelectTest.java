@@ -77,4 +77,18 @@ class HpaSelectTest {
         assertThrows(IllegalStateException.class, () -> OperatorRun.run(select, SPEC, LOAD, 5));
         assertThrows(IllegalArgumentException.class, () -> new HpaSelect(List.of(), 30, (s, r, p, n, b) -> 0));
     }
+
+    @Test
+    void theKnnSelectorActsOnlyOnAnEstimatedDomination() {
+        // est[0] = change of miss share, est[1] = relative change of core-seconds, per variant (0 = HPA)
+        double[][] est = {{0, -0.02, -0.03, 0.01, -0.001, 0}, {0, 0.01, -0.01, -0.05, -0.02, -0.03}};
+        // 1 misses less but costs cores, 3 and 5 save cores without fewer misses: not dominations
+        assertEquals(2, SegmentValue.choose(est, 0, 0, null));
+        assertEquals(4, SegmentValue.choose(est, 0, 0, "145"));
+        // a margin the best score does not pass: HPA
+        assertEquals(0, SegmentValue.choose(est, 0, 0.05, null));
+        // the cores' weight ranks the dominations: 4 (-0.001 - 0.02 x 2) against 2 (-0.03 - 0.01 x 2)
+        assertEquals(2, SegmentValue.choose(est, 2, 0, null));
+        assertEquals(4, SegmentValue.choose(est, 2, 0, "14"));
+    }
 }

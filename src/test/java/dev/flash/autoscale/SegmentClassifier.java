@@ -57,21 +57,9 @@ final class SegmentClassifier {
     static SegmentClassifier fit(List<double[]> x, List<Integer> y, int k) {
         int n = x.size();
         int nf = x.get(0).length;
-        double[] mean = new double[nf];
-        double[] std = new double[nf];
-        for (double[] f : x) {
-            for (int j = 0; j < nf; j++) {
-                mean[j] += f[j] / n;
-            }
-        }
-        for (double[] f : x) {
-            for (int j = 0; j < nf; j++) {
-                std[j] += (f[j] - mean[j]) * (f[j] - mean[j]) / n;
-            }
-        }
-        for (int j = 0; j < nf; j++) {
-            std[j] = Math.sqrt(std[j]) + 1e-9;
-        }
+        double[][] scale = TrajectoryFeatures.meanAndStd(x);
+        double[] mean = scale[0];
+        double[] std = scale[1];
         double[][] w = new double[k][nf + 1];
         SegmentClassifier c = new SegmentClassifier(mean, std, w);
         double[][] z = new double[n][];
@@ -100,11 +88,7 @@ final class SegmentClassifier {
     }
 
     double[] standardize(double[] f) {
-        double[] z = new double[f.length];
-        for (int j = 0; j < f.length; j++) {
-            z[j] = (f[j] - mean[j]) / std[j];
-        }
-        return z;
+        return TrajectoryFeatures.standardize(f, mean, std);
     }
 
     /** Class probabilities of standardized features {@code z}. */

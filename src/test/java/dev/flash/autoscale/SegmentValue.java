@@ -79,21 +79,9 @@ final class SegmentValue {
                 x[i][j] = Double.parseDouble(c[first + j]);
             }
         }
-        double[] mean = new double[nf];
-        double[] std = new double[nf];
-        for (double[] f : x) {
-            for (int j = 0; j < nf; j++) {
-                mean[j] += f[j] / n;
-            }
-        }
-        for (double[] f : x) {
-            for (int j = 0; j < nf; j++) {
-                std[j] += (f[j] - mean[j]) * (f[j] - mean[j]) / n;
-            }
-        }
-        for (int j = 0; j < nf; j++) {
-            std[j] = Math.sqrt(std[j]) + 1e-9;
-        }
+        double[][] scale = TrajectoryFeatures.meanAndStd(java.util.Arrays.asList(x));
+        double[] mean = scale[0];
+        double[] std = scale[1];
         SegmentValue v = new SegmentValue(new double[n][], dm, dc, group, set, segment, mean, std, neighbours);
         for (int i = 0; i < n; i++) {
             v.z[i] = v.standardize(x[i]);
@@ -102,11 +90,7 @@ final class SegmentValue {
     }
 
     double[] standardize(double[] f) {
-        double[] out = new double[f.length];
-        for (int j = 0; j < f.length; j++) {
-            out[j] = (f[j] - mean[j]) / std[j];
-        }
-        return out;
+        return TrajectoryFeatures.standardize(f, mean, std);
     }
 
     /** Mean dm and dc per variant over the nearest neighbours, skipping examples of service {@code exclude} (null: none). */

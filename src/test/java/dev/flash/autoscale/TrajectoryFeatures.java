@@ -81,4 +81,35 @@ final class TrajectoryFeatures {
         }
         return f;
     }
+
+    /** Per feature, the mean and the standard deviation (+1e-9) over {@code x}: {mean, std}. */
+    static double[][] meanAndStd(List<double[]> x) {
+        int n = x.size();
+        int nf = x.get(0).length;
+        double[] mean = new double[nf];
+        double[] std = new double[nf];
+        for (double[] f : x) {
+            for (int j = 0; j < nf; j++) {
+                mean[j] += f[j] / n;
+            }
+        }
+        for (double[] f : x) {
+            for (int j = 0; j < nf; j++) {
+                std[j] += (f[j] - mean[j]) * (f[j] - mean[j]) / n;
+            }
+        }
+        for (int j = 0; j < nf; j++) {
+            std[j] = Math.sqrt(std[j]) + 1e-9;
+        }
+        return new double[][] {mean, std};
+    }
+
+    /** {@code f} standardized with {@link #meanAndStd}'s figures. */
+    static double[] standardize(double[] f, double[] mean, double[] std) {
+        double[] z = new double[f.length];
+        for (int j = 0; j < f.length; j++) {
+            z[j] = (f[j] - mean[j]) / std[j];
+        }
+        return z;
+    }
 }
