@@ -34,6 +34,17 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
      * autoscalers run with the same seed see the same requests.
      */
     public static OperatorRun run(Autoscaler autoscaler, ServiceSpec spec, LoadTrace load, long seed) {
+        return run(autoscaler, spec, load, seed, null);
+    }
+
+    /** Sees each step's metrics as a run plays it. */
+    public interface StepObserver {
+        /** Step {@code t} (1 to the load's steps - 1, the steps the totals count) ended with {@code metrics}. */
+        void step(int t, StepMetrics metrics);
+    }
+
+    /** {@link #run(Autoscaler, ServiceSpec, LoadTrace, long)}, showing {@code observer} (if not null) every counted step. */
+    public static OperatorRun run(Autoscaler autoscaler, ServiceSpec spec, LoadTrace load, long seed, StepObserver observer) {
         Bounds bounds = Bounds.of(spec.maxReplicas());
         double limit = operatorLimit(spec, load.peak());
         double request = operatorRequest(spec, limit);
@@ -58,6 +69,9 @@ public record OperatorRun(String autoscaler, int steps, double requests, double 
             service.allocate(next);
             now = next;
             last = service.step(load.rate(t));
+            if (observer != null) {
+                observer.step(t, last);
+            }
             requests += last.requests();
             misses += last.sloMisses();
             cores += last.coreSeconds();
