@@ -119,6 +119,12 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE", description = "Also draw MAPE against k per method as a PNG.")
     Path plot;
 
+    @Option(names = "--cost-trace", paramLabel = "FILE",
+            description = "Also write, per test workload, cost searcher and k, how the cost under a deadline "
+                    + "from chosen shots came about (tab-separated: the measurements, the pick and its basis, the "
+                    + "cheapest configuration on time as predicted); runtime target, data with costs.")
+    Path costTrace;
+
     @Option(names = "--json", description = "Print the figures as JSON on stdout.")
     boolean json;
 
@@ -143,6 +149,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             }
             ConfigDataReader.Format fmt = data.parsedFormat();
             Target t = data.parsedTarget();
+            if (costTrace != null && t != Target.RUNTIME) {
+                return usage("--cost-trace needs --target runtime (the deadline is on runtime), got " + t.label());
+            }
             Path dataset = data.dataset;
             ConfigDataset test = data.read(dataset);
             List<FewShotEvaluation.Fold> foldList;
@@ -180,9 +189,18 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                     test.repeatsMerged(), foldList.size());
             ProgressBar bar = new ProgressBar(System.err, "folds", foldList.size(), !json || verbose);
             long start = System.nanoTime();
+            List<String> traceRows = new ArrayList<>();
             FewShotEvaluation.Scores scores = FewShotEvaluation.run(all, foldList, settings,
-                    (done, total) -> bar.advanceTo(done, ""));
+                    (done, total) -> bar.advanceTo(done, ""), costTrace == null ? null : r -> traceRows.add(r.tsv()));
             bar.finish();
+            if (costTrace != null) {
+                if (traceRows.isEmpty()) {
+                    return usage("--cost-trace: no cost under a deadline to trace (it needs --target runtime "
+                            + "and data with both runtime and cost)");
+                }
+                traceRows.add(0, dev.flash.configsearch.CostTrace.HEADER);
+                java.nio.file.Files.write(costTrace, traceRows);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             String paper = fmt == ConfigDataReader.Format.MULTICLOUD && t == Target.RUNTIME ? "multicloud" : "";
             if (plot != null) {

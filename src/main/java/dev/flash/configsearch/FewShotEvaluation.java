@@ -211,6 +211,16 @@ public final class FewShotEvaluation {
      * of configurations). {@code progress} receives (folds done, folds).
      */
     public static Scores run(ConfigDataset data, List<Fold> folds, Settings s, BiConsumer<Integer, Integer> progress) {
+        return run(data, folds, s, progress, null);
+    }
+
+    /**
+     * {@link #run(ConfigDataset, List, Settings, BiConsumer)}, and when {@code costTrace} is not
+     * null it receives each test workload's {@link CostTrace} per cost searcher (but {@code random})
+     * and k, from the first seed only (chosen shots do not depend on the seed).
+     */
+    public static Scores run(ConfigDataset data, List<Fold> folds, Settings s, BiConsumer<Integer, Integer> progress,
+                             java.util.function.Consumer<CostTrace> costTrace) {
         Djl.init();
         Map<String, Map<Integer, double[]>> mape = new LinkedHashMap<>();
         Map<String, Map<Integer, double[]>> regret = new LinkedHashMap<>();
@@ -322,7 +332,14 @@ public final class FewShotEvaluation {
                             }
                             for (String searcher : COST_SEARCHERS) {
                                 if (models.costReady() && !searcher.equals("random")) {
-                                    double[] cd = models.chosenCostUnderDeadline(w, k, searcher);
+                                    double[] cd;
+                                    if (costTrace != null && seed == 0) {
+                                        CostTrace trace = models.traceCostUnderDeadline(foldNo, w, k, searcher);
+                                        costTrace.accept(trace);
+                                        cd = new double[] {trace.regret(), trace.missed()};
+                                    } else {
+                                        cd = models.chosenCostUnderDeadline(w, k, searcher);
+                                    }
                                     costChosen.get(searcher).get(k)[seed] += cd[0];
                                     missedChosen.get(searcher).get(k)[seed] += cd[1];
                                     nearChosen.get(searcher).get(k)[seed] += near(cd);
@@ -842,12 +859,91 @@ public final class FewShotEvaluation {
          * missed} as {@link FewShotEvaluation#costUnderDeadline} scores a pick.
          */
         double[] chosenCostUnderDeadline(Workload w, int k, String searcher) {
-            double deadline = deadline(w);
             if (searcher.equals("portfolio")) {
                 return pickUnderDeadline(w, deadlinePortfolio.choose(w, k).stream().mapToInt(Integer::intValue)
                         .toArray(), null);
             }
+            return pickUnderDeadline(w, chooseUnderDeadline(w, k, searcher, null).stream().mapToInt(Integer::intValue)
+                    .toArray(), searcher);
+        }
+
+        /**
+         * {@link #chosenCostUnderDeadline} with the per-workload detail ({@link CostTrace}): which
+         * configurations were measured, what each was predicted to take when it was chosen, what is
+         * run and on what basis, and the cheapest configuration truly on time as the searcher saw it
+         * after the last measurement. Its {@code regret()} and {@code missed()} are what {@link
+         * #chosenCostUnderDeadline} returns.
+         */
+        CostTrace traceCostUnderDeadline(int fold, Workload w, int k, String searcher) {
+            List<Double> predictedWhenChosen = new ArrayList<>();
+            List<Integer> measured;
+            String predictor = searcher;
+            if (searcher.equals("portfolio")) {
+                measured = deadlinePortfolio.choose(w, k);
+                predictor = null;
+                measured.forEach(i -> predictedWhenChosen.add(Double.NaN));
+            } else {
+                measured = chooseUnderDeadline(w, k, searcher, predictedWhenChosen);
+            }
+            double deadline = deadline(w);
+            int[] idx = measured.stream().mapToInt(Integer::intValue).toArray();
+            List<Integer> open = priced(w, open(w, measured));
+            DeadlineRule.Predicted p = predictor == null ? null : predictUnderDeadline(w, measured, open, predictor);
+            int at = DeadlineRule.pick(pick(w, idx), p, deadline);
+            int cheapest = -1;
+            for (int i = 0; i < w.size(); i++) {
+                if (w.get(i).runtime() <= deadline && (cheapest < 0 || w.get(i).cost() < w.get(cheapest).cost())) {
+                    cheapest = i;
+                }
+            }
+            double c = w.get(cheapest).cost();
+            List<CostTrace.Shot> shots = new ArrayList<>();
+            for (int n = 0; n < idx.length; n++) {
+                Measurement m = w.get(idx[n]);
+                shots.add(new CostTrace.Shot(m.configKey(), m.runtime() / deadline, m.cost() / c,
+                        Math.exp(predictedWhenChosen.get(n)) / deadline));
+            }
+            String basis;
+            int chosen;
+            double chosenPredicted = Double.NaN;
+            if (at < 0) {
+                basis = "predicted_on_time";
+                chosen = open.get(-1 - at);
+                chosenPredicted = Math.exp(p.runtimeLog()[-1 - at]) / deadline;
+            } else {
+                basis = w.get(idx[at]).runtime() <= deadline ? "measured_on_time" : "fastest_measured";
+                chosen = idx[at];
+            }
+            int t = open.indexOf(cheapest);
+            double targetRuntime = p == null || t < 0 ? Double.NaN : Math.exp(p.runtimeLog()[t]) / deadline;
+            double targetCost = p == null || t < 0 ? Double.NaN : Math.exp(p.costLog()[t]) / c;
+            int cheaperOnTime = 0;
+            if (p != null && t >= 0) {
+                for (int j = 0; j < open.size(); j++) {
+                    if (j != t && DeadlineRule.onTime(p.runtimeLog()[j], p.marginLog()[j], deadline)
+                            && p.costLog()[j] < p.costLog()[t]) {
+                        cheaperOnTime++;
+                    }
+                }
+            }
+            Measurement run = w.get(chosen);
+            return new CostTrace(fold, w.name(), searcher, k, deadline, w.get(cheapest).configKey(), shots, basis,
+                    run.configKey(), run.runtime() / deadline, run.cost() / c, chosenPredicted,
+                    measured.contains(cheapest), targetRuntime, targetCost, cheaperOnTime);
+        }
+
+        /**
+         * The configurations a cost {@code searcher} measures, in order: the cost prior's first, then
+         * each next by the searcher's rule, at most {@code k} (fewer when nothing unmeasured is
+         * predicted on time). {@code predictedWhenChosen}, when not null, receives each one's
+         * predicted log runtime at the moment it was chosen (NaN for the prior's first).
+         */
+        private List<Integer> chooseUnderDeadline(Workload w, int k, String searcher, List<Double> predictedWhenChosen) {
+            double deadline = deadline(w);
             List<Integer> measured = new ArrayList<>(List.of(costPrior.first(w)));
+            if (predictedWhenChosen != null) {
+                predictedWhenChosen.add(Double.NaN);
+            }
             while (measured.size() < k) {
                 List<Integer> open = priced(w, open(w, measured));
                 DeadlineRule.Predicted p = predictUnderDeadline(w, measured, open, searcher);
@@ -871,8 +967,11 @@ public final class FewShotEvaluation {
                     break;
                 }
                 measured.add(open.get(at));
+                if (predictedWhenChosen != null) {
+                    predictedWhenChosen.add(p.runtimeLog()[at]);
+                }
             }
-            return pickUnderDeadline(w, measured.stream().mapToInt(Integer::intValue).toArray(), searcher);
+            return measured;
         }
 
         /**
