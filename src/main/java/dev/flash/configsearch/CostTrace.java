@@ -23,11 +23,14 @@ import java.util.stream.Collectors;
  *                                measurement (NaN when measured or the searcher predicts nothing)
  * @param targetPredictedCost     its predicted cost over its true cost
  * @param cheaperPredictedOnTime  unmeasured configurations predicted on time and predicted cheaper than the target
+ * @param logRmse                 the fold's FLASH validation log RMSE (the saving searchers' sigma)
+ * @param oneShotLogRmse          the fold's ratio-reference error from one measurement on the training workloads
  */
 public record CostTrace(int fold, String workload, String searcher, int k, double deadline, String target,
                         List<Shot> shots, String basis, String run, double runRuntime, double runCost,
                         double runPredictedRuntime, boolean targetMeasured, double targetPredictedRuntime,
-                        double targetPredictedCost, int cheaperPredictedOnTime) {
+                        double targetPredictedCost, int cheaperPredictedOnTime, double logRmse,
+                        double oneShotLogRmse) {
 
     /**
      * One measurement: runtime over the deadline, cost over the target's, and the runtime over the
@@ -53,7 +56,7 @@ public record CostTrace(int fold, String workload, String searcher, int k, doubl
     public static final String HEADER = String.join("\t", "fold", "workload", "searcher", "k", "deadline_s",
             "regret", "missed", "basis", "run", "run_runtime", "run_cost", "run_predicted_runtime", "target",
             "target_measured", "target_predicted_runtime", "target_predicted_cost", "cheaper_predicted_on_time",
-            "shots");
+            "log_rmse", "one_shot_log_rmse", "shots");
 
     /** One tab-separated row under {@link #HEADER}; shots as {@code config:runtime/cost/predicted} joined by {@code ;}. */
     public String tsv() {
@@ -62,7 +65,7 @@ public record CostTrace(int fold, String workload, String searcher, int k, doubl
         return String.join("\t", Integer.toString(fold), workload, searcher, Integer.toString(k), num(deadline),
                 num(regret()), num(missed()), basis, run, num(runRuntime), num(runCost), num(runPredictedRuntime),
                 target, Boolean.toString(targetMeasured), num(targetPredictedRuntime), num(targetPredictedCost),
-                Integer.toString(cheaperPredictedOnTime), s);
+                Integer.toString(cheaperPredictedOnTime), num(logRmse), num(oneShotLogRmse), s);
     }
 
     private static String num(double v) {

@@ -142,10 +142,14 @@ public final class FewShotEvaluation {
      * {@code flash-saving-p} next where P(on time) x (B - FLASH's predicted cost) is largest ({@link
      * DeadlineRule#measureNextByOnTimeSaving}); {@code flash-saving-confirm} while nothing measured
      * met the deadline measures what {@link DeadlineRule#pick} would run, then as {@code flash-saving}.
+     * {@code flash-saving-wide} (log 9) is {@code flash-saving} with sigma the larger of FLASH's
+     * validation log RMSE and the ratio reference's error from one measurement on the training
+     * workloads ({@link FoldModels#oneShotLogRmse}); {@code flash-saving-wide-each} the same per
+     * configuration ({@link FoldModels#oneShotLogRmseByConfig}).
      */
     public static final List<String> COST_SEARCHERS = List.of("flash-consensus", "flash-consensus-margin",
             "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "flash-saving-p", "flash-saving-confirm",
-            "reference", "portfolio", "random");
+            "flash-saving-wide", "flash-saving-wide-each", "reference", "portfolio", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -561,6 +565,14 @@ public final class FewShotEvaluation {
         PriceTable prices;
         /** FLASH's log-space validation RMSE, as a trained model's {@code log_rmse} (NaN: no validation workloads). */
         double logRmse = Double.NaN;
+        /**
+         * The runtime ratio reference's log RMS error over the training workloads' configurations,
+         * each workload predicted from the cost prior's first configuration alone by the reference
+         * fitted without it (the error of a prediction from one measurement of a new workload); per
+         * configuration key in {@link #oneShotLogRmseByConfig} (keys seen in no other workload absent).
+         */
+        double oneShotLogRmse = Double.NaN;
+        Map<String, Double> oneShotLogRmseByConfig = Map.of();
         RatioReference costReference;
         ConfigurationPrior costPrior;
         DeadlinePortfolio deadlinePortfolio;
@@ -631,8 +643,38 @@ public final class FewShotEvaluation {
                 fm.costReference = RatioReference.fit(train, Target.COST);
                 fm.costPrior = ConfigurationPrior.fit(train, Target.COST);
                 fm.deadlinePortfolio = DeadlinePortfolio.fit(train);
+                fm.fitOneShotError(train);
             }
             return fm;
+        }
+
+        /** {@link #oneShotLogRmse} and {@link #oneShotLogRmseByConfig} from the training workloads. */
+        private void fitOneShotError(List<Workload> train) {
+            Map<String, double[]> byConfig = new LinkedHashMap<>();
+            double sum = 0;
+            int n = 0;
+            for (Workload w : train) {
+                if (w.size() < 2) {
+                    continue;
+                }
+                RatioReference without = RatioReference.fitWithout(train, w, Target.RUNTIME);
+                Measurement first = w.get(costPrior.first(w));
+                for (Measurement m : w.measurements()) {
+                    if (m == first) {
+                        continue;
+                    }
+                    double e = without.predictLog(List.of(first), m.configKey()) - Math.log(m.runtime());
+                    sum += e * e;
+                    n++;
+                    double[] acc = byConfig.computeIfAbsent(m.configKey(), k -> new double[2]);
+                    acc[0] += e * e;
+                    acc[1]++;
+                }
+            }
+            oneShotLogRmse = n == 0 ? Double.NaN : Math.sqrt(sum / n);
+            Map<String, Double> out = new HashMap<>();
+            byConfig.forEach((k, acc) -> out.put(k, Math.sqrt(acc[0] / acc[1])));
+            oneShotLogRmseByConfig = out;
         }
 
         /**
@@ -929,7 +971,7 @@ public final class FewShotEvaluation {
             Measurement run = w.get(chosen);
             return new CostTrace(fold, w.name(), searcher, k, deadline, w.get(cheapest).configKey(), shots, basis,
                     run.configKey(), run.runtime() / deadline, run.cost() / c, chosenPredicted,
-                    measured.contains(cheapest), targetRuntime, targetCost, cheaperOnTime);
+                    measured.contains(cheapest), targetRuntime, targetCost, cheaperOnTime, logRmse, oneShotLogRmse);
         }
 
         /**
@@ -953,6 +995,16 @@ public final class FewShotEvaluation {
                 if (searcher.equals("flash-saving-p")) {
                     at = DeadlineRule.measureNextByOnTimeSaving(p.runtimeLog(), logPrices(w, open), p.costLog(), sigma,
                             deadline, best);
+                } else if (searcher.equals("flash-saving-wide")) {
+                    at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), wide(sigma,
+                            oneShotLogRmse), deadline, best);
+                } else if (searcher.equals("flash-saving-wide-each")) {
+                    double[] each = new double[open.size()];
+                    for (int i = 0; i < each.length; i++) {
+                        each[i] = wide(sigma, oneShotLogRmseByConfig.getOrDefault(w.get(open.get(i)).configKey(),
+                                oneShotLogRmse));
+                    }
+                    at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), each, deadline, best);
                 } else if (searcher.startsWith("flash-saving")) {
                     at = searcher.equals("flash-saving-confirm") && Double.isInfinite(best)
                             ? DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, p.costLog()) : -1;
@@ -995,6 +1047,11 @@ public final class FewShotEvaluation {
                 }
             }
             return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+        }
+
+        /** The larger of FLASH's sigma and a one-shot error (NaN: FLASH's). */
+        private static double wide(double sigma, double oneShot) {
+            return Double.isNaN(oneShot) ? sigma : Math.max(sigma, oneShot);
         }
 
         private double[] logPrices(Workload w, List<Integer> open) {
