@@ -353,14 +353,21 @@ class ConfigSearchCommandTest {
         return file;
     }
 
+    /** {@code flash evaluate config-search --json} on the multi-cloud fixture with {@code args}; it must succeed. */
+    private static JsonObject evaluateFixture(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("evaluate", "config-search", "--dataset",
+                fixture("multicloud-fixture.csv").toString(), "--json"));
+        all.addAll(List.of(args));
+        Run r = run(all.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
     @Test
     void evaluatesEveryMethodAtEveryKAsJson() throws Exception {
         Path plot = dir.resolve("mape.png");
-        Run r = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
-                "--folds", "3", "--seeds", "2", "--steps", "20", "--json", "--plot", plot.toString());
-        assertEquals(0, r.code(), r.err());
+        JsonObject o = evaluateFixture("--folds", "3", "--seeds", "2", "--steps", "20", "--plot", plot.toString());
         assertTrue(Files.size(plot) > 0, "a plot with every method");
-        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         // each fold names what was chosen on its training workloads only
         JsonArray folds = o.getAsJsonArray("fold_training");
         assertEquals(3, folds.size());
@@ -410,10 +417,7 @@ class ConfigSearchCommandTest {
     @Test
     void tracesCostUnderADeadlinePerWorkloadAsTheFiguresAverage() throws Exception {
         Path trace = dir.resolve("trace.tsv");
-        Run r = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
-                "--folds", "2", "--seeds", "1", "--steps", "5", "--json", "--cost-trace", trace.toString());
-        assertEquals(0, r.code(), r.err());
-        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonObject o = evaluateFixture("--folds", "2", "--seeds", "1", "--steps", "5", "--cost-trace", trace.toString());
         List<String> lines = Files.readAllLines(trace);
         assertEquals(dev.flash.configsearch.CostTrace.HEADER, lines.get(0));
         List<String> header = List.of(lines.get(0).split("\t"));
