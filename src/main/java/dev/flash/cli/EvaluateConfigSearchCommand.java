@@ -48,13 +48,14 @@ import picocli.CommandLine.Option;
             "k configurations that together came closest to the training workloads' best, measured",
             "blind, the pick the lowest measured.",
             "Cost under a deadline from chosen shots (cost_regret_chosen, deadline_missed_chosen): the",
-            "first measurement the cost prior's, the next the searcher's cheapest predicted on time",
-            "(flash-consensus: what `recommend --objective cost --deadline S` does); the pick the",
-            "cheapest measured on time, else the cheapest predicted on time, else the fastest measured;",
-            "beside them `portfolio` (k configurations that served the training workloads at their own",
-            "median deadline, measured blind) and `random` (the k random shots); variants: -margin,",
-            "-rt, -rt-margin, flash-saving (docs/log/2026-12-07-config-search-7.md). cost_near_chosen:",
-            "the share of picks on time and within 5%% of the cheapest on time.",
+            "first measurement the cost prior's, the next the searcher's (flash-saving, what `recommend",
+            "--objective cost --deadline S` does: the largest expected saving; flash-consensus: the",
+            "cheapest predicted on time); the pick the cheapest measured on time, else the cheapest",
+            "predicted on time, else the fastest measured; beside them `portfolio` (k configurations",
+            "that served the training workloads at their own median deadline, measured blind) and",
+            "`random` (the k random shots); variants: docs/log/2026-12-07-config-search-7.md to -9.md.",
+            "cost_near_chosen: the share of picks on time and within 5%% of the cheapest on time.",
+            "--cost-trace FILE: each test workload's measurements, pick and basis, per searcher and k.",
             "Figures are the mean over every test workload, then mean +- spread over the seeds.",
             "",
             "Methods:",
@@ -119,6 +120,12 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE", description = "Also draw MAPE against k per method as a PNG.")
     Path plot;
 
+    @Option(names = "--cost-trace", paramLabel = "FILE",
+            description = "Also write, per test workload, cost searcher and k, how the cost under a deadline "
+                    + "from chosen shots came about (tab-separated: the measurements, the pick and its basis, the "
+                    + "cheapest configuration on time as predicted); runtime target, data with costs.")
+    Path costTrace;
+
     @Option(names = "--json", description = "Print the figures as JSON on stdout.")
     boolean json;
 
@@ -143,6 +150,9 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
             }
             ConfigDataReader.Format fmt = data.parsedFormat();
             Target t = data.parsedTarget();
+            if (costTrace != null && t != Target.RUNTIME) {
+                return usage("--cost-trace needs --target runtime (the deadline is on runtime), got " + t.label());
+            }
             Path dataset = data.dataset;
             ConfigDataset test = data.read(dataset);
             List<FewShotEvaluation.Fold> foldList;
@@ -180,9 +190,18 @@ public final class EvaluateConfigSearchCommand implements Callable<Integer> {
                     test.repeatsMerged(), foldList.size());
             ProgressBar bar = new ProgressBar(System.err, "folds", foldList.size(), !json || verbose);
             long start = System.nanoTime();
+            List<String> traceRows = new ArrayList<>();
             FewShotEvaluation.Scores scores = FewShotEvaluation.run(all, foldList, settings,
-                    (done, total) -> bar.advanceTo(done, ""));
+                    (done, total) -> bar.advanceTo(done, ""), costTrace == null ? null : r -> traceRows.add(r.tsv()));
             bar.finish();
+            if (costTrace != null) {
+                if (traceRows.isEmpty()) {
+                    return usage("--cost-trace: no cost under a deadline to trace (it needs --target runtime "
+                            + "and data with both runtime and cost)");
+                }
+                traceRows.add(0, dev.flash.configsearch.CostTrace.HEADER);
+                java.nio.file.Files.write(costTrace, traceRows);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             String paper = fmt == ConfigDataReader.Format.MULTICLOUD && t == Target.RUNTIME ? "multicloud" : "";
             if (plot != null) {

@@ -54,6 +54,22 @@ public final class DeadlineRule {
      */
     public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double sigma, double deadline,
                                           double bestOnTime) {
+        double[] each = new double[runtimeLog.length];
+        java.util.Arrays.fill(each, sigma);
+        return largestSaving(runtimeLog, logPrice, null, each, deadline, bestOnTime);
+    }
+
+    /**
+     * {@link #measureNextBySaving(double[], double[], double, double, double)} with a standard
+     * deviation per configuration ({@code sigma[i]} for {@code runtimeLog[i]}; log 9's {@code
+     * flash-saving-wide-each}).
+     */
+    public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double[] sigma, double deadline,
+                                          double bestOnTime) {
+        if (sigma.length != runtimeLog.length) {
+            throw new IllegalArgumentException("measureNextBySaving: " + sigma.length + " sigmas for "
+                    + runtimeLog.length + " configurations");
+        }
         return largestSaving(runtimeLog, logPrice, null, sigma, deadline, bestOnTime);
     }
 
@@ -67,14 +83,16 @@ public final class DeadlineRule {
      */
     public static int measureNextByOnTimeSaving(double[] runtimeLog, double[] logPrice, double[] costLog, double sigma,
                                                 double deadline, double bestOnTime) {
-        return largestSaving(runtimeLog, logPrice, costLog, sigma, deadline, bestOnTime);
+        double[] each = new double[runtimeLog.length];
+        java.util.Arrays.fill(each, sigma);
+        return largestSaving(runtimeLog, logPrice, costLog, each, deadline, bestOnTime);
     }
 
     /**
      * The two above: the expected saving ({@code pointCostLog} null) or P(on time) x (B - the
      * point prediction {@code pointCostLog}).
      */
-    private static int largestSaving(double[] runtimeLog, double[] logPrice, double[] pointCostLog, double sigma,
+    private static int largestSaving(double[] runtimeLog, double[] logPrice, double[] pointCostLog, double[] sigma,
                                      double deadline, double bestOnTime) {
         int n = runtimeLog.length;
         double[] costLog = new double[n];
@@ -88,8 +106,8 @@ public final class DeadlineRule {
         int pick = -1;
         double pickSaving = 0;
         for (int i = 0; i < n; i++) {
-            double saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma, deadline, b)
-                    : probabilityOnTime(runtimeLog[i], sigma, deadline) * (b - Math.exp(pointCostLog[i]));
+            double saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma[i], deadline, b)
+                    : probabilityOnTime(runtimeLog[i], sigma[i], deadline) * (b - Math.exp(pointCostLog[i]));
             if (saving > pickSaving) {
                 pick = i;
                 pickSaving = saving;
@@ -102,12 +120,12 @@ public final class DeadlineRule {
      * The cost to beat with nothing measured on time: the cheapest predicted cost on time with
      * probability >= 95%, or the dearest predicted when none is.
      */
-    private static double safeBet(double[] runtimeLog, double[] costLog, double sigma, double deadline) {
+    private static double safeBet(double[] runtimeLog, double[] costLog, double[] sigma, double deadline) {
         double b = Double.POSITIVE_INFINITY;
         double dearest = 0;
         for (int i = 0; i < runtimeLog.length; i++) {
             dearest = Math.max(dearest, Math.exp(costLog[i]));
-            if (probabilityOnTime(runtimeLog[i], sigma, deadline) >= 0.95) {
+            if (probabilityOnTime(runtimeLog[i], sigma[i], deadline) >= 0.95) {
                 b = Math.min(b, Math.exp(costLog[i]));
             }
         }

@@ -142,10 +142,14 @@ public final class FewShotEvaluation {
      * {@code flash-saving-p} next where P(on time) x (B - FLASH's predicted cost) is largest ({@link
      * DeadlineRule#measureNextByOnTimeSaving}); {@code flash-saving-confirm} while nothing measured
      * met the deadline measures what {@link DeadlineRule#pick} would run, then as {@code flash-saving}.
+     * {@code flash-saving-wide} (log 9) is {@code flash-saving} with sigma the larger of FLASH's
+     * validation log RMSE and the ratio reference's error from one measurement on the training
+     * workloads ({@link FoldModels#oneShotLogRmse}); {@code flash-saving-wide-each} the same per
+     * configuration ({@link FoldModels#oneShotLogRmseByConfig}).
      */
     public static final List<String> COST_SEARCHERS = List.of("flash-consensus", "flash-consensus-margin",
             "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "flash-saving-p", "flash-saving-confirm",
-            "reference", "portfolio", "random");
+            "flash-saving-wide", "flash-saving-wide-each", "reference", "portfolio", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -211,6 +215,16 @@ public final class FewShotEvaluation {
      * of configurations). {@code progress} receives (folds done, folds).
      */
     public static Scores run(ConfigDataset data, List<Fold> folds, Settings s, BiConsumer<Integer, Integer> progress) {
+        return run(data, folds, s, progress, null);
+    }
+
+    /**
+     * {@link #run(ConfigDataset, List, Settings, BiConsumer)}, and when {@code costTrace} is not
+     * null it receives each test workload's {@link CostTrace} per cost searcher (but {@code random})
+     * and k, from the first seed only (chosen shots do not depend on the seed).
+     */
+    public static Scores run(ConfigDataset data, List<Fold> folds, Settings s, BiConsumer<Integer, Integer> progress,
+                             java.util.function.Consumer<CostTrace> costTrace) {
         Djl.init();
         Map<String, Map<Integer, double[]>> mape = new LinkedHashMap<>();
         Map<String, Map<Integer, double[]>> regret = new LinkedHashMap<>();
@@ -322,7 +336,14 @@ public final class FewShotEvaluation {
                             }
                             for (String searcher : COST_SEARCHERS) {
                                 if (models.costReady() && !searcher.equals("random")) {
-                                    double[] cd = models.chosenCostUnderDeadline(w, k, searcher);
+                                    double[] cd;
+                                    if (costTrace != null && seed == 0) {
+                                        CostTrace trace = models.traceCostUnderDeadline(foldNo, w, k, searcher);
+                                        costTrace.accept(trace);
+                                        cd = new double[] {trace.regret(), trace.missed()};
+                                    } else {
+                                        cd = models.chosenCostUnderDeadline(w, k, searcher);
+                                    }
                                     costChosen.get(searcher).get(k)[seed] += cd[0];
                                     missedChosen.get(searcher).get(k)[seed] += cd[1];
                                     nearChosen.get(searcher).get(k)[seed] += near(cd);
@@ -544,6 +565,14 @@ public final class FewShotEvaluation {
         PriceTable prices;
         /** FLASH's log-space validation RMSE, as a trained model's {@code log_rmse} (NaN: no validation workloads). */
         double logRmse = Double.NaN;
+        /**
+         * The runtime ratio reference's log RMS error over the training workloads' configurations,
+         * each workload predicted from the cost prior's first configuration alone by the reference
+         * fitted without it (the error of a prediction from one measurement of a new workload); per
+         * configuration key in {@link #oneShotLogRmseByConfig} (keys seen in no other workload absent).
+         */
+        double oneShotLogRmse = Double.NaN;
+        Map<String, Double> oneShotLogRmseByConfig = Map.of();
         RatioReference costReference;
         ConfigurationPrior costPrior;
         DeadlinePortfolio deadlinePortfolio;
@@ -614,8 +643,38 @@ public final class FewShotEvaluation {
                 fm.costReference = RatioReference.fit(train, Target.COST);
                 fm.costPrior = ConfigurationPrior.fit(train, Target.COST);
                 fm.deadlinePortfolio = DeadlinePortfolio.fit(train);
+                fm.fitOneShotError(train);
             }
             return fm;
+        }
+
+        /** {@link #oneShotLogRmse} and {@link #oneShotLogRmseByConfig} from the training workloads. */
+        private void fitOneShotError(List<Workload> train) {
+            Map<String, double[]> byConfig = new LinkedHashMap<>();
+            double sum = 0;
+            int n = 0;
+            for (Workload w : train) {
+                if (w.size() < 2) {
+                    continue;
+                }
+                RatioReference without = RatioReference.fitWithout(train, w, Target.RUNTIME);
+                Measurement first = w.get(costPrior.first(w));
+                for (Measurement m : w.measurements()) {
+                    if (m == first) {
+                        continue;
+                    }
+                    double e = without.predictLog(List.of(first), m.configKey()) - Math.log(m.runtime());
+                    sum += e * e;
+                    n++;
+                    double[] acc = byConfig.computeIfAbsent(m.configKey(), k -> new double[2]);
+                    acc[0] += e * e;
+                    acc[1]++;
+                }
+            }
+            oneShotLogRmse = n == 0 ? Double.NaN : Math.sqrt(sum / n);
+            Map<String, Double> out = new HashMap<>();
+            byConfig.forEach((k, acc) -> out.put(k, Math.sqrt(acc[0] / acc[1])));
+            oneShotLogRmseByConfig = out;
         }
 
         /**
@@ -842,12 +901,91 @@ public final class FewShotEvaluation {
          * missed} as {@link FewShotEvaluation#costUnderDeadline} scores a pick.
          */
         double[] chosenCostUnderDeadline(Workload w, int k, String searcher) {
-            double deadline = deadline(w);
             if (searcher.equals("portfolio")) {
                 return pickUnderDeadline(w, deadlinePortfolio.choose(w, k).stream().mapToInt(Integer::intValue)
                         .toArray(), null);
             }
+            return pickUnderDeadline(w, chooseUnderDeadline(w, k, searcher, null).stream().mapToInt(Integer::intValue)
+                    .toArray(), searcher);
+        }
+
+        /**
+         * {@link #chosenCostUnderDeadline} with the per-workload detail ({@link CostTrace}): which
+         * configurations were measured, what each was predicted to take when it was chosen, what is
+         * run and on what basis, and the cheapest configuration truly on time as the searcher saw it
+         * after the last measurement. Its {@code regret()} and {@code missed()} are what {@link
+         * #chosenCostUnderDeadline} returns.
+         */
+        CostTrace traceCostUnderDeadline(int fold, Workload w, int k, String searcher) {
+            List<Double> predictedWhenChosen = new ArrayList<>();
+            List<Integer> measured;
+            String predictor = searcher;
+            if (searcher.equals("portfolio")) {
+                measured = deadlinePortfolio.choose(w, k);
+                predictor = null;
+                measured.forEach(i -> predictedWhenChosen.add(Double.NaN));
+            } else {
+                measured = chooseUnderDeadline(w, k, searcher, predictedWhenChosen);
+            }
+            double deadline = deadline(w);
+            int[] idx = measured.stream().mapToInt(Integer::intValue).toArray();
+            List<Integer> open = priced(w, open(w, measured));
+            DeadlineRule.Predicted p = predictor == null ? null : predictUnderDeadline(w, measured, open, predictor);
+            int at = DeadlineRule.pick(pick(w, idx), p, deadline);
+            int cheapest = -1;
+            for (int i = 0; i < w.size(); i++) {
+                if (w.get(i).runtime() <= deadline && (cheapest < 0 || w.get(i).cost() < w.get(cheapest).cost())) {
+                    cheapest = i;
+                }
+            }
+            double c = w.get(cheapest).cost();
+            List<CostTrace.Shot> shots = new ArrayList<>();
+            for (int n = 0; n < idx.length; n++) {
+                Measurement m = w.get(idx[n]);
+                shots.add(new CostTrace.Shot(m.configKey(), m.runtime() / deadline, m.cost() / c,
+                        Math.exp(predictedWhenChosen.get(n)) / deadline));
+            }
+            String basis;
+            int chosen;
+            double chosenPredicted = Double.NaN;
+            if (at < 0) {
+                basis = "predicted_on_time";
+                chosen = open.get(-1 - at);
+                chosenPredicted = Math.exp(p.runtimeLog()[-1 - at]) / deadline;
+            } else {
+                basis = w.get(idx[at]).runtime() <= deadline ? "measured_on_time" : "fastest_measured";
+                chosen = idx[at];
+            }
+            int t = open.indexOf(cheapest);
+            double targetRuntime = p == null || t < 0 ? Double.NaN : Math.exp(p.runtimeLog()[t]) / deadline;
+            double targetCost = p == null || t < 0 ? Double.NaN : Math.exp(p.costLog()[t]) / c;
+            int cheaperOnTime = 0;
+            if (p != null && t >= 0) {
+                for (int j = 0; j < open.size(); j++) {
+                    if (j != t && DeadlineRule.onTime(p.runtimeLog()[j], p.marginLog()[j], deadline)
+                            && p.costLog()[j] < p.costLog()[t]) {
+                        cheaperOnTime++;
+                    }
+                }
+            }
+            Measurement run = w.get(chosen);
+            return new CostTrace(fold, w.name(), searcher, k, deadline, w.get(cheapest).configKey(), shots, basis,
+                    run.configKey(), run.runtime() / deadline, run.cost() / c, chosenPredicted,
+                    measured.contains(cheapest), targetRuntime, targetCost, cheaperOnTime, logRmse, oneShotLogRmse);
+        }
+
+        /**
+         * The configurations a cost {@code searcher} measures, in order: the cost prior's first, then
+         * each next by the searcher's rule, at most {@code k} (fewer when nothing unmeasured is
+         * predicted on time). {@code predictedWhenChosen}, when not null, receives each one's
+         * predicted log runtime at the moment it was chosen (NaN for the prior's first).
+         */
+        private List<Integer> chooseUnderDeadline(Workload w, int k, String searcher, List<Double> predictedWhenChosen) {
+            double deadline = deadline(w);
             List<Integer> measured = new ArrayList<>(List.of(costPrior.first(w)));
+            if (predictedWhenChosen != null) {
+                predictedWhenChosen.add(Double.NaN);
+            }
             while (measured.size() < k) {
                 List<Integer> open = priced(w, open(w, measured));
                 DeadlineRule.Predicted p = predictUnderDeadline(w, measured, open, searcher);
@@ -857,6 +995,16 @@ public final class FewShotEvaluation {
                 if (searcher.equals("flash-saving-p")) {
                     at = DeadlineRule.measureNextByOnTimeSaving(p.runtimeLog(), logPrices(w, open), p.costLog(), sigma,
                             deadline, best);
+                } else if (searcher.equals("flash-saving-wide")) {
+                    at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), wide(sigma,
+                            oneShotLogRmse), deadline, best);
+                } else if (searcher.equals("flash-saving-wide-each")) {
+                    double[] each = new double[open.size()];
+                    for (int i = 0; i < each.length; i++) {
+                        each[i] = wide(sigma, oneShotLogRmseByConfig.getOrDefault(w.get(open.get(i)).configKey(),
+                                oneShotLogRmse));
+                    }
+                    at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), each, deadline, best);
                 } else if (searcher.startsWith("flash-saving")) {
                     at = searcher.equals("flash-saving-confirm") && Double.isInfinite(best)
                             ? DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, p.costLog()) : -1;
@@ -871,8 +1019,11 @@ public final class FewShotEvaluation {
                     break;
                 }
                 measured.add(open.get(at));
+                if (predictedWhenChosen != null) {
+                    predictedWhenChosen.add(p.runtimeLog()[at]);
+                }
             }
-            return pickUnderDeadline(w, measured.stream().mapToInt(Integer::intValue).toArray(), searcher);
+            return measured;
         }
 
         /**
@@ -896,6 +1047,11 @@ public final class FewShotEvaluation {
                 }
             }
             return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+        }
+
+        /** The larger of FLASH's sigma and a one-shot error (NaN: FLASH's). */
+        private static double wide(double sigma, double oneShot) {
+            return Double.isNaN(oneShot) ? sigma : Math.max(sigma, oneShot);
         }
 
         private double[] logPrices(Workload w, List<Integer> open) {

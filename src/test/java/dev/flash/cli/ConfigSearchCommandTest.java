@@ -353,14 +353,21 @@ class ConfigSearchCommandTest {
         return file;
     }
 
+    /** {@code flash evaluate config-search --json} on the multi-cloud fixture with {@code args}; it must succeed. */
+    private static JsonObject evaluateFixture(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("evaluate", "config-search", "--dataset",
+                fixture("multicloud-fixture.csv").toString(), "--json"));
+        all.addAll(List.of(args));
+        Run r = run(all.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
     @Test
     void evaluatesEveryMethodAtEveryKAsJson() throws Exception {
         Path plot = dir.resolve("mape.png");
-        Run r = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
-                "--folds", "3", "--seeds", "2", "--steps", "20", "--json", "--plot", plot.toString());
-        assertEquals(0, r.code(), r.err());
+        JsonObject o = evaluateFixture("--folds", "3", "--seeds", "2", "--steps", "20", "--plot", plot.toString());
         assertTrue(Files.size(plot) > 0, "a plot with every method");
-        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         // each fold names what was chosen on its training workloads only
         JsonArray folds = o.getAsJsonArray("fold_training");
         assertEquals(3, folds.size());
@@ -401,6 +408,63 @@ class ConfigSearchCommandTest {
         // ratio reference assumes, so it must be far better than predicting from the shots alone
         assertTrue(o.get("reference.mape.1").getAsDouble() < 0.5 * o.get("paper.baseline.mape.1").getAsDouble());
         assertTrue(o.get("paper.flash.mape.2").getAsDouble() > 0);
+    }
+
+    /**
+     * {@code --cost-trace}: one row per test workload, cost searcher (but random) and k; the
+     * figures are the rows' means, and each row's basis agrees with its measurements.
+     */
+    @Test
+    void tracesCostUnderADeadlinePerWorkloadAsTheFiguresAverage() throws Exception {
+        Path trace = dir.resolve("trace.tsv");
+        JsonObject o = evaluateFixture("--folds", "2", "--seeds", "1", "--steps", "5", "--cost-trace", trace.toString());
+        List<String> lines = Files.readAllLines(trace);
+        assertEquals(dev.flash.configsearch.CostTrace.HEADER, lines.get(0));
+        List<String> header = List.of(lines.get(0).split("\t"));
+        java.util.Map<String, double[]> sums = new java.util.HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t", -1);
+            assertEquals(header.size(), f.length, line);
+            String key = f[header.indexOf("searcher")] + "." + f[header.indexOf("k")];
+            double regret = Double.parseDouble(f[header.indexOf("regret")]);
+            double missed = Double.parseDouble(f[header.indexOf("missed")]);
+            sums.computeIfAbsent(key, x -> new double[3]);
+            sums.get(key)[0] += regret;
+            sums.get(key)[1] += missed;
+            sums.get(key)[2]++;
+            int k = Integer.parseInt(f[header.indexOf("k")]);
+            String[] shots = f[header.indexOf("shots")].split(";");
+            assertTrue(shots.length >= 1 && shots.length <= k, line);
+            String basis = f[header.indexOf("basis")];
+            double runRuntime = Double.parseDouble(f[header.indexOf("run_runtime")]);
+            boolean anyOnTime = false;
+            for (String shot : shots) {
+                anyOnTime |= Double.parseDouble(shot.substring(shot.lastIndexOf(':') + 1).split("/")[0]) <= 1;
+            }
+            // what is run: the cheapest measured on time if any met the deadline, else not measured or the fastest
+            assertEquals(anyOnTime, basis.equals("measured_on_time"), line);
+            assertEquals(basis.equals("predicted_on_time"),
+                    !Double.isNaN(Double.parseDouble(f[header.indexOf("run_predicted_runtime")])), line);
+            assertEquals(runRuntime > 1 ? 1.0 : 0.0, missed, line);
+            assertEquals(Math.max(0, Double.parseDouble(f[header.indexOf("run_cost")]) - 1), regret, 1e-4, line);
+        }
+        for (String searcher : dev.flash.configsearch.FewShotEvaluation.COST_SEARCHERS) {
+            for (int k = 1; k <= 3; k++) {
+                String key = searcher + "." + k;
+                if (searcher.equals("random")) {
+                    assertTrue(!sums.containsKey(key), key);
+                    continue;
+                }
+                double[] s = sums.get(key);
+                assertEquals(o.get("workloads." + k).getAsInt(), (int) s[2], key);
+                assertEquals(o.get(searcher + ".cost_regret_chosen." + k).getAsDouble(), s[0] / s[2], 1e-4, key);
+                assertEquals(o.get(searcher + ".deadline_missed_chosen." + k).getAsDouble(), s[1] / s[2], 1e-9, key);
+            }
+        }
+        Run cost = run("evaluate", "config-search", "--dataset", fixture("multicloud-fixture.csv").toString(),
+                "--target", "cost", "--cost-trace", trace.toString());
+        assertEquals(2, cost.code());
+        assertTrue(cost.err().contains("--cost-trace needs --target runtime"), cost.err());
     }
 
     /** One fold per job (alpha-X and beta-X held out together), the blend scored across data sets. */

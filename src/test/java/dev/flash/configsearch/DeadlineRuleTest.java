@@ -1,6 +1,7 @@
 package dev.flash.configsearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,25 @@ class DeadlineRuleTest {
         // unmeasured is predicted on time
         assertEquals(-1, DeadlineRule.measureNextBySaving(new double[] {Math.log(33), Math.log(60)},
                 new double[] {Math.log(0.9), Math.log(0.2)}, 0, 30, 32));
+    }
+
+    /** A standard deviation per configuration: equal ones are the scalar rule; a wide one on c0 alone lets it win. */
+    @Test
+    void weighsEachConfigurationsSavingByItsOwnSpread() {
+        double[] runtime = {Math.log(33), Math.log(20), Math.log(60)};
+        double[] price = {Math.log(0.9), Math.log(1.6), Math.log(0.2)};
+        for (double sigma : new double[] {0, 0.4}) {
+            assertEquals(DeadlineRule.measureNextBySaving(runtime, price, sigma, 30, Double.POSITIVE_INFINITY),
+                    DeadlineRule.measureNextBySaving(runtime, price, new double[] {sigma, sigma, sigma}, 30,
+                            Double.POSITIVE_INFINITY));
+        }
+        // c1 measured on time at 32: exact predictions promise nothing; c0 (predicted late) with spread 0.4 does
+        double[] two = {Math.log(33), Math.log(60)};
+        double[] twoPrice = {Math.log(0.9), Math.log(0.2)};
+        assertEquals(-1, DeadlineRule.measureNextBySaving(two, twoPrice, new double[] {0, 0}, 30, 32));
+        assertEquals(0, DeadlineRule.measureNextBySaving(two, twoPrice, new double[] {0.4, 0}, 30, 32));
+        assertThrows(IllegalArgumentException.class,
+                () -> DeadlineRule.measureNextBySaving(two, twoPrice, new double[] {0.4}, 30, 32));
     }
 
     @Test
