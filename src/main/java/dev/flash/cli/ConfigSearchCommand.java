@@ -273,7 +273,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                 }
                 ModelParams params;
                 try {
-                    params = ModelParams.of(m.description());
+                    params = ModelParams.of(m.description(), early);
                 } catch (IllegalArgumentException e) {
                     System.err.println("flash config-search recommend: model rejected: " + model + ": " + e.getMessage());
                     return ExitCodes.INVALID_MODEL;
@@ -321,6 +321,24 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         static final List<String> ENGINES = List.of("auto", "ort", "builtin");
 
+        /** Off with {@code -Dflash.params.thread=false}: flash.params read on the main thread after the check. */
+        static final String PARAMS_THREAD = "flash.params.thread";
+
+        /** The params' reading started during the model's check (null: none), see {@link #earlyRead}. */
+        private ModelParams.EarlyRead early;
+
+        /**
+         * For one answer, flash.params are read on a second thread while the model's check goes on
+         * (the same reading, the same verdicts: {@link ModelParams.EarlyRead}); a stream starts once.
+         */
+        private ModelParams.EarlyRead earlyRead(boolean streaming) {
+            if (streaming || "false".equals(System.getProperty(PARAMS_THREAD))) {
+                return null;
+            }
+            early = new ModelParams.EarlyRead();
+            return early;
+        }
+
         /** Why auto fell back to ONNX Runtime (for --verbose); null when it did not. */
         private String fallback;
 
@@ -335,10 +353,10 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (engine.equals("ort") || (engine.equals("auto") && streaming)) {
                 m = loadOrt();
             } else if (engine.equals("builtin")) {
-                m = OnnxModel.loadBuiltin(model);
+                m = OnnxModel.loadBuiltin(model, earlyRead(streaming));
             } else {
                 try {
-                    m = OnnxModel.loadBuiltin(model);
+                    m = OnnxModel.loadBuiltin(model, earlyRead(streaming));
                 } catch (UnsupportedModelException | ModelRejectedException e) {
                     fallback = e.getMessage();
                     m = loadOrt();
