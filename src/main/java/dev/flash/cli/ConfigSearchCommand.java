@@ -321,21 +321,27 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         static final List<String> ENGINES = List.of("auto", "ort", "builtin");
 
-        /** Off with {@code -Dflash.params.thread=false}: flash.params read on the main thread after the check. */
+        /**
+         * On with {@code -Dflash.params.thread=true}: flash.params read on a second thread while
+         * the model's check goes on. Off by default: not adopted on the loaded VM, where no second
+         * core was free (docs/log/2026-12-07-recommend-latency-7.md); a quiet machine decides.
+         */
         static final String PARAMS_THREAD = "flash.params.thread";
 
         /** The params' reading started during the model's check (null: none), see {@link #earlyRead}. */
         private ModelParams.EarlyRead early;
 
         /**
-         * For one answer, flash.params are read on a second thread while the model's check goes on
-         * (the same reading, the same verdicts: {@link ModelParams.EarlyRead}); a stream starts once.
+         * For one answer with {@link #PARAMS_THREAD} on, flash.params are read on a second thread
+         * while the model's check goes on (the same reading, the same verdicts:
+         * {@link ModelParams.EarlyRead}); a stream starts once. Off, the reader is made but starts
+         * nothing (its class is then in the AppCDS class list either way).
          */
         private ModelParams.EarlyRead earlyRead(boolean streaming) {
-            if (streaming || "false".equals(System.getProperty(PARAMS_THREAD))) {
+            if (streaming) {
                 return null;
             }
-            early = new ModelParams.EarlyRead();
+            early = new ModelParams.EarlyRead(Boolean.getBoolean(PARAMS_THREAD));
             return early;
         }
 

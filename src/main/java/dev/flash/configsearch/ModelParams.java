@@ -137,20 +137,31 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
      * again on the calling thread, which then meets the same failure itself. A model the check
      * rejects is rejected before anything here is looked at; the thread is a daemon and its result
      * is dropped. One-shot {@code config-search recommend} only: its wall time from the JVM's start
-     * is the issue-21 figure, and the VM's second core is otherwise mostly idle
-     * (docs/log/2026-12-07-recommend-latency-7.md). A class, not a lambda: a lambda's first call
+     * is the issue-21 figure, and on an idle machine its second core is otherwise mostly idle; behind
+     * {@code -Dflash.params.thread=true}, off by default (docs/log/2026-12-07-recommend-latency-7.md). A class, not a lambda: a lambda's first call
      * links the JDK's method-handle machinery, classes a one-shot answer would load.
      */
     public static final class EarlyRead implements java.util.function.Consumer<String>, Runnable {
+        private final boolean on;
         private String text;
         private Thread thread;
         private volatile ModelParams result;
         private volatile boolean finished;
 
+        /** A reader that starts its thread. */
+        public EarlyRead() {
+            this(true);
+        }
+
+        /** {@code on} false: {@link #accept} starts nothing and the caller reads the text itself. */
+        public EarlyRead(boolean on) {
+            this.on = on;
+        }
+
         /** Starts reading {@code text} on a new daemon thread (once; a second text is ignored). */
         @Override
         public void accept(String text) {
-            if (thread != null) {
+            if (!on || thread != null) {
                 return;
             }
             this.text = text;

@@ -62,6 +62,9 @@ class ModelParamsEarlyReadTest {
         assertTrue(early.result() == null, "declined");
         assertFalse(early.took(text));
         assertFalse(new ModelParams.EarlyRead().took(text)); // never started
+        ModelParams.EarlyRead off = new ModelParams.EarlyRead(false);
+        off.accept(text);
+        assertFalse(off.took(text)); // switched off: the caller reads
         // through a model: the tree's params, as without the early reading
         Path file = withParams(declined);
         ModelParams.EarlyRead viaModel = new ModelParams.EarlyRead();
