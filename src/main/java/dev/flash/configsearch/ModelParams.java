@@ -138,8 +138,9 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
      * rejects is rejected before anything here is looked at; the thread is a daemon and its result
      * is dropped. One-shot {@code config-search recommend} only: its wall time from the JVM's start
      * is the issue-21 figure, and on an idle machine its second core is otherwise mostly idle; behind
-     * {@code -Dflash.params.thread=true}, off by default (docs/log/2026-12-07-recommend-latency-7.md). A class, not a lambda: a lambda's first call
-     * links the JDK's method-handle machinery, classes a one-shot answer would load.
+     * {@code -Dflash.params.thread=true}, off by default (docs/log/2026-12-07-recommend-latency-7.md).
+     * A class, not a lambda: a lambda's first call links the JDK's method-handle machinery, classes a
+     * one-shot answer would load.
      */
     public static final class EarlyRead implements java.util.function.Consumer<String>, Runnable {
         private final boolean on;

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.flash.policy.ModelContract;
 import dev.flash.policy.onnx.ModelRejectedException;
 import dev.flash.policy.onnx.OnnxModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,16 +93,8 @@ class ModelParamsEarlyReadTest {
     }
 
     private Path withParams(String params) throws Exception {
-        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
-                Files.readAllBytes(Path.of("models", "configsearch-multicloud.onnx"))).toBuilder();
-        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
-            if (b.getMetadataProps(i).getKey().equals(ModelContract.META_PARAMS)) {
-                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(params));
-            }
-        }
-        Path file = dir.resolve("params.onnx");
-        Files.write(file, b.build().toByteArray());
-        return file;
+        return Fixtures.withParams(Path.of("models", "configsearch-multicloud.onnx"), params,
+                dir.resolve("params.onnx"));
     }
 
     @Test
