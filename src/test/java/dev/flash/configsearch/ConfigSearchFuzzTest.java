@@ -130,16 +130,7 @@ class ConfigSearchFuzzTest {
 
     /** The shipped model with {@code flash.params} replaced. */
     private static Path withParams(String params) throws IOException {
-        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
-                Files.readAllBytes(MODEL_FILE)).toBuilder();
-        for (int i = 0; i < b.getMetadataPropsCount(); i++) {
-            if (b.getMetadataProps(i).getKey().equals(ModelContract.META_PARAMS)) {
-                b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(params));
-            }
-        }
-        Path file = DIR.resolve("params.onnx");
-        Files.write(file, b.build().toByteArray());
-        return file;
+        return Fixtures.withParams(MODEL_FILE, params, DIR.resolve("params.onnx"));
     }
 
     @Property
