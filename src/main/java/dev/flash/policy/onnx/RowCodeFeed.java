@@ -61,12 +61,6 @@ final class RowCodeFeed {
     private final boolean[] same;
     private long fullRuns;
     private long steadyRuns;
-    /**
-     * Zeros copied over the ranges a steady run clears: the daemon runs on C1, which compiles
-     * {@code Arrays.fill} as a checked loop but {@code System.arraycopy} as its copy stub (the same
-     * +0.0f bits, several times faster; the fills were about a twentieth of the tick's Java time).
-     */
-    private static final float[] ZEROS = new float[1024];
 
     RowCodeFeed(int n, int contextLength, int width, int codeSize) {
         this.n = n;
@@ -138,25 +132,13 @@ final class RowCodeFeed {
         valid = true;
     }
 
-    /** sums[i] += weight * codes[code .. code + H). Fields in locals, the index hoisted: C1 does neither. */
+    /** sums[i] += weight * codes[code .. code + H). */
     private void addCode(int i, int code, float weight) {
         if (weight == 0f) {
             return;
         }
-        final double[] sums = this.sums;
-        final float[] codes = this.codes;
-        final int h = this.h;
-        final double wt = weight;
-        final int base = i * h;
         for (int j = 0; j < h; j++) {
-            sums[base + j] += wt * codes[code + j];
-        }
-    }
-
-    /** a[from, to) = +0.0f, by copies of {@link #ZEROS}. */
-    private static void zero(float[] a, int from, int to) {
-        for (int at = from; at < to; at += ZEROS.length) {
-            System.arraycopy(ZEROS, 0, a, at, Math.min(ZEROS.length, to - at));
+            sums[i * h + j] += (double) weight * codes[code + j];
         }
     }
 
@@ -219,12 +201,8 @@ final class RowCodeFeed {
     }
 
     private void prepareSteady(float[] context, float[] mask) {
-        zero(steadyRows, 0, steadyRows.length);
-        zero(steadyMask, 0, steadyMask.length);
-        final double[] sums = this.sums;
-        final float[] codes = this.codes;
-        final float[] codeSum = this.codeSum;
-        final int h = this.h;
+        Arrays.fill(steadyRows, 0f);
+        Arrays.fill(steadyMask, 0f);
         for (int i = 0; i < n; i++) {
             int f = firstFilled[i];
             int first = -1;
@@ -235,7 +213,7 @@ final class RowCodeFeed {
                 float leaving = lastMask[i * c];
                 int leavingCode = physical(i, 0);
                 addCode(i, leavingCode, -leaving);
-                zero(codes, leavingCode, leavingCode + h);
+                Arrays.fill(codes, leavingCode, leavingCode + h, 0f);
                 offset[i] = offset[i] + 1 == c ? 0 : offset[i] + 1;
                 // The first row's input changes only when it lost its predecessor: the window
                 // was full at the last run (a row left from slot 0).
@@ -252,15 +230,12 @@ final class RowCodeFeed {
             putSteady(i, 1, newest, context, mask);
             // The codes the model adds itself (the rows coded in this run) are left out of the sum.
             int firstCode = first >= 0 ? physical(i, first) : -1;
-            int base = i * h;
-            if (firstCode >= 0) {
-                for (int j = 0; j < h; j++) {
-                    codeSum[base + j] = (float) (sums[base + j] - codes[firstCode + j]);
+            for (int j = 0; j < h; j++) {
+                double sum = sums[i * h + j];
+                if (firstCode >= 0) {
+                    sum -= codes[firstCode + j];
                 }
-            } else {
-                for (int j = 0; j < h; j++) {
-                    codeSum[base + j] = (float) sums[base + j];
-                }
+                codeSum[i * h + j] = (float) sum;
             }
             count[i] = c - f;
         }
@@ -298,7 +273,7 @@ final class RowCodeFeed {
             System.arraycopy(context, (i * c + slot - 1) * w, rows, out, w);
             masks[pair * 2] = mask[i * c + slot - 1];
         } else {
-            zero(rows, out, out + w);
+            Arrays.fill(rows, out, out + w, 0f);
             masks[pair * 2] = 0f;
         }
         System.arraycopy(context, (i * c + slot) * w, rows, out + w, w);
