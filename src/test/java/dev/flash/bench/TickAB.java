@@ -63,8 +63,16 @@ public final class TickAB {
         if (a == null || b == null) {
             throw new IllegalArgumentException("a=TREE and b=TREE are required (directories with target/classes)");
         }
+        requireTree(a);
+        requireTree(b);
         Side sa = new Side(a, cpus, layout);
-        Side sb = new Side(b, cpus, layout);
+        Side sb;
+        try {
+            sb = new Side(b, cpus, layout);
+        } catch (Exception | Error e) {
+            sa.close();
+            throw e;
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[] ta = new long[blocks * block];
         long[] tb = new long[blocks * block];
@@ -110,6 +118,12 @@ public final class TickAB {
                 tb[(int) (tb.length * 0.99)] / 1e3, ratio[blocks / 2], cheaper, blocks);
     }
 
+    private static void requireTree(Path tree) {
+        if (!Files.isDirectory(tree.resolve("target/classes")) || !Files.isDirectory(tree.resolve("target/test-classes"))) {
+            throw new IllegalArgumentException(tree + ": no target/classes and target/test-classes (build the tree first)");
+        }
+    }
+
     private static long median(long[] v) {
         long[] s = v.clone();
         Arrays.sort(s);
@@ -125,9 +139,6 @@ public final class TickAB {
         Side(Path tree, int cpus, String layout) throws Exception {
             Path classes = tree.resolve("target/classes");
             Path testClasses = tree.resolve("target/test-classes");
-            if (!Files.isDirectory(classes) || !Files.isDirectory(testClasses)) {
-                throw new IllegalArgumentException(tree + ": no target/classes and target/test-classes (build the tree first)");
-            }
             ClassLoader loader = new ChildFirst(new URL[] {testClasses.toUri().toURL(), classes.toUri().toURL()},
                     TickAB.class.getClassLoader());
             Class<?> c = Class.forName("dev.flash.bench.TickBenchmark", true, loader);
