@@ -23,7 +23,7 @@ import java.util.Locale;
  *   java -XX:+UseSerialGC -Xms24m -Xmn16m -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m \
  *       -XX:MaxMetaspaceSize=64m -XX:CICompilerCount=1 -Dflash.bench.model=models/dvfs-flash.onnx \
  *       -cp target/test-classes:$(cat target/bench-cp.txt) dev.flash.bench.TickAB a=/tmp/main-clone b=. \
- *       [cpus=256] [layout=acpi-cpufreq|intel_pstate] [warmup=2000] [blocks=60] [block=50]
+ *       [cpus=256] [layout=acpi-cpufreq|intel_pstate] [warmup=2000] [blocks=60] [block=50] [decoy=0]
  * </pre>
  *
  * Prints, per side, the p50 and p99 of the per-tick CPU time over every measured tick, and the
@@ -43,6 +43,7 @@ public final class TickAB {
         int warmup = 2000;
         int blocks = 60;
         int block = 50;
+        int decoy = 0;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2) {
@@ -56,8 +57,9 @@ public final class TickAB {
                 case "warmup" -> warmup = Integer.parseInt(kv[1]);
                 case "blocks" -> blocks = Integer.parseInt(kv[1]);
                 case "block" -> block = Integer.parseInt(kv[1]);
+                case "decoy" -> decoy = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg
-                        + " (a=TREE b=TREE cpus=N layout=acpi-cpufreq|intel_pstate warmup=N blocks=N block=N)");
+                        + " (a=TREE b=TREE cpus=N layout=acpi-cpufreq|intel_pstate warmup=N blocks=N block=N decoy=CPUS)");
             }
         }
         if (a == null || b == null) {
@@ -65,6 +67,9 @@ public final class TickAB {
         }
         requireTree(a);
         requireTree(b);
+        // decoy=CPUS: a third daemon of tree a with CPUS policies set up (and ticked through the warm-up)
+        // first, so neither measured side is the process's first (an A/A without it favours the side set up second)
+        Side decoySide = decoy > 0 ? new Side(a, decoy, layout) : null;
         Side sa = new Side(a, cpus, layout);
         Side sb;
         try {
@@ -79,6 +84,9 @@ public final class TickAB {
         double[] ratio = new double[blocks];
         try {
             for (int i = 0; i < warmup; i++) {
+                if (decoySide != null) {
+                    decoySide.tick();
+                }
                 sa.tick();
                 sb.tick();
             }
@@ -104,6 +112,9 @@ public final class TickAB {
         } finally {
             sa.close();
             sb.close();
+            if (decoySide != null) {
+                decoySide.close();
+            }
         }
         Arrays.sort(ta);
         Arrays.sort(tb);
