@@ -97,20 +97,8 @@ public final class TickTail {
                 long c = jit.getTotalCompilationTime();
                 compiledMs[i] = c - compiled;
                 compiled = c;
-                long senseIn = parts.senseIn == 0 ? w0 : parts.senseIn;
-                long senseOut = parts.senseOut == 0 ? senseIn : parts.senseOut;
-                long actIn = parts.actIn == 0 ? w1 : parts.actIn;
-                part[0][i] = senseIn - w0;
-                part[1][i] = senseOut - senseIn;
-                part[2][i] = actIn - senseOut;
-                part[3][i] = w1 - actIn;
-                long senseInC = parts.senseInCpu == 0 ? c0 : parts.senseInCpu;
-                long senseOutC = parts.senseOutCpu == 0 ? senseInC : parts.senseOutCpu;
-                long actInC = parts.actInCpu == 0 ? c1 : parts.actInCpu;
-                partCpu[0][i] = senseInC - c0;
-                partCpu[1][i] = senseOutC - senseInC;
-                partCpu[2][i] = actInC - senseOutC;
-                partCpu[3][i] = c1 - actInC;
+                split(part, i, w0, parts.senseIn, parts.senseOut, parts.actIn, w1);
+                split(partCpu, i, c0, parts.senseInCpu, parts.senseOutCpu, parts.actInCpu, c1);
             }
         } finally {
             b.tearDown();
@@ -166,6 +154,20 @@ public final class TickTail {
                             + " and every %d-th %s%n", kind, tail(v, i -> true), tail(v, i -> !gc[i]), p,
                     tail(v, i -> !gc[i] && i % p != w));
         }
+    }
+
+    /**
+     * The four parts of tick {@code i} from its marks (0 = the mark was not reached: the part before
+     * it takes the time): before Sense, Sense, Sense to the first write, the first write to the end.
+     */
+    private static void split(long[][] out, int i, long start, long senseIn, long senseOut, long actIn, long end) {
+        long in = senseIn == 0 ? start : senseIn;
+        long sensed = senseOut == 0 ? in : senseOut;
+        long act = actIn == 0 ? end : actIn;
+        out[0][i] = in - start;
+        out[1][i] = sensed - in;
+        out[2][i] = act - sensed;
+        out[3][i] = end - act;
     }
 
     /**
