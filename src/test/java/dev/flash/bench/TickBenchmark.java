@@ -135,6 +135,9 @@ public class TickBenchmark {
      * whole period per tick, so that intervals, power and utilization history repeat from run to run.
      */
     java.util.function.LongSupplier clock = System::nanoTime;
+    /** Wraps the daemon's telemetry source and actuator (TickTail times the tick's parts through them). */
+    java.util.function.UnaryOperator<dev.flash.telemetry.TelemetrySource> sourceWrap = s -> s;
+    java.util.function.UnaryOperator<dev.flash.actuate.FrequencyActuator> actuatorWrap = a -> a;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -161,7 +164,8 @@ public class TickBenchmark {
 
         // The daemon with the same parts; its context is the TrajectoryBuffer above.
         PolicyProvider provider = PolicyProvider.fixed(selection, fallback);
-        daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(source, actuator, false, "fake " + layout),
+        daemon = new FlashDaemon(DaemonConfig.defaults(), new Node(sourceWrap.apply(source),
+                actuatorWrap.apply(actuator), false, "fake " + layout),
                 provider, s -> new BufferRecorder(buffer), DaemonLog.silent(), new SdNotify(null), clock);
         if ("scraped".equals(metrics)) {
             exporter = new MetricsExporter().start(MetricsExporter.Address.parse("127.0.0.1:0"));
