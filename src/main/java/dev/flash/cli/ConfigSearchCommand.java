@@ -273,7 +273,7 @@ public final class ConfigSearchCommand extends GroupCommand {
                 }
                 ModelParams params;
                 try {
-                    params = ModelParams.of(m.description(), early);
+                    params = ModelParams.of(m.description());
                 } catch (IllegalArgumentException e) {
                     System.err.println("flash config-search recommend: model rejected: " + model + ": " + e.getMessage());
                     return ExitCodes.INVALID_MODEL;
@@ -321,30 +321,6 @@ public final class ConfigSearchCommand extends GroupCommand {
 
         static final List<String> ENGINES = List.of("auto", "ort", "builtin");
 
-        /**
-         * On with {@code -Dflash.params.thread=true}: flash.params read on a second thread while
-         * the model's check goes on. Off by default: not adopted on the loaded VM, where no second
-         * core was free (docs/log/2026-12-07-recommend-latency-7.md); a quiet machine decides.
-         */
-        static final String PARAMS_THREAD = "flash.params.thread";
-
-        /** The params' reading started during the model's check (null: none), see {@link #earlyRead}. */
-        private ModelParams.EarlyRead early;
-
-        /**
-         * For one answer with {@link #PARAMS_THREAD} on, flash.params are read on a second thread
-         * while the model's check goes on (the same reading, the same verdicts:
-         * {@link ModelParams.EarlyRead}); a stream starts once. Off, the reader is made but starts
-         * nothing (its class is then in the AppCDS class list either way).
-         */
-        private ModelParams.EarlyRead earlyRead(boolean streaming) {
-            if (streaming) {
-                return null;
-            }
-            early = new ModelParams.EarlyRead(Boolean.getBoolean(PARAMS_THREAD));
-            return early;
-        }
-
         /** Why auto fell back to ONNX Runtime (for --verbose); null when it did not. */
         private String fallback;
 
@@ -359,10 +335,10 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (engine.equals("ort") || (engine.equals("auto") && streaming)) {
                 m = loadOrt();
             } else if (engine.equals("builtin")) {
-                m = OnnxModel.loadBuiltin(model, earlyRead(streaming));
+                m = OnnxModel.loadBuiltin(model);
             } else {
                 try {
-                    m = OnnxModel.loadBuiltin(model, earlyRead(streaming));
+                    m = OnnxModel.loadBuiltin(model);
                 } catch (UnsupportedModelException | ModelRejectedException e) {
                     fallback = e.getMessage();
                     m = loadOrt();

@@ -98,21 +98,8 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
      * disagrees.
      */
     public static ModelParams of(dev.flash.policy.onnx.ModelDescription d) {
-        return of(d, null);
-    }
-
-    /**
-     * {@link #of(dev.flash.policy.onnx.ModelDescription)}, taking the text's reading from
-     * {@code early} when it read this description's text (else, or when it is null, reading it here).
-     */
-    public static ModelParams of(dev.flash.policy.onnx.ModelDescription d, EarlyRead early) {
         // from the text without a tree when it is as toJson writes it; else the tree's answer
-        ModelParams p;
-        if (early == null || !early.took(d.params())) {
-            p = ParamsReader.read(d.params());
-        } else {
-            p = early.result();
-        }
+        ModelParams p = ParamsReader.read(d.params());
         if (p == null) {
             p = fromJson(d.paramsJson());
         }
@@ -125,77 +112,6 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
                     + d.contextLength() + " of " + d.contextColumns().size());
         }
         return p;
-    }
-
-    /**
-     * flash.params read on a second thread while the model's check goes on: given to
-     * {@code OnnxModel.loadBuiltin(file, early)}, it starts {@link ParamsReader#read} of the text the
-     * moment the file's protobuf is read, and {@link #of(dev.flash.policy.onnx.ModelDescription,
-     * EarlyRead)} waits for it once the model is loaded and checked. The same reading of the same
-     * text, so the same params (or the same null, after which the tree answers on the calling
-     * thread); a thread that failed otherwise (an Error) counts as not taken, and the text is read
-     * again on the calling thread, which then meets the same failure itself. A model the check
-     * rejects is rejected before anything here is looked at; the thread is a daemon and its result
-     * is dropped. One-shot {@code config-search recommend} only: its wall time from the JVM's start
-     * is the issue-21 figure, and on an idle machine its second core is otherwise mostly idle; behind
-     * {@code -Dflash.params.thread=true}, off by default (docs/log/2026-12-07-recommend-latency-7.md).
-     * A class, not a lambda: a lambda's first call links the JDK's method-handle machinery, classes a
-     * one-shot answer would load.
-     */
-    public static final class EarlyRead implements java.util.function.Consumer<String>, Runnable {
-        private final boolean on;
-        private String text;
-        private Thread thread;
-        private volatile ModelParams result;
-        private volatile boolean finished;
-
-        /** A reader that starts its thread. */
-        public EarlyRead() {
-            this(true);
-        }
-
-        /** {@code on} false: {@link #accept} starts nothing and the caller reads the text itself. */
-        public EarlyRead(boolean on) {
-            this.on = on;
-        }
-
-        /** Starts reading {@code text} on a new daemon thread (once; a second text is ignored). */
-        @Override
-        public void accept(String text) {
-            if (!on || thread != null) {
-                return;
-            }
-            this.text = text;
-            Thread t = new Thread(this, "flash-params");
-            t.setDaemon(true);
-            thread = t;
-            t.start();
-        }
-
-        @Override
-        public void run() {
-            ModelParams p = ParamsReader.read(text);
-            result = p;
-            finished = true;
-        }
-
-        /** Whether the thread read {@code paramsText} to its end (waits for it); false: read it yourself. */
-        boolean took(String paramsText) {
-            if (thread == null || (paramsText != text && !paramsText.equals(text))) {
-                return false;
-            }
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            return finished;
-        }
-
-        ModelParams result() {
-            return result;
-        }
     }
 
     /** Reads what {@link #toJson} wrote; a missing or malformed key is an IllegalArgumentException naming it. */

@@ -173,26 +173,10 @@ public final class OnnxModel implements AutoCloseable {
      * {@link UnsupportedModelException}; ONNX Runtime may still run it.
      */
     public static OnnxModel loadBuiltin(Path file) throws ModelRejectedException, UnsupportedModelException {
-        return loadBuiltin(file, null);
-    }
-
-    /**
-     * {@link #loadBuiltin(Path)}, handing {@code paramsText} the text of {@code flash.params}
-     * (trimmed, the very string {@link ModelDescription#params()} will hold) as soon as the file's
-     * protobuf is read, before the metadata, signature and trial-inference checks: a caller that
-     * reads the params can start on them (on another thread) while the check goes on. The text is
-     * unchecked then, and the file may still be rejected: what the caller made of it counts only
-     * once this returns, and only for the description that holds that text. Null: no hand-over.
-     */
-    public static OnnxModel loadBuiltin(Path file, java.util.function.Consumer<String> paramsText)
-            throws ModelRejectedException, UnsupportedModelException {
         byte[] bytes = read(file, DEFAULT_MAX_BYTES);
         // the same digest, without the JDK's VarHandle start-up, and only when asked for
         Sha256.Lazy sha256 = new Sha256.Lazy(bytes);
         Evaluator evaluator = Evaluator.of(bytes);
-        if (paramsText != null && evaluator.metadata().get(ModelContract.META_PARAMS) != null) {
-            paramsText.accept(evaluator.metadata().get(ModelContract.META_PARAMS).trim());
-        }
         try {
             ModelDescription description = describe(file, sha256, evaluator.metadata(),
                     builtinSignature(evaluator.inputs()), builtinSignature(evaluator.outputs()));
