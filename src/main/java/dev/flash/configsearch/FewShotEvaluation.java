@@ -570,9 +570,13 @@ public final class FewShotEvaluation {
          * each workload predicted from the cost prior's first configuration alone by the reference
          * fitted without it (the error of a prediction from one measurement of a new workload); per
          * configuration key in {@link #oneShotLogRmseByConfig} (keys seen in no other workload absent).
+         * Fitted on first use ({@link #fitOneShotError}): only the traced and the {@code -wide}
+         * searchers read it, and it refits the reference once per training workload.
          */
-        double oneShotLogRmse = Double.NaN;
-        Map<String, Double> oneShotLogRmseByConfig = Map.of();
+        private double oneShotLogRmse = Double.NaN;
+        private Map<String, Double> oneShotLogRmseByConfig;
+        /** The training workloads {@link #fitOneShotError} reads (null: no cost models). */
+        private List<Workload> costTrain;
         RatioReference costReference;
         ConfigurationPrior costPrior;
         DeadlinePortfolio deadlinePortfolio;
@@ -643,13 +647,17 @@ public final class FewShotEvaluation {
                 fm.costReference = RatioReference.fit(train, Target.COST);
                 fm.costPrior = ConfigurationPrior.fit(train, Target.COST);
                 fm.deadlinePortfolio = DeadlinePortfolio.fit(train);
-                fm.fitOneShotError(train);
+                fm.costTrain = train;
             }
             return fm;
         }
 
-        /** {@link #oneShotLogRmse} and {@link #oneShotLogRmseByConfig} from the training workloads. */
-        private void fitOneShotError(List<Workload> train) {
+        /** {@link #oneShotLogRmse} and {@link #oneShotLogRmseByConfig} from the training workloads, once. */
+        private void fitOneShotError() {
+            if (oneShotLogRmseByConfig != null) {
+                return;
+            }
+            List<Workload> train = costTrain;
             Map<String, double[]> byConfig = new LinkedHashMap<>();
             double sum = 0;
             int n = 0;
@@ -932,12 +940,7 @@ public final class FewShotEvaluation {
             List<Integer> open = priced(w, open(w, measured));
             DeadlineRule.Predicted p = predictor == null ? null : predictUnderDeadline(w, measured, open, predictor);
             int at = DeadlineRule.pick(pick(w, idx), p, deadline);
-            int cheapest = -1;
-            for (int i = 0; i < w.size(); i++) {
-                if (w.get(i).runtime() <= deadline && (cheapest < 0 || w.get(i).cost() < w.get(cheapest).cost())) {
-                    cheapest = i;
-                }
-            }
+            int cheapest = cheapestOnTime(w, deadline);
             double c = w.get(cheapest).cost();
             List<CostTrace.Shot> shots = new ArrayList<>();
             for (int n = 0; n < idx.length; n++) {
@@ -969,6 +972,7 @@ public final class FewShotEvaluation {
                 }
             }
             Measurement run = w.get(chosen);
+            fitOneShotError();
             return new CostTrace(fold, w.name(), searcher, k, deadline, w.get(cheapest).configKey(), shots, basis,
                     run.configKey(), run.runtime() / deadline, run.cost() / c, chosenPredicted,
                     measured.contains(cheapest), targetRuntime, targetCost, cheaperOnTime, logRmse, oneShotLogRmse);
@@ -996,9 +1000,11 @@ public final class FewShotEvaluation {
                     at = DeadlineRule.measureNextByOnTimeSaving(p.runtimeLog(), logPrices(w, open), p.costLog(), sigma,
                             deadline, best);
                 } else if (searcher.equals("flash-saving-wide")) {
+                    fitOneShotError();
                     at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), wide(sigma,
                             oneShotLogRmse), deadline, best);
                 } else if (searcher.equals("flash-saving-wide-each")) {
+                    fitOneShotError();
                     double[] each = new double[open.size()];
                     for (int i = 0; i < each.length; i++) {
                         each[i] = wide(sigma, oneShotLogRmseByConfig.getOrDefault(w.get(open.get(i)).configKey(),
@@ -1040,13 +1046,20 @@ public final class FewShotEvaluation {
             DeadlineRule.Predicted p = searcher == null ? null : predictUnderDeadline(w, measuredList, open, searcher);
             int at = DeadlineRule.pick(pick(w, measured), p, deadline);
             Measurement chosen = w.get(at >= 0 ? measured[at] : open.get(-1 - at));
-            double cheapest = Double.POSITIVE_INFINITY;
-            for (Measurement m : w.measurements()) {
-                if (m.runtime() <= deadline) {
-                    cheapest = Math.min(cheapest, m.cost());
+            int target = cheapestOnTime(w, deadline);
+            double cheapest = target < 0 ? Double.POSITIVE_INFINITY : w.get(target).cost();
+            return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+        }
+
+        /** The cheapest configuration whose measured runtime meets {@code deadline}, the first of equals (-1: none). */
+        private static int cheapestOnTime(Workload w, double deadline) {
+            int cheapest = -1;
+            for (int i = 0; i < w.size(); i++) {
+                if (w.get(i).runtime() <= deadline && (cheapest < 0 || w.get(i).cost() < w.get(cheapest).cost())) {
+                    cheapest = i;
                 }
             }
-            return new double[] {Math.max(0, chosen.cost() / cheapest - 1), chosen.runtime() > deadline ? 1 : 0};
+            return cheapest;
         }
 
         /** The larger of FLASH's sigma and a one-shot error (NaN: FLASH's). */
