@@ -1,7 +1,7 @@
 package dev.flash.autoscale;
 
 /**
- * Latency of one replica from a queueing model (docs/autoscale.md writes the equations out).
+ * Latency of one replica from a queueing model (docs/simulated-service.md writes the equations out).
  *
  * <p>Each ready replica is an M/G/1 queue served at rate mu = 1/S, S = the mean service time on
  * its CPU limit, fed an equal share of the arrivals (a round-robin Service). The mean response

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A seeded population of synthetic services (docs/autoscale.md, "The services population"),
+ * A seeded population of synthetic services (docs/simulated-service.md, "The services population"),
  * split into meta-training and held-out services, and its JSON file ({@value #FORMAT}).
  *
  * <p>Each parameter is drawn independently: CPU per request log-uniform in [5, 200] ms of a core;
