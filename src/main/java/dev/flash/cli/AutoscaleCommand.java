@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             "FLASH workload autoscaling (case II): one model for many services.",
             "",
             "Each service's decisions adapt from its own recent steps. `recommend` answers a stream",
-            "of metrics; `controller` runs against a Kubernetes cluster. See docs/autoscale.md.",
+            "of metrics; `controller` runs against a Kubernetes cluster. See docs/autoscale-serving.md.",
             ""},
         footer = {"", ExitCodes.HELP},
         subcommands = {AutoscaleCommand.Recommend.class, AutoscaleControllerCommand.class})

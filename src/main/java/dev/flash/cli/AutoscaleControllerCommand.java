@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
             "and a Warning Event) and the other workloads are still served.",
             "",
             "The cluster is found as kubectl finds it (KUBECONFIG, ~/.kube/config, or the pod's",
-            "service account). Manifests: deploy/kubernetes/autoscaler/. See docs/autoscale.md.",
+            "service account). Manifests: deploy/kubernetes/autoscaler/. See docs/autoscale-serving.md.",
             "",
             "Examples:",
             "  flash autoscale controller --model /models/autoscale-flash.onnx",

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
             "Each service's load is its own synthetic load (--steps steps), or --trace scaled so its",
             "peak is the service's peak rate. Every autoscaler starts where an operator would set",
             "HPA up: the CPU limit that lets the maximum replicas carry the peak at 70%%. Figures",
-            "come from the simulated services (docs/autoscale.md), not from a cluster.",
+            "come from the simulated services (docs/simulated-service.md), not from a cluster.",
             "",
             "Examples:",
             "  flash evaluate autoscale --model models/autoscale-flash.onnx",

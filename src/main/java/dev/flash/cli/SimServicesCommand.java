@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
             "(flash-services/1): the input of `flash train autoscale` and `flash evaluate autoscale`",
             "(--services). The last --test-fraction of the services are held out (split \"test\").",
             "The same --sample, --seed and --test-fraction always give the same file.",
-            "See docs/autoscale.md for the distributions.",
+            "See docs/simulated-service.md for the distributions.",
             "",
             "Example:",
             "  flash sim services --sample 200 --seed 7 --out services.json",
