@@ -56,7 +56,7 @@ public final class DeadlineRule {
                                           double bestOnTime) {
         double[] each = new double[runtimeLog.length];
         java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, null, each, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, null, each, null, deadline, bestOnTime);
     }
 
     /**
@@ -70,7 +70,26 @@ public final class DeadlineRule {
             throw new IllegalArgumentException("measureNextBySaving: " + sigma.length + " sigmas for "
                     + runtimeLog.length + " configurations");
         }
-        return largestSaving(runtimeLog, logPrice, null, sigma, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, null, sigma, null, deadline, bestOnTime);
+    }
+
+    /**
+     * {@link #measureNextBySaving(double[], double[], double, double, double)} where a configuration
+     * has votes ({@code votes[i]} not null: log runtimes, each equally likely; {@link SiblingVotes},
+     * log 2026-12-08-cssibling's {@code flash-saving-sibling}): its expected saving is the mean of
+     * the saving each vote gives it, taken as exact; the others keep the lognormal. The cost to beat
+     * with nothing measured on time and the fallback are {@link #measureNextBySaving}'s, from {@code
+     * runtimeLog} and {@code sigma} alone.
+     */
+    public static int measureNextBySavingWithVotes(double[] runtimeLog, double[] logPrice, double sigma,
+                                                   double[][] votes, double deadline, double bestOnTime) {
+        if (votes.length != runtimeLog.length) {
+            throw new IllegalArgumentException("measureNextBySavingWithVotes: " + votes.length + " vote lists for "
+                    + runtimeLog.length + " configurations");
+        }
+        double[] each = new double[runtimeLog.length];
+        java.util.Arrays.fill(each, sigma);
+        return largestSaving(runtimeLog, logPrice, null, each, votes, deadline, bestOnTime);
     }
 
     /**
@@ -85,15 +104,16 @@ public final class DeadlineRule {
                                                 double deadline, double bestOnTime) {
         double[] each = new double[runtimeLog.length];
         java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, costLog, each, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, costLog, each, null, deadline, bestOnTime);
     }
 
     /**
-     * The two above: the expected saving ({@code pointCostLog} null) or P(on time) x (B - the
-     * point prediction {@code pointCostLog}).
+     * The ones above: the expected saving ({@code pointCostLog} null), over a configuration's votes
+     * where {@code votes} (nullable) has them, or P(on time) x (B - the point prediction {@code
+     * pointCostLog}).
      */
     private static int largestSaving(double[] runtimeLog, double[] logPrice, double[] pointCostLog, double[] sigma,
-                                     double deadline, double bestOnTime) {
+                                     double[][] votes, double deadline, double bestOnTime) {
         int n = runtimeLog.length;
         double[] costLog = new double[n];
         for (int i = 0; i < n; i++) {
@@ -106,8 +126,16 @@ public final class DeadlineRule {
         int pick = -1;
         double pickSaving = 0;
         for (int i = 0; i < n; i++) {
-            double saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma[i], deadline, b)
-                    : probabilityOnTime(runtimeLog[i], sigma[i], deadline) * (b - Math.exp(pointCostLog[i]));
+            double saving;
+            if (votes != null && votes[i] != null) {
+                saving = 0;
+                for (double v : votes[i]) {
+                    saving += expectedSaving(v, logPrice[i], 0, deadline, b) / votes[i].length;
+                }
+            } else {
+                saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma[i], deadline, b)
+                        : probabilityOnTime(runtimeLog[i], sigma[i], deadline) * (b - Math.exp(pointCostLog[i]));
+            }
             if (saving > pickSaving) {
                 pick = i;
                 pickSaving = saving;
