@@ -34,6 +34,11 @@ public final class SiblingVotes {
         return new SiblingVotes(Workload.logTables(training, target));
     }
 
+    /** From the attention's training tables: the votes in the order of its {@link NeighbourReference#voterWeights}. */
+    public static SiblingVotes of(NeighbourReference attention) {
+        return new SiblingVotes(attention.tables());
+    }
+
     /** Whether two configuration keys ({@code /}-joined columns) differ in exactly one column. */
     public static boolean siblings(String a, String b) {
         String[] x = a.split("/", -1);
@@ -52,9 +57,10 @@ public final class SiblingVotes {
 
     /**
      * The training workloads' log votes for {@code query} from its siblings among {@code measured}
-     * (each measurement's {@code target} is the target these tables hold); null when no measured
-     * configuration is a sibling of it or fewer than {@link #MIN_VOTES} training workloads measured
-     * the query and one of those siblings.
+     * (each measurement's {@code target} is the target these tables hold), one per training
+     * workload in the tables' order, NaN for one that measured not the query or none of those
+     * siblings; null when no measured configuration is a sibling of it or fewer than {@link
+     * #MIN_VOTES} training workloads vote.
      */
     public double[] votes(List<Measurement> measured, Target target, String query) {
         List<Measurement> near = new ArrayList<>();
@@ -67,8 +73,10 @@ public final class SiblingVotes {
             return null;
         }
         double[] out = new double[tables.size()];
+        java.util.Arrays.fill(out, Double.NaN);
         int n = 0;
-        for (Map<String, Double> t : tables) {
+        for (int j = 0; j < out.length; j++) {
+            Map<String, Double> t = tables.get(j);
             Double q = t.get(query);
             if (q == null) {
                 continue;
@@ -83,9 +91,10 @@ public final class SiblingVotes {
                 }
             }
             if (seen > 0) {
-                out[n++] = sum / seen;
+                out[j] = sum / seen;
+                n++;
             }
         }
-        return n < MIN_VOTES ? null : java.util.Arrays.copyOf(out, n);
+        return n < MIN_VOTES ? null : out;
     }
 }

@@ -112,6 +112,15 @@ class DeadlineRuleTest {
         assertEquals(-1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, late, 30, 32));
         assertThrows(IllegalArgumentException.class,
                 () -> DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, new double[1][], 30, 32));
+        // NaN is no vote; weights move the share of the saving each vote carries
+        double[][] withNaN = {null, {Math.log(20), Double.NaN, Math.log(70)}};
+        assertEquals(1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, withNaN, 30, 32));
+        // all the weight on the late vote: no saving, c2 is not measured
+        double[][] onLate = {null, {0, 0.7, 1}};
+        assertEquals(-1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, withNaN, onLate, 30, 32));
+        // weight on the on-time vote: as before
+        double[][] onTime = {null, {1, 0.7, 0}};
+        assertEquals(1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, withNaN, onTime, 30, 32));
     }
 
     @Test

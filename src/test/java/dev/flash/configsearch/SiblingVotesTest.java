@@ -46,6 +46,8 @@ class SiblingVotesTest {
                 w("flat1", keys, 30, 30, 9), w("flat2", keys, 6, 6, 2));
         SiblingVotes sv = SiblingVotes.fit(training, Target.RUNTIME);
         double[] votes = sv.votes(List.of(m("A/0/4", 10), m("B/1/2", 100)), Target.RUNTIME, "A/0/2");
+        assertEquals(training.size(), votes.length, "one vote per training workload, in its order");
+        assertEquals(Math.log(20), votes[0], 1e-12);
         double[] sorted = votes.clone();
         java.util.Arrays.sort(sorted);
         // B/1/2 is no sibling of A/0/2 (two columns apart) and does not vote
@@ -59,6 +61,10 @@ class SiblingVotesTest {
                 w("flat1", more, 30, 30, 15)), Target.RUNTIME);
         double[] both = sv2.votes(List.of(m("A/0/4", 10), m("A/1/2", 12)), Target.RUNTIME, "A/0/2");
         assertEquals((Math.log(10 * 40.0 / 20) + Math.log(12 * 40.0 / 10)) / 2, both[0], 1e-12);
+        // a training workload that measured the query but none of its measured siblings: NaN, not a vote
+        SiblingVotes gap = SiblingVotes.fit(List.of(w("lin1", more, 40, 20, 10), w("lin2", more, 8, 4, 2),
+                w("flat1", more, 30, 30, 15), w("other", new String[] {"A/0/2", "C/0/4"}, 5, 5)), Target.RUNTIME);
+        assertTrue(Double.isNaN(gap.votes(List.of(m("A/0/4", 10)), Target.RUNTIME, "A/0/2")[3]));
         // no sibling measured: no votes
         assertNull(sv.votes(List.of(m("B/1/2", 100)), Target.RUNTIME, "A/0/4"));
         // fewer than MIN_VOTES training workloads measured the pair: no votes
