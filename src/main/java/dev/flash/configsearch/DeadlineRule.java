@@ -56,7 +56,7 @@ public final class DeadlineRule {
                                           double bestOnTime) {
         double[] each = new double[runtimeLog.length];
         java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, null, each, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, null, each, null, deadline, bestOnTime);
     }
 
     /**
@@ -70,7 +70,62 @@ public final class DeadlineRule {
             throw new IllegalArgumentException("measureNextBySaving: " + sigma.length + " sigmas for "
                     + runtimeLog.length + " configurations");
         }
-        return largestSaving(runtimeLog, logPrice, null, sigma, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, null, sigma, null, deadline, bestOnTime);
+    }
+
+    /**
+     * {@link #measureNextBySaving(double[], double[], double, double, double)} where a configuration
+     * has votes ({@code votes[i]} not null: log runtimes, NaN for none, each equally likely; {@link
+     * SiblingVotes}, log 2026-12-08-cssibling's {@code flash-saving-sibling}): its expected saving is
+     * the mean of the saving each vote gives it, taken as exact; the others keep the lognormal. The
+     * cost to beat with nothing measured on time and the fallback are {@link #measureNextBySaving}'s,
+     * from {@code runtimeLog} and {@code sigma} alone.
+     */
+    public static int measureNextBySavingWithVotes(double[] runtimeLog, double[] logPrice, double sigma,
+                                                   double[][] votes, double deadline, double bestOnTime) {
+        return measureNextBySavingWithVotes(runtimeLog, logPrice, sigma, votes, null, deadline, bestOnTime);
+    }
+
+    /**
+     * The same with each vote weighted ({@code weights[i][v]} for {@code votes[i][v]}, renormalised
+     * over the votes that are not NaN; {@code weights} or {@code weights[i]} null: equal; log
+     * 2026-12-08-cssibling's {@code flash-saving-sibling-attention}, the attention's weights). A
+     * configuration whose votes carry no weight keeps the lognormal.
+     */
+    public static int measureNextBySavingWithVotes(double[] runtimeLog, double[] logPrice, double sigma,
+                                                   double[][] votes, double[][] weights, double deadline,
+                                                   double bestOnTime) {
+        if (votes.length != runtimeLog.length || weights != null && weights.length != runtimeLog.length) {
+            throw new IllegalArgumentException("measureNextBySavingWithVotes: " + votes.length + " vote lists and "
+                    + (weights == null ? "no" : weights.length) + " weight lists for " + runtimeLog.length
+                    + " configurations");
+        }
+        double[] each = new double[runtimeLog.length];
+        java.util.Arrays.fill(each, sigma);
+        return largestSaving(runtimeLog, logPrice, null, each, new Votes(votes, weights), deadline, bestOnTime);
+    }
+
+    /** Per configuration its log runtime votes and their weights (either may be null where it has none). */
+    private record Votes(double[][] votes, double[][] weights) {
+        /** The weighted mean saving over configuration i's votes; NaN when it has none or they carry no weight. */
+        double saving(int i, double logPrice, double deadline, double b) {
+            double[] v = votes[i];
+            if (v == null) {
+                return Double.NaN;
+            }
+            double[] w = weights == null ? null : weights[i];
+            double sum = 0;
+            double total = 0;
+            for (int j = 0; j < v.length; j++) {
+                if (Double.isNaN(v[j])) {
+                    continue;
+                }
+                double wj = w == null ? 1 : w[j];
+                sum += wj * expectedSaving(v[j], logPrice, 0, deadline, b);
+                total += wj;
+            }
+            return total > 0 ? sum / total : Double.NaN;
+        }
     }
 
     /**
@@ -85,15 +140,16 @@ public final class DeadlineRule {
                                                 double deadline, double bestOnTime) {
         double[] each = new double[runtimeLog.length];
         java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, costLog, each, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, costLog, each, null, deadline, bestOnTime);
     }
 
     /**
-     * The two above: the expected saving ({@code pointCostLog} null) or P(on time) x (B - the
-     * point prediction {@code pointCostLog}).
+     * The ones above: the expected saving ({@code pointCostLog} null), over a configuration's votes
+     * where {@code votes} (nullable) has them, or P(on time) x (B - the point prediction {@code
+     * pointCostLog}).
      */
     private static int largestSaving(double[] runtimeLog, double[] logPrice, double[] pointCostLog, double[] sigma,
-                                     double deadline, double bestOnTime) {
+                                     Votes votes, double deadline, double bestOnTime) {
         int n = runtimeLog.length;
         double[] costLog = new double[n];
         for (int i = 0; i < n; i++) {
@@ -106,8 +162,11 @@ public final class DeadlineRule {
         int pick = -1;
         double pickSaving = 0;
         for (int i = 0; i < n; i++) {
-            double saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma[i], deadline, b)
-                    : probabilityOnTime(runtimeLog[i], sigma[i], deadline) * (b - Math.exp(pointCostLog[i]));
+            double saving = votes == null ? Double.NaN : votes.saving(i, logPrice[i], deadline, b);
+            if (Double.isNaN(saving)) {
+                saving = pointCostLog == null ? expectedSaving(runtimeLog[i], logPrice[i], sigma[i], deadline, b)
+                        : probabilityOnTime(runtimeLog[i], sigma[i], deadline) * (b - Math.exp(pointCostLog[i]));
+            }
             if (saving > pickSaving) {
                 pick = i;
                 pickSaving = saving;

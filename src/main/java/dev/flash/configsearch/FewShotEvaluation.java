@@ -145,11 +145,18 @@ public final class FewShotEvaluation {
      * {@code flash-saving-wide} (log 9) is {@code flash-saving} with sigma the larger of FLASH's
      * validation log RMSE and the ratio reference's error from one measurement on the training
      * workloads ({@link FoldModels#oneShotLogRmse}); {@code flash-saving-wide-each} the same per
-     * configuration ({@link FoldModels#oneShotLogRmseByConfig}).
+     * configuration ({@link FoldModels#oneShotLogRmseByConfig}). {@code flash-saving-sibling} (log
+     * 2026-12-08-cssibling) is {@code flash-saving} where an unmeasured configuration has a measured
+     * sibling (keys one column apart): its saving is averaged over the training workloads' votes from
+     * the siblings ({@link SiblingVotes}, {@link DeadlineRule#measureNextBySavingWithVotes});
+     * {@code flash-saving-sibling-attention} weighs each training workload's vote by its weight in
+     * FLASH's attention from every measurement ({@link NeighbourReference#voterWeights}): how much it
+     * resembles the new workload, not one vote each.
      */
     public static final List<String> COST_SEARCHERS = List.of("flash-consensus", "flash-consensus-margin",
             "flash-consensus-rt", "flash-consensus-rt-margin", "flash-saving", "flash-saving-p", "flash-saving-confirm",
-            "flash-saving-wide", "flash-saving-wide-each", "reference", "portfolio", "random");
+            "flash-saving-wide", "flash-saving-wide-each", "flash-saving-sibling", "flash-saving-sibling-attention",
+            "reference", "portfolio", "random");
 
     /** Within this share of the best, a configuration counts as found. */
     public static final double SEARCH_TOLERANCE = 0.05;
@@ -578,6 +585,10 @@ public final class FewShotEvaluation {
         /** The training workloads {@link #fitOneShotError} reads (null: no cost models). */
         private List<Workload> costTrain;
         RatioReference costReference;
+        /** The training workloads' runtime votes from a measured sibling ({@code flash-saving-sibling}). */
+        SiblingVotes siblingVotes;
+        /** The same over the attention's tables, in the order of its voter weights ({@code -attention}). */
+        SiblingVotes attentionVotes;
         ConfigurationPrior costPrior;
         DeadlinePortfolio deadlinePortfolio;
         /** FLASH's attention over the fold's training workloads (temperature pairs weighted on them). */
@@ -645,6 +656,8 @@ public final class FewShotEvaluation {
             if (s.target() == Target.RUNTIME && !prices.isEmpty()) {
                 fm.prices = prices;
                 fm.costReference = RatioReference.fit(train, Target.COST);
+                fm.siblingVotes = SiblingVotes.fit(train, Target.RUNTIME);
+                fm.attentionVotes = SiblingVotes.of(fm.attention);
                 fm.costPrior = ConfigurationPrior.fit(train, Target.COST);
                 fm.deadlinePortfolio = DeadlinePortfolio.fit(train);
                 fm.costTrain = train;
@@ -1011,6 +1024,21 @@ public final class FewShotEvaluation {
                                 oneShotLogRmse));
                     }
                     at = DeadlineRule.measureNextBySaving(p.runtimeLog(), logPrices(w, open), each, deadline, best);
+                } else if (searcher.startsWith("flash-saving-sibling")) {
+                    // the attention's weights only where it votes from the same tables as the votes
+                    boolean weighted = searcher.equals("flash-saving-sibling-attention");
+                    List<Measurement> done = pick(w, measured.stream().mapToInt(Integer::intValue).toArray());
+                    double[][] votes = new double[open.size()][];
+                    double[][] weights = weighted ? new double[open.size()][] : null;
+                    for (int i = 0; i < votes.length; i++) {
+                        String key = w.get(open.get(i)).configKey();
+                        votes[i] = (weighted ? attentionVotes : siblingVotes).votes(done, Target.RUNTIME, key);
+                        if (weighted && votes[i] != null) {
+                            weights[i] = attention.voterWeights(done, key);
+                        }
+                    }
+                    at = DeadlineRule.measureNextBySavingWithVotes(p.runtimeLog(), logPrices(w, open), sigma, votes,
+                            weights, deadline, best);
                 } else if (searcher.startsWith("flash-saving")) {
                     at = searcher.equals("flash-saving-confirm") && Double.isInfinite(best)
                             ? DeadlineRule.measureNext(p.runtimeLog(), p.marginLog(), deadline, p.costLog()) : -1;

@@ -682,10 +682,58 @@ public final class NeighbourReference implements LogPredictor {
         return out;
     }
 
+    /**
+     * Each training workload's weight in the vote for {@code query} from {@code shots}: the mixture
+     * over the temperature pairs (by their weights) of each pair's softmax, 0 for a workload that
+     * cannot vote (it did not measure the query or any shot); null when none can. In the order of
+     * {@link #tables()} (log 2026-12-08-cssibling's {@code flash-saving-sibling-attention}).
+     */
+    public double[] voterWeights(List<Measurement> shots, String query) {
+        Votes v = votes(shots, query);
+        if (v == null) {
+            return null;
+        }
+        double[] out = new double[v.vote.length];
+        for (Member m : members) {
+            double[] w = softmax(m, v.level, v.shape, v.missing, v.ok);
+            for (int j = 0; j < out.length; j++) {
+                out[j] += m.weight() * w[j];
+            }
+        }
+        return out;
+    }
+
+    /** Per training workload its configuration key -> log target, as this attention votes from them. */
+    List<Map<String, Double>> tables() {
+        return tables;
+    }
+
     /** One pair's softmax over the voters: {weighted mean vote, weighted spread, effective voters}. */
     private static double[] attend(Member m, double[] vote, double[] level, double[] shape, int[] missing,
                                    boolean[] ok) {
         int n = vote.length;
+        double[] w = softmax(m, level, shape, missing, ok);
+        double mean = 0;
+        double w2 = 0;
+        for (int j = 0; j < n; j++) {
+            if (ok[j]) {
+                mean += w[j] * vote[j];
+                w2 += w[j] * w[j];
+            }
+        }
+        double var = 0;
+        for (int j = 0; j < n; j++) {
+            if (ok[j]) {
+                double d = vote[j] - mean;
+                var += w[j] * d * d;
+            }
+        }
+        return new double[] {mean, Math.sqrt(var), 1 / w2};
+    }
+
+    /** One pair's softmax weights over the voters (0 where a workload cannot vote). */
+    private static double[] softmax(Member m, double[] level, double[] shape, int[] missing, boolean[] ok) {
+        int n = level.length;
         double[] score = new double[n];
         double maxScore = Double.NEGATIVE_INFINITY;
         // the pair's terms once, not per voter (the same values: the loop runs interpreted at first)
@@ -716,23 +764,12 @@ public final class NeighbourReference implements LogPredictor {
                 wsum += w[j];
             }
         }
-        double mean = 0;
-        double w2 = 0;
         for (int j = 0; j < n; j++) {
             if (ok[j]) {
                 w[j] /= wsum;
-                mean += w[j] * vote[j];
-                w2 += w[j] * w[j];
             }
         }
-        double var = 0;
-        for (int j = 0; j < n; j++) {
-            if (ok[j]) {
-                double d = vote[j] - mean;
-                var += w[j] * d * d;
-            }
-        }
-        return new double[] {mean, Math.sqrt(var), 1 / w2};
+        return w;
     }
 
     /**

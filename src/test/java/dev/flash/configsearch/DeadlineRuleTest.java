@@ -87,6 +87,42 @@ class DeadlineRuleTest {
                 () -> DeadlineRule.measureNextBySaving(two, twoPrice, new double[] {0.4}, 30, 32));
     }
 
+    /**
+     * Votes: none is the scalar rule; a configuration predicted late whose votes put it on time some
+     * of the time gets that share of its saving, and wins when that beats the others' expected saving.
+     */
+    @Test
+    void averagesTheSavingOverAConfigurationsVotes() {
+        double[] runtime = {Math.log(33), Math.log(20), Math.log(60)};
+        double[] price = {Math.log(0.9), Math.log(1.6), Math.log(0.2)};
+        for (double sigma : new double[] {0, 0.4}) {
+            assertEquals(DeadlineRule.measureNextBySaving(runtime, price, sigma, 30, Double.POSITIVE_INFINITY),
+                    DeadlineRule.measureNextBySavingWithVotes(runtime, price, sigma, new double[3][], 30,
+                            Double.POSITIVE_INFINITY));
+        }
+        // c1 measured on time at 32; c0 predicted late (33 s) and c2 surely late (60 s): nothing promises a saving
+        double[] two = {Math.log(33), Math.log(60)};
+        double[] twoPrice = {Math.log(0.9), Math.log(0.2)};
+        assertEquals(-1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, new double[2][], 30, 32));
+        // c2's siblings vote 20 s, 25 s, 70 s, 80 s: half the votes on time at cost 4-5 against 32
+        double[][] votes = {null, {Math.log(20), Math.log(25), Math.log(70), Math.log(80)}};
+        assertEquals(1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, votes, 30, 32));
+        // every vote late: no saving from c2 (its own prediction is not used where it has votes)
+        double[][] late = {null, {Math.log(31), Math.log(40), Math.log(50)}};
+        assertEquals(-1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, late, 30, 32));
+        assertThrows(IllegalArgumentException.class,
+                () -> DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, new double[1][], 30, 32));
+        // NaN is no vote; weights move the share of the saving each vote carries
+        double[][] withNaN = {null, {Math.log(20), Double.NaN, Math.log(70)}};
+        assertEquals(1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, withNaN, 30, 32));
+        // all the weight on the late vote: no saving, c2 is not measured
+        double[][] onLate = {null, {0, 0.7, 1}};
+        assertEquals(-1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, withNaN, onLate, 30, 32));
+        // weight on the on-time vote: as before
+        double[][] onTime = {null, {1, 0.7, 0}};
+        assertEquals(1, DeadlineRule.measureNextBySavingWithVotes(two, twoPrice, 0, withNaN, onTime, 30, 32));
+    }
+
     @Test
     void runsTheCheapestMeasuredOnTimeElseTheCheapestPredictedOnTimeElseTheFastestMeasured() {
         DeadlineRule.Predicted p = new DeadlineRule.Predicted(new double[] {Math.log(20), Math.log(28)},

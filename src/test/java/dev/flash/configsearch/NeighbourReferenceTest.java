@@ -62,6 +62,37 @@ class NeighbourReferenceTest {
         }
     }
 
+    /**
+     * The voter weights are the attention's: they sum to 1, put nearly all of it on the training
+     * workloads of the shots' kind, and are equal without temperatures.
+     */
+    @Test
+    void itsVoterWeightsAreOnTheTrainingWorkloadsThatBehaveLikeTheShots() {
+        List<Workload> train = twoKinds(4, 3);
+        for (Workload test : twoKinds(1, 4)) {
+            List<Measurement> shots = List.of(test.get(0), test.get(2));
+            NeighbourReference sharp = NeighbourReference.fit(train, Target.RUNTIME, 0.15, INF);
+            double[] w = sharp.voterWeights(shots, "c5");
+            assertEquals(train.size(), w.length);
+            double total = 0;
+            double sameKind = 0;
+            for (int j = 0; j < w.length; j++) {
+                assertTrue(w[j] >= 0);
+                total += w[j];
+                if (train.get(j).name().charAt(0) == test.name().charAt(0)) {
+                    sameKind += w[j];
+                }
+            }
+            assertEquals(1, total, 1e-12);
+            assertTrue(sameKind > 0.99, test.name() + ": " + sameKind);
+            double[] flat = NeighbourReference.fit(train, Target.RUNTIME, INF, INF).voterWeights(shots, "c5");
+            for (double x : flat) {
+                assertEquals(1.0 / train.size(), x, 1e-12);
+            }
+            assertEquals(null, sharp.voterWeights(shots, "unknown"), "no training workload measured it");
+        }
+    }
+
     @Test
     void weighsItsTemperaturesOnTheTrainingWorkloadsAndBeatsTheFlatMeanThere() {
         List<Workload> train = twoKinds(4, 5);
