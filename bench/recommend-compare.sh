@@ -10,13 +10,6 @@
 # AppCDS) on the same cases and compares, per case, standard output (less the lines naming
 # "milliseconds": the timings), standard error and the exit code. Prints each case that differs
 # and a summary; exit 0 when every case is the same, 1 when any differs, 2 on a usage error.
-# A --json case whose standard output differs as text is compared as JSON (bench/json_within_digits.py):
-# the same structure, names in the same order, strings, booleans and nulls; numbers the same text,
-# except that a number AFTER_JAR writes to fewer digits (an estimate rounded to DIGITS, 6,
-# significant digits: docs/config-search.md) may differ from BEFORE_JAR's by at most half a unit
-# of its DIGITS-th significant digit; the numbers that are not estimates (deadline,
-# best_measured_value, samples_used, a measured configuration's) must be the same text. Such a
-# case counts as "the same within the rounding" in the summary.
 # The cases (written to WORKDIR/cases: one command line per line, the files they read beside it):
 #   - FILES (42) samples files of 1-3 measurements of one workload of DATA (the shared multi-cloud
 #     half), drawn with SEED (7): each as text --top 90, --json, text --deadline 100, and with the
@@ -179,22 +172,13 @@ JAR=$after run "$after" "$W/after"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 differ=0
 same=0
-rounded=0
 while read -r id _; do
     d=
     for f in out err code; do
         if [ "$f" = out ]; then
             grep -v 'milliseconds"' "$W/before/$id.out" > "$W/b.tmp" || true
             grep -v 'milliseconds"' "$W/after/$id.out" > "$W/a.tmp" || true
-            if ! cmp -s "$W/b.tmp" "$W/a.tmp"; then
-                if grep -q "^$id .* --json" "$W/cases/list" \
-                    && python3 bench/json_within_digits.py "${DIGITS:-6}" "$W/b.tmp" "$W/a.tmp" > "$W/j.tmp" 2>&1; then
-                    rounded=$((rounded + 1))
-                else
-                    d="$d stdout"
-                    [ ! -s "$W/j.tmp" ] || sed 's/^/    /' "$W/j.tmp"
-                fi
-            fi
+            cmp -s "$W/b.tmp" "$W/a.tmp" || d="$d stdout"
         else
             cmp -s "$W/before/$id.$f" "$W/after/$id.$f" || d="$d $f"
         fi
@@ -207,5 +191,5 @@ while read -r id _; do
     fi
 done < "$W/cases/list"
 codes=$(cat "$W"/before/*.code | sort | uniq -c | awk '{printf "%s%s x exit %s", (NR > 1 ? ", " : ""), $1, $2}')
-echo "$same cases the same ($rounded of them --json answers the same within the rounding of estimates to ${DIGITS:-6} significant digits), $differ differ (before's exit codes: $codes)"
+echo "$same cases the same, $differ differ (before's exit codes: $codes)"
 [ "$differ" = 0 ]

@@ -415,8 +415,8 @@ public final class ConfigSearchCommand extends GroupCommand {
          * {@link JsonOut.Tree} would hold), with how long it took and which engine served it.
          */
         private void printJson(JsonOut.Pretty o, double ms, String engineUsed) {
-            o.estimate("milliseconds", ms);
-            o.estimate("model_load_milliseconds", loadMs);
+            o.number("milliseconds", ms);
+            o.number("model_load_milliseconds", loadMs);
             o.string("engine", engineUsed);
             String text = o.text();
             if (o.ascii() && asciiStdout()) {
@@ -495,7 +495,7 @@ public final class ConfigSearchCommand extends GroupCommand {
             }
             o.number("samples_used", 0);
             o.string("first_to_measure", f.key());
-            o.estimate("prior_over_best", Math.exp(f.meanRelativeLog()));
+            o.number("prior_over_best", Math.exp(f.meanRelativeLog()));
             o.nullValue("recommended");
             o.string("measure_next", f.key());
         }
@@ -510,9 +510,6 @@ public final class ConfigSearchCommand extends GroupCommand {
         /**
          * The answer's fields, in order, for either form of the JSON answer: Gson's tree
          * ({@link #json}, {@code --stream}) or the pretty text written as they come ({@code --json}).
-         * What the model predicts is an estimate (six significant digits, {@link RoundedNumber});
-         * a measured configuration's numbers, best_measured_value and the deadline are written in
-         * full, as given.
          */
         static void answer(Recommender.Recommendation r, String workload, double deadline, JsonOut o) {
             o.string("workload", workload);
@@ -534,20 +531,11 @@ public final class ConfigSearchCommand extends GroupCommand {
                 o.beginObject();
                 o.string("config", c.key());
                 o.bool("measured", c.measured());
-                if (c.measured()) { // the measurement as given (low and high are the value: no uncertainty)
-                    o.number("value", c.value());
-                    o.number("low", c.value() * Math.exp(-c.logStd()));
-                    o.number("high", c.value() * Math.exp(c.logStd()));
-                    if (!Double.isNaN(c.runtime())) {
-                        o.number("runtime", c.runtime());
-                    }
-                } else {
-                    o.estimate("value", c.value());
-                    o.estimate("low", c.value() * Math.exp(-c.logStd()));
-                    o.estimate("high", c.value() * Math.exp(c.logStd()));
-                    if (!Double.isNaN(c.runtime())) {
-                        o.estimate("runtime", c.runtime());
-                    }
+                o.number("value", c.value());
+                o.number("low", c.value() * Math.exp(-c.logStd()));
+                o.number("high", c.value() * Math.exp(c.logStd()));
+                if (!Double.isNaN(c.runtime())) {
+                    o.number("runtime", c.runtime());
                 }
                 o.bool("meets_deadline", c.meetsDeadline());
                 o.endObject();

@@ -20,10 +20,8 @@ import java.util.Deque;
  *
  * <p>Values as Gson's {@code addProperty} makes them: a double is a {@code Double} (written as
  * {@link Double#toString}, NaN and infinities too), an int an {@code Integer}, a null string
- * {@code null}; an estimate ({@link #estimate}) is a {@link RoundedNumber}, written as its text
- * (NaN and the infinities as a {@code Double}). Names are added once per object, in order (Gson
- * keeps the order; a repeated name would replace the first value in its place, which
- * {@link Pretty} cannot do: not supported).
+ * {@code null}. Names are added once per object, in order (Gson keeps the order; a repeated name
+ * would replace the first value in its place, which {@link Pretty} cannot do: not supported).
  */
 interface JsonOut {
 
@@ -32,12 +30,6 @@ interface JsonOut {
 
     /** A number member, as {@code addProperty(name, Double)}. */
     JsonOut number(String name, double value);
-
-    /**
-     * A number the model estimated (a prediction, its bounds, a timing), rounded to
-     * {@link RoundedNumber#DIGITS} significant digits ({@link RoundedNumber}).
-     */
-    JsonOut estimate(String name, double value);
 
     /** A number member, as {@code addProperty(name, Integer)}. */
     JsonOut number(String name, int value);
@@ -83,11 +75,6 @@ interface JsonOut {
         @Override
         public JsonOut number(String name, double value) {
             return member(name, new JsonPrimitive(value));
-        }
-
-        @Override
-        public JsonOut estimate(String name, double value) {
-            return member(name, new JsonPrimitive(Double.isFinite(value) ? RoundedNumber.of(value) : (Number) value));
         }
 
         @Override
@@ -216,12 +203,6 @@ interface JsonOut {
         @Override
         public JsonOut number(String name, double value) {
             name(name).append(Double.toString(value));
-            return this;
-        }
-
-        @Override
-        public JsonOut estimate(String name, double value) {
-            RoundedNumber.append(name(name), value);
             return this;
         }
 

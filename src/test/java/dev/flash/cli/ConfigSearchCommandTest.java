@@ -107,9 +107,9 @@ class ConfigSearchCommandTest {
         }
         JsonArray a = four.getAsJsonArray("ranked");
         JsonArray b = reordered.getAsJsonArray("ranked");
-        for (int i = 0; i < a.size(); i++) { // the same to rounding (sums in another order; estimates written
-            double va = a.get(i).getAsJsonObject().get("value").getAsDouble(); // to six digits: one unit of the sixth apart at most)
-            assertEquals(va, b.get(i).getAsJsonObject().get("value").getAsDouble(), 1e-5 * va, "rank " + (i + 1));
+        for (int i = 0; i < a.size(); i++) { // the same to rounding (sums in another order)
+            double va = a.get(i).getAsJsonObject().get("value").getAsDouble();
+            assertEquals(va, b.get(i).getAsJsonObject().get("value").getAsDouble(), 1e-9 * va, "rank " + (i + 1));
         }
         assertTheRecommendationIsTheBestMeasured(four);
 
@@ -233,9 +233,7 @@ class ConfigSearchCommandTest {
                 double refRt = runtimeRef.predictLog(measured, key);
                 double price = costRef.predictLog(measured, key) - refRt;
                 double rt = 0.5 * (Math.log(c.get("value").getAsDouble()) - price + refRt);
-                // value and runtime are estimates written to six significant digits (RoundedNumber):
-                // each within 5e-6 of the model's in log
-                assertEquals(rt, Math.log(c.get("runtime").getAsDouble()), 1e-5, key);
+                assertEquals(rt, Math.log(c.get("runtime").getAsDouble()), 1e-9, key);
                 assertEquals(rt <= Math.log(deadline), c.get("meets_deadline").getAsBoolean(), key);
                 keys.add(key);
                 runtimeLog.add(rt);
@@ -313,8 +311,7 @@ class ConfigSearchCommandTest {
         assertEquals(expected, f.get("first_to_measure").getAsString());
         assertEquals(expected, f.get("measure_next").getAsString());
         assertTrue(f.get("recommended").isJsonNull(), "nothing measured, nothing to recommend");
-        double over = Math.exp(prior.meanRelativeLog(expected)); // an estimate: six significant digits
-        assertEquals(over, f.get("prior_over_best").getAsDouble(), 5e-6 * over);
+        assertEquals(Math.exp(prior.meanRelativeLog(expected)), f.get("prior_over_best").getAsDouble(), 1e-9);
 
         // A deadline cannot shape the first pick (no runtime measured yet): the same pick, and the
         // answer says so instead of pretending to have applied it.
