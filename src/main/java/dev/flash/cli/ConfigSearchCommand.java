@@ -335,10 +335,10 @@ public final class ConfigSearchCommand extends GroupCommand {
             if (engine.equals("ort") || (engine.equals("auto") && streaming)) {
                 m = loadOrt();
             } else if (engine.equals("builtin")) {
-                m = OnnxModel.loadBuiltin(model);
+                m = OnnxModel.loadBuiltin(model, ModelParams.TEXT_READER);
             } else {
                 try {
-                    m = OnnxModel.loadBuiltin(model);
+                    m = OnnxModel.loadBuiltin(model, ModelParams.TEXT_READER);
                 } catch (UnsupportedModelException | ModelRejectedException e) {
                     fallback = e.getMessage();
                     m = loadOrt();

@@ -98,8 +98,9 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
      * disagrees.
      */
     public static ModelParams of(dev.flash.policy.onnx.ModelDescription d) {
-        // from the text without a tree when it is as toJson writes it; else the tree's answer
-        ModelParams p = ParamsReader.read(d.params());
+        // what the model's check already read with TEXT_READER; else from the text without a tree
+        // when it is as toJson writes it; else the tree's answer
+        ModelParams p = d.paramsObject().read() instanceof ModelParams read ? read : ParamsReader.read(d.params());
         if (p == null) {
             p = fromJson(d.paramsJson());
         }
@@ -112,6 +113,22 @@ public record ModelParams(String format, FewShotEncoding encoding, Map<Target, R
                     + d.contextLength() + " of " + d.contextColumns().size());
         }
         return p;
+    }
+
+    /**
+     * The reader of flash.params' text to give {@code OnnxModel.loadBuiltin(file, TEXT_READER)}: the
+     * params when the text is as {@link #toJson} writes it (read to its end, so a strict JSON
+     * object), else null; {@link #of} then takes them from the description instead of reading the
+     * text again. A class, not a lambda: a lambda's first call links the JDK's method-handle
+     * machinery, dozens of classes a one-shot answer would load and its AppCDS archive hold.
+     */
+    public static final java.util.function.Function<String, ModelParams> TEXT_READER = new TextReader();
+
+    private static final class TextReader implements java.util.function.Function<String, ModelParams> {
+        @Override
+        public ModelParams apply(String text) {
+            return ParamsReader.read(text);
+        }
     }
 
     /** Reads what {@link #toJson} wrote; a missing or malformed key is an IllegalArgumentException naming it. */

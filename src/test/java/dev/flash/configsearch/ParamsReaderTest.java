@@ -13,6 +13,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.flash.onnx.lite.OnnxFile;
 import dev.flash.policy.ModelContract;
+import dev.flash.policy.onnx.JsonCursor;
+import dev.flash.policy.onnx.OnnxModel;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -47,6 +49,8 @@ class ParamsReaderTest {
         if (fast == null) {
             return false;
         }
+        // what the model's check relies on when it lets the reader read the params first (TEXT_READER)
+        assertTrue(JsonCursor.isStrictObject(text), () -> "read, but not a strict object: " + abbreviate(text));
         ModelParams tree;
         try {
             tree = ModelParams.fromJson(JsonParser.parseString(text).getAsJsonObject());
@@ -216,6 +220,44 @@ class ParamsReaderTest {
         for (String bad : new String[] {base.replace("\"mode\":\"flash\"", "'mode':'flash'"), base + " x",
             base.substring(0, base.length() - 1), base.replace("[0.0,", "[0.0 ,,")}) {
             assertEquals(null, ParamsReader.read(bad));
+        }
+    }
+
+    /**
+     * The model's check lets {@link ModelParams#TEXT_READER} read the params first and scans the text
+     * only when it declines: so a text it reads must be one the scan calls a strict JSON object.
+     * Single-character edits anywhere in the text (most near the structure), and the loader's result.
+     */
+    @Test
+    void whatTheCheckLetsTheReaderReadIsAStrictObject() throws Exception {
+        String base = paramsOf("configsearch-multicloud.onnx");
+        Random r = new Random(61);
+        String alphabet = "{}[],:\"0123456789.eE+- \t\nntrufalsx'\\/";
+        int read = 0;
+        for (int i = 0; i < 400; i++) {
+            int at = i % 2 == 0 ? r.nextInt(base.length()) : r.nextInt(Math.min(base.length(), 400));
+            char ch = alphabet.charAt(r.nextInt(alphabet.length()));
+            String edited = switch (r.nextInt(3)) {
+                case 0 -> base.substring(0, at) + ch + base.substring(at);
+                case 1 -> base.substring(0, at) + base.substring(at + 1);
+                default -> base.substring(0, at) + ch + base.substring(at + 1);
+            };
+            ModelParams p = ModelParams.TEXT_READER.apply(edited);
+            if (p != null) {
+                read++;
+                assertTrue(JsonCursor.isStrictObject(edited), "edit " + i + " at " + at);
+            }
+        }
+        assertTrue(read > 20 && read < 400, "read " + read);
+        for (String m : new String[] {"configsearch-multicloud.onnx", "configsearch-multicloud-cost.onnx"}) {
+            try (OnnxModel plain = OnnxModel.loadBuiltin(Path.of("models", m));
+                 OnnxModel withReader = OnnxModel.loadBuiltin(Path.of("models", m), ModelParams.TEXT_READER)) {
+                assertEquals(null, plain.description().paramsObject().read());
+                assertTrue(withReader.description().paramsObject().read() instanceof ModelParams, m);
+                List<String> diffs = new ArrayList<>();
+                same("params", ModelParams.of(plain.description()), ModelParams.of(withReader.description()), diffs);
+                assertEquals(List.of(), diffs, m);
+            }
         }
     }
 

@@ -12,11 +12,30 @@ import com.google.gson.JsonObject;
 public final class LazyJsonObject {
     private final String text;
     private JsonObject tree;
+    private final Object read;
 
     /** {@code tree}: the text's tree if the check already made it, else null. */
     LazyJsonObject(String text, JsonObject tree) {
+        this(text, tree, null);
+    }
+
+    /**
+     * {@code read}: what the reader the model's loader was given made of the text, when it took
+     * it (then the text is strict JSON and the check did not read it again), else null.
+     */
+    LazyJsonObject(String text, JsonObject tree, Object read) {
         this.text = text;
         this.tree = tree;
+        this.read = read;
+    }
+
+    /**
+     * What the params reader given to {@link OnnxModel#loadBuiltin(java.nio.file.Path,
+     * java.util.function.Function)} made of the text, or null (no reader, or it did not take the
+     * text): its caller's to use instead of reading the text again.
+     */
+    public Object read() {
+        return read;
     }
 
     /** The tree ({@link JsonTree#parse}'s, which is Gson's), made once. Shared: read it, do not change it. */

@@ -152,7 +152,7 @@ public final class OnnxModel implements AutoCloseable {
         }
         try {
             ModelDescription description = describe(file, Sha256.Lazy.of(sha256), session.getMetadata().getCustomMetadata(),
-                    ortSignature(session.getInputInfo()), ortSignature(session.getOutputInfo()));
+                    ortSignature(session.getInputInfo()), ortSignature(session.getOutputInfo()), null);
             OnnxModel model = new OnnxModel(description, session, null);
             model.trialInference(file);
             return model;
@@ -173,13 +173,29 @@ public final class OnnxModel implements AutoCloseable {
      * {@link UnsupportedModelException}; ONNX Runtime may still run it.
      */
     public static OnnxModel loadBuiltin(Path file) throws ModelRejectedException, UnsupportedModelException {
+        return loadBuiltin(file, null);
+    }
+
+    /**
+     * {@link #loadBuiltin(Path)} with the reader of {@code flash.params} of the command that will
+     * use them: the check of the params (a JSON object) gives their text to {@code paramsReader}
+     * first, and when it returns something, which it may only for a text that is a JSON object in
+     * strict JSON (as a reader of {@link JsonCursor} that reads to the text's end does), the check
+     * does not scan the text again and {@link ModelDescription#paramsObject()}'s
+     * {@link LazyJsonObject#read()} holds the result. A null is the check as without a reader.
+     * The verdicts are the same either way (the reader's result is only ever a strict JSON
+     * object's); a one-shot {@code config-search recommend} read its 180 KB of params twice
+     * without it (docs/log/2026-12-07-recommend-latency-6.md).
+     */
+    public static OnnxModel loadBuiltin(Path file, java.util.function.Function<String, ?> paramsReader)
+            throws ModelRejectedException, UnsupportedModelException {
         byte[] bytes = read(file, DEFAULT_MAX_BYTES);
         // the same digest, without the JDK's VarHandle start-up, and only when asked for
         Sha256.Lazy sha256 = new Sha256.Lazy(bytes);
         Evaluator evaluator = Evaluator.of(bytes);
         try {
             ModelDescription description = describe(file, sha256, evaluator.metadata(),
-                    builtinSignature(evaluator.inputs()), builtinSignature(evaluator.outputs()));
+                    builtinSignature(evaluator.inputs()), builtinSignature(evaluator.outputs()), paramsReader);
             OnnxModel model = new OnnxModel(description, null, evaluator);
             model.trialInference(file);
             return model;
@@ -262,7 +278,8 @@ public final class OnnxModel implements AutoCloseable {
      * {@link #ortSignature} gives them), whichever engine read the file.
      */
     private static ModelDescription describe(Path file, Sha256.Lazy sha256, Map<String, String> meta,
-                                             Map<String, Object> inputs, Map<String, Object> outputs)
+                                             Map<String, Object> inputs, Map<String, Object> outputs,
+                                             java.util.function.Function<String, ?> paramsReader)
             throws ModelRejectedException {
         for (String key : ModelContract.REQUIRED_KEYS) {
             if (!meta.containsKey(key)) {
@@ -360,8 +377,10 @@ public final class OnnxModel implements AutoCloseable {
         String params = meta.get(ModelContract.META_PARAMS).trim();
         // the tree only when asked for: a config-search model's params are most of its file, and its
         // reader takes them from the text (docs/log/2026-12-07-recommend-latency-5.md)
-        LazyJsonObject paramsObject = new LazyJsonObject(params, JsonCursor.isStrictObject(params) ? null
-                : jsonObject(file, ModelContract.META_PARAMS, params));
+        // the command's reader first: a text it takes is a strict JSON object, not scanned again
+        Object read = paramsReader == null ? null : paramsReader.apply(params);
+        LazyJsonObject paramsObject = new LazyJsonObject(params, read != null || JsonCursor.isStrictObject(params) ? null
+                : jsonObject(file, ModelContract.META_PARAMS, params), read);
         SignalNeeds signals;
         try {
             signals = SignalNeeds.parse(meta.get(ModelContract.META_REQUIRED_SIGNALS),
