@@ -2,11 +2,13 @@
 // network move when it learns online, and which rate would the yardstick's sweep choose for FLASH's own network?
 //
 // usage (after `mvn -B -q -o package -DskipTests`):
-//   java -cp 'target/classes:target/train-lib/*' bench/analysis/AutoscaleOnlineProbe.java NETS_DIR probe|sweep [ARGS]
+//   java -cp 'target/classes:target/flash.jar:target/train-lib/*' bench/analysis/AutoscaleOnlineProbe.java NETS_DIR MODE ARGS
 //     probe RATE[,annealed] SERVICES   per online update on the first SERVICES held-out services: the relative
 //                                      change of the base's weights (||dW|| / ||W||, encoder apart), PPO's own
 //                                      approximate KL and clip fraction of that update (PpoTrainer.lastOnlineUpdate),
 //                                      and the evaluated reward at the yardstick's points
+//     per-service "RATE[,annealed];..." TRAIN_SERVICES   the sweep's score per training service, start and end
+//     curves "RATE[,annealed];..." FROM-TO  held-out services FROM..TO, FLASH's and transfer's curves as JSON lines
 //     sweep RATES TRAIN_SERVICES       FineTuneSweep.choose for transfer learning's base AND for FLASH's network
 //                                      (encoder frozen), every rate constant and annealed, on the same training
 //                                      services, the full plan's budget (12 episodes, 8 evaluation episodes)
@@ -86,8 +88,50 @@ public class AutoscaleOnlineProbe {
                 FineTuneSweep.Result f = FineTuneSweep.choose(apps, n, rule -> Contestant.flash(flash, rule, ep), online,
                         grid, budget, SEED, manager, d -> System.out.println("  flash " + d));
                 System.out.println("FLASH's sweep chose " + f.chosen().label());
+            } else if (args[1].equals("per-service")) {
+                // the sweep's score broken down by its training services (the same services and runs)
+                int n = Integer.parseInt(args[3]);
+                int total = apps.size(Split.TRAIN);
+                for (String r : args[2].split(";")) {
+                    String[] p = r.split(",");
+                    PpoConfig rule = online.withLearningRate(Double.parseDouble(p[0]), p.length > 1);
+                    for (Contestant c : List.of(Contestant.transfer(base, rule), Contestant.flash(flash, rule, ep))) {
+                        StringBuilder line = new StringBuilder(String.format("%-8s %-14s", c.name(), r));
+                        for (int k = 0; k < n; k++) {
+                            int index = (int) ((long) k * total / n);
+                            EvaluatedCurve curve = Yardstick.run(c, apps, Split.TRAIN, index, budget, SEED, manager)
+                                    .curve();
+                            line.append(String.format("  train-%d: mean %.4f (start %.4f, end %.4f)", index,
+                                    curve.meanReward(), curve.reward()[0], curve.reward()[curve.reward().length - 1]));
+                        }
+                        System.out.println(line);
+                    }
+                }
+            } else if (args[1].equals("curves")) {
+                // held-out curves as Yardstick.measure runs them, without experts: one JSON line per run, to be
+                // read against a reproduce.json's expert rewards (bench/analysis/autoscale-online-rescore.py)
+                String[] services = args[3].split("-");
+                int from = Integer.parseInt(services[0]);
+                int to = services.length > 1 ? Integer.parseInt(services[1]) : from;
+                for (int i = from; i <= to; i++) {
+                    for (String r : args[2].split(";")) {
+                        String[] p = r.split(",");
+                        PpoConfig rule = online.withLearningRate(Double.parseDouble(p[0]), p.length > 1);
+                        for (Contestant c : List.of(Contestant.flash(flash, rule, ep), Contestant.transfer(base, rule))) {
+                            Contestant.Run run = Yardstick.run(c, apps, Split.TEST, i, budget, SEED, manager);
+                            StringBuilder pts = new StringBuilder();
+                            for (int k = 0; k < run.curve().steps().length; k++) {
+                                pts.append(k == 0 ? "" : ",").append(String.format("[%d,%.6f]", run.curve().steps()[k],
+                                        run.curve().reward()[k]));
+                            }
+                            System.out.printf("{\"app\":\"%s\",\"contestant\":\"%s\",\"rule\":\"%s\",\"start\":%.6f,"
+                                            + "\"fill\":%d,\"curve\":[%s]}%n", apps.name(Split.TEST, i), c.name(), r,
+                                    run.startReward(), c.fillSteps(), pts);
+                        }
+                    }
+                }
             } else {
-                throw new IllegalArgumentException("probe or sweep, got " + args[1]);
+                throw new IllegalArgumentException("probe, sweep, per-service or curves, got " + args[1]);
             }
         }
     }
