@@ -377,6 +377,17 @@ public final class ReproduceAutoscaleCommand implements Callable<Integer> {
         paper.addProperty("adaptation_cost_ratio", AutoscaleReproduction.PAPER_COST_RATIO);
         o.add("paper", paper);
         o.add("fine_tune_sweep", r.sweep().toJson("training_services"));
+        if (!r.diagnostic().switches().isDefault()) {
+            // off-by-default diagnostic switches changed the online rule: say so beside the figures
+            JsonObject d = new JsonObject();
+            d.addProperty("flash_online_mode", r.diagnostic().switches().flashMode().name().toLowerCase(Locale.ROOT));
+            d.addProperty("flash_online_learning_rate", r.diagnostic().flashOnline().learningRate());
+            d.addProperty("flash_online_anneal", r.diagnostic().flashOnline().anneal());
+            if (r.diagnostic().flashSweep() != null) {
+                d.add("flash_fine_tune_sweep", r.diagnostic().flashSweep().toJson("training_services"));
+            }
+            o.add("diagnostic_online_rule", d);
+        }
         JsonObject experts = new JsonObject();
         experts.addProperty("built", r.expertsBuilt());
         experts.addProperty("from_cache", r.expertsCached());

@@ -46,6 +46,8 @@ public final class PpoTrainer {
     private long skippedUpdates;
     /** Parameters whose name matches are left as they are by every update ({@link #freezeParameters}). */
     private java.util.function.Predicate<String> frozen = name -> false;
+    /** The last online update's statistics ({@link #lastOnlineUpdate}); null before the first. */
+    private double[] lastOnlineUpdate;
     private final ParameterStore ps;
     private final NDManager manager;
     private float currentLr;
@@ -390,13 +392,23 @@ public final class PpoTrainer {
                 beforeUpdate.at(played);
             }
             if (update) {
-                update(ro);
+                lastOnlineUpdate = update(ro);
             }
         }
         if (beforeRollout != null) {
             beforeRollout.at(played);
         }
         return played;
+    }
+
+    /**
+     * The statistics of {@link #learnOnline}'s latest PPO update, its last epoch's means over the
+     * rollout: {pg loss, value loss, entropy, approximate KL to the rollout's policy, clip
+     * fraction, imitation}; null before the first update. For diagnosing whether online learning
+     * moves the policy at all (bench/analysis/AutoscaleOnlineProbe.java); read in a hook.
+     */
+    public double[] lastOnlineUpdate() {
+        return lastOnlineUpdate == null ? null : lastOnlineUpdate.clone();
     }
 
     /**

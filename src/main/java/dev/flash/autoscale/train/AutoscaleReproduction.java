@@ -255,7 +255,7 @@ public final class AutoscaleReproduction {
                          FineTuneSweep.Result sweep, List<ServiceComparison> synthetic, List<ServiceComparison> trace,
                          String traceSource, int expertsBuilt, int expertsCached, double expertSeconds,
                          double trainSeconds, double totalSeconds, double cpuSeconds,
-                         java.util.Map<String, Double> trainingRewardTail) {
+                         java.util.Map<String, Double> trainingRewardTail, Diagnostic diagnostic) {
 
         public double costRatio() {
             return yardstick.costRatio("transfer", "flash");
@@ -265,6 +265,15 @@ public final class AutoscaleReproduction {
         public int flashContextLength() {
             return flashContext.rows();
         }
+    }
+
+    /**
+     * What the off-by-default {@link OnlineRuleSwitches} changed: the switches, FLASH's own sweep
+     * (null unless asked for) and the rule FLASH learned online by. {@link #NONE} in a yardstick run.
+     */
+    public record Diagnostic(OnlineRuleSwitches switches, FineTuneSweep.Result flashSweep,
+                             FineTuneSweep.Setting flashOnline) {
+        public static final Diagnostic NONE = new Diagnostic(OnlineRuleSwitches.DEFAULT, null, null);
     }
 
     /**
@@ -354,10 +363,31 @@ public final class AutoscaleReproduction {
 
             // 2. Transfer learning's online rule, on training services only.
             Budget budget = plan.budget();
-            progress.phase("fine-tuning sweep on training services", plan.grid().size());
-            FineTuneSweep.Result sweep = FineTuneSweep.choose(apps, plan.sweepApps(), base, plan.online(), plan.grid(),
+            OnlineRuleSwitches switches = OnlineRuleSwitches.fromSystemProperties();
+            List<FineTuneSweep.Setting> grid = switches.gridOr(plan.grid());
+            progress.phase("fine-tuning sweep on training services", grid.size());
+            FineTuneSweep.Result sweep = FineTuneSweep.choose(apps, plan.sweepApps(), base, plan.online(), grid,
                     budget, plan.seed(), manager, progress::step);
             PpoConfig rule = plan.online().withLearningRate(sweep.chosen().learningRate(), sweep.chosen().anneal());
+            // diagnostic only (off by default): FLASH's own rate, by the same sweep on its network, or fixed
+            Diagnostic diagnostic = Diagnostic.NONE;
+            PpoConfig flashRule = rule;
+            if (switches.flashMode() != OnlineRuleSwitches.Mode.TRANSFERS) {
+                FineTuneSweep.Result flashSweep = null;
+                FineTuneSweep.Setting chosen = switches.flashFixed();
+                if (switches.flashMode() == OnlineRuleSwitches.Mode.SWEEP) {
+                    progress.phase("FLASH's own fine-tuning sweep on training services (diagnostic)", grid.size());
+                    FlashAgentNetwork meta = flash;
+                    flashSweep = FineTuneSweep.choose(apps, plan.sweepApps(),
+                            r -> Contestant.flash(meta, r, plan.episodeSteps()), plan.online(), grid, budget,
+                            plan.seed(), manager, progress::step);
+                    chosen = flashSweep.chosen();
+                }
+                flashRule = plan.online().withLearningRate(chosen.learningRate(), chosen.anneal());
+                diagnostic = new Diagnostic(switches, flashSweep, chosen);
+            } else if (!switches.isDefault()) {
+                diagnostic = new Diagnostic(switches, null, sweep.chosen());
+            }
 
             // 3. Experts, then every contestant on every held-out service.
             NetworkConfig expertNet = baseSettings.network();
@@ -373,7 +403,7 @@ public final class AutoscaleReproduction {
                     env, serviceContent(held.get(i)), config), expertNet, expertPpo, plateau, DO_NOTHING, budget,
                     plan.seed(), manager, progress::step);
             List<Contestant> contestants = List.of(
-                    Contestant.flash(flash, rule, plan.episodeSteps()),
+                    Contestant.flash(flash, flashRule, plan.episodeSteps()),
                     Contestant.transfer(base, rule),
                     Contestant.history(history, rows, rule),
                     Contestant.frozenFlash(flash, rule, plan.episodeSteps()),
@@ -401,7 +431,7 @@ public final class AutoscaleReproduction {
             }
             return new Result(plan, source, rows, report, sweep, synthetic, onTrace,
                     trace == null ? null : trace.source(), cache.builds(), cache.hits(), cache.buildSeconds(),
-                    trainSeconds, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu0, tails);
+                    trainSeconds, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu0, tails, diagnostic);
         }
     }
 

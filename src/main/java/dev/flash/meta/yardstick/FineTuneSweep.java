@@ -69,6 +69,19 @@ public final class FineTuneSweep {
     public static Result choose(ApplicationSet apps, int trainApps, FlashAgentNetwork pretrained, PpoConfig online,
                                 List<Setting> candidates, Budget budget, long seed, NDManager manager,
                                 Yardstick.Progress progress) {
+        return choose(apps, trainApps, rule -> Contestant.transfer(pretrained, rule), online, candidates, budget, seed,
+                manager, progress);
+    }
+
+    /**
+     * The same procedure for any contestant that learns online ({@code contestant} builds it for
+     * one candidate's rule): e.g. FLASH's network, encoder frozen, to ask whether the rate chosen
+     * for transfer learning's base is also the one the same sweep would choose for FLASH's.
+     */
+    public static Result choose(ApplicationSet apps, int trainApps,
+                                java.util.function.Function<PpoConfig, Contestant> contestant, PpoConfig online,
+                                List<Setting> candidates, Budget budget, long seed, NDManager manager,
+                                Yardstick.Progress progress) {
         int total = apps.size(Split.TRAIN);
         int n = Math.min(trainApps, total);
         if (n == 0 || candidates.isEmpty()) {
@@ -79,7 +92,7 @@ public final class FineTuneSweep {
         int best = 0;
         for (int c = 0; c < candidates.size(); c++) {
             Setting s = candidates.get(c);
-            Contestant tl = Contestant.transfer(pretrained, online.withLearningRate(s.learningRate(), s.anneal()));
+            Contestant tl = contestant.apply(online.withLearningRate(s.learningRate(), s.anneal()));
             double sum = 0;
             for (int k = 0; k < n; k++) {
                 int index = (int) ((long) k * total / n);

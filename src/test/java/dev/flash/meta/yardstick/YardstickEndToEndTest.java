@@ -3,6 +3,7 @@ package dev.flash.meta.yardstick;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -149,9 +150,15 @@ class YardstickEndToEndTest {
                     false)).freezeParameters(n -> n.contains("encoder"));
             long[] seen = new long[3];
             int[] calls = {0};
+            assertNull(learner.lastOnlineUpdate(), "no update yet");
             long played = learner.learnOnline(population().environment(ApplicationSet.Split.TEST, 0, 1), 3 * EPISODE,
                     learner.newContext(), true, s -> seen[Math.min(2, calls[0]++)] = s, null);
             assertEquals(3 * EPISODE, played);
+            // the last update's own statistics, for diagnosis: {pg, v, entropy, KL, clip fraction, imitation}
+            double[] stats = learner.lastOnlineUpdate();
+            assertEquals(6, stats.length);
+            assertTrue(stats[3] >= -1e-6 && Double.isFinite(stats[3]), "approximate KL " + stats[3]);
+            assertTrue(stats[4] >= 0 && stats[4] <= 1, "clip fraction " + stats[4]);
             assertEquals(4, calls[0], "before each of the 3 rollouts and once at the end");
             List<float[]> after = params(net, true);
             for (int i = 0; i < before.size(); i++) {
