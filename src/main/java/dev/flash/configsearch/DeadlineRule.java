@@ -54,9 +54,7 @@ public final class DeadlineRule {
      */
     public static int measureNextBySaving(double[] runtimeLog, double[] logPrice, double sigma, double deadline,
                                           double bestOnTime) {
-        double[] each = new double[runtimeLog.length];
-        java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, null, each, null, deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, null, same(sigma, runtimeLog.length), null, deadline, bestOnTime);
     }
 
     /**
@@ -100,9 +98,8 @@ public final class DeadlineRule {
                     + (weights == null ? "no" : weights.length) + " weight lists for " + runtimeLog.length
                     + " configurations");
         }
-        double[] each = new double[runtimeLog.length];
-        java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, null, each, new Votes(votes, weights), deadline, bestOnTime);
+        return largestSaving(runtimeLog, logPrice, null, same(sigma, runtimeLog.length), new Votes(votes, weights),
+                deadline, bestOnTime);
     }
 
     /** Per configuration its log runtime votes and their weights (either may be null where it has none). */
@@ -138,9 +135,14 @@ public final class DeadlineRule {
      */
     public static int measureNextByOnTimeSaving(double[] runtimeLog, double[] logPrice, double[] costLog, double sigma,
                                                 double deadline, double bestOnTime) {
-        double[] each = new double[runtimeLog.length];
+        return largestSaving(runtimeLog, logPrice, costLog, same(sigma, runtimeLog.length), null, deadline, bestOnTime);
+    }
+
+    /** One standard deviation for each of {@code n} configurations. */
+    private static double[] same(double sigma, int n) {
+        double[] each = new double[n];
         java.util.Arrays.fill(each, sigma);
-        return largestSaving(runtimeLog, logPrice, costLog, each, null, deadline, bestOnTime);
+        return each;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.flash.autoscale.train;
 
 import dev.flash.meta.yardstick.FineTuneSweep;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,12 +57,12 @@ public record OnlineRuleSwitches(Mode flashMode, FineTuneSweep.Setting flashFixe
         }
         List<FineTuneSweep.Setting> grid = null;
         if (sweepGrid != null && !sweepGrid.isBlank()) {
-            grid = new ArrayList<>();
-            for (String r : sweepGrid.split(",")) {
-                double lr = rate(SWEEP_GRID, r);
-                grid.add(new FineTuneSweep.Setting(lr, false));
-                grid.add(new FineTuneSweep.Setting(lr, true));
+            String[] texts = sweepGrid.split(",");
+            double[] rates = new double[texts.length];
+            for (int i = 0; i < texts.length; i++) {
+                rates[i] = rate(SWEEP_GRID, texts[i]);
             }
+            grid = FineTuneSweep.gridOf(rates);
         }
         return new OnlineRuleSwitches(mode, fixed, grid == null ? null : List.copyOf(grid));
     }

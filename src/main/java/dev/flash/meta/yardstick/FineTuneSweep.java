@@ -55,8 +55,13 @@ public final class FineTuneSweep {
 
     /** The default grid: 1e-4, 3e-4, 1e-3, 3e-3, each constant and annealed. */
     public static List<Setting> defaultGrid() {
+        return gridOf(1e-4, 3e-4, 1e-3, 3e-3);
+    }
+
+    /** A grid of these rates, each constant and annealed, in that order. */
+    public static List<Setting> gridOf(double... rates) {
         List<Setting> g = new ArrayList<>();
-        for (double lr : new double[] {1e-4, 3e-4, 1e-3, 3e-3}) {
+        for (double lr : rates) {
             g.add(new Setting(lr, false));
             g.add(new Setting(lr, true));
         }
